@@ -1,0 +1,185 @@
+package io.convexlayers.cone;
+
+import io.convexlayers.solver.InvalidProblemException;
+
+import java.util.Arrays;
+
+/**
+ * The cone K of a cone program, as a description (data only; behaviour lives in the projection
+ * classes). Rows of A are ordered by family (DESIGN §2): zero ({@code zero} rows), nonnegative
+ * ({@code nonneg}), second-order cones (sizes {@code soc}), PSD cones (orders {@code psd}, each
+ * k(k+1)/2 rows in svec form), exponential triples ({@code exp}), dual exponential triples
+ * ({@code dualExp}), power cones ({@code power}: α ∈ (0,1) for the primal cone, −α for its dual;
+ * three rows each).
+ */
+public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int dualExp, double[] power) {
+
+    /** Validates sizes; the arrays are copied. */
+    public ConeDims {
+        soc = soc == null ? new int[0] : soc.clone();
+        psd = psd == null ? new int[0] : psd.clone();
+        power = power == null ? new double[0] : power.clone();
+        if (zero < 0) {
+            throw new InvalidProblemException("cones.zero", "negative count " + zero);
+        }
+        if (nonneg < 0) {
+            throw new InvalidProblemException("cones.nonneg", "negative count " + nonneg);
+        }
+        for (int i = 0; i < soc.length; i++) {
+            if (soc[i] < 1) {
+                throw new InvalidProblemException("cones.soc[" + i + "]", "size must be >= 1, got " + soc[i]);
+            }
+        }
+        for (int i = 0; i < psd.length; i++) {
+            if (psd[i] < 1) {
+                throw new InvalidProblemException("cones.psd[" + i + "]", "order must be >= 1, got " + psd[i]);
+            }
+        }
+        if (exp < 0) {
+            throw new InvalidProblemException("cones.exp", "negative count " + exp);
+        }
+        if (dualExp < 0) {
+            throw new InvalidProblemException("cones.dualExp", "negative count " + dualExp);
+        }
+        for (int i = 0; i < power.length; i++) {
+            double a = Math.abs(power[i]);
+            if (!(a > 0 && a < 1)) {
+                throw new InvalidProblemException("cones.power[" + i + "]",
+                        "|alpha| must lie in (0, 1), got " + power[i]);
+            }
+        }
+    }
+
+    /** A builder starting from no cones at all. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Total number of rows: the length of s and y. */
+    public int rows() {
+        return zero + nonneg + Arrays.stream(soc).sum() + psdRows() + 3 * exp + 3 * dualExp
+                + 3 * power.length;
+    }
+
+    /** Rows taken by the PSD cones together. */
+    public int psdRows() {
+        int r = 0;
+        for (int k : psd) {
+            r += svecLength(k);
+        }
+        return r;
+    }
+
+    /** The number of svec entries of a symmetric matrix of order k: k(k+1)/2. */
+    public static int svecLength(int k) {
+        return k * (k + 1) / 2;
+    }
+
+    /** First row of the nonnegative block. */
+    public int nonnegStart() {
+        return zero;
+    }
+
+    /** First row of the second-order cones. */
+    public int socStart() {
+        return zero + nonneg;
+    }
+
+    /** First row of the PSD cones. */
+    public int psdStart() {
+        return socStart() + Arrays.stream(soc).sum();
+    }
+
+    /** First row of the exponential triples. */
+    public int expStart() {
+        return psdStart() + psdRows();
+    }
+
+    /** First row of the dual exponential triples. */
+    public int dualExpStart() {
+        return expStart() + 3 * exp;
+    }
+
+    /** First row of the power-cone triples. */
+    public int powerStart() {
+        return dualExpStart() + 3 * dualExp;
+    }
+
+    /**
+     * Whether row {@code r} belongs to the zero cone (equality rows get a smaller dual step in the
+     * solver).
+     */
+    public boolean isZeroRow(int r) {
+        return r < zero;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConeDims d && zero == d.zero && nonneg == d.nonneg && exp == d.exp
+                && dualExp == d.dualExp && Arrays.equals(soc, d.soc) && Arrays.equals(psd, d.psd)
+                && Arrays.equals(power, d.power);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * zero + nonneg) + Arrays.hashCode(soc)) + Arrays.hashCode(psd)
+                + 7 * exp + 11 * dualExp + Arrays.hashCode(power);
+    }
+
+    @Override
+    public String toString() {
+        return "ConeDims[z=" + zero + ", l=" + nonneg + ", q=" + Arrays.toString(soc) + ", s="
+                + Arrays.toString(psd) + ", ep=" + exp + ", ed=" + dualExp + ", p="
+                + Arrays.toString(power) + "]";
+    }
+
+    /** Mutable builder for {@link ConeDims}. */
+    public static final class Builder {
+        private int zero;
+        private int nonneg;
+        private int[] soc = new int[0];
+        private int[] psd = new int[0];
+        private int exp;
+        private int dualExp;
+        private double[] power = new double[0];
+
+        public Builder zero(int count) {
+            this.zero = count;
+            return this;
+        }
+
+        public Builder nonneg(int count) {
+            this.nonneg = count;
+            return this;
+        }
+
+        public Builder soc(int... sizes) {
+            this.soc = sizes.clone();
+            return this;
+        }
+
+        public Builder psd(int... orders) {
+            this.psd = orders.clone();
+            return this;
+        }
+
+        public Builder exp(int count) {
+            this.exp = count;
+            return this;
+        }
+
+        public Builder dualExp(int count) {
+            this.dualExp = count;
+            return this;
+        }
+
+        public Builder power(double... alphas) {
+            this.power = alphas.clone();
+            return this;
+        }
+
+        public ConeDims build() {
+            return new ConeDims(zero, nonneg, soc, psd, exp, dualExp, power);
+        }
+    }
+}

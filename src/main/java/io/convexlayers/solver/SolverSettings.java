@@ -1,0 +1,172 @@
+package io.convexlayers.solver;
+
+/**
+ * Every setting of the cone solver, with its default written down. Immutable; derive variants with
+ * the {@code with…} methods or {@link #toBuilder()}.
+ *
+ * @param epsAbs             absolute tolerance of the termination tests (default 1e-5)
+ * @param epsRel             relative tolerance of the termination tests (default 1e-5)
+ * @param epsInfeas          tolerance of the infeasibility/unboundedness certificates (default 1e-7)
+ * @param maxIters           iteration limit per instance (default 100 000)
+ * @param timeLimitSeconds   wall-clock limit per solve call, 0 = none (default 0)
+ * @param alpha              over-relaxation α in (0, 2) (default 1.5)
+ * @param rhoX               x-part of the diagonal scaling R (default 1e-6)
+ * @param scale              initial dual scale ρ_y (default 0.1)
+ * @param adaptiveScale      update ρ_y from the residual ratio (default true)
+ * @param equilibrate        Ruiz/ℓ2 data equilibration (default true)
+ * @param acceleration       safeguarded type-I Anderson acceleration (default true)
+ * @param andersonMemory     Anderson memory (default 10)
+ * @param andersonInterval   iterations between Anderson steps (default 10)
+ * @param checkInterval      iterations between termination checks (default 10)
+ * @param linearSystem       KKT solve strategy (default AUTO)
+ * @param threads            CPU worker threads, 0 = all cores (default 0)
+ * @param tileLanes          instances solved together per CPU tile (default 8)
+ */
+public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
+                             double timeLimitSeconds, double alpha, double rhoX, double scale,
+                             boolean adaptiveScale, boolean equilibrate, boolean acceleration,
+                             int andersonMemory, int andersonInterval, int checkInterval,
+                             LinearSystemKind linearSystem, int threads, int tileLanes) {
+
+    /** Validates every field. */
+    public SolverSettings {
+        positive("epsAbs", epsAbs);
+        positive("epsRel", epsRel);
+        positive("epsInfeas", epsInfeas);
+        if (maxIters < 1) {
+            throw new InvalidSettingsException("maxIters", maxIters, "must be >= 1");
+        }
+        if (!(timeLimitSeconds >= 0) || Double.isNaN(timeLimitSeconds)) {
+            throw new InvalidSettingsException("timeLimitSeconds", timeLimitSeconds, "must be >= 0 (0 = none)");
+        }
+        if (!(alpha > 0 && alpha < 2)) {
+            throw new InvalidSettingsException("alpha", alpha, "must lie in (0, 2)");
+        }
+        positive("rhoX", rhoX);
+        positive("scale", scale);
+        if (andersonMemory < 1) {
+            throw new InvalidSettingsException("andersonMemory", andersonMemory, "must be >= 1");
+        }
+        if (andersonInterval < 1) {
+            throw new InvalidSettingsException("andersonInterval", andersonInterval, "must be >= 1");
+        }
+        if (checkInterval < 1) {
+            throw new InvalidSettingsException("checkInterval", checkInterval, "must be >= 1");
+        }
+        if (linearSystem == null) {
+            throw new InvalidSettingsException("linearSystem", null, "must not be null");
+        }
+        if (threads < 0) {
+            throw new InvalidSettingsException("threads", threads, "must be >= 0 (0 = all cores)");
+        }
+        if (tileLanes < 1) {
+            throw new InvalidSettingsException("tileLanes", tileLanes, "must be >= 1");
+        }
+    }
+
+    private static void positive(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new InvalidSettingsException(name, v, "must be a finite positive number");
+        }
+    }
+
+    /** The documented defaults. */
+    public static SolverSettings defaults() {
+        return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
+                10, 10, 10, LinearSystemKind.AUTO, 0, 8);
+    }
+
+    /** Sets both the absolute and the relative tolerance. */
+    public SolverSettings withEps(double eps) {
+        return toBuilder().epsAbs(eps).epsRel(eps).build();
+    }
+
+    public SolverSettings withMaxIters(int iters) {
+        return toBuilder().maxIters(iters).build();
+    }
+
+    public SolverSettings withAcceleration(boolean on) {
+        return toBuilder().acceleration(on).build();
+    }
+
+    public SolverSettings withLinearSystem(LinearSystemKind kind) {
+        return toBuilder().linearSystem(kind).build();
+    }
+
+    public SolverSettings withTimeLimit(double seconds) {
+        return toBuilder().timeLimitSeconds(seconds).build();
+    }
+
+    public SolverSettings withThreads(int count) {
+        return toBuilder().threads(count).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builder over a copy of some settings. */
+    public static final class Builder {
+        private double epsAbs;
+        private double epsRel;
+        private double epsInfeas;
+        private int maxIters;
+        private double timeLimitSeconds;
+        private double alpha;
+        private double rhoX;
+        private double scale;
+        private boolean adaptiveScale;
+        private boolean equilibrate;
+        private boolean acceleration;
+        private int andersonMemory;
+        private int andersonInterval;
+        private int checkInterval;
+        private LinearSystemKind linearSystem;
+        private int threads;
+        private int tileLanes;
+
+        private Builder(SolverSettings s) {
+            epsAbs = s.epsAbs;
+            epsRel = s.epsRel;
+            epsInfeas = s.epsInfeas;
+            maxIters = s.maxIters;
+            timeLimitSeconds = s.timeLimitSeconds;
+            alpha = s.alpha;
+            rhoX = s.rhoX;
+            scale = s.scale;
+            adaptiveScale = s.adaptiveScale;
+            equilibrate = s.equilibrate;
+            acceleration = s.acceleration;
+            andersonMemory = s.andersonMemory;
+            andersonInterval = s.andersonInterval;
+            checkInterval = s.checkInterval;
+            linearSystem = s.linearSystem;
+            threads = s.threads;
+            tileLanes = s.tileLanes;
+        }
+
+        public Builder epsAbs(double v) { epsAbs = v; return this; }
+        public Builder epsRel(double v) { epsRel = v; return this; }
+        public Builder epsInfeas(double v) { epsInfeas = v; return this; }
+        public Builder maxIters(int v) { maxIters = v; return this; }
+        public Builder timeLimitSeconds(double v) { timeLimitSeconds = v; return this; }
+        public Builder alpha(double v) { alpha = v; return this; }
+        public Builder rhoX(double v) { rhoX = v; return this; }
+        public Builder scale(double v) { scale = v; return this; }
+        public Builder adaptiveScale(boolean v) { adaptiveScale = v; return this; }
+        public Builder equilibrate(boolean v) { equilibrate = v; return this; }
+        public Builder acceleration(boolean v) { acceleration = v; return this; }
+        public Builder andersonMemory(int v) { andersonMemory = v; return this; }
+        public Builder andersonInterval(int v) { andersonInterval = v; return this; }
+        public Builder checkInterval(int v) { checkInterval = v; return this; }
+        public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder tileLanes(int v) { tileLanes = v; return this; }
+
+        public SolverSettings build() {
+            return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
+                    scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
+                    checkInterval, linearSystem, threads, tileLanes);
+        }
+    }
+}

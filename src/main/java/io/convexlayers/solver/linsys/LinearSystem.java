@@ -1,0 +1,37 @@
+package io.convexlayers.solver.linsys;
+
+/**
+ * Solves the solver's quasi-definite KKT system for a tile of {@code lanes} instances at once
+ * (DESIGN §4):
+ * <pre>
+ *   [ rhoX·I + P    Aᵀ          ] [x]   [r_x]
+ *   [ A            −diag(rhoY)  ] [y] = [r_y]
+ * </pre>
+ * The matrices are fixed at construction (see {@link TileMatrices}); {@link #factor} is called
+ * once at setup and again whenever the scale changes. Vectors are batch-minor: entry i of lane l at
+ * {@code i * lanes + l}. Implementations allocate their workspace at construction and never during
+ * {@link #solve}.
+ */
+public interface LinearSystem {
+
+    /**
+     * (Re)factors for new diagonal weights.
+     *
+     * @param rhoX scalar weight of the x block (same for every lane)
+     * @param rhoY row weights of the y block, batch-minor m × lanes (all positive); an
+     *             implementation whose {@link #sharedFactor()} is true reads lane 0 only
+     */
+    void factor(double rhoX, double[] rhoY);
+
+    /**
+     * Solves in place: on entry {@code rhs} holds (r_x; r_y) batch-minor ((n + m) × lanes), on exit
+     * (x; y).
+     */
+    void solve(double[] rhs);
+
+    /** True when one factorization serves all lanes (then all lanes must use the same rhoY). */
+    boolean sharedFactor();
+
+    /** A short name for logs, e.g. "dense-cholesky". */
+    String name();
+}

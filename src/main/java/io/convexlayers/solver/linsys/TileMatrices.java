@@ -1,0 +1,42 @@
+package io.convexlayers.solver.linsys;
+
+import io.convexlayers.solver.SparsePattern;
+
+/**
+ * The (already equilibrated) matrices P and A of one tile of lanes: shared patterns, values either
+ * shared ({@code nnz} entries) or per lane (batch-minor, {@code nnz * lanes} entries).
+ *
+ * @param aPattern  pattern of A (m × n)
+ * @param aValues   values of A
+ * @param aShared   whether {@code aValues} is stored once for all lanes
+ * @param pPattern  upper-triangular pattern of P (n × n), or null when P = 0
+ * @param pValues   values of P, or null
+ * @param pShared   whether {@code pValues} is stored once for all lanes
+ * @param lanes     number of lanes in the tile
+ */
+public record TileMatrices(SparsePattern aPattern, double[] aValues, boolean aShared,
+                           SparsePattern pPattern, double[] pValues, boolean pShared, int lanes) {
+
+    public int n() {
+        return aPattern.cols();
+    }
+
+    public int m() {
+        return aPattern.rows();
+    }
+
+    /** True when neither P nor A varies across the lanes. */
+    public boolean allShared() {
+        return aShared && (pPattern == null || pShared);
+    }
+
+    /** Value of A at pattern position k for lane l. */
+    public double a(int k, int l) {
+        return aShared ? aValues[k] : aValues[k * lanes + l];
+    }
+
+    /** Value of P (upper triangle) at pattern position k for lane l. */
+    public double p(int k, int l) {
+        return pShared ? pValues[k] : pValues[k * lanes + l];
+    }
+}
