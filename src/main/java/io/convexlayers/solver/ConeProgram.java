@@ -66,7 +66,8 @@ public final class ConeProgram {
         this.cones = cones;
     }
 
-    static void requireFinite(String name, double[] values) {
+    /** Throws naming {@code name[k]} when an entry is NaN or infinite. */
+    public static void requireFinite(String name, double[] values) {
         for (int k = 0; k < values.length; k++) {
             if (!Double.isFinite(values[k])) {
                 throw new InvalidProblemException(name + "[" + k + "]", "not finite (" + values[k] + ")");

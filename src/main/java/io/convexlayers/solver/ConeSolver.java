@@ -1,5 +1,7 @@
 package io.convexlayers.solver;
 
+import io.convexlayers.backend.Backend;
+
 /**
  * Entry point of the cone solver: SCS-3-style Douglas–Rachford splitting on the homogeneous
  * self-dual embedding (DESIGN §4), batched over instances.
@@ -15,11 +17,21 @@ public final class ConeSolver {
 
     /** Solves one program, reporting progress at each termination check to {@code listener}. */
     public static Solution solve(ConeProgram program, SolverSettings settings, IterationListener listener) {
-        throw new UnsupportedOperationException("solver core not yet merged");
+        return Backend.cpu().solve(BatchConeProgram.of(program), settings, null, listener).get(0);
     }
 
-    /** Solves every instance of a batch. */
+    /** Solves one program starting from a previous solution (x, y, s). */
+    public static Solution solve(ConeProgram program, SolverSettings settings, double[] x, double[] y, double[] s) {
+        return Backend.cpu().solve(BatchConeProgram.of(program), settings, WarmStart.of(x, y, s), null).get(0);
+    }
+
+    /** Solves every instance of a batch on the CPU backend. */
     public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings) {
-        throw new UnsupportedOperationException("solver core not yet merged");
+        return Backend.cpu().solve(batch, settings, null, null);
+    }
+
+    /** Solves every instance of a batch, warm-starting the instances {@code warmStart} covers. */
+    public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart) {
+        return Backend.cpu().solve(batch, settings, warmStart, null);
     }
 }

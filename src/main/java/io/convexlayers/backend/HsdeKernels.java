@@ -1,0 +1,96 @@
+package io.convexlayers.backend;
+
+/**
+ * The numeric operations of the homogeneous self-dual Douglas–Rachford iteration (DESIGN §4) over a
+ * batch of {@link #lanes()} instances that share one structure. The algorithm
+ * ({@link io.convexlayers.solver.HsdeIteration}) is written once against this interface; each backend
+ * implements it (a CPU tile of a few lanes, or a whole batch on the GPU).
+ *
+ * <p>Vectors are opaque handles of type {@code V} holding {@code length} entries per lane in
+ * batch-minor order. The iterate u = (x̂, ŷ, τ) has length l = n + m + 1 and lives in scaled units
+ * (see {@link io.convexlayers.solver.Equilibration}). Only {@link #residuals} and {@link #readSolution}
+ * bring numbers back to the host, which happens every few iterations.
+ *
+ * @param <V> the backend's vector handle
+ */
+public interface HsdeKernels<V> {
+
+    /** Number of instances processed together. */
+    int lanes();
+
+    /** Number of primal variables n. */
+    int n();
+
+    /** Number of constraint rows m. */
+    int m();
+
+    /** A zeroed vector of {@code length} entries per lane. */
+    V newVector(int length);
+
+    /** Copies every lane of {@code src} into {@code dst}. */
+    void copy(V src, V dst);
+
+    /**
+     * Sets the dual scale per lane (R_y = 1/scale, zero-cone rows 1/(1000·scale)), refactors the
+     * linear system and recomputes the cached g = KKT⁻¹(ĉ; −b̂). When the linear system is shared by
+     * all lanes, every entry of {@code scale} must be equal.
+     */
+    void setScale(double[] scale);
+
+    /** True when one factorization (and so one scale) serves every lane. */
+    boolean sharedScale();
+
+    /**
+     * Initial iterate: v = (x̂, ŷ + R_y⁻¹ŝ, 1) in scaled units for the lanes where {@code warm[l]}
+     * holds (host arrays batch-minor, unscaled), and v = (0, 0, 1) for the others or when
+     * {@code warm} is null. Call after {@link #setScale}.
+     */
+    void initialize(V v, double[] warmX, double[] warmY, double[] warmS, boolean[] warm);
+
+    /**
+     * Linear step ũ = (R + Q)⁻¹ R v: one KKT solve, then τ̃ as the larger root of the scalar
+     * quadratic (or τ̃ = 1 when {@code fixTau}), then ũ = (p − τ̃·g, τ̃).
+     */
+    void linearStep(V v, V uTilde, boolean fixTau);
+
+    /** Cone step u = Π_C(2ũ − v): x̂ free, ŷ onto K*, τ = max(τ, 0) (or 1 when {@code fixTau}). */
+    void coneStep(V uTilde, V v, V u, boolean fixTau);
+
+    /** Relaxed update v += α(u − ũ). */
+    void relax(V v, V u, V uTilde, double alpha);
+
+    /** Scales every lane of v to Euclidean norm √l. */
+    void normalize(V v);
+
+    /** The dual iterate rsk = (r, ŝ, κ) = R(v + u − 2ũ). */
+    void dualIterate(V v, V u, V uTilde, V rsk);
+
+    /** After a scale change with (u, ũ, rsk) kept: v = R⁻¹rsk + 2ũ − u with the new R. */
+    void resetAfterScaleChange(V v, V u, V uTilde, V rsk);
+
+    /**
+     * Residual statistics of every lane on the unscaled data, written to {@code stats} as
+     * {@link ResidualStats#WIDTH} numbers per lane (lane-major: lane l at {@code l * WIDTH}).
+     */
+    void residuals(V u, V rsk, double[] stats);
+
+    /**
+     * Unscaled (x, y, s) of one lane, divided by {@code divisor} (τ for a solution, the
+     * certificate's normalization otherwise).
+     */
+    void readSolution(V u, V rsk, int lane, double divisor, double[] x, double[] y, double[] s);
+
+    /**
+     * One Anderson step on the outer map G (a block of DR iterations): {@code anchor} is the point the
+     * block started from, {@code v} = G(anchor). Records the pair in each lane's history and, for the
+     * lanes where {@code apply[l]} holds, replaces v by the extrapolated point (keeping G(anchor) for
+     * {@link #andersonReject}). Then copies v into {@code anchor}.
+     */
+    void andersonStep(V v, V anchor, boolean[] apply);
+
+    /** For the lanes where {@code reject[l]} holds: restores the last unaccelerated point and clears history. */
+    void andersonReject(V v, V anchor, boolean[] reject);
+
+    /** Per-lane ‖anchor − v‖₂ (the outer fixed-point residual), written to {@code out}. */
+    void fixedPointResidual(V v, V anchor, double[] out);
+}

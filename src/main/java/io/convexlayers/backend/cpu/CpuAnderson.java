@@ -1,0 +1,213 @@
+package io.convexlayers.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Type-I Anderson acceleration with per-lane memory for a tile in batch-minor layout (DESIGN §4).
+ *
+ * <p>For the outer map G with residual f(x) = G(x) − x and histories ΔX, ΔF of the last
+ * {@code memory} differences, the accelerated point is G(x) − ΔG·γ with
+ * (ΔXᵀΔF + λ‖ΔX‖‖ΔF‖·I)γ = ΔXᵀf(x) and ΔG = ΔX + ΔF. A lane whose small system is singular or
+ * whose weights are huge keeps the plain G(x). Each lane's history is independent.
+ */
+public final class CpuAnderson {
+    private static final double MAX_WEIGHT = 1e6;
+
+    private final int length;
+    private final int lanes;
+    private final int memory;
+    private final double regularization;
+    private final double[][] dx;
+    private final double[][] df;
+    private final double[] lastAnchor;
+    private final double[] lastResidual;
+    private final double[] savedG;
+    private final double[] residual;
+    private final boolean[] hasLast;
+    private final boolean[] skipNext;
+    private final int[] count;
+    private final int[] next;
+    private final double[] gram;
+    private final double[] rhs;
+    private final double[] gamma;
+
+    public CpuAnderson(int length, int lanes, int memory, double regularization) {
+        this.length = length;
+        this.lanes = lanes;
+        this.memory = memory;
+        this.regularization = regularization;
+        this.dx = new double[memory][length * lanes];
+        this.df = new double[memory][length * lanes];
+        this.lastAnchor = new double[length * lanes];
+        this.lastResidual = new double[length * lanes];
+        this.savedG = new double[length * lanes];
+        this.residual = new double[length * lanes];
+        this.hasLast = new boolean[lanes];
+        this.skipNext = new boolean[lanes];
+        this.count = new int[lanes];
+        this.next = new int[lanes];
+        this.gram = new double[memory * memory];
+        this.rhs = new double[memory];
+        this.gamma = new double[memory];
+    }
+
+    /** See {@link io.convexlayers.backend.HsdeKernels#andersonStep}. */
+    public void step(double[] v, double[] anchor, boolean[] apply) {
+        int len = length * lanes;
+        for (int k = 0; k < len; k++) {
+            residual[k] = v[k] - anchor[k];
+        }
+        System.arraycopy(v, 0, savedG, 0, len);
+        for (int l = 0; l < lanes; l++) {
+            if (skipNext[l]) {
+                // The lane was just reset to G(previous anchor): start its history afresh.
+                skipNext[l] = false;
+                continue;
+            }
+            if (hasLast[l]) {
+                int slot = next[l];
+                double[] sx = dx[slot];
+                double[] sf = df[slot];
+                for (int i = 0; i < length; i++) {
+                    int k = i * lanes + l;
+                    sx[k] = anchor[k] - lastAnchor[k];
+                    sf[k] = residual[k] - lastResidual[k];
+                }
+                next[l] = (slot + 1) % memory;
+                count[l] = Math.min(count[l] + 1, memory);
+            }
+            for (int i = 0; i < length; i++) {
+                int k = i * lanes + l;
+                lastAnchor[k] = anchor[k];
+                lastResidual[k] = residual[k];
+            }
+            hasLast[l] = true;
+            if (apply[l] && count[l] > 0) {
+                extrapolate(v, l);
+            }
+        }
+        System.arraycopy(v, 0, anchor, 0, len);
+    }
+
+    private void extrapolate(double[] v, int l) {
+        int c = count[l];
+        double nx = 0;
+        double nf = 0;
+        for (int a = 0; a < c; a++) {
+            double[] xa = dx[a];
+            double[] fa = df[a];
+            double r = 0;
+            for (int i = 0; i < length; i++) {
+                int k = i * lanes + l;
+                r += xa[k] * residual[k];
+                nx += xa[k] * xa[k];
+                nf += fa[k] * fa[k];
+            }
+            rhs[a] = r;
+            for (int b = 0; b < c; b++) {
+                double[] fb = df[b];
+                double s = 0;
+                for (int i = 0; i < length; i++) {
+                    int k = i * lanes + l;
+                    s += xa[k] * fb[k];
+                }
+                gram[a * c + b] = s;
+            }
+        }
+        double reg = regularization * Math.sqrt(nx * nf);
+        for (int a = 0; a < c; a++) {
+            gram[a * c + a] += reg;
+        }
+        if (!solveInPlace(gram, rhs, gamma, c)) {
+            return;
+        }
+        double gnorm = 0;
+        for (int a = 0; a < c; a++) {
+            gnorm = Math.max(gnorm, Math.abs(gamma[a]));
+        }
+        if (!(gnorm < MAX_WEIGHT)) {
+            return;
+        }
+        for (int a = 0; a < c; a++) {
+            double[] xa = dx[a];
+            double[] fa = df[a];
+            double w = gamma[a];
+            for (int i = 0; i < length; i++) {
+                int k = i * lanes + l;
+                v[k] -= w * (xa[k] + fa[k]);
+            }
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting on a c×c system; false when (near) singular. */
+    private static boolean solveInPlace(double[] mat, double[] b, double[] out, int c) {
+        for (int col = 0; col < c; col++) {
+            int piv = col;
+            for (int r = col + 1; r < c; r++) {
+                if (Math.abs(mat[r * c + col]) > Math.abs(mat[piv * c + col])) {
+                    piv = r;
+                }
+            }
+            double pv = mat[piv * c + col];
+            if (!(Math.abs(pv) > 1e-300) || !Double.isFinite(pv)) {
+                return false;
+            }
+            if (piv != col) {
+                for (int k = 0; k < c; k++) {
+                    double t = mat[col * c + k];
+                    mat[col * c + k] = mat[piv * c + k];
+                    mat[piv * c + k] = t;
+                }
+                double t = b[col];
+                b[col] = b[piv];
+                b[piv] = t;
+            }
+            for (int r = col + 1; r < c; r++) {
+                double f = mat[r * c + col] / pv;
+                if (f != 0) {
+                    for (int k = col; k < c; k++) {
+                        mat[r * c + k] -= f * mat[col * c + k];
+                    }
+                    b[r] -= f * b[col];
+                }
+            }
+        }
+        for (int r = c - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int k = r + 1; k < c; k++) {
+                s -= mat[r * c + k] * out[k];
+            }
+            out[r] = s / mat[r * c + r];
+            if (!Double.isFinite(out[r])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** See {@link io.convexlayers.backend.HsdeKernels#andersonReject}. */
+    public void reject(double[] v, double[] anchor, boolean[] reject) {
+        for (int l = 0; l < lanes; l++) {
+            if (!reject[l]) {
+                continue;
+            }
+            for (int i = 0; i < length; i++) {
+                int k = i * lanes + l;
+                v[k] = savedG[k];
+                anchor[k] = savedG[k];
+            }
+            count[l] = 0;
+            next[l] = 0;
+            hasLast[l] = false;
+            skipNext[l] = true;
+        }
+    }
+
+    /** Forgets every lane's history (after a scale change the map G is a different map). */
+    public void resetAll() {
+        Arrays.fill(count, 0);
+        Arrays.fill(next, 0);
+        Arrays.fill(hasLast, false);
+        Arrays.fill(skipNext, false);
+    }
+}

@@ -1,0 +1,480 @@
+package io.convexlayers.backend.cpu;
+
+import io.convexlayers.backend.HsdeKernels;
+import io.convexlayers.backend.ResidualStats;
+import io.convexlayers.cone.ConeDims;
+import io.convexlayers.cone.ConeProjector;
+import io.convexlayers.solver.BatchArray;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.Equilibration;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.solver.linsys.LinearSystem;
+import io.convexlayers.solver.linsys.LinearSystemFactory;
+import io.convexlayers.solver.linsys.TileMatrices;
+
+/**
+ * The CPU implementation of {@link HsdeKernels} for one tile of a few lanes, with every vector a
+ * batch-minor {@code double[]} and every loop innermost over lanes. A tile's whole working set
+ * stays in cache for the duration of its solve (DESIGN §2).
+ */
+public final class CpuHsdeKernels implements HsdeKernels<double[]> {
+    /** Weight d of τ in R (SCS's TAU_FACTOR). */
+    static final double TAU_WEIGHT = 10;
+    /** Zero-cone rows get a 1000× smaller R_y entry (larger steps on equalities). */
+    static final double ZERO_CONE_FACTOR = 1000;
+
+    private final int n;
+    private final int m;
+    private final int lanes;
+    private final int len;
+    private final ConeDims cones;
+    private final TileMatrices scaled;
+    private final double[] d;
+    private final double[] e;
+    private final double[] sigma;
+    private final double[] bHat;
+    private final double[] cHat;
+    private final double[] diagR;
+    private final double[] g;
+    private final double rhoX;
+    private final double[] currentScale;
+    private final LinearSystem linearSystem;
+    private final ConeProjector projector;
+    private final CpuAnderson anderson;
+    private final double[] rhoY;
+    private final double[] workM;
+    private final double[] workN;
+    private final double[] workN2;
+    private final double[] laneA;
+    private final double[] laneB;
+    private final double[] laneC;
+    private final double[] laneD;
+
+    /**
+     * Builds the tile for instances {@code [first, first + lanes)} of {@code batch} (lanes past the
+     * end repeat the last instance), equilibrates its data and sets up the linear system.
+     */
+    public CpuHsdeKernels(BatchConeProgram batch, int first, int lanes, SolverSettings settings) {
+        this.n = batch.n();
+        this.m = batch.m();
+        this.lanes = lanes;
+        this.len = n + m + 1;
+        this.cones = batch.cones();
+        this.rhoX = settings.rhoX();
+
+        SparsePattern aPat = batch.aPattern();
+        SparsePattern pPat = batch.pPattern();
+        boolean aShared = batch.aValues().isShared();
+        boolean pShared = pPat == null || batch.pValues().isShared();
+        boolean allShared = aShared && pShared;
+        // Equilibrate shared matrices once (one value lane), per-lane matrices lane by lane.
+        int valueLanes = allShared ? 1 : lanes;
+        double[] aVals = tileValues(batch.aValues(), first, valueLanes);
+        double[] pVals = pPat == null ? null : tileValues(batch.pValues(), first, valueLanes);
+        Equilibration.Factors f = Equilibration.scaleMatrices(aPat, aVals, pPat, pVals, cones, valueLanes,
+                settings.equilibrate());
+        this.d = broadcast(f.d(), m, valueLanes, lanes);
+        this.e = broadcast(f.e(), n, valueLanes, lanes);
+        this.scaled = new TileMatrices(aPat, aVals, allShared, pPat, pVals, allShared, lanes);
+
+        double[] b = new double[m * lanes];
+        double[] c = new double[n * lanes];
+        batch.b().copyTile(first, lanes, b);
+        batch.c().copyTile(first, lanes, c);
+        for (int k = 0; k < b.length; k++) {
+            b[k] *= d[k];
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] *= e[k];
+        }
+        this.sigma = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            sigma[l] = Equilibration.sigma(b, c, m, n, lanes, l);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                b[i * lanes + l] *= sigma[l];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                c[j * lanes + l] *= sigma[l];
+            }
+        }
+        this.bHat = b;
+        this.cHat = c;
+
+        this.linearSystem = LinearSystemFactory.create(settings.linearSystem(), scaled);
+        this.projector = new ConeProjector(cones, lanes);
+        this.anderson = settings.acceleration()
+                ? new CpuAnderson(len, lanes, settings.andersonMemory(), 1e-8) : null;
+        this.diagR = new double[(n + m) * lanes];
+        this.g = new double[(n + m) * lanes];
+        this.rhoY = new double[m * lanes];
+        this.currentScale = new double[lanes];
+        this.workM = new double[m * lanes];
+        this.workN = new double[n * lanes];
+        this.workN2 = new double[n * lanes];
+        this.laneA = new double[lanes];
+        this.laneB = new double[lanes];
+        this.laneC = new double[lanes];
+        this.laneD = new double[lanes];
+    }
+
+    private static double[] tileValues(BatchArray values, int first, int valueLanes) {
+        double[] out = new double[values.length() * valueLanes];
+        values.copyTile(first, valueLanes, out);
+        return out;
+    }
+
+    private static double[] broadcast(double[] src, int length, int srcLanes, int lanes) {
+        if (srcLanes == lanes) {
+            return src;
+        }
+        double[] out = new double[length * lanes];
+        for (int i = 0; i < length; i++) {
+            for (int l = 0; l < lanes; l++) {
+                out[i * lanes + l] = src[i];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int lanes() {
+        return lanes;
+    }
+
+    @Override
+    public int n() {
+        return n;
+    }
+
+    @Override
+    public int m() {
+        return m;
+    }
+
+    /** The name of the linear system in use, for logs. */
+    public String linearSystemName() {
+        return linearSystem.name();
+    }
+
+    @Override
+    public double[] newVector(int length) {
+        return new double[length * lanes];
+    }
+
+    @Override
+    public void copy(double[] src, double[] dst) {
+        System.arraycopy(src, 0, dst, 0, src.length);
+    }
+
+    @Override
+    public boolean sharedScale() {
+        return linearSystem.sharedFactor();
+    }
+
+    @Override
+    public void setScale(double[] scale) {
+        System.arraycopy(scale, 0, currentScale, 0, lanes);
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                diagR[j * lanes + l] = rhoX;
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double f = cones.isZeroRow(i) ? 1 / ZERO_CONE_FACTOR : 1;
+            for (int l = 0; l < lanes; l++) {
+                double r = f / scale[l];
+                diagR[(n + i) * lanes + l] = r;
+                rhoY[i * lanes + l] = r;
+            }
+        }
+        linearSystem.factor(rhoX, rhoY);
+        // g = KKT⁻¹(ĉ; −b̂)
+        System.arraycopy(cHat, 0, g, 0, n * lanes);
+        for (int k = 0; k < m * lanes; k++) {
+            g[n * lanes + k] = -bHat[k];
+        }
+        linearSystem.solve(g);
+    }
+
+    @Override
+    public void initialize(double[] v, double[] warmX, double[] warmY, double[] warmS, boolean[] warm) {
+        java.util.Arrays.fill(v, 0);
+        int tau = (len - 1) * lanes;
+        for (int l = 0; l < lanes; l++) {
+            v[tau + l] = 1;
+        }
+        if (warm == null) {
+            return;
+        }
+        // Warm start in scaled units: x̂ = σE⁻¹x, ŷ = σD⁻¹y, ŝ = σDs; v = (x̂, ŷ + R_y⁻¹ŝ, 1).
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                if (!warm[l]) {
+                    continue;
+                }
+                int k = j * lanes + l;
+                v[k] = sigma[l] * warmX[k] / e[k];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                if (!warm[l]) {
+                    continue;
+                }
+                int k = i * lanes + l;
+                double yHat = sigma[l] * warmY[k] / d[k];
+                double sHat = sigma[l] * warmS[k] * d[k];
+                v[n * lanes + k] = yHat + sHat / diagR[n * lanes + k];
+            }
+        }
+    }
+
+    @Override
+    public void linearStep(double[] v, double[] uTilde, boolean fixTau) {
+        int nm = (n + m) * lanes;
+        int nl = n * lanes;
+        for (int k = 0; k < nl; k++) {
+            uTilde[k] = diagR[k] * v[k];
+        }
+        for (int k = nl; k < nm; k++) {
+            uTilde[k] = -diagR[k] * v[k];
+        }
+        linearSystem.solve(uTilde);
+        int tauAt = nm;
+        if (fixTau) {
+            for (int l = 0; l < lanes; l++) {
+                laneA[l] = 1;
+            }
+        } else {
+            // Larger root of a·τ² + b·τ + c = 0 with R-weighted inner products (DESIGN §4).
+            java.util.Arrays.fill(laneA, 0);
+            java.util.Arrays.fill(laneB, 0);
+            java.util.Arrays.fill(laneC, 0);
+            java.util.Arrays.fill(laneD, 0);
+            for (int i = 0; i < n + m; i++) {
+                int o = i * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    int k = o + l;
+                    double r = diagR[k];
+                    double gk = g[k];
+                    double pk = uTilde[k];
+                    double mu = v[k];
+                    laneA[l] += r * gk * gk;
+                    laneB[l] += r * (mu * gk - 2 * pk * gk);
+                    laneC[l] += r * pk * (pk - mu);
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                double eta = v[tauAt + l];
+                double a = TAU_WEIGHT + laneA[l];
+                double b = laneB[l] - eta * TAU_WEIGHT;
+                double c = laneC[l];
+                double rad = b * b - 4 * a * c;
+                laneA[l] = (-b + Math.sqrt(Math.max(rad, 0))) / (2 * a);
+            }
+        }
+        for (int i = 0; i < n + m; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                uTilde[o + l] -= laneA[l] * g[o + l];
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            uTilde[tauAt + l] = laneA[l];
+        }
+    }
+
+    @Override
+    public void coneStep(double[] uTilde, double[] v, double[] u, boolean fixTau) {
+        int total = len * lanes;
+        for (int k = 0; k < total; k++) {
+            u[k] = 2 * uTilde[k] - v[k];
+        }
+        projector.projectDual(u, n * lanes);
+        int tauAt = (n + m) * lanes;
+        for (int l = 0; l < lanes; l++) {
+            u[tauAt + l] = fixTau ? 1 : Math.max(u[tauAt + l], 0);
+        }
+    }
+
+    @Override
+    public void relax(double[] v, double[] u, double[] uTilde, double alpha) {
+        for (int k = 0; k < v.length; k++) {
+            v[k] += alpha * (u[k] - uTilde[k]);
+        }
+    }
+
+    @Override
+    public void normalize(double[] v) {
+        java.util.Arrays.fill(laneA, 0);
+        for (int i = 0; i < len; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                laneA[l] += v[o + l] * v[o + l];
+            }
+        }
+        double target = Math.sqrt(len);
+        for (int l = 0; l < lanes; l++) {
+            double nv = Math.sqrt(laneA[l]);
+            laneA[l] = nv > 0 && Double.isFinite(nv) ? target / nv : 1;
+        }
+        for (int i = 0; i < len; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                v[o + l] *= laneA[l];
+            }
+        }
+    }
+
+    @Override
+    public void dualIterate(double[] v, double[] u, double[] uTilde, double[] rsk) {
+        int nm = (n + m) * lanes;
+        for (int k = 0; k < nm; k++) {
+            rsk[k] = diagR[k] * (v[k] + u[k] - 2 * uTilde[k]);
+        }
+        for (int k = nm; k < len * lanes; k++) {
+            rsk[k] = TAU_WEIGHT * (v[k] + u[k] - 2 * uTilde[k]);
+        }
+    }
+
+    @Override
+    public void resetAfterScaleChange(double[] v, double[] u, double[] uTilde, double[] rsk) {
+        int nm = (n + m) * lanes;
+        for (int k = 0; k < nm; k++) {
+            v[k] = rsk[k] / diagR[k] + 2 * uTilde[k] - u[k];
+        }
+        for (int k = nm; k < len * lanes; k++) {
+            v[k] = rsk[k] / TAU_WEIGHT + 2 * uTilde[k] - u[k];
+        }
+        if (anderson != null) {
+            anderson.resetAll();
+        }
+    }
+
+    @Override
+    public void residuals(double[] u, double[] rsk, double[] stats) {
+        int nl = n * lanes;
+        int tauAt = (n + m) * lanes;
+        java.util.Arrays.fill(stats, 0, lanes * ResidualStats.WIDTH, 0);
+        // workM = Âx̂, workN = Âᵀŷ, workN2 = P̂x̂ (scaled units)
+        java.util.Arrays.fill(workM, 0);
+        java.util.Arrays.fill(workN, 0);
+        java.util.Arrays.fill(workN2, 0);
+        TileSparse.multiplyAdd(scaled.aPattern(), scaled.aValues(), scaled.aShared(), lanes, u, 0, workM, 0);
+        TileSparse.transposeMultiplyAdd(scaled.aPattern(), scaled.aValues(), scaled.aShared(), lanes, u, nl,
+                workN, 0);
+        if (scaled.pPattern() != null) {
+            TileSparse.symmetricMultiplyAdd(scaled.pPattern(), scaled.pValues(), scaled.pShared(), lanes, u, 0,
+                    workN2, 0);
+        }
+        for (int l = 0; l < lanes; l++) {
+            int o = l * ResidualStats.WIDTH;
+            double tau = u[tauAt + l];
+            double sg = sigma[l];
+            // Solution measures use x = Ex̂/(στ) etc.; with t = 1/(στ) every scaled quantity maps back.
+            double t = 1 / (sg * tau);
+            double priRes = 0, ax = 0, sNorm = 0, bNorm = 0, certAxs = 0;
+            double bty = 0;
+            for (int i = 0; i < m; i++) {
+                int k = i * lanes + l;
+                double dinv = 1 / d[k];
+                double axi = workM[k] * dinv;
+                double si = rsk[n * lanes + k] * dinv;
+                double bi = bHat[k] * dinv / sg;
+                priRes = Math.max(priRes, Math.abs((axi + si) * t - bi));
+                ax = Math.max(ax, Math.abs(axi * t));
+                sNorm = Math.max(sNorm, Math.abs(si * t));
+                bNorm = Math.max(bNorm, Math.abs(bi));
+                certAxs = Math.max(certAxs, Math.abs((axi + si) / sg));
+                bty += bHat[k] * u[nl + k];
+            }
+            double duaRes = 0, px = 0, aty = 0, cNorm = 0, certPx = 0, certAty = 0;
+            double ctx = 0, xpx = 0;
+            for (int j = 0; j < n; j++) {
+                int k = j * lanes + l;
+                double einv = 1 / e[k];
+                double pxj = workN2[k] * einv;
+                double atyj = workN[k] * einv;
+                double cj = cHat[k] * einv / sg;
+                duaRes = Math.max(duaRes, Math.abs((pxj + atyj) * t + cj));
+                px = Math.max(px, Math.abs(pxj * t));
+                aty = Math.max(aty, Math.abs(atyj * t));
+                cNorm = Math.max(cNorm, Math.abs(cj));
+                certPx = Math.max(certPx, Math.abs(pxj / sg));
+                certAty = Math.max(certAty, Math.abs(atyj / sg));
+                ctx += cHat[k] * u[k];
+                xpx += workN2[k] * u[k];
+            }
+            // xᵀPx = x̂ᵀP̂x̂/(στ)², cᵀx = ĉᵀx̂/(σ²τ), bᵀy = b̂ᵀŷ/(σ²τ).
+            double xPx = xpx * t * t;
+            double cTx = ctx * t / sg;
+            double bTy = bty * t / sg;
+            stats[o + ResidualStats.PRIMAL_RES] = priRes;
+            stats[o + ResidualStats.PRIMAL_SCALE] = Math.max(ax, Math.max(sNorm, bNorm));
+            stats[o + ResidualStats.DUAL_RES] = duaRes;
+            stats[o + ResidualStats.DUAL_SCALE] = Math.max(px, Math.max(aty, cNorm));
+            stats[o + ResidualStats.GAP] = Math.abs(xPx + cTx + bTy);
+            stats[o + ResidualStats.GAP_SCALE] = Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy)));
+            stats[o + ResidualStats.PRIMAL_OBJ] = 0.5 * xPx + cTx;
+            stats[o + ResidualStats.DUAL_OBJ] = -0.5 * xPx - bTy;
+            stats[o + ResidualStats.TAU] = tau;
+            stats[o + ResidualStats.KAPPA] = rsk[tauAt + l];
+            stats[o + ResidualStats.CERT_BTY] = bty / (sg * sg);
+            stats[o + ResidualStats.CERT_ATY] = certAty;
+            stats[o + ResidualStats.CERT_CTX] = ctx / (sg * sg);
+            stats[o + ResidualStats.CERT_AXS] = certAxs;
+            stats[o + ResidualStats.CERT_PX] = certPx;
+        }
+    }
+
+    @Override
+    public void readSolution(double[] u, double[] rsk, int lane, double divisor, double[] x, double[] y,
+                             double[] s) {
+        double sg = sigma[lane];
+        for (int j = 0; j < n; j++) {
+            int k = j * lanes + lane;
+            x[j] = e[k] * u[k] / (sg * divisor);
+        }
+        for (int i = 0; i < m; i++) {
+            int k = i * lanes + lane;
+            y[i] = d[k] * u[n * lanes + k] / (sg * divisor);
+            s[i] = rsk[n * lanes + k] / (d[k] * sg * divisor);
+        }
+    }
+
+    @Override
+    public void andersonStep(double[] v, double[] anchor, boolean[] apply) {
+        if (anderson != null) {
+            anderson.step(v, anchor, apply);
+        } else {
+            System.arraycopy(v, 0, anchor, 0, v.length);
+        }
+    }
+
+    @Override
+    public void andersonReject(double[] v, double[] anchor, boolean[] reject) {
+        if (anderson != null) {
+            anderson.reject(v, anchor, reject);
+        }
+    }
+
+    @Override
+    public void fixedPointResidual(double[] v, double[] anchor, double[] out) {
+        java.util.Arrays.fill(out, 0, lanes, 0);
+        for (int i = 0; i < len; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                double r = v[o + l] - anchor[o + l];
+                out[l] += r * r;
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            out[l] = Math.sqrt(out[l]);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.convexlayers.solver;
+
+import io.convexlayers.backend.HsdeKernels;
+import io.convexlayers.backend.ResidualStats;
+
+import java.util.Arrays;
+
+/**
+ * The solver's algorithm, written once over {@link HsdeKernels}: Douglas–Rachford splitting on the
+ * homogeneous self-dual embedding with over-relaxation, per-iteration normalization, periodic
+ * termination checks on unscaled residuals, adaptive scale and safeguarded Anderson acceleration
+ * (DESIGN §4; O'Donoghue 2021). Every lane terminates on its own; a finished lane's result is
+ * recorded at once and later iterations of the batch never touch it.
+ *
+ * @param <V> the backend's vector handle
+ */
+public final class HsdeIteration<V> {
+    private final HsdeKernels<V> kernels;
+    private final SolverSettings settings;
+
+    public HsdeIteration(HsdeKernels<V> kernels, SolverSettings settings) {
+        this.kernels = kernels;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the iteration until every live lane has terminated.
+     *
+     * @param liveLanes     lanes {@code [0, liveLanes)} are real instances; the rest are padding
+     * @param warm          per-lane warm-start flags (null: all cold) with batch-minor host arrays
+     * @param deadlineNanos {@link System#nanoTime()} deadline, or {@link Long#MAX_VALUE}
+     * @param listener      progress of lane 0 at every check, or null
+     * @param setupSeconds  time spent before this call, reported in every solution
+     * @return one solution per live lane
+     */
+    public Solution[] run(int liveLanes, boolean[] warm, double[] warmX, double[] warmY, double[] warmS,
+                          long deadlineNanos, IterationListener listener, double setupSeconds) {
+        long start = System.nanoTime();
+        int lanes = kernels.lanes();
+        int n = kernels.n();
+        int m = kernels.m();
+        int len = n + m + 1;
+        V v = kernels.newVector(len);
+        V u = kernels.newVector(len);
+        V uTilde = kernels.newVector(len);
+        V rsk = kernels.newVector(len);
+        V anchor = kernels.newVector(len);
+        double[] stats = new double[lanes * ResidualStats.WIDTH];
+        Solution[] out = new Solution[liveLanes];
+        boolean[] done = new boolean[lanes];
+        for (int l = liveLanes; l < lanes; l++) {
+            done[l] = true;
+        }
+        int remaining = liveLanes;
+
+        ScaleController scale = new ScaleController(lanes, kernels.sharedScale(), settings.scale());
+        kernels.setScale(scale.scale());
+        kernels.initialize(v, warmX, warmY, warmS, warm);
+        kernels.copy(v, anchor);
+
+        boolean accel = settings.acceleration();
+        int interval = settings.andersonInterval();
+        double[] fpr = new double[lanes];
+        double[] lastFpr = new double[lanes];
+        Arrays.fill(lastFpr, Double.POSITIVE_INFINITY);
+        boolean[] accelerated = new boolean[lanes];
+        boolean[] reject = new boolean[lanes];
+        boolean[] apply = new boolean[lanes];
+
+        int maxIters = settings.maxIters();
+        int check = settings.checkInterval();
+        for (int it = 0; it < maxIters && remaining > 0; it++) {
+            if (accel && it > 0 && it % interval == 0) {
+                anderson(v, anchor, fpr, lastFpr, accelerated, reject, apply, done);
+            }
+            if (it > 0) {
+                kernels.normalize(v);
+            }
+            boolean first = it == 0;
+            kernels.linearStep(v, uTilde, first);
+            kernels.coneStep(uTilde, v, u, first);
+            boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
+            if (checkNow) {
+                kernels.dualIterate(v, u, uTilde, rsk);
+            }
+            kernels.relax(v, u, uTilde, settings.alpha());
+            if (!checkNow) {
+                continue;
+            }
+            int iters = it + 1;
+            kernels.residuals(u, rsk, stats);
+            double elapsed = (System.nanoTime() - start) * 1e-9;
+            boolean limit = iters == maxIters || System.nanoTime() > deadlineNanos;
+            if (listener != null && !done[0]) {
+                int o = 0;
+                listener.onCheck(iters, stats[o + ResidualStats.PRIMAL_RES], stats[o + ResidualStats.DUAL_RES],
+                        stats[o + ResidualStats.GAP], stats[o + ResidualStats.PRIMAL_OBJ], scale.scale()[0], elapsed);
+            }
+            for (int l = 0; l < liveLanes; l++) {
+                if (done[l]) {
+                    continue;
+                }
+                int o = l * ResidualStats.WIDTH;
+                SolverStatus status = Termination.check(stats, o, settings);
+                if (status == null && limit) {
+                    status = Termination.atLimit(stats, o, settings);
+                }
+                if (status != null) {
+                    out[l] = extract(status, u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds);
+                    done[l] = true;
+                    remaining--;
+                }
+            }
+            if (limit) {
+                break;
+            }
+            if (remaining > 0 && settings.adaptiveScale() && scale.update(stats, done, iters)) {
+                kernels.setScale(scale.scale());
+                kernels.resetAfterScaleChange(v, u, uTilde, rsk);
+                kernels.copy(v, anchor);
+                Arrays.fill(lastFpr, Double.POSITIVE_INFINITY);
+                Arrays.fill(accelerated, false);
+            }
+        }
+        return out;
+    }
+
+    /** Safeguard the last accelerated step, then take the next one. */
+    private void anderson(V v, V anchor, double[] fpr, double[] lastFpr, boolean[] accelerated, boolean[] reject,
+                          boolean[] apply, boolean[] done) {
+        kernels.fixedPointResidual(v, anchor, fpr);
+        boolean anyReject = false;
+        for (int l = 0; l < fpr.length; l++) {
+            // An accelerated point whose block made less progress than the plain one is undone.
+            reject[l] = !done[l] && accelerated[l] && !(fpr[l] <= lastFpr[l]);
+            anyReject |= reject[l];
+        }
+        if (anyReject) {
+            kernels.andersonReject(v, anchor, reject);
+        }
+        for (int l = 0; l < fpr.length; l++) {
+            apply[l] = !done[l] && !reject[l];
+            accelerated[l] = apply[l];
+            if (!reject[l]) {
+                lastFpr[l] = fpr[l];
+            }
+        }
+        kernels.andersonStep(v, anchor, apply);
+    }
+
+    private Solution extract(SolverStatus status, V u, V rsk, int lane, double[] st, int iters, double scale,
+                             double elapsed, double setupSeconds) {
+        int o = lane * ResidualStats.WIDTH;
+        int n = kernels.n();
+        int m = kernels.m();
+        double[] x = new double[n];
+        double[] y = new double[m];
+        double[] s = new double[m];
+        double pri = st[o + ResidualStats.PRIMAL_RES];
+        double dua = st[o + ResidualStats.DUAL_RES];
+        double gap = st[o + ResidualStats.GAP];
+        double pobj = st[o + ResidualStats.PRIMAL_OBJ];
+        double dobj = st[o + ResidualStats.DUAL_OBJ];
+        switch (status) {
+            case INFEASIBLE, INFEASIBLE_INACCURATE -> {
+                double bty = st[o + ResidualStats.CERT_BTY];
+                kernels.readSolution(u, rsk, lane, -bty, x, y, s);
+                Arrays.fill(x, Double.NaN);
+                Arrays.fill(s, Double.NaN);
+                pri = st[o + ResidualStats.CERT_ATY] / -bty;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.POSITIVE_INFINITY;
+                dobj = Double.POSITIVE_INFINITY;
+            }
+            case UNBOUNDED, UNBOUNDED_INACCURATE -> {
+                double ctx = st[o + ResidualStats.CERT_CTX];
+                kernels.readSolution(u, rsk, lane, -ctx, x, y, s);
+                Arrays.fill(y, Double.NaN);
+                pri = Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]) / -ctx;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.NEGATIVE_INFINITY;
+                dobj = Double.NEGATIVE_INFINITY;
+            }
+            default -> kernels.readSolution(u, rsk, lane, st[o + ResidualStats.TAU], x, y, s);
+        }
+        return new Solution(status, x, y, s, pobj, dobj, iters, pri, dua, gap, scale, elapsed, setupSeconds);
+    }
+}

@@ -1,0 +1,98 @@
+package io.convexlayers.solver;
+
+import io.convexlayers.backend.ResidualStats;
+
+/**
+ * The termination tests of DESIGN §4 on one lane's unscaled residual statistics: optimality
+ * (primal, dual and gap residuals within ε_abs + ε_rel·scale), primal infeasibility
+ * (bᵀy &lt; 0 and ‖Aᵀy‖ ≤ ε_infeas·(−bᵀy)) and unboundedness (cᵀx &lt; 0 and
+ * ‖Ax + s‖, ‖Px‖ ≤ ε_infeas·(−cᵀx)); and the choice of an inaccurate status at a limit.
+ */
+final class Termination {
+    private Termination() {
+    }
+
+    /** The status when one of the tests passes, or null to keep iterating. */
+    static SolverStatus check(double[] st, int o, SolverSettings s) {
+        if (brokeDown(st, o)) {
+            return SolverStatus.FAILED;
+        }
+        if (st[o + ResidualStats.TAU] > 0 && optimalityRatio(st, o, s) <= 1) {
+            return SolverStatus.SOLVED;
+        }
+        if (infeasibilityRatio(st, o, s) <= 1) {
+            return SolverStatus.INFEASIBLE;
+        }
+        if (unboundednessRatio(st, o, s) <= 1) {
+            return SolverStatus.UNBOUNDED;
+        }
+        return null;
+    }
+
+    /** At an iteration or time limit: the outcome whose test came closest to passing. */
+    static SolverStatus atLimit(double[] st, int o, SolverSettings s) {
+        if (brokeDown(st, o)) {
+            return SolverStatus.FAILED;
+        }
+        double opt = st[o + ResidualStats.TAU] > 0 ? optimalityRatio(st, o, s) : Double.POSITIVE_INFINITY;
+        // Certificates are judged against a loosened tolerance so that their ratios compare fairly.
+        double inf = infeasibilityRatio(st, o, s) * s.epsInfeas() / Math.max(s.epsAbs(), s.epsInfeas());
+        double unb = unboundednessRatio(st, o, s) * s.epsInfeas() / Math.max(s.epsAbs(), s.epsInfeas());
+        if (opt <= inf && opt <= unb && Double.isFinite(opt)) {
+            return SolverStatus.SOLVED_INACCURATE;
+        }
+        if (inf <= unb && Double.isFinite(inf)) {
+            return SolverStatus.INFEASIBLE_INACCURATE;
+        }
+        if (Double.isFinite(unb)) {
+            return SolverStatus.UNBOUNDED_INACCURATE;
+        }
+        return Double.isFinite(opt) ? SolverStatus.SOLVED_INACCURATE : SolverStatus.FAILED;
+    }
+
+    /**
+     * True when the iterate itself is no longer finite. Solution measures divide by τ and are
+     * legitimately infinite while τ = 0 (the certificate case), so they count only when τ > 0.
+     */
+    static boolean brokeDown(double[] st, int o) {
+        for (int k = ResidualStats.TAU; k < ResidualStats.WIDTH; k++) {
+            if (!Double.isFinite(st[o + k])) {
+                return true;
+            }
+        }
+        if (st[o + ResidualStats.TAU] > 0) {
+            for (int k = 0; k < ResidualStats.TAU; k++) {
+                if (Double.isNaN(st[o + k])) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Largest of the three optimality residuals relative to their tolerances (≤ 1: converged). */
+    static double optimalityRatio(double[] st, int o, SolverSettings s) {
+        double p = st[o + ResidualStats.PRIMAL_RES]
+                / (s.epsAbs() + s.epsRel() * st[o + ResidualStats.PRIMAL_SCALE]);
+        double d = st[o + ResidualStats.DUAL_RES]
+                / (s.epsAbs() + s.epsRel() * st[o + ResidualStats.DUAL_SCALE]);
+        double g = st[o + ResidualStats.GAP] / (s.epsAbs() + s.epsRel() * st[o + ResidualStats.GAP_SCALE]);
+        return Math.max(p, Math.max(d, g));
+    }
+
+    static double infeasibilityRatio(double[] st, int o, SolverSettings s) {
+        double bty = st[o + ResidualStats.CERT_BTY];
+        if (!(bty < 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return st[o + ResidualStats.CERT_ATY] / (-bty * s.epsInfeas());
+    }
+
+    static double unboundednessRatio(double[] st, int o, SolverSettings s) {
+        double ctx = st[o + ResidualStats.CERT_CTX];
+        if (!(ctx < 0)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]) / (-ctx * s.epsInfeas());
+    }
+}
