@@ -65,8 +65,12 @@ public interface HsdeKernels<V> {
     /** The dual iterate rsk = (r, ŝ, κ) = R(v + u − 2ũ). */
     void dualIterate(V v, V u, V uTilde, V rsk);
 
-    /** After a scale change with (u, ũ, rsk) kept: v = R⁻¹rsk + 2ũ − u with the new R. */
-    void resetAfterScaleChange(V v, V u, V uTilde, V rsk);
+    /**
+     * After a scale change, for the lanes where {@code changed[l]} holds: keeps (u, ũ, rsk) and sets
+     * v = R⁻¹rsk + 2ũ − u with the new R, copies v into {@code anchor} and clears the lane's
+     * Anderson history (the map has changed). Other lanes are untouched.
+     */
+    void resetAfterScaleChange(V v, V u, V uTilde, V rsk, V anchor, boolean[] changed);
 
     /**
      * Residual statistics of every lane on the unscaled data, written to {@code stats} as

@@ -115,11 +115,15 @@ public final class HsdeIteration<V> {
                 break;
             }
             if (remaining > 0 && settings.adaptiveScale() && scale.update(stats, done, iters)) {
+                boolean[] changed = scale.changed();
                 kernels.setScale(scale.scale());
-                kernels.resetAfterScaleChange(v, u, uTilde, rsk);
-                kernels.copy(v, anchor);
-                Arrays.fill(lastFpr, Double.POSITIVE_INFINITY);
-                Arrays.fill(accelerated, false);
+                kernels.resetAfterScaleChange(v, u, uTilde, rsk, anchor, changed);
+                for (int l = 0; l < lanes; l++) {
+                    if (changed[l]) {
+                        lastFpr[l] = Double.POSITIVE_INFINITY;
+                        accelerated[l] = false;
+                    }
+                }
             }
         }
         return out;

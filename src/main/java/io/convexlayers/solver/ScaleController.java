@@ -22,6 +22,7 @@ final class ScaleController {
     private final double[] logSum;
     private final int[] count;
     private final int[] lastChange;
+    private final boolean[] changed;
 
     ScaleController(int lanes, boolean shared, double initial) {
         this.lanes = lanes;
@@ -30,6 +31,7 @@ final class ScaleController {
         this.logSum = new double[lanes];
         this.count = new int[lanes];
         this.lastChange = new int[lanes];
+        this.changed = new boolean[lanes];
         java.util.Arrays.fill(scale, initial);
     }
 
@@ -37,8 +39,14 @@ final class ScaleController {
         return scale;
     }
 
+    /** The lanes whose scale the last {@link #update} changed. */
+    boolean[] changed() {
+        return changed;
+    }
+
     /** Records one check; returns true when the scale of some lane changed. */
     boolean update(double[] st, boolean[] done, int iteration) {
+        java.util.Arrays.fill(changed, false);
         for (int l = 0; l < lanes; l++) {
             if (done[l]) {
                 continue;
@@ -56,7 +64,7 @@ final class ScaleController {
     }
 
     private boolean updatePerLane(boolean[] done, int iteration) {
-        boolean changed = false;
+        boolean any = false;
         for (int l = 0; l < lanes; l++) {
             if (done[l] || count[l] == 0 || iteration - lastChange[l] < MIN_ITERS_BETWEEN) {
                 continue;
@@ -69,11 +77,12 @@ final class ScaleController {
                 lastChange[l] = iteration;
                 if (next != scale[l]) {
                     scale[l] = next;
-                    changed = true;
+                    changed[l] = true;
+                    any = true;
                 }
             }
         }
-        return changed;
+        return any;
     }
 
     private boolean updateShared(boolean[] done, int iteration) {
@@ -100,6 +109,7 @@ final class ScaleController {
             return false;
         }
         java.util.Arrays.fill(scale, next);
+        java.util.Arrays.fill(changed, true);
         return true;
     }
 }

@@ -29,25 +29,29 @@ final class Termination {
         return null;
     }
 
-    /** At an iteration or time limit: the outcome whose test came closest to passing. */
+    /**
+     * At an iteration or time limit: in the embedding a solvable instance drives κ → 0 with τ > 0,
+     * an infeasible or unbounded one τ → 0 with κ > 0; so τ ≥ κ means "solved, inaccurately", and
+     * otherwise the certificate with the better ratio decides.
+     */
     static SolverStatus atLimit(double[] st, int o, SolverSettings s) {
         if (brokeDown(st, o)) {
             return SolverStatus.FAILED;
         }
-        double opt = st[o + ResidualStats.TAU] > 0 ? optimalityRatio(st, o, s) : Double.POSITIVE_INFINITY;
-        // Certificates are judged against a loosened tolerance so that their ratios compare fairly.
-        double inf = infeasibilityRatio(st, o, s) * s.epsInfeas() / Math.max(s.epsAbs(), s.epsInfeas());
-        double unb = unboundednessRatio(st, o, s) * s.epsInfeas() / Math.max(s.epsAbs(), s.epsInfeas());
-        if (opt <= inf && opt <= unb && Double.isFinite(opt)) {
+        double tau = st[o + ResidualStats.TAU];
+        double kappa = st[o + ResidualStats.KAPPA];
+        if (tau > 0 && tau >= kappa) {
             return SolverStatus.SOLVED_INACCURATE;
         }
-        if (inf <= unb && Double.isFinite(inf)) {
+        double inf = infeasibilityRatio(st, o, s);
+        double unb = unboundednessRatio(st, o, s);
+        if (Double.isFinite(inf) && inf <= unb) {
             return SolverStatus.INFEASIBLE_INACCURATE;
         }
         if (Double.isFinite(unb)) {
             return SolverStatus.UNBOUNDED_INACCURATE;
         }
-        return Double.isFinite(opt) ? SolverStatus.SOLVED_INACCURATE : SolverStatus.FAILED;
+        return tau > 0 ? SolverStatus.SOLVED_INACCURATE : SolverStatus.FAILED;
     }
 
     /**

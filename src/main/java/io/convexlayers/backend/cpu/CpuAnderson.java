@@ -1,7 +1,5 @@
 package io.convexlayers.backend.cpu;
 
-import java.util.Arrays;
-
 /**
  * Type-I Anderson acceleration with per-lane memory for a tile in batch-minor layout (DESIGN §4).
  *
@@ -203,11 +201,15 @@ public final class CpuAnderson {
         }
     }
 
-    /** Forgets every lane's history (after a scale change the map G is a different map). */
-    public void resetAll() {
-        Arrays.fill(count, 0);
-        Arrays.fill(next, 0);
-        Arrays.fill(hasLast, false);
-        Arrays.fill(skipNext, false);
+    /** Forgets the history of the lanes where {@code lanesToReset[l]} holds (their map G changed). */
+    public void reset(boolean[] lanesToReset) {
+        for (int l = 0; l < lanes; l++) {
+            if (lanesToReset[l]) {
+                count[l] = 0;
+                next[l] = 0;
+                hasLast[l] = false;
+                skipNext[l] = false;
+            }
+        }
     }
 }

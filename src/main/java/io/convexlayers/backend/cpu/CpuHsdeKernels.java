@@ -343,16 +343,22 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     }
 
     @Override
-    public void resetAfterScaleChange(double[] v, double[] u, double[] uTilde, double[] rsk) {
-        int nm = (n + m) * lanes;
-        for (int k = 0; k < nm; k++) {
-            v[k] = rsk[k] / diagR[k] + 2 * uTilde[k] - u[k];
-        }
-        for (int k = nm; k < len * lanes; k++) {
-            v[k] = rsk[k] / TAU_WEIGHT + 2 * uTilde[k] - u[k];
+    public void resetAfterScaleChange(double[] v, double[] u, double[] uTilde, double[] rsk, double[] anchor,
+                                      boolean[] changed) {
+        for (int i = 0; i < len; i++) {
+            double r = i == len - 1 ? TAU_WEIGHT : 0;
+            for (int l = 0; l < lanes; l++) {
+                if (!changed[l]) {
+                    continue;
+                }
+                int k = i * lanes + l;
+                double w = i < len - 1 ? diagR[k] : r;
+                v[k] = rsk[k] / w + 2 * uTilde[k] - u[k];
+                anchor[k] = v[k];
+            }
         }
         if (anderson != null) {
-            anderson.resetAll();
+            anderson.reset(changed);
         }
     }
 
