@@ -37,6 +37,10 @@ final class PackedCholesky {
             factorSingle(a, invDiag, n);
             return;
         }
+        if (fl == 8) {
+            factor8(a, invDiag, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int ri = rowStart(i) * fl;
             for (int j = 0; j <= i; j++) {
@@ -65,6 +69,57 @@ final class PackedCholesky {
                 }
             }
         }
+    }
+
+    /** {@link #factor} for 8 lanes, the dot products' lanes in registers. */
+    private static void factor8(double[] a, double[] invDiag, int n) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * 8;
+            for (int j = 0; j <= i; j++) {
+                int rj = rowStart(j) * 8;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                int len = j * 8;
+                for (int t = 0; t < len; t += 8) {
+                    int p = ri + t;
+                    int q = rj + t;
+                    s0 += a[p] * a[q];
+                    s1 += a[p + 1] * a[q + 1];
+                    s2 += a[p + 2] * a[q + 2];
+                    s3 += a[p + 3] * a[q + 3];
+                    s4 += a[p + 4] * a[q + 4];
+                    s5 += a[p + 5] * a[q + 5];
+                    s6 += a[p + 6] * a[q + 6];
+                    s7 += a[p + 7] * a[q + 7];
+                }
+                int o = ri + j * 8;
+                int d = j * 8;
+                if (j < i) {
+                    a[o] = (a[o] - s0) * invDiag[d];
+                    a[o + 1] = (a[o + 1] - s1) * invDiag[d + 1];
+                    a[o + 2] = (a[o + 2] - s2) * invDiag[d + 2];
+                    a[o + 3] = (a[o + 3] - s3) * invDiag[d + 3];
+                    a[o + 4] = (a[o + 4] - s4) * invDiag[d + 4];
+                    a[o + 5] = (a[o + 5] - s5) * invDiag[d + 5];
+                    a[o + 6] = (a[o + 6] - s6) * invDiag[d + 6];
+                    a[o + 7] = (a[o + 7] - s7) * invDiag[d + 7];
+                } else {
+                    pivot(a, invDiag, o, d, a[o] - s0);
+                    pivot(a, invDiag, o + 1, d + 1, a[o + 1] - s1);
+                    pivot(a, invDiag, o + 2, d + 2, a[o + 2] - s2);
+                    pivot(a, invDiag, o + 3, d + 3, a[o + 3] - s3);
+                    pivot(a, invDiag, o + 4, d + 4, a[o + 4] - s4);
+                    pivot(a, invDiag, o + 5, d + 5, a[o + 5] - s5);
+                    pivot(a, invDiag, o + 6, d + 6, a[o + 6] - s6);
+                    pivot(a, invDiag, o + 7, d + 7, a[o + 7] - s7);
+                }
+            }
+        }
+    }
+
+    private static void pivot(double[] a, double[] invDiag, int o, int d, double s) {
+        double r = Math.sqrt(s);
+        a[o] = r;
+        invDiag[d] = 1.0 / r;
     }
 
     private static void factorSingle(double[] a, double[] invDiag, int n) {
@@ -101,6 +156,14 @@ final class PackedCholesky {
      */
     static void solve(double[] a, double[] invDiag, int n, int fl, double[] z, int off, int lanes,
                       double[] acc) {
+        if (lanes == 8) {
+            if (fl == 1) {
+                solveShared8(a, invDiag, n, z, off);
+            } else {
+                solveLanes8(a, invDiag, n, z, off);
+            }
+            return;
+        }
         if (fl == 1) {
             solveShared(a, invDiag, n, z, off, lanes, acc);
             return;
@@ -177,6 +240,126 @@ final class PackedCholesky {
                 for (int l = 0; l < lanes; l++) {
                     z[zk + l] -= lik * acc[l];
                 }
+            }
+        }
+    }
+
+    /** {@link #solve} with 8 lanes, each with its own factor; lanes unrolled into registers. */
+    private static void solveLanes8(double[] a, double[] invDiag, int n, double[] z, int off) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * 8;
+            int zi = off + i * 8;
+            double s0 = z[zi], s1 = z[zi + 1], s2 = z[zi + 2], s3 = z[zi + 3];
+            double s4 = z[zi + 4], s5 = z[zi + 5], s6 = z[zi + 6], s7 = z[zi + 7];
+            int len = i * 8;
+            for (int t = 0; t < len; t += 8) {
+                int ao = ri + t;
+                int zo = off + t;
+                s0 -= a[ao] * z[zo];
+                s1 -= a[ao + 1] * z[zo + 1];
+                s2 -= a[ao + 2] * z[zo + 2];
+                s3 -= a[ao + 3] * z[zo + 3];
+                s4 -= a[ao + 4] * z[zo + 4];
+                s5 -= a[ao + 5] * z[zo + 5];
+                s6 -= a[ao + 6] * z[zo + 6];
+                s7 -= a[ao + 7] * z[zo + 7];
+            }
+            int d = i * 8;
+            z[zi] = s0 * invDiag[d];
+            z[zi + 1] = s1 * invDiag[d + 1];
+            z[zi + 2] = s2 * invDiag[d + 2];
+            z[zi + 3] = s3 * invDiag[d + 3];
+            z[zi + 4] = s4 * invDiag[d + 4];
+            z[zi + 5] = s5 * invDiag[d + 5];
+            z[zi + 6] = s6 * invDiag[d + 6];
+            z[zi + 7] = s7 * invDiag[d + 7];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i) * 8;
+            int zi = off + i * 8;
+            int d = i * 8;
+            double v0 = z[zi] * invDiag[d], v1 = z[zi + 1] * invDiag[d + 1];
+            double v2 = z[zi + 2] * invDiag[d + 2], v3 = z[zi + 3] * invDiag[d + 3];
+            double v4 = z[zi + 4] * invDiag[d + 4], v5 = z[zi + 5] * invDiag[d + 5];
+            double v6 = z[zi + 6] * invDiag[d + 6], v7 = z[zi + 7] * invDiag[d + 7];
+            z[zi] = v0;
+            z[zi + 1] = v1;
+            z[zi + 2] = v2;
+            z[zi + 3] = v3;
+            z[zi + 4] = v4;
+            z[zi + 5] = v5;
+            z[zi + 6] = v6;
+            z[zi + 7] = v7;
+            int len = i * 8;
+            for (int t = 0; t < len; t += 8) {
+                int ao = ri + t;
+                int zo = off + t;
+                z[zo] -= a[ao] * v0;
+                z[zo + 1] -= a[ao + 1] * v1;
+                z[zo + 2] -= a[ao + 2] * v2;
+                z[zo + 3] -= a[ao + 3] * v3;
+                z[zo + 4] -= a[ao + 4] * v4;
+                z[zo + 5] -= a[ao + 5] * v5;
+                z[zo + 6] -= a[ao + 6] * v6;
+                z[zo + 7] -= a[ao + 7] * v7;
+            }
+        }
+    }
+
+    /** {@link #solve} with 8 lanes sharing one factor; lanes unrolled into registers. */
+    private static void solveShared8(double[] a, double[] invDiag, int n, double[] z, int off) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i);
+            int zi = off + i * 8;
+            double s0 = z[zi], s1 = z[zi + 1], s2 = z[zi + 2], s3 = z[zi + 3];
+            double s4 = z[zi + 4], s5 = z[zi + 5], s6 = z[zi + 6], s7 = z[zi + 7];
+            for (int k = 0; k < i; k++) {
+                double lik = a[ri + k];
+                int zo = off + k * 8;
+                s0 -= lik * z[zo];
+                s1 -= lik * z[zo + 1];
+                s2 -= lik * z[zo + 2];
+                s3 -= lik * z[zo + 3];
+                s4 -= lik * z[zo + 4];
+                s5 -= lik * z[zo + 5];
+                s6 -= lik * z[zo + 6];
+                s7 -= lik * z[zo + 7];
+            }
+            double inv = invDiag[i];
+            z[zi] = s0 * inv;
+            z[zi + 1] = s1 * inv;
+            z[zi + 2] = s2 * inv;
+            z[zi + 3] = s3 * inv;
+            z[zi + 4] = s4 * inv;
+            z[zi + 5] = s5 * inv;
+            z[zi + 6] = s6 * inv;
+            z[zi + 7] = s7 * inv;
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i);
+            int zi = off + i * 8;
+            double inv = invDiag[i];
+            double v0 = z[zi] * inv, v1 = z[zi + 1] * inv, v2 = z[zi + 2] * inv, v3 = z[zi + 3] * inv;
+            double v4 = z[zi + 4] * inv, v5 = z[zi + 5] * inv, v6 = z[zi + 6] * inv, v7 = z[zi + 7] * inv;
+            z[zi] = v0;
+            z[zi + 1] = v1;
+            z[zi + 2] = v2;
+            z[zi + 3] = v3;
+            z[zi + 4] = v4;
+            z[zi + 5] = v5;
+            z[zi + 6] = v6;
+            z[zi + 7] = v7;
+            for (int k = 0; k < i; k++) {
+                double lik = a[ri + k];
+                int zo = off + k * 8;
+                z[zo] -= lik * v0;
+                z[zo + 1] -= lik * v1;
+                z[zo + 2] -= lik * v2;
+                z[zo + 3] -= lik * v3;
+                z[zo + 4] -= lik * v4;
+                z[zo + 5] -= lik * v5;
+                z[zo + 6] -= lik * v6;
+                z[zo + 7] -= lik * v7;
             }
         }
     }

@@ -170,6 +170,23 @@ final class ReducedMatrixAssembler {
             for (int ta = first; ta < rowStart[r + 1]; ta++) {
                 int base = PackedCholesky.rowStart(cols[ta]) * fl;
                 int wa = ta * fl;
+                if (fl == 8) {
+                    double w0 = w[wa], w1 = w[wa + 1], w2 = w[wa + 2], w3 = w[wa + 3];
+                    double w4 = w[wa + 4], w5 = w[wa + 5], w6 = w[wa + 6], w7 = w[wa + 7];
+                    for (int tb = first; tb <= ta; tb++) {
+                        int o = base + cols[tb] * 8;
+                        int wb = tb * 8;
+                        out[o] += w0 * w[wb];
+                        out[o + 1] += w1 * w[wb + 1];
+                        out[o + 2] += w2 * w[wb + 2];
+                        out[o + 3] += w3 * w[wb + 3];
+                        out[o + 4] += w4 * w[wb + 4];
+                        out[o + 5] += w5 * w[wb + 5];
+                        out[o + 6] += w6 * w[wb + 6];
+                        out[o + 7] += w7 * w[wb + 7];
+                    }
+                    continue;
+                }
                 for (int tb = first; tb <= ta; tb++) {
                     int o = base + cols[tb] * fl;
                     int wb = tb * fl;
@@ -212,6 +229,8 @@ final class ReducedMatrixAssembler {
                         s0 += panel[pa + q] * panel[pb + q];
                     }
                     out[o] += s0 + s1;
+                } else if (fl == 8) {
+                    dot8(panel, pa, pb, stride, out, o);
                 } else {
                     for (int l = 0; l < fl; l++) {
                         acc[l] = 0;
@@ -227,6 +246,31 @@ final class ReducedMatrixAssembler {
                 }
             }
         }
+    }
+
+    /** out[o..o+8) += Σ_q panel[pa + 8q + l]·panel[pb + 8q + l], lanes in registers. */
+    private static void dot8(double[] panel, int pa, int pb, int stride, double[] out, int o) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int q = 0; q < stride; q += 8) {
+            int a = pa + q;
+            int b = pb + q;
+            s0 += panel[a] * panel[b];
+            s1 += panel[a + 1] * panel[b + 1];
+            s2 += panel[a + 2] * panel[b + 2];
+            s3 += panel[a + 3] * panel[b + 3];
+            s4 += panel[a + 4] * panel[b + 4];
+            s5 += panel[a + 5] * panel[b + 5];
+            s6 += panel[a + 6] * panel[b + 6];
+            s7 += panel[a + 7] * panel[b + 7];
+        }
+        out[o] += s0;
+        out[o + 1] += s1;
+        out[o + 2] += s2;
+        out[o + 3] += s3;
+        out[o + 4] += s4;
+        out[o + 5] += s5;
+        out[o + 6] += s6;
+        out[o + 7] += s7;
     }
 
     private void addP(double[] out) {
