@@ -128,7 +128,7 @@ public final class ConeDerivative {
         int[] soc = dims.soc();
         for (int i = 0; i < soc.length; i++) {
             SecondOrderCone.linearize(v, offset + socOffsets[i], soc[i], lanes, socCoefs, socCoef[i], socDirs,
-                    socDir[i]);
+                    socDir[i], socWork);
         }
         int[] psd = dims.psd();
         for (int i = 0; i < psd.length; i++) {

@@ -98,10 +98,11 @@ public final class SecondOrderCone {
     /**
      * Records DΠ at every lane of one cone: coefficients (a, b, c, d) of lane l at
      * {@code coef[coefOffset + j*lanes + l]}, j = 0..3, and ẑ (size − 1 rows, zero unless the
-     * general case) at {@code dir[dirOffset + (i−1)*lanes + l]}.
+     * general case) at {@code dir[dirOffset + (i−1)*lanes + l]}. {@code work} needs {@code lanes}
+     * entries.
      */
     public static void linearize(double[] v, int offset, int size, int lanes, double[] coef, int coefOffset,
-                                 double[] dir, int dirOffset) {
+                                 double[] dir, int dirOffset, double[] work) {
         for (int l = 0; l < lanes; l++) {
             coef[coefOffset + l] = 0.0;
         }
@@ -141,9 +142,14 @@ public final class SecondOrderCone {
             coef[coefOffset + lanes + l] = b;
             coef[coefOffset + 2 * lanes + l] = c;
             coef[coefOffset + 3 * lanes + l] = d;
-            // ẑ stays 0 outside the general case, so that no 0·NaN can arise
-            for (int i = 1; i < size; i++) {
-                dir[dirOffset + (i - 1) * lanes + l] = v[offset + i * lanes + l] * inv;
+            work[l] = inv;
+        }
+        // ẑ = x/ν in the general case and 0 elsewhere, so that no 0·NaN can arise
+        for (int i = 1; i < size; i++) {
+            int row = offset + i * lanes;
+            int zr = dirOffset + (i - 1) * lanes;
+            for (int l = 0; l < lanes; l++) {
+                dir[zr + l] = v[row + l] * work[l];
             }
         }
     }
