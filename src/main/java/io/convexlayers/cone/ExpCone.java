@@ -20,8 +20,10 @@ package io.convexlayers.cone;
  *       <pre>  h(ρ) = ((ρ−1)r₀ + s₀)·e^ρ − (r₀ − ρs₀)·e^{−ρ} − (ρ²−ρ+1)·t₀ = 0.</pre>
  *       On the interval where a, b &gt; 0 (ρ &gt; 1 − s₀/r₀ when r₀ &gt; 0, ρ &lt; r₀/s₀ when
  *       s₀ &gt; 0) h has exactly one root and runs from negative to positive; it is found by
- *       Newton's method safeguarded by bisection (an infinite end of the interval is replaced by
- *       a doubling search; |ρ| is capped at 800, beyond which the heuristics below are exact).
+ *       Newton's method safeguarded by bisection, on a bracket tightened by Friberg's bounds
+ *       (see {@link #solveRho}; if rounding spoils it, an infinite end of the interval is
+ *       replaced by a doubling search; |ρ| is capped at 800, beyond which the heuristics below
+ *       are exact to rounding).
  *       The point is formed as a·(ρ, 1, e^ρ) or as v₀ − b·(1, 1 − ρ, −e^{−ρ}), whichever is less
  *       sensitive to the rounding error of ρ (a cancels near ρ = 1 − s₀/r₀, b near r₀/s₀).</li>
  *   <li>The result is checked against the two always-feasible heuristic points
@@ -33,7 +35,7 @@ package io.convexlayers.cone;
  * The input is first scaled by a power of two near its largest entry (Π is positively
  * homogeneous), so huge and tiny magnitudes behave alike. The dual cone uses Moreau:
  * Π_{K*}(v) = v + Π_K(−v). Accuracy: Moreau residual and complementarity at the level of a few
- * ulps of ‖v₀‖ (tested to 1e-12 relative).
+ * ulps of ‖v₀‖ (tested to 1e-12 relative). The derivative is {@link #jacobian}.
  * <p>
  * Batched layout: the triple c of lane l has x, y, z at
  * {@code offset + (3c + {0,1,2})*lanes + l}.
@@ -44,6 +46,9 @@ public final class ExpCone {
     private static final int MAX_ITERATIONS = 200;
     private static final double RHO_TOL = 2.0 * Math.ulp(1.0);
     private static final double DIST_SLACK = 1e-12;
+    private static final int ROOT = 0;
+    private static final int RAISED = 1;
+    private static final int FACE = 2;
 
     private ExpCone() {
     }
@@ -92,7 +97,7 @@ public final class ExpCone {
         double big = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)));
         double scale = Math.scalb(1.0, Math.getExponent(big));
         double inv = 1.0 / scale;
-        projectCurved(v, ix, iy, iz, x * inv, y * inv, z * inv, scale);
+        projectCurved(v, ix, iy, iz, x * inv, y * inv, z * inv, scale, null);
     }
 
     /** Projects the triple (v[ix], v[iy], v[iz]) onto K_exp* in place: v + Π_K(−v). */
@@ -123,6 +128,65 @@ public final class ExpCone {
         return p;
     }
 
+    /**
+     * The Jacobian DΠ_{K_exp}(x, y, z), row-major 3×3, into {@code jac[base + e*stride]}:
+     * I inside K_exp, 0 in the polar cone, diag(1, 0, 1[z &gt; 0]) (½ at z = 0) where x, y ≤ 0,
+     * and otherwise, with Π = a·(ρ, 1, e^ρ) and v − Π = b·(1, 1−ρ, −e^{−ρ}), the implicit-function
+     * Jacobian of {@link BoundaryJacobian} for g = y e^{x/y} − z: μ∇²g = (b/a)·w wᵀ with
+     * w = (1, −ρ, 0), so 1 − θ = a/(a + b(1+ρ²)), and c ∝ (1, 1−ρ, −e^{−ρ}) ∝ (e^ρ, e^ρ(1−ρ), −1).
+     * A projection that fell back to the face y = 0 gets diag(1[Π_x &lt; 0], 0, 1[Π_z &gt; 0]); one
+     * that only raised z onto the boundary (b ≈ 0) gets the tangent-plane projection (θ = 0).
+     *
+     * @param work at least 6 entries, overwritten
+     */
+    public static void jacobian(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
+        if (inCone(x, y, z)) {
+            BoundaryJacobian.diagonal(1, 1, 1, jac, base, stride);
+            return;
+        }
+        if (inPolar(x, y, z)) {
+            BoundaryJacobian.diagonal(0, 0, 0, jac, base, stride);
+            return;
+        }
+        if (x <= 0 && y <= 0) {
+            BoundaryJacobian.diagonal(1, 0, NonnegCone.derivative(z), jac, base, stride);
+            return;
+        }
+        double big = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)));
+        double scale = Math.scalb(1.0, Math.getExponent(big));
+        double inv = 1.0 / scale;
+        // (ρ, a, b) straight from the root: a point rebuilt as v − b·d(ρ) has a y of pure
+        // rounding noise where a is tiny, and ρ = Π_x/Π_y would be meaningless there
+        int winner = projectCurved(work, 3, 4, 5, x * inv, y * inv, z * inv, scale, work);
+        if (winner == FACE) {
+            BoundaryJacobian.diagonal(work[3] < 0 ? 1 : 0, 0, work[5] > 0 ? 1 : 0, jac, base, stride);
+            return;
+        }
+        double rho = work[0];
+        double a = work[1];
+        double b = work[2];
+        // ‖w‖ = √(1+ρ²) and (ρ²−ρ+1)/‖w‖ without overflow: a raised point can carry |ρ| ~ 1e160
+        double wn = Math.hypot(1.0, rho);
+        double bw = b > 0 ? b * wn * wn : 0.0;
+        double oneMinusTheta = bw > 0 ? a / (a + bw) : 1.0;
+        double qw = (rho / wn) * (rho - 1.0) + 1.0 / wn;
+        // ŵ = (1, −ρ)/‖w‖, n = (ρ, 1)/‖w‖; c ∝ (1, 1−ρ, −e^{−ρ}) has c_w = (ρ²−ρ+1)/‖w‖ and
+        // c_n = 1/‖w‖ exactly; for ρ < 0 use the multiple (e^ρ, e^ρ(1−ρ), −1)
+        if (rho >= 0) {
+            BoundaryJacobian.write(oneMinusTheta, 1.0 / wn, -rho / wn, qw, 1.0 / wn, -Math.exp(-rho), jac, base,
+                    stride);
+        } else {
+            double e = Math.exp(rho);
+            BoundaryJacobian.write(oneMinusTheta, 1.0 / wn, -rho / wn, e * qw, e / wn, -1.0, jac, base, stride);
+        }
+    }
+
+    /** DΠ_{K_exp*}(x, y, z) = I − DΠ_{K_exp}(−x, −y, −z), like {@link #jacobian}. */
+    public static void jacobianDual(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
+        jacobian(-x, -y, -z, work, jac, base, stride);
+        BoundaryJacobian.complement(jac, base, stride);
+    }
+
     static boolean inCone(double x, double y, double z) {
         if (y > 0) {
             return y * Math.exp(x / y) <= z;
@@ -138,9 +202,15 @@ public final class ExpCone {
         return x == 0 && y <= 0 && z <= 0;
     }
 
-    /** The generic case on the scaled point (r0, s0, t0), r0 &gt; 0 or s0 &gt; 0; writes Π·scale. */
-    private static void projectCurved(double[] v, int ix, int iy, int iz, double r0, double s0, double t0,
-                                      double scale) {
+    /**
+     * The generic case on the scaled point (r0, s0, t0), r0 &gt; 0 or s0 &gt; 0; writes Π·scale and
+     * returns which point won: {@link #ROOT}, {@link #RAISED} (z raised onto the boundary) or
+     * {@link #FACE} (the face y = 0). When {@code info} is not null it receives (ρ, a, b) of the
+     * boundary point (for {@link #RAISED}: ρ = r0/s0, a = s0, b = 0).
+     */
+    private static int projectCurved(double[] v, int ix, int iy, int iz, double r0, double s0, double t0,
+                                     double scale, double[] info) {
+        int winner = FACE;
         // heuristic on the face y = 0
         double bx = Math.min(r0, 0.0);
         double by = 0.0;
@@ -156,6 +226,7 @@ public final class ExpCone {
                 by = s0;
                 bz = tz;
                 best = dist;
+                winner = RAISED;
             }
         }
         // distance to the polar cone from its two simple points: bounds |Π_z| in the bracket
@@ -200,11 +271,23 @@ public final class ExpCone {
                 bx = px;
                 by = py;
                 bz = pz;
+                winner = ROOT;
+                if (info != null) {
+                    info[0] = rho;
+                    info[1] = Math.max(a, 0.0);
+                    info[2] = Math.max(b, 0.0);
+                }
             }
+        }
+        if (winner == RAISED && info != null) {
+            info[0] = r0 / s0;
+            info[1] = s0;
+            info[2] = 0.0;
         }
         v[ix] = bx * scale;
         v[iy] = by * scale;
         v[iz] = bz * scale;
+        return winner;
     }
 
     /**

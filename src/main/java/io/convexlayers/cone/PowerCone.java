@@ -37,6 +37,8 @@ public final class PowerCone {
     /** The search for ln t spans this many e-folds below |z₀|/2, past double's range. */
     private static final double LOG_RANGE = 1500.0;
     private static final double TINY = 1e-290;
+    /** Relative size below which a coordinate of Π counts as underflowed (for the Jacobian). */
+    private static final double NEGLIGIBLE = 1e-300;
 
     private PowerCone() {
     }
@@ -123,6 +125,75 @@ public final class PowerCone {
         double[] p = {x, y, z};
         projectDualInPlace(p, 0, 1, 2, alpha);
         return p;
+    }
+
+    /**
+     * The Jacobian DΠ_{K_α}(x, y, z), row-major 3×3, into {@code jac[base + e*stride]}: I inside
+     * K_α, 0 in the polar cone, diag(1[x &gt; 0], 1[y &gt; 0], 0) when z = 0 (Π = (x⁺, y⁺, 0), not
+     * differentiable in z there), diag(1[Π_x &gt; 0], 1[Π_y &gt; 0], 1[Π_z ≠ 0]) when a coordinate
+     * of Π underflows (below 1e-300 of the largest) (the boundary is then locally that face), and otherwise the
+     * implicit-function Jacobian of
+     * {@link BoundaryJacobian} for g = |z| − x^α y^{1−α} at Π = (p, q, ±P) with multiplier
+     * μ = |z| − P: μ∇²g = μα(1−α)P·w wᵀ, w = (1/p, −1/q, 0), so with ŵ ∝ (q, −p, 0),
+     * 1 − θ = s²/(μα(1−α)P + s²), s² = p²q²/(p²+q²), and c ∝ (−αPq, −(1−α)Pp, sign(z)·pq).
+     *
+     * @param work at least 3 entries, overwritten
+     */
+    public static void jacobian(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
+                                int stride) {
+        if (inCone(x, y, z, alpha)) {
+            BoundaryJacobian.diagonal(1, 1, 1, jac, base, stride);
+            return;
+        }
+        if (inCone(-x / alpha, -y / (1.0 - alpha), -z, alpha)) {
+            BoundaryJacobian.diagonal(0, 0, 0, jac, base, stride);
+            return;
+        }
+        if (z == 0) {
+            BoundaryJacobian.diagonal(x > 0 ? 1 : 0, y > 0 ? 1 : 0, 0, jac, base, stride);
+            return;
+        }
+        work[0] = x;
+        work[1] = y;
+        work[2] = z;
+        projectInPlace(work, 0, 1, 2, alpha);
+        double p = work[0];
+        double q = work[1];
+        double big = Math.abs(work[2]);
+        // scale-free: divide by the size of the projection (DΠ is homogeneous of degree 0)
+        double size = Math.max(p, Math.max(q, big));
+        if (!(size > 0)) {
+            BoundaryJacobian.diagonal(0, 0, 0, jac, base, stride);
+            return;
+        }
+        p /= size;
+        q /= size;
+        double pp = big / size;
+        if (!(p > NEGLIGIBLE && q > NEGLIGIBLE && pp > NEGLIGIBLE)) {
+            // a coordinate (nearly) underflowed: locally the boundary is the face where it is 0,
+            // and the other coordinates pass through
+            BoundaryJacobian.diagonal(p > NEGLIGIBLE ? 1 : 0, q > NEGLIGIBLE ? 1 : 0, pp > NEGLIGIBLE ? 1 : 0, jac,
+                    base, stride);
+            return;
+        }
+        double mu = Math.max(Math.abs(z) / size - pp, 0.0);
+        double beta = 1.0 - alpha;
+        double hyp = Math.hypot(p, q);
+        double pq = p * (q / hyp);   // p q / √(p² + q²)
+        double k = mu * alpha * beta * pp;
+        double oneMinusTheta = k > 0 ? pq * pq / (k + pq * pq) : 1.0;
+        // ŵ = (q, −p)/hyp, n = (p, q)/hyp; c ∝ (−αPq, −(1−α)Pp, sign(z)·pq) has
+        // c_w = P((1−α)p² − αq²)/hyp and c_n = −P·pq/hyp (α + (1−α) = 1, no cancellation)
+        double cw = pp * (beta * p * (p / hyp) - alpha * q * (q / hyp));
+        double cn = -pp * pq;
+        BoundaryJacobian.write(oneMinusTheta, q / hyp, -p / hyp, cw, cn, Math.copySign(p * q, z), jac, base, stride);
+    }
+
+    /** DΠ_{K_α*}(x, y, z) = I − DΠ_{K_α}(−x, −y, −z), like {@link #jacobian}. */
+    public static void jacobianDual(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
+                                    int stride) {
+        jacobian(-x, -y, -z, alpha, work, jac, base, stride);
+        BoundaryJacobian.complement(jac, base, stride);
     }
 
     static boolean inCone(double x, double y, double z, double alpha) {

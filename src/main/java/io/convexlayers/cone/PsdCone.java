@@ -10,8 +10,12 @@ package io.convexlayers.cone;
  * <pre>
  *   Π(X) = Q max(Λ, 0) Qᵀ   for   X = Q Λ Qᵀ   (eigendecomposition by {@link SymmetricEigen}).
  * </pre>
- * Batched layout: svec entry p of lane l at
- * {@code offset + p*lanes + l}; each lane is decomposed on its own.
+ * Derivative (DESIGN §5): DΠ(X)[dX] = Q (B ∘ (QᵀdXQ)) Qᵀ with B_ij = 1 when λ_i, λ_j ≥ 0, 0
+ * when both are negative, and λ_i⁺/(λ_i⁺ + |λ_j⁻|) (symmetrically) in the mixed case; applied in
+ * svec coordinates, where it is a symmetric operator because svec is an isometry.
+ * <p>
+ * Batched layout: svec entry p of lane l at {@code offset + p*lanes + l}; each lane is decomposed
+ * on its own.
  */
 public final class PsdCone {
     private static final double SQRT2 = Math.sqrt(2.0);
@@ -25,12 +29,14 @@ public final class PsdCone {
         final SymmetricEigen eigen;
         final double[] matrix;
         final double[] result;
+        final double[] temp;
 
         public Workspace(int maxOrder) {
             this.eigen = new SymmetricEigen(Math.max(1, maxOrder));
             int k = Math.max(1, maxOrder);
             this.matrix = new double[k * k];
             this.result = new double[k * k];
+            this.temp = new double[k * k];
         }
 
         /** The eigendecomposition of the last matrix projected. */
@@ -130,6 +136,89 @@ public final class PsdCone {
                     out[i * k + j] += wj * q[row + i];
                 }
             }
+        }
+    }
+
+    /**
+     * Records DΠ at every lane of one cone of order k: the eigenvalues of lane l at
+     * {@code values[valuesOffset + l*k ..]} and its eigenvectors (rows, k×k) at
+     * {@code vectors[vectorsOffset + l*k*k ..]}.
+     */
+    public static void linearize(double[] v, int offset, int k, int lanes, Workspace ws, double[] values,
+                                 int valuesOffset, double[] vectors, int vectorsOffset) {
+        for (int l = 0; l < lanes; l++) {
+            unpack(v, offset + l, lanes, k, ws.matrix);
+            ws.eigen.decompose(ws.matrix, k);
+            System.arraycopy(ws.eigen.valuesArray(), 0, values, valuesOffset + l * k, k);
+            System.arraycopy(ws.eigen.vectorsArray(), 0, vectors, vectorsOffset + l * k * k, k * k);
+        }
+    }
+
+    /** B_ij of DESIGN §5 for eigenvalues λ_i, λ_j. */
+    static double weight(double li, double lj) {
+        if (li >= 0 && lj >= 0) {
+            return 1.0;
+        }
+        if (li < 0 && lj < 0) {
+            return 0.0;
+        }
+        return li >= 0 ? li / (li - lj) : lj / (lj - li);
+    }
+
+    /**
+     * out = DΠ·δ for every lane of one cone linearised by {@link #linearize}; DΠ is symmetric, so
+     * this is also the transpose.
+     */
+    public static void applyDerivative(double[] values, int valuesOffset, double[] vectors, int vectorsOffset, int k,
+                                       int lanes, double[] d, int dOffset, double[] out, int outOffset,
+                                       Workspace ws) {
+        double[] m = ws.matrix;
+        double[] t = ws.temp;
+        double[] r = ws.result;
+        for (int l = 0; l < lanes; l++) {
+            int vb = valuesOffset + l * k;
+            int qb = vectorsOffset + l * k * k;
+            unpack(d, dOffset + l, lanes, k, m);
+            // t = dX Qᵀ: t[a][j] = Σ_b dX[a][b] q_j[b]
+            for (int a = 0; a < k; a++) {
+                for (int j = 0; j < k; j++) {
+                    double acc = 0.0;
+                    for (int b = 0; b < k; b++) {
+                        acc += m[a * k + b] * vectors[qb + j * k + b];
+                    }
+                    t[a * k + j] = acc;
+                }
+            }
+            // r = B ∘ (Q dX Qᵀ): r[i][j] = B_ij Σ_a q_i[a] t[a][j]
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double acc = 0.0;
+                    for (int a = 0; a < k; a++) {
+                        acc += vectors[qb + i * k + a] * t[a * k + j];
+                    }
+                    r[i * k + j] = acc * weight(values[vb + i], values[vb + j]);
+                }
+            }
+            // out = Qᵀ r Q: t[i][b] = Σ_j r[i][j] q_j[b], then m[a][b] = Σ_i q_i[a] t[i][b]
+            for (int i = 0; i < k; i++) {
+                for (int b = 0; b < k; b++) {
+                    double acc = 0.0;
+                    for (int j = 0; j < k; j++) {
+                        acc += r[i * k + j] * vectors[qb + j * k + b];
+                    }
+                    t[i * k + b] = acc;
+                }
+            }
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b <= a; b++) {
+                    double acc = 0.0;
+                    for (int i = 0; i < k; i++) {
+                        acc += vectors[qb + i * k + a] * t[i * k + b];
+                    }
+                    m[a * k + b] = acc;
+                }
+            }
+            pack(m, k, out, outOffset + l, lanes);
         }
     }
 }

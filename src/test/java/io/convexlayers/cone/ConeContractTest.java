@@ -20,7 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Π_{K*}(v) ∈ K* (independent membership tests), idempotence, the Moreau decomposition
  * v = Π_K(v) − Π_{K*}(−v) with ⟨Π_K(v), Π_{K*}(−v)⟩ = 0 (which characterises the projection),
  * no feasible point nearer than Π_K(v), and batched tiles equal to per-lane results bit for bit.
- * A family supplies its {@link ConeDims} and its hard points.
+ * <p>
+ * And through {@link ConeDerivative}: DΠ·d against central finite differences (Richardson
+ * extrapolated) at random points and the family's smooth hard points, ⟨J v, w⟩ = ⟨v, Jᵀ w⟩,
+ * J = Jᵀ, eigenvalues of J in [0, 1] (J is the derivative of a projection onto a convex set),
+ * the dense Jacobian against {@code apply}, and batched tiles equal to per-lane results.
+ * A family supplies its {@link ConeDims}, its hard points and its smooth hard points.
  */
 abstract class ConeContractTest {
     static final double REL = 1e-12;
@@ -30,6 +35,14 @@ abstract class ConeContractTest {
 
     /** Hard points of this family, each of length dims().rows(). */
     protected abstract List<double[]> specialPoints(Random rng);
+
+    /**
+     * Hard points where Π is nevertheless differentiable with some margin (near, not on, region
+     * boundaries): used for the finite-difference check, besides the random points.
+     */
+    protected List<double[]> smoothPoints(Random rng) {
+        return List.of();
+    }
 
     protected long seed() {
         return 20240611L;
@@ -200,6 +213,178 @@ abstract class ConeContractTest {
                 for (int l = 0; l < lanes; l++) {
                     assertArrayEquals(project(perLane[l], dual), Tiles.lane(tile, offset, lanes, rows, l), 0.0,
                             "lane " + l + (dual ? " dual" : " primal"));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- derivatives
+
+    final double[] applyJ(double[] v, boolean dual, double[] d, boolean transpose) {
+        ConeDerivative der = new ConeDerivative(dims(), 1);
+        der.linearizeAt(v, 0, dual);
+        double[] out = new double[d.length];
+        if (transpose) {
+            der.applyTranspose(d, 0, out, 0);
+        } else {
+            der.apply(d, 0, out, 0);
+        }
+        return out;
+    }
+
+    final double[] unitDirection(Random rng) {
+        double[] d = new double[dims().rows()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextGaussian();
+        }
+        double n = norm(d);
+        for (int i = 0; i < d.length; i++) {
+            d[i] /= n;
+        }
+        return d;
+    }
+
+    /** Central difference of Π along d with step h, Richardson extrapolated from h and h/2. */
+    final double[] finiteDifference(double[] v, boolean dual, double[] d, double h) {
+        double[] coarse = centralDifference(v, dual, d, h);
+        double[] fine = centralDifference(v, dual, d, 0.5 * h);
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (4 * fine[i] - coarse[i]) / 3;
+        }
+        return out;
+    }
+
+    private double[] centralDifference(double[] v, boolean dual, double[] d, double h) {
+        double[] plus = v.clone();
+        double[] minus = v.clone();
+        for (int i = 0; i < v.length; i++) {
+            plus[i] += h * d[i];
+            minus[i] -= h * d[i];
+        }
+        double[] pp = project(plus, dual);
+        double[] pm = project(minus, dual);
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (pp[i] - pm[i]) / (2 * h);
+        }
+        return out;
+    }
+
+    @Test
+    void derivativeMatchesFiniteDifferences() {
+        Random rng = new Random(seed() + 2);
+        List<double[]> pts = new ArrayList<>(smoothPoints(rng));
+        for (int i = 0; i < randomCount() / 2; i++) {
+            pts.add(randomPoint(rng));
+        }
+        for (double[] v : pts) {
+            double n = norm(v);
+            for (boolean dual : new boolean[] {false, true}) {
+                for (int k = 0; k < 2; k++) {
+                    double[] d = unitDirection(rng);
+                    double[] fd = finiteDifference(v, dual, d, 1e-7 * n);
+                    double[] jd = applyJ(v, dual, d, false);
+                    assertArrayEquals(fd, jd, 1e-6, () -> (dual ? "K* " : "K ") + java.util.Arrays.toString(v));
+                }
+            }
+        }
+    }
+
+    @Test
+    void derivativeIsSymmetricWithSpectrumInUnitInterval() {
+        Random rng = new Random(seed() + 3);
+        List<double[]> all = points();
+        List<double[]> pts = new ArrayList<>(all.subList(0, Math.min(80, all.size())));   // the hard points first
+        pts.addAll(smoothPoints(rng));
+        for (double[] v : pts) {
+            for (boolean dual : new boolean[] {false, true}) {
+                double[] a = unitDirection(rng);
+                double[] b = unitDirection(rng);
+                double lhs = dot(applyJ(v, dual, a, false), b);
+                double rhs = dot(a, applyJ(v, dual, b, true));
+                assertEquals(lhs, rhs, 1e-13, () -> "<Jv, w> = <v, J'w> at " + java.util.Arrays.toString(v));
+                assertEquals(lhs, dot(a, applyJ(v, dual, b, false)), 1e-10, () -> "J = J' at " + java.util.Arrays.toString(v));
+                ConeDerivative der = new ConeDerivative(dims(), 1);
+                der.linearizeAt(v, 0, dual);
+                double[] jac = der.denseJacobian(0);
+                int m = dims().rows();
+                org.ejml.data.DMatrixRMaj sym = new org.ejml.data.DMatrixRMaj(m, m);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < m; j++) {
+                        sym.set(i, j, 0.5 * (jac[i * m + j] + jac[j * m + i]));
+                    }
+                }
+                org.ejml.interfaces.decomposition.EigenDecomposition_F64<org.ejml.data.DMatrixRMaj> eig =
+                        org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(m, false, true);
+                assertTrue(eig.decompose(sym), () -> "eigendecomposition failed (NaN?) at " + java.util.Arrays.toString(v));
+                for (int i = 0; i < m; i++) {
+                    double lambda = eig.getEigenvalue(i).real;
+                    assertTrue(lambda > -1e-9 && lambda < 1 + 1e-9,
+                            () -> "eigenvalue " + lambda + " at " + java.util.Arrays.toString(v));
+                }
+            }
+        }
+    }
+
+    @Test
+    void denseJacobianAgreesWithApply() {
+        Random rng = new Random(seed() + 4);
+        int m = dims().rows();
+        for (double[] v : points().subList(0, Math.min(40, points().size()))) {
+            for (boolean dual : new boolean[] {false, true}) {
+                ConeDerivative der = new ConeDerivative(dims(), 1);
+                der.linearizeAt(v, 0, dual);
+                double[] jac = der.denseJacobian(0);
+                double[] d = unitDirection(rng);
+                double[] dense = new double[m];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < m; j++) {
+                        dense[i] += jac[i * m + j] * d[j];
+                    }
+                }
+                double[] out = new double[m];
+                der.apply(d, 0, out, 0);
+                assertArrayEquals(dense, out, 1e-13);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8})
+    void batchedDerivativesEqualPerLaneResults(int lanes) {
+        List<double[]> pts = points();
+        ConeDims dims = dims();
+        int rows = dims.rows();
+        Random rng = new Random(seed() + 5 + lanes);
+        for (int trial = 0; trial < 6; trial++) {
+            double[][] perLane = new double[lanes][];
+            double[][] dirs = new double[lanes][];
+            for (int l = 0; l < lanes; l++) {
+                perLane[l] = pts.get(rng.nextInt(pts.size()));
+                dirs[l] = unitDirection(rng);
+            }
+            for (boolean dual : new boolean[] {false, true}) {
+                int offset = 2 + rng.nextInt(4);
+                double[] tile = Tiles.pack(perLane, offset, 3);
+                double[] dir = Tiles.pack(dirs, offset + 1, 2);
+                double[] out = Tiles.pack(new double[lanes][rows], offset + 2, 1);
+                double[] outT = out.clone();
+                ConeDerivative der = new ConeDerivative(dims, lanes);
+                der.linearizeAt(tile, offset, dual);
+                der.apply(dir, offset + 1, out, offset + 2);
+                der.applyTranspose(dir, offset + 1, outT, offset + 2);
+                assertTrue(Tiles.sentinelsIntact(out, offset + 2, lanes, rows), "wrote outside the tile");
+                for (int l = 0; l < lanes; l++) {
+                    assertArrayEquals(applyJ(perLane[l], dual, dirs[l], false), Tiles.lane(out, offset + 2, lanes, rows, l),
+                            0.0, "lane " + l);
+                    assertArrayEquals(applyJ(perLane[l], dual, dirs[l], true), Tiles.lane(outT, offset + 2, lanes, rows, l),
+                            0.0, "lane " + l + " transposed");
+                    if (trial == 0) {
+                        ConeDerivative single = new ConeDerivative(dims, 1);
+                        single.linearizeAt(perLane[l], 0, dual);
+                        assertArrayEquals(single.denseJacobian(0), der.denseJacobian(l), 0.0, "dense lane " + l);
+                    }
                 }
             }
         }

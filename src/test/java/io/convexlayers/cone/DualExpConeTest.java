@@ -23,4 +23,16 @@ class DualExpConeTest extends ConeContractTest {
         }
         return list;
     }
+
+    @Override
+    protected List<double[]> smoothPoints(Random rng) {
+        List<double[]> triples = ExpConeTest.smoothTriples(rng);
+        List<double[]> list = new ArrayList<>();
+        for (int i = 0; i < triples.size(); i++) {
+            double[] a = triples.get(i);
+            double[] b = triples.get((i + 3) % triples.size());
+            list.add(new double[] {-a[0], -a[1], -a[2], b[0], b[1], b[2]});
+        }
+        return list;
+    }
 }

@@ -99,6 +99,64 @@ class ExpConeTest extends ConeContractTest {
         return list;
     }
 
+    /** Every region of R³ with a margin from its boundaries, including near the face (0, 0, t). */
+    static List<double[]> smoothTriples(Random rng) {
+        List<double[]> t = new ArrayList<>();
+        t.add(new double[] {-1, 1, 2});        // inside
+        t.add(new double[] {1, -1, -1});       // polar
+        t.add(new double[] {-1, -2, 3});       // x < 0, y < 0, z > 0
+        t.add(new double[] {-1, -2, -3});      // x < 0, y < 0, z < 0
+        t.add(new double[] {1, 1, 1});
+        t.add(new double[] {1, 1, 0});
+        t.add(new double[] {1, 1, -0.5});
+        t.add(new double[] {1, 1, -2});        // polar ((1, 1, −1) is on its boundary)
+        t.add(new double[] {2, -1, 3});
+        t.add(new double[] {-1, 1, -1});
+        t.add(new double[] {3, 0.1, 1});
+        t.add(new double[] {0.1, 3, 0});
+        t.add(new double[] {1e-2, -1e-2, 1});  // near the face point (0, 0, 1)
+        t.add(new double[] {1e-3, -2e-3, 1});
+        t.add(new double[] {2e-3, 1e-3, 1e-3});
+        for (int i = 0; i < 8; i++) {          // planted: Π = a·(ρ, 1, e^ρ), b > 0
+            double rho = 16 * rng.nextDouble() - 8;
+            double a = 0.1 + rng.nextDouble();
+            double b = 0.1 + rng.nextDouble();
+            t.add(new double[] {a * rho + b, a + b * (1 - rho), a * Math.exp(rho) - b * Math.exp(-rho)});
+        }
+        return t;
+    }
+
+    @Override
+    protected List<double[]> smoothPoints(Random rng) {
+        List<double[]> triples = smoothTriples(rng);
+        List<double[]> list = new ArrayList<>();
+        for (int i = 0; i < triples.size(); i++) {
+            double[] a = triples.get(i);
+            double[] b = triples.get((i + 5) % triples.size());
+            list.add(new double[] {a[0], a[1], a[2], b[0], b[1], b[2]});
+        }
+        return list;
+    }
+
+    @Test
+    void jacobianInTheClosedFormRegions() {
+        double[] jac = new double[9];
+        double[] work = new double[6];
+        ExpCone.jacobian(-1, 1, 2, work, jac, 0, 1);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, jac, 0.0);
+        ExpCone.jacobian(1, -1, -1, work, jac, 0, 1);
+        assertArrayEquals(new double[9], jac, 0.0);
+        ExpCone.jacobian(-1, -2, 3, work, jac, 0, 1);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 1}, jac, 0.0);
+        ExpCone.jacobian(-1, -2, -3, work, jac, 0, 1);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0}, jac, 0.0);
+        ExpCone.jacobian(-1, -2, 0, work, jac, 0, 1);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0.5}, jac, 0.0);
+        // dual: DΠ_{K*}(v) = I − DΠ_K(−v), and −v = (1, −1, −1) is in the polar cone, so I
+        ExpCone.jacobianDual(-1, 1, 1, work, jac, 0, 1);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, jac, 0.0);
+    }
+
     @Test
     void recoversPlantedProjections() {
         // v = a·(ρ, 1, e^ρ) + b·(1, 1 − ρ, −e^{−ρ}) with a, b > 0 has Π(v) = a·(ρ, 1, e^ρ) and

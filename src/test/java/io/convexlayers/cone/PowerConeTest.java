@@ -72,6 +72,37 @@ class PowerConeTest extends ConeContractTest {
         return list;
     }
 
+    /** Planted boundary projections per cone (including α = 0.01, 0.99), inside and polar points. */
+    @Override
+    protected List<double[]> smoothPoints(Random rng) {
+        List<double[]> list = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            double[] v = new double[3 * ALPHAS.length];
+            for (int c = 0; c < ALPHAS.length; c++) {
+                double alpha = Math.abs(ALPHAS[c]);
+                double x = 0.2 + rng.nextDouble();
+                double y = 0.2 + rng.nextDouble();
+                double s = rng.nextBoolean() ? 1 : -1;
+                double r = Math.pow(x, alpha) * Math.pow(y, 1 - alpha);
+                double mu = 0.1 + rng.nextDouble();
+                double[] t;
+                if (i == 0) {
+                    t = new double[] {x, y, 0.5 * s * r};                  // inside K_α
+                } else if (i == 1) {
+                    t = new double[] {-x, -y, 0.1 * s};                    // polar
+                } else {
+                    t = new double[] {x - mu * alpha * r / x, y - mu * (1 - alpha) * r / y, s * (r + mu)};
+                }
+                if (ALPHAS[c] < 0) {                                       // the block is K*: use −v
+                    t = new double[] {-t[0], -t[1], -t[2]};
+                }
+                System.arraycopy(t, 0, v, 3 * c, 3);
+            }
+            list.add(v);
+        }
+        return list;
+    }
+
     @ParameterizedTest
     @ValueSource(doubles = {0.01, 0.3, 0.5, 0.99})
     void recoversPlantedProjections(double alpha) {

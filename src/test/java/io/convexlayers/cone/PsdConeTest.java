@@ -103,6 +103,19 @@ class PsdConeTest extends ConeContractTest {
         return list;
     }
 
+    /** Spectra bounded away from 0: mixed signs, at least two positive, repeated values. */
+    @Override
+    protected List<double[]> smoothPoints(Random rng) {
+        List<double[]> list = new ArrayList<>();
+        list.add(withPattern(rng, (i, k) -> i % 2 == 0 ? 1.0 + i : -1.0 - i));
+        list.add(withPattern(rng, (i, k) -> i < 2 ? 2.0 + i : -0.5 - i));
+        list.add(withPattern(rng, (i, k) -> i < k / 2 ? 2.0 : -1.0));
+        list.add(withPattern(rng, (i, k) -> i < (k + 1) / 2 ? -3.0 : 3.0));
+        list.add(withPattern(rng, (i, k) -> -1.0 - i));
+        list.add(withPattern(rng, (i, k) -> 1.0 + 0.1 * i));
+        return list;
+    }
+
     /** Π(X) = Q max(Λ, 0) Qᵀ with EJML's eigenvectors, as svec. */
     private static double[] referenceProjection(double[] v, int row, int k) {
         DMatrixRMaj m = ConeMembership.smat(v, row, k);

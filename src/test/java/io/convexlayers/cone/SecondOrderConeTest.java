@@ -38,6 +38,27 @@ class SecondOrderConeTest extends ConeContractTest {
         return list;
     }
 
+    /** Near, not on, both region boundaries ‖x‖ = ±t, and far inside each region. */
+    @Override
+    protected List<double[]> smoothPoints(Random rng) {
+        List<double[]> list = new ArrayList<>();
+        for (double tFactor : new double[] {1.001, 0.999, -0.999, -1.001, 0.3, -0.3, 3.0, -3.0}) {
+            double[] v = new double[dims().rows()];
+            int row = 0;
+            for (int q : SIZES) {
+                double sq = 0;
+                for (int i = 1; i < q; i++) {
+                    v[row + i] = rng.nextGaussian();
+                    sq += v[row + i] * v[row + i];
+                }
+                v[row] = q == 1 ? tFactor : tFactor * Math.sqrt(sq);
+                row += q;
+            }
+            list.add(v);
+        }
+        return list;
+    }
+
     @Test
     void closedFormOnASmallExample() {
         // (t, x) = (1, (3, 4)): ν = 5, Π = (1 + 5)/2 · (1, (3, 4)/5) = (3, 1.8, 2.4)
