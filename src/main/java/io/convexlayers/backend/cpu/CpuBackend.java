@@ -10,13 +10,6 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
 
 /**
  * The pure-Java backend: splits a batch into tiles of {@link SolverSettings#tileLanes()} instances
@@ -26,14 +19,6 @@ import java.util.ArrayList;
 public final class CpuBackend implements Backend {
     /** The shared instance; its thread pool is created lazily and uses daemon threads. */
     public static final CpuBackend INSTANCE = new CpuBackend();
-
-    private static final class PoolHolder {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "convexlayers-cpu");
-            t.setDaemon(true);
-            return t;
-        });
-    }
 
     private CpuBackend() {
     }
@@ -51,46 +36,13 @@ public final class CpuBackend implements Backend {
         if (warmStart != null) {
             warmStart.validate(total, batch.n(), batch.m());
         }
-        int lanes = Math.min(settings.tileLanes(), total);
-        int tiles = (total + lanes - 1) / lanes;
-        int threads = settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
-        threads = Math.max(1, Math.min(threads, tiles));
+        int lanes = TileScheduler.lanesFor(total, settings.tileLanes());
         long deadline = settings.timeLimitSeconds() > 0
                 ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
         Solution[] results = new Solution[total];
-        AtomicInteger nextTile = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int t = nextTile.getAndIncrement(); t < tiles; t = nextTile.getAndIncrement()) {
-                int first = t * lanes;
-                solveTile(batch, settings, warmStart, first, lanes, Math.min(lanes, total - first), deadline,
-                        t == 0 ? listener : null, results);
-            }
-        };
-        if (threads == 1) {
-            worker.run();
-        } else {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int k = 0; k < threads; k++) {
-                futures.add(PoolHolder.POOL.submit(worker));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while solving", e);
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(c);
-                }
-            }
-        }
+        TileScheduler.run(total, lanes, settings.threads(), (tile, first, tileLanes, live) ->
+                solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
+                        tile == 0 ? listener : null, results));
         return new BatchSolution(Arrays.asList(results));
     }
 

@@ -1,0 +1,81 @@
+package io.convexlayers.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cuts a batch into tiles of a few lanes and runs them on a shared pool of daemon worker threads,
+ * each worker taking the next tile until none is left. Exceptions from a tile are rethrown to the
+ * caller.
+ */
+public final class TileScheduler {
+    private static final class PoolHolder {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "convexlayers-cpu");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The work of one tile: instances {@code [first, first + live)} in a tile of {@code lanes} lanes. */
+    @FunctionalInterface
+    public interface TileTask {
+        void run(int tileIndex, int first, int lanes, int live);
+    }
+
+    private TileScheduler() {
+    }
+
+    /** The tile width for a batch of {@code total} with the requested width. */
+    public static int lanesFor(int total, int requested) {
+        return Math.max(1, Math.min(requested, total));
+    }
+
+    /**
+     * Runs {@code task} for every tile of a batch of {@code total} instances.
+     *
+     * @param threads worker threads, 0 = all cores
+     */
+    public static void run(int total, int lanes, int threads, TileTask task) {
+        int tiles = (total + lanes - 1) / lanes;
+        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        workers = Math.max(1, Math.min(workers, tiles));
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
+                int first = t * lanes;
+                task.run(t, first, lanes, Math.min(lanes, total - first));
+            }
+        };
+        if (workers == 1) {
+            worker.run();
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int k = 0; k < workers; k++) {
+            futures.add(PoolHolder.POOL.submit(worker));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+        }
+    }
+}

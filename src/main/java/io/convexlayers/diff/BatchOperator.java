@@ -1,0 +1,22 @@
+package io.convexlayers.diff;
+
+/**
+ * A linear operator per lane of a batch, applied in lock-step: out_l = K_l·in_l and
+ * out_l = K_lᵀ·in_l. Vectors are the backend's batch-minor handles.
+ *
+ * @param <V> the backend's vector handle
+ */
+public interface BatchOperator<V> {
+
+    /** Rows of every K_l. */
+    int rows();
+
+    /** Columns of every K_l. */
+    int cols();
+
+    /** out = K·in (length cols → rows). {@code out} is overwritten. */
+    void apply(V in, V out);
+
+    /** out = Kᵀ·in (length rows → cols). {@code out} is overwritten. */
+    void applyTranspose(V in, V out);
+}
