@@ -5,6 +5,7 @@ import io.convexlayers.dsl.Atom;
 import io.convexlayers.dsl.Attribute;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Constraint;
+import io.convexlayers.dsl.CumsumExpression;
 import io.convexlayers.dsl.DivideExpression;
 import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.LinearMap;
@@ -179,6 +180,9 @@ final class Canonicalizer {
         if (e instanceof NegateExpression) {
             return args.get(0).negate();
         }
+        if (e instanceof CumsumExpression cs) {
+            return cumsum(cs, args.get(0));
+        }
         if (e instanceof LinearMapExpression lm) {
             return AffineTensor.stack(args).map(lm.map());
         }
@@ -214,6 +218,22 @@ final class Canonicalizer {
             }
         }
         throw new IllegalStateException("no canonical form for " + e.getClass().getSimpleName() + ": " + e);
+    }
+
+    /** y = cumsum(x) as a new variable y with y_i − y_prev(i) = x_i (linear size). */
+    private AffineTensor cumsum(CumsumExpression cs, AffineTensor x) {
+        int n = x.length();
+        AffineTensor y = newVariable(n);
+        LinearMap.Builder diff = LinearMap.builder(n, n);
+        for (int i = 0; i < n; i++) {
+            diff.add(i, i, 1);
+            int p = cs.previous(i);
+            if (p >= 0) {
+                diff.add(i, p, -1);
+            }
+        }
+        zero(y.map(diff.build()).minus(x), null);
+        return y;
     }
 
     // ------------------------------------------------------------------ numbers

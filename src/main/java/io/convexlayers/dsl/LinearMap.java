@@ -7,7 +7,7 @@ import java.util.Arrays;
  * input entry (compressed sparse column form of M): input entry {@code i} contributes
  * {@code coef(k)·x[i]} to {@code y[outIndex(k)]} for k in {@code [start(i), start(i + 1))}.
  * Describes the structural affine operations (sum, index, slice, transpose, stack, diag, trace,
- * cumulative sum, reshape) on row-major flattened entries; canonicalization applies it to the rows
+ * reshape) on row-major flattened entries; canonicalization applies it to the rows
  * of an affine tensor in time linear in the number of entries. Immutable.
  */
 public final class LinearMap {

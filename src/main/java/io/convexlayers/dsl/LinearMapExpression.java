@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A structural affine operation with nonnegative constant coefficients applied to the concatenated
  * entries of its operands: sum (all or per axis), index, slice, row, column, reshape, transpose,
- * horizontal/vertical stack, diag, trace, cumulative sum. Its {@link LinearMap} is fixed when the
+ * horizontal/vertical stack, diag, trace. Its {@link LinearMap} is fixed when the
  * node is built. Sign and curvature combine like a sum (coefficients are ≥ 0), and the node is
  * increasing in every operand.
  */
@@ -292,43 +292,10 @@ public final class LinearMapExpression extends Expression {
     }
 
     static Expression cumsum(Expression e, int axis) {
-        Shape s = e.shape();
-        if (s.isScalar()) {
+        if (e.shape().isScalar()) {
             return e;
         }
-        if (s.isVector()) {
-            if (axis != 0) {
-                throw new ShapeException("cumsum(" + e + ", axis=" + axis + "): a vector has only axis 0");
-            }
-            int n = s.dim(0);
-            LinearMap.Builder b = LinearMap.builder(n, n);
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k <= i; k++) {
-                    b.add(i, k, 1);
-                }
-            }
-            return new LinearMapExpression("cumsum", false, "", s, List.of(e), b.build(), false);
-        }
-        if (axis != 0 && axis != 1) {
-            throw new ShapeException("cumsum(" + e + ", axis=" + axis + "): invalid axis for shape " + s);
-        }
-        int r = s.dim(0);
-        int c = s.dim(1);
-        LinearMap.Builder b = LinearMap.builder(r * c, r * c);
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                if (axis == 0) {
-                    for (int k = 0; k <= i; k++) {
-                        b.add(i * c + j, k * c + j, 1);
-                    }
-                } else {
-                    for (int k = 0; k <= j; k++) {
-                        b.add(i * c + j, i * c + k, 1);
-                    }
-                }
-            }
-        }
-        return new LinearMapExpression("cumsum", false, ", axis=" + axis, s, List.of(e), b.build(), false);
+        return new CumsumExpression(e, axis);
     }
 
     static Expression hstack(Expression... es) {

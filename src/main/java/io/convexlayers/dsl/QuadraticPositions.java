@@ -72,6 +72,9 @@ public final class QuadraticPositions {
             }
             return out;
         }
+        if (node instanceof CumsumExpression cs) {
+            return new double[][] {cs.adjoint(w)};
+        }
         if (node instanceof NegateExpression) {
             return new double[][] {scale(w, -1)};
         }

@@ -54,7 +54,7 @@ class AffineCanonTest {
                 v.sum(), m.sum(), m.sum(0), m.sum(1), v.sum(0), v.get(1), m.get(1, 2), v.slice(1, 3),
                 m.slice(0, 2, 1, 3), m.row(1), m.column(0), m.reshape(3, 2), m.reshape(6), m.flatten(), m.T(),
                 v.T(), hstack(v, w, s), hstack(m, pa), vstack(m, pa, c23), vstack(v, pb), diag(v), diag(sq),
-                sq.trace(), v.cumsum(0), m.cumsum(0), m.cumsum(1),
+                sq.trace(),
                 kron(Constant.matrix(new double[][] {{1, 2}, {3, 4}}), m), kron(m, Constant.matrix(new double[][] {{1, -1}})),
                 kron(pa, s.reshape(1, 1)), kron(Constant.vector(1, 2), v),
                 pa.T().times(w).plus(pb.times(s)).minus(v.multiply(pb)),
@@ -80,6 +80,27 @@ class AffineCanonTest {
             assertArrayEquals(expected, evaluate(cc.canon(e), x, new double[0]), 1e-12, e + " (constants)");
         }
         assertTrue(cx.constraints().isEmpty(), "affine expressions add no constraints");
+    }
+
+    @Test
+    void cumulativeSumsHaveLinearSizeAndTheRightValues() {
+        // minimize ‖cumsum(x) − t‖²: x is the sequence of first differences of t
+        Variable x = Variable.vector("x", 5);
+        double[] t = {1, 3, 2, 5, 4};
+        io.convexlayers.dsl.ProblemSolution s = io.convexlayers.dsl.Problem
+                .minimize(sumSquares(cumsum(x).minus(Constant.vector(t)))).solve(CanonTesting.TIGHT);
+        assertArrayEquals(new double[] {1, 2, -1, 3, -1}, s.value(x), 1e-6);
+        Variable mm = Variable.matrix("M", 2, 3);
+        double[] target = {1, 2, 3, 4, 5, 6};
+        for (int axis = 0; axis < 2; axis++) {
+            s = io.convexlayers.dsl.Problem.minimize(sumSquares(mm.cumsum(axis).minus(
+                    Constant.of(io.convexlayers.dsl.Shape.matrix(2, 3), target)))).solve(CanonTesting.TIGHT);
+            double[] expected = axis == 0 ? new double[] {1, 2, 3, 3, 3, 3} : new double[] {1, 1, 1, 4, 1, 1};
+            assertArrayEquals(expected, s.value(mm), 1e-6, "axis " + axis);
+        }
+        Variable big = Variable.vector("y", 10_000);
+        ParametricConeProgram pc = io.convexlayers.dsl.Problem.minimize(sum(cumsum(big)), big.ge(0)).compile();
+        assertTrue(pc.aPattern().nnz() < 40_000, "linear-size cone form, got nnz(A) = " + pc.aPattern().nnz());
     }
 
     private static double[] slice(double[] x, int off, int len) {
