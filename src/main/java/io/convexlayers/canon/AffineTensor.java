@@ -278,6 +278,30 @@ public final class AffineTensor {
         return b.build();
     }
 
+    /** The rows that involve at least one variable, renumbered consecutively. */
+    public AffineTensor rowsWithVariables() {
+        int[] index = new int[length];
+        java.util.Arrays.fill(index, -1);
+        for (int k = 0; k < count; k++) {
+            if (col[k] != CONST) {
+                index[row[k]] = 0;
+            }
+        }
+        int kept = 0;
+        for (int r = 0; r < length; r++) {
+            if (index[r] == 0) {
+                index[r] = kept++;
+            }
+        }
+        Builder b = new Builder(kept, count);
+        for (int k = 0; k < count; k++) {
+            if (index[row[k]] >= 0) {
+                b.add(index[row[k]], col[k], slot[k], val[k]);
+            }
+        }
+        return b.build();
+    }
+
     /** M·this for a constant map M with {@code M.inSize() == length}. */
     public AffineTensor map(LinearMap m) {
         if (m.inSize() != length) {

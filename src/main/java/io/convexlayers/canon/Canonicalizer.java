@@ -422,11 +422,17 @@ final class Canonicalizer {
         return b.build();
     }
 
-    /** Adds M = Mᵀ for a matrix expression not known to be symmetric. */
+    /**
+     * Adds M = Mᵀ for a matrix expression not known to be symmetric. Only entry pairs that involve
+     * variables are constrained; for pure data the cone sees its symmetric part anyway.
+     */
     void requireSymmetric(Expression e, AffineTensor m) {
         int k = e.shape().rows();
         if (k > 1 && !e.isSymmetric()) {
-            zero(m.map(antisymmetricPart(k)), null);
+            AffineTensor rows = m.map(antisymmetricPart(k)).rowsWithVariables();
+            if (rows.length() > 0) {
+                zero(rows, null);
+            }
         }
     }
 

@@ -136,9 +136,10 @@ public final class Constant extends Leaf {
             return false;
         }
         int n = shape().rows();
+        double tol = 1e-12 * Math.max(1, Numerics.maxAbs(values));
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
-                if (values[i * n + j] != values[j * n + i]) {
+                if (Math.abs(values[i * n + j] - values[j * n + i]) > tol) {
                     return false;
                 }
             }
