@@ -365,8 +365,8 @@ public final class AffineTensor {
                 return b.build();
             }
             case ELEMENTWISE: {
-                Buckets lb = Buckets.byRow(l, l.length, 1);
-                Buckets rb = Buckets.byRow(r, r.length, 1);
+                Buckets lb = Buckets.byKey(l, l.length, e -> l.row[e]);
+                Buckets rb = Buckets.byKey(r, r.length, e -> r.row[e]);
                 long total = 0;
                 for (int i = 0; i < l.length; i++) {
                     total += (long) lb.size(i) * rb.size(i);
@@ -433,10 +433,6 @@ public final class AffineTensor {
 
         int size(int key) {
             return start[key + 1] - start[key];
-        }
-
-        static Buckets byRow(AffineTensor t, int keys, int unused) {
-            return byKey(t, keys, e -> t.row[e]);
         }
 
         static Buckets byKey(AffineTensor t, int keys, java.util.function.IntUnaryOperator key) {

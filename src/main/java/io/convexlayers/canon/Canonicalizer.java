@@ -18,7 +18,6 @@ import io.convexlayers.dsl.Shape;
 import io.convexlayers.dsl.Variable;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -434,12 +433,5 @@ final class Canonicalizer {
                 zero(rows, null);
             }
         }
-    }
-
-    /** Identity helper: a filled ones vector. */
-    static double[] ones(int n) {
-        double[] v = new double[n];
-        Arrays.fill(v, 1);
-        return v;
     }
 }
