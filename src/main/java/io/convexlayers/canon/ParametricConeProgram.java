@@ -130,6 +130,25 @@ public final class ParametricConeProgram {
         return theta;
     }
 
+    /**
+     * θ from explicit values (row-major per parameter), checked against each parameter's shape
+     * and attributes.
+     *
+     * @throws ParameterValueException when a parameter is missing or a value is invalid
+     */
+    public double[] theta(Map<Parameter, double[]> values) {
+        double[] theta = new double[thetaLength];
+        for (Parameter p : parameters) {
+            double[] v = values.get(p);
+            if (v == null) {
+                throw new ParameterValueException("no value given for parameter " + p.name());
+            }
+            p.checkValue(v);
+            System.arraycopy(v, 0, theta, parameterOffset(p), p.size());
+        }
+        return theta;
+    }
+
     // ------------------------------------------------------------------ structure
 
     /** Number of columns of A (length of x). */

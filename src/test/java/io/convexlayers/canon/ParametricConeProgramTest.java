@@ -47,6 +47,10 @@ class ParametricConeProgramTest {
         assertEquals(6, pc.parameterSize(g));
         assertEquals(10, pc.parameterOffset(h));
         assertEquals(12, pc.thetaLength());
+        double[] fromMap = pc.theta(java.util.Map.of(q, new double[] {1, 2, 3}, r, new double[] {4},
+                g, new double[] {5, 6, 7, 8, 9, 10}, h, new double[] {11, 12}));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, fromMap);
+        assertThrows(ParameterValueException.class, () -> pc.theta(java.util.Map.of(q, new double[] {1, 2, 3})));
         // row-major flattening: G[1][2] is θ[4 + 5]; it multiplies x[2] in the second inequality row
         double[] theta = new double[12];
         theta[4 + 5] = 7;
