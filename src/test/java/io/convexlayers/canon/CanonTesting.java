@@ -1,14 +1,8 @@
 package io.convexlayers.canon;
 
-import io.convexlayers.cone.ConeDims;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.ConeSolver;
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
-import io.convexlayers.solver.SolverStatus;
-import org.junit.jupiter.api.Assumptions;
 
 import java.util.Random;
 
@@ -21,64 +15,6 @@ final class CanonTesting {
     }
 
     static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9).withMaxIters(200_000);
-
-    /** Cone families the linked cone projector really handles, probed by solving tiny programs. */
-    enum Family { EXP, PSD, POWER }
-
-    private static final java.util.Map<Family, Boolean> SUPPORT = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * Skips the calling test when the cone projector on this branch does not handle the family yet
-     * (the temporary stand-in handles zero, nonnegative and second-order cones only).
-     */
-    static void assumeCones(Family... families) {
-        for (Family f : families) {
-            Assumptions.assumeTrue(SUPPORT.computeIfAbsent(f, CanonTesting::probe),
-                    "cone projector does not support " + f + " cones on this branch yet");
-        }
-    }
-
-    private static boolean probe(Family f) {
-        // minimize z subject to (x, y, z) in the cone with x, y fixed; known optimum
-        double[][] a;
-        double[] b;
-        double expected;
-        ConeDims dims;
-        switch (f) {
-            case EXP -> {
-                // rows: s0 = x - 0 = ... use variables (x, y, z): x = 0, y = 1 (zero rows), (x, y, z) in K_exp
-                a = new double[][] {{1, 0, 0}, {0, 1, 0}, {-1, 0, 0}, {0, -1, 0}, {0, 0, -1}};
-                b = new double[] {0, 1, 0, 0, 0};
-                dims = ConeDims.builder().zero(2).exp(1).build();
-                expected = 1;
-            }
-            case POWER -> {
-                // x = 4, y = 1, minimize z... maximize |z| bound: minimize -z with (x, y, z) in K_0.5 -> z* = 2
-                a = new double[][] {{1, 0, 0}, {0, 1, 0}, {-1, 0, 0}, {0, -1, 0}, {0, 0, -1}};
-                b = new double[] {4, 1, 0, 0, 0};
-                dims = ConeDims.builder().zero(2).power(0.5).build();
-                expected = -2;
-            }
-            default -> {
-                // 2x2 PSD [[1, z], [z, 1]] >= 0, minimize z -> -1 ; svec = (1, sqrt2 z, 1)
-                double r = Math.sqrt(2);
-                a = new double[][] {{0}, {-r}, {0}};
-                b = new double[] {1, 0, 1};
-                dims = ConeDims.builder().psd(2).build();
-                expected = -1;
-            }
-        }
-        int n = a[0].length;
-        double[] c = new double[n];
-        if (f == Family.POWER) {
-            c[n - 1] = -1;
-        } else {
-            c[n - 1] = 1;
-        }
-        Solution s = ConeSolver.solve(new ConeProgram(null, CscMatrix.fromDense("A", a), b, c, dims),
-                SolverSettings.defaults().withEps(1e-7).withMaxIters(5000));
-        return s.status() == SolverStatus.SOLVED && Math.abs(s.objective() - expected) < 1e-3;
-    }
 
     /** Dense symmetric P from its upper triangle (zeros when absent). */
     static double[][] fullP(ConeProgram p) {

@@ -398,7 +398,6 @@ class ProblemZooTest {
 
     @Test
     void entropyMaximizationMatchesDualBisection() {
-        assumeCones(Family.EXP);
         Random rnd = new Random(20);
         int n = 6;
         double[] a = gaussian(rnd, n);
@@ -443,7 +442,6 @@ class ProblemZooTest {
 
     @Test
     void logisticRegressionMatchesNewton() {
-        assumeCones(Family.EXP);
         Random rnd = new Random(21);
         int m = 20;
         int n = 3;
@@ -556,7 +554,6 @@ class ProblemZooTest {
 
     @Test
     void minimumLargestEigenvalueMatchesEigenvalueSearch() {
-        assumeCones(Family.PSD);
         Random rnd = new Random(22);
         int k = 4;
         double[][] mats = {randomSymmetric(rnd, k, false), randomSymmetric(rnd, k, true), randomSymmetric(rnd, k, true)};
@@ -577,7 +574,6 @@ class ProblemZooTest {
 
     @Test
     void maximumLogDeterminantMatchesNewton() {
-        assumeCones(Family.PSD, Family.EXP);
         Random rnd = new Random(23);
         int k = 3;
         double[] b0 = gaussian(rnd, k * k);
@@ -658,7 +654,6 @@ class ProblemZooTest {
 
     @Test
     void weightedGeometricMeanMatchesClosedForm() {
-        assumeCones(Family.POWER);
         Random rnd = new Random(24);
         int n = 4;
         double[] a = uniform(rnd, n, 0.5, 2);
@@ -677,7 +672,6 @@ class ProblemZooTest {
 
     @Test
     void weightedCubesMatchClosedForm() {
-        assumeCones(Family.POWER);
         Random rnd = new Random(25);
         int n = 5;
         double[] c = uniform(rnd, n, 0.5, 2);
