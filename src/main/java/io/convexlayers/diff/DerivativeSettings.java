@@ -1,0 +1,50 @@
+package io.convexlayers.diff;
+
+import io.convexlayers.solver.InvalidSettingsException;
+
+/**
+ * Settings of the solution-map derivative.
+ *
+ * @param mode            how M is solved (default AUTO)
+ * @param lsqr            LSQR tolerances and limits (default {@link LsqrSettings#defaults()})
+ * @param denseThreshold  largest n + m + 1 solved densely in AUTO mode (default 80)
+ * @param poorResidual    relative residual ‖M·dz − r‖/‖r‖ above which a result is flagged poor (default 1e-6)
+ * @param threads         worker threads, 0 = all cores (default 0)
+ * @param tileLanes       instances per CPU tile (default 8)
+ */
+public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual,
+                                 int threads, int tileLanes) {
+
+    public DerivativeSettings {
+        if (mode == null || lsqr == null) {
+            throw new InvalidSettingsException("derivative.mode/lsqr", null, "must not be null");
+        }
+        if (denseThreshold < 0) {
+            throw new InvalidSettingsException("derivative.denseThreshold", denseThreshold, "must be >= 0");
+        }
+        if (!(poorResidual > 0)) {
+            throw new InvalidSettingsException("derivative.poorResidual", poorResidual, "must be > 0");
+        }
+        if (threads < 0 || tileLanes < 1) {
+            throw new InvalidSettingsException("derivative.threads/tileLanes", threads + "/" + tileLanes,
+                    "threads >= 0 and tileLanes >= 1");
+        }
+    }
+
+    /** The documented defaults. */
+    public static DerivativeSettings defaults() {
+        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 80, 1e-6, 0, 8);
+    }
+
+    public DerivativeSettings withMode(DerivativeMode m) {
+        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual, threads, tileLanes);
+    }
+
+    public DerivativeSettings withLsqr(LsqrSettings l) {
+        return new DerivativeSettings(mode, l, denseThreshold, poorResidual, threads, tileLanes);
+    }
+
+    public DerivativeSettings withTileLanes(int lanes) {
+        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, threads, lanes);
+    }
+}

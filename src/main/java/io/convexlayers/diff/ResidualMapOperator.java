@@ -1,0 +1,202 @@
+package io.convexlayers.diff;
+
+import io.convexlayers.backend.cpu.TileSparse;
+import io.convexlayers.cone.ConeDerivative;
+import io.convexlayers.cone.ConeDims;
+import io.convexlayers.solver.SparsePattern;
+
+/**
+ * The Jacobian M = (DQ(π) − I)·DΠ(z) + I of the residual map of a cone program at a solution
+ * (DESIGN §6), for a tile of lanes, applied matrix-free on the CPU. With the solution (x, y, s),
+ * z = (x, y − s, 1), DΠ(z) = blockdiag(I, DΠ_{K*}(y − s), 1) and
+ * <pre>
+ *   DQ(π) = [  P            Aᵀ    c    ]
+ *           [ −A            0     b    ]
+ *           [ −(c + 2Px)ᵀ  −bᵀ    xᵀPx ]
+ * </pre>
+ * Vectors have n + m + 1 entries per lane, batch-minor. Mᵀv = DΠ·(DQᵀv − v) + v since DΠ is
+ * symmetric.
+ */
+public final class ResidualMapOperator implements BatchOperator<double[]> {
+    private final int n;
+    private final int m;
+    private final int lanes;
+    private final SparsePattern aPattern;
+    private final double[] aValues;
+    private final boolean aShared;
+    private final SparsePattern pPattern;
+    private final double[] pValues;
+    private final boolean pShared;
+    private final double[] b;
+    private final double[] c;
+    private final double[] x;
+    private final double[] cPlus2Px;
+    private final double[] xPx;
+    private final ConeDerivative coneDerivative;
+    private final double[] t;
+    private final double[] q;
+
+    /**
+     * @param aValues A's values (shared: nnz, else nnz × lanes batch-minor); likewise P (or null)
+     * @param b       b, m × lanes batch-minor; {@code c}, {@code x}, {@code y}, {@code s} likewise
+     */
+    public ResidualMapOperator(ConeDims cones, int lanes, SparsePattern aPattern, double[] aValues, boolean aShared,
+                               SparsePattern pPattern, double[] pValues, boolean pShared, double[] b, double[] c,
+                               double[] x, double[] y, double[] s) {
+        this.n = aPattern.cols();
+        this.m = aPattern.rows();
+        this.lanes = lanes;
+        this.aPattern = aPattern;
+        this.aValues = aValues;
+        this.aShared = aShared;
+        this.pPattern = pPattern;
+        this.pValues = pValues;
+        this.pShared = pShared;
+        this.b = b;
+        this.c = c;
+        this.x = x;
+        this.cPlus2Px = new double[n * lanes];
+        this.xPx = new double[lanes];
+        double[] px = new double[n * lanes];
+        if (pPattern != null) {
+            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, x, 0, px, 0);
+        }
+        for (int k = 0; k < n * lanes; k++) {
+            cPlus2Px[k] = c[k] + 2 * px[k];
+            xPx[k % lanes] += x[k] * px[k];
+        }
+        double[] v = new double[m * lanes];
+        for (int k = 0; k < m * lanes; k++) {
+            v[k] = y[k] - s[k];
+        }
+        this.coneDerivative = new ConeDerivative(cones, lanes);
+        coneDerivative.linearizeAt(v, 0, true);
+        this.t = new double[(n + m + 1) * lanes];
+        this.q = new double[(n + m + 1) * lanes];
+    }
+
+    @Override
+    public int rows() {
+        return n + m + 1;
+    }
+
+    @Override
+    public int cols() {
+        return n + m + 1;
+    }
+
+    /** The derivative of the dual-cone projection at v = y − s, shared with the result maps. */
+    public ConeDerivative coneDerivative() {
+        return coneDerivative;
+    }
+
+    @Override
+    public void apply(double[] in, double[] out) {
+        projectDerivative(in, t);
+        multiplyDq(t, q);
+        for (int k = 0; k < out.length; k++) {
+            out[k] = q[k] - t[k] + in[k];
+        }
+    }
+
+    @Override
+    public void applyTranspose(double[] in, double[] out) {
+        multiplyDqTranspose(in, q);
+        for (int k = 0; k < q.length; k++) {
+            q[k] -= in[k];
+        }
+        projectDerivative(q, t);
+        for (int k = 0; k < out.length; k++) {
+            out[k] = t[k] + in[k];
+        }
+    }
+
+    /** out = DΠ(z)·in: identity on the x and τ blocks, DΠ_{K*} on the y block. */
+    private void projectDerivative(double[] in, double[] out) {
+        int nl = n * lanes;
+        System.arraycopy(in, 0, out, 0, nl);
+        coneDerivative.apply(in, nl, out, nl);
+        int w = (n + m) * lanes;
+        System.arraycopy(in, w, out, w, lanes);
+    }
+
+    /** out = DQ(π)·in. */
+    private void multiplyDq(double[] in, double[] out) {
+        int nl = n * lanes;
+        int w = (n + m) * lanes;
+        java.util.Arrays.fill(out, 0);
+        // x block: P in_x + Aᵀ in_y + c in_w
+        if (pPattern != null) {
+            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, in, 0, out, 0);
+        }
+        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, in, nl, out, 0);
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                out[j * lanes + l] += c[j * lanes + l] * in[w + l];
+            }
+        }
+        // y block: −A in_x + b in_w (computed as A in_x, then negated)
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, in, 0, out, nl);
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                int k = nl + i * lanes + l;
+                out[k] = -out[k] + b[i * lanes + l] * in[w + l];
+            }
+        }
+        // τ block: −(c + 2Px)ᵀ in_x − bᵀ in_y + xᵀPx in_w
+        for (int l = 0; l < lanes; l++) {
+            out[w + l] = xPx[l] * in[w + l];
+        }
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                out[w + l] -= cPlus2Px[j * lanes + l] * in[j * lanes + l];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                out[w + l] -= b[i * lanes + l] * in[nl + i * lanes + l];
+            }
+        }
+    }
+
+    /** out = DQ(π)ᵀ·in. */
+    private void multiplyDqTranspose(double[] in, double[] out) {
+        int nl = n * lanes;
+        int w = (n + m) * lanes;
+        java.util.Arrays.fill(out, 0);
+        // x block: P in_x − Aᵀ in_y − (c + 2Px) in_w
+        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, in, nl, out, 0);
+        for (int k = 0; k < nl; k++) {
+            out[k] = -out[k] - cPlus2Px[k] * in[w + k % lanes];
+        }
+        if (pPattern != null) {
+            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, in, 0, out, 0);
+        }
+        // y block: A in_x − b in_w
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, in, 0, out, nl);
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                out[nl + i * lanes + l] -= b[i * lanes + l] * in[w + l];
+            }
+        }
+        // τ block: cᵀ in_x + bᵀ in_y + xᵀPx in_w
+        for (int l = 0; l < lanes; l++) {
+            out[w + l] = xPx[l] * in[w + l];
+        }
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                out[w + l] += c[j * lanes + l] * in[j * lanes + l];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                out[w + l] += b[i * lanes + l] * in[nl + i * lanes + l];
+            }
+        }
+    }
+
+    /** The state x the operator was built at (batch-minor), for the result maps. */
+    double[] x() {
+        return x;
+    }
+}

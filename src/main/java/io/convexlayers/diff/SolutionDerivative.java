@@ -1,0 +1,382 @@
+package io.convexlayers.diff;
+
+import io.convexlayers.backend.cpu.CpuBatchVectors;
+import io.convexlayers.backend.cpu.TileScheduler;
+import io.convexlayers.backend.cpu.TileSparse;
+import io.convexlayers.solver.BatchArray;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.solver.InvalidProblemException;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SparsePattern;
+
+/**
+ * The derivative of the solution map (x, y, s)(P, A, b, c) of a batch of cone programs at their
+ * solutions (DESIGN §6): {@link #jvp} pushes a data perturbation forward, {@link #vjp} pulls a
+ * loss gradient back onto the data, each solving one linear system with M (or Mᵀ) per instance —
+ * by batched LSQR or, for small programs, densely. Instances without a solution get zero results
+ * with {@link DerivativeQuality#UNDEFINED}; they never affect the others.
+ */
+public final class SolutionDerivative {
+    private final BatchConeProgram program;
+    private final BatchSolution solution;
+    private final DerivativeSettings settings;
+
+    private SolutionDerivative(BatchConeProgram program, BatchSolution solution, DerivativeSettings settings) {
+        if (solution.batch() != program.batch()) {
+            throw new InvalidProblemException("solution", "has " + solution.batch() + " instances, program has "
+                    + program.batch());
+        }
+        this.program = program;
+        this.solution = solution;
+        this.settings = settings;
+    }
+
+    /** The derivative of a batch at its solutions. */
+    public static SolutionDerivative at(BatchConeProgram program, BatchSolution solution,
+                                        DerivativeSettings settings) {
+        return new SolutionDerivative(program, solution, settings);
+    }
+
+    /** The derivative of one program at its solution. */
+    public static SolutionDerivative at(ConeProgram program, Solution solution, DerivativeSettings settings) {
+        return new SolutionDerivative(BatchConeProgram.of(program),
+                new io.convexlayers.solver.BatchSolution(java.util.List.of(solution)), settings);
+    }
+
+    /**
+     * Forward derivative for a perturbation of the data.
+     *
+     * @param dP perturbation of P's values on its pattern, or null (no change, or no P)
+     * @param dA perturbation of A's values on its pattern, or null
+     * @param db perturbation of b, or null
+     * @param dc perturbation of c, or null
+     */
+    public JvpResult jvp(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc) {
+        int batch = program.batch();
+        int n = program.n();
+        int m = program.m();
+        check("dP", dP, program.pPattern() == null ? 0 : program.pPattern().nnz());
+        check("dA", dA, program.aPattern().nnz());
+        check("db", db, m);
+        check("dc", dc, n);
+        if (dP != null && program.pPattern() == null) {
+            throw new InvalidProblemException("dP", "the program has no P");
+        }
+        double[][] dx = new double[batch][n];
+        double[][] dy = new double[batch][m];
+        double[][] ds = new double[batch][m];
+        DerivativeInfo[] info = new DerivativeInfo[batch];
+        int lanes = TileScheduler.lanesFor(batch, settings.tileLanes());
+        TileScheduler.run(batch, lanes, settings.threads(), (tile, first, tl, live) -> {
+            Tile t = new Tile(first, tl, live);
+            double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
+            double[] dz = new double[rhs.length];
+            t.solve(rhs, dz, false, info);
+            t.jvpOutputs(dz, dx, dy, ds);
+        });
+        return new JvpResult(dx, dy, ds, info);
+    }
+
+    /**
+     * Adjoint derivative for per-instance loss gradients with respect to x, y and s (a null array,
+     * or a null row, means zero).
+     */
+    public VjpResult vjp(double[][] dx, double[][] dy, double[][] ds) {
+        int batch = program.batch();
+        int n = program.n();
+        int m = program.m();
+        checkRows("dx", dx, n);
+        checkRows("dy", dy, m);
+        checkRows("ds", ds, m);
+        boolean hasP = program.pPattern() != null;
+        double[][] dP = hasP ? new double[batch][program.pPattern().nnz()] : null;
+        double[][] dA = new double[batch][program.aPattern().nnz()];
+        double[][] db = new double[batch][m];
+        double[][] dc = new double[batch][n];
+        DerivativeInfo[] info = new DerivativeInfo[batch];
+        int lanes = TileScheduler.lanesFor(batch, settings.tileLanes());
+        TileScheduler.run(batch, lanes, settings.threads(), (tile, first, tl, live) -> {
+            Tile t = new Tile(first, tl, live);
+            double[] rhs = t.vjpRightHandSide(dx, dy, ds);
+            double[] r = new double[rhs.length];
+            t.solve(rhs, r, true, info);
+            t.vjpOutputs(r, dP, dA, db, dc);
+        });
+        return new VjpResult(dP, dA, db, dc, info);
+    }
+
+    private void check(String name, BatchArray arr, int length) {
+        if (arr == null) {
+            return;
+        }
+        if (arr.length() != length || arr.batch() != program.batch()) {
+            throw new InvalidProblemException(name, "expected " + length + " entries for " + program.batch()
+                    + " instances, got " + arr.length() + " for " + arr.batch());
+        }
+        arr.requireFinite(name);
+    }
+
+    private void checkRows(String name, double[][] rows, int length) {
+        if (rows == null) {
+            return;
+        }
+        if (rows.length != program.batch()) {
+            throw new InvalidProblemException(name, "has " + rows.length + " instances, expected " + program.batch());
+        }
+        for (int b = 0; b < rows.length; b++) {
+            if (rows[b] != null && rows[b].length != length) {
+                throw new InvalidProblemException(name + "[" + b + "]", "length " + rows[b].length + ", expected "
+                        + length);
+            }
+            if (rows[b] != null) {
+                ConeProgram.requireFinite(name + "[" + b + "]", rows[b]);
+            }
+        }
+    }
+
+    /** One tile of lanes: its data, its solution and the operator M. */
+    private final class Tile {
+        final int first;
+        final int lanes;
+        final int live;
+        final int n = program.n();
+        final int m = program.m();
+        final int len = n + m + 1;
+        final boolean[] valid;
+        final double[] x;
+        final double[] y;
+        final double[] s;
+        final ResidualMapOperator op;
+
+        Tile(int first, int lanes, int live) {
+            this.first = first;
+            this.lanes = lanes;
+            this.live = live;
+            valid = new boolean[lanes];
+            x = new double[n * lanes];
+            y = new double[m * lanes];
+            s = new double[m * lanes];
+            for (int l = 0; l < live; l++) {
+                Solution sol = solution.get(first + l);
+                if (!sol.status().hasSolution()) {
+                    continue;
+                }
+                valid[l] = true;
+                scatter(sol.x(), x, l);
+                scatter(sol.y(), y, l);
+                scatter(sol.s(), s, l);
+            }
+            double[] b = new double[m * lanes];
+            double[] c = new double[n * lanes];
+            program.b().copyTile(first, lanes, b);
+            program.c().copyTile(first, lanes, c);
+            BatchArray av = program.aValues();
+            BatchArray pv = program.pValues();
+            op = new ResidualMapOperator(program.cones(), lanes, program.aPattern(), values(av), av.isShared(),
+                    program.pPattern(), pv == null ? null : values(pv), pv == null || pv.isShared(), b, c, x, y, s);
+        }
+
+        double[] values(BatchArray arr) {
+            if (arr.isShared()) {
+                return arr.rawData();
+            }
+            double[] out = new double[arr.length() * lanes];
+            arr.copyTile(first, lanes, out);
+            return out;
+        }
+
+        void scatter(double[] src, double[] dst, int lane) {
+            for (int i = 0; i < src.length; i++) {
+                dst[i * lanes + lane] = src[i];
+            }
+        }
+
+        /** dQ(π) = (dP·x + dAᵀy + dc, −dA·x + db, −dcᵀx − dbᵀy − xᵀdP·x). */
+        double[] jvpRightHandSide(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc) {
+            double[] rhs = new double[len * lanes];
+            int nl = n * lanes;
+            int w = (n + m) * lanes;
+            double[] dpx = new double[nl];
+            if (dP != null) {
+                TileSparse.symmetricMultiplyAdd(program.pPattern(), values(dP), dP.isShared(), lanes, x, 0, dpx, 0);
+            }
+            double[] dax = new double[m * lanes];
+            if (dA != null) {
+                double[] vals = values(dA);
+                TileSparse.transposeMultiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, y, 0, rhs, 0);
+                TileSparse.multiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, x, 0, dax, 0);
+            }
+            double[] dcT = new double[nl];
+            double[] dbT = new double[m * lanes];
+            if (dc != null) {
+                dc.copyTile(first, lanes, dcT);
+            }
+            if (db != null) {
+                db.copyTile(first, lanes, dbT);
+            }
+            for (int k = 0; k < nl; k++) {
+                rhs[k] += dpx[k] + dcT[k];
+                rhs[w + k % lanes] -= dcT[k] * x[k] + x[k] * dpx[k];
+            }
+            for (int k = 0; k < m * lanes; k++) {
+                rhs[nl + k] = -dax[k] + dbT[k];
+                rhs[w + k % lanes] -= dbT[k] * y[k];
+            }
+            maskInvalid(rhs);
+            return rhs;
+        }
+
+        /** dz = (dx, DΠᵀ(dy + ds) − ds, −(xᵀdx + yᵀdy + sᵀds)). */
+        double[] vjpRightHandSide(double[][] gx, double[][] gy, double[][] gs) {
+            double[] rhs = new double[len * lanes];
+            int nl = n * lanes;
+            int w = (n + m) * lanes;
+            double[] gxT = new double[nl];
+            double[] gyT = new double[m * lanes];
+            double[] gsT = new double[m * lanes];
+            for (int l = 0; l < live; l++) {
+                if (gx != null && gx[first + l] != null) {
+                    scatter(gx[first + l], gxT, l);
+                }
+                if (gy != null && gy[first + l] != null) {
+                    scatter(gy[first + l], gyT, l);
+                }
+                if (gs != null && gs[first + l] != null) {
+                    scatter(gs[first + l], gsT, l);
+                }
+            }
+            System.arraycopy(gxT, 0, rhs, 0, nl);
+            double[] sum = new double[m * lanes];
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] = gyT[k] + gsT[k];
+            }
+            op.coneDerivative().applyTranspose(sum, 0, rhs, nl);
+            for (int k = 0; k < m * lanes; k++) {
+                rhs[nl + k] -= gsT[k];
+                rhs[w + k % lanes] -= y[k] * gyT[k] + s[k] * gsT[k];
+            }
+            for (int k = 0; k < nl; k++) {
+                rhs[w + k % lanes] -= x[k] * gxT[k];
+            }
+            maskInvalid(rhs);
+            return rhs;
+        }
+
+        void maskInvalid(double[] v) {
+            for (int i = 0; i < len; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    if (!valid[l]) {
+                        v[i * lanes + l] = 0;
+                    }
+                }
+            }
+        }
+
+        /** Solves M·out = rhs (or Mᵀ·out = rhs) per lane and records diagnostics of the live lanes. */
+        void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
+            boolean dense = settings.mode() == DerivativeMode.DENSE
+                    || (settings.mode() == DerivativeMode.AUTO && len <= settings.denseThreshold());
+            BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
+            int[] iters = new int[lanes];
+            if (dense) {
+                DenseSolve.solve(k, lanes, rhs, out);
+            } else {
+                CpuBatchVectors vecs = new CpuBatchVectors(lanes);
+                LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(rhs, out);
+                System.arraycopy(r.iterations(), 0, iters, 0, lanes);
+            }
+            double[] check = new double[len * lanes];
+            k.apply(out, check);
+            for (int l = 0; l < live; l++) {
+                if (!valid[l]) {
+                    info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0);
+                    continue;
+                }
+                double rr = 0;
+                double bb = 0;
+                for (int i = 0; i < len; i++) {
+                    double d = check[i * lanes + l] - rhs[i * lanes + l];
+                    rr += d * d;
+                    bb += rhs[i * lanes + l] * rhs[i * lanes + l];
+                }
+                double rel = bb > 0 ? Math.sqrt(rr / bb) : 0;
+                boolean finite = Double.isFinite(rel);
+                DerivativeQuality q = finite && rel <= settings.poorResidual() ? DerivativeQuality.ACCURATE
+                        : DerivativeQuality.POOR;
+                info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY);
+                if (!finite) {
+                    for (int i = 0; i < len; i++) {
+                        out[i * lanes + l] = 0; // never hand NaN on
+                    }
+                }
+            }
+        }
+
+        /** dx = −(du − x·dw), dy = −(DΠ·dv − y·dw), ds = −(DΠ·dv − dv − s·dw). */
+        void jvpOutputs(double[] dz, double[][] dx, double[][] dy, double[][] ds) {
+            int nl = n * lanes;
+            int w = (n + m) * lanes;
+            double[] dpdv = new double[m * lanes];
+            op.coneDerivative().apply(dz, nl, dpdv, 0);
+            for (int l = 0; l < live; l++) {
+                if (!valid[l]) {
+                    continue;
+                }
+                double dw = dz[w + l];
+                int b = first + l;
+                for (int j = 0; j < n; j++) {
+                    int k = j * lanes + l;
+                    dx[b][j] = -(dz[k] - x[k] * dw);
+                }
+                for (int i = 0; i < m; i++) {
+                    int k = i * lanes + l;
+                    dy[b][i] = -(dpdv[k] - y[k] * dw);
+                    ds[b][i] = -(dpdv[k] - dz[nl + k] - s[k] * dw);
+                }
+            }
+        }
+
+        /**
+         * dA_ij = x_j r_y,i − y_i r_x,j; db = y r_w − r_y; dc = x r_w − r_x;
+         * dP = r_w xxᵀ − ½(r_x xᵀ + x r_xᵀ), an off-diagonal upper entry collecting both positions.
+         */
+        void vjpOutputs(double[] r, double[][] dP, double[][] dA, double[][] db, double[][] dc) {
+            int nl = n * lanes;
+            int w = (n + m) * lanes;
+            SparsePattern ap = program.aPattern();
+            SparsePattern pp = program.pPattern();
+            for (int l = 0; l < live; l++) {
+                if (!valid[l]) {
+                    continue;
+                }
+                int b = first + l;
+                double rw = r[w + l];
+                for (int j = 0; j < n; j++) {
+                    int kj = j * lanes + l;
+                    for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                        int ki = ap.rowIndex(k) * lanes + l;
+                        dA[b][k] = x[kj] * r[nl + ki] - y[ki] * r[kj];
+                    }
+                    dc[b][j] = x[kj] * rw - r[kj];
+                }
+                for (int i = 0; i < m; i++) {
+                    int k = i * lanes + l;
+                    db[b][i] = y[k] * rw - r[nl + k];
+                }
+                if (pp != null) {
+                    for (int j = 0; j < n; j++) {
+                        int kj = j * lanes + l;
+                        for (int k = pp.colStart(j); k < pp.colStart(j + 1); k++) {
+                            int i = pp.rowIndex(k);
+                            int ki = i * lanes + l;
+                            double g = rw * x[ki] * x[kj] - 0.5 * (r[ki] * x[kj] + x[ki] * r[kj]);
+                            dP[b][k] = i == j ? g : 2 * g;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

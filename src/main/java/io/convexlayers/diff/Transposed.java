@@ -1,0 +1,30 @@
+package io.convexlayers.diff;
+
+/** The transpose of a batch operator, without copying anything. */
+final class Transposed<V> implements BatchOperator<V> {
+    private final BatchOperator<V> op;
+
+    Transposed(BatchOperator<V> op) {
+        this.op = op;
+    }
+
+    @Override
+    public int rows() {
+        return op.cols();
+    }
+
+    @Override
+    public int cols() {
+        return op.rows();
+    }
+
+    @Override
+    public void apply(V in, V out) {
+        op.applyTranspose(in, out);
+    }
+
+    @Override
+    public void applyTranspose(V in, V out) {
+        op.apply(in, out);
+    }
+}

@@ -1,0 +1,78 @@
+package io.convexlayers.diff;
+
+import io.convexlayers.solver.BatchArray;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.RandomQps;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Batched JVP/VJP equal per-instance ones; an instance without a solution gets zero gradients. */
+class BatchDerivativeTest {
+
+    @Test
+    void batchedDerivativesEqualPerInstanceOnes() {
+        BatchConeProgram batch = RandomQps.batch(5, 10, 11, false, 2);
+        BatchSolution sols = ConeSolver.solveBatch(batch, DerivativeFixtures.TIGHT);
+        Random rnd = new Random(5);
+        double[][] gx = new double[11][];
+        double[][] dbs = new double[11][];
+        for (int b = 0; b < 11; b++) {
+            gx[b] = DerivativeFixtures.gaussian(5, rnd);
+            dbs[b] = DerivativeFixtures.gaussian(10, rnd);
+        }
+        DerivativeSettings settings = DerivativeSettings.defaults().withMode(DerivativeMode.LSQR);
+        SolutionDerivative all = SolutionDerivative.at(batch, sols, settings);
+        VjpResult vjp = all.vjp(gx, null, null);
+        JvpResult jvp = all.jvp(null, null, BatchArray.perInstance(dbs), null);
+        for (int b = 0; b < 11; b++) {
+            SolutionDerivative one = SolutionDerivative.at(batch.instance(b), sols.get(b), settings);
+            VjpResult v1 = one.vjp(new double[][] {gx[b]}, null, null);
+            JvpResult j1 = one.jvp(null, null, BatchArray.shared(dbs[b], 1), null);
+            assertArrayEquals(v1.dA()[0], vjp.dA()[b], 1e-10, "instance " + b);
+            assertArrayEquals(v1.dP()[0], vjp.dP()[b], 1e-10, "instance " + b);
+            assertArrayEquals(j1.dx()[0], jvp.dx()[b], 1e-10, "instance " + b);
+        }
+    }
+
+    @Test
+    void anInfeasibleInstanceGetsZeroGradientsAndTheOthersAreUnaffected() {
+        BatchConeProgram good = RandomQps.batch(4, 8, 3, false, 7);
+        double[][] h = new double[3][];
+        for (int b = 0; b < 3; b++) {
+            h[b] = good.b().instance(b);
+        }
+        double[][] a = new double[3][];
+        for (int b = 0; b < 3; b++) {
+            a[b] = good.aValues().instance(b);
+        }
+        var pat = good.aPattern();
+        for (int j = 0; j < pat.cols(); j++) {
+            a[1][pat.find(1, j)] = -a[1][pat.find(0, j)];
+        }
+        h[1][0] = -1;
+        h[1][1] = -1;
+        BatchConeProgram mixed = new BatchConeProgram(good.pPattern(), good.pValues(), pat, BatchArray.perInstance(a),
+                BatchArray.perInstance(h), good.c(), good.cones());
+        BatchSolution sols = ConeSolver.solveBatch(mixed, DerivativeFixtures.TIGHT);
+        assertEquals(SolverStatus.INFEASIBLE, sols.status(1));
+        double[][] gx = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}};
+        VjpResult vjp = SolutionDerivative.at(mixed, sols, DerivativeSettings.defaults()).vjp(gx, null, null);
+        assertEquals(DerivativeQuality.UNDEFINED, vjp.info()[1].quality());
+        for (double v : vjp.dA()[1]) {
+            assertEquals(0, v);
+        }
+        for (int b : new int[] {0, 2}) {
+            assertEquals(DerivativeQuality.ACCURATE, vjp.info()[b].quality());
+            VjpResult alone = SolutionDerivative.at(mixed.instance(b), sols.get(b), DerivativeSettings.defaults())
+                    .vjp(new double[][] {gx[b]}, null, null);
+            assertArrayEquals(alone.dA()[0], vjp.dA()[b], 1e-10);
+        }
+    }
+}
