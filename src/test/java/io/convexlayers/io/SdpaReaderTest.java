@@ -82,7 +82,7 @@ class SdpaReaderTest {
                 ProblemFiles.slack(p, new double[] {2, 2}), 1e-15);
         assertTrue(ProblemFiles.feasible(p, new double[] {3, 3}, 1e-12));
         assertFalse(ProblemFiles.feasible(p, new double[] {2, 2}, 1e-12)); // x1·x2 < 9
-        assertFalse(ProblemFiles.feasible(p, new double[] {0.9, 9}, 1e-12)); // x1 < 1
-        assertFalse(ProblemFiles.feasible(p, new double[] {1.5, 2.4}, 1e-12)); // x1 + x2 < 4
+        assertFalse(ProblemFiles.feasible(p, new double[] {0.9, 20}, 1e-12)); // only x1 < 1
+        assertFalse(ProblemFiles.feasible(p, new double[] {20, 1.9}, 1e-12)); // only x2 < 2
     }
 }
