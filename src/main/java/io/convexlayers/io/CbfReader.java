@@ -80,6 +80,8 @@ final class CbfReader {
     private final IntList psdCol = new IntList();
     private final DoubleList psdVal = new DoubleList();
     private double[] psdB;
+    private int[] psdVarOffsets;
+    private int[] psdConOffsets;
     /** The svec scale of the entry last located by {@link #svecPosition}. */
     private double lastScale;
 
@@ -280,33 +282,32 @@ final class CbfReader {
     // ---------------------------------------------------------------- data
 
     private int solverColumns() {
-        int total = n;
-        for (int k : psdVar) {
-            total += ConeDims.svecLength(k);
-        }
-        return total;
+        return psdVarOffsets[psdVar.length];
     }
 
+    /** First solver column of matrix variable j (valid once the data keywords start). */
     private int psdVarOffset(int j) {
-        int offset = n;
-        for (int i = 0; i < j; i++) {
-            offset += ConeDims.svecLength(psdVar[i]);
-        }
-        return offset;
+        return psdVarOffsets[j];
     }
 
+    /** First svec row of PSD constraint i (valid once the data keywords start). */
     private int psdConOffset(int i) {
-        int offset = 0;
-        for (int c = 0; c < i; c++) {
-            offset += ConeDims.svecLength(psdCon[c]);
-        }
-        return offset;
+        return psdConOffsets[i];
     }
 
     private void startData() {
+        psdVarOffsets = new int[psdVar.length + 1];
+        psdVarOffsets[0] = n;
+        for (int j = 0; j < psdVar.length; j++) {
+            psdVarOffsets[j + 1] = psdVarOffsets[j] + ConeDims.svecLength(psdVar[j]);
+        }
+        psdConOffsets = new int[psdCon.length + 1];
+        for (int i = 0; i < psdCon.length; i++) {
+            psdConOffsets[i + 1] = psdConOffsets[i] + ConeDims.svecLength(psdCon[i]);
+        }
         objA = new double[n];
         conB = new double[m];
-        psdB = new double[psdConOffset(psdCon.length)];
+        psdB = new double[psdConOffsets[psdCon.length]];
     }
 
     private void objACoord() {
@@ -463,6 +464,9 @@ final class CbfReader {
             throw src.error(what + " (an integer)", LineSource.quote(tok));
         }
         int i = Integer.parseInt(tok);
+        if (size == 0) {
+            throw src.error(what + ", but none is declared by " + declaredBy, tok);
+        }
         if (i < 0 || i >= size) {
             throw src.error(what + " in 0.." + (size - 1) + " (" + size + " declared by " + declaredBy + ")",
                     tok);

@@ -46,6 +46,15 @@ class CbfReaderTest {
     }
 
     @Test
+    void quadraticConeKeepsItsOrder() throws IOException {
+        FileProblem fp = read(HEAD, "VAR", "3 1", "Q 3");
+        assertArrayEquals(new int[] {3}, fp.program().cones().soc());
+        assertTrue(ProblemFiles.feasible(fp.program(), new double[] {5, 3, -4}, 1e-12));
+        assertFalse(ProblemFiles.feasible(fp.program(), new double[] {5, 3, 4.01}, 1e-12));
+        assertFalse(ProblemFiles.feasible(fp.program(), new double[] {-5, 0, 0}, 1e-12));
+    }
+
+    @Test
     void rotatedQuadraticConeBecomesAnOrthogonallyMappedSecondOrderCone() throws IOException {
         FileProblem fp = read(HEAD, "VAR", "3 1", "QR 3");
         ConeProgram p = fp.program();
