@@ -9,14 +9,6 @@ import java.util.Arrays;
  * over fresh arrays).
  */
 record Affine(int[] cols, double[] coefs, double constant) {
-    private static final int[] NO_COLS = new int[0];
-    private static final double[] NO_COEFS = new double[0];
-
-    /** The constant function. */
-    static Affine constant(double value) {
-        return new Affine(NO_COLS, NO_COEFS, value);
-    }
-
     /** coef·x[col] + constant. */
     static Affine single(int col, double coef, double constant) {
         return new Affine(new int[] {col}, new double[] {coef}, constant);
@@ -43,14 +35,5 @@ record Affine(int[] cols, double[] coefs, double constant) {
             v[g.cols.length + k] = b * h.coefs[k];
         }
         return new Affine(cols, v, a * g.constant + b * h.constant);
-    }
-
-    /** g(x) at a dense point. */
-    double evaluate(double[] x) {
-        double v = constant;
-        for (int k = 0; k < cols.length; k++) {
-            v += coefs[k] * x[cols[k]];
-        }
-        return v;
     }
 }

@@ -21,19 +21,4 @@ final class Svec {
     static double scale(int row, int col) {
         return row == col ? 1.0 : SQRT2;
     }
-
-    /** Row of the matrix entry at svec position p of an order-k matrix. */
-    static int rowOf(int p, int k) {
-        int col = colOf(p, k);
-        return col + (p - index(col, col, k));
-    }
-
-    /** Column of the matrix entry at svec position p of an order-k matrix. */
-    static int colOf(int p, int k) {
-        int col = 0;
-        while (col + 1 < k && index(col + 1, col + 1, k) <= p) {
-            col++;
-        }
-        return col;
-    }
 }
