@@ -86,6 +86,8 @@ public final class SparseLdl implements LinearSystem {
         assemble(rhoX, rhoY);
         if (fl == 1) {
             factorSingle();
+        } else if (fl == 8) {
+            factor8();
         } else {
             factorLanes();
         }
@@ -208,6 +210,77 @@ public final class SparseLdl implements LinearSystem {
                 }
             }
             for (int l = 0; l < fl; l++) {
+                invD[ko + l] = 1.0 / dk[l];
+            }
+        }
+    }
+
+    /** {@link #factorLanes} for 8 lanes, the column updates' lanes in registers. */
+    private void factor8() {
+        int size = n + m;
+        int[] cStart = kkt.colStart;
+        int[] cRow = kkt.rowIndex;
+        int[] lStart = sym.lColStart;
+        int[] lRow = sym.lRowIndex;
+        int[] rStart = sym.rowStart;
+        int[] rCols = sym.rowCols;
+        int[] rPos = sym.rowPos;
+        double[] y = work;
+        double[] dk = tmp2;
+        for (int k = 0; k < size; k++) {
+            for (int t = cStart[k]; t < cStart[k + 1]; t++) {
+                int o = cRow[t] * 8;
+                int c = t * 8;
+                for (int l = 0; l < 8; l++) {
+                    y[o + l] += cx[c + l];
+                }
+            }
+            int ko = k * 8;
+            for (int l = 0; l < 8; l++) {
+                dk[l] = y[ko + l];
+                y[ko + l] = 0;
+            }
+            for (int s = rStart[k]; s < rStart[k + 1]; s++) {
+                int io = rCols[s] * 8;
+                int pos = rPos[s];
+                double y0 = y[io], y1 = y[io + 1], y2 = y[io + 2], y3 = y[io + 3];
+                double y4 = y[io + 4], y5 = y[io + 5], y6 = y[io + 6], y7 = y[io + 7];
+                for (int l = 0; l < 8; l++) {
+                    y[io + l] = 0;
+                }
+                for (int q = lStart[rCols[s]]; q < pos; q++) {
+                    int ro = lRow[q] * 8;
+                    int qo = q * 8;
+                    y[ro] -= lx[qo] * y0;
+                    y[ro + 1] -= lx[qo + 1] * y1;
+                    y[ro + 2] -= lx[qo + 2] * y2;
+                    y[ro + 3] -= lx[qo + 3] * y3;
+                    y[ro + 4] -= lx[qo + 4] * y4;
+                    y[ro + 5] -= lx[qo + 5] * y5;
+                    y[ro + 6] -= lx[qo + 6] * y6;
+                    y[ro + 7] -= lx[qo + 7] * y7;
+                }
+                int po = pos * 8;
+                double l0 = y0 * invD[io], l1 = y1 * invD[io + 1], l2 = y2 * invD[io + 2], l3 = y3 * invD[io + 3];
+                double l4 = y4 * invD[io + 4], l5 = y5 * invD[io + 5], l6 = y6 * invD[io + 6], l7 = y7 * invD[io + 7];
+                dk[0] -= l0 * y0;
+                dk[1] -= l1 * y1;
+                dk[2] -= l2 * y2;
+                dk[3] -= l3 * y3;
+                dk[4] -= l4 * y4;
+                dk[5] -= l5 * y5;
+                dk[6] -= l6 * y6;
+                dk[7] -= l7 * y7;
+                lx[po] = l0;
+                lx[po + 1] = l1;
+                lx[po + 2] = l2;
+                lx[po + 3] = l3;
+                lx[po + 4] = l4;
+                lx[po + 5] = l5;
+                lx[po + 6] = l6;
+                lx[po + 7] = l7;
+            }
+            for (int l = 0; l < 8; l++) {
                 invD[ko + l] = 1.0 / dk[l];
             }
         }
