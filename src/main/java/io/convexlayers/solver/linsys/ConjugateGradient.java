@@ -204,11 +204,10 @@ public final class ConjugateGradient implements LinearSystem {
      */
     private int conjugateGradient(double[] rhs, double[] x, double tol) {
         rhsNormSquared(rhs, acc);
-        boolean any = false;
         for (int l = 0; l < lanes; l++) {
             threshold[l] = tol * tol * acc[l];
             if (acc[l] == 0) {
-                // b = 0: the solution is x = 0, which no relative test would accept otherwise
+                // rhs = 0: the solution is x = 0, which no relative test would accept otherwise
                 for (int i = 0; i < n; i++) {
                     x[i * lanes + l] = 0;
                 }
@@ -217,8 +216,7 @@ public final class ConjugateGradient implements LinearSystem {
         }
         int it = 0;
         for (int restart = 0; restart <= MAX_RESTARTS && it < maxIterations; restart++) {
-            any = start(x);
-            if (!any) {
+            if (!start(x)) {
                 break;
             }
             it = iterate(x, it);
@@ -252,10 +250,9 @@ public final class ConjugateGradient implements LinearSystem {
     /** CG iterations until every active lane's recurrence residual passes; returns the total count. */
     private int iterate(double[] x, int it) {
         boolean any = true;
-        boolean[] running = active;
         // lanes that the recurrence retires stay "active" for the true-residual check in start()
         for (int l = 0; l < lanes; l++) {
-            stopped[l] = !running[l];
+            stopped[l] = !active[l];
         }
         while (any && it < maxIterations) {
             it++;

@@ -15,7 +15,7 @@ package io.convexlayers.solver.linsys;
  * it requires {@link TileMatrices#allShared()} and the caller must give every lane the same rhoY.
  *
  * <p>Cost: forming AᵀDA is Σᵢ nnz(row i)² per factor lane (see {@link ReducedMatrixAssembler}),
- * factoring n³/6, and each solve n² + 4·nnz(A) multiply-adds per lane. Memory: n(n+1)/2 doubles
+ * factoring n³/6, and each solve n² + 2·nnz(A) multiply-adds per lane. Memory: n(n+1)/2 doubles
  * per factor lane. Nothing is allocated after construction. A lane whose data contains NaN or
  * infinities gets NaN results; other lanes are unaffected.
  */

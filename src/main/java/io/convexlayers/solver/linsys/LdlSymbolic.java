@@ -82,6 +82,24 @@ final class LdlSymbolic {
         }
     }
 
+    /**
+     * The start s of the trailing block L[s.., s..] to factor densely: the smallest s with at
+     * least {@code minSize} columns after it whose strictly lower triangle is at least
+     * {@code minDensity} full; {@code size} (no dense block) when there is none.
+     */
+    int denseTailStart(double minDensity, int minSize) {
+        long suffix = 0;
+        int best = size;
+        for (int j = size - 1; j >= 0; j--) {
+            suffix += lColStart[j + 1] - lColStart[j];
+            long order = size - j;
+            if (order >= minSize && suffix >= minDensity * (order * (order - 1) / 2)) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
     /** Number of stored entries of L (strictly lower). */
     int nnz() {
         return lColStart[size];

@@ -32,7 +32,7 @@ public final class LinearSystemFactory {
     /** Largest n for a shared dense factor (n(n+1)/2 doubles: 4 MB at 1000). */
     public static final int SHARED_DENSE_MAX_N = 1000;
     /** Largest n for per-lane dense factors under AUTO. */
-    public static final int AUTO_DENSE_MAX_N = 200;
+    public static final int AUTO_DENSE_MAX_N = 300;
     /** Solves per factorization assumed when weighing factorization cost under AUTO. */
     static final int SOLVES_PER_FACTOR = 50;
 

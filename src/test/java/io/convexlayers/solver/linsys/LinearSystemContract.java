@@ -126,6 +126,31 @@ abstract class LinearSystemContract {
 
     @ParameterizedTest
     @ValueSource(ints = {3, 8})
+    void factorAndSolveDoNotAllocate(int lanes) {
+        RandomKkt kkt = RandomKkt.create(89 + lanes, adapt(RandomKkt.Spec.of(20, 30, lanes, 0.3)));
+        LinearSystem sys = create(kkt.mats);
+        double[] rhoY = kkt.rhoY(0.5, 3, shared());
+        double[] rhs = kkt.rhs();
+        for (int warm = 0; warm < 3; warm++) {
+            sys.factor(0.1, rhoY);
+            sys.solve(rhs);
+        }
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int rep = 0; rep < 20; rep++) {
+            sys.factor(0.1, rhoY);
+            sys.solve(rhs);
+            sys.solve(rhs);
+        }
+        long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        // 60 calls: any per-call allocation (≥ 16 bytes each) would exceed this; the JVM itself
+        // occasionally charges a one-off ~100 bytes (compilation, deoptimization) to the thread
+        assertTrue(allocated < 256, "bytes allocated by 20 factors and 40 solves: " + allocated);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 8})
     void lanesAreIndependent(int lanes) {
         RandomKkt kkt = RandomKkt.create(97 + lanes, adapt(RandomKkt.Spec.of(10, 14, lanes, 0.3)));
         LinearSystem sys = create(kkt.mats);

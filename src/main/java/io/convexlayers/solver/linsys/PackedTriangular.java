@@ -1,0 +1,235 @@
+package io.convexlayers.solver.linsys;
+
+/**
+ * Triangular solves with dense lower-triangular n × n factors stored packed, row by row, with
+ * {@code fl} factor lanes innermost: entry (i, j), j ≤ i, of lane l at
+ * {@code (i(i+1)/2 + j)·fl + l}. Right-hand sides are batch-minor ({@code lanes} lanes); fl is
+ * either {@code lanes} (one factor per lane) or 1 (one factor for all lanes).
+ *
+ * <p>The diagonal is given separately as {@code scale} = 1/L_ii (n × fl), or null for a unit
+ * diagonal (then the packed diagonal slots are not read). 8-lane tiles use unrolled kernels that
+ * keep the lanes in registers. No allocation.
+ */
+final class PackedTriangular {
+    private PackedTriangular() {
+    }
+
+    /** Length of the packed array for order n and fl lanes. */
+    static int packedLength(int n, int fl) {
+        long len = (long) n * (n + 1) / 2 * fl;
+        if (len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("dense factor of order " + n + " with " + fl
+                    + " lanes does not fit in one array");
+        }
+        return (int) len;
+    }
+
+    static int rowStart(int i) {
+        return (int) ((long) i * (i + 1) / 2);
+    }
+
+    /** Solves L·w = b in place (row-oriented: dot products of rows of L with w). */
+    static void forward(double[] a, double[] scale, int n, int fl, double[] z, int off, int lanes,
+                        double[] acc) {
+        if (lanes == 8) {
+            if (fl == 1) {
+                forwardShared8(a, scale, n, z, off);
+            } else {
+                forwardLanes8(a, scale, n, z, off);
+            }
+            return;
+        }
+        int ls = fl == 1 ? 0 : 1;
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                acc[l] = z[zi + l];
+            }
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    acc[l] -= a[ao + l * ls] * z[zo + l];
+                }
+            }
+            int d = i * fl;
+            for (int l = 0; l < lanes; l++) {
+                z[zi + l] = scale == null ? acc[l] : acc[l] * scale[d + l * ls];
+            }
+        }
+    }
+
+    /** Solves Lᵀ·x = w in place (column-oriented: row i of L is column i of Lᵀ). */
+    static void backward(double[] a, double[] scale, int n, int fl, double[] z, int off, int lanes,
+                         double[] acc) {
+        if (lanes == 8) {
+            if (fl == 1) {
+                backwardShared8(a, scale, n, z, off);
+            } else {
+                backwardLanes8(a, scale, n, z, off);
+            }
+            return;
+        }
+        int ls = fl == 1 ? 0 : 1;
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * lanes;
+            int d = i * fl;
+            for (int l = 0; l < lanes; l++) {
+                double v = scale == null ? z[zi + l] : z[zi + l] * scale[d + l * ls];
+                z[zi + l] = v;
+                acc[l] = v;
+            }
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    z[zo + l] -= a[ao + l * ls] * acc[l];
+                }
+            }
+        }
+    }
+
+    private static void forwardLanes8(double[] a, double[] scale, int n, double[] z, int off) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * 8;
+            int zi = off + i * 8;
+            double s0 = z[zi], s1 = z[zi + 1], s2 = z[zi + 2], s3 = z[zi + 3];
+            double s4 = z[zi + 4], s5 = z[zi + 5], s6 = z[zi + 6], s7 = z[zi + 7];
+            int len = i * 8;
+            for (int t = 0; t < len; t += 8) {
+                int ao = ri + t;
+                int zo = off + t;
+                s0 -= a[ao] * z[zo];
+                s1 -= a[ao + 1] * z[zo + 1];
+                s2 -= a[ao + 2] * z[zo + 2];
+                s3 -= a[ao + 3] * z[zo + 3];
+                s4 -= a[ao + 4] * z[zo + 4];
+                s5 -= a[ao + 5] * z[zo + 5];
+                s6 -= a[ao + 6] * z[zo + 6];
+                s7 -= a[ao + 7] * z[zo + 7];
+            }
+            if (scale != null) {
+                int d = i * 8;
+                s0 *= scale[d];
+                s1 *= scale[d + 1];
+                s2 *= scale[d + 2];
+                s3 *= scale[d + 3];
+                s4 *= scale[d + 4];
+                s5 *= scale[d + 5];
+                s6 *= scale[d + 6];
+                s7 *= scale[d + 7];
+            }
+            z[zi] = s0;
+            z[zi + 1] = s1;
+            z[zi + 2] = s2;
+            z[zi + 3] = s3;
+            z[zi + 4] = s4;
+            z[zi + 5] = s5;
+            z[zi + 6] = s6;
+            z[zi + 7] = s7;
+        }
+    }
+
+    private static void backwardLanes8(double[] a, double[] scale, int n, double[] z, int off) {
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i) * 8;
+            int zi = off + i * 8;
+            double v0 = z[zi], v1 = z[zi + 1], v2 = z[zi + 2], v3 = z[zi + 3];
+            double v4 = z[zi + 4], v5 = z[zi + 5], v6 = z[zi + 6], v7 = z[zi + 7];
+            if (scale != null) {
+                int d = i * 8;
+                v0 *= scale[d];
+                v1 *= scale[d + 1];
+                v2 *= scale[d + 2];
+                v3 *= scale[d + 3];
+                v4 *= scale[d + 4];
+                v5 *= scale[d + 5];
+                v6 *= scale[d + 6];
+                v7 *= scale[d + 7];
+                z[zi] = v0;
+                z[zi + 1] = v1;
+                z[zi + 2] = v2;
+                z[zi + 3] = v3;
+                z[zi + 4] = v4;
+                z[zi + 5] = v5;
+                z[zi + 6] = v6;
+                z[zi + 7] = v7;
+            }
+            int len = i * 8;
+            for (int t = 0; t < len; t += 8) {
+                int ao = ri + t;
+                int zo = off + t;
+                z[zo] -= a[ao] * v0;
+                z[zo + 1] -= a[ao + 1] * v1;
+                z[zo + 2] -= a[ao + 2] * v2;
+                z[zo + 3] -= a[ao + 3] * v3;
+                z[zo + 4] -= a[ao + 4] * v4;
+                z[zo + 5] -= a[ao + 5] * v5;
+                z[zo + 6] -= a[ao + 6] * v6;
+                z[zo + 7] -= a[ao + 7] * v7;
+            }
+        }
+    }
+
+    private static void forwardShared8(double[] a, double[] scale, int n, double[] z, int off) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i);
+            int zi = off + i * 8;
+            double s0 = z[zi], s1 = z[zi + 1], s2 = z[zi + 2], s3 = z[zi + 3];
+            double s4 = z[zi + 4], s5 = z[zi + 5], s6 = z[zi + 6], s7 = z[zi + 7];
+            for (int k = 0; k < i; k++) {
+                double lik = a[ri + k];
+                int zo = off + k * 8;
+                s0 -= lik * z[zo];
+                s1 -= lik * z[zo + 1];
+                s2 -= lik * z[zo + 2];
+                s3 -= lik * z[zo + 3];
+                s4 -= lik * z[zo + 4];
+                s5 -= lik * z[zo + 5];
+                s6 -= lik * z[zo + 6];
+                s7 -= lik * z[zo + 7];
+            }
+            double inv = scale == null ? 1.0 : scale[i];
+            z[zi] = s0 * inv;
+            z[zi + 1] = s1 * inv;
+            z[zi + 2] = s2 * inv;
+            z[zi + 3] = s3 * inv;
+            z[zi + 4] = s4 * inv;
+            z[zi + 5] = s5 * inv;
+            z[zi + 6] = s6 * inv;
+            z[zi + 7] = s7 * inv;
+        }
+    }
+
+    private static void backwardShared8(double[] a, double[] scale, int n, double[] z, int off) {
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i);
+            int zi = off + i * 8;
+            double inv = scale == null ? 1.0 : scale[i];
+            double v0 = z[zi] * inv, v1 = z[zi + 1] * inv, v2 = z[zi + 2] * inv, v3 = z[zi + 3] * inv;
+            double v4 = z[zi + 4] * inv, v5 = z[zi + 5] * inv, v6 = z[zi + 6] * inv, v7 = z[zi + 7] * inv;
+            z[zi] = v0;
+            z[zi + 1] = v1;
+            z[zi + 2] = v2;
+            z[zi + 3] = v3;
+            z[zi + 4] = v4;
+            z[zi + 5] = v5;
+            z[zi + 6] = v6;
+            z[zi + 7] = v7;
+            for (int k = 0; k < i; k++) {
+                double lik = a[ri + k];
+                int zo = off + k * 8;
+                z[zo] -= lik * v0;
+                z[zo + 1] -= lik * v1;
+                z[zo + 2] -= lik * v2;
+                z[zo + 3] -= lik * v3;
+                z[zo + 4] -= lik * v4;
+                z[zo + 5] -= lik * v5;
+                z[zo + 6] -= lik * v6;
+                z[zo + 7] -= lik * v7;
+            }
+        }
+    }
+}
