@@ -1,0 +1,82 @@
+package io.convexlayers.cli;
+
+import io.convexlayers.io.FileProblem;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.Solution;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * {@code convexlayers solve FILE}: reads a problem file, solves it and reports the result in the
+ * file's own terms (objective sense and constant, the file's variables).
+ */
+final class SolveCommand {
+    private SolveCommand() {
+    }
+
+    static int run(SolveOptions options, PrintStream out, PrintStream err) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        FileProblem problem = ProblemReader.read(options.file());
+        double readSeconds = (System.nanoTime() - t0) * 1e-9;
+        IterationListener listener = options.verbose() ? table(err) : null;
+        if (options.verbose()) {
+            err.printf(Locale.ROOT, "convexlayers: %s (%s): n = %d, m = %d, nnz(A) = %d, cones %s%n",
+                    problem.name(), problem.format(), problem.program().n(), problem.program().m(),
+                    problem.program().a().nnz(), problem.program().cones());
+            err.println(" iter | pri res  | dua res  |   gap    |   obj     |  scale   | time (s)");
+        }
+        Solution s = ConeSolver.solve(problem.program(), options.settings(), listener);
+        double objective = s.status().hasSolution() ? problem.fileObjective(s.objective())
+                : problem.maximize() ? -s.objective() : s.objective();
+        if (options.json()) {
+            JsonWriter j = new JsonWriter()
+                    .put("file", options.file().toString())
+                    .put("format", problem.format())
+                    .put("status", s.status().name().toLowerCase(Locale.ROOT))
+                    .put("objective", objective)
+                    .put("iterations", s.iterations())
+                    .put("solve_time_s", s.solveTimeSeconds())
+                    .put("setup_time_s", s.setupTimeSeconds() + readSeconds)
+                    .put("primal_residual", s.primalResidual())
+                    .put("dual_residual", s.dualResidual())
+                    .put("gap", s.gap())
+                    .put("variables", problem.fileVariableCount())
+                    .put("constraints", problem.constraintCount());
+            if (options.printSolution()) {
+                j.put("x", problem.fileVariables(s.x()));
+            }
+            out.println(j);
+        } else {
+            out.printf(Locale.ROOT, "problem     %s (%s, %d variables, %d constraints)%n", problem.name(),
+                    problem.format(), problem.fileVariableCount(), problem.constraintCount());
+            out.printf(Locale.ROOT, "status      %s%n", s.status().name().toLowerCase(Locale.ROOT));
+            out.printf(Locale.ROOT, "objective   %.10g%n", objective);
+            out.printf(Locale.ROOT, "iterations  %d%n", s.iterations());
+            out.printf(Locale.ROOT, "time        %.3f s solve, %.3f s setup%n", s.solveTimeSeconds(),
+                    s.setupTimeSeconds() + readSeconds);
+            out.printf(Locale.ROOT, "residuals   primal %.2e, dual %.2e, gap %.2e%n", s.primalResidual(),
+                    s.dualResidual(), s.gap());
+            if (options.printSolution()) {
+                double[] x = problem.fileVariables(s.x());
+                java.util.List<String> names = problem.variableNames();
+                for (int j = 0; j < x.length; j++) {
+                    String name = names != null && j < names.size() ? names.get(j) : "x" + j;
+                    out.printf(Locale.ROOT, "  %-12s %.10g%n", name, x[j]);
+                }
+            }
+        }
+        return ExitCodes.of(s.status());
+    }
+
+    private static IterationListener table(PrintStream err) {
+        return (it, pri, dua, gap, obj, scale, secs) -> {
+            if (it <= 100 || it % 100 == 0) {
+                err.printf(Locale.ROOT, "%5d | %.2e | %.2e | %.2e | %+.3e | %.2e | %.2e%n", it, pri, dua, gap, obj,
+                        scale, secs);
+            }
+        };
+    }
+}

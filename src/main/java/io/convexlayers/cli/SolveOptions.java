@@ -1,0 +1,114 @@
+package io.convexlayers.cli;
+
+import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.SolverSettings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The parsed options of {@code convexlayers solve FILE [options]}.
+ *
+ * @param file          the problem file
+ * @param settings      solver settings built from the defaults and the options
+ * @param json          print one JSON object instead of the human summary
+ * @param verbose       print the iteration table to standard error
+ * @param printSolution include x in the output
+ */
+record SolveOptions(Path file, SolverSettings settings, boolean json, boolean verbose, boolean printSolution) {
+
+    static final String USAGE = String.join("\n",
+            "usage: convexlayers solve FILE [options]",
+            "  FILE                 .mps, .qps, .cbf or .dat-s (optionally .gz)",
+            "  --eps E              absolute and relative tolerance (default 1e-5)",
+            "  --eps-abs E          absolute tolerance",
+            "  --eps-rel E          relative tolerance",
+            "  --max-iters N        iteration limit (default 100000)",
+            "  --time-limit S       wall-clock limit in seconds (default none)",
+            "  --no-accel           switch Anderson acceleration off",
+            "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
+            "  --json               one JSON object on standard output",
+            "  --print-solution     include the solution x",
+            "  --verbose            iteration table on standard error",
+            "exit codes: 0 solved, 1 inaccurate, 2 infeasible, 3 unbounded, 4 failed,",
+            "            64 usage error, 65 malformed input, 66 unreadable input");
+
+    static SolveOptions parse(List<String> args) {
+        Path file = null;
+        SolverSettings.Builder b = SolverSettings.defaults().toBuilder();
+        boolean json = false;
+        boolean verbose = false;
+        boolean print = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--eps" -> {
+                    double e = number(args, ++i, a);
+                    b.epsAbs(e).epsRel(e);
+                }
+                case "--eps-abs" -> b.epsAbs(number(args, ++i, a));
+                case "--eps-rel" -> b.epsRel(number(args, ++i, a));
+                case "--max-iters" -> b.maxIters((int) integer(args, ++i, a));
+                case "--time-limit" -> b.timeLimitSeconds(number(args, ++i, a));
+                case "--no-accel" -> b.acceleration(false);
+                case "--linsys" -> b.linearSystem(linsys(value(args, ++i, a)));
+                case "--json" -> json = true;
+                case "--verbose" -> verbose = true;
+                case "--print-solution" -> print = true;
+                default -> {
+                    if (a.startsWith("-")) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    if (file != null) {
+                        throw new UsageException("more than one problem file: " + file + " and " + a);
+                    }
+                    file = Path.of(a);
+                }
+            }
+        }
+        if (file == null) {
+            throw new UsageException("missing problem FILE");
+        }
+        SolverSettings settings;
+        try {
+            settings = b.build();
+        } catch (io.convexlayers.solver.InvalidSettingsException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new SolveOptions(file, settings, json, verbose, print);
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static double number(List<String> args, int i, String option) {
+        String v = value(args, i, option);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a number, got '" + v + "'");
+        }
+    }
+
+    private static long integer(List<String> args, int i, String option) {
+        String v = value(args, i, option);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects an integer, got '" + v + "'");
+        }
+    }
+
+    private static LinearSystemKind linsys(String v) {
+        try {
+            return LinearSystemKind.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--linsys expects auto|shared|dense|sparse|cg, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.convexlayers.cli;
+
+import io.convexlayers.ConvexLayersException;
+
+/** A command line the program cannot understand; exits with {@link ExitCodes#USAGE}. */
+public class UsageException extends ConvexLayersException {
+    public UsageException(String message) {
+        super(message);
+    }
+}
