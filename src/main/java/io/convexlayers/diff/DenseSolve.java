@@ -6,10 +6,10 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * Dense mode of the derivative for small programs: forms each lane's square operator K explicitly
- * (one batched application per column) and solves K·out = rhs by QR with column pivoting. M always
- * has the ray of the solution in its null space and the systems the derivative poses are
- * consistent, so any solution gives the same derivative; at non-differentiable points the result is
- * a least-squares solution, the same heuristic LSQR follows (SVD pseudo-inverse as a fallback).
+ * (one batched application per column) and solves K·out = rhs with the SVD pseudo-inverse. M always
+ * has the ray of the solution in its null space and the systems the derivative poses are consistent,
+ * so the minimum-norm solution gives the derivative; at non-differentiable points it is the
+ * least-squares heuristic LSQR also follows.
  */
 final class DenseSolve {
     private DenseSolve() {
@@ -37,31 +37,18 @@ final class DenseSolve {
                 b.data[i] = rhs[i * lanes + l];
             }
             DMatrixRMaj a = new DMatrixRMaj(size, size, true, mats[l]);
-            // M is singular by construction (the residual map is positively homogeneous, so M·z = 0);
-            // the systems are consistent, so a rank-revealing QR gives an exact, stable solution.
-            LinearSolverDense<DMatrixRMaj> qr = LinearSolverFactory_DDRM.leastSquaresQrPivot(true, false);
-            boolean ok = qr.setA(a.copy());
-            if (ok) {
-                qr.solve(b, x);
-                ok = allFinite(x.data);
-            }
-            if (!ok) {
-                LinearSolverDense<DMatrixRMaj> pinv = LinearSolverFactory_DDRM.pseudoInverse(true);
-                pinv.setA(a);
+            // M is singular by construction (the residual map is positively homogeneous, so M·z = 0),
+            // and may have further small singular values: the SVD pseudo-inverse gives the
+            // minimum-norm solution, the same one LSQR converges to from zero.
+            LinearSolverDense<DMatrixRMaj> pinv = LinearSolverFactory_DDRM.pseudoInverse(true);
+            if (!pinv.setA(a)) {
+                java.util.Arrays.fill(x.data, Double.NaN);
+            } else {
                 pinv.solve(b, x);
             }
             for (int i = 0; i < size; i++) {
                 out[i * lanes + l] = x.data[i];
             }
         }
-    }
-
-    private static boolean allFinite(double[] v) {
-        for (double d : v) {
-            if (!Double.isFinite(d)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -61,17 +61,13 @@ public final class HsdeIteration<V> {
         boolean accel = settings.acceleration();
         int interval = settings.andersonInterval();
         double[] fpr = new double[lanes];
-        double[] lastFpr = new double[lanes];
-        Arrays.fill(lastFpr, Double.POSITIVE_INFINITY);
-        boolean[] accelerated = new boolean[lanes];
-        boolean[] reject = new boolean[lanes];
-        boolean[] apply = new boolean[lanes];
+        AccelerationGuard guard = new AccelerationGuard(lanes);
 
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
         for (int it = 0; it < maxIters && remaining > 0; it++) {
             if (accel && it > 0 && it % interval == 0) {
-                anderson(v, anchor, fpr, lastFpr, accelerated, reject, apply, done);
+                anderson(v, anchor, fpr, guard, done);
             }
             if (it > 0) {
                 kernels.normalize(v);
@@ -118,38 +114,20 @@ public final class HsdeIteration<V> {
                 boolean[] changed = scale.changed();
                 kernels.setScale(scale.scale());
                 kernels.resetAfterScaleChange(v, u, uTilde, rsk, anchor, changed);
-                for (int l = 0; l < lanes; l++) {
-                    if (changed[l]) {
-                        lastFpr[l] = Double.POSITIVE_INFINITY;
-                        accelerated[l] = false;
-                    }
-                }
+                guard.reset(changed);
             }
         }
         return out;
     }
 
     /** Safeguard the last accelerated step, then take the next one. */
-    private void anderson(V v, V anchor, double[] fpr, double[] lastFpr, boolean[] accelerated, boolean[] reject,
-                          boolean[] apply, boolean[] done) {
+    private void anderson(V v, V anchor, double[] fpr, AccelerationGuard guard, boolean[] done) {
         kernels.fixedPointResidual(v, anchor, fpr);
-        boolean anyReject = false;
-        for (int l = 0; l < fpr.length; l++) {
-            // An accelerated point whose block made less progress than the plain one is undone.
-            reject[l] = !done[l] && accelerated[l] && !(fpr[l] <= lastFpr[l]);
-            anyReject |= reject[l];
-        }
-        if (anyReject) {
+        boolean[] reject = guard.rejections(fpr, done);
+        if (reject != null) {
             kernels.andersonReject(v, anchor, reject);
         }
-        for (int l = 0; l < fpr.length; l++) {
-            apply[l] = !done[l] && !reject[l];
-            accelerated[l] = apply[l];
-            if (!reject[l]) {
-                lastFpr[l] = fpr[l];
-            }
-        }
-        kernels.andersonStep(v, anchor, apply);
+        kernels.andersonStep(v, anchor, guard.applications(fpr, done));
     }
 
     private Solution extract(SolverStatus status, V u, V rsk, int lane, double[] st, int iters, double scale,
