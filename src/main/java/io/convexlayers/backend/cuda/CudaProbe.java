@@ -60,7 +60,18 @@ final class CudaProbe {
         }
     }
 
+    private static final java.util.regex.Pattern MISSING_LIBRARY = java.util.regex.Pattern.compile(
+            "([\\w.+-]+\\.so[.\\d]*): cannot open shared object file[^\\n]*");
+
     private static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                java.util.regex.Matcher m = MISSING_LIBRARY.matcher(t.getMessage());
+                if (m.find()) {
+                    return m.group().trim();
+                }
+            }
+        }
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
