@@ -42,6 +42,48 @@ class EmulatedOpsTest {
     }
 
     @Test
+    void onlyResidualChecksAndSolutionsReadBack() {
+        for (boolean shared : new boolean[] {false, true}) {
+            BatchConeProgram batch = RandomQps.batch(6, 10, 4, shared, 9);
+            EmulatedDevice dev = new EmulatedDevice(1L << 30);
+            CudaHsdeKernels k = new CudaHsdeKernels(new BufferPool(dev), batch, 0, 4, SETTINGS);
+            k.setScale(laneScales(4, true));
+            DeviceVector v = k.newVector(k.n() + k.m() + 1);
+            DeviceVector u = k.newVector(k.n() + k.m() + 1);
+            DeviceVector ut = k.newVector(k.n() + k.m() + 1);
+            DeviceVector rsk = k.newVector(k.n() + k.m() + 1);
+            DeviceVector anchor = k.newVector(k.n() + k.m() + 1);
+            k.initialize(v, null, null, null, null);
+            boolean[] all = {true, true, true, true};
+            long before = dev.downloads();
+            for (int it = 0; it < 30; it++) {
+                k.normalize(v);
+                k.linearStep(v, ut, it == 0);
+                k.coneStep(ut, v, u, it == 0);
+                k.dualIterate(v, u, ut, rsk);
+                k.relax(v, u, ut, 1.5);
+                if (it % 10 == 9) {
+                    k.andersonStep(v, anchor, all);
+                    k.andersonReject(v, anchor, new boolean[] {true, false, false, false});
+                }
+            }
+            k.resetAfterScaleChange(v, u, ut, rsk, anchor, all);
+            assertEquals(before, dev.downloads(), "per-iteration operations must not read back (shared=" + shared + ")");
+            double[] stats = new double[4 * io.convexlayers.backend.ResidualStats.WIDTH];
+            k.residuals(u, rsk, stats);
+            assertEquals(before + 1, dev.downloads(), "one readback per residual check");
+            double[] x = new double[k.n()];
+            double[] y = new double[k.m()];
+            double[] s = new double[k.m()];
+            for (int l = 0; l < 4; l++) {
+                k.readSolution(u, rsk, l, 1, x, y, s);
+            }
+            assertEquals(before + 3, dev.downloads(), "finished lanes of one check share one download of u and rsk");
+            k.close();
+        }
+    }
+
+    @Test
     void singleLane() {
         BatchConeProgram batch = RandomQps.batch(4, 6, 1, false, 5);
         OpsHarness h = new OpsHarness(new EmulatedDevice(1L << 30), batch, SETTINGS, 6, 1e-9);
