@@ -20,8 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 class CudaBatchVectorsTest {
     static final int LANES = 5;
-    final Device dev = device();
-    final BufferPool pool = new BufferPool(dev);
+    Device dev;
+    BufferPool pool;
+
+    @org.junit.jupiter.api.BeforeEach
+    void setUp() {
+        dev = device();
+        pool = new BufferPool(dev);
+    }
 
     /** The device under test; the GPU suite overrides it. */
     Device device() {

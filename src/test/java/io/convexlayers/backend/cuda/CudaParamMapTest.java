@@ -9,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** The device parameter map and its adjoint against dense arithmetic (emulated device). */
 class CudaParamMapTest {
-    final Device dev = device();
+    Device dev;
+
+    @org.junit.jupiter.api.BeforeEach
+    void setUp() {
+        dev = device();
+    }
 
     /** The device under test; the GPU suite overrides it. */
     Device device() {

@@ -84,6 +84,32 @@ class EmulatedOpsTest {
     }
 
     @Test
+    void theGpuSuiteLaunchesEveryKernel() {
+        // The pieces CudaGpuTest and the GPU variants of the other suites run, on one emulated device.
+        EmulatedDevice dev = new EmulatedDevice(1L << 31);
+        new OpsHarness(dev, RandomQps.batch(5, 8, 3, false, 1), SETTINGS, 1, 1e-9).runAll(laneScales(3, false));
+        new OpsHarness(dev, RandomQps.batch(5, 8, 3, true, 1), SETTINGS, 1, 1e-9).runAll(laneScales(3, true));
+        new OpsHarness(dev, RandomQps.batch(5, 8, 3, false, 1), SETTINGS.withLinearSystem(LinearSystemKind.CG), 1,
+                1e-5).runAll(laneScales(3, false));
+        try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
+            DeviceCones cones = new DeviceCones(lease, CudaTestProblems.ALL_CONES, 2);
+            DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);
+            dev.launch(CudaKernel.FILL, v.size(), v.size(), v, 0.5);
+            cones.project(v, 0, true);
+            CudaParamMap map = new CudaParamMap(new BufferPool(dev),
+                    io.convexlayers.solver.CscMatrix.fromDense("T", new double[][] {{1, 2}}), 2);
+            map.apply(lease.vector(1, 2), lease.vector(1, 2));
+            CudaBatchVectors bv = new CudaBatchVectors(new BufferPool(dev), 2);
+            DeviceVector a = bv.newVector(3);
+            bv.axpby(new double[] {1, 1}, a, new double[] {1, 1}, bv.newVector(3));
+            bv.dot(a, a, new double[2]);
+        }
+        java.util.Set<CudaKernel> missing = java.util.EnumSet.allOf(CudaKernel.class);
+        missing.removeAll(dev.launchCounts().keySet());
+        assertTrue(missing.isEmpty(), "kernels no test launches: " + missing);
+    }
+
+    @Test
     void singleLane() {
         BatchConeProgram batch = RandomQps.batch(4, 6, 1, false, 5);
         OpsHarness h = new OpsHarness(new EmulatedDevice(1L << 30), batch, SETTINGS, 6, 1e-9);
