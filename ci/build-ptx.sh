@@ -40,6 +40,17 @@ for cu in $(ls cuda-kernels/*.cu | LC_ALL=C sort); do
 done
 "$nvcc" -ptx -arch="$arch" -Werror all-warnings -Icuda-kernels -o "$tmp/convexlayers.ptx" "$unity"
 
+# Where ptxas exists, assemble the module (and the same module declared as PTX ISA 8.0, which the
+# backend offers to drivers older than this nvcc) for Turing and Hopper: catches PTX-level errors.
+ptxas="$(dirname "$nvcc")/ptxas"
+if [[ -x "$ptxas" ]]; then
+  sed 's/^\.version [0-9.]*$/.version 8.0/' "$tmp/convexlayers.ptx" > "$tmp/isa80.ptx"
+  for sm in sm_75 sm_90; do
+    "$ptxas" -arch="$sm" -o "$tmp/m.cubin" "$tmp/convexlayers.ptx"
+    "$ptxas" -arch="$sm" -o "$tmp/m.cubin" "$tmp/isa80.ptx"
+  done
+fi
+
 release() { grep -m1 -o 'release [0-9.]*, V[0-9.]*' "$1" || echo unknown; }
 
 case "$mode" in

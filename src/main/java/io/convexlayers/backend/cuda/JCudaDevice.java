@@ -50,8 +50,17 @@ final class JCudaDevice extends Device {
         this.multiprocessors = v[0];
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         JCudaDriver.cuCtxSetCurrent(context);
-        byte[] image = (ptx + "\0").getBytes(StandardCharsets.US_ASCII);
-        JCudaDriver.cuModuleLoadData(module, image);
+        try {
+            JCudaDriver.cuModuleLoadData(module, (ptx + "\0").getBytes(StandardCharsets.US_ASCII));
+        } catch (CudaException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("UNSUPPORTED_PTX_VERSION")) {
+                throw e;
+            }
+            // A driver older than the nvcc that wrote the module: the kernels use nothing newer than
+            // PTX ISA 8.0 (CUDA 12.0), so declare that version and let this driver JIT it.
+            JCudaDriver.cuModuleLoadData(module,
+                    (Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA) + "\0").getBytes(StandardCharsets.US_ASCII));
+        }
         for (CudaKernel k : CudaKernel.values()) {
             CUfunction f = new CUfunction();
             JCudaDriver.cuModuleGetFunction(f, module, k.entry());

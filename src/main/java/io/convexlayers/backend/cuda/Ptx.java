@@ -16,6 +16,10 @@ final class Ptx {
     /** Class-path location of the module. */
     static final String RESOURCE = "/io/convexlayers/cuda/convexlayers.ptx";
 
+    /** The PTX ISA version declared when a driver rejects the module's own (see {@link JCudaDevice}). */
+    static final String FALLBACK_ISA = "8.0";
+
+    private static final Pattern VERSION = Pattern.compile("(?m)^\\.version\\s+[0-9.]+\\s*$");
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.(\\w+)\\s+\\w+");
 
@@ -56,6 +60,11 @@ final class Ptx {
             out.put(m.group(1), sig.toString());
         }
         return out;
+    }
+
+    /** The module with its {@code .version} directive replaced by {@code isa}. */
+    static String withIsaVersion(String ptx, String isa) {
+        return VERSION.matcher(ptx).replaceFirst(".version " + isa);
     }
 
     /** A kernel signature as PTX shows it: both pointer kinds become {@code p}. */

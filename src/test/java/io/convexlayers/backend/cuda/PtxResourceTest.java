@@ -40,6 +40,16 @@ class PtxResourceTest {
     }
 
     @Test
+    void olderDriversGetTheModuleWithALowerIsaVersion() {
+        String ptx = Ptx.text();
+        String lowered = Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA);
+        assertTrue(lowered.contains("\n.version " + Ptx.FALLBACK_ISA + "\n"), "version line rewritten");
+        assertEquals(ptx.length() - ptx.lines().filter(l -> l.startsWith(".version")).findFirst().orElseThrow().length()
+                + (".version " + Ptx.FALLBACK_ISA).length(), lowered.length(), "only the version line changes");
+        // ci/build-ptx.sh assembles the lowered module with ptxas where it exists.
+    }
+
+    @Test
     void committedModuleIsCurrentWhereNvccExists() throws Exception {
         if (Boolean.getBoolean("convexlayers.ptx.checkedByBuild")) {
             // The Maven profile "ptx-check" ran ci/build-ptx.sh --check before the tests, and a stale
