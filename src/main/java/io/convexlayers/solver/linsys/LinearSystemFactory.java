@@ -1,45 +1,113 @@
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.solver.InvalidSettingsException;
 import io.convexlayers.solver.LinearSystemKind;
 
-/** TEMPORARY stand-in until the linsys branch merges. */
+/**
+ * Chooses and builds the {@link LinearSystem} of a tile (DESIGN §4, "Linear-system strategies").
+ * Every implementation solves, per lane, [[rhoX·I + P, Aᵀ], [A, −diag(rhoY)]]·(x; y) = (r_x; r_y).
+ *
+ * <p>Rules:
+ * <ul>
+ * <li>{@link LinearSystemKind#SHARED}: one factorization for all lanes; requires
+ *     {@link TileMatrices#allShared()} (P and A parameter-free), otherwise
+ *     {@link InvalidSettingsException} on {@code linearSystem}. The method is the shared
+ *     {@link DenseReducedCholesky} when n ≤ {@value #SHARED_DENSE_MAX_N} and the reduced matrix is
+ *     not very sparse — precisely, when a dense solve (n² + 2·nnz(A) multiply-adds per lane) costs
+ *     no more than a sparse one (2·nnz(L) for the ordered KKT factor L) — else the shared
+ *     {@link SparseLdl}.</li>
+ * <li>{@link LinearSystemKind#DENSE}: {@link DenseReducedCholesky}, one factor per lane.</li>
+ * <li>{@link LinearSystemKind#SPARSE}: {@link SparseLdl}, one factor per lane.</li>
+ * <li>{@link LinearSystemKind#CG}: {@link ConjugateGradient} with its default schedule.</li>
+ * <li>{@link LinearSystemKind#AUTO}: SHARED when {@link TileMatrices#allShared()}; otherwise DENSE
+ *     when n ≤ {@value #AUTO_DENSE_MAX_N} and the dense cost per solve plus 1/{@value #SOLVES_PER_FACTOR}
+ *     of the factorization cost is no more than the sparse one (dense wins for small n unless the
+ *     matrices are very sparse: the dense kernels run 8 lanes in registers on contiguous data); else
+ *     SPARSE.</li>
+ * </ul>
+ * The sparse orderings and symbolic analyses are cached by structure, so the tiles of a batch
+ * share them.
+ */
 public final class LinearSystemFactory {
-    private LinearSystemFactory() {}
+    /** Largest n for a shared dense factor (n(n+1)/2 doubles: 4 MB at 1000). */
+    public static final int SHARED_DENSE_MAX_N = 1000;
+    /** Largest n for per-lane dense factors under AUTO. */
+    public static final int AUTO_DENSE_MAX_N = 200;
+    /** Solves per factorization assumed when weighing factorization cost under AUTO. */
+    static final int SOLVES_PER_FACTOR = 50;
 
-    public static LinearSystem create(LinearSystemKind kind, TileMatrices t) {
-        return new LinearSystem() {
-            final int n = t.n(), m = t.m(), L = t.lanes();
-            final double[][] chol = new double[L][];
-            final double[] rhoY = new double[m * L];
-            public void factor(double rhoX, double[] ry) {
-                System.arraycopy(ry, 0, rhoY, 0, ry.length);
-                for (int l = 0; l < L; l++) {
-                    double[][] a = new double[m][n];
-                    for (int j = 0; j < n; j++) for (int k = t.aPattern().colStart(j); k < t.aPattern().colStart(j + 1); k++) a[t.aPattern().rowIndex(k)][j] = t.a(k, l);
-                    double[] K = new double[n * n];
-                    for (int i = 0; i < n; i++) K[i * n + i] = rhoX;
-                    if (t.pPattern() != null) for (int j = 0; j < n; j++) for (int k = t.pPattern().colStart(j); k < t.pPattern().colStart(j + 1); k++) { int i = t.pPattern().rowIndex(k); K[i * n + j] += t.p(k, l); if (i != j) K[j * n + i] += t.p(k, l); }
-                    for (int r = 0; r < m; r++) { double w = 1 / rhoY[r * L + l]; for (int i = 0; i < n; i++) if (a[r][i] != 0) for (int j = 0; j < n; j++) K[i * n + j] += w * a[r][i] * a[r][j]; }
-                    for (int j = 0; j < n; j++) { double s = K[j * n + j]; for (int k = 0; k < j; k++) s -= K[j * n + k] * K[j * n + k]; s = Math.sqrt(s); K[j * n + j] = s; for (int i = j + 1; i < n; i++) { double q = K[i * n + j]; for (int k = 0; k < j; k++) q -= K[i * n + k] * K[j * n + k]; K[i * n + j] = q / s; } }
-                    chol[l] = K;
+    private LinearSystemFactory() {
+    }
+
+    /**
+     * @throws InvalidSettingsException for SHARED with matrices that vary across lanes
+     */
+    public static LinearSystem create(LinearSystemKind kind, TileMatrices mats) {
+        TileChecks.requireValid(mats);
+        switch (kind) {
+            case SHARED:
+                if (!mats.allShared()) {
+                    throw new InvalidSettingsException("linearSystem", kind,
+                            "one shared factorization needs P and A identical for every instance "
+                                    + "(parameter-free); use AUTO, DENSE, SPARSE or CG");
                 }
-            }
-            public void solve(double[] rhs) {
-                for (int l = 0; l < L; l++) {
-                    double[] x = new double[n];
-                    for (int j = 0; j < n; j++) x[j] = rhs[j * L + l];
-                    for (int j = 0; j < n; j++) for (int k = t.aPattern().colStart(j); k < t.aPattern().colStart(j + 1); k++) { int r = t.aPattern().rowIndex(k); x[j] += t.a(k, l) * rhs[(n + r) * L + l] / rhoY[r * L + l]; }
-                    double[] K = chol[l];
-                    for (int i = 0; i < n; i++) { double s = x[i]; for (int k = 0; k < i; k++) s -= K[i * n + k] * x[k]; x[i] = s / K[i * n + i]; }
-                    for (int i = n - 1; i >= 0; i--) { double s = x[i]; for (int k = i + 1; k < n; k++) s -= K[k * n + i] * x[k]; x[i] = s / K[i * n + i]; }
-                    double[] ax = new double[m];
-                    for (int j = 0; j < n; j++) for (int k = t.aPattern().colStart(j); k < t.aPattern().colStart(j + 1); k++) ax[t.aPattern().rowIndex(k)] += t.a(k, l) * x[j];
-                    for (int r = 0; r < m; r++) rhs[(n + r) * L + l] = (ax[r] - rhs[(n + r) * L + l]) / rhoY[r * L + l];
-                    for (int j = 0; j < n; j++) rhs[j * L + l] = x[j];
+                return shared(mats);
+            case DENSE:
+                return new DenseReducedCholesky(mats, false);
+            case SPARSE:
+                return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
+            case CG:
+                return new ConjugateGradient(mats);
+            case AUTO:
+                if (mats.allShared()) {
+                    return shared(mats);
                 }
+                if (mats.n() <= AUTO_DENSE_MAX_N) {
+                    LdlAnalysis an = LdlAnalysisCache.get(mats);
+                    if (denseCost(mats, true) <= sparseCost(an, true)) {
+                        return new DenseReducedCholesky(mats, false);
+                    }
+                    return new SparseLdl(mats, false, an);
+                }
+                return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
+            default:
+                throw new InvalidSettingsException("linearSystem", kind, "unknown kind");
+        }
+    }
+
+    private static LinearSystem shared(TileMatrices mats) {
+        LdlAnalysis an = LdlAnalysisCache.get(mats);
+        if (mats.n() <= SHARED_DENSE_MAX_N && denseCost(mats, false) <= sparseCost(an, false)) {
+            return new DenseReducedCholesky(mats, true);
+        }
+        return new SparseLdl(mats, true, an);
+    }
+
+    /** Multiply-adds per lane of one dense reduced solve, plus the amortized factorization. */
+    static double denseCost(TileMatrices mats, boolean withFactor) {
+        double n = mats.n();
+        double cost = n * n + 2.0 * mats.aPattern().nnz();
+        if (withFactor) {
+            int[] rowCount = new int[mats.m()];
+            int[] rows = mats.aPattern().rowIndexArray();
+            for (int k = 0; k < mats.aPattern().nnz(); k++) {
+                rowCount[rows[k]]++;
             }
-            public boolean sharedFactor() { return false; }
-            public String name() { return "temp-dense"; }
-        };
+            double form = 0;
+            for (int c : rowCount) {
+                form += (double) c * (c + 1) / 2;
+            }
+            cost += (form + n * n * n / 6) / SOLVES_PER_FACTOR;
+        }
+        return cost;
+    }
+
+    /** Multiply-adds per lane of one sparse LDLᵀ solve, plus the amortized factorization. */
+    static double sparseCost(LdlAnalysis an, boolean withFactor) {
+        double cost = 2.0 * an.symbolic.nnz() + an.kkt.size;
+        if (withFactor) {
+            cost += an.symbolic.factorFlops() / SOLVES_PER_FACTOR;
+        }
+        return cost;
     }
 }

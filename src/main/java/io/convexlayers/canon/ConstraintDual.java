@@ -1,0 +1,58 @@
+package io.convexlayers.canon;
+
+import io.convexlayers.dsl.Constraint;
+import io.convexlayers.dsl.Shape;
+
+/**
+ * Where a user constraint's dual lives in the cone program's y, and how to map it back.
+ *
+ * <p>Conventions (the problem is compiled as a minimization; for a maximization the duals are
+ * those of minimizing −objective): for {@code lhs <= rhs} and {@code lhs >= rhs} the dual λ ≥ 0 is
+ * the sensitivity of the optimal value to tightening the constraint (optimal value ≈ p* − λ·δ
+ * when rhs − lhs ≥ δ is relaxed to ≥ −δ), as in CVXPY; for {@code lhs == rhs} the rows carry
+ * lhs − rhs = 0 and ν is the multiplier of those rows; for cone constraints the dual is the
+ * cone-program dual y ∈ K* of the constraint's rows, in the cone's order ((t, x) per SOC,
+ * (x, y, z) per exponential triple); for X ⪰ 0 it is the symmetric matrix Z with
+ * svec(Z) = y, so that ⟨Z, X⟩ = yᵀ·svec(X).
+ *
+ * @param constraint the user constraint
+ * @param offset     first row of y
+ * @param length     number of rows
+ * @param transform  how rows map back to the dual value
+ * @param shape      the shape of the dual value
+ */
+public record ConstraintDual(Constraint constraint, int offset, int length, Transform transform, Shape shape) {
+
+    /** How the rows of y become the dual value. */
+    public enum Transform {
+        /** The rows as they are. */
+        IDENTITY,
+        /** svec rows (lower triangle, column-major, off-diagonals ×√2) to a symmetric matrix, row-major. */
+        SVEC_TO_MATRIX
+    }
+
+    /** The dual value from a solution y (row-major). */
+    public double[] extract(double[] y) {
+        if (transform == Transform.IDENTITY) {
+            double[] v = new double[length];
+            System.arraycopy(y, offset, v, 0, length);
+            return v;
+        }
+        int k = shape.rows();
+        double[] z = new double[k * k];
+        double h = Math.sqrt(0.5);
+        int r = offset;
+        for (int j = 0; j < k; j++) {
+            for (int i = j; i < k; i++) {
+                double v = y[r++];
+                if (i == j) {
+                    z[i * k + i] = v;
+                } else {
+                    z[i * k + j] = h * v;
+                    z[j * k + i] = h * v;
+                }
+            }
+        }
+        return z;
+    }
+}

@@ -1,0 +1,224 @@
+package io.convexlayers.cone;
+
+/**
+ * The cone S₊ᵏ of positive semidefinite k×k matrices (self-dual), in svec coordinates
+ * (DESIGN §2): the lower triangle column by column, off-diagonal entries scaled by √2,
+ * <pre>
+ *   svec(S) = (S₁₁, √2 S₂₁, …, √2 S_k₁, S₂₂, √2 S₃₂, …, S_kk),   tr(YS) = svec(Y)ᵀ svec(S),
+ * </pre>
+ * so that svec is an isometry and the projection in svec coordinates is the Frobenius projection
+ * <pre>
+ *   Π(X) = Q max(Λ, 0) Qᵀ   for   X = Q Λ Qᵀ   (eigendecomposition by {@link SymmetricEigen}).
+ * </pre>
+ * Derivative (DESIGN §5): DΠ(X)[dX] = Q (B ∘ (QᵀdXQ)) Qᵀ with B_ij = 1 when λ_i, λ_j ≥ 0, 0
+ * when both are negative, and λ_i⁺/(λ_i⁺ + |λ_j⁻|) (symmetrically) in the mixed case; applied in
+ * svec coordinates, where it is a symmetric operator because svec is an isometry.
+ * <p>
+ * Batched layout: svec entry p of lane l at {@code offset + p*lanes + l}; each lane is decomposed
+ * on its own.
+ */
+public final class PsdCone {
+    private static final double SQRT2 = Math.sqrt(2.0);
+    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+
+    private PsdCone() {
+    }
+
+    /** Workspace for projections of order at most {@code maxOrder}; not thread-safe. */
+    public static final class Workspace {
+        final SymmetricEigen eigen;
+        final double[] matrix;
+        final double[] result;
+        final double[] temp;
+
+        public Workspace(int maxOrder) {
+            this.eigen = new SymmetricEigen(Math.max(1, maxOrder));
+            int k = Math.max(1, maxOrder);
+            this.matrix = new double[k * k];
+            this.result = new double[k * k];
+            this.temp = new double[k * k];
+        }
+
+        /** The eigendecomposition of the last matrix projected. */
+        public SymmetricEigen eigen() {
+            return eigen;
+        }
+    }
+
+    /** In place, every lane of one PSD cone of order {@code k}. */
+    public static void project(double[] v, int offset, int k, int lanes, Workspace ws) {
+        for (int l = 0; l < lanes; l++) {
+            projectLane(v, offset + l, lanes, k, ws);
+        }
+    }
+
+    /** In place, a single instance stored contiguously at {@code v[offset ..)}. */
+    public static void project(double[] v, int offset, int k, Workspace ws) {
+        projectLane(v, offset, 1, k, ws);
+    }
+
+    /**
+     * Unpacks the svec entries {@code v[start + p*stride]} into the lower triangle of the
+     * row-major k×k matrix {@code m} (upper triangle mirrored).
+     */
+    static void unpack(double[] v, int start, int stride, int k, double[] m) {
+        int p = 0;
+        for (int j = 0; j < k; j++) {
+            for (int i = j; i < k; i++) {
+                double x = v[start + p * stride];
+                p++;
+                if (i != j) {
+                    x *= INV_SQRT2;
+                }
+                m[i * k + j] = x;
+                m[j * k + i] = x;
+            }
+        }
+    }
+
+    /** Packs the lower triangle of the row-major k×k matrix {@code m} into svec entries. */
+    static void pack(double[] m, int k, double[] v, int start, int stride) {
+        int p = 0;
+        for (int j = 0; j < k; j++) {
+            for (int i = j; i < k; i++) {
+                double x = m[i * k + j];
+                v[start + p * stride] = i == j ? x : SQRT2 * x;
+                p++;
+            }
+        }
+    }
+
+    private static void projectLane(double[] v, int start, int stride, int k, Workspace ws) {
+        if (k == 1) {
+            v[start] = Math.max(v[start], 0.0);
+            return;
+        }
+        double[] m = ws.matrix;
+        unpack(v, start, stride, k, m);
+        SymmetricEigen eig = ws.eigen;
+        eig.decompose(m, k);
+        double[] lambda = eig.valuesArray();
+        int negative = 0;
+        while (negative < k && lambda[negative] < 0) {
+            negative++;
+        }
+        if (negative == 0) {
+            return;   // already PSD: leave the input bit for bit
+        }
+        double[] out = ws.result;
+        if (negative == k) {
+            for (int i = 0; i < k * k; i++) {
+                out[i] = 0.0;
+            }
+        } else if (negative <= k - negative) {
+            // X − Σ_{λ<0} λ q qᵀ: fewer terms, and exact where X is
+            System.arraycopy(m, 0, out, 0, k * k);
+            addOuter(out, k, eig, 0, negative, -1.0);
+        } else {
+            for (int i = 0; i < k * k; i++) {
+                out[i] = 0.0;
+            }
+            addOuter(out, k, eig, negative, k, 1.0);
+        }
+        pack(out, k, v, start, stride);
+    }
+
+    /** Lower triangle of out += sign · Σ_{i ∈ [from, to)} λ_i q_i q_iᵀ. */
+    private static void addOuter(double[] out, int k, SymmetricEigen eig, int from, int to, double sign) {
+        double[] lambda = eig.valuesArray();
+        double[] q = eig.vectorsArray();
+        for (int e = from; e < to; e++) {
+            double w = sign * lambda[e];
+            int row = e * k;
+            for (int j = 0; j < k; j++) {
+                double wj = w * q[row + j];
+                for (int i = j; i < k; i++) {
+                    out[i * k + j] += wj * q[row + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Records DΠ at every lane of one cone of order k: the eigenvalues of lane l at
+     * {@code values[valuesOffset + l*k ..]} and its eigenvectors (rows, k×k) at
+     * {@code vectors[vectorsOffset + l*k*k ..]}.
+     */
+    public static void linearize(double[] v, int offset, int k, int lanes, Workspace ws, double[] values,
+                                 int valuesOffset, double[] vectors, int vectorsOffset) {
+        for (int l = 0; l < lanes; l++) {
+            unpack(v, offset + l, lanes, k, ws.matrix);
+            ws.eigen.decompose(ws.matrix, k);
+            System.arraycopy(ws.eigen.valuesArray(), 0, values, valuesOffset + l * k, k);
+            System.arraycopy(ws.eigen.vectorsArray(), 0, vectors, vectorsOffset + l * k * k, k * k);
+        }
+    }
+
+    /** B_ij of DESIGN §5 for eigenvalues λ_i, λ_j. */
+    static double weight(double li, double lj) {
+        if (li >= 0 && lj >= 0) {
+            return 1.0;
+        }
+        if (li < 0 && lj < 0) {
+            return 0.0;
+        }
+        return li >= 0 ? li / (li - lj) : lj / (lj - li);
+    }
+
+    /**
+     * out = DΠ·δ for every lane of one cone linearised by {@link #linearize}; DΠ is symmetric, so
+     * this is also the transpose.
+     */
+    public static void applyDerivative(double[] values, int valuesOffset, double[] vectors, int vectorsOffset, int k,
+                                       int lanes, double[] d, int dOffset, double[] out, int outOffset,
+                                       Workspace ws) {
+        double[] m = ws.matrix;
+        double[] t = ws.temp;
+        double[] r = ws.result;
+        for (int l = 0; l < lanes; l++) {
+            int vb = valuesOffset + l * k;
+            int qb = vectorsOffset + l * k * k;
+            unpack(d, dOffset + l, lanes, k, m);
+            // t = dX Qᵀ: t[a][j] = Σ_b dX[a][b] q_j[b]
+            for (int a = 0; a < k; a++) {
+                for (int j = 0; j < k; j++) {
+                    double acc = 0.0;
+                    for (int b = 0; b < k; b++) {
+                        acc += m[a * k + b] * vectors[qb + j * k + b];
+                    }
+                    t[a * k + j] = acc;
+                }
+            }
+            // r = B ∘ (Q dX Qᵀ): r[i][j] = B_ij Σ_a q_i[a] t[a][j]
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double acc = 0.0;
+                    for (int a = 0; a < k; a++) {
+                        acc += vectors[qb + i * k + a] * t[a * k + j];
+                    }
+                    r[i * k + j] = acc * weight(values[vb + i], values[vb + j]);
+                }
+            }
+            // out = Qᵀ r Q: t[i][b] = Σ_j r[i][j] q_j[b], then m[a][b] = Σ_i q_i[a] t[i][b]
+            for (int i = 0; i < k; i++) {
+                for (int b = 0; b < k; b++) {
+                    double acc = 0.0;
+                    for (int j = 0; j < k; j++) {
+                        acc += r[i * k + j] * vectors[qb + j * k + b];
+                    }
+                    t[i * k + b] = acc;
+                }
+            }
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b <= a; b++) {
+                    double acc = 0.0;
+                    for (int i = 0; i < k; i++) {
+                        acc += vectors[qb + i * k + a] * t[i * k + b];
+                    }
+                    m[a * k + b] = acc;
+                }
+            }
+            pack(m, k, out, outOffset + l, lanes);
+        }
+    }
+}

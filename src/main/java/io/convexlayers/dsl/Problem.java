@@ -1,0 +1,254 @@
+package io.convexlayers.dsl;
+
+import io.convexlayers.canon.CompileOptions;
+import io.convexlayers.canon.Compiler;
+import io.convexlayers.canon.ParametricConeProgram;
+import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A convex optimization problem: minimize or maximize a scalar objective subject to constraints.
+ *
+ * <pre>{@code
+ * Problem problem = Problem.minimize(sumSquares(A.times(x).minus(b)), x.ge(0));
+ * problem.isDpp();                       // compiles once, solves for any parameter values
+ * ProblemSolution s = problem.solve();   // with the parameters' current values
+ * s.value(x); s.objective(); s.status();
+ * }</pre>
+ *
+ * {@link #compile()} produces the {@link ParametricConeProgram} a layer evaluates in batches; it is
+ * computed once per set of options and cached. Immutable apart from that cache.
+ */
+public final class Problem {
+
+    /** Minimize or maximize. */
+    public enum Sense {
+        MINIMIZE, MAXIMIZE
+    }
+
+    private final Sense sense;
+    private final Expression objective;
+    private final List<Constraint> constraints;
+    private final List<Variable> variables;
+    private final List<Parameter> parameters;
+    private final Map<CompileOptions, ParametricConeProgram> compiled = new ConcurrentHashMap<>();
+
+    private Problem(Sense sense, Expression objective, List<Constraint> constraints) {
+        if (objective.size() != 1) {
+            throw new ShapeException("the objective must be a scalar, but " + objective + " has shape "
+                    + objective.shape());
+        }
+        this.sense = sense;
+        this.objective = objective;
+        this.constraints = List.copyOf(constraints);
+        List<Variable> vars = new ArrayList<>();
+        List<Parameter> params = new ArrayList<>();
+        Set<Expression> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        collectLeaves(objective, seen, vars, params);
+        for (Constraint c : this.constraints) {
+            for (Expression a : c.args()) {
+                collectLeaves(a, seen, vars, params);
+            }
+        }
+        this.variables = List.copyOf(vars);
+        this.parameters = List.copyOf(params);
+    }
+
+    private static void collectLeaves(Expression root, Set<Expression> seen, List<Variable> vars,
+                                      List<Parameter> params) {
+        Deque<Expression> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Expression e = stack.pop();
+            if (!seen.add(e)) {
+                continue;
+            }
+            if (e instanceof Variable v) {
+                vars.add(v);
+            } else if (e instanceof Parameter p) {
+                params.add(p);
+            }
+            List<Expression> args = e.args();
+            for (int i = args.size() - 1; i >= 0; i--) {
+                stack.push(args.get(i));
+            }
+        }
+    }
+
+    public static Problem minimize(Expression objective, Constraint... constraints) {
+        return new Problem(Sense.MINIMIZE, objective, List.of(constraints));
+    }
+
+    public static Problem minimize(Expression objective, List<Constraint> constraints) {
+        return new Problem(Sense.MINIMIZE, objective, constraints);
+    }
+
+    public static Problem maximize(Expression objective, Constraint... constraints) {
+        return new Problem(Sense.MAXIMIZE, objective, List.of(constraints));
+    }
+
+    public static Problem maximize(Expression objective, List<Constraint> constraints) {
+        return new Problem(Sense.MAXIMIZE, objective, constraints);
+    }
+
+    public Sense sense() {
+        return sense;
+    }
+
+    public Expression objective() {
+        return objective;
+    }
+
+    public List<Constraint> constraints() {
+        return constraints;
+    }
+
+    /** The variables in order of first appearance (objective, then constraints; depth first). */
+    public List<Variable> variables() {
+        return variables;
+    }
+
+    /** The parameters in order of first appearance: the θ order of the compiled program. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    /** The first violation of the rules, or {@code null}; DPP assumes the native quadratic objective. */
+    public Diagnosis diagnose(Rules rules) {
+        return diagnose(rules, true);
+    }
+
+    /**
+     * The first violation of the rules, or {@code null}. Under DPP, {@code nativeQuadratic} says
+     * whether quadForm with a parameter matrix may become the solver's P.
+     */
+    public Diagnosis diagnose(Rules rules, boolean nativeQuadratic) {
+        if (rules == Rules.DPP) {
+            Diagnosis d = DcpChecker.diagnose(this, Rules.DCP, nativeQuadratic);
+            if (d != null) {
+                return d;
+            }
+        }
+        return DcpChecker.diagnose(this, rules, nativeQuadratic);
+    }
+
+    /** True when the DCP rules certify the problem convex (parameters as constants). */
+    public boolean isDcp() {
+        return diagnose(Rules.DCP) == null;
+    }
+
+    /** True when the problem is DPP: compilable once for all parameter values. */
+    public boolean isDpp() {
+        return diagnose(Rules.DPP) == null;
+    }
+
+    /** Why the problem is not DCP, naming the smallest offending sub-expression; or that it is DCP. */
+    public String explainDcp() {
+        Diagnosis d = diagnose(Rules.DCP);
+        return d == null ? "The problem is DCP." : d.explain();
+    }
+
+    /** Why the problem is not DPP (with a suggested rewrite where one exists); or that it is DPP. */
+    public String explainDpp() {
+        Diagnosis d = diagnose(Rules.DPP);
+        return d == null ? "The problem is DPP." : d.explain();
+    }
+
+    /** @throws DcpException naming the offending sub-expression when the problem is not DCP */
+    public void requireDcp() {
+        Diagnosis d = diagnose(Rules.DCP);
+        if (d != null) {
+            throw d.toException();
+        }
+    }
+
+    /** @throws DcpException or {@link DppException} when the problem is not DPP */
+    public void requireDpp() {
+        Diagnosis d = diagnose(Rules.DPP);
+        if (d != null) {
+            throw d.toException();
+        }
+    }
+
+    // ------------------------------------------------------------------ compile and solve
+
+    /** Compiles with the default options (native quadratic objective, parameters in θ); cached. */
+    public ParametricConeProgram compile() {
+        return compile(CompileOptions.defaults());
+    }
+
+    /**
+     * Compiles with the given options. Programs compiled with parameters in θ are cached; those
+     * compiled with parameters as constants depend on the current values and are not.
+     */
+    public ParametricConeProgram compile(CompileOptions options) {
+        if (options.parametersAsConstants()) {
+            return Compiler.compile(this, options);
+        }
+        ParametricConeProgram p = compiled.get(options);
+        if (p == null) {
+            p = Compiler.compile(this, options);
+            compiled.put(options, p);
+        }
+        return p;
+    }
+
+    /** Solves with the parameters' current values and default solver settings. */
+    public ProblemSolution solve() {
+        return solve(SolverSettings.defaults());
+    }
+
+    /** Solves with the parameters' current values. */
+    public ProblemSolution solve(SolverSettings settings) {
+        return solve(settings, CompileOptions.defaults());
+    }
+
+    /**
+     * Solves with the parameters' current values. A DPP problem uses its cached parametric
+     * program; a problem that is DCP but not DPP is compiled with the current values as constants.
+     *
+     * @throws DcpException when the problem is not DCP
+     * @throws ParameterValueException when a parameter has no value
+     */
+    public ProblemSolution solve(SolverSettings settings, CompileOptions options) {
+        requireDcp();
+        ParametricConeProgram program;
+        double[] theta;
+        if (!options.parametersAsConstants() && diagnose(Rules.DPP, options.nativeQuadratic()) == null) {
+            program = compile(options);
+            theta = program.currentTheta();
+        } else {
+            program = Compiler.compile(this, options.withParametersAsConstants(true));
+            theta = new double[0];
+        }
+        ConeProgram cp = program.instantiate(theta);
+        Solution raw = ConeSolver.solve(cp, settings);
+        return new ProblemSolution(program, raw, program.objectiveOffset(theta));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(sense == Sense.MINIMIZE ? "minimize " : "maximize ").append(objective);
+        if (!constraints.isEmpty()) {
+            sb.append("\nsubject to");
+            for (Constraint c : constraints) {
+                sb.append("\n  ").append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package io.convexlayers.solver.linsys;
+
+/**
+ * Solves the tile's KKT system (see {@link LinearSystem}) through its reduced form:
+ * <pre>
+ *   (rhoX·I + P + Aᵀ·diag(rhoY)⁻¹·A) · x = r_x + Aᵀ·diag(rhoY)⁻¹·r_y,
+ *   y = diag(rhoY)⁻¹ · (A·x − r_y),
+ * </pre>
+ * with a dense Cholesky factorization of the n × n reduced matrix (DESIGN §4, strategies (a) and
+ * (b)). The reduced matrix is symmetric positive definite for rhoX &gt; 0, P ⪰ 0 and rhoY &gt; 0.
+ *
+ * <p>Per-lane mode ({@code shared = false}): every lane has its own reduced matrix (its own P, A
+ * values and rhoY), stored packed with lanes innermost and factored by one vectorized loop over the
+ * lanes. Shared mode: one factor, formed from lane 0's values and lane 0's rhoY, serves all lanes;
+ * it requires {@link TileMatrices#allShared()} and the caller must give every lane the same rhoY.
+ *
+ * <p>Cost: forming AᵀDA is Σᵢ nnz(row i)² per factor lane (see {@link ReducedMatrixAssembler}),
+ * factoring n³/6, and each solve n² + 4·nnz(A) multiply-adds per lane. Memory: n(n+1)/2 doubles
+ * per factor lane. Nothing is allocated after construction. A lane whose data contains NaN or
+ * infinities gets NaN results; other lanes are unaffected.
+ */
+public final class DenseReducedCholesky implements LinearSystem {
+    private final TileMatrices mats;
+    private final boolean shared;
+    private final int n;
+    private final int m;
+    private final int lanes;
+    /** Factor lanes: 1 in shared mode, else lanes. */
+    private final int fl;
+    private final ReducedMatrixAssembler assembler;
+    private final double[] factor;
+    private final double[] invDiag;
+    /** 1/rhoY, m × lanes (lane 0 broadcast in shared mode). */
+    private final double[] invRhoY;
+    /** A·x, m × lanes. */
+    private final double[] ax;
+    private final double[] acc;
+    private boolean factored;
+
+    /**
+     * @param mats   the tile's matrices
+     * @param shared one factor for all lanes (requires {@code mats.allShared()})
+     * @throws IllegalArgumentException when shared is requested for per-lane matrices
+     */
+    public DenseReducedCholesky(TileMatrices mats, boolean shared) {
+        TileChecks.requireValid(mats);
+        if (shared && !mats.allShared()) {
+            throw new IllegalArgumentException("shared dense factor needs P and A shared by all lanes");
+        }
+        this.mats = mats;
+        this.shared = shared;
+        this.n = mats.n();
+        this.m = mats.m();
+        this.lanes = mats.lanes();
+        this.fl = shared ? 1 : lanes;
+        this.assembler = new ReducedMatrixAssembler(mats, fl);
+        this.factor = new double[PackedCholesky.packedLength(n, fl)];
+        this.invDiag = new double[n * fl];
+        this.invRhoY = new double[m * lanes];
+        this.ax = new double[m * lanes];
+        this.acc = new double[lanes];
+    }
+
+    @Override
+    public void factor(double rhoX, double[] rhoY) {
+        LinearSystems.checkWeights(rhoX, rhoY, m, lanes);
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                invRhoY[i * lanes + l] = 1.0 / rhoY[i * lanes + (shared ? 0 : l)];
+            }
+        }
+        assembler.assemble(rhoX, rhoY, factor);
+        PackedCholesky.factor(factor, invDiag, n, fl, acc);
+        factored = true;
+    }
+
+    @Override
+    public void solve(double[] rhs) {
+        if (!factored) {
+            throw new IllegalStateException("solve before factor");
+        }
+        int yOff = n * lanes;
+        int ml = m * lanes;
+        // ax holds diag(rhoY)⁻¹·r_y for the right-hand side, then A·x.
+        for (int t = 0; t < ml; t++) {
+            ax[t] = rhs[yOff + t] * invRhoY[t];
+        }
+        TileProducts.multiplyAddAt(mats, ax, 0, rhs, 0);
+        PackedCholesky.solve(factor, invDiag, n, fl, rhs, 0, lanes, acc);
+        TileProducts.multiplyA(mats, rhs, 0, ax, 0);
+        for (int t = 0; t < ml; t++) {
+            rhs[yOff + t] = (ax[t] - rhs[yOff + t]) * invRhoY[t];
+        }
+    }
+
+    @Override
+    public boolean sharedFactor() {
+        return shared;
+    }
+
+    @Override
+    public String name() {
+        return shared ? "shared-dense-cholesky" : "dense-cholesky";
+    }
+
+    /** The reduced-matrix assembler (for tests of its kernel choice). */
+    ReducedMatrixAssembler assembler() {
+        return assembler;
+    }
+}

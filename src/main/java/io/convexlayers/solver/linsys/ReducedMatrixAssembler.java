@@ -1,0 +1,302 @@
+package io.convexlayers.solver.linsys;
+
+import java.util.Arrays;
+
+/**
+ * Forms the reduced matrix M = rhoX·I + P + Aᵀ·diag(rhoY)⁻¹·A of a tile in the packed lower layout
+ * of {@link PackedCholesky}, for {@code fl} factor lanes (fl = lanes: each lane its own values and
+ * rhoY; fl = 1: lane 0's values and rhoY).
+ *
+ * <p>AᵀDA is accumulated row block by row block from W = diag(rhoY)^(-1/2)·A, so that
+ * M = rhoX·I + P + WᵀW. Each block of rows picks the cheaper of two kernels, decided once from the
+ * structure: sparse rows scatter their outer products w_iᵀw_i straight into M; dense-ish blocks are
+ * gathered into a dense panel (block rows × active columns, sized to stay in cache) whose column
+ * pairs are then reduced by contiguous dot products, so M is swept once per block rather than once
+ * per row. All work arrays are allocated here; {@link #assemble} allocates nothing.
+ */
+final class ReducedMatrixAssembler {
+    /** Target panel size in doubles (about 192 KiB, to stay in the L2 cache). */
+    private static final int PANEL_DOUBLES = 24 * 1024;
+    /** Relative cost of one indirect scatter update against one contiguous panel multiply-add. */
+    private static final double SCATTER_COST = 3.0;
+
+    private final TileMatrices mats;
+    private final int fl;
+    private final int n;
+    private final int m;
+    private final TileProducts.RowView rows;
+    /** W in row order: entry t of the row view, lane l at t·fl + l. */
+    private final double[] w;
+    /** Row blocks: [blockStart[b], blockStart[b+1]); panel blocks have a non-null activeCols[b]. */
+    private final int[] blockStart;
+    private final int[][] activeCols;
+    /** For entries of panel blocks: the slot (index into activeCols) of the entry's column. */
+    private final int[] slot;
+    private final double[] panel;
+    private final double[] acc;
+
+    ReducedMatrixAssembler(TileMatrices mats, int fl) {
+        this.mats = mats;
+        this.fl = fl;
+        this.n = mats.n();
+        this.m = mats.m();
+        this.rows = TileProducts.RowView.of(mats.aPattern());
+        this.w = new double[mats.aPattern().nnz() * fl];
+        this.acc = new double[fl];
+        int rb = Math.max(4, Math.min(256, PANEL_DOUBLES / Math.max(1, n * fl)));
+        int blocks = (m + rb - 1) / rb;
+        this.blockStart = new int[blocks + 1];
+        this.activeCols = new int[blocks][];
+        this.slot = new int[mats.aPattern().nnz()];
+        int[] rowStart = rows.rowStart();
+        int[] cols = rows.cols();
+        int[] mark = new int[n];
+        Arrays.fill(mark, -1);
+        int[] slotOf = new int[n];
+        int maxPanel = 0;
+        for (int b = 0; b < blocks; b++) {
+            int r0 = b * rb;
+            int r1 = Math.min(m, r0 + rb);
+            blockStart[b] = r0;
+            blockStart[b + 1] = r1;
+            double scatter = 0;
+            int active = 0;
+            for (int r = r0; r < r1; r++) {
+                double k = rowStart[r + 1] - rowStart[r];
+                scatter += k * (k + 1) / 2;
+                for (int t = rowStart[r]; t < rowStart[r + 1]; t++) {
+                    if (mark[cols[t]] != b) {
+                        mark[cols[t]] = b;
+                        active++;
+                    }
+                }
+            }
+            double panelCost = (double) active * (active + 1) / 2 * (r1 - r0) + (double) active * (r1 - r0);
+            if (active > 0 && panelCost < SCATTER_COST * scatter) {
+                int[] act = new int[active];
+                int c = 0;
+                for (int j = 0; j < n && c < active; j++) {
+                    if (mark[j] == b) {
+                        slotOf[j] = c;
+                        act[c++] = j;
+                    }
+                }
+                for (int t = rowStart[r0]; t < rowStart[r1]; t++) {
+                    slot[t] = slotOf[cols[t]];
+                }
+                activeCols[b] = act;
+                maxPanel = Math.max(maxPanel, active * (r1 - r0) * fl);
+            }
+        }
+        this.panel = new double[maxPanel];
+    }
+
+    /** True when at least one row block uses the dense panel kernel (for tests). */
+    boolean usesPanels() {
+        for (int[] act : activeCols) {
+            if (act != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when at least one row block uses the scatter kernel (for tests). */
+    boolean usesScatter() {
+        for (int b = 0; b < activeCols.length; b++) {
+            if (activeCols[b] == null && blockStart[b + 1] > blockStart[b]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes M into {@code out} (packed lower, fl lanes).
+     *
+     * @param rhoY m × lanes batch-minor; lane 0 only when fl = 1
+     */
+    void assemble(double rhoX, double[] rhoY, double[] out) {
+        Arrays.fill(out, 0, PackedCholesky.packedLength(n, fl), 0.0);
+        scaleRows(rhoY);
+        for (int b = 0; b < activeCols.length; b++) {
+            if (activeCols[b] == null) {
+                scatterBlock(blockStart[b], blockStart[b + 1], out);
+            } else {
+                panelBlock(b, out);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int o = (PackedCholesky.rowStart(j) + j) * fl;
+            for (int l = 0; l < fl; l++) {
+                out[o + l] += rhoX;
+            }
+        }
+        addP(out);
+    }
+
+    private void scaleRows(double[] rhoY) {
+        int lanes = mats.lanes();
+        int[] rowStart = rows.rowStart();
+        int[] src = rows.src();
+        double[] a = mats.aValues();
+        boolean perLane = !mats.aShared() && fl > 1;
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < fl; l++) {
+                acc[l] = 1.0 / Math.sqrt(rhoY[i * lanes + l]);
+            }
+            for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                int k = src[t];
+                int o = t * fl;
+                if (perLane) {
+                    for (int l = 0; l < fl; l++) {
+                        w[o + l] = a[k * lanes + l] * acc[l];
+                    }
+                } else {
+                    double v = mats.a(k, 0);
+                    for (int l = 0; l < fl; l++) {
+                        w[o + l] = v * acc[l];
+                    }
+                }
+            }
+        }
+    }
+
+    private void scatterBlock(int r0, int r1, double[] out) {
+        int[] rowStart = rows.rowStart();
+        int[] cols = rows.cols();
+        for (int r = r0; r < r1; r++) {
+            int first = rowStart[r];
+            for (int ta = first; ta < rowStart[r + 1]; ta++) {
+                int base = PackedCholesky.rowStart(cols[ta]) * fl;
+                int wa = ta * fl;
+                if (fl == 8) {
+                    double w0 = w[wa], w1 = w[wa + 1], w2 = w[wa + 2], w3 = w[wa + 3];
+                    double w4 = w[wa + 4], w5 = w[wa + 5], w6 = w[wa + 6], w7 = w[wa + 7];
+                    for (int tb = first; tb <= ta; tb++) {
+                        int o = base + cols[tb] * 8;
+                        int wb = tb * 8;
+                        out[o] += w0 * w[wb];
+                        out[o + 1] += w1 * w[wb + 1];
+                        out[o + 2] += w2 * w[wb + 2];
+                        out[o + 3] += w3 * w[wb + 3];
+                        out[o + 4] += w4 * w[wb + 4];
+                        out[o + 5] += w5 * w[wb + 5];
+                        out[o + 6] += w6 * w[wb + 6];
+                        out[o + 7] += w7 * w[wb + 7];
+                    }
+                    continue;
+                }
+                for (int tb = first; tb <= ta; tb++) {
+                    int o = base + cols[tb] * fl;
+                    int wb = tb * fl;
+                    for (int l = 0; l < fl; l++) {
+                        out[o + l] += w[wa + l] * w[wb + l];
+                    }
+                }
+            }
+        }
+    }
+
+    private void panelBlock(int b, double[] out) {
+        int[] act = activeCols[b];
+        int r0 = blockStart[b];
+        int rowsInBlock = blockStart[b + 1] - r0;
+        int stride = rowsInBlock * fl;
+        Arrays.fill(panel, 0, act.length * stride, 0.0);
+        int[] rowStart = rows.rowStart();
+        for (int r = r0; r < r0 + rowsInBlock; r++) {
+            for (int t = rowStart[r]; t < rowStart[r + 1]; t++) {
+                int o = slot[t] * stride + (r - r0) * fl;
+                System.arraycopy(w, t * fl, panel, o, fl);
+            }
+        }
+        for (int sa = 0; sa < act.length; sa++) {
+            int base = PackedCholesky.rowStart(act[sa]) * fl;
+            int pa = sa * stride;
+            for (int sb = 0; sb <= sa; sb++) {
+                int pb = sb * stride;
+                int o = base + act[sb] * fl;
+                if (fl == 1) {
+                    double s0 = 0;
+                    double s1 = 0;
+                    int q = 0;
+                    for (; q + 1 < stride; q += 2) {
+                        s0 += panel[pa + q] * panel[pb + q];
+                        s1 += panel[pa + q + 1] * panel[pb + q + 1];
+                    }
+                    if (q < stride) {
+                        s0 += panel[pa + q] * panel[pb + q];
+                    }
+                    out[o] += s0 + s1;
+                } else if (fl == 8) {
+                    dot8(panel, pa, pb, stride, out, o);
+                } else {
+                    for (int l = 0; l < fl; l++) {
+                        acc[l] = 0;
+                    }
+                    for (int q = 0; q < stride; q += fl) {
+                        for (int l = 0; l < fl; l++) {
+                            acc[l] += panel[pa + q + l] * panel[pb + q + l];
+                        }
+                    }
+                    for (int l = 0; l < fl; l++) {
+                        out[o + l] += acc[l];
+                    }
+                }
+            }
+        }
+    }
+
+    /** out[o..o+8) += Σ_q panel[pa + 8q + l]·panel[pb + 8q + l], lanes in registers. */
+    private static void dot8(double[] panel, int pa, int pb, int stride, double[] out, int o) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int q = 0; q < stride; q += 8) {
+            int a = pa + q;
+            int b = pb + q;
+            s0 += panel[a] * panel[b];
+            s1 += panel[a + 1] * panel[b + 1];
+            s2 += panel[a + 2] * panel[b + 2];
+            s3 += panel[a + 3] * panel[b + 3];
+            s4 += panel[a + 4] * panel[b + 4];
+            s5 += panel[a + 5] * panel[b + 5];
+            s6 += panel[a + 6] * panel[b + 6];
+            s7 += panel[a + 7] * panel[b + 7];
+        }
+        out[o] += s0;
+        out[o + 1] += s1;
+        out[o + 2] += s2;
+        out[o + 3] += s3;
+        out[o + 4] += s4;
+        out[o + 5] += s5;
+        out[o + 6] += s6;
+        out[o + 7] += s7;
+    }
+
+    private void addP(double[] out) {
+        if (mats.pPattern() == null) {
+            return;
+        }
+        int[] colStart = mats.pPattern().colStartArray();
+        int[] rowIndex = mats.pPattern().rowIndexArray();
+        double[] p = mats.pValues();
+        int lanes = mats.lanes();
+        boolean perLane = !mats.pShared() && fl > 1;
+        for (int j = 0; j < n; j++) {
+            int base = PackedCholesky.rowStart(j) * fl;
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int o = base + rowIndex[k] * fl;
+                if (perLane) {
+                    for (int l = 0; l < fl; l++) {
+                        out[o + l] += p[k * lanes + l];
+                    }
+                } else {
+                    double v = mats.p(k, 0);
+                    for (int l = 0; l < fl; l++) {
+                        out[o + l] += v;
+                    }
+                }
+            }
+        }
+    }
+}
