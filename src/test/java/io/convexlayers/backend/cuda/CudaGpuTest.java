@@ -129,11 +129,12 @@ class CudaGpuTest {
     }
 
     @Test
-    void everyConeFamilyMatchesTheEmulatedBackendAndThePlantedOptimum() {
+    void everyConeFamilyMatchesTheCpuTheEmulatedBackendAndThePlantedOptimum() {
         CudaTestProblems.Planted p = CudaTestProblems.planted(CudaTestProblems.ALL_CONES, 6, 40, 504, false);
         BatchSolution gpu = gpuBackend(0).solve(p.batch(), TIGHT, null, null);
         BatchSolution emu = EmulatedSolveTest.emulated().solve(p.batch(), TIGHT, null, null);
         EmulatedSolveTest.assertSameSolutions(emu, gpu, 1e-5);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
         for (int b = 0; b < 40; b++) {
             Solution s = gpu.get(b);
             assertEquals(SolverStatus.SOLVED, s.status(), "instance " + b);

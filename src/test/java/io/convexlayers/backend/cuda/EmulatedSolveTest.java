@@ -85,6 +85,7 @@ class EmulatedSolveTest {
         ConeDims cones = CudaTestProblems.ALL_CONES;
         CudaTestProblems.Planted p = CudaTestProblems.planted(cones, 6, 5, 25, false);
         BatchSolution gpu = emulated().solve(p.batch(), TIGHT, null, null);
+        assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
         for (int b = 0; b < 5; b++) {
             Solution s = gpu.get(b);
             assertEquals(SolverStatus.SOLVED, s.status(), "instance " + b);

@@ -134,6 +134,32 @@ class KernelTwinsTest {
     }
 
     @Test
+    void everyConeFamilyMatchesTheCpuProjector() {
+        ConeDims cones = ConeDims.builder().zero(2).nonneg(3).soc(1, 4).psd(1, 2, 4).exp(3).dualExp(2)
+                .power(0.3, 0.5, -0.7).build();
+        int m = cones.rows();
+        DeviceCones ops = new DeviceCones(lease, cones, LANES);
+        ConeProjector cpu = new ConeProjector(cones, LANES);
+        for (int round = 0; round < 10; round++) {
+            for (boolean primal : new boolean[] {true, false}) {
+                double[] v = randomVector(m, LANES);
+                DeviceVector d = upload(v, m, LANES);
+                ops.project(d, 0, primal);
+                if (primal) {
+                    cpu.projectPrimal(v, 0);
+                } else {
+                    cpu.projectDual(v, 0);
+                }
+                double[] got = download(d);
+                for (int k = 0; k < v.length; k++) {
+                    assertEquals(v[k], got[k], 1e-7 * Math.max(1, Math.abs(v[k])),
+                            "row " + k / LANES + " lane " + k % LANES + " primal=" + primal + " round " + round);
+                }
+            }
+        }
+    }
+
+    @Test
     void psdExpAndPowerProjectionsAreProjections() {
         ConeDims cones = ConeDims.builder().psd(1, 2, 4).exp(3).dualExp(2).power(0.3, 0.5, -0.7).build();
         int m = cones.rows();

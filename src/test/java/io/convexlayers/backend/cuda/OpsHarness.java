@@ -28,7 +28,11 @@ final class OpsHarness {
     OpsHarness(Device dev, BatchConeProgram batch, SolverSettings settings, long seed, double tol) {
         this.dev = dev;
         this.lanes = batch.batch();
-        this.cpu = new CpuHsdeKernels(batch, 0, lanes, settings);
+        // The CPU reference always solves its KKT systems directly: an inexact CPU CG would only add
+        // its own error to the comparison with the device CG.
+        SolverSettings cpuSettings = settings.linearSystem() == io.convexlayers.solver.LinearSystemKind.CG
+                ? settings.withLinearSystem(io.convexlayers.solver.LinearSystemKind.DENSE) : settings;
+        this.cpu = new CpuHsdeKernels(batch, 0, lanes, cpuSettings);
         this.gpu = new CudaHsdeKernels(new BufferPool(dev), batch, 0, lanes, settings);
         this.len = batch.n() + batch.m() + 1;
         this.rnd = new Random(seed);
