@@ -543,6 +543,274 @@ final class KernelTwins {
         }
     }
 
+    // ---------------------------------------------------------------- cone_derivatives.cu
+
+    static void clDprojNonneg(int total, DPtr v, DPtr d, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            double x = v.get(t);
+            out.set(t, x > 0 ? d.get(t) : (x == 0 ? 0.5 * d.get(t) : 0.0));
+        }
+    }
+
+    static void clDprojSoc(int total, int lanes, IPtr start, IPtr size, DPtr v, DPtr d, DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int r0 = start.get(c);
+            int q = size.get(c);
+            double t = v.get(r0 * lanes + l);
+            double n2 = 0, zd = 0;
+            for (int i = 1; i < q; i++) {
+                double z = v.get((r0 + i) * lanes + l);
+                n2 += z * z;
+                zd += z * d.get((r0 + i) * lanes + l);
+            }
+            double n = Math.sqrt(n2);
+            if (n <= t) {
+                for (int i = 0; i < q; i++) {
+                    out.set((r0 + i) * lanes + l, d.get((r0 + i) * lanes + l));
+                }
+                continue;
+            }
+            if (n <= -t) {
+                for (int i = 0; i < q; i++) {
+                    out.set((r0 + i) * lanes + l, 0);
+                }
+                continue;
+            }
+            double dt = d.get(r0 * lanes + l);
+            double h = 0.5 / n;
+            out.set(r0 * lanes + l, h * (n * dt + zd));
+            for (int i = 1; i < q; i++) {
+                double z = v.get((r0 + i) * lanes + l);
+                out.set((r0 + i) * lanes + l, h * (z * dt + (t + n) * d.get((r0 + i) * lanes + l) - t * z * zd / n2));
+            }
+        }
+    }
+
+    static void clPsdLinearize(int total, int lanes, IPtr start, IPtr order, IPtr linStart, DPtr lin, DPtr v) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k = order.get(c);
+            int base = linStart.get(c);
+            clSvecUnpack(k, start.get(c), base, lanes, l, v, lin);
+            clJacobi(k, base, lanes, l, lin);
+        }
+    }
+
+    static void clDprojPsd(int total, int lanes, IPtr start, IPtr order, IPtr linStart, DPtr lin, DPtr tmp, DPtr d,
+                           DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k = order.get(c);
+            int base = linStart.get(c);
+            int qb = base + k * k;
+            int t2 = base + k * k;
+            clSvecUnpack(k, start.get(c), base, lanes, l, d, tmp);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += tmp.get((base + i * k + e) * lanes + l) * lin.get((qb + e * k + j) * lanes + l);
+                    }
+                    tmp.set((t2 + i * k + j) * lanes + l, s);
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                double li = lin.get((base + i * k + i) * lanes + l);
+                for (int j = 0; j < k; j++) {
+                    double lj = lin.get((base + j * k + j) * lanes + l);
+                    double b;
+                    if (li >= 0 && lj >= 0) {
+                        b = 1;
+                    } else if (li < 0 && lj < 0) {
+                        b = 0;
+                    } else {
+                        b = Math.max(li, lj) / (Math.abs(li) + Math.abs(lj));
+                    }
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += lin.get((qb + e * k + i) * lanes + l) * tmp.get((t2 + e * k + j) * lanes + l);
+                    }
+                    tmp.set((base + i * k + j) * lanes + l, b * s);
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += tmp.get((base + i * k + e) * lanes + l) * lin.get((qb + j * k + e) * lanes + l);
+                    }
+                    tmp.set((t2 + i * k + j) * lanes + l, s);
+                }
+            }
+            int idx = start.get(c);
+            for (int j = 0; j < k; j++) {
+                for (int i = j; i < k; i++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += lin.get((qb + i * k + e) * lanes + l) * tmp.get((t2 + e * k + j) * lanes + l);
+                    }
+                    out.set(idx * lanes + l, i == j ? s : s * SQRT2);
+                    idx++;
+                }
+            }
+        }
+    }
+
+    /** Twin of {@code cl_rank1_boundary_jacobian}. */
+    static void clRank1BoundaryJacobian(double n0, double n1, double n2, double w0, double w1, double w2, double t,
+                                        DPtr jac, int lanes) {
+        double nm = Math.max(Math.abs(n0), Math.max(Math.abs(n1), Math.abs(n2)));
+        n0 /= nm;
+        n1 /= nm;
+        n2 /= nm;
+        double theta = 1 / (1 + 1 / t);
+        double wn = n0 * w0 + n1 * w1 + n2 * w2;
+        double u0 = n0 - theta * w0 * wn;
+        double u1 = n1 - theta * w1 * wn;
+        double u2 = n2 - theta * w2 * wn;
+        double s = n0 * u0 + n1 * u1 + n2 * u2;
+        double f = s > 0 ? 1 / s : 0.0;
+        jac.set(0, 1 - theta * w0 * w0 - u0 * u0 * f);
+        jac.set(lanes, -theta * w0 * w1 - u0 * u1 * f);
+        jac.set(2 * lanes, -theta * w0 * w2 - u0 * u2 * f);
+        jac.set(3 * lanes, -theta * w1 * w0 - u1 * u0 * f);
+        jac.set(4 * lanes, 1 - theta * w1 * w1 - u1 * u1 * f);
+        jac.set(5 * lanes, -theta * w1 * w2 - u1 * u2 * f);
+        jac.set(6 * lanes, -theta * w2 * w0 - u2 * u0 * f);
+        jac.set(7 * lanes, -theta * w2 * w1 - u2 * u1 * f);
+        jac.set(8 * lanes, 1 - theta * w2 * w2 - u2 * u2 * f);
+    }
+
+    /** Twin of {@code cl_jac_diag}. */
+    static void clJacDiag(double a, double b, double c, DPtr jac, int lanes) {
+        for (int e = 0; e < 9; e++) {
+            jac.set(e * lanes, 0);
+        }
+        jac.set(0, a);
+        jac.set(4 * lanes, b);
+        jac.set(8 * lanes, c);
+    }
+
+    /** Twin of {@code cl_exp_jacobian}. */
+    static void clExpJacobian(double r0, double s0, double t0, DPtr jac, int lanes) {
+        if ((s0 > 0 && s0 * Math.exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
+            clJacDiag(1, 1, 1, jac, lanes);
+            return;
+        }
+        if ((r0 > 0 && r0 * Math.exp(s0 / r0) <= -Math.E * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
+            clJacDiag(0, 0, 0, jac, lanes);
+            return;
+        }
+        double[] p = new double[3];
+        clProjExpPrimal(r0, s0, t0, p);
+        if (!(p[1] > 0)) {
+            clJacDiag(p[0] < 0 ? 1.0 : 0.0, 0, t0 > 0 ? 1.0 : (t0 == 0 ? 0.5 : 0.0), jac, lanes);
+            return;
+        }
+        double r = p[0], s = p[1];
+        double rho = r / s;
+        double dr = r0 - r, ds = s0 - s, dt = t0 - p[2];
+        double n0, n1, n2, mu;
+        if (rho >= 0) {
+            double em = Math.exp(-rho);
+            n0 = 1;
+            n1 = 1 - rho;
+            n2 = -em;
+            mu = (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        } else {
+            double ep = Math.exp(rho);
+            n0 = ep;
+            n1 = ep * (1 - rho);
+            n2 = -1;
+            mu = ep * (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        }
+        double wl = Math.sqrt(1 + rho * rho);
+        double t = Math.max(mu, 0.0) * (1 + rho * rho) / s;
+        clRank1BoundaryJacobian(n0, n1, n2, 1 / wl, -rho / wl, 0, t, jac, lanes);
+    }
+
+    static void clExpLinearize(int total, int lanes, int dual, DPtr v, DPtr jac) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            DPtr jc = new DPtr(jac.a(), jac.o() + (9 * c) * lanes + l);
+            if (dual == 0) {
+                clExpJacobian(v.get(k0), v.get(k0 + lanes), v.get(k0 + 2 * lanes), jc, lanes);
+            } else {
+                clExpJacobian(-v.get(k0), -v.get(k0 + lanes), -v.get(k0 + 2 * lanes), jc, lanes);
+                for (int e = 0; e < 9; e++) {
+                    jc.set(e * lanes, (e % 4 == 0 ? 1.0 : 0.0) - jc.get(e * lanes));
+                }
+            }
+        }
+    }
+
+    /** Twin of {@code cl_pow_jacobian}. */
+    static void clPowJacobian(double x0, double y0, double z0, double a, DPtr jac, int lanes) {
+        double az = Math.abs(z0);
+        if (x0 >= 0 && y0 >= 0 && Math.pow(x0, a) * Math.pow(y0, 1 - a) >= az) {
+            clJacDiag(1, 1, 1, jac, lanes);
+            return;
+        }
+        if (x0 <= 0 && y0 <= 0 && Math.pow(-x0 / a, a) * Math.pow(-y0 / (1 - a), 1 - a) >= az) {
+            clJacDiag(0, 0, 0, jac, lanes);
+            return;
+        }
+        double[] p = new double[3];
+        clProjPowPrimal(x0, y0, z0, a, p);
+        double x = p[0], y = p[1], r = Math.abs(p[2]);
+        if (!(x > 0 && y > 0 && r > 0)) {
+            double dx = x0 > 0 ? 1.0 : 0.0, dy = y0 > 0 ? 1.0 : 0.0;
+            clJacDiag(dx, dy, dx * dy, jac, lanes);
+            return;
+        }
+        double sz = p[2] >= 0 ? 1.0 : -1.0;
+        double n0 = -a * r / x, n1 = -(1 - a) * r / y, n2 = sz;
+        double mu = ((x0 - x) * n0 + (y0 - y) * n1 + (z0 - p[2]) * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        double h = Math.sqrt(x * x + y * y);
+        double t = Math.max(mu, 0.0) * a * (1 - a) * r * (h / (x * y)) * (h / (x * y));
+        clRank1BoundaryJacobian(n0, n1, n2, y / h, -x / h, 0, t, jac, lanes);
+    }
+
+    static void clPowLinearize(int total, int lanes, DPtr alpha, DPtr v, DPtr jac) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            DPtr jc = new DPtr(jac.a(), jac.o() + (9 * c) * lanes + l);
+            double a = alpha.get(c);
+            if (a > 0) {
+                clPowJacobian(v.get(k0), v.get(k0 + lanes), v.get(k0 + 2 * lanes), a, jc, lanes);
+            } else {
+                clPowJacobian(-v.get(k0), -v.get(k0 + lanes), -v.get(k0 + 2 * lanes), -a, jc, lanes);
+                for (int e = 0; e < 9; e++) {
+                    jc.set(e * lanes, (e % 4 == 0 ? 1.0 : 0.0) - jc.get(e * lanes));
+                }
+            }
+        }
+    }
+
+    static void clDprojTriples(int total, int lanes, DPtr jac, int transpose, DPtr d, DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            for (int i = 0; i < 3; i++) {
+                double s = 0;
+                for (int j = 0; j < 3; j++) {
+                    int e = transpose != 0 ? 3 * j + i : 3 * i + j;
+                    s += jac.get((9 * c + e) * lanes + l) * d.get(k0 + j * lanes);
+                }
+                out.set(k0 + i * lanes, s);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- linsys.cu
 
     static void clKktDivRows(int total, DPtr ry, DPtr rhoY, DPtr out) {

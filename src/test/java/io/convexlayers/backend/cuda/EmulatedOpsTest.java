@@ -96,6 +96,11 @@ class EmulatedOpsTest {
             DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);
             dev.launch(CudaKernel.FILL, v.size(), v.size(), v, 0.5);
             cones.project(v, 0, true);
+            DeviceConeDerivative der = new DeviceConeDerivative(lease, CudaTestProblems.ALL_CONES, 2);
+            der.linearizeAt(v, 0, false);
+            DeviceVector out = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);
+            der.apply(v, 0, out, 0);
+            der.applyTranspose(v, 0, out, 0);
             CudaParamMap map = new CudaParamMap(new BufferPool(dev),
                     io.convexlayers.solver.CscMatrix.fromDense("T", new double[][] {{1, 2}}), 2);
             map.apply(lease.vector(1, 2), lease.vector(1, 2));
