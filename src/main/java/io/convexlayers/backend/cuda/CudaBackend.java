@@ -34,6 +34,7 @@ public final class CudaBackend implements Backend {
     private final Device device;
     private final BufferPool pool;
     private final int maxChunkLanes;
+    private String lastShape;
 
     /** A backend on {@code device}; {@code maxChunkLanes} (0 = none) caps the lanes of one chunk. */
     CudaBackend(Device device, int maxChunkLanes) {
@@ -101,6 +102,13 @@ public final class CudaBackend implements Backend {
         return device;
     }
 
+    /** Makes the device's context current on the calling thread (a no-op for the emulated device). */
+    void bindToCurrentThread() {
+        if (device instanceof JCudaDevice jc) {
+            jc.makeCurrent();
+        }
+    }
+
     BufferPool pool() {
         return pool;
     }
@@ -117,8 +125,14 @@ public final class CudaBackend implements Backend {
                 ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
         Solution[] results = new Solution[total];
         synchronized (this) {
-            if (device instanceof JCudaDevice jc) {
-                jc.makeCurrent();
+            bindToCurrentThread();
+            // Buffers are kept for the next solve of the same shape; a different shape frees them first,
+            // so that a long-running process with changing batch sizes does not accumulate idle memory.
+            String shape = total + "/" + batch.n() + "/" + batch.m() + "/" + batch.aPattern().nnz() + "/"
+                    + batch.matricesShared() + "/" + deviceKind(batch, settings);
+            if (!shape.equals(lastShape)) {
+                pool.releaseIdle();
+                lastShape = shape;
             }
             ChunkPlanner.Footprint fp = footprint(batch, settings);
             ChunkPlanner.Plan plan;

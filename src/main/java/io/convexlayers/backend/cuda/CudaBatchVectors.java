@@ -5,7 +5,9 @@ import io.convexlayers.backend.BatchVectors;
 /**
  * {@link BatchVectors} on a CUDA device (the building blocks of the batched LSQR of the derivative):
  * vectors stay on the device, per-lane scalars go up (α, β) and come back (dots, norms) as one small
- * host array per call. Close it to return its buffers to the backend's pool.
+ * host array per call. Close it to return its buffers to the backend's pool. Like the other device
+ * helpers it is not thread-safe: use it from the thread that created it, not during a solve on
+ * another thread.
  */
 public final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseable {
     private final Device dev;
@@ -29,6 +31,7 @@ public final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoC
 
     /** Batched vectors of {@code lanes} lanes on the CUDA backend's device. */
     public static CudaBatchVectors on(CudaBackend backend, int lanes) {
+        backend.bindToCurrentThread();
         return new CudaBatchVectors(backend.pool(), lanes);
     }
 

@@ -54,6 +54,7 @@ public final class CudaParamMap implements AutoCloseable {
 
     /** The parameter map of {@code tensor} for batches of {@code lanes} on the CUDA backend's device. */
     public static CudaParamMap on(CudaBackend backend, CscMatrix tensor, int lanes) {
+        backend.bindToCurrentThread();
         return new CudaParamMap(backend.pool(), tensor, lanes);
     }
 

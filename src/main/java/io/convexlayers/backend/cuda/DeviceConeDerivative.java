@@ -75,6 +75,7 @@ public final class DeviceConeDerivative {
 
     /** The derivative of a chunk's cones on the CUDA backend's device. */
     public static DeviceConeDerivative on(CudaBackend backend, ConeDims dims, int lanes) {
+        backend.bindToCurrentThread();
         return new DeviceConeDerivative(new BufferPool.Lease(backend.pool()), dims, lanes);
     }
 
