@@ -1,6 +1,7 @@
 package io.convexlayers.backend;
 
 import io.convexlayers.backend.cpu.CpuBackend;
+import io.convexlayers.backend.cuda.CudaBackend;
 import io.convexlayers.solver.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
@@ -29,5 +30,22 @@ public interface Backend {
     /** The pure-Java backend using all cores (or {@link SolverSettings#threads()}). */
     static Backend cpu() {
         return CpuBackend.INSTANCE;
+    }
+
+    /**
+     * The CUDA backend on the first GPU (JCuda driver API and the PTX kernels shipped in the jar).
+     *
+     * @throws BackendUnavailableException saying why when there is no usable driver, device or module
+     */
+    static Backend cuda() {
+        return CudaBackend.open();
+    }
+
+    /**
+     * The CUDA backend when a device, the driver and the PTX module are present; otherwise the CPU
+     * backend, after one log line per process saying why CUDA was not used. Never throws.
+     */
+    static Backend auto() {
+        return CudaBackend.autoSelect();
     }
 }

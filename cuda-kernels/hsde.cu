@@ -1,0 +1,158 @@
+// The homogeneous self-dual Douglas-Rachford step (DESIGN §4) on the whole batch. Vectors of length
+// len = n + m + 1 per lane: x block rows [0, n), y block rows [n, n + m), tau row n + m. The diagonal
+// R is rhoX on the x block, rhoY (m x lanes, batch-minor) on the y block and tauWeight on tau.
+#include "common.cuh"
+
+// out = (rhoX v_x ; -rhoY .* v_y): the right-hand side R v of the KKT solve (sign of the y block
+// folded in). One thread per (row, lane) over the first n + m rows.
+CL_KERNEL cl_hsde_rhs(int total, int lanes, int n, double rhoX, const double* rhoY, const double* v,
+                      double* out) {
+    CL_FOR(t, total) {
+        int i = t / lanes;
+        out[t] = i < n ? rhoX * v[t] : -rhoY[t - n * lanes] * v[t];
+    }
+}
+
+// tau~ per lane: the larger root of a tau^2 + b tau + c = 0 with R-weighted inner products of g, p
+// (the KKT solution) and mu = v (DESIGN §4), or 1 when fixTau != 0. Written into p's tau row.
+// One thread per lane.
+CL_KERNEL cl_hsde_tau(int lanes, int n, int m, double rhoX, const double* rhoY, const double* g, double* p,
+                      const double* v, int fixTau, double tauWeight) {
+    CL_FOR(l, lanes) {
+        int tauAt = (n + m) * lanes + l;
+        if (fixTau != 0) {
+            p[tauAt] = 1.0;
+        } else {
+            double sa = 0, sb = 0, sc = 0;
+            for (int i = 0; i < n + m; i++) {
+                int k = i * lanes + l;
+                double r = i < n ? rhoX : rhoY[k - n * lanes];
+                double gk = g[k];
+                double pk = p[k];
+                double mu = v[k];
+                sa += r * gk * gk;
+                sb += r * (mu * gk - 2 * pk * gk);
+                sc += r * pk * (pk - mu);
+            }
+            double eta = v[tauAt];
+            double a = tauWeight + sa;
+            double b = sb - eta * tauWeight;
+            double c = sc;
+            double rad = b * b - 4 * a * c;
+            p[tauAt] = (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+        }
+    }
+}
+
+// u~ = (p - tau~ g, tau~): subtract tau~ g from the first nm = n + m rows (tau~ in p's tau row).
+CL_KERNEL cl_hsde_linear_finish(int total, int lanes, int nm, const double* g, double* p) {
+    CL_FOR(t, total) {
+        p[t] -= p[nm * lanes + t % lanes] * g[t];
+    }
+}
+
+// u = 2 u~ - v on every row; the tau row is clipped at 0 (or set to 1 when fixTau != 0). The y block
+// is projected onto K* afterwards by the cone kernels.
+CL_KERNEL cl_hsde_reflect(int total, int lanes, int len, const double* uTilde, const double* v, double* u,
+                          int fixTau) {
+    CL_FOR(t, total) {
+        double x = 2 * uTilde[t] - v[t];
+        if (t / lanes == len - 1) {
+            x = fixTau != 0 ? 1.0 : cl_max(x, 0.0);
+        }
+        u[t] = x;
+    }
+}
+
+// v += alpha (u - u~).
+CL_KERNEL cl_hsde_relax(int total, double alpha, double* v, const double* u, const double* uTilde) {
+    CL_FOR(t, total) { v[t] += alpha * (u[t] - uTilde[t]); }
+}
+
+// rsk = R (v + u - 2 u~).
+CL_KERNEL cl_hsde_dual(int total, int lanes, int n, int m, double rhoX, const double* rhoY, double tauWeight,
+                       const double* v, const double* u, const double* uTilde, double* rsk) {
+    CL_FOR(t, total) {
+        int i = t / lanes;
+        double w = i < n ? rhoX : (i < n + m ? rhoY[t - n * lanes] : tauWeight);
+        rsk[t] = w * (v[t] + u[t] - 2 * uTilde[t]);
+    }
+}
+
+// For lanes with changed[l] != 0: v = R^{-1} rsk + 2 u~ - u with the new R, and anchor = v.
+CL_KERNEL cl_hsde_reset_scale(int total, int lanes, int n, int m, double rhoX, const double* rhoY,
+                              double tauWeight, const int* changed, double* v, const double* u,
+                              const double* uTilde, const double* rsk, double* anchor) {
+    CL_FOR(t, total) {
+        if (changed[t % lanes] != 0) {
+            int i = t / lanes;
+            double w = i < n ? rhoX : (i < n + m ? rhoY[t - n * lanes] : tauWeight);
+            double x = rsk[t] / w + 2 * uTilde[t] - u[t];
+            v[t] = x;
+            anchor[t] = x;
+        }
+    }
+}
+
+// Residual statistics on the unscaled data (layout of io.convexlayers.backend.ResidualStats, 15 per
+// lane, lane-major). ax = A^ x^, aty = A^T y^, px = P^ x^ (zeros without P) in scaled units; d, e are
+// the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar. One thread per lane.
+CL_KERNEL cl_hsde_residuals(int lanes, int n, int m, const double* ax, const double* aty, const double* px,
+                            const double* u, const double* rsk, const double* d, const double* e,
+                            const double* bHat, const double* cHat, const double* sigma, double* stats) {
+    CL_FOR(l, lanes) {
+        int nl = n * lanes;
+        double tau = u[(n + m) * lanes + l];
+        double sg = sigma[l];
+        double t = 1 / (sg * tau);
+        double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
+        for (int i = 0; i < m; i++) {
+            int k = i * lanes + l;
+            double dinv = 1 / d[k];
+            double axi = ax[k] * dinv;
+            double si = rsk[nl + k] * dinv;
+            double bi = bHat[k] * dinv / sg;
+            priRes = cl_max(priRes, fabs((axi + si) * t - bi));
+            axN = cl_max(axN, fabs(axi * t));
+            sN = cl_max(sN, fabs(si * t));
+            bN = cl_max(bN, fabs(bi));
+            certAxs = cl_max(certAxs, fabs((axi + si) / sg));
+            bty += bHat[k] * u[nl + k];
+        }
+        double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
+        for (int j = 0; j < n; j++) {
+            int k = j * lanes + l;
+            double einv = 1 / e[k];
+            double pxj = px[k] * einv;
+            double atyj = aty[k] * einv;
+            double cj = cHat[k] * einv / sg;
+            duaRes = cl_max(duaRes, fabs((pxj + atyj) * t + cj));
+            pxN = cl_max(pxN, fabs(pxj * t));
+            atyN = cl_max(atyN, fabs(atyj * t));
+            cN = cl_max(cN, fabs(cj));
+            certPx = cl_max(certPx, fabs(pxj / sg));
+            certAty = cl_max(certAty, fabs(atyj / sg));
+            ctx += cHat[k] * u[k];
+            xpx += px[k] * u[k];
+        }
+        double xPx = xpx * t * t;
+        double cTx = ctx * t / sg;
+        double bTy = bty * t / sg;
+        double* o = stats + l * 15;
+        o[0] = priRes;
+        o[1] = cl_max(axN, cl_max(sN, bN));
+        o[2] = duaRes;
+        o[3] = cl_max(pxN, cl_max(atyN, cN));
+        o[4] = fabs(xPx + cTx + bTy);
+        o[5] = cl_max(fabs(xPx), cl_max(fabs(cTx), fabs(bTy)));
+        o[6] = 0.5 * xPx + cTx;
+        o[7] = -0.5 * xPx - bTy;
+        o[8] = tau;
+        o[9] = rsk[(n + m) * lanes + l];
+        o[10] = bty / (sg * sg);
+        o[11] = certAty;
+        o[12] = ctx / (sg * sg);
+        o[13] = certAxs;
+        o[14] = certPx;
+    }
+}

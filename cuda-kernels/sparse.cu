@@ -1,0 +1,42 @@
+// Sparse matrix products on a pattern shared by the batch, values shared (one per entry) or per lane
+// (entry k of lane l at k * lanes + l).
+#include "common.cuh"
+
+// Row-gather product out = M x (or out += M x when accumulate != 0) on a CSR index structure whose
+// entries point into a value array: row r owns positions rowStart[r] .. rowStart[r+1]-1, position q
+// has column colIdx[q] and value vals[valIdx[q]] (shared) or vals[valIdx[q] * lanes + l] (per lane).
+// Used for A x (CSR of A), A^T y (CSR of A^T, i.e. A's CSC) and the symmetric P x (both triangles).
+// One thread per (row, lane).
+CL_KERNEL cl_csr_mv(int total, int lanes, const int* rowStart, const int* colIdx, const int* valIdx,
+                    const double* vals, int sharedVals, const double* x, double* out, int accumulate) {
+    CL_FOR(t, total) {
+        int r = t / lanes;
+        int l = t % lanes;
+        double s = 0;
+        for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+            int k = valIdx[q];
+            double a = sharedVals != 0 ? vals[k] : vals[k * lanes + l];
+            s += a * x[colIdx[q] * lanes + l];
+        }
+        out[t] = accumulate != 0 ? out[t] + s : s;
+    }
+}
+
+// The parameter map out = T [theta; 1] for every lane (DESIGN §1): T is CSR with rows = data entries
+// and columns = parameter entries plus one constant column (index numParams, standing for the 1).
+// theta is batch-minor (numParams x lanes). Also the transposed map, given the CSR of T^T with the
+// constant column dropped. One thread per (row, lane).
+CL_KERNEL cl_param_map(int total, int lanes, const int* rowStart, const int* colIdx, const double* vals,
+                       int numParams, const double* theta, double* out) {
+    CL_FOR(t, total) {
+        int r = t / lanes;
+        int l = t % lanes;
+        double s = 0;
+        for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+            int c = colIdx[q];
+            double x = c == numParams ? 1.0 : theta[c * lanes + l];
+            s += vals[q] * x;
+        }
+        out[t] = s;
+    }
+}

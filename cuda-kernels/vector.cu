@@ -1,0 +1,71 @@
+// Element-wise and per-lane vector operations on batch-minor vectors.
+#include "common.cuh"
+
+// x[t] = value for t < total.
+CL_KERNEL cl_fill(int total, double* x, double value) {
+    CL_FOR(t, total) { x[t] = value; }
+}
+
+// x[t] = value for t < total (int buffers).
+CL_KERNEL cl_fill_int(int total, int* x, int value) {
+    CL_FOR(t, total) { x[t] = value; }
+}
+
+// out[l] = sum_i a[i*lanes+l] * b[i*lanes+l]; one thread per lane.
+CL_KERNEL cl_lane_dot(int lanes, int len, const double* a, const double* b, double* out) {
+    CL_FOR(l, lanes) {
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            s += a[i * lanes + l] * b[i * lanes + l];
+        }
+        out[l] = s;
+    }
+}
+
+// out[l] = || a_l - b_l ||_2; one thread per lane.
+CL_KERNEL cl_lane_diff_norm(int lanes, int len, const double* a, const double* b, double* out) {
+    CL_FOR(l, lanes) {
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            double r = a[i * lanes + l] - b[i * lanes + l];
+            s += r * r;
+        }
+        out[l] = sqrt(s);
+    }
+}
+
+// v[t] *= alpha[t % lanes].
+CL_KERNEL cl_lane_scale(int total, int lanes, double* v, const double* alpha) {
+    CL_FOR(t, total) { v[t] *= alpha[t % lanes]; }
+}
+
+// y[t] = alpha[l] * x[t] + beta[l] * y[t], l = t % lanes.
+CL_KERNEL cl_lane_axpby(int total, int lanes, const double* alpha, const double* x, const double* beta,
+                        double* y) {
+    CL_FOR(t, total) {
+        int l = t % lanes;
+        y[t] = alpha[l] * x[t] + beta[l] * y[t];
+    }
+}
+
+// dst[t] = src[t] where mask[t % lanes] != 0.
+CL_KERNEL cl_masked_copy(int total, int lanes, const int* mask, const double* src, double* dst) {
+    CL_FOR(t, total) {
+        if (mask[t % lanes] != 0) {
+            dst[t] = src[t];
+        }
+    }
+}
+
+// factor[l] = sqrt(len) / ||v_l||_2 (1 when the norm is zero or not finite); one thread per lane.
+CL_KERNEL cl_norm_factor(int lanes, int len, const double* v, double* factor) {
+    CL_FOR(l, lanes) {
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            double x = v[i * lanes + l];
+            s += x * x;
+        }
+        double nv = sqrt(s);
+        factor[l] = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+    }
+}

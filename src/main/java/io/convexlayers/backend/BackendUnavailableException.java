@@ -1,0 +1,19 @@
+package io.convexlayers.backend;
+
+import io.convexlayers.ConvexLayersException;
+
+/**
+ * A backend was asked for explicitly (e.g. {@link Backend#cuda()}) but cannot run here; the message
+ * says why (no driver, no device, the kernels failed to load, ...).
+ */
+public class BackendUnavailableException extends ConvexLayersException {
+    private static final long serialVersionUID = 1L;
+
+    public BackendUnavailableException(String message) {
+        super(message);
+    }
+
+    public BackendUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,246 @@
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.BackendUnavailableException;
+import io.convexlayers.backend.ResidualStats;
+import io.convexlayers.cone.ConeDims;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.HsdeIteration;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.WarmStart;
+
+import java.util.Arrays;
+
+/**
+ * The GPU backend: runs the same algorithm ({@link HsdeIteration}) as the CPU backend, over
+ * {@link CudaHsdeKernels}, with a whole chunk of the batch as the lanes. A batch that does not fit in
+ * device memory is solved in equal chunks one after another ({@link ChunkPlanner}); device buffers are
+ * kept in a pool and reused by the next solve of the same sizes. Solves on one backend are serialized
+ * (one device, one stream).
+ */
+public final class CudaBackend implements Backend {
+    /** Largest n for which per-instance matrices use the batched dense Cholesky (else Jacobi CG). */
+    public static final int DENSE_MAX_N = 400;
+
+    private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
+    private static CudaBackend shared;
+    private static String fallbackMessage;
+    private static int fallbackLogs;
+
+    private final Device device;
+    private final BufferPool pool;
+    private final int maxChunkLanes;
+    private String lastShape;
+
+    /** A backend on {@code device}; {@code maxChunkLanes} (0 = none) caps the lanes of one chunk. */
+    CudaBackend(Device device, int maxChunkLanes) {
+        this.device = device;
+        this.pool = new BufferPool(device);
+        this.maxChunkLanes = maxChunkLanes;
+    }
+
+    /**
+     * The CUDA backend on device 0.
+     *
+     * @throws BackendUnavailableException with the reason when CUDA cannot run here
+     */
+    public static synchronized CudaBackend open() {
+        if (shared == null) {
+            CudaProbe.Result r = CudaProbe.get();
+            if (!r.available()) {
+                throw new BackendUnavailableException("CUDA backend unavailable: " + r.reason());
+            }
+            shared = new CudaBackend(r.device(), 0);
+        }
+        return shared;
+    }
+
+    /** Why CUDA cannot run here, or null when it can. Probes once per process. */
+    public static String unavailableReason() {
+        return CudaProbe.get().reason();
+    }
+
+    /** {@link Backend#auto()}: CUDA when available, otherwise the CPU after one log line per process. */
+    public static synchronized Backend autoSelect() {
+        CudaProbe.Result r = CudaProbe.get();
+        if (r.available()) {
+            return open();
+        }
+        if (fallbackMessage == null) {
+            fallbackMessage = "convexlayers: using the CPU backend; CUDA backend unavailable: " + r.reason();
+            fallbackLogs++;
+            LOG.log(System.Logger.Level.INFO, fallbackMessage);
+        }
+        return Backend.cpu();
+    }
+
+    /** The message {@link #autoSelect()} logged, or null when it has not fallen back. */
+    static synchronized String fallbackMessage() {
+        return fallbackMessage;
+    }
+
+    /** How many times the fallback was logged (at most once per process). */
+    static synchronized int fallbackLogs() {
+        return fallbackLogs;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** The GPU's name. */
+    public String deviceName() {
+        return device.name();
+    }
+
+    Device device() {
+        return device;
+    }
+
+    /** Makes the device's context current on the calling thread (a no-op for the emulated device). */
+    void bindToCurrentThread() {
+        if (device instanceof JCudaDevice jc) {
+            jc.makeCurrent();
+        }
+    }
+
+    BufferPool pool() {
+        return pool;
+    }
+
+    @Override
+    public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart,
+                               IterationListener listener) {
+        long t0 = System.nanoTime();
+        int total = batch.batch();
+        if (warmStart != null) {
+            warmStart.validate(total, batch.n(), batch.m());
+        }
+        long deadline = settings.timeLimitSeconds() > 0
+                ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
+        Solution[] results = new Solution[total];
+        synchronized (this) {
+            bindToCurrentThread();
+            // Buffers are kept for the next solve of the same shape; a different shape frees them first,
+            // so that a long-running process with changing batch sizes does not accumulate idle memory.
+            String shape = total + "/" + batch.n() + "/" + batch.m() + "/" + batch.aPattern().nnz() + "/"
+                    + batch.matricesShared() + "/" + deviceKind(batch, settings);
+            if (!shape.equals(lastShape)) {
+                pool.releaseIdle();
+                lastShape = shape;
+            }
+            ChunkPlanner.Footprint fp = footprint(batch, settings);
+            ChunkPlanner.Plan plan;
+            try {
+                plan = ChunkPlanner.plan(total, fp, device.freeBytes() + pool.idleBytes(), maxChunkLanes);
+            } catch (OutOfDeviceMemoryException e) {
+                LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
+                        + " (" + e.getMessage() + "); solving on the CPU");
+                return Backend.cpu().solve(batch, settings, warmStart, listener);
+            }
+            int first = 0;
+            int chunkLanes = plan.chunkLanes();
+            while (first < total) {
+                int lanes = Math.min(chunkLanes, total - first);
+                try {
+                    solveChunk(batch, settings, warmStart, first, lanes, deadline, first == 0 ? listener : null,
+                            results, t0);
+                    first += lanes;
+                } catch (OutOfDeviceMemoryException e) {
+                    pool.releaseIdle();
+                    if (lanes == 1) {
+                        throw e;
+                    }
+                    chunkLanes = Math.max(1, lanes / 2);
+                }
+            }
+        }
+        return new BatchSolution(Arrays.asList(results));
+    }
+
+    private void solveChunk(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart, int first,
+                            int lanes, long deadline, IterationListener listener, Solution[] results, long t0) {
+        long s0 = System.nanoTime();
+        try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, batch, first, lanes, settings)) {
+            boolean[] warm = null;
+            double[] wx = null;
+            double[] wy = null;
+            double[] ws = null;
+            if (warmStart != null) {
+                int n = batch.n();
+                int m = batch.m();
+                warm = new boolean[lanes];
+                wx = new double[n * lanes];
+                wy = new double[m * lanes];
+                ws = new double[m * lanes];
+                for (int l = 0; l < lanes; l++) {
+                    double[] x = warmStart.x()[first + l];
+                    if (x == null) {
+                        continue;
+                    }
+                    warm[l] = true;
+                    scatter(x, wx, l, lanes);
+                    scatter(warmStart.y()[first + l], wy, l, lanes);
+                    scatter(warmStart.s()[first + l], ws, l, lanes);
+                }
+            }
+            double setup = (System.nanoTime() - s0) * 1e-9;
+            Solution[] chunk = new HsdeIteration<>(kernels, settings).run(lanes, warm, wx, wy, ws, deadline,
+                    listener, setup);
+            System.arraycopy(chunk, 0, results, first, lanes);
+        }
+    }
+
+    private static void scatter(double[] src, double[] dst, int lane, int lanes) {
+        for (int i = 0; i < src.length; i++) {
+            dst[i * lanes + lane] = src[i];
+        }
+    }
+
+    /** The device memory a solve of {@code batch} needs per lane and in total, with a 20% margin. */
+    static ChunkPlanner.Footprint footprint(BatchConeProgram batch, SolverSettings settings) {
+        int n = batch.n();
+        int m = batch.m();
+        long len = n + m + 1L;
+        boolean shared = batch.matricesShared();
+        long nnzA = batch.aPattern().nnz();
+        long nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
+        ConeDims cones = batch.cones();
+        long perLane = 8L * (6 * len + 4L * m + 4L * n + ResidualStats.WIDTH + 4) + 8;
+        long sharedBytes = 4L * (2 * (n + 1) + 2 * (m + 1) + 4 * nnzA + 6 * nnzP + n + 8L * cones.soc().length);
+        long maxElems = Math.max(len, nnzA + nnzP);
+        if (shared) {
+            sharedBytes += 8L * (nnzA + nnzP);
+        } else {
+            perLane += 8L * (nnzA + nnzP);
+        }
+        switch (CudaHsdeKernels.chooseKind(settings.linearSystem(), shared, n)) {
+            case SHARED -> {
+                perLane += 8L * (n + m);
+                sharedBytes += 8L * n * n;
+            }
+            case DENSE -> {
+                perLane += BatchedCholeskyKkt.bytesPerLane(n) + 8L * m + 4;
+                sharedBytes += 12L * n * (n + 1) / 2;
+                maxElems = Math.max(maxElems, (long) n * (n + 1) / 2);
+            }
+            default -> perLane += JacobiCgKkt.bytesPerLane(n, m);
+        }
+        perLane += DeviceCones.bytesPerLane(cones);
+        if (settings.acceleration()) {
+            perLane += DeviceAnderson.bytesPerLane((int) len, settings.andersonMemory());
+            maxElems = Math.max(maxElems, settings.andersonMemory() * len);
+        }
+        return new ChunkPlanner.Footprint(perLane * 6 / 5, sharedBytes * 6 / 5 + (1 << 20), maxElems);
+    }
+
+    /** The kind of linear system a solve of {@code batch} uses on the device. */
+    static LinearSystemKind deviceKind(BatchConeProgram batch, SolverSettings settings) {
+        return CudaHsdeKernels.chooseKind(settings.linearSystem(), batch.matricesShared(), batch.n());
+    }
+}

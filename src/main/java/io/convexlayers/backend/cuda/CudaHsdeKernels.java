@@ -1,0 +1,437 @@
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.backend.HsdeKernels;
+import io.convexlayers.backend.ResidualStats;
+import io.convexlayers.backend.cpu.TileScheduler;
+import io.convexlayers.cone.ConeDims;
+import io.convexlayers.solver.BatchArray;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.Equilibration;
+import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.SolverSettings;
+
+/**
+ * {@link HsdeKernels} for a whole chunk of a batch on a CUDA device: every lane of the chunk is one
+ * lane here, every vector lives in device memory (batch-minor), and every per-iteration operation is
+ * one or a few kernel launches. Equilibration and the shared factorization are computed on the host
+ * at setup and uploaded. Only {@link #residuals}, {@link #fixedPointResidual} (per-lane scalars every
+ * few iterations) and {@link #readSolution} (once per finished lane, one download per check) read
+ * back; the CG solver adds one int every few CG steps.
+ *
+ * <p>The numbers are those of {@link io.convexlayers.backend.cpu.CpuHsdeKernels}: the same scaling,
+ * the same R = diag(ρ_x, ρ_y, d), the same formulas, kernel by kernel (see {@link KernelTwins}).
+ */
+public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable {
+    /** Weight d of τ in R, as on the CPU. */
+    static final double TAU_WEIGHT = 10;
+    /** Zero-cone rows get a 1000× smaller R_y entry, as on the CPU. */
+    static final double ZERO_CONE_FACTOR = 1000;
+    /** Lanes equilibrated together on one host thread during setup. */
+    private static final int SETUP_TILE = 32;
+
+    private final Device dev;
+    private final BufferPool.Lease lease;
+    private final int n;
+    private final int m;
+    private final int lanes;
+    private final int len;
+    private final ConeDims cones;
+    private final double rhoX;
+    private final double[] d;
+    private final double[] e;
+    private final double[] sigma;
+    private final double[] bHat;
+    private final double[] cHat;
+    private final double[] rhoYHost;
+    private final DeviceBuffer rhoY;
+    private final DeviceBuffer dDev;
+    private final DeviceBuffer eDev;
+    private final DeviceBuffer sigmaDev;
+    private final DeviceBuffer bHatDev;
+    private final DeviceBuffer cHatDev;
+    private final DeviceMatrices matrices;
+    private final DeviceKkt kkt;
+    private final DeviceCones coneOps;
+    private final DeviceAnderson anderson;
+    private final DeviceVector g;
+    private final DeviceBuffer workM;
+    private final DeviceBuffer workN;
+    private final DeviceBuffer workN2;
+    private final DeviceBuffer laneWork;
+    private final DeviceBuffer statsDev;
+    private final DeviceBuffer maskDev;
+    private final int[] maskHost;
+    private final double[] hostU;
+    private final double[] hostRsk;
+    private long epoch;
+    private long cachedEpoch = -1;
+    private DeviceVector cachedU;
+    private DeviceVector cachedRsk;
+
+    /**
+     * Builds the chunk of instances {@code [first, first + lanes)} of {@code batch} on the pool's
+     * device: equilibrates on the host (in parallel over groups of lanes), uploads the scaled data and
+     * sets up the linear system chosen by {@link #chooseKind}.
+     */
+    CudaHsdeKernels(BufferPool pool, BatchConeProgram batch, int first, int lanes, SolverSettings settings) {
+        this.lease = new BufferPool.Lease(pool);
+        this.dev = pool.device();
+        this.n = batch.n();
+        this.m = batch.m();
+        this.lanes = lanes;
+        this.len = n + m + 1;
+        this.cones = batch.cones();
+        this.rhoX = settings.rhoX();
+        try {
+            boolean shared = batch.matricesShared();
+            int nnzA = batch.aPattern().nnz();
+            int nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
+            int valueLanes = shared ? 1 : lanes;
+            double[] aVals = new double[nnzA * valueLanes];
+            double[] pVals = batch.pPattern() == null ? null : new double[nnzP * valueLanes];
+            this.d = new double[m * lanes];
+            this.e = new double[n * lanes];
+            equilibrate(batch, first, settings, shared, aVals, pVals);
+
+            double[] b = new double[m * lanes];
+            double[] c = new double[n * lanes];
+            batch.b().copyTile(first, lanes, b);
+            batch.c().copyTile(first, lanes, c);
+            for (int k = 0; k < b.length; k++) {
+                b[k] *= d[k];
+            }
+            for (int k = 0; k < c.length; k++) {
+                c[k] *= e[k];
+            }
+            this.sigma = new double[lanes];
+            for (int l = 0; l < lanes; l++) {
+                sigma[l] = Equilibration.sigma(b, c, m, n, lanes, l);
+            }
+            for (int i = 0; i < m; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    b[i * lanes + l] *= sigma[l];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < lanes; l++) {
+                    c[j * lanes + l] *= sigma[l];
+                }
+            }
+            this.bHat = b;
+            this.cHat = c;
+
+            this.dDev = lease.upload(d);
+            this.eDev = lease.upload(e);
+            this.sigmaDev = lease.upload(sigma);
+            this.bHatDev = lease.upload(bHat);
+            this.cHatDev = lease.upload(cHat);
+            this.rhoYHost = new double[m * lanes];
+            this.rhoY = lease.doubles(Math.max(1, m * lanes));
+            this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
+                    lanes);
+            this.kkt = switch (chooseKind(settings.linearSystem(), shared, n)) {
+                case SHARED -> new SharedInverseKkt(lease, matrices, rhoY, aVals, pVals);
+                case DENSE -> new BatchedCholeskyKkt(lease, matrices, rhoY);
+                default -> new JacobiCgKkt(lease, matrices, rhoY);
+            };
+            this.coneOps = new DeviceCones(lease, cones, lanes);
+            this.anderson = settings.acceleration()
+                    ? new DeviceAnderson(lease, len, lanes, settings.andersonMemory(), 1e-8) : null;
+            this.g = lease.vector(len, lanes);
+            this.workM = lease.doubles(Math.max(1, m * lanes));
+            this.workN = lease.doubles(Math.max(1, n * lanes));
+            this.workN2 = lease.doubles(Math.max(1, n * lanes));
+            this.laneWork = lease.doubles(lanes);
+            this.statsDev = lease.doubles(lanes * ResidualStats.WIDTH);
+            this.maskDev = lease.ints(lanes);
+            this.maskHost = new int[lanes];
+            this.hostU = new double[len * lanes];
+            this.hostRsk = new double[len * lanes];
+        } catch (RuntimeException | Error ex) {
+            lease.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The device strategy for a requested kind: shared matrices → one shared inverse (AUTO, SHARED);
+     * per-lane matrices of order up to {@link CudaBackend#DENSE_MAX_N} → batched dense Cholesky (AUTO,
+     * DENSE, and SHARED when the matrices are not shared); otherwise, and for SPARSE and CG, Jacobi CG.
+     */
+    static LinearSystemKind chooseKind(LinearSystemKind requested, boolean shared, int n) {
+        return switch (requested) {
+            case AUTO -> shared ? LinearSystemKind.SHARED
+                    : n <= CudaBackend.DENSE_MAX_N ? LinearSystemKind.DENSE : LinearSystemKind.CG;
+            case SHARED -> shared ? LinearSystemKind.SHARED : LinearSystemKind.DENSE;
+            case DENSE -> LinearSystemKind.DENSE;
+            case SPARSE, CG -> LinearSystemKind.CG;
+        };
+    }
+
+    private void equilibrate(BatchConeProgram batch, int first, SolverSettings settings, boolean shared,
+                             double[] aVals, double[] pVals) {
+        BatchArray aSrc = batch.aValues();
+        BatchArray pSrc = batch.pValues();
+        if (shared) {
+            aSrc.copyTile(first, 1, aVals);
+            if (pVals != null) {
+                pSrc.copyTile(first, 1, pVals);
+            }
+            Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), aVals, batch.pPattern(), pVals,
+                    cones, 1, settings.equilibrate());
+            spread(f.d(), m, d);
+            spread(f.e(), n, e);
+            return;
+        }
+        int nnzA = aSrc.length();
+        int nnzP = pSrc == null ? 0 : pSrc.length();
+        TileScheduler.run(lanes, Math.min(SETUP_TILE, lanes), settings.threads(), (tile, tf, tl, live) -> {
+            double[] ta = new double[nnzA * live];
+            double[] tp = pVals == null ? null : new double[nnzP * live];
+            aSrc.copyTile(first + tf, live, ta);
+            if (tp != null) {
+                pSrc.copyTile(first + tf, live, tp);
+            }
+            Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), ta, batch.pPattern(), tp, cones,
+                    live, settings.equilibrate());
+            scatter(ta, nnzA, live, aVals, tf);
+            if (tp != null) {
+                scatter(tp, nnzP, live, pVals, tf);
+            }
+            scatter(f.d(), m, live, d, tf);
+            scatter(f.e(), n, live, e, tf);
+        });
+    }
+
+    private void spread(double[] src, int length, double[] dst) {
+        for (int i = 0; i < length; i++) {
+            for (int l = 0; l < lanes; l++) {
+                dst[i * lanes + l] = src[i];
+            }
+        }
+    }
+
+    private void scatter(double[] src, int length, int srcLanes, double[] dst, int laneOffset) {
+        for (int i = 0; i < length; i++) {
+            System.arraycopy(src, i * srcLanes, dst, i * lanes + laneOffset, srcLanes);
+        }
+    }
+
+    @Override
+    public int lanes() {
+        return lanes;
+    }
+
+    @Override
+    public int n() {
+        return n;
+    }
+
+    @Override
+    public int m() {
+        return m;
+    }
+
+    /** The name of the device linear system, for logs. */
+    public String linearSystemName() {
+        return kkt.name();
+    }
+
+    DeviceKkt kkt() {
+        return kkt;
+    }
+
+    Device device() {
+        return dev;
+    }
+
+    @Override
+    public DeviceVector newVector(int length) {
+        DeviceVector v = lease.vector(length, lanes);
+        int total = length * lanes;
+        dev.launch(CudaKernel.FILL, total, total, v, 0.0);
+        return v;
+    }
+
+    @Override
+    public void copy(DeviceVector src, DeviceVector dst) {
+        epoch++;
+        dev.copy(src.ptr(), dst.ptr(), src.size());
+    }
+
+    @Override
+    public boolean sharedScale() {
+        return kkt.sharedFactor();
+    }
+
+    @Override
+    public void setScale(double[] scale) {
+        epoch++;
+        for (int i = 0; i < m; i++) {
+            double f = cones.isZeroRow(i) ? 1 / ZERO_CONE_FACTOR : 1;
+            for (int l = 0; l < lanes; l++) {
+                rhoYHost[i * lanes + l] = f / scale[l];
+            }
+        }
+        dev.upload(rhoYHost, 0, rhoY.ptr(), m * lanes);
+        kkt.factor(rhoX, rhoYHost);
+        // g = KKT⁻¹(ĉ; −b̂)
+        double[] rhs = new double[(n + m) * lanes];
+        System.arraycopy(cHat, 0, rhs, 0, n * lanes);
+        for (int k = 0; k < m * lanes; k++) {
+            rhs[n * lanes + k] = -bHat[k];
+        }
+        dev.upload(rhs, 0, g.ptr(), rhs.length);
+        kkt.solve(g, true);
+    }
+
+    @Override
+    public void initialize(DeviceVector v, double[] warmX, double[] warmY, double[] warmS, boolean[] warm) {
+        epoch++;
+        double[] host = new double[len * lanes];
+        int tau = (len - 1) * lanes;
+        for (int l = 0; l < lanes; l++) {
+            host[tau + l] = 1;
+        }
+        if (warm != null) {
+            // Warm start in scaled units: x̂ = σE⁻¹x, ŷ = σD⁻¹y, ŝ = σDs; v = (x̂, ŷ + R_y⁻¹ŝ, 1).
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < lanes; l++) {
+                    if (warm[l]) {
+                        int k = j * lanes + l;
+                        host[k] = sigma[l] * warmX[k] / e[k];
+                    }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    if (warm[l]) {
+                        int k = i * lanes + l;
+                        double yHat = sigma[l] * warmY[k] / d[k];
+                        double sHat = sigma[l] * warmS[k] * d[k];
+                        host[n * lanes + k] = yHat + sHat / rhoYHost[k];
+                    }
+                }
+            }
+        }
+        dev.upload(host, 0, v.ptr(), host.length);
+    }
+
+    @Override
+    public void linearStep(DeviceVector v, DeviceVector uTilde, boolean fixTau) {
+        epoch++;
+        int nm = (n + m) * lanes;
+        dev.launch(CudaKernel.HSDE_RHS, nm, nm, lanes, n, rhoX, rhoY, v, uTilde);
+        kkt.solve(uTilde, false);
+        dev.launch(CudaKernel.HSDE_TAU, lanes, lanes, n, m, rhoX, rhoY, g, uTilde, v, fixTau ? 1 : 0, TAU_WEIGHT);
+        dev.launch(CudaKernel.HSDE_LINEAR_FINISH, nm, nm, lanes, n + m, g, uTilde);
+    }
+
+    @Override
+    public void coneStep(DeviceVector uTilde, DeviceVector v, DeviceVector u, boolean fixTau) {
+        epoch++;
+        int total = len * lanes;
+        dev.launch(CudaKernel.HSDE_REFLECT, total, total, lanes, len, uTilde, v, u, fixTau ? 1 : 0);
+        coneOps.project(u, n, false);
+    }
+
+    @Override
+    public void relax(DeviceVector v, DeviceVector u, DeviceVector uTilde, double alpha) {
+        epoch++;
+        int total = len * lanes;
+        dev.launch(CudaKernel.HSDE_RELAX, total, total, alpha, v, u, uTilde);
+    }
+
+    @Override
+    public void normalize(DeviceVector v) {
+        epoch++;
+        dev.launch(CudaKernel.NORM_FACTOR, lanes, lanes, len, v, laneWork);
+        int total = len * lanes;
+        dev.launch(CudaKernel.LANE_SCALE, total, total, lanes, v, laneWork);
+    }
+
+    @Override
+    public void dualIterate(DeviceVector v, DeviceVector u, DeviceVector uTilde, DeviceVector rsk) {
+        epoch++;
+        int total = len * lanes;
+        dev.launch(CudaKernel.HSDE_DUAL, total, total, lanes, n, m, rhoX, rhoY, TAU_WEIGHT, v, u, uTilde, rsk);
+    }
+
+    @Override
+    public void resetAfterScaleChange(DeviceVector v, DeviceVector u, DeviceVector uTilde, DeviceVector rsk,
+                                      DeviceVector anchor, boolean[] changed) {
+        epoch++;
+        for (int l = 0; l < lanes; l++) {
+            maskHost[l] = changed[l] ? 1 : 0;
+        }
+        dev.upload(maskHost, 0, maskDev.ptr(), lanes);
+        int total = len * lanes;
+        dev.launch(CudaKernel.HSDE_RESET_SCALE, total, total, lanes, n, m, rhoX, rhoY, TAU_WEIGHT, maskDev, v, u,
+                uTilde, rsk, anchor);
+        if (anderson != null) {
+            anderson.reset(changed);
+        }
+    }
+
+    @Override
+    public void residuals(DeviceVector u, DeviceVector rsk, double[] stats) {
+        matrices.mulA(u.ptr(), workM.ptr(), false);
+        matrices.mulAT(u.row(n), workN.ptr(), false);
+        matrices.mulP(u.ptr(), workN2.ptr(), false);
+        dev.launch(CudaKernel.HSDE_RESIDUALS, lanes, lanes, n, m, workM, workN, workN2, u, rsk, dDev, eDev, bHatDev,
+                cHatDev, sigmaDev, statsDev);
+        dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+    }
+
+    @Override
+    public void readSolution(DeviceVector u, DeviceVector rsk, int lane, double divisor, double[] x, double[] y,
+                             double[] s) {
+        if (cachedEpoch != epoch || cachedU != u || cachedRsk != rsk) {
+            dev.download(u.ptr(), hostU, 0, len * lanes);
+            dev.download(rsk.ptr(), hostRsk, 0, len * lanes);
+            cachedEpoch = epoch;
+            cachedU = u;
+            cachedRsk = rsk;
+        }
+        double sg = sigma[lane];
+        for (int j = 0; j < n; j++) {
+            int k = j * lanes + lane;
+            x[j] = e[k] * hostU[k] / (sg * divisor);
+        }
+        for (int i = 0; i < m; i++) {
+            int k = i * lanes + lane;
+            y[i] = d[k] * hostU[n * lanes + k] / (sg * divisor);
+            s[i] = hostRsk[n * lanes + k] / (d[k] * sg * divisor);
+        }
+    }
+
+    @Override
+    public void andersonStep(DeviceVector v, DeviceVector anchor, boolean[] apply) {
+        epoch++;
+        if (anderson != null) {
+            anderson.step(v, anchor, apply);
+        } else {
+            dev.copy(v.ptr(), anchor.ptr(), v.size());
+        }
+    }
+
+    @Override
+    public void andersonReject(DeviceVector v, DeviceVector anchor, boolean[] reject) {
+        epoch++;
+        if (anderson != null) {
+            anderson.reject(v, anchor, reject);
+        }
+    }
+
+    @Override
+    public void fixedPointResidual(DeviceVector v, DeviceVector anchor, double[] out) {
+        dev.launch(CudaKernel.LANE_DIFF_NORM, lanes, lanes, len, v, anchor, laneWork);
+        dev.download(laneWork.ptr(), out, 0, lanes);
+    }
+
+    /** Returns every device buffer of this chunk to the pool. */
+    @Override
+    public void close() {
+        lease.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.convexlayers.backend.cuda;
+
+/**
+ * Device memory and kernel launches, the only things the CUDA backend's host code needs from a GPU.
+ * {@link JCudaDevice} is the real one (JCuda driver API); {@link EmulatedDevice} runs the kernels'
+ * Java twins on host arrays, so the orchestration runs and is tested on machines without a GPU.
+ * Launches are asynchronous on a real device; downloads wait for them. A device is used by one thread
+ * at a time.
+ */
+abstract class Device implements AutoCloseable {
+    private long downloads;
+    private long downloadedBytes;
+    private long launches;
+
+    /** A short description for logs, e.g. the GPU's name. */
+    abstract String name();
+
+    /** Streaming multiprocessors (used by {@link LaunchGeometry}). */
+    abstract int multiprocessors();
+
+    /** Device memory currently free, in bytes. */
+    abstract long freeBytes();
+
+    /** Allocates {@code count} doubles (contents undefined). */
+    abstract DeviceBuffer allocDoubles(int count);
+
+    /** Allocates {@code count} ints (contents undefined). */
+    abstract DeviceBuffer allocInts(int count);
+
+    abstract void free(DeviceBuffer buffer);
+
+    abstract void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
+
+    abstract void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
+
+    protected abstract void downloadImpl(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count);
+
+    protected abstract void downloadImpl(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count);
+
+    /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
+    abstract void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count);
+
+    /** Launches {@code kernel} over {@code threads} work items; {@code args} are already checked. */
+    protected abstract void launchImpl(CudaKernel kernel, int threads, Object[] args);
+
+    /** Waits for all launched work. */
+    abstract void synchronize();
+
+    @Override
+    public abstract void close();
+
+    /** Copies device doubles to the host (waits for earlier launches). Counted for tests. */
+    final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
+        downloads++;
+        downloadedBytes += 8L * count;
+        downloadImpl(src, dst, dstOff, count);
+    }
+
+    /** Copies device ints to the host (waits for earlier launches). Counted for tests. */
+    final void download(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
+        downloads++;
+        downloadedBytes += 4L * count;
+        downloadImpl(src, dst, dstOff, count);
+    }
+
+    /**
+     * Launches {@code kernel} over {@code threads} work items (nothing when {@code threads} is 0).
+     * Arguments are Integer, Double, {@link DeviceBuffer.Ptr}, {@link DeviceBuffer} or {@link DeviceVector},
+     * checked against {@link CudaKernel#signature()}.
+     */
+    final void launch(CudaKernel kernel, int threads, Object... args) {
+        checkArgs(kernel, args);
+        if (threads < 0) {
+            throw new IllegalArgumentException(kernel.entry() + ": negative work size " + threads);
+        }
+        if (threads == 0) {
+            return;
+        }
+        Object[] resolved = new Object[args.length];
+        for (int k = 0; k < args.length; k++) {
+            Object a = args[k];
+            if (a instanceof DeviceBuffer b) {
+                resolved[k] = b.ptr();
+            } else if (a instanceof DeviceVector v) {
+                resolved[k] = v.ptr();
+            } else {
+                resolved[k] = a;
+            }
+        }
+        launches++;
+        launchImpl(kernel, threads, resolved);
+    }
+
+    /** Number of downloads so far (the host readbacks). */
+    final long downloads() {
+        return downloads;
+    }
+
+    final long downloadedBytes() {
+        return downloadedBytes;
+    }
+
+    final long launches() {
+        return launches;
+    }
+
+    static void checkArgs(CudaKernel kernel, Object[] args) {
+        String sig = kernel.signature();
+        if (args.length != sig.length()) {
+            throw new IllegalArgumentException(kernel.entry() + " takes " + sig.length() + " arguments, got "
+                    + args.length);
+        }
+        for (int k = 0; k < args.length; k++) {
+            Object a = args[k];
+            char want = sig.charAt(k);
+            boolean ok = switch (want) {
+                case 'i' -> a instanceof Integer;
+                case 'd' -> a instanceof Double;
+                case 'p' -> a instanceof DeviceVector
+                        || (a instanceof DeviceBuffer b && !b.isInts())
+                        || (a instanceof DeviceBuffer.Ptr p && !p.buffer().isInts());
+                case 'q' -> (a instanceof DeviceBuffer b && b.isInts())
+                        || (a instanceof DeviceBuffer.Ptr p && p.buffer().isInts());
+                default -> false;
+            };
+            if (!ok) {
+                throw new IllegalArgumentException(kernel.entry() + " argument " + k + " must be "
+                        + describe(want) + ", got " + (a == null ? "null" : a.getClass().getSimpleName()));
+            }
+        }
+    }
+
+    private static String describe(char c) {
+        return switch (c) {
+            case 'i' -> "an int";
+            case 'd' -> "a double";
+            case 'p' -> "a double pointer";
+            case 'q' -> "an int pointer";
+            default -> "?";
+        };
+    }
+}

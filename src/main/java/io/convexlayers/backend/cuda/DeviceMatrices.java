@@ -1,0 +1,176 @@
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.solver.SparsePattern;
+
+/**
+ * The equilibrated P̂ and Â of one chunk on the device: values shared (one per pattern entry) or per
+ * lane (batch-minor), plus three gather structures over the shared patterns so that every product
+ * is one {@code cl_csr_mv} launch with one thread per (row, lane): the CSR of A (for Âx), A's CSC
+ * read as the CSR of Aᵀ (for Âᵀy), and both triangles of P in CSR (for P̂x).
+ */
+final class DeviceMatrices {
+    final int n;
+    final int m;
+    final int lanes;
+    final boolean shared;
+    final boolean hasP;
+    final DeviceBuffer aVals;
+    final DeviceBuffer pVals;
+    final DeviceBuffer aColStart;
+    final DeviceBuffer aRowIdx;
+    final DeviceBuffer pDiag;
+    private final Device device;
+    private final DeviceBuffer aRowStart;
+    private final DeviceBuffer aColIdx;
+    private final DeviceBuffer aValIdx;
+    private final DeviceBuffer atValIdx;
+    private final DeviceBuffer pRowStart;
+    private final DeviceBuffer pColIdx;
+    private final DeviceBuffer pValIdx;
+    private final SparsePattern aPattern;
+    private final SparsePattern pPattern;
+
+    /**
+     * @param aValues scaled values of A, {@code nnz} entries when {@code shared}, else batch-minor
+     * @param pValues scaled values of P's upper triangle (same storage), or null
+     */
+    DeviceMatrices(BufferPool.Lease lease, SparsePattern aPattern, double[] aValues, SparsePattern pPattern,
+                   double[] pValues, boolean shared, int lanes) {
+        this.device = lease.device();
+        this.aPattern = aPattern;
+        this.pPattern = pPattern;
+        this.n = aPattern.cols();
+        this.m = aPattern.rows();
+        this.lanes = lanes;
+        this.shared = shared;
+        this.hasP = pPattern != null && pPattern.nnz() > 0;
+        this.aVals = lease.upload(aValues);
+        this.pVals = hasP ? lease.upload(pValues) : lease.doubles(1);
+
+        this.aColStart = lease.upload(aPattern.colStartArray());
+        this.aRowIdx = lease.upload(aPattern.rowIndexArray());
+        int nnz = aPattern.nnz();
+        int[] identity = new int[nnz];
+        for (int k = 0; k < nnz; k++) {
+            identity[k] = k;
+        }
+        this.atValIdx = lease.upload(identity);
+        Csr a = Csr.ofTranspose(aPattern);
+        this.aRowStart = lease.upload(a.rowStart);
+        this.aColIdx = lease.upload(a.colIdx);
+        this.aValIdx = lease.upload(a.valIdx);
+
+        int[] diag = new int[n];
+        java.util.Arrays.fill(diag, -1);
+        if (hasP) {
+            Csr p = Csr.ofSymmetric(pPattern);
+            this.pRowStart = lease.upload(p.rowStart);
+            this.pColIdx = lease.upload(p.colIdx);
+            this.pValIdx = lease.upload(p.valIdx);
+            for (int j = 0; j < n; j++) {
+                diag[j] = pPattern.find(j, j);
+            }
+        } else {
+            this.pRowStart = null;
+            this.pColIdx = null;
+            this.pValIdx = null;
+        }
+        this.pDiag = lease.upload(diag);
+    }
+
+    SparsePattern aPattern() {
+        return aPattern;
+    }
+
+    SparsePattern pPattern() {
+        return pPattern;
+    }
+
+    int sharedFlag() {
+        return shared ? 1 : 0;
+    }
+
+    /** out (m rows) = Âx (or += when {@code accumulate}). */
+    void mulA(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
+        device.launch(CudaKernel.CSR_MV, m * lanes, m * lanes, lanes, aRowStart, aColIdx, aValIdx, aVals,
+                sharedFlag(), x, out, accumulate ? 1 : 0);
+    }
+
+    /** out (n rows) = Âᵀy (or += when {@code accumulate}). */
+    void mulAT(DeviceBuffer.Ptr y, DeviceBuffer.Ptr out, boolean accumulate) {
+        device.launch(CudaKernel.CSR_MV, n * lanes, n * lanes, lanes, aColStart, aRowIdx, atValIdx, aVals,
+                sharedFlag(), y, out, accumulate ? 1 : 0);
+    }
+
+    /** out (n rows) = P̂x (or += when {@code accumulate}); zero (or unchanged) without P. */
+    void mulP(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
+        if (hasP) {
+            device.launch(CudaKernel.CSR_MV, n * lanes, n * lanes, lanes, pRowStart, pColIdx, pValIdx, pVals,
+                    sharedFlag(), x, out, accumulate ? 1 : 0);
+        } else if (!accumulate) {
+            device.launch(CudaKernel.FILL, n * lanes, n * lanes, out, 0.0);
+        }
+    }
+
+    /** A CSR gather structure whose entries point into another matrix's value array. */
+    record Csr(int[] rowStart, int[] colIdx, int[] valIdx) {
+
+        /** The CSR of the matrix whose CSC pattern is given (row-wise access to A). */
+        static Csr ofTranspose(SparsePattern p) {
+            int rows = p.rows();
+            int[] start = new int[rows + 1];
+            for (int k = 0; k < p.nnz(); k++) {
+                start[p.rowIndex(k) + 1]++;
+            }
+            for (int r = 0; r < rows; r++) {
+                start[r + 1] += start[r];
+            }
+            int[] fill = start.clone();
+            int[] col = new int[p.nnz()];
+            int[] val = new int[p.nnz()];
+            for (int j = 0; j < p.cols(); j++) {
+                for (int k = p.colStart(j); k < p.colStart(j + 1); k++) {
+                    int q = fill[p.rowIndex(k)]++;
+                    col[q] = j;
+                    val[q] = k;
+                }
+            }
+            return new Csr(start, col, val);
+        }
+
+        /** The CSR of the symmetric matrix whose upper triangle {@code p} stores (both triangles). */
+        static Csr ofSymmetric(SparsePattern p) {
+            int n = p.cols();
+            int[] start = new int[n + 1];
+            for (int j = 0; j < n; j++) {
+                for (int k = p.colStart(j); k < p.colStart(j + 1); k++) {
+                    int i = p.rowIndex(k);
+                    start[i + 1]++;
+                    if (i != j) {
+                        start[j + 1]++;
+                    }
+                }
+            }
+            for (int r = 0; r < n; r++) {
+                start[r + 1] += start[r];
+            }
+            int[] fill = start.clone();
+            int[] col = new int[start[n]];
+            int[] val = new int[start[n]];
+            for (int j = 0; j < n; j++) {
+                for (int k = p.colStart(j); k < p.colStart(j + 1); k++) {
+                    int i = p.rowIndex(k);
+                    int q = fill[i]++;
+                    col[q] = j;
+                    val[q] = k;
+                    if (i != j) {
+                        q = fill[j]++;
+                        col[q] = i;
+                        val[q] = k;
+                    }
+                }
+            }
+            return new Csr(start, col, val);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.convexlayers.backend.cuda;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A device whose memory is Java arrays and whose kernels are their Java twins ({@link KernelTwins}).
+ * It lets the CUDA backend's host code run, and be tested, where no GPU exists; with a small memory
+ * budget it also exercises the chunking of large batches.
+ */
+final class EmulatedDevice extends Device {
+    private final long memoryBytes;
+    private long usedBytes;
+    private final Map<CudaKernel, Integer> launchCounts = new EnumMap<>(CudaKernel.class);
+
+    /** @param memoryBytes the memory this device pretends to have */
+    EmulatedDevice(long memoryBytes) {
+        this.memoryBytes = memoryBytes;
+    }
+
+    @Override
+    String name() {
+        return "emulated";
+    }
+
+    @Override
+    int multiprocessors() {
+        return 4;
+    }
+
+    @Override
+    long freeBytes() {
+        return memoryBytes - usedBytes;
+    }
+
+    @Override
+    DeviceBuffer allocDoubles(int count) {
+        reserve(8L * count);
+        double[] a = new double[count];
+        java.util.Arrays.fill(a, Double.NaN);
+        return new DeviceBuffer(this, false, count, a);
+    }
+
+    @Override
+    DeviceBuffer allocInts(int count) {
+        reserve(4L * count);
+        int[] a = new int[count];
+        java.util.Arrays.fill(a, 0x7fbadbad);
+        return new DeviceBuffer(this, true, count, a);
+    }
+
+    private void reserve(long bytes) {
+        if (usedBytes + bytes > memoryBytes) {
+            throw new OutOfDeviceMemoryException(bytes, memoryBytes - usedBytes);
+        }
+        usedBytes += bytes;
+    }
+
+    @Override
+    void free(DeviceBuffer buffer) {
+        if (!buffer.isFreed()) {
+            usedBytes -= buffer.bytes();
+            buffer.markFreed();
+        }
+    }
+
+    @Override
+    void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        System.arraycopy(src, srcOff, (double[]) dst.buffer().handle(), dst.offset(), count);
+    }
+
+    @Override
+    void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        System.arraycopy(src, srcOff, (int[]) dst.buffer().handle(), dst.offset(), count);
+    }
+
+    @Override
+    protected void downloadImpl(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
+        System.arraycopy((double[]) src.buffer().handle(), src.offset(), dst, dstOff, count);
+    }
+
+    @Override
+    protected void downloadImpl(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
+        System.arraycopy((int[]) src.buffer().handle(), src.offset(), dst, dstOff, count);
+    }
+
+    @Override
+    void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+        System.arraycopy((double[]) src.buffer().handle(), src.offset(), (double[]) dst.buffer().handle(),
+                dst.offset(), count);
+    }
+
+    @Override
+    protected void launchImpl(CudaKernel kernel, int threads, Object[] args) {
+        launchCounts.merge(kernel, 1, Integer::sum);
+        kernel.twin().run(new CudaKernel.TwinArgs() {
+            @Override
+            public int i(int k) {
+                return (Integer) args[k];
+            }
+
+            @Override
+            public double d(int k) {
+                return (Double) args[k];
+            }
+
+            @Override
+            public DPtr p(int k) {
+                DeviceBuffer.Ptr p = (DeviceBuffer.Ptr) args[k];
+                return new DPtr((double[]) p.buffer().handle(), p.offset());
+            }
+
+            @Override
+            public IPtr q(int k) {
+                DeviceBuffer.Ptr p = (DeviceBuffer.Ptr) args[k];
+                return new IPtr((int[]) p.buffer().handle(), p.offset());
+            }
+        });
+    }
+
+    /** How often each kernel was launched. */
+    Map<CudaKernel, Integer> launchCounts() {
+        return launchCounts;
+    }
+
+    long usedBytes() {
+        return usedBytes;
+    }
+
+    @Override
+    void synchronize() {
+    }
+
+    @Override
+    public void close() {
+    }
+}

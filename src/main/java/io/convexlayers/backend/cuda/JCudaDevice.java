@@ -1,0 +1,221 @@
+package io.convexlayers.backend.cuda;
+
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A GPU through JCuda's driver API only ({@code cuModuleLoadData}, {@code cuLaunchKernel}, memory
+ * calls), which needs nothing but the driver ({@code libcuda.so.1}) at run time. Uses the device's
+ * primary context and the default stream; the shipped PTX module is JIT-compiled when the device is
+ * opened, and every kernel of {@link CudaKernel} is looked up then, so a stale module fails early.
+ */
+final class JCudaDevice extends Device {
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUmodule module = new CUmodule();
+    private final Map<CudaKernel, CUfunction> functions = new EnumMap<>(CudaKernel.class);
+    private final String name;
+    private final int multiprocessors;
+    private boolean closed;
+
+    /**
+     * Opens device {@code ordinal}. JCuda's exceptions are enabled, so every failing call throws a
+     * {@link CudaException} naming the error.
+     */
+    JCudaDevice(int ordinal, String ptx) {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        JCudaDriver.cuDeviceGet(device, ordinal);
+        byte[] nameBytes = new byte[256];
+        JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device);
+        int len = 0;
+        while (len < nameBytes.length && nameBytes[len] != 0) {
+            len++;
+        }
+        this.name = new String(nameBytes, 0, len, StandardCharsets.US_ASCII);
+        int[] v = new int[1];
+        JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+        this.multiprocessors = v[0];
+        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+        JCudaDriver.cuCtxSetCurrent(context);
+        try {
+            JCudaDriver.cuModuleLoadData(module, (ptx + "\0").getBytes(StandardCharsets.US_ASCII));
+        } catch (CudaException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("UNSUPPORTED_PTX_VERSION")) {
+                throw e;
+            }
+            // A driver older than the nvcc that wrote the module: the kernels use nothing newer than
+            // PTX ISA 8.0 (CUDA 12.0), so declare that version and let this driver JIT it.
+            JCudaDriver.cuModuleLoadData(module,
+                    (Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA) + "\0").getBytes(StandardCharsets.US_ASCII));
+        }
+        for (CudaKernel k : CudaKernel.values()) {
+            CUfunction f = new CUfunction();
+            JCudaDriver.cuModuleGetFunction(f, module, k.entry());
+            functions.put(k, f);
+        }
+    }
+
+    /** Number of CUDA devices the driver reports (initializes the driver). */
+    static int deviceCount() {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        int[] count = new int[1];
+        JCudaDriver.cuDeviceGetCount(count);
+        return count[0];
+    }
+
+    /** The driver's CUDA version as "major.minor". */
+    static String driverVersion() {
+        int[] v = new int[1];
+        JCudaDriver.cuDriverGetVersion(v);
+        return (v[0] / 1000) + "." + (v[0] % 1000) / 10;
+    }
+
+    /** Makes this device's context current on the calling thread. */
+    void makeCurrent() {
+        JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    @Override
+    String name() {
+        return name;
+    }
+
+    @Override
+    int multiprocessors() {
+        return multiprocessors;
+    }
+
+    @Override
+    long freeBytes() {
+        long[] free = new long[1];
+        long[] total = new long[1];
+        JCudaDriver.cuMemGetInfo(free, total);
+        return free[0];
+    }
+
+    @Override
+    DeviceBuffer allocDoubles(int count) {
+        return new DeviceBuffer(this, false, count, alloc(8L * count));
+    }
+
+    @Override
+    DeviceBuffer allocInts(int count) {
+        return new DeviceBuffer(this, true, count, alloc(4L * count));
+    }
+
+    private CUdeviceptr alloc(long bytes) {
+        CUdeviceptr p = new CUdeviceptr();
+        try {
+            JCudaDriver.cuMemAlloc(p, Math.max(bytes, 8));
+        } catch (CudaException e) {
+            if (e.getMessage() != null && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY")) {
+                throw new OutOfDeviceMemoryException(bytes, freeBytes());
+            }
+            throw e;
+        }
+        return p;
+    }
+
+    @Override
+    void free(DeviceBuffer buffer) {
+        if (!buffer.isFreed()) {
+            JCudaDriver.cuMemFree((CUdeviceptr) buffer.handle());
+            buffer.markFreed();
+        }
+    }
+
+    private static CUdeviceptr address(DeviceBuffer.Ptr p) {
+        DeviceBuffer b = p.buffer();
+        return ((CUdeviceptr) b.handle()).withByteOffset((long) p.offset() * (b.isInts() ? 4 : 8));
+    }
+
+    @Override
+    void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        if (count > 0) {
+            JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(8L * srcOff), 8L * count);
+        }
+    }
+
+    @Override
+    void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        if (count > 0) {
+            JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count);
+        }
+    }
+
+    @Override
+    protected void downloadImpl(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
+        if (count > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(8L * dstOff), address(src), 8L * count);
+        }
+    }
+
+    @Override
+    protected void downloadImpl(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
+        if (count > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), address(src), 4L * count);
+        }
+    }
+
+    @Override
+    void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+        if (count > 0) {
+            JCudaDriver.cuMemcpyDtoD(address(dst), address(src), 8L * count);
+        }
+    }
+
+    @Override
+    protected void launchImpl(CudaKernel kernel, int threads, Object[] args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int k = 0; k < args.length; k++) {
+            Object a = args[k];
+            if (a instanceof Integer i) {
+                params[k] = Pointer.to(new int[] {i});
+            } else if (a instanceof Double d) {
+                params[k] = Pointer.to(new double[] {d});
+            } else {
+                params[k] = Pointer.to(address((DeviceBuffer.Ptr) a));
+            }
+        }
+        LaunchGeometry g = LaunchGeometry.of(threads, multiprocessors);
+        JCudaDriver.cuLaunchKernel(functions.get(kernel), g.blocks(), 1, 1, g.threadsPerBlock(), 1, 1, 0, null,
+                Pointer.to(params), null);
+    }
+
+    @Override
+    void synchronize() {
+        JCudaDriver.cuCtxSynchronize();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                JCudaDriver.cuModuleUnload(module);
+                JCudaDriver.cuDevicePrimaryCtxRelease(device);
+            } catch (CudaException e) {
+                // Closing is best effort: the process may be shutting down.
+            }
+        }
+    }
+
+    /** A readable name for a CUresult code. */
+    static String errorName(int code) {
+        return CUresult.stringFor(code);
+    }
+}

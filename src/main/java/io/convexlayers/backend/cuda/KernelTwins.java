@@ -1,0 +1,1142 @@
+package io.convexlayers.backend.cuda;
+
+/**
+ * The Java twin of every kernel in {@code cuda-kernels/*.cu}: same name (camel case), same
+ * parameters, same loop structure, with the grid-stride loop written as a plain loop over the flat
+ * thread index. The emulated device runs these, so the host orchestration of the CUDA backend is
+ * exercised on any machine, and the GPU tests compare each kernel with its twin on the same inputs.
+ * Java's {@link Math#max} and the kernels' {@code cl_max} agree on NaN.
+ */
+final class KernelTwins {
+    private static final double SQRT2 = 1.41421356237309504880;
+    private static final double INV_SQRT2 = 0.70710678118654752440;
+
+    private KernelTwins() {
+    }
+
+    // ---------------------------------------------------------------- vector.cu
+
+    static void clFill(int total, DPtr x, double value) {
+        for (int t = 0; t < total; t++) {
+            x.set(t, value);
+        }
+    }
+
+    static void clFillInt(int total, IPtr x, int value) {
+        for (int t = 0; t < total; t++) {
+            x.set(t, value);
+        }
+    }
+
+    static void clLaneDot(int lanes, int len, DPtr a, DPtr b, DPtr out) {
+        for (int l = 0; l < lanes; l++) {
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                s += a.get(i * lanes + l) * b.get(i * lanes + l);
+            }
+            out.set(l, s);
+        }
+    }
+
+    static void clLaneDiffNorm(int lanes, int len, DPtr a, DPtr b, DPtr out) {
+        for (int l = 0; l < lanes; l++) {
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                double r = a.get(i * lanes + l) - b.get(i * lanes + l);
+                s += r * r;
+            }
+            out.set(l, Math.sqrt(s));
+        }
+    }
+
+    static void clLaneScale(int total, int lanes, DPtr v, DPtr alpha) {
+        for (int t = 0; t < total; t++) {
+            v.set(t, v.get(t) * alpha.get(t % lanes));
+        }
+    }
+
+    static void clLaneAxpby(int total, int lanes, DPtr alpha, DPtr x, DPtr beta, DPtr y) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            y.set(t, alpha.get(l) * x.get(t) + beta.get(l) * y.get(t));
+        }
+    }
+
+    static void clMaskedCopy(int total, int lanes, IPtr mask, DPtr src, DPtr dst) {
+        for (int t = 0; t < total; t++) {
+            if (mask.get(t % lanes) != 0) {
+                dst.set(t, src.get(t));
+            }
+        }
+    }
+
+    static void clNormFactor(int lanes, int len, DPtr v, DPtr factor) {
+        for (int l = 0; l < lanes; l++) {
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                double x = v.get(i * lanes + l);
+                s += x * x;
+            }
+            double nv = Math.sqrt(s);
+            factor.set(l, nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0);
+        }
+    }
+
+    // ---------------------------------------------------------------- sparse.cu
+
+    static void clCsrMv(int total, int lanes, IPtr rowStart, IPtr colIdx, IPtr valIdx, DPtr vals, int sharedVals,
+                        DPtr x, DPtr out, int accumulate) {
+        for (int t = 0; t < total; t++) {
+            int r = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
+                int k = valIdx.get(q);
+                double a = sharedVals != 0 ? vals.get(k) : vals.get(k * lanes + l);
+                s += a * x.get(colIdx.get(q) * lanes + l);
+            }
+            out.set(t, accumulate != 0 ? out.get(t) + s : s);
+        }
+    }
+
+    static void clParamMap(int total, int lanes, IPtr rowStart, IPtr colIdx, DPtr vals, int numParams, DPtr theta,
+                           DPtr out) {
+        for (int t = 0; t < total; t++) {
+            int r = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
+                int c = colIdx.get(q);
+                double x = c == numParams ? 1.0 : theta.get(c * lanes + l);
+                s += vals.get(q) * x;
+            }
+            out.set(t, s);
+        }
+    }
+
+    // ---------------------------------------------------------------- hsde.cu
+
+    static void clHsdeRhs(int total, int lanes, int n, double rhoX, DPtr rhoY, DPtr v, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            out.set(t, i < n ? rhoX * v.get(t) : -rhoY.get(t - n * lanes) * v.get(t));
+        }
+    }
+
+    static void clHsdeTau(int lanes, int n, int m, double rhoX, DPtr rhoY, DPtr g, DPtr p, DPtr v, int fixTau,
+                          double tauWeight) {
+        for (int l = 0; l < lanes; l++) {
+            int tauAt = (n + m) * lanes + l;
+            if (fixTau != 0) {
+                p.set(tauAt, 1.0);
+            } else {
+                double sa = 0, sb = 0, sc = 0;
+                for (int i = 0; i < n + m; i++) {
+                    int k = i * lanes + l;
+                    double r = i < n ? rhoX : rhoY.get(k - n * lanes);
+                    double gk = g.get(k);
+                    double pk = p.get(k);
+                    double mu = v.get(k);
+                    sa += r * gk * gk;
+                    sb += r * (mu * gk - 2 * pk * gk);
+                    sc += r * pk * (pk - mu);
+                }
+                double eta = v.get(tauAt);
+                double a = tauWeight + sa;
+                double b = sb - eta * tauWeight;
+                double c = sc;
+                double rad = b * b - 4 * a * c;
+                p.set(tauAt, (-b + Math.sqrt(Math.max(rad, 0.0))) / (2 * a));
+            }
+        }
+    }
+
+    static void clHsdeLinearFinish(int total, int lanes, int nm, DPtr g, DPtr p) {
+        for (int t = 0; t < total; t++) {
+            p.set(t, p.get(t) - p.get(nm * lanes + t % lanes) * g.get(t));
+        }
+    }
+
+    static void clHsdeReflect(int total, int lanes, int len, DPtr uTilde, DPtr v, DPtr u, int fixTau) {
+        for (int t = 0; t < total; t++) {
+            double x = 2 * uTilde.get(t) - v.get(t);
+            if (t / lanes == len - 1) {
+                x = fixTau != 0 ? 1.0 : Math.max(x, 0.0);
+            }
+            u.set(t, x);
+        }
+    }
+
+    static void clHsdeRelax(int total, double alpha, DPtr v, DPtr u, DPtr uTilde) {
+        for (int t = 0; t < total; t++) {
+            v.set(t, v.get(t) + alpha * (u.get(t) - uTilde.get(t)));
+        }
+    }
+
+    static void clHsdeDual(int total, int lanes, int n, int m, double rhoX, DPtr rhoY, double tauWeight, DPtr v,
+                           DPtr u, DPtr uTilde, DPtr rsk) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            double w = i < n ? rhoX : (i < n + m ? rhoY.get(t - n * lanes) : tauWeight);
+            rsk.set(t, w * (v.get(t) + u.get(t) - 2 * uTilde.get(t)));
+        }
+    }
+
+    static void clHsdeResetScale(int total, int lanes, int n, int m, double rhoX, DPtr rhoY, double tauWeight,
+                                 IPtr changed, DPtr v, DPtr u, DPtr uTilde, DPtr rsk, DPtr anchor) {
+        for (int t = 0; t < total; t++) {
+            if (changed.get(t % lanes) != 0) {
+                int i = t / lanes;
+                double w = i < n ? rhoX : (i < n + m ? rhoY.get(t - n * lanes) : tauWeight);
+                double x = rsk.get(t) / w + 2 * uTilde.get(t) - u.get(t);
+                v.set(t, x);
+                anchor.set(t, x);
+            }
+        }
+    }
+
+    static void clHsdeResiduals(int lanes, int n, int m, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk, DPtr d,
+                                DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
+        for (int l = 0; l < lanes; l++) {
+            int nl = n * lanes;
+            double tau = u.get((n + m) * lanes + l);
+            double sg = sigma.get(l);
+            double t = 1 / (sg * tau);
+            double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
+            for (int i = 0; i < m; i++) {
+                int k = i * lanes + l;
+                double dinv = 1 / d.get(k);
+                double axi = ax.get(k) * dinv;
+                double si = rsk.get(nl + k) * dinv;
+                double bi = bHat.get(k) * dinv / sg;
+                priRes = Math.max(priRes, Math.abs((axi + si) * t - bi));
+                axN = Math.max(axN, Math.abs(axi * t));
+                sN = Math.max(sN, Math.abs(si * t));
+                bN = Math.max(bN, Math.abs(bi));
+                certAxs = Math.max(certAxs, Math.abs((axi + si) / sg));
+                bty += bHat.get(k) * u.get(nl + k);
+            }
+            double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
+            for (int j = 0; j < n; j++) {
+                int k = j * lanes + l;
+                double einv = 1 / e.get(k);
+                double pxj = px.get(k) * einv;
+                double atyj = aty.get(k) * einv;
+                double cj = cHat.get(k) * einv / sg;
+                duaRes = Math.max(duaRes, Math.abs((pxj + atyj) * t + cj));
+                pxN = Math.max(pxN, Math.abs(pxj * t));
+                atyN = Math.max(atyN, Math.abs(atyj * t));
+                cN = Math.max(cN, Math.abs(cj));
+                certPx = Math.max(certPx, Math.abs(pxj / sg));
+                certAty = Math.max(certAty, Math.abs(atyj / sg));
+                ctx += cHat.get(k) * u.get(k);
+                xpx += px.get(k) * u.get(k);
+            }
+            double xPx = xpx * t * t;
+            double cTx = ctx * t / sg;
+            double bTy = bty * t / sg;
+            int o = l * 15;
+            stats.set(o, priRes);
+            stats.set(o + 1, Math.max(axN, Math.max(sN, bN)));
+            stats.set(o + 2, duaRes);
+            stats.set(o + 3, Math.max(pxN, Math.max(atyN, cN)));
+            stats.set(o + 4, Math.abs(xPx + cTx + bTy));
+            stats.set(o + 5, Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy))));
+            stats.set(o + 6, 0.5 * xPx + cTx);
+            stats.set(o + 7, -0.5 * xPx - bTy);
+            stats.set(o + 8, tau);
+            stats.set(o + 9, rsk.get((n + m) * lanes + l));
+            stats.set(o + 10, bty / (sg * sg));
+            stats.set(o + 11, certAty);
+            stats.set(o + 12, ctx / (sg * sg));
+            stats.set(o + 13, certAxs);
+            stats.set(o + 14, certPx);
+        }
+    }
+
+    // ---------------------------------------------------------------- cones.cu
+
+    static void clProjNonneg(int total, DPtr v) {
+        for (int t = 0; t < total; t++) {
+            v.set(t, Math.max(v.get(t), 0.0));
+        }
+    }
+
+    static void clProjSoc(int total, int lanes, IPtr start, IPtr size, DPtr v) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int r0 = start.get(c);
+            int q = size.get(c);
+            double t = v.get(r0 * lanes + l);
+            double nz = 0;
+            for (int i = 1; i < q; i++) {
+                double z = v.get((r0 + i) * lanes + l);
+                nz += z * z;
+            }
+            nz = Math.sqrt(nz);
+            if (nz <= t) {
+                continue;
+            }
+            if (nz <= -t) {
+                for (int i = 0; i < q; i++) {
+                    v.set((r0 + i) * lanes + l, 0);
+                }
+                continue;
+            }
+            double a = 0.5 * (1 + t / nz);
+            v.set(r0 * lanes + l, a * nz);
+            for (int i = 1; i < q; i++) {
+                v.set((r0 + i) * lanes + l, v.get((r0 + i) * lanes + l) * a);
+            }
+        }
+    }
+
+    /** Twin of the device function {@code cl_jacobi}. */
+    static void clJacobi(int k, int base, int lanes, int l, DPtr s) {
+        int vb = base + k * k;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                s.set((vb + i * k + j) * lanes + l, i == j ? 1.0 : 0.0);
+            }
+        }
+        for (int sweep = 0; sweep < 60; sweep++) {
+            double off = 0, diag = 0;
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double a = s.get((base + i * k + j) * lanes + l);
+                    if (i == j) {
+                        diag += a * a;
+                    } else {
+                        off += a * a;
+                    }
+                }
+            }
+            if (!(off > 1e-30 * diag) || !(off > 1e-300)) {
+                break;
+            }
+            for (int p = 0; p < k - 1; p++) {
+                for (int q = p + 1; q < k; q++) {
+                    double apq = s.get((base + p * k + q) * lanes + l);
+                    if (apq == 0) {
+                        continue;
+                    }
+                    double app = s.get((base + p * k + p) * lanes + l);
+                    double aqq = s.get((base + q * k + q) * lanes + l);
+                    double theta = (aqq - app) / (2 * apq);
+                    double tt = (theta >= 0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                    double c = 1 / Math.sqrt(tt * tt + 1);
+                    double sn = tt * c;
+                    for (int r = 0; r < k; r++) {
+                        double arp = s.get((base + r * k + p) * lanes + l);
+                        double arq = s.get((base + r * k + q) * lanes + l);
+                        s.set((base + r * k + p) * lanes + l, c * arp - sn * arq);
+                        s.set((base + r * k + q) * lanes + l, sn * arp + c * arq);
+                    }
+                    for (int r = 0; r < k; r++) {
+                        double apr = s.get((base + p * k + r) * lanes + l);
+                        double aqr = s.get((base + q * k + r) * lanes + l);
+                        s.set((base + p * k + r) * lanes + l, c * apr - sn * aqr);
+                        s.set((base + q * k + r) * lanes + l, sn * apr + c * aqr);
+                    }
+                    s.set((base + p * k + q) * lanes + l, 0);
+                    s.set((base + q * k + p) * lanes + l, 0);
+                    for (int r = 0; r < k; r++) {
+                        double vrp = s.get((vb + r * k + p) * lanes + l);
+                        double vrq = s.get((vb + r * k + q) * lanes + l);
+                        s.set((vb + r * k + p) * lanes + l, c * vrp - sn * vrq);
+                        s.set((vb + r * k + q) * lanes + l, sn * vrp + c * vrq);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Twin of the device function {@code cl_svec_unpack}. */
+    static void clSvecUnpack(int k, int r0, int base, int lanes, int l, DPtr v, DPtr s) {
+        int idx = r0;
+        for (int j = 0; j < k; j++) {
+            for (int i = j; i < k; i++) {
+                double x = v.get(idx * lanes + l);
+                idx++;
+                if (i == j) {
+                    s.set((base + i * k + i) * lanes + l, x);
+                } else {
+                    s.set((base + i * k + j) * lanes + l, x * INV_SQRT2);
+                    s.set((base + j * k + i) * lanes + l, x * INV_SQRT2);
+                }
+            }
+        }
+    }
+
+    static void clProjPsd(int total, int lanes, IPtr start, IPtr order, IPtr scratchStart, DPtr scratch, DPtr v) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k = order.get(c);
+            int r0 = start.get(c);
+            int base = scratchStart.get(c);
+            int vb = base + k * k;
+            clSvecUnpack(k, r0, base, lanes, l, v, scratch);
+            clJacobi(k, base, lanes, l, scratch);
+            int idx = r0;
+            for (int j = 0; j < k; j++) {
+                for (int i = j; i < k; i++) {
+                    double x = 0;
+                    for (int e = 0; e < k; e++) {
+                        double lam = scratch.get((base + e * k + e) * lanes + l);
+                        if (lam > 0) {
+                            x += lam * scratch.get((vb + i * k + e) * lanes + l)
+                                    * scratch.get((vb + j * k + e) * lanes + l);
+                        }
+                    }
+                    v.set(idx * lanes + l, i == j ? x : x * SQRT2);
+                    idx++;
+                }
+            }
+        }
+    }
+
+    /** Twin of {@code cl_exp_h}. */
+    static double clExpH(double rho, double r0, double s0, double t0) {
+        double q = rho * rho - rho + 1;
+        double a = (rho - 1) * r0 + s0;
+        double b = r0 - rho * s0;
+        if (rho >= 0) {
+            return a - b * Math.exp(-2 * rho) - q * t0 * Math.exp(-rho);
+        }
+        return a * Math.exp(2 * rho) - b - q * t0 * Math.exp(rho);
+    }
+
+    private static double dist2(double r0, double s0, double t0, double r, double s, double t) {
+        return (r - r0) * (r - r0) + (s - s0) * (s - s0) + (t - t0) * (t - t0);
+    }
+
+    /** Twin of {@code cl_proj_exp_primal}. */
+    static void clProjExpPrimal(double r0, double s0, double t0, double[] out) {
+        if ((s0 > 0 && s0 * Math.exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
+            out[0] = r0; out[1] = s0; out[2] = t0;
+            return;
+        }
+        if ((r0 > 0 && r0 * Math.exp(s0 / r0) <= -Math.E * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
+            out[0] = 0; out[1] = 0; out[2] = 0;
+            return;
+        }
+        double fr = Math.min(r0, 0.0), ft = Math.max(t0, 0.0);
+        if (r0 <= 0 && s0 <= 0) {
+            out[0] = fr; out[1] = 0; out[2] = ft;
+            return;
+        }
+        double lo, hi;
+        if (r0 > 0 && s0 > 0) {
+            lo = 1 - s0 / r0;
+            hi = r0 / s0;
+        } else if (r0 > 0) {
+            lo = 1 - s0 / r0;
+            hi = lo + 1;
+            for (int it = 0; it < 64 && clExpH(hi, r0, s0, t0) < 0; it++) {
+                hi = lo + 2 * (hi - lo);
+            }
+        } else {
+            hi = r0 / s0;
+            lo = hi - 1;
+            for (int it = 0; it < 64 && clExpH(lo, r0, s0, t0) > 0; it++) {
+                lo = hi - 2 * (hi - lo);
+            }
+        }
+        for (int it = 0; it < 200; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (!(mid > lo && mid < hi)) {
+                break;
+            }
+            if (clExpH(mid, r0, s0, t0) < 0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        double rho = 0.5 * (lo + hi);
+        double er = Math.exp(rho);
+        double dot = r0 * rho + s0 + t0 * er;
+        double nd = rho * rho + 1 + er * er;
+        double sc = Math.max(dot, 0.0) / nd;
+        double pr = sc * rho, ps = sc, pt = sc * er;
+        double best = dist2(r0, s0, t0, pr, ps, pt);
+        out[0] = pr; out[1] = ps; out[2] = pt;
+        double dFace = dist2(r0, s0, t0, fr, 0, ft);
+        if (!(best <= dFace)) {
+            best = dFace;
+            out[0] = fr; out[1] = 0; out[2] = ft;
+        }
+        if (!(best <= dist2(r0, s0, t0, 0, 0, 0))) {
+            out[0] = 0; out[1] = 0; out[2] = 0;
+        }
+    }
+
+    static void clProjExp(int total, int lanes, int dual, DPtr v) {
+        double[] p = new double[3];
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            int k1 = k0 + lanes;
+            int k2 = k1 + lanes;
+            if (dual == 0) {
+                clProjExpPrimal(v.get(k0), v.get(k1), v.get(k2), p);
+                v.set(k0, p[0]); v.set(k1, p[1]); v.set(k2, p[2]);
+            } else {
+                clProjExpPrimal(-v.get(k0), -v.get(k1), -v.get(k2), p);
+                v.add(k0, p[0]); v.add(k1, p[1]); v.add(k2, p[2]);
+            }
+        }
+    }
+
+    /** Twin of {@code cl_proj_pow_primal}. */
+    static void clProjPowPrimal(double x0, double y0, double z0, double a, double[] out) {
+        double az = Math.abs(z0);
+        if (x0 >= 0 && y0 >= 0 && Math.pow(x0, a) * Math.pow(y0, 1 - a) >= az) {
+            out[0] = x0; out[1] = y0; out[2] = z0;
+            return;
+        }
+        if (x0 <= 0 && y0 <= 0 && Math.pow(-x0 / a, a) * Math.pow(-y0 / (1 - a), 1 - a) >= az) {
+            out[0] = 0; out[1] = 0; out[2] = 0;
+            return;
+        }
+        double lo = 0, hi = az;
+        for (int it = 0; it < 200; it++) {
+            double r = 0.5 * (lo + hi);
+            if (!(r > lo && r < hi)) {
+                break;
+            }
+            double g = r * (az - r);
+            double xr = 0.5 * (x0 + Math.sqrt(x0 * x0 + 4 * a * g));
+            double yr = 0.5 * (y0 + Math.sqrt(y0 * y0 + 4 * (1 - a) * g));
+            if (Math.pow(xr, a) * Math.pow(yr, 1 - a) - r > 0) {
+                lo = r;
+            } else {
+                hi = r;
+            }
+        }
+        double r = 0.5 * (lo + hi);
+        double g = r * (az - r);
+        out[0] = 0.5 * (x0 + Math.sqrt(x0 * x0 + 4 * a * g));
+        out[1] = 0.5 * (y0 + Math.sqrt(y0 * y0 + 4 * (1 - a) * g));
+        out[2] = z0 >= 0 ? r : -r;
+    }
+
+    static void clProjPow(int total, int lanes, DPtr alpha, DPtr v) {
+        double[] p = new double[3];
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            int k1 = k0 + lanes;
+            int k2 = k1 + lanes;
+            double a = alpha.get(c);
+            if (a > 0) {
+                clProjPowPrimal(v.get(k0), v.get(k1), v.get(k2), a, p);
+                v.set(k0, p[0]); v.set(k1, p[1]); v.set(k2, p[2]);
+            } else {
+                clProjPowPrimal(-v.get(k0), -v.get(k1), -v.get(k2), -a, p);
+                v.add(k0, p[0]); v.add(k1, p[1]); v.add(k2, p[2]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- cone_derivatives.cu
+
+    static void clDprojNonneg(int total, DPtr v, DPtr d, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            double x = v.get(t);
+            out.set(t, x > 0 ? d.get(t) : (x == 0 ? 0.5 * d.get(t) : 0.0));
+        }
+    }
+
+    static void clDprojSoc(int total, int lanes, IPtr start, IPtr size, DPtr v, DPtr d, DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int r0 = start.get(c);
+            int q = size.get(c);
+            double t = v.get(r0 * lanes + l);
+            double n2 = 0, zd = 0;
+            for (int i = 1; i < q; i++) {
+                double z = v.get((r0 + i) * lanes + l);
+                n2 += z * z;
+                zd += z * d.get((r0 + i) * lanes + l);
+            }
+            double n = Math.sqrt(n2);
+            if (n <= t) {
+                for (int i = 0; i < q; i++) {
+                    out.set((r0 + i) * lanes + l, d.get((r0 + i) * lanes + l));
+                }
+                continue;
+            }
+            if (n <= -t) {
+                for (int i = 0; i < q; i++) {
+                    out.set((r0 + i) * lanes + l, 0);
+                }
+                continue;
+            }
+            double dt = d.get(r0 * lanes + l);
+            double h = 0.5 / n;
+            out.set(r0 * lanes + l, h * (n * dt + zd));
+            for (int i = 1; i < q; i++) {
+                double z = v.get((r0 + i) * lanes + l);
+                out.set((r0 + i) * lanes + l, h * (z * dt + (t + n) * d.get((r0 + i) * lanes + l) - t * z * zd / n2));
+            }
+        }
+    }
+
+    static void clPsdLinearize(int total, int lanes, IPtr start, IPtr order, IPtr linStart, DPtr lin, DPtr v) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k = order.get(c);
+            int base = linStart.get(c);
+            clSvecUnpack(k, start.get(c), base, lanes, l, v, lin);
+            clJacobi(k, base, lanes, l, lin);
+        }
+    }
+
+    static void clDprojPsd(int total, int lanes, IPtr start, IPtr order, IPtr linStart, DPtr lin, DPtr tmp, DPtr d,
+                           DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k = order.get(c);
+            int base = linStart.get(c);
+            int qb = base + k * k;
+            int t2 = base + k * k;
+            clSvecUnpack(k, start.get(c), base, lanes, l, d, tmp);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += tmp.get((base + i * k + e) * lanes + l) * lin.get((qb + e * k + j) * lanes + l);
+                    }
+                    tmp.set((t2 + i * k + j) * lanes + l, s);
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                double li = lin.get((base + i * k + i) * lanes + l);
+                for (int j = 0; j < k; j++) {
+                    double lj = lin.get((base + j * k + j) * lanes + l);
+                    double b;
+                    if (li >= 0 && lj >= 0) {
+                        b = 1;
+                    } else if (li < 0 && lj < 0) {
+                        b = 0;
+                    } else {
+                        b = Math.max(li, lj) / (Math.abs(li) + Math.abs(lj));
+                    }
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += lin.get((qb + e * k + i) * lanes + l) * tmp.get((t2 + e * k + j) * lanes + l);
+                    }
+                    tmp.set((base + i * k + j) * lanes + l, b * s);
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += tmp.get((base + i * k + e) * lanes + l) * lin.get((qb + j * k + e) * lanes + l);
+                    }
+                    tmp.set((t2 + i * k + j) * lanes + l, s);
+                }
+            }
+            int idx = start.get(c);
+            for (int j = 0; j < k; j++) {
+                for (int i = j; i < k; i++) {
+                    double s = 0;
+                    for (int e = 0; e < k; e++) {
+                        s += lin.get((qb + i * k + e) * lanes + l) * tmp.get((t2 + e * k + j) * lanes + l);
+                    }
+                    out.set(idx * lanes + l, i == j ? s : s * SQRT2);
+                    idx++;
+                }
+            }
+        }
+    }
+
+    /** Twin of {@code cl_rank1_boundary_jacobian}. */
+    static void clRank1BoundaryJacobian(double n0, double n1, double n2, double w0, double w1, double w2, double t,
+                                        DPtr jac, int lanes) {
+        double nm = Math.max(Math.abs(n0), Math.max(Math.abs(n1), Math.abs(n2)));
+        n0 /= nm;
+        n1 /= nm;
+        n2 /= nm;
+        double theta = 1 / (1 + 1 / t);
+        double wn = n0 * w0 + n1 * w1 + n2 * w2;
+        double u0 = n0 - theta * w0 * wn;
+        double u1 = n1 - theta * w1 * wn;
+        double u2 = n2 - theta * w2 * wn;
+        double s = n0 * u0 + n1 * u1 + n2 * u2;
+        double f = s > 0 ? 1 / s : 0.0;
+        jac.set(0, 1 - theta * w0 * w0 - u0 * u0 * f);
+        jac.set(lanes, -theta * w0 * w1 - u0 * u1 * f);
+        jac.set(2 * lanes, -theta * w0 * w2 - u0 * u2 * f);
+        jac.set(3 * lanes, -theta * w1 * w0 - u1 * u0 * f);
+        jac.set(4 * lanes, 1 - theta * w1 * w1 - u1 * u1 * f);
+        jac.set(5 * lanes, -theta * w1 * w2 - u1 * u2 * f);
+        jac.set(6 * lanes, -theta * w2 * w0 - u2 * u0 * f);
+        jac.set(7 * lanes, -theta * w2 * w1 - u2 * u1 * f);
+        jac.set(8 * lanes, 1 - theta * w2 * w2 - u2 * u2 * f);
+    }
+
+    /** Twin of {@code cl_jac_diag}. */
+    static void clJacDiag(double a, double b, double c, DPtr jac, int lanes) {
+        for (int e = 0; e < 9; e++) {
+            jac.set(e * lanes, 0);
+        }
+        jac.set(0, a);
+        jac.set(4 * lanes, b);
+        jac.set(8 * lanes, c);
+    }
+
+    /** Twin of {@code cl_exp_jacobian}. */
+    static void clExpJacobian(double r0, double s0, double t0, DPtr jac, int lanes) {
+        if ((s0 > 0 && s0 * Math.exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
+            clJacDiag(1, 1, 1, jac, lanes);
+            return;
+        }
+        if ((r0 > 0 && r0 * Math.exp(s0 / r0) <= -Math.E * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
+            clJacDiag(0, 0, 0, jac, lanes);
+            return;
+        }
+        double[] p = new double[3];
+        clProjExpPrimal(r0, s0, t0, p);
+        if (!(p[1] > 0)) {
+            clJacDiag(p[0] < 0 ? 1.0 : 0.0, 0, t0 > 0 ? 1.0 : (t0 == 0 ? 0.5 : 0.0), jac, lanes);
+            return;
+        }
+        double r = p[0], s = p[1];
+        double rho = r / s;
+        double dr = r0 - r, ds = s0 - s, dt = t0 - p[2];
+        double n0, n1, n2, mu;
+        if (rho >= 0) {
+            double em = Math.exp(-rho);
+            n0 = 1;
+            n1 = 1 - rho;
+            n2 = -em;
+            mu = (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        } else {
+            double ep = Math.exp(rho);
+            n0 = ep;
+            n1 = ep * (1 - rho);
+            n2 = -1;
+            mu = ep * (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        }
+        double wl = Math.sqrt(1 + rho * rho);
+        double t = Math.max(mu, 0.0) * (1 + rho * rho) / s;
+        clRank1BoundaryJacobian(n0, n1, n2, 1 / wl, -rho / wl, 0, t, jac, lanes);
+    }
+
+    static void clExpLinearize(int total, int lanes, int dual, DPtr v, DPtr jac) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            DPtr jc = new DPtr(jac.a(), jac.o() + (9 * c) * lanes + l);
+            if (dual == 0) {
+                clExpJacobian(v.get(k0), v.get(k0 + lanes), v.get(k0 + 2 * lanes), jc, lanes);
+            } else {
+                clExpJacobian(-v.get(k0), -v.get(k0 + lanes), -v.get(k0 + 2 * lanes), jc, lanes);
+                for (int e = 0; e < 9; e++) {
+                    jc.set(e * lanes, (e % 4 == 0 ? 1.0 : 0.0) - jc.get(e * lanes));
+                }
+            }
+        }
+    }
+
+    /** Twin of {@code cl_pow_jacobian}. */
+    static void clPowJacobian(double x0, double y0, double z0, double a, DPtr jac, int lanes) {
+        double az = Math.abs(z0);
+        if (x0 >= 0 && y0 >= 0 && Math.pow(x0, a) * Math.pow(y0, 1 - a) >= az) {
+            clJacDiag(1, 1, 1, jac, lanes);
+            return;
+        }
+        if (x0 <= 0 && y0 <= 0 && Math.pow(-x0 / a, a) * Math.pow(-y0 / (1 - a), 1 - a) >= az) {
+            clJacDiag(0, 0, 0, jac, lanes);
+            return;
+        }
+        double[] p = new double[3];
+        clProjPowPrimal(x0, y0, z0, a, p);
+        double x = p[0], y = p[1], r = Math.abs(p[2]);
+        if (!(x > 0 && y > 0 && r > 0)) {
+            double dx = x0 > 0 ? 1.0 : 0.0, dy = y0 > 0 ? 1.0 : 0.0;
+            clJacDiag(dx, dy, dx * dy, jac, lanes);
+            return;
+        }
+        double sz = p[2] >= 0 ? 1.0 : -1.0;
+        double n0 = -a * r / x, n1 = -(1 - a) * r / y, n2 = sz;
+        double mu = ((x0 - x) * n0 + (y0 - y) * n1 + (z0 - p[2]) * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+        double h = Math.sqrt(x * x + y * y);
+        double t = Math.max(mu, 0.0) * a * (1 - a) * r * (h / (x * y)) * (h / (x * y));
+        clRank1BoundaryJacobian(n0, n1, n2, y / h, -x / h, 0, t, jac, lanes);
+    }
+
+    static void clPowLinearize(int total, int lanes, DPtr alpha, DPtr v, DPtr jac) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            DPtr jc = new DPtr(jac.a(), jac.o() + (9 * c) * lanes + l);
+            double a = alpha.get(c);
+            if (a > 0) {
+                clPowJacobian(v.get(k0), v.get(k0 + lanes), v.get(k0 + 2 * lanes), a, jc, lanes);
+            } else {
+                clPowJacobian(-v.get(k0), -v.get(k0 + lanes), -v.get(k0 + 2 * lanes), -a, jc, lanes);
+                for (int e = 0; e < 9; e++) {
+                    jc.set(e * lanes, (e % 4 == 0 ? 1.0 : 0.0) - jc.get(e * lanes));
+                }
+            }
+        }
+    }
+
+    static void clDprojTriples(int total, int lanes, DPtr jac, int transpose, DPtr d, DPtr out) {
+        for (int w = 0; w < total; w++) {
+            int c = w / lanes;
+            int l = w % lanes;
+            int k0 = (3 * c) * lanes + l;
+            for (int i = 0; i < 3; i++) {
+                double s = 0;
+                for (int j = 0; j < 3; j++) {
+                    int e = transpose != 0 ? 3 * j + i : 3 * i + j;
+                    s += jac.get((9 * c + e) * lanes + l) * d.get(k0 + j * lanes);
+                }
+                out.set(k0 + i * lanes, s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- linsys.cu
+
+    static void clKktDivRows(int total, DPtr ry, DPtr rhoY, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            out.set(t, ry.get(t) / rhoY.get(t));
+        }
+    }
+
+    static void clKktRecoverY(int total, DPtr ax, DPtr rhoY, DPtr y) {
+        for (int t = 0; t < total; t++) {
+            y.set(t, (ax.get(t) - y.get(t)) / rhoY.get(t));
+        }
+    }
+
+    static void clDenseMvShared(int total, int lanes, int n, DPtr mat, DPtr x, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            int l = t % lanes;
+            int row = i * n;
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += mat.get(row + j) * x.get(j * lanes + l);
+            }
+            out.set(t, s);
+        }
+    }
+
+    static void clDenseAssemble(int total, int lanes, IPtr pairI, IPtr pairJ, IPtr pairP, IPtr aColStart,
+                                IPtr aRowIdx, DPtr aVals, int aShared, DPtr pVals, int pShared, double rhoX,
+                                DPtr rhoY, DPtr kmat) {
+        for (int t = 0; t < total; t++) {
+            int pr = t / lanes;
+            int l = t % lanes;
+            int i = pairI.get(pr);
+            int j = pairJ.get(pr);
+            double s = i == j ? rhoX : 0.0;
+            int pp = pairP.get(pr);
+            if (pp >= 0) {
+                s += pShared != 0 ? pVals.get(pp) : pVals.get(pp * lanes + l);
+            }
+            int ki = aColStart.get(i), ei = aColStart.get(i + 1);
+            int kj = aColStart.get(j), ej = aColStart.get(j + 1);
+            while (ki < ei && kj < ej) {
+                int ri = aRowIdx.get(ki);
+                int rj = aRowIdx.get(kj);
+                if (ri < rj) {
+                    ki++;
+                } else if (rj < ri) {
+                    kj++;
+                } else {
+                    double ai = aShared != 0 ? aVals.get(ki) : aVals.get(ki * lanes + l);
+                    double aj = aShared != 0 ? aVals.get(kj) : aVals.get(kj * lanes + l);
+                    s += ai * aj / rhoY.get(ri * lanes + l);
+                    ki++;
+                    kj++;
+                }
+            }
+            kmat.set(t, s);
+        }
+    }
+
+    static void clDenseCholesky(int lanes, int n, DPtr kmat, IPtr info) {
+        for (int l = 0; l < lanes; l++) {
+            int status = 0;
+            for (int j = 0; j < n && status == 0; j++) {
+                int rj = j * (j + 1) / 2;
+                double d = kmat.get((rj + j) * lanes + l);
+                for (int k = 0; k < j; k++) {
+                    double x = kmat.get((rj + k) * lanes + l);
+                    d -= x * x;
+                }
+                if (!(d > 0)) {
+                    status = j + 1;
+                    break;
+                }
+                d = Math.sqrt(d);
+                kmat.set((rj + j) * lanes + l, d);
+                for (int i = j + 1; i < n; i++) {
+                    int ri = i * (i + 1) / 2;
+                    double s = kmat.get((ri + j) * lanes + l);
+                    for (int k = 0; k < j; k++) {
+                        s -= kmat.get((ri + k) * lanes + l) * kmat.get((rj + k) * lanes + l);
+                    }
+                    kmat.set((ri + j) * lanes + l, s / d);
+                }
+            }
+            info.set(l, status);
+        }
+    }
+
+    static void clDenseCholSolve(int lanes, int n, DPtr kmat, DPtr x) {
+        for (int l = 0; l < lanes; l++) {
+            for (int i = 0; i < n; i++) {
+                int ri = i * (i + 1) / 2;
+                double s = x.get(i * lanes + l);
+                for (int k = 0; k < i; k++) {
+                    s -= kmat.get((ri + k) * lanes + l) * x.get(k * lanes + l);
+                }
+                x.set(i * lanes + l, s / kmat.get((ri + i) * lanes + l));
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                double s = x.get(i * lanes + l);
+                for (int k = i + 1; k < n; k++) {
+                    s -= kmat.get((k * (k + 1) / 2 + i) * lanes + l) * x.get(k * lanes + l);
+                }
+                x.set(i * lanes + l, s / kmat.get((i * (i + 1) / 2 + i) * lanes + l));
+            }
+        }
+    }
+
+    static void clCgDiag(int total, int lanes, IPtr aColStart, IPtr aRowIdx, DPtr aVals, int aShared, IPtr pDiag,
+                         DPtr pVals, int pShared, double rhoX, DPtr rhoY, DPtr diag) {
+        for (int t = 0; t < total; t++) {
+            int j = t / lanes;
+            int l = t % lanes;
+            double s = rhoX;
+            int pp = pDiag.get(j);
+            if (pp >= 0) {
+                s += pShared != 0 ? pVals.get(pp) : pVals.get(pp * lanes + l);
+            }
+            for (int k = aColStart.get(j); k < aColStart.get(j + 1); k++) {
+                double a = aShared != 0 ? aVals.get(k) : aVals.get(k * lanes + l);
+                s += a * a / rhoY.get(aRowIdx.get(k) * lanes + l);
+            }
+            diag.set(t, s);
+        }
+    }
+
+    static void clCgCombine(int total, double rhoX, DPtr v, DPtr pv, DPtr atw, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            out.set(t, rhoX * v.get(t) + pv.get(t) + atw.get(t));
+        }
+    }
+
+    static void clCgStart(int total, DPtr b, DPtr kx, DPtr diag, DPtr r, DPtr z, DPtr p) {
+        for (int t = 0; t < total; t++) {
+            double rv = b.get(t) - kx.get(t);
+            double zv = rv / diag.get(t);
+            r.set(t, rv);
+            z.set(t, zv);
+            p.set(t, zv);
+        }
+    }
+
+    static void clCgStep(int total, int lanes, DPtr rz, DPtr pkp, IPtr active, DPtr x, DPtr r, DPtr z, DPtr p,
+                         DPtr kp, DPtr diag) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            if (active.get(l) != 0 && pkp.get(l) > 0) {
+                double alpha = rz.get(l) / pkp.get(l);
+                x.set(t, x.get(t) + alpha * p.get(t));
+                double rv = r.get(t) - alpha * kp.get(t);
+                r.set(t, rv);
+                z.set(t, rv / diag.get(t));
+            }
+        }
+    }
+
+    static void clCgScalars(int lanes, DPtr rzNew, DPtr rr, DPtr bb, double tol2, DPtr rz, DPtr beta, IPtr active,
+                            IPtr anyActive) {
+        for (int l = 0; l < lanes; l++) {
+            boolean a = active.get(l) != 0 && rr.get(l) > tol2 * bb.get(l) && Double.isFinite(rzNew.get(l))
+                    && rz.get(l) > 0;
+            beta.set(l, a ? rzNew.get(l) / rz.get(l) : 0.0);
+            rz.set(l, rzNew.get(l));
+            active.set(l, a ? 1 : 0);
+            if (a) {
+                anyActive.set(0, 1);
+            }
+        }
+    }
+
+    static void clCgDirection(int total, int lanes, DPtr beta, IPtr active, DPtr z, DPtr p) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            if (active.get(l) != 0) {
+                p.set(t, z.get(t) + beta.get(l) * p.get(t));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- anderson.cu
+
+    static void clAaPrepare(int total, int lanes, int len, IPtr slot, IPtr updateLast, DPtr v, DPtr anchor,
+                            DPtr lastAnchor, DPtr lastResidual, DPtr residual, DPtr savedG, DPtr dx, DPtr df) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            double res = v.get(t) - anchor.get(t);
+            residual.set(t, res);
+            savedG.set(t, v.get(t));
+            int s = slot.get(l);
+            if (s >= 0) {
+                int k = s * len * lanes + t;
+                dx.set(k, anchor.get(t) - lastAnchor.get(t));
+                df.set(k, res - lastResidual.get(t));
+            }
+            if (updateLast.get(l) != 0) {
+                lastAnchor.set(t, anchor.get(t));
+                lastResidual.set(t, res);
+            }
+        }
+    }
+
+    static void clAaGram(int total, int lanes, int len, int memory, IPtr count, DPtr dx, DPtr df, DPtr gram) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            int ab = t / lanes;
+            int a = ab / memory;
+            int b = ab % memory;
+            int c = count.get(l);
+            if (a < c && b < c) {
+                int xa = a * len * lanes;
+                int fb = b * len * lanes;
+                double s = 0;
+                for (int i = 0; i < len; i++) {
+                    s += dx.get(xa + i * lanes + l) * df.get(fb + i * lanes + l);
+                }
+                gram.set(t, s);
+            }
+        }
+    }
+
+    static void clAaRhs(int total, int lanes, int len, IPtr count, DPtr dx, DPtr df, DPtr residual, DPtr rhs,
+                        DPtr nx, DPtr nf) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            int a = t / lanes;
+            if (a < count.get(l)) {
+                int xa = a * len * lanes;
+                double r = 0, sx = 0, sf = 0;
+                for (int i = 0; i < len; i++) {
+                    int k = i * lanes + l;
+                    double x = dx.get(xa + k);
+                    double f = df.get(xa + k);
+                    r += x * residual.get(k);
+                    sx += x * x;
+                    sf += f * f;
+                }
+                rhs.set(t, r);
+                nx.set(t, sx);
+                nf.set(t, sf);
+            }
+        }
+    }
+
+    static void clAaSolve(int lanes, int memory, IPtr count, IPtr apply, double regularization, double maxWeight,
+                          DPtr gram, DPtr rhs, DPtr nx, DPtr nf, DPtr gamma, IPtr ok) {
+        for (int l = 0; l < lanes; l++) {
+            int c = count.get(l);
+            boolean good = apply.get(l) != 0 && c > 0;
+            if (good) {
+                double sx = 0, sf = 0;
+                for (int a = 0; a < c; a++) {
+                    sx += nx.get(a * lanes + l);
+                    sf += nf.get(a * lanes + l);
+                }
+                double reg = regularization * Math.sqrt(sx * sf);
+                for (int a = 0; a < c; a++) {
+                    gram.add((a * memory + a) * lanes + l, reg);
+                }
+                for (int col = 0; col < c && good; col++) {
+                    int piv = col;
+                    for (int r = col + 1; r < c; r++) {
+                        if (Math.abs(gram.get((r * memory + col) * lanes + l))
+                                > Math.abs(gram.get((piv * memory + col) * lanes + l))) {
+                            piv = r;
+                        }
+                    }
+                    double pv = gram.get((piv * memory + col) * lanes + l);
+                    if (!(Math.abs(pv) > 1e-300) || !Double.isFinite(pv)) {
+                        good = false;
+                        break;
+                    }
+                    if (piv != col) {
+                        for (int k = 0; k < c; k++) {
+                            double tmp = gram.get((col * memory + k) * lanes + l);
+                            gram.set((col * memory + k) * lanes + l, gram.get((piv * memory + k) * lanes + l));
+                            gram.set((piv * memory + k) * lanes + l, tmp);
+                        }
+                        double tmp = rhs.get(col * lanes + l);
+                        rhs.set(col * lanes + l, rhs.get(piv * lanes + l));
+                        rhs.set(piv * lanes + l, tmp);
+                    }
+                    for (int r = col + 1; r < c; r++) {
+                        double f = gram.get((r * memory + col) * lanes + l) / pv;
+                        if (f != 0) {
+                            for (int k = col; k < c; k++) {
+                                gram.add((r * memory + k) * lanes + l, -f * gram.get((col * memory + k) * lanes + l));
+                            }
+                            rhs.add(r * lanes + l, -f * rhs.get(col * lanes + l));
+                        }
+                    }
+                }
+                double gmax = 0;
+                for (int r = c - 1; r >= 0 && good; r--) {
+                    double s = rhs.get(r * lanes + l);
+                    for (int k = r + 1; k < c; k++) {
+                        s -= gram.get((r * memory + k) * lanes + l) * gamma.get(k * lanes + l);
+                    }
+                    double g = s / gram.get((r * memory + r) * lanes + l);
+                    gamma.set(r * lanes + l, g);
+                    if (!Double.isFinite(g)) {
+                        good = false;
+                    }
+                    gmax = Math.max(gmax, Math.abs(g));
+                }
+                if (good && !(gmax < maxWeight)) {
+                    good = false;
+                }
+            }
+            ok.set(l, good ? 1 : 0);
+        }
+    }
+
+    static void clAaUpdate(int total, int lanes, int len, IPtr count, IPtr ok, DPtr gamma, DPtr dx, DPtr df,
+                           DPtr v) {
+        for (int t = 0; t < total; t++) {
+            int l = t % lanes;
+            if (ok.get(l) != 0) {
+                double s = v.get(t);
+                for (int a = 0; a < count.get(l); a++) {
+                    int k = a * len * lanes + t;
+                    s -= gamma.get(a * lanes + l) * (dx.get(k) + df.get(k));
+                }
+                v.set(t, s);
+            }
+        }
+    }
+}

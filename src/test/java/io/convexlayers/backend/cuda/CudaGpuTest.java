@@ -1,0 +1,161 @@
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.backend.Backend;
+import io.convexlayers.cone.ConeDims;
+import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.RandomQps;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CUDA backend on a real GPU (skipped with the reason where there is none): every backend
+ * operation against the CPU (fresh random inputs, NaN-poisoned outputs, lane counts that are not
+ * multiples of the block size, B = 1 and large B), every cone kernel against its Java twin, and
+ * whole solves against the CPU backend within solver tolerance. Run by {@code ci/gpu-check}.
+ */
+@Tag("gpu")
+class CudaGpuTest {
+    static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-8);
+
+    @BeforeEach
+    void gpu() {
+        Gpu.require();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 37, 1031})
+    void everyOperationMatchesTheCpuPerInstanceMatrices(int lanes) {
+        BatchConeProgram batch = RandomQps.batch(11, 23, lanes, false, 100 + lanes);
+        new OpsHarness(Gpu.require(), batch, SolverSettings.defaults(), lanes, 1e-9)
+                .runAll(EmulatedOpsTest.laneScales(lanes, false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 300})
+    void everyOperationMatchesTheCpuSharedMatrices(int lanes) {
+        BatchConeProgram batch = RandomQps.batch(13, 29, lanes, true, 200 + lanes);
+        new OpsHarness(Gpu.require(), batch, SolverSettings.defaults(), lanes, 1e-9)
+                .runAll(EmulatedOpsTest.laneScales(lanes, true));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 65})
+    void everyOperationMatchesTheCpuConjugateGradients(int lanes) {
+        BatchConeProgram batch = RandomQps.batch(9, 17, lanes, false, 300 + lanes);
+        SolverSettings cg = SolverSettings.defaults().withLinearSystem(LinearSystemKind.CG);
+        new OpsHarness(Gpu.require(), batch, cg, lanes, 1e-5).runAll(EmulatedOpsTest.laneScales(lanes, false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 37, 1500})
+    void everyConeKernelMatchesItsTwin(int lanes) {
+        ConeDims cones = ConeDims.builder().zero(2).nonneg(5).soc(1, 4, 9).psd(1, 3, 6).exp(4).dualExp(3)
+                .power(0.25, -0.5, 0.8).build();
+        int m = cones.rows();
+        Random rnd = new Random(lanes);
+        double[] v = new double[m * lanes];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = (k % 3 == 0 ? 10 : 1) * rnd.nextGaussian();
+        }
+        for (boolean primal : new boolean[] {true, false}) {
+            double[] want = project(new EmulatedDevice(1L << 32), cones, v, lanes, primal);
+            double[] got = project(Gpu.require(), cones, v, lanes, primal);
+            for (int k = 0; k < want.length; k++) {
+                double tol = 1e-9 * Math.max(1, Math.abs(want[k]));
+                assertEquals(want[k], got[k], tol, "row " + k / lanes + " lane " + k % lanes + " primal=" + primal);
+            }
+        }
+    }
+
+    private static double[] project(Device dev, ConeDims cones, double[] v, int lanes, boolean primal) {
+        try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
+            DeviceCones ops = new DeviceCones(lease, cones, lanes);
+            int m = cones.rows();
+            DeviceVector d = lease.vector(m + 3, lanes);
+            dev.launch(CudaKernel.FILL, d.size(), d.size(), d, Double.NaN);
+            dev.upload(v, 0, d.row(3), v.length);
+            ops.project(d, 3, primal);
+            double[] out = new double[v.length];
+            dev.download(d.row(3), out, 0, v.length);
+            return out;
+        }
+    }
+
+    private static CudaBackend gpuBackend(int maxChunkLanes) {
+        return new CudaBackend(Gpu.require(), maxChunkLanes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 37, 500})
+    void perInstanceQpsMatchTheCpu(int lanes) {
+        BatchConeProgram batch = RandomQps.batch(10, 20, lanes, false, 400 + lanes);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+                gpuBackend(0).solve(batch, TIGHT, null, null), 1e-6);
+    }
+
+    @Test
+    void sharedQpsMatchTheCpu() {
+        BatchConeProgram batch = RandomQps.batch(30, 60, 129, true, 501);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+                gpuBackend(0).solve(batch, TIGHT, null, null), 1e-6);
+    }
+
+    @Test
+    void conjugateGradientsMatchTheCpu() {
+        BatchConeProgram batch = RandomQps.batch(12, 24, 33, false, 502);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+                gpuBackend(0).solve(batch, TIGHT.withLinearSystem(LinearSystemKind.CG), null, null), 1e-5);
+    }
+
+    @Test
+    void secondOrderConesMatchTheCpu() {
+        CudaTestProblems.Planted p = CudaTestProblems.planted(CudaTestProblems.SOC_CONES, 6, 77, 503, false);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null),
+                gpuBackend(0).solve(p.batch(), TIGHT, null, null), 1e-5);
+    }
+
+    @Test
+    void everyConeFamilyMatchesTheCpuTheEmulatedBackendAndThePlantedOptimum() {
+        CudaTestProblems.Planted p = CudaTestProblems.planted(CudaTestProblems.ALL_CONES, 6, 40, 504, false);
+        BatchSolution gpu = gpuBackend(0).solve(p.batch(), TIGHT, null, null);
+        BatchSolution emu = EmulatedSolveTest.emulated().solve(p.batch(), TIGHT, null, null);
+        EmulatedSolveTest.assertSameSolutions(emu, gpu, 1e-5);
+        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
+        for (int b = 0; b < 40; b++) {
+            Solution s = gpu.get(b);
+            assertEquals(SolverStatus.SOLVED, s.status(), "instance " + b);
+            assertEquals(p.optimum()[b], s.objective(), 1e-5 * Math.max(1, Math.abs(p.optimum()[b])));
+        }
+    }
+
+    @Test
+    void chunkedSolveOnTheGpuEqualsOneChunk() {
+        BatchConeProgram batch = RandomQps.batch(8, 16, 100, false, 505);
+        BatchSolution whole = gpuBackend(0).solve(batch, TIGHT, null, null);
+        BatchSolution chunked = gpuBackend(40).solve(batch, TIGHT, null, null);
+        for (int b = 0; b < 100; b++) {
+            assertArrayEquals(whole.get(b).x(), chunked.get(b).x(), 1e-12, "instance " + b);
+        }
+    }
+
+    @Test
+    void backendSelectionPicksTheGpu() {
+        assertEquals("cuda", Backend.auto().name());
+        assertEquals("cuda", Backend.cuda().name());
+        assertTrue(((CudaBackend) Backend.cuda()).deviceName().length() > 0);
+    }
+}
