@@ -1,4 +1,4 @@
-// Type-I Anderson acceleration with per-lane memory (DESIGN §4; twin of backend.cpu.CpuAnderson).
+// Type-II Anderson acceleration with per-lane memory (DESIGN §4; twin of backend.cpu.CpuAnderson).
 // History slot a of lane l holds dx_a and df_a at (a * len + i) * lanes + l. The host keeps each
 // lane's counters (how many slots are filled, where the next one goes) and passes them per call.
 #include "common.cuh"
@@ -27,7 +27,7 @@ CL_KERNEL cl_aa_prepare(int total, int lanes, int len, const int* slot, const in
     }
 }
 
-// gram[(a * memory + b) * lanes + l] = <dx_a, df_b> for a, b < count[l]. One thread per (a, b, lane).
+// gram[(a * memory + b) * lanes + l] = <df_a, df_b> for a, b < count[l]. One thread per (a, b, lane).
 CL_KERNEL cl_aa_gram(int total, int lanes, int len, int memory, const int* count, const double* dx,
                      const double* df, double* gram) {
     CL_FOR(t, total) {
@@ -37,18 +37,18 @@ CL_KERNEL cl_aa_gram(int total, int lanes, int len, int memory, const int* count
         int b = ab % memory;
         int c = count[l];
         if (a < c && b < c) {
-            const double* xa = dx + (size_t)a * len * lanes;
+            const double* fa = df + (size_t)a * len * lanes;
             const double* fb = df + (size_t)b * len * lanes;
             double s = 0;
             for (int i = 0; i < len; i++) {
-                s += xa[i * lanes + l] * fb[i * lanes + l];
+                s += fa[i * lanes + l] * fb[i * lanes + l];
             }
             gram[t] = s;
         }
     }
 }
 
-// rhs[a] = <dx_a, residual>, nx[a] = ||dx_a||^2, nf[a] = ||df_a||^2 for a < count[l].
+// rhs[a] = <df_a, residual>, nx[a] = ||dx_a||^2, nf[a] = ||df_a||^2 for a < count[l].
 // One thread per (a, lane).
 CL_KERNEL cl_aa_rhs(int total, int lanes, int len, const int* count, const double* dx, const double* df,
                     const double* residual, double* rhs, double* nx, double* nf) {
@@ -61,7 +61,7 @@ CL_KERNEL cl_aa_rhs(int total, int lanes, int len, const int* count, const doubl
             double r = 0, sx = 0, sf = 0;
             for (int i = 0; i < len; i++) {
                 int k = i * lanes + l;
-                r += xa[k] * residual[k];
+                r += fa[k] * residual[k];
                 sx += xa[k] * xa[k];
                 sf += fa[k] * fa[k];
             }
@@ -73,7 +73,7 @@ CL_KERNEL cl_aa_rhs(int total, int lanes, int len, const int* count, const doubl
 }
 
 // Solves (gram + reg I) gamma = rhs per lane with c = count[l] unknowns by Gaussian elimination with
-// partial pivoting in place (reg = regularization * sqrt(sum nx * sum nf)); ok[l] = 1 when a lane with
+// partial pivoting in place (reg = regularization * sum nf); ok[l] = 1 when a lane with
 // apply[l] != 0 and c > 0 has a finite solution with max |gamma| < maxWeight. One thread per lane.
 CL_KERNEL cl_aa_solve(int lanes, int memory, const int* count, const int* apply, double regularization,
                       double maxWeight, double* gram, double* rhs, const double* nx, const double* nf,
@@ -87,7 +87,7 @@ CL_KERNEL cl_aa_solve(int lanes, int memory, const int* count, const int* apply,
                 sx += nx[a * lanes + l];
                 sf += nf[a * lanes + l];
             }
-            double reg = regularization * sqrt(sx * sf);
+            double reg = regularization * sf;
             for (int a = 0; a < c; a++) {
                 gram[(a * memory + a) * lanes + l] += reg;
             }

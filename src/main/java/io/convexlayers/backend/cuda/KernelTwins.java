@@ -1026,7 +1026,7 @@ final class KernelTwins {
                 int fb = b * len * lanes;
                 double s = 0;
                 for (int i = 0; i < len; i++) {
-                    s += dx.get(xa + i * lanes + l) * df.get(fb + i * lanes + l);
+                    s += df.get(xa + i * lanes + l) * df.get(fb + i * lanes + l);
                 }
                 gram.set(t, s);
             }
@@ -1045,7 +1045,7 @@ final class KernelTwins {
                     int k = i * lanes + l;
                     double x = dx.get(xa + k);
                     double f = df.get(xa + k);
-                    r += x * residual.get(k);
+                    r += f * residual.get(k);
                     sx += x * x;
                     sf += f * f;
                 }
@@ -1067,7 +1067,7 @@ final class KernelTwins {
                     sx += nx.get(a * lanes + l);
                     sf += nf.get(a * lanes + l);
                 }
-                double reg = regularization * Math.sqrt(sx * sf);
+                double reg = regularization * sf;
                 for (int a = 0; a < c; a++) {
                     gram.add((a * memory + a) * lanes + l, reg);
                 }
