@@ -80,13 +80,20 @@ final class LayerTesting {
         LayerResult r = layer.forward(values);
         assertTrue(r.allSolved(), r::toString);
         Gradients g = r.backward(weights);
+        assertTrue(g.allAccurate(), "derivative quality");
+        double largest = 0;
         for (int j = 0; j < values.length; j++) {
             double[] fd = finiteDifferences(layer, values, j, weights, h);
             double[] an = g.of(j);
             for (int i = 0; i < fd.length; i++) {
                 assertEquals(fd[i], an[i], tol, "d loss / d " + layer.parameters().get(j).name() + "[" + i + "]");
+                largest = Math.max(largest, Math.abs(fd[i]));
             }
         }
+        if (System.getenv("LAYER_DEBUG") != null) {
+            System.err.println(layer + ": largest |gradient| " + largest + ", iterations " + r.totalIterations());
+        }
+        assertTrue(largest > 1e-2, "the gradients are not all (near) zero: " + largest);
     }
 
     static void assertClose(double[] expected, double[] actual, double tol, String what) {
