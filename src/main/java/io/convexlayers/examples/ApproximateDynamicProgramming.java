@@ -90,7 +90,7 @@ public final class ApproximateDynamicProgramming {
          * @param iteration   1-based
          * @param cost        average stage cost of this iteration's rollouts
          * @param seconds     wall-clock seconds of the iteration (rollouts forward and backward)
-         * @param instances   problems solved and differentiated in the iteration
+         * @param instances   problems in the iteration (batch × horizon), each solved and differentiated
          */
         void iteration(int iteration, double cost, double seconds, int instances);
     }
@@ -98,19 +98,29 @@ public final class ApproximateDynamicProgramming {
     /**
      * The outcome of training.
      *
-     * @param costs              training cost per iteration
-     * @param initialCost        cost of the LQR policy on the fixed evaluation rollouts
-     * @param finalCost          cost of the trained policy on the same rollouts
-     * @param forwardSeconds     mean seconds per batched forward call (one time step of the batch)
-     * @param backwardSeconds    mean seconds per batched backward call
-     * @param backend            the backend's name
+     * @param costs                 training cost per iteration (each on a fresh batch of rollouts)
+     * @param evaluationIterations  iterations after which the policy was evaluated (0 = the LQR start)
+     * @param evaluationCosts       cost on the fixed evaluation rollouts at those iterations
+     * @param forwardSeconds        mean seconds per batched forward call (one time step of the batch)
+     * @param backwardSeconds       mean seconds per batched backward call
+     * @param backend               the backend's name
      */
-    public record Result(double[] costs, double initialCost, double finalCost, double forwardSeconds,
+    public record Result(double[] costs, int[] evaluationIterations, double[] evaluationCosts, double forwardSeconds,
                          double backwardSeconds, String backend) {
+
+        /** Cost of the LQR policy on the evaluation rollouts. */
+        public double initialCost() {
+            return evaluationCosts[0];
+        }
+
+        /** Cost of the trained policy on the same rollouts. */
+        public double finalCost() {
+            return evaluationCosts[evaluationCosts.length - 1];
+        }
 
         /** Relative reduction of the evaluation cost, in percent. */
         public double reductionPercent() {
-            return 100 * (initialCost - finalCost) / initialCost;
+            return 100 * (initialCost() - finalCost()) / initialCost();
         }
     }
 
@@ -304,14 +314,27 @@ public final class ApproximateDynamicProgramming {
         return Dense.dot(mv, 0, v, off, n);
     }
 
-    /** Trains from the LQR start and reports the costs before and after. */
+    /** Trains from the LQR start and evaluates the policy before and after. */
     public Result train(Progress progress) {
+        return train(progress, 0);
+    }
+
+    /**
+     * Trains from the LQR start; evaluates the policy on a fixed batch of rollouts at the start,
+     * every {@code evaluateEvery} iterations (0 = never in between) and at the end.
+     */
+    public Result train(Progress progress, int evaluateEvery) {
         int n = config.states();
         Random rnd = new Random(config.seed() + 1);
         Scenario evaluation = scenario(new Random(config.seed() + 2), config.batch());
         double[] p = lqrSqrt();
-        double initial = rollout(p, evaluation.x0(), evaluation.noise(), null);
+        java.util.List<Integer> evalAt = new java.util.ArrayList<>();
+        java.util.List<Double> evalCost = new java.util.ArrayList<>();
+        evalAt.add(0);
+        evalCost.add(rollout(p, evaluation.x0(), evaluation.noise(), null));
         double[] costs = new double[config.iterations()];
+        long fwdNanos = 0;
+        long fwdCalls = 0;
         forwardNanos = backwardNanos = forwardCalls = backwardCalls = 0;
         for (int it = 0; it < config.iterations(); it++) {
             long t0 = System.nanoTime();
@@ -325,15 +348,28 @@ public final class ApproximateDynamicProgramming {
                     p[i] -= step * grad[i];
                 }
             }
-            if (progress != null) {
-                progress.iteration(it + 1, costs[it], (System.nanoTime() - t0) * 1e-9,
-                        2 * config.batch() * config.horizon());
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            fwdNanos = forwardNanos;
+            fwdCalls = forwardCalls;
+            boolean last = it + 1 == config.iterations();
+            if (last || (evaluateEvery > 0 && (it + 1) % evaluateEvery == 0)) {
+                evalAt.add(it + 1);
+                evalCost.add(rollout(p, evaluation.x0(), evaluation.noise(), null));
             }
+            forwardNanos = fwdNanos; // timings cover the training calls only
+            forwardCalls = fwdCalls;
+            if (progress != null) {
+                progress.iteration(it + 1, costs[it], seconds, config.batch() * config.horizon());
+            }
+        }
+        if (config.iterations() == 0) {
+            evalAt.add(0);
+            evalCost.add(evalCost.get(0));
         }
         double fwd = forwardCalls == 0 ? 0 : forwardNanos * 1e-9 / forwardCalls;
         double bwd = backwardCalls == 0 ? 0 : backwardNanos * 1e-9 / backwardCalls;
-        double fin = rollout(p, evaluation.x0(), evaluation.noise(), null);
-        return new Result(costs, initial, fin, fwd, bwd, policy.backend().name());
+        return new Result(costs, evalAt.stream().mapToInt(Integer::intValue).toArray(),
+                evalCost.stream().mapToDouble(Double::doubleValue).toArray(), fwd, bwd, policy.backend().name());
     }
 
     private static double norm(double[] v) {
