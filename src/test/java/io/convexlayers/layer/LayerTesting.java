@@ -90,9 +90,6 @@ final class LayerTesting {
                 largest = Math.max(largest, Math.abs(fd[i]));
             }
         }
-        if (System.getenv("LAYER_DEBUG") != null) {
-            System.err.println(layer + ": largest |gradient| " + largest + ", iterations " + r.totalIterations());
-        }
         assertTrue(largest > 1e-2, "the gradients are not all (near) zero: " + largest);
     }
 
