@@ -5,7 +5,6 @@ import io.convexlayers.examples.ApproximateDynamicProgramming;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,19 +77,15 @@ final class DemoCommand {
         return ExitCodes.SOLVED;
     }
 
-    /** {@code cpu}, or {@code auto}: {@code Backend.auto()} when this build has it, else the CPU. */
+    /**
+     * {@code cpu}, {@code cuda} (a typed error without a usable GPU) or {@code auto} (CUDA when
+     * present, else the CPU with one log line saying why).
+     */
     static Backend backend(String name, PrintStream err) {
-        if (name.equals("cpu")) {
-            return Backend.cpu();
-        }
-        try {
-            return (Backend) Backend.class.getMethod("auto").invoke(null);
-        } catch (NoSuchMethodException e) {
-            err.println("convexlayers: no GPU backend in this build; using cpu");
-            return Backend.cpu();
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            err.println("convexlayers: Backend.auto() failed (" + e + "); using cpu");
-            return Backend.cpu();
-        }
+        return switch (name) {
+            case "cpu" -> Backend.cpu();
+            case "cuda" -> Backend.cuda();
+            default -> Backend.auto();
+        };
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param horizon    steps per rollout
  * @param seed       random seed
  * @param out        where the loss plot (PNG) goes
- * @param backend    {@code cpu} or {@code auto}
+ * @param backend    {@code cpu}, {@code cuda} or {@code auto}
  */
 record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, String backend) {
 
@@ -25,7 +25,7 @@ record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, 
             "  --horizon T          steps per rollout (default 20)",
             "  --seed S             random seed (default 1)",
             "  --out FILE           loss plot, PNG (default loss.png)",
-            "  --backend NAME       cpu|auto (default auto: CUDA when available, else cpu)",
+            "  --backend NAME       auto|cpu|cuda (default auto: CUDA when available, else cpu)",
             "  --help               this text");
 
     static DemoOptions parse(List<String> args) {
@@ -45,8 +45,8 @@ record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, 
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--backend" -> {
                     backend = value(args, ++i, a);
-                    if (!backend.equals("cpu") && !backend.equals("auto")) {
-                        throw new UsageException("--backend must be cpu or auto, got '" + backend + "'");
+                    if (!backend.equals("cpu") && !backend.equals("auto") && !backend.equals("cuda")) {
+                        throw new UsageException("--backend must be auto, cpu or cuda, got '" + backend + "'");
                     }
                 }
                 default -> throw new UsageException("unknown demo option '" + a + "'");

@@ -23,6 +23,8 @@ public final class ExitCodes {
     public static final int DATA_ERROR = 65;
     /** Input file missing or unreadable (sysexits EX_NOINPUT). */
     public static final int NO_INPUT = 66;
+    /** The requested backend is not available, e.g. {@code --backend cuda} without a GPU (EX_UNAVAILABLE). */
+    public static final int UNAVAILABLE = 69;
 
     private ExitCodes() {
     }

@@ -49,6 +49,9 @@ public final class Main {
         } catch (ProblemFormatException e) {
             err.println("convexlayers: " + e.getMessage());
             return ExitCodes.DATA_ERROR;
+        } catch (io.convexlayers.backend.BackendUnavailableException e) {
+            err.println("convexlayers: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
         } catch (java.nio.file.NoSuchFileException e) {
             err.println("convexlayers: no such file: " + e.getFile());
             return ExitCodes.NO_INPUT;

@@ -2,7 +2,8 @@ package io.convexlayers.cli;
 
 import io.convexlayers.io.FileProblem;
 import io.convexlayers.io.ProblemReader;
-import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.backend.Backend;
+import io.convexlayers.solver.BatchConeProgram;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
 
@@ -28,7 +29,8 @@ final class SolveCommand {
                     problem.program().a().nnz(), problem.program().cones());
             err.println(" iter | pri res  | dua res  |   gap    |   obj     |  scale   | time (s)");
         }
-        Solution s = ConeSolver.solve(problem.program(), options.settings(), listener);
+        Backend backend = DemoCommand.backend(options.backend(), err);
+        Solution s = backend.solve(BatchConeProgram.of(problem.program()), options.settings(), null, listener).get(0);
         double objective = s.status().hasSolution() ? problem.fileObjective(s.objective())
                 : problem.maximize() ? -s.objective() : s.objective();
         if (options.json()) {

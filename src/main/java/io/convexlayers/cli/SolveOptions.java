@@ -15,8 +15,10 @@ import java.util.Locale;
  * @param json          print one JSON object instead of the human summary
  * @param verbose       print the iteration table to standard error
  * @param printSolution include x in the output
+ * @param backend       auto, cpu or cuda
  */
-record SolveOptions(Path file, SolverSettings settings, boolean json, boolean verbose, boolean printSolution) {
+record SolveOptions(Path file, SolverSettings settings, boolean json, boolean verbose, boolean printSolution,
+                    String backend) {
 
     static final String USAGE = String.join("\n",
             "usage: convexlayers solve FILE [options]",
@@ -31,8 +33,9 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "  --json               one JSON object on standard output",
             "  --print-solution     include the solution x",
             "  --verbose            iteration table on standard error",
+            "  --backend NAME       auto|cpu|cuda (default cpu; auto: CUDA when available)",
             "exit codes: 0 solved, 1 inaccurate, 2 infeasible, 3 unbounded, 4 failed,",
-            "            64 usage error, 65 malformed input, 66 unreadable input");
+            "            64 usage error, 65 malformed input, 66 unreadable input, 69 backend unavailable");
 
     static SolveOptions parse(List<String> args) {
         Path file = null;
@@ -40,6 +43,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
         boolean json = false;
         boolean verbose = false;
         boolean print = false;
+        String backend = "cpu";
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -56,6 +60,12 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
                 case "--json" -> json = true;
                 case "--verbose" -> verbose = true;
                 case "--print-solution" -> print = true;
+                case "--backend" -> {
+                    backend = value(args, ++i, a);
+                    if (!backend.equals("cpu") && !backend.equals("auto") && !backend.equals("cuda")) {
+                        throw new UsageException("--backend must be auto, cpu or cuda, got '" + backend + "'");
+                    }
+                }
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option " + a);
@@ -76,7 +86,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
         } catch (io.convexlayers.solver.InvalidSettingsException e) {
             throw new UsageException(e.getMessage());
         }
-        return new SolveOptions(file, settings, json, verbose, print);
+        return new SolveOptions(file, settings, json, verbose, print, backend);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -129,6 +129,18 @@ class MainTest {
     }
 
     @Test
+    void backendSelection() throws Exception {
+        String file = resource("maros_meszaros/HS21.qps");
+        assertEquals(ExitCodes.SOLVED, run("solve", file, "--backend", "auto", "--json"));
+        assertTrue(out.contains("\"status\": \"solved\""), out);
+        org.junit.jupiter.api.Assumptions.assumeFalse(io.convexlayers.backend.Backend.auto().name().equals("cuda"),
+                "a GPU is present, so --backend cuda would succeed");
+        assertEquals(ExitCodes.UNAVAILABLE, run("solve", file, "--backend", "cuda"));
+        assertTrue(err.toLowerCase(java.util.Locale.ROOT).contains("cuda"), err);
+        assertEquals(ExitCodes.USAGE, run("solve", file, "--backend", "tpu"));
+    }
+
+    @Test
     void malformedAndMissingInput() throws Exception {
         Path bad = dir.resolve("bad.mps");
         Files.writeString(bad, "NAME BAD\nROWS\n N OBJ\nCOLUMNS\n    X OBJ notanumber\nENDATA\n");
