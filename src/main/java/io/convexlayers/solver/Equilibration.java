@@ -184,4 +184,42 @@ public final class Equilibration {
         double size = Math.max(nb, nc);
         return 1 / Math.min(Math.max(size, MIN_NORM), MAX_NORM);
     }
+
+    /**
+     * The scaled right-hand sides of a tile: b̂ = σDb and ĉ = σEc, with σ per lane from
+     * {@link #sigma}.
+     *
+     * @param b     b̂, m × lanes batch-minor
+     * @param c     ĉ, n × lanes batch-minor
+     * @param sigma σ per lane
+     */
+    public record ScaledVectors(double[] b, double[] c, double[] sigma) {
+    }
+
+    /** Scales b and c of instances {@code [first, first + lanes)} by the tile's D and E. */
+    public static ScaledVectors scaleVectors(BatchConeProgram batch, int first, int lanes, double[] d, double[] e) {
+        int m = batch.m();
+        int n = batch.n();
+        double[] b = new double[m * lanes];
+        double[] c = new double[n * lanes];
+        batch.b().copyTile(first, lanes, b);
+        batch.c().copyTile(first, lanes, c);
+        for (int k = 0; k < b.length; k++) {
+            b[k] *= d[k];
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] *= e[k];
+        }
+        double[] sigma = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            sigma[l] = sigma(b, c, m, n, lanes, l);
+        }
+        for (int k = 0; k < b.length; k++) {
+            b[k] *= sigma[k % lanes];
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] *= sigma[k % lanes];
+        }
+        return new ScaledVectors(b, c, sigma);
+    }
 }

@@ -93,32 +93,10 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
             this.e = new double[n * lanes];
             equilibrate(batch, first, settings, shared, aVals, pVals);
 
-            double[] b = new double[m * lanes];
-            double[] c = new double[n * lanes];
-            batch.b().copyTile(first, lanes, b);
-            batch.c().copyTile(first, lanes, c);
-            for (int k = 0; k < b.length; k++) {
-                b[k] *= d[k];
-            }
-            for (int k = 0; k < c.length; k++) {
-                c[k] *= e[k];
-            }
-            this.sigma = new double[lanes];
-            for (int l = 0; l < lanes; l++) {
-                sigma[l] = Equilibration.sigma(b, c, m, n, lanes, l);
-            }
-            for (int i = 0; i < m; i++) {
-                for (int l = 0; l < lanes; l++) {
-                    b[i * lanes + l] *= sigma[l];
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                for (int l = 0; l < lanes; l++) {
-                    c[j * lanes + l] *= sigma[l];
-                }
-            }
-            this.bHat = b;
-            this.cHat = c;
+            Equilibration.ScaledVectors scaledVectors = Equilibration.scaleVectors(batch, first, lanes, d, e);
+            this.sigma = scaledVectors.sigma();
+            this.bHat = scaledVectors.b();
+            this.cHat = scaledVectors.c();
 
             this.dDev = lease.upload(d);
             this.eDev = lease.upload(e);
