@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  * ∂ℓ/∂h = −D(λ) dλ, ∂ℓ/∂G = D(λ)(dλ zᵀ + λ dzᵀ), ∂ℓ/∂Q = ½(dz zᵀ + z dzᵀ).
  */
 public final class OptNetQp {
-    /** Stop when the duality measure and both residuals are below this (relative to the data). */
+    /** Stop when the duality measure and both residuals are below this times (1 + ‖q‖∞ + ‖h‖∞). */
     public static final double TOL = 1e-8;
     /** Iteration limit, as in the paper's implementation. */
     public static final int MAX_ITERS = 50;
@@ -161,7 +161,7 @@ public final class OptNetQp {
                 mu += s[i] * lam[i];
             }
             mu /= m;
-            if (mu < TOL && norm(rx) < TOL * scale && norm(rz) < TOL * scale) {
+            if (mu < TOL * scale && norm(rx) < TOL * scale && norm(rz) < TOL * scale) {
                 break;
             }
             for (int i = 0; i < m; i++) {
@@ -187,6 +187,9 @@ public final class OptNetQp {
             }
             newtonStep(gk, hm, x, lam, s, rx, rz, rc, dz, dl, ds);
             alpha = Math.min(1, 0.99 * Math.min(maxStep(s, ds), maxStep(lam, dl)));
+            if (!Double.isFinite(alpha) || !Double.isFinite(norm(dz)) || !Double.isFinite(norm(dl))) {
+                break; // the reduced matrix lost definiteness at the accuracy limit: keep the iterate
+            }
             for (int j = 0; j < n; j++) {
                 x[j] += alpha * dz[j];
             }
