@@ -12,19 +12,29 @@ package io.convexlayers.bench;
 public final class QpBatch {
     /** Workload name, e.g. {@code dense-qp} or {@code small-qp-n50-b128}. */
     public final String name;
-    /** Variables, equality rows, nonnegative rows, and the sizes of the second-order cones after them. */
+    /** Variables. */
     public final int n;
+    /** Equality rows (rows of A). */
     public final int mEq;
+    /** Nonnegative rows (the first rows of G). */
     public final int mIneq;
+    /** Sizes of the second-order cones after the nonnegative rows of G. */
     public final int[] soc;
+    /** Instances. */
     public final int batch;
     /** True when A and G have few nonzeros (so sparse contenders should keep them sparse). */
     public final boolean sparse;
+    /** P (n×n), shared or per instance; null for LPs. */
     public final double[][] p;
+    /** q per instance. */
     public final double[][] q;
+    /** A (mEq×n), shared or per instance; null without equalities. */
     public final double[][] a;
+    /** b per instance (length mEq). */
     public final double[][] b;
+    /** G (mCone×n), shared or per instance. */
     public final double[][] g;
+    /** h per instance (length mCone). */
     public final double[][] h;
 
     QpBatch(String name, int n, int mEq, int mIneq, int[] soc, int batch, boolean sparse, double[][] p,

@@ -34,7 +34,7 @@ public final class Validate {
      */
     public static final double GRAD_TOL = 5e-2;
     /** Instances of each workload that are checked. */
-    public static final int INSTANCES = 8;
+    public static final int INSTANCES = 4;
 
     private Validate() {
     }
