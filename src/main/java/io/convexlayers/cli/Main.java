@@ -24,6 +24,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.println("usage: convexlayers solve FILE [options]   (convexlayers solve --help for options)");
+            out.println("       convexlayers demo [options]         (convexlayers demo --help for options)");
             return args.length == 0 ? ExitCodes.USAGE : ExitCodes.SOLVED;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -36,7 +37,10 @@ public final class Main {
                     }
                     return SolveCommand.run(SolveOptions.parse(rest), out, err);
                 }
-                default -> throw new UsageException("unknown command '" + args[0] + "' (try: solve)");
+                case "demo" -> {
+                    return DemoCommand.run(rest, out, err);
+                }
+                default -> throw new UsageException("unknown command '" + args[0] + "' (try: solve, demo)");
             }
         } catch (UsageException e) {
             err.println("convexlayers: " + e.getMessage());

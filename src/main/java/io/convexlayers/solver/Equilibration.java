@@ -74,30 +74,41 @@ public final class Equilibration {
         return new Factors(d, e);
     }
 
+    /**
+     * Row and column norms (∞-norm, or squared ℓ2 when {@code l2}) of A, or column norms of the
+     * symmetric P from its upper triangle ({@code symmetric}, rowNorm null).
+     */
     private static void accumulateNorms(SparsePattern pat, double[] vals, int lanes, double[] rowNorm,
                                         double[] colNorm, boolean l2, boolean symmetric) {
+        int[] colStart = pat.colStartArray();
+        int[] rowIndex = pat.rowIndexArray();
         for (int j = 0; j < pat.cols(); j++) {
-            for (int k = pat.colStart(j); k < pat.colStart(j + 1); k++) {
-                int i = pat.rowIndex(k);
-                for (int l = 0; l < lanes; l++) {
-                    double v = Math.abs(vals[k * lanes + l]);
-                    double w = l2 ? v * v : v;
-                    if (symmetric) {
-                        colNorm[j * lanes + l] = combine(colNorm[j * lanes + l], w, l2);
-                        if (i != j) {
-                            colNorm[i * lanes + l] = combine(colNorm[i * lanes + l], w, l2);
+            int jo = j * lanes;
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int i = rowIndex[k];
+                int io = i * lanes;
+                int ko = k * lanes;
+                // The row of a P entry is also a column of the symmetric matrix.
+                double[] other = symmetric ? (i != j ? colNorm : null) : rowNorm;
+                if (l2) {
+                    for (int l = 0; l < lanes; l++) {
+                        double w = vals[ko + l] * vals[ko + l];
+                        colNorm[jo + l] += w;
+                        if (other != null) {
+                            other[io + l] += w;
                         }
-                    } else {
-                        rowNorm[i * lanes + l] = combine(rowNorm[i * lanes + l], w, l2);
-                        colNorm[j * lanes + l] = combine(colNorm[j * lanes + l], w, l2);
+                    }
+                } else {
+                    for (int l = 0; l < lanes; l++) {
+                        double w = Math.abs(vals[ko + l]);
+                        colNorm[jo + l] = Math.max(colNorm[jo + l], w);
+                        if (other != null) {
+                            other[io + l] = Math.max(other[io + l], w);
+                        }
                     }
                 }
             }
         }
-    }
-
-    private static double combine(double acc, double w, boolean l2) {
-        return l2 ? acc + w : Math.max(acc, w);
     }
 
     private static void sqrtInPlace(double[] v) {

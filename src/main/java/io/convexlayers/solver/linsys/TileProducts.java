@@ -1,16 +1,12 @@
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.backend.cpu.TileSparse;
 import io.convexlayers.solver.SparsePattern;
 
 /**
  * Batched products with the tile's matrices on batch-minor vectors (entry i of lane l at
- * {@code i * lanes + l}), lanes innermost. Shared values are broadcast to every lane; per-lane
- * values are read batch-minor.
- *
- * <p>HotSpot's auto-vectorizer does little for a lane loop of trip count 8 (its unrolled main loop
- * is longer than the trip count, so the work falls to the scalar post-loop), so the 8-lane tile —
- * the default — has explicitly unrolled kernels that keep the eight lanes in registers; measured
- * 2–3× faster than the generic loop. Other lane counts use the generic loops.
+ * {@code i * lanes + l}), delegating to the CPU backend's {@link TileSparse} kernels, plus the row
+ * view of A's pattern that the reduced-matrix assembly uses.
  */
 final class TileProducts {
     private TileProducts() {
@@ -25,155 +21,13 @@ final class TileProducts {
 
     /** out[outOff..] += A·x[xOff..]. */
     static void multiplyAddA(TileMatrices mats, double[] x, int xOff, double[] out, int outOff) {
-        SparsePattern pat = mats.aPattern();
-        int[] colStart = pat.colStartArray();
-        int[] rowIndex = pat.rowIndexArray();
-        double[] a = mats.aValues();
-        int lanes = mats.lanes();
-        int n = pat.cols();
-        if (lanes == 8) {
-            multiplyAddA8(n, colStart, rowIndex, a, mats.aShared(), x, xOff, out, outOff);
-        } else if (mats.aShared()) {
-            for (int j = 0; j < n; j++) {
-                int xo = xOff + j * lanes;
-                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                    double v = a[k];
-                    int oo = outOff + rowIndex[k] * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[oo + l] += v * x[xo + l];
-                    }
-                }
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                int xo = xOff + j * lanes;
-                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                    int ao = k * lanes;
-                    int oo = outOff + rowIndex[k] * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[oo + l] += a[ao + l] * x[xo + l];
-                    }
-                }
-            }
-        }
+        TileSparse.multiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), mats.lanes(), x, xOff, out, outOff);
     }
 
     /** out[outOff..] += Aᵀ·y[yOff..] (y: m × lanes, out: n × lanes). */
     static void multiplyAddAt(TileMatrices mats, double[] y, int yOff, double[] out, int outOff) {
-        SparsePattern pat = mats.aPattern();
-        int[] colStart = pat.colStartArray();
-        int[] rowIndex = pat.rowIndexArray();
-        double[] a = mats.aValues();
-        int lanes = mats.lanes();
-        int n = pat.cols();
-        if (lanes == 8) {
-            multiplyAddAt8(n, colStart, rowIndex, a, mats.aShared(), y, yOff, out, outOff);
-        } else if (mats.aShared()) {
-            for (int j = 0; j < n; j++) {
-                int oo = outOff + j * lanes;
-                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                    double v = a[k];
-                    int yo = yOff + rowIndex[k] * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[oo + l] += v * y[yo + l];
-                    }
-                }
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                int oo = outOff + j * lanes;
-                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                    int ao = k * lanes;
-                    int yo = yOff + rowIndex[k] * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[oo + l] += a[ao + l] * y[yo + l];
-                    }
-                }
-            }
-        }
-    }
-
-    /** {@link #multiplyAddA} for 8 lanes, unrolled so that the JIT keeps x in registers. */
-    private static void multiplyAddA8(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
-                                      double[] x, int xOff, double[] out, int outOff) {
-        for (int j = 0; j < n; j++) {
-            int xo = xOff + j * 8;
-            double x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
-            double x4 = x[xo + 4], x5 = x[xo + 5], x6 = x[xo + 6], x7 = x[xo + 7];
-            int end = colStart[j + 1];
-            if (shared) {
-                for (int k = colStart[j]; k < end; k++) {
-                    double v = a[k];
-                    int o = outOff + rowIndex[k] * 8;
-                    out[o] += v * x0;
-                    out[o + 1] += v * x1;
-                    out[o + 2] += v * x2;
-                    out[o + 3] += v * x3;
-                    out[o + 4] += v * x4;
-                    out[o + 5] += v * x5;
-                    out[o + 6] += v * x6;
-                    out[o + 7] += v * x7;
-                }
-            } else {
-                for (int k = colStart[j]; k < end; k++) {
-                    int ao = k * 8;
-                    int o = outOff + rowIndex[k] * 8;
-                    out[o] += a[ao] * x0;
-                    out[o + 1] += a[ao + 1] * x1;
-                    out[o + 2] += a[ao + 2] * x2;
-                    out[o + 3] += a[ao + 3] * x3;
-                    out[o + 4] += a[ao + 4] * x4;
-                    out[o + 5] += a[ao + 5] * x5;
-                    out[o + 6] += a[ao + 6] * x6;
-                    out[o + 7] += a[ao + 7] * x7;
-                }
-            }
-        }
-    }
-
-    /** {@link #multiplyAddAt} for 8 lanes, with the column sums in registers. */
-    private static void multiplyAddAt8(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
-                                       double[] y, int yOff, double[] out, int outOff) {
-        for (int j = 0; j < n; j++) {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            int end = colStart[j + 1];
-            if (shared) {
-                for (int k = colStart[j]; k < end; k++) {
-                    double v = a[k];
-                    int o = yOff + rowIndex[k] * 8;
-                    s0 += v * y[o];
-                    s1 += v * y[o + 1];
-                    s2 += v * y[o + 2];
-                    s3 += v * y[o + 3];
-                    s4 += v * y[o + 4];
-                    s5 += v * y[o + 5];
-                    s6 += v * y[o + 6];
-                    s7 += v * y[o + 7];
-                }
-            } else {
-                for (int k = colStart[j]; k < end; k++) {
-                    int ao = k * 8;
-                    int o = yOff + rowIndex[k] * 8;
-                    s0 += a[ao] * y[o];
-                    s1 += a[ao + 1] * y[o + 1];
-                    s2 += a[ao + 2] * y[o + 2];
-                    s3 += a[ao + 3] * y[o + 3];
-                    s4 += a[ao + 4] * y[o + 4];
-                    s5 += a[ao + 5] * y[o + 5];
-                    s6 += a[ao + 6] * y[o + 6];
-                    s7 += a[ao + 7] * y[o + 7];
-                }
-            }
-            int o = outOff + j * 8;
-            out[o] += s0;
-            out[o + 1] += s1;
-            out[o + 2] += s2;
-            out[o + 3] += s3;
-            out[o + 4] += s4;
-            out[o + 5] += s5;
-            out[o + 6] += s6;
-            out[o + 7] += s7;
-        }
+        TileSparse.transposeMultiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), mats.lanes(), y, yOff, out,
+                outOff);
     }
 
     /**
@@ -181,43 +35,9 @@ final class TileProducts {
      * stores; no-op without P.
      */
     static void multiplyAddP(TileMatrices mats, double[] x, int xOff, double[] out, int outOff) {
-        SparsePattern pat = mats.pPattern();
-        if (pat == null) {
-            return;
-        }
-        int[] colStart = pat.colStartArray();
-        int[] rowIndex = pat.rowIndexArray();
-        double[] p = mats.pValues();
-        int lanes = mats.lanes();
-        int n = pat.cols();
-        boolean shared = mats.pShared();
-        for (int j = 0; j < n; j++) {
-            int jo = j * lanes;
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int i = rowIndex[k];
-                int io = i * lanes;
-                if (shared) {
-                    double v = p[k];
-                    for (int l = 0; l < lanes; l++) {
-                        out[outOff + io + l] += v * x[xOff + jo + l];
-                    }
-                    if (i != j) {
-                        for (int l = 0; l < lanes; l++) {
-                            out[outOff + jo + l] += v * x[xOff + io + l];
-                        }
-                    }
-                } else {
-                    int po = k * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[outOff + io + l] += p[po + l] * x[xOff + jo + l];
-                    }
-                    if (i != j) {
-                        for (int l = 0; l < lanes; l++) {
-                            out[outOff + jo + l] += p[po + l] * x[xOff + io + l];
-                        }
-                    }
-                }
-            }
+        if (mats.pPattern() != null) {
+            TileSparse.symmetricMultiplyAdd(mats.pPattern(), mats.pValues(), mats.pShared(), mats.lanes(), x, xOff,
+                    out, outOff);
         }
     }
 

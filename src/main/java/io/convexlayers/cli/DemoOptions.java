@@ -1,0 +1,80 @@
+package io.convexlayers.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The parsed options of {@code convexlayers demo}.
+ *
+ * @param iterations SGD iterations
+ * @param batch      rollouts per iteration (the layer's batch size)
+ * @param horizon    steps per rollout
+ * @param seed       random seed
+ * @param out        where the loss plot (PNG) goes
+ * @param backend    {@code cpu} or {@code auto}
+ */
+record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, String backend) {
+
+    static final String USAGE = String.join("\n",
+            "usage: convexlayers demo [options]",
+            "  Learns a control policy given by a parametrized SOCP (convex approximate dynamic",
+            "  programming, Agrawal et al. 2019): starts from the LQR policy and runs SGD over",
+            "  batches of simulated rollouts, differentiating through every solve.",
+            "  --iterations N       SGD iterations (default 40)",
+            "  --batch B            rollouts per iteration, the layer's batch size (default 32)",
+            "  --horizon T          steps per rollout (default 20)",
+            "  --seed S             random seed (default 1)",
+            "  --out FILE           loss plot, PNG (default loss.png)",
+            "  --backend NAME       cpu|auto (default auto: CUDA when available, else cpu)",
+            "  --help               this text");
+
+    static DemoOptions parse(List<String> args) {
+        int iterations = 40;
+        int batch = 32;
+        int horizon = 20;
+        long seed = 1;
+        Path out = Path.of("loss.png");
+        String backend = "auto";
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--iterations" -> iterations = positive(args, ++i, a);
+                case "--batch" -> batch = positive(args, ++i, a);
+                case "--horizon" -> horizon = positive(args, ++i, a);
+                case "--seed" -> seed = parseLong(value(args, ++i, a), a);
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--backend" -> {
+                    backend = value(args, ++i, a);
+                    if (!backend.equals("cpu") && !backend.equals("auto")) {
+                        throw new UsageException("--backend must be cpu or auto, got '" + backend + "'");
+                    }
+                }
+                default -> throw new UsageException("unknown demo option '" + a + "'");
+            }
+        }
+        return new DemoOptions(iterations, batch, horizon, seed, out, backend);
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static long parseLong(String v, String option) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    private static int positive(List<String> args, int i, String option) {
+        long v = parseLong(value(args, i, option), option);
+        if (v < 1 || v > 1_000_000) {
+            throw new UsageException(option + " must be between 1 and 1000000, got " + v);
+        }
+        return (int) v;
+    }
+}

@@ -1,0 +1,167 @@
+package io.convexlayers.layer;
+
+import io.convexlayers.canon.ParametricConeProgram;
+import io.convexlayers.diff.DerivativeSettings;
+import io.convexlayers.diff.SolutionDerivative;
+import io.convexlayers.diff.VjpResult;
+import io.convexlayers.dsl.Parameter;
+import io.convexlayers.solver.BatchSolution;
+
+import java.util.List;
+
+/**
+ * The backward pipeline of one call (DESIGN §1, §6): the adjoint of the output gathers (scatter
+ * the output gradients into dx and dy), the batched adjoint derivative of the solution map
+ * (dA, db, dc, dP per instance), and the transposed parameter map dθ = Tᵀ·(dA, db, dc, dP) —
+ * batched for the data parts that vary across the batch, once on the batch-summed gradient for the
+ * parts shared by the batch — and finally per-parameter gradients in the user's layout (summed over
+ * the batch for broadcast parameters). Instances without a solution contribute nothing.
+ */
+final class BackwardPass {
+    private BackwardPass() {
+    }
+
+    static Gradients run(LayerResult result, DerivativeSettings settings, double[][] dOutputs) {
+        long t0 = System.nanoTime();
+        ConvexLayer layer = result.layer();
+        ParametricConeProgram program = layer.program();
+        List<LayerOutput> outs = layer.outputs();
+        int batch = result.batchSize();
+        BatchSolution solution = result.rawSolution();
+        checkArrays(result, outs, dOutputs);
+
+        int n = program.n();
+        int m = program.m();
+        double[][] dx = new double[batch][];
+        double[][] dy = new double[batch][];
+        boolean anyDual = false;
+        for (LayerOutput o : outs) {
+            anyDual |= o.isDual();
+        }
+        for (int b = 0; b < batch; b++) {
+            if (!solution.status(b).hasSolution()) {
+                continue; // stays null: zero cotangent, zero gradient
+            }
+            dx[b] = new double[n];
+            dy[b] = anyDual ? new double[m] : null;
+            for (int k = 0; k < outs.size(); k++) {
+                double[] g = dOutputs[k];
+                if (g == null) {
+                    continue;
+                }
+                int s = outs.get(k).size();
+                outs.get(k).scatterAdd(java.util.Arrays.copyOfRange(g, b * s, (b + 1) * s), dx[b], dy[b]);
+            }
+        }
+        VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings).vjp(dx, anyDual ? dy : null, null);
+        double[][] perParameter = adjointParameters(result, vjp);
+        return new Gradients(layer, result.inputs(), perParameter, vjp.info(), (System.nanoTime() - t0) * 1e-9);
+    }
+
+    private static void checkArrays(LayerResult result, List<LayerOutput> outs, double[][] dOutputs) {
+        if (dOutputs == null || dOutputs.length != outs.size()) {
+            throw new LayerArgumentException("backward takes " + outs.size() + (outs.size() == 1 ? " array" : " arrays")
+                    + ", one per output in the order " + outs + " (null for a zero gradient), but "
+                    + (dOutputs == null ? "null" : String.valueOf(dOutputs.length)) + " were given");
+        }
+        int batch = result.batchSize();
+        for (int k = 0; k < outs.size(); k++) {
+            double[] g = dOutputs[k];
+            if (g == null) {
+                continue;
+            }
+            int s = outs.get(k).size();
+            if (g.length != s * batch) {
+                throw new LayerArgumentException("the gradient for output " + outs.get(k) + " must have "
+                        + (result.isBatched() ? batch + " × " + s + " = " + s * batch : String.valueOf(s))
+                        + " entries (the shape of its value), but has " + g.length);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (!result.status(b).hasSolution()) {
+                    continue;
+                }
+                for (int i = 0; i < s; i++) {
+                    double v = g[b * s + i];
+                    if (!Double.isFinite(v)) {
+                        throw new LayerArgumentException("the gradient for output " + outs.get(k)
+                                + (result.isBatched() ? ", instance " + b : "") + ", entry "
+                                + LayerInputs.position(outs.get(k).shape(), i) + " is " + v + ": gradients must be finite");
+                    }
+                }
+            }
+        }
+    }
+
+    /** dθ through the transposed parameter map, split per parameter (argument order, user layout). */
+    private static double[][] adjointParameters(LayerResult result, VjpResult vjp) {
+        ParametricConeProgram program = result.layer().program();
+        DataSharing sharing = result.sharing();
+        int batch = result.batchSize();
+        double[] dThetaBatch = program.adjointThetaBatch(
+                sharing.aVaries() ? batchMinor(vjp.dA(), batch) : null,
+                sharing.bVaries() ? batchMinor(vjp.db(), batch) : null,
+                sharing.cVaries() ? batchMinor(vjp.dc(), batch) : null,
+                sharing.pVaries() && vjp.dP() != null ? batchMinor(vjp.dP(), batch) : null, batch);
+        double[] dThetaShared = program.adjointTheta(
+                shared(program.tensorA().dependsOnParameters() && !sharing.aVaries(), vjp.dA()),
+                shared(program.tensorB().dependsOnParameters() && !sharing.bVaries(), vjp.db()),
+                shared(program.tensorC().dependsOnParameters() && !sharing.cVaries(), vjp.dc()),
+                shared(program.pDependsOnParameters() && !sharing.pVaries(), vjp.dP()));
+        List<Parameter> params = result.layer().parameters();
+        double[][] out = new double[params.size()][];
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
+            int off = program.parameterOffset(p);
+            int s = p.size();
+            if (result.inputs().parameterBatched(k)) {
+                double[] g = new double[batch * s];
+                for (int i = 0; i < s; i++) {
+                    int row = (off + i) * batch;
+                    for (int b = 0; b < batch; b++) {
+                        g[b * s + i] = dThetaBatch[row + b];
+                    }
+                }
+                out[k] = g;
+            } else {
+                double[] g = new double[s];
+                for (int i = 0; i < s; i++) {
+                    int row = (off + i) * batch;
+                    double acc = dThetaShared[off + i];
+                    for (int b = 0; b < batch; b++) {
+                        acc += dThetaBatch[row + b];
+                    }
+                    g[i] = acc;
+                }
+                out[k] = g;
+            }
+        }
+        return out;
+    }
+
+    /** Per-instance rows to batch-minor. */
+    private static double[] batchMinor(double[][] rows, int batch) {
+        int len = rows[0].length;
+        double[] out = new double[len * batch];
+        for (int b = 0; b < batch; b++) {
+            double[] r = rows[b];
+            for (int i = 0; i < len; i++) {
+                out[i * batch + b] = r[i];
+            }
+        }
+        return out;
+    }
+
+    /** The batch sum of per-instance rows, or null when the part needs no shared adjoint. */
+    private static double[] shared(boolean wanted, double[][] rows) {
+        if (!wanted || rows == null) {
+            return null;
+        }
+        double[] out = new double[rows[0].length];
+        for (double[] r : rows) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += r[i];
+            }
+        }
+        return out;
+    }
+}

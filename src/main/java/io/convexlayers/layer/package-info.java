@@ -1,0 +1,20 @@
+/**
+ * Differentiable convex optimization layers (Agrawal et al. 2019): {@link io.convexlayers.layer.ConvexLayer}
+ * maps a batch of parameter values to the solutions of a DPP problem ({@code forward}) and maps
+ * gradients of a loss with respect to those solutions back to gradients with respect to the
+ * parameters ({@code backward}).
+ *
+ * <pre>{@code
+ * ConvexLayer layer = ConvexLayer.builder(problem).parameters(q, G, h).outputs(x).build();
+ * LayerResult out = layer.forward(qBatch, gShared, hBatch);   // row-major, leading batch dimension
+ * Gradients g = out.backward(dLossDx);
+ * double[] dG = g.of(G);                                      // summed over the batch: G was broadcast
+ * }</pre>
+ *
+ * <p>The pipeline (DESIGN §1): {@code LayerInputs} validates the arrays and lays θ out
+ * batch-minor; {@code ForwardPass} applies the parameter map T·[θ; 1], solves the batch on the
+ * layer's {@link io.convexlayers.backend.Backend} and gathers the outputs; {@code BackwardPass}
+ * scatters the output gradients into dx and dy, runs the batched adjoint derivative
+ * ({@link io.convexlayers.diff.SolutionDerivative#vjp}) and the transposed parameter map.
+ */
+package io.convexlayers.layer;

@@ -1,0 +1,15 @@
+package io.convexlayers.examples;
+
+import io.convexlayers.backend.Backend;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QpLayerFittingTest {
+    @Test
+    void theLearnedQpLayerFitsTheTargetMap() {
+        QpLayerFitting.Result r = new QpLayerFitting(QpLayerFitting.Config.defaults().withIterations(40),
+                Backend.cpu()).train();
+        assertTrue(r.finalLoss() < 0.2 * r.initialLoss(), r.initialLoss() + " -> " + r.finalLoss());
+    }
+}
