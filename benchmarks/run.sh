@@ -51,7 +51,12 @@ java -cp "$JAR" io.convexlayers.bench.Validate "$OUT/VALIDATION.txt" $(echo "$WO
 
 # convexlayers (every workload; sparse QP and SOCP only it can run) and the OptNet-style layer:
 # forward and forward+backward, JMH average time.
-jmh convexlayers 'SolveBenchmark\.' -p workload="$WORK_CL" -p contender="$CL" "${ITER[@]}"
+# (forward+backward of small-qp-n100-b1024 takes ~200 s per batch: forward only there)
+jmh convexlayers 'SolveBenchmark\.forward$' -p workload="$WORK_CL" -p contender="$CL" "${ITER[@]}"
+jmh convexlayers-fb 'SolveBenchmark\.forwardBackward' -p workload="$(echo "$WORK_CL" | tr , '\n' | grep -v n100-b1024 | paste -sd,)" \
+  -p contender="$CL" "${ITER[@]}"
+# the user-facing ConvexLayer (DSL problem compiled once) on the per-instance QPs
+jmh layer 'SolveBenchmark\.' -p workload=dense-qp,small-qp-n50-b128 -p contender=convexlayers-layer "${ITER[@]}"
 jmh optnet 'SolveBenchmark\.' -p workload="$(echo "$WORK_DIFF" | tr , '\n' | grep -v sparse | paste -sd,)" \
   -p contender=optnet "${ITER[@]}"
 # the batch-looping baselines, forward only; smaller batches (their time is linear in B)
@@ -75,6 +80,7 @@ CMD="benchmarks/run.sh $MODE"
   echo "- java: $(java -version 2>&1 | head -1), $(java -version 2>&1 | sed -n 3p)"
   echo "- contenders: convexlayers $(git -C "$ROOT" rev-parse --short HEAD) (CPU backend, eps 1e-6, all cores; CUDA only when a GPU is found), OptNet-style batched PDIPM written here (tolerance 1e-8, instances over all cores), ojAlgo 57.1.0 ConvexSolver and Hipparchus 4.0.3 ADMMQPOptimizer (eps 1e-6), each looping over the batch with instances spread over all cores"
   echo
+  if [ -f "$OUT/notes.md" ]; then cat "$OUT/notes.md"; fi
 } > "$OUT/header.md"
 java -Djava.awt.headless=true -cp "$JAR" io.convexlayers.bench.Report . "$OUT/header.md" "$OUT/VALIDATION.txt" \
-  "$OUT"/convexlayers.json "$OUT"/optnet.json "$OUT"/baselines-*.json
+  "$OUT"/convexlayers*.json "$OUT"/layer.json "$OUT"/optnet.json "$OUT"/baselines-*.json

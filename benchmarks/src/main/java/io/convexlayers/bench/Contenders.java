@@ -11,7 +11,7 @@ public final class Contenders {
 
     /** Every contender name, including {@code convexlayers-cuda} (available only with a GPU). */
     public static List<String> names() {
-        return List.of("convexlayers", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
+        return List.of("convexlayers", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
     }
 
     /** The contender of that name. */
@@ -19,6 +19,7 @@ public final class Contenders {
         return switch (name) {
             case "convexlayers" -> new ConvexLayersContender(name, Backend.cpu(), ConvexLayersContender.EPS);
             case "convexlayers-cuda" -> new ConvexLayersContender(name, Backend.cuda(), ConvexLayersContender.EPS);
+            case "convexlayers-layer" -> new LayerContender();
             case "optnet" -> new OptNetContender();
             case "ojalgo" -> new OjAlgoContender();
             case "hipparchus" -> new HipparchusContender();

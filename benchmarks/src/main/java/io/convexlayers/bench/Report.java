@@ -30,7 +30,8 @@ public final class Report {
         new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
 
     /** One benchmark result: workload, contender, mode (forward or forwardBackward), times in ms. */
-    record Row(String workload, String contender, String mode, double median, double mean, double error) {
+    record Row(String workload, String contender, String mode, double median, double mean, double error,
+               double min, double max) {
     }
 
     private Report() {
@@ -94,7 +95,10 @@ public final class Report {
             double err = num(pm.get("scoreError")) * toMs;
             Map<String, Object> pct = (Map<String, Object>) pm.get("scorePercentiles");
             double median = pct != null && pct.get("50.0") != null ? num(pct.get("50.0")) * toMs : mean;
-            rows.add(new Row((String) params.get("workload"), (String) params.get("contender"), mode, median, mean, err));
+            double min = pct != null && pct.get("0.0") != null ? num(pct.get("0.0")) * toMs : Double.NaN;
+            double max = pct != null && pct.get("100.0") != null ? num(pct.get("100.0")) * toMs : Double.NaN;
+            rows.add(new Row((String) params.get("workload"), (String) params.get("contender"), mode, median, mean, err,
+                    min, max));
         }
         return rows;
     }
@@ -163,7 +167,8 @@ public final class Report {
             md.append("  - n = ").append(n).append(":");
             best.forEach((c, v) -> {
                 String[] p = v.split(" ");
-                md.append(String.format(Locale.ROOT, " %s %.0f/s (B = %s);", c, Double.parseDouble(p[1]), p[0]));
+                double rate = Double.parseDouble(p[1]);
+                md.append(String.format(Locale.ROOT, rate >= 10 ? " %s %.0f/s (B = %s);" : " %s %.2f/s (B = %s);", c, rate, p[0]));
             });
             md.append("\n");
         }
@@ -205,9 +210,10 @@ public final class Report {
 
     private static void table(StringBuilder md, List<Row> rows) {
         md.append("## All results\n\n");
-        md.append("Times per batch in milliseconds (JMH average time mode; mean ± JMH's 99.9% error, median of the iterations).\n\n");
-        md.append("| workload | contender | mode | median ms | mean ms | ± error ms | ratio to convexlayers |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|\n");
+        md.append("Times per batch in milliseconds (JMH average time mode; mean ± JMH's 99.9% error — n/a when there ");
+        md.append("are fewer than three measurement iterations —, median and range of the iterations).\n\n");
+        md.append("| workload | contender | mode | median ms | mean ms | ± error ms | min–max ms | ratio to convexlayers |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (String w : Workloads.names()) {
             for (String mode : new String[] {"forward", "forwardBackward"}) {
                 for (String c : contendersIn(rows)) {
@@ -217,8 +223,8 @@ public final class Report {
                     }
                     Row b = find(rows, w, CL, mode);
                     String ratio = b == null ? "–" : String.format(Locale.ROOT, "%.2f", r.median / b.median);
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |\n", w, c, modeName(mode),
-                            fmt(r.median), fmt(r.mean), fmt(r.error), ratio));
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s–%s | %s |\n", w, c,
+                            modeName(mode), fmt(r.median), fmt(r.mean), fmt(r.error), fmt(r.min), fmt(r.max), ratio));
                 }
             }
         }
@@ -252,10 +258,10 @@ public final class Report {
         if (series.isEmpty()) {
             return false;
         }
-        int wpx = 900;
+        int wpx = 960;
         int hpx = 600;
         int left = 90;
-        int right = 230;
+        int right = 290;
         int top = 50;
         int bottom = 70;
         double xmin = Math.log10(0.7);
