@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the library and the benchmarks, validates every contender's optimum, runs JMH and writes
 # RESULTS.md with its plots.   benchmarks/run.sh [--quick | --smoke]
-#   (default) the full run behind RESULTS.md (~15-20 minutes on two cores)
+#   (default) the full run behind RESULTS.md (~30 minutes on two shared cores)
 #   --quick   dense QP, one small-QP row and the LP; a few minutes on two cores
 #   --smoke   one workload, one iteration, no report (what CI may run)
 set -euo pipefail
