@@ -1,0 +1,40 @@
+package io.convexlayers.bench;
+
+import io.convexlayers.backend.Backend;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The registry of contenders, by name; convexlayers' own entries first. */
+public final class Contenders {
+    private Contenders() {
+    }
+
+    /** Every contender name, including {@code convexlayers-cuda} (available only with a GPU). */
+    public static List<String> names() {
+        return List.of("convexlayers", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
+    }
+
+    /** The contender of that name. */
+    public static Contender byName(String name) {
+        return switch (name) {
+            case "convexlayers" -> new ConvexLayersContender(name, Backend.cpu(), ConvexLayersContender.EPS);
+            case "convexlayers-cuda" -> new ConvexLayersContender(name, Backend.cuda(), ConvexLayersContender.EPS);
+            case "convexlayers-layer" -> new LayerContender();
+            case "optnet" -> new OptNetContender();
+            case "ojalgo" -> new OjAlgoContender();
+            case "hipparchus" -> new HipparchusContender();
+            default -> throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + names());
+        };
+    }
+
+    /** The contenders usable on this machine (CUDA only when {@link Backend#auto()} finds a GPU). */
+    public static List<String> available() {
+        List<String> out = new ArrayList<>();
+        for (String n : names()) {
+            if (!n.equals("convexlayers-cuda") || !Backend.auto().name().equals("cpu")) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+}
