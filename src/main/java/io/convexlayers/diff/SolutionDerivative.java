@@ -264,6 +264,17 @@ public final class SolutionDerivative {
             return rhs;
         }
 
+        /** z = (x, y − s, 1) per lane: M·z = 0 (the residual map is positively homogeneous). */
+        double[] nullVector() {
+            double[] z = new double[len * lanes];
+            System.arraycopy(x, 0, z, 0, n * lanes);
+            for (int k = 0; k < m * lanes; k++) {
+                z[n * lanes + k] = y[k] - s[k];
+            }
+            java.util.Arrays.fill(z, (n + m) * lanes, len * lanes, 1);
+            return z;
+        }
+
         void maskInvalid(double[] v) {
             for (int i = 0; i < len; i++) {
                 for (int l = 0; l < lanes; l++) {
@@ -281,7 +292,7 @@ public final class SolutionDerivative {
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             int[] iters = new int[lanes];
             if (dense) {
-                DenseSolve.solve(k, lanes, rhs, out);
+                DenseSolve.solve(k, lanes, rhs, out, nullVector(), transpose);
             } else {
                 CpuBatchVectors vecs = new CpuBatchVectors(lanes);
                 LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(rhs, out);
