@@ -27,14 +27,14 @@ public final class HsdeIteration<V> {
      * Runs the iteration until every live lane has terminated.
      *
      * @param liveLanes     lanes {@code [0, liveLanes)} are real instances; the rest are padding
-     * @param warm          per-lane warm-start flags (null: all cold) with batch-minor host arrays
+     * @param warm          per-lane starting points (null: every lane starts cold)
      * @param deadlineNanos {@link System#nanoTime()} deadline, or {@link Long#MAX_VALUE}
      * @param listener      progress of lane 0 at every check, or null
      * @param setupSeconds  time spent before this call, reported in every solution
      * @return one solution per live lane
      */
-    public Solution[] run(int liveLanes, boolean[] warm, double[] warmX, double[] warmY, double[] warmS,
-                          long deadlineNanos, IterationListener listener, double setupSeconds) {
+    public Solution[] run(int liveLanes, WarmStart.Lanes warm, long deadlineNanos, IterationListener listener,
+                          double setupSeconds) {
         long start = System.nanoTime();
         int lanes = kernels.lanes();
         int n = kernels.n();
@@ -55,7 +55,11 @@ public final class HsdeIteration<V> {
 
         ScaleController scale = new ScaleController(lanes, kernels.sharedScale(), settings.scale());
         kernels.setScale(scale.scale());
-        kernels.initialize(v, warmX, warmY, warmS, warm);
+        if (warm == null) {
+            kernels.initialize(v, null, null, null, null);
+        } else {
+            kernels.initialize(v, warm.x(), warm.y(), warm.s(), warm.warm());
+        }
         kernels.copy(v, anchor);
 
         boolean accel = settings.acceleration();

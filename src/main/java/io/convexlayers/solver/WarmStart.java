@@ -62,4 +62,44 @@ public record WarmStart(double[][] x, double[][] y, double[][] s) {
             ConeProgram.requireFinite("warmStart.s[" + b + "]", s[b]);
         }
     }
+
+    /**
+     * The starting points of instances {@code [first, first + live)} laid out for a batch of
+     * {@code lanes} lanes: per-lane flags and batch-minor x (n × lanes), y and s (m × lanes), as
+     * {@link HsdeIteration#run} takes them. Lanes past {@code live}, and instances without a
+     * starting point, start cold.
+     */
+    public Lanes lanes(int first, int lanes, int live, int n, int m) {
+        boolean[] warm = new boolean[lanes];
+        double[] wx = new double[n * lanes];
+        double[] wy = new double[m * lanes];
+        double[] ws = new double[m * lanes];
+        for (int l = 0; l < live; l++) {
+            if (x[first + l] == null) {
+                continue;
+            }
+            warm[l] = true;
+            scatter(x[first + l], wx, l, lanes);
+            scatter(y[first + l], wy, l, lanes);
+            scatter(s[first + l], ws, l, lanes);
+        }
+        return new Lanes(warm, wx, wy, ws);
+    }
+
+    private static void scatter(double[] src, double[] dst, int lane, int lanes) {
+        for (int i = 0; i < src.length; i++) {
+            dst[i * lanes + lane] = src[i];
+        }
+    }
+
+    /**
+     * Starting points of one batch of lanes.
+     *
+     * @param warm per-lane flag: start from (x, y, s)
+     * @param x    batch-minor, n × lanes
+     * @param y    batch-minor, m × lanes
+     * @param s    batch-minor, m × lanes
+     */
+    public record Lanes(boolean[] warm, double[] x, double[] y, double[] s) {
+    }
 }

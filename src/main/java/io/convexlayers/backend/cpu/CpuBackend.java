@@ -51,37 +51,9 @@ public final class CpuBackend implements Backend {
                                   Solution[] results) {
         long t0 = System.nanoTime();
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
-        boolean[] warm = null;
-        double[] wx = null;
-        double[] wy = null;
-        double[] ws = null;
-        if (warmStart != null) {
-            int n = batch.n();
-            int m = batch.m();
-            warm = new boolean[lanes];
-            wx = new double[n * lanes];
-            wy = new double[m * lanes];
-            ws = new double[m * lanes];
-            for (int l = 0; l < live; l++) {
-                double[] x = warmStart.x()[first + l];
-                if (x == null) {
-                    continue;
-                }
-                warm[l] = true;
-                scatter(x, wx, l, lanes);
-                scatter(warmStart.y()[first + l], wy, l, lanes);
-                scatter(warmStart.s()[first + l], ws, l, lanes);
-            }
-        }
+        WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        Solution[] tile = new HsdeIteration<>(kernels, settings).run(live, warm, wx, wy, ws, deadline, listener,
-                setup);
+        Solution[] tile = new HsdeIteration<>(kernels, settings).run(live, w, deadline, listener, setup);
         System.arraycopy(tile, 0, results, first, live);
-    }
-
-    private static void scatter(double[] src, double[] dst, int lane, int lanes) {
-        for (int i = 0; i < src.length; i++) {
-            dst[i * lanes + lane] = src[i];
-        }
     }
 }

@@ -167,38 +167,11 @@ public final class CudaBackend implements Backend {
                             int lanes, long deadline, IterationListener listener, Solution[] results, long t0) {
         long s0 = System.nanoTime();
         try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, batch, first, lanes, settings)) {
-            boolean[] warm = null;
-            double[] wx = null;
-            double[] wy = null;
-            double[] ws = null;
-            if (warmStart != null) {
-                int n = batch.n();
-                int m = batch.m();
-                warm = new boolean[lanes];
-                wx = new double[n * lanes];
-                wy = new double[m * lanes];
-                ws = new double[m * lanes];
-                for (int l = 0; l < lanes; l++) {
-                    double[] x = warmStart.x()[first + l];
-                    if (x == null) {
-                        continue;
-                    }
-                    warm[l] = true;
-                    scatter(x, wx, l, lanes);
-                    scatter(warmStart.y()[first + l], wy, l, lanes);
-                    scatter(warmStart.s()[first + l], ws, l, lanes);
-                }
-            }
+            WarmStart.Lanes w = warmStart == null ? null
+                    : warmStart.lanes(first, lanes, lanes, batch.n(), batch.m());
             double setup = (System.nanoTime() - s0) * 1e-9;
-            Solution[] chunk = new HsdeIteration<>(kernels, settings).run(lanes, warm, wx, wy, ws, deadline,
-                    listener, setup);
+            Solution[] chunk = new HsdeIteration<>(kernels, settings).run(lanes, w, deadline, listener, setup);
             System.arraycopy(chunk, 0, results, first, lanes);
-        }
-    }
-
-    private static void scatter(double[] src, double[] dst, int lane, int lanes) {
-        for (int i = 0; i < src.length; i++) {
-            dst[i * lanes + lane] = src[i];
         }
     }
 

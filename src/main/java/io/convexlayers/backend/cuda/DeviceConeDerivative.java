@@ -37,38 +37,17 @@ public final class DeviceConeDerivative {
         this.lanes = lanes;
         this.m = dims.rows();
         this.point = lease.doubles(Math.max(1, m * lanes));
-        int[] soc = dims.soc();
-        int[] ss = new int[soc.length];
-        int r = dims.socStart();
-        for (int c = 0; c < soc.length; c++) {
-            ss[c] = r;
-            r += soc[c];
-        }
-        this.socStart = lease.upload(ss);
-        this.socSize = lease.upload(soc);
-        int[] psd = dims.psd();
-        int[] ps = new int[psd.length];
-        int[] lin = new int[psd.length];
-        r = dims.psdStart();
-        int total = 0;
-        for (int c = 0; c < psd.length; c++) {
-            ps[c] = r;
-            lin[c] = total;
-            r += ConeDims.svecLength(psd[c]);
-            total += 2 * psd[c] * psd[c];
-        }
-        this.psdStart = lease.upload(ps);
-        this.psdOrder = lease.upload(psd);
-        this.psdLinStart = lease.upload(lin);
-        this.psdLin = lease.doubles(Math.max(1, total * lanes));
-        this.psdTmp = lease.doubles(Math.max(1, total * lanes));
+        ConeTables t = ConeTables.of(dims);
+        this.socStart = lease.upload(t.socStart());
+        this.socSize = lease.upload(dims.soc());
+        this.psdStart = lease.upload(t.psdStart());
+        this.psdOrder = lease.upload(dims.psd());
+        this.psdLinStart = lease.upload(t.psdScratch());
+        this.psdLin = lease.doubles(Math.max(1, t.scratchPerLane() * lanes));
+        this.psdTmp = lease.doubles(Math.max(1, t.scratchPerLane() * lanes));
         double[] alpha = dims.power();
-        double[] neg = new double[alpha.length];
-        for (int c = 0; c < alpha.length; c++) {
-            neg[c] = -alpha[c];
-        }
         this.powAlpha = lease.upload(alpha);
-        this.powAlphaNeg = lease.upload(neg);
+        this.powAlphaNeg = lease.upload(t.negatedAlpha());
         this.triples = dims.exp() + dims.dualExp() + alpha.length;
         this.jac = lease.doubles(Math.max(1, 9 * triples * lanes));
     }

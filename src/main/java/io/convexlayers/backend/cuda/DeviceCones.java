@@ -25,37 +25,15 @@ final class DeviceCones {
         this.dev = lease.device();
         this.dims = dims;
         this.lanes = lanes;
-        int[] soc = dims.soc();
-        int[] ss = new int[soc.length];
-        int r = dims.socStart();
-        for (int c = 0; c < soc.length; c++) {
-            ss[c] = r;
-            r += soc[c];
-        }
-        this.socStart = lease.upload(ss);
-        this.socSize = lease.upload(soc);
-        int[] psd = dims.psd();
-        int[] ps = new int[psd.length];
-        int[] scr = new int[psd.length];
-        r = dims.psdStart();
-        int scratch = 0;
-        for (int c = 0; c < psd.length; c++) {
-            ps[c] = r;
-            scr[c] = scratch;
-            r += ConeDims.svecLength(psd[c]);
-            scratch += 2 * psd[c] * psd[c];
-        }
-        this.psdStart = lease.upload(ps);
-        this.psdOrder = lease.upload(psd);
-        this.psdScratchStart = lease.upload(scr);
-        this.psdScratch = lease.doubles(Math.max(1, scratch * lanes));
-        double[] alpha = dims.power();
-        double[] neg = new double[alpha.length];
-        for (int c = 0; c < alpha.length; c++) {
-            neg[c] = -alpha[c];
-        }
-        this.powAlphaPrimal = lease.upload(alpha);
-        this.powAlphaDual = lease.upload(neg);
+        ConeTables t = ConeTables.of(dims);
+        this.socStart = lease.upload(t.socStart());
+        this.socSize = lease.upload(dims.soc());
+        this.psdStart = lease.upload(t.psdStart());
+        this.psdOrder = lease.upload(dims.psd());
+        this.psdScratchStart = lease.upload(t.psdScratch());
+        this.psdScratch = lease.doubles(Math.max(1, t.scratchPerLane() * lanes));
+        this.powAlphaPrimal = lease.upload(dims.power());
+        this.powAlphaDual = lease.upload(t.negatedAlpha());
     }
 
     /** Device memory per lane for the PSD eigen work space, in bytes. */
