@@ -166,6 +166,46 @@ public final class ConeDerivative {
         linearized = true;
     }
 
+    /** The number of leading rows (zero and nonnegative cones) on which DΠ is diagonal. */
+    public int diagonalRows() {
+        return diagRows;
+    }
+
+    /** DΠ's entry at a leading {@link #diagonalRows() diagonal row} for one lane: 0, ½ or 1. */
+    public double diagonal(int row, int lane) {
+        if (!linearized) {
+            throw new IllegalStateException("linearizeAt must be called before diagonal");
+        }
+        return diag[row * lanes + lane];
+    }
+
+    /**
+     * The row boundaries of the blocks after the diagonal rows, in order: block k spans rows
+     * [bounds[k], bounds[k + 1]) (one per second-order cone, PSD cone, exponential or power triple).
+     * DΠ has no entries between different blocks.
+     */
+    public int[] blockBounds() {
+        int[] soc = dims.soc();
+        int[] psd = dims.psd();
+        int[] bounds = new int[soc.length + psd.length + tripleCount + 1];
+        int k = 0;
+        int row = diagRows;
+        bounds[k++] = row;
+        for (int size : soc) {
+            row += size;
+            bounds[k++] = row;
+        }
+        for (int order : psd) {
+            row += ConeDims.svecLength(order);
+            bounds[k++] = row;
+        }
+        for (int c = 0; c < tripleCount; c++) {
+            row += 3;
+            bounds[k++] = row;
+        }
+        return bounds;
+    }
+
     /** Whether the last {@link #linearizeAt} was for K* (true) or K (false). */
     public boolean isDual() {
         return dual;

@@ -199,4 +199,52 @@ public final class ResidualMapOperator implements BatchOperator<double[]> {
     double[] x() {
         return x;
     }
+
+    int lanes() {
+        return lanes;
+    }
+
+    int n() {
+        return n;
+    }
+
+    int m() {
+        return m;
+    }
+
+    SparsePattern aPattern() {
+        return aPattern;
+    }
+
+    /** A's k-th stored value in one lane. */
+    double aValue(int k, int lane) {
+        return aShared ? aValues[k] : aValues[k * lanes + lane];
+    }
+
+    /** P's pattern (upper triangle), or null. */
+    SparsePattern pPattern() {
+        return pPattern;
+    }
+
+    /** P's k-th stored value in one lane. */
+    double pValue(int k, int lane) {
+        return pShared ? pValues[k] : pValues[k * lanes + lane];
+    }
+
+    /** b, c + 2Px, c (batch-minor) and xᵀPx (per lane): the data of DQ's border. */
+    double[] b() {
+        return b;
+    }
+
+    double[] c() {
+        return c;
+    }
+
+    double[] cPlus2Px() {
+        return cPlus2Px;
+    }
+
+    double[] xPx() {
+        return xPx;
+    }
 }

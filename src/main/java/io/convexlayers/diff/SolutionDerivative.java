@@ -264,17 +264,6 @@ public final class SolutionDerivative {
             return rhs;
         }
 
-        /** z = (x, y − s, 1) per lane: M·z = 0 (the residual map is positively homogeneous). */
-        double[] nullVector() {
-            double[] z = new double[len * lanes];
-            System.arraycopy(x, 0, z, 0, n * lanes);
-            for (int k = 0; k < m * lanes; k++) {
-                z[n * lanes + k] = y[k] - s[k];
-            }
-            java.util.Arrays.fill(z, (n + m) * lanes, len * lanes, 1);
-            return z;
-        }
-
         void maskInvalid(double[] v) {
             for (int i = 0; i < len; i++) {
                 for (int l = 0; l < lanes; l++) {
@@ -287,12 +276,14 @@ public final class SolutionDerivative {
 
         /** Solves M·out = rhs (or Mᵀ·out = rhs) per lane and records diagnostics of the live lanes. */
         void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
+            DenseSolve denseSolve = settings.mode() == DerivativeMode.LSQR ? null : new DenseSolve(op, valid, y, s);
             boolean dense = settings.mode() == DerivativeMode.DENSE
-                    || (settings.mode() == DerivativeMode.AUTO && len <= settings.denseThreshold());
+                    || (denseSolve != null && denseSolve.maxActiveSize() <= settings.denseThreshold());
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             int[] iters = new int[lanes];
+            boolean[] exact = new boolean[lanes];
             if (dense) {
-                DenseSolve.solve(k, lanes, rhs, out, nullVector(), transpose);
+                exact = denseSolve.solve(rhs, out, transpose);
             } else {
                 CpuBatchVectors vecs = new CpuBatchVectors(lanes);
                 LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(rhs, out);
@@ -314,8 +305,10 @@ public final class SolutionDerivative {
                 }
                 double rel = bb > 0 ? Math.sqrt(rr / bb) : 0;
                 boolean finite = Double.isFinite(rel);
-                DerivativeQuality q = finite && rel <= settings.poorResidual() ? DerivativeQuality.ACCURATE
-                        : DerivativeQuality.POOR;
+                // An exact dense solve is accurate whatever its residual: that residual is the part of the
+                // right-hand side outside M's range, set by the forward solution's accuracy.
+                DerivativeQuality q = finite && (exact[l] || rel <= settings.poorResidual())
+                        ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
                 info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY);
                 if (!finite) {
                     for (int i = 0; i < len; i++) {

@@ -1,0 +1,235 @@
+package io.convexlayers.diff;
+
+import io.convexlayers.cone.ConeDerivative;
+import io.convexlayers.solver.SparsePattern;
+
+/**
+ * M restricted to its active coordinates, formed densely for one lane straight from the program's
+ * sparse data (no operator applications).
+ *
+ * <p>Where DΠ(z) has an all-zero row and column — a nonnegative row with s &gt; 0, a cone block whose
+ * dual projection is locally zero — M's column is the unit vector, so with S the other coordinates
+ * (x, τ and the active rows of y) and N those,
+ * <pre>
+ *   M = [ M_SS  0 ]      M_SS = (DQ_SS − I)·DΠ_SS + I,   M_NS = DQ_NS·DΠ_SS.
+ *       [ M_NS  I ]
+ * </pre>
+ * A solve with M then needs only M_SS: M·u = r gives u_S from M_SS·u_S = r_S and
+ * u_N = r_N − M_NS·u_S; Mᵀ·g = d gives g_N = d_N and M_SSᵀ·g_S = d_S − M_NSᵀ·d_N. With fixed u_N
+ * (g_N), least squares and minimum norm carry over, so pinv(M) is applied exactly through
+ * pinv(M_SS). For an LP or a QP, DΠ_SS = I and M_SS is the KKT matrix of the active constraints
+ * bordered by the τ row and column — typically well under half of n + m + 1.
+ */
+final class ReducedJacobian {
+    /** The active coordinates S, ascending indices into (x, y, τ). */
+    final int[] coords;
+    /** M_SS, row-major. */
+    final double[][] matrix;
+    /** z_S = (x, (y − s)_S, 1): M_SS·z_S = 0. */
+    final double[] nullVector;
+
+    private ReducedJacobian(int[] coords, double[][] matrix, double[] nullVector) {
+        this.coords = coords;
+        this.matrix = matrix;
+        this.nullVector = nullVector;
+    }
+
+    int size() {
+        return coords.length;
+    }
+
+    /**
+     * The dense blocks of DΠ_{K*} after the diagonal rows, for every lane of the tile at once:
+     * {@code blocks[k]} holds block k row-major, lane-minor (entry (i, j) of lane l at
+     * (i·size + j)·lanes + l).
+     */
+    static double[][] coneBlocks(ConeDerivative cone) {
+        int lanes = cone.lanes();
+        int rows = cone.dims().rows();
+        int[] bounds = cone.blockBounds();
+        double[][] blocks = new double[bounds.length - 1][];
+        double[] unit = new double[rows * lanes];
+        double[] col = new double[rows * lanes];
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            int start = bounds[k];
+            int size = bounds[k + 1] - start;
+            double[] block = new double[size * size * lanes];
+            for (int j = 0; j < size; j++) {
+                java.util.Arrays.fill(unit, (start + j) * lanes, (start + j + 1) * lanes, 1);
+                cone.apply(unit, 0, col, 0);
+                java.util.Arrays.fill(unit, (start + j) * lanes, (start + j + 1) * lanes, 0);
+                for (int i = 0; i < size; i++) {
+                    for (int l = 0; l < lanes; l++) {
+                        block[(i * size + j) * lanes + l] = col[(start + i) * lanes + l];
+                    }
+                }
+            }
+            blocks[k] = block;
+        }
+        return blocks;
+    }
+
+    /** The active coordinates of one lane (see the class comment). */
+    static int[] activeCoordinates(ResidualMapOperator op, double[][] blocks, int lane) {
+        int n = op.n();
+        int m = op.m();
+        ConeDerivative cone = op.coneDerivative();
+        int lanes = op.lanes();
+        int[] coords = new int[n + m + 1];
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            coords[count++] = j;
+        }
+        int diagRows = cone.diagonalRows();
+        for (int i = 0; i < diagRows; i++) {
+            if (cone.diagonal(i, lane) != 0) {
+                coords[count++] = n + i;
+            }
+        }
+        int[] bounds = cone.blockBounds();
+        for (int k = 0; k < blocks.length; k++) {
+            boolean any = false;
+            for (int e = lane; e < blocks[k].length && !any; e += lanes) {
+                any = blocks[k][e] != 0;
+            }
+            for (int i = bounds[k]; any && i < bounds[k + 1]; i++) {
+                coords[count++] = n + i;
+            }
+        }
+        coords[count++] = n + m;
+        return java.util.Arrays.copyOf(coords, count);
+    }
+
+    /**
+     * Forms M_SS of one lane.
+     *
+     * @param y solution y and s of the tile (batch-minor), for the null vector
+     */
+    static ReducedJacobian form(ResidualMapOperator op, double[][] blocks, int lane, double[] y, double[] s) {
+        int n = op.n();
+        int m = op.m();
+        int lanes = op.lanes();
+        int[] coords = activeCoordinates(op, blocks, lane);
+        int size = coords.length;
+        int[] pos = new int[n + m + 1];
+        java.util.Arrays.fill(pos, -1);
+        for (int k = 0; k < size; k++) {
+            pos[coords[k]] = k;
+        }
+        double[][] a = new double[size][size];
+        int tau = size - 1;
+        fillDq(op, lane, pos, a, tau);
+        applyConeDerivative(op.coneDerivative(), blocks, lane, n, pos, a);
+        double[] z = new double[size];
+        double[] x = op.x();
+        for (int k = 0; k < size; k++) {
+            int c = coords[k];
+            if (c < n) {
+                z[k] = x[c * lanes + lane];
+            } else if (c < n + m) {
+                int i = (c - n) * lanes + lane;
+                z[k] = y[i] - s[i];
+            } else {
+                z[k] = 1;
+            }
+        }
+        return new ReducedJacobian(coords, a, z);
+    }
+
+    /** a ← DQ(π)_SS (see {@link ResidualMapOperator}). */
+    private static void fillDq(ResidualMapOperator op, int lane, int[] pos, double[][] a, int tau) {
+        int n = op.n();
+        int lanes = op.lanes();
+        SparsePattern pp = op.pPattern();
+        if (pp != null) {
+            for (int j = 0; j < n; j++) {
+                for (int k = pp.colStart(j); k < pp.colStart(j + 1); k++) {
+                    int i = pp.rowIndex(k);
+                    double v = op.pValue(k, lane);
+                    a[i][j] += v;
+                    if (i != j) {
+                        a[j][i] += v;
+                    }
+                }
+            }
+        }
+        SparsePattern ap = op.aPattern();
+        for (int j = 0; j < n; j++) {
+            for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                int row = pos[n + ap.rowIndex(k)];
+                if (row >= 0) {
+                    double v = op.aValue(k, lane);
+                    a[j][row] += v;
+                    a[row][j] -= v;
+                }
+            }
+        }
+        double[] c = op.c();
+        double[] c2px = op.cPlus2Px();
+        for (int j = 0; j < n; j++) {
+            a[j][tau] = c[j * lanes + lane];
+            a[tau][j] = -c2px[j * lanes + lane];
+        }
+        double[] b = op.b();
+        for (int i = 0; i < op.m(); i++) {
+            int row = pos[n + i];
+            if (row >= 0) {
+                a[row][tau] = b[i * lanes + lane];
+                a[tau][row] = -b[i * lanes + lane];
+            }
+        }
+        a[tau][tau] = op.xPx()[lane];
+    }
+
+    /**
+     * a ← (a − I)·DΠ_SS + I on the columns where DΠ is not the identity: the ½ of a nonnegative kink
+     * and the active cone blocks.
+     */
+    private static void applyConeDerivative(ConeDerivative cone, double[][] blocks, int lane, int n, int[] pos,
+                                            double[][] a) {
+        int size = a.length;
+        for (int i = 0; i < cone.diagonalRows(); i++) {
+            int col = pos[n + i];
+            double d = cone.diagonal(i, lane);
+            if (col < 0 || d == 1) {
+                continue;
+            }
+            for (int r = 0; r < size; r++) {
+                a[r][col] *= d;
+            }
+            a[col][col] += 1 - d;
+        }
+        int lanes = cone.lanes();
+        int[] bounds = cone.blockBounds();
+        for (int k = 0; k < blocks.length; k++) {
+            int first = pos[n + bounds[k]];
+            if (first < 0) {
+                continue;
+            }
+            int bs = bounds[k + 1] - bounds[k]; // active blocks occupy consecutive positions
+            double[] block = blocks[k];
+            double[] row = new double[bs];
+            for (int r = 0; r < size; r++) {
+                double[] ar = a[r];
+                for (int j = 0; j < bs; j++) {
+                    double acc = 0;
+                    for (int i = 0; i < bs; i++) {
+                        acc += ar[first + i] * block[(i * bs + j) * lanes + lane];
+                    }
+                    row[j] = acc;
+                }
+                int inBlock = r - first;
+                for (int j = 0; j < bs; j++) {
+                    double v = row[j];
+                    if (inBlock >= 0 && inBlock < bs) {
+                        v -= block[(inBlock * bs + j) * lanes + lane];
+                        if (inBlock == j) {
+                            v += 1;
+                        }
+                    }
+                    ar[first + j] = v;
+                }
+            }
+        }
+    }
+}
