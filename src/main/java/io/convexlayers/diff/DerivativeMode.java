@@ -1,11 +1,27 @@
 package io.convexlayers.diff;
 
-/** How the derivative's linear system M·dz = r (or Mᵀ) is solved. */
+/**
+ * How the derivative's linear system M·dz = r (or Mᵀ) is solved. Every mode applies the same
+ * pseudo-inverse (minimum-norm least squares); they differ in cost and robustness.
+ */
 public enum DerivativeMode {
-    /** DENSE when n + m + 1 is at most {@link DerivativeSettings#denseThreshold()}, else LSQR. */
+    /**
+     * DENSE when every instance's active block has at most
+     * {@link DerivativeSettings#denseThreshold()} coordinates; else SPARSE when the cones are all
+     * zero and nonnegative (LPs and QPs); else LSQR.
+     */
     AUTO,
     /** Matrix-free batched LSQR. */
     LSQR,
-    /** Form M per instance and solve by LU (least squares by QR when M is singular). */
-    DENSE
+    /**
+     * The active block of M (x, τ and the rows whose dual-cone projection is not locally zero) formed
+     * per instance from the sparse data and factored by one dense LU; SVD at non-differentiable points.
+     */
+    DENSE,
+    /**
+     * For programs with only zero and nonnegative cones: the active KKT block factored by a sparse
+     * LDLᵀ on the solver's KKT pattern (ordering shared with the forward solve), with iterative
+     * refinement; instances where that fails (a degenerate vertex), and other cones, use LSQR.
+     */
+    SPARSE
 }

@@ -5,13 +5,14 @@ import io.convexlayers.solver.InvalidSettingsException;
 /**
  * Settings of the solution-map derivative.
  *
- * @param mode            how M is solved (default AUTO)
+ * @param mode            how M is solved (default AUTO: see {@link DerivativeMode#AUTO})
  * @param lsqr            LSQR tolerances and limits (default {@link LsqrSettings#defaults()})
- * @param denseThreshold  largest n + m + 1 solved densely in AUTO mode (default 400: LSQR did not
- *                        converge within 4·N iterations on random QPs with n = 50 and 100, where M's
- *                        condition number beyond its null space is ~1e6; the dense mode's LU-based
- *                        pseudo-inverse gave accurate gradients for all 1000 of n = 50, m = 100 at
- *                        0.5–1× the forward time)
+ * @param denseThreshold  largest active block (n + 1 + the rows whose dual-cone projection is not
+ *                        locally zero) solved densely in AUTO mode (default 400: one LU of that
+ *                        order per instance; LSQR did not converge within 4·N iterations on random
+ *                        QPs with n = 50 and 100, where M's condition number beyond its null space
+ *                        is ~1e6, while the dense active block gave exact gradients for all 1000 of
+ *                        n = 50, m = 100 at 0.07× the forward time)
  * @param poorResidual    relative residual ‖M·dz − r‖/‖r‖ above which a result is flagged poor (default 1e-6)
  * @param threads         worker threads, 0 = all cores (default 0)
  * @param tileLanes       instances per CPU tile (default 8)

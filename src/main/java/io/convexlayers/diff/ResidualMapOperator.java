@@ -4,6 +4,7 @@ import io.convexlayers.backend.cpu.TileSparse;
 import io.convexlayers.cone.ConeDerivative;
 import io.convexlayers.cone.ConeDims;
 import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.solver.linsys.TileMatrices;
 
 /**
  * The Jacobian M = (DQ(π) − I)·DΠ(z) + I of the residual map of a cone program at a solution
@@ -214,6 +215,12 @@ public final class ResidualMapOperator implements BatchOperator<double[]> {
 
     SparsePattern aPattern() {
         return aPattern;
+    }
+
+    /** P and A of the tile, as the linear-system classes take them. */
+    TileMatrices tileMatrices() {
+        return new TileMatrices(aPattern, aValues, aShared, pPattern, pValues, pShared,
+                lanes);
     }
 
     /** A's k-th stored value in one lane. */

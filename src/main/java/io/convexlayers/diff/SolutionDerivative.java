@@ -10,6 +10,7 @@ import io.convexlayers.solver.ConeProgram;
 import io.convexlayers.solver.InvalidProblemException;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.solver.linsys.SparseLdl;
 
 /**
  * The derivative of the solution map (x, y, s)(P, A, b, c) of a batch of cone programs at their
@@ -19,6 +20,13 @@ import io.convexlayers.solver.SparsePattern;
  * with {@link DerivativeQuality#UNDEFINED}; they never affect the others.
  */
 public final class SolutionDerivative {
+    /**
+     * AUTO uses the sparse active block only when its factorization stays sparse: one per instance
+     * costs about nnz(L)²/(n + m) flops, against LSQR's few hundred products with A and P (on the
+     * paper's sparse QP, fill 19 — a dense trailing block of order 1006 — LSQR was 2× faster).
+     */
+    private static final double SPARSE_FILL_LIMIT = 8;
+
     private final BatchConeProgram program;
     private final BatchSolution solution;
     private final DerivativeSettings settings;
@@ -276,18 +284,27 @@ public final class SolutionDerivative {
 
         /** Solves M·out = rhs (or Mᵀ·out = rhs) per lane and records diagnostics of the live lanes. */
         void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
-            DenseSolve denseSolve = settings.mode() == DerivativeMode.LSQR ? null : new DenseSolve(op, valid, y, s);
-            boolean dense = settings.mode() == DerivativeMode.DENSE
-                    || (denseSolve != null && denseSolve.maxActiveSize() <= settings.denseThreshold());
+            DerivativeMode mode = settings.mode();
+            DenseSolve dense = null;
+            if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
+                dense = new DenseSolve(op, valid, y, s);
+                if (mode == DerivativeMode.AUTO && dense.maxActiveSize() > settings.denseThreshold()) {
+                    dense = null;
+                }
+            }
+            boolean sparse = dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
+                    && SparseActiveBlock.applies(op, valid)
+                    && (mode == DerivativeMode.SPARSE || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             int[] iters = new int[lanes];
             boolean[] exact = new boolean[lanes];
-            if (dense) {
-                exact = denseSolve.solve(rhs, out, transpose);
-            } else {
-                CpuBatchVectors vecs = new CpuBatchVectors(lanes);
-                LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(rhs, out);
-                System.arraycopy(r.iterations(), 0, iters, 0, lanes);
+            if (dense != null) {
+                exact = dense.solve(rhs, out, transpose);
+            } else if (sparse) {
+                exact = new ActiveSetSolve(op, valid, new SparseActiveBlock(op, valid)).solve(rhs, out, transpose);
+            }
+            if (dense == null) {
+                lsqrWhereNotExact(k, rhs, out, exact, iters);
             }
             double[] check = new double[len * lanes];
             k.apply(out, check);
@@ -313,6 +330,32 @@ public final class SolutionDerivative {
                 if (!finite) {
                     for (int i = 0; i < len; i++) {
                         out[i * lanes + l] = 0; // never hand NaN on
+                    }
+                }
+            }
+        }
+
+        /** LSQR for the lanes not solved exactly (all lanes in LSQR mode). */
+        void lsqrWhereNotExact(BatchOperator<double[]> k, double[] rhs, double[] out, boolean[] exact, int[] iters) {
+            double[] masked = rhs.clone();
+            boolean any = false;
+            for (int l = 0; l < lanes; l++) {
+                any |= valid[l] && !exact[l];
+                for (int i = 0; i < len && exact[l]; i++) {
+                    masked[i * lanes + l] = 0;
+                }
+            }
+            if (!any) {
+                return;
+            }
+            double[] sol = new double[out.length];
+            CpuBatchVectors vecs = new CpuBatchVectors(lanes);
+            LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(masked, sol);
+            for (int l = 0; l < lanes; l++) {
+                if (!exact[l]) {
+                    iters[l] = r.iterations()[l];
+                    for (int i = 0; i < len; i++) {
+                        out[i * lanes + l] = sol[i * lanes + l];
                     }
                 }
             }

@@ -57,6 +57,23 @@ public final class SparseLdl implements LinearSystem {
         this(mats, shared, null, -1);
     }
 
+    /**
+     * The fill of a factorization of these matrices' KKT pattern: entries of L over entries of the
+     * KKT matrix's upper triangle (from the cached analysis; nothing is factored).
+     */
+    public static double fillRatio(TileMatrices mats) {
+        LdlAnalysis an = LdlAnalysisCache.get(mats);
+        return (double) (an.symbolic.nnz() + mats.n() + mats.m()) / an.kkt.nnz();
+    }
+
+    /**
+     * A per-lane factorization whose ordering and symbolic analysis come from the cache shared with
+     * the solver's own factorizations of the same patterns (so a derivative reuses the forward's).
+     */
+    public static SparseLdl perLaneWithCachedAnalysis(TileMatrices mats) {
+        return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
+    }
+
     /** With an analysis already computed for these matrices (by the factory), or null. */
     SparseLdl(TileMatrices mats, boolean shared, LdlAnalysis analysis) {
         this(mats, shared, analysis, -1);

@@ -1,0 +1,99 @@
+package io.convexlayers.diff;
+
+/**
+ * {@link ActiveBlock} by dense factorization: each lane's M_SS is formed from the sparse data
+ * ({@link ReducedJacobian}) and factored once by {@link BorderedPseudoInverse}.
+ */
+final class DenseActiveBlock implements ActiveBlock {
+    private final ResidualMapOperator op;
+    private final boolean[] valid;
+    private final double[] y;
+    private final double[] s;
+    private final double[][] blocks;
+    private final int lanes;
+    private final int[][] coords;
+    private final BorderedPseudoInverse[] pinv;
+    private final double[] rightNull;
+
+    /**
+     * @param valid lanes with a solution (others get no block)
+     * @param y     the tile's y and s (batch-minor), for the approximate null vectors
+     */
+    DenseActiveBlock(ResidualMapOperator op, boolean[] valid, double[] y, double[] s) {
+        this.op = op;
+        this.valid = valid;
+        this.y = y;
+        this.s = s;
+        this.lanes = op.lanes();
+        this.blocks = ReducedJacobian.coneBlocks(op.coneDerivative());
+        this.coords = new int[lanes][];
+        this.pinv = new BorderedPseudoInverse[lanes];
+        this.rightNull = new double[op.rows() * lanes];
+        for (int l = 0; l < lanes; l++) {
+            coords[l] = valid[l] ? ReducedJacobian.activeCoordinates(op, blocks, l) : new int[0];
+        }
+    }
+
+    /** The largest active block of the tile (what a dense factorization costs, cubed). */
+    int maxActiveSize() {
+        int max = 0;
+        for (int[] c : coords) {
+            max = Math.max(max, c.length);
+        }
+        return max;
+    }
+
+    /** Forms and factors every valid lane's block (the expensive part, done once per tile). */
+    void factorAll() {
+        for (int l = 0; l < lanes; l++) {
+            if (valid[l]) {
+                ReducedJacobian red = ReducedJacobian.form(op, blocks, l, y, s);
+                pinv[l] = BorderedPseudoInverse.factor(red.matrix, red.nullVector);
+                if (pinv[l] != null) {
+                    double[] zeta = pinv[l].rightNull();
+                    for (int k = 0; k < zeta.length; k++) {
+                        rightNull[coords[l][k] * lanes + l] = zeta[k];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public int[] coords(int lane) {
+        return coords[lane];
+    }
+
+    @Override
+    public double[] rightNull() {
+        return rightNull;
+    }
+
+    @Override
+    public boolean factored(int lane) {
+        return pinv[lane] != null;
+    }
+
+    @Override
+    public boolean[] apply(double[] in, double[] out, boolean transposed) {
+        boolean[] ok = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            if (pinv[l] == null) {
+                continue;
+            }
+            int[] c = coords[l];
+            double[] b = new double[c.length];
+            for (int k = 0; k < c.length; k++) {
+                b[k] = in[c[k] * lanes + l];
+            }
+            double[] x = pinv[l].apply(b, transposed);
+            ok[l] = x != null;
+            if (x != null) {
+                for (int k = 0; k < c.length; k++) {
+                    out[c[k] * lanes + l] = x[k];
+                }
+            }
+        }
+        return ok;
+    }
+}
