@@ -1,8 +1,8 @@
 package io.convexlayers.diff;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
-import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * Applies pinv(M) or pinv(Mᵀ) — the minimum-norm least-squares solution LSQR converges to from
@@ -147,7 +147,13 @@ final class ActiveSetSolve {
         return active;
     }
 
-    /** The exact pseudo-inverse through an SVD of the lane's full M (N operator applications). */
+    /**
+     * The pseudo-inverse through an SVD of the lane's full M (N operator applications), with M's
+     * smallest singular value treated as zero like the active-block solve treats it: M is singular
+     * by homogeneity at an exact solution and nearly so at a finite-accuracy one, where inverting
+     * that value would add a component 1/σ_min times too large. Singular values below
+     * N·ε·σ_max are dropped as well (the larger null spaces of non-differentiable points).
+     */
     void solveFullBySvd(int lane, double[] rhs, double[] out, boolean transposed) {
         DMatrixRMaj k = new DMatrixRMaj(len, len);
         double[] unit = new double[len * lanes];
@@ -160,19 +166,48 @@ final class ActiveSetSolve {
                 k.data[transposed ? j * len + i : i * len + j] = col[i * lanes + lane];
             }
         }
-        DMatrixRMaj b = new DMatrixRMaj(len, 1);
+        double[] b = new double[len];
         for (int i = 0; i < len; i++) {
-            b.data[i] = rhs[i * lanes + lane];
+            b[i] = rhs[i * lanes + lane];
         }
-        DMatrixRMaj sol = new DMatrixRMaj(len, 1);
-        LinearSolverDense<DMatrixRMaj> pinv = LinearSolverFactory_DDRM.pseudoInverse(true);
-        if (pinv.setA(k)) {
-            pinv.solve(b, sol);
-        } else {
-            java.util.Arrays.fill(sol.data, Double.NaN); // reported as a non-finite residual
-        }
+        double[] sol = truncatedPseudoInverse(k, b);
         for (int i = 0; i < len; i++) {
-            out[i * lanes + lane] = sol.data[i];
+            out[i * lanes + lane] = sol[i];
         }
+    }
+
+    /** Σ over kept singular triples of v·(uᵀb)/σ; NaN when the SVD fails (reported, never used). */
+    static double[] truncatedPseudoInverse(DMatrixRMaj k, double[] b) {
+        int size = k.numRows;
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(size, size, true, true, false);
+        double[] sol = new double[size];
+        if (!svd.decompose(k.copy())) {
+            java.util.Arrays.fill(sol, Double.NaN);
+            return sol;
+        }
+        double[] sigma = svd.getSingularValues();
+        DMatrixRMaj u = svd.getU(null, false);
+        DMatrixRMaj v = svd.getV(null, false);
+        int smallest = 0;
+        double max = 0;
+        for (int i = 0; i < sigma.length; i++) {
+            smallest = sigma[i] < sigma[smallest] ? i : smallest;
+            max = Math.max(max, sigma[i]);
+        }
+        double tol = size * Math.ulp(1.0) * max;
+        for (int i = 0; i < sigma.length; i++) {
+            if (i == smallest || !(sigma[i] > tol)) {
+                continue;
+            }
+            double ub = 0;
+            for (int r = 0; r < size; r++) {
+                ub += u.get(r, i) * b[r];
+            }
+            double c = ub / sigma[i];
+            for (int r = 0; r < size; r++) {
+                sol[r] += c * v.get(r, i);
+            }
+        }
+        return sol;
     }
 }

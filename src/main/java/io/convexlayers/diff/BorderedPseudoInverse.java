@@ -11,17 +11,34 @@ import java.util.Random;
  * both null vectors come from the same factors, z need not be exact. For A·u = b the right-hand side
  * is projected off ℓ (the least-squares part), B·u = b gives A·u = b with zᵀu = 0, and u is
  * projected off ζ (the minimum-norm part); Aᵀ likewise with the roles of ζ and ℓ exchanged. Each
- * result is checked against A; when the null space is not one-dimensional (a non-differentiable
- * point) the check fails and the caller falls back to an SVD.
+ * result is checked against A. When the null space is not one-dimensional (a non-differentiable
+ * point) B is singular up to rounding: a condition estimate from the two null-vector solves rejects
+ * it, and the caller falls back to an SVD.
  */
 final class BorderedPseudoInverse {
+    /**
+     * Largest accepted estimate of κ(B). M's blocks beyond their null space reach κ ≈ 1e6 on
+     * random QPs with many active constraints; a second null direction shows as κ ≈ 1e16.
+     */
+    static final double MAX_CONDITION = 1e11;
+    /**
+     * Largest accepted residual along the border direction, relative to ‖A‖·‖x‖: how far from
+     * singular A may be along its null direction (M·z is the forward solution's residual).
+     */
+    static final double NEAR_SINGULAR = 1e-2;
     private final double[][] a;
     private final double frobenius;
     private final DenseLu lu;
     private final double[] rightNull;
     private final double[] leftNull;
+    /** The unit w and ẑ of B = A + σ·w·ẑᵀ·‖z‖ (the directions a near-singular A's residual takes). */
+    private final double[] border;
+    private final double[] borderTransposed;
 
-    private BorderedPseudoInverse(double[][] a, double frobenius, DenseLu lu, double[] rightNull, double[] leftNull) {
+    private BorderedPseudoInverse(double[][] a, double frobenius, DenseLu lu, double[] rightNull, double[] leftNull,
+                                  double[] border, double[] borderTransposed) {
+        this.border = border;
+        this.borderTransposed = borderTransposed;
         this.a = a;
         this.frobenius = frobenius;
         this.lu = lu;
@@ -62,12 +79,40 @@ final class BorderedPseudoInverse {
         if (lu == null) {
             return null;
         }
+        double[] unitNear = near.clone();
+        normalize(unitNear);
+        double[] probe = randomDirection(size, 0x9e3779b9L);
         double[] right = lu.solve(w);
-        double[] left = lu.solveTranspose(near);
-        if (right == null || left == null || !normalize(right) || !normalize(left)) {
+        double[] left = lu.solveTranspose(unitNear);
+        double[] probeSolution = lu.solve(probe);
+        if (right == null || left == null || probeSolution == null) {
             return null;
         }
-        return new BorderedPseudoInverse(a, Math.sqrt(fro), lu, right, left);
+        // ‖B⁻¹u‖ for unit u bounds ‖B⁻¹‖ from below. With a larger null space B is singular up to
+        // rounding and the LU still "succeeds": w and ẑ are then still consistent right-hand sides,
+        // but a random one is not, and its solution is huge.
+        double inverseNorm = Math.sqrt(Math.max(dot(probeSolution, probeSolution), Math.max(dot(right, right),
+                dot(left, left))));
+        if (!(borderedNorm(a, sigma, w, near) * inverseNorm <= MAX_CONDITION) || !normalize(right)
+                || !normalize(left)) {
+            return null;
+        }
+        BorderedPseudoInverse pinv = new BorderedPseudoInverse(a, Math.sqrt(fro), lu, right, left, w, unitNear);
+        // Decide once for both directions, so a JVP and a VJP of one lane use the same operator.
+        return pinv.apply(probe, false) != null && pinv.apply(probe, true) != null ? pinv : null;
+    }
+
+    /** ‖B‖_F from ‖A‖_F and the rank-one term, without reading the overwritten factors. */
+    private static double borderedNorm(double[][] a, double sigma, double[] w, double[] z) {
+        double fro = 0;
+        for (int i = 0; i < a.length; i++) {
+            double wi = sigma * w[i];
+            for (int j = 0; j < a.length; j++) {
+                double v = a[i][j] + wi * z[j];
+                fro += v * v;
+            }
+        }
+        return Math.sqrt(fro);
     }
 
     /** ζ with Aζ = 0, unit length. */
@@ -97,18 +142,27 @@ final class BorderedPseudoInverse {
                 ks[i] = dot(row, sol);
             }
         }
-        double res = 0;
+        // Where A is only nearly singular (a finite-accuracy solution), B·x = b leaves A·x − b along
+        // the border vector, of the size of A's distance from singularity: that part is the
+        // treated-as-zero direction. Everything else must be met to rounding.
+        double[] dir = transposed ? borderTransposed : border;
         for (int i = 0; i < size; i++) {
-            double r = ks[i] - proj[i];
-            res += r * r;
+            ks[i] -= proj[i];
         }
-        boolean ok = Math.sqrt(res) <= 1e-9 * (frobenius * Math.sqrt(dot(sol, sol)) + Math.sqrt(dot(proj, proj)));
+        double along = dot(dir, ks);
+        removeComponent(ks, dir);
+        double scale = frobenius * Math.sqrt(dot(sol, sol)) + Math.sqrt(dot(proj, proj));
+        boolean ok = Math.sqrt(dot(ks, ks)) <= 1e-9 * scale && Math.abs(along) <= NEAR_SINGULAR * scale;
         return ok ? sol : null;
     }
 
     /** A fixed generic unit direction (the same for every call, so results are reproducible). */
     private static double[] genericDirection(int size) {
-        Random rnd = new Random(0x5eed);
+        return randomDirection(size, 0x5eed);
+    }
+
+    private static double[] randomDirection(int size, long seed) {
+        Random rnd = new Random(seed);
         double[] w = new double[size];
         for (int i = 0; i < size; i++) {
             w[i] = rnd.nextGaussian();

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The JVP against central finite differences of re-solves, the VJP against the JVP through the
- * adjoint identity, and dense mode against LSQR mode, on planted programs of every cone family.
+ * The JVP (LSQR and dense modes) against central finite differences of re-solves, the VJP against
+ * the JVP through the adjoint identity, and dense mode against LSQR mode, on planted programs of
+ * every cone family.
  */
 class SolutionDerivativeTest {
 
@@ -67,6 +68,13 @@ class SolutionDerivativeTest {
         }
         double err = relativeError(an, fd);
         assertTrue(err < 1e-5, name + ": relative error " + err);
+
+        SolutionDerivative dense = SolutionDerivative.at(p, sol,
+                DerivativeSettings.defaults().withMode(DerivativeMode.DENSE));
+        JvpResult dj = dense.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
+        assertEquals(DerivativeQuality.ACCURATE, dj.info()[0].quality(), name + " dense");
+        double denseErr = relativeError(concat(dj.dx()[0], dj.dy()[0], dj.ds()[0]), fd);
+        assertTrue(denseErr < 1e-5, name + " dense: relative error " + denseErr);
     }
 
     @ParameterizedTest(name = "{0}")
