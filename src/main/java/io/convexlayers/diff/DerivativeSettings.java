@@ -8,11 +8,12 @@ import io.convexlayers.solver.InvalidSettingsException;
  * @param mode            how M is solved (default AUTO: see {@link DerivativeMode#AUTO})
  * @param lsqr            LSQR tolerances and limits (default {@link LsqrSettings#defaults()})
  * @param denseThreshold  largest active block (n + 1 + the rows whose dual-cone projection is not
- *                        locally zero) solved densely in AUTO mode (default 400: one LU of that
- *                        order per instance; LSQR did not converge within 4·N iterations on random
- *                        QPs with n = 50 and 100, where M's condition number beyond its null space
- *                        is ~1e6, while the dense active block gave exact gradients for all 1000 of
- *                        n = 50, m = 100 at 0.07× the forward time)
+ *                        locally zero) solved densely in AUTO mode (default 600: one LU of that
+ *                        order, ≈ 144 Mflop or 25 ms per instance at the 6 Gflop/s measured here;
+ *                        LSQR did not converge within 4·N iterations on random QPs with n = 50 and
+ *                        100, where M's condition number beyond its null space is ~1e6, while the
+ *                        dense active block gave exact gradients for all 1000 of n = 50, m = 100
+ *                        at 0.07× the forward time)
  * @param poorResidual    relative residual ‖M·dz − r‖/‖r‖ above which a result is flagged poor (default 1e-6)
  * @param threads         worker threads, 0 = all cores (default 0)
  * @param tileLanes       instances per CPU tile (default 8)
@@ -38,7 +39,7 @@ public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int den
 
     /** The documented defaults. */
     public static DerivativeSettings defaults() {
-        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 400, 1e-6, 0, 8);
+        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6, 0, 8);
     }
 
     public DerivativeSettings withMode(DerivativeMode m) {

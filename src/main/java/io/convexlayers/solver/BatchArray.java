@@ -81,6 +81,12 @@ public final class BatchArray {
      * lanes; lanes past the end of the batch repeat the last instance (padding).
      */
     public void copyTile(int first, int lanes, double[] tile) {
+        if (!shared && first + lanes <= batch) { // whole rows of the tile are contiguous
+            for (int i = 0; i < length; i++) {
+                System.arraycopy(data, i * batch + first, tile, i * lanes, lanes);
+            }
+            return;
+        }
         for (int i = 0; i < length; i++) {
             for (int l = 0; l < lanes; l++) {
                 int b = Math.min(first + l, batch - 1);
