@@ -35,7 +35,6 @@ final class SparseActiveBlock implements ActiveBlock {
     private static final double SINGULAR_TOLERANCE = 1e-6;
 
     private final ResidualMapOperator op;
-    private final boolean[] valid;
     private final int lanes;
     private final int n;
     private final int m;
@@ -67,9 +66,9 @@ final class SparseActiveBlock implements ActiveBlock {
         return true;
     }
 
+    /** Factors the tile's active KKT blocks; {@code valid} marks the lanes with a solution. */
     SparseActiveBlock(ResidualMapOperator op, boolean[] valid) {
         this.op = op;
-        this.valid = valid;
         this.lanes = op.lanes();
         this.n = op.n();
         this.m = op.m();
