@@ -10,7 +10,8 @@ import io.convexlayers.solver.SparsePattern;
  * <p>HotSpot's auto-vectorizer does little for a lane loop of trip count 8 (its unrolled main loop
  * is longer than the trip count), so the default 8-lane tile has explicitly unrolled kernels that
  * keep the eight lanes in registers: measured 2–3× faster than the generic loops, which serve every
- * other lane count. The linear systems use the same kernels.
+ * other lane count. One lane (a batch of one) has plain CSC loops. The linear systems use the same
+ * kernels.
  */
 public final class TileSparse {
     private TileSparse() {
@@ -24,6 +25,15 @@ public final class TileSparse {
         int cols = pattern.cols();
         if (lanes == 8) {
             multiplyAdd8(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            return;
+        }
+        if (lanes == 1) { // shared and per-lane values coincide
+            for (int j = 0; j < cols; j++) {
+                double xj = x[xOff + j];
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    out[outOff + rowIndex[k]] += values[k] * xj;
+                }
+            }
             return;
         }
         for (int j = 0; j < cols; j++) {
@@ -53,6 +63,16 @@ public final class TileSparse {
         int cols = pattern.cols();
         if (lanes == 8) {
             transposeMultiplyAdd8(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            return;
+        }
+        if (lanes == 1) {
+            for (int j = 0; j < cols; j++) {
+                double acc = 0;
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    acc += values[k] * y[yOff + rowIndex[k]];
+                }
+                out[outOff + j] += acc;
+            }
             return;
         }
         for (int j = 0; j < cols; j++) {

@@ -1,0 +1,80 @@
+package io.convexlayers.backend.cpu;
+
+import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.solver.SparsePattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The tile products — the unrolled 8-lane kernels, the one-lane loops and the generic lane loops —
+ * against dense products of each lane's own matrix, with shared and per-lane values, at nonzero
+ * offsets, accumulating into what the output held before.
+ */
+class TileSparseTest {
+
+    @ParameterizedTest(name = "lanes {0}, shared {1}")
+    @CsvSource({"1, true", "1, false", "3, true", "3, false", "8, true", "8, false"})
+    void productsMatchDenseProductsLaneByLane(int lanes, boolean shared) {
+        Random rnd = new Random(lanes * 31 + (shared ? 1 : 0));
+        int rows = 7;
+        int cols = 5;
+        double[][] mask = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                mask[i][j] = rnd.nextDouble() < 0.5 ? 1 : 0;
+            }
+        }
+        SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
+        int nnz = pattern.nnz();
+        double[] values = new double[shared ? nnz : nnz * lanes];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = rnd.nextGaussian();
+        }
+        int off = 2 * lanes;
+        double[] x = random(off + cols * lanes, rnd);
+        double[] y = random(off + rows * lanes, rnd);
+        double[] ax = random(off + rows * lanes, rnd);
+        double[] aty = random(off + cols * lanes, rnd);
+        double[] axBefore = ax.clone();
+        double[] atyBefore = aty.clone();
+        TileSparse.multiplyAdd(pattern, values, shared, lanes, x, off, ax, off);
+        TileSparse.transposeMultiplyAdd(pattern, values, shared, lanes, y, off, aty, off);
+        for (int l = 0; l < lanes; l++) {
+            double[][] dense = new double[rows][cols];
+            for (int j = 0; j < cols; j++) {
+                for (int k = pattern.colStart(j); k < pattern.colStart(j + 1); k++) {
+                    dense[pattern.rowIndex(k)][j] = shared ? values[k] : values[k * lanes + l];
+                }
+            }
+            for (int i = 0; i < rows; i++) {
+                double expect = axBefore[off + i * lanes + l];
+                for (int j = 0; j < cols; j++) {
+                    expect += dense[i][j] * x[off + j * lanes + l];
+                }
+                assertEquals(expect, ax[off + i * lanes + l], 1e-12, "A·x lane " + l + " row " + i);
+            }
+            for (int j = 0; j < cols; j++) {
+                double expect = atyBefore[off + j * lanes + l];
+                for (int i = 0; i < rows; i++) {
+                    expect += dense[i][j] * y[off + i * lanes + l];
+                }
+                assertEquals(expect, aty[off + j * lanes + l], 1e-12, "Aᵀ·y lane " + l + " col " + j);
+            }
+        }
+        for (int k = 0; k < off; k++) {
+            assertEquals(axBefore[k], ax[k], "entries before the offset are untouched");
+        }
+    }
+
+    private static double[] random(int length, Random rnd) {
+        double[] v = new double[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+}
