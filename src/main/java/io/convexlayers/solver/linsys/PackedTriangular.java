@@ -39,6 +39,17 @@ final class PackedTriangular {
             }
             return;
         }
+        if (lanes == 1) { // then fl = 1 as well
+            for (int i = 0; i < n; i++) {
+                int ri = rowStart(i);
+                double v = z[off + i];
+                for (int k = 0; k < i; k++) {
+                    v -= a[ri + k] * z[off + k];
+                }
+                z[off + i] = scale == null ? v : v * scale[i];
+            }
+            return;
+        }
         int ls = fl == 1 ? 0 : 1;
         for (int i = 0; i < n; i++) {
             int ri = rowStart(i) * fl;
@@ -68,6 +79,17 @@ final class PackedTriangular {
                 backwardShared8(a, scale, n, z, off);
             } else {
                 backwardLanes8(a, scale, n, z, off);
+            }
+            return;
+        }
+        if (lanes == 1) {
+            for (int i = n - 1; i >= 0; i--) {
+                int ri = rowStart(i);
+                double v = scale == null ? z[off + i] : z[off + i] * scale[i];
+                z[off + i] = v;
+                for (int k = 0; k < i; k++) {
+                    z[off + k] -= a[ri + k] * v;
+                }
             }
             return;
         }
