@@ -9,7 +9,7 @@ final class DenseActiveBlock implements ActiveBlock {
     private final boolean[] valid;
     private final double[] y;
     private final double[] s;
-    private final double[][] blocks;
+    private double[][] blocks;
     private final int lanes;
     private final int[][] coords;
     private final BorderedPseudoInverse[] pinv;
@@ -25,12 +25,12 @@ final class DenseActiveBlock implements ActiveBlock {
         this.y = y;
         this.s = s;
         this.lanes = op.lanes();
-        this.blocks = ReducedJacobian.coneBlocks(op.coneDerivative());
+        boolean[][] activeBlocks = ReducedJacobian.activeBlocks(op.coneDerivative());
         this.coords = new int[lanes][];
         this.pinv = new BorderedPseudoInverse[lanes];
         this.rightNull = new double[op.rows() * lanes];
         for (int l = 0; l < lanes; l++) {
-            coords[l] = valid[l] ? ReducedJacobian.activeCoordinates(op, blocks, l) : new int[0];
+            coords[l] = valid[l] ? ReducedJacobian.activeCoordinates(op, activeBlocks, l) : new int[0];
         }
     }
 
@@ -45,9 +45,11 @@ final class DenseActiveBlock implements ActiveBlock {
 
     /** Forms and factors every valid lane's block (the expensive part, done once per tile). */
     void factorAll() {
+        blocks = ReducedJacobian.coneBlocks(op.coneDerivative());
         for (int l = 0; l < lanes; l++) {
             if (valid[l]) {
                 ReducedJacobian red = ReducedJacobian.form(op, blocks, l, y, s);
+                coords[l] = red.coords; // the same as the estimate, read off the blocks themselves
                 pinv[l] = BorderedPseudoInverse.factor(red.matrix, red.nullVector);
                 if (pinv[l] != null) {
                     double[] zeta = pinv[l].rightNull();

@@ -69,35 +69,69 @@ final class ReducedJacobian {
         return blocks;
     }
 
-    /** The active coordinates of one lane (see the class comment). */
-    static int[] activeCoordinates(ResidualMapOperator op, double[][] blocks, int lane) {
+    /**
+     * Which cone blocks after the diagonal rows are active (DΠ not zero there), per block and lane,
+     * from one application of DΠ to a fixed random vector: a nonzero block maps it to a nonzero
+     * image with probability one, a zero block (polar region) to exact zeros. Far cheaper than
+     * {@link #coneBlocks}, so that the size of the active block is known before deciding to form it.
+     */
+    static boolean[][] activeBlocks(ConeDerivative cone) {
+        int lanes = cone.lanes();
+        int rows = cone.dims().rows();
+        int[] bounds = cone.blockBounds();
+        double[] probe = new double[rows * lanes];
+        java.util.Random rnd = new java.util.Random(0x5eed);
+        for (int k = 0; k < probe.length; k++) {
+            probe[k] = rnd.nextGaussian();
+        }
+        double[] image = new double[rows * lanes];
+        cone.apply(probe, 0, image, 0);
+        boolean[][] active = new boolean[bounds.length - 1][lanes];
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            for (int i = bounds[k]; i < bounds[k + 1]; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    active[k][l] |= image[i * lanes + l] != 0;
+                }
+            }
+        }
+        return active;
+    }
+
+    /** The active coordinates of one lane, with the blocks' activity from {@link #activeBlocks}. */
+    static int[] activeCoordinates(ResidualMapOperator op, boolean[][] activeBlocks, int lane) {
         int n = op.n();
         int m = op.m();
         ConeDerivative cone = op.coneDerivative();
-        int lanes = op.lanes();
         int[] coords = new int[n + m + 1];
         int count = 0;
         for (int j = 0; j < n; j++) {
             coords[count++] = j;
         }
-        int diagRows = cone.diagonalRows();
-        for (int i = 0; i < diagRows; i++) {
+        for (int i = 0; i < cone.diagonalRows(); i++) {
             if (cone.diagonal(i, lane) != 0) {
                 coords[count++] = n + i;
             }
         }
         int[] bounds = cone.blockBounds();
-        for (int k = 0; k < blocks.length; k++) {
-            boolean any = false;
-            for (int e = lane; e < blocks[k].length && !any; e += lanes) {
-                any = blocks[k][e] != 0;
-            }
-            for (int i = bounds[k]; any && i < bounds[k + 1]; i++) {
+        for (int k = 0; k < activeBlocks.length; k++) {
+            for (int i = bounds[k]; activeBlocks[k][lane] && i < bounds[k + 1]; i++) {
                 coords[count++] = n + i;
             }
         }
         coords[count++] = n + m;
         return java.util.Arrays.copyOf(coords, count);
+    }
+
+    /** The active coordinates of one lane, with the blocks' activity read off their Jacobians. */
+    static int[] activeCoordinates(ResidualMapOperator op, double[][] blocks, int lane) {
+        int lanes = op.lanes();
+        boolean[][] active = new boolean[blocks.length][lanes];
+        for (int k = 0; k < blocks.length; k++) {
+            for (int e = 0; e < blocks[k].length; e++) {
+                active[k][e % lanes] |= blocks[k][e] != 0;
+            }
+        }
+        return activeCoordinates(op, active, lane);
     }
 
     /**

@@ -64,6 +64,8 @@ class ReducedJacobianTest {
             int[] coords = red.coords;
             assertArrayEquals(tile.expectedActive(l), coords, where + ": active coordinates");
             assertArrayEquals(coords, ReducedJacobian.activeCoordinates(op, blocks, l), where);
+            assertArrayEquals(coords, ReducedJacobian.activeCoordinates(op,
+                    ReducedJacobian.activeBlocks(op.coneDerivative()), l), where + ": the one-probe estimate");
             for (int j = 0; j < n; j++) {
                 assertEquals(j, coords[j], where + ": every x coordinate is active");
             }
