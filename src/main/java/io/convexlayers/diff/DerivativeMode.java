@@ -8,7 +8,8 @@ public enum DerivativeMode {
     /**
      * DENSE when every instance's active block has at most
      * {@link DerivativeSettings#denseThreshold()} coordinates; else SPARSE when the cones are all
-     * zero and nonnegative (LPs and QPs); else LSQR.
+     * zero and nonnegative (LPs and QPs) and P is diagonal or the factorization stays sparse; else
+     * LSQR.
      */
     AUTO,
     /** Matrix-free batched LSQR. */
@@ -19,7 +20,8 @@ public enum DerivativeMode {
      */
     DENSE,
     /**
-     * For programs with only zero and nonnegative cones: the active KKT block factored by a sparse
+     * For programs with only zero and nonnegative cones: the active KKT block solved by conjugate
+     * gradients on its Schur complement when P is diagonal and positive, else factored by a sparse
      * LDLᵀ on the solver's KKT pattern (ordering shared with the forward solve), with iterative
      * refinement; instances where that fails (a degenerate vertex), and other cones, use LSQR.
      */

@@ -294,7 +294,8 @@ public final class SolutionDerivative {
             }
             boolean sparse = dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
                     && SparseActiveBlock.applies(op, valid)
-                    && (mode == DerivativeMode.SPARSE || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
+                    && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op.tileMatrices())
+                    || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             int[] iters = new int[lanes];
             boolean[] exact = new boolean[lanes];

@@ -23,7 +23,8 @@ import io.convexlayers.solver.linsys.TileMatrices;
  * shared with the forward solve): [[P + δI, Aᵀ], [A, −diag(r)]] with r = δ on active rows and 1/δ
  * (relative to the data's scale) on the others, which decouples them; that matrix is quasi-definite,
  * so LDLᵀ needs no pivoting, and iterative refinement against the exact K_sym (inactive rows
- * dropped) removes the regularization. A lane whose K is singular (a degenerate vertex, a
+ * dropped) removes the regularization. For a diagonal positive P no factorization is needed:
+ * {@link SchurComplementCg} solves K_sym by CG on A_S·P⁻¹·A_Sᵀ under the same refinement. A lane whose K is singular (a degenerate vertex, a
  * non-differentiable point: see {@link #rejectSingular}) or whose refinement does not converge is
  * reported as failed.
  */
@@ -44,7 +45,10 @@ final class SparseActiveBlock implements ActiveBlock {
     private final int[][] coords;
     private final double delta;
     private final double decouple;
+    /** The regularized LDLᵀ factors, or null when {@link #schur} solves instead. */
     private final SparseLdl ldl;
+    /** For a diagonal positive P: CG on the Schur complement, no factorization; else null. */
+    private final SchurComplementCg schur;
     private final double[] rightNull;
     private final double[] leftNull;
     private final boolean[] factored;
@@ -97,16 +101,49 @@ final class SparseActiveBlock implements ActiveBlock {
         double scale = Math.max(1, Math.max(maxAbs(mats.aValues()), maxAbs(mats.pValues())));
         this.delta = REGULARIZATION * scale;
         this.decouple = scale / REGULARIZATION;
-        double[] rhoY = new double[m * lanes];
-        for (int k = 0; k < rhoY.length; k++) {
-            rhoY[k] = activeRows[k] == 1 ? delta : decouple;
-        }
-        this.ldl = SparseLdl.perLaneWithCachedAnalysis(mats);
-        ldl.factor(delta, rhoY);
         this.factored = valid.clone();
+        rejectByCount(mats.pPattern() == null);
+        boolean any = false;
+        for (boolean f : factored) {
+            any |= f;
+        }
+        if (!any) { // nothing to factor: every lane goes to the caller's fallback
+            this.schur = null;
+            this.ldl = null;
+            this.rightNull = new double[len * lanes];
+            this.leftNull = new double[len * lanes];
+            return;
+        }
+        if (SchurComplementCg.applies(mats)) {
+            this.schur = new SchurComplementCg(mats, activeRows, decouple);
+            this.ldl = null;
+        } else {
+            double[] rhoY = new double[m * lanes];
+            for (int k = 0; k < rhoY.length; k++) {
+                rhoY[k] = activeRows[k] == 1 ? delta : decouple;
+            }
+            this.schur = null;
+            this.ldl = SparseLdl.perLaneWithCachedAnalysis(mats);
+            ldl.factor(delta, rhoY);
+        }
         rejectSingular();
         this.rightNull = borderNull(false);
         this.leftNull = borderNull(true);
+    }
+
+    /**
+     * K = [[P, A_Sᵀ], [−A_S, 0]] is singular when A_S has more rows than columns, and for an LP
+     * (P = 0) also when it has fewer (a degenerate vertex, or an equality-fixed point as in the
+     * paper's sparse QP, where 1024 equalities in 1024 unknowns leave one feasible point). Those
+     * lanes are rejected before any solve.
+     */
+    private void rejectByCount(boolean lp) {
+        for (int l = 0; l < lanes; l++) {
+            int rows = coords[l].length - n - 1;
+            if (rows > n || (lp && rows < n)) {
+                factored[l] = false;
+            }
+        }
     }
 
     /**
@@ -193,6 +230,9 @@ final class SparseActiveBlock implements ActiveBlock {
 
     @Override
     public boolean[] apply(double[] in, double[] out, boolean transposed) {
+        if (ldl == null && schur == null) {
+            return new boolean[lanes]; // no lane was factored
+        }
         double[] before = transposed ? rightNull : leftNull;
         double[] after = transposed ? leftNull : rightNull;
         double[] b = masked(in);
@@ -263,15 +303,25 @@ final class SparseActiveBlock implements ActiveBlock {
      * K_sym·u = v (inactive rows: −(1/δ)·u_i = v_i, decoupled) by the regularized factors and
      * iterative refinement; per lane whether the relative residual reached the tolerance.
      */
-    private boolean[] solveSymmetric(double[] v, double[] u) {
+    private boolean[] solveSymmetric(double[] rhs, double[] u) {
         int size = (n + m) * lanes;
+        double[] v = rhs.clone();
+        for (int k = 0; k < size; k++) {
+            if (!factored[k % lanes]) {
+                v[k] = 0; // rejected lanes cost nothing in the solves below
+            }
+        }
         double[] r = v.clone();
         java.util.Arrays.fill(u, 0);
         double[] vNorm = laneNorms(v);
         double[] resNorm = new double[lanes];
         double[] ku = new double[size];
         for (int it = 0; it <= MAX_REFINEMENTS; it++) {
-            ldl.solve(r);
+            if (schur != null) {
+                schur.solve(r);
+            } else {
+                ldl.solve(r);
+            }
             for (int k = 0; k < size; k++) {
                 u[k] += r[k];
             }

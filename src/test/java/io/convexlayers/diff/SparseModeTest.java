@@ -85,6 +85,63 @@ class SparseModeTest {
     }
 
     @Test
+    void aDiagonalPIsSolvedThroughTheSchurComplementAndMatchesDenseMode() {
+        // n = 30, 6 equalities and 40 inequalities, P diagonal positive: CG on A_S·P⁻¹·A_Sᵀ, no factorization
+        Random rnd = new Random(12);
+        int n = 30;
+        int mEq = 6;
+        int mIn = 40;
+        int batch = 5;
+        double[][] a = new double[mEq + mIn][n];
+        for (double[] row : a) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rnd.nextDouble() < 0.3 ? rnd.nextGaussian() : 0;
+            }
+        }
+        double[][] p = new double[n][n];
+        for (int j = 0; j < n; j++) {
+            p[j][j] = 0.5 + rnd.nextDouble();
+        }
+        CscMatrix aMat = CscMatrix.fromDense("A", a);
+        CscMatrix pMat = CscMatrix.upperTriangleOf("P", p);
+        double[][] b = new double[batch][];
+        double[][] c = new double[batch][];
+        for (int k = 0; k < batch; k++) {
+            double[] x0 = DerivativeFixtures.gaussian(n, rnd);
+            b[k] = new double[mEq + mIn];
+            for (int i = 0; i < mEq + mIn; i++) {
+                for (int j = 0; j < n; j++) {
+                    b[k][i] += a[i][j] * x0[j];
+                }
+                b[k][i] += i < mEq ? 0 : rnd.nextDouble() * 0.5;
+            }
+            c[k] = DerivativeFixtures.gaussian(n, rnd);
+        }
+        BatchConeProgram prog = new BatchConeProgram(pMat.pattern(),
+                io.convexlayers.solver.BatchArray.shared(pMat.values(), batch), aMat.pattern(),
+                io.convexlayers.solver.BatchArray.shared(aMat.values(), batch),
+                io.convexlayers.solver.BatchArray.perInstance(b), io.convexlayers.solver.BatchArray.perInstance(c),
+                ConeDims.builder().zero(mEq).nonneg(mIn).build());
+        assertTrue(SchurComplementCg.applies(new TileMatrices(aMat.pattern(), aMat.values(), true, pMat.pattern(),
+                pMat.values(), true, 1)), "the Schur-complement path applies");
+        BatchSolution sols = ConeSolver.solveBatch(prog, DerivativeFixtures.TIGHT);
+        double[][] gx = new double[batch][];
+        for (int k = 0; k < batch; k++) {
+            gx[k] = DerivativeFixtures.gaussian(n, rnd);
+        }
+        VjpResult sparse = SolutionDerivative.at(prog, sols, SPARSE).vjp(gx, null, null);
+        VjpResult dense = SolutionDerivative.at(prog, sols, DENSE).vjp(gx, null, null);
+        for (int k = 0; k < batch; k++) {
+            assertEquals(0, sparse.info()[k].iterations(), "instance " + k + " solved without LSQR");
+            assertEquals(DerivativeQuality.ACCURATE, sparse.info()[k].quality());
+            assertTrue(relativeError(sparse.dA()[k], dense.dA()[k]) < 1e-8, "instance " + k + " dA "
+                    + relativeError(sparse.dA()[k], dense.dA()[k]));
+            assertTrue(relativeError(sparse.dP()[k], dense.dP()[k]) < 1e-8, "instance " + k + " dP");
+            assertTrue(relativeError(sparse.dc()[k], dense.dc()[k]) < 1e-8, "instance " + k + " dc");
+        }
+    }
+
+    @Test
     void otherConesFallBackToLsqr() {
         ConeProgram p = DerivativeFixtures.wellPosed(ConeDims.builder().nonneg(4).soc(5, 4).build(), true, 11)
                 .program();
