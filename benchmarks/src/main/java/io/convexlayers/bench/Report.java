@@ -127,7 +127,7 @@ public final class Report {
         md.append("## Headline\n\n");
         md.append("Ratio = contender's median time / convexlayers' median time in the same mode ");
         md.append("(forward-only contenders against convexlayers' forward); above 1 means convexlayers is faster.\n\n");
-        for (String w : new String[] {"dense-qp", "sparse-qp"}) {
+        for (String w : new String[] {"dense-qp", "sparse-qp", "sparse-qp-ineq"}) {
             Row base = find(rows, w, CL, "forward");
             if (base == null) {
                 continue;

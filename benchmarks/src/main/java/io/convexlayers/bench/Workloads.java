@@ -12,7 +12,11 @@ import java.util.Random;
  *       q, G normal, h = G·z₀ + s₀ (z₀ normal, s₀ uniform on [0,1]); everything per instance.</li>
  *   <li>{@code sparse-qp}: n = 1024, 1024 equalities and 1024 inequalities, A and G sparse at 1%
  *       density plus the identity and shared by the batch, P = I, q normal, b = A·x_s, h = G·x_s,
- *       B = 32.</li>
+ *       B = 32. A is square and nonsingular, so the feasible set is one point: the problem is
+ *       degenerate (every inequality active, the dual not unique).</li>
+ *   <li>{@code sparse-qp-ineq}: the non-degenerate variant: 256 equalities (the first rows of such an
+ *       A), 1024 inequalities with h = G·x_s + s₀ (s₀ uniform on [0, ½]), P diagonal uniform on
+ *       [1, 2], B = 32.</li>
  *   <li>{@code small-qp-nN-bB}: 2n inequalities, P = MMᵀ + 0.1·I (M normal), G normal,
  *       h = G·z₀ + s₀; everything per instance.</li>
  *   <li>{@code lp-nN-bB}: minimize cᵀx s.t. Gx ≤ h with 2n rows, c = −Gᵀλ₀ (λ₀ uniform) so that
@@ -33,7 +37,7 @@ public final class Workloads {
 
     /** Every workload name, in report order. */
     public static List<String> names() {
-        List<String> names = new ArrayList<>(List.of("dense-qp", "sparse-qp"));
+        List<String> names = new ArrayList<>(List.of("dense-qp", "sparse-qp", "sparse-qp-ineq"));
         for (int n : SMALL_N) {
             for (int b : SMALL_B) {
                 names.add("small-qp-n" + n + "-b" + b);
@@ -51,6 +55,9 @@ public final class Workloads {
         }
         if (name.equals("sparse-qp")) {
             return sparseQp(name, 1024, 32, 0.01, 2);
+        }
+        if (name.equals("sparse-qp-ineq")) {
+            return sparseInequalityQp(name, 1024, 256, 32, 0.01, 6);
         }
         int[] nb = sizes(name);
         if (name.startsWith("small-qp-")) {
@@ -108,6 +115,30 @@ public final class Workloads {
             h[k] = feasibleRhs(rnd, g[k], m, n);
         }
         return new QpBatch(name, n, 0, m, new int[0], batch, false, p, q, null, new double[batch][0], g, h);
+    }
+
+    static QpBatch sparseInequalityQp(String name, int n, int mEq, int batch, double density, long seed) {
+        Random rnd = new Random(seed);
+        double[] a = java.util.Arrays.copyOf(sparseWithIdentity(rnd, n, density), mEq * n);
+        double[] g = sparseWithIdentity(rnd, n, density);
+        double[] p = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            p[i * n + i] = 1 + rnd.nextDouble();
+        }
+        double[][] q = new double[batch][];
+        double[][] b = new double[batch][];
+        double[][] h = new double[batch][];
+        for (int k = 0; k < batch; k++) {
+            q[k] = normal(rnd, n);
+            double[] xs = normal(rnd, n);
+            b[k] = multiply(a, mEq, n, xs);
+            h[k] = multiply(g, n, n, xs);
+            for (int i = 0; i < n; i++) {
+                h[k][i] += 0.5 * rnd.nextDouble();
+            }
+        }
+        return new QpBatch(name, n, mEq, n, new int[0], batch, true, new double[][] {p}, q,
+                new double[][] {a}, b, new double[][] {g}, h);
     }
 
     static QpBatch sparseQp(String name, int n, int batch, double density, long seed) {
