@@ -191,10 +191,6 @@ final class BorderedPseudoInverse {
     }
 
     static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
+        return DenseLu.dot(a, b, 0, a.length);
     }
 }

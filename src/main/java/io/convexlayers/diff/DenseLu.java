@@ -70,20 +70,11 @@ final class DenseLu {
             }
         }
         for (int i = 0; i < size; i++) {
-            double[] row = lu[i];
-            double acc = x[i];
-            for (int j = 0; j < i; j++) {
-                acc -= row[j] * x[j];
-            }
-            x[i] = acc;
+            x[i] -= dot(lu[i], x, 0, i);
         }
         for (int i = size - 1; i >= 0; i--) {
             double[] row = lu[i];
-            double acc = x[i];
-            for (int j = i + 1; j < size; j++) {
-                acc -= row[j] * x[j];
-            }
-            x[i] = acc / row[i];
+            x[i] = (x[i] - dot(row, x, i + 1, size)) / row[i];
         }
         return finite(x) ? x : null;
     }
@@ -117,6 +108,28 @@ final class DenseLu {
             }
         }
         return finite(x) ? x : null;
+    }
+
+    /**
+     * Σ a[j]·b[j] over [from, to) with four partial sums: the JIT keeps a single sum strictly in
+     * order, one dependent addition at a time.
+     */
+    static double dot(double[] a, double[] b, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = from;
+        for (; j + 3 < to; j += 4) {
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+            s2 += a[j + 2] * b[j + 2];
+            s3 += a[j + 3] * b[j + 3];
+        }
+        for (; j < to; j++) {
+            s0 += a[j] * b[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static boolean finite(double[] v) {
