@@ -117,8 +117,15 @@ class SparseModeTest {
             }
             c[k] = DerivativeFixtures.gaussian(n, rnd);
         }
+        double[][] pPerInstance = new double[batch][]; // a different diagonal in every lane
+        for (int k = 0; k < batch; k++) {
+            pPerInstance[k] = pMat.values().clone();
+            for (int j = 0; j < n; j++) {
+                pPerInstance[k][j] *= 1 + 0.2 * k;
+            }
+        }
         BatchConeProgram prog = new BatchConeProgram(pMat.pattern(),
-                io.convexlayers.solver.BatchArray.shared(pMat.values(), batch), aMat.pattern(),
+                io.convexlayers.solver.BatchArray.perInstance(pPerInstance), aMat.pattern(),
                 io.convexlayers.solver.BatchArray.shared(aMat.values(), batch),
                 io.convexlayers.solver.BatchArray.perInstance(b), io.convexlayers.solver.BatchArray.perInstance(c),
                 ConeDims.builder().zero(mEq).nonneg(mIn).build());
