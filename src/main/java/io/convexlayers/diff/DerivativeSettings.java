@@ -9,7 +9,7 @@ import io.convexlayers.solver.InvalidSettingsException;
  * @param lsqr            LSQR tolerances and limits (default {@link LsqrSettings#defaults()})
  * @param denseThreshold  largest active block (n + 1 + the rows whose dual-cone projection is not
  *                        locally zero) solved densely in AUTO mode (default 600: one LU of that
- *                        order, ≈ 144 Mflop or 25 ms per instance at the 6 Gflop/s measured here;
+ *                        order, ≈ 144 Mflop or 15–20 ms per instance at the 8–10 Gflop/s measured here;
  *                        LSQR did not converge within 4·N iterations on random QPs with n = 50 and
  *                        100, where M's condition number beyond its null space is ~1e6, while the
  *                        dense active block gave exact gradients for all 1000 of n = 50, m = 100
