@@ -7,7 +7,10 @@ public enum DerivativeQuality {
      * then the part of the right-hand side outside M's range, set by the forward solution's accuracy).
      */
     ACCURATE,
-    /** The solve stopped early or left a large residual (e.g. at a non-differentiable point). */
+    /**
+     * The solve stopped early or left a large residual (e.g. at a non-differentiable point), or the
+     * forward solution itself was only solved-inaccurate.
+     */
     POOR,
     /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */
     UNDEFINED

@@ -153,6 +153,8 @@ public final class SolutionDerivative {
         final int m = program.m();
         final int len = n + m + 1;
         final boolean[] valid;
+        /** Lanes whose forward solution is only approximate (solved-inaccurate): at best POOR. */
+        final boolean[] inaccurate;
         final double[] x;
         final double[] y;
         final double[] s;
@@ -163,6 +165,7 @@ public final class SolutionDerivative {
             this.lanes = lanes;
             this.live = live;
             valid = new boolean[lanes];
+            inaccurate = new boolean[lanes];
             x = new double[n * lanes];
             y = new double[m * lanes];
             s = new double[m * lanes];
@@ -172,6 +175,7 @@ public final class SolutionDerivative {
                     continue;
                 }
                 valid[l] = true;
+                inaccurate[l] = sol.status() != io.convexlayers.solver.SolverStatus.SOLVED;
                 scatter(sol.x(), x, l);
                 scatter(sol.y(), y, l);
                 scatter(sol.s(), s, l);
@@ -325,7 +329,7 @@ public final class SolutionDerivative {
                 boolean finite = Double.isFinite(rel);
                 // An exact dense solve is accurate whatever its residual: that residual is the part of the
                 // right-hand side outside M's range, set by the forward solution's accuracy.
-                DerivativeQuality q = finite && (exact[l] || rel <= settings.poorResidual())
+                DerivativeQuality q = finite && !inaccurate[l] && (exact[l] || rel <= settings.poorResidual())
                         ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
                 info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY);
                 if (!finite) {

@@ -78,4 +78,22 @@ class BatchDerivativeTest {
             assertArrayEquals(alone.dA()[0], vjp.dA()[b], 1e-7);
         }
     }
+
+    @Test
+    void anInaccurateForwardSolutionGivesAPoorButFiniteGradient() {
+        BatchConeProgram batch = RandomQps.batch(6, 12, 2, false, 9);
+        BatchSolution sols = ConeSolver.solveBatch(batch, io.convexlayers.solver.SolverSettings.defaults()
+                .withMaxIters(20));
+        assertEquals(SolverStatus.SOLVED_INACCURATE, sols.status(0), "stopped at the iteration limit");
+        double[][] gx = {{1, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0}};
+        VjpResult vjp = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults()).vjp(gx, null, null);
+        for (int b = 0; b < 2; b++) {
+            if (sols.status(b) == SolverStatus.SOLVED_INACCURATE) {
+                assertEquals(DerivativeQuality.POOR, vjp.info()[b].quality(), "instance " + b);
+            }
+            for (double v : vjp.dA()[b]) {
+                org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(v));
+            }
+        }
+    }
 }
