@@ -82,6 +82,19 @@ class SparseModeTest {
             assertTrue(relativeError(sparse.db()[b], dense.db()[b]) < 1e-6, "instance " + b + " db");
             assertTrue(relativeError(sparse.dc()[b], dense.dc()[b]) < 1e-6, "instance " + b + " dc");
         }
+        double[][] db = new double[11][];
+        for (int b = 0; b < 11; b++) {
+            db[b] = DerivativeFixtures.gaussian(30, rnd);
+        }
+        JvpResult sparseJvp = SolutionDerivative.at(batch, sols, SPARSE).jvp(null, null,
+                io.convexlayers.solver.BatchArray.perInstance(db), null);
+        JvpResult denseJvp = SolutionDerivative.at(batch, sols, DENSE).jvp(null, null,
+                io.convexlayers.solver.BatchArray.perInstance(db), null);
+        for (int b = 0; b < 11; b++) {
+            double[] s1 = concat(sparseJvp.dx()[b], sparseJvp.dy()[b], sparseJvp.ds()[b]);
+            double[] d1 = concat(denseJvp.dx()[b], denseJvp.dy()[b], denseJvp.ds()[b]);
+            assertTrue(relativeError(s1, d1) < 1e-6, "instance " + b + " JVP " + relativeError(s1, d1));
+        }
     }
 
     @Test
