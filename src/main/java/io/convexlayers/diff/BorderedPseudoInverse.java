@@ -67,11 +67,13 @@ final class BorderedPseudoInverse {
         double sigma = Math.sqrt(fro / size / zz); // the rank-one term at the size of A's entries
         double[] w = genericDirection(size);
         double[][] bordered = new double[size][];
+        double borderedFro = 0;
         for (int i = 0; i < size; i++) {
             double[] row = a[i].clone();
             double wi = sigma * w[i];
             for (int j = 0; j < size; j++) {
                 row[j] += wi * near[j];
+                borderedFro += row[j] * row[j];
             }
             bordered[i] = row;
         }
@@ -93,26 +95,13 @@ final class BorderedPseudoInverse {
         // but a random one is not, and its solution is huge.
         double inverseNorm = Math.sqrt(Math.max(dot(probeSolution, probeSolution), Math.max(dot(right, right),
                 dot(left, left))));
-        if (!(borderedNorm(a, sigma, w, near) * inverseNorm <= MAX_CONDITION) || !normalize(right)
+        if (!(Math.sqrt(borderedFro) * inverseNorm <= MAX_CONDITION) || !normalize(right)
                 || !normalize(left)) {
             return null;
         }
         BorderedPseudoInverse pinv = new BorderedPseudoInverse(a, Math.sqrt(fro), lu, right, left, w, unitNear);
         // Decide once for both directions, so a JVP and a VJP of one lane use the same operator.
         return pinv.apply(probe, false) != null && pinv.apply(probe, true) != null ? pinv : null;
-    }
-
-    /** ‖B‖_F from ‖A‖_F and the rank-one term, without reading the overwritten factors. */
-    private static double borderedNorm(double[][] a, double sigma, double[] w, double[] z) {
-        double fro = 0;
-        for (int i = 0; i < a.length; i++) {
-            double wi = sigma * w[i];
-            for (int j = 0; j < a.length; j++) {
-                double v = a[i][j] + wi * z[j];
-                fro += v * v;
-            }
-        }
-        return Math.sqrt(fro);
     }
 
     /** ζ with Aζ = 0, unit length. */

@@ -2,6 +2,7 @@ package io.convexlayers.diff;
 
 import io.convexlayers.backend.cpu.TileSparse;
 import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.solver.linsys.LockstepPcg;
 import io.convexlayers.solver.linsys.TileMatrices;
 
 /**
@@ -11,8 +12,8 @@ import io.convexlayers.solver.linsys.TileMatrices;
  *   [ A_S   0    ] [u₂] = [v₂]
  * </pre>
  * for a diagonal positive P without factoring anything: u₂ from the Schur complement
- * A_S·P⁻¹·A_Sᵀ·u₂ = A_S·P⁻¹·v₁ − v₂ by Jacobi-preconditioned conjugate gradients, all lanes in
- * lock-step with their own active rows and their own stopping, then u₁ = P⁻¹(v₁ − A_Sᵀu₂). Each
+ * A_S·P⁻¹·A_Sᵀ·u₂ = A_S·P⁻¹·v₁ − v₂ by the solver's Jacobi-preconditioned conjugate gradients
+ * ({@link LockstepPcg}), all lanes in lock-step with their own active rows and their own stopping, then u₁ = P⁻¹(v₁ − A_Sᵀu₂). Each
  * iteration costs one product with A and one with Aᵀ, where a factorization of the KKT matrix per
  * instance can fill in badly (the paper's sparse QP: a dense trailing block of order 1006). Where
  * A_S loses rank CG does not converge; the caller's refinement check then rejects the lane.
@@ -29,6 +30,9 @@ final class SchurComplementCg {
     private final double decouple;
     private final double[] preconditioner;
     private final int maxIterations;
+    private final LockstepPcg pcg;
+    private final double[] masked;
+    private final double[] work;
 
     /** Whether P is diagonal with positive entries in every lane (then this solver applies). */
     static boolean applies(TileMatrices mats) {
@@ -83,6 +87,9 @@ final class SchurComplementCg {
         }
         // a lane not converged by then is rejected by the caller's check and goes to LSQR
         this.maxIterations = Math.max(200, Math.min(2 * m, 1000));
+        this.pcg = new LockstepPcg(m, lanes);
+        this.masked = new double[m * lanes];
+        this.work = new double[n * lanes];
     }
 
     /** r ← K_sym⁻¹·r, r holding (v₁, v₂) batch-minor over n + m rows. */
@@ -110,57 +117,20 @@ final class SchurComplementCg {
 
     /** S·x = b per lane, S = A_S·P⁻¹·A_Sᵀ on the active rows (identity elsewhere, where b = 0). */
     private double[] conjugateGradients(double[] b) {
-        int size = m * lanes;
-        double[] x = new double[size];
-        double[] res = b.clone();
-        double[] z = new double[size];
-        for (int k = 0; k < size; k++) {
-            z[k] = preconditioner[k] * res[k];
+        double[] x = new double[m * lanes];
+        double[] threshold = new double[lanes];
+        for (int k = 0; k < b.length; k++) {
+            threshold[k % lanes] += b[k] * b[k];
         }
-        double[] p = z.clone();
-        double[] q = new double[size];
-        double[] rz = laneDots(res, z);
-        double[] bNorm = laneDots(b, b);
-        boolean[] done = new boolean[lanes];
         for (int l = 0; l < lanes; l++) {
-            done[l] = !(bNorm[l] > 0);
+            threshold[l] *= TOLERANCE * TOLERANCE;
         }
-        double[] xn = new double[n * lanes];
-        for (int it = 0; it < maxIterations && !allDone(done); it++) {
-            applySchur(p, q, xn);
-            double[] pq = laneDots(p, q);
-            double[] alpha = new double[lanes];
-            for (int l = 0; l < lanes; l++) {
-                alpha[l] = done[l] || !(pq[l] > 0) ? 0 : rz[l] / pq[l];
-                done[l] |= !(pq[l] > 0);
-            }
-            for (int k = 0; k < size; k++) {
-                int l = k % lanes;
-                x[k] += alpha[l] * p[k];
-                res[k] -= alpha[l] * q[k];
-            }
-            double[] rr = laneDots(res, res);
-            for (int k = 0; k < size; k++) {
-                z[k] = preconditioner[k] * res[k];
-            }
-            double[] rzNew = laneDots(res, z);
-            for (int l = 0; l < lanes; l++) {
-                done[l] |= rr[l] <= TOLERANCE * TOLERANCE * bNorm[l];
-            }
-            for (int k = 0; k < size; k++) {
-                int l = k % lanes;
-                if (!done[l]) {
-                    p[k] = z[k] + rzNew[l] / rz[l] * p[k];
-                }
-            }
-            rz = rzNew;
-        }
+        pcg.solve(this::applySchur, preconditioner, b, x, threshold, maxIterations);
         return x;
     }
 
-    /** q = A_S·P⁻¹·A_Sᵀ·p (active rows only); {@code work} is n × lanes. */
-    private void applySchur(double[] p, double[] q, double[] work) {
-        double[] masked = new double[p.length];
+    /** q = A_S·P⁻¹·A_Sᵀ·p on the active rows, q = p elsewhere. */
+    private void applySchur(double[] p, double[] q) {
         for (int k = 0; k < p.length; k++) {
             masked[k] = activeRows[k] * p[k];
         }
@@ -174,22 +144,5 @@ final class SchurComplementCg {
         for (int k = 0; k < q.length; k++) {
             q[k] = activeRows[k] == 1 ? q[k] : p[k];
         }
-    }
-
-    private double[] laneDots(double[] a, double[] b) {
-        double[] s = new double[lanes];
-        for (int k = 0; k < a.length; k++) {
-            s[k % lanes] += a[k] * b[k];
-        }
-        return s;
-    }
-
-    private static boolean allDone(boolean[] done) {
-        for (boolean d : done) {
-            if (!d) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -52,6 +52,10 @@ final class SparseActiveBlock implements ActiveBlock {
     private final double[] rightNull;
     private final double[] leftNull;
     private final boolean[] factored;
+    /** P and A of the tile; work for {@link #multiplySymmetric} (called once per refinement step). */
+    private final TileMatrices mats;
+    private final double[] maskedY;
+    private final double[] productY;
 
     /** Whether a tile can use this block: only zero and nonnegative cones, no kink (½) rows. */
     static boolean applies(ResidualMapOperator op, boolean[] valid) {
@@ -97,7 +101,9 @@ final class SparseActiveBlock implements ActiveBlock {
             }
             coords[l] = java.util.Arrays.copyOf(c, count);
         }
-        TileMatrices mats = op.tileMatrices();
+        this.mats = op.tileMatrices();
+        this.maskedY = new double[m * lanes];
+        this.productY = new double[m * lanes];
         double scale = Math.max(1, Math.max(maxAbs(mats.aValues()), maxAbs(mats.pValues())));
         this.delta = REGULARIZATION * scale;
         this.decouple = scale / REGULARIZATION;
@@ -357,21 +363,19 @@ final class SparseActiveBlock implements ActiveBlock {
     /** out = K_sym·u with inactive rows decoupled (see {@link #solveSymmetric}). */
     private void multiplySymmetric(double[] u, double[] out) {
         int nl = n * lanes;
-        TileMatrices mats = op.tileMatrices();
         java.util.Arrays.fill(out, 0);
         SparsePattern pp = mats.pPattern();
         if (pp != null) {
             TileSparse.symmetricMultiplyAdd(pp, mats.pValues(), mats.pShared(), lanes, u, 0, out, 0);
         }
-        double[] uy = new double[m * lanes];
-        for (int k = 0; k < uy.length; k++) {
-            uy[k] = u[nl + k] * activeRows[k];
+        for (int k = 0; k < maskedY.length; k++) {
+            maskedY[k] = u[nl + k] * activeRows[k];
         }
-        TileSparse.transposeMultiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, uy, 0, out, 0);
-        double[] ax = new double[m * lanes];
-        TileSparse.multiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, u, 0, ax, 0);
-        for (int k = 0; k < ax.length; k++) {
-            out[nl + k] = activeRows[k] == 1 ? ax[k] : -decouple * u[nl + k];
+        TileSparse.transposeMultiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, maskedY, 0, out, 0);
+        java.util.Arrays.fill(productY, 0);
+        TileSparse.multiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, u, 0, productY, 0);
+        for (int k = 0; k < productY.length; k++) {
+            out[nl + k] = activeRows[k] == 1 ? productY[k] : -decouple * u[nl + k];
         }
     }
 

@@ -117,13 +117,29 @@ public final class Workloads {
         return new QpBatch(name, n, 0, m, new int[0], batch, false, p, q, null, new double[batch][0], g, h);
     }
 
+    /** The paper's sparse QP: 1024 equalities (A square, so x is fixed by them), P = I, no slack. */
+    static QpBatch sparseQp(String name, int n, int batch, double density, long seed) {
+        return sparseQp(name, n, n, batch, density, false, 0, seed);
+    }
+
+    /** The non-degenerate variant: mEq < n equalities, P diagonal on [1, 2], inequality slack on [0, ½]. */
     static QpBatch sparseInequalityQp(String name, int n, int mEq, int batch, double density, long seed) {
+        return sparseQp(name, n, mEq, batch, density, true, 0.5, seed);
+    }
+
+    /**
+     * Sparse QPs with A (the first mEq rows of a sparse-plus-identity matrix) and G shared, b = A·x_s,
+     * h = G·x_s + slack·U[0, 1], P = I or diagonal on [1, 2] (the random stream draws only what is used,
+     * so the paper's workload stays as it was generated).
+     */
+    private static QpBatch sparseQp(String name, int n, int mEq, int batch, double density, boolean diagonalP,
+                                    double slack, long seed) {
         Random rnd = new Random(seed);
-        double[] a = java.util.Arrays.copyOf(sparseWithIdentity(rnd, n, density), mEq * n);
+        double[] a = Arrays.copyOf(sparseWithIdentity(rnd, n, density), mEq * n);
         double[] g = sparseWithIdentity(rnd, n, density);
         double[] p = new double[n * n];
         for (int i = 0; i < n; i++) {
-            p[i * n + i] = 1 + rnd.nextDouble();
+            p[i * n + i] = diagonalP ? 1 + rnd.nextDouble() : 1;
         }
         double[][] q = new double[batch][];
         double[][] b = new double[batch][];
@@ -133,32 +149,11 @@ public final class Workloads {
             double[] xs = normal(rnd, n);
             b[k] = multiply(a, mEq, n, xs);
             h[k] = multiply(g, n, n, xs);
-            for (int i = 0; i < n; i++) {
-                h[k][i] += 0.5 * rnd.nextDouble();
+            for (int i = 0; i < n && slack > 0; i++) {
+                h[k][i] += slack * rnd.nextDouble();
             }
         }
         return new QpBatch(name, n, mEq, n, new int[0], batch, true, new double[][] {p}, q,
-                new double[][] {a}, b, new double[][] {g}, h);
-    }
-
-    static QpBatch sparseQp(String name, int n, int batch, double density, long seed) {
-        Random rnd = new Random(seed);
-        double[] a = sparseWithIdentity(rnd, n, density);
-        double[] g = sparseWithIdentity(rnd, n, density);
-        double[] p = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            p[i * n + i] = 1;
-        }
-        double[][] q = new double[batch][];
-        double[][] b = new double[batch][];
-        double[][] h = new double[batch][];
-        for (int k = 0; k < batch; k++) {
-            q[k] = normal(rnd, n);
-            double[] xs = normal(rnd, n);
-            b[k] = multiply(a, n, n, xs);
-            h[k] = multiply(g, n, n, xs);
-        }
-        return new QpBatch(name, n, n, n, new int[0], batch, true, new double[][] {p}, q,
                 new double[][] {a}, b, new double[][] {g}, h);
     }
 

@@ -8,8 +8,8 @@ import java.util.Arrays;
  *   (rhoX·I + P + Aᵀ·diag(rhoY)⁻¹·A) · x = r_x + Aᵀ·diag(rhoY)⁻¹·r_y,
  *   y = diag(rhoY)⁻¹ · (A·x − r_y),
  * </pre>
- * by Jacobi-preconditioned conjugate gradients, one CG per lane run in lock-step (each lane stops
- * on its own) (DESIGN §4, strategy (c)). Each iteration costs one product with A, Aᵀ and P.
+ * by Jacobi-preconditioned conjugate gradients ({@link LockstepPcg}), one CG per lane run in
+ * lock-step (each lane stops on its own) (DESIGN §4, strategy (c)). Each iteration costs one product with A, Aᵀ and P.
  *
  * <p><b>Tolerances.</b> Lane l stops when its reduced residual r = b − M·x satisfies
  * ‖r‖₂ ≤ tol·‖(r_x; r_y)‖₂. With y recovered as above, r is exactly (minus) the residual of the
@@ -30,9 +30,6 @@ import java.util.Arrays;
  * after construction.
  */
 public final class ConjugateGradient implements LinearSystem {
-    /** Restarts from the true residual after the recurrence reports convergence. */
-    private static final int MAX_RESTARTS = 3;
-
     /**
      * The tolerance schedule and iteration limit.
      *
@@ -65,17 +62,11 @@ public final class ConjugateGradient implements LinearSystem {
     private final double[] xIter;
     private final double[] xFirst;
     private final double[] b;
-    private final double[] r;
-    private final double[] z;
-    private final double[] p;
-    private final double[] q;
     private final double[] ym;
-    private final double[] rz;
-    private final double[] alpha;
     private final double[] threshold;
+    private final LockstepPcg pcg;
+    private final LockstepPcg.Operator reduced = this::reducedProduct;
     private final double[] acc;
-    private final boolean[] active;
-    private final boolean[] stopped;
     private double rhoX;
     private boolean factored;
     private boolean firstAfterFactor;
@@ -100,17 +91,10 @@ public final class ConjugateGradient implements LinearSystem {
         xIter = new double[nl];
         xFirst = new double[nl];
         b = new double[nl];
-        r = new double[nl];
-        z = new double[nl];
-        p = new double[nl];
-        q = new double[nl];
         ym = new double[m * lanes];
-        rz = new double[lanes];
-        alpha = new double[lanes];
         threshold = new double[lanes];
         acc = new double[lanes];
-        active = new boolean[lanes];
-        stopped = new boolean[lanes];
+        pcg = new LockstepPcg(n, lanes);
     }
 
     /** The relative tolerance of the k-th (0-based) scheduled solve. */
@@ -197,10 +181,8 @@ public final class ConjugateGradient implements LinearSystem {
     }
 
     /**
-     * Runs CG from x on M·x = b to relative tolerance tol; returns the iterations used. When the
-     * recurrence says a lane has converged, the true residual b − M·x is recomputed and CG
-     * restarted from x if it disagrees (at most {@link #MAX_RESTARTS} times), so that rounding in
-     * the recurrence cannot end a solve early.
+     * Runs CG ({@link LockstepPcg}) from x on M·x = b to relative tolerance tol (relative to the
+     * full right-hand side); returns the iterations used.
      */
     private int conjugateGradient(double[] rhs, double[] x, double tol) {
         rhsNormSquared(rhs, acc);
@@ -212,91 +194,8 @@ public final class ConjugateGradient implements LinearSystem {
                     x[i * lanes + l] = 0;
                 }
             }
-            active[l] = true;
         }
-        int it = 0;
-        for (int restart = 0; restart <= MAX_RESTARTS && it < maxIterations; restart++) {
-            if (!start(x)) {
-                break;
-            }
-            it = iterate(x, it);
-        }
-        return it;
-    }
-
-    /**
-     * r = b − M·x, z = D⁻¹·r, p = z for the lanes still active; a lane whose true residual passes
-     * the test is retired. Returns whether any lane remains.
-     */
-    private boolean start(double[] x) {
-        int nl = n * lanes;
-        reducedProduct(x, q);
-        for (int t = 0; t < nl; t++) {
-            double ri = b[t] - q[t];
-            r[t] = ri;
-            z[t] = ri * invDiag[t];
-        }
-        System.arraycopy(z, 0, p, 0, nl);
-        dot(r, z, rz);
-        dot(r, r, acc);
-        boolean any = false;
-        for (int l = 0; l < lanes; l++) {
-            active[l] = active[l] && acc[l] > threshold[l];
-            any |= active[l];
-        }
-        return any;
-    }
-
-    /** CG iterations until every active lane's recurrence residual passes; returns the total count. */
-    private int iterate(double[] x, int it) {
-        boolean any = true;
-        // lanes that the recurrence retires stay "active" for the true-residual check in start()
-        for (int l = 0; l < lanes; l++) {
-            stopped[l] = !active[l];
-        }
-        while (any && it < maxIterations) {
-            it++;
-            reducedProduct(p, q);
-            dot(p, q, acc);
-            for (int l = 0; l < lanes; l++) {
-                double a = rz[l] / acc[l];
-                if (stopped[l] || !(acc[l] > 0) || !Double.isFinite(a)) {
-                    stopped[l] = true;
-                    a = 0;
-                }
-                alpha[l] = a;
-            }
-            for (int i = 0; i < n; i++) {
-                int o = i * lanes;
-                for (int l = 0; l < lanes; l++) {
-                    x[o + l] += alpha[l] * p[o + l];
-                    double ri = r[o + l] - alpha[l] * q[o + l];
-                    r[o + l] = ri;
-                    z[o + l] = ri * invDiag[o + l];
-                }
-            }
-            dot(r, r, acc);
-            any = false;
-            for (int l = 0; l < lanes; l++) {
-                stopped[l] |= !(acc[l] > threshold[l]);
-                any |= !stopped[l];
-            }
-            dot(r, z, acc);
-            for (int l = 0; l < lanes; l++) {
-                // beta; a stopped lane keeps its p (its alpha is 0 from now on)
-                alpha[l] = stopped[l] ? 0 : acc[l] / rz[l];
-                if (!stopped[l]) {
-                    rz[l] = acc[l];
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                int o = i * lanes;
-                for (int l = 0; l < lanes; l++) {
-                    p[o + l] = stopped[l] ? p[o + l] : z[o + l] + alpha[l] * p[o + l];
-                }
-            }
-        }
-        return it;
+        return pcg.solve(reduced, invDiag, b, x, threshold, maxIterations);
     }
 
     /** out = (rhoX·I + P + Aᵀ·diag(rhoY)⁻¹·A)·v. */
@@ -320,17 +219,6 @@ public final class ConjugateGradient implements LinearSystem {
             int o = i * lanes;
             for (int l = 0; l < lanes; l++) {
                 out[l] += rhs[o + l] * rhs[o + l];
-            }
-        }
-    }
-
-    /** Per-lane inner products over the n-vectors u and v. */
-    private void dot(double[] u, double[] v, double[] out) {
-        Arrays.fill(out, 0.0);
-        for (int i = 0; i < n; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                out[l] += u[o + l] * v[o + l];
             }
         }
     }
