@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.dsl.CompileOptions;
 import io.convexlayers.dsl.AddExpression;
 import io.convexlayers.dsl.Atom;
 import io.convexlayers.dsl.Attribute;

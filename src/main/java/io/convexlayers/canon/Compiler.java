@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.dsl.CompileOptions;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Diagnosis;
 import io.convexlayers.dsl.Expression;
@@ -30,14 +31,32 @@ public final class Compiler {
     private Compiler() {
     }
 
+    /** Compiles with the default options (native quadratic objective, parameters in θ); cached on the problem. */
+    public static ParametricConeProgram compile(Problem problem) {
+        return compile(problem, CompileOptions.defaults());
+    }
+
     /**
-     * Compiles with the given options.
+     * Compiles with the given options. Programs compiled with parameters in θ are cached on the
+     * problem ({@link Problem#memo}), so every layer over one problem shares one; those compiled
+     * with parameters as constants depend on the current values and are compiled afresh.
      *
      * @throws io.convexlayers.dsl.DcpException when the problem is not DCP
      * @throws io.convexlayers.dsl.DppException when parameters are compiled into θ and the problem is
      *                                          not DPP
      */
     public static ParametricConeProgram compile(Problem problem, CompileOptions options) {
+        if (options.parametersAsConstants()) {
+            return build(problem, options);
+        }
+        return problem.memo(new CacheKey(options), ParametricConeProgram.class, p -> build(p, options));
+    }
+
+    /** The memo key of a compilation: private to the compiler, so nothing else collides with it. */
+    private record CacheKey(CompileOptions options) {
+    }
+
+    private static ParametricConeProgram build(Problem problem, CompileOptions options) {
         Diagnosis d = problem.diagnose(io.convexlayers.dsl.Rules.DCP);
         if (d != null) {
             throw d.toException();

@@ -1,6 +1,6 @@
 package io.convexlayers.canon;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Shape;
 

@@ -1,7 +1,7 @@
 package io.convexlayers.canon;
 
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * A sparse matrix T in compressed sparse row form whose rows are data entries (values of A in

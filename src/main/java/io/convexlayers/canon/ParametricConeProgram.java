@@ -1,17 +1,18 @@
 package io.convexlayers.canon;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.dsl.CompileOptions;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Numerics;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.ParameterValueException;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 
 import java.util.ArrayList;
 import java.util.Collections;

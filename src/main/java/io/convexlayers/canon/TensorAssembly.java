@@ -1,6 +1,6 @@
 package io.convexlayers.canon;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 import java.util.Arrays;
 

@@ -1,6 +1,7 @@
 package io.convexlayers.cli;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.examples.ApproximateDynamicProgramming;
 
 import java.io.IOException;
@@ -83,9 +84,9 @@ final class DemoCommand {
      */
     static Backend backend(String name, PrintStream err) {
         return switch (name) {
-            case "cpu" -> Backend.cpu();
-            case "cuda" -> Backend.cuda();
-            default -> Backend.auto();
+            case "cpu" -> Backends.cpu();
+            case "cuda" -> Backends.cuda();
+            default -> Backends.auto();
         };
     }
 }

@@ -49,7 +49,7 @@ public final class Main {
         } catch (ProblemFormatException e) {
             err.println("convexlayers: " + e.getMessage());
             return ExitCodes.DATA_ERROR;
-        } catch (io.convexlayers.backend.BackendUnavailableException e) {
+        } catch (io.convexlayers.BackendUnavailableException e) {
             err.println("convexlayers: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;
         } catch (java.nio.file.NoSuchFileException e) {

@@ -2,8 +2,8 @@ package io.convexlayers.cli;
 
 import io.convexlayers.io.FileProblem;
 import io.convexlayers.io.ProblemReader;
-import io.convexlayers.backend.Backend;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
 

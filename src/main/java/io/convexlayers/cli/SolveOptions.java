@@ -83,7 +83,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
         SolverSettings settings;
         try {
             settings = b.build();
-        } catch (io.convexlayers.solver.InvalidSettingsException e) {
+        } catch (io.convexlayers.InvalidSettingsException e) {
             throw new UsageException(e.getMessage());
         }
         return new SolveOptions(file, settings, json, verbose, print, backend);

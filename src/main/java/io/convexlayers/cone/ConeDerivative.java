@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The derivative DΠ of the projection onto a cone K or its dual K* (DESIGN §5), for one tile of
  * {@code lanes} instances in batch-minor layout (row r of lane l at {@code offset + r*lanes + l}),

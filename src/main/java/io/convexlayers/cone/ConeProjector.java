@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * Projection of a tile of {@code lanes} instances onto a cone K (described by {@link ConeDims})
  * or onto its dual K*, in place, in batch-minor layout: row r of lane l at

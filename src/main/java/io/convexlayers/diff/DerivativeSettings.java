@@ -1,6 +1,6 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.solver.InvalidSettingsException;
+import io.convexlayers.InvalidSettingsException;
 
 /**
  * Settings of the solution-map derivative.

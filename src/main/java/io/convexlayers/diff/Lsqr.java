@@ -1,6 +1,6 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.BatchVectors;
+import io.convexlayers.batch.BatchVectors;
 
 import java.util.Arrays;
 

@@ -1,7 +1,7 @@
 package io.convexlayers.diff;
 
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * M restricted to its active coordinates, formed densely for one lane straight from the program's

@@ -1,9 +1,9 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.cpu.TileSparse;
+import io.convexlayers.batch.TileSparse;
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.TileMatrices;
 
 /**

@@ -1,7 +1,7 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.cpu.TileSparse;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.LockstepPcg;
 import io.convexlayers.solver.linsys.TileMatrices;
 

@@ -1,15 +1,15 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.cpu.CpuBatchVectors;
-import io.convexlayers.backend.cpu.TileScheduler;
-import io.convexlayers.backend.cpu.TileSparse;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.batch.CpuBatchVectors;
+import io.convexlayers.batch.TileScheduler;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.InvalidProblemException;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.InvalidProblemException;
 import io.convexlayers.solver.Solution;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.SparseLdl;
 
 /**

@@ -1,8 +1,8 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.cpu.TileSparse;
+import io.convexlayers.batch.TileSparse;
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.SparseLdl;
 import io.convexlayers.solver.linsys.TileMatrices;
 

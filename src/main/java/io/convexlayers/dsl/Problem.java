@@ -1,11 +1,5 @@
 package io.convexlayers.dsl;
 
-import io.convexlayers.canon.CompileOptions;
-import io.convexlayers.canon.Compiler;
-import io.convexlayers.canon.ParametricConeProgram;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.ConeSolver;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.ArrayDeque;
@@ -17,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A convex optimization problem: minimize or maximize a scalar objective subject to constraints.
@@ -28,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * s.value(x); s.objective(); s.status();
  * }</pre>
  *
- * {@link #compile()} produces the {@link ParametricConeProgram} a layer evaluates in batches; it is
- * computed once per set of options and cached. Immutable apart from that cache.
+ * The compiler turns a DPP problem into the parametric cone program a layer evaluates in batches,
+ * once per set of options, and keeps it in the problem's {@link #memo memo}. Immutable apart from
+ * that cache.
  */
 public final class Problem {
 
@@ -43,7 +39,7 @@ public final class Problem {
     private final List<Constraint> constraints;
     private final List<Variable> variables;
     private final List<Parameter> parameters;
-    private final Map<CompileOptions, ParametricConeProgram> compiled = new ConcurrentHashMap<>();
+    private final Map<Object, Object> memo = new ConcurrentHashMap<>();
 
     private Problem(Sense sense, Expression objective, List<Constraint> constraints) {
         if (objective.size() != 1) {
@@ -186,25 +182,14 @@ public final class Problem {
 
     // ------------------------------------------------------------------ compile and solve
 
-    /** Compiles with the default options (native quadratic objective, parameters in θ); cached. */
-    public ParametricConeProgram compile() {
-        return compile(CompileOptions.defaults());
-    }
-
     /**
-     * Compiles with the given options. Programs compiled with parameters in θ are cached; those
-     * compiled with parameters as constants depend on the current values and are not.
+     * The value {@code compute} gives for this problem under {@code key}, computed once and kept:
+     * the compiler caches its parametric programs here, so layers over one problem share them. A
+     * problem is immutable, so such values never go stale; {@code compute} must depend only on the
+     * problem and the key.
      */
-    public ParametricConeProgram compile(CompileOptions options) {
-        if (options.parametersAsConstants()) {
-            return Compiler.compile(this, options);
-        }
-        ParametricConeProgram p = compiled.get(options);
-        if (p == null) {
-            p = Compiler.compile(this, options);
-            compiled.put(options, p);
-        }
-        return p;
+    public <T> T memo(Object key, Class<T> type, Function<Problem, T> compute) {
+        return type.cast(memo.computeIfAbsent(key, k -> compute.apply(this)));
     }
 
     /** Solves with the parameters' current values and default solver settings. */
@@ -218,26 +203,17 @@ public final class Problem {
     }
 
     /**
-     * Solves with the parameters' current values. A DPP problem uses its cached parametric
-     * program; a problem that is DCP but not DPP is compiled with the current values as constants.
+     * Solves with the parameters' current values, on the CPU. A DPP problem uses its cached
+     * parametric program; a problem that is DCP but not DPP is compiled with the current values as
+     * constants. The compiler and solver sit above the modeling package; they are reached through
+     * the {@link ProblemSolver} service the library registers.
      *
      * @throws DcpException when the problem is not DCP
      * @throws ParameterValueException when a parameter has no value
      */
     public ProblemSolution solve(SolverSettings settings, CompileOptions options) {
         requireDcp();
-        ParametricConeProgram program;
-        double[] theta;
-        if (!options.parametersAsConstants() && diagnose(Rules.DPP, options.nativeQuadratic()) == null) {
-            program = compile(options);
-            theta = program.currentTheta();
-        } else {
-            program = Compiler.compile(this, options.withParametersAsConstants(true));
-            theta = new double[0];
-        }
-        ConeProgram cp = program.instantiate(theta);
-        Solution raw = ConeSolver.solve(cp, settings);
-        return new ProblemSolution(program, raw, program.objectiveOffset(theta));
+        return ProblemSolver.installed().solve(this, settings, options);
     }
 
     @Override

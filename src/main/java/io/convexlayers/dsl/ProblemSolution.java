@@ -1,12 +1,7 @@
 package io.convexlayers.dsl;
 
-import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverStatus;
-
-import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * The result of {@link Problem#solve}: status, objective value in the user's sense (constant
@@ -14,80 +9,29 @@ import java.util.Map;
  * maximization), variable values and constraint duals (row-major; NaN when the status carries no
  * solution), iterations, and the raw cone-solver {@link Solution}.
  */
-public final class ProblemSolution {
-    private final ParametricConeProgram program;
-    private final Solution raw;
-    private final double objective;
+public interface ProblemSolution {
 
-    /** Wraps a cone-solver solution of {@code program} instantiated with offset {@code offset}. */
-    public ProblemSolution(ParametricConeProgram program, Solution raw, double offset) {
-        this.program = program;
-        this.raw = raw;
-        double sign = program.objectiveSign();
-        SolverStatus st = raw.status();
-        if (st.hasSolution()) {
-            objective = sign * (raw.objective() + offset);
-        } else if (st == SolverStatus.INFEASIBLE || st == SolverStatus.INFEASIBLE_INACCURATE) {
-            objective = sign * Double.POSITIVE_INFINITY;
-        } else if (st == SolverStatus.UNBOUNDED || st == SolverStatus.UNBOUNDED_INACCURATE) {
-            objective = sign * Double.NEGATIVE_INFINITY;
-        } else {
-            objective = Double.NaN;
-        }
-    }
+    /** The solver's outcome. */
+    SolverStatus status();
 
-    public SolverStatus status() {
-        return raw.status();
-    }
+    /** The optimal value of the user's objective (see the interface comment for the other statuses). */
+    double objective();
 
-    /** The optimal value of the user's objective (see the class comment for the other statuses). */
-    public double objective() {
-        return objective;
-    }
-
-    public int iterations() {
-        return raw.iterations();
-    }
+    /** Douglas–Rachford iterations used. */
+    int iterations();
 
     /** The underlying cone-solver result (x, y, s of the compiled program). */
-    public Solution raw() {
-        return raw;
-    }
-
-    /** The compiled program that was solved. */
-    public ParametricConeProgram program() {
-        return program;
-    }
+    Solution raw();
 
     /** The value of a variable (row-major); NaN entries when the status has no solution. */
-    public double[] value(Variable v) {
-        double[] out = program.slice(v).extract(raw.x());
-        if (!raw.status().hasSolution()) {
-            Arrays.fill(out, Double.NaN);
-        }
-        return out;
-    }
+    double[] value(Variable v);
 
     /** The value of any expression of the problem's variables at the solution. */
-    public double[] value(Expression e) {
-        Map<Variable, double[]> vals = new IdentityHashMap<>();
-        for (Variable v : program.variables()) {
-            vals.put(v, value(v));
-        }
-        return e.value(vals);
-    }
+    double[] value(Expression e);
 
-    /** A constraint's dual value (conventions in {@link io.convexlayers.canon.ConstraintDual}). */
-    public double[] dual(Constraint c) {
-        double[] out = program.dual(c).extract(raw.y());
-        if (!raw.status().hasSolution()) {
-            Arrays.fill(out, Double.NaN);
-        }
-        return out;
-    }
-
-    @Override
-    public String toString() {
-        return "ProblemSolution[" + status() + ", objective=" + objective + ", iterations=" + iterations() + "]";
-    }
+    /**
+     * A constraint's dual value, row-major in the constraint's shape (sign conventions in the
+     * README); NaN entries when the status has no solution.
+     */
+    double[] dual(Constraint c);
 }

@@ -3,8 +3,8 @@
  * {@link io.convexlayers.dsl.Parameter} and {@link io.convexlayers.dsl.Constant} leaves with the
  * methods of {@link io.convexlayers.dsl.Expression} and the atoms of
  * {@link io.convexlayers.dsl.Atoms}; constraints; and {@link io.convexlayers.dsl.Problem}, which
- * checks the DCP and DPP rules (explaining violations), compiles to a
- * {@link io.convexlayers.canon.ParametricConeProgram} and solves.
+ * checks the DCP and DPP rules (explaining violations) and solves; the compiler and the layer sit
+ * above this package and take a {@code Problem} as their input.
  *
  * <pre>{@code
  * import static io.convexlayers.dsl.Atoms.*;

@@ -1,6 +1,7 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
@@ -387,7 +388,7 @@ public final class ApproximateDynamicProgramming {
     /** Trains the default experiment on the CPU and prints the cost before and after. */
     public static void main(String[] args) {
         Config c = Config.defaults();
-        ApproximateDynamicProgramming adp = new ApproximateDynamicProgramming(c, Backend.cpu());
+        ApproximateDynamicProgramming adp = new ApproximateDynamicProgramming(c, Backends.cpu());
         Result res = adp.train((it, cost, sec, inst) -> System.out.printf(Locale.ROOT,
                 "iteration %3d  cost %.4f  %.0f ms%n", it, cost, sec * 1e3));
         System.out.printf(Locale.ROOT, "evaluation cost: LQR start %.4f, trained %.4f (%.1f%% lower)%n",

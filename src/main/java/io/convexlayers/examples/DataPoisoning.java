@@ -1,6 +1,7 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.Parameter;
@@ -159,7 +160,7 @@ public final class DataPoisoning {
     /** Prints the most influential training points and the effect of a poisoning step. */
     public static void main(String[] args) {
         Config c = Config.defaults();
-        DataPoisoning dp = new DataPoisoning(c, Backend.cpu());
+        DataPoisoning dp = new DataPoisoning(c, Backends.cpu());
         double[] clean = dp.trainingPoints();
         dp.influence(clean); // the first call includes JIT warm-up; report the second
         Influence inf = dp.influence(clean);

@@ -1,6 +1,7 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
@@ -155,7 +156,7 @@ public final class QpLayerFitting {
     /** Fits the default experiment and prints the loss before and after. */
     public static void main(String[] args) {
         Config c = Config.defaults();
-        Result r = new QpLayerFitting(c, Backend.cpu()).train();
+        Result r = new QpLayerFitting(c, Backends.cpu()).train();
         for (int it = 0; it < r.losses().length; it += 10) {
             System.out.printf(Locale.ROOT, "step %3d  loss %.5f%n", it + 1, r.losses()[it]);
         }

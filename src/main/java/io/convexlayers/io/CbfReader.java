@@ -1,6 +1,6 @@
 package io.convexlayers.io;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.io.ConeProgramAssembler.DoubleList;
 import io.convexlayers.io.ConeProgramAssembler.IntList;
 

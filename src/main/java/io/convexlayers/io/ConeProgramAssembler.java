@@ -1,8 +1,8 @@
 package io.convexlayers.io;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.convexlayers.io;
 
 import io.convexlayers.ConvexLayersException;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
 
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.convexlayers.io;
 
 import io.convexlayers.io.ConeProgramAssembler.DoubleList;
 import io.convexlayers.io.ConeProgramAssembler.IntList;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeProgram;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,8 @@
 package io.convexlayers.layer;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.canon.Compiler;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.dsl.Constraint;
@@ -40,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ForwardOptions#batch(int)}); the gradient of a broadcast parameter is the sum over the
  * batch.
  *
- * <p><b>Compilation</b> happens once, in {@link Builder#build()} ({@link Problem#compile()}, which
+ * <p><b>Compilation</b> happens once, in {@link Builder#build()} ({@link Compiler#compile(Problem)}, which
  * the problem caches: the compiled program is immutable, so layers over the same problem share it
  * safely). A layer never sets a parameter's value, so parameters may be shared between layers.
  *
@@ -187,7 +189,7 @@ public final class ConvexLayer {
     /**
      * Configures a {@link ConvexLayer}. Defaults: the problem's parameters in
      * {@link Problem#parameters()} order, {@link SolverSettings#defaults()},
-     * {@link DerivativeSettings#defaults()}, {@link Backend#cpu()}, {@link FailurePolicy#THROW}, no
+     * {@link DerivativeSettings#defaults()}, {@link Backends#cpu()}, {@link FailurePolicy#THROW}, no
      * warm start. At least one output is required.
      */
     public static final class Builder {
@@ -196,7 +198,7 @@ public final class ConvexLayer {
         private final List<Object> outputs = new ArrayList<>();
         private SolverSettings settings = SolverSettings.defaults();
         private DerivativeSettings derivativeSettings = DerivativeSettings.defaults();
-        private Backend backend = Backend.cpu();
+        private Backend backend = Backends.cpu();
         private FailurePolicy failurePolicy = FailurePolicy.THROW;
         private boolean warmStart;
 
@@ -235,7 +237,7 @@ public final class ConvexLayer {
             return this;
         }
 
-        /** Where the batched solves run (default {@link Backend#cpu()}). */
+        /** Where the batched solves run (default {@link Backends#cpu()}). */
         public Builder backend(Backend b) {
             this.backend = nonNull("backend", b);
             return this;
@@ -282,7 +284,7 @@ public final class ConvexLayer {
                 throw new LayerDefinitionException("a layer needs at least one output: call outputs(...) with "
                         + "variables of the problem (or duals(...) with its constraints)");
             }
-            ParametricConeProgram program = problem.compile();
+            ParametricConeProgram program = Compiler.compile(problem);
             List<LayerOutput> outs = new ArrayList<>();
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             Set<Variable> vars = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -3,8 +3,8 @@ package io.convexlayers.layer;
 import io.convexlayers.canon.ParameterMap;
 import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.dsl.Parameter;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 
 import java.util.List;
 

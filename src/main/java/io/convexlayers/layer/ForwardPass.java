@@ -1,7 +1,7 @@
 package io.convexlayers.layer;
 
 import io.convexlayers.canon.ParametricConeProgram;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;

@@ -3,7 +3,7 @@ package io.convexlayers.layer;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Variable;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverStatus;

@@ -13,7 +13,7 @@
  *
  * <p>The pipeline (DESIGN §1): {@code LayerInputs} validates the arrays and lays θ out
  * batch-minor; {@code ForwardPass} applies the parameter map T·[θ; 1], solves the batch on the
- * layer's {@link io.convexlayers.backend.Backend} and gathers the outputs; {@code BackwardPass}
+ * layer's {@link io.convexlayers.solver.Backend} and gathers the outputs; {@code BackwardPass}
  * scatters the output gradients into dx and dy, runs the batched adjoint derivative
  * ({@link io.convexlayers.diff.SolutionDerivative#vjp}) and the transposed parameter map.
  */

@@ -1,5 +1,7 @@
 package io.convexlayers.solver;
 
+import io.convexlayers.InvalidSettingsException;
+
 /**
  * Every setting of the cone solver, with its default written down. Immutable; derive variants with
  * the {@code with…} methods or {@link #toBuilder()}.

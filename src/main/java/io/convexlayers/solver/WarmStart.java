@@ -1,5 +1,8 @@
 package io.convexlayers.solver;
 
+import io.convexlayers.InvalidProblemException;
+import io.convexlayers.data.ConeProgram;
+
 /**
  * Starting points for a batched solve: per instance a previous (x, y, s), e.g. the last solution of
  * the same layer in a training loop. A null row starts that instance cold.
@@ -66,7 +69,7 @@ public record WarmStart(double[][] x, double[][] y, double[][] s) {
     /**
      * The starting points of instances {@code [first, first + live)} laid out for a batch of
      * {@code lanes} lanes: per-lane flags and batch-minor x (n × lanes), y and s (m × lanes), as
-     * {@link HsdeIteration#run} takes them. Lanes past {@code live}, and instances without a
+     * the iteration takes them. Lanes past {@code live}, and instances without a
      * starting point, start cold.
      */
     public Lanes lanes(int first, int lanes, int live, int n, int m) {

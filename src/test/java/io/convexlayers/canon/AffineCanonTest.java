@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.dsl.CompileOptions;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.Parameter;
@@ -99,7 +100,7 @@ class AffineCanonTest {
             assertArrayEquals(expected, s.value(mm), 1e-6, "axis " + axis);
         }
         Variable big = Variable.vector("y", 10_000);
-        ParametricConeProgram pc = io.convexlayers.dsl.Problem.minimize(sum(cumsum(big)), big.ge(0)).compile();
+        ParametricConeProgram pc = Compiler.compile(io.convexlayers.dsl.Problem.minimize(sum(cumsum(big)), big.ge(0)));
         assertTrue(pc.aPattern().nnz() < 40_000, "linear-size cone form, got nnz(A) = " + pc.aPattern().nnz());
     }
 

@@ -1,7 +1,8 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.dsl.CompileOptions;
 import io.convexlayers.dsl.Problem;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeProgram;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.Random;
@@ -54,8 +55,8 @@ final class CanonTesting {
      * instantiates both and asserts the cone programs and offsets agree.
      */
     static void assertParametricMatchesConstant(Problem problem, CompileOptions options) {
-        ParametricConeProgram param = problem.compile(options);
-        ParametricConeProgram cst = problem.compile(options.withParametersAsConstants(true));
+        ParametricConeProgram param = Compiler.compile(problem, options);
+        ParametricConeProgram cst = Compiler.compile(problem, options.withParametersAsConstants(true));
         double[] theta = param.currentTheta();
         assertSameProgram(cst.instantiate(new double[0]), param.instantiate(theta), 1e-12);
         assertEquals(cst.objectiveOffset(new double[0]), param.objectiveOffset(theta), 1e-12);

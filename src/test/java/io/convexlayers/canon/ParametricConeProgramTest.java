@@ -9,9 +9,9 @@ import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.ProblemSolution;
 import io.convexlayers.dsl.Shape;
 import io.convexlayers.dsl.Variable;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.SolverStatus;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class ParametricConeProgramTest {
         Parameter h = Parameter.vector("h", 2);
         Parameter q = Parameter.vector("q", 3);
         Parameter r = Parameter.scalar("r");
-        ParametricConeProgram pc = qp(x, g, h, q, r).compile();
+        ParametricConeProgram pc = Compiler.compile(qp(x, g, h, q, r));
         assertEquals(List.of(q, r, g, h), pc.parameters());
         assertEquals(0, pc.parameterOffset(q));
         assertEquals(3, pc.parameterOffset(r));
@@ -66,7 +66,7 @@ class ParametricConeProgramTest {
         Parameter h = Parameter.vector("h", 2);
         Parameter q = Parameter.vector("q", 3);
         Parameter r = Parameter.scalar("r");
-        ParametricConeProgram pc = qp(x, g, h, q, r).compile();
+        ParametricConeProgram pc = Compiler.compile(qp(x, g, h, q, r));
         int batch = 5;
         int len = pc.thetaLength();
         double[][] thetas = new double[batch][];
@@ -93,7 +93,7 @@ class ParametricConeProgramTest {
         Variable x = Variable.vector("x", 3);
         Parameter b = Parameter.vector("b", 4);
         Constant a = Constant.matrix(new double[][] {{1, 2, 0}, {0, 1, 1}, {1, 0, 1}, {2, 1, 1}});
-        ParametricConeProgram pc = Problem.minimize(sumSquares(a.times(x).minus(b))).compile();
+        ParametricConeProgram pc = Compiler.compile(Problem.minimize(sumSquares(a.times(x).minus(b))));
         assertFalse(pc.aDependsOnParameters());
         assertFalse(pc.pDependsOnParameters());
         BatchConeProgram bp = pc.instantiateBatch(gaussian(rnd, 4 * 3), 3);
@@ -111,7 +111,7 @@ class ParametricConeProgramTest {
         Parameter pq = Parameter.matrix("Q", 3, 3, Attribute.PSD);
         Problem p = Problem.minimize(quadForm(x, pq).plus(q.dot(x)).plus(norm1(g.times(x).minus(h))),
                 x.sum().eq(r));
-        ParametricConeProgram pc = p.compile();
+        ParametricConeProgram pc = Compiler.compile(p);
         assertTrue(pc.pDependsOnParameters());
         int len = pc.thetaLength();
         double[] theta = psdTheta(pc, pq);
@@ -192,7 +192,7 @@ class ParametricConeProgramTest {
         Variable x = Variable.vector("x", 3);
         Parameter g = Parameter.matrix("G", 2, 3);
         Parameter h = Parameter.vector("h", 2);
-        ParametricConeProgram pc = Problem.minimize(x.sum(), g.times(x).le(h), x.ge(-1)).compile();
+        ParametricConeProgram pc = Compiler.compile(Problem.minimize(x.sum(), g.times(x).le(h), x.ge(-1)));
         double[] theta = new double[pc.thetaLength()];
         ConeProgram zero = pc.instantiate(theta);
         assertEquals(pc.aPattern(), zero.a().pattern(), "pattern does not depend on θ");
@@ -203,7 +203,7 @@ class ParametricConeProgramTest {
     void quadraticParameterMatrixIsCheckedPsdAtRuntime() {
         Variable x = Variable.vector("x", 2);
         Parameter pq = Parameter.matrix("Q", 2, 2, Attribute.PSD);
-        ParametricConeProgram pc = Problem.minimize(quadForm(x, pq), x.sum().eq(1)).compile();
+        ParametricConeProgram pc = Compiler.compile(Problem.minimize(quadForm(x, pq), x.sum().eq(1)));
         ParameterValueException e = assertThrows(ParameterValueException.class,
                 () -> pc.instantiate(new double[] {1, 0, 0, -1}));
         assertTrue(e.getMessage().contains("Q") && e.getMessage().contains("PSD"), e.getMessage());
@@ -218,7 +218,7 @@ class ParametricConeProgramTest {
         Variable m = Variable.matrix("M", 2, 2);
         Constant target = Constant.matrix(new double[][] {{1, 2}, {3, 4}});
         Problem p = Problem.minimize(sumSquares(m.minus(target)).plus(sumSquares(x.minus(Constant.vector(5, 6)))));
-        ParametricConeProgram pc = p.compile();
+        ParametricConeProgram pc = Compiler.compile(p);
         assertEquals(List.of(m, x), pc.variables());
         assertEquals(0, pc.slice(m).offset());
         assertEquals(Shape.matrix(2, 2), pc.slice(m).shape());
@@ -239,7 +239,7 @@ class ParametricConeProgramTest {
         ProblemSolution s = max.solve(TIGHT);
         assertEquals(SolverStatus.SOLVED, s.status());
         assertEquals(10, s.objective(), 1e-6);
-        assertEquals(-1, max.compile().objectiveSign());
+        assertEquals(-1, Compiler.compile(max).objectiveSign());
     }
 
     @Test

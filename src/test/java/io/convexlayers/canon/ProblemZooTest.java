@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.dsl.CompileOptions;
 import io.convexlayers.dsl.Attribute;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Constraint;
@@ -40,12 +41,12 @@ class ProblemZooTest {
         assertEquals(expectedObjective, s.objective(), TOL * Math.max(1, Math.abs(expectedObjective)), "objective");
         assertEquals(expectedObjective, p.objective().value(java.util.Map.of(x, s.value(x)))[0],
                 TOL * Math.max(1, Math.abs(expectedObjective)), "objective evaluated at the solution");
-        ParametricConeProgram nat = p.compile();
+        ParametricConeProgram nat = Compiler.compile(p);
         if (quadratic) {
             assertNotNull(nat.pPattern(), "native form has P");
             assertFalse(nat.pDependsOnParameters(), "native P is parameter-free");
             CompileOptions cone = CompileOptions.defaults().allCone();
-            ParametricConeProgram cp = p.compile(cone);
+            ParametricConeProgram cp = Compiler.compile(p, cone);
             assertNull(cp.pPattern(), "all-cone form has no P");
             assertTrue(cp.cones().soc().length > 0, "all-cone form uses second-order cones");
             assertParametricMatchesConstant(p, cone);
@@ -167,7 +168,7 @@ class ProblemZooTest {
         assertArrayEquals(lambda, s.dual(ineq), TOL, "inequality duals");
         double[] negNu = Arrays.stream(nu).map(v -> -v).toArray();
         assertArrayEquals(negNu, s.dual(eq), TOL, "equality duals (rows A x - b)");
-        assertEquals(List.of(pc, pg, ph, pa, pbe), p.compile().parameters());
+        assertEquals(List.of(pc, pg, ph, pa, pbe), Compiler.compile(p).parameters());
     }
 
     private static final class List {
@@ -382,12 +383,12 @@ class ProblemZooTest {
         }
         assertTrue(p.isDpp(), p.explainDpp());
         assertParametricMatchesConstant(p, CompileOptions.defaults());
-        ParametricConeProgram pc = p.compile();
+        ParametricConeProgram pc = Compiler.compile(p);
         assertTrue(pc.pDependsOnParameters(), "quadForm with a parameter matrix gives a parametric P");
         ProblemSolution s = p.solve(TIGHT);
         assertArrayEquals(xs, s.value(x), TOL);
         assertEquals(obj, s.objective(), TOL);
-        DppException e = assertThrows(DppException.class, () -> p.compile(CompileOptions.defaults().allCone()));
+        DppException e = assertThrows(DppException.class, () -> Compiler.compile(p, CompileOptions.defaults().allCone()));
         assertTrue(e.getMessage().contains("quadForm(x, Q)"), e.getMessage());
         // the all-cone form still solves for fixed values (Q as a constant)
         ProblemSolution sc = p.solve(TIGHT, CompileOptions.defaults().allCone());

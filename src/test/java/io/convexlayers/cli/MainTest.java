@@ -1,5 +1,6 @@
 package io.convexlayers.cli;
 
+import io.convexlayers.backend.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,7 +134,7 @@ class MainTest {
         String file = resource("maros_meszaros/HS21.qps");
         assertEquals(ExitCodes.SOLVED, run("solve", file, "--backend", "auto", "--json"));
         assertTrue(out.contains("\"status\": \"solved\""), out);
-        org.junit.jupiter.api.Assumptions.assumeFalse(io.convexlayers.backend.Backend.auto().name().equals("cuda"),
+        org.junit.jupiter.api.Assumptions.assumeFalse(io.convexlayers.backend.Backends.auto().name().equals("cuda"),
                 "a GPU is present, so --backend cuda would succeed");
         assertEquals(ExitCodes.UNAVAILABLE, run("solve", file, "--backend", "cuda"));
         assertTrue(err.toLowerCase(java.util.Locale.ROOT).contains("cuda"), err);

@@ -1,5 +1,6 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

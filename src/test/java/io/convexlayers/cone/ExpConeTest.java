@@ -1,5 +1,6 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.testing.ConeMembership;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.testing.ConeMembership;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;

@@ -1,9 +1,9 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.backend.ConeSolver;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;

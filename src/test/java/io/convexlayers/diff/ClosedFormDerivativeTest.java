@@ -1,9 +1,9 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.Solution;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;

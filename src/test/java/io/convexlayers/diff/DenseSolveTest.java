@@ -1,8 +1,8 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.backend.ConeSolver;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;

@@ -1,15 +1,15 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.ConeSolver;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.testing.PlantedPrograms;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;

@@ -1,6 +1,6 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.backend.cpu.CpuBatchVectors;
+import io.convexlayers.batch.CpuBatchVectors;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.convexlayers.diff;
 
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.testing.PlantedPrograms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,11 +1,11 @@
 package io.convexlayers.diff;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.ConeSolver;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.linsys.SparseLdl;
@@ -87,9 +87,9 @@ class SparseModeTest {
             db[b] = DerivativeFixtures.gaussian(30, rnd);
         }
         JvpResult sparseJvp = SolutionDerivative.at(batch, sols, SPARSE).jvp(null, null,
-                io.convexlayers.solver.BatchArray.perInstance(db), null);
+                io.convexlayers.data.BatchArray.perInstance(db), null);
         JvpResult denseJvp = SolutionDerivative.at(batch, sols, DENSE).jvp(null, null,
-                io.convexlayers.solver.BatchArray.perInstance(db), null);
+                io.convexlayers.data.BatchArray.perInstance(db), null);
         for (int b = 0; b < 11; b++) {
             double[] s1 = concat(sparseJvp.dx()[b], sparseJvp.dy()[b], sparseJvp.ds()[b]);
             double[] d1 = concat(denseJvp.dx()[b], denseJvp.dy()[b], denseJvp.ds()[b]);
@@ -138,9 +138,9 @@ class SparseModeTest {
             }
         }
         BatchConeProgram prog = new BatchConeProgram(pMat.pattern(),
-                io.convexlayers.solver.BatchArray.perInstance(pPerInstance), aMat.pattern(),
-                io.convexlayers.solver.BatchArray.shared(aMat.values(), batch),
-                io.convexlayers.solver.BatchArray.perInstance(b), io.convexlayers.solver.BatchArray.perInstance(c),
+                io.convexlayers.data.BatchArray.perInstance(pPerInstance), aMat.pattern(),
+                io.convexlayers.data.BatchArray.shared(aMat.values(), batch),
+                io.convexlayers.data.BatchArray.perInstance(b), io.convexlayers.data.BatchArray.perInstance(c),
                 ConeDims.builder().zero(mEq).nonneg(mIn).build());
         assertTrue(SchurComplementCg.applies(new TileMatrices(aMat.pattern(), aMat.values(), true, pMat.pattern(),
                 pMat.values(), true, 1)), "the Schur-complement path applies");

@@ -1,5 +1,7 @@
 package io.convexlayers.dsl;
 
+import io.convexlayers.canon.Compiler;
+import io.convexlayers.dsl.ProblemSolution;
 import io.convexlayers.ConvexLayersException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -23,7 +25,7 @@ class DcpRejectionTest {
     private static DcpException assertNotDcp(Problem problem, String offending) {
         assertFalse(problem.isDcp());
         assertFalse(problem.isDpp());
-        DcpException e = assertThrows(DcpException.class, problem::compile);
+        DcpException e = assertThrows(DcpException.class, () -> Compiler.compile(problem));
         assertEquals(offending, e.offendingExpression());
         assertTrue(e.getMessage().contains(offending), e.getMessage());
         assertTrue(problem.explainDcp().contains(offending), problem.explainDcp());
@@ -34,7 +36,7 @@ class DcpRejectionTest {
     private static DppException assertNotDpp(Problem problem, String offending) {
         assertTrue(problem.isDcp(), problem.explainDcp());
         assertFalse(problem.isDpp());
-        DppException e = assertThrows(DppException.class, problem::compile);
+        DppException e = assertThrows(DppException.class, () -> Compiler.compile(problem));
         assertEquals(offending, e.offendingExpression());
         assertTrue(e.getMessage().contains(offending), e.getMessage());
         assertTrue(problem.explainDpp().contains(offending), problem.explainDpp());

@@ -1,6 +1,6 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -14,7 +14,7 @@ class ApproximateDynamicProgrammingTest {
 
     @Test
     void rolloutGradientMatchesFiniteDifferences() {
-        ApproximateDynamicProgramming adp = new ApproximateDynamicProgramming(SMALL.withHorizon(5), Backend.cpu());
+        ApproximateDynamicProgramming adp = new ApproximateDynamicProgramming(SMALL.withHorizon(5), Backends.cpu());
         ApproximateDynamicProgramming.Scenario s = adp.scenario(new Random(4), 4);
         double[] p = adp.lqrSqrt();
         double[] grad = new double[p.length];
@@ -36,7 +36,7 @@ class ApproximateDynamicProgrammingTest {
 
     @Test
     void trainingLowersTheCostOfTheLqrPolicyByTensOfPercent() {
-        ApproximateDynamicProgramming.Result r = new ApproximateDynamicProgramming(SMALL, Backend.cpu()).train(null);
+        ApproximateDynamicProgramming.Result r = new ApproximateDynamicProgramming(SMALL, Backends.cpu()).train(null);
         assertEquals(10, r.costs().length);
         assertTrue(r.reductionPercent() > 15, "cost " + r.initialCost() + " -> " + r.finalCost());
     }

@@ -1,6 +1,6 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataPoisoningTest {
     private final DataPoisoning example = new DataPoisoning(new DataPoisoning.Config(20, 100, 2, 0.01, 3),
-            Backend.cpu());
+            Backends.cpu());
 
     @Test
     void testLossGradientMatchesFiniteDifferences() {

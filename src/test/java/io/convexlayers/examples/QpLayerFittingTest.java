@@ -1,6 +1,6 @@
 package io.convexlayers.examples;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,7 @@ class QpLayerFittingTest {
     @Test
     void theLearnedQpLayerFitsTheTargetMap() {
         QpLayerFitting.Result r = new QpLayerFitting(QpLayerFitting.Config.defaults().withIterations(40),
-                Backend.cpu()).train();
+                Backends.cpu()).train();
         assertTrue(r.finalLoss() < 0.2 * r.initialLoss(), r.initialLoss() + " -> " + r.finalLoss());
     }
 }

@@ -1,7 +1,7 @@
 package io.convexlayers.io;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.convexlayers.io;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;

@@ -1,6 +1,6 @@
 package io.convexlayers.io;
 
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.convexlayers.io;
 
-import io.convexlayers.solver.ConeSolver;
+import io.convexlayers.backend.ConeSolver;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;

@@ -1,6 +1,6 @@
 package io.convexlayers.layer;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
@@ -44,7 +44,7 @@ class ApiSketchTest {
                 .parameters(q, g, h)
                 .outputs(x)
                 .settings(SolverSettings.defaults().withEps(1e-6))
-                .backend(Backend.cpu())
+                .backend(Backends.cpu())
                 .build();
 
         double[] qBatch = gaussian(rnd, batch * n);

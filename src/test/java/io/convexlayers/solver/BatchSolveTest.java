@@ -1,5 +1,9 @@
 package io.convexlayers.solver;
 
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
 package io.convexlayers.solver;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.testing.Kkt;
 import org.junit.jupiter.api.Test;
 

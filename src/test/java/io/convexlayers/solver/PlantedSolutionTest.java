@@ -1,6 +1,8 @@
 package io.convexlayers.solver;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
 import org.junit.jupiter.params.ParameterizedTest;

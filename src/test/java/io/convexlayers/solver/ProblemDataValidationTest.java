@@ -1,6 +1,13 @@
 package io.convexlayers.solver;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.InvalidProblemException;
+import io.convexlayers.InvalidSettingsException;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.data.ConeDims;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

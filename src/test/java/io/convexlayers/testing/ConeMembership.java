@@ -1,6 +1,6 @@
 package io.convexlayers.testing;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;

@@ -1,8 +1,8 @@
 package io.convexlayers.testing;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.cone.ConeProjector;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeProgram;
 
 /**
  * Independent recomputation of optimality and certificate residuals of a cone program, for tests

@@ -1,9 +1,9 @@
 package io.convexlayers.testing;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.cone.ConeProjector;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 
 import java.util.Random;
 

@@ -1,7 +1,7 @@
 package io.convexlayers.testing;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.ConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.MatrixFeatures_DDRM;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,10 @@
 package io.convexlayers.testing;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.ConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 
 import java.util.Random;
 

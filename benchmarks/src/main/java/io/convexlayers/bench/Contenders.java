@@ -1,6 +1,6 @@
 package io.convexlayers.bench;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +17,8 @@ public final class Contenders {
     /** The contender of that name. */
     public static Contender byName(String name) {
         return switch (name) {
-            case "convexlayers" -> new ConvexLayersContender(name, Backend.cpu(), ConvexLayersContender.EPS);
-            case "convexlayers-cuda" -> new ConvexLayersContender(name, Backend.cuda(), ConvexLayersContender.EPS);
+            case "convexlayers" -> new ConvexLayersContender(name, Backends.cpu(), ConvexLayersContender.EPS);
+            case "convexlayers-cuda" -> new ConvexLayersContender(name, Backends.cuda(), ConvexLayersContender.EPS);
             case "convexlayers-layer" -> new LayerContender();
             case "optnet" -> new OptNetContender();
             case "ojalgo" -> new OjAlgoContender();
@@ -27,11 +27,11 @@ public final class Contenders {
         };
     }
 
-    /** The contenders usable on this machine (CUDA only when {@link Backend#auto()} finds a GPU). */
+    /** The contenders usable on this machine (CUDA only when {@link Backends#auto()} finds a GPU). */
     public static List<String> available() {
         List<String> out = new ArrayList<>();
         for (String n : names()) {
-            if (!n.equals("convexlayers-cuda") || !Backend.auto().name().equals("cpu")) {
+            if (!n.equals("convexlayers-cuda") || !Backends.auto().name().equals("cpu")) {
                 out.add(n);
             }
         }

@@ -1,14 +1,14 @@
 package io.convexlayers.bench;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.diff.SolutionDerivative;
 import io.convexlayers.diff.VjpResult;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.convexlayers.bench;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.backend.Backends;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -61,7 +61,7 @@ public final class Validate {
         List<String> lines = new ArrayList<>();
         boolean ok = true;
         try (PrintStream out = new PrintStream(Files.newOutputStream(Path.of(args[0])), true, "UTF-8")) {
-            String header = "validation on the first " + INSTANCES + " instances; backend auto = " + Backend.auto().name();
+            String header = "validation on the first " + INSTANCES + " instances; backend auto = " + Backends.auto().name();
             out.println(header);
             System.out.println(header);
             for (String name : workloads) {
@@ -82,7 +82,7 @@ public final class Validate {
             ref = new OptNetContender().prepare(w).forward();
             refName = "optnet (IPM, 1e-8)";
         } else {
-            ref = new ConvexLayersContender("ref", Backend.cpu(), 1e-9).prepare(w).forward();
+            ref = new ConvexLayersContender("ref", Backends.cpu(), 1e-9).prepare(w).forward();
             refName = "convexlayers at eps 1e-9";
         }
         say(out, w + ": reference " + refName);
@@ -201,7 +201,7 @@ public final class Validate {
                 one.b, one.g, one.h);
         io.convexlayers.solver.SolverSettings tight = io.convexlayers.solver.SolverSettings.defaults()
                 .withEps(1e-10).withMaxIters(1_000_000);
-        return io.convexlayers.solver.ConeSolver.solveBatch(ConvexLayersContender.toConeProgram(moved), tight)
+        return io.convexlayers.backend.ConeSolver.solveBatch(ConvexLayersContender.toConeProgram(moved), tight)
                 .get(0).x();
     }
 

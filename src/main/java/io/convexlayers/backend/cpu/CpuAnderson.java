@@ -52,7 +52,7 @@ public final class CpuAnderson {
         this.gamma = new double[memory];
     }
 
-    /** See {@link io.convexlayers.backend.HsdeKernels#andersonStep}. */
+    /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonStep}. */
     public void step(double[] v, double[] anchor, boolean[] apply) {
         int len = length * lanes;
         for (int k = 0; k < len; k++) {
@@ -184,7 +184,7 @@ public final class CpuAnderson {
         return true;
     }
 
-    /** See {@link io.convexlayers.backend.HsdeKernels#andersonReject}. */
+    /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonReject}. */
     public void reject(double[] v, double[] anchor, boolean[] reject) {
         for (int l = 0; l < lanes; l++) {
             if (!reject[l]) {

@@ -1,9 +1,10 @@
 package io.convexlayers.backend.cpu;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.batch.TileScheduler;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.HsdeIteration;
+import io.convexlayers.solver.hsde.HsdeIteration;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;

@@ -1,14 +1,15 @@
 package io.convexlayers.backend.cpu;
 
-import io.convexlayers.backend.HsdeKernels;
-import io.convexlayers.backend.ResidualStats;
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.solver.hsde.HsdeKernels;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.cone.ConeProjector;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.Equilibration;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.SolverSettings;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.LinearSystem;
 import io.convexlayers.solver.linsys.LinearSystemFactory;
 import io.convexlayers.solver.linsys.TileMatrices;

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * Strategy (b): per-lane matrices of small order. Each lane's reduced matrix is assembled on the

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 
 /**
  * Per-cone index tables the cone kernels read: the first row of every SOC and PSD block, each PSD

@@ -1,12 +1,13 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.backend.BackendUnavailableException;
-import io.convexlayers.backend.ResidualStats;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.backend.cpu.CpuBackend;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.BackendUnavailableException;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.HsdeIteration;
+import io.convexlayers.solver.hsde.HsdeIteration;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Solution;
@@ -28,23 +29,15 @@ public final class CudaBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
     private static CudaBackend shared;
-    private static String fallbackMessage;
-    private static int fallbackLogs;
 
     private final Device device;
     private final BufferPool pool;
     private final int maxChunkLanes;
     private String lastShape;
 
-    /** A backend on {@code device}; {@code maxChunkLanes} (0 = none) caps the lanes of one chunk. */
-    CudaBackend(Device device, int maxChunkLanes) {
-        this.device = device;
-        this.pool = new BufferPool(device);
-        this.maxChunkLanes = maxChunkLanes;
-    }
-
     /**
-     * The CUDA backend on device 0.
+     * The CUDA backend on device 0, one per process (selection goes through
+     * {@code io.convexlayers.backend.Backends}).
      *
      * @throws BackendUnavailableException with the reason when CUDA cannot run here
      */
@@ -64,29 +57,13 @@ public final class CudaBackend implements Backend {
         return CudaProbe.get().reason();
     }
 
-    /** {@link Backend#auto()}: CUDA when available, otherwise the CPU after one log line per process. */
-    public static synchronized Backend autoSelect() {
-        CudaProbe.Result r = CudaProbe.get();
-        if (r.available()) {
-            return open();
-        }
-        if (fallbackMessage == null) {
-            fallbackMessage = "convexlayers: using the CPU backend; CUDA backend unavailable: " + r.reason();
-            fallbackLogs++;
-            LOG.log(System.Logger.Level.INFO, fallbackMessage);
-        }
-        return Backend.cpu();
+    /** A backend on {@code device}; {@code maxChunkLanes} (0 = none) caps the lanes of one chunk. */
+    CudaBackend(Device device, int maxChunkLanes) {
+        this.device = device;
+        this.pool = new BufferPool(device);
+        this.maxChunkLanes = maxChunkLanes;
     }
 
-    /** The message {@link #autoSelect()} logged, or null when it has not fallen back. */
-    static synchronized String fallbackMessage() {
-        return fallbackMessage;
-    }
-
-    /** How many times the fallback was logged (at most once per process). */
-    static synchronized int fallbackLogs() {
-        return fallbackLogs;
-    }
 
     @Override
     public String name() {
@@ -141,7 +118,7 @@ public final class CudaBackend implements Backend {
             } catch (OutOfDeviceMemoryException e) {
                 LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
                         + " (" + e.getMessage() + "); solving on the CPU");
-                return Backend.cpu().solve(batch, settings, warmStart, listener);
+                return CpuBackend.INSTANCE.solve(batch, settings, warmStart, listener);
             }
             int first = 0;
             int chunkLanes = plan.chunkLanes();

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.BatchVectors;
+import io.convexlayers.batch.BatchVectors;
 
 /**
  * {@link BatchVectors} on a CUDA device (the building blocks of the batched LSQR of the derivative):

@@ -1,12 +1,12 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.HsdeKernels;
-import io.convexlayers.backend.ResidualStats;
-import io.convexlayers.backend.cpu.TileScheduler;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.Equilibration;
+import io.convexlayers.solver.hsde.HsdeKernels;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.batch.TileScheduler;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 

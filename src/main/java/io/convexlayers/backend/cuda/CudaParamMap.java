@@ -1,7 +1,7 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * The affine parameter map of DESIGN §1 on the device: data = T·[θ; 1] for every lane of a batch, and

@@ -79,7 +79,7 @@ final class DeviceAnderson {
         return 8L * ((2L * memory + 4) * len + memory * memory + 5L * memory) + 24;
     }
 
-    /** See {@link io.convexlayers.backend.HsdeKernels#andersonStep}. */
+    /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonStep}. */
     void step(DeviceVector v, DeviceVector anchor, boolean[] apply) {
         for (int l = 0; l < lanes; l++) {
             slot[l] = -1;
@@ -115,7 +115,7 @@ final class DeviceAnderson {
         dev.copy(v.ptr(), anchor.ptr(), vec);
     }
 
-    /** See {@link io.convexlayers.backend.HsdeKernels#andersonReject}. */
+    /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonReject}. */
     void reject(DeviceVector v, DeviceVector anchor, boolean[] reject) {
         boolean any = false;
         for (int l = 0; l < lanes; l++) {

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 
 /**
  * The derivative DΠ of the projection onto K or K* on the device (DESIGN §5), the device counterpart

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 
 /**
  * Projections onto K or K* of the y block of a chunk (DESIGN §5), one launch per cone family:

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * The equilibrated P̂ and Â of one chunk on the device: values shared (one per pattern entry) or per

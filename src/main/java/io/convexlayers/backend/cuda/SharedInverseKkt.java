@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * Strategy (a): P and A shared by the batch, so one reduced matrix serves every lane. It is formed

@@ -1,6 +1,6 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * The structure of the tile's (n + m) × (n + m) quasi-definite KKT matrix

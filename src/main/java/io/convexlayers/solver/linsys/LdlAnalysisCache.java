@@ -1,6 +1,6 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.InvalidSettingsException;
+import io.convexlayers.InvalidSettingsException;
 import io.convexlayers.solver.LinearSystemKind;
 
 /**

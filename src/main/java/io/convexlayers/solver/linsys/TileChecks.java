@@ -1,7 +1,7 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.InvalidProblemException;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.InvalidProblemException;
+import io.convexlayers.data.SparsePattern;
 
 /** Shape checks of {@link TileMatrices}, shared by every linear-system constructor. */
 final class TileChecks {

@@ -1,6 +1,6 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * The (already equilibrated) matrices P and A of one tile of lanes: shared patterns, values either

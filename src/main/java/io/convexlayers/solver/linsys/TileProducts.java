@@ -1,7 +1,7 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.backend.cpu.TileSparse;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * Batched products with the tile's matrices on batch-minor vectors (entry i of lane l at

@@ -1,7 +1,7 @@
 package io.convexlayers.backend.cuda;
 
 import io.convexlayers.cone.ConeDerivative;
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.ConeDims;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -1,13 +1,13 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.cpu.CpuBatchVectors;
-import io.convexlayers.backend.cpu.TileSparse;
+import io.convexlayers.batch.CpuBatchVectors;
+import io.convexlayers.batch.TileSparse;
 import io.convexlayers.diff.BatchOperator;
 import io.convexlayers.diff.Lsqr;
 import io.convexlayers.diff.LsqrResult;
 import io.convexlayers.diff.LsqrSettings;
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -1,8 +1,8 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Solution;
@@ -103,28 +103,28 @@ class CudaGpuTest {
     @ValueSource(ints = {1, 37, 500})
     void perInstanceQpsMatchTheCpu(int lanes) {
         BatchConeProgram batch = RandomQps.batch(10, 20, lanes, false, 400 + lanes);
-        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null),
                 gpuBackend(0).solve(batch, TIGHT, null, null), 1e-6);
     }
 
     @Test
     void sharedQpsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(30, 60, 129, true, 501);
-        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null),
                 gpuBackend(0).solve(batch, TIGHT, null, null), 1e-6);
     }
 
     @Test
     void conjugateGradientsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(12, 24, 33, false, 502);
-        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null),
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null),
                 gpuBackend(0).solve(batch, TIGHT.withLinearSystem(LinearSystemKind.CG), null, null), 1e-5);
     }
 
     @Test
     void secondOrderConesMatchTheCpu() {
         CudaTestProblems.Planted p = CudaTestProblems.planted(CudaTestProblems.SOC_CONES, 6, 77, 503, false);
-        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null),
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(p.batch(), TIGHT, null, null),
                 gpuBackend(0).solve(p.batch(), TIGHT, null, null), 1e-5);
     }
 
@@ -134,7 +134,7 @@ class CudaGpuTest {
         BatchSolution gpu = gpuBackend(0).solve(p.batch(), TIGHT, null, null);
         BatchSolution emu = EmulatedSolveTest.emulated().solve(p.batch(), TIGHT, null, null);
         EmulatedSolveTest.assertSameSolutions(emu, gpu, 1e-5);
-        EmulatedSolveTest.assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
         for (int b = 0; b < 40; b++) {
             Solution s = gpu.get(b);
             assertEquals(SolverStatus.SOLVED, s.status(), "instance " + b);
@@ -154,8 +154,8 @@ class CudaGpuTest {
 
     @Test
     void backendSelectionPicksTheGpu() {
-        assertEquals("cuda", Backend.auto().name());
-        assertEquals("cuda", Backend.cuda().name());
-        assertTrue(((CudaBackend) Backend.cuda()).deviceName().length() > 0);
+        assertEquals("cuda", Backends.auto().name());
+        assertEquals("cuda", Backends.cuda().name());
+        assertTrue(((CudaBackend) Backends.cuda()).deviceName().length() > 0);
     }
 }

@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.CscMatrix;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -1,9 +1,9 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.CscMatrix;
 
 import java.util.Random;
 

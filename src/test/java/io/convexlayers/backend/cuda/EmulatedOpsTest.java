@@ -1,6 +1,6 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.RandomQps;
@@ -69,7 +69,7 @@ class EmulatedOpsTest {
             }
             k.resetAfterScaleChange(v, u, ut, rsk, anchor, all);
             assertEquals(before, dev.downloads(), "per-iteration operations must not read back (shared=" + shared + ")");
-            double[] stats = new double[4 * io.convexlayers.backend.ResidualStats.WIDTH];
+            double[] stats = new double[4 * io.convexlayers.solver.hsde.ResidualStats.WIDTH];
             k.residuals(u, rsk, stats);
             assertEquals(before + 1, dev.downloads(), "one readback per residual check");
             double[] x = new double[k.n()];
@@ -102,7 +102,7 @@ class EmulatedOpsTest {
             der.apply(v, 0, out, 0);
             der.applyTranspose(v, 0, out, 0);
             CudaParamMap map = new CudaParamMap(new BufferPool(dev),
-                    io.convexlayers.solver.CscMatrix.fromDense("T", new double[][] {{1, 2}}), 2);
+                    io.convexlayers.data.CscMatrix.fromDense("T", new double[][] {{1, 2}}), 2);
             map.apply(lease.vector(1, 2), lease.vector(1, 2));
             CudaBatchVectors bv = new CudaBatchVectors(new BufferPool(dev), 2);
             DeviceVector a = bv.newVector(3);

@@ -1,11 +1,11 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.cone.ConeDims;
-import io.convexlayers.solver.BatchArray;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.CscMatrix;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
@@ -48,7 +48,7 @@ class EmulatedSolveTest {
     @Test
     void perInstanceQpsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(8, 16, 6, false, 21);
-        BatchSolution cpu = Backend.cpu().solve(batch, TIGHT, null, null);
+        BatchSolution cpu = Backends.cpu().solve(batch, TIGHT, null, null);
         BatchSolution gpu = emulated().solve(batch, TIGHT, null, null);
         assertSameSolutions(cpu, gpu, 1e-6);
     }
@@ -57,7 +57,7 @@ class EmulatedSolveTest {
     void sharedMatricesUseOneInverseAndMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(10, 20, 5, true, 22);
         assertEquals(LinearSystemKind.SHARED, CudaBackend.deviceKind(batch, TIGHT));
-        assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null), emulated().solve(batch, TIGHT, null, null),
+        assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null), emulated().solve(batch, TIGHT, null, null),
                 1e-6);
     }
 
@@ -65,14 +65,14 @@ class EmulatedSolveTest {
     void conjugateGradientsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(8, 16, 4, false, 23);
         SolverSettings cg = TIGHT.withLinearSystem(LinearSystemKind.CG);
-        assertSameSolutions(Backend.cpu().solve(batch, TIGHT, null, null), emulated().solve(batch, cg, null, null),
+        assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null), emulated().solve(batch, cg, null, null),
                 1e-5);
     }
 
     @Test
     void secondOrderConesMatchTheCpuAndThePlantedOptimum() {
         CudaTestProblems.Planted p = CudaTestProblems.planted(CudaTestProblems.SOC_CONES, 5, 7, 24, false);
-        BatchSolution cpu = Backend.cpu().solve(p.batch(), TIGHT, null, null);
+        BatchSolution cpu = Backends.cpu().solve(p.batch(), TIGHT, null, null);
         BatchSolution gpu = emulated().solve(p.batch(), TIGHT, null, null);
         assertSameSolutions(cpu, gpu, 1e-5);
         for (int b = 0; b < 7; b++) {
@@ -85,7 +85,7 @@ class EmulatedSolveTest {
         ConeDims cones = CudaTestProblems.ALL_CONES;
         CudaTestProblems.Planted p = CudaTestProblems.planted(cones, 6, 5, 25, false);
         BatchSolution gpu = emulated().solve(p.batch(), TIGHT, null, null);
-        assertSameSolutions(Backend.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
+        assertSameSolutions(Backends.cpu().solve(p.batch(), TIGHT, null, null), gpu, 1e-5);
         for (int b = 0; b < 5; b++) {
             Solution s = gpu.get(b);
             assertEquals(SolverStatus.SOLVED, s.status(), "instance " + b);
@@ -134,7 +134,7 @@ class EmulatedSolveTest {
         CudaBackend backend = emulated();
         BatchSolution cold = backend.solve(batch, TIGHT, null, null);
         BatchSolution warm = backend.solve(batch, TIGHT, WarmStart.from(cold), null);
-        BatchSolution cpuWarm = Backend.cpu().solve(batch, TIGHT, WarmStart.from(cold), null);
+        BatchSolution cpuWarm = Backends.cpu().solve(batch, TIGHT, WarmStart.from(cold), null);
         for (int b = 0; b < 3; b++) {
             assertEquals(SolverStatus.SOLVED, warm.get(b).status());
             assertTrue(warm.get(b).iterations() < cold.get(b).iterations(), "instance " + b);
@@ -151,7 +151,7 @@ class EmulatedSolveTest {
         BatchArray c = BatchArray.perInstance(new double[][] {{0}, {-1}});
         BatchConeProgram batch = new BatchConeProgram(null, null, a.pattern(), av, b, c,
                 ConeDims.builder().nonneg(2).build());
-        BatchSolution cpu = Backend.cpu().solve(batch, SolverSettings.defaults(), null, null);
+        BatchSolution cpu = Backends.cpu().solve(batch, SolverSettings.defaults(), null, null);
         BatchSolution gpu = emulated().solve(batch, SolverSettings.defaults(), null, null);
         assertEquals(SolverStatus.INFEASIBLE, gpu.status(0));
         assertEquals(SolverStatus.UNBOUNDED, gpu.status(1));

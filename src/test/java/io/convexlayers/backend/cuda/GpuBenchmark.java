@@ -1,7 +1,8 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
@@ -48,7 +49,7 @@ public final class GpuBenchmark {
         if (reason != null) {
             System.out.println("benchmark: CUDA unavailable (" + reason + "); GPU columns will be empty");
         }
-        Backend gpu = reason == null ? Backend.cuda() : null;
+        Backend gpu = reason == null ? Backends.cuda() : null;
         if (gpu != null) {
             System.out.println("benchmark: device " + ((CudaBackend) gpu).deviceName() + ", driver CUDA "
                     + JCudaDevice.driverVersion() + ", host cores " + Runtime.getRuntime().availableProcessors());
@@ -56,7 +57,7 @@ public final class GpuBenchmark {
             gpu.solve(RandomQps.batch(N, M, 4, false, 1), SolverSettings.defaults(), null, null);
         }
         SolverSettings settings = SolverSettings.defaults();
-        Backend.cpu().solve(RandomQps.batch(N, M, 2, false, 2), settings, null, null); // JIT warm-up
+        Backends.cpu().solve(RandomQps.batch(N, M, 2, false, 2), settings, null, null); // JIT warm-up
         int cores = Runtime.getRuntime().availableProcessors();
         List<Row> rows = new ArrayList<>();
         double cpuPerCore = 0; // instances per second per busy worker, from the last CPU run
@@ -77,7 +78,7 @@ public final class GpuBenchmark {
                 double estimate = cpuPerCore > 0 ? b / (cpuPerCore * busyWorkers(b, cores)) : 0;
                 if (estimate < left / 3) {
                     long t0 = System.nanoTime();
-                    cs = Backend.cpu().solve(batch, settings, null, null);
+                    cs = Backends.cpu().solve(batch, settings, null, null);
                     ct = (System.nanoTime() - t0) * 1e-9;
                     cpuPerCore = b / (ct * busyWorkers(b, cores));
                 } else {
@@ -179,7 +180,7 @@ public final class GpuBenchmark {
                 continue;
             }
             BatchConeProgram batch = RandomQps.batch(N, M, b, false, 2000 + b);
-            Backend forwardBackend = gpu != null ? gpu : Backend.cpu();
+            Backend forwardBackend = gpu != null ? gpu : Backends.cpu();
             long t0 = System.nanoTime();
             BatchSolution sols = forwardBackend.solve(batch, settings, null, null);
             double tf = (System.nanoTime() - t0) * 1e-9;

@@ -1,10 +1,10 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.cpu.TileSparse;
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.cone.ConeProjector;
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;

@@ -1,8 +1,8 @@
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.backend.ResidualStats;
+import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.backend.cpu.CpuHsdeKernels;
-import io.convexlayers.solver.BatchConeProgram;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.Random;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs every {@link io.convexlayers.backend.HsdeKernels} operation on the CPU tile kernels and on
+ * Runs every {@link io.convexlayers.solver.hsde.HsdeKernels} operation on the CPU tile kernels and on
  * {@link CudaHsdeKernels} over a given device, from the same inputs (fresh random vectors uploaded
  * before each operation, outputs poisoned with NaN), and compares the results. Used with the
  * emulated device everywhere and with a real GPU in the "gpu" tests.

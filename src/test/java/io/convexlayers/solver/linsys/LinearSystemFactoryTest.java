@@ -1,8 +1,8 @@
 package io.convexlayers.solver.linsys;
 
-import io.convexlayers.solver.InvalidSettingsException;
+import io.convexlayers.InvalidSettingsException;
 import io.convexlayers.solver.LinearSystemKind;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,8 +1,11 @@
-package io.convexlayers.solver;
+package io.convexlayers.solver.hsde;
 
-import io.convexlayers.backend.HsdeKernels;
-import io.convexlayers.backend.ResidualStats;
 
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.WarmStart;
 import java.util.Arrays;
 
 /**

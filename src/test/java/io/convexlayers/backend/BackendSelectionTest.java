@@ -1,7 +1,7 @@
-package io.convexlayers.backend.cuda;
+package io.convexlayers.backend;
 
-import io.convexlayers.backend.Backend;
-import io.convexlayers.backend.BackendUnavailableException;
+import io.convexlayers.solver.Backend;
+import io.convexlayers.BackendUnavailableException;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.RandomQps;
@@ -14,26 +14,26 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Backend.auto/cuda/cpu; on a machine without a usable GPU (CI) auto falls back with its reason. */
+/** Backends.auto/cuda/cpu; on a machine without a usable GPU (CI) auto falls back with its reason. */
 class BackendSelectionTest {
 
     @Test
     void cpuAlwaysExists() {
-        assertEquals("cpu", Backend.cpu().name());
+        assertEquals("cpu", Backends.cpu().name());
     }
 
     @Test
     void autoFallsBackToTheCpuOnceWithItsReasonWhereThereIsNoGpu() {
-        String reason = CudaBackend.unavailableReason();
+        String reason = Backends.cudaUnavailableReason();
         Assumptions.assumeTrue(reason != null, "a usable CUDA device is present: the fallback cannot happen here");
-        Backend first = Backend.auto();
-        Backend second = Backend.auto();
+        Backend first = Backends.auto();
+        Backend second = Backends.auto();
         assertEquals("cpu", first.name());
         assertSame(first, second);
-        String msg = CudaBackend.fallbackMessage();
+        String msg = Backends.fallbackMessage();
         assertNotNull(msg);
         assertTrue(msg.contains("CPU backend") && msg.contains(reason), msg);
-        assertEquals(1, CudaBackend.fallbackLogs(), "the fallback is logged once per process");
+        assertEquals(1, Backends.fallbackLogs(), "the fallback is logged once per process");
         // The fallback backend solves.
         assertEquals(SolverStatus.SOLVED, first.solve(RandomQps.batch(3, 6, 2, false, 1), SolverSettings.defaults(),
                 null, null).status(1));
@@ -41,16 +41,16 @@ class BackendSelectionTest {
 
     @Test
     void cudaThrowsATypedExceptionSayingWhy() {
-        String reason = CudaBackend.unavailableReason();
+        String reason = Backends.cudaUnavailableReason();
         Assumptions.assumeTrue(reason != null, "a usable CUDA device is present");
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, Backend::cuda);
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, Backends::cuda);
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertTrue(e instanceof io.convexlayers.ConvexLayersException);
     }
 
     @Test
     void aMachineWithoutTheDriverGetsAReasonNotACrash() {
-        String reason = CudaBackend.unavailableReason();
+        String reason = Backends.cudaUnavailableReason();
         Assumptions.assumeTrue(reason != null, "a usable CUDA device is present");
         assertTrue(reason.contains("driver") || reason.contains("device") || reason.contains("module")
                 || reason.contains("disabled"), reason);
@@ -58,8 +58,8 @@ class BackendSelectionTest {
 
     @Test
     void autoPicksCudaWhereAGpuIsPresent() {
-        Assumptions.assumeTrue(CudaBackend.unavailableReason() == null, "no usable CUDA device here");
-        assertEquals("cuda", Backend.auto().name());
-        assertEquals("cuda", Backend.cuda().name());
+        Assumptions.assumeTrue(Backends.cudaUnavailableReason() == null, "no usable CUDA device here");
+        assertEquals("cuda", Backends.auto().name());
+        assertEquals("cuda", Backends.cuda().name());
     }
 }

@@ -1,4 +1,4 @@
-package io.convexlayers.canon;
+package io.convexlayers.dsl;
 
 /**
  * How a problem is compiled.

@@ -1,6 +1,5 @@
-package io.convexlayers.backend.cpu;
+package io.convexlayers.batch;
 
-import io.convexlayers.backend.BatchVectors;
 
 import java.util.Arrays;
 

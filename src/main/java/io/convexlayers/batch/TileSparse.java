@@ -1,6 +1,6 @@
-package io.convexlayers.backend.cpu;
+package io.convexlayers.batch;
 
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * Sparse matrix products for a tile of lanes in batch-minor layout (entry i of lane l at

@@ -1,4 +1,6 @@
-package io.convexlayers.solver;
+package io.convexlayers.data;
+
+import io.convexlayers.InvalidProblemException;
 
 /**
  * A vector of {@code length} entries for each of {@code batch} instances, either shared by all

@@ -1,6 +1,7 @@
-package io.convexlayers.solver;
+package io.convexlayers.data;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.InvalidProblemException;
+
 
 /**
  * A batch of cone programs with one structure: the same n, m, cones and the same sparsity patterns

@@ -1,6 +1,5 @@
-package io.convexlayers.solver;
+package io.convexlayers;
 
-import io.convexlayers.ConvexLayersException;
 
 /** A solver setting outside its documented range; the message names the setting and the value. */
 public class InvalidSettingsException extends ConvexLayersException {

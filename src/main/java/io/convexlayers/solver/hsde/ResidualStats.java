@@ -1,4 +1,4 @@
-package io.convexlayers.backend;
+package io.convexlayers.solver.hsde;
 
 /**
  * Layout of the per-lane residual statistics returned by {@link HsdeKernels#residuals}; every

@@ -1,4 +1,4 @@
-package io.convexlayers.solver;
+package io.convexlayers.solver.hsde;
 
 import java.util.Arrays;
 

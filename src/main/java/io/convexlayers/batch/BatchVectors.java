@@ -1,4 +1,4 @@
-package io.convexlayers.backend;
+package io.convexlayers.batch;
 
 /**
  * Batched vector arithmetic with per-lane scalars, the building blocks of iterative methods such as

@@ -1,4 +1,4 @@
-package io.convexlayers.backend.cpu;
+package io.convexlayers.batch;
 
 import java.util.ArrayList;
 import java.util.List;

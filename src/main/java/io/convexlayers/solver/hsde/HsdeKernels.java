@@ -1,14 +1,14 @@
-package io.convexlayers.backend;
+package io.convexlayers.solver.hsde;
 
 /**
  * The numeric operations of the homogeneous self-dual Douglas–Rachford iteration (DESIGN §4) over a
  * batch of {@link #lanes()} instances that share one structure. The algorithm
- * ({@link io.convexlayers.solver.HsdeIteration}) is written once against this interface; each backend
+ * ({@link io.convexlayers.solver.hsde.HsdeIteration}) is written once against this interface; each backend
  * implements it (a CPU tile of a few lanes, or a whole batch on the GPU).
  *
  * <p>Vectors are opaque handles of type {@code V} holding {@code length} entries per lane in
  * batch-minor order. The iterate u = (x̂, ŷ, τ) has length l = n + m + 1 and lives in scaled units
- * (see {@link io.convexlayers.solver.Equilibration}). Only {@link #residuals} and {@link #readSolution}
+ * (see {@link io.convexlayers.solver.hsde.Equilibration}). Only {@link #residuals} and {@link #readSolution}
  * bring numbers back to the host, which happens every few iterations.
  *
  * @param <V> the backend's vector handle

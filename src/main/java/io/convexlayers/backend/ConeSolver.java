@@ -1,6 +1,12 @@
-package io.convexlayers.solver;
+package io.convexlayers.backend;
 
-import io.convexlayers.backend.Backend;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.WarmStart;
 
 /**
  * Entry point of the cone solver: SCS-3-style Douglas–Rachford splitting on the homogeneous
@@ -17,21 +23,21 @@ public final class ConeSolver {
 
     /** Solves one program, reporting progress at each termination check to {@code listener}. */
     public static Solution solve(ConeProgram program, SolverSettings settings, IterationListener listener) {
-        return Backend.cpu().solve(BatchConeProgram.of(program), settings, null, listener).get(0);
+        return Backends.cpu().solve(BatchConeProgram.of(program), settings, null, listener).get(0);
     }
 
     /** Solves one program starting from a previous solution (x, y, s). */
     public static Solution solve(ConeProgram program, SolverSettings settings, double[] x, double[] y, double[] s) {
-        return Backend.cpu().solve(BatchConeProgram.of(program), settings, WarmStart.of(x, y, s), null).get(0);
+        return Backends.cpu().solve(BatchConeProgram.of(program), settings, WarmStart.of(x, y, s), null).get(0);
     }
 
     /** Solves every instance of a batch on the CPU backend. */
     public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings) {
-        return Backend.cpu().solve(batch, settings, null, null);
+        return Backends.cpu().solve(batch, settings, null, null);
     }
 
     /** Solves every instance of a batch, warm-starting the instances {@code warmStart} covers. */
     public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart) {
-        return Backend.cpu().solve(batch, settings, warmStart, null);
+        return Backends.cpu().solve(batch, settings, warmStart, null);
     }
 }

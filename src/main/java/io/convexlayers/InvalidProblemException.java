@@ -1,6 +1,5 @@
-package io.convexlayers.solver;
+package io.convexlayers;
 
-import io.convexlayers.ConvexLayersException;
 
 /**
  * Problem data that cannot describe a valid cone program: wrong dimensions, unsorted or

@@ -1,6 +1,8 @@
-package io.convexlayers.solver;
+package io.convexlayers.solver.hsde;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.data.ConeDims;
 
 /**
  * Diagonal data equilibration (DESIGN §4): row scaling D (constant within every cone block beyond

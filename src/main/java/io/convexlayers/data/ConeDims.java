@@ -1,6 +1,6 @@
-package io.convexlayers.cone;
+package io.convexlayers.data;
 
-import io.convexlayers.solver.InvalidProblemException;
+import io.convexlayers.InvalidProblemException;
 
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
-package io.convexlayers.solver;
+package io.convexlayers.data;
 
+import io.convexlayers.InvalidProblemException;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,9 @@
-package io.convexlayers.solver;
+package io.convexlayers.solver.hsde;
 
-import io.convexlayers.backend.ResidualStats;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+
 
 /**
  * The termination tests of DESIGN §4 on one lane's unscaled residual statistics: optimality

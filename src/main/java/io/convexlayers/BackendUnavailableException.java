@@ -1,9 +1,8 @@
-package io.convexlayers.backend;
+package io.convexlayers;
 
-import io.convexlayers.ConvexLayersException;
 
 /**
- * A backend was asked for explicitly (e.g. {@link Backend#cuda()}) but cannot run here; the message
+ * A backend was asked for explicitly (e.g. {@code Backends.cuda()}) but cannot run here; the message
  * says why (no driver, no device, the kernels failed to load, ...).
  */
 public class BackendUnavailableException extends ConvexLayersException {

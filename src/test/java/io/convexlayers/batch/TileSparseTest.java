@@ -1,7 +1,7 @@
-package io.convexlayers.backend.cpu;
+package io.convexlayers.batch;
 
-import io.convexlayers.solver.CscMatrix;
-import io.convexlayers.solver.SparsePattern;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,6 +1,5 @@
-package io.convexlayers.solver;
+package io.convexlayers.solver.hsde;
 
-import io.convexlayers.backend.ResidualStats;
 
 /**
  * Adaptive dual scale (DESIGN §4): accumulates log(relative primal residual / relative dual

@@ -1,6 +1,7 @@
-package io.convexlayers.solver;
+package io.convexlayers.data;
 
-import io.convexlayers.cone.ConeDims;
+import io.convexlayers.InvalidProblemException;
+
 
 /**
  * One cone program in SCS form (DESIGN §2):
