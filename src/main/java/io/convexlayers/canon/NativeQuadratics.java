@@ -25,21 +25,22 @@ final class NativeQuadratics {
 
     static AffineTensor apply(Canonicalizer cx, Atom atom, double[] w) {
         Expression x = atom.args().get(0);
-        switch (atom.kind()) {
-            case SUM_SQUARES: {
+        // Exhaustive, no default: a new Kind must be placed here, even if only among the unsupported ones.
+        return switch (atom.kind()) {
+            case SUM_SQUARES -> {
                 cx.quadratic().addSquares(cx.alias(cx.canon(x)), w);
-                return AffineTensor.zeros(1);
+                yield AffineTensor.zeros(1);
             }
-            case POWER: {
+            case POWER -> {
                 cx.quadratic().addSquares(cx.alias(cx.canon(x)), w);
-                return AffineTensor.zeros(atom.size());
+                yield AffineTensor.zeros(atom.size());
             }
-            case QUAD_OVER_LIN: {
+            case QUAD_OVER_LIN -> {
                 double y = cx.numericValue(atom.args().get(1))[0];
                 cx.quadratic().addSquares(cx.alias(cx.canon(x)), new double[] {w[0] / y});
-                return AffineTensor.zeros(1);
+                yield AffineTensor.zeros(1);
             }
-            case QUAD_FORM: {
+            case QUAD_FORM -> {
                 Expression p = atom.args().get(1);
                 int[] cols = cx.alias(cx.canon(x).broadcast(p.shape().rows()));
                 if (cx.isNumeric(p)) {
@@ -48,19 +49,21 @@ final class NativeQuadratics {
                     cx.quadratic().addParametricForm(cols, cx.parameterOffset((Parameter) p), w[0]);
                     cx.requirePsdAtRuntime((Parameter) p);
                 }
-                return AffineTensor.zeros(1);
+                yield AffineTensor.zeros(1);
             }
-            case HUBER: {
+            case HUBER -> {
                 AffineTensor e = cx.canon(x);
                 int n = e.length();
                 AffineTensor quad = cx.newVariable(n);
                 AffineTensor lin = cx.newVariable(n);
                 cx.zero(e.minus(quad).minus(lin), null);
                 cx.quadratic().addSquares(Canonicalizer.columnsOf(quad), w);
-                return AtomGraphs.absOf(cx, lin).scale(2 * atom.param());
+                yield AtomGraphs.absOf(cx, lin).scale(2 * atom.param());
             }
-            default:
-                throw new IllegalStateException("no native quadratic form for " + atom.kind());
-        }
+            // QuadraticPositions.isNativeCapable never selects these
+            case ABS, POS, NEG, MAXIMUM, MINIMUM, MAX, MIN, NORM1, NORM2, NORM_INF, EXP, LOG, ENTR, LOG_SUM_EXP,
+                    LOGISTIC, KL_DIV, REL_ENTR, GEO_MEAN, LAMBDA_MAX, LAMBDA_MIN, SIGMA_MAX, NORM_NUC, LOG_DET,
+                    SUM_LARGEST -> throw new IllegalStateException("no native quadratic form for " + atom.kind());
+        };
     }
 }

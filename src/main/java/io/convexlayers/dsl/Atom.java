@@ -62,52 +62,56 @@ public final class Atom extends Expression {
     private static Shape shapeOf(Kind kind, List<Expression> args, int axis) {
         Expression x = args.get(0);
         Shape s = x.shape();
-        switch (kind) {
-            case ABS: case POS: case NEG: case HUBER: case EXP: case LOG: case ENTR: case LOGISTIC: case POWER:
-                return s;
-            case MAXIMUM: case MINIMUM: case KL_DIV: case REL_ENTR: {
+        // Exhaustive, no default: a new Kind must state its shape rule here.
+        return switch (kind) {
+            case ABS, POS, NEG, HUBER, EXP, LOG, ENTR, LOGISTIC, POWER -> s;
+            case MAXIMUM, MINIMUM, KL_DIV, REL_ENTR -> {
                 Expression acc = x;
                 Shape out = s;
                 for (Expression e : args.subList(1, args.size())) {
                     out = broadcast(kind.display(), acc, e);
                     acc = out.equals(e.shape()) ? e : acc;
                 }
-                return out;
+                yield out;
             }
-            case MAX: case MIN:
+            case MAX, MIN -> {
                 if (axis == ALL) {
-                    return Shape.scalar();
+                    yield Shape.scalar();
                 }
                 if (s.isVector() && axis == 0) {
-                    return Shape.scalar();
+                    yield Shape.scalar();
                 }
                 if (!s.isMatrix() || (axis != 0 && axis != 1)) {
                     throw new ShapeException(kind.display() + "(" + x + ", axis=" + axis + "): invalid axis for shape " + s);
                 }
-                return Shape.vector(axis == 0 ? s.dim(1) : s.dim(0));
-            case QUAD_FORM: {
+                yield Shape.vector(axis == 0 ? s.dim(1) : s.dim(0));
+            }
+            case QUAD_FORM -> {
                 Expression p = args.get(1);
                 int n = s.isScalar() ? 1 : s.isVector() ? s.dim(0) : -1;
                 if (n < 0 || !p.shape().isSquare() || p.shape().rows() != n) {
                     throw new ShapeException("quadForm(" + x + ", " + p + "): needs a vector x of length n and an n×n "
                             + "matrix P, got shapes " + s + " and " + p.shape());
                 }
-                return Shape.scalar();
+                yield Shape.scalar();
             }
-            case QUAD_OVER_LIN:
+            case QUAD_OVER_LIN -> {
                 if (!args.get(1).shape().isScalar()) {
                     throw new ShapeException("quadOverLin(" + x + ", " + args.get(1) + "): the denominator must be a "
                             + "scalar, got shape " + args.get(1).shape());
                 }
-                return Shape.scalar();
-            case LAMBDA_MAX: case LAMBDA_MIN: case LOG_DET:
+                yield Shape.scalar();
+            }
+            case LAMBDA_MAX, LAMBDA_MIN, LOG_DET -> {
                 if (!s.isSquare()) {
                     throw new ShapeException(kind.display() + "(" + x + "): needs a square matrix, got shape " + s);
                 }
-                return Shape.scalar();
-            default:
-                return Shape.scalar();
-        }
+                yield Shape.scalar();
+            }
+            // reductions to a scalar with no further shape condition
+            case NORM1, NORM2, NORM_INF, SUM_SQUARES, LOG_SUM_EXP, GEO_MEAN, SIGMA_MAX, NORM_NUC, SUM_LARGEST ->
+                    Shape.scalar();
+        };
     }
 
     public Kind kind() {
@@ -164,24 +168,26 @@ public final class Atom extends Expression {
 
     /** The curvature of f as a function of its arguments. */
     public Curvature functionCurvature() {
-        switch (kind) {
-            case MINIMUM: case MIN: case LOG: case ENTR: case GEO_MEAN: case LAMBDA_MIN: case LOG_DET:
-                return Curvature.CONCAVE;
-            case POWER:
+        // Exhaustive, no default: a new Kind must not silently count as convex.
+        return switch (kind) {
+            case MINIMUM, MIN, LOG, ENTR, GEO_MEAN, LAMBDA_MIN, LOG_DET -> Curvature.CONCAVE;
+            case POWER -> {
                 if (param == 0) {
-                    return Curvature.CONSTANT;
+                    yield Curvature.CONSTANT;
                 }
                 if (param == 1) {
-                    return Curvature.AFFINE;
+                    yield Curvature.AFFINE;
                 }
-                return param > 0 && param < 1 ? Curvature.CONCAVE : Curvature.CONVEX;
-            case QUAD_FORM: {
-                int d = quadFormDefiniteness();
-                return d > 0 ? Curvature.CONVEX : d < 0 ? Curvature.CONCAVE : Curvature.UNKNOWN;
+                yield param > 0 && param < 1 ? Curvature.CONCAVE : Curvature.CONVEX;
             }
-            default:
-                return Curvature.CONVEX;
-        }
+            case QUAD_FORM -> {
+                int d = quadFormDefiniteness();
+                yield d > 0 ? Curvature.CONVEX : d < 0 ? Curvature.CONCAVE : Curvature.UNKNOWN;
+            }
+            case ABS, POS, NEG, MAXIMUM, MAX, NORM1, NORM2, NORM_INF, SUM_SQUARES, QUAD_OVER_LIN, HUBER, EXP,
+                    LOG_SUM_EXP, LOGISTIC, KL_DIV, REL_ENTR, LAMBDA_MAX, SIGMA_MAX, NORM_NUC, SUM_LARGEST ->
+                    Curvature.CONVEX;
+        };
     }
 
     private static Monotonicity bySign(Expression a) {
@@ -203,63 +209,58 @@ public final class Atom extends Expression {
     /** How f varies with argument {@code i}, given that argument's sign. */
     public Monotonicity monotonicity(int i) {
         Expression a = args.get(i);
-        switch (kind) {
-            case ABS: case NORM1: case NORM2: case NORM_INF: case SUM_SQUARES: case HUBER:
-                return bySign(a);
-            case QUAD_OVER_LIN:
-                return i == 0 ? bySign(a) : Monotonicity.DECREASING;
-            case POS: case MAXIMUM: case MINIMUM: case MAX: case MIN: case EXP: case LOG: case LOG_SUM_EXP:
-            case LOGISTIC: case GEO_MEAN: case SUM_LARGEST:
-                return Monotonicity.INCREASING;
-            case NEG:
-                return Monotonicity.DECREASING;
-            case REL_ENTR:
-                return i == 0 ? Monotonicity.NONE : Monotonicity.DECREASING;
-            case POWER:
+        // Exhaustive, no default: a new Kind must state its monotonicity here.
+        return switch (kind) {
+            case ABS, NORM1, NORM2, NORM_INF, SUM_SQUARES, HUBER -> bySign(a);
+            case QUAD_OVER_LIN -> i == 0 ? bySign(a) : Monotonicity.DECREASING;
+            case POS, MAXIMUM, MINIMUM, MAX, MIN, EXP, LOG, LOG_SUM_EXP, LOGISTIC, GEO_MEAN, SUM_LARGEST ->
+                    Monotonicity.INCREASING;
+            case NEG -> Monotonicity.DECREASING;
+            case REL_ENTR -> i == 0 ? Monotonicity.NONE : Monotonicity.DECREASING;
+            case POWER -> {
                 if (param > 1) {
-                    return isEvenInteger(param) ? bySign(a) : Monotonicity.INCREASING;
+                    yield isEvenInteger(param) ? bySign(a) : Monotonicity.INCREASING;
                 }
-                return param < 0 ? Monotonicity.DECREASING : Monotonicity.INCREASING;
-            default:
-                return Monotonicity.NONE;
-        }
+                yield param < 0 ? Monotonicity.DECREASING : Monotonicity.INCREASING;
+            }
+            // not monotone (quadForm is handled apart; the matrix atoms need affine arguments)
+            case QUAD_FORM, ENTR, KL_DIV, LAMBDA_MAX, LAMBDA_MIN, SIGMA_MAX, NORM_NUC, LOG_DET -> Monotonicity.NONE;
+        };
     }
 
     @Override
     protected Sign computeSign() {
-        switch (kind) {
-            case ABS: case POS: case NEG: case NORM1: case NORM2: case NORM_INF: case SUM_SQUARES: case QUAD_OVER_LIN:
-            case HUBER: case EXP: case LOGISTIC: case KL_DIV: case SIGMA_MAX: case NORM_NUC: case GEO_MEAN:
-                return Sign.NONNEG;
-            case POWER:
-                return param == 1 ? args.get(0).sign() : Sign.NONNEG;
-            case MAXIMUM: {
+        // Exhaustive, no default: a new Kind must state its sign here.
+        return switch (kind) {
+            case ABS, POS, NEG, NORM1, NORM2, NORM_INF, SUM_SQUARES, QUAD_OVER_LIN, HUBER, EXP, LOGISTIC, KL_DIV,
+                    SIGMA_MAX, NORM_NUC, GEO_MEAN -> Sign.NONNEG;
+            case POWER -> param == 1 ? args.get(0).sign() : Sign.NONNEG;
+            case MAXIMUM -> {
                 boolean anyNonneg = false;
                 boolean allNonpos = true;
                 for (Expression a : args) {
                     anyNonneg |= a.sign().isNonneg();
                     allNonpos &= a.sign().isNonpos();
                 }
-                return anyNonneg ? Sign.NONNEG : allNonpos ? Sign.NONPOS : Sign.UNKNOWN;
+                yield anyNonneg ? Sign.NONNEG : allNonpos ? Sign.NONPOS : Sign.UNKNOWN;
             }
-            case MINIMUM: {
+            case MINIMUM -> {
                 boolean anyNonpos = false;
                 boolean allNonneg = true;
                 for (Expression a : args) {
                     anyNonpos |= a.sign().isNonpos();
                     allNonneg &= a.sign().isNonneg();
                 }
-                return anyNonpos ? Sign.NONPOS : allNonneg ? Sign.NONNEG : Sign.UNKNOWN;
+                yield anyNonpos ? Sign.NONPOS : allNonneg ? Sign.NONNEG : Sign.UNKNOWN;
             }
-            case MAX: case MIN: case SUM_LARGEST:
-                return args.get(0).sign();
-            case QUAD_FORM: {
+            case MAX, MIN, SUM_LARGEST -> args.get(0).sign();
+            case QUAD_FORM -> {
                 int d = quadFormDefiniteness();
-                return d > 0 ? Sign.NONNEG : d < 0 ? Sign.NONPOS : Sign.UNKNOWN;
+                yield d > 0 ? Sign.NONNEG : d < 0 ? Sign.NONPOS : Sign.UNKNOWN;
             }
-            default:
-                return Sign.UNKNOWN;
-        }
+            // values of either sign
+            case LOG, ENTR, LOG_SUM_EXP, REL_ENTR, LAMBDA_MAX, LAMBDA_MIN, LOG_DET -> Sign.UNKNOWN;
+        };
     }
 
     @Override
@@ -383,20 +384,21 @@ public final class Atom extends Expression {
     @Override
     protected double[] numeric(double[][] v) {
         double[] x = v[0];
-        switch (kind) {
-            case ABS: return map(x, Math::abs);
-            case POS: return map(x, t -> Math.max(t, 0));
-            case NEG: return map(x, t -> Math.max(-t, 0));
-            case EXP: return map(x, Math::exp);
-            case LOG: return map(x, t -> t < 0 ? Double.NaN : Math.log(t));
-            case ENTR: return map(x, t -> t < 0 ? Double.NEGATIVE_INFINITY : t == 0 ? 0 : -t * Math.log(t));
-            case LOGISTIC: return map(x, t -> t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
-            case HUBER: {
+        // Exhaustive, no default: a new Kind must define its value here.
+        return switch (kind) {
+            case ABS -> map(x, Math::abs);
+            case POS -> map(x, t -> Math.max(t, 0));
+            case NEG -> map(x, t -> Math.max(-t, 0));
+            case EXP -> map(x, Math::exp);
+            case LOG -> map(x, t -> t < 0 ? Double.NaN : Math.log(t));
+            case ENTR -> map(x, t -> t < 0 ? Double.NEGATIVE_INFINITY : t == 0 ? 0 : -t * Math.log(t));
+            case LOGISTIC -> map(x, t -> t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
+            case HUBER -> {
                 double m = param;
-                return map(x, t -> Math.abs(t) <= m ? t * t : 2 * m * Math.abs(t) - m * m);
+                yield map(x, t -> Math.abs(t) <= m ? t * t : 2 * m * Math.abs(t) - m * m);
             }
-            case POWER: return map(x, this::power);
-            case MAXIMUM: case MINIMUM: case KL_DIV: case REL_ENTR: {
+            case POWER -> map(x, this::power);
+            case MAXIMUM, MINIMUM, KL_DIV, REL_ENTR -> {
                 double[] out = new double[size()];
                 for (int i = 0; i < out.length; i++) {
                     double acc = Double.NaN;
@@ -414,21 +416,21 @@ public final class Atom extends Expression {
                     }
                     out[i] = acc;
                 }
-                return out;
+                yield out;
             }
-            case MAX: case MIN: return reduce(x, kind == Kind.MAX);
-            case NORM1: {
+            case MAX, MIN -> reduce(x, kind == Kind.MAX);
+            case NORM1 -> {
                 double s = 0;
                 for (double t : x) {
                     s += Math.abs(t);
                 }
-                return new double[] {s};
+                yield new double[] {s};
             }
-            case NORM2: return new double[] {Math.sqrt(sumSq(x))};
-            case NORM_INF: return new double[] {Numerics.maxAbs(x)};
-            case SUM_SQUARES: return new double[] {sumSq(x)};
-            case QUAD_OVER_LIN: return new double[] {v[1][0] > 0 ? sumSq(x) / v[1][0] : Double.POSITIVE_INFINITY};
-            case QUAD_FORM: {
+            case NORM2 -> new double[] {Math.sqrt(sumSq(x))};
+            case NORM_INF -> new double[] {Numerics.maxAbs(x)};
+            case SUM_SQUARES -> new double[] {sumSq(x)};
+            case QUAD_OVER_LIN -> new double[] {v[1][0] > 0 ? sumSq(x) / v[1][0] : Double.POSITIVE_INFINITY};
+            case QUAD_FORM -> {
                 double[] p = v[1];
                 int n = x.length;
                 double s = 0;
@@ -437,9 +439,9 @@ public final class Atom extends Expression {
                         s += x[i] * p[i * n + j] * x[j];
                     }
                 }
-                return new double[] {s};
+                yield new double[] {s};
             }
-            case LOG_SUM_EXP: {
+            case LOG_SUM_EXP -> {
                 double m = Double.NEGATIVE_INFINITY;
                 for (double t : x) {
                     m = Math.max(m, t);
@@ -448,43 +450,32 @@ public final class Atom extends Expression {
                 for (double t : x) {
                     s += Math.exp(t - m);
                 }
-                return new double[] {m + Math.log(s)};
+                yield new double[] {m + Math.log(s)};
             }
-            case GEO_MEAN: {
-                double s = 0;
-                for (int i = 0; i < x.length; i++) {
-                    if (weights[i] > 0) {
-                        if (x[i] < 0) {
-                            return new double[] {Double.NEGATIVE_INFINITY};
-                        }
-                        s += weights[i] * Math.log(x[i]);
-                    }
-                }
-                return new double[] {Math.exp(s)};
-            }
-            case LAMBDA_MAX: return new double[] {Numerics.maxEigenvalue(x, args.get(0).shape().rows())};
-            case LAMBDA_MIN: return new double[] {Numerics.minEigenvalue(x, args.get(0).shape().rows())};
-            case LOG_DET: {
+            case GEO_MEAN -> new double[] {geoMean(x)};
+            case LAMBDA_MAX -> new double[] {Numerics.maxEigenvalue(x, args.get(0).shape().rows())};
+            case LAMBDA_MIN -> new double[] {Numerics.minEigenvalue(x, args.get(0).shape().rows())};
+            case LOG_DET -> {
                 double[] ev = Numerics.symmetricEigen(x, args.get(0).shape().rows()).values();
                 double s = 0;
                 for (double e : ev) {
                     s += e > 0 ? Math.log(e) : Double.NEGATIVE_INFINITY;
                 }
-                return new double[] {s};
+                yield new double[] {s};
             }
-            case SIGMA_MAX: case NORM_NUC: {
+            case SIGMA_MAX, NORM_NUC -> {
                 Shape s = args.get(0).shape();
                 double[] sv = Numerics.singularValues(x, s.rows(), s.cols());
                 if (kind == Kind.SIGMA_MAX) {
-                    return new double[] {sv.length == 0 ? 0 : sv[0]};
+                    yield new double[] {sv.length == 0 ? 0 : sv[0]};
                 }
                 double t = 0;
                 for (double e : sv) {
                     t += e;
                 }
-                return new double[] {t};
+                yield new double[] {t};
             }
-            case SUM_LARGEST: {
+            case SUM_LARGEST -> {
                 double[] sorted = x.clone();
                 Arrays.sort(sorted);
                 double k = param;
@@ -494,11 +485,23 @@ public final class Atom extends Expression {
                     s += w * sorted[i];
                     k -= w;
                 }
-                return new double[] {s};
+                yield new double[] {s};
             }
-            default:
-                throw new IllegalStateException("no numeric value for " + kind);
+        };
+    }
+
+    /** Π xᵢ^wᵢ; −∞ as soon as an entry with positive weight is negative (outside the domain). */
+    private double geoMean(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (weights[i] > 0) {
+                if (x[i] < 0) {
+                    return Double.NEGATIVE_INFINITY;
+                }
+                s += weights[i] * Math.log(x[i]);
+            }
         }
+        return Math.exp(s);
     }
 
     private double power(double t) {
@@ -577,36 +580,31 @@ public final class Atom extends Expression {
         for (Expression a : args) {
             parts.add(a.toString());
         }
-        switch (kind) {
-            case HUBER: case SUM_LARGEST:
-                parts.add(Constant.format(param));
-                break;
-            case POWER:
-                if (displayName.equals("power")) {
-                    parts.add(Constant.format(param));
-                }
-                break;
-            case MAX: case MIN:
-                if (axis != ALL) {
-                    parts.add("axis=" + axis);
-                }
-                break;
-            case GEO_MEAN: {
+        // Exhaustive, no default: a new Kind must say which extra arguments it prints (null: none).
+        String extra = switch (kind) {
+            case HUBER, SUM_LARGEST -> Constant.format(param);
+            case POWER -> displayName.equals("power") ? Constant.format(param) : null;
+            case MAX, MIN -> axis != ALL ? "axis=" + axis : null;
+            case GEO_MEAN -> {
                 boolean uniform = true;
                 for (double w : weights) {
                     uniform &= Math.abs(w - weights[0]) < 1e-15;
                 }
-                if (!uniform) {
-                    StringBuilder sb = new StringBuilder("[");
-                    for (int i = 0; i < weights.length; i++) {
-                        sb.append(i > 0 ? ", " : "").append(Constant.format(weights[i]));
-                    }
-                    parts.add(sb.append(']').toString());
+                if (uniform) {
+                    yield null;
                 }
-                break;
+                StringBuilder sb = new StringBuilder("[");
+                for (int i = 0; i < weights.length; i++) {
+                    sb.append(i > 0 ? ", " : "").append(Constant.format(weights[i]));
+                }
+                yield sb.append(']').toString();
             }
-            default:
-                break;
+            case ABS, POS, NEG, MAXIMUM, MINIMUM, NORM1, NORM2, NORM_INF, SUM_SQUARES, QUAD_FORM, QUAD_OVER_LIN, EXP,
+                    LOG, ENTR, LOG_SUM_EXP, LOGISTIC, KL_DIV, REL_ENTR, LAMBDA_MAX, LAMBDA_MIN, SIGMA_MAX, NORM_NUC,
+                    LOG_DET -> null;
+        };
+        if (extra != null) {
+            parts.add(extra);
         }
         return displayName + "(" + String.join(", ", parts) + ")";
     }

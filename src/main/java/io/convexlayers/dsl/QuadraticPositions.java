@@ -37,26 +37,26 @@ public final class QuadraticPositions {
         if (!x.curvature(rules).isAffine() || !x.hasVariables()) {
             return false;
         }
-        switch (atom.kind()) {
-            case SUM_SQUARES:
-            case HUBER:
-                return true;
-            case POWER:
-                return atom.param() == 2;
-            case QUAD_OVER_LIN: {
+        // Exhaustive, no default: a new Kind must decide here whether it has a native quadratic form.
+        return switch (atom.kind()) {
+            case SUM_SQUARES, HUBER -> true;
+            case POWER -> atom.param() == 2;
+            case QUAD_OVER_LIN -> {
                 Expression y = args.get(1);
-                return isNumeric(y, parametersAsConstants) && y.value()[0] > 0;
+                yield isNumeric(y, parametersAsConstants) && y.value()[0] > 0;
             }
-            case QUAD_FORM: {
+            case QUAD_FORM -> {
                 Expression p = args.get(1);
                 if (isNumeric(p, parametersAsConstants)) {
-                    return true; // definiteness was checked by the DCP analysis
+                    yield true; // definiteness was checked by the DCP analysis
                 }
-                return p instanceof Parameter leaf && leaf.has(Attribute.PSD) && x.isParameterFree();
+                yield p instanceof Parameter leaf && leaf.has(Attribute.PSD) && x.isParameterFree();
             }
-            default:
-                return false;
-        }
+            // cone form only
+            case ABS, POS, NEG, MAXIMUM, MINIMUM, MAX, MIN, NORM1, NORM2, NORM_INF, EXP, LOG, ENTR, LOG_SUM_EXP,
+                    LOGISTIC, KL_DIV, REL_ENTR, GEO_MEAN, LAMBDA_MAX, LAMBDA_MIN, SIGMA_MAX, NORM_NUC, LOG_DET,
+                    SUM_LARGEST -> false;
+        };
     }
 
     /**
