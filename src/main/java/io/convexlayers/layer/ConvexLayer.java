@@ -142,8 +142,8 @@ public final class ConvexLayer {
         return problem;
     }
 
-    /** The compiled program (θ layout, tensors, slices). */
-    public ParametricConeProgram program() {
+    /** The compiled program (θ layout, tensors, slices); internal to the layer. */
+    ParametricConeProgram program() {
         return program;
     }
 
