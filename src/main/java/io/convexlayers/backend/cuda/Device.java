@@ -1,5 +1,7 @@
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.DeviceKernelException;
+
 /**
  * Device memory and kernel launches, the only things the CUDA backend's host code needs from a GPU.
  * {@link JCudaDevice} is the real one (JCuda driver API); {@link EmulatedDevice} runs the kernels'
@@ -8,9 +10,17 @@ package io.convexlayers.backend.cuda;
  * at a time.
  */
 abstract class Device implements AutoCloseable {
+    /**
+     * System property of the debug mode: wait for every launch, so that a failing kernel is named
+     * exactly (slow: one synchronization per launch).
+     */
+    static final String DEBUG_PROPERTY = "convexlayers.cuda.debug";
+
+    private final boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
     private long downloads;
     private long downloadedBytes;
     private long launches;
+    private CudaKernel lastLaunched;
 
     /** A short description for logs, e.g. the GPU's name. */
     abstract String name();
@@ -44,7 +54,20 @@ abstract class Device implements AutoCloseable {
     protected abstract void launchImpl(CudaKernel kernel, int threads, Object[] args);
 
     /** Waits for all launched work. */
-    abstract void synchronize();
+    protected abstract void synchronizeImpl();
+
+    /**
+     * Waits for all launched work.
+     *
+     * @throws DeviceKernelException when launched work failed, naming the last kernel launched
+     */
+    final void synchronize() {
+        try {
+            synchronizeImpl();
+        } catch (RuntimeException e) {
+            throw failure("while waiting for launched work", e);
+        }
+    }
 
     @Override
     public abstract void close();
@@ -53,14 +76,22 @@ abstract class Device implements AutoCloseable {
     final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
         downloads++;
         downloadedBytes += 8L * count;
-        downloadImpl(src, dst, dstOff, count);
+        try {
+            downloadImpl(src, dst, dstOff, count);
+        } catch (RuntimeException e) {
+            throw failure("while copying results to the host", e);
+        }
     }
 
     /** Copies device ints to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
         downloads++;
         downloadedBytes += 4L * count;
-        downloadImpl(src, dst, dstOff, count);
+        try {
+            downloadImpl(src, dst, dstOff, count);
+        } catch (RuntimeException e) {
+            throw failure("while copying results to the host", e);
+        }
     }
 
     /**
@@ -88,7 +119,33 @@ abstract class Device implements AutoCloseable {
             }
         }
         launches++;
-        launchImpl(kernel, threads, resolved);
+        lastLaunched = kernel;
+        try {
+            launchImpl(kernel, threads, resolved);
+            if (debug) {
+                synchronizeImpl();
+            }
+        } catch (RuntimeException e) {
+            throw new DeviceKernelException(kernel.entry(), "CUDA kernel " + kernel.entry() + " failed on "
+                    + name() + " (" + threads + " work items): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A failure that surfaced after launches: on a real device errors are asynchronous, so the
+     * kernel named is the last one launched, which is the culprit only in the debug mode.
+     */
+    private DeviceKernelException failure(String when, RuntimeException e) {
+        if (e instanceof DeviceKernelException d) {
+            return d;
+        }
+        String kernel = lastLaunched == null ? null : lastLaunched.entry();
+        String attribution = kernel == null ? "before any kernel was launched"
+                : debug ? "after kernel " + kernel
+                : "after kernel " + kernel + " (the last launched; -D" + DEBUG_PROPERTY
+                        + "=true names the failing one exactly)";
+        return new DeviceKernelException(kernel, "CUDA device " + name() + " failed " + when + ", " + attribution
+                + ": " + e.getMessage(), e);
     }
 
     /** Number of downloads so far (the host readbacks). */

@@ -128,7 +128,7 @@ final class EmulatedDevice extends Device {
     }
 
     @Override
-    void synchronize() {
+    protected void synchronizeImpl() {
     }
 
     @Override

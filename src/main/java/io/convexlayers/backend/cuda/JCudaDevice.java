@@ -197,7 +197,7 @@ final class JCudaDevice extends Device {
     }
 
     @Override
-    void synchronize() {
+    protected void synchronizeImpl() {
         JCudaDriver.cuCtxSynchronize();
     }
 
