@@ -122,11 +122,13 @@ public final class BatchSolution {
         return out;
     }
 
+    /** Instance b's status (what x, y and s hold for it: see {@link Solution}). */
     public SolverStatus status(int b) {
         check(b);
         return status[b];
     }
 
+    /** Iterations instance b ran until it terminated. */
     public int iterations(int b) {
         check(b);
         return iterations[b];

@@ -46,6 +46,30 @@ class BatchDerivativeTest {
     }
 
     @Test
+    void resultsAreBatchMinorAndIndependentOfTheExecution() {
+        BatchConeProgram batch = RandomQps.batch(5, 10, 7, false, 4);
+        BatchSolution sols = ConeSolver.solveBatch(batch, DerivativeFixtures.TIGHT);
+        double[] g = DerivativeFixtures.gaussian(5, new Random(6));
+        DerivativeSettings settings = DerivativeSettings.defaults();
+        // one cotangent for every instance: a shared array is the same as its per-instance copies
+        VjpResult shared = SolutionDerivative.at(batch, sols, settings).vjp(BatchArray.shared(g, 7), null, null);
+        double[][] rows = new double[7][];
+        java.util.Arrays.fill(rows, g);
+        VjpResult tiled = SolutionDerivative.at(batch, sols, settings,
+                        io.convexlayers.solver.ExecutionSettings.defaults().withTileLanes(3).withThreads(1))
+                .vjp(BatchArray.perInstance(rows), null, null);
+        assertEquals(7, shared.dA().batch());
+        assertEquals(batch.aPattern().nnz(), shared.dA().length());
+        for (int b = 0; b < 7; b++) {
+            assertArrayEquals(shared.dA().instance(b), tiled.dA().instance(b), 1e-10, "instance " + b);
+            assertArrayEquals(shared.dc().instance(b), tiled.dc().instance(b), 1e-10, "instance " + b);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(shared.dc().rawData()[i * 7 + b], shared.dc().get(i, b), "batch-minor: i*B + b");
+            }
+        }
+    }
+
+    @Test
     void anInfeasibleInstanceGetsZeroGradientsAndTheOthersAreUnaffected() {
         BatchConeProgram good = RandomQps.batch(4, 8, 3, false, 7);
         double[][] h = new double[3][];
