@@ -96,7 +96,8 @@ public final class WarmStart {
 
     private static void checkLength(String name, BatchArray arr, int length) {
         if (arr.length() != length) {
-            throw new InvalidProblemException(name, "has " + arr.length() + " entries per instance, expected " + length);
+            throw new InvalidProblemException(name, "has " + arr.length() + " entries per instance, expected "
+                    + length);
         }
     }
 

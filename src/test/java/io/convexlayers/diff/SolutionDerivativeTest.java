@@ -96,7 +96,8 @@ class SolutionDerivativeTest {
             JvpResult jvp = deriv.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
             VjpResult vjp = deriv.vjp(one(gx), one(gy), one(gs));
             double lhs = dot(gx, jvp.dx().instance(0)) + dot(gy, jvp.dy().instance(0)) + dot(gs, jvp.ds().instance(0));
-            double rhs = dot(vjp.dA().instance(0), d.dA()) + dot(vjp.db().instance(0), d.db()) + dot(vjp.dc().instance(0), d.dc())
+            double rhs = dot(vjp.dA().instance(0), d.dA()) + dot(vjp.db().instance(0), d.db())
+                    + dot(vjp.dc().instance(0), d.dc())
                     + (d.dP() == null ? 0 : dot(vjp.dP().instance(0), d.dP()));
             assertEquals(lhs, rhs, 1e-8 * Math.max(1, Math.abs(lhs)), name + " " + mode);
         }
