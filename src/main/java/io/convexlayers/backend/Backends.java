@@ -17,7 +17,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The pure-Java backend using all cores (or the threads of the execution settings). */
+    /** The pure-Java backend (threads and tile width come with each solve: {@code ExecutionSettings}). */
     public static Backend cpu() {
         return CpuBackend.INSTANCE;
     }

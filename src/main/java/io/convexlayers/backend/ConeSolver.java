@@ -3,6 +3,7 @@ package io.convexlayers.backend;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
@@ -39,5 +40,14 @@ public final class ConeSolver {
     /** Solves every instance of a batch, warm-starting the instances {@code warmStart} covers. */
     public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart) {
         return Backends.cpu().solve(batch, settings, warmStart, null);
+    }
+
+    /**
+     * Solves every instance of a batch with the given threads and tile width (pass the same
+     * {@code execution} to the derivative); {@code warmStart} may be null.
+     */
+    public static BatchSolution solveBatch(BatchConeProgram batch, SolverSettings settings,
+                                           ExecutionSettings execution, WarmStart warmStart) {
+        return Backends.cpu().solve(batch, settings, execution, warmStart, null);
     }
 }

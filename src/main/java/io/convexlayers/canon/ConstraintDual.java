@@ -33,26 +33,58 @@ public record ConstraintDual(Constraint constraint, int offset, int length, Tran
 
     /** The dual value from a solution y (row-major). */
     public double[] extract(double[] y) {
+        double[] v = new double[transform == Transform.IDENTITY ? length : shape.size()];
+        gather(y, 1, 0, v, 0);
+        return v;
+    }
+
+    /**
+     * Instance b's dual value from a batch-minor y of {@code batch} instances (row i of instance b
+     * at {@code i * batch + b}), written row-major to {@code out[outOffset, outOffset + shape.size())}.
+     */
+    public void gather(double[] y, int batch, int b, double[] out, int outOffset) {
         if (transform == Transform.IDENTITY) {
-            double[] v = new double[length];
-            System.arraycopy(y, offset, v, 0, length);
-            return v;
+            for (int i = 0; i < length; i++) {
+                out[outOffset + i] = y[(offset + i) * batch + b];
+            }
+            return;
         }
+        // svec rows: Z_ii = y_r, Z_ij = Z_ji = y_r/√2 (lower triangle, column-major)
         int k = shape.rows();
-        double[] z = new double[k * k];
         double h = Math.sqrt(0.5);
         int r = offset;
         for (int j = 0; j < k; j++) {
             for (int i = j; i < k; i++) {
-                double v = y[r++];
+                double v = y[r++ * batch + b];
                 if (i == j) {
-                    z[i * k + i] = v;
+                    out[outOffset + i * k + i] = v;
                 } else {
-                    z[i * k + j] = h * v;
-                    z[j * k + i] = h * v;
+                    out[outOffset + i * k + j] = h * v;
+                    out[outOffset + j * k + i] = h * v;
                 }
             }
         }
-        return z;
+    }
+
+    /**
+     * The adjoint of {@link #gather}: adds the rows' share of {@code g[gOffset, gOffset + shape.size())}
+     * into instance b of a batch-minor dy.
+     */
+    public void scatterAdd(double[] g, int gOffset, double[] dy, int batch, int b) {
+        if (transform == Transform.IDENTITY) {
+            for (int i = 0; i < length; i++) {
+                dy[(offset + i) * batch + b] += g[gOffset + i];
+            }
+            return;
+        }
+        int k = shape.rows();
+        double h = Math.sqrt(0.5);
+        int r = offset;
+        for (int j = 0; j < k; j++) {
+            for (int i = j; i < k; i++) {
+                dy[r++ * batch + b] += i == j ? g[gOffset + i * k + i]
+                        : h * (g[gOffset + i * k + j] + g[gOffset + j * k + i]);
+            }
+        }
     }
 }

@@ -21,14 +21,29 @@ public record VariableSlice(Variable variable, int offset, Shape shape) {
     /** The variable's value (row-major) from a solution x. */
     public double[] extract(double[] x) {
         double[] v = new double[size()];
-        System.arraycopy(x, offset, v, 0, v.length);
+        gather(x, 1, 0, v, 0);
         return v;
     }
 
-    /** dx[offset + i] += dValue[i] (the adjoint of {@link #extract}). */
-    public void scatterAdd(double[] dValue, double[] dx) {
-        for (int i = 0; i < dValue.length; i++) {
-            dx[offset + i] += dValue[i];
+    /**
+     * Instance b's value from a batch-minor x of {@code batch} instances (entry j of instance b at
+     * {@code j * batch + b}), written row-major to {@code out[outOffset, outOffset + size)}.
+     */
+    public void gather(double[] x, int batch, int b, double[] out, int outOffset) {
+        int size = size();
+        for (int i = 0; i < size; i++) {
+            out[outOffset + i] = x[(offset + i) * batch + b];
+        }
+    }
+
+    /**
+     * The adjoint of {@link #gather}: adds {@code g[gOffset, gOffset + size)} into instance b of a
+     * batch-minor dx.
+     */
+    public void scatterAdd(double[] g, int gOffset, double[] dx, int batch, int b) {
+        int size = size();
+        for (int i = 0; i < size; i++) {
+            dx[(offset + i) * batch + b] += g[gOffset + i];
         }
     }
 }

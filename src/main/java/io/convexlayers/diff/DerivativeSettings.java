@@ -3,7 +3,9 @@ package io.convexlayers.diff;
 import io.convexlayers.InvalidSettingsException;
 
 /**
- * Settings of the solution-map derivative.
+ * Settings of the solution-map derivative: how M is solved and when a result counts as poor. How the
+ * work is spread over the CPU is not set here but by the {@link io.convexlayers.solver.ExecutionSettings}
+ * given to {@link SolutionDerivative#at}, the same value the forward solve used.
  *
  * @param mode            how M is solved (default AUTO: see {@link DerivativeMode#AUTO})
  * @param lsqr            LSQR tolerances and limits (default {@link LsqrSettings#defaults()})
@@ -15,11 +17,8 @@ import io.convexlayers.InvalidSettingsException;
  *                        dense active block gave exact gradients for all 1000 of n = 50, m = 100
  *                        at 0.07× the forward time)
  * @param poorResidual    relative residual ‖M·dz − r‖/‖r‖ above which a result is flagged poor (default 1e-6)
- * @param threads         worker threads, 0 = all cores (default 0)
- * @param tileLanes       instances per CPU tile (default 8)
  */
-public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual,
-                                 int threads, int tileLanes) {
+public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual) {
 
     public DerivativeSettings {
         if (mode == null || lsqr == null) {
@@ -31,26 +30,18 @@ public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int den
         if (!(poorResidual > 0)) {
             throw new InvalidSettingsException("derivative.poorResidual", poorResidual, "must be > 0");
         }
-        if (threads < 0 || tileLanes < 1) {
-            throw new InvalidSettingsException("derivative.threads/tileLanes", threads + "/" + tileLanes,
-                    "threads >= 0 and tileLanes >= 1");
-        }
     }
 
     /** The documented defaults. */
     public static DerivativeSettings defaults() {
-        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6, 0, 8);
+        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6);
     }
 
     public DerivativeSettings withMode(DerivativeMode m) {
-        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual, threads, tileLanes);
+        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual);
     }
 
     public DerivativeSettings withLsqr(LsqrSettings l) {
-        return new DerivativeSettings(mode, l, denseThreshold, poorResidual, threads, tileLanes);
-    }
-
-    public DerivativeSettings withTileLanes(int lanes) {
-        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, threads, lanes);
+        return new DerivativeSettings(mode, l, denseThreshold, poorResidual);
     }
 }

@@ -8,9 +8,13 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.InvalidProblemException;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.linsys.SparseLdl;
+
+import java.util.List;
 
 /**
  * The derivative of the solution map (x, y, s)(P, A, b, c) of a batch of cone programs at their
@@ -18,6 +22,11 @@ import io.convexlayers.solver.linsys.SparseLdl;
  * loss gradient back onto the data, each solving one linear system with M (or Mᵀ) per instance —
  * by batched LSQR or, for small programs, densely. Instances without a solution get zero results
  * with {@link DerivativeQuality#UNDEFINED}; they never affect the others.
+ *
+ * <p>Everything is batch-minor (DESIGN §2), as the solver left it: the solution is read from the
+ * {@link BatchSolution}'s arrays in place, and both directions take and return {@link BatchArray}s
+ * (entry i of instance b at {@code i * batch + b}). The work runs in CPU tiles as the forward solve
+ * did, on the {@link ExecutionSettings} given to {@link #at}.
  */
 public final class SolutionDerivative {
     /**
@@ -30,27 +39,46 @@ public final class SolutionDerivative {
     private final BatchConeProgram program;
     private final BatchSolution solution;
     private final DerivativeSettings settings;
+    private final ExecutionSettings execution;
 
-    private SolutionDerivative(BatchConeProgram program, BatchSolution solution, DerivativeSettings settings) {
+    private SolutionDerivative(BatchConeProgram program, BatchSolution solution, DerivativeSettings settings,
+                               ExecutionSettings execution) {
         if (solution.batch() != program.batch()) {
             throw new InvalidProblemException("solution", "has " + solution.batch() + " instances, program has "
                     + program.batch());
         }
+        if (solution.n() != program.n() || solution.m() != program.m()) {
+            throw new InvalidProblemException("solution", "has n = " + solution.n() + ", m = " + solution.m()
+                    + "; the program has n = " + program.n() + ", m = " + program.m());
+        }
+        if (settings == null || execution == null) {
+            throw new InvalidProblemException(settings == null ? "settings" : "execution", "must not be null");
+        }
         this.program = program;
         this.solution = solution;
         this.settings = settings;
+        this.execution = execution;
     }
 
-    /** The derivative of a batch at its solutions. */
+    /**
+     * The derivative of a batch at its solutions.
+     *
+     * @param execution threads and tile width (normally those the forward solve used)
+     */
+    public static SolutionDerivative at(BatchConeProgram program, BatchSolution solution,
+                                        DerivativeSettings settings, ExecutionSettings execution) {
+        return new SolutionDerivative(program, solution, settings, execution);
+    }
+
+    /** The derivative of a batch at its solutions, with {@link ExecutionSettings#defaults()}. */
     public static SolutionDerivative at(BatchConeProgram program, BatchSolution solution,
                                         DerivativeSettings settings) {
-        return new SolutionDerivative(program, solution, settings);
+        return at(program, solution, settings, ExecutionSettings.defaults());
     }
 
-    /** The derivative of one program at its solution. */
+    /** The derivative of one program at its solution (a batch of one). */
     public static SolutionDerivative at(ConeProgram program, Solution solution, DerivativeSettings settings) {
-        return new SolutionDerivative(BatchConeProgram.of(program),
-                new io.convexlayers.solver.BatchSolution(java.util.List.of(solution)), settings);
+        return at(BatchConeProgram.of(program), BatchSolution.of(List.of(solution)), settings);
     }
 
     /**
@@ -60,6 +88,7 @@ public final class SolutionDerivative {
      * @param dA perturbation of A's values on its pattern, or null
      * @param db perturbation of b, or null
      * @param dc perturbation of c, or null
+     * @return (dx, dy, ds) batch-minor, with per-instance diagnostics
      */
     public JvpResult jvp(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc) {
         int batch = program.batch();
@@ -72,47 +101,56 @@ public final class SolutionDerivative {
         if (dP != null && program.pPattern() == null) {
             throw new InvalidProblemException("dP", "the program has no P");
         }
-        double[][] dx = new double[batch][n];
-        double[][] dy = new double[batch][m];
-        double[][] ds = new double[batch][m];
+        double[] dx = new double[n * batch];
+        double[] dy = new double[m * batch];
+        double[] ds = new double[m * batch];
         DerivativeInfo[] info = new DerivativeInfo[batch];
-        int lanes = TileScheduler.lanesFor(batch, settings.tileLanes());
-        TileScheduler.run(batch, lanes, settings.threads(), (tile, first, tl, live) -> {
+        int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
+        // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
+        TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live);
             double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
             double[] dz = new double[rhs.length];
             t.solve(rhs, dz, false, info);
             t.jvpOutputs(dz, dx, dy, ds);
         });
-        return new JvpResult(dx, dy, ds, info);
+        return new JvpResult(BatchArray.batchMinor(n, batch, dx), BatchArray.batchMinor(m, batch, dy),
+                BatchArray.batchMinor(m, batch, ds), info);
     }
 
     /**
-     * Adjoint derivative for per-instance loss gradients with respect to x, y and s (a null array,
-     * or a null row, means zero).
+     * Adjoint derivative for the gradients of a scalar loss with respect to x, y and s of every
+     * instance (n, m and m entries per instance, batch-minor or shared; a null array means zero).
+     *
+     * @return (dP, dA, db, dc) batch-minor, with per-instance diagnostics
      */
-    public VjpResult vjp(double[][] dx, double[][] dy, double[][] ds) {
+    public VjpResult vjp(BatchArray dx, BatchArray dy, BatchArray ds) {
         int batch = program.batch();
         int n = program.n();
         int m = program.m();
-        checkRows("dx", dx, n);
-        checkRows("dy", dy, m);
-        checkRows("ds", ds, m);
+        check("dx", dx, n);
+        check("dy", dy, m);
+        check("ds", ds, m);
         boolean hasP = program.pPattern() != null;
-        double[][] dP = hasP ? new double[batch][program.pPattern().nnz()] : null;
-        double[][] dA = new double[batch][program.aPattern().nnz()];
-        double[][] db = new double[batch][m];
-        double[][] dc = new double[batch][n];
+        int nnzP = hasP ? program.pPattern().nnz() : 0;
+        int nnzA = program.aPattern().nnz();
+        double[] dP = hasP ? new double[nnzP * batch] : null;
+        double[] dA = new double[nnzA * batch];
+        double[] db = new double[m * batch];
+        double[] dc = new double[n * batch];
         DerivativeInfo[] info = new DerivativeInfo[batch];
-        int lanes = TileScheduler.lanesFor(batch, settings.tileLanes());
-        TileScheduler.run(batch, lanes, settings.threads(), (tile, first, tl, live) -> {
+        int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
+        // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
+        TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live);
             double[] rhs = t.vjpRightHandSide(dx, dy, ds);
             double[] r = new double[rhs.length];
             t.solve(rhs, r, true, info);
             t.vjpOutputs(r, dP, dA, db, dc);
         });
-        return new VjpResult(dP, dA, db, dc, info);
+        return new VjpResult(hasP ? BatchArray.batchMinor(nnzP, batch, dP) : null,
+                BatchArray.batchMinor(nnzA, batch, dA), BatchArray.batchMinor(m, batch, db),
+                BatchArray.batchMinor(n, batch, dc), info);
     }
 
     private void check(String name, BatchArray arr, int length) {
@@ -126,26 +164,9 @@ public final class SolutionDerivative {
         arr.requireFinite(name);
     }
 
-    private void checkRows(String name, double[][] rows, int length) {
-        if (rows == null) {
-            return;
-        }
-        if (rows.length != program.batch()) {
-            throw new InvalidProblemException(name, "has " + rows.length + " instances, expected " + program.batch());
-        }
-        for (int b = 0; b < rows.length; b++) {
-            if (rows[b] != null && rows[b].length != length) {
-                throw new InvalidProblemException(name + "[" + b + "]", "length " + rows[b].length + ", expected "
-                        + length);
-            }
-            if (rows[b] != null) {
-                ConeProgram.requireFinite(name + "[" + b + "]", rows[b]);
-            }
-        }
-    }
-
     /** One tile of lanes: its data, its solution and the operator M. */
     private final class Tile {
+        final int batch = program.batch();
         final int first;
         final int lanes;
         final int live;
@@ -169,16 +190,19 @@ public final class SolutionDerivative {
             x = new double[n * lanes];
             y = new double[m * lanes];
             s = new double[m * lanes];
+            BatchArray sx = solution.x();
+            BatchArray sy = solution.y();
+            BatchArray ss = solution.s();
             for (int l = 0; l < live; l++) {
-                Solution sol = solution.get(first + l);
-                if (!sol.status().hasSolution()) {
-                    continue;
+                SolverStatus status = solution.status(first + l);
+                if (!status.hasSolution()) {
+                    continue; // stays zero: the lane is masked out of every solve
                 }
                 valid[l] = true;
-                inaccurate[l] = sol.status() != io.convexlayers.solver.SolverStatus.SOLVED;
-                scatter(sol.x(), x, l);
-                scatter(sol.y(), y, l);
-                scatter(sol.s(), s, l);
+                inaccurate[l] = status != SolverStatus.SOLVED;
+                toLane(sx, x, l);
+                toLane(sy, y, l);
+                toLane(ss, s, l);
             }
             double[] b = new double[m * lanes];
             double[] c = new double[n * lanes];
@@ -199,9 +223,11 @@ public final class SolutionDerivative {
             return out;
         }
 
-        void scatter(double[] src, double[] dst, int lane) {
-            for (int i = 0; i < src.length; i++) {
-                dst[i * lanes + lane] = src[i];
+        /** Copies instance {@code first + lane} of a batch array into lane {@code lane} of a tile vector. */
+        void toLane(BatchArray src, double[] dst, int lane) {
+            int b = first + lane;
+            for (int i = 0; i < src.length(); i++) {
+                dst[i * lanes + lane] = src.get(i, b);
             }
         }
 
@@ -241,22 +267,22 @@ public final class SolutionDerivative {
         }
 
         /** dz = (dx, DΠᵀ(dy + ds) − ds, −(xᵀdx + yᵀdy + sᵀds)). */
-        double[] vjpRightHandSide(double[][] gx, double[][] gy, double[][] gs) {
+        double[] vjpRightHandSide(BatchArray gx, BatchArray gy, BatchArray gs) {
             double[] rhs = new double[len * lanes];
             int nl = n * lanes;
             int w = (n + m) * lanes;
             double[] gxT = new double[nl];
             double[] gyT = new double[m * lanes];
             double[] gsT = new double[m * lanes];
-            for (int l = 0; l < live; l++) {
-                if (gx != null && gx[first + l] != null) {
-                    scatter(gx[first + l], gxT, l);
+            for (int l = 0; l < live; l++) { // padding lanes stay zero
+                if (gx != null) {
+                    toLane(gx, gxT, l);
                 }
-                if (gy != null && gy[first + l] != null) {
-                    scatter(gy[first + l], gyT, l);
+                if (gy != null) {
+                    toLane(gy, gyT, l);
                 }
-                if (gs != null && gs[first + l] != null) {
-                    scatter(gs[first + l], gsT, l);
+                if (gs != null) {
+                    toLane(gs, gsT, l);
                 }
             }
             System.arraycopy(gxT, 0, rhs, 0, nl);
@@ -367,7 +393,7 @@ public final class SolutionDerivative {
         }
 
         /** dx = −(du − x·dw), dy = −(DΠ·dv − y·dw), ds = −(DΠ·dv − dv − s·dw). */
-        void jvpOutputs(double[] dz, double[][] dx, double[][] dy, double[][] ds) {
+        void jvpOutputs(double[] dz, double[] dx, double[] dy, double[] ds) {
             int nl = n * lanes;
             int w = (n + m) * lanes;
             double[] dpdv = new double[m * lanes];
@@ -380,12 +406,12 @@ public final class SolutionDerivative {
                 int b = first + l;
                 for (int j = 0; j < n; j++) {
                     int k = j * lanes + l;
-                    dx[b][j] = -(dz[k] - x[k] * dw);
+                    dx[j * batch + b] = -(dz[k] - x[k] * dw);
                 }
                 for (int i = 0; i < m; i++) {
                     int k = i * lanes + l;
-                    dy[b][i] = -(dpdv[k] - y[k] * dw);
-                    ds[b][i] = -(dpdv[k] - dz[nl + k] - s[k] * dw);
+                    dy[i * batch + b] = -(dpdv[k] - y[k] * dw);
+                    ds[i * batch + b] = -(dpdv[k] - dz[nl + k] - s[k] * dw);
                 }
             }
         }
@@ -393,8 +419,9 @@ public final class SolutionDerivative {
         /**
          * dA_ij = x_j r_y,i − y_i r_x,j; db = y r_w − r_y; dc = x r_w − r_x;
          * dP = r_w xxᵀ − ½(r_x xᵀ + x r_xᵀ), an off-diagonal upper entry collecting both positions.
+         * Written batch-minor: entry k of instance b at {@code k * batch + b}.
          */
-        void vjpOutputs(double[] r, double[][] dP, double[][] dA, double[][] db, double[][] dc) {
+        void vjpOutputs(double[] r, double[] dP, double[] dA, double[] db, double[] dc) {
             int nl = n * lanes;
             int w = (n + m) * lanes;
             SparsePattern ap = program.aPattern();
@@ -409,13 +436,13 @@ public final class SolutionDerivative {
                     int kj = j * lanes + l;
                     for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
                         int ki = ap.rowIndex(k) * lanes + l;
-                        dA[b][k] = x[kj] * r[nl + ki] - y[ki] * r[kj];
+                        dA[k * batch + b] = x[kj] * r[nl + ki] - y[ki] * r[kj];
                     }
-                    dc[b][j] = x[kj] * rw - r[kj];
+                    dc[j * batch + b] = x[kj] * rw - r[kj];
                 }
                 for (int i = 0; i < m; i++) {
                     int k = i * lanes + l;
-                    db[b][i] = y[k] * rw - r[nl + k];
+                    db[i * batch + b] = y[k] * rw - r[nl + k];
                 }
                 if (pp != null) {
                     for (int j = 0; j < n; j++) {
@@ -424,7 +451,7 @@ public final class SolutionDerivative {
                             int i = pp.rowIndex(k);
                             int ki = i * lanes + l;
                             double g = rw * x[ki] * x[kj] - 0.5 * (r[ki] * x[kj] + x[ki] * r[kj]);
-                            dP[b][k] = i == j ? g : 2 * g;
+                            dP[k * batch + b] = i == j ? g : 2 * g;
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 package io.convexlayers.layer;
 
 import io.convexlayers.canon.ParametricConeProgram;
+import io.convexlayers.data.BatchArray;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.diff.SolutionDerivative;
 import io.convexlayers.diff.VjpResult;
@@ -11,11 +12,12 @@ import java.util.List;
 
 /**
  * The backward pipeline of one call (DESIGN §1, §6): the adjoint of the output gathers (scatter
- * the output gradients into dx and dy), the batched adjoint derivative of the solution map
- * (dA, db, dc, dP per instance), and the transposed parameter map dθ = Tᵀ·(dA, db, dc, dP) —
- * batched for the data parts that vary across the batch, once on the batch-summed gradient for the
- * parts shared by the batch — and finally per-parameter gradients in the user's layout (summed over
- * the batch for broadcast parameters). Instances without a solution contribute nothing.
+ * the row-major output gradients straight into batch-minor dx and dy), the batched adjoint
+ * derivative of the solution map (dA, db, dc, dP, batch-minor), and the transposed parameter map
+ * dθ = Tᵀ·(dA, db, dc, dP) — batched for the data parts that vary across the batch, once on the
+ * batch-summed gradient for the parts shared by the batch — and finally per-parameter gradients in
+ * the user's row-major layout (summed over the batch for broadcast parameters). Instances without a
+ * solution contribute nothing. Nothing is converted to per-instance rows on the way.
  */
 final class BackwardPass {
     private BackwardPass() {
@@ -32,28 +34,27 @@ final class BackwardPass {
 
         int n = program.n();
         int m = program.m();
-        double[][] dx = new double[batch][];
-        double[][] dy = new double[batch][];
         boolean anyDual = false;
         for (LayerOutput o : outs) {
             anyDual |= o.isDual();
         }
+        double[] dx = new double[n * batch];
+        double[] dy = anyDual ? new double[m * batch] : null;
         for (int b = 0; b < batch; b++) {
             if (!solution.status(b).hasSolution()) {
-                continue; // stays null: zero cotangent, zero gradient
+                continue; // stays zero: zero cotangent (its entries may be NaN), zero gradient
             }
-            dx[b] = new double[n];
-            dy[b] = anyDual ? new double[m] : null;
             for (int k = 0; k < outs.size(); k++) {
                 double[] g = dOutputs[k];
-                if (g == null) {
-                    continue;
+                if (g != null) {
+                    LayerOutput o = outs.get(k);
+                    o.scatterAdd(g, b * o.size(), dx, dy, batch, b);
                 }
-                int s = outs.get(k).size();
-                outs.get(k).scatterAdd(java.util.Arrays.copyOfRange(g, b * s, (b + 1) * s), dx[b], dy[b]);
             }
         }
-        VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings).vjp(dx, anyDual ? dy : null, null);
+        VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings, layer.execution())
+                .vjp(BatchArray.batchMinor(n, batch, dx), dy == null ? null : BatchArray.batchMinor(m, batch, dy),
+                        null);
         double[][] perParameter = adjointParameters(result, vjp);
         return new Gradients(layer, result.inputs(), perParameter, vjp.info(), (System.nanoTime() - t0) * 1e-9);
     }
@@ -97,11 +98,12 @@ final class BackwardPass {
         ParametricConeProgram program = result.layer().program();
         DataSharing sharing = result.sharing();
         int batch = result.batchSize();
+        // The derivative's results are batch-minor, as adjointThetaBatch takes them.
         double[] dThetaBatch = program.adjointThetaBatch(
-                sharing.aVaries() ? batchMinor(vjp.dA(), batch) : null,
-                sharing.bVaries() ? batchMinor(vjp.db(), batch) : null,
-                sharing.cVaries() ? batchMinor(vjp.dc(), batch) : null,
-                sharing.pVaries() && vjp.dP() != null ? batchMinor(vjp.dP(), batch) : null, batch);
+                sharing.aVaries() ? vjp.dA().rawData() : null,
+                sharing.bVaries() ? vjp.db().rawData() : null,
+                sharing.cVaries() ? vjp.dc().rawData() : null,
+                sharing.pVaries() && vjp.dP() != null ? vjp.dP().rawData() : null, batch);
         double[] dThetaShared = program.adjointTheta(
                 shared(program.tensorA().dependsOnParameters() && !sharing.aVaries(), vjp.dA()),
                 shared(program.tensorB().dependsOnParameters() && !sharing.bVaries(), vjp.db()),
@@ -138,29 +140,20 @@ final class BackwardPass {
         return out;
     }
 
-    /** Per-instance rows to batch-minor. */
-    private static double[] batchMinor(double[][] rows, int batch) {
-        int len = rows[0].length;
-        double[] out = new double[len * batch];
-        for (int b = 0; b < batch; b++) {
-            double[] r = rows[b];
-            for (int i = 0; i < len; i++) {
-                out[i * batch + b] = r[i];
-            }
-        }
-        return out;
-    }
-
-    /** The batch sum of per-instance rows, or null when the part needs no shared adjoint. */
-    private static double[] shared(boolean wanted, double[][] rows) {
-        if (!wanted || rows == null) {
+    /** The batch sum of a batch-minor gradient, or null when the part needs no shared adjoint. */
+    private static double[] shared(boolean wanted, BatchArray g) {
+        if (!wanted || g == null) {
             return null;
         }
-        double[] out = new double[rows[0].length];
-        for (double[] r : rows) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] += r[i];
+        int batch = g.batch();
+        double[] data = g.rawData();
+        double[] out = new double[g.length()];
+        for (int i = 0; i < out.length; i++) {
+            double acc = 0;
+            for (int b = 0; b < batch; b++) {
+                acc += data[i * batch + b];
             }
+            out[i] = acc;
         }
         return out;
     }

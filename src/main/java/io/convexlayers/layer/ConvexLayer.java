@@ -10,6 +10,7 @@ import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
 
@@ -50,6 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * solution when the batch size matches (the training-loop case). It changes the number of
  * iterations, not the answer beyond the solver's tolerance.
  *
+ * <p><b>Execution</b>: one {@link ExecutionSettings} (worker threads, CPU tile width; default
+ * {@link ExecutionSettings#defaults()}) serves both the forward solve and the backward pass.
+ *
  * <p><b>Thread safety:</b> a layer may be used from several threads at once. Each call keeps its
  * state in its own {@link LayerResult}; the only shared mutable state is the warm-start cache, an
  * atomic reference to the last complete batch solution (concurrent calls may warm start from each
@@ -62,6 +66,7 @@ public final class ConvexLayer {
     private final List<LayerOutput> outputs;
     private final SolverSettings settings;
     private final DerivativeSettings derivativeSettings;
+    private final ExecutionSettings execution;
     private final Backend backend;
     private final FailurePolicy failurePolicy;
     private final boolean warmStart;
@@ -76,6 +81,7 @@ public final class ConvexLayer {
         this.outputs = Collections.unmodifiableList(outputs);
         this.settings = b.settings;
         this.derivativeSettings = b.derivativeSettings;
+        this.execution = b.execution;
         this.backend = b.backend;
         this.failurePolicy = b.failurePolicy;
         this.warmStart = b.warmStart;
@@ -167,6 +173,11 @@ public final class ConvexLayer {
         return derivativeSettings;
     }
 
+    /** Threads and tile width of both the forward solve and the backward pass. */
+    public ExecutionSettings execution() {
+        return execution;
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -189,8 +200,9 @@ public final class ConvexLayer {
     /**
      * Configures a {@link ConvexLayer}. Defaults: the problem's parameters in
      * {@link Problem#parameters()} order, {@link SolverSettings#defaults()},
-     * {@link DerivativeSettings#defaults()}, {@link Backends#cpu()}, {@link FailurePolicy#THROW}, no
-     * warm start. At least one output is required.
+     * {@link DerivativeSettings#defaults()}, {@link ExecutionSettings#defaults()},
+     * {@link Backends#cpu()}, {@link FailurePolicy#THROW}, no warm start. At least one output is
+     * required.
      */
     public static final class Builder {
         private final Problem problem;
@@ -198,6 +210,7 @@ public final class ConvexLayer {
         private final List<Object> outputs = new ArrayList<>();
         private SolverSettings settings = SolverSettings.defaults();
         private DerivativeSettings derivativeSettings = DerivativeSettings.defaults();
+        private ExecutionSettings execution = ExecutionSettings.defaults();
         private Backend backend = Backends.cpu();
         private FailurePolicy failurePolicy = FailurePolicy.THROW;
         private boolean warmStart;
@@ -234,6 +247,15 @@ public final class ConvexLayer {
 
         public Builder derivativeSettings(DerivativeSettings s) {
             this.derivativeSettings = nonNull("derivativeSettings", s);
+            return this;
+        }
+
+        /**
+         * Worker threads and CPU tile width, shared by the forward solve and the backward pass
+         * (default {@link ExecutionSettings#defaults()}).
+         */
+        public Builder execution(ExecutionSettings e) {
+            this.execution = nonNull("execution", e);
             return this;
         }
 

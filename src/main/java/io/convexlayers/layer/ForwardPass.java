@@ -29,7 +29,7 @@ final class ForwardPass {
         SolverSettings settings = options.settings() != null ? options.settings() : layer.settings();
         boolean warm = options.warmStart() != null ? options.warmStart() : layer.warmStart();
         WarmStart start = warm ? layer.warmStartFor(batch) : null;
-        BatchSolution solution = layer.backend().solve(data, settings, start, null);
+        BatchSolution solution = layer.backend().solve(data, settings, layer.execution(), start, null);
         if (warm) {
             layer.remember(solution);
         }

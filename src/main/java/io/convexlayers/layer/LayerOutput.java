@@ -71,33 +71,27 @@ public final class LayerOutput {
         return o == variable || o == constraint;
     }
 
-    /** Instance value from a cone-program solution (x, y). */
-    double[] extract(double[] x, double[] y) {
-        return variable != null ? slice.extract(x) : dual.extract(y);
+    /**
+     * Instance b's value from a batch-minor solution of {@code batch} instances (x: n × batch,
+     * y: m × batch), written row-major to {@code out[outOffset, outOffset + size())}.
+     */
+    void gather(double[] x, double[] y, int batch, int b, double[] out, int outOffset) {
+        if (variable != null) {
+            slice.gather(x, batch, b, out, outOffset);
+        } else {
+            dual.gather(y, batch, b, out, outOffset);
+        }
     }
 
     /**
-     * Adds the adjoint of {@link #extract} applied to {@code g} into dx (variables) or dy (duals).
+     * The adjoint of {@link #gather}: adds {@code g[gOffset, gOffset + size())} into instance b of the
+     * batch-minor dx (variables) or dy (duals).
      */
-    void scatterAdd(double[] g, double[] dx, double[] dy) {
+    void scatterAdd(double[] g, int gOffset, double[] dx, double[] dy, int batch, int b) {
         if (variable != null) {
-            slice.scatterAdd(g, dx);
-            return;
-        }
-        if (dual.transform() == ConstraintDual.Transform.IDENTITY) {
-            for (int i = 0; i < g.length; i++) {
-                dy[dual.offset() + i] += g[i];
-            }
-            return;
-        }
-        // extract: Z_ii = y_r, Z_ij = Z_ji = y_r/√2 (svec order: lower triangle, column-major)
-        int k = dual.shape().rows();
-        double h = Math.sqrt(0.5);
-        int r = dual.offset();
-        for (int j = 0; j < k; j++) {
-            for (int i = j; i < k; i++) {
-                dy[r++] += i == j ? g[i * k + i] : h * (g[i * k + j] + g[j * k + i]);
-            }
+            slice.scatterAdd(g, gOffset, dx, batch, b);
+        } else {
+            dual.scatterAdd(g, gOffset, dy, batch, b);
         }
     }
 

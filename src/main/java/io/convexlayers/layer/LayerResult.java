@@ -59,9 +59,11 @@ public final class LayerResult {
         objectives = new double[batch];
         List<Integer> bad = new ArrayList<>();
         double sign = layer.program().objectiveSign();
+        // Outputs are gathered from the solver's batch-minor x and y straight into the row-major arrays.
+        double[] x = solution.x().rawData();
+        double[] y = solution.y().rawData();
         for (int b = 0; b < batch; b++) {
-            Solution s = solution.get(b);
-            SolverStatus st = s.status();
+            SolverStatus st = solution.status(b);
             if (!st.hasSolution()) {
                 bad.add(b);
                 objectives[b] = switch (st) {
@@ -71,10 +73,10 @@ public final class LayerResult {
                 };
                 continue;
             }
-            objectives[b] = sign * (s.objective() + offsets[b]);
+            objectives[b] = sign * (solution.objective(b) + offsets[b]);
             for (int k = 0; k < outs.size(); k++) {
-                double[] v = outs.get(k).extract(s.x(), s.y());
-                System.arraycopy(v, 0, values[k], b * v.length, v.length);
+                LayerOutput o = outs.get(k);
+                o.gather(x, y, batch, b, values[k], b * o.size());
             }
         }
         failed = bad.stream().mapToInt(Integer::intValue).toArray();
@@ -202,7 +204,7 @@ public final class LayerResult {
     /** Solver iterations of instance {@code b}. */
     public int iterations(int b) {
         checkInstance(b);
-        return solution.get(b).iterations();
+        return solution.iterations(b);
     }
 
     /** Solver iterations summed over the batch. */

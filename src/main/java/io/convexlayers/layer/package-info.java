@@ -13,8 +13,11 @@
  *
  * <p>The pipeline (DESIGN §1): {@code LayerInputs} validates the arrays and lays θ out
  * batch-minor; {@code ForwardPass} applies the parameter map T·[θ; 1], solves the batch on the
- * layer's {@link io.convexlayers.solver.Backend} and gathers the outputs; {@code BackwardPass}
- * scatters the output gradients into dx and dy, runs the batched adjoint derivative
- * ({@link io.convexlayers.diff.SolutionDerivative#vjp}) and the transposed parameter map.
+ * layer's {@link io.convexlayers.solver.Backend} and gathers the outputs from the batch-minor
+ * solution into row-major arrays; {@code BackwardPass} scatters the row-major output gradients
+ * into batch-minor dx and dy, runs the batched adjoint derivative
+ * ({@link io.convexlayers.diff.SolutionDerivative#vjp}) and the transposed parameter map. The
+ * forward solve and the derivative run on the layer's one
+ * {@link io.convexlayers.solver.ExecutionSettings}.
  */
 package io.convexlayers.layer;

@@ -17,9 +17,22 @@ public interface Backend {
     /**
      * Solves every instance of a batch.
      *
+     * @param settings  the algorithm's settings
+     * @param execution how the work is spread over the CPU (threads, tile width); give the
+     *                  derivative the same value
      * @param warmStart per-instance starting points, or null
      * @param listener  progress of the first instance, or null
+     * @return the solutions, batch-minor as the iteration produced them
      */
-    BatchSolution solve(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart,
-                        IterationListener listener);
+    BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                        WarmStart warmStart, IterationListener listener);
+
+    /**
+     * Solves every instance of a batch with {@link ExecutionSettings#defaults()} (all cores, tiles of
+     * 8 instances).
+     */
+    default BatchSolution solve(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart,
+                                IterationListener listener) {
+        return solve(batch, settings, ExecutionSettings.defaults(), warmStart, listener);
+    }
 }

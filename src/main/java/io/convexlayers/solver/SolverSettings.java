@@ -3,8 +3,9 @@ package io.convexlayers.solver;
 import io.convexlayers.InvalidSettingsException;
 
 /**
- * Every setting of the cone solver, with its default written down. Immutable; derive variants with
- * the {@code with…} methods or {@link #toBuilder()}.
+ * Every setting of the cone solver's algorithm, with its default written down. Immutable; derive
+ * variants with the {@code with…} methods or {@link #toBuilder()}. How the work is spread over the
+ * CPU (threads, tile width) is not an algorithm setting: see {@link ExecutionSettings}.
  *
  * @param epsAbs             absolute tolerance of the termination tests (default 1e-5)
  * @param epsRel             relative tolerance of the termination tests (default 1e-5)
@@ -22,14 +23,12 @@ import io.convexlayers.InvalidSettingsException;
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
  * @param checkInterval      iterations between termination checks (default 10)
  * @param linearSystem       KKT solve strategy (default AUTO)
- * @param threads            CPU worker threads, 0 = all cores (default 0)
- * @param tileLanes          instances solved together per CPU tile (default 8)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
                              boolean adaptiveScale, boolean equilibrate, boolean acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
-                             LinearSystemKind linearSystem, int threads, int tileLanes) {
+                             LinearSystemKind linearSystem) {
 
     /** Validates every field. */
     public SolverSettings {
@@ -59,12 +58,6 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (linearSystem == null) {
             throw new InvalidSettingsException("linearSystem", null, "must not be null");
         }
-        if (threads < 0) {
-            throw new InvalidSettingsException("threads", threads, "must be >= 0 (0 = all cores)");
-        }
-        if (tileLanes < 1) {
-            throw new InvalidSettingsException("tileLanes", tileLanes, "must be >= 1");
-        }
     }
 
     private static void positive(String name, double v) {
@@ -76,7 +69,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO, 0, 8);
+                10, 20, 10, LinearSystemKind.AUTO);
     }
 
     /** Sets both the absolute and the relative tolerance. */
@@ -100,10 +93,6 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().timeLimitSeconds(seconds).build();
     }
 
-    public SolverSettings withThreads(int count) {
-        return toBuilder().threads(count).build();
-    }
-
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -125,8 +114,6 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private int andersonInterval;
         private int checkInterval;
         private LinearSystemKind linearSystem;
-        private int threads;
-        private int tileLanes;
 
         private Builder(SolverSettings s) {
             epsAbs = s.epsAbs;
@@ -144,8 +131,6 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
             andersonInterval = s.andersonInterval;
             checkInterval = s.checkInterval;
             linearSystem = s.linearSystem;
-            threads = s.threads;
-            tileLanes = s.tileLanes;
         }
 
         public Builder epsAbs(double v) { epsAbs = v; return this; }
@@ -163,13 +148,11 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder andersonInterval(int v) { andersonInterval = v; return this; }
         public Builder checkInterval(int v) { checkInterval = v; return this; }
         public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
-        public Builder threads(int v) { threads = v; return this; }
-        public Builder tileLanes(int v) { tileLanes = v; return this; }
 
         public SolverSettings build() {
             return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
                     scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
-                    checkInterval, linearSystem, threads, tileLanes);
+                    checkInterval, linearSystem);
         }
     }
 }

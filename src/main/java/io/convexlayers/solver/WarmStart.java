@@ -1,68 +1,112 @@
 package io.convexlayers.solver;
 
 import io.convexlayers.InvalidProblemException;
-import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.BatchArray;
 
 /**
  * Starting points for a batched solve: per instance a previous (x, y, s), e.g. the last solution of
- * the same layer in a training loop. A null row starts that instance cold.
- *
- * @param x per-instance x (length n) or null rows
- * @param y per-instance y (length m)
- * @param s per-instance s (length m)
+ * the same layer in a training loop, held batch-minor like the solution it came from (no copy).
+ * Instances whose flag is off start cold. Immutable.
  */
-public record WarmStart(double[][] x, double[][] y, double[][] s) {
+public final class WarmStart {
+    private final BatchArray x;
+    private final BatchArray y;
+    private final BatchArray s;
+    private final boolean[] warm;
 
-    /** Validates lengths against the program; the message names the instance and the field. */
-    public WarmStart {
-        if (x == null || y == null || s == null || x.length != y.length || y.length != s.length) {
-            throw new InvalidProblemException("warmStart", "x, y and s must be given for the same instances");
+    /**
+     * Starting points for a batch.
+     *
+     * @param x    n entries per instance (batch-minor or shared)
+     * @param y    m entries per instance
+     * @param s    m entries per instance
+     * @param warm per-instance flag: start from (x, y, s); null means every instance
+     * @throws InvalidProblemException when a part is missing or the batch sizes differ
+     */
+    public WarmStart(BatchArray x, BatchArray y, BatchArray s, boolean[] warm) {
+        if (x == null || y == null || s == null) {
+            throw new InvalidProblemException("warmStart", "x, y and s must all be given");
+        }
+        int batch = x.batch();
+        if (y.batch() != batch || s.batch() != batch || (warm != null && warm.length != batch)) {
+            throw new InvalidProblemException("warmStart", "x, y, s and the flags must cover the same instances, got "
+                    + batch + ", " + y.batch() + ", " + s.batch()
+                    + (warm == null ? "" : " and " + warm.length) + " instances");
+        }
+        this.x = x;
+        this.y = y;
+        this.s = s;
+        if (warm == null) {
+            this.warm = new boolean[batch];
+            java.util.Arrays.fill(this.warm, true);
+        } else {
+            this.warm = warm.clone();
         }
     }
 
-    /** Warm start every instance of a batch from a previous batched solution. */
+    /** Warm start every instance of a batch that has a solution from a previous batched solution. */
     public static WarmStart from(BatchSolution previous) {
-        int b = previous.batch();
-        double[][] x = new double[b][];
-        double[][] y = new double[b][];
-        double[][] s = new double[b][];
-        for (int k = 0; k < b; k++) {
-            Solution sol = previous.get(k);
-            if (sol.status().hasSolution()) {
-                x[k] = sol.x();
-                y[k] = sol.y();
-                s[k] = sol.s();
-            }
+        boolean[] flags = new boolean[previous.batch()];
+        for (int b = 0; b < flags.length; b++) {
+            flags[b] = previous.status(b).hasSolution();
         }
-        return new WarmStart(x, y, s);
+        return new WarmStart(previous.x(), previous.y(), previous.s(), flags);
     }
 
     /** Warm start a single instance. */
     public static WarmStart of(double[] x, double[] y, double[] s) {
-        return new WarmStart(new double[][] {x}, new double[][] {y}, new double[][] {s});
+        if (x == null || y == null || s == null) {
+            throw new InvalidProblemException("warmStart", "x, y and s must all be given");
+        }
+        return new WarmStart(BatchArray.batchMinor(x.length, 1, x.clone()), BatchArray.batchMinor(y.length, 1,
+                y.clone()), BatchArray.batchMinor(s.length, 1, s.clone()), null);
     }
 
-    /** Checks the warm start against a batch of size {@code batch} with n variables and m rows. */
+    /** Number of instances covered. */
+    public int batch() {
+        return warm.length;
+    }
+
+    /** True when instance {@code b} starts from (x, y, s). */
+    public boolean isWarm(int b) {
+        return warm[b];
+    }
+
+    /**
+     * Checks the warm start against a batch of size {@code batch} with n variables and m rows: sizes,
+     * and finite values for every warm instance.
+     *
+     * @throws InvalidProblemException naming the field, the entry and the instance
+     */
     public void validate(int batch, int n, int m) {
-        if (x.length != batch) {
-            throw new InvalidProblemException("warmStart", "has " + x.length + " instances, batch has " + batch);
+        if (warm.length != batch) {
+            throw new InvalidProblemException("warmStart", "has " + warm.length + " instances, batch has " + batch);
         }
+        checkLength("warmStart.x", x, n);
+        checkLength("warmStart.y", y, m);
+        checkLength("warmStart.s", s, m);
         for (int b = 0; b < batch; b++) {
-            if (x[b] == null && y[b] == null && s[b] == null) {
-                continue;
+            if (warm[b]) {
+                requireFinite("warmStart.x", x, b);
+                requireFinite("warmStart.y", y, b);
+                requireFinite("warmStart.s", s, b);
             }
-            if (x[b] == null || x[b].length != n) {
-                throw new InvalidProblemException("warmStart.x[" + b + "]", "expected length " + n);
+        }
+    }
+
+    private static void checkLength(String name, BatchArray arr, int length) {
+        if (arr.length() != length) {
+            throw new InvalidProblemException(name, "has " + arr.length() + " entries per instance, expected "
+                    + length);
+        }
+    }
+
+    private static void requireFinite(String name, BatchArray arr, int b) {
+        for (int i = 0; i < arr.length(); i++) {
+            double v = arr.get(i, b);
+            if (!Double.isFinite(v)) {
+                throw new InvalidProblemException(name + "[" + i + "]", "not finite (" + v + ") of instance " + b);
             }
-            if (y[b] == null || y[b].length != m) {
-                throw new InvalidProblemException("warmStart.y[" + b + "]", "expected length " + m);
-            }
-            if (s[b] == null || s[b].length != m) {
-                throw new InvalidProblemException("warmStart.s[" + b + "]", "expected length " + m);
-            }
-            ConeProgram.requireFinite("warmStart.x[" + b + "]", x[b]);
-            ConeProgram.requireFinite("warmStart.y[" + b + "]", y[b]);
-            ConeProgram.requireFinite("warmStart.s[" + b + "]", s[b]);
         }
     }
 
@@ -73,25 +117,26 @@ public record WarmStart(double[][] x, double[][] y, double[][] s) {
      * starting point, start cold.
      */
     public Lanes lanes(int first, int lanes, int live, int n, int m) {
-        boolean[] warm = new boolean[lanes];
+        boolean[] flags = new boolean[lanes];
         double[] wx = new double[n * lanes];
         double[] wy = new double[m * lanes];
         double[] ws = new double[m * lanes];
         for (int l = 0; l < live; l++) {
-            if (x[first + l] == null) {
+            int b = first + l;
+            if (!warm[b]) {
                 continue;
             }
-            warm[l] = true;
-            scatter(x[first + l], wx, l, lanes);
-            scatter(y[first + l], wy, l, lanes);
-            scatter(s[first + l], ws, l, lanes);
+            flags[l] = true;
+            copyLane(x, b, wx, l, lanes);
+            copyLane(y, b, wy, l, lanes);
+            copyLane(s, b, ws, l, lanes);
         }
-        return new Lanes(warm, wx, wy, ws);
+        return new Lanes(flags, wx, wy, ws);
     }
 
-    private static void scatter(double[] src, double[] dst, int lane, int lanes) {
-        for (int i = 0; i < src.length; i++) {
-            dst[i * lanes + lane] = src[i];
+    private static void copyLane(BatchArray src, int b, double[] dst, int lane, int lanes) {
+        for (int i = 0; i < src.length(); i++) {
+            dst[i * lanes + lane] = src.get(i, b);
         }
     }
 

@@ -227,8 +227,16 @@ class ParametricConeProgramTest {
         assertArrayEquals(new double[] {1, 2, 3, 4}, s.value(m), 1e-6);
         assertArrayEquals(new double[] {5, 6}, s.value(x), 1e-6);
         double[] dx = new double[pc.n()];
-        pc.slice(x).scatterAdd(new double[] {1, 2}, dx);
+        pc.slice(x).scatterAdd(new double[] {1, 2}, 0, dx, 1, 0);
         assertEquals(2, dx[5]);
+        // batch-minor: instance 1 of 3, entry j at j*3 + 1; the gather reads back what the scatter added
+        double[] dxBatch = new double[pc.n() * 3];
+        pc.slice(x).scatterAdd(new double[] {9, 1, 2}, 1, dxBatch, 3, 1);
+        assertEquals(1, dxBatch[4 * 3 + 1]);
+        assertEquals(2, dxBatch[5 * 3 + 1]);
+        double[] back = new double[3];
+        pc.slice(x).gather(dxBatch, 3, 1, back, 1);
+        assertArrayEquals(new double[] {0, 1, 2}, back);
     }
 
     @Test

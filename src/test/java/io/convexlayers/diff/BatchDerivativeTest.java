@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static io.convexlayers.diff.DerivativeFixtures.one;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,15 +33,39 @@ class BatchDerivativeTest {
         }
         DerivativeSettings settings = DerivativeSettings.defaults().withMode(DerivativeMode.LSQR);
         SolutionDerivative all = SolutionDerivative.at(batch, sols, settings);
-        VjpResult vjp = all.vjp(gx, null, null);
+        VjpResult vjp = all.vjp(BatchArray.perInstance(gx), null, null);
         JvpResult jvp = all.jvp(null, null, BatchArray.perInstance(dbs), null);
         for (int b = 0; b < 11; b++) {
             SolutionDerivative one = SolutionDerivative.at(batch.instance(b), sols.get(b), settings);
-            VjpResult v1 = one.vjp(new double[][] {gx[b]}, null, null);
+            VjpResult v1 = one.vjp(one(gx[b]), null, null);
             JvpResult j1 = one.jvp(null, null, BatchArray.shared(dbs[b], 1), null);
-            assertArrayEquals(v1.dA()[0], vjp.dA()[b], 1e-7, "instance " + b);
-            assertArrayEquals(v1.dP()[0], vjp.dP()[b], 1e-7, "instance " + b);
-            assertArrayEquals(j1.dx()[0], jvp.dx()[b], 1e-7, "instance " + b);
+            assertArrayEquals(v1.dA().instance(0), vjp.dA().instance(b), 1e-7, "instance " + b);
+            assertArrayEquals(v1.dP().instance(0), vjp.dP().instance(b), 1e-7, "instance " + b);
+            assertArrayEquals(j1.dx().instance(0), jvp.dx().instance(b), 1e-7, "instance " + b);
+        }
+    }
+
+    @Test
+    void resultsAreBatchMinorAndIndependentOfTheExecution() {
+        BatchConeProgram batch = RandomQps.batch(5, 10, 7, false, 4);
+        BatchSolution sols = ConeSolver.solveBatch(batch, DerivativeFixtures.TIGHT);
+        double[] g = DerivativeFixtures.gaussian(5, new Random(6));
+        DerivativeSettings settings = DerivativeSettings.defaults();
+        // one cotangent for every instance: a shared array is the same as its per-instance copies
+        VjpResult shared = SolutionDerivative.at(batch, sols, settings).vjp(BatchArray.shared(g, 7), null, null);
+        double[][] rows = new double[7][];
+        java.util.Arrays.fill(rows, g);
+        VjpResult tiled = SolutionDerivative.at(batch, sols, settings,
+                        io.convexlayers.solver.ExecutionSettings.defaults().withTileLanes(3).withThreads(1))
+                .vjp(BatchArray.perInstance(rows), null, null);
+        assertEquals(7, shared.dA().batch());
+        assertEquals(batch.aPattern().nnz(), shared.dA().length());
+        for (int b = 0; b < 7; b++) {
+            assertArrayEquals(shared.dA().instance(b), tiled.dA().instance(b), 1e-10, "instance " + b);
+            assertArrayEquals(shared.dc().instance(b), tiled.dc().instance(b), 1e-10, "instance " + b);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(shared.dc().rawData()[i * 7 + b], shared.dc().get(i, b), "batch-minor: i*B + b");
+            }
         }
     }
 
@@ -66,16 +91,17 @@ class BatchDerivativeTest {
         BatchSolution sols = ConeSolver.solveBatch(mixed, DerivativeFixtures.TIGHT);
         assertEquals(SolverStatus.INFEASIBLE, sols.status(1));
         double[][] gx = {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}};
-        VjpResult vjp = SolutionDerivative.at(mixed, sols, DerivativeSettings.defaults()).vjp(gx, null, null);
+        VjpResult vjp = SolutionDerivative.at(mixed, sols, DerivativeSettings.defaults())
+                .vjp(BatchArray.perInstance(gx), null, null);
         assertEquals(DerivativeQuality.UNDEFINED, vjp.info()[1].quality());
-        for (double v : vjp.dA()[1]) {
+        for (double v : vjp.dA().instance(1)) {
             assertEquals(0, v);
         }
         for (int b : new int[] {0, 2}) {
             assertEquals(DerivativeQuality.ACCURATE, vjp.info()[b].quality());
             VjpResult alone = SolutionDerivative.at(mixed.instance(b), sols.get(b), DerivativeSettings.defaults())
-                    .vjp(new double[][] {gx[b]}, null, null);
-            assertArrayEquals(alone.dA()[0], vjp.dA()[b], 1e-7);
+                    .vjp(one(gx[b]), null, null);
+            assertArrayEquals(alone.dA().instance(0), vjp.dA().instance(b), 1e-7);
         }
     }
 
@@ -86,12 +112,13 @@ class BatchDerivativeTest {
                 .withMaxIters(20));
         assertEquals(SolverStatus.SOLVED_INACCURATE, sols.status(0), "stopped at the iteration limit");
         double[][] gx = {{1, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0}};
-        VjpResult vjp = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults()).vjp(gx, null, null);
+        VjpResult vjp = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults())
+                .vjp(BatchArray.perInstance(gx), null, null);
         for (int b = 0; b < 2; b++) {
             if (sols.status(b) == SolverStatus.SOLVED_INACCURATE) {
                 assertEquals(DerivativeQuality.POOR, vjp.info()[b].quality(), "instance " + b);
             }
-            for (double v : vjp.dA()[b]) {
+            for (double v : vjp.dA().instance(b)) {
                 org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(v));
             }
         }

@@ -60,7 +60,7 @@ class SolutionDerivativeTest {
         Solution plus = DerivativeFixtures.solve(DerivativeFixtures.perturbed(p, d, h));
         Solution minus = DerivativeFixtures.solve(DerivativeFixtures.perturbed(p, d, -h));
         double[] fd = new double[p.n() + 2 * p.m()];
-        double[] an = concat(jvp.dx()[0], jvp.dy()[0], jvp.ds()[0]);
+        double[] an = concat(jvp.dx().instance(0), jvp.dy().instance(0), jvp.ds().instance(0));
         double[] xp = concat(plus.x(), plus.y(), plus.s());
         double[] xm = concat(minus.x(), minus.y(), minus.s());
         for (int i = 0; i < fd.length; i++) {
@@ -73,7 +73,7 @@ class SolutionDerivativeTest {
                 DerivativeSettings.defaults().withMode(DerivativeMode.DENSE));
         JvpResult dj = dense.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
         assertEquals(DerivativeQuality.ACCURATE, dj.info()[0].quality(), name + " dense");
-        double denseErr = relativeError(concat(dj.dx()[0], dj.dy()[0], dj.ds()[0]), fd);
+        double denseErr = relativeError(concat(dj.dx().instance(0), dj.dy().instance(0), dj.ds().instance(0)), fd);
         assertTrue(denseErr < 1e-5, name + " dense: relative error " + denseErr);
     }
 
@@ -94,20 +94,21 @@ class SolutionDerivativeTest {
             SolutionDerivative deriv = SolutionDerivative.at(p, sol, DerivativeSettings.defaults().withMode(mode)
                     .withLsqr(LsqrSettings.defaults().withTolerance(1e-14).withMaxIters(2000)));
             JvpResult jvp = deriv.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
-            VjpResult vjp = deriv.vjp(new double[][] {gx}, new double[][] {gy}, new double[][] {gs});
-            double lhs = dot(gx, jvp.dx()[0]) + dot(gy, jvp.dy()[0]) + dot(gs, jvp.ds()[0]);
-            double rhs = dot(vjp.dA()[0], d.dA()) + dot(vjp.db()[0], d.db()) + dot(vjp.dc()[0], d.dc())
-                    + (d.dP() == null ? 0 : dot(vjp.dP()[0], d.dP()));
+            VjpResult vjp = deriv.vjp(one(gx), one(gy), one(gs));
+            double lhs = dot(gx, jvp.dx().instance(0)) + dot(gy, jvp.dy().instance(0)) + dot(gs, jvp.ds().instance(0));
+            double rhs = dot(vjp.dA().instance(0), d.dA()) + dot(vjp.db().instance(0), d.db())
+                    + dot(vjp.dc().instance(0), d.dc())
+                    + (d.dP() == null ? 0 : dot(vjp.dP().instance(0), d.dP()));
             assertEquals(lhs, rhs, 1e-8 * Math.max(1, Math.abs(lhs)), name + " " + mode);
         }
         SolutionDerivative lsqr = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()
                 .withMode(DerivativeMode.LSQR).withLsqr(LsqrSettings.defaults().withTolerance(1e-14)));
         SolutionDerivative dense = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()
                 .withMode(DerivativeMode.DENSE));
-        VjpResult a = lsqr.vjp(new double[][] {gx}, new double[][] {gy}, null);
-        VjpResult b = dense.vjp(new double[][] {gx}, new double[][] {gy}, null);
-        assertTrue(relativeError(a.dA()[0], b.dA()[0]) < 1e-7, name + " dA");
-        assertTrue(relativeError(a.dc()[0], b.dc()[0]) < 1e-7, name + " dc");
-        assertTrue(relativeError(a.db()[0], b.db()[0]) < 1e-7, name + " db");
+        VjpResult a = lsqr.vjp(one(gx), one(gy), null);
+        VjpResult b = dense.vjp(one(gx), one(gy), null);
+        assertTrue(relativeError(a.dA().instance(0), b.dA().instance(0)) < 1e-7, name + " dA");
+        assertTrue(relativeError(a.dc().instance(0), b.dc().instance(0)) < 1e-7, name + " dc");
+        assertTrue(relativeError(a.db().instance(0), b.db().instance(0)) < 1e-7, name + " db");
     }
 }

@@ -1,5 +1,6 @@
 package io.convexlayers.diff;
 
+import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
@@ -53,11 +54,12 @@ class SparseModeTest {
         for (int i = 0; i < fd.length; i++) {
             fd[i] = (xp[i] - xm[i]) / (2 * h);
         }
-        double[] an = concat(sparse.dx()[0], sparse.dy()[0], sparse.ds()[0]);
+        double[] an = concat(sparse.dx().instance(0), sparse.dy().instance(0), sparse.ds().instance(0));
         assertTrue(relativeError(an, fd) < 1e-5, "vs finite differences: " + relativeError(an, fd));
         JvpResult dense = SolutionDerivative.at(p, sol, DENSE).jvp(one(d.dP()), one(d.dA()), one(d.db()),
                 one(d.dc()));
-        assertTrue(relativeError(an, concat(dense.dx()[0], dense.dy()[0], dense.ds()[0])) < 1e-9);
+        double[] denseAll = concat(dense.dx().instance(0), dense.dy().instance(0), dense.ds().instance(0));
+        assertTrue(relativeError(an, denseAll) < 1e-9);
     }
 
     @Test
@@ -72,15 +74,17 @@ class SparseModeTest {
             gx[b] = DerivativeFixtures.gaussian(12, rnd);
             gy[b] = DerivativeFixtures.gaussian(30, rnd);
         }
-        VjpResult sparse = SolutionDerivative.at(batch, sols, SPARSE).vjp(gx, gy, null);
-        VjpResult dense = SolutionDerivative.at(batch, sols, DENSE).vjp(gx, gy, null);
+        BatchArray bx = BatchArray.perInstance(gx);
+        BatchArray by = BatchArray.perInstance(gy);
+        VjpResult sparse = SolutionDerivative.at(batch, sols, SPARSE).vjp(bx, by, null);
+        VjpResult dense = SolutionDerivative.at(batch, sols, DENSE).vjp(bx, by, null);
         for (int b = 0; b < 11; b++) {
             assertEquals(0, sparse.info()[b].iterations(), "instance " + b);
-            assertTrue(relativeError(sparse.dA()[b], dense.dA()[b]) < 1e-6, "instance " + b + " dA "
-                    + relativeError(sparse.dA()[b], dense.dA()[b]));
-            assertTrue(relativeError(sparse.dP()[b], dense.dP()[b]) < 1e-6, "instance " + b + " dP");
-            assertTrue(relativeError(sparse.db()[b], dense.db()[b]) < 1e-6, "instance " + b + " db");
-            assertTrue(relativeError(sparse.dc()[b], dense.dc()[b]) < 1e-6, "instance " + b + " dc");
+            assertTrue(relativeError(sparse.dA().instance(b), dense.dA().instance(b)) < 1e-6, "instance " + b + " dA "
+                    + relativeError(sparse.dA().instance(b), dense.dA().instance(b)));
+            assertTrue(relativeError(sparse.dP().instance(b), dense.dP().instance(b)) < 1e-6, "instance " + b + " dP");
+            assertTrue(relativeError(sparse.db().instance(b), dense.db().instance(b)) < 1e-6, "instance " + b + " db");
+            assertTrue(relativeError(sparse.dc().instance(b), dense.dc().instance(b)) < 1e-6, "instance " + b + " dc");
         }
         double[][] db = new double[11][];
         for (int b = 0; b < 11; b++) {
@@ -91,8 +95,8 @@ class SparseModeTest {
         JvpResult denseJvp = SolutionDerivative.at(batch, sols, DENSE).jvp(null, null,
                 io.convexlayers.data.BatchArray.perInstance(db), null);
         for (int b = 0; b < 11; b++) {
-            double[] s1 = concat(sparseJvp.dx()[b], sparseJvp.dy()[b], sparseJvp.ds()[b]);
-            double[] d1 = concat(denseJvp.dx()[b], denseJvp.dy()[b], denseJvp.ds()[b]);
+            double[] s1 = concat(sparseJvp.dx().instance(b), sparseJvp.dy().instance(b), sparseJvp.ds().instance(b));
+            double[] d1 = concat(denseJvp.dx().instance(b), denseJvp.dy().instance(b), denseJvp.ds().instance(b));
             assertTrue(relativeError(s1, d1) < 1e-6, "instance " + b + " JVP " + relativeError(s1, d1));
         }
     }
@@ -149,15 +153,15 @@ class SparseModeTest {
         for (int k = 0; k < batch; k++) {
             gx[k] = DerivativeFixtures.gaussian(n, rnd);
         }
-        VjpResult sparse = SolutionDerivative.at(prog, sols, SPARSE).vjp(gx, null, null);
-        VjpResult dense = SolutionDerivative.at(prog, sols, DENSE).vjp(gx, null, null);
+        VjpResult sparse = SolutionDerivative.at(prog, sols, SPARSE).vjp(BatchArray.perInstance(gx), null, null);
+        VjpResult dense = SolutionDerivative.at(prog, sols, DENSE).vjp(BatchArray.perInstance(gx), null, null);
         for (int k = 0; k < batch; k++) {
             assertEquals(0, sparse.info()[k].iterations(), "instance " + k + " solved without LSQR");
             assertEquals(DerivativeQuality.ACCURATE, sparse.info()[k].quality());
-            assertTrue(relativeError(sparse.dA()[k], dense.dA()[k]) < 1e-8, "instance " + k + " dA "
-                    + relativeError(sparse.dA()[k], dense.dA()[k]));
-            assertTrue(relativeError(sparse.dP()[k], dense.dP()[k]) < 1e-8, "instance " + k + " dP");
-            assertTrue(relativeError(sparse.dc()[k], dense.dc()[k]) < 1e-8, "instance " + k + " dc");
+            assertTrue(relativeError(sparse.dA().instance(k), dense.dA().instance(k)) < 1e-8, "instance " + k + " dA "
+                    + relativeError(sparse.dA().instance(k), dense.dA().instance(k)));
+            assertTrue(relativeError(sparse.dP().instance(k), dense.dP().instance(k)) < 1e-8, "instance " + k + " dP");
+            assertTrue(relativeError(sparse.dc().instance(k), dense.dc().instance(k)) < 1e-8, "instance " + k + " dc");
         }
     }
 
@@ -168,10 +172,10 @@ class SparseModeTest {
         Solution sol = DerivativeFixtures.solve(p);
         double[] gx = DerivativeFixtures.gaussian(p.n(), new Random(2));
         VjpResult sparse = SolutionDerivative.at(p, sol, SPARSE.withLsqr(LsqrSettings.defaults().withTolerance(1e-14)))
-                .vjp(new double[][] {gx}, null, null);
-        VjpResult dense = SolutionDerivative.at(p, sol, DENSE).vjp(new double[][] {gx}, null, null);
+                .vjp(one(gx), null, null);
+        VjpResult dense = SolutionDerivative.at(p, sol, DENSE).vjp(one(gx), null, null);
         assertTrue(sparse.info()[0].iterations() > 0, "LSQR ran");
-        assertTrue(relativeError(sparse.dA()[0], dense.dA()[0]) < 1e-7);
+        assertTrue(relativeError(sparse.dA().instance(0), dense.dA().instance(0)) < 1e-7);
     }
 
     @Test
@@ -184,13 +188,13 @@ class SparseModeTest {
         Solution sol = ConeSolver.solve(p, DerivativeFixtures.TIGHT);
         double[] gx = {1, -2};
         DerivativeSettings lsqrSettings = DerivativeSettings.defaults().withMode(DerivativeMode.LSQR);
-        VjpResult sparse = SolutionDerivative.at(p, sol, SPARSE).vjp(new double[][] {gx}, null, null);
-        VjpResult lsqr = SolutionDerivative.at(p, sol, lsqrSettings).vjp(new double[][] {gx}, null, null);
+        VjpResult sparse = SolutionDerivative.at(p, sol, SPARSE).vjp(one(gx), null, null);
+        VjpResult lsqr = SolutionDerivative.at(p, sol, lsqrSettings).vjp(one(gx), null, null);
         // the dual optimum is y = (1 − t, 1 − t, t), t ∈ [0, 1]; Douglas–Rachford ends inside it
         assertEquals(3, java.util.Arrays.stream(sol.y()).filter(v -> v > 1e-6).count(), "all three active");
         assertTrue(sparse.info()[0].iterations() > 0, "the singular block went to LSQR");
-        assertTrue(relativeError(sparse.dc()[0], lsqr.dc()[0]) < 1e-6, "same answer as LSQR");
-        for (double v : concat(sparse.dA()[0], sparse.db()[0], sparse.dc()[0])) {
+        assertTrue(relativeError(sparse.dc().instance(0), lsqr.dc().instance(0)) < 1e-6, "same answer as LSQR");
+        for (double v : concat(sparse.dA().instance(0), sparse.db().instance(0), sparse.dc().instance(0))) {
             assertTrue(Double.isFinite(v));
         }
     }

@@ -112,6 +112,51 @@ class FiniteDifferenceLayerTest {
                 H, TOL);
     }
 
+    /**
+     * A PSD constraint's dual as an output: its svec rows become a symmetric matrix in the forward
+     * gather and the output cotangent goes back through the adjoint of that map; batched values and
+     * gradients equal the unbatched ones instance by instance.
+     */
+    @Test
+    void semidefiniteDualOutput() {
+        Random rnd = new Random(15);
+        int k = 3;
+        Parameter c = Parameter.matrix("C", k, k);
+        Variable xm = Variable.matrix("X", k, k);
+        Constraint psd = Constraint.psd(xm);
+        Problem problem = Problem.minimize(trace(c.matmul(xm)).plus(sumSquares(xm)), psd, trace(xm).eq(1));
+        ConvexLayer layer = ConvexLayer.builder(problem).parameters(c).outputs(xm).duals(psd).settings(TIGHT)
+                .build();
+        int batch = 3;
+        double[][] cs = new double[batch][];
+        double[] cBatch = new double[batch * k * k];
+        for (int b = 0; b < batch; b++) {
+            cs[b] = symmetric(gaussian(rnd, k * k), k);
+            System.arraycopy(cs[b], 0, cBatch, b * k * k, k * k);
+        }
+        double[] wx = gaussian(rnd, batch * k * k);
+        double[] wz = gaussian(rnd, batch * k * k);
+        LayerResult all = layer.forward(cBatch);
+        double[] dc = all.backward(wx, wz).of(c);
+        double largestDual = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] wxb = java.util.Arrays.copyOfRange(wx, b * k * k, (b + 1) * k * k);
+            double[] wzb = java.util.Arrays.copyOfRange(wz, b * k * k, (b + 1) * k * k);
+            LayerResult one = layer.forward(cs[b]);
+            double[] z = one.dual(psd);
+            LayerTesting.assertClose(z, all.value(1, b), 1e-9, "dual of instance " + b);
+            LayerTesting.assertClose(one.backward(wxb, wzb).of(c),
+                    java.util.Arrays.copyOfRange(dc, b * k * k, (b + 1) * k * k), 1e-8, "dC of instance " + b);
+            for (double v : z) {
+                largestDual = Math.max(largestDual, Math.abs(v));
+            }
+            if (b == 0) {
+                assertGradientsMatchFiniteDifferences(layer, new double[][] {cs[b]}, new double[][] {wxb, wzb}, H, TOL);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(largestDual > 1e-3, "the PSD constraint is active");
+    }
+
     /** The limited multi-label projection (Amos et al. 2019): an entropy-regularized top-k. */
     @Test
     void limitedMultiLabelProjection() {

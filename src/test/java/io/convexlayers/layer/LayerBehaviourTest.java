@@ -4,6 +4,7 @@ import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import org.junit.jupiter.api.Test;
@@ -242,6 +243,35 @@ class LayerBehaviourTest {
         assertTrue(Arrays.stream(lambda).anyMatch(v -> v > 1e-3), "some constraint is active: " + Arrays.toString(lambda));
         assertGradientsMatchFiniteDifferences(layer, new double[][] {q, g, h},
                 new double[][] {gaussian(rnd, N), gaussian(rnd, M)}, 1e-5, 1e-4);
+    }
+
+    @Test
+    void oneExecutionSettingServesForwardAndBackward() {
+        Random rnd = new Random(29);
+        Qp qp = Qp.create();
+        ExecutionSettings execution = ExecutionSettings.defaults().withThreads(1).withTileLanes(3);
+        ConvexLayer tiled = ConvexLayer.builder(qp.problem()).parameters(qp.q(), qp.g(), qp.h()).outputs(qp.x())
+                .duals(qp.ineq()).settings(TIGHT).execution(execution).build();
+        ConvexLayer plain = ConvexLayer.builder(qp.problem()).parameters(qp.q(), qp.g(), qp.h()).outputs(qp.x())
+                .duals(qp.ineq()).settings(TIGHT).build();
+        assertEquals(execution, tiled.execution());
+        assertEquals(ExecutionSettings.defaults(), plain.execution());
+        int batch = 7;
+        double[] q = gaussian(rnd, batch * N);
+        double[] g = gaussian(rnd, batch * M * N);
+        double[] h = uniform(rnd, batch * M, 0.1, 1);
+        double[] dx = gaussian(rnd, batch * N);
+        double[] dl = gaussian(rnd, batch * M);
+        LayerResult a = tiled.forward(q, g, h);
+        LayerResult b = plain.forward(q, g, h);
+        assertClose(b.value(qp.x()), a.value(qp.x()), 1e-9, "x");
+        assertClose(b.dual(qp.ineq()), a.dual(qp.ineq()), 1e-9, "λ");
+        Gradients ga = a.backward(dx, dl);
+        Gradients gb = b.backward(dx, dl);
+        for (Parameter p : List.of(qp.q(), qp.g(), qp.h())) {
+            assertClose(gb.of(p), ga.of(p), 1e-8, "d" + p.name());
+        }
+        assertThrows(LayerDefinitionException.class, () -> ConvexLayer.builder(qp.problem()).execution(null));
     }
 
     @Test

@@ -74,18 +74,24 @@ public final class ConvexLayersContender implements Contender {
             @Override
             public double[][] forwardBackward(double[][] dx) {
                 BatchSolution sol = solve();
-                VjpResult g = SolutionDerivative.at(program, sol, dsettings).vjp(dx, null, null);
-                return g.dc();
+                VjpResult g = SolutionDerivative.at(program, sol, dsettings)
+                        .vjp(BatchArray.perInstance(dx), null, null);
+                return rows(g.dc());
             }
         };
     }
 
     private static double[][] xs(BatchSolution sol) {
-        double[][] x = new double[sol.batch()][];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = sol.get(k).x();
+        return rows(sol.x());
+    }
+
+    /** The contender interface's per-instance rows of a batch-minor array. */
+    private static double[][] rows(BatchArray a) {
+        double[][] out = new double[a.batch()][];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = a.instance(k);
         }
-        return x;
+        return out;
     }
 
     /** The workload as a batch of cone programs; matrices shared by the batch stay shared. */

@@ -1,21 +1,20 @@
 package io.convexlayers.backend.cpu;
 
 import io.convexlayers.batch.TileScheduler;
-import io.convexlayers.solver.Backend;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.Backend;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.hsde.HsdeIteration;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.IterationListener;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
-
-import java.util.Arrays;
+import io.convexlayers.solver.hsde.HsdeIteration;
 
 /**
- * The pure-Java backend: splits a batch into tiles of {@link SolverSettings#tileLanes()} instances
- * and solves each tile with {@link CpuHsdeKernels} on a pool of worker threads, so that each tile's
- * working set stays in one core's cache for its whole solve (DESIGN §2).
+ * The pure-Java backend: splits a batch into tiles of {@link ExecutionSettings#tileLanes()}
+ * instances and solves each tile with {@link CpuHsdeKernels} on {@link ExecutionSettings#threads()}
+ * worker threads, so that each tile's working set stays in one core's cache for its whole solve
+ * (DESIGN §2). Each tile writes its instances' results straight into the batch's solution.
  */
 public final class CpuBackend implements Backend {
     /** The shared instance; its thread pool is created lazily and uses daemon threads. */
@@ -30,31 +29,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart,
-                               IterationListener listener) {
+    public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                               WarmStart warmStart, IterationListener listener) {
         long t0 = System.nanoTime();
         int total = batch.batch();
         if (warmStart != null) {
             warmStart.validate(total, batch.n(), batch.m());
         }
-        int lanes = TileScheduler.lanesFor(total, settings.tileLanes());
+        int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
         long deadline = settings.timeLimitSeconds() > 0
                 ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
-        Solution[] results = new Solution[total];
-        TileScheduler.run(total, lanes, settings.threads(), (tile, first, tileLanes, live) ->
+        BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
+        // Tiles fill disjoint instances of `out`; TileScheduler.run returns after every tile has finished.
+        TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
-                        tile == 0 ? listener : null, results));
-        return new BatchSolution(Arrays.asList(results));
+                        tile == 0 ? listener : null, out));
+        return out.build();
     }
 
     private static void solveTile(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart, int first,
                                   int lanes, int live, long deadline, IterationListener listener,
-                                  Solution[] results) {
+                                  BatchSolution.Builder out) {
         long t0 = System.nanoTime();
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        Solution[] tile = new HsdeIteration<>(kernels, settings).run(live, w, deadline, listener, setup);
-        System.arraycopy(tile, 0, results, first, live);
+        new HsdeIteration<>(kernels, settings).run(out, first, live, w, deadline, listener, setup);
     }
 }

@@ -419,16 +419,16 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
 
     @Override
     public void readSolution(double[] u, double[] rsk, int lane, double divisor, double[] x, double[] y,
-                             double[] s) {
+                             double[] s, int column, int stride) {
         double sg = sigma[lane];
         for (int j = 0; j < n; j++) {
             int k = j * lanes + lane;
-            x[j] = e[k] * u[k] / (sg * divisor);
+            x[j * stride + column] = e[k] * u[k] / (sg * divisor);
         }
         for (int i = 0; i < m; i++) {
             int k = i * lanes + lane;
-            y[i] = d[k] * u[n * lanes + k] / (sg * divisor);
-            s[i] = rsk[n * lanes + k] / (d[k] * sg * divisor);
+            y[i * stride + column] = d[k] * u[n * lanes + k] / (sg * divisor);
+            s[i * stride + column] = rsk[n * lanes + k] / (d[k] * sg * divisor);
         }
     }
 

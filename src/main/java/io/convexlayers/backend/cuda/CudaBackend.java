@@ -7,21 +7,21 @@ import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.hsde.HsdeIteration;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
-
-import java.util.Arrays;
 
 /**
  * The GPU backend: runs the same algorithm ({@link HsdeIteration}) as the CPU backend, over
  * {@link CudaHsdeKernels}, with a whole chunk of the batch as the lanes. A batch that does not fit in
  * device memory is solved in equal chunks one after another ({@link ChunkPlanner}); device buffers are
  * kept in a pool and reused by the next solve of the same sizes. Solves on one backend are serialized
- * (one device, one stream).
+ * (one device, one stream). Each chunk's results are written straight into the batch's solution as
+ * its lanes finish. Of the {@link ExecutionSettings}, only the threads matter here (host-side
+ * equilibration at setup); the chunk, not a CPU tile, is the unit of work.
  */
 public final class CudaBackend implements Backend {
     /** Largest n for which per-instance matrices use the batched dense Cholesky (else Jacobi CG). */
@@ -91,8 +91,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart,
-                               IterationListener listener) {
+    public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                               WarmStart warmStart, IterationListener listener) {
         long t0 = System.nanoTime();
         int total = batch.batch();
         if (warmStart != null) {
@@ -100,7 +100,7 @@ public final class CudaBackend implements Backend {
         }
         long deadline = settings.timeLimitSeconds() > 0
                 ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
-        Solution[] results = new Solution[total];
+        BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         synchronized (this) {
             bindToCurrentThread();
             // Buffers are kept for the next solve of the same shape; a different shape frees them first,
@@ -118,15 +118,15 @@ public final class CudaBackend implements Backend {
             } catch (OutOfDeviceMemoryException e) {
                 LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
                         + " (" + e.getMessage() + "); solving on the CPU");
-                return CpuBackend.INSTANCE.solve(batch, settings, warmStart, listener);
+                return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
             }
             int first = 0;
             int chunkLanes = plan.chunkLanes();
             while (first < total) {
                 int lanes = Math.min(chunkLanes, total - first);
                 try {
-                    solveChunk(batch, settings, warmStart, first, lanes, deadline, first == 0 ? listener : null,
-                            results, t0);
+                    solveChunk(batch, settings, execution, warmStart, first, lanes, deadline,
+                            first == 0 ? listener : null, out);
                     first += lanes;
                 } catch (OutOfDeviceMemoryException e) {
                     pool.releaseIdle();
@@ -137,18 +137,18 @@ public final class CudaBackend implements Backend {
                 }
             }
         }
-        return new BatchSolution(Arrays.asList(results));
+        return out.build();
     }
 
-    private void solveChunk(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart, int first,
-                            int lanes, long deadline, IterationListener listener, Solution[] results, long t0) {
+    private void solveChunk(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                            WarmStart warmStart, int first, int lanes, long deadline, IterationListener listener,
+                            BatchSolution.Builder out) {
         long s0 = System.nanoTime();
-        try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, batch, first, lanes, settings)) {
+        try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, batch, first, lanes, settings, execution)) {
             WarmStart.Lanes w = warmStart == null ? null
                     : warmStart.lanes(first, lanes, lanes, batch.n(), batch.m());
             double setup = (System.nanoTime() - s0) * 1e-9;
-            Solution[] chunk = new HsdeIteration<>(kernels, settings).run(lanes, w, deadline, listener, setup);
-            System.arraycopy(chunk, 0, results, first, lanes);
+            new HsdeIteration<>(kernels, settings).run(out, first, lanes, w, deadline, listener, setup);
         }
     }
 

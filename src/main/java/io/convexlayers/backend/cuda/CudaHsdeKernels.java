@@ -7,6 +7,7 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 
@@ -70,10 +71,11 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
 
     /**
      * Builds the chunk of instances {@code [first, first + lanes)} of {@code batch} on the pool's
-     * device: equilibrates on the host (in parallel over groups of lanes), uploads the scaled data and
-     * sets up the linear system chosen by {@link #chooseKind}.
+     * device: equilibrates on the host (in parallel over groups of lanes, on the execution settings'
+     * threads), uploads the scaled data and sets up the linear system chosen by {@link #chooseKind}.
      */
-    CudaHsdeKernels(BufferPool pool, BatchConeProgram batch, int first, int lanes, SolverSettings settings) {
+    CudaHsdeKernels(BufferPool pool, BatchConeProgram batch, int first, int lanes, SolverSettings settings,
+                    ExecutionSettings execution) {
         this.lease = new BufferPool.Lease(pool);
         this.dev = pool.device();
         this.n = batch.n();
@@ -91,7 +93,7 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
             double[] pVals = batch.pPattern() == null ? null : new double[nnzP * valueLanes];
             this.d = new double[m * lanes];
             this.e = new double[n * lanes];
-            equilibrate(batch, first, settings, shared, aVals, pVals);
+            equilibrate(batch, first, settings, execution.threads(), shared, aVals, pVals);
 
             Equilibration.ScaledVectors scaledVectors = Equilibration.scaleVectors(batch, first, lanes, d, e);
             this.sigma = scaledVectors.sigma();
@@ -146,7 +148,7 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
         };
     }
 
-    private void equilibrate(BatchConeProgram batch, int first, SolverSettings settings, boolean shared,
+    private void equilibrate(BatchConeProgram batch, int first, SolverSettings settings, int threads, boolean shared,
                              double[] aVals, double[] pVals) {
         BatchArray aSrc = batch.aValues();
         BatchArray pSrc = batch.pValues();
@@ -163,7 +165,7 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
         }
         int nnzA = aSrc.length();
         int nnzP = pSrc == null ? 0 : pSrc.length();
-        TileScheduler.run(lanes, Math.min(SETUP_TILE, lanes), settings.threads(), (tile, tf, tl, live) -> {
+        TileScheduler.run(lanes, Math.min(SETUP_TILE, lanes), threads, (tile, tf, tl, live) -> {
             double[] ta = new double[nnzA * live];
             double[] tp = pVals == null ? null : new double[nnzP * live];
             aSrc.copyTile(first + tf, live, ta);
@@ -363,7 +365,7 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
 
     @Override
     public void readSolution(DeviceVector u, DeviceVector rsk, int lane, double divisor, double[] x, double[] y,
-                             double[] s) {
+                             double[] s, int column, int stride) {
         if (cachedEpoch != epoch || cachedU != u || cachedRsk != rsk) {
             dev.download(u.ptr(), hostU, 0, len * lanes);
             dev.download(rsk.ptr(), hostRsk, 0, len * lanes);
@@ -374,12 +376,12 @@ public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoClo
         double sg = sigma[lane];
         for (int j = 0; j < n; j++) {
             int k = j * lanes + lane;
-            x[j] = e[k] * hostU[k] / (sg * divisor);
+            x[j * stride + column] = e[k] * hostU[k] / (sg * divisor);
         }
         for (int i = 0; i < m; i++) {
             int k = i * lanes + lane;
-            y[i] = d[k] * hostU[n * lanes + k] / (sg * divisor);
-            s[i] = hostRsk[n * lanes + k] / (d[k] * sg * divisor);
+            y[i * stride + column] = d[k] * hostU[n * lanes + k] / (sg * divisor);
+            s[i * stride + column] = hostRsk[n * lanes + k] / (d[k] * sg * divisor);
         }
     }
 

@@ -1,19 +1,19 @@
 package io.convexlayers.solver.hsde;
 
 
+import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.WarmStart;
-import java.util.Arrays;
 
 /**
  * The solver's algorithm, written once over {@link HsdeKernels}: Douglas–Rachford splitting on the
  * homogeneous self-dual embedding with over-relaxation, per-iteration normalization, periodic
  * termination checks on unscaled residuals, adaptive scale and safeguarded Anderson acceleration
  * (DESIGN §4; O'Donoghue 2021). Every lane terminates on its own; a finished lane's result is
- * recorded at once and later iterations of the batch never touch it.
+ * written at once into the batch's solution (its instance's column of the batch-minor x, y, s and
+ * its scalars) and later iterations of the batch never touch it.
  *
  * @param <V> the backend's vector handle
  */
@@ -27,17 +27,19 @@ public final class HsdeIteration<V> {
     }
 
     /**
-     * Runs the iteration until every live lane has terminated.
+     * Runs the iteration until every live lane has terminated, writing lane l's result as instance
+     * {@code first + l} of {@code out}.
      *
+     * @param out           the batch's solution, filled in place
+     * @param first         the instance of lane 0
      * @param liveLanes     lanes {@code [0, liveLanes)} are real instances; the rest are padding
      * @param warm          per-lane starting points (null: every lane starts cold)
      * @param deadlineNanos {@link System#nanoTime()} deadline, or {@link Long#MAX_VALUE}
      * @param listener      progress of lane 0 at every check, or null
      * @param setupSeconds  time spent before this call, reported in every solution
-     * @return one solution per live lane
      */
-    public Solution[] run(int liveLanes, WarmStart.Lanes warm, long deadlineNanos, IterationListener listener,
-                          double setupSeconds) {
+    public void run(BatchSolution.Builder out, int first, int liveLanes, WarmStart.Lanes warm, long deadlineNanos,
+                    IterationListener listener, double setupSeconds) {
         long start = System.nanoTime();
         int lanes = kernels.lanes();
         int n = kernels.n();
@@ -49,7 +51,6 @@ public final class HsdeIteration<V> {
         V rsk = kernels.newVector(len);
         V anchor = kernels.newVector(len);
         double[] stats = new double[lanes * ResidualStats.WIDTH];
-        Solution[] out = new Solution[liveLanes];
         boolean[] done = new boolean[lanes];
         for (int l = liveLanes; l < lanes; l++) {
             done[l] = true;
@@ -79,9 +80,9 @@ public final class HsdeIteration<V> {
             if (it > 0) {
                 kernels.normalize(v);
             }
-            boolean first = it == 0;
-            kernels.linearStep(v, uTilde, first);
-            kernels.coneStep(uTilde, v, u, first);
+            boolean firstStep = it == 0;
+            kernels.linearStep(v, uTilde, firstStep);
+            kernels.coneStep(uTilde, v, u, firstStep);
             boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
             if (checkNow) {
                 kernels.dualIterate(v, u, uTilde, rsk);
@@ -109,7 +110,7 @@ public final class HsdeIteration<V> {
                     status = Termination.atLimit(stats, o, settings);
                 }
                 if (status != null) {
-                    out[l] = extract(status, u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds);
+                    extract(status, u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds, out, first + l);
                     done[l] = true;
                     remaining--;
                 }
@@ -124,7 +125,6 @@ public final class HsdeIteration<V> {
                 guard.reset(changed);
             }
         }
-        return out;
     }
 
     /** Safeguard the last accelerated step, then take the next one. */
@@ -137,14 +137,16 @@ public final class HsdeIteration<V> {
         kernels.andersonStep(v, anchor, guard.applications(fpr, done));
     }
 
-    private Solution extract(SolverStatus status, V u, V rsk, int lane, double[] st, int iters, double scale,
-                             double elapsed, double setupSeconds) {
+    /** Writes a terminated lane's (x, y, s) and scalars as instance {@code b} of {@code out}. */
+    private void extract(SolverStatus status, V u, V rsk, int lane, double[] st, int iters, double scale,
+                         double elapsed, double setupSeconds, BatchSolution.Builder out, int b) {
         int o = lane * ResidualStats.WIDTH;
         int n = kernels.n();
         int m = kernels.m();
-        double[] x = new double[n];
-        double[] y = new double[m];
-        double[] s = new double[m];
+        int stride = out.batch();
+        double[] x = out.x();
+        double[] y = out.y();
+        double[] s = out.s();
         double pri = st[o + ResidualStats.PRIMAL_RES];
         double dua = st[o + ResidualStats.DUAL_RES];
         double gap = st[o + ResidualStats.GAP];
@@ -153,9 +155,9 @@ public final class HsdeIteration<V> {
         switch (status) {
             case INFEASIBLE, INFEASIBLE_INACCURATE -> {
                 double bty = st[o + ResidualStats.CERT_BTY];
-                kernels.readSolution(u, rsk, lane, -bty, x, y, s);
-                Arrays.fill(x, Double.NaN);
-                Arrays.fill(s, Double.NaN);
+                kernels.readSolution(u, rsk, lane, -bty, x, y, s, b, stride);
+                fillNaN(x, n, b, stride);
+                fillNaN(s, m, b, stride);
                 pri = st[o + ResidualStats.CERT_ATY] / -bty;
                 dua = Double.NaN;
                 gap = Double.NaN;
@@ -164,16 +166,23 @@ public final class HsdeIteration<V> {
             }
             case UNBOUNDED, UNBOUNDED_INACCURATE -> {
                 double ctx = st[o + ResidualStats.CERT_CTX];
-                kernels.readSolution(u, rsk, lane, -ctx, x, y, s);
-                Arrays.fill(y, Double.NaN);
+                kernels.readSolution(u, rsk, lane, -ctx, x, y, s, b, stride);
+                fillNaN(y, m, b, stride);
                 pri = Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]) / -ctx;
                 dua = Double.NaN;
                 gap = Double.NaN;
                 pobj = Double.NEGATIVE_INFINITY;
                 dobj = Double.NEGATIVE_INFINITY;
             }
-            default -> kernels.readSolution(u, rsk, lane, st[o + ResidualStats.TAU], x, y, s);
+            default -> kernels.readSolution(u, rsk, lane, st[o + ResidualStats.TAU], x, y, s, b, stride);
         }
-        return new Solution(status, x, y, s, pobj, dobj, iters, pri, dua, gap, scale, elapsed, setupSeconds);
+        out.record(b, status, pobj, dobj, iters, pri, dua, gap, scale, elapsed, setupSeconds);
+    }
+
+    /** Fills instance b's column of a batch-minor array (the part a certificate leaves undefined). */
+    private static void fillNaN(double[] data, int length, int b, int stride) {
+        for (int i = 0; i < length; i++) {
+            data[i * stride + b] = Double.NaN;
+        }
     }
 }

@@ -80,9 +80,12 @@ public interface HsdeKernels<V> {
 
     /**
      * Unscaled (x, y, s) of one lane, divided by {@code divisor} (τ for a solution, the
-     * certificate's normalization otherwise).
+     * certificate's normalization otherwise), written as instance {@code column} of batch-minor host
+     * arrays with {@code stride} instances (entry i at {@code i * stride + column}): the results land
+     * in the batch's solution without a per-instance copy.
      */
-    void readSolution(V u, V rsk, int lane, double divisor, double[] x, double[] y, double[] s);
+    void readSolution(V u, V rsk, int lane, double divisor, double[] x, double[] y, double[] s, int column,
+                      int stride);
 
     /**
      * One Anderson step on the outer map G (a block of DR iterations): {@code anchor} is the point the

@@ -46,7 +46,8 @@ class EmulatedOpsTest {
         for (boolean shared : new boolean[] {false, true}) {
             BatchConeProgram batch = RandomQps.batch(6, 10, 4, shared, 9);
             EmulatedDevice dev = new EmulatedDevice(1L << 30);
-            CudaHsdeKernels k = new CudaHsdeKernels(new BufferPool(dev), batch, 0, 4, SETTINGS);
+            CudaHsdeKernels k = new CudaHsdeKernels(new BufferPool(dev), batch, 0, 4, SETTINGS,
+                    io.convexlayers.solver.ExecutionSettings.defaults());
             k.setScale(laneScales(4, true));
             DeviceVector v = k.newVector(k.n() + k.m() + 1);
             DeviceVector u = k.newVector(k.n() + k.m() + 1);
@@ -76,7 +77,7 @@ class EmulatedOpsTest {
             double[] y = new double[k.m()];
             double[] s = new double[k.m()];
             for (int l = 0; l < 4; l++) {
-                k.readSolution(u, rsk, l, 1, x, y, s);
+                k.readSolution(u, rsk, l, 1, x, y, s, 0, 1);
             }
             assertEquals(before + 3, dev.downloads(), "finished lanes of one check share one download of u and rsk");
             k.close();

@@ -10,6 +10,7 @@ import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.WarmStart;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,13 @@ class EmulatedSolveTest {
         for (int b = 0; b < 8; b++) {
             assertArrayEquals(whole.get(b).x(), capped.get(b).x(), 0, "instance " + b);
         }
+        // every chunk writes its lanes straight into their instances' columns of the batch-minor result
+        assertArrayEquals(whole.x().rawData(), capped.x().rawData(), 0);
+        assertArrayEquals(whole.s().rawData(), capped.s().rawData(), 0);
+        // the setup's host threads change nothing (equilibration is per lane)
+        BatchSolution oneThread = emulated().solve(batch, TIGHT, ExecutionSettings.defaults().withThreads(1), null,
+                null);
+        assertArrayEquals(whole.y().rawData(), oneThread.y().rawData(), 0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.convexlayers.backend.cuda;
 
 import io.convexlayers.backend.Backends;
 import io.convexlayers.solver.Backend;
+import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
@@ -193,7 +194,8 @@ public final class GpuBenchmark {
             }
             long t1 = System.nanoTime();
             io.convexlayers.diff.VjpResult v = io.convexlayers.diff.SolutionDerivative
-                    .at(batch, sols, io.convexlayers.diff.DerivativeSettings.defaults()).vjp(gx, null, null);
+                    .at(batch, sols, io.convexlayers.diff.DerivativeSettings.defaults())
+                    .vjp(BatchArray.perInstance(gx), null, null);
             double tb = (System.nanoTime() - t1) * 1e-9;
             int accurate = 0;
             for (io.convexlayers.diff.DerivativeInfo i : v.info()) {

@@ -33,7 +33,8 @@ final class OpsHarness {
         SolverSettings cpuSettings = settings.linearSystem() == io.convexlayers.solver.LinearSystemKind.CG
                 ? settings.withLinearSystem(io.convexlayers.solver.LinearSystemKind.DENSE) : settings;
         this.cpu = new CpuHsdeKernels(batch, 0, lanes, cpuSettings);
-        this.gpu = new CudaHsdeKernels(new BufferPool(dev), batch, 0, lanes, settings);
+        this.gpu = new CudaHsdeKernels(new BufferPool(dev), batch, 0, lanes, settings,
+                io.convexlayers.solver.ExecutionSettings.defaults());
         this.len = batch.n() + batch.m() + 1;
         this.rnd = new Random(seed);
         this.tol = tol;
@@ -171,15 +172,16 @@ final class OpsHarness {
         near(stc, stg, "residuals");
         checks++;
 
+        // every lane into its own column of batch-minor arrays, as a batch's solution is filled
+        double[] xc = new double[n * lanes], yc = new double[m * lanes], sc = new double[m * lanes];
+        double[] xg = new double[n * lanes], yg = new double[m * lanes], sg = new double[m * lanes];
         for (int l = 0; l < lanes; l++) {
-            double[] xc = new double[n], yc = new double[m], sc = new double[m];
-            double[] xg = new double[n], yg = new double[m], sg = new double[m];
-            cpu.readSolution(u, rsk, l, 1.7, xc, yc, sc);
-            gpu.readSolution(ugr, rgr, l, 1.7, xg, yg, sg);
-            near(xc, xg, "readSolution.x lane " + l);
-            near(yc, yg, "readSolution.y lane " + l);
-            near(sc, sg, "readSolution.s lane " + l);
+            cpu.readSolution(u, rsk, l, 1.7, xc, yc, sc, l, lanes);
+            gpu.readSolution(ugr, rgr, l, 1.7, xg, yg, sg, l, lanes);
         }
+        near(xc, xg, "readSolution.x");
+        near(yc, yg, "readSolution.y");
+        near(sc, sg, "readSolution.s");
         checks++;
 
         // New scale, then reset the changed lanes.
