@@ -1,9 +1,10 @@
 package io.convexlayers.diff;
 
+import io.convexlayers.batch.Lsqr;
 import io.convexlayers.InvalidSettingsException;
 
 /**
- * Settings of {@link Lsqr} (Paige &amp; Saunders 1982).
+ * Settings of the derivative's LSQR fallback (Paige &amp; Saunders 1982).
  *
  * @param atol     relative tolerance on ‖Kᵀr‖/(‖K‖‖r‖) and on the error in K (default 1e-10)
  * @param btol     relative tolerance on ‖r‖/‖rhs‖ for compatible systems (default 1e-10)
@@ -43,5 +44,10 @@ public record LsqrSettings(double atol, double btol, double conlim, int maxIters
 
     public LsqrSettings withDamp(double lambda) {
         return new LsqrSettings(atol, btol, conlim, maxIters, lambda);
+    }
+
+    /** The solver's stopping rules. */
+    Lsqr.Limits limits() {
+        return new Lsqr.Limits(atol, btol, conlim, maxIters, damp);
     }
 }

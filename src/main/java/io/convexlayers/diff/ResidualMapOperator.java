@@ -1,5 +1,6 @@
 package io.convexlayers.diff;
 
+import io.convexlayers.batch.BatchOperator;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.cone.ConeDerivative;
 import io.convexlayers.data.ConeDims;
@@ -18,7 +19,7 @@ import io.convexlayers.solver.linsys.TileMatrices;
  * Vectors have n + m + 1 entries per lane, batch-minor. Mᵀv = DΠ·(DQᵀv − v) + v since DΠ is
  * symmetric.
  */
-public final class ResidualMapOperator implements BatchOperator<double[]> {
+final class ResidualMapOperator implements BatchOperator<double[]> {
     private final int n;
     private final int m;
     private final int lanes;

@@ -1,5 +1,8 @@
 package io.convexlayers.diff;
 
+import io.convexlayers.batch.BatchOperator;
+import io.convexlayers.batch.Lsqr;
+import io.convexlayers.batch.LsqrResult;
 import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
@@ -381,7 +384,7 @@ public final class SolutionDerivative {
             }
             double[] sol = new double[out.length];
             CpuBatchVectors vecs = new CpuBatchVectors(lanes);
-            LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr()).solve(masked, sol);
+            LsqrResult r = new Lsqr<>(vecs, k, settings.lsqr().limits()).solve(masked, sol);
             for (int l = 0; l < lanes; l++) {
                 if (!exact[l]) {
                     iters[l] = r.iterations()[l];

@@ -1,5 +1,7 @@
 package io.convexlayers.diff;
 
+import io.convexlayers.batch.BatchOperator;
+
 /** The transpose of a batch operator, without copying anything. */
 final class Transposed<V> implements BatchOperator<V> {
     private final BatchOperator<V> op;

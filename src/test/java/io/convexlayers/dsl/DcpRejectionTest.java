@@ -1,7 +1,6 @@
 package io.convexlayers.dsl;
 
 import io.convexlayers.canon.Compiler;
-import io.convexlayers.dsl.ProblemSolution;
 import io.convexlayers.ConvexLayersException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

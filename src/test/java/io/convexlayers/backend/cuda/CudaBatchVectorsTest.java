@@ -2,10 +2,9 @@ package io.convexlayers.backend.cuda;
 
 import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileSparse;
-import io.convexlayers.diff.BatchOperator;
-import io.convexlayers.diff.Lsqr;
-import io.convexlayers.diff.LsqrResult;
-import io.convexlayers.diff.LsqrSettings;
+import io.convexlayers.batch.BatchOperator;
+import io.convexlayers.batch.Lsqr;
+import io.convexlayers.batch.LsqrResult;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.data.SparsePattern;
 import org.junit.jupiter.api.Test;
@@ -92,7 +91,7 @@ class CudaBatchVectorsTest {
         for (int k = 0; k < rhs.length; k++) {
             rhs[k] = rnd.nextGaussian();
         }
-        LsqrSettings settings = LsqrSettings.defaults().withTolerance(1e-12);
+        Lsqr.Limits settings = Lsqr.Limits.defaults().withTolerance(1e-12);
 
         BatchOperator<double[]> cpuOp = new BatchOperator<>() {
             public int rows() {

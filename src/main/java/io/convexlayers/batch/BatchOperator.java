@@ -1,4 +1,4 @@
-package io.convexlayers.diff;
+package io.convexlayers.batch;
 
 /**
  * A linear operator per lane of a batch, applied in lock-step: out_l = K_l·in_l and

@@ -1,6 +1,4 @@
-package io.convexlayers.diff;
-
-import io.convexlayers.batch.BatchVectors;
+package io.convexlayers.batch;
 
 import java.util.Arrays;
 
@@ -14,9 +12,40 @@ import java.util.Arrays;
  * @param <V> the backend's vector handle
  */
 public final class Lsqr<V> {
+    /**
+     * Stopping rules (validated by the user-facing settings that produce them).
+     *
+     * @param atol     relative tolerance on ‖Kᵀr‖/(‖K‖‖r‖) and on the error in K
+     * @param btol     relative tolerance on ‖r‖/‖rhs‖ for compatible systems
+     * @param conlim   stop when the condition estimate exceeds this
+     * @param maxIters iteration limit per lane (0: 4·cols)
+     * @param damp     Tikhonov damping λ
+     */
+    public record Limits(double atol, double btol, double conlim, int maxIters, double damp) {
+        /** atol = btol = 1e-10, conlim 1e12, 4·cols iterations, no damping. */
+        public static Limits defaults() {
+            return new Limits(1e-10, 1e-10, 1e12, 0, 0);
+        }
+
+        /** The same with iteration limit {@code iters}. */
+        public Limits withMaxIters(int iters) {
+            return new Limits(atol, btol, conlim, iters, damp);
+        }
+
+        /** The same with damping {@code lambda}. */
+        public Limits withDamp(double lambda) {
+            return new Limits(atol, btol, conlim, maxIters, lambda);
+        }
+
+        /** The same with atol = btol = {@code tol}. */
+        public Limits withTolerance(double tol) {
+            return new Limits(tol, tol, conlim, maxIters, damp);
+        }
+    }
+
     private final BatchVectors<V> ops;
     private final BatchOperator<V> op;
-    private final LsqrSettings settings;
+    private final Limits settings;
     private final V u;
     private final V v;
     private final V w;
@@ -24,7 +53,7 @@ public final class Lsqr<V> {
     private final V tmpCols;
 
     /** Allocates the workspace for operator {@code op}. */
-    public Lsqr(BatchVectors<V> ops, BatchOperator<V> op, LsqrSettings settings) {
+    public Lsqr(BatchVectors<V> ops, BatchOperator<V> op, Limits settings) {
         this.ops = ops;
         this.op = op;
         this.settings = settings;

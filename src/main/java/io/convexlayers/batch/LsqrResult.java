@@ -1,4 +1,4 @@
-package io.convexlayers.diff;
+package io.convexlayers.batch;
 
 /**
  * Per-lane outcome of an {@link Lsqr} solve.

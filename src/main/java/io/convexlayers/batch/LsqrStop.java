@@ -1,4 +1,4 @@
-package io.convexlayers.diff;
+package io.convexlayers.batch;
 
 /** Why LSQR stopped for one lane. */
 public enum LsqrStop {

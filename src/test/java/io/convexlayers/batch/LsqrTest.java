@@ -1,6 +1,5 @@
-package io.convexlayers.diff;
+package io.convexlayers.batch;
 
-import io.convexlayers.batch.CpuBatchVectors;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
@@ -94,7 +93,7 @@ class LsqrTest {
             }
         }
         CpuBatchVectors ops = new CpuBatchVectors(lanes);
-        Lsqr<double[]> lsqr = new Lsqr<>(ops, new DenseOp(k, rows, cols), LsqrSettings.defaults().withDamp(damp)
+        Lsqr<double[]> lsqr = new Lsqr<>(ops, new DenseOp(k, rows, cols), Lsqr.Limits.defaults().withDamp(damp)
                 .withTolerance(1e-10));
         double[] x = ops.newVector(cols);
         LsqrResult result = lsqr.solve(rhs, x);
@@ -141,7 +140,7 @@ class LsqrTest {
         }
         CpuBatchVectors ops = new CpuBatchVectors(2);
         double[] x = ops.newVector(cols);
-        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), LsqrSettings.defaults()).solve(rhs, x);
+        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), Lsqr.Limits.defaults()).solve(rhs, x);
         assertEquals(LsqrStop.ZERO_RHS, r.stop()[0]);
         assertEquals(0, r.iterations()[0]);
         double[] expected = normalEquations(k[1], rows, cols, b1, 0);
@@ -165,7 +164,7 @@ class LsqrTest {
             rhs[i] = 1;
         }
         CpuBatchVectors ops = new CpuBatchVectors(1);
-        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), LsqrSettings.defaults().withMaxIters(3))
+        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), Lsqr.Limits.defaults().withMaxIters(3))
                 .solve(rhs, ops.newVector(cols));
         assertEquals(LsqrStop.ITERATION_LIMIT, r.stop()[0]);
         assertEquals(3, r.iterations()[0]);
