@@ -61,16 +61,23 @@ public final class GpuBenchmark {
         Backends.cpu().solve(RandomQps.batch(N, M, 2, false, 2), settings, null, null); // JIT warm-up
         int cores = Runtime.getRuntime().availableProcessors();
         List<Row> rows = new ArrayList<>();
+        // Rows are printed as they finish (a run cut off by its limit keeps what it measured) and
+        // again as one table at the end.
+        printHeader();
         double cpuPerCore = 0; // instances per second per busy worker, from the last CPU run
         for (int[] pass : new int[][] {sizes, {1024, 4096}}) {
             boolean shared = pass != sizes;
             for (int b : pass) {
                 double left = budget - (System.nanoTime() - start) * 1e-9;
                 if (left < 20) {
-                    rows.add(new Row(shared ? "shared" : "per-instance", b, Double.NaN, Double.NaN, 0, 0, Double.NaN,
-                            Double.NaN, "skipped: time budget spent"));
+                    Row skipped = new Row(shared ? "shared" : "per-instance", b, Double.NaN, Double.NaN, 0, 0,
+                            Double.NaN, Double.NaN, "skipped: time budget spent");
+                    rows.add(skipped);
+                    System.out.println(format(skipped));
                     continue;
                 }
+                // Every solve is bounded: one that runs away ends at its time limit with its status.
+                SolverSettings bounded = settings.withTimeLimit(Math.max(5, left / 3));
                 BatchConeProgram batch = RandomQps.batch(N, M, b, shared, 1000 + b);
                 BatchSolution cs = null;
                 double ct = Double.NaN;
@@ -79,7 +86,7 @@ public final class GpuBenchmark {
                 double estimate = cpuPerCore > 0 ? b / (cpuPerCore * busyWorkers(b, cores)) : 0;
                 if (estimate < left / 3) {
                     long t0 = System.nanoTime();
-                    cs = Backends.cpu().solve(batch, settings, null, null);
+                    cs = Backends.cpu().solve(batch, bounded, null, null);
                     ct = (System.nanoTime() - t0) * 1e-9;
                     cpuPerCore = b / (ct * busyWorkers(b, cores));
                 } else {
@@ -89,34 +96,46 @@ public final class GpuBenchmark {
                 double gt = Double.NaN;
                 if (gpu != null) {
                     long t0 = System.nanoTime();
-                    gs = gpu.solve(batch, settings, null, null);
+                    gs = gpu.solve(batch, bounded, null, null);
                     gt = (System.nanoTime() - t0) * 1e-9;
                 }
-                rows.add(new Row(shared ? "shared" : "per-instance", b, ct, gt, solved(cs), solved(gs),
-                        medianIterations(gs != null ? gs : cs), maxDiff(cs, gs), note));
-                System.out.printf(Locale.ROOT, "benchmark: %s B=%d done (cpu %.3f s, gpu %.3f s)%n",
-                        shared ? "shared" : "per-instance", b, ct, gt);
+                Row row = new Row(shared ? "shared" : "per-instance", b, ct, gt, solved(cs), solved(gs),
+                        medianIterations(gs != null ? gs : cs), maxDiff(cs, gs), note);
+                rows.add(row);
+                System.out.println(format(row));
             }
         }
         double left = budget - (System.nanoTime() - start) * 1e-9;
         List<String> backward = backwardRows(gpu, settings, new int[] {16, 128}, Math.max(0, left));
         System.out.println();
+        printHeader();
+        rows.forEach(r -> System.out.println(format(r)));
+        System.out.println();
+        System.out.println("forward+backward, per-instance QPs (the derivative runs on the CPU)");
+        System.out.println("|    B | forward | backward | backward/forward | gradients |");
+        backward.forEach(System.out::println);
+    }
+
+    /** Adds a backward-table line and prints it at once (streamed, then repeated in the final table). */
+    private static void emit(List<String> lines, String line) {
+        lines.add(line);
+        System.out.println("backward: " + line);
+    }
+
+    private static void printHeader() {
         System.out.println("forward solves, QPs n=" + N + ", m=" + M + " inequalities, eps=1e-5 (instances/second)");
         System.out.println("| matrices     |    B | CPU s    | CPU inst/s | GPU s    | GPU inst/s | GPU/CPU | solved cpu/gpu"
                 + " | median iters | max |x_gpu-x_cpu| | note");
         System.out.println("|--------------|------|----------|------------|----------|------------|---------|---------------"
                 + "|--------------|-------------------|-----");
-        for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %-12s | %4d | %8s | %10s | %8s | %10s | %7s | %6d/%-6d | %12s | %17s | %s%n",
-                    r.kind(), r.batch(), num(r.cpuSeconds(), "%.3f"), num(r.batch() / r.cpuSeconds(), "%.1f"),
-                    num(r.gpuSeconds(), "%.3f"), num(r.batch() / r.gpuSeconds(), "%.1f"),
-                    num(r.cpuSeconds() / r.gpuSeconds(), "%.2fx"), r.solvedCpu(), r.solvedGpu(),
-                    num(r.medianIters(), "%.0f"), num(r.maxDiff(), "%.2e"), r.note());
-        }
-        System.out.println();
-        System.out.println("forward+backward, per-instance QPs (the derivative runs on the CPU)");
-        System.out.println("|    B | forward | backward | backward/forward | gradients |");
-        backward.forEach(System.out::println);
+    }
+
+    private static String format(Row r) {
+        return String.format(Locale.ROOT, "| %-12s | %4d | %8s | %10s | %8s | %10s | %7s | %6d/%-6d | %12s | %17s | %s",
+                r.kind(), r.batch(), num(r.cpuSeconds(), "%.3f"), num(r.batch() / r.cpuSeconds(), "%.1f"),
+                num(r.gpuSeconds(), "%.3f"), num(r.batch() / r.gpuSeconds(), "%.1f"),
+                num(r.cpuSeconds() / r.gpuSeconds(), "%.2fx"), r.solvedCpu(), r.solvedGpu(),
+                num(r.medianIters(), "%.0f"), num(r.maxDiff(), "%.2e"), r.note());
     }
 
     private static int busyWorkers(int batch, int cores) {
@@ -177,13 +196,14 @@ public final class GpuBenchmark {
         long start = System.nanoTime();
         for (int b : sizes) {
             if ((System.nanoTime() - start) * 1e-9 > secondsLeft / 2) {
-                lines.add(String.format(Locale.ROOT, "| %4d | skipped: time budget spent |", b));
+                emit(lines, String.format(Locale.ROOT, "| %4d | skipped: time budget spent |", b));
                 continue;
             }
             BatchConeProgram batch = RandomQps.batch(N, M, b, false, 2000 + b);
             Backend forwardBackend = gpu != null ? gpu : Backends.cpu();
             long t0 = System.nanoTime();
-            BatchSolution sols = forwardBackend.solve(batch, settings, null, null);
+            BatchSolution sols = forwardBackend.solve(batch, settings.withTimeLimit(Math.max(5, secondsLeft / 4)),
+                    null, null);
             double tf = (System.nanoTime() - t0) * 1e-9;
             double[][] gx = new double[b][N];
             java.util.Random rnd = new java.util.Random(b);
@@ -203,7 +223,7 @@ public final class GpuBenchmark {
                     accurate++;
                 }
             }
-            lines.add(String.format(Locale.ROOT, "| %4d | %-4s forward %8.3f s | cpu backward %8.3f s | %5.2fx | %d/%d accurate |",
+            emit(lines, String.format(Locale.ROOT, "| %4d | %-4s forward %8.3f s | cpu backward %8.3f s | %5.2fx | %d/%d accurate |",
                     b, forwardBackend.name(), tf, tb, tb / tf, accurate, b));
         }
         return lines;
