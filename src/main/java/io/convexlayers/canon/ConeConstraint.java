@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.dsl.Constraint;
 
 /**
@@ -19,4 +20,17 @@ record ConeConstraint(Kind kind, AffineTensor rows, int coneSize, double alpha, 
 
     /** Cone families, in the solver's row order (DESIGN §2). */
     enum Kind { ZERO, NONNEG, SOC, PSD, EXP, POWER }
+
+    /** Appends this block's cones to the description of K. */
+    void addCones(ConeDims.Builder cones) {
+        int len = rows.length();
+        switch (kind) {
+            case ZERO -> cones.addZero(len);
+            case NONNEG -> cones.addNonneg(len);
+            case SOC -> cones.addSoc(len / coneSize, coneSize);
+            case PSD -> cones.addPsd(coneSize);
+            case EXP -> cones.addExp(len / 3);
+            case POWER -> cones.addPower(len / 3, alpha);
+        }
+    }
 }

@@ -4,7 +4,6 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Shape;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,12 +37,7 @@ final class ConeStuffing {
         Stuffed out = new Stuffed();
         int cst = thetaLength;
         int row = 0;
-        int zero = 0;
-        int nonneg = 0;
-        List<Integer> soc = new ArrayList<>();
-        List<Integer> psd = new ArrayList<>();
-        int exp = 0;
-        List<Double> power = new ArrayList<>();
+        ConeDims.Builder cones = ConeDims.builder();
         IdentityHashMap<Constraint, ConstraintDual> duals = new IdentityHashMap<>();
         for (ConeConstraint.Kind kind : ConeConstraint.Kind.values()) {
             for (ConeConstraint con : constraints) {
@@ -60,22 +54,7 @@ final class ConeStuffing {
                         out.a.add(row + t.row(k), t.col(k), s, -t.val(k));
                     }
                 }
-                switch (kind) {
-                    case ZERO -> zero += len;
-                    case NONNEG -> nonneg += len;
-                    case SOC -> {
-                        for (int q = 0; q < len / con.coneSize(); q++) {
-                            soc.add(con.coneSize());
-                        }
-                    }
-                    case PSD -> psd.add(con.coneSize());
-                    case EXP -> exp += len / 3;
-                    case POWER -> {
-                        for (int q = 0; q < len / 3; q++) {
-                            power.add(con.alpha());
-                        }
-                    }
-                }
+                con.addCones(cones);
                 if (con.user() != null) {
                     Constraint u = con.user();
                     boolean isPsd = kind == ConeConstraint.Kind.PSD;
@@ -90,9 +69,7 @@ final class ConeStuffing {
             out.duals.put(u, duals.get(u));
         }
         out.m = row;
-        out.cones = new ConeDims(zero, nonneg, soc.stream().mapToInt(Integer::intValue).toArray(),
-                psd.stream().mapToInt(Integer::intValue).toArray(), exp, 0,
-                power.stream().mapToDouble(Double::doubleValue).toArray());
+        out.cones = cones.build();
         for (int k = 0; k < objective.count(); k++) {
             int s = objective.slot(k) == AffineTensor.CONST ? cst : objective.slot(k);
             if (objective.col(k) == AffineTensor.CONST) {

@@ -2,19 +2,20 @@ package io.convexlayers.cone;
 
 import io.convexlayers.data.ConeDims;
 
+import java.util.List;
+
 /**
  * The derivative DΠ of the projection onto a cone K or its dual K* (DESIGN §5), for one tile of
  * {@code lanes} instances in batch-minor layout (row r of lane l at {@code offset + r*lanes + l}),
- * linearised at a point v and applied to directions as a linear operator.
- * <p>
- * Block by block, at the rows' point v:
+ * linearised at a point v and applied to directions as a linear operator: the block-diagonal
+ * operator of the {@link ConeBlock}s' derivatives. Block by block, at the rows' point v:
  * <ul>
  *   <li>zero rows: DΠ_{0} = 0 (for K), DΠ_R = I (for K*, the free cone);</li>
  *   <li>nonneg: diag(1[v &gt; 0]) with ½ at v = 0 ({@link NonnegCone});</li>
  *   <li>SOC: the closed form of {@link SecondOrderCone};</li>
  *   <li>PSD: Q(B ∘ (QᵀdXQ))Qᵀ in svec coordinates ({@link PsdCone});</li>
- *   <li>exponential and power triples: the 3×3 Jacobians of {@link ExpCone#jacobian} and
- *       {@link PowerCone#jacobian}, and for a dual cone DΠ_{K*}(v) = I − DΠ_K(−v).</li>
+ *   <li>exponential and power triples: the 3×3 Jacobians of {@link ExpCone} and
+ *       {@link PowerCone}, and for a dual cone DΠ_{K*}(v) = I − DΠ_K(−v).</li>
  * </ul>
  * Which of K, K* each block uses follows {@link ConeProjector}. Every block's DΠ is symmetric;
  * {@link #applyTranspose} applies the stored matrices transposed all the same, so that adjoint
@@ -28,81 +29,50 @@ public final class ConeDerivative {
     private final ConeDims dims;
     private final int lanes;
     private final int rows;
+    private final ConeBlock[] blocks;
+    private final BlockDerivative[] derivatives;
+    /** The leading elementwise blocks, whose rows are the diagonal rows. */
+    private final int diagonalBlocks;
     private final int diagRows;
-    private final double[] diag;
-    private final int[] socOffsets;
-    private final int[] socCoef;
-    private final int[] socDir;
-    private final double[] socCoefs;
-    private final double[] socDirs;
-    private final double[] socWork;
-    private final int[] psdOffsets;
-    private final int[] psdValueOffsets;
-    private final int[] psdVectorOffsets;
-    private final double[] psdValues;
-    private final double[] psdVectors;
-    private final PsdCone.Workspace psdWork;
-    private final int tripleOffset;
-    private final int tripleCount;
-    private final double[] triples;
-    private final double[] work;
+    private final int[] blockBounds;
     private boolean linearized;
     private boolean dual;
 
     /** Allocates all workspace for tiles of {@code lanes} instances. */
     public ConeDerivative(ConeDims dims, int lanes) {
-        if (dims == null) {
-            throw new IllegalArgumentException("dims must not be null");
-        }
-        if (lanes < 1) {
-            throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
-        }
+        List<ConeBlock> list = ConeBlocks.of(dims, lanes);
         this.dims = dims;
         this.lanes = lanes;
         this.rows = dims.rows();
-        this.diagRows = dims.zero() + dims.nonneg();
-        this.diag = new double[diagRows * lanes];
-        int[] soc = dims.soc();
-        socOffsets = new int[soc.length];
-        socCoef = new int[soc.length];
-        socDir = new int[soc.length];
-        int row = dims.socStart();
-        int dirRows = 0;
-        for (int i = 0; i < soc.length; i++) {
-            socOffsets[i] = row * lanes;
-            socCoef[i] = 4 * i * lanes;
-            socDir[i] = dirRows * lanes;
-            row += soc[i];
-            dirRows += soc[i] - 1;
+        this.blocks = list.toArray(new ConeBlock[0]);
+        this.derivatives = new BlockDerivative[blocks.length];
+        for (int k = 0; k < blocks.length; k++) {
+            derivatives[k] = blocks[k].derivative();
         }
-        socCoefs = new double[4 * soc.length * lanes];
-        socDirs = new double[dirRows * lanes];
-        socWork = new double[lanes];
-        int[] psd = dims.psd();
-        psdOffsets = new int[psd.length];
-        psdValueOffsets = new int[psd.length];
-        psdVectorOffsets = new int[psd.length];
-        row = dims.psdStart();
-        int nValues = 0;
-        int nVectors = 0;
-        int maxOrder = 1;
-        for (int i = 0; i < psd.length; i++) {
-            int k = psd[i];
-            psdOffsets[i] = row * lanes;
-            psdValueOffsets[i] = nValues;
-            psdVectorOffsets[i] = nVectors;
-            row += ConeDims.svecLength(k);
-            nValues += k * lanes;
-            nVectors += k * k * lanes;
-            maxOrder = Math.max(maxOrder, k);
+        int leading = 0;
+        while (leading < blocks.length && blocks[leading].elementwise()) {
+            leading++;
         }
-        psdValues = new double[nValues];
-        psdVectors = new double[nVectors];
-        psdWork = new PsdCone.Workspace(maxOrder);
-        tripleOffset = dims.expStart();
-        tripleCount = dims.exp() + dims.dualExp() + dims.power().length;
-        triples = new double[9 * tripleCount * lanes];
-        work = new double[6];
+        this.diagonalBlocks = leading;
+        this.diagRows = leading == 0 ? 0 : blocks[leading - 1].end();
+        this.blockBounds = denseBounds();
+    }
+
+    /** Row bounds of the cones after the diagonal rows, contiguous from diagRows to rows. */
+    private int[] denseBounds() {
+        int count = 0;
+        for (int k = diagonalBlocks; k < blocks.length; k++) {
+            count += blocks[k].coneBounds().length - 1;
+        }
+        int[] bounds = new int[count + 1];
+        bounds[0] = diagRows;
+        int i = 1;
+        for (int k = diagonalBlocks; k < blocks.length; k++) {
+            int[] cones = blocks[k].coneBounds();
+            System.arraycopy(cones, 1, bounds, i, cones.length - 1);
+            i += cones.length - 1;
+        }
+        return bounds;
     }
 
     public ConeDims dims() {
@@ -119,56 +89,16 @@ public final class ConeDerivative {
      */
     public void linearizeAt(double[] v, int offset, boolean dual) {
         this.dual = dual;
-        double zeroValue = dual ? 1.0 : 0.0;
-        int zeroEnd = dims.zero() * lanes;
-        for (int i = 0; i < zeroEnd; i++) {
-            diag[i] = zeroValue;
-        }
-        for (int i = zeroEnd; i < diagRows * lanes; i++) {
-            diag[i] = NonnegCone.derivative(v[offset + i]);
-        }
-        int[] soc = dims.soc();
-        for (int i = 0; i < soc.length; i++) {
-            SecondOrderCone.linearize(v, offset + socOffsets[i], soc[i], lanes, socCoefs, socCoef[i], socDirs,
-                    socDir[i], socWork);
-        }
-        int[] psd = dims.psd();
-        for (int i = 0; i < psd.length; i++) {
-            PsdCone.linearize(v, offset + psdOffsets[i], psd[i], lanes, psdWork, psdValues, psdValueOffsets[i],
-                    psdVectors, psdVectorOffsets[i]);
-        }
-        int exp = dims.exp();
-        int dualExp = dims.dualExp();
-        double[] power = dims.power();
-        for (int c = 0; c < tripleCount; c++) {
-            int in = offset + (tripleOffset + 3 * c) * lanes;
-            int jb = 9 * c * lanes;
-            for (int l = 0; l < lanes; l++) {
-                double x = v[in + l];
-                double y = v[in + lanes + l];
-                double z = v[in + 2 * lanes + l];
-                int base = jb + l;
-                if (c < exp + dualExp) {
-                    // exp block: K_exp for K, K_exp* for K*; dual-exp block the other way round
-                    if ((c < exp) != dual) {
-                        ExpCone.jacobian(x, y, z, work, triples, base, lanes);
-                    } else {
-                        ExpCone.jacobianDual(x, y, z, work, triples, base, lanes);
-                    }
-                } else {
-                    double a = power[c - exp - dualExp];
-                    if ((a > 0) != dual) {
-                        PowerCone.jacobian(x, y, z, Math.abs(a), work, triples, base, lanes);
-                    } else {
-                        PowerCone.jacobianDual(x, y, z, Math.abs(a), work, triples, base, lanes);
-                    }
-                }
-            }
+        for (BlockDerivative derivative : derivatives) {
+            derivative.linearizeAt(v, offset, dual);
         }
         linearized = true;
     }
 
-    /** The number of leading rows (zero and nonnegative cones) on which DΠ is diagonal. */
+    /**
+     * The number of leading rows on which DΠ is diagonal: those of the leading elementwise blocks
+     * (zero and nonnegative cones).
+     */
     public int diagonalRows() {
         return diagRows;
     }
@@ -178,34 +108,21 @@ public final class ConeDerivative {
         if (!linearized) {
             throw new IllegalStateException("linearizeAt must be called before diagonal");
         }
-        return diag[row * lanes + lane];
+        for (int k = 0; k < diagonalBlocks; k++) {
+            if (row < blocks[k].end()) {
+                return derivatives[k].diagonal(row - blocks[k].start(), lane);
+            }
+        }
+        throw new IllegalArgumentException("row " + row + " outside the diagonal rows [0, " + diagRows + ")");
     }
 
     /**
      * The row boundaries of the blocks after the diagonal rows, in order: block k spans rows
-     * [bounds[k], bounds[k + 1]) (one per second-order cone, PSD cone, exponential or power triple).
-     * DΠ has no entries between different blocks.
+     * [bounds[k], bounds[k + 1]) (one per cone of the {@link ConeBlock#coneBounds() blocks}: second-order
+     * cone, PSD cone, exponential or power triple). DΠ has no entries between different blocks.
      */
     public int[] blockBounds() {
-        int[] soc = dims.soc();
-        int[] psd = dims.psd();
-        int[] bounds = new int[soc.length + psd.length + tripleCount + 1];
-        int k = 0;
-        int row = diagRows;
-        bounds[k++] = row;
-        for (int size : soc) {
-            row += size;
-            bounds[k++] = row;
-        }
-        for (int order : psd) {
-            row += ConeDims.svecLength(order);
-            bounds[k++] = row;
-        }
-        for (int c = 0; c < tripleCount; c++) {
-            row += 3;
-            bounds[k++] = row;
-        }
-        return bounds;
+        return blockBounds.clone();
     }
 
     /** Whether the last {@link #linearizeAt} was for K* (true) or K (false). */
@@ -227,33 +144,8 @@ public final class ConeDerivative {
         if (!linearized) {
             throw new IllegalStateException("linearizeAt must be called before apply");
         }
-        for (int i = 0; i < diagRows * lanes; i++) {
-            out[outOffset + i] = diag[i] * d[dOffset + i];
-        }
-        int[] soc = dims.soc();
-        for (int i = 0; i < soc.length; i++) {
-            SecondOrderCone.applyDerivative(socCoefs, socCoef[i], socDirs, socDir[i], soc[i], lanes, d,
-                    dOffset + socOffsets[i], out, outOffset + socOffsets[i], socWork);
-        }
-        int[] psd = dims.psd();
-        for (int i = 0; i < psd.length; i++) {
-            PsdCone.applyDerivative(psdValues, psdValueOffsets[i], psdVectors, psdVectorOffsets[i], psd[i], lanes, d,
-                    dOffset + psdOffsets[i], out, outOffset + psdOffsets[i], psdWork);
-        }
-        for (int c = 0; c < tripleCount; c++) {
-            int in = dOffset + (tripleOffset + 3 * c) * lanes;
-            int o = outOffset + (tripleOffset + 3 * c) * lanes;
-            int jb = 9 * c * lanes;
-            for (int i = 0; i < 3; i++) {
-                for (int l = 0; l < lanes; l++) {
-                    double acc = 0.0;
-                    for (int j = 0; j < 3; j++) {
-                        int e = transpose ? 3 * j + i : 3 * i + j;
-                        acc += triples[jb + e * lanes + l] * d[in + j * lanes + l];
-                    }
-                    out[o + i * lanes + l] = acc;
-                }
-            }
+        for (BlockDerivative derivative : derivatives) {
+            derivative.apply(d, dOffset, out, outOffset, transpose);
         }
     }
 

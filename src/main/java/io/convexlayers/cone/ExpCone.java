@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The exponential cone, in SCS order (x, y, z):
  * <pre>
@@ -37,10 +39,11 @@ package io.convexlayers.cone;
  * Π_{K*}(v) = v + Π_K(−v). Accuracy: Moreau residual and complementarity at the level of a few
  * ulps of ‖v₀‖ (tested to 1e-12 relative). The derivative is {@link #jacobian}.
  * <p>
- * Batched layout: the triple c of lane l has x, y, z at
- * {@code offset + (3c + {0,1,2})*lanes + l}.
+ * A block holds the triples of {@link ConeDims#exp()} (s ∈ K_exp) or, swapped, those of
+ * {@link ConeDims#dualExp()} (s ∈ K_exp*, whose dual cone is K_exp). Batched layout: the triple c
+ * of lane l has x, y, z at {@code offset + (3c + {0,1,2})*lanes + l}.
  */
-public final class ExpCone {
+final class ExpCone extends ConeBlock {
     /** Beyond |ρ| ≈ 745 the curved-boundary point underflows; the heuristics are exact there. */
     private static final double RHO_LIMIT = 800.0;
     private static final int MAX_ITERATIONS = 200;
@@ -50,11 +53,50 @@ public final class ExpCone {
     private static final int RAISED = 1;
     private static final int FACE = 2;
 
-    private ExpCone() {
+    private final int count;
+    /** True for a dual-exponential block: its K is K_exp*, its K* is K_exp. */
+    private final boolean swapped;
+    /** Scratch of {@link #jacobian}. */
+    private final double[] work = new double[6];
+
+    private ExpCone(int start, int count, boolean swapped, int lanes) {
+        super(start, TripleJacobians.coneSizes(count), lanes);
+        this.count = count;
+        this.swapped = swapped;
+    }
+
+    /** The exponential triples of {@code dims}, from row {@code start}. */
+    static ExpCone exponential(ConeDims dims, int start, int lanes) {
+        return new ExpCone(start, dims.exp(), false, lanes);
+    }
+
+    /** The dual exponential triples of {@code dims}, from row {@code start}. */
+    static ExpCone dualExponential(ConeDims dims, int start, int lanes) {
+        return new ExpCone(start, dims.dualExp(), true, lanes);
+    }
+
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        int first = offset + start() * lanes();
+        if (swapped) {
+            projectDualTriples(v, first, count, lanes());
+        } else {
+            projectTriples(v, first, count, lanes());
+        }
+    }
+
+    @Override
+    public void projectDual(double[] v, int offset) {
+        int first = offset + start() * lanes();
+        if (swapped) {
+            projectTriples(v, first, count, lanes());
+        } else {
+            projectDualTriples(v, first, count, lanes());
+        }
     }
 
     /** In place onto K_exp, {@code count} triples of {@code lanes} lanes. */
-    public static void project(double[] v, int offset, int count, int lanes) {
+    static void projectTriples(double[] v, int offset, int count, int lanes) {
         for (int c = 0; c < count; c++) {
             int base = offset + 3 * c * lanes;
             for (int l = 0; l < lanes; l++) {
@@ -65,7 +107,7 @@ public final class ExpCone {
     }
 
     /** In place onto the dual cone K_exp*, {@code count} triples of {@code lanes} lanes. */
-    public static void projectDual(double[] v, int offset, int count, int lanes) {
+    static void projectDualTriples(double[] v, int offset, int count, int lanes) {
         for (int c = 0; c < count; c++) {
             int base = offset + 3 * c * lanes;
             for (int l = 0; l < lanes; l++) {
@@ -76,7 +118,7 @@ public final class ExpCone {
     }
 
     /** Projects the triple (v[ix], v[iy], v[iz]) onto K_exp in place. */
-    public static void projectInPlace(double[] v, int ix, int iy, int iz) {
+    static void projectInPlace(double[] v, int ix, int iy, int iz) {
         double x = v[ix];
         double y = v[iy];
         double z = v[iz];
@@ -101,7 +143,7 @@ public final class ExpCone {
     }
 
     /** Projects the triple (v[ix], v[iy], v[iz]) onto K_exp* in place: v + Π_K(−v). */
-    public static void projectDualInPlace(double[] v, int ix, int iy, int iz) {
+    static void projectDualInPlace(double[] v, int ix, int iy, int iz) {
         double x = v[ix];
         double y = v[iy];
         double z = v[iz];
@@ -115,14 +157,14 @@ public final class ExpCone {
     }
 
     /** Π_{K_exp}(x, y, z) as a new array (convenience; allocates). */
-    public static double[] project(double x, double y, double z) {
+    static double[] project(double x, double y, double z) {
         double[] p = {x, y, z};
         projectInPlace(p, 0, 1, 2);
         return p;
     }
 
     /** Π_{K_exp*}(x, y, z) as a new array (convenience; allocates). */
-    public static double[] projectDual(double x, double y, double z) {
+    static double[] projectDual(double x, double y, double z) {
         double[] p = {x, y, z};
         projectDualInPlace(p, 0, 1, 2);
         return p;
@@ -139,7 +181,7 @@ public final class ExpCone {
      *
      * @param work at least 6 entries, overwritten
      */
-    public static void jacobian(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
+    static void jacobian(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
         if (inCone(x, y, z)) {
             BoundaryJacobian.diagonal(1, 1, 1, jac, base, stride);
             return;
@@ -182,9 +224,45 @@ public final class ExpCone {
     }
 
     /** DΠ_{K_exp*}(x, y, z) = I − DΠ_{K_exp}(−x, −y, −z), like {@link #jacobian}. */
-    public static void jacobianDual(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
+    static void jacobianDual(double x, double y, double z, double[] work, double[] jac, int base, int stride) {
         jacobian(-x, -y, -z, work, jac, base, stride);
         BoundaryJacobian.complement(jac, base, stride);
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** The 3×3 Jacobian of every triple and lane. */
+    private final class Derivative extends BlockDerivative {
+        private final TripleJacobians jac = new TripleJacobians(start(), count, lanes());
+
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            int lanes = lanes();
+            double[] values = jac.values();
+            // K_exp for K of an exponential block and for K* of a dual one; K_exp* otherwise
+            boolean exponential = swapped == dual;
+            for (int c = 0; c < count; c++) {
+                int in = offset + (start() + 3 * c) * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    double x = v[in + l];
+                    double y = v[in + lanes + l];
+                    double z = v[in + 2 * lanes + l];
+                    if (exponential) {
+                        jacobian(x, y, z, work, values, jac.base(c, l), lanes);
+                    } else {
+                        jacobianDual(x, y, z, work, values, jac.base(c, l), lanes);
+                    }
+                }
+            }
+        }
+
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            jac.apply(d, dOffset, out, outOffset, transpose);
+        }
     }
 
     static boolean inCone(double x, double y, double z) {

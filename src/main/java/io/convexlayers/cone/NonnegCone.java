@@ -1,20 +1,39 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The nonnegative orthant R₊ⁿ (self-dual).
  * <pre>
  *   Π(v)_i = max(v_i, 0),   DΠ(v) = diag(d),  d_i = 1 if v_i &gt; 0, ½ if v_i = 0, 0 if v_i &lt; 0.
  * </pre>
- * The value ½ at a kink is the midpoint of the Clarke Jacobian (DESIGN §5). Batched layout: the
- * {@code count} rows of {@code lanes} instances occupy {@code [offset, offset + count*lanes)}, so
- * all entries are treated alike.
+ * The value ½ at a kink is the midpoint of the Clarke Jacobian (DESIGN §5). Elementwise: the
+ * block's rows of all lanes are the contiguous range {@code [offset + start*lanes, offset + end*lanes)},
+ * so all entries are treated alike.
  */
-public final class NonnegCone {
-    private NonnegCone() {
+final class NonnegCone extends ConeBlock {
+
+    private NonnegCone(int start, int count, int lanes) {
+        super(start, count, lanes);
     }
 
-    /** In place: v ← max(v, 0) over {@code count} rows of {@code lanes} lanes. */
-    public static void project(double[] v, int offset, int count, int lanes) {
+    /** The nonnegative rows of {@code dims}, from row {@code start}. */
+    static NonnegCone of(ConeDims dims, int start, int lanes) {
+        return new NonnegCone(start, dims.nonneg(), lanes);
+    }
+
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        project(v, offset + start() * lanes(), rows(), lanes());
+    }
+
+    @Override
+    public void projectDual(double[] v, int offset) {
+        project(v, offset + start() * lanes(), rows(), lanes());
+    }
+
+    /** In place: v ← max(v, 0) over {@code count} rows of {@code lanes} lanes from {@code offset}. */
+    static void project(double[] v, int offset, int count, int lanes) {
         int end = offset + count * lanes;
         for (int i = offset; i < end; i++) {
             double x = v[i];
@@ -23,7 +42,38 @@ public final class NonnegCone {
     }
 
     /** The diagonal of DΠ at the value {@code x}: 1, ½ or 0. */
-    public static double derivative(double x) {
+    static double derivative(double x) {
         return x > 0 ? 1.0 : (x == 0 ? 0.5 : 0.0);
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** The diagonal of DΠ per row and lane (the same for K and K*). */
+    private final class Derivative extends BlockDerivative {
+        private final double[] diag = new double[rows() * lanes()];
+
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            int in = offset + start() * lanes();
+            for (int i = 0; i < diag.length; i++) {
+                diag[i] = derivative(v[in + i]);
+            }
+        }
+
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            int first = start() * lanes();
+            for (int i = 0; i < diag.length; i++) {
+                out[outOffset + first + i] = diag[i] * d[dOffset + first + i];
+            }
+        }
+
+        @Override
+        double diagonal(int row, int lane) {
+            return diag[row * lanes() + lane];
+        }
     }
 }

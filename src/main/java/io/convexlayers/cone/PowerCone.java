@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The three-dimensional power cone and its dual, for α ∈ (0, 1):
  * <pre>
@@ -27,10 +29,11 @@ package io.convexlayers.cone;
  * orders of magnitude stay accurate. The input is scaled by a power of two first. The dual cone
  * uses Moreau: Π_{K_α*}(v) = v + Π_{K_α}(−v).
  * <p>
- * Batched layout: one cone (one α) across lanes, x, y, z of lane l at
+ * A block holds the triples of {@link ConeDims#power()}: α &gt; 0 is K_α (its dual K_α*), α &lt; 0
+ * is K_|α|* (its dual K_|α|). Batched layout: one cone (one α) across lanes, x, y, z of lane l at
  * {@code offset + {0,1,2}*lanes + l}.
  */
-public final class PowerCone {
+final class PowerCone extends ConeBlock {
     private static final int MAX_ITERATIONS = 200;
     private static final double U_TOL = 4.0 * Math.ulp(1.0);
     private static final double LN2 = Math.log(2.0);
@@ -40,11 +43,53 @@ public final class PowerCone {
     /** Relative size below which a coordinate of Π counts as underflowed (for the Jacobian). */
     private static final double NEGLIGIBLE = 1e-300;
 
-    private PowerCone() {
+    /** α of each triple; negative for K_|α|*. */
+    private final double[] alphas;
+    /** Position of each triple's first row, row·lanes. */
+    private final int[] offsets;
+    /** Scratch of {@link #jacobian}. */
+    private final double[] work = new double[3];
+
+    private PowerCone(int start, double[] alphas, int lanes) {
+        super(start, TripleJacobians.coneSizes(alphas.length), lanes);
+        this.alphas = alphas.clone();
+        this.offsets = new int[alphas.length];
+        for (int i = 0; i < alphas.length; i++) {
+            offsets[i] = (start + 3 * i) * lanes;
+        }
+    }
+
+    /** The power-cone triples of {@code dims}, from row {@code start}. */
+    static PowerCone of(ConeDims dims, int start, int lanes) {
+        return new PowerCone(start, dims.power(), lanes);
+    }
+
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        for (int i = 0; i < alphas.length; i++) {
+            double a = alphas[i];
+            if (a > 0) {
+                project(v, offset + offsets[i], a, lanes());
+            } else {
+                projectDual(v, offset + offsets[i], -a, lanes());
+            }
+        }
+    }
+
+    @Override
+    public void projectDual(double[] v, int offset) {
+        for (int i = 0; i < alphas.length; i++) {
+            double a = alphas[i];
+            if (a > 0) {
+                projectDual(v, offset + offsets[i], a, lanes());
+            } else {
+                project(v, offset + offsets[i], -a, lanes());
+            }
+        }
     }
 
     /** In place onto K_α, every lane of one cone. */
-    public static void project(double[] v, int offset, double alpha, int lanes) {
+    static void project(double[] v, int offset, double alpha, int lanes) {
         for (int l = 0; l < lanes; l++) {
             int ix = offset + l;
             projectInPlace(v, ix, ix + lanes, ix + 2 * lanes, alpha);
@@ -52,7 +97,7 @@ public final class PowerCone {
     }
 
     /** In place onto K_α*, every lane of one cone. */
-    public static void projectDual(double[] v, int offset, double alpha, int lanes) {
+    static void projectDual(double[] v, int offset, double alpha, int lanes) {
         for (int l = 0; l < lanes; l++) {
             int ix = offset + l;
             projectDualInPlace(v, ix, ix + lanes, ix + 2 * lanes, alpha);
@@ -60,7 +105,7 @@ public final class PowerCone {
     }
 
     /** Projects (v[ix], v[iy], v[iz]) onto K_α in place. */
-    public static void projectInPlace(double[] v, int ix, int iy, int iz, double alpha) {
+    static void projectInPlace(double[] v, int ix, int iy, int iz, double alpha) {
         double x = v[ix];
         double y = v[iy];
         double z = v[iz];
@@ -100,7 +145,7 @@ public final class PowerCone {
     }
 
     /** Projects (v[ix], v[iy], v[iz]) onto K_α* in place: v + Π_{K_α}(−v). */
-    public static void projectDualInPlace(double[] v, int ix, int iy, int iz, double alpha) {
+    static void projectDualInPlace(double[] v, int ix, int iy, int iz, double alpha) {
         double x = v[ix];
         double y = v[iy];
         double z = v[iz];
@@ -114,14 +159,14 @@ public final class PowerCone {
     }
 
     /** Π_{K_α}(x, y, z) as a new array (convenience; allocates). */
-    public static double[] project(double x, double y, double z, double alpha) {
+    static double[] project(double x, double y, double z, double alpha) {
         double[] p = {x, y, z};
         projectInPlace(p, 0, 1, 2, alpha);
         return p;
     }
 
     /** Π_{K_α*}(x, y, z) as a new array (convenience; allocates). */
-    public static double[] projectDual(double x, double y, double z, double alpha) {
+    static double[] projectDual(double x, double y, double z, double alpha) {
         double[] p = {x, y, z};
         projectDualInPlace(p, 0, 1, 2, alpha);
         return p;
@@ -139,7 +184,7 @@ public final class PowerCone {
      *
      * @param work at least 3 entries, overwritten
      */
-    public static void jacobian(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
+    static void jacobian(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
                                 int stride) {
         if (inCone(x, y, z, alpha)) {
             BoundaryJacobian.diagonal(1, 1, 1, jac, base, stride);
@@ -190,10 +235,47 @@ public final class PowerCone {
     }
 
     /** DΠ_{K_α*}(x, y, z) = I − DΠ_{K_α}(−x, −y, −z), like {@link #jacobian}. */
-    public static void jacobianDual(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
+    static void jacobianDual(double x, double y, double z, double alpha, double[] work, double[] jac, int base,
                                     int stride) {
         jacobian(-x, -y, -z, alpha, work, jac, base, stride);
         BoundaryJacobian.complement(jac, base, stride);
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** The 3×3 Jacobian of every triple and lane. */
+    private final class Derivative extends BlockDerivative {
+        private final TripleJacobians jac = new TripleJacobians(start(), alphas.length, lanes());
+
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            int lanes = lanes();
+            double[] values = jac.values();
+            for (int c = 0; c < alphas.length; c++) {
+                int in = offset + offsets[c];
+                double a = alphas[c];
+                // K_|α| for K of a primal triple and for K* of a dual one; K_|α|* otherwise
+                boolean primalCone = (a > 0) != dual;
+                for (int l = 0; l < lanes; l++) {
+                    double x = v[in + l];
+                    double y = v[in + lanes + l];
+                    double z = v[in + 2 * lanes + l];
+                    if (primalCone) {
+                        jacobian(x, y, z, Math.abs(a), work, values, jac.base(c, l), lanes);
+                    } else {
+                        jacobianDual(x, y, z, Math.abs(a), work, values, jac.base(c, l), lanes);
+                    }
+                }
+            }
+        }
+
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            jac.apply(d, dOffset, out, outOffset, transpose);
+        }
     }
 
     static boolean inCone(double x, double y, double z, double alpha) {

@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The cone S₊ᵏ of positive semidefinite k×k matrices (self-dual), in svec coordinates
  * (DESIGN §2): the lower triangle column by column, off-diagonal entries scaled by √2,
@@ -14,24 +16,66 @@ package io.convexlayers.cone;
  * when both are negative, and λ_i⁺/(λ_i⁺ + |λ_j⁻|) (symmetrically) in the mixed case; applied in
  * svec coordinates, where it is a symmetric operator because svec is an isometry.
  * <p>
- * Batched layout: svec entry p of lane l at {@code offset + p*lanes + l}; each lane is decomposed
- * on its own.
+ * A block holds the cones of {@link ConeDims#psd()} in order. Batched layout: svec entry p of a
+ * cone of lane l at {@code offset + p*lanes + l}; each lane is decomposed on its own.
  */
-public final class PsdCone {
+final class PsdCone extends ConeBlock {
     private static final double SQRT2 = Math.sqrt(2.0);
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
 
-    private PsdCone() {
+    private final int[] orders;
+    /** Position of each cone's first row, row·lanes. */
+    private final int[] offsets;
+    private final Workspace work;
+
+    private PsdCone(int start, int[] orders, int lanes) {
+        super(start, svecLengths(orders), lanes);
+        this.orders = orders.clone();
+        this.offsets = new int[orders.length];
+        int row = start;
+        int maxOrder = 1;
+        for (int i = 0; i < orders.length; i++) {
+            offsets[i] = row * lanes;
+            row += ConeDims.svecLength(orders[i]);
+            maxOrder = Math.max(maxOrder, orders[i]);
+        }
+        this.work = new Workspace(maxOrder);
+    }
+
+    /** The PSD cones of {@code dims}, from row {@code start}. */
+    static PsdCone of(ConeDims dims, int start, int lanes) {
+        return new PsdCone(start, dims.psd(), lanes);
+    }
+
+    private static int[] svecLengths(int[] orders) {
+        int[] lengths = new int[orders.length];
+        for (int i = 0; i < orders.length; i++) {
+            lengths[i] = ConeDims.svecLength(orders[i]);
+        }
+        return lengths;
+    }
+
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        for (int i = 0; i < orders.length; i++) {
+            project(v, offset + offsets[i], orders[i], lanes(), work);
+        }
+    }
+
+    /** Self-dual: the same projection. */
+    @Override
+    public void projectDual(double[] v, int offset) {
+        projectPrimal(v, offset);
     }
 
     /** Workspace for projections of order at most {@code maxOrder}; not thread-safe. */
-    public static final class Workspace {
+    static final class Workspace {
         final SymmetricEigen eigen;
         final double[] matrix;
         final double[] result;
         final double[] temp;
 
-        public Workspace(int maxOrder) {
+        Workspace(int maxOrder) {
             this.eigen = new SymmetricEigen(Math.max(1, maxOrder));
             int k = Math.max(1, maxOrder);
             this.matrix = new double[k * k];
@@ -40,20 +84,20 @@ public final class PsdCone {
         }
 
         /** The eigendecomposition of the last matrix projected. */
-        public SymmetricEigen eigen() {
+        SymmetricEigen eigen() {
             return eigen;
         }
     }
 
     /** In place, every lane of one PSD cone of order {@code k}. */
-    public static void project(double[] v, int offset, int k, int lanes, Workspace ws) {
+    static void project(double[] v, int offset, int k, int lanes, Workspace ws) {
         for (int l = 0; l < lanes; l++) {
             projectLane(v, offset + l, lanes, k, ws);
         }
     }
 
     /** In place, a single instance stored contiguously at {@code v[offset ..)}. */
-    public static void project(double[] v, int offset, int k, Workspace ws) {
+    static void project(double[] v, int offset, int k, Workspace ws) {
         projectLane(v, offset, 1, k, ws);
     }
 
@@ -144,7 +188,7 @@ public final class PsdCone {
      * {@code values[valuesOffset + l*k ..]} and its eigenvectors (rows, k×k) at
      * {@code vectors[vectorsOffset + l*k*k ..]}.
      */
-    public static void linearize(double[] v, int offset, int k, int lanes, Workspace ws, double[] values,
+    static void linearize(double[] v, int offset, int k, int lanes, Workspace ws, double[] values,
                                  int valuesOffset, double[] vectors, int vectorsOffset) {
         for (int l = 0; l < lanes; l++) {
             unpack(v, offset + l, lanes, k, ws.matrix);
@@ -169,7 +213,7 @@ public final class PsdCone {
      * out = DΠ·δ for every lane of one cone linearised by {@link #linearize}; DΠ is symmetric, so
      * this is also the transpose.
      */
-    public static void applyDerivative(double[] values, int valuesOffset, double[] vectors, int vectorsOffset, int k,
+    static void applyDerivative(double[] values, int valuesOffset, double[] vectors, int vectorsOffset, int k,
                                        int lanes, double[] d, int dOffset, double[] out, int outOffset,
                                        Workspace ws) {
         double[] m = ws.matrix;
@@ -219,6 +263,52 @@ public final class PsdCone {
                 }
             }
             pack(m, k, out, outOffset + l, lanes);
+        }
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** Per cone and lane: the eigenvalues and eigenvectors of {@link #linearize}. */
+    private final class Derivative extends BlockDerivative {
+        private final int[] valueOffsets = new int[orders.length];
+        private final int[] vectorOffsets = new int[orders.length];
+        private final double[] values;
+        private final double[] vectors;
+
+        Derivative() {
+            int lanes = lanes();
+            int nValues = 0;
+            int nVectors = 0;
+            for (int i = 0; i < orders.length; i++) {
+                int k = orders[i];
+                valueOffsets[i] = nValues;
+                vectorOffsets[i] = nVectors;
+                nValues += k * lanes;
+                nVectors += k * k * lanes;
+            }
+            values = new double[nValues];
+            vectors = new double[nVectors];
+        }
+
+        /** Self-dual: the same for K and K*. */
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            for (int i = 0; i < orders.length; i++) {
+                linearize(v, offset + offsets[i], orders[i], lanes(), work, values, valueOffsets[i], vectors,
+                        vectorOffsets[i]);
+            }
+        }
+
+        /** Symmetric: the transpose is the same product. */
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            for (int i = 0; i < orders.length; i++) {
+                applyDerivative(values, valueOffsets[i], vectors, vectorOffsets[i], orders[i], lanes(), d,
+                        dOffset + offsets[i], out, outOffset + offsets[i], work);
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 /**
  * The second-order (Lorentz) cone Q = {(t, x) ∈ R × R^{q-1} : ‖x‖₂ ≤ t}, self-dual; rows are t
  * first, then x. With ν = ‖x‖₂:
@@ -17,14 +19,48 @@ package io.convexlayers.cone;
  * which is symmetric. It is stored per lane as four coefficients (a, b, c, d) and ẑ, and applied
  * as (aδt + b·ẑᵀδx, bẑδt + cδx + dẑ(ẑᵀδx)).
  * <p>
- * Batched layout: row i of lane l at {@code offset + i*lanes + l}; loops run over lanes innermost.
+ * A block holds the cones of {@link ConeDims#soc()} in order. Batched layout: row i of a cone
+ * of lane l at {@code offset + i*lanes + l}; loops run over lanes innermost.
  */
-public final class SecondOrderCone {
-    private SecondOrderCone() {
+final class SecondOrderCone extends ConeBlock {
+    private final int[] sizes;
+    /** Position of each cone's first row, row·lanes. */
+    private final int[] offsets;
+    /** 2·lanes entries for projections; the derivative uses the first lanes. */
+    private final double[] work;
+
+    private SecondOrderCone(int start, int[] sizes, int lanes) {
+        super(start, sizes, lanes);
+        this.sizes = sizes.clone();
+        this.offsets = new int[sizes.length];
+        int row = start;
+        for (int i = 0; i < sizes.length; i++) {
+            offsets[i] = row * lanes;
+            row += sizes[i];
+        }
+        this.work = new double[workspaceSize(lanes)];
+    }
+
+    /** The second-order cones of {@code dims}, from row {@code start}. */
+    static SecondOrderCone of(ConeDims dims, int start, int lanes) {
+        return new SecondOrderCone(start, dims.soc(), lanes);
+    }
+
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        for (int i = 0; i < sizes.length; i++) {
+            project(v, offset + offsets[i], sizes[i], lanes(), work);
+        }
+    }
+
+    /** Self-dual: the same projection. */
+    @Override
+    public void projectDual(double[] v, int offset) {
+        projectPrimal(v, offset);
     }
 
     /** Workspace entries the batched {@link #project} needs: 2·lanes. */
-    public static int workspaceSize(int lanes) {
+    static int workspaceSize(int lanes) {
         return 2 * lanes;
     }
 
@@ -33,7 +69,7 @@ public final class SecondOrderCone {
      *
      * @param work at least {@link #workspaceSize(int)} entries, overwritten
      */
-    public static void project(double[] v, int offset, int size, int lanes, double[] work) {
+    static void project(double[] v, int offset, int size, int lanes, double[] work) {
         // work[0, lanes): ‖x‖² then the new t; work[lanes, 2 lanes): scale of x
         for (int l = 0; l < lanes; l++) {
             work[l] = 0.0;
@@ -70,7 +106,7 @@ public final class SecondOrderCone {
     }
 
     /** In place, a single instance stored contiguously at {@code v[offset .. offset+size)}. */
-    public static void project(double[] v, int offset, int size) {
+    static void project(double[] v, int offset, int size) {
         double sq = 0.0;
         for (int i = 1; i < size; i++) {
             sq += v[offset + i] * v[offset + i];
@@ -101,7 +137,7 @@ public final class SecondOrderCone {
      * general case) at {@code dir[dirOffset + (i−1)*lanes + l]}. {@code work} needs {@code lanes}
      * entries.
      */
-    public static void linearize(double[] v, int offset, int size, int lanes, double[] coef, int coefOffset,
+    static void linearize(double[] v, int offset, int size, int lanes, double[] coef, int coefOffset,
                                  double[] dir, int dirOffset, double[] work) {
         for (int l = 0; l < lanes; l++) {
             coef[coefOffset + l] = 0.0;
@@ -158,7 +194,7 @@ public final class SecondOrderCone {
      * out = DΠ·δ for every lane of one cone linearised by {@link #linearize}; DΠ is symmetric, so
      * this is also the transpose. {@code work} needs {@code lanes} entries.
      */
-    public static void applyDerivative(double[] coef, int coefOffset, double[] dir, int dirOffset, int size,
+    static void applyDerivative(double[] coef, int coefOffset, double[] dir, int dirOffset, int size,
                                        int lanes, double[] d, int dOffset, double[] out, int outOffset,
                                        double[] work) {
         for (int l = 0; l < lanes; l++) {
@@ -183,6 +219,48 @@ public final class SecondOrderCone {
                 out[or + l] = coef[coefOffset + lanes + l] * zh * d[dOffset + l]
                         + coef[coefOffset + 2 * lanes + l] * d[dr + l]
                         + coef[coefOffset + 3 * lanes + l] * zh * work[l];
+            }
+        }
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** Per cone and lane: the coefficients (a, b, c, d) and ẑ of {@link #linearize}. */
+    private final class Derivative extends BlockDerivative {
+        private final int[] coefOffsets = new int[sizes.length];
+        private final int[] dirOffsets = new int[sizes.length];
+        private final double[] coefs;
+        private final double[] dirs;
+
+        Derivative() {
+            int lanes = lanes();
+            int dirRows = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                coefOffsets[i] = 4 * i * lanes;
+                dirOffsets[i] = dirRows * lanes;
+                dirRows += sizes[i] - 1;
+            }
+            coefs = new double[4 * sizes.length * lanes];
+            dirs = new double[dirRows * lanes];
+        }
+
+        /** Self-dual: the same for K and K*. */
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            for (int i = 0; i < sizes.length; i++) {
+                linearize(v, offset + offsets[i], sizes[i], lanes(), coefs, coefOffsets[i], dirs, dirOffsets[i], work);
+            }
+        }
+
+        /** Symmetric: the transpose is the same product. */
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            for (int i = 0; i < sizes.length; i++) {
+                applyDerivative(coefs, coefOffsets[i], dirs, dirOffsets[i], sizes[i], lanes(), d,
+                        dOffset + offsets[i], out, outOffset + offsets[i], work);
             }
         }
     }

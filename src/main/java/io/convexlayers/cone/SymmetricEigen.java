@@ -15,7 +15,7 @@ package io.convexlayers.cone;
  * Workspace is allocated once for a maximum order; {@link #decompose} does not allocate. Not
  * thread-safe: one instance per thread.
  */
-public final class SymmetricEigen {
+final class SymmetricEigen {
     private static final double EPS = Math.ulp(1.0);
     private static final int MAX_SWEEPS_PER_VALUE = 60;
 
@@ -29,7 +29,7 @@ public final class SymmetricEigen {
     private int order;
 
     /** Allocates workspace for matrices of order at most {@code maxOrder}. */
-    public SymmetricEigen(int maxOrder) {
+    SymmetricEigen(int maxOrder) {
         if (maxOrder < 1) {
             throw new IllegalArgumentException("maxOrder must be >= 1, got " + maxOrder);
         }
@@ -43,12 +43,12 @@ public final class SymmetricEigen {
     }
 
     /** The largest order this instance can decompose. */
-    public int maxOrder() {
+    int maxOrder() {
         return maxOrder;
     }
 
     /** Order of the last decomposed matrix. */
-    public int order() {
+    int order() {
         return order;
     }
 
@@ -56,7 +56,7 @@ public final class SymmetricEigen {
      * Decomposes the symmetric matrix {@code a} (row-major k×k, entry (i, j) at
      * {@code a[i*k + j]}); only the lower triangle (j ≤ i) is read and {@code a} is not modified.
      */
-    public void decompose(double[] a, int k) {
+    void decompose(double[] a, int k) {
         if (k < 1 || k > maxOrder) {
             throw new IllegalArgumentException("order " + k + " outside [1, " + maxOrder + "]");
         }
@@ -98,12 +98,12 @@ public final class SymmetricEigen {
     }
 
     /** Eigenvalue i (ascending order). */
-    public double value(int i) {
+    double value(int i) {
         return d[i];
     }
 
     /** Component r of the eigenvector of eigenvalue i. */
-    public double vector(int i, int r) {
+    double vector(int i, int r) {
         return z[i * order + r];
     }
 

@@ -1,5 +1,7 @@
 package io.convexlayers.cone;
 
+import io.convexlayers.data.ConeDims;
+
 import java.util.Arrays;
 
 /**
@@ -7,15 +9,57 @@ import java.util.Arrays;
  * <pre>
  *   Π_{0}(v) = 0,   Π_{Rⁿ}(v) = v,   DΠ_{0} = 0,   DΠ_{Rⁿ} = I.
  * </pre>
- * Batched layout (DESIGN §2): {@code count} rows of {@code lanes} instances occupy the contiguous
- * range {@code [offset, offset + count*lanes)}.
+ * Elementwise: the block's rows of all lanes are the contiguous range
+ * {@code [offset + start*lanes, offset + end*lanes)}.
  */
-public final class ZeroCone {
-    private ZeroCone() {
+final class ZeroCone extends ConeBlock {
+
+    private ZeroCone(int start, int count, int lanes) {
+        super(start, count, lanes);
     }
 
-    /** Projects onto {0}: sets the {@code count} rows of every lane to zero. */
-    public static void project(double[] v, int offset, int count, int lanes) {
-        Arrays.fill(v, offset, offset + count * lanes, 0.0);
+    /** The zero rows of {@code dims}, from row {@code start}. */
+    static ZeroCone of(ConeDims dims, int start, int lanes) {
+        return new ZeroCone(start, dims.zero(), lanes);
+    }
+
+    /** Sets the block's rows of every lane to zero. */
+    @Override
+    public void projectPrimal(double[] v, int offset) {
+        Arrays.fill(v, offset + start() * lanes(), offset + end() * lanes(), 0.0);
+    }
+
+    /** The free cone: rows unchanged. */
+    @Override
+    public void projectDual(double[] v, int offset) {
+    }
+
+    @Override
+    BlockDerivative derivative() {
+        return new Derivative();
+    }
+
+    /** DΠ = 0·I for K, I for K*: one value for every row. */
+    private final class Derivative extends BlockDerivative {
+        private double value;
+
+        @Override
+        void linearizeAt(double[] v, int offset, boolean dual) {
+            value = dual ? 1.0 : 0.0;
+        }
+
+        @Override
+        void apply(double[] d, int dOffset, double[] out, int outOffset, boolean transpose) {
+            // a product, not a copy or a fill: signed zeros and NaNs propagate as in any other row
+            int end = end() * lanes();
+            for (int i = start() * lanes(); i < end; i++) {
+                out[outOffset + i] = value * d[dOffset + i];
+            }
+        }
+
+        @Override
+        double diagonal(int row, int lane) {
+            return value;
+        }
     }
 }

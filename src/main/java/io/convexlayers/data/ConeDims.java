@@ -5,8 +5,8 @@ import io.convexlayers.InvalidProblemException;
 import java.util.Arrays;
 
 /**
- * The cone K of a cone program, as a description (data only; behaviour lives in the projection
- * classes). Rows of A are ordered by family (DESIGN §2): zero ({@code zero} rows), nonnegative
+ * The cone K of a cone program, as a description (data only; the behaviour of each family, its
+ * projections and their derivatives, lives in the cone package's blocks, made from this record). Rows of A are ordered by family (DESIGN §2): zero ({@code zero} rows), nonnegative
  * ({@code nonneg}), second-order cones (sizes {@code soc}), PSD cones (orders {@code psd}, each
  * k(k+1)/2 rows in svec form), exponential triples ({@code exp}), dual exponential triples
  * ({@code dualExp}), power cones ({@code power}: α ∈ (0,1) for the primal cone, −α for its dual;
@@ -133,15 +133,22 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
                 + Arrays.toString(power) + "]";
     }
 
-    /** Mutable builder for {@link ConeDims}. */
+    /**
+     * Mutable builder for {@link ConeDims}. A family's setter replaces what that family holds; the
+     * {@code add} methods append to it, so that cones can be added in any order of families (each
+     * family's rows still come out in the row order above, and within a family in the order added).
+     */
     public static final class Builder {
         private int zero;
         private int nonneg;
         private int[] soc = new int[0];
+        private int socCount;
         private int[] psd = new int[0];
+        private int psdCount;
         private int exp;
         private int dualExp;
         private double[] power = new double[0];
+        private int powerCount;
 
         public Builder zero(int count) {
             this.zero = count;
@@ -155,11 +162,13 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
 
         public Builder soc(int... sizes) {
             this.soc = sizes.clone();
+            this.socCount = sizes.length;
             return this;
         }
 
         public Builder psd(int... orders) {
             this.psd = orders.clone();
+            this.psdCount = orders.length;
             return this;
         }
 
@@ -175,11 +184,67 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
 
         public Builder power(double... alphas) {
             this.power = alphas.clone();
+            this.powerCount = alphas.length;
             return this;
         }
 
+        /** Appends {@code rows} zero-cone rows. */
+        public Builder addZero(int rows) {
+            zero += rows;
+            return this;
+        }
+
+        /** Appends {@code rows} nonnegative rows. */
+        public Builder addNonneg(int rows) {
+            nonneg += rows;
+            return this;
+        }
+
+        /** Appends {@code count} second-order cones of {@code size} rows each. */
+        public Builder addSoc(int count, int size) {
+            soc = grow(soc, socCount + count);
+            Arrays.fill(soc, socCount, socCount + count, size);
+            socCount += count;
+            return this;
+        }
+
+        /** Appends one PSD cone of order {@code order}. */
+        public Builder addPsd(int order) {
+            psd = grow(psd, psdCount + 1);
+            psd[psdCount++] = order;
+            return this;
+        }
+
+        /** Appends {@code count} exponential triples. */
+        public Builder addExp(int count) {
+            exp += count;
+            return this;
+        }
+
+        /** Appends {@code count} dual exponential triples. */
+        public Builder addDualExp(int count) {
+            dualExp += count;
+            return this;
+        }
+
+        /** Appends {@code count} power-cone triples of parameter {@code alpha} (negative: dual cone). */
+        public Builder addPower(int count, double alpha) {
+            if (power.length < powerCount + count) {
+                power = Arrays.copyOf(power, Math.max(powerCount + count, 2 * power.length));
+            }
+            Arrays.fill(power, powerCount, powerCount + count, alpha);
+            powerCount += count;
+            return this;
+        }
+
+        /** {@code a} with room for {@code needed} entries (doubling, so appends stay linear). */
+        private static int[] grow(int[] a, int needed) {
+            return a.length >= needed ? a : Arrays.copyOf(a, Math.max(needed, 2 * a.length));
+        }
+
         public ConeDims build() {
-            return new ConeDims(zero, nonneg, soc, psd, exp, dualExp, power);
+            return new ConeDims(zero, nonneg, Arrays.copyOf(soc, socCount), Arrays.copyOf(psd, psdCount), exp,
+                    dualExp, Arrays.copyOf(power, powerCount));
         }
     }
 }

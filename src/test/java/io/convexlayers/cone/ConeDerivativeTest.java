@@ -4,6 +4,8 @@ import io.convexlayers.data.ConeDims;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -77,6 +79,76 @@ class ConeDerivativeTest {
         ConeDerivative der = new ConeDerivative(dims, 1);
         der.linearizeAt(new double[] {2, 0, -1}, 0, false);
         assertArrayEquals(new double[] {1, 0, 0, 0, 2.0 / 3, 0, 0, 0, 0}, der.denseJacobian(0), 1e-15);
+    }
+
+    @Test
+    void denseJacobianAgreesWithApplyAndTheBlocks() {
+        Random rng = new Random(5);
+        int lanes = 3;
+        int m = MIXED.rows();
+        for (int trial = 0; trial < 10; trial++) {
+            double[] v = randomTile(lanes, rng);
+            double[] d = randomTile(lanes, rng);
+            for (boolean dual : new boolean[] {false, true}) {
+                ConeDerivative der = new ConeDerivative(MIXED, lanes);
+                der.linearizeAt(v, 0, dual);
+                double[] out = new double[m * lanes];
+                der.apply(d, 0, out, 0);
+                double[] outT = new double[m * lanes];
+                der.applyTranspose(d, 0, outT, 0);
+                List<BlockDerivative> blocks = ConeContractTest.linearize(ConeBlocks.of(MIXED, lanes), v, 0, dual);
+                double[] expected = new double[m * lanes];
+                ConeContractTest.apply(blocks, d, 0, expected, 0, false);
+                assertArrayEquals(expected, out, 0.0, "apply is the loop over the blocks");
+                ConeContractTest.apply(blocks, d, 0, expected, 0, true);
+                assertArrayEquals(expected, outT, 0.0, "applyTranspose is the loop over the blocks");
+                for (int l = 0; l < lanes; l++) {
+                    double[] jac = der.denseJacobian(l);
+                    for (int i = 0; i < m; i++) {
+                        double dense = 0;
+                        for (int j = 0; j < m; j++) {
+                            dense += jac[i * m + j] * d[j * lanes + l];
+                        }
+                        assertEquals(dense, out[i * lanes + l], 1e-13, "row " + i + " lane " + l);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void diagonalRowsAndBlockBoundsFollowTheBlocks() {
+        ConeDerivative der = new ConeDerivative(MIXED, 2);
+        int diag = MIXED.zero() + MIXED.nonneg();
+        assertEquals(diag, der.diagonalRows());
+        List<Integer> expected = new ArrayList<>();
+        expected.add(diag);
+        for (ConeBlock block : ConeBlocks.of(MIXED, 1)) {
+            int[] bounds = block.coneBounds();
+            for (int k = 1; !block.elementwise() && k < bounds.length; k++) {
+                expected.add(bounds[k]);
+            }
+        }
+        List<Integer> got = new ArrayList<>();
+        for (int b : der.blockBounds()) {
+            got.add(b);
+        }
+        assertEquals(expected, got);
+        assertEquals(MIXED.rows(), got.get(got.size() - 1));
+        // 3 + 1 + 4 SOC rows, PSD 1 and 3 (6 rows), 3 exp, 3 power triples: one bound each
+        assertEquals(3 + 2 + 3 + 3 + 1, got.size());
+
+        double[] v = new double[MIXED.rows() * 2];
+        v[MIXED.nonnegStart() * 2] = 1;          // lane 0 of the first nonneg row: inside
+        v[(MIXED.nonnegStart() + 1) * 2 + 1] = -1; // lane 1 of the second: outside
+        der.linearizeAt(v, 0, true);
+        assertEquals(1.0, der.diagonal(0, 0));     // zero rows are free for K*
+        assertEquals(1.0, der.diagonal(MIXED.nonnegStart(), 0));
+        assertEquals(0.5, der.diagonal(MIXED.nonnegStart(), 1));
+        assertEquals(0.0, der.diagonal(MIXED.nonnegStart() + 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> der.diagonal(diag, 0));
+        der.linearizeAt(v, 0, false);
+        assertEquals(0.0, der.diagonal(1, 1));     // and zero for K
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.convexlayers.cone;
 
 import io.convexlayers.data.ConeDims;
+import io.convexlayers.testing.Tiles;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -85,6 +86,30 @@ class ConeProjectorTest extends ConeContractTest {
 
     private static double[] slice(double[] v, int row) {
         return new double[] {v[row], v[row + 1], v[row + 2]};
+    }
+
+    @Test
+    void projectorIsTheLoopOverTheBlocks() {
+        Random rng = new Random(4);
+        int lanes = 5;
+        for (int trial = 0; trial < 10; trial++) {
+            double[][] perLane = new double[lanes][];
+            for (int l = 0; l < lanes; l++) {
+                perLane[l] = randomPoint(rng);
+            }
+            for (boolean dual : new boolean[] {false, true}) {
+                double[] tile = Tiles.pack(perLane, 3, 2);
+                double[] expected = tile.clone();
+                ConeContractTest.project(ConeBlocks.of(MIXED, lanes), expected, 3, dual);
+                ConeProjector projector = new ConeProjector(MIXED, lanes);
+                if (dual) {
+                    projector.projectDual(tile, 3);
+                } else {
+                    projector.projectPrimal(tile, 3);
+                }
+                assertArrayEquals(expected, tile, 0.0);
+            }
+        }
     }
 
     @Test

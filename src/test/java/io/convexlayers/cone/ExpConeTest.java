@@ -293,8 +293,8 @@ class ExpConeTest extends ConeContractTest {
         }
         double[] primal = tile.clone();
         double[] dual = tile.clone();
-        ExpCone.project(primal, 0, count, lanes);
-        ExpCone.projectDual(dual, 0, count, lanes);
+        ExpCone.projectTriples(primal, 0, count, lanes);
+        ExpCone.projectDualTriples(dual, 0, count, lanes);
         for (int c = 0; c < count; c++) {
             for (int l = 0; l < lanes; l++) {
                 int ix = 3 * c * lanes + l;

@@ -1,14 +1,18 @@
 package io.convexlayers.solver.hsde;
 
+import io.convexlayers.cone.ConeBlock;
+import io.convexlayers.cone.ConeBlocks;
 import io.convexlayers.data.BatchConeProgram;
-import io.convexlayers.data.SparsePattern;
 import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
+
+import java.util.List;
 
 /**
- * Diagonal data equilibration (DESIGN §4): row scaling D (constant within every cone block beyond
- * the zero and nonnegative cones, so that s ∈ K is preserved), column scaling E and a scalar σ per
- * lane, found by Ruiz passes (∞-norms) followed by one ℓ2 pass, each factor's norm clamped to
- * [1e-4, 1e4]. The scaled data are Â = DAE, P̂ = EPE, b̂ = σDb, ĉ = σEc, and a solution of the
+ * Diagonal data equilibration (DESIGN §4): row scaling D (constant on each factor cone of a
+ * {@link ConeBlock}, its {@link ConeBlock#coneBounds() cone bounds}, so that s ∈ K is preserved),
+ * column scaling E and a scalar σ per lane, found by Ruiz passes (∞-norms) followed by one ℓ2
+ * pass, each factor's norm clamped to [1e-4, 1e4]. The scaled data are Â = DAE, P̂ = EPE, b̂ = σDb, ĉ = σEc, and a solution of the
  * scaled program maps back as x = Ex̂/σ, y = Dŷ/σ, s = D⁻¹ŝ/σ.
  *
  * <p>Works on {@code valueLanes} sets of matrix values (1 when the matrices are shared by the tile):
@@ -44,6 +48,7 @@ public final class Equilibration {
         if (!enabled) {
             return new Factors(d, e);
         }
+        List<ConeBlock> blocks = ConeBlocks.of(cones, lanes);
         double[] rowNorm = new double[m * lanes];
         double[] colNorm = new double[n * lanes];
         for (int pass = 0; pass <= RUIZ_PASSES; pass++) {
@@ -58,7 +63,7 @@ public final class Equilibration {
                 sqrtInPlace(rowNorm);
                 sqrtInPlace(colNorm);
             }
-            equalizeConeBlocks(rowNorm, cones, lanes);
+            equalizeCones(rowNorm, blocks, lanes);
             // Turn norms into this pass's factors 1/sqrt(norm), clamped.
             toFactors(rowNorm);
             toFactors(colNorm);
@@ -119,22 +124,16 @@ public final class Equilibration {
         }
     }
 
-    /** Rows of one SOC/PSD/exp/power block must share one factor: use the block's largest norm. */
-    static void equalizeConeBlocks(double[] rowNorm, ConeDims cones, int lanes) {
-        int r = cones.socStart();
-        for (int q : cones.soc()) {
-            equalize(rowNorm, r, q, lanes);
-            r += q;
-        }
-        for (int k : cones.psd()) {
-            int len = ConeDims.svecLength(k);
-            equalize(rowNorm, r, len, lanes);
-            r += len;
-        }
-        int triples = cones.exp() + cones.dualExp() + cones.power().length;
-        for (int t = 0; t < triples; t++) {
-            equalize(rowNorm, r, 3, lanes);
-            r += 3;
+    /** Rows of one cone must share one factor: each cone of a block gets its rows' largest norm. */
+    static void equalizeCones(double[] rowNorm, List<ConeBlock> blocks, int lanes) {
+        for (ConeBlock block : blocks) {
+            if (block.elementwise()) {
+                continue;   // one-row cones: nothing to share
+            }
+            int[] bounds = block.coneBounds();
+            for (int k = 0; k + 1 < bounds.length; k++) {
+                equalize(rowNorm, bounds[k], bounds[k + 1] - bounds[k], lanes);
+            }
         }
     }
 
