@@ -18,7 +18,7 @@ public final class ConeBlocks {
     }
 
     /** Every family, in row order: one line per family. */
-    private static final List<Family> FAMILIES = List.of(
+    static final List<Family> FAMILIES = List.of(
             ZeroCone::of,
             NonnegCone::of,
             SecondOrderCone::of,

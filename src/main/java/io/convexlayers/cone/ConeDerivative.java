@@ -75,10 +75,12 @@ public final class ConeDerivative {
         return bounds;
     }
 
+    /** The description the blocks were made from. */
     public ConeDims dims() {
         return dims;
     }
 
+    /** The number of instances of a tile. */
     public int lanes() {
         return lanes;
     }

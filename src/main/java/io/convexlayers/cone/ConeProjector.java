@@ -35,10 +35,12 @@ public final class ConeProjector {
         this.blocks = list.toArray(new ConeBlock[0]);
     }
 
+    /** The description the blocks were made from. */
     public ConeDims dims() {
         return dims;
     }
 
+    /** The number of instances of a tile. */
     public int lanes() {
         return lanes;
     }

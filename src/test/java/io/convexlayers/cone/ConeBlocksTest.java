@@ -70,7 +70,13 @@ class ConeBlocksTest {
         return list;
     }
 
-    /** A new family registered in {@link ConeBlocks} and added to {@link #ALL} needs its FamilyTest. */
+    /** A family registered in {@link ConeBlocks} must appear in {@link #ALL} (and so be tested below). */
+    @Test
+    void allHoldsEveryRegisteredFamily() {
+        assertEquals(ConeBlocks.FAMILIES.size(), ConeBlocks.of(ALL, 1).size());
+    }
+
+    /** Every family of {@link #ALL} needs its contract test, named after its class. */
     @Test
     void everyFamilyHasAContractTest() {
         for (ConeBlock block : ConeBlocks.of(ALL, 1)) {
