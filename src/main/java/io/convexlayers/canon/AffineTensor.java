@@ -13,7 +13,7 @@ import java.util.List;
  * 1 of [θ; 1]. Duplicate coordinates add up. Immutable; every operation allocates a new tensor in
  * time linear in the number of entries it produces.
  */
-public final class AffineTensor {
+final class AffineTensor {
     /** Column or slot standing for the constant 1. */
     public static final int CONST = -1;
 

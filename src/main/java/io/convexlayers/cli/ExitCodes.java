@@ -6,7 +6,7 @@ import io.convexlayers.solver.SolverStatus;
  * Process exit codes of {@code bin/convexlayers} (documented in the README): the solver statuses
  * 0–4, then the sysexits-style codes for bad usage and bad input.
  */
-public final class ExitCodes {
+final class ExitCodes {
     /** Solved to the requested accuracy. */
     public static final int SOLVED = 0;
     /** Solved, but only inaccurately (iteration or time limit). */

@@ -3,7 +3,7 @@ package io.convexlayers.cli;
 import io.convexlayers.ConvexLayersException;
 
 /** A command line the program cannot understand; exits with {@link ExitCodes#USAGE}. */
-public class UsageException extends ConvexLayersException {
+class UsageException extends ConvexLayersException {
     public UsageException(String message) {
         super(message);
     }

@@ -9,7 +9,7 @@ import io.convexlayers.batch.BatchVectors;
  * helpers it is not thread-safe: use it from the thread that created it, not during a solve on
  * another thread.
  */
-public final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseable {
+final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseable {
     private final Device dev;
     private final BufferPool.Lease lease;
     private final int lanes;

@@ -22,7 +22,7 @@ import io.convexlayers.solver.SolverSettings;
  * <p>The numbers are those of {@link io.convexlayers.backend.cpu.CpuHsdeKernels}: the same scaling,
  * the same R = diag(ρ_x, ρ_y, d), the same formulas, kernel by kernel (see {@link KernelTwins}).
  */
-public final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable {
+final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable {
     /** Weight d of τ in R, as on the CPU. */
     static final double TAU_WEIGHT = 10;
     /** Zero-cone rows get a 1000× smaller R_y entry, as on the CPU. */

@@ -10,7 +10,7 @@ import io.convexlayers.data.SparsePattern;
  * directions are one {@code cl_param_map} launch with one thread per (row, lane) on a CSR structure
  * built once.
  */
-public final class CudaParamMap implements AutoCloseable {
+final class CudaParamMap implements AutoCloseable {
     private final Device dev;
     private final BufferPool.Lease lease;
     private final int rows;

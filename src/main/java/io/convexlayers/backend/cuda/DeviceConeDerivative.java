@@ -11,7 +11,7 @@ import io.convexlayers.data.ConeDims;
  * block uses follows {@link DeviceCones}: for K* the zero rows are free (identity), an exponential
  * block uses K_exp*, a dual-exponential block K_exp, and power blocks the dual of their cone.
  */
-public final class DeviceConeDerivative {
+final class DeviceConeDerivative {
     private final Device dev;
     private final ConeDims dims;
     private final int lanes;

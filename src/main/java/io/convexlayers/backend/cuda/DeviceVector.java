@@ -5,7 +5,7 @@ package io.convexlayers.backend.cuda;
  * batch-minor (entry i of lane l at {@code i * lanes + l}), in device memory. Obtained from
  * {@link CudaHsdeKernels#newVector} or {@link CudaBatchVectors#newVector}.
  */
-public final class DeviceVector {
+final class DeviceVector {
     private final DeviceBuffer buffer;
     private final int length;
     private final int lanes;

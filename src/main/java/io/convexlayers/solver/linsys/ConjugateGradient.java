@@ -29,7 +29,7 @@ import java.util.Arrays;
  * Per-lane values and rhoY are supported; {@link #sharedFactor()} is false. Nothing is allocated
  * after construction.
  */
-public final class ConjugateGradient implements LinearSystem {
+final class ConjugateGradient implements LinearSystem {
     /**
      * The tolerance schedule and iteration limit.
      *

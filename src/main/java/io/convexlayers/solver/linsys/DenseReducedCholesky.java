@@ -19,7 +19,7 @@ package io.convexlayers.solver.linsys;
  * per factor lane. Nothing is allocated after construction. A lane whose data contains NaN or
  * infinities gets NaN results; other lanes are unaffected.
  */
-public final class DenseReducedCholesky implements LinearSystem {
+final class DenseReducedCholesky implements LinearSystem {
     private final TileMatrices mats;
     private final boolean shared;
     private final int n;

@@ -18,7 +18,7 @@ import java.util.Arrays;
  *
  * <p>Cost is about O(nnz(L)) for the graphs seen here; it runs once per problem structure.
  */
-public final class MinimumDegreeOrdering {
+final class MinimumDegreeOrdering {
     private static final byte VARIABLE = 0;
     private static final byte ELEMENT = 1;
     private static final byte DEAD = 2;
