@@ -26,21 +26,6 @@ public final class Lsqr<V> {
         public static Limits defaults() {
             return new Limits(1e-10, 1e-10, 1e12, 0, 0);
         }
-
-        /** The same with iteration limit {@code iters}. */
-        public Limits withMaxIters(int iters) {
-            return new Limits(atol, btol, conlim, iters, damp);
-        }
-
-        /** The same with damping {@code lambda}. */
-        public Limits withDamp(double lambda) {
-            return new Limits(atol, btol, conlim, maxIters, lambda);
-        }
-
-        /** The same with atol = btol = {@code tol}. */
-        public Limits withTolerance(double tol) {
-            return new Limits(tol, tol, conlim, maxIters, damp);
-        }
     }
 
     private final BatchVectors<V> ops;

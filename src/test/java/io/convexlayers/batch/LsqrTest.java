@@ -93,8 +93,7 @@ class LsqrTest {
             }
         }
         CpuBatchVectors ops = new CpuBatchVectors(lanes);
-        Lsqr<double[]> lsqr = new Lsqr<>(ops, new DenseOp(k, rows, cols), Lsqr.Limits.defaults().withDamp(damp)
-                .withTolerance(1e-10));
+        Lsqr<double[]> lsqr = new Lsqr<>(ops, new DenseOp(k, rows, cols), new Lsqr.Limits(1e-10, 1e-10, 1e12, 0, damp));
         double[] x = ops.newVector(cols);
         LsqrResult result = lsqr.solve(rhs, x);
         for (int l = 0; l < lanes; l++) {
@@ -164,7 +163,7 @@ class LsqrTest {
             rhs[i] = 1;
         }
         CpuBatchVectors ops = new CpuBatchVectors(1);
-        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), Lsqr.Limits.defaults().withMaxIters(3))
+        LsqrResult r = new Lsqr<>(ops, new DenseOp(k, rows, cols), new Lsqr.Limits(1e-10, 1e-10, 1e12, 3, 0))
                 .solve(rhs, ops.newVector(cols));
         assertEquals(LsqrStop.ITERATION_LIMIT, r.stop()[0]);
         assertEquals(3, r.iterations()[0]);

@@ -91,7 +91,7 @@ class CudaBatchVectorsTest {
         for (int k = 0; k < rhs.length; k++) {
             rhs[k] = rnd.nextGaussian();
         }
-        Lsqr.Limits settings = Lsqr.Limits.defaults().withTolerance(1e-12);
+        Lsqr.Limits settings = new Lsqr.Limits(1e-12, 1e-12, 1e12, 0, 0);
 
         BatchOperator<double[]> cpuOp = new BatchOperator<>() {
             public int rows() {
