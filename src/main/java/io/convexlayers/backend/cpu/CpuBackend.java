@@ -4,6 +4,7 @@ import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.hsde.HsdeIteration;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
@@ -38,8 +39,7 @@ public final class CpuBackend implements Backend {
             warmStart.validate(total, batch.n(), batch.m());
         }
         int lanes = TileScheduler.lanesFor(total, settings.tileLanes());
-        long deadline = settings.timeLimitSeconds() > 0
-                ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
+        long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         Solution[] results = new Solution[total];
         TileScheduler.run(total, lanes, settings.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
