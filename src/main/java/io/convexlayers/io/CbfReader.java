@@ -100,11 +100,12 @@ final class CbfReader {
         while (src.advance("#")) {
             String keyword = Tokens.trim(src.current());
             int line = src.lineNumber();
+            // Errors quote the line as it is (control bytes escaped), not the keyword trimmed of them.
             if (seen.isEmpty() && !keyword.equals("VER")) {
-                throw src.error("VER as the first keyword", LineSource.quote(keyword));
+                throw src.error("VER as the first keyword", LineSource.quote(src.current().strip()));
             }
             if (!keyword.equals("VER") && !STRUCTURE.contains(keyword) && !DATA.contains(keyword)) {
-                throw src.error(KEYWORDS, LineSource.quote(keyword));
+                throw src.error(KEYWORDS, LineSource.quote(src.current().strip()));
             }
             if (!seen.add(keyword)) {
                 throw src.error("each keyword once", "a second " + keyword);

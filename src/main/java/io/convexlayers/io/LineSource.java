@@ -243,7 +243,7 @@ final class LineSource {
 
     /**
      * {@code 'text'}, shortened when long, with control and format characters escaped
-     * ({@code \x00}, {@code \u202e}) so that a binary file cannot write raw control bytes to a
+     * (<code>&#92;x00</code>, <code>&#92;u202e</code>) so that a binary file cannot write raw control bytes to a
      * terminal through an error message.
      */
     static String quote(String text) {
