@@ -1,5 +1,6 @@
 package io.convexlayers.canon;
 
+import io.convexlayers.InvalidProblemException;
 import io.convexlayers.dsl.LinearMap;
 
 import java.util.Arrays;
@@ -189,7 +190,7 @@ final class AffineTensor {
     }
 
     private static AffineTensor concatSameRows(int length, List<AffineTensor> terms) {
-        int total = 0;
+        long total = 0;
         for (AffineTensor t : terms) {
             if (t.length != length) {
                 throw new IllegalArgumentException("length " + t.length + " != " + length);
@@ -206,7 +207,7 @@ final class AffineTensor {
     /** Rows stacked: the rows of {@code parts[1]} follow those of {@code parts[0]}, … */
     public static AffineTensor stack(List<AffineTensor> parts) {
         int length = 0;
-        int total = 0;
+        long total = 0;
         for (AffineTensor t : parts) {
             length += t.length;
             total += t.count;
@@ -461,6 +462,14 @@ final class AffineTensor {
 
     /** Accumulates entries in growable arrays. */
     static final class Builder {
+        /**
+         * The most coefficient entries one tensor may hold: 2²⁷ (20 bytes each, 2.7 GB). Products
+         * of large parameter and variable matrices can ask for more than an int can count (the
+         * capacity used to be clamped to Integer.MAX_VALUE and then allocated); they get a typed
+         * error instead.
+         */
+        static final int MAX_ENTRIES = 1 << 27;
+
         private final int length;
         private int[] row;
         private int[] col;
@@ -470,15 +479,25 @@ final class AffineTensor {
 
         Builder(int length, long capacity) {
             this.length = length;
-            int cap = (int) Math.max(4, Math.min(capacity, Integer.MAX_VALUE - 16));
+            requireWithinLimit(capacity);
+            int cap = (int) Math.max(4, capacity);
             row = new int[cap];
             col = new int[cap];
             slot = new int[cap];
             val = new double[cap];
         }
 
+        private static void requireWithinLimit(long entries) {
+            if (entries > MAX_ENTRIES) {
+                throw new InvalidProblemException("canonicalization", "an expression needs " + entries
+                        + " coefficient entries, more than the limit of " + MAX_ENTRIES
+                        + " (products of large parameter and variable matrices)");
+            }
+        }
+
         private void grow() {
-            int cap = Math.max(8, 2 * row.length);
+            requireWithinLimit(row.length + 1L);
+            int cap = (int) Math.min(MAX_ENTRIES, Math.max(8, 2L * row.length));
             row = Arrays.copyOf(row, cap);
             col = Arrays.copyOf(col, cap);
             slot = Arrays.copyOf(slot, cap);

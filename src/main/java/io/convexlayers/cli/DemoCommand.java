@@ -12,14 +12,16 @@ import java.util.Locale;
 /**
  * {@code convexlayers demo}: trains the convex approximate dynamic programming example
  * ({@link ApproximateDynamicProgramming}) with a progress bar on standard error, prints the cost of
- * the LQR start and of the learned policy, and writes the loss curve as a PNG.
+ * the LQR start and of the learned policy, and writes the loss curve as a PNG. The output file is
+ * checked before training ({@link OutputFile}); a file that cannot be written exits with
+ * {@link ExitCodes#CANNOT_CREATE}.
  */
 final class DemoCommand {
     private DemoCommand() {
     }
 
     /** Parses the options and runs; usage errors print the demo's usage and return 64. */
-    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    static int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.contains("--help") || args.contains("-h")) {
             out.println(DemoOptions.USAGE);
             return ExitCodes.SOLVED;
@@ -28,14 +30,20 @@ final class DemoCommand {
         try {
             options = DemoOptions.parse(args);
         } catch (UsageException e) {
-            err.println("convexlayers: " + e.getMessage());
+            err.println("convexlayers: " + Terminal.safe(e.getMessage()));
             err.println(DemoOptions.USAGE);
             return ExitCodes.USAGE;
         }
         return run(options, out, err, System.console() != null);
     }
 
-    static int run(DemoOptions o, PrintStream out, PrintStream err, boolean interactive) throws IOException {
+    static int run(DemoOptions o, PrintStream out, PrintStream err, boolean interactive) {
+        try {
+            OutputFile.checkWritable(o.out());
+        } catch (IOException e) {
+            err.println("convexlayers: --out: " + Terminal.safe(e.getMessage()) + " (checked before training)");
+            return ExitCodes.CANNOT_CREATE;
+        }
         Backend backend = backend(o.backend(), err);
         ApproximateDynamicProgramming.Config config = ApproximateDynamicProgramming.Config.defaults()
                 .withIterations(o.iterations()).withBatch(o.batch()).withHorizon(o.horizon()).withSeed(o.seed());
@@ -54,6 +62,19 @@ final class DemoCommand {
                 r.costs()[r.costs().length - 1]);
         out.printf(Locale.ROOT, "time: %.1f s total; per batch of %d: forward %.2f ms, backward %.2f ms%n", total,
                 config.batch(), r.forwardSeconds() * 1e3, r.backwardSeconds() * 1e3);
+        try {
+            writePlot(o, config, backend, r);
+        } catch (IOException e) {
+            err.println("convexlayers: cannot write " + Terminal.safe(o.out().toString()) + ": "
+                    + Terminal.safe(String.valueOf(e.getMessage())));
+            return ExitCodes.CANNOT_CREATE;
+        }
+        out.println("wrote " + Terminal.safe(o.out().toString()));
+        return ExitCodes.SOLVED;
+    }
+
+    private static void writePlot(DemoOptions o, ApproximateDynamicProgramming.Config config, Backend backend,
+                                  ApproximateDynamicProgramming.Result r) throws IOException {
         int iters = r.costs().length;
         double[] steps = new double[iters];
         for (int i = 0; i < iters; i++) {
@@ -74,8 +95,6 @@ final class DemoCommand {
                                 new double[] {r.initialCost(), r.initialCost()}, LossPlot.RED, 1.6f, true, false),
                         new LossPlot.Series("evaluation rollouts (fixed)", evalX, r.evaluationCosts(), LossPlot.DARK,
                                 3f, false, true)));
-        out.println("wrote " + o.out());
-        return ExitCodes.SOLVED;
     }
 
     /**

@@ -24,7 +24,8 @@ record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, 
             "  --batch B            rollouts per iteration, the layer's batch size (default 32)",
             "  --horizon T          steps per rollout (default 20)",
             "  --seed S             random seed (default 1)",
-            "  --out FILE           loss plot, PNG (default loss.png)",
+            "  --out FILE           loss plot, PNG (default loss.png in the current directory;",
+            "                       the repository's .gitignore ignores it). Checked before training.",
             "  --backend NAME       auto|cpu|cuda (default auto: CUDA when available, else cpu)",
             "  --help               this text");
 
@@ -71,10 +72,6 @@ record DemoOptions(int iterations, int batch, int horizon, long seed, Path out, 
     }
 
     private static int positive(List<String> args, int i, String option) {
-        long v = parseLong(value(args, i, option), option);
-        if (v < 1 || v > 1_000_000) {
-            throw new UsageException(option + " must be between 1 and 1000000, got " + v);
-        }
-        return (int) v;
+        return CliNumbers.integer(option, value(args, i, option), 1, 1_000_000);
     }
 }

@@ -25,6 +25,10 @@ final class ExitCodes {
     public static final int NO_INPUT = 66;
     /** The requested backend is not available, e.g. {@code --backend cuda} without a GPU (EX_UNAVAILABLE). */
     public static final int UNAVAILABLE = 69;
+    /** A bug or an exhausted heap: reported in one line instead of a stack trace (EX_SOFTWARE). */
+    public static final int INTERNAL = 70;
+    /** The demo's output file cannot be created or written (EX_CANTCREAT). */
+    public static final int CANNOT_CREATE = 73;
 
     private ExitCodes() {
     }

@@ -3,7 +3,8 @@ package io.convexlayers.cli;
 import java.util.Locale;
 
 /**
- * A minimal writer for one flat JSON object with string, number, boolean and number-array values.
+ * A minimal writer for one flat JSON object with string, number, boolean, string-array and number-array
+ * values.
  * Non-finite numbers are written as strings ("Infinity", "-Infinity", "NaN") since JSON has no
  * literal for them.
  */
@@ -71,6 +72,19 @@ final class JsonWriter {
     JsonWriter put(String name, boolean value) {
         key(name);
         out.append(value);
+        return this;
+    }
+
+    JsonWriter put(String name, java.util.List<String> values) {
+        key(name);
+        out.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            string(values.get(i));
+        }
+        out.append(']');
         return this;
     }
 

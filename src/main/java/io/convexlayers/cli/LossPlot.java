@@ -143,7 +143,13 @@ final class LossPlot {
             legend(g, series, plotW);
         }
         g.dispose();
-        ImageIO.write(img, "png", file.toFile());
+        // Through a stream we open ourselves: the failure then names the file, where ImageIO's
+        // File overload only says "Can't create output stream!".
+        try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(file)) {
+            if (!ImageIO.write(img, "png", stream)) {
+                throw new IOException("no PNG writer available");
+            }
+        }
     }
 
     private static BasicStroke stroke(Series s) {

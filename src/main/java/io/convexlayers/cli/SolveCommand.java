@@ -7,26 +7,43 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.Solution;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
 /**
  * {@code convexlayers solve FILE}: reads a problem file, solves it and reports the result in the
- * file's own terms (objective sense and constant, the file's variables).
+ * file's own terms (objective sense and constant, the file's variables). The reader's warnings
+ * (conventions applied to the file, such as a negative UP bound making the lower bound −∞) are
+ * shown in every output: a {@code warning} line per warning in the summary, on standard error
+ * with {@code --verbose}, and as the {@code warnings} array with {@code --json}.
  */
 final class SolveCommand {
     private SolveCommand() {
     }
 
-    static int run(SolveOptions options, PrintStream out, PrintStream err) throws java.io.IOException {
+    static int run(SolveOptions options, PrintStream out, PrintStream err) {
         long t0 = System.nanoTime();
-        FileProblem problem = ProblemReader.read(options.file());
+        FileProblem problem;
+        try {
+            problem = ProblemReader.read(options.file());
+        } catch (IOException e) {
+            err.println("convexlayers: cannot read " + Terminal.safe(options.file().toString()) + ": "
+                    + Terminal.safe(reason(e)));
+            return ExitCodes.NO_INPUT;
+        }
         double readSeconds = (System.nanoTime() - t0) * 1e-9;
         IterationListener listener = options.verbose() ? table(err) : null;
         if (options.verbose()) {
             err.printf(Locale.ROOT, "convexlayers: %s (%s): n = %d, m = %d, nnz(A) = %d, cones %s%n",
-                    problem.name(), problem.format(), problem.program().n(), problem.program().m(),
+                    Terminal.safe(problem.name()), problem.format(), problem.program().n(), problem.program().m(),
                     problem.program().a().nnz(), problem.program().cones());
+            for (String w : problem.warnings()) {
+                err.println("convexlayers: warning: " + Terminal.safe(w));
+            }
             err.println(" iter | pri res  | dua res  |   gap    |   obj     |  scale   | time (s)");
         }
         Backend backend = DemoCommand.backend(options.backend(), err);
@@ -46,14 +63,19 @@ final class SolveCommand {
                     .put("dual_residual", s.dualResidual())
                     .put("gap", s.gap())
                     .put("variables", problem.fileVariableCount())
-                    .put("constraints", problem.constraintCount());
+                    .put("constraints", problem.constraintCount())
+                    .put("warnings", problem.warnings());
             if (options.printSolution()) {
                 j.put("x", problem.fileVariables(s.x()));
             }
             out.println(j);
         } else {
-            out.printf(Locale.ROOT, "problem     %s (%s, %d variables, %d constraints)%n", problem.name(),
-                    problem.format(), problem.fileVariableCount(), problem.constraintCount());
+            out.printf(Locale.ROOT, "problem     %s (%s, %d variables, %d constraints)%n",
+                    Terminal.safe(problem.name()), problem.format(), problem.fileVariableCount(),
+                    problem.constraintCount());
+            for (String w : problem.warnings()) {
+                out.println("warning     " + Terminal.safe(w));
+            }
             out.printf(Locale.ROOT, "status      %s%n", s.status().name().toLowerCase(Locale.ROOT));
             out.printf(Locale.ROOT, "objective   %.10g%n", objective);
             out.printf(Locale.ROOT, "iterations  %d%n", s.iterations());
@@ -66,11 +88,25 @@ final class SolveCommand {
                 java.util.List<String> names = problem.variableNames();
                 for (int j = 0; j < x.length; j++) {
                     String name = names != null && j < names.size() ? names.get(j) : "x" + j;
-                    out.printf(Locale.ROOT, "  %-12s %.10g%n", name, x[j]);
+                    out.printf(Locale.ROOT, "  %-12s %.10g%n", Terminal.safe(name), x[j]);
                 }
             }
         }
         return ExitCodes.of(s.status());
+    }
+
+    /** What went wrong, without repeating the path the caller names anyway. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     private static IterationListener table(PrintStream err) {

@@ -23,11 +23,12 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
     static final String USAGE = String.join("\n",
             "usage: convexlayers solve FILE [options]",
             "  FILE                 .mps, .qps, .cbf or .dat-s (optionally .gz)",
-            "  --eps E              absolute and relative tolerance (default 1e-5)",
+            "  --eps E              absolute and relative tolerance, a positive number (default 1e-5)",
             "  --eps-abs E          absolute tolerance",
             "  --eps-rel E          relative tolerance",
-            "  --max-iters N        iteration limit (default 100000)",
-            "  --time-limit S       wall-clock limit in seconds (default none)",
+            "  --max-iters N        iteration limit, 1 to 2147483647 (default 100000)",
+            "  --time-limit S       wall-clock limit in seconds, >= 0 (default 0 = none; limits beyond",
+            "                       about 146 years are none too)",
             "  --no-accel           switch Anderson acceleration off",
             "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
             "  --json               one JSON object on standard output",
@@ -35,7 +36,8 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "  --verbose            iteration table on standard error",
             "  --backend NAME       auto|cpu|cuda (default cpu; auto: CUDA when available)",
             "exit codes: 0 solved, 1 inaccurate, 2 infeasible, 3 unbounded, 4 failed,",
-            "            64 usage error, 65 malformed input, 66 unreadable input, 69 backend unavailable");
+            "            64 usage error, 65 malformed input, 66 unreadable input, 69 backend unavailable,",
+            "            70 internal error");
 
     static SolveOptions parse(List<String> args) {
         Path file = null;
@@ -48,13 +50,13 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             String a = args.get(i);
             switch (a) {
                 case "--eps" -> {
-                    double e = number(args, ++i, a);
+                    double e = CliNumbers.positive(a, value(args, ++i, a));
                     b.epsAbs(e).epsRel(e);
                 }
-                case "--eps-abs" -> b.epsAbs(number(args, ++i, a));
-                case "--eps-rel" -> b.epsRel(number(args, ++i, a));
-                case "--max-iters" -> b.maxIters((int) integer(args, ++i, a));
-                case "--time-limit" -> b.timeLimitSeconds(number(args, ++i, a));
+                case "--eps-abs" -> b.epsAbs(CliNumbers.positive(a, value(args, ++i, a)));
+                case "--eps-rel" -> b.epsRel(CliNumbers.positive(a, value(args, ++i, a)));
+                case "--max-iters" -> b.maxIters(CliNumbers.integer(a, value(args, ++i, a), 1, Integer.MAX_VALUE));
+                case "--time-limit" -> b.timeLimitSeconds(CliNumbers.nonNegative(a, value(args, ++i, a)));
                 case "--no-accel" -> b.acceleration(false);
                 case "--linsys" -> b.linearSystem(linsys(value(args, ++i, a)));
                 case "--json" -> json = true;
@@ -94,24 +96,6 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             throw new UsageException(option + " needs a value");
         }
         return args.get(i);
-    }
-
-    private static double number(List<String> args, int i, String option) {
-        String v = value(args, i, option);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " expects a number, got '" + v + "'");
-        }
-    }
-
-    private static long integer(List<String> args, int i, String option) {
-        String v = value(args, i, option);
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " expects an integer, got '" + v + "'");
-        }
     }
 
     private static LinearSystemKind linsys(String v) {

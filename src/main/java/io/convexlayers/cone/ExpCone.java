@@ -122,6 +122,14 @@ final class ExpCone extends ConeBlock {
         double x = v[ix];
         double y = v[iy];
         double z = v[iz];
+        if (!(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(z))) {
+            // No projection exists, and the root search below never ends on infinities (a fuzzed
+            // CBF file with b = 1e308 hung the solver here). NaN marks the iterate as broken.
+            v[ix] = Double.NaN;
+            v[iy] = Double.NaN;
+            v[iz] = Double.NaN;
+            return;
+        }
         if (inCone(x, y, z)) {
             return;
         }

@@ -48,7 +48,26 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
                         "|alpha| must lie in (0, 1), got " + power[i]);
             }
         }
+        // Rows are counted in long: every later int sum over the cones is then known not to overflow.
+        long rows = (long) zero + nonneg + 3L * exp + 3L * dualExp + 3L * power.length;
+        for (int size : soc) {
+            rows += size;
+        }
+        for (int i = 0; i < psd.length; i++) {
+            long svec = svecLengthLong(psd[i]);
+            if (svec > Integer.MAX_VALUE) {
+                throw new InvalidProblemException("cones.psd[" + i + "]", "order " + psd[i] + " needs " + svec
+                        + " svec rows, more than an int array can hold (the largest order is " + MAX_PSD_ORDER + ")");
+            }
+            rows += svec;
+        }
+        if (rows > Integer.MAX_VALUE) {
+            throw new InvalidProblemException("cones", "cover " + rows + " rows, more than " + Integer.MAX_VALUE);
+        }
     }
+
+    /** The largest PSD order whose svec length k(k+1)/2 fits in an {@code int}. */
+    public static final int MAX_PSD_ORDER = 65_535;
 
     /** A builder starting from no cones at all. */
     public static Builder builder() {
@@ -70,9 +89,23 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
         return r;
     }
 
-    /** The number of svec entries of a symmetric matrix of order k: k(k+1)/2. */
+    /**
+     * The number of svec entries of a symmetric matrix of order k: k(k+1)/2.
+     *
+     * @throws InvalidProblemException when k(k+1)/2 does not fit in an {@code int} (k &gt;
+     *                                 {@link #MAX_PSD_ORDER}); k(k+1) alone overflows from k = 46 341 on
+     */
     public static int svecLength(int k) {
-        return k * (k + 1) / 2;
+        long svec = svecLengthLong(k);
+        if (svec > Integer.MAX_VALUE) {
+            throw new InvalidProblemException("cones.psd", "order " + k + " needs " + svec
+                    + " svec entries, more than an int array can hold (the largest order is " + MAX_PSD_ORDER + ")");
+        }
+        return (int) svec;
+    }
+
+    private static long svecLengthLong(int k) {
+        return (long) k * (k + 1) / 2;
     }
 
     /** First row of the nonnegative block. */

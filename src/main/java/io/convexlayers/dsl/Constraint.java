@@ -61,7 +61,8 @@ public final class Constraint {
         }
         int cones = ts.size();
         int each = 1 + x.size() / cones;
-        return new Constraint(Kind.SOC, List.of(t, x), false, Shape.vector(cones * each));
+        return new Constraint(Kind.SOC, List.of(t, x), false,
+                Shape.vector(Shape.dimension("soc(" + t + ", " + x + ")", (long) cones * each)));
     }
 
     /** X ⪰ 0 for a square affine X (its symmetric part (X + Xᵀ)/2 is constrained). */
@@ -83,7 +84,8 @@ public final class Constraint {
         Shape s = Expression.broadcast("expCone", x, y);
         Expression big = s.equals(x.shape()) ? x : y;
         s = Expression.broadcast("expCone", big, z);
-        return new Constraint(Kind.EXP, List.of(x, y, z), false, Shape.vector(3 * s.size()));
+        return new Constraint(Kind.EXP, List.of(x, y, z), false,
+                Shape.vector(Shape.dimension("expCone(" + x + ", " + y + ", " + z + ")", 3L * s.size())));
     }
 
     public Kind kind() {

@@ -313,22 +313,24 @@ public final class LinearMapExpression extends Expression {
         }
         List<Expression> args = List.of(es);
         if (flat) {
-            int total = 0;
+            long total = 0;
             for (Expression e : es) {
                 total += e.size();
             }
-            return new LinearMapExpression("hstack", false, "", Shape.vector(total), args,
-                    LinearMap.identity(total), false);
+            Shape shape = Shape.vector(Shape.dimension("hstack of " + es.length + " operands", total));
+            return new LinearMapExpression("hstack", false, "", shape, args, LinearMap.identity(shape.size()), false);
         }
         int rows = es[0].shape().dim(0);
-        int cols = 0;
+        long colSum = 0;
         for (Expression e : es) {
             if (e.shape().dim(0) != rows) {
                 throw new ShapeException("hstack: row counts differ: " + describe(es));
             }
-            cols += e.shape().dim(1);
+            colSum += e.shape().dim(1);
         }
-        LinearMap.Builder b = LinearMap.builder(rows * cols, rows * cols);
+        int cols = Shape.dimension("hstack of " + es.length + " operands", colSum);
+        Shape shape = Shape.matrix(rows, cols);
+        LinearMap.Builder b = LinearMap.builder(shape.size(), shape.size());
         int in = 0;
         int c0 = 0;
         for (Expression e : es) {
@@ -340,7 +342,7 @@ public final class LinearMapExpression extends Expression {
             }
             c0 += ec;
         }
-        return new LinearMapExpression("hstack", false, "", Shape.matrix(rows, cols), args, b.build(), false);
+        return new LinearMapExpression("hstack", false, "", shape, args, b.build(), false);
     }
 
     static Expression vstack(Expression... es) {
@@ -348,16 +350,17 @@ public final class LinearMapExpression extends Expression {
             throw new ShapeException("vstack: needs at least one operand");
         }
         int cols = es[0].shape().ndim() == 2 ? es[0].shape().dim(1) : es[0].size();
-        int rows = 0;
+        long rowSum = 0;
         for (Expression e : es) {
             int ec = e.shape().ndim() == 2 ? e.shape().dim(1) : e.size();
             if (ec != cols) {
                 throw new ShapeException("vstack: column counts differ: " + describe(es));
             }
-            rows += e.shape().ndim() == 2 ? e.shape().dim(0) : 1;
+            rowSum += e.shape().ndim() == 2 ? e.shape().dim(0) : 1;
         }
-        return new LinearMapExpression("vstack", false, "", Shape.matrix(rows, cols), List.of(es),
-                LinearMap.identity(rows * cols), false);
+        Shape shape = Shape.matrix(Shape.dimension("vstack of " + es.length + " operands", rowSum), cols);
+        return new LinearMapExpression("vstack", false, "", shape, List.of(es),
+                LinearMap.identity(shape.size()), false);
     }
 
     private static String describe(Expression... es) {

@@ -67,10 +67,12 @@ public final class ProductExpression extends Expression {
                 return Shape.matrix(a.dim(0), b.dim(1));
             }
             default: {
+                String what = "kron(" + l + ", " + r + ") of shapes " + a + " and " + b;
                 if (a.isVector() && b.isVector()) {
-                    return Shape.vector(a.dim(0) * b.dim(0));
+                    return Shape.vector(Shape.dimension(what, (long) a.dim(0) * b.dim(0)));
                 }
-                return Shape.matrix(a.rows() * b.rows(), a.cols() * b.cols());
+                return Shape.matrix(Shape.dimension(what, (long) a.rows() * b.rows()),
+                        Shape.dimension(what, (long) a.cols() * b.cols()));
             }
         }
     }

@@ -7,18 +7,51 @@ import java.util.Arrays;
  * {@code (m, n)}. Entries are flattened in row-major order everywhere (DESIGN §2): entry (i, j) of
  * an m×n matrix is flat index {@code i * n + j}. In matrix products a vector on the right acts as a
  * column and a vector on the left as a row. Immutable.
+ *
+ * <p>A shape has at most {@link #MAX_SIZE} entries. The product of the dimensions is taken in
+ * {@code long}, and operations that derive a dimension from others (Kronecker products, stacking)
+ * check it with {@link #dimension} before building the shape, so that no size ever overflows an
+ * {@code int}: a shape whose entries would not fit is a {@link ShapeException}, not a negative
+ * size that fails later somewhere else.
  */
 public final class Shape {
+    /**
+     * The most entries an expression may have: 2²⁶ (67 108 864, an 8 192 × 8 192 matrix).
+     * Compiling touches every entry several times, so larger expressions are beyond what the
+     * layer can handle in memory anyway.
+     */
+    public static final int MAX_SIZE = 1 << 26;
+
     private static final Shape SCALAR = new Shape(new int[0]);
     private final int[] dims;
 
     private Shape(int[] dims) {
+        long size = 1;
         for (int d : dims) {
             if (d < 1) {
                 throw new ShapeException("dimensions must be positive, got " + Arrays.toString(dims));
             }
+            size *= d; // at most two factors below 2³¹: exact in a long
+        }
+        if (size > MAX_SIZE) {
+            throw new ShapeException("shape " + Arrays.toString(dims) + " has " + size
+                    + " entries, more than Shape.MAX_SIZE = " + MAX_SIZE);
         }
         this.dims = dims;
+    }
+
+    /**
+     * A dimension computed by {@code operation} from other dimensions, as a {@code long} so that
+     * the computation itself cannot overflow; checked to be at most {@link #MAX_SIZE}.
+     *
+     * @throws ShapeException naming the operation when it is larger
+     */
+    static int dimension(String operation, long value) {
+        if (value > MAX_SIZE) {
+            throw new ShapeException(operation + ": the result would have a dimension of " + value
+                    + ", more than Shape.MAX_SIZE = " + MAX_SIZE);
+        }
+        return (int) value;
     }
 
     /** The scalar shape {@code ()}. */

@@ -67,6 +67,9 @@ final class CbfReader {
     private final List<Cone> conCones = new ArrayList<>();
     private int[] psdVar = new int[0];
     private int[] psdCon = new int[0];
+    /** Svec entries of all matrix variables (PSDVAR) and of all PSD constraints (PSDCON). */
+    private long psdVarEntries;
+    private long psdConEntries;
 
     private double[] objA;
     private double objB;
@@ -95,13 +98,14 @@ final class CbfReader {
 
     private FileProblem parse() {
         while (src.advance("#")) {
-            String keyword = src.current().trim();
+            String keyword = Tokens.trim(src.current());
             int line = src.lineNumber();
+            // Errors quote the line as it is (control bytes escaped), not the keyword trimmed of them.
             if (seen.isEmpty() && !keyword.equals("VER")) {
-                throw src.error("VER as the first keyword", LineSource.quote(keyword));
+                throw src.error("VER as the first keyword", LineSource.quote(src.current().strip()));
             }
             if (!keyword.equals("VER") && !STRUCTURE.contains(keyword) && !DATA.contains(keyword)) {
-                throw src.error(KEYWORDS, LineSource.quote(keyword));
+                throw src.error(KEYWORDS, LineSource.quote(src.current().strip()));
             }
             if (!seen.add(keyword)) {
                 throw src.error("each keyword once", "a second " + keyword);
@@ -170,10 +174,18 @@ final class CbfReader {
         String[] t = tokens(2, "the number of cones and of parameters after " + keyword);
         int count = count(t[0], "the number of cones of " + keyword);
         int total = count(t[1], "the number of parameters of " + keyword);
-        int sum = 0;
+        // Each cone and each parameter takes a line: claims beyond the file's end are refused before
+        // anything of their size is allocated.
+        if (count > src.linesLeft()) {
+            throw src.countBeyondFile("cones of " + keyword, count);
+        }
+        long sum = 0;
         for (int c = 0; c < count; c++) {
             int p = count(tokens(1, "the parameter count of cone " + c + " of " + keyword)[0],
                     "the parameter count of cone " + c + " of " + keyword);
+            if (p > src.linesLeft()) {
+                throw src.countBeyondFile("parameters of cone " + c + " of " + keyword, p);
+            }
             double[] alpha = new double[p];
             for (int k = 0; k < p; k++) {
                 alpha[k] = finite(tokens(1, "parameter " + k + " of cone " + c + " of " + keyword)[0],
@@ -193,6 +205,19 @@ final class CbfReader {
                 + " and of cones after " + keyword);
         int total = count(t[0], "the size of " + keyword);
         int count = count(t[1], "the number of cones of " + keyword);
+        String what = keyword.equals("VAR") ? "a number of scalar variables" : "a number of scalar constraints";
+        if (total > ReaderLimits.MAX_SIZE) {
+            throw src.beyondLimit(what, total, ReaderLimits.MAX_SIZE, "MAX_SIZE");
+        }
+        long together = (long) total + (keyword.equals("VAR") ? psdVarEntries : psdConEntries);
+        if (together > ReaderLimits.MAX_SIZE) {
+            throw src.beyondLimit(what + " plus the svec entries of the "
+                    + (keyword.equals("VAR") ? "PSDVAR matrices" : "PSDCON constraints"), together,
+                    ReaderLimits.MAX_SIZE, "MAX_SIZE");
+        }
+        if (count > src.linesLeft()) {
+            throw src.countBeyondFile("cones of " + keyword, count);
+        }
         long sum = 0;
         for (int c = 0; c < count; c++) {
             String[] ct = tokens(2, "a cone and its size (cone " + c + " of " + count + " in " + keyword + ")");
@@ -253,7 +278,15 @@ final class CbfReader {
         if (!(alpha[0] > 0 && alpha[1] > 0)) {
             throw src.error("positive power cone parameters", alpha[0] + ", " + alpha[1]);
         }
-        return new Cone(dual ? "POW*" : "POW", size, alpha[0] / (alpha[0] + alpha[1]));
+        double a = alpha[0] / (alpha[0] + alpha[1]);
+        if (!Double.isFinite(alpha[0] + alpha[1])) {
+            a = 1 / (1 + alpha[1] / alpha[0]); // the same ratio without overflowing the sum
+        }
+        if (!(a > 0 && a < 1)) {
+            throw src.error("power cone parameters whose ratio gives an exponent strictly between 0 and 1",
+                    alpha[0] + ", " + alpha[1]);
+        }
+        return new Cone(dual ? "POW*" : "POW", size, a);
     }
 
     private void integers(int headerLine) {
@@ -268,6 +301,11 @@ final class CbfReader {
     private int[] orders(String keyword) {
         int count = count(tokens(1, "the number of matrices after " + keyword)[0],
                 "the number of matrices of " + keyword);
+        if (count > src.linesLeft()) {
+            throw src.countBeyondFile("matrix orders of " + keyword, count);
+        }
+        boolean variables = keyword.equals("PSDVAR");
+        long entries = variables ? n : m;
         int[] orders = new int[count];
         for (int k = 0; k < count; k++) {
             String tok = tokens(1, "the order of matrix " + k + " of " + count + " in " + keyword)[0];
@@ -275,6 +313,20 @@ final class CbfReader {
             if (orders[k] < 1) {
                 throw src.error("a positive matrix order", tok);
             }
+            if (orders[k] > ReaderLimits.MAX_PSD_ORDER) {
+                throw src.beyondLimit("a matrix order", orders[k], ReaderLimits.MAX_PSD_ORDER, "MAX_PSD_ORDER");
+            }
+            entries += ConeDims.svecLength(orders[k]);
+            if (entries > ReaderLimits.MAX_SIZE) {
+                throw src.beyondLimit((variables ? "scalar variables plus svec entries of matrix variables"
+                        : "scalar constraints plus svec entries of PSD constraints") + " (" + keyword + " up to matrix "
+                        + k + ")", entries, ReaderLimits.MAX_SIZE, "MAX_SIZE");
+            }
+        }
+        if (variables) {
+            psdVarEntries = entries - n;
+        } else {
+            psdConEntries = entries - m;
         }
         return orders;
     }
@@ -416,6 +468,8 @@ final class CbfReader {
     }
 
     private int entryCount(String keyword) {
+        // No check against the lines left: entries go into growing lists, so a count the file
+        // cannot back costs nothing and ends as "the file ends early" at the first missing entry.
         return count(tokens(1, "the number of entries after " + keyword)[0],
                 "the number of entries of " + keyword);
     }
@@ -447,7 +501,7 @@ final class CbfReader {
         String[] t = Tokens.split(src.current());
         if (t.length != count) {
             throw src.error(expected + ": " + count + (count == 1 ? " field" : " fields"),
-                    LineSource.quote(src.current().trim()));
+                    LineSource.quote(src.current().strip()));
         }
         return t;
     }
@@ -527,7 +581,7 @@ final class CbfReader {
             asm.psd(order, g);
             offset += g.length;
         }
-        return new FileProblem(ProblemReader.baseName(src.fileName()), "cbf", asm.build(), n, psdVar,
+        return new FileProblem(ProblemReader.baseName(src.fileName()), "cbf", asm.build(src), n, psdVar,
                 List.of(), m + psdCon.length, maximize, objB, List.of());
     }
 

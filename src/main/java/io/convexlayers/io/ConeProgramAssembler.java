@@ -1,5 +1,6 @@
 package io.convexlayers.io;
 
+import io.convexlayers.InvalidProblemException;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.data.CscMatrix;
@@ -117,6 +118,19 @@ final class ConeProgramAssembler {
     void power(double alpha, Affine x, Affine y, Affine z) {
         power.add(new Affine[] {x, y, z});
         powerAlpha.add(alpha);
+    }
+
+    /**
+     * {@link #build()}, with data the program refuses (a value that became infinite when scaled
+     * into svec form or summed with another) reported as a format error of the file.
+     */
+    ConeProgram build(LineSource src) {
+        try {
+            return build();
+        } catch (InvalidProblemException e) {
+            throw new ProblemFormatException(src.fileName(), 0, "data that stays finite once scaled into svec"
+                    + " form and summed per entry", e.getMessage());
+        }
     }
 
     /** The cone program: rows in cone order; P is {@code null} when no quadratic term was added. */

@@ -64,6 +64,8 @@ final class MpsReader {
     private final Set<Section> seen = new HashSet<>();
     private Section section = Section.NONE;
     private int sectionLine;
+    /** The line of the QUADOBJ or QMATRIX header: where a non-convex objective is reported. */
+    private int quadraticLine;
 
     private final Map<String, Integer> rowIndex = new HashMap<>();
     private final List<String> rowNames = new ArrayList<>();
@@ -120,7 +122,7 @@ final class MpsReader {
         boolean ended = false;
         while (src.advance("*")) {
             String line = src.current();
-            if (!Character.isWhitespace(line.charAt(0))) {
+            if (!Tokens.isBlank(line.charAt(0))) {
                 if (header(line)) {
                     ended = true;
                     break;
@@ -220,7 +222,7 @@ final class MpsReader {
             }
         }
         for (int k = FIXED_END; k < line.length(); k++) {
-            if (!Character.isWhitespace(line.charAt(k))) {
+            if (!Tokens.isBlank(line.charAt(k))) {
                 return null;
             }
         }
@@ -232,7 +234,7 @@ final class MpsReader {
         if (from >= line.length()) {
             return "";
         }
-        return line.substring(from, Math.min(to, line.length())).trim();
+        return Tokens.trim(line.substring(from, Math.min(to, line.length())));
     }
 
     private static boolean isMarker(String line) {
@@ -292,6 +294,9 @@ final class MpsReader {
         }
         section = next;
         sectionLine = src.lineNumber();
+        if (next == Section.QUADOBJ || next == Section.QMATRIX) {
+            quadraticLine = sectionLine;
+        }
         if ((next == Section.OBJSENSE || next == Section.OBJNAME) && t.length > 1) {
             sectionValue(t[1]);
         }
@@ -364,12 +369,12 @@ final class MpsReader {
 
     private void dataLine(String line) {
         switch (section) {
-            case NONE -> throw src.error("a section header in column 1", LineSource.quote(line.trim()));
-            case NAME -> throw src.error(SECTIONS + " after NAME", LineSource.quote(line.trim()));
+            case NONE -> throw src.error("a section header in column 1", LineSource.quote(line.strip()));
+            case NAME -> throw src.error(SECTIONS + " after NAME", LineSource.quote(line.strip()));
             case OBJSENSE, OBJNAME -> {
                 String[] t = Tokens.split(line);
                 if (t.length != 1) {
-                    throw src.error("a single value after " + section, LineSource.quote(line.trim()));
+                    throw src.error("a single value after " + section, LineSource.quote(line.strip()));
                 }
                 sectionValue(t[0]);
             }
@@ -465,9 +470,9 @@ final class MpsReader {
         String u = line.toUpperCase(Locale.ROOT);
         if (u.contains("'INTORG'") || u.contains("'INTEND'")) {
             throw src.error("continuous variables (integer MARKER sections are not supported:"
-                    + " this is a continuous solver)", LineSource.quote(line.trim()));
+                    + " this is a continuous solver)", LineSource.quote(line.strip()));
         }
-        throw src.error("a MARKER line with 'INTORG' or 'INTEND'", LineSource.quote(line.trim()));
+        throw src.error("a MARKER line with 'INTORG' or 'INTEND'", LineSource.quote(line.strip()));
     }
 
     private void column(String[] f) {
@@ -755,12 +760,54 @@ final class MpsReader {
             }
             interval(asm, new int[] {j}, new double[] {1.0}, lo, hi, "column " + colNames.get(j));
         }
-        ConeProgram program = asm.build();
+        ConeProgram program = asm.build(src);
+        requireConvex(program);
         String problemName = name.isEmpty() ? ProblemReader.baseName(src.fileName()) : name;
         String format = qpsRequested || qVal.size() > 0 || seen.contains(Section.QUADOBJ) || qmatrix
                 ? "qps" : "mps";
         return new FileProblem(problemName, format, program, n, new int[0], colNames, constraints,
                 maximize, objectiveConstant, warnings);
+    }
+
+    /** Refuses an objective ½xᵀPx that is not convex, with a direction of negative curvature as proof. */
+    private void requireConvex(ConeProgram program) {
+        QuadraticConvexity.Certificate c = QuadraticConvexity.find(program.p());
+        if (c == null) {
+            return;
+        }
+        double[] x = c.x();
+        double scale = 0;
+        for (double v : x) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        StringBuilder direction = new StringBuilder();
+        int shown = 0;
+        int support = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (x[j] == 0) {
+                continue;
+            }
+            x[j] /= scale;
+            if (shown < 4) {
+                direction.append(shown++ == 0 ? "" : ", ").append(colNames.get(j)).append(" = ")
+                        .append(String.format(Locale.ROOT, "%.4g", x[j]));
+            }
+            support++;
+        }
+        if (support > shown) {
+            direction.append(", ... (").append(support).append(" variables)");
+        }
+        String q = qmatrixOrQuadobj();
+        throw new NonConvexObjectiveException(src.fileName(), quadraticLine,
+                "a convex objective (" + q + " " + (maximize ? "negative" : "positive") + " semidefinite for a "
+                        + (maximize ? "maximization" : "minimization") + ")",
+                "a direction of negative curvature: along x = (" + direction + "), x'Px/x'x = "
+                        + String.format(Locale.ROOT, "%.4g", c.curvature()) + " for the minimized form P = "
+                        + (maximize ? "-" : "") + q + " (so P has an eigenvalue at most that)", x, c.curvature());
+    }
+
+    private String qmatrixOrQuadobj() {
+        return seen.contains(Section.QMATRIX) ? "QMATRIX" : "QUADOBJ";
     }
 
     /** Rows for lo ≤ aᵀx ≤ hi: one equality when lo = hi, else one row per finite side. */

@@ -26,7 +26,9 @@ public class ProblemFormatException extends ConvexLayersException {
      * @param found    what it found instead, e.g. {@code "'abc'"} or {@code "end of file"}
      */
     public ProblemFormatException(String file, int line, String expected, String found) {
-        super(file + ":" + line + ": expected " + expected + ", found " + found);
+        // Escaped in the message, so a file name or content with control bytes cannot reach a
+        // terminal raw; the accessors keep the parts as given.
+        super(LineSource.printable(file + ":" + line + ": expected " + expected + ", found " + found));
         this.file = file;
         this.line = line;
         this.expected = expected;

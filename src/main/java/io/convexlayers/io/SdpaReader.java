@@ -44,28 +44,43 @@ final class SdpaReader {
 
     private FileProblem parse() {
         int m = count(leadingToken("the number of variables m"), "the number of variables m");
+        if (m > ReaderLimits.MAX_SIZE) {
+            throw src.beyondLimit("a number of variables m", m, ReaderLimits.MAX_SIZE, "MAX_SIZE");
+        }
         int nBlocks = count(leadingToken("the number of blocks"), "the number of blocks");
         if (nBlocks < 1) {
             throw src.error("at least one block", "0 blocks");
         }
-        int[] sizes = new int[nBlocks];
+        if (nBlocks > ReaderLimits.MAX_SIZE) {
+            throw src.beyondLimit("a number of blocks", nBlocks, ReaderLimits.MAX_SIZE, "MAX_SIZE");
+        }
+        // The block sizes and c are collected token by token as the file holds them, and only then
+        // stored in arrays: a claim the file cannot back ends at the end of the file, not in memory.
         String[] sizeTokens = numbers(nBlocks, "block sizes");
+        int[] sizes = new int[nBlocks];
+        int[] offset = new int[nBlocks + 1];
+        long rowsSoFar = 0;
         for (int b = 0; b < nBlocks; b++) {
             if (!Tokens.isInteger(sizeTokens[b]) || Integer.parseInt(sizeTokens[b]) == 0) {
                 throw src.error("a nonzero integer block size (block " + (b + 1) + ")",
                         LineSource.quote(sizeTokens[b]));
             }
             sizes[b] = Integer.parseInt(sizeTokens[b]);
+            if (sizes[b] > ReaderLimits.MAX_PSD_ORDER) {
+                throw src.beyondLimit("a block order (block " + (b + 1) + ")", sizes[b],
+                        ReaderLimits.MAX_PSD_ORDER, "MAX_PSD_ORDER");
+            }
+            rowsSoFar += sizes[b] < 0 ? -(long) sizes[b] : ConeDims.svecLength(sizes[b]);
+            if (rowsSoFar > ReaderLimits.MAX_SIZE) {
+                throw src.beyondLimit("svec entries of the blocks 1.." + (b + 1) + " together", rowsSoFar,
+                        ReaderLimits.MAX_SIZE, "MAX_SIZE");
+            }
+            offset[b + 1] = (int) rowsSoFar;
         }
-        double[] c = new double[m];
         String[] cTokens = numbers(m, "objective coefficients c");
+        double[] c = new double[m];
         for (int i = 0; i < m; i++) {
             c[i] = finite(cTokens[i], "a number as objective coefficient c" + (i + 1));
-        }
-
-        int[] offset = new int[nBlocks + 1];
-        for (int b = 0; b < nBlocks; b++) {
-            offset[b + 1] = offset[b] + (sizes[b] < 0 ? -sizes[b] : ConeDims.svecLength(sizes[b]));
         }
         int rows = offset[nBlocks];
         double[] constant = new double[rows];
@@ -77,7 +92,7 @@ final class SdpaReader {
             String[] t = split(src.current());
             if (t.length != 5) {
                 throw src.error("an entry: matrix number, block number, i, j, value (5 fields)",
-                        LineSource.quote(src.current().trim()));
+                        LineSource.quote(src.current().strip()));
             }
             int mat = index(t[0], 0, m, "a matrix number");
             int blk = index(t[1], 1, nBlocks, "a block number");
@@ -150,7 +165,7 @@ final class SdpaReader {
                 asm.psd(sizes[b], g);
             }
         }
-        return new FileProblem(ProblemReader.baseName(src.fileName()), "sdpa", asm.build(), m,
+        return new FileProblem(ProblemReader.baseName(src.fileName()), "sdpa", asm.build(src), m,
                 new int[0], List.of(), sizes.length, false, 0.0, List.of());
     }
 
@@ -161,7 +176,7 @@ final class SdpaReader {
         }
         String[] t = split(src.current());
         if (t.length == 0) {
-            throw src.error(what, LineSource.quote(src.current().trim()));
+            throw src.error(what, LineSource.quote(src.current().strip()));
         }
         return t[0];
     }
@@ -176,7 +191,7 @@ final class SdpaReader {
             String[] t = split(src.current());
             if (out.size() + t.length > count) {
                 throw src.error(count + " " + what, (out.size() + t.length) + " values "
-                        + LineSource.quote(src.current().trim()));
+                        + LineSource.quote(src.current().strip()));
             }
             out.addAll(Arrays.asList(t));
         }

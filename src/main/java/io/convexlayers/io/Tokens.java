@@ -1,5 +1,7 @@
 package io.convexlayers.io;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -14,16 +16,55 @@ final class Tokens {
     private static final Pattern DECIMAL =
             Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eEdD][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
-    private static final Pattern BLANKS = Pattern.compile("\\s+");
     private static final String[] NONE = new String[0];
 
     private Tokens() {
     }
 
-    /** The white-space separated tokens of {@code s} (none for a blank line). */
+    /**
+     * Whether {@code c} separates tokens: white space and every other ASCII control character. One
+     * definition for splitting, for finding a line's first character and for trimming, so that a
+     * line starting with a NUL or another control byte is seen the same way everywhere (it used to
+     * be non-blank to one test and empty to another).
+     */
+    static boolean isBlank(char c) {
+        return c <= ' ' || c == 0x7f || Character.isWhitespace(c);
+    }
+
+    /** The tokens of {@code s} separated by {@linkplain #isBlank blanks} (none for a blank line). */
     static String[] split(String s) {
-        String t = s.trim();
-        return t.isEmpty() ? NONE : BLANKS.split(t);
+        List<String> out = null;
+        int k = 0;
+        int len = s.length();
+        while (k < len) {
+            while (k < len && isBlank(s.charAt(k))) {
+                k++;
+            }
+            int start = k;
+            while (k < len && !isBlank(s.charAt(k))) {
+                k++;
+            }
+            if (k > start) {
+                if (out == null) {
+                    out = new ArrayList<>(6);
+                }
+                out.add(s.substring(start, k));
+            }
+        }
+        return out == null ? NONE : out.toArray(NONE);
+    }
+
+    /** {@code s} without leading and trailing {@linkplain #isBlank blanks}. */
+    static String trim(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && isBlank(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isBlank(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
     }
 
     /**

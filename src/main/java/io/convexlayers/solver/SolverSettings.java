@@ -11,14 +11,15 @@ import io.convexlayers.InvalidSettingsException;
  * @param epsRel             relative tolerance of the termination tests (default 1e-5)
  * @param epsInfeas          tolerance of the infeasibility/unboundedness certificates (default 1e-7)
  * @param maxIters           iteration limit per instance (default 100 000)
- * @param timeLimitSeconds   wall-clock limit per solve call, 0 = none (default 0)
+ * @param timeLimitSeconds   wall-clock limit per solve call, 0 = none (default 0); +∞ and limits beyond
+ *                           what the nanosecond clock can represent (about 146 years) are none as well
  * @param alpha              over-relaxation α in (0, 2) (default 1.5)
  * @param rhoX               x-part of the diagonal scaling R (default 1e-6)
  * @param scale              initial dual scale ρ_y (default 0.1)
  * @param adaptiveScale      update ρ_y from the residual ratio (default true)
  * @param equilibrate        Ruiz/ℓ2 data equilibration (default true)
  * @param acceleration       safeguarded Anderson acceleration, type II (default true)
- * @param andersonMemory     Anderson memory (default 10)
+ * @param andersonMemory     Anderson memory, 1 to 100 (default 10)
  * @param andersonInterval   iterations between Anderson steps (default 20: with 10, NETLIB kb2 does
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
  * @param checkInterval      iterations between termination checks (default 10)
@@ -38,16 +39,19 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (maxIters < 1) {
             throw new InvalidSettingsException("maxIters", maxIters, "must be >= 1");
         }
-        if (!(timeLimitSeconds >= 0) || Double.isNaN(timeLimitSeconds)) {
-            throw new InvalidSettingsException("timeLimitSeconds", timeLimitSeconds, "must be >= 0 (0 = none)");
+        if (!(timeLimitSeconds >= 0)) {
+            throw new InvalidSettingsException("timeLimitSeconds", timeLimitSeconds,
+                    "must be >= 0 (0, +Infinity and limits beyond about 146 years = none)");
         }
         if (!(alpha > 0 && alpha < 2)) {
             throw new InvalidSettingsException("alpha", alpha, "must lie in (0, 2)");
         }
         positive("rhoX", rhoX);
         positive("scale", scale);
-        if (andersonMemory < 1) {
-            throw new InvalidSettingsException("andersonMemory", andersonMemory, "must be >= 1");
+        // Bounded above because every lane allocates 2·memory vectors of the iterate's length: an
+        // unbounded memory turned a typo into an OutOfMemoryError instead of a settings error.
+        if (andersonMemory < 1 || andersonMemory > 100) {
+            throw new InvalidSettingsException("andersonMemory", andersonMemory, "must lie in [1, 100]");
         }
         if (andersonInterval < 1) {
             throw new InvalidSettingsException("andersonInterval", andersonInterval, "must be >= 1");

@@ -123,7 +123,7 @@ class MainTest {
         assertEquals(ExitCodes.USAGE, run("solve", resource("netlib/afiro.mps"), "--linsys", "magic"));
         assertEquals(ExitCodes.USAGE, run("solve", resource("netlib/afiro.mps"), "--frobnicate"));
         assertEquals(ExitCodes.USAGE, run("solve", resource("netlib/afiro.mps"), "--eps", "-1"));
-        assertTrue(err.contains("epsAbs"), err);
+        assertTrue(err.contains("--eps must be a positive finite number"), err);
         assertEquals(ExitCodes.USAGE, run("launch"));
         assertEquals(ExitCodes.SOLVED, run("solve", "--help"));
         assertTrue(out.contains("--linsys"), out);

@@ -52,7 +52,7 @@ class DemoCommandTest {
             assertTrue(o.contains(opt), o);
         }
         assertEquals(64, run("demo", "--batch", "0"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--batch must be between 1 and 1000000, got 0"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--batch must be an integer from 1 to 1000000, got '0'"));
         assertEquals(64, run("demo", "--backend", "tpu"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--backend must be auto, cpu or cuda"));
     }

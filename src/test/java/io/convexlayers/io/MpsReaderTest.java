@@ -290,10 +290,11 @@ class MpsReaderTest {
             assertEquals(f, a.fileObjective(a.program().objective(x)), 1e-12);
             assertEquals(f, b.fileObjective(b.program().objective(x)), 1e-12);
         }
-        // maximizing −f is minimizing f: P and c change sign
+        // maximizing a concave objective −½xᵀQx + cᵀx is minimizing ½xᵀQx − cᵀx: P and c change sign
+        String concave = lines("\n", "QUADOBJ", " x x -4", " y x -1", " y y -2", " z y 1", " z z -3", "ENDATA");
         FileProblem max = ProblemReader.read(ProblemFiles.write(dir, "max.qps",
-                head.replace("NAME QP\n", "NAME QP\nOBJSENSE MAX\n") + quadobj));
-        assertArrayEquals(new double[][] {{-4, -1, 0}, {0, -2, 1}, {0, 0, -3}}, max.program().p().toDense());
+                head.replace("NAME QP\n", "NAME QP\nOBJSENSE MAX\n") + concave));
+        assertArrayEquals(new double[][] {{4, 1, 0}, {0, 2, -1}, {0, 0, 3}}, max.program().p().toDense());
         assertArrayEquals(new double[] {-1, 2, -0.5}, max.program().c());
     }
 

@@ -5,6 +5,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
@@ -37,8 +38,7 @@ public final class CpuBackend implements Backend {
             warmStart.validate(total, batch.n(), batch.m());
         }
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
-        long deadline = settings.timeLimitSeconds() > 0
-                ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
+        long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         // Tiles fill disjoint instances of `out`; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->

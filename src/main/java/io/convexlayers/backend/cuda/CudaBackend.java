@@ -8,6 +8,7 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.hsde.HsdeIteration;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
@@ -98,8 +99,7 @@ public final class CudaBackend implements Backend {
         if (warmStart != null) {
             warmStart.validate(total, batch.n(), batch.m());
         }
-        long deadline = settings.timeLimitSeconds() > 0
-                ? t0 + (long) (settings.timeLimitSeconds() * 1e9) : Long.MAX_VALUE;
+        long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         synchronized (this) {
             bindToCurrentThread();

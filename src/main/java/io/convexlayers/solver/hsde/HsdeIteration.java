@@ -34,7 +34,7 @@ public final class HsdeIteration<V> {
      * @param first         the instance of lane 0
      * @param liveLanes     lanes {@code [0, liveLanes)} are real instances; the rest are padding
      * @param warm          per-lane starting points (null: every lane starts cold)
-     * @param deadlineNanos {@link System#nanoTime()} deadline, or {@link Long#MAX_VALUE}
+     * @param deadlineNanos {@link System#nanoTime()} deadline from {@link Deadline#after}, or {@link Deadline#NONE}
      * @param listener      progress of lane 0 at every check, or null
      * @param setupSeconds  time spent before this call, reported in every solution
      */
@@ -94,7 +94,7 @@ public final class HsdeIteration<V> {
             int iters = it + 1;
             kernels.residuals(u, rsk, stats);
             double elapsed = (System.nanoTime() - start) * 1e-9;
-            boolean limit = iters == maxIters || System.nanoTime() > deadlineNanos;
+            boolean limit = iters == maxIters || Deadline.passed(deadlineNanos, System.nanoTime());
             if (listener != null && !done[0]) {
                 int o = 0;
                 listener.onCheck(iters, stats[o + ResidualStats.PRIMAL_RES], stats[o + ResidualStats.DUAL_RES],
