@@ -21,6 +21,8 @@ abstract class Device implements AutoCloseable {
     private long downloadedBytes;
     private long launches;
     private CudaKernel lastLaunched;
+    // Null unless a cost model is recording: one null test per operation keeps the hot path unchanged.
+    private CostLedger ledger;
 
     /** A short description for logs, e.g. the GPU's name. */
     abstract String name();
@@ -39,16 +41,15 @@ abstract class Device implements AutoCloseable {
 
     abstract void free(DeviceBuffer buffer);
 
-    abstract void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
+    protected abstract void uploadImpl(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
 
-    abstract void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
+    protected abstract void uploadImpl(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count);
 
     protected abstract void downloadImpl(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count);
 
     protected abstract void downloadImpl(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count);
 
-    /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
-    abstract void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count);
+    protected abstract void copyImpl(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count);
 
     /** Launches {@code kernel} over {@code threads} work items; {@code args} are already checked. */
     protected abstract void launchImpl(CudaKernel kernel, int threads, Object[] args);
@@ -57,11 +58,55 @@ abstract class Device implements AutoCloseable {
     protected abstract void synchronizeImpl();
 
     /**
+     * The launch's arguments as host arrays, so that a {@link CostLedger} can read the index
+     * structures a kernel walks (its cost depends on them); null where device memory is not host
+     * memory, and then a ledger counts the launch without its bytes and flops.
+     */
+    protected CudaKernel.TwinArgs hostView(Object[] resolvedArgs) {
+        return null;
+    }
+
+    /**
+     * Makes every later launch, copy, transfer and synchronization feed {@code costLedger} (null
+     * stops recording). Recording reads arguments only, so it never changes what is computed.
+     */
+    final void record(CostLedger costLedger) {
+        this.ledger = costLedger;
+    }
+
+    /** Copies {@code count} doubles from the host (on a real device: waits for earlier launches). */
+    final void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        if (ledger != null) {
+            ledger.upload(8L * count);
+        }
+        uploadImpl(src, srcOff, dst, count);
+    }
+
+    /** Copies {@code count} ints from the host (on a real device: waits for earlier launches). */
+    final void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        if (ledger != null) {
+            ledger.upload(4L * count);
+        }
+        uploadImpl(src, srcOff, dst, count);
+    }
+
+    /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
+    final void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+        if (ledger != null) {
+            ledger.copy(8L * count);
+        }
+        copyImpl(src, dst, count);
+    }
+
+    /**
      * Waits for all launched work.
      *
      * @throws DeviceKernelException when launched work failed, naming the last kernel launched
      */
     final void synchronize() {
+        if (ledger != null) {
+            ledger.synchronize();
+        }
         try {
             synchronizeImpl();
         } catch (RuntimeException e) {
@@ -76,6 +121,9 @@ abstract class Device implements AutoCloseable {
     final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
         downloads++;
         downloadedBytes += 8L * count;
+        if (ledger != null) {
+            ledger.download(8L * count);
+        }
         try {
             downloadImpl(src, dst, dstOff, count);
         } catch (RuntimeException e) {
@@ -87,6 +135,9 @@ abstract class Device implements AutoCloseable {
     final void download(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
         downloads++;
         downloadedBytes += 4L * count;
+        if (ledger != null) {
+            ledger.download(4L * count);
+        }
         try {
             downloadImpl(src, dst, dstOff, count);
         } catch (RuntimeException e) {
@@ -120,9 +171,16 @@ abstract class Device implements AutoCloseable {
         }
         launches++;
         lastLaunched = kernel;
+        if (ledger != null) {
+            // Before the launch: the cost is that of the state the kernel starts from (masks, counts).
+            ledger.launch(kernel, threads, hostView(resolved));
+        }
         try {
             launchImpl(kernel, threads, resolved);
             if (debug) {
+                if (ledger != null) {
+                    ledger.synchronize();
+                }
                 synchronizeImpl();
             }
         } catch (RuntimeException e) {

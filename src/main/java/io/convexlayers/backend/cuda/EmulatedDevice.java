@@ -65,12 +65,12 @@ final class EmulatedDevice extends Device {
     }
 
     @Override
-    void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+    protected void uploadImpl(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
         System.arraycopy(src, srcOff, (double[]) dst.buffer().handle(), dst.offset(), count);
     }
 
     @Override
-    void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+    protected void uploadImpl(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
         System.arraycopy(src, srcOff, (int[]) dst.buffer().handle(), dst.offset(), count);
     }
 
@@ -85,7 +85,7 @@ final class EmulatedDevice extends Device {
     }
 
     @Override
-    void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+    protected void copyImpl(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
         System.arraycopy((double[]) src.buffer().handle(), src.offset(), (double[]) dst.buffer().handle(),
                 dst.offset(), count);
     }
@@ -93,7 +93,12 @@ final class EmulatedDevice extends Device {
     @Override
     protected void launchImpl(CudaKernel kernel, int threads, Object[] args) {
         launchCounts.merge(kernel, 1, Integer::sum);
-        kernel.twin().run(new CudaKernel.TwinArgs() {
+        kernel.twin().run(hostView(args));
+    }
+
+    @Override
+    protected CudaKernel.TwinArgs hostView(Object[] args) {
+        return new CudaKernel.TwinArgs() {
             @Override
             public int i(int k) {
                 return (Integer) args[k];
@@ -115,7 +120,7 @@ final class EmulatedDevice extends Device {
                 DeviceBuffer.Ptr p = (DeviceBuffer.Ptr) args[k];
                 return new IPtr((int[]) p.buffer().handle(), p.offset());
             }
-        });
+        };
     }
 
     /** How often each kernel was launched. */

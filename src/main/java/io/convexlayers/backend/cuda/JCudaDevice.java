@@ -144,14 +144,14 @@ final class JCudaDevice extends Device {
     }
 
     @Override
-    void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+    protected void uploadImpl(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
         if (count > 0) {
             JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(8L * srcOff), 8L * count);
         }
     }
 
     @Override
-    void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+    protected void uploadImpl(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
         if (count > 0) {
             JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count);
         }
@@ -172,7 +172,7 @@ final class JCudaDevice extends Device {
     }
 
     @Override
-    void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+    protected void copyImpl(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
         if (count > 0) {
             JCudaDriver.cuMemcpyDtoD(address(dst), address(src), 8L * count);
         }

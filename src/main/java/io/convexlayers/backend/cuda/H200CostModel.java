@@ -1,0 +1,146 @@
+package io.convexlayers.backend.cuda;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A predicted time on one NVIDIA H200 (SXM) for the work a {@link CostLedger} counted — a
+ * prediction from counts, never a measurement:
+ * <pre>
+ *   T = (launches + device copies) × {@link #LAUNCH_SECONDS}
+ *     + host waits × {@link #HOST_WAIT_SECONDS}
+ *     + host↔device bytes / {@link #PAGEABLE_BYTES_PER_SECOND}
+ *     + Σ over launch groups max(launches × {@link #MIN_KERNEL_SECONDS}, bytes / HBM bandwidth,
+ *                                flops / FP64 peak, launches × waves × thread time)
+ *     + device-copy bytes × 2 / HBM bandwidth
+ * </pre>
+ * The last roofline term is the occupancy rule: a launch with fewer work items than the GPU keeps
+ * resident ({@link #RESIDENT_THREADS} = 132 SMs × 2048 threads) cannot have enough loads in flight to
+ * reach bandwidth, and then its time is that of its longest thread: per work item its loads (bytes /
+ * 8) × {@link #LOAD_SECONDS} plus its flops × {@link #FLOP_SECONDS}, once per wave of resident
+ * threads (waves = ⌈items / resident⌉). At full occupancy the bandwidth term takes over; with one
+ * thread per lane over 1024 lanes (0.4% of the resident threads) the thread time dominates. The plain
+ * rule "bandwidth × min(1, items / resident)" is the same form with 450 ns per load (one HBM latency
+ * per load, no overlap): 7.5× the per-load time used here, too slow for kernels whose data
+ * sits in L1/L2 (the kernels of one small QP: 55 ms instead of 11 ms), so a calibrated per-load
+ * time is used.
+ * Every launch of a group has the same work items; the group's bytes and flops are summed before the
+ * roofline (a slight underestimate when launches of one group differ in kind).
+ *
+ * <p>The terms are added, not overlapped: on one stream a host that enqueues launches at
+ * {@link #LAUNCH_SECONDS} each keeps short kernels waiting for work, so the sum is close for
+ * launch-bound workloads and at most 2× pessimistic for kernel-bound ones. The constants:
+ * <ul>
+ *   <li>HBM3e bandwidth 4.8 TB/s and FP64 34 TFLOP/s (vector; 67 with tensor cores, which no kernel
+ *       uses): NVIDIA's H200 SXM datasheet.</li>
+ *   <li>Launch overhead 4 µs per kernel on a stream without CUDA graphs (host-side enqueue through
+ *       the driver API; measured figures for {@code cuLaunchKernel} are 2–5 µs).</li>
+ *   <li>Host wait 10 µs: a synchronization round trip (the host waits for the queue to drain and the
+ *       GPU signals back), charged for each download, each upload (pageable copies synchronize the
+ *       stream first) and each explicit synchronization.</li>
+ *   <li>Host link 20 GB/s for pageable copies (what this backend does today); pinned memory would
+ *       reach about 50 GB/s on PCIe 5 x16.</li>
+ *   <li>Minimum kernel time 2 µs on the GPU (grid start and drain of even an empty kernel).</li>
+ *   <li>Thread time: 60 ns per load (an L2 hit, ~240 ns, with about four independent loads of an
+ *       inner loop in flight per thread) and 2 ns per flop (a dependent DFMA, ~8 cycles at 1.98 GHz,
+ *       for 2 flops): assumptions, to be replaced by measurements when a GPU is lent.</li>
+ * </ul>
+ * Bytes and flops count what the kernels ask for ({@link KernelCosts}), per-lane re-reads included,
+ * so bandwidth-bound terms are upper bounds on HBM traffic where caches would serve re-reads.
+ */
+final class H200CostModel {
+    static final double HBM_BYTES_PER_SECOND = 4.8e12;
+    static final double FP64_FLOPS_PER_SECOND = 34e12;
+    static final double LAUNCH_SECONDS = 4e-6;
+    static final double HOST_WAIT_SECONDS = 10e-6;
+    static final double PAGEABLE_BYTES_PER_SECOND = 20e9;
+    static final double PINNED_BYTES_PER_SECOND = 50e9;
+    static final double MIN_KERNEL_SECONDS = 2e-6;
+    static final int SMS = 132;
+    static final int THREADS_PER_SM = 2048;
+    static final long RESIDENT_THREADS = (long) SMS * THREADS_PER_SM;
+    static final double LOAD_SECONDS = 60e-9;
+    static final double FLOP_SECONDS = 2e-9;
+
+    /**
+     * The predicted time and its parts, in seconds.
+     *
+     * @param operations  kernel launches plus device-to-device copies
+     * @param launch      operations × launch overhead
+     * @param hostWaits   host waits × synchronization latency
+     * @param transfers   host↔device bytes over the host link
+     * @param kernels     the kernels' roofline times, copies included
+     * @param perKernel   the roofline time of each kernel
+     */
+    record Prediction(long operations, double launch, double hostWaits, double transfers, double kernels,
+                      Map<CudaKernel, Double> perKernel) {
+        double total() {
+            return launch + hostWaits + transfers + kernels;
+        }
+
+        /** The largest of the four parts, by name. */
+        String dominant() {
+            double max = Math.max(Math.max(launch, hostWaits), Math.max(transfers, kernels));
+            return max == launch ? "launch overhead" : max == hostWaits ? "host waits"
+                    : max == transfers ? "host transfers" : "kernel time";
+        }
+    }
+
+    private H200CostModel() {
+    }
+
+    /** The prediction for the counts of {@code ledger}. */
+    static Prediction predict(CostLedger ledger) {
+        return predict(ledger, 1);
+    }
+
+    /**
+     * The prediction for the counts of {@code ledger} with every per-lane quantity (work items,
+     * kernel bytes and flops, transfer bytes) multiplied by {@code laneScale}: a solve recorded on a
+     * smaller batch stands for a batch {@code laneScale} times larger; operation and wait counts do
+     * not depend on the batch size and stay as counted.
+     */
+    static Prediction predict(CostLedger ledger, double laneScale) {
+        Map<CudaKernel, Double> perKernel = new EnumMap<>(CudaKernel.class);
+        double kernels = 0;
+        for (CostLedger.Group g : ledger.groups()) {
+            double t = groupSeconds(g.launches, g.items * laneScale, g.bytes() * laneScale, g.flops * laneScale);
+            perKernel.merge(g.kernel, t, Double::sum);
+            kernels += t;
+        }
+        kernels += 2.0 * ledger.copyBytes() * laneScale / HBM_BYTES_PER_SECOND;
+        long operations = ledger.launches() + ledger.copies();
+        double transfers = (ledger.uploadBytes() + ledger.downloadBytes()) * laneScale / PAGEABLE_BYTES_PER_SECOND;
+        return new Prediction(operations, operations * LAUNCH_SECONDS, ledger.hostWaits() * HOST_WAIT_SECONDS,
+                transfers, kernels, perKernel);
+    }
+
+    /**
+     * The roofline time of {@code launches} launches of {@code items} work items each that read and
+     * wrote {@code bytes} and performed {@code flops} in all.
+     */
+    static double groupSeconds(long launches, double items, double bytes, double flops) {
+        double waves = Math.ceil(items / RESIDENT_THREADS);
+        double perItem = launches * items;
+        double thread = waves * (bytes / perItem / 8 * LOAD_SECONDS + flops / perItem * FLOP_SECONDS);
+        return Math.max(Math.max(launches * MIN_KERNEL_SECONDS, launches * thread),
+                Math.max(bytes / HBM_BYTES_PER_SECOND, flops / FP64_FLOPS_PER_SECOND));
+    }
+
+    /** The constants, one line each, for reports. */
+    static String constants() {
+        return String.format(Locale.ROOT, String.join("%n",
+                "H200 SXM cost model constants (assumptions, see H200CostModel):",
+                "  HBM3e bandwidth %.1f TB/s; FP64 peak %.0f TFLOP/s (vector; 67 with tensor cores, unused)",
+                "  kernel launch %.0f us (one stream, no CUDA graphs); minimum kernel time %.0f us",
+                "  host wait %.0f us per download, pageable upload (stream sync) or synchronization",
+                "  host link %.0f GB/s pageable (used today; pinned ~%.0f GB/s)",
+                "  occupancy: a launch takes at least its longest thread: per work item loads x %.0f ns"
+                        + " + flops x %.0f ns, per wave of %d SMs x %d threads = %d"),
+                HBM_BYTES_PER_SECOND / 1e12, FP64_FLOPS_PER_SECOND / 1e12, LAUNCH_SECONDS * 1e6,
+                MIN_KERNEL_SECONDS * 1e6, HOST_WAIT_SECONDS * 1e6, PAGEABLE_BYTES_PER_SECOND / 1e9,
+                PINNED_BYTES_PER_SECOND / 1e9, LOAD_SECONDS * 1e9, FLOP_SECONDS * 1e9, SMS, THREADS_PER_SM,
+                RESIDENT_THREADS);
+    }
+}

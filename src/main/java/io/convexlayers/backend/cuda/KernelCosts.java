@@ -1,0 +1,443 @@
+package io.convexlayers.backend.cuda;
+
+/**
+ * The cost of one launch of each {@link CudaKernel}, read off its {@code .cu} loop (and its twin in
+ * {@link KernelTwins}, which has the same loop) for the launch's work items, int arguments and the
+ * contents of the index arrays it walks. The rules, the same for every kernel:
+ * <ul>
+ *   <li><b>Per-lane data</b> (batch-minor vectors, per-lane matrix values, per-lane masks and
+ *       scalars) counts every load and store a work item issues, re-reads included: with one thread
+ *       per lane (Cholesky, triangular solves, reductions) those re-reads are the kernel's traffic to
+ *       L1/L2, which at that occupancy is latency-bound. For memory traffic to HBM this is an upper
+ *       bound.</li>
+ *   <li><b>Lane-invariant operands</b> (CSR/CSC index arrays, shared matrix values, the shared
+ *       inverse, cone tables) count once per launch: the 32 lanes of a warp read the same address (one
+ *       broadcast transaction) and later rows hit L2 (50 MB on an H200).</li>
+ *   <li><b>Data-dependent work</b>: row lengths of sparse products and merges come from the index
+ *       arrays; masked kernels (masked copy, scale reset, CG step/direction, Anderson) count the lanes
+ *       whose mask, count or slot enables the work, as it stands when the kernel is launched. Where
+ *       the work depends on values (cone projections taking a branch, Jacobi sweeps, bisection
+ *       steps), the count assumes the general branch and the bounds stated at that kernel: an upper
+ *       bound.</li>
+ *   <li><b>Flops</b>: one per double add, subtract, multiply, divide, square root, fabs or max; an
+ *       {@code exp}, {@code log} or {@code pow} counts {@link #TRANSCENDENTAL}; integer index
+ *       arithmetic is free.</li>
+ * </ul>
+ * Without host arrays (a real device) there is no cost: the ledger then counts launches only.
+ */
+final class KernelCosts {
+    /** Flops charged for one exp, log or pow (a libdevice call is tens of FP64 instructions). */
+    static final int TRANSCENDENTAL = 20;
+    /** Jacobi sweeps assumed per PSD eigendecomposition (the kernel stops at 60; ~6–10 is typical). */
+    static final int JACOBI_SWEEPS = 10;
+    /** Bisection steps assumed per exponential/power-cone projection (the kernels stop at 200). */
+    static final int BISECTION_STEPS = 60;
+
+    private static final int D = 8;
+    private static final int I = 4;
+
+    private KernelCosts() {
+    }
+
+    /** The cost of launching {@code k} over {@code items} work items with arguments {@code a}. */
+    static KernelCost of(CudaKernel k, int items, CudaKernel.TwinArgs a) {
+        long t = items;
+        return switch (k) {
+            // x[t] = value.
+            case FILL -> new KernelCost(0, D * t, 0);
+            case FILL_INT -> new KernelCost(0, I * t, 0);
+            // One thread per lane: len products a·b summed, one result.
+            case LANE_DOT -> new KernelCost(2L * D * a.i(1) * t, D * t, 2L * a.i(1) * t);
+            // One thread per lane: len (subtract, square, add), one sqrt.
+            case LANE_DIFF_NORM -> new KernelCost(2L * D * a.i(1) * t, D * t, (3L * a.i(1) + 1) * t);
+            // v[t] *= alpha[lane]: reads v and alpha, writes v.
+            case LANE_SCALE -> new KernelCost(2L * D * t, D * t, t);
+            // y = alpha x + beta y: four loads, one store.
+            case LANE_AXPBY -> new KernelCost(4L * D * t, D * t, 3 * t);
+            // dst = src where mask[lane]: every item reads the mask, enabled lanes copy.
+            case MASKED_COPY -> {
+                long on = rowsOf(t, a.i(1)) * enabled(a.q(2), a.i(1));
+                yield new KernelCost(I * t + D * on, D * on, 0);
+            }
+            // One thread per lane: len squares summed, sqrt, a divide.
+            case NORM_FACTOR -> new KernelCost((long) D * a.i(1) * t, D * t, (2L * a.i(1) + 3) * t);
+
+            case CSR_MV -> csrMv(t, a);
+            case PARAM_MAP -> paramMap(t, a);
+
+            // out = rhoX v (x rows) or -rhoY v (y rows).
+            case HSDE_RHS -> {
+                long yItems = Math.max(0, t - (long) a.i(2) * a.i(1));
+                yield new KernelCost(D * (t + yItems), D * t, t + yItems);
+            }
+            case HSDE_TAU -> hsdeTau(t, a);
+            // p -= p[tau] g: loads p, p's tau row and g.
+            case HSDE_LINEAR_FINISH -> new KernelCost(3L * D * t, D * t, 2 * t);
+            // u = 2 u~ - v (clip on the tau row).
+            case HSDE_REFLECT -> new KernelCost(2L * D * t, D * t, 2 * t);
+            // v += alpha (u - u~).
+            case HSDE_RELAX -> new KernelCost(3L * D * t, D * t, 3 * t);
+            // rsk = w (v + u - 2 u~), w from rhoY on the y rows.
+            case HSDE_DUAL -> new KernelCost(D * (3 * t + (long) a.i(3) * a.i(1)), D * t, 4 * t);
+            case HSDE_RESET_SCALE -> {
+                int lanes = a.i(1);
+                long on = enabled(a.q(7), lanes);
+                long rows = rowsOf(t, lanes);
+                // Every item reads the mask; enabled lanes read rsk, u~, u (and rhoY on y rows), write v, anchor.
+                yield new KernelCost(I * t + D * on * (3 * rows + a.i(3)), 2L * D * on * rows, 4 * on * rows);
+            }
+            case HSDE_RESIDUALS -> {
+                long n = a.i(1);
+                long m = a.i(2);
+                // Per lane: 5 loads per row of either block (scaled products, factor, data, u), the tau
+                // entries and sigma; about 20 operations per row (scalings, abs, max, sums); 15 stats out.
+                yield new KernelCost(D * t * (5 * (n + m) + 3), D * t * 15, t * (20 * (n + m) + 30));
+            }
+
+            // v = max(v, 0).
+            case PROJ_NONNEG -> new KernelCost(D * t, D * t, t);
+            case PROJ_SOC -> {
+                long rows = socRows(t, a.i(1), a.q(3));
+                long cones = rowsOf(t, a.i(1));
+                // Per cone: norm of the tail (2 per row), sqrt, the scale factor, the scaled rows written
+                // (the general branch, an upper bound).
+                yield new KernelCost(8L * cones + D * rows, D * rows, 3 * rows + 4 * t);
+            }
+            case PROJ_PSD -> psd(t, a.i(1), a.q(3), true, false);
+            // Friberg's root function by bisection: BISECTION_STEPS evaluations with an exp each.
+            case PROJ_EXP -> new KernelCost(3L * D * t, 3L * D * t,
+                    t * (BISECTION_STEPS * (TRANSCENDENTAL + 8L) + 3 * TRANSCENDENTAL + 40));
+            // Bisection on |z|: two sqrt and two pow per step.
+            case PROJ_POW -> new KernelCost(3L * D * t + D * rowsOf(t, a.i(1)), 3L * D * t,
+                    t * (BISECTION_STEPS * (2L * TRANSCENDENTAL + 16) + 4 * TRANSCENDENTAL + 20));
+
+            // out = d, d/2 or 0 by the sign of v.
+            case DPROJ_NONNEG -> new KernelCost(2L * D * t, D * t, t);
+            case DPROJ_SOC -> {
+                long rows = socRows(t, a.i(1), a.q(3));
+                long cones = rowsOf(t, a.i(1));
+                // General branch: v and d read twice (norms, then the output rows), out written.
+                yield new KernelCost(8L * cones + 4L * D * rows, D * rows, 10 * rows + 6 * t);
+            }
+            case PSD_LINEARIZE -> psd(t, a.i(1), a.q(3), false, false);
+            case DPROJ_PSD -> psd(t, a.i(1), a.q(3), false, true);
+            // Projection (as above) plus a 3x3 Jacobian by Sherman-Morrison; 9 entries written.
+            case EXP_LINEARIZE -> new KernelCost(3L * D * t, 9L * D * t,
+                    t * (BISECTION_STEPS * (TRANSCENDENTAL + 8L) + 5 * TRANSCENDENTAL + 80));
+            case POW_LINEARIZE -> new KernelCost(3L * D * t + D * rowsOf(t, a.i(1)), 9L * D * t,
+                    t * (BISECTION_STEPS * (2L * TRANSCENDENTAL + 16) + 6 * TRANSCENDENTAL + 80));
+            // 3x3 product: 9 Jacobian entries and 9 loads of d per triple, 3 stores.
+            case DPROJ_TRIPLES -> new KernelCost(18L * D * t, 3L * D * t, 18 * t);
+
+            // out = ry ./ rhoY.
+            case KKT_DIV_ROWS -> new KernelCost(2L * D * t, D * t, t);
+            // y = (ax - y) ./ rhoY.
+            case KKT_RECOVER_Y -> new KernelCost(3L * D * t, D * t, 2 * t);
+            case DENSE_MV_SHARED -> {
+                long n = a.i(2);
+                // The shared n x n matrix once per launch; every (row, lane) reads its lane's n entries of x.
+                yield new KernelCost(D * n * n + D * n * t, D * t, 2 * n * t);
+            }
+            case DENSE_ASSEMBLE -> denseAssemble(t, a);
+            case DENSE_CHOLESKY -> {
+                long n = a.i(1);
+                long reads = 0;
+                long flops = 0;
+                for (long j = 0; j < n; j++) {
+                    // Pivot: j squares subtracted, sqrt; each row below: 2j loads, j multiply-subtracts, a divide.
+                    reads += 1 + j + (n - 1 - j) * (1 + 2 * j);
+                    flops += 2 * j + 1 + (n - 1 - j) * (2 * j + 1);
+                }
+                yield new KernelCost(D * reads * t, (D * n * (n + 1) / 2 + I) * t, flops * t);
+            }
+            case DENSE_CHOL_SOLVE -> {
+                long n = a.i(1);
+                // Forward and back substitution: per row i, 2i loads (factor and x) plus x_i and the pivot.
+                long reads = 2 * (n * (n - 1) + 2 * n);
+                yield new KernelCost(D * reads * t, 2L * D * n * t, 2 * n * n * t);
+            }
+            case CG_DIAG -> cgDiag(t, a);
+            // out = rhoX v + pv + atw.
+            case CG_COMBINE -> new KernelCost(3L * D * t, D * t, 3 * t);
+            // r = b - kx, z = r ./ diag, p = z.
+            case CG_START -> new KernelCost(3L * D * t, 3L * D * t, 2 * t);
+            case CG_STEP -> {
+                int lanes = a.i(1);
+                long on = 0;
+                for (int l = 0; l < lanes; l++) {
+                    on += a.q(4).get(l) != 0 && a.p(3).get(l) > 0 ? 1 : 0;
+                }
+                long rows = rowsOf(t, lanes);
+                // Every item reads active and pkp; active lanes read rz, x, p, r, kp, diag, write x, r, z.
+                yield new KernelCost((I + D) * t + 6L * D * on * rows, 3L * D * on * rows, 5 * on * rows);
+            }
+            // One thread per lane: four doubles and a flag in, beta, rz, flag (and maybe anyActive) out.
+            case CG_SCALARS -> new KernelCost((4L * D + I) * t, (2L * D + 2 * I) * t, 4 * t);
+            case CG_DIRECTION -> {
+                int lanes = a.i(1);
+                long on = rowsOf(t, lanes) * enabled(a.q(3), lanes);
+                yield new KernelCost(I * t + 3L * D * on, D * on, 2 * on);
+            }
+
+            case AA_PREPARE -> aaPrepare(t, a);
+            case AA_GRAM -> {
+                int lanes = a.i(1);
+                long len = a.i(2);
+                long pairs = 0;
+                for (int l = 0; l < lanes; l++) {
+                    long c = a.q(4).get(l);
+                    pairs += c * c;
+                }
+                yield new KernelCost(I * t + 2L * D * len * pairs, D * pairs, 2 * len * pairs);
+            }
+            case AA_RHS -> {
+                int lanes = a.i(1);
+                long len = a.i(2);
+                long slots = slots(a.q(3), lanes, t / lanes);
+                yield new KernelCost(I * t + 3L * D * len * slots, 3L * D * slots, 6 * len * slots);
+            }
+            case AA_SOLVE -> aaSolve(t, a);
+            case AA_UPDATE -> {
+                int lanes = a.i(1);
+                long rows = rowsOf(t, lanes);
+                long terms = 0;
+                long on = 0;
+                for (int l = 0; l < lanes; l++) {
+                    if (a.q(4).get(l) != 0) {
+                        on++;
+                        terms += a.q(3).get(l);
+                    }
+                }
+                // Every item reads ok; enabled ones read v, then gamma, dx, df per filled slot.
+                yield new KernelCost(I * t + D * rows * (on + 3 * terms), D * rows * on, 3 * rows * terms);
+            }
+        };
+    }
+
+    /** Rows of a (row, lane) launch. */
+    private static long rowsOf(long items, int lanes) {
+        return lanes <= 0 ? 0 : items / lanes;
+    }
+
+    /** Lanes whose int flag is nonzero. */
+    private static long enabled(IPtr flags, int lanes) {
+        long on = 0;
+        for (int l = 0; l < lanes; l++) {
+            on += flags.get(l) != 0 ? 1 : 0;
+        }
+        return on;
+    }
+
+    /** Filled (slot, lane) pairs of an Anderson launch with {@code slotsLaunched} slots per lane. */
+    private static long slots(IPtr count, int lanes, long slotsLaunched) {
+        long s = 0;
+        for (int l = 0; l < lanes; l++) {
+            s += Math.min(slotsLaunched, count.get(l));
+        }
+        return s;
+    }
+
+    /** Rows of the SOC cones of a launch (sizes read from the size table). */
+    private static long socRows(long items, int lanes, IPtr size) {
+        long cones = rowsOf(items, lanes);
+        long rows = 0;
+        for (int c = 0; c < cones; c++) {
+            rows += size.get(c);
+        }
+        return rows * lanes;
+    }
+
+    /**
+     * CSR gather product, one thread per (row, lane): the row's start/end and its nnz column and value
+     * indices once per launch; per item its nnz values (once per launch when shared) and nnz gathered
+     * entries of x, plus out when accumulating; one store; a multiply-add per entry.
+     */
+    private static KernelCost csrMv(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        int rows = (int) rowsOf(t, lanes);
+        IPtr start = a.q(2);
+        long nnz = start.get(rows) - start.get(0);
+        boolean shared = a.i(6) != 0;
+        boolean accumulate = a.i(9) != 0;
+        long read = I * (rows + 1L) + 2L * I * nnz + D * nnz * (shared ? 1 : lanes) + D * nnz * lanes
+                + (accumulate ? D * t : 0);
+        return new KernelCost(read, D * t, 2 * nnz * lanes + (accumulate ? t : 0));
+    }
+
+    /** Parameter map: as the CSR product, values always shared, theta gathered except the constant column. */
+    private static KernelCost paramMap(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        int rows = (int) rowsOf(t, lanes);
+        IPtr start = a.q(2);
+        IPtr col = a.q(3);
+        int numParams = a.i(5);
+        long nnz = start.get(rows) - start.get(0);
+        long constant = 0;
+        for (int q = start.get(0); q < start.get(rows); q++) {
+            constant += col.get(q) == numParams ? 1 : 0;
+        }
+        long read = I * (rows + 1L) + (long) (I + D) * nnz + D * (nnz - constant) * lanes;
+        return new KernelCost(read, D * t, 2 * nnz * lanes);
+    }
+
+    /** tau~: one thread per lane over n + m rows (g, p, v, and rhoY on y rows), 13 operations a row. */
+    private static KernelCost hsdeTau(long t, CudaKernel.TwinArgs a) {
+        if (a.i(8) != 0) {
+            return new KernelCost(0, D * t, 0);
+        }
+        long n = a.i(1);
+        long m = a.i(2);
+        return new KernelCost(D * t * (3 * (n + m) + m + 1), D * t, t * (13 * (n + m) + 15));
+    }
+
+    /**
+     * PSD cones, one thread per (cone, lane), k = order: svec unpack (k(k+1)/2 loads, k² stores);
+     * projection and linearization add a Jacobi eigendecomposition of {@link #JACOBI_SWEEPS} sweeps
+     * (per sweep k² loads for the off-diagonal norm and k(k−1)/2 rotations, each 6k loads, 6k stores,
+     * 12k + 10 operations) and, for the projection, the rebuild (k(k+1)/2 entries of k terms, 2 loads
+     * and 3 operations each); the derivative adds four k×k×k products (2 loads and 2 operations per
+     * term) instead of the eigendecomposition.
+     */
+    private static KernelCost psd(long t, int lanes, IPtr order, boolean project, boolean derivative) {
+        long cones = rowsOf(t, lanes);
+        long read = 0;
+        long write = 0;
+        long flops = 0;
+        for (int c = 0; c < cones; c++) {
+            long k = order.get(c);
+            long svec = k * (k + 1) / 2;
+            long r = svec;
+            long w = k * k;
+            long f = svec;
+            if (derivative) {
+                r += 4 * 2 * k * k * k;
+                w += 3 * k * k + svec;
+                f += 4 * 2 * k * k * k;
+            } else {
+                long rotations = k * (k - 1) / 2;
+                w += k * k;
+                r += JACOBI_SWEEPS * (k * k + rotations * 6 * k);
+                w += JACOBI_SWEEPS * rotations * (6 * k + 2);
+                f += JACOBI_SWEEPS * (2 * k * k + rotations * (12 * k + 10));
+                if (project) {
+                    r += svec * k * 2;
+                    w += svec;
+                    f += svec * k * 3;
+                }
+            }
+            read += r * lanes;
+            write += w * lanes;
+            flops += f * lanes;
+        }
+        return new KernelCost(D * read + 12L * cones, D * write, flops);
+    }
+
+    /**
+     * Reduced-matrix assembly, one thread per (pair, lane): the pair's tables and column bounds and
+     * the merge of columns i and j of A's pattern once per launch (two row indices per merge step);
+     * per item P's entry if any, and per matching row two values of A (once per launch when shared)
+     * and rhoY, three operations; one store.
+     */
+    private static KernelCost denseAssemble(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        int pairs = (int) rowsOf(t, lanes);
+        IPtr pi = a.q(2);
+        IPtr pj = a.q(3);
+        IPtr pp = a.q(4);
+        IPtr colStart = a.q(5);
+        IPtr rowIdx = a.q(6);
+        boolean aShared = a.i(8) != 0;
+        boolean pShared = a.i(10) != 0;
+        long steps = 0;
+        long matches = 0;
+        long pEntries = 0;
+        for (int pr = 0; pr < pairs; pr++) {
+            int ki = colStart.get(pi.get(pr));
+            int ei = colStart.get(pi.get(pr) + 1);
+            int kj = colStart.get(pj.get(pr));
+            int ej = colStart.get(pj.get(pr) + 1);
+            while (ki < ei && kj < ej) {
+                int ri = rowIdx.get(ki);
+                int rj = rowIdx.get(kj);
+                steps++;
+                if (ri < rj) {
+                    ki++;
+                } else if (rj < ri) {
+                    kj++;
+                } else {
+                    matches++;
+                    ki++;
+                    kj++;
+                }
+            }
+            pEntries += pp.get(pr) >= 0 ? 1 : 0;
+        }
+        long invariant = I * (7L * pairs + 2 * steps) + (aShared ? 2L * D * matches : 0) + (pShared ? D * pEntries : 0);
+        long perLane = (aShared ? 0 : 2L * matches) + matches + (pShared ? 0 : pEntries);
+        return new KernelCost(invariant + D * perLane * lanes, D * t, (3 * matches + pEntries + pairs) * lanes);
+    }
+
+    /**
+     * Jacobi diagonal, one thread per (column, lane): column bounds, row indices and P's diagonal
+     * position once per launch; per item the column's A values (once when shared), the gathered
+     * rhoY and P's diagonal; three operations per entry.
+     */
+    private static KernelCost cgDiag(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        int cols = (int) rowsOf(t, lanes);
+        IPtr colStart = a.q(2);
+        IPtr pDiag = a.q(6);
+        boolean aShared = a.i(5) != 0;
+        boolean pShared = a.i(8) != 0;
+        long nnz = colStart.get(cols) - colStart.get(0);
+        long pEntries = 0;
+        for (int j = 0; j < cols; j++) {
+            pEntries += pDiag.get(j) >= 0 ? 1 : 0;
+        }
+        long invariant = I * (cols + 1L + nnz + cols) + (aShared ? D * nnz : 0) + (pShared ? D * pEntries : 0);
+        long perLane = (aShared ? 0 : nnz) + nnz + (pShared ? 0 : pEntries);
+        return new KernelCost(invariant + D * perLane * lanes, D * t, (3 * nnz + pEntries) * lanes);
+    }
+
+    /**
+     * Anderson preparation, one thread per (row, lane): slot and update flags, v and anchor; residual
+     * and saved point written; lanes with a slot also read the last anchor and residual and write
+     * dx, df; lanes updating the last point write it.
+     */
+    private static KernelCost aaPrepare(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        long rows = rowsOf(t, lanes);
+        long slotted = 0;
+        long updating = 0;
+        for (int l = 0; l < lanes; l++) {
+            slotted += a.q(3).get(l) >= 0 ? 1 : 0;
+            updating += a.q(4).get(l) != 0 ? 1 : 0;
+        }
+        long read = 2L * I * t + 2L * D * t + rows * (3L * D * slotted + D * updating);
+        long write = 2L * D * t + rows * (2L * D * slotted + 2L * D * updating);
+        return new KernelCost(read, write, t + 2 * rows * slotted);
+    }
+
+    /**
+     * Anderson's small solve, one thread per lane with c = count filled slots (when applied): the
+     * sums of nx, nf, the regularized diagonal, Gaussian elimination with partial pivoting (about
+     * c³/3 multiply-subtracts, each 2 loads and a store) and back substitution.
+     */
+    private static KernelCost aaSolve(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(0);
+        long read = 2L * I * t;
+        long write = I * t;
+        long flops = 0;
+        for (int l = 0; l < lanes; l++) {
+            long c = a.q(2).get(l);
+            if (a.q(3).get(l) == 0 || c <= 0) {
+                continue;
+            }
+            long elim = c * (c - 1) * (2 * c + 5) / 6;
+            read += D * (2 * c + c + c * c + 2 * elim + c * c + c);
+            write += D * (c + elim + c);
+            flops += 2 * c + c + 2 * elim + c * c + 2 * c;
+        }
+        return new KernelCost(read, write, flops);
+    }
+}
