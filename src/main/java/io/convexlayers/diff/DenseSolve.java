@@ -5,12 +5,21 @@ package io.convexlayers.diff;
  * block ({@link DenseActiveBlock}, one LU of about ⅔·|S|³ flops) and the coupling of
  * {@link ActiveSetSolve}; a lane whose block fails (a non-differentiable point) gets the SVD
  * pseudo-inverse of its full M. The cost is set by the largest active block, {@link #maxActiveSize}.
+ *
+ * <p>Orders beyond {@link #MAX_ORDER} are never formed, whatever the mode asks: the caller skips the
+ * dense mode for a larger active block, and a full M larger than that gets no SVD (its lane is
+ * left to LSQR, {@link #solvedBySvd}). A fuzzed layer with 65 536 exponential cones in DENSE mode
+ * otherwise ran for hours towards a 34 GB matrix.
  */
 final class DenseSolve {
+    /** The largest order factored densely: 4 096 (128 MB and about 45 Gflop per instance). */
+    static final int MAX_ORDER = 4096;
+
     private final ResidualMapOperator op;
     private final boolean[] valid;
     private final DenseActiveBlock block;
     private boolean factored;
+    private final boolean[] svdLanes;
 
     /**
      * @param valid lanes with a solution (others are left at zero)
@@ -20,6 +29,7 @@ final class DenseSolve {
         this.op = op;
         this.valid = valid;
         this.block = new DenseActiveBlock(op, valid, y, s);
+        this.svdLanes = new boolean[valid.length];
     }
 
     /** The largest active block of the tile. */
@@ -39,10 +49,16 @@ final class DenseSolve {
         ActiveSetSolve active = new ActiveSetSolve(op, valid, block);
         boolean[] exact = active.solve(rhs, out, transposed);
         for (int l = 0; l < exact.length; l++) {
-            if (valid[l] && !exact[l]) {
+            if (valid[l] && !exact[l] && op.rows() <= MAX_ORDER) {
                 active.solveFullBySvd(l, rhs, out, transposed);
+                svdLanes[l] = true;
             }
         }
         return exact;
+    }
+
+    /** Whether the last {@link #solve} answered lane {@code l} through the SVD of its full M. */
+    boolean solvedBySvd(int l) {
+        return svdLanes[l];
     }
 }

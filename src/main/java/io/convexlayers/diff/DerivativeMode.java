@@ -17,6 +17,8 @@ public enum DerivativeMode {
     /**
      * The active block of M (x, τ and the rows whose dual-cone projection is not locally zero) formed
      * per instance from the sparse data and factored by one dense LU; SVD at non-differentiable points.
+     * Blocks (and, for the SVD, whole M) of more than 4 096 coordinates are never formed: those
+     * instances use LSQR, as a dense matrix of that order already takes 128 MB.
      */
     DENSE,
     /**

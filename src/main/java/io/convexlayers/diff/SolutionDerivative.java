@@ -321,7 +321,9 @@ public final class SolutionDerivative {
             DenseSolve dense = null;
             if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
                 dense = new DenseSolve(op, valid, y, s);
-                if (mode == DerivativeMode.AUTO && dense.maxActiveSize() > settings.denseThreshold()) {
+                int limit = mode == DerivativeMode.AUTO ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER)
+                        : DenseSolve.MAX_ORDER;
+                if (dense.maxActiveSize() > limit) {
                     dense = null;
                 }
             }
@@ -334,6 +336,11 @@ public final class SolutionDerivative {
             boolean[] exact = new boolean[lanes];
             if (dense != null) {
                 exact = dense.solve(rhs, out, transpose);
+                boolean[] done = new boolean[lanes];
+                for (int l = 0; l < lanes; l++) {
+                    done[l] = exact[l] || dense.solvedBySvd(l);
+                }
+                lsqrWhereNotExact(k, rhs, out, done, iters); // lanes whose M was too large for an SVD
             } else if (sparse) {
                 exact = new ActiveSetSolve(op, valid, new SparseActiveBlock(op, valid)).solve(rhs, out, transpose);
             }
