@@ -1,5 +1,6 @@
 package io.convexlayers.layer;
 
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.backend.Backends;
 import io.convexlayers.diff.DerivativeMode;
 import io.convexlayers.diff.DerivativeSettings;
@@ -116,6 +117,7 @@ final class LayerScenario {
                 .backend(Backends.cpu()).failurePolicy(r.nextBoolean() ? FailurePolicy.RETURN : FailurePolicy.THROW);
         builder.settings(settings());
         builder.derivativeSettings(derivativeSettings());
+        builder.execution(executionSettings());
         ConvexLayer layer = builder.build();
         int batch = 1 + r.nextInt(3);
         double[][] values = new double[params.size()][];
@@ -183,9 +185,17 @@ final class LayerScenario {
         boolean hostile = r.nextInt(5) == 0;
         DerivativeSettings d = new DerivativeSettings(DerivativeMode.values()[r.nextInt(DerivativeMode.values().length)],
                 DerivativeSettings.defaults().lsqr(), choose(hostile, new Integer[] {600, 0, 3, Integer.MAX_VALUE}, -1),
-                choose(hostile, new Double[] {1e-6, 1e-300}, 0.0, Double.NaN), 0, 8);
+                choose(hostile, new Double[] {1e-6, 1e-300}, 0.0, Double.NaN));
         note("derivative settings " + d);
         return d;
+    }
+
+    private ExecutionSettings executionSettings() {
+        boolean hostile = r.nextInt(5) == 0;
+        ExecutionSettings e = new ExecutionSettings(choose(hostile, new Integer[] {0, 1, 2}, -1),
+                choose(hostile, new Integer[] {8, 1, 3, 64}, 0, -8)); // may throw: a typed outcome
+        note("execution settings " + e);
+        return e;
     }
 
     /** Mostly the first valid value, else another valid one, or (when hostile) an invalid one. */
