@@ -65,6 +65,9 @@ final class DcpChecker {
      * a quadratic position of the objective. Any other occurrence is reported.
      */
     private static Diagnosis nativeOnlyViolation(Problem problem, boolean nativeQuadratic) {
+        if (!hasNativeOnlyAtom(problem)) {
+            return null; // the usual case: no objective weights to compute (they cost O(entries) per node)
+        }
         Expression obj = problem.sense() == Problem.Sense.MINIMIZE ? problem.objective() : problem.objective().negate();
         Map<Expression, double[]> quad = nativeQuadratic ? QuadraticPositions.weights(obj, false) : Map.of();
         IdentityHashMap<Expression, Boolean> visited = new IdentityHashMap<>();
@@ -86,6 +89,27 @@ final class DcpChecker {
                 : "quadForm with the parameter matrix " + bad.args().get(1) + " needs the native quadratic objective, "
                   + "which these compile options turn off";
         return new Diagnosis(Rules.DPP, bad.toString(), reason, bad.suggestion(Rules.DPP));
+    }
+
+    /** Whether some atom of the problem needs the native quadratic objective (quadForm with a parameter matrix). */
+    private static boolean hasNativeOnlyAtom(Problem problem) {
+        java.util.Deque<Expression> stack = new java.util.ArrayDeque<>();
+        java.util.Set<Expression> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        stack.push(problem.objective());
+        for (Constraint con : problem.constraints()) {
+            con.args().forEach(stack::push);
+        }
+        while (!stack.isEmpty()) {
+            Expression e = stack.pop();
+            if (!seen.add(e) || !e.hasParameters() || !e.hasVariables()) {
+                continue;
+            }
+            if (e instanceof Atom atom && atom.needsNativeObjective()) {
+                return true;
+            }
+            e.args().forEach(stack::push);
+        }
+        return false;
     }
 
     private static Atom find(Expression e, boolean quadPath, Map<Expression, double[]> quad,
