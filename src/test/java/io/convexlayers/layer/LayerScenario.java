@@ -35,10 +35,12 @@ import static io.convexlayers.dsl.Atoms.trace;
 final class LayerScenario {
     private static final int[] DIMS = {1, 1, 2, 2, 3, 3, 4, 5, 8};
     /**
-     * Invalid, beyond {@code Shape.MAX_SIZE}, overflowing, and one large valid size (large enough to
-     * show quadratic costs, small enough to solve within the per-input bound).
+     * Invalid, beyond {@code Shape.MAX_SIZE} (as a matrix, or even as a vector), overflowing, and
+     * large valid sizes (large enough to show costs that grow too fast, small enough to solve).
      */
-    private static final int[] HOSTILE_DIMS = {0, -1, 100_000_000, Integer.MAX_VALUE, 46_341, 3_000};
+    private static final int[] HOSTILE_DIMS = {0, -1, 100_000_000, Integer.MAX_VALUE, 46_341, 3_000, 1_500};
+    /** From this size on a scenario's solver work is bounded (see {@link #settings}). */
+    private static final int LARGE = 1_000;
     private static final double[] ODD_VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
             1e300, -1e300, 1e-320, 0.0, -0.0, 1e154, Double.MAX_VALUE};
 
@@ -114,8 +116,9 @@ final class LayerScenario {
         }
         ConvexLayer.Builder builder = ConvexLayer.builder(problem).parameters(order(params)).outputs(x)
                 .backend(Backends.cpu()).failurePolicy(r.nextBoolean() ? FailurePolicy.RETURN : FailurePolicy.THROW);
-        builder.settings(settings());
-        builder.derivativeSettings(derivativeSettings());
+        boolean large = Math.max(n, m) >= LARGE;
+        builder.settings(settings(large));
+        builder.derivativeSettings(derivativeSettings(large));
         ConvexLayer layer = builder.build();
         int batch = 1 + r.nextInt(3);
         double[][] values = new double[params.size()][];
@@ -154,7 +157,7 @@ final class LayerScenario {
         return out.toArray(new Parameter[0]);
     }
 
-    private SolverSettings settings() {
+    private SolverSettings settings(boolean large) {
         // One scenario in five may pick invalid values (a typed settings error); the others vary
         // the valid range, extremes included, so that most scenarios get to solve.
         boolean hostile = r.nextInt(5) == 0;
@@ -174,15 +177,24 @@ final class LayerScenario {
         b.alpha(choose(hostile, new Double[] {1.5, 1.0, 1.99, 0.01}, 2.0, 0.0, Double.NaN));
         b.rhoX(choose(hostile, new Double[] {1e-6, 1e-12, 1e6}, 0.0, Double.NaN));
         b.scale(choose(hostile, new Double[] {0.1, 1e-8, 1e8, 1e300}, 0.0));
+        if (large) {
+            // A large problem may legitimately take long: bounded work, so that the per-input
+            // bound only catches what does not end at all.
+            b.maxIters(Math.min(200, Math.max(b.build().maxIters(), 1))).timeLimitSeconds(2);
+        }
         SolverSettings s = b.build(); // may throw InvalidSettingsException: a typed outcome
         note("settings " + s);
         return s;
     }
 
-    private DerivativeSettings derivativeSettings() {
+    private DerivativeSettings derivativeSettings(boolean large) {
         boolean hostile = r.nextInt(5) == 0;
+        io.convexlayers.diff.LsqrSettings lsqr = DerivativeSettings.defaults().lsqr();
+        if (large) {
+            lsqr = lsqr.withMaxIters(300);
+        }
         DerivativeSettings d = new DerivativeSettings(DerivativeMode.values()[r.nextInt(DerivativeMode.values().length)],
-                DerivativeSettings.defaults().lsqr(), choose(hostile, new Integer[] {600, 0, 3, Integer.MAX_VALUE}, -1),
+                lsqr, choose(hostile, new Integer[] {600, 0, 3, Integer.MAX_VALUE}, -1),
                 choose(hostile, new Double[] {1e-6, 1e-300}, 0.0, Double.NaN), 0, 8);
         note("derivative settings " + d);
         return d;
