@@ -62,7 +62,8 @@ class SettingsBoundsTest {
                 ones, ConeDims.builder().nonneg(n).build());
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ConeSolver.solve(p, SolverSettings.defaults().withLinearSystem(LinearSystemKind.DENSE)));
-        assertTrue(e.getMessage().contains("linearSystem") && e.getMessage().contains("4096"), e.getMessage());
+        assertTrue(e.getMessage().contains("linearSystem")
+                && e.getMessage().contains(String.valueOf(LinearSystemFactory.DENSE_MAX_N)), e.getMessage());
         assertEquals(SolverStatus.SOLVED, ConeSolver.solve(p, SolverSettings.defaults()).status());
     }
 

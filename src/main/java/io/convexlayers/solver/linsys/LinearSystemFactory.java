@@ -33,11 +33,11 @@ public final class LinearSystemFactory {
     /** Largest n for a shared dense factor (n(n+1)/2 doubles: 4 MB at 1000). */
     public static final int SHARED_DENSE_MAX_N = 1000;
     /**
-     * Largest n for which DENSE is accepted: n(n+1)/2 doubles per lane (67 MB at 4 096) and n³/6
-     * multiply-adds per factorization. Beyond it the factor of a fuzzed layer did not fit in an
-     * array (an untyped IllegalArgumentException) or would have needed tens of gigabytes.
+     * Largest n for which DENSE is accepted: n(n+1)/2 doubles per lane (17 MB at 2 048) and n³/6
+     * multiply-adds (1.4 Gflop) per factorization. Beyond it the factor of a fuzzed layer did not
+     * fit in an array (an untyped IllegalArgumentException) or would have needed tens of gigabytes.
      */
-    public static final int DENSE_MAX_N = 4096;
+    public static final int DENSE_MAX_N = 2048;
     /** Largest n for per-lane dense factors under AUTO. */
     public static final int AUTO_DENSE_MAX_N = 300;
     /** Solves per factorization assumed when weighing factorization cost under AUTO. */
