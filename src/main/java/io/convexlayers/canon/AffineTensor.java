@@ -463,12 +463,12 @@ final class AffineTensor {
     /** Accumulates entries in growable arrays. */
     static final class Builder {
         /**
-         * The most coefficient entries one tensor may hold: 2²⁷ (20 bytes each, 2.7 GB). Products
+         * The most coefficient entries one tensor may hold: 2²⁵ (20 bytes each, 670 MB). Products
          * of large parameter and variable matrices can ask for more than an int can count (the
          * capacity used to be clamped to Integer.MAX_VALUE and then allocated); they get a typed
          * error instead.
          */
-        static final int MAX_ENTRIES = 1 << 27;
+        static final int MAX_ENTRIES = 1 << 25;
 
         private final int length;
         private int[] row;

@@ -12,8 +12,8 @@ package io.convexlayers.diff;
  * otherwise ran for hours towards a 34 GB matrix.
  */
 final class DenseSolve {
-    /** The largest order factored densely: 4 096 (128 MB and about 45 Gflop per instance). */
-    static final int MAX_ORDER = 4096;
+    /** The largest order factored densely: 2 048 (32 MB and about 6 Gflop per instance). */
+    static final int MAX_ORDER = 2048;
 
     private final ResidualMapOperator op;
     private final boolean[] valid;

@@ -17,8 +17,8 @@ public enum DerivativeMode {
     /**
      * The active block of M (x, τ and the rows whose dual-cone projection is not locally zero) formed
      * per instance from the sparse data and factored by one dense LU; SVD at non-differentiable points.
-     * Blocks (and, for the SVD, whole M) of more than 4 096 coordinates are never formed: those
-     * instances use LSQR, as a dense matrix of that order already takes 128 MB.
+     * Blocks (and, for the SVD, whole M) of more than 2 048 coordinates are never formed: those
+     * instances use LSQR (a dense LU of order 2 048 already costs about 6 Gflop).
      */
     DENSE,
     /**

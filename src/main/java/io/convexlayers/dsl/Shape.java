@@ -16,11 +16,12 @@ import java.util.Arrays;
  */
 public final class Shape {
     /**
-     * The most entries an expression may have: 2²⁶ (67 108 864, an 8 192 × 8 192 matrix).
-     * Compiling touches every entry several times, so larger expressions are beyond what the
-     * layer can handle in memory anyway.
+     * The most entries an expression may have: 2²² (4 194 304, a 2 048 × 2 048 matrix), the
+     * readers' limit too. Compiling keeps a few coefficient entries of 20 bytes per expression
+     * entry, so this bounds the memory one expression can take to a few hundred megabytes; the
+     * layer fuzzer showed 3 000 × 3 000 matrices taking 2.8 GB before their product was refused.
      */
-    public static final int MAX_SIZE = 1 << 26;
+    public static final int MAX_SIZE = 1 << 22;
 
     private static final Shape SCALAR = new Shape(new int[0]);
     private final int[] dims;

@@ -761,53 +761,13 @@ final class MpsReader {
             interval(asm, new int[] {j}, new double[] {1.0}, lo, hi, "column " + colNames.get(j));
         }
         ConeProgram program = asm.build(src);
-        requireConvex(program);
+        QuadraticConvexity.requireConvex(program.p(), colNames, maximize,
+                seen.contains(Section.QMATRIX) ? "QMATRIX" : "QUADOBJ", src.fileName(), quadraticLine);
         String problemName = name.isEmpty() ? ProblemReader.baseName(src.fileName()) : name;
         String format = qpsRequested || qVal.size() > 0 || seen.contains(Section.QUADOBJ) || qmatrix
                 ? "qps" : "mps";
         return new FileProblem(problemName, format, program, n, new int[0], colNames, constraints,
                 maximize, objectiveConstant, warnings);
-    }
-
-    /** Refuses an objective ½xᵀPx that is not convex, with a direction of negative curvature as proof. */
-    private void requireConvex(ConeProgram program) {
-        QuadraticConvexity.Certificate c = QuadraticConvexity.find(program.p());
-        if (c == null) {
-            return;
-        }
-        double[] x = c.x();
-        double scale = 0;
-        for (double v : x) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        StringBuilder direction = new StringBuilder();
-        int shown = 0;
-        int support = 0;
-        for (int j = 0; j < x.length; j++) {
-            if (x[j] == 0) {
-                continue;
-            }
-            x[j] /= scale;
-            if (shown < 4) {
-                direction.append(shown++ == 0 ? "" : ", ").append(colNames.get(j)).append(" = ")
-                        .append(String.format(Locale.ROOT, "%.4g", x[j]));
-            }
-            support++;
-        }
-        if (support > shown) {
-            direction.append(", ... (").append(support).append(" variables)");
-        }
-        String q = qmatrixOrQuadobj();
-        throw new NonConvexObjectiveException(src.fileName(), quadraticLine,
-                "a convex objective (" + q + " " + (maximize ? "negative" : "positive") + " semidefinite for a "
-                        + (maximize ? "maximization" : "minimization") + ")",
-                "a direction of negative curvature: along x = (" + direction + "), x'Px/x'x = "
-                        + String.format(Locale.ROOT, "%.4g", c.curvature()) + " for the minimized form P = "
-                        + (maximize ? "-" : "") + q + " (so P has an eigenvalue at most that)", x, c.curvature());
-    }
-
-    private String qmatrixOrQuadobj() {
-        return seen.contains(Section.QMATRIX) ? "QMATRIX" : "QUADOBJ";
     }
 
     /** Rows for lo ≤ aᵀx ≤ hi: one equality when lo = hi, else one row per finite side. */

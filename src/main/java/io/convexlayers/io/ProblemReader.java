@@ -14,7 +14,9 @@ import java.util.Locale;
  * extension ({@code .mps}, {@code .qps}, {@code .cbf}, {@code .dat-s}, each optionally followed by
  * {@code .gz}); gzip-compressed files are recognized by their content whatever their name. Every
  * malformed file gives a {@link ProblemFormatException} with the file name, the line and what was
- * expected there.
+ * expected there. What a file may claim is bounded by {@link ReaderLimits}, checked before anything
+ * of the claimed size is allocated; a QPS objective that is not convex is a
+ * {@link NonConvexObjectiveException}. A directory given as the file is an I/O error that names it.
  */
 public final class ProblemReader {
     private ProblemReader() {

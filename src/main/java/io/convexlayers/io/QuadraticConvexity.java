@@ -3,6 +3,9 @@ package io.convexlayers.io;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.data.SparsePattern;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * Looks for a direction of negative curvature of a symmetric matrix P (given by its upper
  * triangle): a vector x with xᵀPx &lt; 0, which proves that ½xᵀPx is not convex. A QP with such
@@ -27,6 +30,53 @@ final class QuadraticConvexity {
     }
 
     private QuadraticConvexity() {
+    }
+
+    /**
+     * Refuses an objective ½xᵀPx that is not convex, naming up to four variables of the direction
+     * of negative curvature and the curvature along it.
+     *
+     * @param p        the minimized P (the file's Q, negated for a maximization), or null
+     * @param names    the variables' names, for the message
+     * @param maximize whether the file maximizes (the message then speaks of −Q)
+     * @param section  QUADOBJ or QMATRIX
+     * @param line     the line of that section's header
+     * @throws NonConvexObjectiveException with the direction, scaled to a largest entry of 1
+     */
+    static void requireConvex(CscMatrix p, List<String> names, boolean maximize, String section, String file,
+                              int line) {
+        Certificate c = find(p);
+        if (c == null) {
+            return;
+        }
+        double[] x = c.x();
+        double scale = 0;
+        for (double v : x) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        StringBuilder direction = new StringBuilder();
+        int shown = 0;
+        int support = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (x[j] == 0) {
+                continue;
+            }
+            x[j] /= scale;
+            if (shown < 4) {
+                direction.append(shown++ == 0 ? "" : ", ").append(names.get(j)).append(" = ")
+                        .append(String.format(Locale.ROOT, "%.4g", x[j]));
+            }
+            support++;
+        }
+        if (support > shown) {
+            direction.append(", ... (").append(support).append(" variables)");
+        }
+        throw new NonConvexObjectiveException(file, line,
+                "a convex objective (" + section + " " + (maximize ? "negative" : "positive") + " semidefinite for a "
+                        + (maximize ? "maximization" : "minimization") + ")",
+                "a direction of negative curvature: along x = (" + direction + "), x'Px/x'x = "
+                        + String.format(Locale.ROOT, "%.4g", c.curvature()) + " for the minimized form P = "
+                        + (maximize ? "-" : "") + section + " (so P has an eigenvalue at most that)", x, c.curvature());
     }
 
     /** A certificate that P is not positive semidefinite, or {@code null} when none was found. */

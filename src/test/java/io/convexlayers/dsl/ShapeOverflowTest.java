@@ -32,7 +32,8 @@ class ShapeOverflowTest {
         tooLarge(() -> Parameter.matrix("P", Integer.MAX_VALUE, 2), "entries");
         tooLarge(() -> Variable.symmetric("S", 46_341), "entries");
         tooLarge(() -> Shape.of(Integer.MAX_VALUE, Integer.MAX_VALUE), "entries");
-        assertEquals(Shape.MAX_SIZE, Shape.matrix(8192, 8192).size());
+        assertEquals(Shape.MAX_SIZE, Shape.matrix(2048, 2048).size());
+        tooLarge(() -> Variable.matrix("X", 3000, 3000), "9000000 entries");
         assertEquals(Shape.MAX_SIZE, Variable.vector("x", Shape.MAX_SIZE).size());
         tooLarge(() -> Variable.vector("x", Shape.MAX_SIZE + 1), "entries");
     }
@@ -42,8 +43,8 @@ class ShapeOverflowTest {
         Variable x = Variable.vector("x", 65_536);
         Constant c = Constant.vector(new double[65_536]);
         tooLarge(() -> kron(c, x), "kron"); // 2³² wrapped to 0
-        Constant wide = Constant.matrix(new double[2][50_000]);
-        tooLarge(() -> kron(wide, Variable.matrix("Y", 2, 50_000)), "kron");
+        Constant wide = Constant.matrix(new double[2][5_000]);
+        tooLarge(() -> kron(wide, Variable.matrix("Y", 2, 5_000)), "kron");
         assertEquals(Shape.matrix(4, 6), kron(Constant.matrix(new double[2][2]), Variable.matrix("Z", 2, 3)).shape());
     }
 
@@ -53,17 +54,17 @@ class ShapeOverflowTest {
         Arrays.fill(parts, Variable.vector("v", Shape.MAX_SIZE / 4));
         tooLarge(() -> hstack(parts), "hstack of 5 operands");
         Expression[] rows = new Expression[3];
-        Arrays.fill(rows, Variable.matrix("R", 4096, 8192));
-        tooLarge(() -> vstack(rows), "[12288, 8192]");
+        Arrays.fill(rows, Variable.matrix("R", 1024, 2048));
+        tooLarge(() -> vstack(rows), "[3072, 2048]");
     }
 
     @Test
     void compilingProductsWithTooManyCoefficientsIsATypedError() {
-        // every entry of the 1024 × 1024 product has 130 parameter-times-variable terms: 1.36·10⁸ in all
-        Parameter p = Parameter.matrix("P", 1024, 130);
-        Variable x = Variable.matrix("X", 130, 1024);
+        // every entry of the 1024 × 1024 product has 40 parameter-times-variable terms: 4.2·10⁷ in all
+        Parameter p = Parameter.matrix("P", 1024, 40);
+        Variable x = Variable.matrix("X", 40, 1024);
         Problem problem = Problem.minimize(Atoms.sum(p.times(x)));
-        p.setValue(new double[1024 * 130]);
+        p.setValue(new double[1024 * 40]);
         ConvexLayersException e = assertThrows(ConvexLayersException.class, problem::solve);
         assertTrue(e.getMessage().contains("coefficient entries"), e.getMessage());
     }

@@ -142,16 +142,16 @@ class ReaderFuzzTest {
 
     @Test
     void mpsAndQps() throws IOException {
-        fuzz("mps", "mps", 8000, MPS_WORDS);
+        fuzz("mps", "mps", 15000, MPS_WORDS);
     }
 
     @Test
     void cbf() throws IOException {
-        fuzz("cbf", "cbf", 10000, CBF_WORDS);
+        fuzz("cbf", "cbf", 15000, CBF_WORDS);
     }
 
     @Test
     void sdpa() throws IOException {
-        fuzz("sdpa", "sdpa", 4000, SDPA_WORDS);
+        fuzz("sdpa", "sdpa", 6000, SDPA_WORDS);
     }
 }

@@ -2,8 +2,11 @@ package io.convexlayers.solver;
 
 import io.convexlayers.InvalidSettingsException;
 import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.linsys.LinearSystemFactory;
 import io.convexlayers.testing.AllocationMeter;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,27 @@ class SettingsBoundsTest {
             assertEquals(SolverStatus.SOLVED, s.status(), "limit " + limit);
             assertEquals(unlimited.iterations(), s.iterations(), "limit " + limit);
         }
+    }
+
+    @Test
+    void aDenseFactorBeyondItsLimitIsASettingsError() {
+        // found by the layer fuzzer: an untyped IllegalArgumentException, or tens of gigabytes
+        int n = LinearSystemFactory.DENSE_MAX_N + 1;
+        int[] idx = new int[n];
+        double[] minusOne = new double[n];
+        double[] ones = new double[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+            minusOne[i] = -1;
+            ones[i] = 1;
+        }
+        ConeProgram p = new ConeProgram(null, CscMatrix.fromTriplets("A", n, n, idx, idx, minusOne), new double[n],
+                ones, ConeDims.builder().nonneg(n).build());
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ConeSolver.solve(p, SolverSettings.defaults().withLinearSystem(LinearSystemKind.DENSE)));
+        assertTrue(e.getMessage().contains("linearSystem")
+                && e.getMessage().contains(String.valueOf(LinearSystemFactory.DENSE_MAX_N)), e.getMessage());
+        assertEquals(SolverStatus.SOLVED, ConeSolver.solve(p, SolverSettings.defaults()).status());
     }
 
     @Test

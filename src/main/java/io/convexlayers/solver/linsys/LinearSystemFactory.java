@@ -16,7 +16,8 @@ import io.convexlayers.solver.LinearSystemKind;
  *     not very sparse — precisely, when a dense solve (n² + 2·nnz(A) multiply-adds per lane) costs
  *     no more than a sparse one (2·nnz(L) for the ordered KKT factor L) — else the shared
  *     {@link SparseLdl}.</li>
- * <li>{@link LinearSystemKind#DENSE}: {@link DenseReducedCholesky}, one factor per lane.</li>
+ * <li>{@link LinearSystemKind#DENSE}: {@link DenseReducedCholesky}, one factor per lane; for
+ *     n &gt; {@value #DENSE_MAX_N} an {@link InvalidSettingsException} on {@code linearSystem}.</li>
  * <li>{@link LinearSystemKind#SPARSE}: {@link SparseLdl}, one factor per lane.</li>
  * <li>{@link LinearSystemKind#CG}: {@link ConjugateGradient} with its default schedule.</li>
  * <li>{@link LinearSystemKind#AUTO}: SHARED when {@link TileMatrices#allShared()}; otherwise DENSE
@@ -31,6 +32,12 @@ import io.convexlayers.solver.LinearSystemKind;
 public final class LinearSystemFactory {
     /** Largest n for a shared dense factor (n(n+1)/2 doubles: 4 MB at 1000). */
     public static final int SHARED_DENSE_MAX_N = 1000;
+    /**
+     * Largest n for which DENSE is accepted: n(n+1)/2 doubles per lane (17 MB at 2 048) and n³/6
+     * multiply-adds (1.4 Gflop) per factorization. Beyond it the factor of a fuzzed layer did not
+     * fit in an array (an untyped IllegalArgumentException) or would have needed tens of gigabytes.
+     */
+    public static final int DENSE_MAX_N = 2048;
     /** Largest n for per-lane dense factors under AUTO. */
     public static final int AUTO_DENSE_MAX_N = 300;
     /** Solves per factorization assumed when weighing factorization cost under AUTO. */
@@ -53,6 +60,10 @@ public final class LinearSystemFactory {
                 }
                 return shared(mats);
             case DENSE:
+                if (mats.n() > DENSE_MAX_N) {
+                    throw new InvalidSettingsException("linearSystem", kind, "a dense factor of order " + mats.n()
+                            + " per instance is beyond the limit of " + DENSE_MAX_N + "; use AUTO, SPARSE or CG");
+                }
                 return new DenseReducedCholesky(mats, false);
             case SPARSE:
                 return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
