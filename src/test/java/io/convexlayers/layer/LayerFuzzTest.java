@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("fuzz")
 class LayerFuzzTest {
-    static final int CI_INPUTS = 1200;
+    static final int CI_INPUTS = 4000;
     static final double CI_SECONDS = 30;
 
     /** The scenario of one seed, played. */
