@@ -22,10 +22,6 @@ public final class Lsqr<V> {
      * @param damp     Tikhonov damping λ
      */
     public record Limits(double atol, double btol, double conlim, int maxIters, double damp) {
-        /** atol = btol = 1e-10, conlim 1e12, 4·cols iterations, no damping. */
-        public static Limits defaults() {
-            return new Limits(1e-10, 1e-10, 1e12, 0, 0);
-        }
     }
 
     private final BatchVectors<V> ops;
