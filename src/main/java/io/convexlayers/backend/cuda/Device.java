@@ -23,6 +23,8 @@ abstract class Device implements AutoCloseable {
     private CudaKernel lastLaunched;
     // Null unless a cost model is recording: one null test per operation keeps the hot path unchanged.
     private CostLedger ledger;
+    // Null unless a profile is being measured (then every operation is bracketed by synchronizations).
+    private KernelProfile profile;
 
     /** A short description for logs, e.g. the GPU's name. */
     abstract String name();
@@ -74,12 +76,40 @@ abstract class Device implements AutoCloseable {
         this.ledger = costLedger;
     }
 
+    /**
+     * Makes every later operation synchronize before and after itself and add its time to
+     * {@code kernelProfile} (null stops profiling). For diagnostics on a real device only.
+     */
+    final void profile(KernelProfile kernelProfile) {
+        if (kernelProfile != null) {
+            synchronizeImpl();
+        }
+        this.profile = kernelProfile;
+    }
+
+    private long profileStart() {
+        if (profile == null) {
+            return 0;
+        }
+        synchronizeImpl();
+        return System.nanoTime();
+    }
+
+    private void profileTransfer(long t0, long bytes) {
+        if (profile != null) {
+            synchronizeImpl();
+            profile.transfer(bytes, System.nanoTime() - t0);
+        }
+    }
+
     /** Copies {@code count} doubles from the host (on a real device: waits for earlier launches). */
     final void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
         if (ledger != null) {
             ledger.upload(8L * count);
         }
+        long t0 = profileStart();
         uploadImpl(src, srcOff, dst, count);
+        profileTransfer(t0, 8L * count);
     }
 
     /** Copies {@code count} ints from the host (on a real device: waits for earlier launches). */
@@ -87,7 +117,9 @@ abstract class Device implements AutoCloseable {
         if (ledger != null) {
             ledger.upload(4L * count);
         }
+        long t0 = profileStart();
         uploadImpl(src, srcOff, dst, count);
+        profileTransfer(t0, 4L * count);
     }
 
     /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
@@ -95,7 +127,9 @@ abstract class Device implements AutoCloseable {
         if (ledger != null) {
             ledger.copy(8L * count);
         }
+        long t0 = profileStart();
         copyImpl(src, dst, count);
+        profileTransfer(t0, 8L * count);
     }
 
     /**
@@ -107,10 +141,14 @@ abstract class Device implements AutoCloseable {
         if (ledger != null) {
             ledger.synchronize();
         }
+        long t0 = System.nanoTime();
         try {
             synchronizeImpl();
         } catch (RuntimeException e) {
             throw failure("while waiting for launched work", e);
+        }
+        if (profile != null) {
+            profile.synchronization(System.nanoTime() - t0);
         }
     }
 
@@ -124,11 +162,13 @@ abstract class Device implements AutoCloseable {
         if (ledger != null) {
             ledger.download(8L * count);
         }
+        long t0 = profileStart();
         try {
             downloadImpl(src, dst, dstOff, count);
         } catch (RuntimeException e) {
             throw failure("while copying results to the host", e);
         }
+        profileTransfer(t0, 8L * count);
     }
 
     /** Copies device ints to the host (waits for earlier launches). Counted for tests. */
@@ -138,11 +178,13 @@ abstract class Device implements AutoCloseable {
         if (ledger != null) {
             ledger.download(4L * count);
         }
+        long t0 = profileStart();
         try {
             downloadImpl(src, dst, dstOff, count);
         } catch (RuntimeException e) {
             throw failure("while copying results to the host", e);
         }
+        profileTransfer(t0, 4L * count);
     }
 
     /**
@@ -176,7 +218,12 @@ abstract class Device implements AutoCloseable {
             ledger.launch(kernel, threads, hostView(resolved));
         }
         try {
+            long t0 = profileStart();
             launchImpl(kernel, threads, resolved);
+            if (profile != null) {
+                synchronizeImpl();
+                profile.kernel(kernel, System.nanoTime() - t0);
+            }
             if (debug) {
                 if (ledger != null) {
                     ledger.synchronize();
