@@ -199,3 +199,116 @@ CL_KERNEL cl_cg_direction(int total, int lanes, const double* beta, const int* a
         }
     }
 }
+
+// (b') Per-lane matrices of small order: factor K = L L^T and form the explicit inverse K^-1, so that
+// every later solve is one matrix-vector product with all n x lanes rows in parallel
+// (cl_dense_mv_lanes) instead of two triangular sweeps of n dependent steps each.
+//
+// One thread block per lane (lanes beyond the grid are taken in turn), the lane's packed factor L
+// (pairs doubles) and packed L^-1 (pairs doubles) in dynamic shared memory, so that the O(n^3) work
+// reads shared memory only. kmat holds the assembled packed matrices (pair * lanes + l, as written
+// by cl_dense_assemble) and is left unchanged; kinv receives the full inverse, batch-minor:
+// entry (i, j) of lane l at (i * n + j) * lanes + l. info[l] = 0 on success, j + 1 when the pivot of
+// column j is not positive (kinv of that lane is then left as it was).
+//
+// Phases between barriers (each a line of the Java twin):
+//   load    L <- K                              (threads over pairs)
+//   factor  per column j: thread 0 forms the pivot; threads over rows i > j form L_ij
+//   invert  threads over columns j of L^-1 (forward substitution against unit vectors)
+//   product threads over pairs (i >= j): K^-1_ij = sum_{k >= i} Linv_ki Linv_kj, written twice
+CL_KERNEL cl_dense_factor_inverse(int lanes, int n, const double* kmat, double* kinv, int* info) {
+    extern __shared__ double sh[];
+    const int pairs = n * (n + 1) / 2;
+    double* fl = sh;          // packed L
+    double* il = sh + pairs;  // packed L^-1
+    __shared__ int status;
+    for (int l = (int)blockIdx.x; l < lanes; l += (int)gridDim.x) {
+        for (int p = (int)threadIdx.x; p < pairs; p += (int)blockDim.x) {
+            fl[p] = kmat[(size_t)p * lanes + l];
+        }
+        if (threadIdx.x == 0) {
+            status = 0;
+        }
+        __syncthreads();
+        for (int j = 0; j < n; j++) {
+            const int rj = j * (j + 1) / 2;
+            if (threadIdx.x == 0) {
+                double d = fl[rj + j];
+                for (int k = 0; k < j; k++) {
+                    d -= fl[rj + k] * fl[rj + k];
+                }
+                if (d > 0) {
+                    fl[rj + j] = sqrt(d);
+                } else {
+                    status = j + 1;
+                }
+            }
+            __syncthreads();
+            if (status != 0) {
+                break;
+            }
+            const double djj = fl[rj + j];
+            for (int i = j + 1 + (int)threadIdx.x; i < n; i += (int)blockDim.x) {
+                const int ri = i * (i + 1) / 2;
+                double s = fl[ri + j];
+                for (int k = 0; k < j; k++) {
+                    s -= fl[ri + k] * fl[rj + k];
+                }
+                fl[ri + j] = s / djj;
+            }
+            __syncthreads();
+        }
+        const int failed = status;
+        if (failed == 0) {
+            for (int j = (int)threadIdx.x; j < n; j += (int)blockDim.x) {
+                il[j * (j + 1) / 2 + j] = 1.0 / fl[j * (j + 1) / 2 + j];
+                for (int i = j + 1; i < n; i++) {
+                    const int ri = i * (i + 1) / 2;
+                    double s = 0;
+                    for (int k = j; k < i; k++) {
+                        s += fl[ri + k] * il[k * (k + 1) / 2 + j];
+                    }
+                    il[ri + j] = -s / fl[ri + i];
+                }
+            }
+            __syncthreads();
+            for (int p = (int)threadIdx.x; p < pairs; p += (int)blockDim.x) {
+                // p -> (i, j) with j <= i: i is the largest row whose first pair is <= p.
+                int i = (int)((sqrt(8.0 * p + 1.0) - 1.0) * 0.5);
+                while (i * (i + 1) / 2 > p) {
+                    i--;
+                }
+                while ((i + 1) * (i + 2) / 2 <= p) {
+                    i++;
+                }
+                const int j = p - i * (i + 1) / 2;
+                double s = 0;
+                for (int k = i; k < n; k++) {
+                    const int rk = k * (k + 1) / 2;
+                    s += il[rk + i] * il[rk + j];
+                }
+                kinv[((size_t)i * n + j) * lanes + l] = s;
+                kinv[((size_t)j * n + i) * lanes + l] = s;
+            }
+        }
+        if (threadIdx.x == 0) {
+            info[l] = failed;
+        }
+        __syncthreads();
+    }
+}
+
+// (b') out = K^-1 x per lane with the batch-minor inverse of cl_dense_factor_inverse. One thread per
+// (row, lane): neighbouring threads read neighbouring addresses of both the matrix and x.
+CL_KERNEL cl_dense_mv_lanes(int total, int lanes, int n, const double* mat, const double* x, double* out) {
+    CL_FOR(t, total) {
+        int i = t / lanes;
+        int l = t % lanes;
+        const double* row = mat + (size_t)i * n * lanes + l;
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            s += row[(size_t)j * lanes] * x[j * lanes + l];
+        }
+        out[t] = s;
+    }
+}

@@ -177,7 +177,7 @@ public final class CudaBackend implements Backend {
             case DENSE -> {
                 perLane += BatchedCholeskyKkt.bytesPerLane(n) + 8L * m + 4;
                 sharedBytes += 12L * n * (n + 1) / 2;
-                maxElems = Math.max(maxElems, (long) n * (n + 1) / 2);
+                maxElems = Math.max(maxElems, (long) n * n);
             }
             default -> perLane += JacobiCgKkt.bytesPerLane(n, m);
         }

@@ -16,6 +16,12 @@ abstract class Device implements AutoCloseable {
      */
     static final String DEBUG_PROPERTY = "convexlayers.cuda.debug";
 
+    /**
+     * Dynamic shared memory one block may ask for: 227 KiB, the opt-in limit of compute capability 8.0
+     * and newer (Ampere, Hopper). Callers that need more than 48 KiB check {@link #sharedBytesPerBlock}.
+     */
+    static final int MAX_SHARED_BYTES = 227 * 1024;
+
     private final boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
     private long downloads;
     private long downloadedBytes;
@@ -31,6 +37,11 @@ abstract class Device implements AutoCloseable {
 
     /** Streaming multiprocessors (used by {@link LaunchGeometry}). */
     abstract int multiprocessors();
+
+    /** The dynamic shared memory one block of this device can be given, in bytes. */
+    int sharedBytesPerBlock() {
+        return MAX_SHARED_BYTES;
+    }
 
     /** Device memory currently free, in bytes. */
     abstract long freeBytes();
@@ -53,8 +64,13 @@ abstract class Device implements AutoCloseable {
 
     protected abstract void copyImpl(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count);
 
-    /** Launches {@code kernel} over {@code threads} work items; {@code args} are already checked. */
-    protected abstract void launchImpl(CudaKernel kernel, int threads, Object[] args);
+    /**
+     * Launches {@code kernel}; {@code args} are already checked. {@code geometry} is null for a
+     * grid-stride kernel over {@code threads} work items (the device picks the shape), or the exact
+     * shape of a block-cooperative kernel with {@code sharedBytes} of dynamic shared memory per block.
+     */
+    protected abstract void launchImpl(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
+                                       Object[] args);
 
     /** Waits for all launched work. */
     protected abstract void synchronizeImpl();
@@ -193,6 +209,31 @@ abstract class Device implements AutoCloseable {
      * checked against {@link CudaKernel#signature()}.
      */
     final void launch(CudaKernel kernel, int threads, Object... args) {
+        launchChecked(kernel, threads, null, 0, args);
+    }
+
+    /**
+     * Launches the block-cooperative {@code kernel} on {@code blocks} thread blocks of
+     * {@code threadsPerBlock} threads with {@code sharedBytes} of dynamic shared memory each (nothing when
+     * {@code blocks} is 0). Such a kernel loops over its own units of work (lanes) with a block-stride
+     * loop, so fewer blocks than units is correct.
+     */
+    final void launchBlocks(CudaKernel kernel, int blocks, int threadsPerBlock, int sharedBytes, Object... args) {
+        if (threadsPerBlock < 1 || threadsPerBlock > 1024 || threadsPerBlock % LaunchGeometry.WARP != 0) {
+            throw new IllegalArgumentException(kernel.entry() + ": block of " + threadsPerBlock
+                    + " threads (a multiple of 32 up to 1024)");
+        }
+        if (sharedBytes < 0 || sharedBytes > MAX_SHARED_BYTES) {
+            throw new IllegalArgumentException(kernel.entry() + ": " + sharedBytes
+                    + " bytes of shared memory per block (at most " + MAX_SHARED_BYTES + ")");
+        }
+        int grid = Math.min(blocks, LaunchGeometry.MAX_GRID);
+        launchChecked(kernel, blocks, grid == 0 ? null : new LaunchGeometry(grid, threadsPerBlock), sharedBytes,
+                args);
+    }
+
+    private void launchChecked(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
+                               Object[] args) {
         checkArgs(kernel, args);
         if (threads < 0) {
             throw new IllegalArgumentException(kernel.entry() + ": negative work size " + threads);
@@ -219,7 +260,7 @@ abstract class Device implements AutoCloseable {
         }
         try {
             long t0 = profileStart();
-            launchImpl(kernel, threads, resolved);
+            launchImpl(kernel, threads, geometry, sharedBytes, resolved);
             if (profile != null) {
                 synchronizeImpl();
                 profile.kernel(kernel, System.nanoTime() - t0);

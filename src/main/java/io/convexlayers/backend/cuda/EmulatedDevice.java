@@ -91,7 +91,8 @@ final class EmulatedDevice extends Device {
     }
 
     @Override
-    protected void launchImpl(CudaKernel kernel, int threads, Object[] args) {
+    protected void launchImpl(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
+                              Object[] args) {
         launchCounts.merge(kernel, 1, Integer::sum);
         kernel.twin().run(hostView(args));
     }

@@ -7,6 +7,7 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
@@ -25,7 +26,10 @@ final class JCudaDevice extends Device {
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
+    private static final int DEFAULT_SHARED_BYTES = 48 * 1024;
     private final Map<CudaKernel, CUfunction> functions = new EnumMap<>(CudaKernel.class);
+    private final Map<CudaKernel, Integer> sharedOptIn = new EnumMap<>(CudaKernel.class);
+    private final int sharedBytesPerBlock;
     private final String name;
     private final int multiprocessors;
     private boolean closed;
@@ -48,6 +52,9 @@ final class JCudaDevice extends Device {
         int[] v = new int[1];
         JCudaDriver.cuDeviceGetAttribute(v, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
         this.multiprocessors = v[0];
+        JCudaDriver.cuDeviceGetAttribute(v,
+                CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+        this.sharedBytesPerBlock = Math.min(v[0], MAX_SHARED_BYTES);
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         JCudaDriver.cuCtxSetCurrent(context);
         try {
@@ -97,6 +104,11 @@ final class JCudaDevice extends Device {
     @Override
     int multiprocessors() {
         return multiprocessors;
+    }
+
+    @Override
+    int sharedBytesPerBlock() {
+        return sharedBytesPerBlock;
     }
 
     @Override
@@ -179,7 +191,8 @@ final class JCudaDevice extends Device {
     }
 
     @Override
-    protected void launchImpl(CudaKernel kernel, int threads, Object[] args) {
+    protected void launchImpl(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
+                              Object[] args) {
         Pointer[] params = new Pointer[args.length];
         for (int k = 0; k < args.length; k++) {
             Object a = args[k];
@@ -191,8 +204,15 @@ final class JCudaDevice extends Device {
                 params[k] = Pointer.to(address((DeviceBuffer.Ptr) a));
             }
         }
-        LaunchGeometry g = LaunchGeometry.of(threads, multiprocessors);
-        JCudaDriver.cuLaunchKernel(functions.get(kernel), g.blocks(), 1, 1, g.threadsPerBlock(), 1, 1, 0, null,
+        LaunchGeometry g = geometry != null ? geometry : LaunchGeometry.of(threads, multiprocessors);
+        CUfunction f = functions.get(kernel);
+        if (sharedBytes > DEFAULT_SHARED_BYTES && sharedOptIn.getOrDefault(kernel, 0) < sharedBytes) {
+            // Above 48 KiB a kernel must opt in to its dynamic shared memory before it is launched.
+            JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    sharedBytes);
+            sharedOptIn.put(kernel, sharedBytes);
+        }
+        JCudaDriver.cuLaunchKernel(f, g.blocks(), 1, 1, g.threadsPerBlock(), 1, 1, sharedBytes, null,
                 Pointer.to(params), null);
     }
 

@@ -156,6 +156,17 @@ final class KernelCosts {
                 long reads = 2 * (n * (n - 1) + 2 * n);
                 yield new KernelCost(D * reads * t, 2L * D * n * t, 2 * n * n * t);
             }
+            case DENSE_FACTOR_INVERSE -> {
+                long n = a.i(1);
+                // One block per lane: the packed matrix in, the full inverse out; the O(n^3) work (factor
+                // n^3/3, triangular inverse n^3/3, product n^3/3 flops) reads shared memory only.
+                yield new KernelCost(D * n * (n + 1) / 2 * t, (D * n * n + I) * t, n * n * n * t);
+            }
+            case DENSE_MV_LANES -> {
+                long n = a.i(2);
+                // Every (row, lane) reads its row of its lane's inverse and its lane's x.
+                yield new KernelCost(2 * D * n * t, D * t, 2 * n * t);
+            }
             case CG_DIAG -> cgDiag(t, a);
             // out = rhoX v + pv + atw.
             case CG_COMBINE -> new KernelCost(3L * D * t, D * t, 3 * t);

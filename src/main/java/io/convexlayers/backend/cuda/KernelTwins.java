@@ -921,6 +921,82 @@ final class KernelTwins {
         }
     }
 
+    /**
+     * Twin of the block-cooperative {@code cl_dense_factor_inverse}: one pass of the lane loop per
+     * lane, the kernel's phases in its order (load, factor, invert, product), the shared-memory
+     * arrays as local arrays.
+     */
+    static void clDenseFactorInverse(int lanes, int n, DPtr kmat, DPtr kinv, IPtr info) {
+        int pairs = n * (n + 1) / 2;
+        double[] fl = new double[pairs];
+        double[] il = new double[pairs];
+        for (int l = 0; l < lanes; l++) {
+            for (int p = 0; p < pairs; p++) {
+                fl[p] = kmat.get(p * lanes + l);
+            }
+            int status = 0;
+            for (int j = 0; j < n; j++) {
+                int rj = j * (j + 1) / 2;
+                double d = fl[rj + j];
+                for (int k = 0; k < j; k++) {
+                    d -= fl[rj + k] * fl[rj + k];
+                }
+                if (d > 0) {
+                    fl[rj + j] = Math.sqrt(d);
+                } else {
+                    status = j + 1;
+                    break;
+                }
+                double djj = fl[rj + j];
+                for (int i = j + 1; i < n; i++) {
+                    int ri = i * (i + 1) / 2;
+                    double s = fl[ri + j];
+                    for (int k = 0; k < j; k++) {
+                        s -= fl[ri + k] * fl[rj + k];
+                    }
+                    fl[ri + j] = s / djj;
+                }
+            }
+            if (status == 0) {
+                for (int j = 0; j < n; j++) {
+                    il[j * (j + 1) / 2 + j] = 1.0 / fl[j * (j + 1) / 2 + j];
+                    for (int i = j + 1; i < n; i++) {
+                        int ri = i * (i + 1) / 2;
+                        double s = 0;
+                        for (int k = j; k < i; k++) {
+                            s += fl[ri + k] * il[k * (k + 1) / 2 + j];
+                        }
+                        il[ri + j] = -s / fl[ri + i];
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        double s = 0;
+                        for (int k = i; k < n; k++) {
+                            int rk = k * (k + 1) / 2;
+                            s += il[rk + i] * il[rk + j];
+                        }
+                        kinv.set((i * n + j) * lanes + l, s);
+                        kinv.set((j * n + i) * lanes + l, s);
+                    }
+                }
+            }
+            info.set(l, status);
+        }
+    }
+
+    static void clDenseMvLanes(int total, int lanes, int n, DPtr mat, DPtr x, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += mat.get((i * n + j) * lanes + l) * x.get(j * lanes + l);
+            }
+            out.set(t, s);
+        }
+    }
+
     static void clCgDiag(int total, int lanes, IPtr aColStart, IPtr aRowIdx, DPtr aVals, int aShared, IPtr pDiag,
                          DPtr pVals, int pShared, double rhoX, DPtr rhoY, DPtr diag) {
         for (int t = 0; t < total; t++) {

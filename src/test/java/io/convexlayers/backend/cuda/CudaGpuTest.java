@@ -107,6 +107,14 @@ class CudaGpuTest {
                 gpuBackend(0).solve(batch, TIGHT, null, null), 1e-6);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {5, 100, 169})
+    void batchedInverseAndTriangularSolvesAgree(int n) {
+        // n = 100 and 169 need more than 48 KiB of shared memory per block (81 KB, 230 KB): the opt-in.
+        double diff = KktPaths.maxRelativeDifference(Gpu.require(), n, 2 * n, 67, 600 + n);
+        assertTrue(diff < 1e-10, "inverse vs triangular: " + diff);
+    }
+
     @Test
     void sharedQpsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(30, 60, 129, true, 501);

@@ -29,7 +29,7 @@ class EmulatedOpsTest {
     void perInstanceMatricesBatchedCholesky() {
         BatchConeProgram batch = RandomQps.batch(7, 11, 5, false, 1);
         OpsHarness h = new OpsHarness(new EmulatedDevice(1L << 30), batch, SETTINGS, 2, 1e-9);
-        assertEquals("cuda-batched-cholesky", h.gpu().linearSystemName());
+        assertEquals("cuda-batched-inverse", h.gpu().linearSystemName());
         assertTrue(h.runAll(laneScales(5, false)) > 10);
     }
 
@@ -92,6 +92,7 @@ class EmulatedOpsTest {
         new OpsHarness(dev, RandomQps.batch(5, 8, 3, true, 1), SETTINGS, 1, 1e-9).runAll(laneScales(3, true));
         new OpsHarness(dev, RandomQps.batch(5, 8, 3, false, 1), SETTINGS.withLinearSystem(LinearSystemKind.CG), 1,
                 1e-5).runAll(laneScales(3, false));
+        assertTrue(KktPaths.maxRelativeDifference(dev, 6, 9, 3, 7) < 1e-12);
         try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
             DeviceCones cones = new DeviceCones(lease, CudaTestProblems.ALL_CONES, 2);
             DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);

@@ -9,6 +9,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
@@ -293,7 +295,54 @@ class KernelTwinsTest {
     }
 
     @Test
-    void batchedCholeskySolvesTheReducedSystem() {
+    void theInversePathTakesOrdersWhoseTwoPackedMatricesFitABlock() {
+        assertEquals(169, BatchedCholeskyKkt.inverseMaxOrder(227 * 1024));
+        assertEquals(77, BatchedCholeskyKkt.inverseMaxOrder(48 * 1024));
+        assertEquals(0, BatchedCholeskyKkt.inverseMaxOrder(8));
+    }
+
+    @Test
+    void factorInverseReportsTheFailingPivotOfItsLaneOnly() {
+        int n = 3;
+        int lanes = 3;
+        // Lane 0: SPD; lane 1: pivot 2 (index 1) is zero; lane 2: SPD. Packed lower, batch-minor.
+        double[][] packed = {{4, 2, 3, 0, 1, 5}, {1, 1, 1, 0, 0, 2}, {2, 0, 2, 0, 0, 2}};
+        double[] k = new double[6 * lanes];
+        for (int p = 0; p < 6; p++) {
+            for (int l = 0; l < lanes; l++) {
+                k[p * lanes + l] = packed[l][p];
+            }
+        }
+        DPtr kmat = new DPtr(k, 0);
+        double[] inv = new double[n * n * lanes];
+        int[] info = new int[lanes];
+        KernelTwins.clDenseFactorInverse(lanes, n, kmat, new DPtr(inv, 0), new IPtr(info, 0));
+        assertArrayEquals(new int[] {0, 2, 0}, info);
+        for (int l : new int[] {0, 2}) {
+            double[][] full = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    full[i][j] = full[j][i] = packed[l][i * (i + 1) / 2 + j];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int q = 0; q < n; q++) {
+                        s += full[i][q] * inv[(q * n + j) * lanes + l];
+                    }
+                    assertEquals(i == j ? 1 : 0, s, 1e-13, "K K^-1 of lane " + l + " at " + i + "," + j);
+                }
+            }
+        }
+        for (int e = 0; e < n * n; e++) {
+            assertEquals(0, inv[e * lanes + 1], "the failed lane's inverse is left as it was");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void batchedCholeskySolvesTheReducedSystem(boolean inverse) {
         int m = 8;
         int n = 5;
         double[][] dense = CudaTestProblems.gaussian(m, n, rnd);
@@ -317,7 +366,8 @@ class KernelTwinsTest {
             rhoY[k] = 0.5 + rnd.nextDouble();
         }
         DeviceBuffer rhoDev = lease.upload(rhoY);
-        BatchedCholeskyKkt kkt = new BatchedCholeskyKkt(lease, mat, rhoDev);
+        BatchedCholeskyKkt kkt = new BatchedCholeskyKkt(lease, mat, rhoDev, inverse);
+        assertEquals(inverse, kkt.usesInverse());
         double rhoX = 1e-3;
         kkt.factor(rhoX, rhoY);
         for (int s : kkt.info()) {
