@@ -3,10 +3,11 @@
 // Every batched vector is batch-minor: entry i of lane l lives at i * lanes + l, so one flat thread
 // index t -> (i = t / lanes, l = t % lanes) makes neighbouring threads touch neighbouring addresses
 // for any batch size. Every kernel walks its index space with a grid-stride loop, so any launch
-// geometry covers any size. Kernels that need a per-lane reduction or a small per-lane factorization
-// use one thread per lane (or per cone and lane) and loop inside it; there is no shared memory and no
-// barrier, which keeps each kernel a line-by-line match of its Java twin in
-// io.convexlayers.backend.cuda.KernelTwins.
+// geometry covers any size. Per-lane reductions over a lane's rows give each lane one warp
+// (CL_FOR_LANE_WARP: thread w of the warp takes rows w, w + 32, ..., then a butterfly of shuffles
+// combines the 32 partial results); small per-cone factorizations use one thread per (cone, lane);
+// the per-lane dense factorization uses one block per lane with shared memory. Each kernel has a Java
+// twin in io.convexlayers.backend.cuda.KernelTwins that follows the same order of operations.
 #pragma once
 
 #define CL_KERNEL extern "C" __global__ void
@@ -24,4 +25,32 @@ static __device__ __forceinline__ double cl_max(double a, double b) {
 
 static __device__ __forceinline__ double cl_min(double a, double b) {
     return (a < b || a != a) ? a : b;
+}
+
+// Threads of a warp: a per-lane reduction runs on one warp per lane.
+#define CL_WARP 32
+
+// for (each lane l owned by this warp; w = this thread's index in the warp). Launched over lanes * 32
+// threads with blocks of a multiple of 32, so all threads of a warp share l and leave the loop together
+// (the shuffles below need the whole warp).
+#define CL_FOR_LANE_WARP(l, w, lanes)                                                          \
+    for (int cl_t_ = (int)(blockIdx.x * blockDim.x + threadIdx.x), l = cl_t_ / CL_WARP,       \
+             w = cl_t_ % CL_WARP;                                                              \
+         l < (lanes);                                                                          \
+         cl_t_ += (int)(blockDim.x * gridDim.x), l = cl_t_ / CL_WARP, w = cl_t_ % CL_WARP)
+
+// The sum of v over the warp, combined by a butterfly (offsets 16, 8, 4, 2, 1); every thread gets it.
+static __device__ __forceinline__ double cl_warp_sum(double v) {
+    for (int o = CL_WARP / 2; o > 0; o >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, o);
+    }
+    return v;
+}
+
+// The maximum of v over the warp (NaN wins, as in cl_max); every thread gets it.
+static __device__ __forceinline__ double cl_warp_max(double v) {
+    for (int o = CL_WARP / 2; o > 0; o >>= 1) {
+        v = cl_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+    }
+    return v;
 }

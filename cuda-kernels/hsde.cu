@@ -15,16 +15,18 @@ CL_KERNEL cl_hsde_rhs(int total, int lanes, int n, double rhoX, const double* rh
 
 // tau~ per lane: the larger root of a tau^2 + b tau + c = 0 with R-weighted inner products of g, p
 // (the KKT solution) and mu = v (DESIGN §4), or 1 when fixTau != 0. Written into p's tau row.
-// One thread per lane.
+// One warp per lane (launched over lanes * 32 threads).
 CL_KERNEL cl_hsde_tau(int lanes, int n, int m, double rhoX, const double* rhoY, const double* g, double* p,
                       const double* v, int fixTau, double tauWeight) {
-    CL_FOR(l, lanes) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
         int tauAt = (n + m) * lanes + l;
         if (fixTau != 0) {
-            p[tauAt] = 1.0;
+            if (w == 0) {
+                p[tauAt] = 1.0;
+            }
         } else {
             double sa = 0, sb = 0, sc = 0;
-            for (int i = 0; i < n + m; i++) {
+            for (int i = w; i < n + m; i += CL_WARP) {
                 int k = i * lanes + l;
                 double r = i < n ? rhoX : rhoY[k - n * lanes];
                 double gk = g[k];
@@ -34,12 +36,17 @@ CL_KERNEL cl_hsde_tau(int lanes, int n, int m, double rhoX, const double* rhoY, 
                 sb += r * (mu * gk - 2 * pk * gk);
                 sc += r * pk * (pk - mu);
             }
-            double eta = v[tauAt];
-            double a = tauWeight + sa;
-            double b = sb - eta * tauWeight;
-            double c = sc;
-            double rad = b * b - 4 * a * c;
-            p[tauAt] = (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+            sa = cl_warp_sum(sa);
+            sb = cl_warp_sum(sb);
+            sc = cl_warp_sum(sc);
+            if (w == 0) {
+                double eta = v[tauAt];
+                double a = tauWeight + sa;
+                double b = sb - eta * tauWeight;
+                double c = sc;
+                double rad = b * b - 4 * a * c;
+                p[tauAt] = (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+            }
         }
     }
 }
@@ -96,17 +103,17 @@ CL_KERNEL cl_hsde_reset_scale(int total, int lanes, int n, int m, double rhoX, c
 
 // Residual statistics on the unscaled data (layout of io.convexlayers.backend.ResidualStats, 15 per
 // lane, lane-major). ax = A^ x^, aty = A^T y^, px = P^ x^ (zeros without P) in scaled units; d, e are
-// the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar. One thread per lane.
+// the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar. One warp per lane.
 CL_KERNEL cl_hsde_residuals(int lanes, int n, int m, const double* ax, const double* aty, const double* px,
                             const double* u, const double* rsk, const double* d, const double* e,
                             const double* bHat, const double* cHat, const double* sigma, double* stats) {
-    CL_FOR(l, lanes) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
         int nl = n * lanes;
         double tau = u[(n + m) * lanes + l];
         double sg = sigma[l];
         double t = 1 / (sg * tau);
         double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
-        for (int i = 0; i < m; i++) {
+        for (int i = w; i < m; i += CL_WARP) {
             int k = i * lanes + l;
             double dinv = 1 / d[k];
             double axi = ax[k] * dinv;
@@ -120,7 +127,7 @@ CL_KERNEL cl_hsde_residuals(int lanes, int n, int m, const double* ax, const dou
             bty += bHat[k] * u[nl + k];
         }
         double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
-        for (int j = 0; j < n; j++) {
+        for (int j = w; j < n; j += CL_WARP) {
             int k = j * lanes + l;
             double einv = 1 / e[k];
             double pxj = px[k] * einv;
@@ -135,24 +142,40 @@ CL_KERNEL cl_hsde_residuals(int lanes, int n, int m, const double* ax, const dou
             ctx += cHat[k] * u[k];
             xpx += px[k] * u[k];
         }
-        double xPx = xpx * t * t;
-        double cTx = ctx * t / sg;
-        double bTy = bty * t / sg;
-        double* o = stats + l * 15;
-        o[0] = priRes;
-        o[1] = cl_max(axN, cl_max(sN, bN));
-        o[2] = duaRes;
-        o[3] = cl_max(pxN, cl_max(atyN, cN));
-        o[4] = fabs(xPx + cTx + bTy);
-        o[5] = cl_max(fabs(xPx), cl_max(fabs(cTx), fabs(bTy)));
-        o[6] = 0.5 * xPx + cTx;
-        o[7] = -0.5 * xPx - bTy;
-        o[8] = tau;
-        o[9] = rsk[(n + m) * lanes + l];
-        o[10] = bty / (sg * sg);
-        o[11] = certAty;
-        o[12] = ctx / (sg * sg);
-        o[13] = certAxs;
-        o[14] = certPx;
+        priRes = cl_warp_max(priRes);
+        axN = cl_warp_max(axN);
+        sN = cl_warp_max(sN);
+        bN = cl_warp_max(bN);
+        certAxs = cl_warp_max(certAxs);
+        bty = cl_warp_sum(bty);
+        duaRes = cl_warp_max(duaRes);
+        pxN = cl_warp_max(pxN);
+        atyN = cl_warp_max(atyN);
+        cN = cl_warp_max(cN);
+        certPx = cl_warp_max(certPx);
+        certAty = cl_warp_max(certAty);
+        ctx = cl_warp_sum(ctx);
+        xpx = cl_warp_sum(xpx);
+        if (w == 0) {
+            double xPx = xpx * t * t;
+            double cTx = ctx * t / sg;
+            double bTy = bty * t / sg;
+            double* o = stats + l * 15;
+            o[0] = priRes;
+            o[1] = cl_max(axN, cl_max(sN, bN));
+            o[2] = duaRes;
+            o[3] = cl_max(pxN, cl_max(atyN, cN));
+            o[4] = fabs(xPx + cTx + bTy);
+            o[5] = cl_max(fabs(xPx), cl_max(fabs(cTx), fabs(bTy)));
+            o[6] = 0.5 * xPx + cTx;
+            o[7] = -0.5 * xPx - bTy;
+            o[8] = tau;
+            o[9] = rsk[(n + m) * lanes + l];
+            o[10] = bty / (sg * sg);
+            o[11] = certAty;
+            o[12] = ctx / (sg * sg);
+            o[13] = certAxs;
+            o[14] = certPx;
+        }
     }
 }

@@ -11,26 +11,32 @@ CL_KERNEL cl_fill_int(int total, int* x, int value) {
     CL_FOR(t, total) { x[t] = value; }
 }
 
-// out[l] = sum_i a[i*lanes+l] * b[i*lanes+l]; one thread per lane.
+// out[l] = sum_i a[i*lanes+l] * b[i*lanes+l]; one warp per lane (launched over lanes * 32 threads).
 CL_KERNEL cl_lane_dot(int lanes, int len, const double* a, const double* b, double* out) {
-    CL_FOR(l, lanes) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
         double s = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = w; i < len; i += CL_WARP) {
             s += a[i * lanes + l] * b[i * lanes + l];
         }
-        out[l] = s;
+        s = cl_warp_sum(s);
+        if (w == 0) {
+            out[l] = s;
+        }
     }
 }
 
-// out[l] = || a_l - b_l ||_2; one thread per lane.
+// out[l] = || a_l - b_l ||_2; one warp per lane.
 CL_KERNEL cl_lane_diff_norm(int lanes, int len, const double* a, const double* b, double* out) {
-    CL_FOR(l, lanes) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
         double s = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = w; i < len; i += CL_WARP) {
             double r = a[i * lanes + l] - b[i * lanes + l];
             s += r * r;
         }
-        out[l] = sqrt(s);
+        s = cl_warp_sum(s);
+        if (w == 0) {
+            out[l] = sqrt(s);
+        }
     }
 }
 
@@ -57,15 +63,18 @@ CL_KERNEL cl_masked_copy(int total, int lanes, const int* mask, const double* sr
     }
 }
 
-// factor[l] = sqrt(len) / ||v_l||_2 (1 when the norm is zero or not finite); one thread per lane.
+// factor[l] = sqrt(len) / ||v_l||_2 (1 when the norm is zero or not finite); one warp per lane.
 CL_KERNEL cl_norm_factor(int lanes, int len, const double* v, double* factor) {
-    CL_FOR(l, lanes) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
         double s = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = w; i < len; i += CL_WARP) {
             double x = v[i * lanes + l];
             s += x * x;
         }
-        double nv = sqrt(s);
-        factor[l] = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+        s = cl_warp_sum(s);
+        if (w == 0) {
+            double nv = sqrt(s);
+            factor[l] = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+        }
     }
 }

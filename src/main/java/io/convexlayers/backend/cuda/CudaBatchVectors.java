@@ -69,7 +69,7 @@ final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseabl
     @Override
     public void dot(DeviceVector a, DeviceVector b, double[] out) {
         check(a, b);
-        dev.launch(CudaKernel.LANE_DOT, lanes, lanes, a.length(), a, b, laneOut);
+        dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, a.length(), a, b, laneOut);
         dev.download(laneOut.ptr(), out, 0, lanes);
     }
 

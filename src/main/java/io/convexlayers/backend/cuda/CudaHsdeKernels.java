@@ -52,6 +52,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceBuffer cHatDev;
     private final DeviceMatrices matrices;
     private final DeviceKkt kkt;
+    private final LaunchGraph iterationGraph;
     private final DeviceCones coneOps;
     private final DeviceAnderson anderson;
     private final DeviceVector g;
@@ -125,6 +126,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.statsDev = lease.doubles(lanes * ResidualStats.WIDTH);
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
+            this.iterationGraph = new LaunchGraph(dev);
             this.hostU = new double[len * lanes];
             this.hostRsk = new double[len * lanes];
         } catch (RuntimeException | Error ex) {
@@ -303,7 +305,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         int nm = (n + m) * lanes;
         dev.launch(CudaKernel.HSDE_RHS, nm, nm, lanes, n, rhoX, rhoY, v, uTilde);
         kkt.solve(uTilde, false);
-        dev.launch(CudaKernel.HSDE_TAU, lanes, lanes, n, m, rhoX, rhoY, g, uTilde, v, fixTau ? 1 : 0, TAU_WEIGHT);
+        dev.launch(CudaKernel.HSDE_TAU, lanes * LaunchGeometry.WARP, lanes, n, m, rhoX, rhoY, g, uTilde, v, fixTau ? 1 : 0, TAU_WEIGHT);
         dev.launch(CudaKernel.HSDE_LINEAR_FINISH, nm, nm, lanes, n + m, g, uTilde);
     }
 
@@ -325,9 +327,30 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     @Override
     public void normalize(DeviceVector v) {
         epoch++;
-        dev.launch(CudaKernel.NORM_FACTOR, lanes, lanes, len, v, laneWork);
+        dev.launch(CudaKernel.NORM_FACTOR, lanes * LaunchGeometry.WARP, lanes, len, v, laneWork);
         int total = len * lanes;
         dev.launch(CudaKernel.LANE_SCALE, total, total, lanes, v, laneWork);
+    }
+
+    /** One graph launch per iteration between checks where the linear system needs no host (not CG). */
+    @Override
+    public void plainIteration(DeviceVector v, DeviceVector u, DeviceVector uTilde, double alpha) {
+        Runnable body = () -> {
+            normalize(v);
+            linearStep(v, uTilde, false);
+            coneStep(uTilde, v, u, false);
+            relax(v, u, uTilde, alpha);
+        };
+        if (kkt instanceof JacobiCgKkt) {
+            body.run(); // CG reads its convergence flags back every few steps
+        } else {
+            dev.replayable(iterationGraph, body);
+        }
+    }
+
+    /** The graph slot of {@link #plainIteration} (tests read its capture and replay counts). */
+    LaunchGraph iterationGraph() {
+        return iterationGraph;
     }
 
     @Override
@@ -358,7 +381,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         matrices.mulA(u.ptr(), workM.ptr(), false);
         matrices.mulAT(u.row(n), workN.ptr(), false);
         matrices.mulP(u.ptr(), workN2.ptr(), false);
-        dev.launch(CudaKernel.HSDE_RESIDUALS, lanes, lanes, n, m, workM, workN, workN2, u, rsk, dDev, eDev, bHatDev,
+        dev.launch(CudaKernel.HSDE_RESIDUALS, lanes * LaunchGeometry.WARP, lanes, n, m, workM, workN, workN2, u, rsk, dDev, eDev, bHatDev,
                 cHatDev, sigmaDev, statsDev);
         dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
     }
@@ -405,13 +428,14 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
 
     @Override
     public void fixedPointResidual(DeviceVector v, DeviceVector anchor, double[] out) {
-        dev.launch(CudaKernel.LANE_DIFF_NORM, lanes, lanes, len, v, anchor, laneWork);
+        dev.launch(CudaKernel.LANE_DIFF_NORM, lanes * LaunchGeometry.WARP, lanes, len, v, anchor, laneWork);
         dev.download(laneWork.ptr(), out, 0, lanes);
     }
 
     /** Returns every device buffer of this chunk to the pool. */
     @Override
     public void close() {
+        iterationGraph.close();
         lease.close();
     }
 }

@@ -2,6 +2,9 @@ package io.convexlayers.backend.cuda;
 
 import io.convexlayers.DeviceKernelException;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Device memory and kernel launches, the only things the CUDA backend's host code needs from a GPU.
  * {@link JCudaDevice} is the real one (JCuda driver API); {@link EmulatedDevice} runs the kernels'
@@ -22,7 +25,18 @@ abstract class Device implements AutoCloseable {
      */
     static final int MAX_SHARED_BYTES = 227 * 1024;
 
+    /**
+     * System property that turns replaying repeated launch sequences as graphs off
+     * ({@code -Dconvexlayers.cuda.graphs=false}); on by default.
+     */
+    static final String GRAPHS_PROPERTY = "convexlayers.cuda.graphs";
+
+    private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
+
     private final boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+    private boolean graphs = !"false".equalsIgnoreCase(System.getProperty(GRAPHS_PROPERTY));
+    // Non-null while Device#replayable records a body: operations are collected, not executed.
+    private List<DeviceOp> recording;
     private long downloads;
     private long downloadedBytes;
     private long launches;
@@ -76,6 +90,125 @@ abstract class Device implements AutoCloseable {
     protected abstract void synchronizeImpl();
 
     /**
+     * Turns {@code ops} into something {@link #launchGraphImpl} can replay (a CUDA graph on a real device;
+     * the list itself on the emulated one), or returns null where the device has no graphs (the ops are
+     * then executed one by one). Nothing is executed.
+     */
+    protected Object captureGraphImpl(List<DeviceOp> ops) {
+        return null;
+    }
+
+    /** Executes a graph made by {@link #captureGraphImpl} once, ordered after earlier work. */
+    protected void launchGraphImpl(Object graph) {
+        throw new UnsupportedOperationException("no graphs on " + name());
+    }
+
+    /** Frees a graph made by {@link #captureGraphImpl}. */
+    protected void destroyGraph(Object graph) {
+    }
+
+    /** Whether {@link #replayable} may use graphs (off in debug and profile modes, or by property). */
+    final boolean graphsEnabled() {
+        return graphs && !debug && profile == null;
+    }
+
+    /** Turns graph replay on or off for this device (tests compare both). */
+    final void useGraphs(boolean on) {
+        this.graphs = on;
+    }
+
+    /**
+     * Runs {@code body}, a sequence of launches and device copies that repeats, through {@code slot}:
+     * the body is first run in recording mode (its operations collected, none executed); when they equal
+     * the slot's last recording the slot's graph is launched with one call, otherwise a new graph is
+     * captured and launched. A body that transfers to or from the host is run eagerly from then on, and
+     * a device that cannot build graphs falls back to eager execution, announced once.
+     */
+    final void replayable(LaunchGraph slot, Runnable body) {
+        if (!graphsEnabled() || slot.unsafe() || recording != null) {
+            body.run();
+            return;
+        }
+        List<DeviceOp> ops = new ArrayList<>();
+        recording = ops;
+        try {
+            body.run();
+        } catch (HostTransferWhileRecording e) {
+            recording = null;
+            slot.markUnsafe();
+            body.run(); // nothing of the recorded part ran: run the whole body for real
+            return;
+        } finally {
+            recording = null;
+        }
+        if (slot.graph() == null || !ops.equals(slot.ops())) {
+            Object graph;
+            try {
+                graph = captureGraphImpl(ops);
+            } catch (RuntimeException e) {
+                graphs = false;
+                LOG.log(System.Logger.Level.WARNING, "convexlayers: CUDA graphs unavailable on " + name()
+                        + " (" + e.getMessage() + "); launching kernels one by one");
+                graph = null;
+            }
+            if (graph == null) {
+                ops.forEach(this::execute);
+                return;
+            }
+            slot.set(ops, graph);
+        }
+        if (ledger != null) {
+            ops.forEach(op -> {
+                if (op.isCopy()) {
+                    ledger.copy(8L * op.copyCount);
+                } else {
+                    ledger.launch(op.kernel, op.threads, hostView(op.args));
+                }
+            });
+        }
+        launches += ops.size();
+        lastLaunched = lastKernel(ops);
+        try {
+            launchGraphImpl(slot.graph());
+        } catch (RuntimeException e) {
+            throw new DeviceKernelException(lastLaunched == null ? null : lastLaunched.entry(), "CUDA graph of "
+                    + ops + " failed on " + name() + ": " + e.getMessage(), e);
+        }
+        slot.replayed();
+    }
+
+    private static CudaKernel lastKernel(List<DeviceOp> ops) {
+        for (int k = ops.size() - 1; k >= 0; k--) {
+            if (!ops.get(k).isCopy()) {
+                return ops.get(k).kernel;
+            }
+        }
+        return null;
+    }
+
+    /** Executes one recorded operation now (the eager path). */
+    private void execute(DeviceOp op) {
+        if (op.isCopy()) {
+            copy(op.copySrc, op.copyDst, op.copyCount);
+        } else {
+            executeLaunch(op.kernel, op.threads, op.geometry, op.sharedBytes, op.args);
+        }
+    }
+
+    /** Thrown inside a recorded body that needs the host: such a body cannot be a graph. */
+    private static final class HostTransferWhileRecording extends RuntimeException {
+        HostTransferWhileRecording() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void refuseWhileRecording() {
+        if (recording != null) {
+            throw new HostTransferWhileRecording();
+        }
+    }
+
+    /**
      * The launch's arguments as host arrays, so that a {@link CostLedger} can read the index
      * structures a kernel walks (its cost depends on them); null where device memory is not host
      * memory, and then a ledger counts the launch without its bytes and flops.
@@ -120,6 +253,7 @@ abstract class Device implements AutoCloseable {
 
     /** Copies {@code count} doubles from the host (on a real device: waits for earlier launches). */
     final void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        refuseWhileRecording();
         if (ledger != null) {
             ledger.upload(8L * count);
         }
@@ -130,6 +264,7 @@ abstract class Device implements AutoCloseable {
 
     /** Copies {@code count} ints from the host (on a real device: waits for earlier launches). */
     final void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        refuseWhileRecording();
         if (ledger != null) {
             ledger.upload(4L * count);
         }
@@ -140,6 +275,10 @@ abstract class Device implements AutoCloseable {
 
     /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
     final void copy(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
+        if (recording != null) {
+            recording.add(DeviceOp.copy(src, dst, count));
+            return;
+        }
         if (ledger != null) {
             ledger.copy(8L * count);
         }
@@ -154,6 +293,7 @@ abstract class Device implements AutoCloseable {
      * @throws DeviceKernelException when launched work failed, naming the last kernel launched
      */
     final void synchronize() {
+        refuseWhileRecording();
         if (ledger != null) {
             ledger.synchronize();
         }
@@ -173,6 +313,7 @@ abstract class Device implements AutoCloseable {
 
     /** Copies device doubles to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
+        refuseWhileRecording();
         downloads++;
         downloadedBytes += 8L * count;
         if (ledger != null) {
@@ -189,6 +330,7 @@ abstract class Device implements AutoCloseable {
 
     /** Copies device ints to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
+        refuseWhileRecording();
         downloads++;
         downloadedBytes += 4L * count;
         if (ledger != null) {
@@ -252,6 +394,15 @@ abstract class Device implements AutoCloseable {
                 resolved[k] = a;
             }
         }
+        if (recording != null) {
+            recording.add(DeviceOp.launch(kernel, threads, geometry, sharedBytes, resolved));
+            return;
+        }
+        executeLaunch(kernel, threads, geometry, sharedBytes, resolved);
+    }
+
+    private void executeLaunch(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
+                               Object[] resolved) {
         launches++;
         lastLaunched = kernel;
         if (ledger != null) {

@@ -1,6 +1,7 @@
 package io.convexlayers.backend.cuda;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +13,24 @@ final class EmulatedDevice extends Device {
     private final long memoryBytes;
     private long usedBytes;
     private final Map<CudaKernel, Integer> launchCounts = new EnumMap<>(CudaKernel.class);
+    private long graphCaptures;
+    private long graphLaunches;
+
+    private final boolean graphsFail;
 
     /** @param memoryBytes the memory this device pretends to have */
     EmulatedDevice(long memoryBytes) {
+        this(memoryBytes, false);
+    }
+
+    /**
+     * @param memoryBytes the memory this device pretends to have
+     * @param graphsFail  whether building a graph fails, as on a driver without graph support (the
+     *                    fallback to launching one by one is tested with it)
+     */
+    EmulatedDevice(long memoryBytes, boolean graphsFail) {
         this.memoryBytes = memoryBytes;
+        this.graphsFail = graphsFail;
     }
 
     @Override
@@ -95,6 +110,40 @@ final class EmulatedDevice extends Device {
                               Object[] args) {
         launchCounts.merge(kernel, 1, Integer::sum);
         kernel.twin().run(hostView(args));
+    }
+
+    /** A graph here is its list of operations, replayed through the twins in order. */
+    @Override
+    protected Object captureGraphImpl(List<DeviceOp> ops) {
+        if (graphsFail) {
+            throw new IllegalStateException("CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED (emulated)");
+        }
+        graphCaptures++;
+        return List.copyOf(ops);
+    }
+
+    @Override
+    protected void launchGraphImpl(Object graph) {
+        graphLaunches++;
+        @SuppressWarnings("unchecked")
+        List<DeviceOp> ops = (List<DeviceOp>) graph;
+        for (DeviceOp op : ops) {
+            if (op.isCopy()) {
+                copyImpl(op.copySrc, op.copyDst, op.copyCount);
+            } else {
+                launchImpl(op.kernel, op.threads, op.geometry, op.sharedBytes, op.args);
+            }
+        }
+    }
+
+    /** Graphs captured so far. */
+    long graphCaptures() {
+        return graphCaptures;
+    }
+
+    /** Graph launches so far. */
+    long graphLaunches() {
+        return graphLaunches;
     }
 
     @Override

@@ -8,19 +8,26 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A GPU through JCuda's driver API only ({@code cuModuleLoadData}, {@code cuLaunchKernel}, memory
- * calls), which needs nothing but the driver ({@code libcuda.so.1}) at run time. Uses the device's
- * primary context and the default stream; the shipped PTX module is JIT-compiled when the device is
- * opened, and every kernel of {@link CudaKernel} is looked up then, so a stale module fails early.
+ * and graph calls), which needs nothing but the driver ({@code libcuda.so.1}) at run time. Uses the
+ * device's primary context and one blocking stream for launches and device copies, which host
+ * transfers (on the legacy default stream) are ordered with; that stream can be captured into graphs.
+ * The shipped PTX module is JIT-compiled when the device is opened, and every kernel of
+ * {@link CudaKernel} is looked up then, so a stale module fails early.
  */
 final class JCudaDevice extends Device {
     private final CUdevice device = new CUdevice();
@@ -30,6 +37,9 @@ final class JCudaDevice extends Device {
     private final Map<CudaKernel, CUfunction> functions = new EnumMap<>(CudaKernel.class);
     private final Map<CudaKernel, Integer> sharedOptIn = new EnumMap<>(CudaKernel.class);
     private final int sharedBytesPerBlock;
+    // Blocking (flag 0): work on the legacy default stream (the synchronous host copies) waits for it
+    // and it waits for that work, so eager execution keeps the order of a single stream.
+    private final CUstream stream = new CUstream();
     private final String name;
     private final int multiprocessors;
     private boolean closed;
@@ -68,6 +78,7 @@ final class JCudaDevice extends Device {
             JCudaDriver.cuModuleLoadData(module,
                     (Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA) + "\0").getBytes(StandardCharsets.US_ASCII));
         }
+        JCudaDriver.cuStreamCreate(stream, 0);
         for (CudaKernel k : CudaKernel.values()) {
             CUfunction f = new CUfunction();
             JCudaDriver.cuModuleGetFunction(f, module, k.entry());
@@ -186,7 +197,7 @@ final class JCudaDevice extends Device {
     @Override
     protected void copyImpl(DeviceBuffer.Ptr src, DeviceBuffer.Ptr dst, int count) {
         if (count > 0) {
-            JCudaDriver.cuMemcpyDtoD(address(dst), address(src), 8L * count);
+            JCudaDriver.cuMemcpyDtoDAsync(address(dst), address(src), 8L * count, stream);
         }
     }
 
@@ -212,8 +223,54 @@ final class JCudaDevice extends Device {
                     sharedBytes);
             sharedOptIn.put(kernel, sharedBytes);
         }
-        JCudaDriver.cuLaunchKernel(f, g.blocks(), 1, 1, g.threadsPerBlock(), 1, 1, sharedBytes, null,
+        JCudaDriver.cuLaunchKernel(f, g.blocks(), 1, 1, g.threadsPerBlock(), 1, 1, sharedBytes, stream,
                 Pointer.to(params), null);
+    }
+
+    @Override
+    protected Object captureGraphImpl(List<DeviceOp> ops) {
+        // Thread-local capture: only this thread's calls must not touch the legacy stream meanwhile, and
+        // the recorded body makes no such call (Device refuses transfers while recording).
+        JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+        CUgraph graph = new CUgraph();
+        try {
+            for (DeviceOp op : ops) {
+                if (op.isCopy()) {
+                    copyImpl(op.copySrc, op.copyDst, op.copyCount);
+                } else {
+                    launchImpl(op.kernel, op.threads, op.geometry, op.sharedBytes, op.args);
+                }
+            }
+        } catch (RuntimeException e) {
+            try {
+                JCudaDriver.cuStreamEndCapture(stream, graph);
+            } catch (CudaException ignored) {
+                // The capture is already invalidated; ending it only returns the stream to normal.
+            }
+            throw e;
+        }
+        JCudaDriver.cuStreamEndCapture(stream, graph);
+        CUgraphExec exec = new CUgraphExec();
+        try {
+            JCudaDriver.cuGraphInstantiate(exec, graph, 0);
+        } finally {
+            JCudaDriver.cuGraphDestroy(graph);
+        }
+        return exec;
+    }
+
+    @Override
+    protected void launchGraphImpl(Object graph) {
+        JCudaDriver.cuGraphLaunch((CUgraphExec) graph, stream);
+    }
+
+    @Override
+    protected void destroyGraph(Object graph) {
+        try {
+            JCudaDriver.cuGraphExecDestroy((CUgraphExec) graph);
+        } catch (CudaException e) {
+            // Best effort: a broken context frees everything anyway.
+        }
     }
 
     @Override
@@ -226,6 +283,7 @@ final class JCudaDevice extends Device {
         if (!closed) {
             closed = true;
             try {
+                JCudaDriver.cuStreamDestroy(stream);
                 JCudaDriver.cuModuleUnload(module);
                 JCudaDriver.cuDevicePrimaryCtxRelease(device);
             } catch (CudaException e) {

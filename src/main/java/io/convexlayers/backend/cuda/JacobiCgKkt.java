@@ -121,9 +121,9 @@ final class JacobiCgKkt implements DeviceKkt {
         int n = mat.n;
         applyReduced(x, kp);
         dev.launch(CudaKernel.CG_START, total, total, b, kp, diag, r, z, p);
-        dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, r, z, rzNew);
-        dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, r, r, rr);
-        dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, b, b, bb);
+        dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, r, z, rzNew);
+        dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, r, r, rr);
+        dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, b, b, bb);
         dev.launch(CudaKernel.FILL, lanes, lanes, rz, 1.0);
         dev.launch(CudaKernel.FILL_INT, lanes, lanes, active, 1);
         dev.launch(CudaKernel.FILL_INT, 1, 1, anyActive, 0);
@@ -136,10 +136,10 @@ final class JacobiCgKkt implements DeviceKkt {
                 }
             }
             applyReduced(p, kp);
-            dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, p, kp, pkp);
+            dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, p, kp, pkp);
             dev.launch(CudaKernel.CG_STEP, total, total, lanes, rz, pkp, active, x, r, z, p, kp, diag);
-            dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, r, z, rzNew);
-            dev.launch(CudaKernel.LANE_DOT, lanes, lanes, n, r, r, rr);
+            dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, r, z, rzNew);
+            dev.launch(CudaKernel.LANE_DOT, lanes * LaunchGeometry.WARP, lanes, n, r, r, rr);
             dev.launch(CudaKernel.FILL_INT, 1, 1, anyActive, 0);
             dev.launch(CudaKernel.CG_SCALARS, lanes, lanes, rzNew, rr, bb, tol2, rz, beta, active, anyActive);
             dev.launch(CudaKernel.CG_DIRECTION, total, total, lanes, beta, active, z, p);

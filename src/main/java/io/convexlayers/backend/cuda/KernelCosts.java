@@ -46,10 +46,11 @@ final class KernelCosts {
             // x[t] = value.
             case FILL -> new KernelCost(0, D * t, 0);
             case FILL_INT -> new KernelCost(0, I * t, 0);
-            // One thread per lane: len products a·b summed, one result.
-            case LANE_DOT -> new KernelCost(2L * D * a.i(1) * t, D * t, 2L * a.i(1) * t);
-            // One thread per lane: len (subtract, square, add), one sqrt.
-            case LANE_DIFF_NORM -> new KernelCost(2L * D * a.i(1) * t, D * t, (3L * a.i(1) + 1) * t);
+            // One warp per lane (the lane count is argument 0): len products a·b summed, one result.
+            case LANE_DOT -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * lanes0(a), 2L * a.i(1) * lanes0(a));
+            // One warp per lane: len (subtract, square, add), one sqrt.
+            case LANE_DIFF_NORM -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * lanes0(a),
+                    (3L * a.i(1) + 1) * lanes0(a));
             // v[t] *= alpha[lane]: reads v and alpha, writes v.
             case LANE_SCALE -> new KernelCost(2L * D * t, D * t, t);
             // y = alpha x + beta y: four loads, one store.
@@ -59,8 +60,9 @@ final class KernelCosts {
                 long on = rowsOf(t, a.i(1)) * enabled(a.q(2), a.i(1));
                 yield new KernelCost(I * t + D * on, D * on, 0);
             }
-            // One thread per lane: len squares summed, sqrt, a divide.
-            case NORM_FACTOR -> new KernelCost((long) D * a.i(1) * t, D * t, (2L * a.i(1) + 3) * t);
+            // One warp per lane: len squares summed, sqrt, a divide.
+            case NORM_FACTOR -> new KernelCost((long) D * a.i(1) * lanes0(a), D * lanes0(a),
+                    (2L * a.i(1) + 3) * lanes0(a));
 
             case CSR_MV -> csrMv(t, a);
             case PARAM_MAP -> paramMap(t, a);
@@ -89,9 +91,10 @@ final class KernelCosts {
             case HSDE_RESIDUALS -> {
                 long n = a.i(1);
                 long m = a.i(2);
+                long l = lanes0(a);
                 // Per lane: 5 loads per row of either block (scaled products, factor, data, u), the tau
                 // entries and sigma; about 20 operations per row (scalings, abs, max, sums); 15 stats out.
-                yield new KernelCost(D * t * (5 * (n + m) + 3), D * t * 15, t * (20 * (n + m) + 30));
+                yield new KernelCost(D * l * (5 * (n + m) + 3), D * l * 15, l * (20 * (n + m) + 30));
             }
 
             // v = max(v, 0).
@@ -293,12 +296,18 @@ final class KernelCosts {
 
     /** tau~: one thread per lane over n + m rows (g, p, v, and rhoY on y rows), 13 operations a row. */
     private static KernelCost hsdeTau(long t, CudaKernel.TwinArgs a) {
+        long l = lanes0(a);
         if (a.i(8) != 0) {
-            return new KernelCost(0, D * t, 0);
+            return new KernelCost(0, D * l, 0);
         }
         long n = a.i(1);
         long m = a.i(2);
-        return new KernelCost(D * t * (3 * (n + m) + m + 1), D * t, t * (13 * (n + m) + 15));
+        return new KernelCost(D * l * (3 * (n + m) + m + 1), D * l, l * (13 * (n + m) + 15));
+    }
+
+    /** The lane count of a one-warp-per-lane kernel (its first argument; the launch has 32 items a lane). */
+    private static long lanes0(CudaKernel.TwinArgs a) {
+        return a.i(0);
     }
 
     /**

@@ -9,6 +9,7 @@ package io.convexlayers.backend.cuda;
  */
 final class KernelTwins {
     private static final double SQRT2 = 1.41421356237309504880;
+    private static final int WARP = LaunchGeometry.WARP;
     private static final double INV_SQRT2 = 0.70710678118654752440;
 
     private KernelTwins() {
@@ -28,24 +29,58 @@ final class KernelTwins {
         }
     }
 
-    static void clLaneDot(int lanes, int len, DPtr a, DPtr b, DPtr out) {
-        for (int l = 0; l < lanes; l++) {
-            double s = 0;
-            for (int i = 0; i < len; i++) {
-                s += a.get(i * lanes + l) * b.get(i * lanes + l);
+    // Per-lane reductions run on one warp per lane: thread w of the warp accumulates rows w, w + 32, …
+    // into its partial result, and a butterfly of shuffles combines the 32 partials. The twins keep one
+    // array slot per warp thread and combine them in the same order.
+
+    /** The warp's butterfly sum (offsets 16, 8, 4, 2, 1) of the partials {@code p} (overwritten). */
+    static double warpSum(double[] p) {
+        double[] q = new double[WARP];
+        for (int o = WARP / 2; o > 0; o >>= 1) {
+            for (int w = 0; w < WARP; w++) {
+                q[w] = p[w] + p[w ^ o];
             }
-            out.set(l, s);
+            System.arraycopy(q, 0, p, 0, WARP);
+        }
+        return p[0];
+    }
+
+    /** The warp's butterfly maximum of the partials {@code p} (overwritten); NaN wins, as in cl_max. */
+    static double warpMax(double[] p) {
+        double[] q = new double[WARP];
+        for (int o = WARP / 2; o > 0; o >>= 1) {
+            for (int w = 0; w < WARP; w++) {
+                q[w] = Math.max(p[w], p[w ^ o]);
+            }
+            System.arraycopy(q, 0, p, 0, WARP);
+        }
+        return p[0];
+    }
+
+    static void clLaneDot(int lanes, int len, DPtr a, DPtr b, DPtr out) {
+        double[] s = new double[WARP];
+        for (int l = 0; l < lanes; l++) {
+            for (int w = 0; w < WARP; w++) {
+                s[w] = 0;
+                for (int i = w; i < len; i += WARP) {
+                    s[w] += a.get(i * lanes + l) * b.get(i * lanes + l);
+                }
+            }
+            out.set(l, warpSum(s));
         }
     }
 
     static void clLaneDiffNorm(int lanes, int len, DPtr a, DPtr b, DPtr out) {
+        double[] s = new double[WARP];
         for (int l = 0; l < lanes; l++) {
-            double s = 0;
-            for (int i = 0; i < len; i++) {
-                double r = a.get(i * lanes + l) - b.get(i * lanes + l);
-                s += r * r;
+            for (int w = 0; w < WARP; w++) {
+                s[w] = 0;
+                for (int i = w; i < len; i += WARP) {
+                    double r = a.get(i * lanes + l) - b.get(i * lanes + l);
+                    s[w] += r * r;
+                }
             }
-            out.set(l, Math.sqrt(s));
+            out.set(l, Math.sqrt(warpSum(s)));
         }
     }
 
@@ -71,13 +106,16 @@ final class KernelTwins {
     }
 
     static void clNormFactor(int lanes, int len, DPtr v, DPtr factor) {
+        double[] s = new double[WARP];
         for (int l = 0; l < lanes; l++) {
-            double s = 0;
-            for (int i = 0; i < len; i++) {
-                double x = v.get(i * lanes + l);
-                s += x * x;
+            for (int w = 0; w < WARP; w++) {
+                s[w] = 0;
+                for (int i = w; i < len; i += WARP) {
+                    double x = v.get(i * lanes + l);
+                    s[w] += x * x;
+                }
             }
-            double nv = Math.sqrt(s);
+            double nv = Math.sqrt(warpSum(s));
             factor.set(l, nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0);
         }
     }
@@ -125,22 +163,32 @@ final class KernelTwins {
 
     static void clHsdeTau(int lanes, int n, int m, double rhoX, DPtr rhoY, DPtr g, DPtr p, DPtr v, int fixTau,
                           double tauWeight) {
+        double[] pa = new double[WARP];
+        double[] pb = new double[WARP];
+        double[] pc = new double[WARP];
         for (int l = 0; l < lanes; l++) {
             int tauAt = (n + m) * lanes + l;
             if (fixTau != 0) {
                 p.set(tauAt, 1.0);
             } else {
-                double sa = 0, sb = 0, sc = 0;
-                for (int i = 0; i < n + m; i++) {
-                    int k = i * lanes + l;
-                    double r = i < n ? rhoX : rhoY.get(k - n * lanes);
-                    double gk = g.get(k);
-                    double pk = p.get(k);
-                    double mu = v.get(k);
-                    sa += r * gk * gk;
-                    sb += r * (mu * gk - 2 * pk * gk);
-                    sc += r * pk * (pk - mu);
+                for (int w = 0; w < WARP; w++) {
+                    pa[w] = 0;
+                    pb[w] = 0;
+                    pc[w] = 0;
+                    for (int i = w; i < n + m; i += WARP) {
+                        int k = i * lanes + l;
+                        double r = i < n ? rhoX : rhoY.get(k - n * lanes);
+                        double gk = g.get(k);
+                        double pk = p.get(k);
+                        double mu = v.get(k);
+                        pa[w] += r * gk * gk;
+                        pb[w] += r * (mu * gk - 2 * pk * gk);
+                        pc[w] += r * pk * (pk - mu);
+                    }
                 }
+                double sa = warpSum(pa);
+                double sb = warpSum(pb);
+                double sc = warpSum(pc);
                 double eta = v.get(tauAt);
                 double a = tauWeight + sa;
                 double b = sb - eta * tauWeight;
@@ -197,61 +245,78 @@ final class KernelTwins {
 
     static void clHsdeResiduals(int lanes, int n, int m, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk, DPtr d,
                                 DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
+        // Partials per warp thread, one row per quantity: the 14 reductions of the kernel.
+        final int priRes = 0, axN = 1, sN = 2, bN = 3, certAxs = 4, bty = 5, duaRes = 6, pxN = 7, atyN = 8,
+                cN = 9, certPx = 10, certAty = 11, ctx = 12, xpx = 13;
+        double[][] q = new double[14][WARP];
         for (int l = 0; l < lanes; l++) {
             int nl = n * lanes;
             double tau = u.get((n + m) * lanes + l);
             double sg = sigma.get(l);
             double t = 1 / (sg * tau);
-            double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
-            for (int i = 0; i < m; i++) {
-                int k = i * lanes + l;
-                double dinv = 1 / d.get(k);
-                double axi = ax.get(k) * dinv;
-                double si = rsk.get(nl + k) * dinv;
-                double bi = bHat.get(k) * dinv / sg;
-                priRes = Math.max(priRes, Math.abs((axi + si) * t - bi));
-                axN = Math.max(axN, Math.abs(axi * t));
-                sN = Math.max(sN, Math.abs(si * t));
-                bN = Math.max(bN, Math.abs(bi));
-                certAxs = Math.max(certAxs, Math.abs((axi + si) / sg));
-                bty += bHat.get(k) * u.get(nl + k);
+            for (double[] row : q) {
+                java.util.Arrays.fill(row, 0);
             }
-            double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
-            for (int j = 0; j < n; j++) {
-                int k = j * lanes + l;
-                double einv = 1 / e.get(k);
-                double pxj = px.get(k) * einv;
-                double atyj = aty.get(k) * einv;
-                double cj = cHat.get(k) * einv / sg;
-                duaRes = Math.max(duaRes, Math.abs((pxj + atyj) * t + cj));
-                pxN = Math.max(pxN, Math.abs(pxj * t));
-                atyN = Math.max(atyN, Math.abs(atyj * t));
-                cN = Math.max(cN, Math.abs(cj));
-                certPx = Math.max(certPx, Math.abs(pxj / sg));
-                certAty = Math.max(certAty, Math.abs(atyj / sg));
-                ctx += cHat.get(k) * u.get(k);
-                xpx += px.get(k) * u.get(k);
+            for (int w = 0; w < WARP; w++) {
+                for (int i = w; i < m; i += WARP) {
+                    int k = i * lanes + l;
+                    double dinv = 1 / d.get(k);
+                    double axi = ax.get(k) * dinv;
+                    double si = rsk.get(nl + k) * dinv;
+                    double bi = bHat.get(k) * dinv / sg;
+                    q[priRes][w] = Math.max(q[priRes][w], Math.abs((axi + si) * t - bi));
+                    q[axN][w] = Math.max(q[axN][w], Math.abs(axi * t));
+                    q[sN][w] = Math.max(q[sN][w], Math.abs(si * t));
+                    q[bN][w] = Math.max(q[bN][w], Math.abs(bi));
+                    q[certAxs][w] = Math.max(q[certAxs][w], Math.abs((axi + si) / sg));
+                    q[bty][w] += bHat.get(k) * u.get(nl + k);
+                }
+                for (int j = w; j < n; j += WARP) {
+                    int k = j * lanes + l;
+                    double einv = 1 / e.get(k);
+                    double pxj = px.get(k) * einv;
+                    double atyj = aty.get(k) * einv;
+                    double cj = cHat.get(k) * einv / sg;
+                    q[duaRes][w] = Math.max(q[duaRes][w], Math.abs((pxj + atyj) * t + cj));
+                    q[pxN][w] = Math.max(q[pxN][w], Math.abs(pxj * t));
+                    q[atyN][w] = Math.max(q[atyN][w], Math.abs(atyj * t));
+                    q[cN][w] = Math.max(q[cN][w], Math.abs(cj));
+                    q[certPx][w] = Math.max(q[certPx][w], Math.abs(pxj / sg));
+                    q[certAty][w] = Math.max(q[certAty][w], Math.abs(atyj / sg));
+                    q[ctx][w] += cHat.get(k) * u.get(k);
+                    q[xpx][w] += px.get(k) * u.get(k);
+                }
             }
-            double xPx = xpx * t * t;
-            double cTx = ctx * t / sg;
-            double bTy = bty * t / sg;
-            int o = l * 15;
-            stats.set(o, priRes);
-            stats.set(o + 1, Math.max(axN, Math.max(sN, bN)));
-            stats.set(o + 2, duaRes);
-            stats.set(o + 3, Math.max(pxN, Math.max(atyN, cN)));
-            stats.set(o + 4, Math.abs(xPx + cTx + bTy));
-            stats.set(o + 5, Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy))));
-            stats.set(o + 6, 0.5 * xPx + cTx);
-            stats.set(o + 7, -0.5 * xPx - bTy);
-            stats.set(o + 8, tau);
-            stats.set(o + 9, rsk.get((n + m) * lanes + l));
-            stats.set(o + 10, bty / (sg * sg));
-            stats.set(o + 11, certAty);
-            stats.set(o + 12, ctx / (sg * sg));
-            stats.set(o + 13, certAxs);
-            stats.set(o + 14, certPx);
+            residualStats(l, q, tau, t, sg, rsk.get((n + m) * lanes + l), stats);
         }
+    }
+
+    /** The warp reductions and the 15 statistics of {@code cl_hsde_residuals} for lane l. */
+    private static void residualStats(int l, double[][] q, double tau, double t, double sg, double tauRsk,
+                                      DPtr stats) {
+        double priRes = warpMax(q[0]), axN = warpMax(q[1]), sN = warpMax(q[2]), bN = warpMax(q[3]);
+        double certAxs = warpMax(q[4]), bty = warpSum(q[5]);
+        double duaRes = warpMax(q[6]), pxN = warpMax(q[7]), atyN = warpMax(q[8]), cN = warpMax(q[9]);
+        double certPx = warpMax(q[10]), certAty = warpMax(q[11]), ctx = warpSum(q[12]), xpx = warpSum(q[13]);
+        double xPx = xpx * t * t;
+        double cTx = ctx * t / sg;
+        double bTy = bty * t / sg;
+        int o = l * 15;
+        stats.set(o, priRes);
+        stats.set(o + 1, Math.max(axN, Math.max(sN, bN)));
+        stats.set(o + 2, duaRes);
+        stats.set(o + 3, Math.max(pxN, Math.max(atyN, cN)));
+        stats.set(o + 4, Math.abs(xPx + cTx + bTy));
+        stats.set(o + 5, Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy))));
+        stats.set(o + 6, 0.5 * xPx + cTx);
+        stats.set(o + 7, -0.5 * xPx - bTy);
+        stats.set(o + 8, tau);
+        stats.set(o + 9, tauRsk);
+        stats.set(o + 10, bty / (sg * sg));
+        stats.set(o + 11, certAty);
+        stats.set(o + 12, ctx / (sg * sg));
+        stats.set(o + 13, certAxs);
+        stats.set(o + 14, certPx);
     }
 
     // ---------------------------------------------------------------- cones.cu

@@ -77,13 +77,17 @@ public final class HsdeIteration<V> {
             if (accel && it > 0 && it % interval == 0) {
                 anderson(v, anchor, fpr, guard, done);
             }
+            boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
+            if (it > 0 && !checkNow) {
+                kernels.plainIteration(v, u, uTilde, settings.alpha());
+                continue;
+            }
             if (it > 0) {
                 kernels.normalize(v);
             }
             boolean firstStep = it == 0;
             kernels.linearStep(v, uTilde, firstStep);
             kernels.coneStep(uTilde, v, u, firstStep);
-            boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
             if (checkNow) {
                 kernels.dualIterate(v, u, uTilde, rsk);
             }

@@ -88,6 +88,18 @@ public interface HsdeKernels<V> {
                       int stride);
 
     /**
+     * One iteration between checks: {@link #normalize}, {@link #linearStep} and {@link #coneStep}
+     * without fixing τ, then {@link #relax}. The same handles come every time, so a backend may replay
+     * the whole iteration as one unit (the CUDA backend launches it as one graph).
+     */
+    default void plainIteration(V v, V u, V uTilde, double alpha) {
+        normalize(v);
+        linearStep(v, uTilde, false);
+        coneStep(uTilde, v, u, false);
+        relax(v, u, uTilde, alpha);
+    }
+
+    /**
      * One Anderson step on the outer map G (a block of DR iterations): {@code anchor} is the point the
      * block started from, {@code v} = G(anchor). Records the pair in each lane's history and, for the
      * lanes where {@code apply[l]} holds, replaces v by the extrapolated point (keeping G(anchor) for

@@ -116,6 +116,22 @@ class CudaGpuTest {
     }
 
     @Test
+    void graphReplayEqualsLaunchingOneByOne() {
+        BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 505);
+        CudaBackend gpu = gpuBackend(0);
+        gpu.device().useGraphs(false);
+        BatchSolution eager = gpu.solve(batch, TIGHT, null, null);
+        gpu.device().useGraphs(true);
+        BatchSolution graphs = gpu.solve(batch, TIGHT, null, null);
+        assertTrue(gpu.device().graphsEnabled(), "CUDA graphs failed on this device (see the log)");
+        for (int l = 0; l < batch.batch(); l++) {
+            assertEquals(eager.iterations(l), graphs.iterations(l), "iterations of instance " + l);
+            assertArrayEquals(eager.get(l).x(), graphs.get(l).x(), 0, "x of instance " + l);
+            assertArrayEquals(eager.get(l).y(), graphs.get(l).y(), 0, "y of instance " + l);
+        }
+    }
+
+    @Test
     void sharedQpsMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(30, 60, 129, true, 501);
         EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null),

@@ -9,9 +9,10 @@ import io.convexlayers.testing.RandomQps;
 import java.util.Locale;
 
 /**
- * Measured time per kernel on a real GPU ({@link KernelProfile}): each workload is solved once
- * unprofiled (its true wall time) and once with every device operation bracketed by synchronizations,
- * which attributes the time to kernels, transfers and the host's orchestration between them.
+ * Measured time per kernel on a real GPU ({@link KernelProfile}): each workload is solved unprofiled
+ * with and without graph replay (its true wall times) and once with every device operation bracketed
+ * by synchronizations (graphs off), which attributes the time to kernels, transfers and the host's
+ * orchestration between them.
  *
  * <p>Usage: {@code GpuProfile [--workloads qp1,qp1024,shared1024,small1]}; needs a GPU.
  */
@@ -42,10 +43,18 @@ public final class GpuProfile {
                 case "shared1024" -> RandomQps.batch(100, 200, 1024, true, 14);
                 default -> throw new IllegalArgumentException("unknown workload " + w);
             };
+            gpu.device().useGraphs(false);
             gpu.solve(batch, settings, null, null); // warm
             long t0 = System.nanoTime();
+            gpu.solve(batch, settings, null, null);
+            double eagerWall = (System.nanoTime() - t0) * 1e-9;
+            gpu.device().useGraphs(true);
+            gpu.solve(batch, settings, null, null); // warm, graphs captured
+            t0 = System.nanoTime();
             BatchSolution plain = gpu.solve(batch, settings, null, null);
             double wall = (System.nanoTime() - t0) * 1e-9;
+            System.out.printf(Locale.ROOT, "%n== %s: graphs on %.4f s, off %.4f s (graphs %s)%n", w, wall, eagerWall,
+                    gpu.device().graphsEnabled() ? "working" : "turned off after a failure");
             KernelProfile profile = new KernelProfile();
             gpu.device().profile(profile);
             BatchSolution profiled;
