@@ -32,13 +32,17 @@ CL_KERNEL cl_dense_mv_shared(int total, int lanes, int n, const double* mat, con
 // (entry (i, j), j <= i, at pair index i(i+1)/2 + j; lane l at pair * lanes + l). pairI/pairJ name
 // the pair's row and column, pairP its position in P's value array (-1 when outside P's pattern).
 // A is given column-wise (CSC): the (i, j) entry of A^T diag(rhoY)^-1 A merges columns i and j.
-// One thread per (pair, lane).
+// One thread per (pair, lane); only lanes with mask[l] != 0 (those whose weights changed) are assembled.
 CL_KERNEL cl_dense_assemble(int total, int lanes, const int* pairI, const int* pairJ, const int* pairP,
                             const int* aColStart, const int* aRowIdx, const double* aVals, int aShared,
-                            const double* pVals, int pShared, double rhoX, const double* rhoY, double* kmat) {
+                            const double* pVals, int pShared, double rhoX, const double* rhoY, double* kmat,
+                            const int* mask) {
     CL_FOR(t, total) {
         int pr = t / lanes;
         int l = t % lanes;
+        if (mask[l] == 0) {
+            continue;
+        }
         int i = pairI[pr];
         int j = pairJ[pr];
         double s = i == j ? rhoX : 0.0;
@@ -68,9 +72,12 @@ CL_KERNEL cl_dense_assemble(int total, int lanes, const int* pairI, const int* p
 }
 
 // (b) In-place Cholesky K = L L^T of every lane's packed matrix; info[l] = 0 on success, j + 1 when
-// the pivot of column j is not positive. One thread per lane.
-CL_KERNEL cl_dense_cholesky(int lanes, int n, double* kmat, int* info) {
+// the pivot of column j is not positive. One thread per lane; lanes with mask[l] == 0 are left as they are.
+CL_KERNEL cl_dense_cholesky(int lanes, int n, double* kmat, int* info, const int* mask) {
     CL_FOR(l, lanes) {
+        if (mask[l] == 0) {
+            continue;
+        }
         int status = 0;
         for (int j = 0; j < n && status == 0; j++) {
             int rj = j * (j + 1) / 2;
@@ -209,20 +216,24 @@ CL_KERNEL cl_cg_direction(int total, int lanes, const double* beta, const int* a
 // reads shared memory only. kmat holds the assembled packed matrices (pair * lanes + l, as written
 // by cl_dense_assemble) and is left unchanged; kinv receives the full inverse, batch-minor:
 // entry (i, j) of lane l at (i * n + j) * lanes + l. info[l] = 0 on success, j + 1 when the pivot of
-// column j is not positive (kinv of that lane is then left as it was).
+// column j is not positive (kinv of that lane is then left as it was). Lanes with mask[l] == 0 are skipped
+// (their factor and inverse are still those of their unchanged weights).
 //
 // Phases between barriers (each a line of the Java twin):
 //   load    L <- K                              (threads over pairs)
 //   factor  per column j: thread 0 forms the pivot; threads over rows i > j form L_ij
 //   invert  threads over columns j of L^-1 (forward substitution against unit vectors)
 //   product threads over pairs (i >= j): K^-1_ij = sum_{k >= i} Linv_ki Linv_kj, written twice
-CL_KERNEL cl_dense_factor_inverse(int lanes, int n, const double* kmat, double* kinv, int* info) {
+CL_KERNEL cl_dense_factor_inverse(int lanes, int n, const double* kmat, double* kinv, int* info, const int* mask) {
     extern __shared__ double sh[];
     const int pairs = n * (n + 1) / 2;
     double* fl = sh;          // packed L
     double* il = sh + pairs;  // packed L^-1
     __shared__ int status;
     for (int l = (int)blockIdx.x; l < lanes; l += (int)gridDim.x) {
+        if (mask[l] == 0) {
+            continue; // uniform across the block: every thread reads the same flag
+        }
         for (int p = (int)threadIdx.x; p < pairs; p += (int)blockDim.x) {
             fl[p] = kmat[(size_t)p * lanes + l];
         }

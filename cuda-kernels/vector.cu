@@ -78,3 +78,13 @@ CL_KERNEL cl_norm_factor(int lanes, int len, const double* v, double* factor) {
         }
     }
 }
+
+// dst (len x k, batch-minor over k) = the columns laneIdx[0..k) of src (len x lanes): the finished lanes'
+// iterates gathered so that only they are copied to the host.
+CL_KERNEL cl_gather_lanes(int total, int lanes, int k, const int* laneIdx, const double* src, double* dst) {
+    CL_FOR(t, total) {
+        int i = t / k;
+        int c = t % k;
+        dst[t] = src[i * lanes + laneIdx[c]];
+    }
+}

@@ -35,7 +35,9 @@ final class BatchedCholeskyKkt implements DeviceKkt {
     private final DeviceBuffer rhsN;
     private final DeviceBuffer info;
     private final DeviceBuffer tmpM;
-    private double rhoX;
+    private final DeviceBuffer laneMask;
+    private final int[] maskHost;
+    private double rhoX = Double.NaN;
 
     BatchedCholeskyKkt(BufferPool.Lease lease, DeviceMatrices mat, DeviceBuffer rhoY) {
         this(lease, mat, rhoY, mat.n <= inverseMaxOrder(lease.device().sharedBytesPerBlock()));
@@ -74,6 +76,8 @@ final class BatchedCholeskyKkt implements DeviceKkt {
         this.rhsN = inverse ? lease.doubles(Math.max(1, n * mat.lanes)) : null;
         this.info = lease.ints(mat.lanes);
         this.tmpM = lease.doubles(Math.max(1, mat.m * mat.lanes));
+        this.laneMask = lease.ints(mat.lanes);
+        this.maskHost = new int[mat.lanes];
     }
 
     /**
@@ -104,17 +108,24 @@ final class BatchedCholeskyKkt implements DeviceKkt {
     }
 
     @Override
-    public void factor(double rhoX, double[] rhoYHost) {
+    public void factor(double rhoX, double[] rhoYHost, boolean[] changed) {
+        if (rhoX != this.rhoX) {
+            changed = null; // ρ_x enters every lane's matrix
+        }
         this.rhoX = rhoX;
         int lanes = mat.lanes;
+        for (int l = 0; l < lanes; l++) {
+            maskHost[l] = changed == null || changed[l] ? 1 : 0;
+        }
+        dev.upload(maskHost, 0, laneMask.ptr(), lanes);
         dev.launch(CudaKernel.DENSE_ASSEMBLE, pairs * lanes, pairs * lanes, lanes, pairI, pairJ, pairP,
                 mat.aColStart, mat.aRowIdx, mat.aVals, mat.sharedFlag(), mat.pVals, mat.sharedFlag(), rhoX, rhoY,
-                factor);
+                factor, laneMask);
         if (inverse) {
             dev.launchBlocks(CudaKernel.DENSE_FACTOR_INVERSE, lanes, FACTOR_BLOCK, (int) sharedBytesFor(mat.n), lanes,
-                    mat.n, factor, kinv, info);
+                    mat.n, factor, kinv, info, laneMask);
         } else {
-            dev.launch(CudaKernel.DENSE_CHOLESKY, lanes, lanes, mat.n, factor, info);
+            dev.launch(CudaKernel.DENSE_CHOLESKY, lanes, lanes, mat.n, factor, info, laneMask);
         }
     }
 

@@ -162,6 +162,7 @@ public final class CudaBackend implements Backend {
         long nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
         ConeDims cones = batch.cones();
         long perLane = 8L * (6 * len + 4L * m + 4L * n + ResidualStats.WIDTH + 4) + 8;
+        perLane += 8L * (n + m) + 16L * len + 8; // g's right-hand side, the gathered reads, their index and mask
         long sharedBytes = 4L * (2 * (n + 1) + 2 * (m + 1) + 4 * nnzA + 6 * nnzP + n + 8L * cones.soc().length);
         long maxElems = Math.max(len, nnzA + nnzP);
         if (shared) {

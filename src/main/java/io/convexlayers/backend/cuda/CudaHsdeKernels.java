@@ -53,6 +53,15 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceMatrices matrices;
     private final DeviceKkt kkt;
     private final LaunchGraph iterationGraph;
+    private final double[] lastScale;
+    private DeviceBuffer gRhs;
+    // prepareReads: the lanes gathered, each lane's column among them (-1: not gathered), and the buffers.
+    private final int[] gatherIdx;
+    private final int[] gatheredColumn;
+    private int gatheredLanes;
+    private final DeviceBuffer gatherIdxDev;
+    private final DeviceVector gatheredU;
+    private final DeviceVector gatheredRsk;
     private final DeviceCones coneOps;
     private final DeviceAnderson anderson;
     private final DeviceVector g;
@@ -127,6 +136,14 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
             this.iterationGraph = new LaunchGraph(dev);
+            this.gatherIdx = new int[lanes];
+            this.gatheredColumn = new int[lanes];
+            java.util.Arrays.fill(gatheredColumn, -1);
+            this.gatherIdxDev = lease.ints(lanes);
+            this.gatheredU = lease.vector(len, lanes);
+            this.gatheredRsk = lease.vector(len, lanes);
+            this.lastScale = new double[lanes];
+            java.util.Arrays.fill(lastScale, Double.NaN);
             this.hostU = new double[len * lanes];
             this.hostRsk = new double[len * lanes];
         } catch (RuntimeException | Error ex) {
@@ -255,15 +272,24 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 rhoYHost[i * lanes + l] = f / scale[l];
             }
         }
-        dev.upload(rhoYHost, 0, rhoY.ptr(), m * lanes);
-        kkt.factor(rhoX, rhoYHost);
-        // g = KKT⁻¹(ĉ; −b̂)
-        double[] rhs = new double[(n + m) * lanes];
-        System.arraycopy(cHat, 0, rhs, 0, n * lanes);
-        for (int k = 0; k < m * lanes; k++) {
-            rhs[n * lanes + k] = -bHat[k];
+        // Only the lanes whose scale moved are refactored (a per-lane factorization is the costly part).
+        boolean[] changed = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            changed[l] = scale[l] != lastScale[l];
+            lastScale[l] = scale[l];
         }
-        dev.upload(rhs, 0, g.ptr(), rhs.length);
+        dev.upload(rhoYHost, 0, rhoY.ptr(), m * lanes);
+        kkt.factor(rhoX, rhoYHost, changed);
+        // g = KKT⁻¹(ĉ; −b̂), from the right-hand side kept on the device.
+        if (gRhs == null) {
+            double[] rhs = new double[(n + m) * lanes];
+            System.arraycopy(cHat, 0, rhs, 0, n * lanes);
+            for (int k = 0; k < m * lanes; k++) {
+                rhs[n * lanes + k] = -bHat[k];
+            }
+            gRhs = lease.upload(rhs);
+        }
+        dev.copy(gRhs.ptr(), g.ptr(), (n + m) * lanes);
         kkt.solve(g, true);
     }
 
@@ -386,25 +412,54 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
     }
 
+    /** Gathers the lanes about to be read into compact buffers and copies only those to the host. */
+    @Override
+    public void prepareReads(DeviceVector u, DeviceVector rsk, boolean[] reading) {
+        int k = 0;
+        for (int l = 0; l < lanes; l++) {
+            if (reading[l]) {
+                gatherIdx[k] = l;
+                gatheredColumn[l] = k++;
+            } else {
+                gatheredColumn[l] = -1;
+            }
+        }
+        if (k == 0) {
+            return;
+        }
+        dev.upload(gatherIdx, 0, gatherIdxDev.ptr(), k);
+        int total = len * k;
+        dev.launch(CudaKernel.GATHER_LANES, total, total, lanes, k, gatherIdxDev, u, gatheredU);
+        dev.launch(CudaKernel.GATHER_LANES, total, total, lanes, k, gatherIdxDev, rsk, gatheredRsk);
+        dev.download(gatheredU.ptr(), hostU, 0, total);
+        dev.download(gatheredRsk.ptr(), hostRsk, 0, total);
+        gatheredLanes = k;
+        cachedEpoch = epoch;
+        cachedU = u;
+        cachedRsk = rsk;
+    }
+
     @Override
     public void readSolution(DeviceVector u, DeviceVector rsk, int lane, double divisor, double[] x, double[] y,
                              double[] s, int column, int stride) {
-        if (cachedEpoch != epoch || cachedU != u || cachedRsk != rsk) {
-            dev.download(u.ptr(), hostU, 0, len * lanes);
-            dev.download(rsk.ptr(), hostRsk, 0, len * lanes);
-            cachedEpoch = epoch;
-            cachedU = u;
-            cachedRsk = rsk;
+        if (cachedEpoch != epoch || cachedU != u || cachedRsk != rsk || gatheredColumn[lane] < 0) {
+            boolean[] one = new boolean[lanes];
+            one[lane] = true;
+            prepareReads(u, rsk, one);
         }
+        // Host copies hold the gathered lanes: row i of lane `lane` at i * k + its column.
+        int k = gatheredLanes;
+        int c = gatheredColumn[lane];
         double sg = sigma[lane];
         for (int j = 0; j < n; j++) {
-            int k = j * lanes + lane;
-            x[j * stride + column] = e[k] * hostU[k] / (sg * divisor);
+            int h = j * lanes + lane;
+            x[j * stride + column] = e[h] * hostU[j * k + c] / (sg * divisor);
         }
         for (int i = 0; i < m; i++) {
-            int k = i * lanes + lane;
-            y[i * stride + column] = d[k] * hostU[n * lanes + k] / (sg * divisor);
-            s[i * stride + column] = hostRsk[n * lanes + k] / (d[k] * sg * divisor);
+            int h = i * lanes + lane;
+            int g = (n + i) * k + c;
+            y[i * stride + column] = d[h] * hostU[g] / (sg * divisor);
+            s[i * stride + column] = hostRsk[g] / (d[h] * sg * divisor);
         }
     }
 

@@ -41,6 +41,7 @@ abstract class Device implements AutoCloseable {
     private long downloadedBytes;
     private long launches;
     private CudaKernel lastLaunched;
+    private final HostTimes hostTimes = new HostTimes();
     // Null unless a cost model is recording: one null test per operation keeps the hot path unchanged.
     private CostLedger ledger;
     // Null unless a profile is being measured (then every operation is bracketed by synchronizations).
@@ -169,7 +170,10 @@ abstract class Device implements AutoCloseable {
         launches += ops.size();
         lastLaunched = lastKernel(ops);
         try {
+            long t0 = System.nanoTime();
             launchGraphImpl(slot.graph());
+            hostTimes.graphNanos += System.nanoTime() - t0;
+            hostTimes.graphs++;
         } catch (RuntimeException e) {
             throw new DeviceKernelException(lastLaunched == null ? null : lastLaunched.entry(), "CUDA graph of "
                     + ops + " failed on " + name() + ": " + e.getMessage(), e);
@@ -258,7 +262,10 @@ abstract class Device implements AutoCloseable {
             ledger.upload(8L * count);
         }
         long t0 = profileStart();
+        long h0 = System.nanoTime();
         uploadImpl(src, srcOff, dst, count);
+        hostTimes.uploadNanos += System.nanoTime() - h0;
+        hostTimes.uploads++;
         profileTransfer(t0, 8L * count);
     }
 
@@ -269,7 +276,10 @@ abstract class Device implements AutoCloseable {
             ledger.upload(4L * count);
         }
         long t0 = profileStart();
+        long h0 = System.nanoTime();
         uploadImpl(src, srcOff, dst, count);
+        hostTimes.uploadNanos += System.nanoTime() - h0;
+        hostTimes.uploads++;
         profileTransfer(t0, 4L * count);
     }
 
@@ -321,7 +331,10 @@ abstract class Device implements AutoCloseable {
         }
         long t0 = profileStart();
         try {
+            long h0 = System.nanoTime();
             downloadImpl(src, dst, dstOff, count);
+            hostTimes.downloadNanos += System.nanoTime() - h0;
+            hostTimes.downloads++;
         } catch (RuntimeException e) {
             throw failure("while copying results to the host", e);
         }
@@ -338,7 +351,10 @@ abstract class Device implements AutoCloseable {
         }
         long t0 = profileStart();
         try {
+            long h0 = System.nanoTime();
             downloadImpl(src, dst, dstOff, count);
+            hostTimes.downloadNanos += System.nanoTime() - h0;
+            hostTimes.downloads++;
         } catch (RuntimeException e) {
             throw failure("while copying results to the host", e);
         }
@@ -411,7 +427,10 @@ abstract class Device implements AutoCloseable {
         }
         try {
             long t0 = profileStart();
+            long h0 = System.nanoTime();
             launchImpl(kernel, threads, geometry, sharedBytes, resolved);
+            hostTimes.launchNanos += System.nanoTime() - h0;
+            hostTimes.launches++;
             if (profile != null) {
                 synchronizeImpl();
                 profile.kernel(kernel, System.nanoTime() - t0);
@@ -443,6 +462,11 @@ abstract class Device implements AutoCloseable {
                         + "=true names the failing one exactly)";
         return new DeviceKernelException(kernel, "CUDA device " + name() + " failed " + when + ", " + attribution
                 + ": " + e.getMessage(), e);
+    }
+
+    /** A snapshot of the host's time in device calls so far ({@link HostTimes#since} compares two). */
+    final HostTimes hostTimes() {
+        return hostTimes.copy();
     }
 
     /** Number of downloads so far (the host readbacks). */

@@ -8,8 +8,12 @@ package io.convexlayers.backend.cuda;
  */
 interface DeviceKkt {
 
-    /** (Re)factors for new weights; {@code rhoYHost} is the host copy of the device weights. */
-    void factor(double rhoX, double[] rhoYHost);
+    /**
+     * (Re)factors for new weights; {@code rhoYHost} is the host copy of the device weights and
+     * {@code changed} (null: all) the lanes whose weights changed, the only ones a per-lane factorization
+     * needs to redo.
+     */
+    void factor(double rhoX, double[] rhoYHost, boolean[] changed);
 
     /**
      * Solves in place on the first n + m rows of {@code v}. {@code accurate} asks for a solve to full

@@ -77,7 +77,7 @@ final class JacobiCgKkt implements DeviceKkt {
     }
 
     @Override
-    public void factor(double rhoX, double[] rhoYHost) {
+    public void factor(double rhoX, double[] rhoYHost, boolean[] changed) {
         this.rhoX = rhoX;
         int total = mat.n * lanes;
         dev.launch(CudaKernel.CG_DIAG, total, total, lanes, mat.aColStart, mat.aRowIdx, mat.aVals,

@@ -144,6 +144,7 @@ final class KernelCosts {
             case DENSE_ASSEMBLE -> denseAssemble(t, a);
             case DENSE_CHOLESKY -> {
                 long n = a.i(1);
+                long on = enabled(a.q(4), a.i(0));
                 long reads = 0;
                 long flops = 0;
                 for (long j = 0; j < n; j++) {
@@ -151,7 +152,7 @@ final class KernelCosts {
                     reads += 1 + j + (n - 1 - j) * (1 + 2 * j);
                     flops += 2 * j + 1 + (n - 1 - j) * (2 * j + 1);
                 }
-                yield new KernelCost(D * reads * t, (D * n * (n + 1) / 2 + I) * t, flops * t);
+                yield new KernelCost(D * reads * on, (D * n * (n + 1) / 2 + I) * on, flops * on);
             }
             case DENSE_CHOL_SOLVE -> {
                 long n = a.i(1);
@@ -159,11 +160,13 @@ final class KernelCosts {
                 long reads = 2 * (n * (n - 1) + 2 * n);
                 yield new KernelCost(D * reads * t, 2L * D * n * t, 2 * n * n * t);
             }
+            case GATHER_LANES -> new KernelCost((D + I) * t, D * t, 0);
             case DENSE_FACTOR_INVERSE -> {
                 long n = a.i(1);
+                long on = enabled(a.q(5), a.i(0));
                 // One block per lane: the packed matrix in, the full inverse out; the O(n^3) work (factor
                 // n^3/3, triangular inverse n^3/3, product n^3/3 flops) reads shared memory only.
-                yield new KernelCost(D * n * (n + 1) / 2 * t, (D * n * n + I) * t, n * n * n * t);
+                yield new KernelCost(D * n * (n + 1) / 2 * on, (D * n * n + I) * on, n * n * n * on);
             }
             case DENSE_MV_LANES -> {
                 long n = a.i(2);
@@ -393,6 +396,7 @@ final class KernelCosts {
             pEntries += pp.get(pr) >= 0 ? 1 : 0;
         }
         long invariant = I * (7L * pairs + 2 * steps) + (aShared ? 2L * D * matches : 0) + (pShared ? D * pEntries : 0);
+        lanes = (int) enabled(a.q(14), lanes); // masked-off lanes return at once
         long perLane = (aShared ? 0 : 2L * matches) + matches + (pShared ? 0 : pEntries);
         return new KernelCost(invariant + D * perLane * lanes, D * t, (3 * matches + pEntries + pairs) * lanes);
     }

@@ -97,6 +97,14 @@ final class KernelTwins {
         }
     }
 
+    static void clGatherLanes(int total, int lanes, int k, IPtr laneIdx, DPtr src, DPtr dst) {
+        for (int t = 0; t < total; t++) {
+            int i = t / k;
+            int c = t % k;
+            dst.set(t, src.get(i * lanes + laneIdx.get(c)));
+        }
+    }
+
     static void clMaskedCopy(int total, int lanes, IPtr mask, DPtr src, DPtr dst) {
         for (int t = 0; t < total; t++) {
             if (mask.get(t % lanes) != 0) {
@@ -905,8 +913,11 @@ final class KernelTwins {
 
     static void clDenseAssemble(int total, int lanes, IPtr pairI, IPtr pairJ, IPtr pairP, IPtr aColStart,
                                 IPtr aRowIdx, DPtr aVals, int aShared, DPtr pVals, int pShared, double rhoX,
-                                DPtr rhoY, DPtr kmat) {
+                                DPtr rhoY, DPtr kmat, IPtr mask) {
         for (int t = 0; t < total; t++) {
+            if (mask.get(t % lanes) == 0) {
+                continue;
+            }
             int pr = t / lanes;
             int l = t % lanes;
             int i = pairI.get(pr);
@@ -937,8 +948,11 @@ final class KernelTwins {
         }
     }
 
-    static void clDenseCholesky(int lanes, int n, DPtr kmat, IPtr info) {
+    static void clDenseCholesky(int lanes, int n, DPtr kmat, IPtr info, IPtr mask) {
         for (int l = 0; l < lanes; l++) {
+            if (mask.get(l) == 0) {
+                continue;
+            }
             int status = 0;
             for (int j = 0; j < n && status == 0; j++) {
                 int rj = j * (j + 1) / 2;
@@ -991,11 +1005,14 @@ final class KernelTwins {
      * lane, the kernel's phases in its order (load, factor, invert, product), the shared-memory
      * arrays as local arrays.
      */
-    static void clDenseFactorInverse(int lanes, int n, DPtr kmat, DPtr kinv, IPtr info) {
+    static void clDenseFactorInverse(int lanes, int n, DPtr kmat, DPtr kinv, IPtr info, IPtr mask) {
         int pairs = n * (n + 1) / 2;
         double[] fl = new double[pairs];
         double[] il = new double[pairs];
         for (int l = 0; l < lanes; l++) {
+            if (mask.get(l) == 0) {
+                continue;
+            }
             for (int p = 0; p < pairs; p++) {
                 fl[p] = kmat.get(p * lanes + l);
             }

@@ -33,7 +33,7 @@ final class SharedInverseKkt implements DeviceKkt {
     }
 
     @Override
-    public void factor(double rhoX, double[] rhoYHost) {
+    public void factor(double rhoX, double[] rhoYHost, boolean[] changed) {
         int n = mat.n;
         int lanes = mat.lanes;
         double[] k = work;

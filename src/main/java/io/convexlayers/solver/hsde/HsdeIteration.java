@@ -104,6 +104,7 @@ public final class HsdeIteration<V> {
                 listener.onCheck(iters, stats[o + ResidualStats.PRIMAL_RES], stats[o + ResidualStats.DUAL_RES],
                         stats[o + ResidualStats.GAP], stats[o + ResidualStats.PRIMAL_OBJ], scale.scale()[0], elapsed);
             }
+            SolverStatus[] finished = null;
             for (int l = 0; l < liveLanes; l++) {
                 if (done[l]) {
                     continue;
@@ -114,9 +115,25 @@ public final class HsdeIteration<V> {
                     status = Termination.atLimit(stats, o, settings);
                 }
                 if (status != null) {
-                    extract(status, u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds, out, first + l);
-                    done[l] = true;
-                    remaining--;
+                    if (finished == null) {
+                        finished = new SolverStatus[lanes];
+                    }
+                    finished[l] = status;
+                }
+            }
+            if (finished != null) {
+                boolean[] reading = new boolean[lanes];
+                for (int l = 0; l < lanes; l++) {
+                    reading[l] = finished[l] != null;
+                }
+                kernels.prepareReads(u, rsk, reading);
+                for (int l = 0; l < liveLanes; l++) {
+                    if (finished[l] != null) {
+                        extract(finished[l], u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds, out,
+                                first + l);
+                        done[l] = true;
+                        remaining--;
+                    }
                 }
             }
             if (limit) {

@@ -88,6 +88,14 @@ public interface HsdeKernels<V> {
                       int stride);
 
     /**
+     * Announces that {@link #readSolution} follows for exactly the lanes where {@code lanes[l]} holds,
+     * before anything else changes u or rsk: a device backend copies those lanes to the host at once
+     * instead of whole vectors. The default does nothing.
+     */
+    default void prepareReads(V u, V rsk, boolean[] lanes) {
+    }
+
+    /**
      * One iteration between checks: {@link #normalize}, {@link #linearStep} and {@link #coneStep}
      * without fixing τ, then {@link #relax}. The same handles come every time, so a backend may replay
      * the whole iteration as one unit (the CUDA backend launches it as one graph).

@@ -6,6 +6,7 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,10 +77,20 @@ class EmulatedOpsTest {
             double[] x = new double[k.n()];
             double[] y = new double[k.m()];
             double[] s = new double[k.m()];
-            for (int l = 0; l < 4; l++) {
+            long bytes = dev.downloadedBytes();
+            k.prepareReads(u, rsk, new boolean[] {true, false, true, false});
+            for (int l : new int[] {0, 2}) {
                 k.readSolution(u, rsk, l, 1, x, y, s, 0, 1);
             }
             assertEquals(before + 3, dev.downloads(), "finished lanes of one check share one download of u and rsk");
+            assertEquals(2L * 2 * 8 * (k.n() + k.m() + 1), dev.downloadedBytes() - bytes,
+                    "only the two finished lanes are copied");
+            // A lane read without being announced is fetched on its own, and still right.
+            double[] x1 = x.clone();
+            k.readSolution(u, rsk, 1, 1, x, y, s, 0, 1);
+            assertEquals(before + 5, dev.downloads());
+            k.readSolution(u, rsk, 2, 1, x, y, s, 0, 1);
+            assertArrayEquals(x1, x, 0, "lane 2 again, after lane 1 alone");
             k.close();
         }
     }

@@ -50,11 +50,15 @@ public final class GpuProfile {
             double eagerWall = (System.nanoTime() - t0) * 1e-9;
             gpu.device().useGraphs(true);
             gpu.solve(batch, settings, null, null); // warm, graphs captured
+            HostTimes before = gpu.device().hostTimes();
             t0 = System.nanoTime();
             BatchSolution plain = gpu.solve(batch, settings, null, null);
-            double wall = (System.nanoTime() - t0) * 1e-9;
+            long wallNanos = System.nanoTime() - t0;
+            double wall = wallNanos * 1e-9;
+            String host = gpu.device().hostTimes().since(before, wallNanos);
             System.out.printf(Locale.ROOT, "%n== %s: graphs on %.4f s, off %.4f s (graphs %s)%n", w, wall, eagerWall,
                     gpu.device().graphsEnabled() ? "working" : "turned off after a failure");
+            System.out.println(host);
             KernelProfile profile = new KernelProfile();
             gpu.device().profile(profile);
             BatchSolution profiled;

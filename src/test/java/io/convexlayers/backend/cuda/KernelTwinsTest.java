@@ -316,7 +316,8 @@ class KernelTwinsTest {
         DPtr kmat = new DPtr(k, 0);
         double[] inv = new double[n * n * lanes];
         int[] info = new int[lanes];
-        KernelTwins.clDenseFactorInverse(lanes, n, kmat, new DPtr(inv, 0), new IPtr(info, 0));
+        KernelTwins.clDenseFactorInverse(lanes, n, kmat, new DPtr(inv, 0), new IPtr(info, 0),
+                new IPtr(new int[] {1, 1, 1}, 0));
         assertArrayEquals(new int[] {0, 2, 0}, info);
         for (int l : new int[] {0, 2}) {
             double[][] full = new double[n][n];
@@ -369,15 +370,33 @@ class KernelTwinsTest {
         BatchedCholeskyKkt kkt = new BatchedCholeskyKkt(lease, mat, rhoDev, inverse);
         assertEquals(inverse, kkt.usesInverse());
         double rhoX = 1e-3;
-        kkt.factor(rhoX, rhoY);
+        kkt.factor(rhoX, rhoY, null);
         for (int s : kkt.info()) {
             assertEquals(0, s);
         }
-        double[] rhs = randomVector(n + m, LANES);
-        DeviceVector v = upload(rhs, n + m, LANES);
-        kkt.solve(v, true);
-        double[] sol = download(v);
-        // Check the KKT equations lane by lane: (rhoX I + P) x + A^T y = r_x, A x - diag(rhoY) y = r_y.
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                // New weights for lane 1 only: refactoring that lane alone must serve the new system
+                // while the other lanes keep factors that are still right.
+                boolean[] changed = new boolean[LANES];
+                changed[1] = true;
+                for (int i = 0; i < m; i++) {
+                    rhoY[i * LANES + 1] *= 3;
+                }
+                dev.upload(rhoY, 0, rhoDev.ptr(), rhoY.length);
+                kkt.factor(rhoX, rhoY, changed);
+            }
+            double[] rhs = randomVector(n + m, LANES);
+            DeviceVector v = upload(rhs, n + m, LANES);
+            kkt.solve(v, true);
+            assertSolvesReducedSystem(rhs, download(v), n, m, a, av, pm, pv, rhoX, rhoY);
+        }
+    }
+
+    /** The KKT equations lane by lane: (rhoX I + P) x + A^T y = r_x, A x - diag(rhoY) y = r_y. */
+    private static void assertSolvesReducedSystem(double[] rhs, double[] sol, int n, int m, SparsePattern a,
+                                                  double[] av, CscMatrix pm, double[] pv, double rhoX,
+                                                  double[] rhoY) {
         for (int l = 0; l < LANES; l++) {
             for (int j = 0; j < n; j++) {
                 double acc = rhoX * sol[j * LANES + l];

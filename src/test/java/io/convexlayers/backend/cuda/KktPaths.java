@@ -42,7 +42,7 @@ final class KktPaths {
             DeviceBuffer rhoDev = lease.upload(rhoY);
             for (int path = 0; path < 2; path++) {
                 BatchedCholeskyKkt kkt = new BatchedCholeskyKkt(lease, mat, rhoDev, path == 0);
-                kkt.factor(1e-3, rhoY);
+                kkt.factor(1e-3, rhoY, null);
                 for (int s : kkt.info()) {
                     if (s != 0) {
                         throw new AssertionError("factorization failed at pivot " + s);
