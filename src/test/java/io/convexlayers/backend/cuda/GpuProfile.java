@@ -59,6 +59,17 @@ public final class GpuProfile {
             System.out.printf(Locale.ROOT, "%n== %s: graphs on %.4f s, off %.4f s (graphs %s)%n", w, wall, eagerWall,
                     gpu.device().graphsEnabled() ? "working" : "turned off after a failure");
             System.out.println(host);
+            long s0 = System.nanoTime();
+            try (CudaHsdeKernels k = new CudaHsdeKernels(gpu.pool(), batch, 0, batch.batch(), settings,
+                    io.convexlayers.solver.ExecutionSettings.defaults())) {
+                long s1 = System.nanoTime();
+                double[] ones = new double[batch.batch()];
+                java.util.Arrays.fill(ones, 1);
+                k.setScale(ones);
+                gpu.device().synchronize();
+                System.out.printf(Locale.ROOT, "setup: %.1f ms to equilibrate on the host and upload, %.1f ms to"
+                        + " factor%n", (s1 - s0) * 1e-6, (System.nanoTime() - s1) * 1e-6);
+            }
             KernelProfile profile = new KernelProfile();
             gpu.device().profile(profile);
             BatchSolution profiled;
