@@ -168,7 +168,8 @@ public final class CudaBackend implements Backend {
         if (shared) {
             sharedBytes += 8L * (nnzA + nnzP);
         } else {
-            perLane += 8L * (nnzA + nnzP);
+            perLane += 8L * (nnzA + nnzP) + DeviceEquilibration.bytesPerLane(n, m);
+            sharedBytes += 8L * (nnzA + nnzP) + 8L * m; // entry rows and columns, cone groups
         }
         switch (CudaHsdeKernels.chooseKind(settings.linearSystem(), shared, n)) {
             case SHARED -> {

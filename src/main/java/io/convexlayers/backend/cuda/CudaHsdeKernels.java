@@ -2,7 +2,6 @@ package io.convexlayers.backend.cuda;
 
 import io.convexlayers.solver.hsde.HsdeKernels;
 import io.convexlayers.solver.hsde.ResidualStats;
-import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
@@ -28,7 +27,6 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     /** Zero-cone rows get a 1000× smaller R_y entry, as on the CPU. */
     static final double ZERO_CONE_FACTOR = 1000;
     /** Lanes equilibrated together on one host thread during setup. */
-    private static final int SETUP_TILE = 32;
 
     private final Device dev;
     private final BufferPool.Lease lease;
@@ -81,8 +79,9 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
 
     /**
      * Builds the chunk of instances {@code [first, first + lanes)} of {@code batch} on the pool's
-     * device: equilibrates on the host (in parallel over groups of lanes, on the execution settings'
-     * threads), uploads the scaled data and sets up the linear system chosen by {@link #chooseKind}.
+     * device: uploads per-lane matrices as given and equilibrates them there ({@link DeviceEquilibration});
+     * shared matrices are equilibrated once on the host. Then sets up the linear system chosen by
+     * {@link #chooseKind}. ({@code execution} is kept for the host work a chunk may need.)
      */
     CudaHsdeKernels(BufferPool pool, BatchConeProgram batch, int first, int lanes, SolverSettings settings,
                     ExecutionSettings execution) {
@@ -103,22 +102,38 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             double[] pVals = batch.pPattern() == null ? null : new double[nnzP * valueLanes];
             this.d = new double[m * lanes];
             this.e = new double[n * lanes];
-            equilibrate(batch, first, settings, execution.threads(), shared, aVals, pVals);
+            if (shared) {
+                // One set of matrices: equilibrated once on the host, the factors spread over the lanes.
+                equilibrateShared(batch, first, settings, aVals, pVals);
+                this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
+                        lanes);
+                this.dDev = lease.upload(d);
+                this.eDev = lease.upload(e);
+            } else {
+                // Per-lane matrices: uploaded as given and equilibrated on the device, in place.
+                batch.aValues().copyTile(first, lanes, aVals);
+                if (pVals != null) {
+                    batch.pValues().copyTile(first, lanes, pVals);
+                }
+                this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
+                        lanes);
+                this.dDev = lease.doubles(Math.max(1, m * lanes));
+                this.eDev = lease.doubles(Math.max(1, n * lanes));
+                new DeviceEquilibration(lease, matrices, cones).run(settings.equilibrate(), dDev, eDev);
+                dev.download(dDev.ptr(), d, 0, m * lanes);
+                dev.download(eDev.ptr(), e, 0, n * lanes);
+            }
 
             Equilibration.ScaledVectors scaledVectors = Equilibration.scaleVectors(batch, first, lanes, d, e);
             this.sigma = scaledVectors.sigma();
             this.bHat = scaledVectors.b();
             this.cHat = scaledVectors.c();
 
-            this.dDev = lease.upload(d);
-            this.eDev = lease.upload(e);
             this.sigmaDev = lease.upload(sigma);
             this.bHatDev = lease.upload(bHat);
             this.cHatDev = lease.upload(cHat);
             this.rhoYHost = new double[m * lanes];
             this.rhoY = lease.doubles(Math.max(1, m * lanes));
-            this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
-                    lanes);
             this.kkt = switch (chooseKind(settings.linearSystem(), shared, n)) {
                 case SHARED -> new SharedInverseKkt(lease, matrices, rhoY, aVals, pVals);
                 case DENSE -> new BatchedCholeskyKkt(lease, matrices, rhoY);
@@ -167,39 +182,17 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         };
     }
 
-    private void equilibrate(BatchConeProgram batch, int first, SolverSettings settings, int threads, boolean shared,
-                             double[] aVals, double[] pVals) {
-        BatchArray aSrc = batch.aValues();
-        BatchArray pSrc = batch.pValues();
-        if (shared) {
-            aSrc.copyTile(first, 1, aVals);
-            if (pVals != null) {
-                pSrc.copyTile(first, 1, pVals);
-            }
-            Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), aVals, batch.pPattern(), pVals,
-                    cones, 1, settings.equilibrate());
-            spread(f.d(), m, d);
-            spread(f.e(), n, e);
-            return;
+    /** Equilibrates the chunk's one set of shared matrices on the host and spreads D and E over the lanes. */
+    private void equilibrateShared(BatchConeProgram batch, int first, SolverSettings settings, double[] aVals,
+                                   double[] pVals) {
+        batch.aValues().copyTile(first, 1, aVals);
+        if (pVals != null) {
+            batch.pValues().copyTile(first, 1, pVals);
         }
-        int nnzA = aSrc.length();
-        int nnzP = pSrc == null ? 0 : pSrc.length();
-        TileScheduler.run(lanes, Math.min(SETUP_TILE, lanes), threads, (tile, tf, tl, live) -> {
-            double[] ta = new double[nnzA * live];
-            double[] tp = pVals == null ? null : new double[nnzP * live];
-            aSrc.copyTile(first + tf, live, ta);
-            if (tp != null) {
-                pSrc.copyTile(first + tf, live, tp);
-            }
-            Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), ta, batch.pPattern(), tp, cones,
-                    live, settings.equilibrate());
-            scatter(ta, nnzA, live, aVals, tf);
-            if (tp != null) {
-                scatter(tp, nnzP, live, pVals, tf);
-            }
-            scatter(f.d(), m, live, d, tf);
-            scatter(f.e(), n, live, e, tf);
-        });
+        Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), aVals, batch.pPattern(), pVals,
+                cones, 1, settings.equilibrate());
+        spread(f.d(), m, d);
+        spread(f.e(), n, e);
     }
 
     private void spread(double[] src, int length, double[] dst) {
@@ -207,12 +200,6 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             for (int l = 0; l < lanes; l++) {
                 dst[i * lanes + l] = src[i];
             }
-        }
-    }
-
-    private void scatter(double[] src, int length, int srcLanes, double[] dst, int laneOffset) {
-        for (int i = 0; i < length; i++) {
-            System.arraycopy(src, i * srcLanes, dst, i * lanes + laneOffset, srcLanes);
         }
     }
 

@@ -25,6 +25,16 @@ enum CudaKernel {
     PARAM_MAP("cl_param_map", "iiqqpipp", a -> KernelTwins.clParamMap(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4),
             a.i(5), a.p(6), a.p(7))),
 
+    EQ_COL_NORMS("cl_eq_col_norms", "iiiqpiqqpp", a -> KernelTwins.clEqColNorms(a.i(0), a.i(1), a.i(2), a.q(3),
+            a.p(4), a.i(5), a.q(6), a.q(7), a.p(8), a.p(9))),
+    EQ_ROW_NORMS("cl_eq_row_norms", "iiiqqpp",
+            a -> KernelTwins.clEqRowNorms(a.i(0), a.i(1), a.i(2), a.q(3), a.q(4), a.p(5), a.p(6))),
+    EQ_EQUALIZE("cl_eq_equalize", "iiqqp", a -> KernelTwins.clEqEqualize(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4))),
+    EQ_FACTORS("cl_eq_factors", "iiddpp",
+            a -> KernelTwins.clEqFactors(a.i(0), a.i(1), a.d(2), a.d(3), a.p(4), a.p(5))),
+    EQ_APPLY("cl_eq_apply", "iiqqppp",
+            a -> KernelTwins.clEqApply(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4), a.p(5), a.p(6))),
+
     HSDE_RHS("cl_hsde_rhs", "iiidppp",
             a -> KernelTwins.clHsdeRhs(a.i(0), a.i(1), a.i(2), a.d(3), a.p(4), a.p(5), a.p(6))),
     HSDE_TAU("cl_hsde_tau", "iiidppppid", a -> KernelTwins.clHsdeTau(a.i(0), a.i(1), a.i(2), a.d(3), a.p(4),

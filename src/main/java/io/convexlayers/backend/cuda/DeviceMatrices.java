@@ -78,6 +78,26 @@ final class DeviceMatrices {
         this.pDiag = lease.upload(diag);
     }
 
+    /** A's CSR row starts (for row-wise passes such as equilibration). */
+    DeviceBuffer aRowStart() {
+        return aRowStart;
+    }
+
+    /** Position of each CSR entry of A in A's value array. */
+    DeviceBuffer aValIdx() {
+        return aValIdx;
+    }
+
+    /** Row starts of the symmetric P's CSR (both triangles); a one-element buffer without P. */
+    DeviceBuffer pRowStart() {
+        return pRowStart != null ? pRowStart : pDiag;
+    }
+
+    /** Position of each entry of the symmetric P's CSR in P's value array; see {@link #pRowStart}. */
+    DeviceBuffer pValIdx() {
+        return pValIdx != null ? pValIdx : pDiag;
+    }
+
     SparsePattern aPattern() {
         return aPattern;
     }

@@ -68,6 +68,17 @@ final class KernelCosts {
             case PARAM_MAP -> paramMap(t, a);
 
             // out = rhoX v (x rows) or -rhoY v (y rows).
+            // Equilibration, one thread per (column | row | cone | entry, lane): the values read through the
+            // pattern once per item, norms and factors written once.
+            case EQ_COL_NORMS, EQ_ROW_NORMS -> {
+                long rows = rowsOf(t, a.i(1));
+                // Argument 3 is A's column (or row) starts; P's entries, when present, are not counted.
+                long entries = a.q(3).get((int) rows) - a.q(3).get(0);
+                yield new KernelCost((D + I) * entries * a.i(1) + I * rows, D * t, 2 * entries * a.i(1));
+            }
+            case EQ_EQUALIZE -> new KernelCost(2L * D * t, D * t, t);
+            case EQ_FACTORS -> new KernelCost(2L * D * t, 2L * D * t, 4 * t);
+            case EQ_APPLY -> new KernelCost(3L * D * t + 2L * I * t, D * t, 2 * t);
             case HSDE_RHS -> {
                 long yItems = Math.max(0, t - (long) a.i(2) * a.i(1));
                 yield new KernelCost(D * (t + yItems), D * t, t + yItems);

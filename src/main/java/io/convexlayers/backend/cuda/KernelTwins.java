@@ -327,6 +327,78 @@ final class KernelTwins {
         stats.set(o + 14, certPx);
     }
 
+    // ---------------------------------------------------------------- equilibrate.cu
+
+    private static double eqAccumulate(double s, double v, int l2) {
+        return l2 != 0 ? s + v * v : Math.max(s, Math.abs(v));
+    }
+
+    static void clEqColNorms(int total, int lanes, int l2, IPtr aColStart, DPtr aVals, int hasP, IPtr pRowStart,
+                             IPtr pValIdx, DPtr pVals, DPtr colNorm) {
+        for (int t = 0; t < total; t++) {
+            int j = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int k = aColStart.get(j); k < aColStart.get(j + 1); k++) {
+                s = eqAccumulate(s, aVals.get(k * lanes + l), l2);
+            }
+            if (hasP != 0) {
+                for (int q = pRowStart.get(j); q < pRowStart.get(j + 1); q++) {
+                    s = eqAccumulate(s, pVals.get(pValIdx.get(q) * lanes + l), l2);
+                }
+            }
+            colNorm.set(t, s);
+        }
+    }
+
+    static void clEqRowNorms(int total, int lanes, int l2, IPtr aRowStart, IPtr aValIdx, DPtr aVals, DPtr rowNorm) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int q = aRowStart.get(i); q < aRowStart.get(i + 1); q++) {
+                s = eqAccumulate(s, aVals.get(aValIdx.get(q) * lanes + l), l2);
+            }
+            rowNorm.set(t, s);
+        }
+    }
+
+    static void clEqEqualize(int total, int lanes, IPtr groupStart, IPtr groupLen, DPtr rowNorm) {
+        for (int t = 0; t < total; t++) {
+            int g = t / lanes;
+            int l = t % lanes;
+            int start = groupStart.get(g);
+            int len = groupLen.get(g);
+            double mx = 0;
+            for (int i = start; i < start + len; i++) {
+                mx = Math.max(mx, rowNorm.get(i * lanes + l));
+            }
+            for (int i = start; i < start + len; i++) {
+                rowNorm.set(i * lanes + l, mx);
+            }
+        }
+    }
+
+    static void clEqFactors(int total, int l2, double minNorm, double maxNorm, DPtr norm, DPtr acc) {
+        for (int t = 0; t < total; t++) {
+            double v = norm.get(t);
+            if (l2 != 0) {
+                v = Math.sqrt(v);
+            }
+            double f = v == 0 ? 1.0 : 1.0 / Math.sqrt(Math.min(Math.max(v, minNorm), maxNorm));
+            norm.set(t, f);
+            acc.set(t, acc.get(t) * f);
+        }
+    }
+
+    static void clEqApply(int total, int lanes, IPtr entryRow, IPtr entryCol, DPtr vals, DPtr rowF, DPtr colF) {
+        for (int t = 0; t < total; t++) {
+            int k = t / lanes;
+            int l = t % lanes;
+            vals.set(t, vals.get(t) * (rowF.get(entryRow.get(k) * lanes + l) * colF.get(entryCol.get(k) * lanes + l)));
+        }
+    }
+
     // ---------------------------------------------------------------- cones.cu
 
     static void clProjNonneg(int total, DPtr v) {

@@ -19,9 +19,12 @@ import java.util.List;
  * values, D and E are batch-minor with that many lanes.
  */
 public final class Equilibration {
-    static final int RUIZ_PASSES = 25;
-    static final double MIN_NORM = 1e-4;
-    static final double MAX_NORM = 1e4;
+    /** Ruiz (∞-norm) passes before the final ℓ2 pass. */
+    public static final int RUIZ_PASSES = 25;
+    /** Norms are clamped to [MIN_NORM, MAX_NORM] before they become factors. */
+    public static final double MIN_NORM = 1e-4;
+    /** See {@link #MIN_NORM}. */
+    public static final double MAX_NORM = 1e4;
 
     private Equilibration() {
     }
@@ -122,6 +125,30 @@ public final class Equilibration {
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.sqrt(v[i]);
         }
+    }
+
+    /**
+     * The row ranges that must share one factor (the factor cones of the blocks that are not
+     * elementwise): {@code [0]} their first rows, {@code [1]} their lengths. A device implementation
+     * of the passes equalizes exactly these.
+     */
+    public static int[][] sharedFactorRows(ConeDims cones) {
+        java.util.List<int[]> ranges = new java.util.ArrayList<>();
+        for (ConeBlock block : ConeBlocks.of(cones, 1)) {
+            if (block.elementwise()) {
+                continue;
+            }
+            int[] bounds = block.coneBounds();
+            for (int k = 0; k + 1 < bounds.length; k++) {
+                ranges.add(new int[] {bounds[k], bounds[k + 1] - bounds[k]});
+            }
+        }
+        int[][] out = new int[2][ranges.size()];
+        for (int g = 0; g < ranges.size(); g++) {
+            out[0][g] = ranges.get(g)[0];
+            out[1][g] = ranges.get(g)[1];
+        }
+        return out;
     }
 
     /** Rows of one cone must share one factor: each cone of a block gets its rows' largest norm. */

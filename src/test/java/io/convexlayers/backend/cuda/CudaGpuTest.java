@@ -116,6 +116,13 @@ class CudaGpuTest {
     }
 
     @Test
+    void deviceEquilibrationEqualsTheHosts() {
+        double diff = EquilibrationCheck.maxRelativeDifference(Gpu.require(), 40, 300, 7, true);
+        System.out.println("device equilibration vs host: largest relative difference " + diff);
+        assertTrue(diff <= 1e-15, "device equilibration vs host: " + diff);
+    }
+
+    @Test
     void graphReplayEqualsLaunchingOneByOne() {
         BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 505);
         CudaBackend gpu = gpuBackend(0);

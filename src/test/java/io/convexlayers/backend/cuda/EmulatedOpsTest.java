@@ -104,6 +104,7 @@ class EmulatedOpsTest {
         new OpsHarness(dev, RandomQps.batch(5, 8, 3, false, 1), SETTINGS.withLinearSystem(LinearSystemKind.CG), 1,
                 1e-5).runAll(laneScales(3, false));
         assertTrue(KktPaths.maxRelativeDifference(dev, 6, 9, 3, 7) < 1e-12);
+        assertEquals(0, EquilibrationCheck.maxRelativeDifference(dev, 5, 2, 8, true));
         try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
             DeviceCones cones = new DeviceCones(lease, CudaTestProblems.ALL_CONES, 2);
             DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);
