@@ -51,6 +51,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceMatrices matrices;
     private final DeviceKkt kkt;
     private final LaunchGraph iterationGraph;
+    private final LaunchGraph checkGraph;
     private final double[] lastScale;
     private DeviceBuffer gRhs;
     // prepareReads: the lanes gathered, each lane's column among them (-1: not gathered), and the buffers.
@@ -151,6 +152,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
             this.iterationGraph = new LaunchGraph(dev);
+            this.checkGraph = new LaunchGraph(dev);
             this.gatherIdx = new int[lanes];
             this.gatheredColumn = new int[lanes];
             java.util.Arrays.fill(gatheredColumn, -1);
@@ -361,6 +363,26 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         }
     }
 
+    /** The iteration before a check and the residual kernels as one graph; then the statistics are read. */
+    @Override
+    public void checkIteration(DeviceVector v, DeviceVector u, DeviceVector uTilde, DeviceVector rsk, double alpha,
+                               double[] stats) {
+        Runnable body = () -> {
+            normalize(v);
+            linearStep(v, uTilde, false);
+            coneStep(uTilde, v, u, false);
+            dualIterate(v, u, uTilde, rsk);
+            relax(v, u, uTilde, alpha);
+            launchResiduals(u, rsk);
+        };
+        if (kkt instanceof JacobiCgKkt) {
+            body.run();
+        } else {
+            dev.replayable(checkGraph, body);
+        }
+        dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+    }
+
     /** The graph slot of {@link #plainIteration} (tests read its capture and replay counts). */
     LaunchGraph iterationGraph() {
         return iterationGraph;
@@ -391,12 +413,17 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
 
     @Override
     public void residuals(DeviceVector u, DeviceVector rsk, double[] stats) {
+        launchResiduals(u, rsk);
+        dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+    }
+
+    /** The residual kernels of {@link #residuals}, without the readback. */
+    private void launchResiduals(DeviceVector u, DeviceVector rsk) {
         matrices.mulA(u.ptr(), workM.ptr(), false);
         matrices.mulAT(u.row(n), workN.ptr(), false);
         matrices.mulP(u.ptr(), workN2.ptr(), false);
-        dev.launch(CudaKernel.HSDE_RESIDUALS, lanes * LaunchGeometry.WARP, lanes, n, m, workM, workN, workN2, u, rsk, dDev, eDev, bHatDev,
-                cHatDev, sigmaDev, statsDev);
-        dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+        dev.launch(CudaKernel.HSDE_RESIDUALS, lanes * LaunchGeometry.WARP, lanes, n, m, workM, workN, workN2, u, rsk,
+                dDev, eDev, bHatDev, cHatDev, sigmaDev, statsDev);
     }
 
     /** Gathers the lanes about to be read into compact buffers and copies only those to the host. */
@@ -478,6 +505,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     @Override
     public void close() {
         iterationGraph.close();
+        checkGraph.close();
         lease.close();
     }
 }

@@ -83,20 +83,21 @@ public final class HsdeIteration<V> {
                 continue;
             }
             if (it > 0) {
-                kernels.normalize(v);
-            }
-            boolean firstStep = it == 0;
-            kernels.linearStep(v, uTilde, firstStep);
-            kernels.coneStep(uTilde, v, u, firstStep);
-            if (checkNow) {
-                kernels.dualIterate(v, u, uTilde, rsk);
-            }
-            kernels.relax(v, u, uTilde, settings.alpha());
-            if (!checkNow) {
-                continue;
+                kernels.checkIteration(v, u, uTilde, rsk, settings.alpha(), stats);
+            } else {
+                // The first step fixes τ = 1.
+                kernels.linearStep(v, uTilde, true);
+                kernels.coneStep(uTilde, v, u, true);
+                if (checkNow) {
+                    kernels.dualIterate(v, u, uTilde, rsk);
+                }
+                kernels.relax(v, u, uTilde, settings.alpha());
+                if (!checkNow) {
+                    continue;
+                }
+                kernels.residuals(u, rsk, stats);
             }
             int iters = it + 1;
-            kernels.residuals(u, rsk, stats);
             double elapsed = (System.nanoTime() - start) * 1e-9;
             boolean limit = iters == maxIters || Deadline.passed(deadlineNanos, System.nanoTime());
             if (listener != null && !done[0]) {

@@ -108,6 +108,20 @@ public interface HsdeKernels<V> {
     }
 
     /**
+     * An iteration that ends at a convergence check: as {@link #plainIteration} with
+     * {@link #dualIterate} before the relaxation, then {@link #residuals} into {@code stats}. A backend
+     * may replay everything before the residuals' readback as one unit.
+     */
+    default void checkIteration(V v, V u, V uTilde, V rsk, double alpha, double[] stats) {
+        normalize(v);
+        linearStep(v, uTilde, false);
+        coneStep(uTilde, v, u, false);
+        dualIterate(v, u, uTilde, rsk);
+        relax(v, u, uTilde, alpha);
+        residuals(u, rsk, stats);
+    }
+
+    /**
      * One Anderson step on the outer map G (a block of DR iterations): {@code anchor} is the point the
      * block started from, {@code v} = G(anchor). Records the pair in each lane's history and, for the
      * lanes where {@code apply[l]} holds, replaces v by the extrapolated point (keeping G(anchor) for
