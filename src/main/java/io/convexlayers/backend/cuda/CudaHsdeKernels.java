@@ -506,6 +506,9 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     public void close() {
         iterationGraph.close();
         checkGraph.close();
+        if (anderson != null) {
+            anderson.close();
+        }
         lease.close();
     }
 }

@@ -26,10 +26,14 @@ final class DeviceAnderson {
     private final DeviceBuffer nf;
     private final DeviceBuffer gamma;
     private final DeviceBuffer ok;
-    private final DeviceBuffer slotDev;
-    private final DeviceBuffer updateLastDev;
-    private final DeviceBuffer countDev;
-    private final DeviceBuffer applyDev;
+    // slot, updateLast, count and apply of a step, uploaded together (one host call instead of four).
+    private final DeviceBuffer stepInts;
+    private final int[] stepHost;
+    private final DeviceBuffer.Ptr slotDev;
+    private final DeviceBuffer.Ptr updateLastDev;
+    private final DeviceBuffer.Ptr countDev;
+    private final DeviceBuffer.Ptr applyDev;
+    private final LaunchGraph stepGraph;
     private final DeviceBuffer maskDev;
     private final int[] count;
     private final int[] next;
@@ -59,10 +63,13 @@ final class DeviceAnderson {
         this.nf = lease.doubles(memory * lanes);
         this.gamma = lease.doubles(memory * lanes);
         this.ok = lease.ints(lanes);
-        this.slotDev = lease.ints(lanes);
-        this.updateLastDev = lease.ints(lanes);
-        this.countDev = lease.ints(lanes);
-        this.applyDev = lease.ints(lanes);
+        this.stepInts = lease.ints(4 * lanes);
+        this.stepHost = new int[4 * lanes];
+        this.slotDev = stepInts.at(0);
+        this.updateLastDev = stepInts.at(lanes);
+        this.countDev = stepInts.at(2 * lanes);
+        this.applyDev = stepInts.at(3 * lanes);
+        this.stepGraph = new LaunchGraph(dev);
         this.maskDev = lease.ints(lanes);
         this.count = new int[lanes];
         this.next = new int[lanes];
@@ -98,21 +105,25 @@ final class DeviceAnderson {
             hasLast[l] = true;
             applyHost[l] = apply[l] && count[l] > 0 ? 1 : 0;
         }
-        dev.upload(slot, 0, slotDev.ptr(), lanes);
-        dev.upload(updateLast, 0, updateLastDev.ptr(), lanes);
-        dev.upload(count, 0, countDev.ptr(), lanes);
-        dev.upload(applyHost, 0, applyDev.ptr(), lanes);
+        System.arraycopy(slot, 0, stepHost, 0, lanes);
+        System.arraycopy(updateLast, 0, stepHost, lanes, lanes);
+        System.arraycopy(count, 0, stepHost, 2 * lanes, lanes);
+        System.arraycopy(applyHost, 0, stepHost, 3 * lanes, lanes);
+        dev.upload(stepHost, 0, stepInts.ptr(), 4 * lanes);
         int vec = len * lanes;
-        dev.launch(CudaKernel.AA_PREPARE, vec, vec, lanes, len, slotDev, updateLastDev, v, anchor, lastAnchor,
-                lastResidual, residual, savedG, dx, df);
-        int grams = memory * memory * lanes;
-        dev.launch(CudaKernel.AA_GRAM, grams, grams, lanes, len, memory, countDev, dx, df, gram);
-        int rhsTotal = memory * lanes;
-        dev.launch(CudaKernel.AA_RHS, rhsTotal, rhsTotal, lanes, len, countDev, dx, df, residual, rhs, nx, nf);
-        dev.launch(CudaKernel.AA_SOLVE, lanes, lanes, memory, countDev, applyDev, regularization, MAX_WEIGHT, gram,
-                rhs, nx, nf, gamma, ok);
-        dev.launch(CudaKernel.AA_UPDATE, vec, vec, lanes, len, countDev, ok, gamma, dx, df, v);
-        dev.copy(v.ptr(), anchor.ptr(), vec);
+        // The same launches every step (the per-lane choices travel in stepInts): one graph.
+        dev.replayable(stepGraph, () -> {
+            dev.launch(CudaKernel.AA_PREPARE, vec, vec, lanes, len, slotDev, updateLastDev, v, anchor, lastAnchor,
+                    lastResidual, residual, savedG, dx, df);
+            int grams = memory * memory * lanes;
+            dev.launch(CudaKernel.AA_GRAM, grams, grams, lanes, len, memory, countDev, dx, df, gram);
+            int rhsTotal = memory * lanes;
+            dev.launch(CudaKernel.AA_RHS, rhsTotal, rhsTotal, lanes, len, countDev, dx, df, residual, rhs, nx, nf);
+            dev.launch(CudaKernel.AA_SOLVE, lanes, lanes, memory, countDev, applyDev, regularization, MAX_WEIGHT,
+                    gram, rhs, nx, nf, gamma, ok);
+            dev.launch(CudaKernel.AA_UPDATE, vec, vec, lanes, len, countDev, ok, gamma, dx, df, v);
+            dev.copy(v.ptr(), anchor.ptr(), vec);
+        });
     }
 
     /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonReject}. */
@@ -147,5 +158,10 @@ final class DeviceAnderson {
                 skipNext[l] = false;
             }
         }
+    }
+
+    /** Releases the step's graph (the buffers belong to the lease). */
+    void close() {
+        stepGraph.close();
     }
 }
