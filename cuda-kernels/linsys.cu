@@ -309,16 +309,20 @@ CL_KERNEL cl_dense_factor_inverse(int lanes, int n, const double* kmat, double* 
     }
 }
 
-// (b') out = K^-1 x per lane with the batch-minor inverse of cl_dense_factor_inverse. One thread per
-// (row, lane): neighbouring threads read neighbouring addresses of both the matrix and x.
-CL_KERNEL cl_dense_mv_lanes(int total, int lanes, int n, const double* mat, const double* x, double* out) {
+// (b') out = K^-1 x per lane with the batch-minor inverse of cl_dense_factor_inverse, on the lanes with
+// active[l] != 0 (0 elsewhere). One thread per (row, lane): neighbouring threads read neighbouring
+// addresses of both the matrix and x.
+CL_KERNEL cl_dense_mv_lanes(int total, int lanes, int n, const double* mat, const double* x, double* out,
+                            const int* active) {
     CL_FOR(t, total) {
         int i = t / lanes;
         int l = t % lanes;
-        const double* row = mat + (size_t)i * n * lanes + l;
         double s = 0;
-        for (int j = 0; j < n; j++) {
-            s += row[(size_t)j * lanes] * x[j * lanes + l];
+        if (active[l] != 0) {
+            const double* row = mat + (size_t)i * n * lanes + l;
+            for (int j = 0; j < n; j++) {
+                s += row[(size_t)j * lanes] * x[j * lanes + l];
+            }
         }
         out[t] = s;
     }

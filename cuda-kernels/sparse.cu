@@ -22,6 +22,27 @@ CL_KERNEL cl_csr_mv(int total, int lanes, const int* rowStart, const int* colIdx
     }
 }
 
+// As cl_csr_mv on the lanes with active[l] != 0 only: a finished lane of a solve reads nothing (its out
+// becomes 0, or stays when accumulating), so the memory traffic of the long tail of a batch, where few
+// lanes still iterate, shrinks with them.
+CL_KERNEL cl_csr_mv_active(int total, int lanes, const int* rowStart, const int* colIdx, const int* valIdx,
+                           const double* vals, int sharedVals, const double* x, double* out, int accumulate,
+                           const int* active) {
+    CL_FOR(t, total) {
+        int r = t / lanes;
+        int l = t % lanes;
+        double s = 0;
+        if (active[l] != 0) {
+            for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+                int k = valIdx[q];
+                double a = sharedVals != 0 ? vals[k] : vals[k * lanes + l];
+                s += a * x[colIdx[q] * lanes + l];
+            }
+        }
+        out[t] = accumulate != 0 ? out[t] + s : s;
+    }
+}
+
 // The parameter map out = T [theta; 1] for every lane (DESIGN §1): T is CSR with rows = data entries
 // and columns = parameter entries plus one constant column (index numParams, standing for the 1).
 // theta is batch-minor (numParams x lanes). Also the transposed map, given the CSR of T^T with the

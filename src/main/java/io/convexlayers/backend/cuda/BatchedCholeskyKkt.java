@@ -141,7 +141,7 @@ final class BatchedCholeskyKkt implements DeviceKkt {
         if (inverse) {
             DeviceKkt.reducedRhs(dev, mat, rhoY, v, tmpM, rhsN.ptr());
             int nl = mat.n * mat.lanes;
-            dev.launch(CudaKernel.DENSE_MV_LANES, nl, nl, mat.lanes, mat.n, kinv, rhsN, v.ptr());
+            dev.launch(CudaKernel.DENSE_MV_LANES, nl, nl, mat.lanes, mat.n, kinv, rhsN, v.ptr(), mat.activeLanes());
         } else {
             DeviceKkt.reducedRhs(dev, mat, rhoY, v, tmpM, v.ptr());
             dev.launch(CudaKernel.DENSE_CHOL_SOLVE, mat.lanes, mat.lanes, mat.n, factor, v.ptr());

@@ -426,6 +426,16 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 dDev, eDev, bHatDev, cHatDev, sigmaDev, statsDev);
     }
 
+    /** Finished lanes stop reading their matrices and inverses (the bandwidth of the batch's long tail). */
+    @Override
+    public void retire(boolean[] done) {
+        boolean[] active = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            active[l] = !done[l];
+        }
+        matrices.setActiveLanes(active);
+    }
+
     /** Gathers the lanes about to be read into compact buffers and copies only those to the host. */
     @Override
     public void prepareReads(DeviceVector u, DeviceVector rsk, boolean[] reading) {

@@ -22,6 +22,8 @@ enum CudaKernel {
 
     CSR_MV("cl_csr_mv", "iiqqqpippi", a -> KernelTwins.clCsrMv(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.p(5),
             a.i(6), a.p(7), a.p(8), a.i(9))),
+    CSR_MV_ACTIVE("cl_csr_mv_active", "iiqqqpippiq", a -> KernelTwins.clCsrMvActive(a.i(0), a.i(1), a.q(2), a.q(3),
+            a.q(4), a.p(5), a.i(6), a.p(7), a.p(8), a.i(9), a.q(10))),
     PARAM_MAP("cl_param_map", "iiqqpipp", a -> KernelTwins.clParamMap(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4),
             a.i(5), a.p(6), a.p(7))),
 
@@ -85,8 +87,8 @@ enum CudaKernel {
             a -> KernelTwins.clDenseCholSolve(a.i(0), a.i(1), a.p(2), a.p(3))),
     DENSE_FACTOR_INVERSE("cl_dense_factor_inverse", "iippqq",
             a -> KernelTwins.clDenseFactorInverse(a.i(0), a.i(1), a.p(2), a.p(3), a.q(4), a.q(5))),
-    DENSE_MV_LANES("cl_dense_mv_lanes", "iiippp",
-            a -> KernelTwins.clDenseMvLanes(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.p(5))),
+    DENSE_MV_LANES("cl_dense_mv_lanes", "iiipppq",
+            a -> KernelTwins.clDenseMvLanes(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.p(5), a.q(6))),
     CG_DIAG("cl_cg_diag", "iiqqpiqpidpp", a -> KernelTwins.clCgDiag(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4), a.i(5),
             a.q(6), a.p(7), a.i(8), a.d(9), a.p(10), a.p(11))),
     CG_COMBINE("cl_cg_combine", "idpppp",

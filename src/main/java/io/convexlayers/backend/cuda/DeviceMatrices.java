@@ -28,6 +28,8 @@ final class DeviceMatrices {
     private final DeviceBuffer pColIdx;
     private final DeviceBuffer pValIdx;
     private final SparsePattern aPattern;
+    private final DeviceBuffer active;
+    private boolean allActive = true;
     private final SparsePattern pPattern;
 
     /**
@@ -76,6 +78,9 @@ final class DeviceMatrices {
             this.pValIdx = null;
         }
         this.pDiag = lease.upload(diag);
+        int[] ones = new int[lanes];
+        java.util.Arrays.fill(ones, 1);
+        this.active = lease.upload(ones);
     }
 
     /** A's CSR row starts (for row-wise passes such as equilibration). */
@@ -98,6 +103,38 @@ final class DeviceMatrices {
         return pValIdx != null ? pValIdx : pDiag;
     }
 
+    /**
+     * Restricts every later product to the lanes where {@code activeHost[l]} holds (finished lanes of a
+     * solve then read nothing; their outputs become 0). All lanes are active until the first call.
+     */
+    void setActiveLanes(boolean[] activeHost) {
+        int[] flags = new int[lanes];
+        boolean all = true;
+        for (int l = 0; l < lanes; l++) {
+            flags[l] = activeHost[l] ? 1 : 0;
+            all &= activeHost[l];
+        }
+        device.upload(flags, 0, active.ptr(), lanes);
+        allActive = all;
+    }
+
+    /** Per-lane flags of the lanes still computed (1) or finished (0). */
+    DeviceBuffer activeLanes() {
+        return active;
+    }
+
+    private void product(int rows, DeviceBuffer rowStart, DeviceBuffer colIdx, DeviceBuffer valIdx,
+                         DeviceBuffer vals, DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
+        int total = rows * lanes;
+        if (allActive) {
+            device.launch(CudaKernel.CSR_MV, total, total, lanes, rowStart, colIdx, valIdx, vals, sharedFlag(), x, out,
+                    accumulate ? 1 : 0);
+        } else {
+            device.launch(CudaKernel.CSR_MV_ACTIVE, total, total, lanes, rowStart, colIdx, valIdx, vals, sharedFlag(),
+                    x, out, accumulate ? 1 : 0, active);
+        }
+    }
+
     SparsePattern aPattern() {
         return aPattern;
     }
@@ -112,21 +149,18 @@ final class DeviceMatrices {
 
     /** out (m rows) = Âx (or += when {@code accumulate}). */
     void mulA(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
-        device.launch(CudaKernel.CSR_MV, m * lanes, m * lanes, lanes, aRowStart, aColIdx, aValIdx, aVals,
-                sharedFlag(), x, out, accumulate ? 1 : 0);
+        product(m, aRowStart, aColIdx, aValIdx, aVals, x, out, accumulate);
     }
 
     /** out (n rows) = Âᵀy (or += when {@code accumulate}). */
     void mulAT(DeviceBuffer.Ptr y, DeviceBuffer.Ptr out, boolean accumulate) {
-        device.launch(CudaKernel.CSR_MV, n * lanes, n * lanes, lanes, aColStart, aRowIdx, atValIdx, aVals,
-                sharedFlag(), y, out, accumulate ? 1 : 0);
+        product(n, aColStart, aRowIdx, atValIdx, aVals, y, out, accumulate);
     }
 
     /** out (n rows) = P̂x (or += when {@code accumulate}); zero (or unchanged) without P. */
     void mulP(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
         if (hasP) {
-            device.launch(CudaKernel.CSR_MV, n * lanes, n * lanes, lanes, pRowStart, pColIdx, pValIdx, pVals,
-                    sharedFlag(), x, out, accumulate ? 1 : 0);
+            product(n, pRowStart, pColIdx, pValIdx, pVals, x, out, accumulate);
         } else if (!accumulate) {
             device.launch(CudaKernel.FILL, n * lanes, n * lanes, out, 0.0);
         }

@@ -65,6 +65,14 @@ final class KernelCosts {
                     (2L * a.i(1) + 3) * lanes0(a));
 
             case CSR_MV -> csrMv(t, a);
+            case CSR_MV_ACTIVE -> {
+                // As the plain product on the active lanes only (every item still reads its flag and writes).
+                KernelCost full = csrMv(t, a);
+                int lanes = a.i(1);
+                double share = (double) enabled(a.q(10), lanes) / lanes;
+                yield new KernelCost((long) (full.bytesRead() * share) + I * t, full.bytesWritten(),
+                        (long) (full.flops() * share));
+            }
             case PARAM_MAP -> paramMap(t, a);
 
             // out = rhoX v (x rows) or -rhoY v (y rows).
@@ -181,8 +189,9 @@ final class KernelCosts {
             }
             case DENSE_MV_LANES -> {
                 long n = a.i(2);
-                // Every (row, lane) reads its row of its lane's inverse and its lane's x.
-                yield new KernelCost(2 * D * n * t, D * t, 2 * n * t);
+                long on = t * enabled(a.q(6), a.i(1)) / Math.max(1, a.i(1)); // finished lanes read nothing
+                // Every active (row, lane) reads its row of its lane's inverse and its lane's x.
+                yield new KernelCost(2 * D * n * on + I * t, D * t, 2 * n * on);
             }
             case CG_DIAG -> cgDiag(t, a);
             // out = rhoX v + pv + atw.

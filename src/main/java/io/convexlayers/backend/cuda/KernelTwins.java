@@ -145,6 +145,23 @@ final class KernelTwins {
         }
     }
 
+    static void clCsrMvActive(int total, int lanes, IPtr rowStart, IPtr colIdx, IPtr valIdx, DPtr vals,
+                              int sharedVals, DPtr x, DPtr out, int accumulate, IPtr active) {
+        for (int t = 0; t < total; t++) {
+            int r = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            if (active.get(l) != 0) {
+                for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
+                    int k = valIdx.get(q);
+                    double a = sharedVals != 0 ? vals.get(k) : vals.get(k * lanes + l);
+                    s += a * x.get(colIdx.get(q) * lanes + l);
+                }
+            }
+            out.set(t, accumulate != 0 ? out.get(t) + s : s);
+        }
+    }
+
     static void clParamMap(int total, int lanes, IPtr rowStart, IPtr colIdx, DPtr vals, int numParams, DPtr theta,
                            DPtr out) {
         for (int t = 0; t < total; t++) {
@@ -1139,13 +1156,15 @@ final class KernelTwins {
         }
     }
 
-    static void clDenseMvLanes(int total, int lanes, int n, DPtr mat, DPtr x, DPtr out) {
+    static void clDenseMvLanes(int total, int lanes, int n, DPtr mat, DPtr x, DPtr out, IPtr active) {
         for (int t = 0; t < total; t++) {
             int i = t / lanes;
             int l = t % lanes;
             double s = 0;
-            for (int j = 0; j < n; j++) {
-                s += mat.get((i * n + j) * lanes + l) * x.get(j * lanes + l);
+            if (active.get(l) != 0) {
+                for (int j = 0; j < n; j++) {
+                    s += mat.get((i * n + j) * lanes + l) * x.get(j * lanes + l);
+                }
             }
             out.set(t, s);
         }

@@ -55,6 +55,9 @@ public final class HsdeIteration<V> {
         for (int l = liveLanes; l < lanes; l++) {
             done[l] = true;
         }
+        if (liveLanes < lanes) {
+            kernels.retire(done);
+        }
         int remaining = liveLanes;
 
         ScaleController scale = new ScaleController(lanes, kernels.sharedScale(), settings.scale());
@@ -136,6 +139,7 @@ public final class HsdeIteration<V> {
                         remaining--;
                     }
                 }
+                kernels.retire(done);
             }
             if (limit) {
                 break;

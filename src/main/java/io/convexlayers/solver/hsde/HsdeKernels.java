@@ -96,6 +96,14 @@ public interface HsdeKernels<V> {
     }
 
     /**
+     * Tells the backend which lanes are finished ({@code done[l]}): their solutions have been read and
+     * nothing of them is read again, so a backend may stop computing them (their iterates then hold
+     * meaningless values). The default does nothing.
+     */
+    default void retire(boolean[] done) {
+    }
+
+    /**
      * One iteration between checks: {@link #normalize}, {@link #linearStep} and {@link #coneStep}
      * without fixing τ, then {@link #relax}. The same handles come every time, so a backend may replay
      * the whole iteration as one unit (the CUDA backend launches it as one graph).
