@@ -71,6 +71,33 @@ CL_KERNEL cl_hsde_reflect(int total, int lanes, int len, const double* uTilde, c
     }
 }
 
+// The tail of an iteration when the y block holds only zero and nonnegative cones, in one pass over
+// (row, lane): u~ = p - tau~ g on the first nm rows (tau~ in p's tau row, row nm), u = 2 u~ - v with the
+// tau row clipped at 0 (1 when fixTau != 0) and the nonnegative rows [nnStart, nnEnd) projected (the
+// zero cone's dual is free), then, when relaxNow != 0, v += alpha (u - u~). The same operations as
+// cl_hsde_linear_finish, cl_hsde_reflect, cl_proj_nonneg and cl_hsde_relax in turn.
+CL_KERNEL cl_hsde_polyhedral_tail(int total, int lanes, int nm, int nnStart, int nnEnd, int fixTau, int relaxNow,
+                                  double alpha, const double* g, double* p, double* v, double* u) {
+    CL_FOR(t, total) {
+        int i = t / lanes;
+        double ut = p[t];
+        if (i < nm) {
+            ut -= p[nm * lanes + t % lanes] * g[t];
+            p[t] = ut;
+        }
+        double x = 2 * ut - v[t];
+        if (i == nm) {
+            x = fixTau != 0 ? 1.0 : cl_max(x, 0.0);
+        } else if (i >= nnStart && i < nnEnd) {
+            x = cl_max(x, 0.0);
+        }
+        u[t] = x;
+        if (relaxNow != 0) {
+            v[t] += alpha * (x - ut);
+        }
+    }
+}
+
 // v += alpha (u - u~).
 CL_KERNEL cl_hsde_relax(int total, double alpha, double* v, const double* u, const double* uTilde) {
     CL_FOR(t, total) { v[t] += alpha * (u[t] - uTilde[t]); }

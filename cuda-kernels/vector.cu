@@ -63,8 +63,9 @@ CL_KERNEL cl_masked_copy(int total, int lanes, const int* mask, const double* sr
     }
 }
 
-// factor[l] = sqrt(len) / ||v_l||_2 (1 when the norm is zero or not finite); one warp per lane.
-CL_KERNEL cl_norm_factor(int lanes, int len, const double* v, double* factor) {
+// v_l *= sqrt(len) / ||v_l||_2 (unchanged when the norm is zero or not finite): the norm and the scaling
+// of a lane by one warp, in one launch.
+CL_KERNEL cl_normalize(int lanes, int len, double* v) {
     CL_FOR_LANE_WARP(l, w, lanes) {
         double s = 0;
         for (int i = w; i < len; i += CL_WARP) {
@@ -72,9 +73,10 @@ CL_KERNEL cl_norm_factor(int lanes, int len, const double* v, double* factor) {
             s += x * x;
         }
         s = cl_warp_sum(s);
-        if (w == 0) {
-            double nv = sqrt(s);
-            factor[l] = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+        double nv = sqrt(s);
+        double f = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+        for (int i = w; i < len; i += CL_WARP) {
+            v[i * lanes + l] *= f;
         }
     }
 }

@@ -51,6 +51,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceMatrices matrices;
     private final DeviceKkt kkt;
     private final LaunchGraph iterationGraph;
+    // Only zero and nonnegative cones: the iteration's tail is one kernel.
+    private final boolean polyhedral;
     private final LaunchGraph checkGraph;
     private final double[] lastScale;
     private DeviceBuffer gRhs;
@@ -152,6 +154,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
             this.iterationGraph = new LaunchGraph(dev);
+            this.polyhedral = cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0
+                    && cones.dualExp() == 0 && cones.power().length == 0;
             this.checkGraph = new LaunchGraph(dev);
             this.gatherIdx = new int[lanes];
             this.gatheredColumn = new int[lanes];
@@ -316,12 +320,41 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
 
     @Override
     public void linearStep(DeviceVector v, DeviceVector uTilde, boolean fixTau) {
+        linearCore(v, uTilde, fixTau);
+        int nm = (n + m) * lanes;
+        dev.launch(CudaKernel.HSDE_LINEAR_FINISH, nm, nm, lanes, n + m, g, uTilde);
+    }
+
+    /** The linear step up to τ̃: right-hand side, KKT solve and τ̃ (the subtraction of τ̃g is left). */
+    private void linearCore(DeviceVector v, DeviceVector uTilde, boolean fixTau) {
         epoch++;
         int nm = (n + m) * lanes;
         dev.launch(CudaKernel.HSDE_RHS, nm, nm, lanes, n, rhoX, rhoY, v, uTilde);
         kkt.solve(uTilde, false);
-        dev.launch(CudaKernel.HSDE_TAU, lanes * LaunchGeometry.WARP, lanes, n, m, rhoX, rhoY, g, uTilde, v, fixTau ? 1 : 0, TAU_WEIGHT);
+        dev.launch(CudaKernel.HSDE_TAU, lanes * LaunchGeometry.WARP, lanes, n, m, rhoX, rhoY, g, uTilde, v,
+                fixTau ? 1 : 0, TAU_WEIGHT);
+    }
+
+    /**
+     * The rest of an iteration after {@link #linearCore}: τ̃g subtracted, reflection, projection and,
+     * with {@code relaxNow}, the relaxation. With only zero and nonnegative cones one kernel does it all.
+     */
+    private void iterationTail(DeviceVector v, DeviceVector uTilde, DeviceVector u, boolean relaxNow, double alpha) {
+        epoch++;
+        int total = len * lanes;
+        if (polyhedral) {
+            int nnStart = n + cones.nonnegStart();
+            dev.launch(CudaKernel.HSDE_POLYHEDRAL_TAIL, total, total, lanes, n + m, nnStart, nnStart + cones.nonneg(),
+                    0, relaxNow ? 1 : 0, alpha, g, uTilde, v, u);
+            return;
+        }
+        int nm = (n + m) * lanes;
         dev.launch(CudaKernel.HSDE_LINEAR_FINISH, nm, nm, lanes, n + m, g, uTilde);
+        dev.launch(CudaKernel.HSDE_REFLECT, total, total, lanes, len, uTilde, v, u, 0);
+        coneOps.project(u, n, false);
+        if (relaxNow) {
+            dev.launch(CudaKernel.HSDE_RELAX, total, total, alpha, v, u, uTilde);
+        }
     }
 
     @Override
@@ -342,9 +375,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     @Override
     public void normalize(DeviceVector v) {
         epoch++;
-        dev.launch(CudaKernel.NORM_FACTOR, lanes * LaunchGeometry.WARP, lanes, len, v, laneWork);
-        int total = len * lanes;
-        dev.launch(CudaKernel.LANE_SCALE, total, total, lanes, v, laneWork);
+        dev.launch(CudaKernel.NORMALIZE, lanes * LaunchGeometry.WARP, lanes, len, v);
     }
 
     /** One graph launch per iteration between checks where the linear system needs no host (not CG). */
@@ -352,9 +383,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     public void plainIteration(DeviceVector v, DeviceVector u, DeviceVector uTilde, double alpha) {
         Runnable body = () -> {
             normalize(v);
-            linearStep(v, uTilde, false);
-            coneStep(uTilde, v, u, false);
-            relax(v, u, uTilde, alpha);
+            linearCore(v, uTilde, false);
+            iterationTail(v, uTilde, u, true, alpha);
         };
         if (kkt instanceof JacobiCgKkt) {
             body.run(); // CG reads its convergence flags back every few steps
@@ -369,8 +399,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                                double[] stats) {
         Runnable body = () -> {
             normalize(v);
-            linearStep(v, uTilde, false);
-            coneStep(uTilde, v, u, false);
+            linearCore(v, uTilde, false);
+            iterationTail(v, uTilde, u, false, alpha);
             dualIterate(v, u, uTilde, rsk);
             relax(v, u, uTilde, alpha);
             launchResiduals(u, rsk);

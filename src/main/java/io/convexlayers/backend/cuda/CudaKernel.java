@@ -18,7 +18,7 @@ enum CudaKernel {
     GATHER_LANES("cl_gather_lanes", "iiiqpp",
             a -> KernelTwins.clGatherLanes(a.i(0), a.i(1), a.i(2), a.q(3), a.p(4), a.p(5))),
     MASKED_COPY("cl_masked_copy", "iiqpp", a -> KernelTwins.clMaskedCopy(a.i(0), a.i(1), a.q(2), a.p(3), a.p(4))),
-    NORM_FACTOR("cl_norm_factor", "iipp", a -> KernelTwins.clNormFactor(a.i(0), a.i(1), a.p(2), a.p(3))),
+    NORMALIZE("cl_normalize", "iip", a -> KernelTwins.clNormalize(a.i(0), a.i(1), a.p(2))),
 
     CSR_MV("cl_csr_mv", "iiqqqpippi", a -> KernelTwins.clCsrMv(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.p(5),
             a.i(6), a.p(7), a.p(8), a.i(9))),
@@ -45,6 +45,8 @@ enum CudaKernel {
             a -> KernelTwins.clHsdeLinearFinish(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4))),
     HSDE_REFLECT("cl_hsde_reflect", "iiipppi",
             a -> KernelTwins.clHsdeReflect(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.p(5), a.i(6))),
+    HSDE_POLYHEDRAL_TAIL("cl_hsde_polyhedral_tail", "iiiiiiidpppp", a -> KernelTwins.clHsdePolyhedralTail(a.i(0),
+            a.i(1), a.i(2), a.i(3), a.i(4), a.i(5), a.i(6), a.d(7), a.p(8), a.p(9), a.p(10), a.p(11))),
     HSDE_RELAX("cl_hsde_relax", "idppp", a -> KernelTwins.clHsdeRelax(a.i(0), a.d(1), a.p(2), a.p(3), a.p(4))),
     HSDE_DUAL("cl_hsde_dual", "iiiidpdpppp", a -> KernelTwins.clHsdeDual(a.i(0), a.i(1), a.i(2), a.i(3), a.d(4),
             a.p(5), a.d(6), a.p(7), a.p(8), a.p(9), a.p(10))),

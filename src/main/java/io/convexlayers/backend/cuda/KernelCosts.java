@@ -61,8 +61,8 @@ final class KernelCosts {
                 yield new KernelCost(I * t + D * on, D * on, 0);
             }
             // One warp per lane: len squares summed, sqrt, a divide.
-            case NORM_FACTOR -> new KernelCost((long) D * a.i(1) * lanes0(a), D * lanes0(a),
-                    (2L * a.i(1) + 3) * lanes0(a));
+            case NORMALIZE -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * a.i(1) * lanes0(a),
+                    (3L * a.i(1) + 3) * lanes0(a));
 
             case CSR_MV -> csrMv(t, a);
             case CSR_MV_ACTIVE -> {
@@ -97,6 +97,8 @@ final class KernelCosts {
             // u = 2 u~ - v (clip on the tau row).
             case HSDE_REFLECT -> new KernelCost(2L * D * t, D * t, 2 * t);
             // v += alpha (u - u~).
+            // p, g, v in; p, u, v out on the rows each item owns (the tau entry read by every item).
+            case HSDE_POLYHEDRAL_TAIL -> new KernelCost(4L * D * t, 3L * D * t, 8 * t);
             case HSDE_RELAX -> new KernelCost(3L * D * t, D * t, 3 * t);
             // rsk = w (v + u - 2 u~), w from rhoY on the y rows.
             case HSDE_DUAL -> new KernelCost(D * (3 * t + (long) a.i(3) * a.i(1)), D * t, 4 * t);

@@ -113,7 +113,7 @@ final class KernelTwins {
         }
     }
 
-    static void clNormFactor(int lanes, int len, DPtr v, DPtr factor) {
+    static void clNormalize(int lanes, int len, DPtr v) {
         double[] s = new double[WARP];
         for (int l = 0; l < lanes; l++) {
             for (int w = 0; w < WARP; w++) {
@@ -124,7 +124,10 @@ final class KernelTwins {
                 }
             }
             double nv = Math.sqrt(warpSum(s));
-            factor.set(l, nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0);
+            double f = nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0;
+            for (int i = 0; i < len; i++) {
+                v.set(i * lanes + l, v.get(i * lanes + l) * f);
+            }
         }
     }
 
@@ -237,6 +240,28 @@ final class KernelTwins {
                 x = fixTau != 0 ? 1.0 : Math.max(x, 0.0);
             }
             u.set(t, x);
+        }
+    }
+
+    static void clHsdePolyhedralTail(int total, int lanes, int nm, int nnStart, int nnEnd, int fixTau, int relaxNow,
+                                     double alpha, DPtr g, DPtr p, DPtr v, DPtr u) {
+        for (int t = 0; t < total; t++) {
+            int i = t / lanes;
+            double ut = p.get(t);
+            if (i < nm) {
+                ut -= p.get(nm * lanes + t % lanes) * g.get(t);
+                p.set(t, ut);
+            }
+            double x = 2 * ut - v.get(t);
+            if (i == nm) {
+                x = fixTau != 0 ? 1.0 : Math.max(x, 0.0);
+            } else if (i >= nnStart && i < nnEnd) {
+                x = Math.max(x, 0.0);
+            }
+            u.set(t, x);
+            if (relaxNow != 0) {
+                v.set(t, v.get(t) + alpha * (x - ut));
+            }
         }
     }
 

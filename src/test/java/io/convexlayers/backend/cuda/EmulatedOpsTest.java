@@ -124,6 +124,7 @@ class EmulatedOpsTest {
             DeviceVector a = bv.newVector(3);
             bv.axpby(new double[] {1, 1}, a, new double[] {1, 1}, bv.newVector(3));
             bv.dot(a, a, new double[2]);
+            bv.scale(a, new double[] {2, 3});
         }
         java.util.Set<CudaKernel> missing = java.util.EnumSet.allOf(CudaKernel.class);
         missing.removeAll(dev.launchCounts().keySet());

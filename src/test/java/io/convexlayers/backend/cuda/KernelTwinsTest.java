@@ -295,6 +295,37 @@ class KernelTwinsTest {
     }
 
     @Test
+    void thePolyhedralTailIsTheFourStepsItReplaces() {
+        int lanes = 3;
+        int n = 4;
+        int m = 5; // 2 zero rows, 3 nonnegative rows
+        int len = n + m + 1;
+        int total = len * lanes;
+        double[] g = randomVector(len, lanes);
+        double[] p = randomVector(len, lanes);
+        double[] v = randomVector(len, lanes);
+        for (boolean relax : new boolean[] {true, false}) {
+            double[] p1 = p.clone();
+            double[] v1 = v.clone();
+            double[] u1 = new double[total];
+            KernelTwins.clHsdePolyhedralTail(total, lanes, n + m, n + 2, n + 5, 0, relax ? 1 : 0, 1.6,
+                    new DPtr(g, 0), new DPtr(p1, 0), new DPtr(v1, 0), new DPtr(u1, 0));
+            double[] p2 = p.clone();
+            double[] v2 = v.clone();
+            double[] u2 = new double[total];
+            KernelTwins.clHsdeLinearFinish((n + m) * lanes, lanes, n + m, new DPtr(g, 0), new DPtr(p2, 0));
+            KernelTwins.clHsdeReflect(total, lanes, len, new DPtr(p2, 0), new DPtr(v2, 0), new DPtr(u2, 0), 0);
+            KernelTwins.clProjNonneg(3 * lanes, new DPtr(u2, (n + 2) * lanes));
+            if (relax) {
+                KernelTwins.clHsdeRelax(total, 1.6, new DPtr(v2, 0), new DPtr(u2, 0), new DPtr(p2, 0));
+            }
+            assertArrayEquals(p2, p1, 0);
+            assertArrayEquals(u2, u1, 0);
+            assertArrayEquals(v2, v1, 0);
+        }
+    }
+
+    @Test
     void theInversePathTakesOrdersWhoseTwoPackedMatricesFitABlock() {
         assertEquals(169, BatchedCholeskyKkt.inverseMaxOrder(227 * 1024));
         assertEquals(77, BatchedCholeskyKkt.inverseMaxOrder(48 * 1024));
