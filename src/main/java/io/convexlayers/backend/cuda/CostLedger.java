@@ -45,6 +45,8 @@ final class CostLedger {
     private long downloadBytes;
     private long copies;
     private long copyBytes;
+    private long graphLaunches;
+    private long graphNodes;
 
     void launch(CudaKernel kernel, int items, CudaKernel.TwinArgs hostView) {
         launches++;
@@ -84,6 +86,25 @@ final class CostLedger {
 
     void synchronize() {
         synchronizations++;
+    }
+
+    /**
+     * One graph launch replaying {@code nodes} operations (each also counted by {@link #launch} or
+     * {@link #copy}, for the work it does): the host pays one graph launch instead of {@code nodes}.
+     */
+    void graph(int nodes) {
+        graphLaunches++;
+        graphNodes += nodes;
+    }
+
+    /** Graph launches. */
+    long graphLaunches() {
+        return graphLaunches;
+    }
+
+    /** Operations (launches and copies) that ran inside graphs. */
+    long graphNodes() {
+        return graphNodes;
     }
 
     /** Kernel launches. */

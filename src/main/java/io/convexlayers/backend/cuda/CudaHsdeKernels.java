@@ -100,12 +100,13 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             boolean shared = batch.matricesShared();
             int nnzA = batch.aPattern().nnz();
             int nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
-            int valueLanes = shared ? 1 : lanes;
-            double[] aVals = new double[nnzA * valueLanes];
-            double[] pVals = batch.pPattern() == null ? null : new double[nnzP * valueLanes];
             this.d = new double[m * lanes];
             this.e = new double[n * lanes];
+            double[] aVals;
+            double[] pVals;
             if (shared) {
+                aVals = new double[nnzA];
+                pVals = batch.pPattern() == null ? null : new double[nnzP];
                 // One set of matrices: equilibrated once on the host, the factors spread over the lanes.
                 equilibrateShared(batch, first, settings, aVals, pVals);
                 this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
@@ -114,10 +115,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 this.eDev = lease.upload(e);
             } else {
                 // Per-lane matrices: uploaded as given and equilibrated on the device, in place.
-                batch.aValues().copyTile(first, lanes, aVals);
-                if (pVals != null) {
-                    batch.pValues().copyTile(first, lanes, pVals);
-                }
+                aVals = tile(batch.aValues(), first, lanes);
+                pVals = batch.pPattern() == null ? null : tile(batch.pValues(), first, lanes);
                 this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
                         lanes);
                 this.dDev = lease.doubles(Math.max(1, m * lanes));
@@ -186,6 +185,19 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             case DENSE -> LinearSystemKind.DENSE;
             case SPARSE, CG -> LinearSystemKind.CG;
         };
+    }
+
+    /**
+     * The batch-minor values of instances {@code [first, first + lanes)}: the batch's own storage when
+     * the chunk is the whole batch (read only: it is uploaded, never written), else a copy.
+     */
+    private static double[] tile(BatchArray values, int first, int lanes) {
+        if (!values.isShared() && first == 0 && lanes == values.batch()) {
+            return values.rawData();
+        }
+        double[] t = new double[values.length() * lanes];
+        values.copyTile(first, lanes, t);
+        return t;
     }
 
     /** Equilibrates the chunk's one set of shared matrices on the host and spreads D and E over the lanes. */

@@ -159,6 +159,7 @@ abstract class Device implements AutoCloseable {
             slot.set(ops, graph);
         }
         if (ledger != null) {
+            ledger.graph(ops.size());
             ops.forEach(op -> {
                 if (op.isCopy()) {
                     ledger.copy(8L * op.copyCount);

@@ -8,7 +8,8 @@ import java.util.Map;
  * A predicted time on one NVIDIA H200 (SXM) for the work a {@link CostLedger} counted — a
  * prediction from counts, never a measurement:
  * <pre>
- *   T = (launches + device copies) × {@link #LAUNCH_SECONDS}
+ *   T = (launches + device copies outside graphs) × {@link #LAUNCH_SECONDS}
+ *     + graph launches × {@link #GRAPH_LAUNCH_SECONDS}
  *     + host waits × {@link #HOST_WAIT_SECONDS}
  *     + host↔device bytes / {@link #PAGEABLE_BYTES_PER_SECOND}
  *     + Σ over launch groups max(launches × {@link #MIN_KERNEL_SECONDS}, bytes / HBM bandwidth,
@@ -30,17 +31,19 @@ import java.util.Map;
  *
  * <p>The terms are added, not overlapped: on one stream a host that enqueues launches at
  * {@link #LAUNCH_SECONDS} each keeps short kernels waiting for work, so the sum is close for
- * launch-bound workloads and at most 2× pessimistic for kernel-bound ones. The constants:
+ * launch-bound workloads and at most 2× pessimistic for kernel-bound ones. The constants (the host
+ * side measured on the lent H200 machine, 2026-12-04, with {@link HostTimes}; that machine runs in a
+ * gVisor sandbox, which intercepts every driver call):
  * <ul>
  *   <li>HBM3e bandwidth 4.8 TB/s and FP64 34 TFLOP/s (vector; 67 with tensor cores, which no kernel
  *       uses): NVIDIA's H200 SXM datasheet.</li>
- *   <li>Launch overhead 4 µs per kernel on a stream without CUDA graphs (host-side enqueue through
- *       the driver API; measured figures for {@code cuLaunchKernel} are 2–5 µs).</li>
- *   <li>Host wait 10 µs: a synchronization round trip (the host waits for the queue to drain and the
- *       GPU signals back), charged for each download, each upload (pageable copies synchronize the
- *       stream first) and each explicit synchronization.</li>
- *   <li>Host link 20 GB/s for pageable copies (what this backend does today); pinned memory would
- *       reach about 50 GB/s on PCIe 5 x16.</li>
+ *   <li>Launch overhead 16 µs per kernel launched on its own (measured 13–20 µs per
+ *       {@code cuLaunchKernel}); 3 µs per graph launch (measured 2.3–3.5 µs per {@code cuGraphLaunch}).</li>
+ *   <li>Host wait 15 µs: a synchronization round trip (measured 10–15 µs for a small download),
+ *       charged for each download, each upload (pageable copies synchronize the stream first) and each
+ *       explicit synchronization.</li>
+ *   <li>Host link 2.4 GB/s for pageable copies (measured: 164 MB of matrix values in 68 ms); pinned
+ *       memory would reach about 50 GB/s on PCIe 5 x16.</li>
  *   <li>Minimum kernel time 2 µs on the GPU (grid start and drain of even an empty kernel).</li>
  *   <li>Thread time: 60 ns per load (an L2 hit, ~240 ns, with about four independent loads of an
  *       inner loop in flight per thread) and 2 ns per flop (a dependent DFMA, ~8 cycles at 1.98 GHz,
@@ -52,9 +55,10 @@ import java.util.Map;
 final class H200CostModel {
     static final double HBM_BYTES_PER_SECOND = 4.8e12;
     static final double FP64_FLOPS_PER_SECOND = 34e12;
-    static final double LAUNCH_SECONDS = 4e-6;
-    static final double HOST_WAIT_SECONDS = 10e-6;
-    static final double PAGEABLE_BYTES_PER_SECOND = 20e9;
+    static final double LAUNCH_SECONDS = 16e-6;
+    static final double GRAPH_LAUNCH_SECONDS = 3e-6;
+    static final double HOST_WAIT_SECONDS = 15e-6;
+    static final double PAGEABLE_BYTES_PER_SECOND = 2.4e9;
     static final double PINNED_BYTES_PER_SECOND = 50e9;
     static final double MIN_KERNEL_SECONDS = 2e-6;
     static final int SMS = 132;
@@ -67,7 +71,7 @@ final class H200CostModel {
      * The predicted time and its parts, in seconds.
      *
      * @param operations  kernel launches plus device-to-device copies
-     * @param launch      operations × launch overhead
+     * @param launch      operations outside graphs × launch overhead + graph launches × graph overhead
      * @param hostWaits   host waits × synchronization latency
      * @param transfers   host↔device bytes over the host link
      * @param kernels     the kernels' roofline times, copies included
@@ -111,9 +115,11 @@ final class H200CostModel {
         }
         kernels += 2.0 * ledger.copyBytes() * laneScale / HBM_BYTES_PER_SECOND;
         long operations = ledger.launches() + ledger.copies();
+        double launch = (operations - ledger.graphNodes()) * LAUNCH_SECONDS
+                + ledger.graphLaunches() * GRAPH_LAUNCH_SECONDS;
         double transfers = (ledger.uploadBytes() + ledger.downloadBytes()) * laneScale / PAGEABLE_BYTES_PER_SECOND;
-        return new Prediction(operations, operations * LAUNCH_SECONDS, ledger.hostWaits() * HOST_WAIT_SECONDS,
-                transfers, kernels, perKernel);
+        return new Prediction(operations, launch, ledger.hostWaits() * HOST_WAIT_SECONDS, transfers, kernels,
+                perKernel);
     }
 
     /**
@@ -131,15 +137,15 @@ final class H200CostModel {
     /** The constants, one line each, for reports. */
     static String constants() {
         return String.format(Locale.ROOT, String.join("%n",
-                "H200 SXM cost model constants (assumptions, see H200CostModel):",
+                "H200 SXM cost model constants (datasheet figures; host side measured on the lent machine, see H200CostModel):",
                 "  HBM3e bandwidth %.1f TB/s; FP64 peak %.0f TFLOP/s (vector; 67 with tensor cores, unused)",
-                "  kernel launch %.0f us (one stream, no CUDA graphs); minimum kernel time %.0f us",
+                "  kernel launch %.0f us on its own, %.0f us per CUDA graph launch; minimum kernel time %.0f us",
                 "  host wait %.0f us per download, pageable upload (stream sync) or synchronization",
-                "  host link %.0f GB/s pageable (used today; pinned ~%.0f GB/s)",
+                "  host link %.1f GB/s pageable (used today; pinned ~%.0f GB/s)",
                 "  occupancy: a launch takes at least its longest thread: per work item loads x %.0f ns"
                         + " + flops x %.0f ns, per wave of %d SMs x %d threads = %d"),
                 HBM_BYTES_PER_SECOND / 1e12, FP64_FLOPS_PER_SECOND / 1e12, LAUNCH_SECONDS * 1e6,
-                MIN_KERNEL_SECONDS * 1e6, HOST_WAIT_SECONDS * 1e6, PAGEABLE_BYTES_PER_SECOND / 1e9,
+                GRAPH_LAUNCH_SECONDS * 1e6, MIN_KERNEL_SECONDS * 1e6, HOST_WAIT_SECONDS * 1e6, PAGEABLE_BYTES_PER_SECOND / 1e9,
                 PINNED_BYTES_PER_SECOND / 1e9, LOAD_SECONDS * 1e9, FLOP_SECONDS * 1e9, SMS, THREADS_PER_SM,
                 RESIDENT_THREADS);
     }

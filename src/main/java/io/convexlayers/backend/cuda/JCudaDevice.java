@@ -16,6 +16,8 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,6 +42,12 @@ final class JCudaDevice extends Device {
     // Blocking (flag 0): work on the legacy default stream (the synchronous host copies) waits for it
     // and it waits for that work, so eager execution keeps the order of a single stream.
     private final CUstream stream = new CUstream();
+    // Uploads of at least PINNED_MIN_BYTES go through STAGING_BYTES of page-locked memory.
+    private static final long PINNED_MIN_BYTES = 1 << 20;
+    private static final int STAGING_BYTES = 16 << 20;
+    private Pointer staging;
+    private DoubleBuffer stagingDoubles;
+    private boolean pinnedRefused;
     private final String name;
     private final int multiprocessors;
     private boolean closed;
@@ -168,9 +176,41 @@ final class JCudaDevice extends Device {
 
     @Override
     protected void uploadImpl(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
-        if (count > 0) {
-            JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(8L * srcOff), 8L * count);
+        if (count <= 0) {
+            return;
         }
+        if (8L * count >= PINNED_MIN_BYTES && staging()) {
+            // Large uploads (a chunk's matrices) go through a page-locked buffer: a pageable copy ran at
+            // 2.4 GB/s on the measured machine, a page-locked one runs at the link's speed.
+            int per = STAGING_BYTES / 8;
+            for (int done = 0; done < count; done += per) {
+                int c = Math.min(per, count - done);
+                stagingDoubles.clear();
+                stagingDoubles.put(src, srcOff + done, c);
+                JCudaDriver.cuMemcpyHtoDAsync(address(dst).withByteOffset(8L * done), staging, 8L * c, stream);
+                JCudaDriver.cuStreamSynchronize(stream); // the buffer is refilled for the next piece
+            }
+            return;
+        }
+        JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(8L * srcOff), 8L * count);
+    }
+
+    /** The page-locked staging buffer, allocated on first use; false where the driver refuses one. */
+    private boolean staging() {
+        if (staging == null && !pinnedRefused) {
+            try {
+                Pointer p = new Pointer();
+                JCudaDriver.cuMemAllocHost(p, STAGING_BYTES);
+                stagingDoubles = p.getByteBuffer(0, STAGING_BYTES).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+                staging = p;
+            } catch (CudaException e) {
+                pinnedRefused = true;
+                System.getLogger("io.convexlayers.backend").log(System.Logger.Level.INFO,
+                        "convexlayers: no page-locked host memory on " + name + " (" + e.getMessage()
+                                + "); uploads stay pageable");
+            }
+        }
+        return staging != null;
     }
 
     @Override
@@ -283,6 +323,9 @@ final class JCudaDevice extends Device {
         if (!closed) {
             closed = true;
             try {
+                if (staging != null) {
+                    JCudaDriver.cuMemFreeHost(staging);
+                }
                 JCudaDriver.cuStreamDestroy(stream);
                 JCudaDriver.cuModuleUnload(module);
                 JCudaDriver.cuDevicePrimaryCtxRelease(device);

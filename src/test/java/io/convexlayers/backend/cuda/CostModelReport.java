@@ -135,7 +135,7 @@ public final class CostModelReport {
     /** The table, one line per row, marked predicted. */
     static List<String> table(List<Row> rows) {
         List<String> out = new ArrayList<>();
-        out.add("| workload | B (emulated→predicted) | iterations max/median | launches (+copies) | per iteration"
+        out.add("| workload | B (emulated→predicted) | iterations max/median | launches (+copies; in graphs) | per iteration"
                 + " | host waits | H<->D bytes | device bytes | flops | **predicted** H200 | goal | predicted/goal"
                 + " | measured | dominant |");
         out.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -143,13 +143,14 @@ public final class CostModelReport {
             CostLedger l = r.ledger();
             double s = r.laneScale();
             H200CostModel.Prediction p = r.prediction();
-            long iterations = Math.max(1, l.launches(CudaKernel.HSDE_RELAX));
+            // Every iteration computes one right-hand side (the relaxation is folded into other kernels).
+            long iterations = Math.max(1, l.launches(CudaKernel.HSDE_RHS));
             out.add(String.format(Locale.ROOT,
-                    "| %s | %s | %d/%d | %d (+%d) | %.1f | %d | %s | %s | %s | %s | %s | %.1fx | %s | %s |",
+                    "| %s | %s | %d/%d | %d (+%d; %d) | %.1f | %d | %s | %s | %s | %s | %s | %.1fx | %s | %s |",
                     r.workload().name(),
                     r.workload().runLanes() == r.workload().lanes() ? String.valueOf(r.workload().lanes())
                             : r.workload().runLanes() + "→" + r.workload().lanes(),
-                    r.maxIterations(), r.medianIterations(), l.launches(), l.copies(),
+                    r.maxIterations(), r.medianIterations(), l.launches(), l.copies(), l.graphNodes(),
                     (double) (l.launches() + l.copies()) / iterations, l.hostWaits(),
                     bytes((l.uploadBytes() + l.downloadBytes()) * s), bytes((l.kernelBytes() + 2 * l.copyBytes()) * s),
                     si(l.flops() * s), time(p.total()) + " (predicted)", r.workload().goalText(),

@@ -51,14 +51,15 @@ class CostModelTest {
             assertEquals(3, ledger.hostWaits());
             assertEquals(0, ledger.uncostedLaunches());
 
-            // 2 operations × 4 µs + 3 waits × 10 µs + the FILL's 2 µs minimum + 52 B / 20 GB/s + 64 B / 4.8 TB/s.
+            // 2 operations × 16 µs + 3 waits × 15 µs + the FILL's 2 µs minimum + 52 B / 2.4 GB/s
+            // + 64 B / 4.8 TB/s.
             H200CostModel.Prediction p = H200CostModel.predict(ledger);
             assertEquals(2, p.operations());
-            assertEquals(8 * US, p.launch(), 1e-15);
-            assertEquals(30 * US, p.hostWaits(), 1e-15);
-            assertEquals(52 / 20e9, p.transfers(), 1e-18);
+            assertEquals(32 * US, p.launch(), 1e-15);
+            assertEquals(45 * US, p.hostWaits(), 1e-15);
+            assertEquals(52 / 2.4e9, p.transfers(), 1e-18);
             assertEquals(2 * US + 64 / 4.8e12, p.kernels(), 1e-18);
-            assertEquals(40 * US + 52 / 20e9 + 64 / 4.8e12, p.total(), 1e-15);
+            assertEquals(79 * US + 52 / 2.4e9 + 64 / 4.8e12, p.total(), 1e-15);
         }
     }
 
@@ -118,7 +119,7 @@ class CostModelTest {
             dev.record(l);
             dev.download(a.ptr(), new double[10], 0, 10);
         }
-        assertEquals(800 / 20e9, H200CostModel.predict(l, 10).transfers(), 1e-18);
+        assertEquals(800 / 2.4e9, H200CostModel.predict(l, 10).transfers(), 1e-18);
         assertEquals(0, H200CostModel.predict(l, 10).operations());
     }
 
@@ -149,6 +150,9 @@ class CostModelTest {
         // checks (dual step, relaxation, 3 products, residuals), Anderson blocks and refactorizations.
         double perIteration = (double) l.launches() / iters;
         assertTrue(perIteration >= 9 && perIteration <= 12, "launches per iteration " + perIteration);
+        // Between checks a whole iteration is one graph launch; the rest launch one by one.
+        assertTrue(l.graphLaunches() >= iters * 8 / 10 - 1, "graph launches " + l.graphLaunches());
+        assertTrue(l.graphNodes() >= 9 * (iters * 8 / 10 - 1), "graph nodes " + l.graphNodes());
         assertTrue(r.prediction().total() > 0);
         CostModelReport.table(java.util.List.of(r)).forEach(System.out::println);
         CostModelReport.breakdown(java.util.List.of(r)).forEach(System.out::println);

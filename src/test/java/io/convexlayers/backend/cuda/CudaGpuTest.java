@@ -116,6 +116,28 @@ class CudaGpuTest {
     }
 
     @Test
+    void largeUploadsThroughThePageLockedBufferArriveWhole() {
+        JCudaDevice dev = Gpu.require();
+        int count = 5_000_003; // 40 MB: three pieces of the 16 MB staging buffer, the last one partial
+        double[] src = new double[count + 7];
+        for (int k = 0; k < src.length; k++) {
+            src[k] = k * 0.5 - 3;
+        }
+        DeviceBuffer b = dev.allocDoubles(count + 1);
+        try {
+            dev.upload(src, 7, b.at(1), count);
+            double[] back = new double[count];
+            dev.download(b.at(1), back, 0, count);
+            for (int k = 0; k < count; k += 9973) {
+                assertEquals(src[k + 7], back[k], 0, "entry " + k);
+            }
+            assertEquals(src[count + 6], back[count - 1], 0);
+        } finally {
+            dev.free(b);
+        }
+    }
+
+    @Test
     void deviceEquilibrationEqualsTheHosts() {
         double diff = EquilibrationCheck.maxRelativeDifference(Gpu.require(), 40, 300, 7, true);
         System.out.println("device equilibration vs host: largest relative difference " + diff);
