@@ -76,6 +76,15 @@ final class BufferPool implements AutoCloseable {
         idleBytes = 0;
     }
 
+    /**
+     * Drops every idle buffer without freeing it: after a device reset their memory is gone already,
+     * and freeing a stale handle would fail.
+     */
+    void forget() {
+        idle.clear();
+        idleBytes = 0;
+    }
+
     @Override
     public void close() {
         releaseIdle();

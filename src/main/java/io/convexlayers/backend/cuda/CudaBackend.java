@@ -1,5 +1,7 @@
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.DeviceKernelException;
+
 import io.convexlayers.backend.cpu.CpuBackend;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.BackendUnavailableException;
@@ -35,6 +37,9 @@ public final class CudaBackend implements Backend {
     private final BufferPool pool;
     private final int maxChunkLanes;
     private String lastShape;
+    private final boolean cpuOnFault;
+    // Set when a reset after a fault failed too: later solves go to the CPU.
+    private String unusable;
 
     /**
      * The CUDA backend on device 0, one per process (selection goes through
@@ -58,11 +63,24 @@ public final class CudaBackend implements Backend {
         return CudaProbe.get().reason();
     }
 
+    /**
+     * System property of what a device fault does to a solve: {@code cpu} (the default) resets the
+     * device and solves that batch on the CPU, announced; {@code fail} resets the device and throws the
+     * {@link io.convexlayers.DeviceKernelException}.
+     */
+    public static final String ON_FAULT_PROPERTY = "convexlayers.cuda.onFault";
+
     /** A backend on {@code device}; {@code maxChunkLanes} (0 = none) caps the lanes of one chunk. */
     CudaBackend(Device device, int maxChunkLanes) {
+        this(device, maxChunkLanes, !"fail".equalsIgnoreCase(System.getProperty(ON_FAULT_PROPERTY, "cpu")));
+    }
+
+    /** As above; {@code cpuOnFault} chooses between the CPU fallback and the exception after a fault. */
+    CudaBackend(Device device, int maxChunkLanes, boolean cpuOnFault) {
         this.device = device;
         this.pool = new BufferPool(device);
         this.maxChunkLanes = maxChunkLanes;
+        this.cpuOnFault = cpuOnFault;
     }
 
 
@@ -102,39 +120,75 @@ public final class CudaBackend implements Backend {
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         synchronized (this) {
-            bindToCurrentThread();
-            // Buffers are kept for the next solve of the same shape; a different shape frees them first,
-            // so that a long-running process with changing batch sizes does not accumulate idle memory.
-            String shape = total + "/" + batch.n() + "/" + batch.m() + "/" + batch.aPattern().nnz() + "/"
-                    + batch.matricesShared() + "/" + deviceKind(batch, settings);
-            if (!shape.equals(lastShape)) {
-                pool.releaseIdle();
-                lastShape = shape;
-            }
-            ChunkPlanner.Footprint fp = footprint(batch, settings);
-            ChunkPlanner.Plan plan;
-            try {
-                plan = ChunkPlanner.plan(total, fp, device.freeBytes() + pool.idleBytes(), maxChunkLanes);
-            } catch (OutOfDeviceMemoryException e) {
-                LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
-                        + " (" + e.getMessage() + "); solving on the CPU");
+            if (unusable != null) {
                 return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
             }
-            int first = 0;
-            int chunkLanes = plan.chunkLanes();
-            while (first < total) {
-                int lanes = Math.min(chunkLanes, total - first);
-                try {
-                    solveChunk(batch, settings, execution, warmStart, first, lanes, deadline,
-                            first == 0 ? listener : null, out);
-                    first += lanes;
-                } catch (OutOfDeviceMemoryException e) {
-                    pool.releaseIdle();
-                    if (lanes == 1) {
-                        throw e;
-                    }
-                    chunkLanes = Math.max(1, lanes / 2);
+            try {
+                return solveOnDevice(batch, settings, execution, warmStart, listener, deadline, out);
+            } catch (DeviceKernelException e) {
+                recoverFrom(e);
+                if (!cpuOnFault) {
+                    throw e;
                 }
+                LOG.log(System.Logger.Level.WARNING, "convexlayers: " + e.getMessage() + "; the device was reset"
+                        + (unusable != null ? " without success (" + unusable + "), later batches go to the CPU"
+                        : "") + "; this batch is solved on the CPU");
+                return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+            }
+        }
+    }
+
+    /** Resets the device after a fault; its buffers and graphs are gone, so the pool forgets them. */
+    private void recoverFrom(DeviceKernelException e) {
+        pool.forget();
+        lastShape = null;
+        try {
+            device.recover();
+        } catch (RuntimeException r) {
+            e.addSuppressed(r);
+            unusable = String.valueOf(r.getMessage());
+        }
+    }
+
+    private BatchSolution solveOnDevice(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                                        WarmStart warmStart, IterationListener listener, long deadline,
+                                        BatchSolution.Builder out) {
+        int total = batch.batch();
+        bindToCurrentThread();
+        // Buffers are kept for the next solve of the same shape; a different shape frees them first,
+        // so that a long-running process with changing batch sizes does not accumulate idle memory.
+        String shape = total + "/" + batch.n() + "/" + batch.m() + "/" + batch.aPattern().nnz() + "/"
+                + batch.matricesShared() + "/" + deviceKind(batch, settings);
+        if (!shape.equals(lastShape)) {
+            pool.releaseIdle();
+            lastShape = shape;
+        }
+        ChunkPlanner.Footprint fp = footprint(batch, settings);
+        ChunkPlanner.Plan plan;
+        try {
+            plan = ChunkPlanner.plan(total, fp, device.freeBytes() + pool.idleBytes(), maxChunkLanes);
+        } catch (OutOfDeviceMemoryException e) {
+            LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
+                    + " (" + e.getMessage() + "); solving on the CPU");
+            return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+        }
+        int first = 0;
+        int chunkLanes = plan.chunkLanes();
+        while (first < total) {
+            int lanes = Math.min(chunkLanes, total - first);
+            try {
+                solveChunk(batch, settings, execution, warmStart, first, lanes, deadline,
+                        first == 0 ? listener : null, out);
+                first += lanes;
+            } catch (OutOfDeviceMemoryException e) {
+                pool.releaseIdle();
+                if (lanes == 1) {
+                    // Not even one instance fits beside what else holds the device now.
+                    LOG.log(System.Logger.Level.INFO, "convexlayers: out of memory on " + device.name() + " ("
+                            + e.getMessage() + ") with one instance per chunk; this batch is solved on the CPU");
+                    return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+                }
+                chunkLanes = Math.max(1, lanes / 2);
             }
         }
         return out.build();

@@ -322,6 +322,16 @@ abstract class Device implements AutoCloseable {
     @Override
     public abstract void close();
 
+    /**
+     * Brings the device back after a fault: a kernel that faulted leaves a CUDA context unusable (every
+     * later call fails), so the real device resets it and loads the module again. Every earlier
+     * allocation and graph is gone afterwards. The emulated device has nothing to reset.
+     */
+    void recover() {
+        recording = null;
+        lastLaunched = null;
+    }
+
     /** Copies device doubles to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
         refuseWhileRecording();

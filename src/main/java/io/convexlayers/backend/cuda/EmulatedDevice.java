@@ -14,6 +14,10 @@ final class EmulatedDevice extends Device {
     private long usedBytes;
     private final Map<CudaKernel, Integer> launchCounts = new EnumMap<>(CudaKernel.class);
     private long graphCaptures;
+    private CudaKernel faultKernel;
+    private int faultCountdown;
+    private boolean broken;
+    private int recoveries;
     private long graphLaunches;
 
     private final boolean graphsFail;
@@ -109,6 +113,14 @@ final class EmulatedDevice extends Device {
     protected void launchImpl(CudaKernel kernel, int threads, LaunchGeometry geometry, int sharedBytes,
                               Object[] args) {
         launchCounts.merge(kernel, 1, Integer::sum);
+        if (kernel == faultKernel && --faultCountdown == 0) {
+            faultKernel = null;
+            broken = true;
+        }
+        if (broken) {
+            // As a real context after a fault: every later launch fails until the device is recovered.
+            throw new IllegalStateException("CUDA_ERROR_ILLEGAL_ADDRESS (emulated fault)");
+        }
         kernel.twin().run(hostView(args));
     }
 
@@ -134,6 +146,27 @@ final class EmulatedDevice extends Device {
                 launchImpl(op.kernel, op.threads, op.geometry, op.sharedBytes, op.args);
             }
         }
+    }
+
+    /**
+     * Makes the {@code nth} later launch of {@code kernel} fault (tests of the recovery); from then on
+     * every launch fails, as on a real device, until {@link #recover}.
+     */
+    void faultAt(CudaKernel kernel, int nth) {
+        this.faultKernel = kernel;
+        this.faultCountdown = nth;
+    }
+
+    @Override
+    void recover() {
+        super.recover();
+        broken = false;
+        recoveries++;
+    }
+
+    /** Recoveries so far. */
+    int recoveries() {
+        return recoveries;
     }
 
     /** Graphs captured so far. */

@@ -49,6 +49,7 @@ final class JCudaDevice extends Device {
     private DoubleBuffer stagingDoubles;
     private boolean pinnedRefused;
     private final String name;
+    private final String ptx; // the module as loaded (kept to reload it after a reset)
     private final int multiprocessors;
     private boolean closed;
 
@@ -75,6 +76,7 @@ final class JCudaDevice extends Device {
         this.sharedBytesPerBlock = Math.min(v[0], MAX_SHARED_BYTES);
         JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
         JCudaDriver.cuCtxSetCurrent(context);
+        String loaded = ptx;
         try {
             JCudaDriver.cuModuleLoadData(module, (ptx + "\0").getBytes(StandardCharsets.US_ASCII));
         } catch (CudaException e) {
@@ -83,15 +85,36 @@ final class JCudaDevice extends Device {
             }
             // A driver older than the nvcc that wrote the module: the kernels use nothing newer than
             // PTX ISA 8.0 (CUDA 12.0), so declare that version and let this driver JIT it.
-            JCudaDriver.cuModuleLoadData(module,
-                    (Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA) + "\0").getBytes(StandardCharsets.US_ASCII));
+            loaded = Ptx.withIsaVersion(ptx, Ptx.FALLBACK_ISA);
+            JCudaDriver.cuModuleLoadData(module, (loaded + "\0").getBytes(StandardCharsets.US_ASCII));
         }
+        this.ptx = loaded;
         JCudaDriver.cuStreamCreate(stream, 0);
         for (CudaKernel k : CudaKernel.values()) {
             CUfunction f = new CUfunction();
             JCudaDriver.cuModuleGetFunction(f, module, k.entry());
             functions.put(k, f);
         }
+    }
+
+    @Override
+    void recover() {
+        super.recover();
+        try {
+            JCudaDriver.cuDevicePrimaryCtxReset(device);
+        } catch (CudaException e) {
+            // A reset of a context that is already torn down may report an error; the retain below decides.
+        }
+        staging = null; // freed with the context
+        stagingDoubles = null;
+        sharedOptIn.clear();
+        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
+        JCudaDriver.cuCtxSetCurrent(context);
+        JCudaDriver.cuModuleLoadData(module, (ptx + "\0").getBytes(StandardCharsets.US_ASCII));
+        for (CudaKernel k : CudaKernel.values()) {
+            JCudaDriver.cuModuleGetFunction(functions.get(k), module, k.entry());
+        }
+        JCudaDriver.cuStreamCreate(stream, 0);
     }
 
     /** Number of CUDA devices the driver reports (initializes the driver). */

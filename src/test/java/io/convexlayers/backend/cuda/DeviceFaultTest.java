@@ -48,4 +48,49 @@ class DeviceFaultTest {
             assertThrows(IllegalArgumentException.class, () -> dev.launch(CudaKernel.FILL, 4, small, 1.0));
         }
     }
+
+    @Test
+    void aFaultInASolveResetsTheDeviceAndTheBatchIsSolvedOnTheCpu() {
+        var batch = io.convexlayers.testing.RandomQps.batch(6, 12, 5, false, 41);
+        var settings = io.convexlayers.solver.SolverSettings.defaults().withEps(1e-8);
+        EmulatedDevice dev = new EmulatedDevice(1L << 30);
+        CudaBackend gpu = new CudaBackend(dev, 0, true);
+        dev.faultAt(CudaKernel.HSDE_TAU, 30);
+        var got = gpu.solve(batch, settings, null, null);
+        assertEquals(1, dev.recoveries());
+        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, settings, null, null);
+        for (int l = 0; l < batch.batch(); l++) {
+            assertEquals(cpu.status(l), got.status(l));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(cpu.get(l).x(), got.get(l).x(), 0,
+                    "the CPU's own answer, instance " + l);
+        }
+        // The device works again for the next batch.
+        var next = gpu.solve(batch, settings, null, null);
+        EmulatedSolveTest.assertSameSolutions(cpu, next, 1e-6);
+        assertEquals(1, dev.recoveries());
+    }
+
+    @Test
+    void withTheFailPolicyTheFaultIsThrownAfterTheReset() {
+        var batch = io.convexlayers.testing.RandomQps.batch(5, 10, 3, false, 42);
+        EmulatedDevice dev = new EmulatedDevice(1L << 30);
+        CudaBackend gpu = new CudaBackend(dev, 0, false);
+        dev.faultAt(CudaKernel.HSDE_RESIDUALS, 2);
+        DeviceKernelException e = assertThrows(DeviceKernelException.class,
+                () -> gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null));
+        assertTrue(e.getMessage().contains("emulated fault"), e.getMessage());
+        assertEquals(1, dev.recoveries());
+        assertEquals(3, gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null).batch());
+    }
+
+    @Test
+    void aBatchWhoseSingleInstanceDoesNotFitRunsOnTheCpu() {
+        var batch = io.convexlayers.testing.RandomQps.batch(30, 60, 2, false, 43);
+        // Room for the planner's estimate of a few kilobytes only: not one instance fits.
+        CudaBackend gpu = new CudaBackend(new EmulatedDevice(4096), 0, true);
+        var got = gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null);
+        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, io.convexlayers.solver.SolverSettings.defaults(),
+                null, null);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(cpu.get(1).x(), got.get(1).x(), 0);
+    }
 }
