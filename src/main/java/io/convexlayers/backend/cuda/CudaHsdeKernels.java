@@ -19,7 +19,7 @@ import io.convexlayers.solver.SolverSettings;
  * back; the CG solver adds one int every few CG steps.
  *
  * <p>The numbers are those of {@link io.convexlayers.backend.cpu.CpuHsdeKernels}: the same scaling,
- * the same R = diag(ρ_x, ρ_y, d), the same formulas, kernel by kernel (see {@link KernelTwins}).
+ * the same R = diag(ρ_x, ρ_y, d), the same formulas, kernel by kernel (see the kernels' Java twins in the tests).
  */
 final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable {
     /** Weight d of τ in R, as on the CPU. */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Device memory and kernel launches, the only things the CUDA backend's host code needs from a GPU.
- * {@link JCudaDevice} is the real one (JCuda driver API); {@link EmulatedDevice} runs the kernels'
+ * {@link JCudaDevice} is the real one (JCuda driver API); the emulated device of the tests runs the kernels'
  * Java twins on host arrays, so the orchestration runs and is tested on machines without a GPU.
  * Launches are asynchronous on a real device; downloads wait for them. A device is used by one thread
  * at a time.

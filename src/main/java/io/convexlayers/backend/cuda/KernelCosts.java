@@ -2,7 +2,7 @@ package io.convexlayers.backend.cuda;
 
 /**
  * The cost of one launch of each {@link CudaKernel}, read off its {@code .cu} loop (and its twin in
- * {@link KernelTwins}, which has the same loop) for the launch's work items, int arguments and the
+ * its Java twin in the tests, which has the same loop) for the launch's work items, int arguments and the
  * contents of the index arrays it walks. The rules, the same for every kernel:
  * <ul>
  *   <li><b>Per-lane data</b> (batch-minor vectors, per-lane matrix values, per-lane masks and
