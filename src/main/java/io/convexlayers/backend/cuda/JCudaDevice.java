@@ -205,15 +205,22 @@ final class JCudaDevice extends Device {
         if (8L * count >= PINNED_MIN_BYTES && staging()) {
             // Large uploads (a chunk's matrices) go through a page-locked buffer: a pageable copy ran at
             // 2.4 GB/s on the measured machine, a page-locked one runs at the link's speed.
-            int per = STAGING_BYTES / 8;
-            for (int done = 0; done < count; done += per) {
-                int c = Math.min(per, count - done);
-                stagingDoubles.clear();
-                stagingDoubles.put(src, srcOff + done, c);
-                JCudaDriver.cuMemcpyHtoDAsync(address(dst).withByteOffset(8L * done), staging, 8L * c, stream);
-                JCudaDriver.cuStreamSynchronize(stream); // the buffer is refilled for the next piece
+            try {
+                int per = STAGING_BYTES / 8;
+                for (int done = 0; done < count; done += per) {
+                    int c = Math.min(per, count - done);
+                    stagingDoubles.clear();
+                    stagingDoubles.put(src, srcOff + done, c);
+                    JCudaDriver.cuMemcpyHtoDAsync(address(dst).withByteOffset(8L * done), staging, 8L * c,
+                            stream);
+                    JCudaDriver.cuStreamSynchronize(stream); // the buffer is refilled for the next piece
+                }
+                return;
+            } catch (CudaException e) {
+                // Not a fault of the data: stop using the staging buffer and copy the pageable way below
+                // (the copy is idempotent). A fault of earlier kernels surfaces there again, typed.
+                refusePinned(e);
             }
-            return;
         }
         JCudaDriver.cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset(8L * srcOff), 8L * count);
     }
@@ -221,19 +228,33 @@ final class JCudaDevice extends Device {
     /** The page-locked staging buffer, allocated on first use; false where the driver refuses one. */
     private boolean staging() {
         if (staging == null && !pinnedRefused) {
+            Pointer p = new Pointer();
             try {
-                Pointer p = new Pointer();
                 JCudaDriver.cuMemAllocHost(p, STAGING_BYTES);
-                stagingDoubles = p.getByteBuffer(0, STAGING_BYTES).order(ByteOrder.nativeOrder()).asDoubleBuffer();
                 staging = p;
-            } catch (CudaException e) {
-                pinnedRefused = true;
-                System.getLogger("io.convexlayers.backend").log(System.Logger.Level.INFO,
-                        "convexlayers: no page-locked host memory on " + name + " (" + e.getMessage()
-                                + "); uploads stay pageable");
+                stagingDoubles = p.getByteBuffer(0, STAGING_BYTES).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            } catch (RuntimeException e) {
+                refusePinned(e);
             }
         }
         return staging != null;
+    }
+
+    /** Gives the staging buffer up for good (announced once): uploads stay pageable. */
+    private void refusePinned(RuntimeException e) {
+        pinnedRefused = true;
+        if (staging != null) {
+            try {
+                JCudaDriver.cuMemFreeHost(staging);
+            } catch (CudaException ignored) {
+                // Best effort: the buffer is not used again either way.
+            }
+        }
+        staging = null;
+        stagingDoubles = null;
+        System.getLogger("io.convexlayers.backend").log(System.Logger.Level.INFO,
+                "convexlayers: page-locked uploads unavailable on " + name + " (" + e.getMessage()
+                        + "); uploads stay pageable");
     }
 
     @Override
