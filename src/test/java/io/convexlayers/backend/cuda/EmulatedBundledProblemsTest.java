@@ -1,0 +1,68 @@
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.Kkt;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bundled NETLIB LPs and Maros–Meszaros QPs (equality rows: zero cones beside the nonnegative ones,
+ * which the CUDA iteration's one-kernel tail handles) through the CUDA backend on the emulated device,
+ * per-instance matrices (three lanes, A scaled differently per lane, so lanes finish and retire at
+ * different checks): the CPU's status and objective, and primal and dual residuals of the CUDA
+ * solution at the solver's tolerance. The objective, not x, is compared: LP optima need not be unique.
+ */
+class EmulatedBundledProblemsTest {
+    private static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-7).withMaxIters(50_000);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netlib/afiro.mps", "netlib/sc50a.mps", "maros_meszaros/HS21.qps",
+            "maros_meszaros/QAFIRO.qps"})
+    void theCudaPathReachesTheCpusOptimum(String name) throws Exception {
+        Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/" + name).toURI());
+        ConeProgram p = ProblemReader.read(path).program();
+        int lanes = 3;
+        double[][] a = new double[lanes][];
+        for (int l = 0; l < lanes; l++) {
+            a[l] = p.a().values().clone();
+            for (int k = 0; k < a[l].length; k++) {
+                a[l][k] *= 1 + 0.05 * l;
+            }
+        }
+        BatchConeProgram batch = new BatchConeProgram(p.p() == null ? null : p.p().pattern(),
+                p.p() == null ? null : BatchArray.shared(p.p().values(), lanes), p.a().pattern(),
+                BatchArray.perInstance(a), BatchArray.shared(p.b(), lanes), BatchArray.shared(p.c(), lanes),
+                p.cones());
+        BatchSolution cpu = Backends.cpu().solve(batch, SETTINGS, null, null);
+        BatchSolution gpu = EmulatedSolveTest.emulated().solve(batch, SETTINGS, null, null);
+        int solved = 0;
+        for (int l = 0; l < lanes; l++) {
+            assertEquals(cpu.status(l), gpu.status(l), name + " lane " + l);
+            if (cpu.status(l) != SolverStatus.SOLVED) {
+                continue;
+            }
+            solved++;
+            double obj = cpu.objective(l);
+            assertEquals(obj, gpu.objective(l), 1e-5 * Math.max(1, Math.abs(obj)), name + " objective, lane " + l);
+            ConeProgram inst = batch.instance(l);
+            var g = gpu.get(l);
+            double scale = Math.max(1, Math.max(EmulatedSolveTest.scale(inst.b()), EmulatedSolveTest.scale(g.x())));
+            assertTrue(Kkt.primalResidual(inst, g.x(), g.s()) <= 1e-5 * scale, name + " primal residual, lane " + l);
+            double dscale = Math.max(1, Math.max(EmulatedSolveTest.scale(inst.c()), EmulatedSolveTest.scale(g.y())));
+            assertTrue(Kkt.dualResidual(inst, g.x(), g.y()) <= 1e-5 * dscale, name + " dual residual, lane " + l);
+        }
+        assertEquals(lanes, solved, name + ": every lane solves");
+    }
+}
