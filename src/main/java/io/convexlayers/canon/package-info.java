@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Compilation of a {@link io.convexlayers.dsl.Problem} into a
  * {@link io.convexlayers.canon.ParametricConeProgram} (DESIGN §3): canonicalization of every atom

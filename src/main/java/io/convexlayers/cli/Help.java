@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.cli;
 
 /** The text of {@code convexlayers --help}: commands, common options, exit codes, limits, where to read more. */

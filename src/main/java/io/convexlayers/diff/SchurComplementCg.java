@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
 import io.convexlayers.batch.TileSparse;
@@ -13,7 +14,7 @@ import io.convexlayers.solver.linsys.TileMatrices;
  * </pre>
  * for a diagonal positive P without factoring anything: u₂ from the Schur complement
  * A_S·P⁻¹·A_Sᵀ·u₂ = A_S·P⁻¹·v₁ − v₂ by the solver's Jacobi-preconditioned conjugate gradients
- * ({@link LockstepPcg}), all lanes in lock-step with their own active rows and their own stopping, then u₁ = P⁻¹(v₁ − A_Sᵀu₂). Each
+ * ({@code LockstepPcg}), all lanes in lock-step with their own active rows and their own stopping, then u₁ = P⁻¹(v₁ − A_Sᵀu₂). Each
  * iteration costs one product with A and one with Aᵀ, where a factorization of the KKT matrix per
  * instance can fill in badly (the paper's sparse QP: a dense trailing block of order 1006). Where
  * A_S loses rank CG does not converge; the caller's refinement check then rejects the lane.

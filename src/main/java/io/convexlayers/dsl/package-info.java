@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The modeling language: expressions built from {@link io.convexlayers.dsl.Variable},
  * {@link io.convexlayers.dsl.Parameter} and {@link io.convexlayers.dsl.Constant} leaves with the

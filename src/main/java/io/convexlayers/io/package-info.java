@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Readers of optimization problem files (MPS, QPS, CBF, SDPA sparse) that turn a file into a
  * {@link io.convexlayers.data.ConeProgram} in SCS form plus the map back to the file's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
 import io.convexlayers.canon.Compiler;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ForwardOptions#batch(int)}); the gradient of a broadcast parameter is the sum over the
  * batch.
  *
- * <p><b>Compilation</b> happens once, in {@link Builder#build()} ({@link Compiler#compile(Problem)}, which
+ * <p><b>Compilation</b> happens once, in {@link Builder#build()} ({@code Compiler.compile(Problem)}, which
  * the problem caches: the compiled program is immutable, so layers over the same problem share it
  * safely). A layer never sets a parameter's value, so parameters may be shared between layers.
  *

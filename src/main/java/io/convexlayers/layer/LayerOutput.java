@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
 import io.convexlayers.canon.ConstraintDual;
@@ -10,7 +11,7 @@ import io.convexlayers.dsl.Variable;
 /**
  * One output of a layer: the optimal value of a problem variable (a slice of the cone program's x)
  * or the optimal dual value of one of its constraints (rows of y, conventions as in
- * {@link ConstraintDual}). Values are row-major in the output's {@link #shape()}. Immutable.
+ * {@code ConstraintDual}). Values are row-major in the output's {@link #shape()}. Immutable.
  */
 public final class LayerOutput {
 

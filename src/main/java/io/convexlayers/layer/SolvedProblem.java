@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
 import io.convexlayers.dsl.Constraint;
@@ -77,7 +78,7 @@ final class SolvedProblem implements ProblemSolution {
         return e.value(vals);
     }
 
-    /** A constraint's dual value (conventions in {@link io.convexlayers.canon.ConstraintDual}). */
+    /** A constraint's dual value (conventions in {@code io.convexlayers.canon.ConstraintDual}). */
     @Override
     public double[] dual(Constraint c) {
         double[] out = program.dual(c).extract(raw.y());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Differentiable convex optimization layers (Agrawal et al. 2019): {@link io.convexlayers.layer.ConvexLayer}
  * maps a batch of parameter values to the solutions of a DPP problem ({@code forward}) and maps

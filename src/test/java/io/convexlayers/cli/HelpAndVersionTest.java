@@ -1,10 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.cli;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +22,18 @@ class HelpAndVersionTest {
         Matcher m = Pattern.compile("<artifactId>convexlayers</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
         assertTrue(m.find(), "project version in pom.xml");
         return m.group(1);
+    }
+
+    @Test
+    void filteredVersionResourceHoldsThePomsVersionAndIsWhatTheCliPrints() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+            assertTrue(in != null, "version.properties is on the class path");
+            p.load(in);
+        }
+        String filtered = p.getProperty("version");
+        assertEquals(pomVersion(), filtered, "Maven filtered ${project.version} into version.properties");
+        assertEquals("convexlayers " + filtered, CliRun.of("--version").out().strip());
     }
 
     @Test

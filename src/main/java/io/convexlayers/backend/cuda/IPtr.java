@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
 /** An {@code int*} of a kernel twin: an array and an element offset (see {@link DPtr}). */

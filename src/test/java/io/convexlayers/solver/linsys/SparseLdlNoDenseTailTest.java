@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
 /** The contract for {@link SparseLdl} with a forced split: the pure sparse path (no dense tail). */

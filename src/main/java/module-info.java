@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * convexlayers: differentiable convex optimization layers. Exports the modeling language, the layer,
  * settings and statuses, cone-program data, backend selection and file reading; the solver's
