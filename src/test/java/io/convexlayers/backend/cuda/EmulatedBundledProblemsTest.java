@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
 import io.convexlayers.backend.Backends;
