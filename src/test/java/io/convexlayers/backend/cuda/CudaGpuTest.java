@@ -116,6 +116,12 @@ class CudaGpuTest {
         assertTrue(diff < 1e-10, "inverse vs triangular: " + diff);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("io.convexlayers.backend.cuda.EmulatedBundledProblemsTest#problems")
+    void bundledProblemsOfEveryConeFamilyMatchTheCpu(String name) throws Exception {
+        EmulatedBundledProblemsTest.assertCudaMatchesCpu(gpuBackend(0), name);
+    }
+
     @Test
     void largeUploadsThroughThePageLockedBufferArriveWhole() {
         JCudaDevice dev = Gpu.require();

@@ -11,16 +11,18 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bundled NETLIB LPs and Maros–Meszaros QPs (equality rows: zero cones beside the nonnegative ones,
- * which the CUDA iteration's one-kernel tail handles) through the CUDA backend on the emulated device,
+ * Bundled problems of every cone family (NETLIB LPs and Maros–Meszaros QPs with equality rows, which
+ * the CUDA iteration's one-kernel tail handles; SOC, exponential and PSD cones from CBLIB and SDPLIB)
+ * through the CUDA backend on the emulated device,
  * per-instance matrices (three lanes, A scaled differently per lane, so lanes finish and retire at
  * different checks): the CPU's status and objective, and primal and dual residuals of the CUDA
  * solution at the solver's tolerance. The objective, not x, is compared: LP optima need not be unique.
@@ -28,10 +30,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmulatedBundledProblemsTest {
     private static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-7).withMaxIters(50_000);
 
+    /**
+     * The bundled problems the CUDA suites run, on the emulated device and on a GPU: LPs and QPs with
+     * equality rows, SOC (bss1), exponential cones (gptest, demb782) and an SDP (truss1).
+     */
+    static Stream<String> problems() {
+        return Stream.of("netlib/afiro.mps", "netlib/sc50a.mps", "maros_meszaros/HS21.qps",
+                "maros_meszaros/QAFIRO.qps", "cblib/bss1.cbf", "cblib/gptest.cbf", "cblib/demb782.cbf",
+                "sdplib/truss1.dat-s");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"netlib/afiro.mps", "netlib/sc50a.mps", "maros_meszaros/HS21.qps",
-            "maros_meszaros/QAFIRO.qps"})
+    @MethodSource("problems")
     void theCudaPathReachesTheCpusOptimum(String name) throws Exception {
+        assertCudaMatchesCpu(EmulatedSolveTest.emulated(), name);
+    }
+
+    /** Solves {@code name} (three lanes) on the CPU and through {@code gpu}, and compares as described above. */
+    static void assertCudaMatchesCpu(CudaBackend gpuBackend, String name) throws Exception {
         Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/" + name).toURI());
         ConeProgram p = ProblemReader.read(path).program();
         int lanes = 3;
@@ -47,7 +63,7 @@ class EmulatedBundledProblemsTest {
                 BatchArray.perInstance(a), BatchArray.shared(p.b(), lanes), BatchArray.shared(p.c(), lanes),
                 p.cones());
         BatchSolution cpu = Backends.cpu().solve(batch, SETTINGS, null, null);
-        BatchSolution gpu = EmulatedSolveTest.emulated().solve(batch, SETTINGS, null, null);
+        BatchSolution gpu = gpuBackend.solve(batch, SETTINGS, null, null);
         int solved = 0;
         for (int l = 0; l < lanes; l++) {
             assertEquals(cpu.status(l), gpu.status(l), name + " lane " + l);
