@@ -2,7 +2,7 @@
 package io.convexlayers.backend.cuda;
 
 /**
- * Type-I Anderson acceleration with per-lane memory on the device, step for step the same as
+ * Type-II Anderson acceleration with per-lane memory on the device, step for step the same as
  * {@link io.convexlayers.backend.cpu.CpuAnderson}: the histories, Gram matrices and the small
  * per-lane solves live on the device; the host keeps only each lane's counters (filled slots, next
  * slot, whether a previous point exists) and uploads a few ints per lane per step.
