@@ -60,8 +60,10 @@ final class ConeStuffing {
                     Constraint u = con.user();
                     boolean isPsd = kind == ConeConstraint.Kind.PSD;
                     Shape shape = isPsd ? Shape.matrix(con.coneSize(), con.coneSize()) : u.dualShape();
-                    duals.put(u, new ConstraintDual(u, row, len, isPsd ? ConstraintDual.Transform.SVEC_TO_MATRIX
-                            : ConstraintDual.Transform.IDENTITY, shape));
+                    ConstraintDual.Transform transform = isPsd ? ConstraintDual.Transform.SVEC_TO_MATRIX
+                            : kind == ConeConstraint.Kind.ZERO ? ConstraintDual.Transform.NEGATED
+                            : ConstraintDual.Transform.IDENTITY;
+                    duals.put(u, new ConstraintDual(u, row, len, transform, shape));
                 }
                 row += len;
             }

@@ -10,8 +10,10 @@ import io.convexlayers.dsl.Shape;
  * <p>Conventions (the problem is compiled as a minimization; for a maximization the duals are
  * those of minimizing −objective): for {@code lhs <= rhs} and {@code lhs >= rhs} the dual λ ≥ 0 is
  * the sensitivity of the optimal value to tightening the constraint (optimal value ≈ p* − λ·δ
- * when rhs − lhs ≥ δ is relaxed to ≥ −δ), as in CVXPY; for {@code lhs == rhs} the rows carry
- * lhs − rhs = 0 and ν is the multiplier of those rows; for cone constraints the dual is the
+ * when rhs − lhs ≥ δ is relaxed to ≥ −δ), as in CVXPY; for {@code lhs == rhs} the dual ν is CVXPY's
+ * (and cvxopt's): the Lagrangian is f + Σ λᵢ·(lhs − rhs)ᵢ + Σ νⱼ·(lhs − rhs)ⱼ, so stationarity reads
+ * ∇f + Σ λᵢ∇gᵢ + Σ νⱼ∇hⱼ = 0 (for a QP: Px + q + Gᵀλ + Aᵀν = 0) — the negative of the cone program's y
+ * on those rows, which carry s = rhs − lhs ∈ {0}; for cone constraints the dual is the
  * cone-program dual y ∈ K* of the constraint's rows, in the cone's order ((t, x) per SOC,
  * (x, y, z) per exponential triple); for X ⪰ 0 it is the symmetric matrix Z with
  * svec(Z) = y, so that ⟨Z, X⟩ = yᵀ·svec(X).
@@ -28,13 +30,15 @@ public record ConstraintDual(Constraint constraint, int offset, int length, Tran
     public enum Transform {
         /** The rows as they are. */
         IDENTITY,
+        /** The rows negated (equality constraints: CVXPY's sign of ν). */
+        NEGATED,
         /** svec rows (lower triangle, column-major, off-diagonals ×√2) to a symmetric matrix, row-major. */
         SVEC_TO_MATRIX
     }
 
     /** The dual value from a solution y (row-major). */
     public double[] extract(double[] y) {
-        double[] v = new double[transform == Transform.IDENTITY ? length : shape.size()];
+        double[] v = new double[transform == Transform.SVEC_TO_MATRIX ? shape.size() : length];
         gather(y, 1, 0, v, 0);
         return v;
     }
@@ -44,9 +48,10 @@ public record ConstraintDual(Constraint constraint, int offset, int length, Tran
      * at {@code i * batch + b}), written row-major to {@code out[outOffset, outOffset + shape.size())}.
      */
     public void gather(double[] y, int batch, int b, double[] out, int outOffset) {
-        if (transform == Transform.IDENTITY) {
+        if (transform != Transform.SVEC_TO_MATRIX) {
+            double sign = transform == Transform.NEGATED ? -1 : 1;
             for (int i = 0; i < length; i++) {
-                out[outOffset + i] = y[(offset + i) * batch + b];
+                out[outOffset + i] = sign * y[(offset + i) * batch + b];
             }
             return;
         }
@@ -72,9 +77,10 @@ public record ConstraintDual(Constraint constraint, int offset, int length, Tran
      * into instance b of a batch-minor dy.
      */
     public void scatterAdd(double[] g, int gOffset, double[] dy, int batch, int b) {
-        if (transform == Transform.IDENTITY) {
+        if (transform != Transform.SVEC_TO_MATRIX) {
+            double sign = transform == Transform.NEGATED ? -1 : 1;
             for (int i = 0; i < length; i++) {
-                dy[(offset + i) * batch + b] += g[gOffset + i];
+                dy[(offset + i) * batch + b] += sign * g[gOffset + i];
             }
             return;
         }

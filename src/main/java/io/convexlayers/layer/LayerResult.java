@@ -96,7 +96,7 @@ public final class LayerResult {
         return value(indexOf(v));
     }
 
-    /** The value of a dual output. */
+    /** The value of a dual output (signs as {@link io.convexlayers.dsl.ProblemSolution#dual}). */
     public double[] dual(Constraint c) {
         return value(indexOf(c));
     }

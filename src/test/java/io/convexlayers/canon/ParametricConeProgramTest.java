@@ -267,6 +267,62 @@ class ParametricConeProgramTest {
     }
 
     @Test
+    void qpDualsSatisfyStationarityWithCvxpysSigns() {
+        // min ½‖x‖² + qᵀx s.t. G x ≤ h, A x = b: the returned λ, ν must satisfy x + q + Gᵀλ + Aᵀν = 0.
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 4;
+        double[] q = {0.3, -1.2, 0.8, 0.1};
+        double[][] g = new double[3][n];
+        double[][] a = new double[2][n];
+        for (double[] row : g) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        for (double[] row : a) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        // Feasible by construction: x0 satisfies both with every inequality slack 0.1 (one of them 0).
+        double[] x0 = {0.1, 0.2, -0.3, 0.4};
+        double[] h = new double[3];
+        double[] b = new double[2];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < 3; i++) {
+                h[i] += g[i][j] * x0[j];
+            }
+            for (int i = 0; i < 2; i++) {
+                b[i] += a[i][j] * x0[j];
+            }
+        }
+        h[1] += 0.1;
+        h[2] += 0.1;
+        Variable x = Variable.vector("x", n);
+        Constraint ineq = Constant.matrix(g).times(x).le(Constant.vector(h));
+        Constraint eq = Constant.matrix(a).times(x).eq(Constant.vector(b));
+        ProblemSolution s = Problem.minimize(sumSquares(x).times(0.5).plus(Constant.vector(q).dot(x)), ineq, eq)
+                .solve(TIGHT);
+        assertEquals(SolverStatus.SOLVED, s.status());
+        double[] xv = s.value(x);
+        double[] lambda = s.dual(ineq);
+        double[] nu = s.dual(eq);
+        for (double l : lambda) {
+            assertTrue(l >= -1e-7, "λ ≥ 0");
+        }
+        for (int j = 0; j < n; j++) {
+            double r = xv[j] + q[j];
+            for (int i = 0; i < 3; i++) {
+                r += g[i][j] * lambda[i];
+            }
+            for (int i = 0; i < 2; i++) {
+                r += a[i][j] * nu[i];
+            }
+            assertEquals(0, r, 1e-6, "stationarity, coordinate " + j);
+        }
+    }
+
+    @Test
     void dualsOfInequalitiesEqualitiesAndCones() {
         // minimize ‖x − a‖² subject to x ≤ 1 (elementwise), sum(x) = 1.5 — duals from the KKT system
         Variable x = Variable.vector("x", 3);
@@ -278,7 +334,8 @@ class ParametricConeProgramTest {
         double nu = (2 * (0.5 + 0.2) - 2 * 0.5) / 2; // x2 + x3 = 0.5 → a2 + a3 − ν = 0.5
         assertArrayEquals(new double[] {1, 0.5 - nu / 2, 0.2 - nu / 2}, s.value(x), 1e-6);
         assertArrayEquals(new double[] {2 - nu, 0, 0}, s.dual(ub), 1e-6);
-        assertArrayEquals(new double[] {-nu}, s.dual(total), 1e-6);
+        // CVXPY's sign: stationarity 2(x − a) + λ + ν·1 = 0 with ν the multiplier of sum(x) − 1.5 = 0
+        assertArrayEquals(new double[] {nu}, s.dual(total), 1e-6);
         // second-order cone: minimize −xᵀd subject to ‖x‖ ≤ 1 → x = d/‖d‖, dual (1, −x)·‖d‖… ∈ SOC
         Variable z = Variable.vector("z", 2);
         Constraint cone = Constraint.soc(Constant.scalar(1), z);

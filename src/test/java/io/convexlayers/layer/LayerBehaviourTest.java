@@ -224,8 +224,8 @@ class LayerBehaviourTest {
             xs[k] = -qv[k] - av[k] * nu[0] - av[N + k] * nu[1];
         }
         assertClose(xs, r.value(x), 1e-7, "x");
-        // the modeling language's sign: its dual ν' of lhs == rhs enters as f − ν'ᵀ(lhs − rhs), so ν' = −ν
-        assertClose(nu, scale(r.dual(eq), -1), 1e-7, "ν (multiplier of Ax − b = 0)");
+        // CVXPY's sign: ν enters the Lagrangian as f + νᵀ(lhs − rhs), so x + q + Aᵀν = 0 as solved above
+        assertClose(nu, r.dual(eq), 1e-7, "ν (multiplier of Ax − b = 0)");
         assertGradientsMatchFiniteDifferences(layer, new double[][] {qv, av, bv},
                 new double[][] {gaussian(rnd, N), gaussian(rnd, e)}, 1e-5, 1e-5);
     }
