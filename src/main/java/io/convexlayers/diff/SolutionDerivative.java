@@ -8,6 +8,7 @@ import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.ConeProgram;
@@ -33,6 +34,12 @@ import java.util.List;
  * did, on the {@link ExecutionSettings} given to {@link #at}.
  */
 public final class SolutionDerivative {
+    /**
+     * A nonnegative row whose slack and dual are both below this (relative to the lane's largest
+     * slack or dual) marks a point without strict complementarity, where the solution map has a kink.
+     */
+    static final double KINK_TOLERANCE = 1e-5;
+
     /**
      * AUTO uses the sparse active block only when its factorization stays sparse: one per instance
      * costs about nnz(L)²/(n + m) flops, against LSQR's few hundred products with A and P (on the
@@ -180,6 +187,12 @@ public final class SolutionDerivative {
         final boolean[] valid;
         /** Lanes whose forward solution is only approximate (solved-inaccurate): at best POOR. */
         final boolean[] inaccurate;
+        /**
+         * Lanes at a point where the solution map is not differentiable: some nonnegative row has both
+         * its slack and its dual at zero (no strict complementarity; e.g. a degenerate LP vertex with a
+         * redundant active constraint): at best POOR, whatever the linear solve's residual.
+         */
+        final boolean[] kinked;
         final double[] x;
         final double[] y;
         final double[] s;
@@ -191,6 +204,7 @@ public final class SolutionDerivative {
             this.live = live;
             valid = new boolean[lanes];
             inaccurate = new boolean[lanes];
+            kinked = new boolean[lanes];
             x = new double[n * lanes];
             y = new double[m * lanes];
             s = new double[m * lanes];
@@ -207,6 +221,7 @@ public final class SolutionDerivative {
                 toLane(sx, x, l);
                 toLane(sy, y, l);
                 toLane(ss, s, l);
+                kinked[l] = atKink(l);
             }
             double[] b = new double[m * lanes];
             double[] c = new double[n * lanes];
@@ -216,6 +231,35 @@ public final class SolutionDerivative {
             BatchArray pv = program.pValues();
             op = new ResidualMapOperator(program.cones(), lanes, program.aPattern(), values(av), av.isShared(),
                     program.pPattern(), pv == null ? null : values(pv), pv == null || pv.isShared(), b, c, x, y, s);
+        }
+
+        /**
+         * True at a point where the solution map has a kink, as far as the zero and nonnegative rows
+         * tell (slacks and duals compared with {@link #KINK_TOLERANCE} relative to the lane's largest
+         * |s| or |y|, at least 1): a nonnegative row with both its slack and its dual at zero (no strict
+         * complementarity), or more active rows (every zero row, the nonnegative rows with zero slack)
+         * than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
+         * vertex with a redundant active constraint).
+         */
+        boolean atKink(int l) {
+            ConeDims cones = program.cones();
+            double scale = 1;
+            for (int i = 0; i < m; i++) {
+                scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
+            }
+            double tol = KINK_TOLERANCE * scale;
+            int active = cones.zero();
+            int start = cones.nonnegStart();
+            for (int i = start; i < start + cones.nonneg(); i++) {
+                double si = s[i * lanes + l];
+                if (Math.max(si, y[i * lanes + l]) <= tol) {
+                    return true;
+                }
+                if (si <= tol) {
+                    active++;
+                }
+            }
+            return active > n;
         }
 
         double[] values(BatchArray arr) {
@@ -366,7 +410,8 @@ public final class SolutionDerivative {
                 boolean finite = Double.isFinite(rel);
                 // An exact dense solve is accurate whatever its residual: that residual is the part of the
                 // right-hand side outside M's range, set by the forward solution's accuracy.
-                DerivativeQuality q = finite && !inaccurate[l] && (exact[l] || rel <= settings.poorResidual())
+                DerivativeQuality q = finite && !inaccurate[l] && !kinked[l]
+                        && (exact[l] || rel <= settings.poorResidual())
                         ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
                 info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY);
                 if (!finite) {
