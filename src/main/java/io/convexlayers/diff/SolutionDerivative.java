@@ -379,15 +379,22 @@ public final class SolutionDerivative {
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             int[] iters = new int[lanes];
             boolean[] exact = new boolean[lanes];
+            DerivativeMethod[] method = new DerivativeMethod[lanes];
+            java.util.Arrays.fill(method, DerivativeMethod.LSQR);
             if (dense != null) {
                 exact = dense.solve(rhs, out, transpose);
                 boolean[] done = new boolean[lanes];
                 for (int l = 0; l < lanes; l++) {
                     done[l] = exact[l] || dense.solvedBySvd(l);
+                    method[l] = exact[l] ? DerivativeMethod.DENSE_ACTIVE_BLOCK
+                            : dense.solvedBySvd(l) ? DerivativeMethod.DENSE_SVD : DerivativeMethod.LSQR;
                 }
                 lsqrWhereNotExact(k, rhs, out, done, iters); // lanes whose M was too large for an SVD
             } else if (sparse) {
                 exact = new ActiveSetSolve(op, valid, new SparseActiveBlock(op, valid)).solve(rhs, out, transpose);
+                for (int l = 0; l < lanes; l++) {
+                    method[l] = exact[l] ? DerivativeMethod.SPARSE_ACTIVE_BLOCK : DerivativeMethod.LSQR;
+                }
             }
             if (dense == null) {
                 lsqrWhereNotExact(k, rhs, out, exact, iters);
@@ -413,7 +420,8 @@ public final class SolutionDerivative {
                 DerivativeQuality q = finite && !inaccurate[l] && !kinked[l]
                         && (exact[l] || rel <= settings.poorResidual())
                         ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
-                info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY);
+                info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY,
+                        method[l]);
                 if (!finite) {
                     for (int i = 0; i < len; i++) {
                         out[i * lanes + l] = 0; // never hand NaN on

@@ -95,6 +95,7 @@ class BatchDerivativeTest {
         VjpResult vjp = SolutionDerivative.at(mixed, sols, DerivativeSettings.defaults())
                 .vjp(BatchArray.perInstance(gx), null, null);
         assertEquals(DerivativeQuality.UNDEFINED, vjp.info()[1].quality());
+        assertEquals(DerivativeMethod.NONE, vjp.info()[1].method());
         for (double v : vjp.dA().instance(1)) {
             assertEquals(0, v);
         }

@@ -56,6 +56,7 @@ class SolutionDerivativeTest {
                         .withLsqr(LsqrSettings.defaults().withTolerance(1e-13)));
         JvpResult jvp = deriv.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
         assertEquals(DerivativeQuality.ACCURATE, jvp.info()[0].quality(), name);
+        assertEquals(DerivativeMethod.LSQR, jvp.info()[0].method(), name);
 
         double h = 1e-5;
         Solution plus = DerivativeFixtures.solve(DerivativeFixtures.perturbed(p, d, h));
@@ -74,6 +75,8 @@ class SolutionDerivativeTest {
                 DerivativeSettings.defaults().withMode(DerivativeMode.DENSE));
         JvpResult dj = dense.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
         assertEquals(DerivativeQuality.ACCURATE, dj.info()[0].quality(), name + " dense");
+        assertTrue(dj.info()[0].method() == DerivativeMethod.DENSE_ACTIVE_BLOCK
+                || dj.info()[0].method() == DerivativeMethod.DENSE_SVD, name + " dense: " + dj.info()[0].method());
         double denseErr = relativeError(concat(dj.dx().instance(0), dj.dy().instance(0), dj.ds().instance(0)), fd);
         assertTrue(denseErr < 1e-5, name + " dense: relative error " + denseErr);
     }

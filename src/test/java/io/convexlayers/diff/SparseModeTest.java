@@ -46,6 +46,7 @@ class SparseModeTest {
                 one(d.dc()));
         assertEquals(DerivativeQuality.ACCURATE, sparse.info()[0].quality());
         assertEquals(0, sparse.info()[0].iterations(), "solved by the factorization, not LSQR");
+        assertEquals(DerivativeMethod.SPARSE_ACTIVE_BLOCK, sparse.info()[0].method());
         double h = 1e-5;
         Solution plus = DerivativeFixtures.solve(DerivativeFixtures.perturbed(p, d, h));
         Solution minus = DerivativeFixtures.solve(DerivativeFixtures.perturbed(p, d, -h));

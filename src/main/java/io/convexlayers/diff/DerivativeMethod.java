@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+/** Which solve produced one instance's derivative (see {@link DerivativeMode} for the choice). */
+public enum DerivativeMethod {
+    /** The active block of M factored densely (exact up to the forward solution's accuracy). */
+    DENSE_ACTIVE_BLOCK,
+    /** M's full dense form by a truncated SVD (dense mode, where the active block does not apply). */
+    DENSE_SVD,
+    /** The active block of an LP or QP by a sparse LDLᵀ or a Schur-complement conjugate gradient. */
+    SPARSE_ACTIVE_BLOCK,
+    /** Batched LSQR on M, matrix-free. */
+    LSQR,
+    /** None: the instance has no solution, its derivative is zero. */
+    NONE
+}
