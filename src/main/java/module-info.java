@@ -9,6 +9,7 @@ module io.convexlayers {
     requires ejml.ddense;
     requires jcuda;
     requires java.desktop; // the CLI's demo writes its loss curve as a PNG (javax.imageio)
+    requires java.management; // the CLI reports the JIT compilation time during a solve
 
     exports io.convexlayers;
     exports io.convexlayers.data;

@@ -59,6 +59,9 @@ class MainTest {
                 "constraints"}) {
             number(out, key);
         }
+        // The JIT compiler's time during the solve: measured on HotSpot (−1 where a JVM does not say).
+        double jit = number(out, "jit_compilation_s");
+        assertTrue(jit >= 0 || jit == -1, "jit_compilation_s " + jit);
         assertTrue(out.contains("\"x\": ["), out);
     }
 
