@@ -87,6 +87,9 @@ CL_KERNEL cl_dense_cholesky(int lanes, int n, double* kmat, int* info, const int
                 d -= x * x;
             }
             if (!(d > 0)) {
+                // Not positive definite (an indefinite P): a NaN pivot makes every solve of this lane NaN,
+                // which the iteration reports as FAILED for this instance alone, as the CPU does.
+                kmat[(rj + j) * lanes + l] = CUDART_NAN_CL;
                 status = j + 1;
                 break;
             }
@@ -216,7 +219,8 @@ CL_KERNEL cl_cg_direction(int total, int lanes, const double* beta, const int* a
 // reads shared memory only. kmat holds the assembled packed matrices (pair * lanes + l, as written
 // by cl_dense_assemble) and is left unchanged; kinv receives the full inverse, batch-minor:
 // entry (i, j) of lane l at (i * n + j) * lanes + l. info[l] = 0 on success, j + 1 when the pivot of
-// column j is not positive (kinv of that lane is then left as it was). Lanes with mask[l] == 0 are skipped
+// column j is not positive (kinv of that lane is then all NaN, so that its solves are NaN and the iteration
+// reports the instance FAILED, as the CPU does). Lanes with mask[l] == 0 are skipped
 // (their factor and inverse are still those of their unchanged weights).
 //
 // Phases between barriers (each a line of the Java twin):
@@ -270,6 +274,11 @@ CL_KERNEL cl_dense_factor_inverse(int lanes, int n, const double* kmat, double* 
             __syncthreads();
         }
         const int failed = status;
+        if (failed != 0) {
+            for (int p = (int)threadIdx.x; p < n * n; p += (int)blockDim.x) {
+                kinv[(size_t)p * lanes + l] = CUDART_NAN_CL;
+            }
+        }
         if (failed == 0) {
             for (int j = (int)threadIdx.x; j < n; j += (int)blockDim.x) {
                 il[j * (j + 1) / 2 + j] = 1.0 / fl[j * (j + 1) / 2 + j];

@@ -65,7 +65,15 @@ final class SharedInverseKkt implements DeviceKkt {
                 }
             }
         }
-        double[] inv = HostDense.spdInverse(k, n);
+        double[] inv;
+        try {
+            inv = HostDense.spdInverse(k, n);
+        } catch (io.convexlayers.ConvexLayersException e) {
+            // Not positive definite (an indefinite P): NaN solves make every lane FAILED at the next
+            // check, as on the CPU, instead of an exception that would lose the whole batch.
+            inv = new double[n * n];
+            java.util.Arrays.fill(inv, Double.NaN);
+        }
         dev.upload(inv, 0, inverse.ptr(), n * n);
     }
 

@@ -123,6 +123,12 @@ class CudaGpuTest {
     }
 
     @Test
+    void anIndefiniteInstanceFailsAloneOnTheGpu() {
+        IndefiniteInstanceTest.assertOnlyTheIndefiniteLaneFails(gpuBackend(0).solve(
+                IndefiniteInstanceTest.batch(1, -50, 1), SolverSettings.defaults(), null, null), "gpu");
+    }
+
+    @Test
     void largeUploadsThroughThePageLockedBufferArriveWhole() {
         JCudaDevice dev = Gpu.require();
         int count = 5_000_003; // 40 MB: three pieces of the 16 MB staging buffer, the last one partial

@@ -15,6 +15,7 @@ final class EmulatedDevice extends Device {
     private long usedBytes;
     private final Map<CudaKernel, Integer> launchCounts = new EnumMap<>(CudaKernel.class);
     private long graphCaptures;
+    private int sharedBytes = MAX_SHARED_BYTES;
     private CudaKernel faultKernel;
     private int faultCountdown;
     private boolean broken;
@@ -168,6 +169,16 @@ final class EmulatedDevice extends Device {
     /** Recoveries so far. */
     int recoveries() {
         return recoveries;
+    }
+
+    /** Pretends a block may use only {@code bytes} of shared memory (tests of the paths that need less). */
+    void limitSharedMemory(int bytes) {
+        this.sharedBytes = bytes;
+    }
+
+    @Override
+    int sharedBytesPerBlock() {
+        return sharedBytes;
     }
 
     /** Graphs captured so far. */

@@ -1077,6 +1077,7 @@ final class KernelTwins {
                     d -= x * x;
                 }
                 if (!(d > 0)) {
+                    kmat.set((rj + j) * lanes + l, Double.NaN);
                     status = j + 1;
                     break;
                 }
@@ -1152,6 +1153,11 @@ final class KernelTwins {
                         s -= fl[ri + k] * fl[rj + k];
                     }
                     fl[ri + j] = s / djj;
+                }
+            }
+            if (status != 0) {
+                for (int p = 0; p < n * n; p++) {
+                    kinv.set(p * lanes + l, Double.NaN);
                 }
             }
             if (status == 0) {
