@@ -19,8 +19,7 @@ enum CudaKernel {
     MASKED_COPY("cl_masked_copy", "iiqpp"),
     NORMALIZE("cl_normalize", "iip"),
 
-    CSR_MV("cl_csr_mv", "iiqqqpippi"),
-    CSR_MV_ACTIVE("cl_csr_mv_active", "iiqqqpippiq"),
+    CSR_MV("cl_csr_mv", "iiqqqpippiq"),
     PARAM_MAP("cl_param_map", "iiqqpipp"),
 
     EQ_COL_NORMS("cl_eq_col_norms", "iiiqpiqqpp"),

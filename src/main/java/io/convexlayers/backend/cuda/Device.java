@@ -259,30 +259,26 @@ abstract class Device implements AutoCloseable {
 
     /** Copies {@code count} doubles from the host (on a real device: waits for earlier launches). */
     final void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
-        refuseWhileRecording();
-        if (ledger != null) {
-            ledger.upload(8L * count);
-        }
-        long t0 = profileStart();
-        long h0 = System.nanoTime();
-        uploadImpl(src, srcOff, dst, count);
-        hostTimes.uploadNanos += System.nanoTime() - h0;
-        hostTimes.uploads++;
-        profileTransfer(t0, 8L * count);
+        toDevice(8L * count, () -> uploadImpl(src, srcOff, dst, count));
     }
 
     /** Copies {@code count} ints from the host (on a real device: waits for earlier launches). */
     final void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
+        toDevice(4L * count, () -> uploadImpl(src, srcOff, dst, count));
+    }
+
+    /** The accounting around one upload of {@code bytes} (ledger, profile, host times). */
+    private void toDevice(long bytes, Runnable impl) {
         refuseWhileRecording();
         if (ledger != null) {
-            ledger.upload(4L * count);
+            ledger.upload(bytes);
         }
         long t0 = profileStart();
         long h0 = System.nanoTime();
-        uploadImpl(src, srcOff, dst, count);
+        impl.run();
         hostTimes.uploadNanos += System.nanoTime() - h0;
         hostTimes.uploads++;
-        profileTransfer(t0, 4L * count);
+        profileTransfer(t0, bytes);
     }
 
     /** Copies {@code count} doubles between device buffers (ordered after earlier launches). */
@@ -335,42 +331,35 @@ abstract class Device implements AutoCloseable {
 
     /** Copies device doubles to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, double[] dst, int dstOff, int count) {
-        refuseWhileRecording();
-        downloads++;
-        downloadedBytes += 8L * count;
-        if (ledger != null) {
-            ledger.download(8L * count);
-        }
-        long t0 = profileStart();
-        try {
-            long h0 = System.nanoTime();
-            downloadImpl(src, dst, dstOff, count);
-            hostTimes.downloadNanos += System.nanoTime() - h0;
-            hostTimes.downloads++;
-        } catch (RuntimeException e) {
-            throw failure("while copying results to the host", e);
-        }
-        profileTransfer(t0, 8L * count);
+        toHost(8L * count, () -> downloadImpl(src, dst, dstOff, count));
     }
 
     /** Copies device ints to the host (waits for earlier launches). Counted for tests. */
     final void download(DeviceBuffer.Ptr src, int[] dst, int dstOff, int count) {
+        toHost(4L * count, () -> downloadImpl(src, dst, dstOff, count));
+    }
+
+    /**
+     * The accounting around one download of {@code bytes} (counters, ledger, profile, host times); a
+     * failure surfacing there is attributed to the last kernel launched.
+     */
+    private void toHost(long bytes, Runnable impl) {
         refuseWhileRecording();
         downloads++;
-        downloadedBytes += 4L * count;
+        downloadedBytes += bytes;
         if (ledger != null) {
-            ledger.download(4L * count);
+            ledger.download(bytes);
         }
         long t0 = profileStart();
         try {
             long h0 = System.nanoTime();
-            downloadImpl(src, dst, dstOff, count);
+            impl.run();
             hostTimes.downloadNanos += System.nanoTime() - h0;
             hostTimes.downloads++;
         } catch (RuntimeException e) {
             throw failure("while copying results to the host", e);
         }
-        profileTransfer(t0, 4L * count);
+        profileTransfer(t0, bytes);
     }
 
     /**

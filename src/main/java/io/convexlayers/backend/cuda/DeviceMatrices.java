@@ -30,7 +30,6 @@ final class DeviceMatrices {
     private final DeviceBuffer pValIdx;
     private final SparsePattern aPattern;
     private final DeviceBuffer active;
-    private boolean allActive = true;
     private final SparsePattern pPattern;
 
     /**
@@ -110,13 +109,10 @@ final class DeviceMatrices {
      */
     void setActiveLanes(boolean[] activeHost) {
         int[] flags = new int[lanes];
-        boolean all = true;
         for (int l = 0; l < lanes; l++) {
             flags[l] = activeHost[l] ? 1 : 0;
-            all &= activeHost[l];
         }
         device.upload(flags, 0, active.ptr(), lanes);
-        allActive = all;
     }
 
     /** Per-lane flags of the lanes still computed (1) or finished (0). */
@@ -127,13 +123,8 @@ final class DeviceMatrices {
     private void product(int rows, DeviceBuffer rowStart, DeviceBuffer colIdx, DeviceBuffer valIdx,
                          DeviceBuffer vals, DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
         int total = rows * lanes;
-        if (allActive) {
-            device.launch(CudaKernel.CSR_MV, total, total, lanes, rowStart, colIdx, valIdx, vals, sharedFlag(), x, out,
-                    accumulate ? 1 : 0);
-        } else {
-            device.launch(CudaKernel.CSR_MV_ACTIVE, total, total, lanes, rowStart, colIdx, valIdx, vals, sharedFlag(),
-                    x, out, accumulate ? 1 : 0, active);
-        }
+        device.launch(CudaKernel.CSR_MV, total, total, lanes, rowStart, colIdx, valIdx, vals, sharedFlag(), x, out,
+                accumulate ? 1 : 0, active);
     }
 
     SparsePattern aPattern() {

@@ -65,9 +65,9 @@ final class KernelCosts {
             case NORMALIZE -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * a.i(1) * lanes0(a),
                     (3L * a.i(1) + 3) * lanes0(a));
 
-            case CSR_MV -> csrMv(t, a);
-            case CSR_MV_ACTIVE -> {
-                // As the plain product on the active lanes only (every item still reads its flag and writes).
+            case CSR_MV -> {
+                // The full product's traffic on the active lanes only (every item still reads its flag
+                // and writes its output).
                 KernelCost full = csrMv(t, a);
                 int lanes = a.i(1);
                 double share = (double) enabled(a.q(10), lanes) / lanes;

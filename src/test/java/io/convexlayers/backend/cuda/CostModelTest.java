@@ -76,17 +76,24 @@ class CostModelTest {
             DeviceBuffer x = dev.allocDoubles(4);
             dev.upload(new double[] {1, 10, 1, 10}, 0, x.ptr(), 4);
             DeviceBuffer out = dev.allocDoubles(4);
+            DeviceBuffer active = upload(dev, new int[] {1, 1});
             CostLedger ledger = new CostLedger();
             dev.record(ledger);
-            dev.launch(CudaKernel.CSR_MV, 4, 4, 2, rowStart, col, valIdx, vals, 0, x, out, 0);
+            dev.launch(CudaKernel.CSR_MV, 4, 4, 2, rowStart, col, valIdx, vals, 0, x, out, 0, active);
             CostLedger.Group g = ledger.groups().get(0);
-            // rowStart 3 ints, colIdx + valIdx 3 ints each (once per launch), 3 values and 3 x per lane.
-            assertEquals(4 * 3 + 2 * 4 * 3 + 8 * 3 * 2 + 8 * 3 * 2, g.bytesRead);
+            // rowStart 3 ints, colIdx + valIdx 3 ints each (once per launch), 3 values and 3 x per lane,
+            // and every item's lane flag.
+            assertEquals(4 * 3 + 2 * 4 * 3 + 8 * 3 * 2 + 8 * 3 * 2 + 4 * 4, g.bytesRead);
             assertEquals(8 * 4, g.bytesWritten);
             assertEquals(2 * 3 * 2, g.flops);
             double[] y = new double[4];
             dev.download(out.ptr(), y, 0, 4);
             assertArrayEquals(new double[] {3, 30, 3, 30}, y);
+            // A retired lane reads nothing and gets 0.
+            DeviceBuffer oneLive = upload(dev, new int[] {1, 0});
+            dev.launch(CudaKernel.CSR_MV, 4, 4, 2, rowStart, col, valIdx, vals, 0, x, out, 0, oneLive);
+            dev.download(out.ptr(), y, 0, 4);
+            assertArrayEquals(new double[] {3, 0, 3, 0}, y);
 
             // Cholesky solve of order 2, one lane: forward 2 + 4 loads, back 2 + 4, 2 + 2 stores, 8 flops.
             DeviceBuffer factor = dev.allocDoubles(3);

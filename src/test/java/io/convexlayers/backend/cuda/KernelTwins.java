@@ -135,22 +135,7 @@ final class KernelTwins {
     // ---------------------------------------------------------------- sparse.cu
 
     static void clCsrMv(int total, int lanes, IPtr rowStart, IPtr colIdx, IPtr valIdx, DPtr vals, int sharedVals,
-                        DPtr x, DPtr out, int accumulate) {
-        for (int t = 0; t < total; t++) {
-            int r = t / lanes;
-            int l = t % lanes;
-            double s = 0;
-            for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
-                int k = valIdx.get(q);
-                double a = sharedVals != 0 ? vals.get(k) : vals.get(k * lanes + l);
-                s += a * x.get(colIdx.get(q) * lanes + l);
-            }
-            out.set(t, accumulate != 0 ? out.get(t) + s : s);
-        }
-    }
-
-    static void clCsrMvActive(int total, int lanes, IPtr rowStart, IPtr colIdx, IPtr valIdx, DPtr vals,
-                              int sharedVals, DPtr x, DPtr out, int accumulate, IPtr active) {
+                        DPtr x, DPtr out, int accumulate, IPtr active) {
         for (int t = 0; t < total; t++) {
             int r = t / lanes;
             int l = t % lanes;
