@@ -57,3 +57,6 @@ static __device__ __forceinline__ double cl_warp_max(double v) {
 
 // A quiet NaN (the bit pattern of Java's Double.NaN), for results that must read as "failed".
 #define CUDART_NAN_CL __longlong_as_double(0x7ff8000000000000LL)
+
+// +infinity (the bit pattern of Java's Double.POSITIVE_INFINITY).
+#define CL_INF __longlong_as_double(0x7ff0000000000000LL)

@@ -51,8 +51,8 @@ CL_KERNEL cl_dproj_soc(int total, int lanes, const int* start, const int* size, 
     }
 }
 
-// PSD linearization: the eigendecomposition of mat(v) of every cone, 2 k^2 entries per cone from
-// linStart[c] (the diagonal of the first k x k block holds the eigenvalues, the second block the
+// PSD linearization: the eigendecomposition of mat(v) of every cone, CL_EIGEN_SCRATCH(k) entries per
+// cone from linStart[c] (the diagonal of the first k x k block holds the eigenvalues, the second block the
 // eigenvectors as columns). One thread per (cone, lane).
 CL_KERNEL cl_psd_linearize(int total, int lanes, const int* start, const int* order, const int* linStart,
                            double* lin, const double* v) {
@@ -62,7 +62,7 @@ CL_KERNEL cl_psd_linearize(int total, int lanes, const int* start, const int* or
         int k = order[c];
         int base = linStart[c];
         cl_svec_unpack(k, start[c], base, lanes, l, v, lin);
-        cl_jacobi(k, base, lanes, l, lin);
+        cl_sym_eigen(k, base, lanes, l, lin);
     }
 }
 
@@ -135,36 +135,6 @@ CL_KERNEL cl_dproj_psd(int total, int lanes, const int* start, const int* order,
     }
 }
 
-// The 3x3 Jacobian of a projection onto {g <= 0} at a boundary point p with v - p = mu grad g, by
-// the implicit function theorem: with A = I + mu H, DΠ = A^-1 - (A^-1 n)(A^-1 n)^T / (n^T A^-1 n),
-// n = grad g. For the exponential and power cones the Hessian at p has rank one, H = kappa w w^T, so
-// A^-1 = I - theta w^ w^T with theta = t / (1 + t), t = mu kappa |w|^2 (Sherman-Morrison), which stays
-// finite where the cone is sharply curved (t = inf gives theta = 1). n may be given at any positive
-// scale. Written row-major to jac (stride lanes).
-static __device__ void cl_rank1_boundary_jacobian(double n0, double n1, double n2, double w0, double w1,
-                                                  double w2, double t, double* jac, int lanes) {
-    double nm = cl_max(fabs(n0), cl_max(fabs(n1), fabs(n2)));
-    n0 /= nm;
-    n1 /= nm;
-    n2 /= nm;
-    double theta = 1 / (1 + 1 / t);
-    double wn = n0 * w0 + n1 * w1 + n2 * w2;
-    double u0 = n0 - theta * w0 * wn;
-    double u1 = n1 - theta * w1 * wn;
-    double u2 = n2 - theta * w2 * wn;
-    double s = n0 * u0 + n1 * u1 + n2 * u2;
-    double f = s > 0 ? 1 / s : 0.0;
-    jac[0] = 1 - theta * w0 * w0 - u0 * u0 * f;
-    jac[lanes] = -theta * w0 * w1 - u0 * u1 * f;
-    jac[2 * lanes] = -theta * w0 * w2 - u0 * u2 * f;
-    jac[3 * lanes] = -theta * w1 * w0 - u1 * u0 * f;
-    jac[4 * lanes] = 1 - theta * w1 * w1 - u1 * u1 * f;
-    jac[5 * lanes] = -theta * w1 * w2 - u1 * u2 * f;
-    jac[6 * lanes] = -theta * w2 * w0 - u2 * u0 * f;
-    jac[7 * lanes] = -theta * w2 * w1 - u2 * u1 * f;
-    jac[8 * lanes] = 1 - theta * w2 * w2 - u2 * u2 * f;
-}
-
 static __device__ void cl_jac_diag(double a, double b, double c, double* jac, int lanes) {
     for (int e = 0; e < 9; e++) {
         jac[e * lanes] = 0;
@@ -174,46 +144,83 @@ static __device__ void cl_jac_diag(double a, double b, double c, double* jac, in
     jac[8 * lanes] = c;
 }
 
-// DΠ_{K_exp} at (r0, s0, t0) into jac (9 entries, stride lanes).
-static __device__ void cl_exp_jacobian(double r0, double s0, double t0, double* jac, int lanes) {
-    if ((s0 > 0 && s0 * exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
+// The CPU's BoundaryJacobian.write: DΠ on a smooth boundary piece whose constraint has a rank-one
+// Hessian, given 1 - theta, the unit vector (w0, w1, 0) and c = cw w^ + cn n + cz e_z with
+// n = (-w1, w0, 0); row-major into jac (stride lanes).
+static __device__ void cl_boundary_jacobian(double oneMinusTheta, double w0, double w1, double cw, double cn,
+                                            double cz, double* jac, int lanes) {
+    double big = cl_max(fabs(cw), cl_max(fabs(cn), fabs(cz)));
+    if (big > 0 && isfinite(big)) {
+        cw /= big;
+        cn /= big;
+        cz /= big;
+    }
+    double u0 = oneMinusTheta * cw;
+    double sigma = u0 * cw + cn * cn + cz * cz;
+    double inv = sigma > 0 && isfinite(sigma) ? 1.0 / sigma : 0.0;
+    double a00 = oneMinusTheta - inv * u0 * u0;
+    double a01 = -inv * u0 * cn;
+    double a02 = -inv * u0 * cz;
+    double a11 = 1.0 - inv * cn * cn;
+    double a12 = -inv * cn * cz;
+    double a22 = 1.0 - inv * cz * cz;
+    double n0 = -w1;
+    double n1 = w0;
+    double j00 = w0 * (a00 * w0 + a01 * n0) + n0 * (a01 * w0 + a11 * n0);
+    double j01 = w0 * (a00 * w1 + a01 * n1) + n0 * (a01 * w1 + a11 * n1);
+    double j11 = w1 * (a00 * w1 + a01 * n1) + n1 * (a01 * w1 + a11 * n1);
+    double j02 = w0 * a02 + n0 * a12;
+    double j12 = w1 * a02 + n1 * a12;
+    jac[0] = j00;
+    jac[lanes] = j01;
+    jac[2 * lanes] = j02;
+    jac[3 * lanes] = j01;
+    jac[4 * lanes] = j11;
+    jac[5 * lanes] = j12;
+    jac[6 * lanes] = j02;
+    jac[7 * lanes] = j12;
+    jac[8 * lanes] = a22;
+}
+
+// DΠ_{K_exp} at (x, y, z) into jac (9 entries, stride lanes): the CPU's ExpCone.jacobian step for
+// step (I inside, 0 in the polar cone, diag(1, 0, [z > 0]) where x, y <= 0, diag on the face y = 0,
+// else the implicit-function Jacobian from the root's (rho, a, b)).
+static __device__ void cl_exp_jacobian(double x, double y, double z, double* jac, int lanes) {
+    if (cl_exp_in_cone(x, y, z)) {
         cl_jac_diag(1, 1, 1, jac, lanes);
         return;
     }
-    if ((r0 > 0 && r0 * exp(s0 / r0) <= -2.71828182845904523536 * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
+    if (cl_exp_in_polar(x, y, z)) {
         cl_jac_diag(0, 0, 0, jac, lanes);
         return;
     }
-    double p[3];
-    cl_proj_exp_primal(r0, s0, t0, p);
-    if (!(p[1] > 0)) {
-        // On the face {s = 0}: (min(r, 0), 0, max(t, 0)).
-        cl_jac_diag(p[0] < 0 ? 1.0 : 0.0, 0, t0 > 0 ? 1.0 : (t0 == 0 ? 0.5 : 0.0), jac, lanes);
+    if (x <= 0 && y <= 0) {
+        cl_jac_diag(1, 0, z > 0 ? 1.0 : (z == 0 ? 0.5 : 0.0), jac, lanes);
         return;
     }
-    // g = s e^{r/s} - t at p = s (rho, 1, e^rho), divided by e^rho: normal n = (1, 1 - rho, -e^-rho)
-    // (for rho < 0 the multiple (e^rho, e^rho (1 - rho), -1)), Hessian (1/s) w w^T with w = (1, -rho, 0),
-    // mu = <v - p, n>/|n|^2 by least squares over all three components.
-    double r = p[0], s = p[1];
-    double rho = r / s;
-    double dr = r0 - r, ds = s0 - s, dt = t0 - p[2];
-    double n0, n1, n2, mu;
-    if (rho >= 0) {
-        double em = exp(-rho);
-        n0 = 1;
-        n1 = 1 - rho;
-        n2 = -em;
-        mu = (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
-    } else {
-        double ep = exp(rho);
-        n0 = ep;
-        n1 = ep * (1 - rho);
-        n2 = -1;
-        mu = ep * (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
+    double big = cl_max(fabs(x), cl_max(fabs(y), fabs(z)));
+    double scale = cl_pow2_floor(big);
+    double inv = 1.0 / scale;
+    double p[3];
+    double info[3] = {0.0, 0.0, 0.0};
+    int winner = cl_exp_project_curved(x * inv, y * inv, z * inv, scale, p, info);
+    if (winner == CL_EXP_FACE) {
+        cl_jac_diag(p[0] < 0 ? 1.0 : 0.0, 0, p[2] > 0 ? 1.0 : 0.0, jac, lanes);
+        return;
     }
-    double wl = sqrt(1 + rho * rho);
-    double t = cl_max(mu, 0.0) * (1 + rho * rho) / s;
-    cl_rank1_boundary_jacobian(n0, n1, n2, 1 / wl, -rho / wl, 0, t, jac, lanes);
+    double rho = info[0];
+    double a = info[1];
+    double b = info[2];
+    double wn = hypot(1.0, rho);
+    double bw = b > 0 ? b * wn * wn : 0.0;
+    double oneMinusTheta = bw > 0 ? a / (a + bw) : 1.0;
+    double qw = (rho / wn) * (rho - 1.0) + 1.0 / wn;
+    if (rho >= 0) {
+        cl_boundary_jacobian(oneMinusTheta, 1.0 / wn, -rho / wn, qw, 1.0 / wn, -exp(-rho), jac, lanes);
+    } else {
+        double e = exp(rho);
+        cl_boundary_jacobian(oneMinusTheta, 1.0 / wn, -rho / wn, e * qw, e / wn, -1.0, jac, lanes);
+    }
 }
 
 // Exponential-cone triples: the Jacobian of the projection onto K_exp (dual == 0) or K_exp*
@@ -235,34 +242,49 @@ CL_KERNEL cl_exp_linearize(int total, int lanes, int dual, const double* v, doub
     }
 }
 
-// DΠ_{K_a} for the power cone {x^a y^(1-a) >= |z|} at (x0, y0, z0) into jac.
-static __device__ void cl_pow_jacobian(double x0, double y0, double z0, double a, double* jac, int lanes) {
-    double az = fabs(z0);
-    if (x0 >= 0 && y0 >= 0 && pow(x0, a) * pow(y0, 1 - a) >= az) {
+// DΠ_{K_a} at (x, y, z) into jac (9 entries, stride lanes): the CPU's PowerCone.jacobian step for
+// step (I inside, 0 in the polar cone, diag(1[x > 0], 1[y > 0], 0) at z = 0, the face diagonal where
+// a coordinate of Pi underflows, else the implicit-function Jacobian of cl_boundary_jacobian).
+static __device__ void cl_pow_jacobian(double x, double y, double z, double a, double* jac, int lanes) {
+    if (cl_pow_in_cone(x, y, z, a)) {
         cl_jac_diag(1, 1, 1, jac, lanes);
         return;
     }
-    if (x0 <= 0 && y0 <= 0 && pow(-x0 / a, a) * pow(-y0 / (1 - a), 1 - a) >= az) {
+    if (cl_pow_in_cone(-x / a, -y / (1.0 - a), -z, a)) {
         cl_jac_diag(0, 0, 0, jac, lanes);
         return;
     }
-    double p[3];
-    cl_proj_pow_primal(x0, y0, z0, a, p);
-    double x = p[0], y = p[1], r = fabs(p[2]);
-    if (!(x > 0 && y > 0 && r > 0)) {
-        double dx = x0 > 0 ? 1.0 : 0.0, dy = y0 > 0 ? 1.0 : 0.0;
-        cl_jac_diag(dx, dy, dx * dy, jac, lanes);
+    if (z == 0) {
+        cl_jac_diag(x > 0 ? 1.0 : 0.0, y > 0 ? 1.0 : 0.0, 0, jac, lanes);
         return;
     }
-    // g = |z| - x^a y^(1-a): normal n = (-a r/x, -(1-a) r/y, sign z); the Hessian is
-    // kappa w w^T with kappa = a (1-a) r and w = (1/x, -1/y, 0), parallel to (y, -x, 0);
-    // mu = <v - p, n>/|n|^2.
-    double sz = p[2] >= 0 ? 1.0 : -1.0;
-    double n0 = -a * r / x, n1 = -(1 - a) * r / y, n2 = sz;
-    double mu = ((x0 - x) * n0 + (y0 - y) * n1 + (z0 - p[2]) * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
-    double h = sqrt(x * x + y * y);
-    double t = cl_max(mu, 0.0) * a * (1 - a) * r * (h / (x * y)) * (h / (x * y));
-    cl_rank1_boundary_jacobian(n0, n1, n2, y / h, -x / h, 0, t, jac, lanes);
+    const double negligible = 1e-300;
+    double w[3];
+    cl_proj_pow_primal(x, y, z, a, w);
+    double p = w[0];
+    double q = w[1];
+    double big = fabs(w[2]);
+    double size = cl_max(p, cl_max(q, big));
+    if (!(size > 0)) {
+        cl_jac_diag(0, 0, 0, jac, lanes);
+        return;
+    }
+    p /= size;
+    q /= size;
+    double pp = big / size;
+    if (!(p > negligible && q > negligible && pp > negligible)) {
+        cl_jac_diag(p > negligible ? 1.0 : 0.0, q > negligible ? 1.0 : 0.0, pp > negligible ? 1.0 : 0.0, jac, lanes);
+        return;
+    }
+    double mu = cl_max(fabs(z) / size - pp, 0.0);
+    double beta = 1.0 - a;
+    double hyp = hypot(p, q);
+    double pq = p * (q / hyp);
+    double k = mu * a * beta * pp;
+    double oneMinusTheta = k > 0 ? pq * pq / (k + pq * pq) : 1.0;
+    double cw = pp * (beta * p * (p / hyp) - a * q * (q / hyp));
+    double cn = -pp * pq;
+    cl_boundary_jacobian(oneMinusTheta, q / hyp, -p / hyp, cw, cn, copysign(p * q, z), jac, lanes);
 }
 
 // Power-cone triples with signed exponents (as cl_proj_pow: alpha > 0 the cone K_alpha, alpha < 0

@@ -40,31 +40,53 @@ CL_KERNEL cl_proj_soc(int total, int lanes, const int* start, const int* size, d
 }
 
 // PSD cones in svec form (lower triangle, column-major, off-diagonals scaled by sqrt 2): cone c has
-// order order[c], first row start[c] and 2 order^2 scratch entries from scratchStart[c] (eigen work
-// space, batch-minor). v <- svec(Q max(Lambda, 0) Q^T). One thread per (cone, lane).
+// order order[c], first row start[c] and CL_EIGEN_SCRATCH(order) scratch entries from scratchStart[c]
+// (eigen work space, batch-minor). v <- svec(Q max(Lambda, 0) Q^T), as the CPU's PsdCone computes it:
+// an input that is already PSD is left bit for bit, and of X - sum_{lambda<0} lambda q q^T and
+// sum_{lambda>0} lambda q q^T the one with fewer terms is formed. One thread per (cone, lane).
 CL_KERNEL cl_proj_psd(int total, int lanes, const int* start, const int* order, const int* scratchStart,
                       double* scratch, double* v) {
     const double sqrt2 = 1.41421356237309504880;
+    const double invSqrt2 = 0.70710678118654752440;
     CL_FOR(w, total) {
         int c = w / lanes;
         int l = w % lanes;
         int k = order[c];
         int r0 = start[c];
+        if (k == 1) {
+            v[r0 * lanes + l] = cl_max(v[r0 * lanes + l], 0.0);
+            continue;
+        }
         int base = scratchStart[c];
         int vb = base + k * k;
         cl_svec_unpack(k, r0, base, lanes, l, v, scratch);
-        cl_jacobi(k, base, lanes, l, scratch);
+        cl_sym_eigen(k, base, lanes, l, scratch);
+        int negative = 0;
+        while (negative < k && scratch[(base + negative * k + negative) * lanes + l] < 0) {
+            negative++;
+        }
+        if (negative == 0) {
+            continue;
+        }
+        int fewNegative = negative <= k - negative;
+        int from = fewNegative ? 0 : negative;
+        int to = fewNegative ? negative : k;
+        double sign = fewNegative ? -1.0 : 1.0;
         int idx = r0;
         for (int j = 0; j < k; j++) {
             for (int i = j; i < k; i++) {
-                double x = 0;
-                for (int e = 0; e < k; e++) {
-                    double lam = scratch[(base + e * k + e) * lanes + l];
-                    if (lam > 0) {
-                        x += lam * scratch[(vb + i * k + e) * lanes + l] * scratch[(vb + j * k + e) * lanes + l];
+                double x = 0.0;
+                if (negative < k && fewNegative) {
+                    x = i == j ? v[idx * lanes + l] : v[idx * lanes + l] * invSqrt2;
+                }
+                if (negative < k) {
+                    for (int e = from; e < to; e++) {
+                        double we = sign * scratch[(base + e * k + e) * lanes + l];
+                        double wj = we * scratch[(vb + j * k + e) * lanes + l];
+                        x += wj * scratch[(vb + i * k + e) * lanes + l];
                     }
                 }
-                v[idx * lanes + l] = i == j ? x : x * sqrt2;
+                v[idx * lanes + l] = i == j ? x : sqrt2 * x;
                 idx++;
             }
         }

@@ -5,8 +5,9 @@ import io.convexlayers.data.ConeDims;
 
 /**
  * Per-cone index tables the cone kernels read: the first row of every SOC and PSD block, each PSD
- * block's offset into a per-lane scratch of 2·k² doubles (an eigenvector matrix and a work matrix),
- * and the power cones' α with its negation (the dual family's parameter).
+ * block's offset into a per-lane scratch of 2·k² + 4k doubles (a work matrix, the eigenvectors and
+ * four work vectors of the eigendecomposition), and the power cones' α with its negation (the dual
+ * family's parameter).
  *
  * @param socStart      first row of each second-order cone
  * @param psdStart      first row of each PSD block (svec)
@@ -33,7 +34,7 @@ record ConeTables(int[] socStart, int[] psdStart, int[] psdScratch, int scratchP
             ps[c] = r;
             scr[c] = scratch;
             r += ConeDims.svecLength(psd[c]);
-            scratch += 2 * psd[c] * psd[c];
+            scratch += eigenScratch(psd[c]);
         }
         double[] alpha = dims.power();
         double[] neg = new double[alpha.length];
@@ -41,5 +42,10 @@ record ConeTables(int[] socStart, int[] psdStart, int[] psdScratch, int scratchP
             neg[c] = -alpha[c];
         }
         return new ConeTables(ss, ps, scr, scratch, neg);
+    }
+
+    /** Scratch entries of one eigendecomposition of order k (CL_EIGEN_SCRATCH in cones.cuh). */
+    static int eigenScratch(int k) {
+        return 2 * k * k + 4 * k;
     }
 }

@@ -29,8 +29,8 @@ package io.convexlayers.backend.cuda;
 final class KernelCosts {
     /** Flops charged for one exp, log or pow (a libdevice call is tens of FP64 instructions). */
     static final int TRANSCENDENTAL = 20;
-    /** Jacobi sweeps assumed per PSD eigendecomposition (the kernel stops at 60; ~6–10 is typical). */
-    static final int JACOBI_SWEEPS = 10;
+    /** QR sweeps assumed per eigenvalue of a PSD eigendecomposition (the kernel stops at 60; ~2 is typical). */
+    static final int QR_SWEEPS_PER_VALUE = 2;
     /** Bisection steps assumed per exponential/power-cone projection (the kernels stop at 200). */
     static final int BISECTION_STEPS = 60;
 
@@ -338,9 +338,11 @@ final class KernelCosts {
 
     /**
      * PSD cones, one thread per (cone, lane), k = order: svec unpack (k(k+1)/2 loads, k² stores);
-     * projection and linearization add a Jacobi eigendecomposition of {@link #JACOBI_SWEEPS} sweeps
-     * (per sweep k² loads for the off-diagonal norm and k(k−1)/2 rotations, each 6k loads, 6k stores,
-     * 12k + 10 operations) and, for the projection, the rebuild (k(k+1)/2 entries of k terms, 2 loads
+     * projection and linearization add the eigendecomposition of SymmetricEigen (Householder
+     * tridiagonalization: about 2k³/3 loads, k³/3 stores and 4k³/3 operations on the matrix and k³
+     * loads, k³ stores, 2k³ operations accumulating Z; then {@link #QR_SWEEPS_PER_VALUE} implicit QR
+     * sweeps per eigenvalue of k/2 rotations on average, each rotating two rows of Z: 2k + 4 loads,
+     * 2k + 3 stores, 6k + 20 operations) and, for the projection, the rebuild (k(k+1)/2 entries of k terms, 2 loads
      * and 3 operations each); the derivative adds four k×k×k products (2 loads and 2 operations per
      * term) instead of the eigendecomposition.
      */
@@ -360,11 +362,11 @@ final class KernelCosts {
                 w += 3 * k * k + svec;
                 f += 4 * 2 * k * k * k;
             } else {
-                long rotations = k * (k - 1) / 2;
+                long rotations = QR_SWEEPS_PER_VALUE * k * Math.max(1, k / 2);
                 w += k * k;
-                r += JACOBI_SWEEPS * (k * k + rotations * 6 * k);
-                w += JACOBI_SWEEPS * rotations * (6 * k + 2);
-                f += JACOBI_SWEEPS * (2 * k * k + rotations * (12 * k + 10));
+                r += 2 * k * k * k / 3 + k * k * k + rotations * (2 * k + 4);
+                w += k * k * k / 3 + k * k * k + rotations * (2 * k + 3);
+                f += 4 * k * k * k / 3 + 2 * k * k * k + rotations * (6 * k + 20);
                 if (project) {
                     r += svec * k * 2;
                     w += svec;

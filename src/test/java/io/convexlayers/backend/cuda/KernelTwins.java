@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.cone.CpuConeFunctions;
+
 /**
  * The Java twin of every kernel in {@code cuda-kernels/*.cu}: same name (camel case), same
  * parameters, same loop structure, with the grid-stride loop written as a plain loop over the flat
@@ -465,62 +467,25 @@ final class KernelTwins {
         }
     }
 
-    /** Twin of the device function {@code cl_jacobi}. */
-    static void clJacobi(int k, int base, int lanes, int l, DPtr s) {
-        int vb = base + k * k;
+    /**
+     * Twin of {@code cl_sym_eigen}: the CPU's SymmetricEigen on the lower triangle at base, eigenvalues
+     * onto the diagonal of that block, eigenvectors as the columns of the block after it.
+     */
+    static void clSymEigen(int k, int base, int lanes, int l, DPtr s) {
+        double[] a = new double[k * k];
         for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                s.set((vb + i * k + j) * lanes + l, i == j ? 1.0 : 0.0);
+            for (int j = 0; j <= i; j++) {
+                a[i * k + j] = s.get((base + i * k + j) * lanes + l);
             }
         }
-        for (int sweep = 0; sweep < 60; sweep++) {
-            double off = 0, diag = 0;
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    double a = s.get((base + i * k + j) * lanes + l);
-                    if (i == j) {
-                        diag += a * a;
-                    } else {
-                        off += a * a;
-                    }
-                }
-            }
-            if (!(off > 1e-30 * diag) || !(off > 1e-300)) {
-                break;
-            }
-            for (int p = 0; p < k - 1; p++) {
-                for (int q = p + 1; q < k; q++) {
-                    double apq = s.get((base + p * k + q) * lanes + l);
-                    if (apq == 0) {
-                        continue;
-                    }
-                    double app = s.get((base + p * k + p) * lanes + l);
-                    double aqq = s.get((base + q * k + q) * lanes + l);
-                    double theta = (aqq - app) / (2 * apq);
-                    double tt = (theta >= 0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    double c = 1 / Math.sqrt(tt * tt + 1);
-                    double sn = tt * c;
-                    for (int r = 0; r < k; r++) {
-                        double arp = s.get((base + r * k + p) * lanes + l);
-                        double arq = s.get((base + r * k + q) * lanes + l);
-                        s.set((base + r * k + p) * lanes + l, c * arp - sn * arq);
-                        s.set((base + r * k + q) * lanes + l, sn * arp + c * arq);
-                    }
-                    for (int r = 0; r < k; r++) {
-                        double apr = s.get((base + p * k + r) * lanes + l);
-                        double aqr = s.get((base + q * k + r) * lanes + l);
-                        s.set((base + p * k + r) * lanes + l, c * apr - sn * aqr);
-                        s.set((base + q * k + r) * lanes + l, sn * apr + c * aqr);
-                    }
-                    s.set((base + p * k + q) * lanes + l, 0);
-                    s.set((base + q * k + p) * lanes + l, 0);
-                    for (int r = 0; r < k; r++) {
-                        double vrp = s.get((vb + r * k + p) * lanes + l);
-                        double vrq = s.get((vb + r * k + q) * lanes + l);
-                        s.set((vb + r * k + p) * lanes + l, c * vrp - sn * vrq);
-                        s.set((vb + r * k + q) * lanes + l, sn * vrp + c * vrq);
-                    }
-                }
+        double[] values = new double[k];
+        double[] rows = new double[k * k];
+        CpuConeFunctions.eigen(a, k, values, rows);
+        int vb = base + k * k;
+        for (int i = 0; i < k; i++) {
+            s.set((base + i * k + i) * lanes + l, values[i]);
+            for (int e = 0; e < k; e++) {
+                s.set((vb + i * k + e) * lanes + l, rows[e * k + i]);
             }
         }
     }
@@ -542,108 +507,27 @@ final class KernelTwins {
         }
     }
 
+    /** Twin of {@code cl_proj_psd}: the CPU's PsdCone projection, of which it is a port. */
     static void clProjPsd(int total, int lanes, IPtr start, IPtr order, IPtr scratchStart, DPtr scratch, DPtr v) {
         for (int w = 0; w < total; w++) {
             int c = w / lanes;
             int l = w % lanes;
             int k = order.get(c);
             int r0 = start.get(c);
-            int base = scratchStart.get(c);
-            int vb = base + k * k;
-            clSvecUnpack(k, r0, base, lanes, l, v, scratch);
-            clJacobi(k, base, lanes, l, scratch);
-            int idx = r0;
-            for (int j = 0; j < k; j++) {
-                for (int i = j; i < k; i++) {
-                    double x = 0;
-                    for (int e = 0; e < k; e++) {
-                        double lam = scratch.get((base + e * k + e) * lanes + l);
-                        if (lam > 0) {
-                            x += lam * scratch.get((vb + i * k + e) * lanes + l)
-                                    * scratch.get((vb + j * k + e) * lanes + l);
-                        }
-                    }
-                    v.set(idx * lanes + l, i == j ? x : x * SQRT2);
-                    idx++;
-                }
+            double[] svec = new double[k * (k + 1) / 2];
+            for (int p = 0; p < svec.length; p++) {
+                svec[p] = v.get((r0 + p) * lanes + l);
+            }
+            CpuConeFunctions.projectPsd(svec, k);
+            for (int p = 0; p < svec.length; p++) {
+                v.set((r0 + p) * lanes + l, svec[p]);
             }
         }
     }
 
-    /** Twin of {@code cl_exp_h}. */
-    static double clExpH(double rho, double r0, double s0, double t0) {
-        double q = rho * rho - rho + 1;
-        double a = (rho - 1) * r0 + s0;
-        double b = r0 - rho * s0;
-        if (rho >= 0) {
-            return a - b * Math.exp(-2 * rho) - q * t0 * Math.exp(-rho);
-        }
-        return a * Math.exp(2 * rho) - b - q * t0 * Math.exp(rho);
-    }
-
-    private static double dist2(double r0, double s0, double t0, double r, double s, double t) {
-        return (r - r0) * (r - r0) + (s - s0) * (s - s0) + (t - t0) * (t - t0);
-    }
-
-    /** Twin of {@code cl_proj_exp_primal}. */
+    /** Twin of {@code cl_proj_exp_primal}: the CPU's ExpCone projection, of which it is a port. */
     static void clProjExpPrimal(double r0, double s0, double t0, double[] out) {
-        if ((s0 > 0 && s0 * Math.exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
-            out[0] = r0; out[1] = s0; out[2] = t0;
-            return;
-        }
-        if ((r0 > 0 && r0 * Math.exp(s0 / r0) <= -Math.E * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
-            out[0] = 0; out[1] = 0; out[2] = 0;
-            return;
-        }
-        double fr = Math.min(r0, 0.0), ft = Math.max(t0, 0.0);
-        if (r0 <= 0 && s0 <= 0) {
-            out[0] = fr; out[1] = 0; out[2] = ft;
-            return;
-        }
-        double lo, hi;
-        if (r0 > 0 && s0 > 0) {
-            lo = 1 - s0 / r0;
-            hi = r0 / s0;
-        } else if (r0 > 0) {
-            lo = 1 - s0 / r0;
-            hi = lo + 1;
-            for (int it = 0; it < 64 && clExpH(hi, r0, s0, t0) < 0; it++) {
-                hi = lo + 2 * (hi - lo);
-            }
-        } else {
-            hi = r0 / s0;
-            lo = hi - 1;
-            for (int it = 0; it < 64 && clExpH(lo, r0, s0, t0) > 0; it++) {
-                lo = hi - 2 * (hi - lo);
-            }
-        }
-        for (int it = 0; it < 200; it++) {
-            double mid = 0.5 * (lo + hi);
-            if (!(mid > lo && mid < hi)) {
-                break;
-            }
-            if (clExpH(mid, r0, s0, t0) < 0) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        double rho = 0.5 * (lo + hi);
-        double er = Math.exp(rho);
-        double dot = r0 * rho + s0 + t0 * er;
-        double nd = rho * rho + 1 + er * er;
-        double sc = Math.max(dot, 0.0) / nd;
-        double pr = sc * rho, ps = sc, pt = sc * er;
-        double best = dist2(r0, s0, t0, pr, ps, pt);
-        out[0] = pr; out[1] = ps; out[2] = pt;
-        double dFace = dist2(r0, s0, t0, fr, 0, ft);
-        if (!(best <= dFace)) {
-            best = dFace;
-            out[0] = fr; out[1] = 0; out[2] = ft;
-        }
-        if (!(best <= dist2(r0, s0, t0, 0, 0, 0))) {
-            out[0] = 0; out[1] = 0; out[2] = 0;
-        }
+        CpuConeFunctions.projectExp(r0, s0, t0, out);
     }
 
     static void clProjExp(int total, int lanes, int dual, DPtr v) {
@@ -664,37 +548,9 @@ final class KernelTwins {
         }
     }
 
-    /** Twin of {@code cl_proj_pow_primal}. */
+    /** Twin of {@code cl_proj_pow_primal}: the CPU's PowerCone projection, of which it is a port. */
     static void clProjPowPrimal(double x0, double y0, double z0, double a, double[] out) {
-        double az = Math.abs(z0);
-        if (x0 >= 0 && y0 >= 0 && Math.pow(x0, a) * Math.pow(y0, 1 - a) >= az) {
-            out[0] = x0; out[1] = y0; out[2] = z0;
-            return;
-        }
-        if (x0 <= 0 && y0 <= 0 && Math.pow(-x0 / a, a) * Math.pow(-y0 / (1 - a), 1 - a) >= az) {
-            out[0] = 0; out[1] = 0; out[2] = 0;
-            return;
-        }
-        double lo = 0, hi = az;
-        for (int it = 0; it < 200; it++) {
-            double r = 0.5 * (lo + hi);
-            if (!(r > lo && r < hi)) {
-                break;
-            }
-            double g = r * (az - r);
-            double xr = 0.5 * (x0 + Math.sqrt(x0 * x0 + 4 * a * g));
-            double yr = 0.5 * (y0 + Math.sqrt(y0 * y0 + 4 * (1 - a) * g));
-            if (Math.pow(xr, a) * Math.pow(yr, 1 - a) - r > 0) {
-                lo = r;
-            } else {
-                hi = r;
-            }
-        }
-        double r = 0.5 * (lo + hi);
-        double g = r * (az - r);
-        out[0] = 0.5 * (x0 + Math.sqrt(x0 * x0 + 4 * a * g));
-        out[1] = 0.5 * (y0 + Math.sqrt(y0 * y0 + 4 * (1 - a) * g));
-        out[2] = z0 >= 0 ? r : -r;
+        CpuConeFunctions.projectPow(x0, y0, z0, a, out);
     }
 
     static void clProjPow(int total, int lanes, DPtr alpha, DPtr v) {
@@ -768,7 +624,7 @@ final class KernelTwins {
             int k = order.get(c);
             int base = linStart.get(c);
             clSvecUnpack(k, start.get(c), base, lanes, l, v, lin);
-            clJacobi(k, base, lanes, l, lin);
+            clSymEigen(k, base, lanes, l, lin);
         }
     }
 
@@ -833,31 +689,6 @@ final class KernelTwins {
         }
     }
 
-    /** Twin of {@code cl_rank1_boundary_jacobian}. */
-    static void clRank1BoundaryJacobian(double n0, double n1, double n2, double w0, double w1, double w2, double t,
-                                        DPtr jac, int lanes) {
-        double nm = Math.max(Math.abs(n0), Math.max(Math.abs(n1), Math.abs(n2)));
-        n0 /= nm;
-        n1 /= nm;
-        n2 /= nm;
-        double theta = 1 / (1 + 1 / t);
-        double wn = n0 * w0 + n1 * w1 + n2 * w2;
-        double u0 = n0 - theta * w0 * wn;
-        double u1 = n1 - theta * w1 * wn;
-        double u2 = n2 - theta * w2 * wn;
-        double s = n0 * u0 + n1 * u1 + n2 * u2;
-        double f = s > 0 ? 1 / s : 0.0;
-        jac.set(0, 1 - theta * w0 * w0 - u0 * u0 * f);
-        jac.set(lanes, -theta * w0 * w1 - u0 * u1 * f);
-        jac.set(2 * lanes, -theta * w0 * w2 - u0 * u2 * f);
-        jac.set(3 * lanes, -theta * w1 * w0 - u1 * u0 * f);
-        jac.set(4 * lanes, 1 - theta * w1 * w1 - u1 * u1 * f);
-        jac.set(5 * lanes, -theta * w1 * w2 - u1 * u2 * f);
-        jac.set(6 * lanes, -theta * w2 * w0 - u2 * u0 * f);
-        jac.set(7 * lanes, -theta * w2 * w1 - u2 * u1 * f);
-        jac.set(8 * lanes, 1 - theta * w2 * w2 - u2 * u2 * f);
-    }
-
     /** Twin of {@code cl_jac_diag}. */
     static void clJacDiag(double a, double b, double c, DPtr jac, int lanes) {
         for (int e = 0; e < 9; e++) {
@@ -868,42 +699,13 @@ final class KernelTwins {
         jac.set(8 * lanes, c);
     }
 
-    /** Twin of {@code cl_exp_jacobian}. */
+    /** Twin of {@code cl_exp_jacobian}: the CPU's ExpCone Jacobian, of which it is a port. */
     static void clExpJacobian(double r0, double s0, double t0, DPtr jac, int lanes) {
-        if ((s0 > 0 && s0 * Math.exp(r0 / s0) <= t0) || (r0 <= 0 && s0 == 0 && t0 >= 0)) {
-            clJacDiag(1, 1, 1, jac, lanes);
-            return;
+        double[] j = new double[9];
+        CpuConeFunctions.expJacobian(r0, s0, t0, j);
+        for (int e = 0; e < 9; e++) {
+            jac.set(e * lanes, j[e]);
         }
-        if ((r0 > 0 && r0 * Math.exp(s0 / r0) <= -Math.E * t0) || (r0 == 0 && s0 <= 0 && t0 <= 0)) {
-            clJacDiag(0, 0, 0, jac, lanes);
-            return;
-        }
-        double[] p = new double[3];
-        clProjExpPrimal(r0, s0, t0, p);
-        if (!(p[1] > 0)) {
-            clJacDiag(p[0] < 0 ? 1.0 : 0.0, 0, t0 > 0 ? 1.0 : (t0 == 0 ? 0.5 : 0.0), jac, lanes);
-            return;
-        }
-        double r = p[0], s = p[1];
-        double rho = r / s;
-        double dr = r0 - r, ds = s0 - s, dt = t0 - p[2];
-        double n0, n1, n2, mu;
-        if (rho >= 0) {
-            double em = Math.exp(-rho);
-            n0 = 1;
-            n1 = 1 - rho;
-            n2 = -em;
-            mu = (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
-        } else {
-            double ep = Math.exp(rho);
-            n0 = ep;
-            n1 = ep * (1 - rho);
-            n2 = -1;
-            mu = ep * (dr * n0 + ds * n1 + dt * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
-        }
-        double wl = Math.sqrt(1 + rho * rho);
-        double t = Math.max(mu, 0.0) * (1 + rho * rho) / s;
-        clRank1BoundaryJacobian(n0, n1, n2, 1 / wl, -rho / wl, 0, t, jac, lanes);
     }
 
     static void clExpLinearize(int total, int lanes, int dual, DPtr v, DPtr jac) {
@@ -923,31 +725,13 @@ final class KernelTwins {
         }
     }
 
-    /** Twin of {@code cl_pow_jacobian}. */
+    /** Twin of {@code cl_pow_jacobian}: the CPU's PowerCone Jacobian, of which it is a port. */
     static void clPowJacobian(double x0, double y0, double z0, double a, DPtr jac, int lanes) {
-        double az = Math.abs(z0);
-        if (x0 >= 0 && y0 >= 0 && Math.pow(x0, a) * Math.pow(y0, 1 - a) >= az) {
-            clJacDiag(1, 1, 1, jac, lanes);
-            return;
+        double[] j = new double[9];
+        CpuConeFunctions.powJacobian(x0, y0, z0, a, j);
+        for (int e = 0; e < 9; e++) {
+            jac.set(e * lanes, j[e]);
         }
-        if (x0 <= 0 && y0 <= 0 && Math.pow(-x0 / a, a) * Math.pow(-y0 / (1 - a), 1 - a) >= az) {
-            clJacDiag(0, 0, 0, jac, lanes);
-            return;
-        }
-        double[] p = new double[3];
-        clProjPowPrimal(x0, y0, z0, a, p);
-        double x = p[0], y = p[1], r = Math.abs(p[2]);
-        if (!(x > 0 && y > 0 && r > 0)) {
-            double dx = x0 > 0 ? 1.0 : 0.0, dy = y0 > 0 ? 1.0 : 0.0;
-            clJacDiag(dx, dy, dx * dy, jac, lanes);
-            return;
-        }
-        double sz = p[2] >= 0 ? 1.0 : -1.0;
-        double n0 = -a * r / x, n1 = -(1 - a) * r / y, n2 = sz;
-        double mu = ((x0 - x) * n0 + (y0 - y) * n1 + (z0 - p[2]) * n2) / (n0 * n0 + n1 * n1 + n2 * n2);
-        double h = Math.sqrt(x * x + y * y);
-        double t = Math.max(mu, 0.0) * a * (1 - a) * r * (h / (x * y)) * (h / (x * y));
-        clRank1BoundaryJacobian(n0, n1, n2, y / h, -x / h, 0, t, jac, lanes);
     }
 
     static void clPowLinearize(int total, int lanes, DPtr alpha, DPtr v, DPtr jac) {
