@@ -13,8 +13,8 @@ JAR=target/benchmarks.jar
 mkdir -p "$OUT"
 LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 
-(cd "$ROOT" && mvn -B -q -DskipTests install)
-mvn -B -q -f pom.xml package
+# benchmarks is a module of the root build: package it with the library it depends on.
+(cd "$ROOT" && mvn -B -q -DskipTests package -pl benchmarks -am)
 
 jmh() { # name, then JMH arguments
   local name="$1"; shift

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Compiles cuda-kernels/*.cu into the PTX module shipped in the jar
-# (src/main/resources/io/convexlayers/cuda/convexlayers.ptx).
+# (core/src/main/resources/io/convexlayers/cuda/convexlayers.ptx).
 #
 #   ci/build-ptx.sh --write   regenerate the committed PTX (run after editing a kernel, then commit)
-#   ci/build-ptx.sh --check   recompile and fail when the committed PTX differs (the Maven build runs
+#   ci/build-ptx.sh --check   recompile and fail when the committed PTX differs (the Maven build of core/ runs
 #                             this when /usr/local/bin/nvcc exists; see the "ptx-check" profile)
 #
 # Every .cu file is first compiled on its own with all warnings turned into errors; the module is then
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 mode="${1:---check}"
 arch="compute_75"
-out="src/main/resources/io/convexlayers/cuda/convexlayers.ptx"
+out="core/src/main/resources/io/convexlayers/cuda/convexlayers.ptx"
 nvcc="${NVCC:-}"
 if [[ -z "$nvcc" ]]; then
   if [[ -x /usr/local/bin/nvcc ]]; then nvcc=/usr/local/bin/nvcc; else nvcc="$(command -v nvcc || true)"; fi

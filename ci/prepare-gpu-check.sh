@@ -13,10 +13,11 @@ out="ci/runtime"
 rm -rf "$out"
 mkdir -p "$out/lib"
 
-mvn -B -q -DskipTests package
-jar cf "$out/lib/convexlayers-tests.jar" -C target/test-classes .
-cp target/convexlayers-*-all.jar "$out/lib/convexlayers-all.jar"
-mvn -B -q dependency:copy \
+# The library module only (and the parent POM): the adapters and benchmarks are not needed here.
+mvn -B -q -DskipTests package -pl core -am
+jar cf "$out/lib/convexlayers-tests.jar" -C core/target/test-classes .
+cp core/target/convexlayers-*-all.jar "$out/lib/convexlayers-all.jar"
+mvn -B -q -N dependency:copy \
   -Dartifact="org.junit.platform:junit-platform-console-standalone:${junit_console_version}" \
   -DoutputDirectory="$out/lib" -Dmdep.stripVersion=true
 mv "$out/lib/junit-platform-console-standalone.jar" "$out/lib/junit-console.jar"

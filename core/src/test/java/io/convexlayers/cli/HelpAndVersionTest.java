@@ -16,11 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --version} prints the build's version; {@code --help} is a real help text. */
 class HelpAndVersionTest {
-    /** The project version, read from the POM the build filtered the version from. */
+    /** The project version, read from the POM the build filtered the version from (the parent's). */
     private static String pomVersion() throws IOException {
         String pom = Files.readString(Path.of("pom.xml"));
-        Matcher m = Pattern.compile("<artifactId>convexlayers</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
-        assertTrue(m.find(), "project version in pom.xml");
+        Matcher m = Pattern.compile("<artifactId>convexlayers-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
+        assertTrue(m.find(), "the parent's version in core/pom.xml");
         return m.group(1);
     }
 

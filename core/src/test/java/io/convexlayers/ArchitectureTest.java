@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers;
 
+import io.convexlayers.testing.RepositoryFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -304,7 +305,7 @@ class ArchitectureTest {
                 clients.put(f.path(), f);
             }
         }
-        Path benchmarks = Path.of("benchmarks/src/main/java");
+        Path benchmarks = RepositoryFiles.at("benchmarks/src/main/java");
         assertTrue(Files.isDirectory(benchmarks), "benchmarks/ is part of the repository");
         clients.putAll(read(benchmarks));
         List<String> violations = new ArrayList<>();
@@ -334,7 +335,7 @@ class ArchitectureTest {
 
     /** The package names listed (as `io.convexlayers...` items) under README's "## Module" heading. */
     private static Set<String> readmePublicPackages() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(RepositoryFiles.at("README.md"));
         int start = readme.indexOf("\n## Module");
         assertTrue(start >= 0, "README.md has a '## Module' section");
         int end = readme.indexOf("\n## ", start + 1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.testing.RepositoryFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,7 @@ class PtxResourceTest {
         }
         boolean nvcc = new File("/usr/local/bin/nvcc").canExecute() || onPath("nvcc");
         Assumptions.assumeTrue(nvcc, "nvcc not found: the committed PTX cannot be recompiled here (check skipped)");
-        Path script = Path.of("ci", "build-ptx.sh");
+        Path script = RepositoryFiles.at("ci/build-ptx.sh");
         Assumptions.assumeTrue(Files.exists(script), "ci/build-ptx.sh not found from " + Path.of("").toAbsolutePath());
         Process p = new ProcessBuilder("bash", script.toString(), "--check").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.cli;
 
+import io.convexlayers.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class DemoOutputTest {
     @Test
     void theDefaultOutputIsIgnoredByGit() throws IOException {
         assertEquals(Path.of("loss.png"), DemoOptions.parse(List.of()).out());
-        List<String> ignored = Files.readAllLines(Path.of(".gitignore"));
+        List<String> ignored = Files.readAllLines(RepositoryFiles.at(".gitignore"));
         assertTrue(ignored.contains("loss.png") || ignored.contains("/loss.png"), ".gitignore: " + ignored);
         assertTrue(DemoOptions.USAGE.contains(".gitignore"), DemoOptions.USAGE);
     }
