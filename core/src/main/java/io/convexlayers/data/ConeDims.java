@@ -184,6 +184,9 @@ public record ConeDims(int zero, int nonneg, int[] soc, int[] psd, int exp, int 
         private double[] power = new double[0];
         private int powerCount;
 
+        private Builder() {
+        }
+
         public Builder zero(int count) {
             this.zero = count;
             return this;
