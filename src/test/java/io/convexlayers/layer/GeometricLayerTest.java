@@ -112,6 +112,27 @@ class GeometricLayerTest {
     }
 
     @Test
+    void perronFrobeniusAndEyeMinusInverseGradientsMatchFiniteDifferences() {
+        // min λ_pf([[x, θ₁], [θ₂, κ/x]]) + x, and max y s.t. sum((I − y·B)⁻¹) ≤ s with B a parameter
+        Variable x = Variable.scalar("x", Attribute.POS);
+        Parameter t = Parameter.vector("t", 2, Attribute.POS);
+        Parameter kappa = Parameter.scalar("kappa", Attribute.POS);
+        Problem pf = Problem.minimize(pfEigenvalue(vstack(hstack(x, t.get(0)), hstack(t.get(1), kappa.div(x))))
+                .plus(x));
+        // eps 1e-10: at 1e-11 some instances stall at the iteration limit (exponential cones near the tolerance floor)
+        SolverSettings eps10 = SolverSettings.defaults().withEps(1e-10);
+        ConvexLayer pfLayer = ConvexLayer.builder(pf).parameters(t, kappa).outputs(x).settings(eps10).build();
+        assertGradientsMatchRelative(pfLayer, new double[][] {{1, 2, 1.5, 0.5}, {4}}, new double[][] {{1}}, 2);
+
+        Variable y = Variable.scalar("y", Attribute.POS);
+        Parameter bm = Parameter.matrix("B", 2, 2, Attribute.POS);
+        Parameter s = Parameter.scalar("s", Attribute.POS);
+        Problem inv = Problem.maximize(y, sum(eyeMinusInv(bm.times(y))).le(s));
+        ConvexLayer invLayer = ConvexLayer.builder(inv).parameters(bm, s).outputs(y).settings(eps10).build();
+        assertGradientsMatchRelative(invLayer, new double[][] {{0.2, 0.3, 0.1, 0.4}, {5}}, new double[][] {{1}}, 1);
+    }
+
+    @Test
     void nonPositiveParameterValuesAreTypedErrorsNamingTheInstance() {
         Box box = new Box();
         ConvexLayer layer = ConvexLayer.builder(box.problem).outputs(box.h).build();
@@ -183,6 +204,14 @@ class GeometricLayerTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The result, after checking that every instance met the tolerance (finite differences need that). */
+    static LayerResult solved(LayerResult r) {
+        for (int b = 0; b < r.batchSize(); b++) {
+            assertEquals(SolverStatus.SOLVED, r.status(b), "instance " + b + " of " + r);
+        }
+        return r;
+    }
+
     static void assertRelative(double want, double got, String what) {
         assertEquals(want, got, REL * Math.max(1e-2, Math.abs(want)), what);
     }
@@ -192,8 +221,7 @@ class GeometricLayerTest {
      * parameter (the batched ones per instance), relative to the gradient's size.
      */
     static void assertGradientsMatchRelative(ConvexLayer layer, double[][] values, double[][] weights, int batch) {
-        LayerResult r = layer.forward(ForwardOptions.batch(batch), values);
-        assertTrue(r.allSolved(), r::toString);
+        LayerResult r = solved(layer.forward(ForwardOptions.batch(batch), values));
         double[][] dOut = new double[weights.length][];
         for (int k = 0; k < weights.length; k++) {
             int s = weights[k].length;
@@ -203,6 +231,7 @@ class GeometricLayerTest {
             }
         }
         Gradients g = r.backward(dOut);
+        assertTrue(g.allAccurate(), "derivative quality");
         double largest = 0;
         for (int j = 0; j < values.length; j++) {
             double[] an = g.of(j);
@@ -215,8 +244,8 @@ class GeometricLayerTest {
                 double step = H * values[j][i];
                 plus[j][i] += step;
                 minus[j][i] -= step;
-                double[] lp = linearLoss(layer.forward(ForwardOptions.batch(batch), plus), weights);
-                double[] lm = linearLoss(layer.forward(ForwardOptions.batch(batch), minus), weights);
+                double[] lp = linearLoss(solved(layer.forward(ForwardOptions.batch(batch), plus)), weights);
+                double[] lm = linearLoss(solved(layer.forward(ForwardOptions.batch(batch), minus)), weights);
                 double total = 0;
                 for (int b = 0; b < batch; b++) {
                     total += (lp[b] - lm[b]) / (2 * step);
