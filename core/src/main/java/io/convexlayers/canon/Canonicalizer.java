@@ -277,8 +277,8 @@ final class Canonicalizer {
         columns += v.size();
         variableOffsets.put(v, o);
         AffineTensor x = AffineTensor.variable(o, v.size());
-        if (v.has(Attribute.NONNEG)) {
-            nonneg(x, null);
+        if (v.has(Attribute.NONNEG) || v.has(Attribute.POS)) {
+            nonneg(x, null); // POS: the closure x ≥ 0 (a geometric program keeps x > 0 through log x)
         }
         if (v.has(Attribute.NONPOS)) {
             nonneg(x.negate(), null);

@@ -333,4 +333,32 @@ public final class Atoms {
     public static Expression logDet(Expression x) {
         return new Atom(Atom.Kind.LOG_DET, x);
     }
+
+    // ------------------------------------------------------------------ log-log atoms (geometric programs)
+
+    /** Π xᵢ over all entries: a monomial of positive x (log-log affine); only in DGP problems. */
+    public static Expression prod(Expression x) {
+        return new LogLogAtom(LogLogAtom.Kind.PROD, x);
+    }
+
+    /** 1 − x elementwise for 0 &lt; x &lt; 1 (log-log concave, decreasing); only in DGP problems. */
+    public static Expression oneMinusPos(Expression x) {
+        return new LogLogAtom(LogLogAtom.Kind.ONE_MINUS_POS, x);
+    }
+
+    /**
+     * The Perron–Frobenius eigenvalue (spectral radius) of a square matrix with positive entries
+     * (log-log convex, increasing in every entry); only in DGP problems.
+     */
+    public static Expression pfEigenvalue(Expression x) {
+        return new LogLogAtom(LogLogAtom.Kind.PF_EIGENVALUE, x);
+    }
+
+    /**
+     * (I − X)⁻¹ = Σₖ Xᵏ for a square matrix with positive entries and spectral radius below 1
+     * (log-log convex, increasing in every entry); only in DGP problems.
+     */
+    public static Expression eyeMinusInv(Expression x) {
+        return new LogLogAtom(LogLogAtom.Kind.EYE_MINUS_INV, x);
+    }
 }

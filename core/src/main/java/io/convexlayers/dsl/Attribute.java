@@ -11,7 +11,7 @@ public enum Attribute {
     NONNEG,
     /** Every entry ≤ 0. */
     NONPOS,
-    /** Every entry &gt; 0 (parameters only). */
+    /** Every entry &gt; 0: parameters are checked; variables are positive in a geometric program and nonnegative in a convex one. */
     POS,
     /** A square matrix equal to its transpose. */
     SYMMETRIC,

@@ -98,6 +98,17 @@ public final class LinearMapExpression extends Expression {
 
     // ------------------------------------------------------------------ factories
 
+    /** The same operation (name, map, printing) on other operands of the same shapes. */
+    LinearMapExpression withArgs(List<Expression> newArgs) {
+        return new LinearMapExpression(name, postfix, suffix, shape(), newArgs, map, symmetric);
+    }
+
+    /** A node applying {@code map} to the concatenated entries of {@code args} (internal rewrites). */
+    static Expression of(String name, Shape shape, List<Expression> args, LinearMap map) {
+        return new LinearMapExpression(name, false, "", shape, args, map, false);
+    }
+
+
     static Expression sum(Expression e) {
         if (e.shape().isScalar()) {
             return e;

@@ -181,6 +181,88 @@ public final class Problem {
         }
     }
 
+    // ------------------------------------------------------------------ geometric programming
+
+    /**
+     * The first violation of the DGP rules, or {@code null}: under {@link Rules#DCP} the parameters
+     * are positive constants (the problem for fixed values); under {@link Rules#DPP} they are log-log
+     * affine, which a layer needs (compiled once, parameters entering through their logarithms).
+     */
+    public DgpDiagnosis diagnoseDgp(Rules rules) {
+        if (rules == Rules.DPP) {
+            DgpDiagnosis d = DgpChecker.diagnose(this, Rules.DCP);
+            if (d != null) {
+                return d;
+            }
+        }
+        return DgpChecker.diagnose(this, rules);
+    }
+
+    /**
+     * True when the problem is a disciplined geometric program for fixed parameter values: positive
+     * variables, parameters and constants; a log-log convex objective to minimize (log-log concave to
+     * maximize); inequalities with a log-log convex smaller side and a log-log concave larger side;
+     * equalities between monomials.
+     */
+    public boolean isDgp() {
+        return diagnoseDgp(Rules.DCP) == null;
+    }
+
+    /** True when the problem is DGP under the given rules ({@link Rules#DPP}: compilable once for a layer). */
+    public boolean isDgp(Rules rules) {
+        return diagnoseDgp(rules) == null;
+    }
+
+    /** Why the problem is not DGP under DPP rules, naming the smallest offending sub-expression; or that it is. */
+    public String explainDgp() {
+        DgpDiagnosis d = diagnoseDgp(Rules.DPP);
+        return d == null ? "The problem is DGP (and DPP under the DGP rules)." : d.explain();
+    }
+
+    /** @throws DgpException naming the offending sub-expression when the problem is not DGP under {@code rules} */
+    public void requireDgp(Rules rules) {
+        DgpDiagnosis d = diagnoseDgp(rules);
+        if (d != null) {
+            throw d.toException();
+        }
+    }
+
+    /**
+     * The problem rewritten in logarithms as a DPP problem (computed once and cached).
+     *
+     * @throws DgpException when the problem is not DGP under DPP rules
+     */
+    public LogLogForm logLogForm() {
+        return memo(LogLogForm.class, LogLogForm.class, LogLogForm::parametric);
+    }
+
+    /** Solves as a geometric program with the parameters' current values and default settings. */
+    public ProblemSolution solveGp() {
+        return solveGp(SolverSettings.defaults());
+    }
+
+    /**
+     * Solves as a geometric program (through its {@link LogLogForm}) with the parameters' current
+     * values. Variable values and the objective are in the original, positive, units.
+     *
+     * @throws DgpException when the problem is not DGP
+     * @throws ParameterValueException when a parameter has no value
+     */
+    public ProblemSolution solveGp(SolverSettings settings) {
+        requireDgp(Rules.DCP);
+        if (isDgp(Rules.DPP)) {
+            LogLogForm form = logLogForm();
+            synchronized (form) { // the form's log parameters are shared by every solve of this problem
+                form.setLogValues();
+                return new LogLogSolution(form, ProblemSolver.installed().solve(form.problem(), settings,
+                        CompileOptions.defaults()));
+            }
+        }
+        LogLogForm form = LogLogForm.withValues(this);
+        return new LogLogSolution(form, ProblemSolver.installed().solve(form.problem(), settings,
+                CompileOptions.defaults()));
+    }
+
     // ------------------------------------------------------------------ compile and solve
 
     /**
@@ -206,13 +288,17 @@ public final class Problem {
     /**
      * Solves with the parameters' current values, on the CPU. A DPP problem uses its cached
      * parametric program; a problem that is DCP but not DPP is compiled with the current values as
-     * constants. The compiler and solver sit above the modeling package; they are reached through
-     * the {@link ProblemSolver} service the library registers.
+     * constants. A problem that is not DCP but DGP is solved as a geometric program
+     * ({@link #solveGp(SolverSettings)}). The compiler and solver sit above the modeling package;
+     * they are reached through the {@link ProblemSolver} service the library registers.
      *
      * @throws DcpException when the problem is not DCP
      * @throws ParameterValueException when a parameter has no value
      */
     public ProblemSolution solve(SolverSettings settings, CompileOptions options) {
+        if (!isDcp() && isDgp()) {
+            return solveGp(settings);
+        }
         requireDcp();
         return ProblemSolver.installed().solve(this, settings, options);
     }

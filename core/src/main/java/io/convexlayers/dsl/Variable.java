@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * An optimization variable: a scalar, vector or matrix, optionally declared {@code NONNEG},
  * {@code NONPOS}, {@code SYMMETRIC} or {@code PSD} (attributes become constraints of the compiled
- * problem). Identified by object identity.
+ * problem), or {@code POS}: the positive variables of a geometric program (DGP), whose logarithm
+ * the log-log form optimizes; in a convex problem POS acts as NONNEG (strict inequalities have no
+ * cone form). Identified by object identity.
  *
  * <pre>{@code
  * Variable x = Variable.vector("x", n);
@@ -19,12 +21,6 @@ public final class Variable extends Leaf {
 
     private Variable(String name, Shape shape, Attribute... attributes) {
         super(name, shape, attributes);
-        for (Attribute a : attributes) {
-            if (a == Attribute.POS) {
-                throw new ConvexLayersException("variable " + name + ": attribute POS is not supported "
-                        + "(strict inequalities have no cone form); use NONNEG");
-            }
-        }
     }
 
     public static Variable scalar(String name, Attribute... attributes) {
@@ -37,6 +33,11 @@ public final class Variable extends Leaf {
 
     public static Variable matrix(String name, int rows, int cols, Attribute... attributes) {
         return new Variable(name, Shape.matrix(rows, cols), attributes);
+    }
+
+    /** A positive variable of any shape (for geometric programs). */
+    public static Variable positive(String name, Shape shape) {
+        return new Variable(name, shape, Attribute.POS);
     }
 
     /** An n×n symmetric matrix variable. */

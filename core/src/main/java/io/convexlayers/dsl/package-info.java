@@ -4,7 +4,8 @@
  * {@link io.convexlayers.dsl.Parameter} and {@link io.convexlayers.dsl.Constant} leaves with the
  * methods of {@link io.convexlayers.dsl.Expression} and the atoms of
  * {@link io.convexlayers.dsl.Atoms}; constraints; and {@link io.convexlayers.dsl.Problem}, which
- * checks the DCP and DPP rules (explaining violations) and solves; the compiler and the layer sit
+ * checks the DCP and DPP rules (explaining violations) and solves; geometric programs (DGP) are
+ * checked by the log-log rules and rewritten into logarithms ({@link io.convexlayers.dsl.LogLogForm}); the compiler and the layer sit
  * above this package and take a {@code Problem} as their input.
  *
  * <pre>{@code

@@ -39,6 +39,9 @@ final class BackwardPass {
         for (LayerOutput o : outs) {
             anyDual |= o.isDual();
         }
+        if (layer.isGeometric()) {
+            dOutputs = chainExp(result, outs, dOutputs);
+        }
         double[] dx = new double[n * batch];
         double[] dy = anyDual ? new double[m * batch] : null;
         for (int b = 0; b < batch; b++) {
@@ -57,6 +60,9 @@ final class BackwardPass {
                 .vjp(BatchArray.batchMinor(n, batch, dx), dy == null ? null : BatchArray.batchMinor(m, batch, dy),
                         null);
         double[][] perParameter = adjointParameters(result, vjp);
+        if (layer.isGeometric()) {
+            divideByTheta(result, perParameter);
+        }
         return new Gradients(layer, result.inputs(), perParameter, vjp.info(), (System.nanoTime() - t0) * 1e-9);
     }
 
@@ -110,7 +116,7 @@ final class BackwardPass {
                 shared(program.tensorB().dependsOnParameters() && !sharing.bVaries(), vjp.db()),
                 shared(program.tensorC().dependsOnParameters() && !sharing.cVaries(), vjp.dc()),
                 shared(program.pDependsOnParameters() && !sharing.pVaries(), vjp.dP()));
-        List<Parameter> params = result.layer().parameters();
+        List<Parameter> params = result.layer().programParameters();
         double[][] out = new double[params.size()][];
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
@@ -139,6 +145,44 @@ final class BackwardPass {
             }
         }
         return out;
+    }
+
+    /** dL/du = x ⊙ dL/dx for the outputs read as x = exp(u) (instances without a solution are skipped later). */
+    private static double[][] chainExp(LayerResult result, List<LayerOutput> outs, double[][] dOutputs) {
+        double[][] chained = dOutputs.clone();
+        for (int k = 0; k < outs.size(); k++) {
+            if (chained[k] != null && outs.get(k).exponential()) {
+                double[] x = result.valuesView(k);
+                double[] g = new double[x.length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = dOutputs[k][i] * x[i];
+                }
+                chained[k] = g;
+            }
+        }
+        return chained;
+    }
+
+    /**
+     * dL/dθ = (dL/dφ) / θ for φ = log θ: per instance for batched parameters, once for broadcast ones
+     * (their θ is the same for every instance, so dividing the batch sum is exact).
+     */
+    private static void divideByTheta(LayerResult result, double[][] perParameter) {
+        ParametricConeProgram program = result.layer().program();
+        List<Parameter> slots = result.layer().programParameters();
+        double[] phi = result.inputs().theta();
+        int batch = result.batchSize();
+        for (int k = 0; k < slots.size(); k++) {
+            int off = program.parameterOffset(slots.get(k));
+            int s = slots.get(k).size();
+            boolean batched = result.inputs().parameterBatched(k);
+            double[] g = perParameter[k];
+            for (int b = 0; b < (batched ? batch : 1); b++) {
+                for (int i = 0; i < s; i++) {
+                    g[b * s + i] /= Math.exp(phi[(off + i) * batch + b]);
+                }
+            }
+        }
     }
 
     /** The batch sum of a batch-minor gradient, or null when the part needs no shared adjoint. */

@@ -6,9 +6,12 @@ import io.convexlayers.backend.Backends;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.diff.DerivativeSettings;
+import io.convexlayers.dsl.Attribute;
 import io.convexlayers.dsl.Constraint;
+import io.convexlayers.dsl.LogLogForm;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
+import io.convexlayers.dsl.Rules;
 import io.convexlayers.dsl.Variable;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
@@ -48,6 +51,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * the problem caches: the compiled program is immutable, so layers over the same problem share it
  * safely). A layer never sets a parameter's value, so parameters may be shared between layers.
  *
+ * <p><b>Geometric programs</b> (DGP): a problem with positive variables that is log-log convex
+ * ({@link Problem#isDgp()}) is solved through its log-log form ({@link LogLogForm}): the layer
+ * takes positive parameter values θ, solves for log x with log θ as its parameters, returns
+ * x = exp(log x), and its gradients are with respect to θ. {@link Builder#geometric} states the
+ * choice; unset, a problem that is not DPP but DGP is geometric.
+ *
  * <p><b>Warm start</b> (off by default): each call starts every instance from the layer's last
  * solution when the batch size matches (the training-loop case). It changes the number of
  * iterations, not the answer beyond the solver's tolerance.
@@ -64,6 +73,8 @@ public final class ConvexLayer {
     private final Problem problem;
     private final ParametricConeProgram program;
     private final List<Parameter> parameters;
+    private final List<Parameter> programParameters;
+    private final LogLogForm logLogForm;
     private final List<LayerOutput> outputs;
     private final SolverSettings settings;
     private final DerivativeSettings derivativeSettings;
@@ -75,10 +86,12 @@ public final class ConvexLayer {
     private final Map<BitSet, DataSharing> sharingPlans = new ConcurrentHashMap<>();
 
     private ConvexLayer(Builder b, ParametricConeProgram program, List<Parameter> parameters,
-                        List<LayerOutput> outputs) {
+                        List<Parameter> programParameters, LogLogForm logLogForm, List<LayerOutput> outputs) {
         this.problem = b.problem;
         this.program = program;
         this.parameters = Collections.unmodifiableList(parameters);
+        this.programParameters = Collections.unmodifiableList(programParameters);
+        this.logLogForm = logLogForm;
         this.outputs = Collections.unmodifiableList(outputs);
         this.settings = b.settings;
         this.derivativeSettings = b.derivativeSettings;
@@ -139,7 +152,7 @@ public final class ConvexLayer {
             flags[k] = inputs.parameterBatched(k);
             key.set(k, flags[k]);
         }
-        return sharingPlans.computeIfAbsent(key, unused -> DataSharing.plan(program, parameters, flags));
+        return sharingPlans.computeIfAbsent(key, unused -> DataSharing.plan(program, programParameters, flags));
     }
 
     // ------------------------------------------------------------------ description
@@ -157,6 +170,20 @@ public final class ConvexLayer {
     /** The parameters in argument order. */
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /** The parameters whose slots θ holds, in argument order: the log parameters of a geometric program. */
+    List<Parameter> programParameters() {
+        return programParameters;
+    }
+
+    /**
+     * True when the layer solves its problem as a geometric program: through its {@link LogLogForm},
+     * positive parameters in, positive variables out, gradients with respect to the parameters
+     * themselves.
+     */
+    public boolean isGeometric() {
+        return logLogForm != null;
     }
 
     /** The outputs in order. */
@@ -215,6 +242,7 @@ public final class ConvexLayer {
         private Backend backend = Backends.cpu();
         private FailurePolicy failurePolicy = FailurePolicy.THROW;
         private boolean warmStart;
+        private Boolean geometric;
 
         private Builder(Problem problem) {
             if (problem == null) {
@@ -271,6 +299,16 @@ public final class ConvexLayer {
             return this;
         }
 
+        /**
+         * Solve the problem as a geometric program (true) or as a convex one (false). Unset, a
+         * problem that is DPP is convex, and one that is not but is DGP (or declares positive
+         * variables) is geometric, as cvxpylayers' {@code gp=True}.
+         */
+        public Builder geometric(boolean on) {
+            this.geometric = on;
+            return this;
+        }
+
         /** Start each call from the layer's last solution when the batch size matches. */
         public Builder warmStart(boolean on) {
             this.warmStart = on;
@@ -297,17 +335,30 @@ public final class ConvexLayer {
          * @throws io.convexlayers.dsl.DppException when the problem is not DPP (the message names
          *                                          the offending sub-expression and a rewrite)
          * @throws io.convexlayers.dsl.DcpException when it is not even DCP
+         * @throws io.convexlayers.dsl.DgpException when it is to be solved as a geometric program
+         *                                          (see {@link #geometric}) but is not DGP under DPP
+         *                                          rules
          * @throws LayerDefinitionException         when the parameters do not match the problem's,
          *                                          or an output is not part of the problem
          */
         public ConvexLayer build() {
-            problem.requireDpp();
+            LogLogForm form = geometricForm();
+            if (form == null) {
+                problem.requireDpp();
+            }
             List<Parameter> params = checkParameters();
             if (outputs.isEmpty()) {
                 throw new LayerDefinitionException("a layer needs at least one output: call outputs(...) with "
                         + "variables of the problem (or duals(...) with its constraints)");
             }
-            ParametricConeProgram program = Compiler.compile(problem);
+            List<Parameter> slots = params;
+            if (form != null) {
+                slots = new ArrayList<>();
+                for (Parameter p : params) {
+                    slots.add(form.logOf(p));
+                }
+            }
+            ParametricConeProgram program = Compiler.compile(form == null ? problem : form.problem());
             List<LayerOutput> outs = new ArrayList<>();
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             Set<Variable> vars = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -323,16 +374,45 @@ public final class ConvexLayer {
                         throw new LayerDefinitionException("output " + v.name() + " is not a variable of the problem "
                                 + "(its variables are " + variableNames() + ")");
                     }
-                    outs.add(LayerOutput.of(v, program));
+                    outs.add(form == null ? LayerOutput.of(v, program)
+                            : LayerOutput.exponentialOf(v, form.logOf(v), program));
                 } else {
                     Constraint c = (Constraint) o;
+                    if (form != null) {
+                        throw new LayerDefinitionException("dual output " + c + ": constraint duals are not "
+                                + "available for a geometric program");
+                    }
                     if (!cons.contains(c)) {
                         throw new LayerDefinitionException("dual output " + c + " is not a constraint of the problem");
                     }
                     outs.add(LayerOutput.dualOf(c, program));
                 }
             }
-            return new ConvexLayer(this, program, params, outs);
+            return new ConvexLayer(this, program, params, slots, form, outs);
+        }
+
+        /** The log-log form when the layer is geometric (see {@link #geometric}), else null. */
+        private LogLogForm geometricForm() {
+            boolean gp;
+            if (geometric != null) {
+                gp = geometric;
+            } else {
+                gp = !problem.isDpp() && (problem.isDgp() || declaresPositiveVariables());
+            }
+            if (!gp) {
+                return null;
+            }
+            problem.requireDgp(Rules.DPP);
+            return problem.logLogForm();
+        }
+
+        private boolean declaresPositiveVariables() {
+            for (Variable v : problem.variables()) {
+                if (v.has(Attribute.POS)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static String label(Object o) {

@@ -20,7 +20,8 @@ final class ForwardPass {
     static LayerResult run(ConvexLayer layer, ForwardOptions options, double[][] values) {
         long t0 = System.nanoTime();
         ParametricConeProgram program = layer.program();
-        LayerInputs inputs = LayerInputs.bind(program, layer.parameters(), values, options.batchSize());
+        LayerInputs inputs = LayerInputs.bind(program, layer.parameters(), layer.programParameters(),
+                layer.isGeometric(), values, options.batchSize());
         int batch = inputs.batch();
         DataSharing sharing = layer.sharing(inputs);
         BatchConeProgram data = sharing.instantiate(program, inputs.theta(), batch);

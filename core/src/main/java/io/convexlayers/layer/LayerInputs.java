@@ -40,6 +40,18 @@ final class LayerInputs {
      */
     static LayerInputs bind(ParametricConeProgram program, List<Parameter> parameters, double[][] values,
                             OptionalInt statedBatch) {
+        return bind(program, parameters, parameters, false, values, statedBatch);
+    }
+
+    /**
+     * As {@link #bind(ParametricConeProgram, List, double[][], OptionalInt)}, with the arrays checked
+     * against {@code parameters} but laid out in θ at the slots of {@code slots} (same order and
+     * sizes) — for a geometric program, the log parameters — and stored as their logarithms when
+     * {@code logValues} (the parameters are then declared positive, which the checks enforce per
+     * instance).
+     */
+    static LayerInputs bind(ParametricConeProgram program, List<Parameter> parameters, List<Parameter> slots,
+                            boolean logValues, double[][] values, OptionalInt statedBatch) {
         int count = parameters.size();
         if (values == null || values.length != count) {
             throw new LayerArgumentException("the layer takes " + count + (count == 1 ? " array" : " arrays")
@@ -93,11 +105,11 @@ final class LayerInputs {
         for (int k = 0; k < count; k++) {
             Parameter p = parameters.get(k);
             int s = p.size();
-            int off = program.parameterOffset(p);
-            double[] v = values[k];
+            int off = program.parameterOffset(slots.get(k));
+            double[] v = logValues ? logOf(values[k]) : values[k];
             int instances = isBatched[k] ? batch : 1;
             for (int b = 0; b < instances; b++) {
-                checkInstance(p, v, b * s, isBatched[k] ? b : -1);
+                checkInstance(p, values[k], b * s, isBatched[k] ? b : -1);
             }
             for (int i = 0; i < s; i++) {
                 int row = (off + i) * batch;
@@ -111,6 +123,14 @@ final class LayerInputs {
             }
         }
         return new LayerInputs(batch, anyBatched, isBatched, theta);
+    }
+
+    private static double[] logOf(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.log(v[i]);
+        }
+        return out;
     }
 
     /** Finite entries and the parameter's declared attributes, for one instance. */

@@ -27,20 +27,33 @@ public final class LayerOutput {
     private final Constraint constraint;
     private final VariableSlice slice;
     private final ConstraintDual dual;
+    private final boolean exponential;
 
-    private LayerOutput(Variable variable, Constraint constraint, VariableSlice slice, ConstraintDual dual) {
+    private LayerOutput(Variable variable, Constraint constraint, VariableSlice slice, ConstraintDual dual,
+                        boolean exponential) {
         this.variable = variable;
         this.constraint = constraint;
         this.slice = slice;
         this.dual = dual;
+        this.exponential = exponential;
     }
 
     static LayerOutput of(Variable v, ParametricConeProgram program) {
-        return new LayerOutput(v, null, program.slice(v), null);
+        return new LayerOutput(v, null, program.slice(v), null, false);
+    }
+
+    /** A positive variable of a geometric program, read as exp of its log variable's slice. */
+    static LayerOutput exponentialOf(Variable v, Variable logVariable, ParametricConeProgram program) {
+        return new LayerOutput(v, null, program.slice(logVariable), null, true);
     }
 
     static LayerOutput dualOf(Constraint c, ParametricConeProgram program) {
-        return new LayerOutput(null, c, null, program.dual(c));
+        return new LayerOutput(null, c, null, program.dual(c), false);
+    }
+
+    /** True when the value is exp of the program's entries (a geometric program's variable). */
+    boolean exponential() {
+        return exponential;
     }
 
     public Kind kind() {
@@ -79,6 +92,11 @@ public final class LayerOutput {
     void gather(double[] x, double[] y, int batch, int b, double[] out, int outOffset) {
         if (variable != null) {
             slice.gather(x, batch, b, out, outOffset);
+            if (exponential) {
+                for (int i = outOffset; i < outOffset + size(); i++) {
+                    out[i] = Math.exp(out[i]);
+                }
+            }
         } else {
             dual.gather(y, batch, b, out, outOffset);
         }

@@ -72,9 +72,15 @@ public final class LayerResult {
                     case UNBOUNDED, UNBOUNDED_INACCURATE -> sign * Double.NEGATIVE_INFINITY;
                     default -> Double.NaN;
                 };
+                if (layer.isGeometric()) {
+                    objectives[b] = Math.exp(objectives[b]);
+                }
                 continue;
             }
             objectives[b] = sign * (solution.objective(b) + offsets[b]);
+            if (layer.isGeometric()) {
+                objectives[b] = Math.exp(objectives[b]); // the log problem's optimum is log f*
+            }
             for (int k = 0; k < outs.size(); k++) {
                 LayerOutput o = outs.get(k);
                 o.gather(x, y, batch, b, values[k], b * o.size());
@@ -196,6 +202,7 @@ public final class LayerResult {
     /**
      * The optimal value of the user's objective for instance {@code b} (constant terms included;
      * +∞/−∞ for an infeasible/unbounded minimization, mirrored for a maximization; NaN on failure).
+     * For a geometric program: exp of the log problem's value (so 0 where that is −∞).
      */
     public double objective(int b) {
         checkInstance(b);
@@ -263,6 +270,11 @@ public final class LayerResult {
 
     LayerInputs inputs() {
         return inputs;
+    }
+
+    /** Output k's values, not copied (the backward pass of a geometric program reads them). */
+    double[] valuesView(int k) {
+        return values[k];
     }
 
     DataSharing sharing() {
