@@ -97,9 +97,14 @@ final class PartitionSolver implements MapPartitionsFunction<Row, Row> {
                 grads = backward(layer, result, upstream, lane, valid);
             }
         }
+        // each parameter's gradient array once per chunk (Gradients.of copies the whole batch)
+        double[][] gradient = new double[params.size()][];
+        for (int k = 0; grads != null && k < gradient.length; k++) {
+            gradient[k] = s.parameterColumns()[k] >= 0 ? grads.of(k) : null;
+        }
         List<Row> out = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
-            out.add(outputRow(s, layer, chunk.get(r), result, grads, lane[r], errors[r], outputs));
+            out.add(outputRow(s, layer, chunk.get(r), result, gradient, lane[r], errors[r], outputs));
         }
         return out;
     }
@@ -172,7 +177,7 @@ final class PartitionSolver implements MapPartitionsFunction<Row, Row> {
         return result.backward(d);
     }
 
-    private static Row outputRow(LayerSpec s, ConvexLayer layer, Row in, LayerResult result, Gradients grads, int b,
+    private static Row outputRow(LayerSpec s, ConvexLayer layer, Row in, LayerResult result, double[][] gradient, int b,
                                  String error, int outputs) {
         List<Parameter> params = layer.parameters();
         int gradientColumns = 0;
@@ -204,8 +209,7 @@ final class PartitionSolver implements MapPartitionsFunction<Row, Row> {
                     continue;
                 }
                 int size = params.get(k).shape().size();
-                double[] all = grads.of(k);
-                double[] mine = java.util.Arrays.copyOfRange(all, b * size, (b + 1) * size);
+                double[] mine = java.util.Arrays.copyOfRange(gradient[k], b * size, (b + 1) * size);
                 f[o++] = value(mine, params.get(k).shape().isScalar());
             }
         }
