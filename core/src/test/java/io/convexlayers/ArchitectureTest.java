@@ -296,7 +296,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void cliExamplesAndBenchmarksUseExportedApiOnly() throws IOException {
+    void cliExamplesBenchmarksAndAdaptersUseExportedApiOnly() throws IOException {
         Set<String> exported = compiledModule().exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toSet());
         Map<Path, SourceFile> clients = new LinkedHashMap<>();
@@ -305,16 +305,21 @@ class ArchitectureTest {
                 clients.put(f.path(), f);
             }
         }
-        Path benchmarks = RepositoryFiles.at("benchmarks/src/main/java");
-        assertTrue(Files.isDirectory(benchmarks), "benchmarks/ is part of the repository");
-        clients.putAll(read(benchmarks));
+        // the other modules of the build are clients too: the benchmarks and the DJL and Spark adapters
+        for (String module : List.of("benchmarks", "djl", "spark")) {
+            Path sources = RepositoryFiles.at(module + "/src/main/java");
+            assertTrue(Files.isDirectory(sources), module + "/ is part of the repository");
+            clients.putAll(read(sources));
+        }
         List<String> violations = new ArrayList<>();
         for (SourceFile f : clients.values()) {
             for (Map.Entry<String, Set<String>> use : f.uses().entrySet()) {
                 String pkg = use.getKey();
                 boolean allowed = exported.contains(pkg)
                         // the CLI's demo command runs an example; both are applications of the API
-                        || (f.pkg().equals(ROOT + ".cli") && pkg.equals(ROOT + ".examples"));
+                        || (f.pkg().equals(ROOT + ".cli") && pkg.equals(ROOT + ".examples"))
+                        // an adapter module's own packages (io.convexlayers.djl.examples -> .djl)
+                        || ownModule(f.pkg(), pkg);
                 if (!allowed) {
                     violations.add(f.path() + " -> " + pkg + " " + use.getValue());
                 }
@@ -323,7 +328,18 @@ class ArchitectureTest {
         assertTrue(violations.isEmpty(), "uses of internal packages:\n" + String.join("\n", violations));
     }
 
-    private static ModuleDescriptor compiledModule() throws IOException {
+    /** True when both packages belong to the same adapter module (io.convexlayers.djl…, io.convexlayers.spark…). */
+    private static boolean ownModule(String from, String to) {
+        for (String adapter : List.of(ROOT + ".djl", ROOT + ".spark")) {
+            if ((from.equals(adapter) || from.startsWith(adapter + "."))
+                    && (to.equals(adapter) || to.startsWith(adapter + "."))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        private static ModuleDescriptor compiledModule() throws IOException {
         // Read from the build's output: on the test class path "/module-info.class" may resolve to
         // another jar's descriptor.
         Path compiled = Path.of("target/classes/module-info.class");
