@@ -279,7 +279,7 @@ final class LogLogRewriter {
         List<Expression> args = atom.args();
         Expression x = log(args.get(0));
         return switch (atom.kind()) {
-            case POWER -> atom.param() == 0 ? Constant.of(atom.shape(), new double[atom.size()]) : x.times(atom.param());
+            case POWER -> x.times(atom.param()); // also for p = 0: keeps its leaves in the log problem
             case GEO_MEAN -> x.size() == 1 ? LinearMapExpression.reshape(x, Shape.scalar())
                     : Constant.vector(atom.weights()).times(broadcast(x, x.size()));
             case MAXIMUM, MINIMUM -> {
