@@ -196,7 +196,8 @@ final class LogLogRewriter {
     /**
      * r with r_g = log Σ_{k: group[k] = g} exp(a_k): single-entry groups are the entry itself; the
      * others an epigraph variable t_g with z_k ≥ exp(a_k − t_g) (exponential cones) and
-     * Σ_{k in g} z_k ≤ 1.
+     * Σ_{k in g} z_k ≤ 1. The terms a are affine or convex (the DGP rules admit nothing else in a
+     * sum); convex ones go through an epigraph first.
      */
     Expression groupedLogSumExp(Expression a, int[] group, int groups) {
         int[] count = new int[groups];
@@ -218,6 +219,13 @@ final class LogLogRewriter {
                 inverse[group[k]] = k;
             }
             return LinearMapExpression.of("select", Shape.vector(groups), List.of(a), LinearMap.gather(inverse, n));
+        }
+        if (!a.curvature(Rules.DPP).isAffine()) {
+            // a cone needs affine operands: a convex term (a maximum, a nested log-sum-exp) is
+            // replaced by its epigraph s ≥ a, exact because the log-sum-exp increases in every term
+            Variable s = Variable.vector("lse" + (auxiliaries++), n);
+            constraints.add(a.le(s));
+            a = s;
         }
         Variable t = Variable.vector("lse" + (auxiliaries++), multi);
         int inMulti = 0;
@@ -271,7 +279,7 @@ final class LogLogRewriter {
         List<Expression> args = atom.args();
         Expression x = log(args.get(0));
         return switch (atom.kind()) {
-            case POWER -> atom.param() == 0 ? Constant.of(atom.shape(), new double[atom.size()]) : x.times(atom.param());
+            case POWER -> x.times(atom.param()); // also for p = 0: keeps its leaves in the log problem
             case GEO_MEAN -> x.size() == 1 ? LinearMapExpression.reshape(x, Shape.scalar())
                     : Constant.vector(atom.weights()).times(broadcast(x, x.size()));
             case MAXIMUM, MINIMUM -> {

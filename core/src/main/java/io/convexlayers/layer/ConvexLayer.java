@@ -300,9 +300,10 @@ public final class ConvexLayer {
         }
 
         /**
-         * Solve the problem as a geometric program (true) or as a convex one (false). Unset, a
-         * problem that is DPP is convex, and one that is not but is DGP (or declares positive
-         * variables) is geometric, as cvxpylayers' {@code gp=True}.
+         * Solve the problem as a geometric program (true) or as a convex one (false), as
+         * cvxpylayers' {@code gp=True}. Unset, a problem that is DPP is convex, and one that is not
+         * but is DGP is geometric (one that is not even DCP and declares positive variables is
+         * checked, and rejected, by the DGP rules).
          */
         public Builder geometric(boolean on) {
             this.geometric = on;
@@ -397,7 +398,9 @@ public final class ConvexLayer {
             if (geometric != null) {
                 gp = geometric;
             } else {
-                gp = !problem.isDpp() && (problem.isDgp() || declaresPositiveVariables());
+                // not DPP but DGP; or neither, not even DCP, with positive variables: the DGP diagnosis
+                // then says more than the DCP one (a DCP problem keeps its DPP diagnosis)
+                gp = !problem.isDpp() && (problem.isDgp() || (!problem.isDcp() && declaresPositiveVariables()));
             }
             if (!gp) {
                 return null;

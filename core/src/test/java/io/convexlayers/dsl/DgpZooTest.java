@@ -259,6 +259,56 @@ class DgpZooTest {
         check(p, new Variable[] {x, y, t}, new double[][] {{1}, {1}, {r}}, 2 * r);
     }
 
+    /** max min(x, 2y) with x + y ≤ 3: the minimum's two sides meet, x = 2y, so y = 1, x = 2. */
+    @Test
+    void minimumUnderABudget() {
+        Variable x = pos("x");
+        Variable y = pos("y");
+        Problem p = Problem.maximize(minimum(x, y.times(2)), x.plus(y).le(3));
+        check(p, new Variable[] {x, y}, new double[][] {{2}, {1}}, 2);
+    }
+
+    /** A log-log convex term inside a posynomial: min max(x, 2/x) + y + 1/y = √2 + 2 at x = √2, y = 1. */
+    @Test
+    void maximumInsideASum() {
+        Variable x = pos("x");
+        Variable y = pos("y");
+        Problem p = Problem.minimize(maximum(x, invPos(x).times(2)).plus(y).plus(invPos(y)));
+        check(p, new Variable[] {x, y}, new double[][] {{Math.sqrt(2)}, {1}}, Math.sqrt(2) + 2);
+    }
+
+    /** min eˣ + 1/x (exp is log-log convex): eˣ = 1/x² at the optimum, found by bisection. */
+    @Test
+    void exponentialPlusInverse() {
+        Variable x = pos("x");
+        Problem p = Problem.minimize(exp(x).plus(invPos(x)));
+        double lo = 0.1;
+        double hi = 2;
+        for (int it = 0; it < 200; it++) {
+            double mid = (lo + hi) / 2;
+            if (Math.exp(mid) - 1 / (mid * mid) < 0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        check(p, new Variable[] {x}, new double[][] {{lo}}, Math.exp(lo) + 1 / lo);
+    }
+
+    /**
+     * Axis sums and a transpose of a matrix variable: min sum(sum(X, 1)) + c·sum(invPos(Xᵀ)); each
+     * entry minimizes x + c/x, so x = √c = 3 and the value is 6 entries × 2√c = 36.
+     */
+    @Test
+    void axisSumsAndTransposeOfAMatrixVariable() {
+        Variable x = Variable.matrix("X", 2, 3, Attribute.POS);
+        Parameter c = Parameter.scalar("c", Attribute.POS).setValue(9);
+        Problem p = Problem.minimize(sum(sum(x, 1)).plus(sum(invPos(x.T())).times(c)));
+        double[] three = new double[6];
+        java.util.Arrays.fill(three, 3);
+        check(p, new Variable[] {x}, new double[][] {three}, 36);
+    }
+
     private static double goldenSection(java.util.function.DoubleUnaryOperator f, double lo, double hi) {
         double g = (Math.sqrt(5) - 1) / 2;
         double a = lo;

@@ -133,6 +133,39 @@ class GeometricLayerTest {
     }
 
     @Test
+    void aMaximumInsideAPosynomialDifferentiatesToTheClosedForm() {
+        // min max(x, θ/x) + y + κ/y: x = √θ, y = √κ (the maximum's epigraph sits inside the log-sum-exp)
+        Variable x = Variable.scalar("x", Attribute.POS);
+        Variable y = Variable.scalar("y", Attribute.POS);
+        Parameter theta = Parameter.scalar("theta", Attribute.POS);
+        Parameter kappa = Parameter.scalar("kappa", Attribute.POS);
+        Problem p = Problem.minimize(maximum(x, theta.div(x)).plus(y).plus(kappa.div(y)));
+        ConvexLayer layer = ConvexLayer.builder(p).parameters(theta, kappa).outputs(x, y)
+                .settings(SolverSettings.defaults().withEps(1e-10)).build();
+        double[] th = {2, 5, 0.3};
+        double[] ka = {1, 3, 7};
+        LayerResult r = solved(layer.forward(th, ka));
+        Gradients g = r.backward(new double[] {1, 1, 1}, new double[] {2, 2, 2});
+        for (int b = 0; b < 3; b++) {
+            assertRelative(Math.sqrt(th[b]), r.value(x)[b], "x of " + b);
+            assertRelative(Math.sqrt(ka[b]), r.value(y)[b], "y of " + b);
+            assertRelative(1 / (2 * Math.sqrt(th[b])), g.of(theta)[b], "dx/dθ of " + b);
+            assertRelative(1 / Math.sqrt(ka[b]), g.of(kappa)[b], "2·dy/dκ of " + b);
+        }
+    }
+
+    @Test
+    void aParameterWithExponentZeroStillHasASlotAndAZeroGradient() {
+        Variable x = Variable.scalar("x", Attribute.POS);
+        Parameter theta = Parameter.scalar("theta", Attribute.POS);
+        Problem p = Problem.minimize(x.plus(invPos(x).times(power(theta, 0))));
+        ConvexLayer layer = ConvexLayer.builder(p).outputs(x).settings(SolverSettings.defaults().withEps(1e-9)).build();
+        LayerResult r = solved(layer.forward(new double[] {3}));
+        assertRelative(1, r.value(x)[0], "x");
+        assertEquals(0, r.backward(new double[] {1}).of(theta)[0], 1e-9);
+    }
+
+    @Test
     void nonPositiveParameterValuesAreTypedErrorsNamingTheInstance() {
         Box box = new Box();
         ConvexLayer layer = ConvexLayer.builder(box.problem).outputs(box.h).build();
