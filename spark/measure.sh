@@ -2,11 +2,12 @@
 # Spark layer throughput (README "Spark", benchmarks/RESULTS.md): the Spark layer on local[1] and on
 # local[2], each in its own JVM, every repetition followed by the core layer called directly on one
 # thread in the same JVM (the baseline under the same load).
-#   spark/measure.sh [rows] [repetitions]      (defaults 16384, 3)
+#   spark/measure.sh [rows] [repetitions] [warm-ups]      (defaults 8192, 5, 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows="${1:-16384}"
-reps="${2:-3}"
+rows="${1:-8192}"
+reps="${2:-5}"
+warmups="${3:-3}"
 mvn -B -q -DskipTests test-compile -pl spark -am
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
@@ -16,5 +17,5 @@ opens="$(sed -n 's:.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*:\1:p' spark
 for mode in 'local[1]' 'local[2]'; do
   # shellcheck disable=SC2086
   java $opens -Dlog4j2.configurationFile=spark/src/test/resources/log4j2.properties -cp "$cp" \
-    io.convexlayers.spark.bench.SparkThroughput "$mode" "$rows" "$reps"
+    io.convexlayers.spark.bench.SparkThroughput "$mode" "$rows" "$reps" "$warmups"
 done

@@ -31,12 +31,14 @@ import static io.convexlayers.dsl.Atoms.sumSquares;
  * Instances per second of solving and differentiating a QP batch: the core layer called directly
  * (one thread), and the Spark layer on a local session ({@code local[1]}, {@code local[2]}). One JVM
  * per mode (a JVM holds one Spark context): {@code spark/measure.sh} runs the three.
- * Arguments: mode ({@code direct} or a Spark master such as {@code local[2]}), rows, repetitions.
+ * Arguments: mode ({@code direct} or a Spark master such as {@code local[2]}), rows, repetitions,
+ * warm-up repetitions (the solver's code takes a few batches to be compiled by the JIT).
  */
 public final class SparkThroughput {
     static final int N = 10;
     static final int M = 20;
     static final int BATCH = 1024;
+    private static int warmups = 3;
 
     private SparkThroughput() {
     }
@@ -74,7 +76,8 @@ public final class SparkThroughput {
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "direct";
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 16384;
-        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        warmups = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         double[][] z = rows(count, N, 2, 0);
         double[][] h = rows(count, M, 3, 2);
         for (double[] r : h) {
@@ -87,7 +90,7 @@ public final class SparkThroughput {
         double[] direct = new double[reps];
         double[] times = new double[reps];
         if (mode.equals("direct")) {
-            for (int rep = -1; rep < reps; rep++) { // rep -1: warm-up
+            for (int rep = -warmups; rep < reps; rep++) { // negative: warm-up
                 double t = direct(z, h, dx, g);
                 if (rep >= 0) {
                     direct[rep] = t;
@@ -155,7 +158,7 @@ public final class SparkThroughput {
             data.count();
             SparkConvexLayer layer = SparkConvexLayer.builder(SparkThroughput::layer).constant("G", g)
                     .upstreamGradient("x", "dx").batchSize(BATCH).build();
-            for (int rep = -1; rep < reps; rep++) { // rep -1: warm-up
+            for (int rep = -warmups; rep < reps; rep++) { // negative: warm-up
                 long t0 = System.nanoTime();
                 layer.transform(data).write().format("noop").mode("overwrite").save();
                 double t = (System.nanoTime() - t0) * 1e-9;
