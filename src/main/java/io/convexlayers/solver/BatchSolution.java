@@ -316,6 +316,12 @@ public final class BatchSolution {
             }
         }
 
+        /** What polishing did for instance b so far. */
+        public PolishStatus polish(int b) {
+            Objects.checkIndex(b, batch);
+            return polish[b];
+        }
+
         /** Instance b's status as recorded so far (null before its lane terminated). */
         public SolverStatus status(int b) {
             Objects.checkIndex(b, batch);

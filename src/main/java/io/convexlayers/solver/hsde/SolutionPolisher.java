@@ -66,8 +66,9 @@ public final class SolutionPolisher {
     }
 
     /**
-     * Polishes instances {@code [first, first + count)} of {@code out} (those with a solution), in
-     * place; does nothing when {@link SolverSettings#polish()} is off or the cones are not supported.
+     * Polishes instances {@code [first, first + count)} of {@code out} (those with a solution that
+     * polishing has not improved already), in place; does nothing when {@link SolverSettings#polish()}
+     * is off or the cones are not supported.
      */
     public static void polish(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
                               int first, int count) {
@@ -79,7 +80,7 @@ public final class SolutionPolisher {
         int lanes = 0;
         for (int k = first; k < first + count; k++) {
             SolverStatus st = out.status(k);
-            if (st != null && st.hasSolution()) {
+            if (st != null && st.hasSolution() && out.polish(k) != PolishStatus.SUCCEEDED) {
                 chosen[lanes++] = k;
             }
         }
@@ -87,54 +88,72 @@ public final class SolutionPolisher {
             return;
         }
         int[] instances = Arrays.copyOf(chosen, lanes);
-        TileData data = new TileData(batch, instances);
-        Result r = polishTile(data, batch.cones(), read(out.x(), out.batch(), instances, data.n),
-                read(out.y(), out.batch(), instances, data.m), read(out.s(), out.batch(), instances, data.m),
-                settings);
+        Result r = polishInstances(batch, settings, out, instances);
         double seconds = (System.nanoTime() - t0) * 1e-9 / lanes;
         for (int l = 0; l < lanes; l++) {
             int b = instances[l];
-            int o = l * ResidualStats.WIDTH;
-            if (!r.accepted[l]) {
+            if (!(r.ratio[l] < r.ratioBefore[l] || (Double.isNaN(r.ratioBefore[l]) && Double.isFinite(r.ratio[l])))) {
                 out.recordPolish(b, PolishStatus.REJECTED, out.status(b), 0, 0, 0, 0, 0, seconds);
                 continue;
             }
-            write(r.x, out.x(), out.batch(), l, lanes, b, data.n);
-            write(r.y, out.y(), out.batch(), l, lanes, b, data.m);
-            write(r.s, out.s(), out.batch(), l, lanes, b, data.m);
             SolverStatus status = out.status(b);
             if (status == SolverStatus.SOLVED_INACCURATE && r.ratio[l] <= 1) {
                 status = SolverStatus.SOLVED;
             }
-            double[] st = r.stats;
-            out.recordPolish(b, PolishStatus.SUCCEEDED, status, st[o + ResidualStats.PRIMAL_OBJ],
-                    st[o + ResidualStats.DUAL_OBJ], st[o + ResidualStats.PRIMAL_RES], st[o + ResidualStats.DUAL_RES],
-                    st[o + ResidualStats.GAP], seconds);
+            r.writeBack(out, l, status, seconds);
         }
     }
 
-    /** The polished points of a tile, their statistics and which lanes improved. */
+    /**
+     * Polishes the points that {@code out}'s storage holds for the given instances (nothing is
+     * written back; see {@link Result#writeBack}).
+     */
+    static Result polishInstances(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
+                                  int[] instances) {
+        TileData data = new TileData(batch, instances);
+        return polishTile(data, batch.cones(), read(out.x(), out.batch(), instances, data.n),
+                read(out.y(), out.batch(), instances, data.m), read(out.s(), out.batch(), instances, data.m),
+                settings, instances);
+    }
+
+    /** The polished points of a tile, their statistics and termination ratios before and after. */
     static final class Result {
+        final int[] instances;
         final double[] x;
         final double[] y;
         final double[] s;
         final double[] stats;
         final double[] ratio;
-        final boolean[] accepted;
+        final double[] ratioBefore;
 
-        Result(double[] x, double[] y, double[] s, double[] stats, double[] ratio, boolean[] accepted) {
+        Result(int[] instances, double[] x, double[] y, double[] s, double[] stats, double[] ratio,
+               double[] ratioBefore) {
+            this.instances = instances;
             this.x = x;
             this.y = y;
             this.s = s;
             this.stats = stats;
             this.ratio = ratio;
-            this.accepted = accepted;
+            this.ratioBefore = ratioBefore;
+        }
+
+        /** Writes lane l's polished point and scalars as its instance of {@code out}, with that status. */
+        void writeBack(BatchSolution.Builder out, int l, SolverStatus status, double seconds) {
+            int b = instances[l];
+            int lanes = instances.length;
+            write(x, out.x(), out.batch(), l, lanes, b, x.length / lanes);
+            write(y, out.y(), out.batch(), l, lanes, b, y.length / lanes);
+            write(s, out.s(), out.batch(), l, lanes, b, s.length / lanes);
+            int o = l * ResidualStats.WIDTH;
+            out.recordPolish(b, PolishStatus.SUCCEEDED, status, stats[o + ResidualStats.PRIMAL_OBJ],
+                    stats[o + ResidualStats.DUAL_OBJ], stats[o + ResidualStats.PRIMAL_RES],
+                    stats[o + ResidualStats.DUAL_RES], stats[o + ResidualStats.GAP], seconds);
         }
     }
 
     /** Polishes the tile's points (x, y, s) (batch-minor over the tile's lanes). */
     static Result polishTile(TileData d, ConeDims cones, double[] x0, double[] y0, double[] s0,
-                             SolverSettings settings) {
+                             SolverSettings settings, int[] instances) {
         int n = d.n;
         int m = d.m;
         int lanes = d.lanes;
@@ -198,14 +217,13 @@ public final class SolutionPolisher {
         double[] before = d.statistics(x0, y0, s0);
         double[] after = d.statistics(x, y, s);
         double[] ratio = new double[lanes];
-        boolean[] accepted = new boolean[lanes];
+        double[] ratioBefore = new double[lanes];
         for (int l = 0; l < lanes; l++) {
             int o = l * ResidualStats.WIDTH;
-            double old = Termination.optimalityRatio(before, o, settings);
+            ratioBefore[l] = Termination.optimalityRatio(before, o, settings);
             ratio[l] = Termination.optimalityRatio(after, o, settings);
-            accepted[l] = ratio[l] < old || (Double.isNaN(old) && Double.isFinite(ratio[l]));
         }
-        return new Result(x, y, s, after, ratio, accepted);
+        return new Result(instances, x, y, s, after, ratio, ratioBefore);
     }
 
     /**
