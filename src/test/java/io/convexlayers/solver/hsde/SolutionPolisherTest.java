@@ -43,7 +43,7 @@ class SolutionPolisherTest {
     void polishedPlantedQpsMatchTheirKnownSolutionToTenDigitsFromAnEps1e5Solve() {
         for (long seed = 1; seed <= 4; seed++) {
             PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 15, 0.5, true, seed);
-            Solution plain = ConeSolver.solve(pl.program(), LOOSE);
+            Solution plain = ConeSolver.solve(pl.program(), LOOSE.withPolish(false));
             Solution polished = ConeSolver.solve(pl.program(), LOOSE.withPolish(true));
             double xScale = 1 + Kkt.maxAbs(pl.x());
             assertEquals(SolverStatus.SOLVED, polished.status());
@@ -56,6 +56,11 @@ class SolutionPolisherTest {
                     "the loose solve alone is not that accurate (else this test shows nothing)");
             assertKktBelow(pl.program(), polished, 1e-11);
         }
+    }
+
+    @Test
+    void polishingIsOnByDefault() {
+        assertTrue(SolverSettings.defaults().polish());
     }
 
     @Test
@@ -86,7 +91,7 @@ class SolutionPolisherTest {
     void netlibKb2SolvedWithinAnIterationBudgetTheUnpolishedSolveExceeds() throws Exception {
         FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
         SolverSettings budget = SolverSettings.defaults().withEps(1e-6).withMaxIters(2000);
-        Solution plain = ConeSolver.solve(kb2.program(), budget);
+        Solution plain = ConeSolver.solve(kb2.program(), budget.withPolish(false));
         Solution polished = ConeSolver.solve(kb2.program(), budget.withPolish(true));
         assertEquals(SolverStatus.SOLVED_INACCURATE, plain.status());
         assertEquals(SolverStatus.SOLVED, polished.status());
