@@ -57,6 +57,6 @@ public final class CpuBackend implements Backend {
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
         new HsdeIteration<>(kernels, settings).polishing(batch).run(out, first, live, w, deadline, listener, setup);
-        SolutionPolisher.polish(batch, settings, out, first, live);
+        SolutionPolisher.polish(batch, settings, out, first, live, deadline);
     }
 }

@@ -194,7 +194,7 @@ public final class CudaBackend implements Backend {
             }
         }
         // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ).
-        SolutionPolisher.polishBatch(batch, settings, execution, out);
+        SolutionPolisher.polishBatch(batch, settings, execution, out, deadline);
         return out.build();
     }
 

@@ -38,8 +38,9 @@ public final class HsdeIteration<V> {
      * Enables early polishing when {@link SolverSettings#polish()} is on and the cones allow it: at a
      * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
      * polished ({@link SolutionPolisher}) from {@code batch}'s unscaled data, and terminates as solved
-     * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
-     * when the ratio has fallen tenfold or the iterations have doubled since the last one.
+     * when the polished point meets the tolerances. Attempts are spaced out per lane (again only
+     * when the ratio has fallen tenfold or the iterations have doubled since the last one) and in
+     * time (the iteration runs at least four times as long as the last attempt took before the next).
      *
      * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
@@ -96,6 +97,8 @@ public final class HsdeIteration<V> {
         double[] fpr = new double[lanes];
         AccelerationGuard guard = new AccelerationGuard(lanes);
 
+        long lastPolishEnd = start;
+        long lastPolishNanos = 0;
         int[] lastAttemptIters = new int[lanes];
         double[] lastAttemptRatio = new double[lanes];
         Arrays.fill(lastAttemptRatio, Double.POSITIVE_INFINITY);
@@ -152,7 +155,9 @@ public final class HsdeIteration<V> {
                 }
             }
             boolean[] polishNow = null;
-            if (polishData != null && !limit) {
+            // Attempts cost a factorization each: at most about a fifth of the iteration's time goes to them.
+            boolean polishAffordable = System.nanoTime() - lastPolishEnd >= 4 * lastPolishNanos;
+            if (polishData != null && !limit && polishAffordable) {
                 for (int l = 0; l < liveLanes; l++) {
                     if (done[l] || (finished != null && finished[l] != null)) {
                         continue;
@@ -186,8 +191,11 @@ public final class HsdeIteration<V> {
                     }
                 }
                 if (polishNow != null) {
+                    long polishStart = System.nanoTime();
                     remaining -= polishEarly(polishNow, u, rsk, stats, iters, scale.scale(), start, setupSeconds, out,
                             first, done);
+                    lastPolishEnd = System.nanoTime();
+                    lastPolishNanos = lastPolishEnd - polishStart;
                 }
                 kernels.retire(done);
             }

@@ -55,24 +55,27 @@ public final class SolutionPolisher {
      * nothing when {@link SolverSettings#polish()} is off.
      */
     public static void polishBatch(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
-                                   BatchSolution.Builder out) {
+                                   BatchSolution.Builder out, long deadlineNanos) {
         if (!settings.polish() || !supports(batch.cones())) {
             return;
         }
         int total = batch.batch();
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
-                polish(batch, settings, out, first, live));
+                polish(batch, settings, out, first, live, deadlineNanos));
     }
 
     /**
      * Polishes instances {@code [first, first + count)} of {@code out} (those with a solution that
      * polishing has not improved already), in place; does nothing when {@link SolverSettings#polish()}
-     * is off or the cones are not supported.
+     * is off, the cones are not supported, or the solve's time limit has passed (a factorization of a
+     * large problem can take as long as its whole solve: CONT-300 went from 24 to 42 s).
+     *
+     * @param deadlineNanos the solve's {@link Deadline}, or {@link Deadline#NONE}
      */
     public static void polish(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
-                              int first, int count) {
-        if (!settings.polish() || !supports(batch.cones())) {
+                              int first, int count, long deadlineNanos) {
+        if (!settings.polish() || !supports(batch.cones()) || Deadline.passed(deadlineNanos, System.nanoTime())) {
             return;
         }
         long t0 = System.nanoTime();

@@ -136,13 +136,22 @@ class SolutionPolisherTest {
         BatchSolution.Builder out = BatchSolution.builder(1, p.n(), p.m());
         out.put(0, new Solution(SolverStatus.SOLVED, x.clone(), y.clone(), s.clone(), 1, 1, 10, 0, 0, 0, 0.1,
                 0, 0, PolishStatus.NOT_RUN));
-        SolutionPolisher.polish(BatchConeProgram.of(p), LOOSE.withPolish(true), out, 0, 1);
+        SolutionPolisher.polish(BatchConeProgram.of(p), LOOSE.withPolish(true), out, 0, 1, Deadline.NONE);
         Solution after = out.build().get(0);
         assertEquals(PolishStatus.REJECTED, after.polish());
         assertEquals(SolverStatus.SOLVED, after.status());
         assertArrayEquals(x, after.x());
         assertArrayEquals(y, after.y());
         assertArrayEquals(s, after.s());
+    }
+
+    /** A time limit is a limit: no factorization after it. */
+    @Test
+    void nothingIsPolishedOnceTheTimeLimitHasPassed() throws Exception {
+        FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
+        Solution sol = ConeSolver.solve(kb2.program(), SolverSettings.defaults().withTimeLimit(1e-9));
+        assertEquals(SolverStatus.SOLVED_INACCURATE, sol.status());
+        assertEquals(PolishStatus.NOT_RUN, sol.polish());
     }
 
     @Test
