@@ -33,7 +33,7 @@ public final class PolishComparison {
         int reps = Integer.parseInt(args[2]);
         List<String> names = Arrays.asList(args).subList(3, args.length);
         List<CollectionRunner.Reference> refs = CollectionRunner.readReferences(folder.resolve("reference.csv"));
-        SolverSettings off = SolverSettings.defaults().withEps(eps).withTimeLimit(60);
+        SolverSettings off = SolverSettings.defaults().withEps(eps).withTimeLimit(60).withPolish(false);
         SolverSettings on = off.withPolish(true);
         System.out.printf(Locale.ROOT, "eps %.0e, median of %d interleaved solves each%n%n", eps, reps);
         System.out.println("| problem | time off (s) | time on (s) | on/off | residual off | residual on | "

@@ -9,7 +9,6 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.WarmStart;
 
-import java.util.Arrays;
 
 /**
  * The solver's algorithm, written once over {@link HsdeKernels}: Douglas–Rachford splitting on the
@@ -38,9 +37,10 @@ public final class HsdeIteration<V> {
      * Enables early polishing when {@link SolverSettings#polish()} is on and the cones allow it: at a
      * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
      * polished ({@link SolutionPolisher}) from {@code batch}'s unscaled data, and terminates as solved
-     * when the polished point meets the tolerances. Attempts are spaced out per lane (again only
-     * when the ratio has fallen tenfold or the iterations have doubled since the last one) and in
-     * time (the iteration runs at least four times as long as the last attempt took before the next).
+     * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
+     * once the iterations have doubled since the last one, so a lane that reaches iteration k has had
+     * at most log₂ k attempts. (Spacing by measured time bounded their cost better on the largest
+     * problems but made results depend on the machine's load: solves must be deterministic.)
      *
      * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
@@ -97,11 +97,7 @@ public final class HsdeIteration<V> {
         double[] fpr = new double[lanes];
         AccelerationGuard guard = new AccelerationGuard(lanes);
 
-        long lastPolishEnd = start;
-        long lastPolishNanos = 0;
         int[] lastAttemptIters = new int[lanes];
-        double[] lastAttemptRatio = new double[lanes];
-        Arrays.fill(lastAttemptRatio, Double.POSITIVE_INFINITY);
 
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
@@ -155,9 +151,7 @@ public final class HsdeIteration<V> {
                 }
             }
             boolean[] polishNow = null;
-            // Attempts cost a factorization each: at most about a fifth of the iteration's time goes to them.
-            boolean polishAffordable = System.nanoTime() - lastPolishEnd >= 4 * lastPolishNanos;
-            if (polishData != null && !limit && polishAffordable) {
+            if (polishData != null && !limit) {
                 for (int l = 0; l < liveLanes; l++) {
                     if (done[l] || (finished != null && finished[l] != null)) {
                         continue;
@@ -165,13 +159,12 @@ public final class HsdeIteration<V> {
                     int o = l * ResidualStats.WIDTH;
                     double ratio = Termination.optimalityRatio(stats, o, settings);
                     boolean due = stats[o + ResidualStats.TAU] > 0 && ratio <= EARLY_POLISH_RATIO
-                            && (ratio <= lastAttemptRatio[l] / 10 || iters >= 2 * lastAttemptIters[l]);
+                            && iters >= 2 * lastAttemptIters[l];
                     if (due) {
                         if (polishNow == null) {
                             polishNow = new boolean[lanes];
                         }
                         polishNow[l] = true;
-                        lastAttemptRatio[l] = ratio;
                         lastAttemptIters[l] = iters;
                     }
                 }
@@ -191,11 +184,8 @@ public final class HsdeIteration<V> {
                     }
                 }
                 if (polishNow != null) {
-                    long polishStart = System.nanoTime();
                     remaining -= polishEarly(polishNow, u, rsk, stats, iters, scale.scale(), start, setupSeconds, out,
                             first, done);
-                    lastPolishEnd = System.nanoTime();
-                    lastPolishNanos = lastPolishEnd - polishStart;
                 }
                 kernels.retire(done);
             }
