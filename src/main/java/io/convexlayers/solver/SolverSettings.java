@@ -29,7 +29,7 @@ import io.convexlayers.InvalidSettingsException;
  *                           set exactly and keep that point when its residuals are smaller
  *                           ({@link PolishStatus}; zero and nonnegative cones only; default true:
  *                           at eps 1e-5 on bundled NETLIB/Maros–Meszaros problems it gave residuals
- *                           of 1e-13 in 0.04–1.8× the unpolished time, geometric mean 0.5–0.8×)
+ *                           of 1e-13 in 0.5–0.8× the unpolished time in geometric mean, 0.04–3.3× per problem)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
