@@ -4,6 +4,7 @@ package io.convexlayers.solver;
 import io.convexlayers.InvalidProblemException;
 import io.convexlayers.data.BatchArray;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,6 +37,7 @@ public final class BatchSolution {
     private final double[] scale;
     private final double[] solveSeconds;
     private final double[] setupSeconds;
+    private final PolishStatus[] polish;
 
     private BatchSolution(Builder b) {
         batch = b.batch;
@@ -54,6 +56,7 @@ public final class BatchSolution {
         scale = b.scale;
         solveSeconds = b.solveSeconds;
         setupSeconds = b.setupSeconds;
+        polish = b.polish;
     }
 
     /** An empty builder for a batch of {@code batch} instances with n variables and m rows. */
@@ -112,7 +115,7 @@ public final class BatchSolution {
         check(b);
         return new Solution(status[b], column(x, n, b), column(y, m, b), column(s, m, b), objective[b],
                 dualObjective[b], iterations[b], primalResidual[b], dualResidual[b], gap[b], scale[b],
-                solveSeconds[b], setupSeconds[b]);
+                solveSeconds[b], setupSeconds[b], polish[b]);
     }
 
     private double[] column(double[] data, int length, int b) {
@@ -183,6 +186,12 @@ public final class BatchSolution {
         return setupSeconds[b];
     }
 
+    /** Whether solution polishing ran for instance b and replaced its point. */
+    public PolishStatus polish(int b) {
+        check(b);
+        return polish[b];
+    }
+
     /** Total iterations over the batch (useful for reporting). */
     public long totalIterations() {
         long t = 0;
@@ -220,6 +229,7 @@ public final class BatchSolution {
         private final double[] scale;
         private final double[] solveSeconds;
         private final double[] setupSeconds;
+        private final PolishStatus[] polish;
         private boolean built;
 
         private Builder(int batch, int n, int m) {
@@ -243,6 +253,8 @@ public final class BatchSolution {
             scale = new double[batch];
             solveSeconds = new double[batch];
             setupSeconds = new double[batch];
+            polish = new PolishStatus[batch];
+            Arrays.fill(polish, PolishStatus.NOT_RUN);
         }
 
         /** Number of instances: the stride of {@link #x()}, {@link #y()} and {@link #s()}. */
@@ -282,6 +294,40 @@ public final class BatchSolution {
             this.setupSeconds[b] = setupTimeSeconds;
         }
 
+        /**
+         * Records what polishing did for instance b; when it {@link PolishStatus#SUCCEEDED} the caller
+         * has written the polished x, y, s into the storage and records the point's status (solved
+         * when the polished point meets the tolerances), objectives and residuals here; the seconds
+         * polishing took are added to the instance's solve time either way.
+         */
+        public void recordPolish(int b, PolishStatus polished, SolverStatus status, double objective,
+                                 double dualObjective, double primalResidual, double dualResidual, double gap,
+                                 double seconds) {
+            Objects.checkIndex(b, batch);
+            this.polish[b] = Objects.requireNonNull(polished, "polished");
+            this.solveSeconds[b] += seconds;
+            if (polished == PolishStatus.SUCCEEDED) {
+                this.status[b] = Objects.requireNonNull(status, "status");
+                this.objective[b] = objective;
+                this.dualObjective[b] = dualObjective;
+                this.primalResidual[b] = primalResidual;
+                this.dualResidual[b] = dualResidual;
+                this.gap[b] = gap;
+            }
+        }
+
+        /** What polishing did for instance b so far. */
+        public PolishStatus polish(int b) {
+            Objects.checkIndex(b, batch);
+            return polish[b];
+        }
+
+        /** Instance b's status as recorded so far (null before its lane terminated). */
+        public SolverStatus status(int b) {
+            Objects.checkIndex(b, batch);
+            return status[b];
+        }
+
         /** Records one instance's whole result, copying its x, y and s into the batch. */
         public void put(int b, Solution r) {
             Objects.checkIndex(b, batch);
@@ -298,6 +344,7 @@ public final class BatchSolution {
             }
             record(b, r.status(), r.objective(), r.dualObjective(), r.iterations(), r.primalResidual(),
                     r.dualResidual(), r.gap(), r.scale(), r.solveTimeSeconds(), r.setupTimeSeconds());
+            polish[b] = r.polish();
         }
 
         /**

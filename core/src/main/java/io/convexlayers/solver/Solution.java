@@ -16,11 +16,12 @@ package io.convexlayers.solver;
  * @param objective      primal objective ½xᵀPx + cᵀx (NaN without a solution)
  * @param dualObjective  dual objective −½xᵀPx − bᵀy (NaN without a solution)
  * @param scale          the final dual scale ρ_y
+ * @param polish         whether solution polishing ran and replaced the point ({@link SolverSettings#polish()})
  */
 public record Solution(SolverStatus status, double[] x, double[] y, double[] s, double objective,
                        double dualObjective, int iterations, double primalResidual,
                        double dualResidual, double gap, double scale, double solveTimeSeconds,
-                       double setupTimeSeconds) {
+                       double setupTimeSeconds, PolishStatus polish) {
 
     /** The infeasibility certificate y, or the unboundedness certificate x; null otherwise. */
     public double[] certificate() {

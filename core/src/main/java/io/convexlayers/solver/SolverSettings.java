@@ -25,12 +25,17 @@ import io.convexlayers.InvalidSettingsException;
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
  * @param checkInterval      iterations between termination checks (default 10)
  * @param linearSystem       KKT solve strategy (default AUTO)
+ * @param polish             after the first-order solve, solve the KKT system of the guessed active
+ *                           set exactly and keep that point when its residuals are smaller
+ *                           ({@link PolishStatus}; zero and nonnegative cones only; default true:
+ *                           at eps 1e-5 on bundled NETLIB/Maros–Meszaros problems it gave residuals
+ *                           of 1e-13 in 0.5–0.8× the unpolished time in geometric mean, 0.04–3.3× per problem)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
                              boolean adaptiveScale, boolean equilibrate, boolean acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
-                             LinearSystemKind linearSystem) {
+                             LinearSystemKind linearSystem, boolean polish) {
 
     /** Validates every field. */
     public SolverSettings {
@@ -74,7 +79,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO);
+                10, 20, 10, LinearSystemKind.AUTO, true);
     }
 
     /** Sets both the absolute and the relative tolerance. */
@@ -98,6 +103,10 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().timeLimitSeconds(seconds).build();
     }
 
+    public SolverSettings withPolish(boolean on) {
+        return toBuilder().polish(on).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -119,6 +128,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private int andersonInterval;
         private int checkInterval;
         private LinearSystemKind linearSystem;
+        private boolean polish;
 
         private Builder(SolverSettings s) {
             epsAbs = s.epsAbs;
@@ -136,6 +146,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
             andersonInterval = s.andersonInterval;
             checkInterval = s.checkInterval;
             linearSystem = s.linearSystem;
+            polish = s.polish;
         }
 
         public Builder epsAbs(double v) { epsAbs = v; return this; }
@@ -153,11 +164,12 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder andersonInterval(int v) { andersonInterval = v; return this; }
         public Builder checkInterval(int v) { checkInterval = v; return this; }
         public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
+        public Builder polish(boolean v) { polish = v; return this; }
 
         public SolverSettings build() {
             return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
                     scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
-                    checkInterval, linearSystem);
+                    checkInterval, linearSystem, polish);
         }
     }
 }

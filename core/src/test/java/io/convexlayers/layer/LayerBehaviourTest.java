@@ -285,7 +285,9 @@ class LayerBehaviourTest {
         double[] g = gaussian(rnd, batch * M * N);
         double[] h = uniform(rnd, batch * M, 0.1, 1);
         LayerResult accurate = layer.forward(q, g, h);
-        LayerResult oneStep = layer.forward(ForwardOptions.defaults().withSettings(TIGHT.withMaxIters(1)), q, g, h);
+        // without polishing: a polished single iterate can already be the exact solution of these small QPs
+        LayerResult oneStep = layer.forward(ForwardOptions.defaults().withSettings(TIGHT.withMaxIters(1)
+                .withPolish(false)), q, g, h);
         double worst = 0;
         for (int b = 0; b < batch; b++) {
             assertEquals(SolverStatus.SOLVED, accurate.status(b));

@@ -11,6 +11,7 @@ import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
 import io.convexlayers.solver.hsde.HsdeIteration;
+import io.convexlayers.solver.hsde.SolutionPolisher;
 
 /**
  * The pure-Java backend: splits a batch into tiles of {@link ExecutionSettings#tileLanes()}
@@ -55,6 +56,7 @@ public final class CpuBackend implements Backend {
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        new HsdeIteration<>(kernels, settings).run(out, first, live, w, deadline, listener, setup);
+        new HsdeIteration<>(kernels, settings).polishing(batch).run(out, first, live, w, deadline, listener, setup);
+        SolutionPolisher.polish(batch, settings, out, first, live, deadline);
     }
 }

@@ -13,6 +13,7 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.hsde.HsdeIteration;
+import io.convexlayers.solver.hsde.SolutionPolisher;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
@@ -192,6 +193,8 @@ public final class CudaBackend implements Backend {
                 chunkLanes = Math.max(1, lanes / 2);
             }
         }
+        // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ).
+        SolutionPolisher.polishBatch(batch, settings, execution, out, deadline);
         return out.build();
     }
 

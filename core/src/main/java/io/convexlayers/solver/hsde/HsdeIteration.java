@@ -2,11 +2,13 @@
 package io.convexlayers.solver.hsde;
 
 
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.WarmStart;
+
 
 /**
  * The solver's algorithm, written once over {@link HsdeKernels}: Douglas–Rachford splitting on the
@@ -19,12 +21,32 @@ import io.convexlayers.solver.WarmStart;
  * @param <V> the backend's vector handle
  */
 public final class HsdeIteration<V> {
+    /** Early polishing is tried once a lane's termination ratio is at most this. */
+    static final double EARLY_POLISH_RATIO = 1e3;
+
     private final HsdeKernels<V> kernels;
     private final SolverSettings settings;
+    private BatchConeProgram polishData;
 
     public HsdeIteration(HsdeKernels<V> kernels, SolverSettings settings) {
         this.kernels = kernels;
         this.settings = settings;
+    }
+
+    /**
+     * Enables early polishing when {@link SolverSettings#polish()} is on and the cones allow it: at a
+     * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
+     * polished ({@link SolutionPolisher}) from {@code batch}'s unscaled data, and terminates as solved
+     * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
+     * once the iterations have doubled since the last one, so a lane that reaches iteration k has had
+     * at most log₂ k attempts. (Spacing by measured time bounded their cost better on the largest
+     * problems but made results depend on the machine's load: solves must be deterministic.)
+     *
+     * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
+     */
+    public HsdeIteration<V> polishing(BatchConeProgram batch) {
+        polishData = settings.polish() && SolutionPolisher.supports(batch.cones()) ? batch : null;
+        return this;
     }
 
     /**
@@ -74,6 +96,8 @@ public final class HsdeIteration<V> {
         int interval = settings.andersonInterval();
         double[] fpr = new double[lanes];
         AccelerationGuard guard = new AccelerationGuard(lanes);
+
+        int[] lastAttemptIters = new int[lanes];
 
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
@@ -126,19 +150,42 @@ public final class HsdeIteration<V> {
                     finished[l] = status;
                 }
             }
-            if (finished != null) {
+            boolean[] polishNow = null;
+            if (polishData != null && !limit) {
+                for (int l = 0; l < liveLanes; l++) {
+                    if (done[l] || (finished != null && finished[l] != null)) {
+                        continue;
+                    }
+                    int o = l * ResidualStats.WIDTH;
+                    double ratio = Termination.optimalityRatio(stats, o, settings);
+                    boolean due = stats[o + ResidualStats.TAU] > 0 && ratio <= EARLY_POLISH_RATIO
+                            && iters >= 2 * lastAttemptIters[l];
+                    if (due) {
+                        if (polishNow == null) {
+                            polishNow = new boolean[lanes];
+                        }
+                        polishNow[l] = true;
+                        lastAttemptIters[l] = iters;
+                    }
+                }
+            }
+            if (finished != null || polishNow != null) {
                 boolean[] reading = new boolean[lanes];
                 for (int l = 0; l < lanes; l++) {
-                    reading[l] = finished[l] != null;
+                    reading[l] = (finished != null && finished[l] != null) || (polishNow != null && polishNow[l]);
                 }
                 kernels.prepareReads(u, rsk, reading);
-                for (int l = 0; l < liveLanes; l++) {
+                for (int l = 0; l < liveLanes && finished != null; l++) {
                     if (finished[l] != null) {
                         extract(finished[l], u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds, out,
                                 first + l);
                         done[l] = true;
                         remaining--;
                     }
+                }
+                if (polishNow != null) {
+                    remaining -= polishEarly(polishNow, u, rsk, stats, iters, scale.scale(), start, setupSeconds, out,
+                            first, done);
                 }
                 kernels.retire(done);
             }
@@ -152,6 +199,45 @@ public final class HsdeIteration<V> {
                 guard.reset(changed);
             }
         }
+    }
+
+    /**
+     * Reads the chosen lanes' current points into their instances of {@code out}, polishes them, and
+     * terminates (as solved, polish succeeded) those whose polished point meets the tolerances.
+     * The others keep iterating; what was written for them is overwritten when they terminate.
+     *
+     * @return the number of lanes terminated
+     */
+    private int polishEarly(boolean[] chosen, V u, V rsk, double[] st, int iters, double[] scale, long start,
+                            double setupSeconds, BatchSolution.Builder out, int first, boolean[] done) {
+        int count = 0;
+        for (boolean c : chosen) {
+            count += c ? 1 : 0;
+        }
+        int[] instances = new int[count];
+        int[] laneOf = new int[count];
+        int k = 0;
+        for (int l = 0; l < chosen.length; l++) {
+            if (chosen[l]) {
+                kernels.readSolution(u, rsk, l, st[l * ResidualStats.WIDTH + ResidualStats.TAU], out.x(), out.y(),
+                        out.s(), first + l, out.batch());
+                instances[k] = first + l;
+                laneOf[k++] = l;
+            }
+        }
+        SolutionPolisher.Result r = SolutionPolisher.polishInstances(polishData, settings, out, instances);
+        double elapsed = (System.nanoTime() - start) * 1e-9;
+        int terminated = 0;
+        for (int j = 0; j < count; j++) {
+            if (r.ratio[j] <= 1) {
+                int l = laneOf[j];
+                out.record(instances[j], SolverStatus.SOLVED, 0, 0, iters, 0, 0, 0, scale[l], elapsed, setupSeconds);
+                r.writeBack(out, j, SolverStatus.SOLVED, 0);
+                done[l] = true;
+                terminated++;
+            }
+        }
+        return terminated;
     }
 
     /** Safeguard the last accelerated step, then take the next one. */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.bench;
+
+import io.convexlayers.ConvexLayersException;
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.io.FileProblem;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Solves every problem of a test collection with reference optima (a folder with
+ * {@code reference.csv}, as {@code shared/data/netlib-full} and {@code shared/data/maros-full}) one at a
+ * time, and prints a Markdown table per problem and the summary qpbenchmark reports: the number of
+ * successes and the shifted geometric mean of solve times (shift 10 s, failures counted at the time
+ * limit).
+ *
+ * <p>Success = status SOLVED and |objective − reference| ≤ 1e-4·max(1, |reference|), the objective in
+ * the file's own sense without its constant term (as both references are). Solve time is the wall time of {@code ConeSolver.solve} (setup included,
+ * reading the file excluded).
+ *
+ * <pre>
+ * java -cp … io.convexlayers.bench.CollectionRunner FOLDER [--eps 1e-6] [--time-limit 20]
+ *      [--polish on|off] [--only NAME,NAME…]
+ * </pre>
+ */
+public final class CollectionRunner {
+    private static final double SHIFT_SECONDS = 10;
+    private static final double OBJECTIVE_TOLERANCE = 1e-4;
+
+    private CollectionRunner() {
+    }
+
+    /** One row of {@code reference.csv}. */
+    record Reference(String name, String file, double objective) {
+    }
+
+    /** What one problem gave. */
+    record Outcome(String name, String status, int iterations, double seconds, double objective,
+                   double reference, boolean success, String polish) {
+        double relativeError() {
+            return Math.abs(objective - reference) / Math.max(1, Math.abs(reference));
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: CollectionRunner FOLDER [--eps E] [--time-limit S] [--polish on|off] "
+                    + "[--only A,B]");
+            System.exit(2);
+        }
+        Path folder = Path.of(args[0]);
+        double eps = 1e-6;
+        double limit = 20;
+        Boolean polish = null;
+        Set<String> only = null;
+        for (int k = 1; k < args.length; k += 2) {
+            String value = k + 1 < args.length ? args[k + 1] : "";
+            switch (args[k]) {
+                case "--eps" -> eps = Double.parseDouble(value);
+                case "--time-limit" -> limit = Double.parseDouble(value);
+                case "--polish" -> polish = value.equals("on");
+                case "--only" -> only = new HashSet<>(Arrays.asList(value.split(",")));
+                default -> throw new IllegalArgumentException("unknown option " + args[k]);
+            }
+        }
+        SolverSettings settings = SolverSettings.defaults().withEps(eps).withTimeLimit(limit);
+        if (polish != null) {
+            settings = settings.withPolish(polish);
+        }
+        List<Reference> references = readReferences(folder.resolve("reference.csv"));
+        warmUp(folder, references, settings);
+
+        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s%n%n", folder.getFileName(),
+                eps, limit, settings.polish() ? "on" : "off");
+        System.out.println("| problem | status | iterations | time (s) | objective | reference | rel. error | polish | success |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
+        List<Outcome> outcomes = new ArrayList<>();
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "collection-runner");
+            t.setDaemon(true);
+            return t;
+        });
+        for (Reference ref : references) {
+            if (only != null && !only.contains(ref.name())) {
+                continue;
+            }
+            Outcome o = runOne(folder, ref, settings, limit, worker);
+            outcomes.add(o);
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.8e | %.8e | %.1e | %s | %s |%n", o.name(),
+                    o.status(), o.iterations(), o.seconds(), o.objective(), o.reference(), o.relativeError(),
+                    o.polish(), o.success() ? "yes" : "no");
+            System.out.flush();
+        }
+        summarize(outcomes, limit);
+        worker.shutdownNow();
+        System.exit(0);
+    }
+
+    /** Solves one problem, bounded by the solver's time limit and, should that fail, a watchdog. */
+    private static Outcome runOne(Path folder, Reference ref, SolverSettings settings, double limit,
+                                  ExecutorService worker) {
+        FileProblem problem;
+        try {
+            problem = ProblemReader.read(folder.resolve(ref.file()));
+        } catch (IOException | ConvexLayersException e) {
+            return new Outcome(ref.name(), "READ_ERROR", 0, limit, Double.NaN, ref.objective(), false, "-");
+        }
+        long t0 = System.nanoTime();
+        Future<Solution> future = worker.submit(() -> ConeSolver.solve(problem.program(), settings));
+        Solution sol;
+        try {
+            sol = future.get((long) (limit * 3 + 60), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new Outcome(ref.name(), "HUNG", 0, limit, Double.NaN, ref.objective(), false, "-");
+        } catch (ExecutionException e) {
+            return new Outcome(ref.name(), "ERROR " + e.getCause().getClass().getSimpleName(), 0, limit,
+                    Double.NaN, ref.objective(), false, "-");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        // Both collections' references leave out the objective constant (NETLIB's readme reports c'x, as
+        // MINOS did, e.g. e226 with RHS -7.113 on its objective row; Maros-Meszaros' objective_in_file is
+        // the optimum without r), so the constant is left out here as well.
+        double objective = problem.fileObjective(sol.objective()) - problem.objectiveConstant();
+        boolean solved = sol.status().name().equals("SOLVED");
+        boolean close = Math.abs(objective - ref.objective()) <= OBJECTIVE_TOLERANCE * Math.max(1, Math.abs(ref.objective()));
+        return new Outcome(ref.name(), sol.status().name(), sol.iterations(), seconds, objective, ref.objective(),
+                solved && close, sol.polish().name());
+    }
+
+    /** A few small solves first, so that the first problem's time is not mostly the JIT compiler's. */
+    private static void warmUp(Path folder, List<Reference> references, SolverSettings settings) throws IOException {
+        for (String name : List.of("afiro", "HS21", "HS118", "adlittle")) {
+            for (Reference ref : references) {
+                if (ref.name().equalsIgnoreCase(name)) {
+                    FileProblem p = ProblemReader.read(folder.resolve(ref.file()));
+                    for (int k = 0; k < 5; k++) {
+                        ConeSolver.solve(p.program(), settings);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Success counts and the shifted geometric mean of solve times, failures at the time limit. */
+    private static void summarize(List<Outcome> outcomes, double limit) {
+        int success = 0;
+        int solved = 0;
+        double logSum = 0;
+        double logSumSolved = 0;
+        for (Outcome o : outcomes) {
+            if (o.success()) {
+                success++;
+            }
+            if (o.status().equals("SOLVED")) {
+                solved++;
+            }
+            double t = o.success() ? o.seconds() : limit;
+            logSum += Math.log(t + SHIFT_SECONDS);
+            logSumSolved += Math.log(o.seconds() + SHIFT_SECONDS);
+        }
+        int k = outcomes.size();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "problems: %d, status SOLVED: %d, success (SOLVED and objective within "
+                + "1e-4 relative): %d (%.1f%%)%n", k, solved, success, 100.0 * success / Math.max(1, k));
+        System.out.printf(Locale.ROOT, "shifted geometric mean of solve time (shift %.0f s, failures at the %.0f s "
+                        + "limit): %.3f s; of the measured times: %.3f s%n", SHIFT_SECONDS, limit,
+                Math.exp(logSum / Math.max(1, k)) - SHIFT_SECONDS, Math.exp(logSumSolved / Math.max(1, k)) - SHIFT_SECONDS);
+    }
+
+    /** Reads name, file and the reference objective ({@code objective_in_file}, else {@code objective_ref}). */
+    static List<Reference> readReferences(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        int nameCol = header.indexOf("name");
+        int fileCol = header.indexOf("file");
+        int refCol = header.contains("objective_in_file") ? header.indexOf("objective_in_file")
+                : header.indexOf("objective_ref");
+        List<Reference> out = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",");
+            out.add(new Reference(f[nameCol], f[fileCol], Double.parseDouble(f[refCol])));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver;
+
+/**
+ * What solution polishing ({@link SolverSettings#polish()}) did for one instance: after the
+ * first-order solve, the active constraints are guessed from (y, s), the KKT system of that guess is
+ * solved exactly and the resulting point replaces the solver's when its residuals are smaller.
+ */
+public enum PolishStatus {
+    /** Not attempted: polishing off, no solution to polish, or cones other than zero and nonnegative. */
+    NOT_RUN,
+    /** The polished point had smaller residuals and replaced the solver's point. */
+    SUCCEEDED,
+    /** The polished point was no better (a wrong active-set guess, a singular system); the solver's point is kept. */
+    REJECTED
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.hsde;
+
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.io.FileProblem;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.PlantedPrograms;
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Solution polishing against independent truth: planted optima (unique for a positive definite P
+ * with strict complementarity), published NETLIB/Maros–Meszaros optima of bundled files, KKT
+ * residuals recomputed here, and a rejected polish leaving the solver's point bit for bit.
+ */
+class SolutionPolisherTest {
+    /** The default tolerance: the goal is 1e-10 residuals from a solve at eps 1e-5. */
+    private static final SolverSettings LOOSE = SolverSettings.defaults().withEps(1e-5);
+
+    private static ConeDims lpCones() {
+        return ConeDims.builder().zero(3).nonneg(40).build();
+    }
+
+    @Test
+    void polishedPlantedQpsMatchTheirKnownSolutionToTenDigitsFromAnEps1e5Solve() {
+        for (long seed = 1; seed <= 4; seed++) {
+            PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 15, 0.5, true, seed);
+            Solution plain = ConeSolver.solve(pl.program(), LOOSE.withPolish(false));
+            Solution polished = ConeSolver.solve(pl.program(), LOOSE.withPolish(true));
+            double xScale = 1 + Kkt.maxAbs(pl.x());
+            assertEquals(SolverStatus.SOLVED, polished.status());
+            assertEquals(PolishStatus.SUCCEEDED, polished.polish(), "seed " + seed);
+            assertEquals(PolishStatus.NOT_RUN, plain.polish());
+            assertTrue(Kkt.maxDiff(polished.x(), pl.x()) <= 1e-10 * xScale,
+                    "seed " + seed + ": |x - x*| = " + Kkt.maxDiff(polished.x(), pl.x()));
+            // (y is not unique: about 23 active rows for 15 variables; the KKT check below covers it)
+            assertTrue(Kkt.maxDiff(plain.x(), pl.x()) > 1e-8 * xScale,
+                    "the loose solve alone is not that accurate (else this test shows nothing)");
+            assertKktBelow(pl.program(), polished, 1e-11);
+        }
+    }
+
+    @Test
+    void polishingIsOnByDefault() {
+        assertTrue(SolverSettings.defaults().polish());
+    }
+
+    @Test
+    void polishedPlantedLpReachesItsOptimalObjectiveAndFeasibility() {
+        PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 12, 0.6, false, 7);
+        Solution polished = ConeSolver.solve(pl.program(), LOOSE.withPolish(true));
+        double optimum = Kkt.cTx(pl.program(), pl.x());
+        assertEquals(PolishStatus.SUCCEEDED, polished.polish());
+        assertEquals(optimum, polished.objective(), 1e-10 * (1 + Math.abs(optimum)));
+        assertKktBelow(pl.program(), polished, 1e-11);
+    }
+
+    /** Degenerate vertex (more active rows than variables, duplicated rows): the polish must stay on the face. */
+    @Test
+    void netlibAfiroPolishedToItsPublishedOptimum() throws Exception {
+        assertPolishedOptimum("netlib/afiro.mps", -4.6475314286E+02, 1e-5);
+    }
+
+    @Test
+    void marosMeszarosQpsPolishedToTheirPublishedOptima() throws Exception {
+        assertPolishedOptimum("maros_meszaros/HS118.qps", 664.82045, 1e-5);
+        assertPolishedOptimum("maros_meszaros/QAFIRO.qps", -1.5907817939, 1e-5);
+        assertPolishedOptimum("maros_meszaros/CVXQP1_S.qps", 11590.718119, 1e-5);
+    }
+
+    /** kb2 stalls for thousands of iterations before eps 1e-6; polishing finds its vertex much earlier. */
+    @Test
+    void netlibKb2SolvedWithinAnIterationBudgetTheUnpolishedSolveExceeds() throws Exception {
+        FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
+        SolverSettings budget = SolverSettings.defaults().withEps(1e-6).withMaxIters(2000);
+        Solution plain = ConeSolver.solve(kb2.program(), budget.withPolish(false));
+        Solution polished = ConeSolver.solve(kb2.program(), budget.withPolish(true));
+        assertEquals(SolverStatus.SOLVED_INACCURATE, plain.status());
+        assertEquals(SolverStatus.SOLVED, polished.status());
+        assertEquals(PolishStatus.SUCCEEDED, polished.polish());
+        assertEquals(-1.7499001299E+03, kb2.fileObjective(polished.objective()), 1e-9 * 1.75e3);
+    }
+
+    @Test
+    void everyInstanceOfABatchIsPolishedOnItsOwn() {
+        int batch = 5;
+        List<ConeProgram> programs = new ArrayList<>();
+        List<PlantedPrograms.Planted> planted = new ArrayList<>();
+        for (int k = 0; k < batch; k++) {
+            // density 1: one pattern for every instance, values per instance
+            PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 10, 1.0, true, 100 + k);
+            planted.add(pl);
+            programs.add(pl.program());
+        }
+        BatchConeProgram bp = perInstance(programs);
+        BatchSolution sol = ConeSolver.solveBatch(bp, LOOSE.withPolish(true));
+        for (int k = 0; k < batch; k++) {
+            assertEquals(PolishStatus.SUCCEEDED, sol.polish(k), "instance " + k);
+            Solution one = sol.get(k);
+            assertTrue(Kkt.maxDiff(one.x(), planted.get(k).x()) <= 1e-10 * (1 + Kkt.maxAbs(planted.get(k).x())),
+                    "instance " + k);
+            assertKktBelow(programs.get(k), one, 1e-11);
+        }
+    }
+
+    /** Acceptance needs a strictly smaller termination ratio: an exact point stays as it is, bit for bit. */
+    @Test
+    void aPolishedPointNoBetterThanTheSolversIsRejectedAndTheSolversPointKept() {
+        // minimize x1 + 2·x2 s.t. x1 + x2 = 1, x ≥ 0: x = (1, 0), y = (−1, 0, 1), s = (0, 1, 0), all exact
+        ConeProgram p = new ConeProgram(null, io.convexlayers.data.CscMatrix.fromDense("A",
+                new double[][] {{1, 1}, {-1, 0}, {0, -1}}), new double[] {1, 0, 0}, new double[] {1, 2},
+                ConeDims.builder().zero(1).nonneg(2).build());
+        double[] x = {1, 0};
+        double[] y = {-1, 0, 1};
+        double[] s = {0, 1, 0};
+        assertEquals(0, Kkt.primalResidual(p, x, s));
+        assertEquals(0, Kkt.dualResidual(p, x, y));
+        BatchSolution.Builder out = BatchSolution.builder(1, p.n(), p.m());
+        out.put(0, new Solution(SolverStatus.SOLVED, x.clone(), y.clone(), s.clone(), 1, 1, 10, 0, 0, 0, 0.1,
+                0, 0, PolishStatus.NOT_RUN));
+        SolutionPolisher.polish(BatchConeProgram.of(p), LOOSE.withPolish(true), out, 0, 1, Deadline.NONE);
+        Solution after = out.build().get(0);
+        assertEquals(PolishStatus.REJECTED, after.polish());
+        assertEquals(SolverStatus.SOLVED, after.status());
+        assertArrayEquals(x, after.x());
+        assertArrayEquals(y, after.y());
+        assertArrayEquals(s, after.s());
+    }
+
+    /** A time limit is a limit: no factorization after it. */
+    @Test
+    void nothingIsPolishedOnceTheTimeLimitHasPassed() throws Exception {
+        FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
+        Solution sol = ConeSolver.solve(kb2.program(), SolverSettings.defaults().withTimeLimit(1e-9));
+        assertEquals(SolverStatus.SOLVED_INACCURATE, sol.status());
+        assertEquals(PolishStatus.NOT_RUN, sol.polish());
+    }
+
+    @Test
+    void otherConesAndSolutionlessInstancesAreNotPolished() {
+        ConeDims socCones = ConeDims.builder().zero(1).nonneg(4).soc(3, 4).build();
+        PlantedPrograms.Planted pl = PlantedPrograms.generate(socCones, 6, 0.7, true, 11);
+        assertEquals(PolishStatus.NOT_RUN, ConeSolver.solve(pl.program(), LOOSE.withPolish(true)).polish());
+
+        // x ≥ 1 and x ≤ −1: infeasible
+        ConeProgram infeasible = new ConeProgram(null,
+                io.convexlayers.data.CscMatrix.fromDense("A", new double[][] {{-1}, {1}}), new double[] {-1, -1},
+                new double[] {1}, ConeDims.builder().nonneg(2).build());
+        Solution cert = ConeSolver.solve(infeasible, LOOSE.withPolish(true));
+        assertEquals(SolverStatus.INFEASIBLE, cert.status());
+        assertEquals(PolishStatus.NOT_RUN, cert.polish());
+    }
+
+    private static void assertPolishedOptimum(String file, double optimum, double eps) throws Exception {
+        FileProblem fp = ProblemReader.read(resource(file));
+        Solution sol = ConeSolver.solve(fp.program(), SolverSettings.defaults().withEps(eps).withPolish(true));
+        assertEquals(SolverStatus.SOLVED, sol.status(), file);
+        assertEquals(PolishStatus.SUCCEEDED, sol.polish(), file);
+        // the published optima have 8 to 11 significant digits
+        assertEquals(optimum, fp.fileObjective(sol.objective()), 2e-8 * Math.max(1, Math.abs(optimum)), file);
+        assertKktBelow(fp.program(), sol, 1e-9);
+    }
+
+    /** Residuals recomputed here (not the solver's), relative to the data's size, and cone membership. */
+    private static void assertKktBelow(ConeProgram p, Solution sol, double tol) {
+        double scale = 1 + Math.max(Kkt.maxAbs(p.b()), Kkt.maxAbs(p.c()));
+        assertTrue(Kkt.primalResidual(p, sol.x(), sol.s()) <= tol * scale,
+                "primal residual " + Kkt.primalResidual(p, sol.x(), sol.s()));
+        assertTrue(Kkt.dualResidual(p, sol.x(), sol.y()) <= tol * scale,
+                "dual residual " + Kkt.dualResidual(p, sol.x(), sol.y()));
+        assertTrue(Kkt.distanceToCone(p.cones(), sol.s()) <= tol * scale);
+        assertTrue(Kkt.distanceToDualCone(p.cones(), sol.y()) <= tol * scale);
+        double gap = Math.abs(sol.objective() - sol.dualObjective());
+        assertTrue(gap <= tol * (1 + Math.abs(sol.objective())) * 10, "gap " + gap);
+    }
+
+    private static BatchConeProgram perInstance(List<ConeProgram> programs) {
+        int batch = programs.size();
+        double[][] a = new double[batch][];
+        double[][] pv = new double[batch][];
+        double[][] b = new double[batch][];
+        double[][] c = new double[batch][];
+        for (int k = 0; k < batch; k++) {
+            ConeProgram p = programs.get(k);
+            a[k] = p.a().values();
+            pv[k] = p.p().values();
+            b[k] = p.b();
+            c[k] = p.c();
+            assertEquals(programs.get(0).a().pattern(), p.a().pattern());
+            assertEquals(programs.get(0).p().pattern(), p.p().pattern());
+        }
+        ConeProgram first = programs.get(0);
+        return new BatchConeProgram(first.p().pattern(), BatchArray.perInstance(pv), first.a().pattern(),
+                BatchArray.perInstance(a), BatchArray.perInstance(b), BatchArray.perInstance(c), first.cones());
+    }
+
+    private static Path resource(String relative) throws URISyntaxException {
+        return Path.of(SolutionPolisherTest.class.getResource("/problems/" + relative).toURI());
+    }
+}
