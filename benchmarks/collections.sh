@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=..
-(cd "$ROOT" && mvn -B -o -q compile)
+(cd "$ROOT" && mvn -B -q compile -pl core -am)
 mkdir -p target/collections
-javac -d target/collections -cp "$ROOT/target/classes" src/main/java/io/convexlayers/bench/CollectionRunner.java
-exec java -Xmx6g -cp "target/collections:$ROOT/target/classes" io.convexlayers.bench.CollectionRunner "$@"
+javac -d target/collections -cp "$ROOT/core/target/classes" src/main/java/io/convexlayers/bench/CollectionRunner.java
+exec java -Xmx6g -cp "target/collections:$ROOT/core/target/classes" io.convexlayers.bench.CollectionRunner "$@"
