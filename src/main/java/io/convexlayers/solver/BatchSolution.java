@@ -36,6 +36,7 @@ public final class BatchSolution {
     private final double[] scale;
     private final double[] solveSeconds;
     private final double[] setupSeconds;
+    private final Algorithm algorithm;
 
     private BatchSolution(Builder b) {
         batch = b.batch;
@@ -54,6 +55,7 @@ public final class BatchSolution {
         scale = b.scale;
         solveSeconds = b.solveSeconds;
         setupSeconds = b.setupSeconds;
+        algorithm = b.algorithm;
     }
 
     /** An empty builder for a batch of {@code batch} instances with n variables and m rows. */
@@ -71,6 +73,7 @@ public final class BatchSolution {
         }
         Solution first = solutions.get(0);
         Builder b = builder(solutions.size(), first.x().length, first.y().length);
+        b.algorithm(first.algorithm());
         for (int k = 0; k < solutions.size(); k++) {
             b.put(k, solutions.get(k));
         }
@@ -112,7 +115,7 @@ public final class BatchSolution {
         check(b);
         return new Solution(status[b], column(x, n, b), column(y, m, b), column(s, m, b), objective[b],
                 dualObjective[b], iterations[b], primalResidual[b], dualResidual[b], gap[b], scale[b],
-                solveSeconds[b], setupSeconds[b]);
+                solveSeconds[b], setupSeconds[b], algorithm);
     }
 
     private double[] column(double[] data, int length, int b) {
@@ -183,6 +186,14 @@ public final class BatchSolution {
         return setupSeconds[b];
     }
 
+    /**
+     * The method that solved this batch: {@link Algorithm#FIRST_ORDER} or
+     * {@link Algorithm#INTERIOR_POINT} (never AUTO: what AUTO chose).
+     */
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
     /** Total iterations over the batch (useful for reporting). */
     public long totalIterations() {
         long t = 0;
@@ -220,6 +231,7 @@ public final class BatchSolution {
         private final double[] scale;
         private final double[] solveSeconds;
         private final double[] setupSeconds;
+        private Algorithm algorithm = Algorithm.FIRST_ORDER;
         private boolean built;
 
         private Builder(int batch, int n, int m) {
@@ -263,6 +275,16 @@ public final class BatchSolution {
         /** The storage of s to write into: m × batch, batch-minor. */
         public double[] s() {
             return s;
+        }
+
+        /** Sets the method that ran (default {@link Algorithm#FIRST_ORDER}); AUTO is not a method. */
+        public Builder algorithm(Algorithm ran) {
+            if (ran == null || ran == Algorithm.AUTO) {
+                throw new IllegalArgumentException("the algorithm that ran must be FIRST_ORDER or INTERIOR_POINT, got "
+                        + ran);
+            }
+            algorithm = ran;
+            return this;
         }
 
         /** Records instance b's status and scalars (its x, y, s go into the storage directly). */

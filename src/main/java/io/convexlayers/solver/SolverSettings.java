@@ -25,12 +25,13 @@ import io.convexlayers.InvalidSettingsException;
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
  * @param checkInterval      iterations between termination checks (default 10)
  * @param linearSystem       KKT solve strategy (default AUTO)
+ * @param algorithm          first-order, interior-point, or chosen per batch (default AUTO)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
                              boolean adaptiveScale, boolean equilibrate, boolean acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
-                             LinearSystemKind linearSystem) {
+                             LinearSystemKind linearSystem, Algorithm algorithm) {
 
     /** Validates every field. */
     public SolverSettings {
@@ -63,6 +64,9 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (linearSystem == null) {
             throw new InvalidSettingsException("linearSystem", null, "must not be null");
         }
+        if (algorithm == null) {
+            throw new InvalidSettingsException("algorithm", null, "must not be null");
+        }
     }
 
     private static void positive(String name, double v) {
@@ -74,7 +78,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO);
+                10, 20, 10, LinearSystemKind.AUTO, Algorithm.AUTO);
     }
 
     /** Sets both the absolute and the relative tolerance. */
@@ -98,6 +102,11 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().timeLimitSeconds(seconds).build();
     }
 
+    /** The same settings with another algorithm. */
+    public SolverSettings withAlgorithm(Algorithm choice) {
+        return toBuilder().algorithm(choice).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -119,6 +128,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private int andersonInterval;
         private int checkInterval;
         private LinearSystemKind linearSystem;
+        private Algorithm algorithm;
 
         private Builder(SolverSettings s) {
             epsAbs = s.epsAbs;
@@ -136,6 +146,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
             andersonInterval = s.andersonInterval;
             checkInterval = s.checkInterval;
             linearSystem = s.linearSystem;
+            algorithm = s.algorithm;
         }
 
         public Builder epsAbs(double v) { epsAbs = v; return this; }
@@ -153,11 +164,12 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder andersonInterval(int v) { andersonInterval = v; return this; }
         public Builder checkInterval(int v) { checkInterval = v; return this; }
         public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
+        public Builder algorithm(Algorithm v) { algorithm = v; return this; }
 
         public SolverSettings build() {
             return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
                     scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
-                    checkInterval, linearSystem);
+                    checkInterval, linearSystem, algorithm);
         }
     }
 }
