@@ -42,7 +42,7 @@ public final class CpuBackend implements Backend {
     @Override
     public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
-        Algorithm method = AlgorithmChoice.resolve(batch, settings);
+        Algorithm method = AlgorithmChoice.resolve(batch, settings, warmStart != null);
         if (method == Algorithm.INTERIOR_POINT) {
             if (warmStart != null) {
                 warmStart.validate(batch.batch(), batch.n(), batch.m());

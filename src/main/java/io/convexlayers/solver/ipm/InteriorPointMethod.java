@@ -28,9 +28,21 @@ import io.convexlayers.solver.hsde.Termination;
 final class InteriorPointMethod {
     /** Iteration limit of the interior-point method, below the settings' limit when that is larger. */
     static final int MAX_ITERATIONS = 200;
+    /**
+     * The method reaches for this accuracy whatever the settings ask: its last iterations cost
+     * little (the convergence is superlinear), x is only as accurate as the square root of the gap
+     * where the objective is flat, and a solution this close to exact makes the derivative exact
+     * too. Once the settings' own tolerance is met it stops after at most
+     * {@link #EXTRA_ITERATIONS} more iterations.
+     */
+    static final double TARGET_EPS = 1e-10;
+    /** Iterations allowed past the settings' tolerance while reaching for {@link #TARGET_EPS}. */
+    private static final int EXTRA_ITERATIONS = 6;
     private static final double STEP_FRACTION = 0.99;
     private static final double MIN_STEP = 1e-10;
     private static final int MAX_SMALL_STEPS = 5;
+    /** A step that multiplies the relative optimality residual by more than this is undone. */
+    private static final double SETBACK = 10;
 
     private final IpmLayout layout;
     private final ScaledInstance data;
@@ -67,6 +79,11 @@ final class InteriorPointMethod {
     private final double[] stats = new double[ResidualStats.WIDTH];
     private double dTau;
     private double dKappa;
+    private final double[] xPrev;
+    private final double[] zPrev;
+    private final double[] sPrev;
+    private double tauPrev;
+    private double kappaPrev;
 
     InteriorPointMethod(IpmLayout layout) {
         this.layout = layout;
@@ -99,6 +116,9 @@ final class InteriorPointMethod {
         workM = new double[m];
         workM2 = new double[m];
         workN = new double[n];
+        xPrev = new double[n];
+        zPrev = new double[m];
+        sPrev = new double[m];
     }
 
     /**
@@ -111,33 +131,60 @@ final class InteriorPointMethod {
         data.load(batch, k, settings.equilibrate());
         double setup = (System.nanoTime() - t0) * 1e-9;
         long start = System.nanoTime();
+        if (!data.objectiveIsConvex()) {
+            java.util.Arrays.fill(stats, Double.NaN);
+            extract(SolverStatus.FAILED, 0, (System.nanoTime() - start) * 1e-9, setup, k, out);
+            return;
+        }
+        SolverSettings target = settings.toBuilder().epsAbs(Math.min(settings.epsAbs(), TARGET_EPS))
+                .epsRel(Math.min(settings.epsRel(), TARGET_EPS)).build();
         int limit = Math.min(settings.maxIters(), MAX_ITERATIONS);
         kkt.reset();
         initialize();
         SolverStatus status = null;
         int iter = 0;
         int smallSteps = 0;
+        int extra = 0;
+        double prevMerit = Double.POSITIVE_INFINITY;
         while (true) {
             evaluate();
+            // Solution residuals divide by τ: they mean something only while τ ≥ κ (an infeasible
+            // instance drives τ to 0 and its residuals up while its certificate converges).
+            double merit = tau >= kappa ? merit() : Double.POSITIVE_INFINITY;
+            if (merit > SETBACK * prevMerit && tau >= kappa) {
+                // The last step lost accuracy (a Newton system solved too inexactly near the end):
+                // return to the iterate before it and stop there.
+                restore();
+                evaluate();
+                status = stopped(settings);
+                break;
+            }
+            prevMerit = merit;
             if (listener != null) {
                 listener.onCheck(iter, stats[ResidualStats.PRIMAL_RES], stats[ResidualStats.DUAL_RES],
                         stats[ResidualStats.GAP], stats[ResidualStats.PRIMAL_OBJ], 0,
                         (System.nanoTime() - start) * 1e-9);
             }
-            status = Termination.check(stats, 0, settings);
+            status = Termination.check(stats, 0, target);
             if (status != null) {
+                break;
+            }
+            if (Termination.check(stats, 0, settings) == SolverStatus.SOLVED
+                    && extra++ >= EXTRA_ITERATIONS) {
+                status = SolverStatus.SOLVED;
                 break;
             }
             if (iter >= limit || smallSteps >= MAX_SMALL_STEPS || Deadline.passed(deadline, System.nanoTime())
                     || !scaling.update(s, z)) {
-                status = Termination.atLimit(stats, 0, settings);
+                status = stopped(settings);
                 break;
             }
+            save();
             double alpha = step(settings);
             if (!(alpha > MIN_STEP)) {
                 smallSteps++;
                 if (!(alpha >= 0)) {
-                    status = Termination.atLimit(stats, 0, settings);
+                    status = stopped(settings);
                     break;
                 }
             } else {
@@ -146,6 +193,36 @@ final class InteriorPointMethod {
             iter++;
         }
         extract(status, iter, (System.nanoTime() - start) * 1e-9, setup, k, out);
+    }
+
+    /** The largest relative optimality residual; its jump by {@link #SETBACK} marks a failed step. */
+    private double merit() {
+        double[] st = stats;
+        return Math.max(st[ResidualStats.PRIMAL_RES] / (1 + st[ResidualStats.PRIMAL_SCALE]),
+                Math.max(st[ResidualStats.DUAL_RES] / (1 + st[ResidualStats.DUAL_SCALE]),
+                        st[ResidualStats.GAP] / (1 + st[ResidualStats.GAP_SCALE])));
+    }
+
+    private void save() {
+        System.arraycopy(x, 0, xPrev, 0, n);
+        System.arraycopy(z, 0, zPrev, 0, m);
+        System.arraycopy(s, 0, sPrev, 0, m);
+        tauPrev = tau;
+        kappaPrev = kappa;
+    }
+
+    private void restore() {
+        System.arraycopy(xPrev, 0, x, 0, n);
+        System.arraycopy(zPrev, 0, z, 0, m);
+        System.arraycopy(sPrev, 0, s, 0, m);
+        tau = tauPrev;
+        kappa = kappaPrev;
+    }
+
+    /** The status where the iteration stops short of {@link #TARGET_EPS}: the settings' tests first. */
+    private SolverStatus stopped(SolverSettings settings) {
+        SolverStatus met = Termination.check(stats, 0, settings);
+        return met != null ? met : Termination.atLimit(stats, 0, settings);
     }
 
     /**
@@ -421,6 +498,10 @@ final class InteriorPointMethod {
                 gap = Double.NaN;
                 pobj = Double.NEGATIVE_INFINITY;
                 dobj = Double.NEGATIVE_INFINITY;
+            }
+            case FAILED -> {
+                xNaN = true;
+                yNaN = true;
             }
             default -> {
             }

@@ -20,6 +20,7 @@ final class QuasiDefiniteLdl {
     private final double[] pivot;
     private final int[] perm;
     private final double[] work;
+    private double smallestPivot;
 
     QuasiDefiniteLdl(int order) {
         this.order = order;
@@ -45,6 +46,7 @@ final class QuasiDefiniteLdl {
         int n = order;
         double[] l = a;
         int replaced = 0;
+        smallestPivot = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
@@ -63,6 +65,7 @@ final class QuasiDefiniteLdl {
             }
             int rk = k * n;
             double dk = l[rk + k];
+            smallestPivot = Math.min(smallestPivot, dk);
             boolean wantPositive = perm[k] < positive;
             if (wantPositive ? !(dk > eps) : !(dk < -eps)) {
                 dk = wantPositive ? delta : -delta;
@@ -105,6 +108,11 @@ final class QuasiDefiniteLdl {
         int t = perm[k];
         perm[k] = perm[p];
         perm[p] = t;
+    }
+
+    /** The smallest pivot the last factorization computed, before any replacement. */
+    double smallestPivot() {
+        return smallestPivot;
     }
 
     /** Solves K·x = r in place. */

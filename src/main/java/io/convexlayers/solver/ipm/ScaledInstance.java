@@ -30,6 +30,7 @@ final class ScaledInstance {
     double costScale;
     private final double[] colNorm;
     private final double[] rowNorm;
+    private QuasiDefiniteLdl pCheck;
 
     ScaledInstance(IpmLayout layout) {
         this.layout = layout;
@@ -227,5 +228,38 @@ final class ScaledInstance {
             }
             out[j] += acc;
         }
+    }
+
+    /**
+     * Whether P̂ is positive semidefinite, by a diagonally pivoted LDLᵀ of P̂ (convexity is what the
+     * method's theory and the embedding's third equation need; the first-order solver's
+     * factorization rejects an indefinite P the same way). Pivots down to −10⁻⁹ of the largest
+     * diagonal entry count as zero.
+     */
+    boolean objectiveIsConvex() {
+        var pp = layout.pPattern;
+        if (pp == null || p.length == 0) {
+            return true;
+        }
+        int n = layout.n;
+        if (pCheck == null) {
+            pCheck = new QuasiDefiniteLdl(n);
+        }
+        double[] k = pCheck.a;
+        java.util.Arrays.fill(k, 0);
+        double maxDiag = 0;
+        for (int j = 0; j < n; j++) {
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                int i = pp.rowIndex(q);
+                k[j * n + i] += p[q];
+                if (i != j) {
+                    k[i * n + j] += p[q];
+                } else {
+                    maxDiag = Math.max(maxDiag, Math.abs(p[q]));
+                }
+            }
+        }
+        pCheck.factor(n, 1e-12 * maxDiag, Math.max(1, maxDiag)); // a zero pivot drops its direction
+        return pCheck.smallestPivot() >= -1e-9 * Math.max(maxDiag, Double.MIN_NORMAL);
     }
 }
