@@ -51,7 +51,8 @@ public final class CpuBackend implements Backend {
         }
         if (settings.algorithm() == Algorithm.INTERIOR_POINT && ANNOUNCED.add(batch.cones().toString())) {
             LOG.log(System.Logger.Level.INFO, "convexlayers: the interior-point method supports zero, nonnegative "
-                    + "and second-order cones only; " + batch.cones() + " is solved by the first-order method");
+                    + "and second-order cones and n + (zero rows) <= 5000 only; " + batch.cones() + " with n = "
+                    + batch.n() + " is solved by the first-order method");
         }
         long t0 = System.nanoTime();
         int total = batch.batch();

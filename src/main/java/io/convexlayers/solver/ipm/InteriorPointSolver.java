@@ -29,13 +29,30 @@ public final class InteriorPointSolver {
     }
 
     /**
+     * Whether the method handles this batch: its cones, and a dense Newton system of order
+     * n + (zero rows) of at most 5000 (this first version factors densely).
+     */
+    public static boolean supports(BatchConeProgram batch) {
+        return supports(batch.cones()) && batch.n() + (long) batch.cones().zero() <= ReducedKkt.MAX_REDUCED_ORDER;
+    }
+
+    /** Whether the full Newton system (order n + m) is kept dense as a fallback for this batch. */
+    static boolean hasFullFallback(BatchConeProgram batch) {
+        return batch.n() + (long) batch.m() <= ReducedKkt.MAX_FULL_ORDER;
+    }
+
+    /**
      * Solves every instance of the batch.
      *
      * @param listener progress of instance 0 at every iteration, or null
-     * @throws IllegalArgumentException when the cones are not supported ({@link #supports})
+     * @throws IllegalArgumentException when the batch is not supported ({@link #supports(BatchConeProgram)})
      */
     public static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                       IterationListener listener) {
+        if (!supports(batch)) {
+            throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
+                    + " with n = " + batch.n());
+        }
         long t0 = System.nanoTime();
         IpmLayout layout = new IpmLayout(batch);
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());

@@ -29,6 +29,10 @@ final class ReducedKkt {
     private static final double REFINE_TOL = 1e-14;
     /** A refined reduced solve worse than this (relative) switches the instance to the full system. */
     private static final double FALLBACK_TOL = 1e-10;
+    /** Largest order of the dense full system (32 MB); larger programs keep the reduction. */
+    static final int MAX_FULL_ORDER = 2000;
+    /** Largest order of the dense reduced system (n + zero rows; 200 MB). */
+    static final int MAX_REDUCED_ORDER = 5000;
 
     private final IpmLayout layout;
     private final QuasiDefiniteLdl ldl;
@@ -239,7 +243,7 @@ final class ReducedKkt {
      */
     double solve(double[] r1, double[] r2, double[] x, double[] z) {
         double rel = refinedSolve(r1, r2, x, z);
-        if (full == null && !(rel <= FALLBACK_TOL)) {
+        if (full == null && !(rel <= FALLBACK_TOL) && n + (long) layout.m <= MAX_FULL_ORDER) {
             full = new QuasiDefiniteLdl(n + layout.m);
             fullWork = new double[n + layout.m];
             factorFull();

@@ -192,6 +192,22 @@ class InteriorPointSolverTest {
         BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER + 1, 3, 1, true, 1);
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(large, auto));
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto.withAlgorithm(Algorithm.FIRST_ORDER)));
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto, true), "warm starts: first order");
+    }
+
+    @Test
+    void aTallProgramSolvesWithoutTheDenseFullSystem() {
+        // Regression (layer fuzzing): n = 1, m = 46 341 made the full-system fallback's dense
+        // matrix overflow its int size. Now AUTO sends tall programs to the first-order method and
+        // an explicit request keeps the (small) reduced system.
+        BatchConeProgram tall = RandomQps.batch(2, 3000, 1, true, 3);
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(tall, SolverSettings.defaults()));
+        BatchSolution s = ConeSolver.solveBatch(tall, IPM);
+        assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
+        assertTrue(s.status(0).hasSolution(), s.status(0).toString());
+        ConeProgram p = tall.instance(0);
+        Solution one = s.get(0);
+        assertTrue(Kkt.primalResidual(p, one.x(), one.s()) <= 1e-6 * (1 + Kkt.maxAbs(p.b())));
     }
 
     @Test
