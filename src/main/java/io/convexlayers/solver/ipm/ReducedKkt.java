@@ -121,11 +121,9 @@ final class ReducedKkt {
                 int j1 = col[q1];
                 double v = h * av[q1];
                 int row = j1 * order;
-                for (int q2 = rs[r]; q2 < rs[r + 1]; q2++) {
-                    int j2 = col[q2];
-                    if (j2 <= j1) {
-                        k[row + j2] += v * av[q2];
-                    }
+                // A row's columns are ascending (CSR built column by column): q2 ≤ q1 is j2 ≤ j1.
+                for (int q2 = rs[r]; q2 <= q1; q2++) {
+                    k[row + col[q2]] += v * av[q2];
                 }
             }
         }
