@@ -7,21 +7,27 @@ import io.convexlayers.solver.SolverSettings;
 
 /**
  * Resolves {@link SolverSettings#algorithm()} for one batch. {@link Algorithm#AUTO} takes the
- * interior-point method for LPs and QPs (zero and nonnegative cones) whose reduced Newton matrix
- * (order n plus the equality rows) is at most {@link #AUTO_MAX_ORDER}: there an iteration costs a
- * dense factorization, and the measurements in {@code benchmarks/RESULTS.md} ("Interior point
- * versus first order") put it ahead of the first-order method on every small-QP batch and the LP
- * measured (and n + m at most 2000, so that the full Newton system, the fallback where the reduction
- * loses accuracy, stays dense too). Second-order cones are solved by the interior-point method only on request for now:
- * on some SOCPs its last Newton systems lose accuracy and it stops near 1e-8 where the first-order
- * method reaches 1e-9. Larger programs and warm-started solves (an interior-point method cannot use
- * a previous solution as its start) go to the first-order method. An explicit
- * {@link Algorithm#INTERIOR_POINT} on unsupported cones falls back to the first-order method (the
- * caller announces it).
+ * interior-point method, from the crossovers measured in {@code benchmarks/RESULTS.md} ("Interior
+ * point versus first order"), for
+ * <ul>
+ *   <li>LPs (no P; zero and nonnegative cones) with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}:
+ *       the first-order method needs thousands of iterations there (3.8× forward, 5.1× with the
+ *       backward pass at n = 50, B = 128);</li>
+ *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: 1.6–6.5× forward at n = 10, about
+ *       even at n = 50, slower at n = 100;</li>
+ * </ul>
+ * in both cases only with n + m ≤ 2000 (the full Newton system, the fallback where the reduction
+ * loses accuracy, stays dense) and without a warm start (an interior-point method cannot use a
+ * previous solution as its start). Everything else, SOCPs included, goes to the first-order
+ * method: on some SOCPs the interior-point method's last Newton systems lose accuracy and it stops
+ * near 1e-8 where the first-order method reaches 1e-9. An explicit {@link Algorithm#INTERIOR_POINT}
+ * on a batch it does not support falls back to the first-order method (the caller announces it).
  */
 public final class AlgorithmChoice {
-    /** Largest reduced order AUTO gives to the interior-point method. */
-    public static final int AUTO_MAX_ORDER = 400;
+    /** Largest n + (zero rows) of an LP that AUTO gives to the interior-point method. */
+    public static final int AUTO_MAX_ORDER_LP = 400;
+    /** Largest n + (zero rows) of a QP that AUTO gives to the interior-point method. */
+    public static final int AUTO_MAX_ORDER_QP = 50;
 
     private AlgorithmChoice() {
     }
@@ -38,7 +44,9 @@ public final class AlgorithmChoice {
             case FIRST_ORDER -> Algorithm.FIRST_ORDER;
             case INTERIOR_POINT -> supported ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
             case AUTO -> supported && batch.cones().soc().length == 0 && !warm
-                    && InteriorPointSolver.hasFullFallback(batch) && batch.n() + batch.cones().zero() <= AUTO_MAX_ORDER
+                    && InteriorPointSolver.hasFullFallback(batch)
+                    && batch.n() + batch.cones().zero()
+                            <= (batch.pPattern() == null ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP)
                     ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
         };
     }

@@ -189,8 +189,11 @@ class InteriorPointSolverTest {
         BatchConeProgram small = RandomQps.batch(5, 10, 2, true, 1);
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(small, auto));
         assertEquals(Algorithm.INTERIOR_POINT, ConeSolver.solveBatch(small, auto).algorithm());
-        BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER + 1, 3, 1, true, 1);
+        BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER_QP + 1, 3, 1, true, 1);
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(large, auto));
+        ConeProgram lp = PlantedPrograms.generate(ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false, 1)
+                .program();
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(lp), auto), "an LP");
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto.withAlgorithm(Algorithm.FIRST_ORDER)));
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto, true), "warm starts: first order");
     }
