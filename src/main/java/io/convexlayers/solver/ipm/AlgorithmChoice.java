@@ -11,10 +11,10 @@ import io.convexlayers.solver.SolverSettings;
  * point versus first order"), for
  * <ul>
  *   <li>LPs (no P; zero and nonnegative cones) with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}:
- *       the first-order method needs thousands of iterations there (3.8× forward, 5.1× with the
- *       backward pass at n = 50, B = 128);</li>
- *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: 1.6–6.5× forward at n = 10, about
- *       even at n = 50, slower at n = 100;</li>
+ *       the first-order method needs thousands of iterations there (3.8–8.1× forward, 2.7–5.1×
+ *       with the backward pass at n = 50, B = 128);</li>
+ *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: 1.6–6.5× forward at n = 10,
+ *       1.1–1.8× at n = 50, 0.7–1.1× at n = 100;</li>
  * </ul>
  * in both cases only with n + m ≤ 2000 (the full Newton system, the fallback where the reduction
  * loses accuracy, stays dense) and without a warm start (an interior-point method cannot use a
