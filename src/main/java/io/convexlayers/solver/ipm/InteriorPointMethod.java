@@ -75,7 +75,6 @@ final class InteriorPointMethod {
     private final double[] dsTarget;
     private final double[] workM;
     private final double[] workM2;
-    private final double[] workN;
     private final double[] stats = new double[ResidualStats.WIDTH];
     private double dTau;
     private double dKappa;
@@ -115,7 +114,6 @@ final class InteriorPointMethod {
         dsTarget = new double[m];
         workM = new double[m];
         workM2 = new double[m];
-        workN = new double[n];
         xPrev = new double[n];
         zPrev = new double[m];
         sPrev = new double[m];
@@ -180,7 +178,7 @@ final class InteriorPointMethod {
                 break;
             }
             save();
-            double alpha = step(settings);
+            double alpha = step();
             if (!(alpha > MIN_STEP)) {
                 smallSteps++;
                 if (!(alpha >= 0)) {
@@ -331,7 +329,7 @@ final class InteriorPointMethod {
     }
 
     /** One predictor–corrector step; returns its length α (NaN when the step broke down). */
-    private double step(SolverSettings settings) {
+    private double step() {
         double mu = complementarity();
         kkt.factor(data, scaling);
         // Constant system K·(x₁, z₁) = (−c, b).

@@ -82,9 +82,4 @@ final class IpmLayout {
     int socCount() {
         return socStart.length - 1;
     }
-
-    /** First inequality row (nonnegative or second-order). */
-    int firstConeRow() {
-        return zero;
-    }
 }

@@ -250,11 +250,6 @@ final class ReducedKkt {
         return rel;
     }
 
-    /** Whether this instance has switched to the full system. */
-    boolean usesFullSystem() {
-        return full != null;
-    }
-
     /** Forgets the switch to the full system (a new instance starts with the reduction). */
     void reset() {
         full = null;
