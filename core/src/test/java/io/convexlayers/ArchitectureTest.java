@@ -57,6 +57,7 @@ class ArchitectureTest {
             List.of(ROOT + ".solver"),
             List.of(ROOT + ".solver.linsys"),
             List.of(ROOT + ".solver.hsde"),
+            List.of(ROOT + ".solver.ipm"),
             List.of(ROOT + ".diff"),
             List.of(ROOT + ".backend.cpu"),
             List.of(ROOT + ".backend.cuda"),

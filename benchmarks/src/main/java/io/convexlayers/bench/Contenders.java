@@ -1,6 +1,7 @@
 package io.convexlayers.bench;
 
 import io.convexlayers.backend.Backends;
+import io.convexlayers.solver.Algorithm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,14 +12,18 @@ public final class Contenders {
 
     /** Every contender name, including {@code convexlayers-cuda} (available only with a GPU). */
     public static List<String> names() {
-        return List.of("convexlayers", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
+        return List.of("convexlayers", "convexlayers-ipm", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
     }
 
     /** The contender of that name. */
     public static Contender byName(String name) {
         return switch (name) {
-            case "convexlayers" -> new ConvexLayersContender(name, Backends.cpu(), ConvexLayersContender.EPS);
-            case "convexlayers-cuda" -> new ConvexLayersContender(name, Backends.cuda(), ConvexLayersContender.EPS);
+            case "convexlayers" -> new ConvexLayersContender(name, Backends.cpu(), ConvexLayersContender.EPS,
+                    Algorithm.FIRST_ORDER);
+            case "convexlayers-ipm" -> new ConvexLayersContender(name, Backends.cpu(), ConvexLayersContender.IPM_EPS,
+                    Algorithm.INTERIOR_POINT);
+            case "convexlayers-cuda" -> new ConvexLayersContender(name, Backends.cuda(), ConvexLayersContender.EPS,
+                    Algorithm.FIRST_ORDER);
             case "convexlayers-layer" -> new LayerContender();
             case "optnet" -> new OptNetContender();
             case "ojalgo" -> new OjAlgoContender();

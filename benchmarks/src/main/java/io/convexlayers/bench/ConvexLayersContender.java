@@ -9,6 +9,7 @@ import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.CscMatrix;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import java.util.ArrayList;
@@ -22,16 +23,20 @@ import java.util.List;
 public final class ConvexLayersContender implements Contender {
     /** Tolerance used in every timed run: SCS's reference times in PERFORMANCE.md use 1e-6. */
     public static final double EPS = 1e-6;
+    /** Tolerance of the interior-point runs (issue #16: 1e-8, as the OptNet-style baseline). */
+    public static final double IPM_EPS = 1e-8;
 
     private final String name;
     private final Backend backend;
     private final double eps;
+    private final Algorithm algorithm;
 
-    /** A contender on {@code backend} with tolerance {@code eps}. */
-    public ConvexLayersContender(String name, Backend backend, double eps) {
+    /** A contender on {@code backend} with tolerance {@code eps}, running {@code algorithm}. */
+    public ConvexLayersContender(String name, Backend backend, double eps, Algorithm algorithm) {
         this.name = name;
         this.backend = backend;
         this.eps = eps;
+        this.algorithm = algorithm;
     }
 
     @Override
@@ -52,7 +57,7 @@ public final class ConvexLayersContender implements Contender {
     @Override
     public Prepared prepare(QpBatch w) {
         BatchConeProgram program = toConeProgram(w);
-        SolverSettings settings = SolverSettings.defaults().withEps(eps);
+        SolverSettings settings = SolverSettings.defaults().withEps(eps).withAlgorithm(algorithm);
         DerivativeSettings dsettings = DerivativeSettings.defaults();
         return new Prepared() {
             @Override

@@ -47,7 +47,8 @@ public final class LayerContender implements Contender {
         Parameter h = Parameter.vector("h", m);
         Problem problem = Problem.minimize(Atoms.quadForm(x, p).times(0.5).plus(q.dot(x)), g.times(x).le(h));
         ConvexLayer layer = ConvexLayer.builder(problem).parameters(p, q, g, h).outputs(x)
-                .settings(SolverSettings.defaults().withEps(ConvexLayersContender.EPS)).build();
+                .settings(SolverSettings.defaults().withEps(ConvexLayersContender.EPS)
+                        .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)).build();
         double[] pv = flatten(w.p);
         double[] qv = flatten(w.q);
         double[] gv = flatten(w.g);

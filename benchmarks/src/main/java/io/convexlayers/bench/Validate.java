@@ -82,7 +82,8 @@ public final class Validate {
             ref = new OptNetContender().prepare(w).forward();
             refName = "optnet (IPM, 1e-8)";
         } else {
-            ref = new ConvexLayersContender("ref", Backends.cpu(), 1e-9).prepare(w).forward();
+            ref = new ConvexLayersContender("ref", Backends.cpu(), 1e-9,
+                    io.convexlayers.solver.Algorithm.FIRST_ORDER).prepare(w).forward();
             refName = "convexlayers at eps 1e-9";
         }
         say(out, w + ": reference " + refName);

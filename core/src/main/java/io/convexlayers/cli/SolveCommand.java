@@ -62,6 +62,7 @@ final class SolveCommand {
                     .put("status", s.status().name().toLowerCase(Locale.ROOT))
                     .put("objective", objective)
                     .put("iterations", s.iterations())
+                    .put("algorithm", algorithmName(s))
                     .put("solve_time_s", s.solveTimeSeconds())
                     .put("setup_time_s", s.setupTimeSeconds() + readSeconds)
                     .put("jit_compilation_s", Double.isNaN(jitSeconds) ? -1 : jitSeconds)
@@ -84,7 +85,7 @@ final class SolveCommand {
             }
             out.printf(Locale.ROOT, "status      %s%n", s.status().name().toLowerCase(Locale.ROOT));
             out.printf(Locale.ROOT, "objective   %.10g%n", objective);
-            out.printf(Locale.ROOT, "iterations  %d%n", s.iterations());
+            out.printf(Locale.ROOT, "iterations  %d (%s)%n", s.iterations(), algorithmName(s));
             out.printf(Locale.ROOT, "time        %.3f s solve, %.3f s setup%s%n", s.solveTimeSeconds(),
                     s.setupTimeSeconds() + readSeconds, Double.isNaN(jitSeconds) ? ""
                             : String.format(Locale.ROOT, " (JIT compilation meanwhile: %.3f s)", jitSeconds));
@@ -129,5 +130,10 @@ final class SolveCommand {
     static long compilationMillis() {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    /** "first-order" or "interior-point": the method that ran. */
+    static String algorithmName(Solution s) {
+        return s.algorithm().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -2,6 +2,7 @@
 package io.convexlayers.cli;
 
 import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.SolverSettings;
 
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "                       about 146 years are none too)",
             "  --no-accel           switch Anderson acceleration off",
             "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
+            "  --algorithm NAME     auto|first-order|interior-point (default auto: interior point for",
+            "                       small LPs, QPs and SOCPs, first order otherwise)",
             "  --json               one JSON object on standard output",
             "  --print-solution     include the solution x",
             "  --verbose            iteration table on standard error",
@@ -60,6 +63,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
                 case "--time-limit" -> b.timeLimitSeconds(CliNumbers.nonNegative(a, value(args, ++i, a)));
                 case "--no-accel" -> b.acceleration(false);
                 case "--linsys" -> b.linearSystem(linsys(value(args, ++i, a)));
+                case "--algorithm" -> b.algorithm(algorithm(value(args, ++i, a)));
                 case "--json" -> json = true;
                 case "--verbose" -> verbose = true;
                 case "--print-solution" -> print = true;
@@ -90,6 +94,16 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             throw new UsageException(e.getMessage());
         }
         return new SolveOptions(file, settings, json, verbose, print, backend);
+    }
+
+    private static Algorithm algorithm(String name) {
+        return switch (name) {
+            case "auto" -> Algorithm.AUTO;
+            case "first-order" -> Algorithm.FIRST_ORDER;
+            case "interior-point" -> Algorithm.INTERIOR_POINT;
+            default -> throw new UsageException("--algorithm must be auto, first-order or interior-point, got '"
+                    + name + "'");
+        };
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -38,6 +38,7 @@ public final class BatchSolution {
     private final double[] solveSeconds;
     private final double[] setupSeconds;
     private final PolishStatus[] polish;
+    private final Algorithm algorithm;
 
     private BatchSolution(Builder b) {
         batch = b.batch;
@@ -57,6 +58,7 @@ public final class BatchSolution {
         solveSeconds = b.solveSeconds;
         setupSeconds = b.setupSeconds;
         polish = b.polish;
+        algorithm = b.algorithm;
     }
 
     /** An empty builder for a batch of {@code batch} instances with n variables and m rows. */
@@ -74,6 +76,7 @@ public final class BatchSolution {
         }
         Solution first = solutions.get(0);
         Builder b = builder(solutions.size(), first.x().length, first.y().length);
+        b.algorithm(first.algorithm());
         for (int k = 0; k < solutions.size(); k++) {
             b.put(k, solutions.get(k));
         }
@@ -115,7 +118,7 @@ public final class BatchSolution {
         check(b);
         return new Solution(status[b], column(x, n, b), column(y, m, b), column(s, m, b), objective[b],
                 dualObjective[b], iterations[b], primalResidual[b], dualResidual[b], gap[b], scale[b],
-                solveSeconds[b], setupSeconds[b], polish[b]);
+                solveSeconds[b], setupSeconds[b], polish[b], algorithm);
     }
 
     private double[] column(double[] data, int length, int b) {
@@ -192,6 +195,14 @@ public final class BatchSolution {
         return polish[b];
     }
 
+    /**
+     * The method that solved this batch: {@link Algorithm#FIRST_ORDER} or
+     * {@link Algorithm#INTERIOR_POINT} (never AUTO: what AUTO chose).
+     */
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
     /** Total iterations over the batch (useful for reporting). */
     public long totalIterations() {
         long t = 0;
@@ -230,6 +241,7 @@ public final class BatchSolution {
         private final double[] solveSeconds;
         private final double[] setupSeconds;
         private final PolishStatus[] polish;
+        private Algorithm algorithm = Algorithm.FIRST_ORDER;
         private boolean built;
 
         private Builder(int batch, int n, int m) {
@@ -275,6 +287,16 @@ public final class BatchSolution {
         /** The storage of s to write into: m × batch, batch-minor. */
         public double[] s() {
             return s;
+        }
+
+        /** Sets the method that ran (default {@link Algorithm#FIRST_ORDER}); AUTO is not a method. */
+        public Builder algorithm(Algorithm ran) {
+            if (ran == null || ran == Algorithm.AUTO) {
+                throw new IllegalArgumentException("the algorithm that ran must be FIRST_ORDER or INTERIOR_POINT, got "
+                        + ran);
+            }
+            algorithm = ran;
+            return this;
         }
 
         /** Records instance b's status and scalars (its x, y, s go into the storage directly). */

@@ -15,13 +15,14 @@ package io.convexlayers.solver;
  * @param gap            |xᵀPx + cᵀx + bᵀy|
  * @param objective      primal objective ½xᵀPx + cᵀx (NaN without a solution)
  * @param dualObjective  dual objective −½xᵀPx − bᵀy (NaN without a solution)
- * @param scale          the final dual scale ρ_y
+ * @param scale          the final dual scale ρ_y (0 for the interior-point method, which has none)
  * @param polish         whether solution polishing ran and replaced the point ({@link SolverSettings#polish()})
+ * @param algorithm      the method that solved it: FIRST_ORDER or INTERIOR_POINT
  */
 public record Solution(SolverStatus status, double[] x, double[] y, double[] s, double objective,
                        double dualObjective, int iterations, double primalResidual,
                        double dualResidual, double gap, double scale, double solveTimeSeconds,
-                       double setupTimeSeconds, PolishStatus polish) {
+                       double setupTimeSeconds, PolishStatus polish, Algorithm algorithm) {
 
     /** The infeasibility certificate y, or the unboundedness certificate x; null otherwise. */
     public double[] certificate() {

@@ -30,12 +30,13 @@ import io.convexlayers.InvalidSettingsException;
  *                           ({@link PolishStatus}; zero and nonnegative cones only; default true:
  *                           at eps 1e-5 on bundled NETLIB/Maros–Meszaros problems it gave residuals
  *                           of 1e-13 in 0.5–0.8× the unpolished time in geometric mean, 0.04–3.3× per problem)
+ * @param algorithm          first-order, interior-point, or chosen per batch (default AUTO)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
                              boolean adaptiveScale, boolean equilibrate, boolean acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
-                             LinearSystemKind linearSystem, boolean polish) {
+                             LinearSystemKind linearSystem, boolean polish, Algorithm algorithm) {
 
     /** Validates every field. */
     public SolverSettings {
@@ -68,6 +69,9 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (linearSystem == null) {
             throw new InvalidSettingsException("linearSystem", null, "must not be null");
         }
+        if (algorithm == null) {
+            throw new InvalidSettingsException("algorithm", null, "must not be null");
+        }
     }
 
     private static void positive(String name, double v) {
@@ -79,7 +83,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO, true);
+                10, 20, 10, LinearSystemKind.AUTO, true, Algorithm.AUTO);
     }
 
     /** Sets both the absolute and the relative tolerance. */
@@ -107,6 +111,11 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().polish(on).build();
     }
 
+    /** The same settings with another algorithm. */
+    public SolverSettings withAlgorithm(Algorithm choice) {
+        return toBuilder().algorithm(choice).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -129,6 +138,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private int checkInterval;
         private LinearSystemKind linearSystem;
         private boolean polish;
+        private Algorithm algorithm;
 
         private Builder(SolverSettings s) {
             epsAbs = s.epsAbs;
@@ -147,6 +157,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
             checkInterval = s.checkInterval;
             linearSystem = s.linearSystem;
             polish = s.polish;
+            algorithm = s.algorithm;
         }
 
         public Builder epsAbs(double v) { epsAbs = v; return this; }
@@ -165,11 +176,12 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder checkInterval(int v) { checkInterval = v; return this; }
         public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
         public Builder polish(boolean v) { polish = v; return this; }
+        public Builder algorithm(Algorithm v) { algorithm = v; return this; }
 
         public SolverSettings build() {
             return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
                     scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
-                    checkInterval, linearSystem, polish);
+                    checkInterval, linearSystem, polish, algorithm);
         }
     }
 }

@@ -114,8 +114,27 @@ class MainTest {
     @Test
     void iterationLimitGivesTheInaccurateCode() throws Exception {
         assertEquals(ExitCodes.INACCURATE, run("solve", resource("netlib/afiro.mps"), "--max-iters", "5",
-                "--no-accel", "--linsys", "sparse"));
+                "--no-accel", "--linsys", "sparse", "--algorithm", "first-order"));
         assertTrue(out.contains("solved_inaccurate"), out);
+    }
+
+    @Test
+    void theAlgorithmIsChosenAndReported() throws Exception {
+        assertEquals(ExitCodes.SOLVED, run("solve", resource("netlib/afiro.mps"), "--eps", "1e-9", "--json"));
+        assertTrue(out.contains("\"algorithm\": \"interior-point\""), "AUTO on a small LP: " + out);
+        double ipmObjective = number(out, "objective");
+        double ipmIterations = number(out, "iterations");
+        assertEquals(ExitCodes.SOLVED, run("solve", resource("netlib/afiro.mps"), "--eps", "1e-9", "--json",
+                "--algorithm", "first-order"));
+        assertTrue(out.contains("\"algorithm\": \"first-order\""), out);
+        assertEquals(-464.7531428571, ipmObjective, 1e-6);
+        assertEquals(-464.7531428571, number(out, "objective"), 1e-6);
+        assertTrue(ipmIterations < number(out, "iterations"), "the interior point takes fewer iterations");
+        assertEquals(ExitCodes.SOLVED, run("solve", resource("maros_meszaros/HS35.qps"), "--algorithm",
+                "interior-point"));
+        assertTrue(out.contains("(interior-point)"), out);
+        assertEquals(ExitCodes.USAGE, run("solve", resource("netlib/afiro.mps"), "--algorithm", "newton"));
+        assertTrue(err.contains("--algorithm must be auto, first-order or interior-point"), err);
     }
 
     @Test

@@ -111,7 +111,7 @@ class BatchDerivativeTest {
     void anInaccurateForwardSolutionGivesAPoorButFiniteGradient() {
         BatchConeProgram batch = RandomQps.batch(6, 12, 2, false, 9);
         BatchSolution sols = ConeSolver.solveBatch(batch, io.convexlayers.solver.SolverSettings.defaults()
-                .withMaxIters(20));
+                .withMaxIters(20).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER));
         assertEquals(SolverStatus.SOLVED_INACCURATE, sols.status(0), "stopped at the iteration limit");
         double[][] gx = {{1, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0}};
         VjpResult vjp = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults())

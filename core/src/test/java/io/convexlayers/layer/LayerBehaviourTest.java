@@ -309,7 +309,8 @@ class LayerBehaviourTest {
     void warmStartGivesTheSameAnswersInFewerIterations() {
         Random rnd = new Random(29);
         Qp qp = Qp.create();
-        SolverSettings s = SolverSettings.defaults().withEps(1e-8);
+        SolverSettings s = SolverSettings.defaults().withEps(1e-8)
+                .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER); // what a warm start serves
         ConvexLayer cold = qp.layer(s);
         ConvexLayer warm = ConvexLayer.builder(qp.problem()).parameters(qp.q(), qp.g(), qp.h()).outputs(qp.x())
                 .settings(s).warmStart(true).build();

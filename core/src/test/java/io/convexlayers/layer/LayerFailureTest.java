@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Infeasible and unbounded instances under both failure policies. */
 class LayerFailureTest {
-    private static final SolverSettings S = SolverSettings.defaults().withEps(1e-9);
+    // First order: the box projection with c on a bound is degenerate (a constraint active with a zero
+    // dual), where an interior-point x is only as accurate as the square root of its gap.
+    private static final SolverSettings S = SolverSettings.defaults().withEps(1e-9)
+            .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     /** minimize ‖x − c‖²  s.t.  lo ≤ x ≤ hi: infeasible where lo &gt; hi. */
     private static ConvexLayer box(FailurePolicy policy, Parameter c, Parameter lo, Parameter hi, Variable x) {

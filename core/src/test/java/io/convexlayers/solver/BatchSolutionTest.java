@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * warm starts, and {@link ExecutionSettings}: validated by field, and never changing the answer.
  */
 class BatchSolutionTest {
-    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9);
+    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     @Test
     void theArraysAreBatchMinorAndGetCopiesOneInstanceOut() {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batched solves against single solves, the shared-factorization path, warm starts. */
 class BatchSolveTest {
-    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9);
+    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     @Test
     void batchEqualsSingleSolves() {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * where x* is unique (P positive definite) it returns x* itself.
  */
 class PlantedSolutionTest {
-    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9);
+    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     static Stream<Arguments> programs() {
         return Stream.of(

@@ -37,7 +37,7 @@ class SettingsBoundsTest {
     void timeLimitBeyondTheClockMeansNoLimit() {
         // withTimeLimit(1e10) overflowed the nanosecond deadline and stopped at the first check
         ConeProgram p = RandomQps.single(20, 40, 9);
-        SolverSettings tight = SolverSettings.defaults().withEps(1e-9);
+        SolverSettings tight = SolverSettings.defaults().withEps(1e-9).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
         Solution unlimited = ConeSolver.solve(p, tight);
         assertTrue(unlimited.iterations() > tight.checkInterval(), "needs more than one check");
         for (double limit : new double[] {1e10, 9.3e9, 1e300, Double.POSITIVE_INFINITY}) {

@@ -11,6 +11,9 @@ import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
 import io.convexlayers.solver.hsde.HsdeIteration;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.ipm.AlgorithmChoice;
+import io.convexlayers.solver.ipm.InteriorPointSolver;
 import io.convexlayers.solver.hsde.SolutionPolisher;
 
 /**
@@ -18,10 +21,16 @@ import io.convexlayers.solver.hsde.SolutionPolisher;
  * instances and solves each tile with {@link CpuHsdeKernels} on {@link ExecutionSettings#threads()}
  * worker threads, so that each tile's working set stays in one core's cache for its whole solve
  * (DESIGN §2). Each tile writes its instances' results straight into the batch's solution.
+ * {@link SolverSettings#algorithm()} picks the method per batch ({@link AlgorithmChoice}); the
+ * interior-point method ({@link InteriorPointSolver}) runs on the same tiles and threads. A request
+ * for the interior-point method on cones it does not support is announced once per cone
+ * description and solved by the first-order method; the result says which ran.
  */
 public final class CpuBackend implements Backend {
     /** The shared instance; its thread pool is created lazily and uses daemon threads. */
     public static final CpuBackend INSTANCE = new CpuBackend();
+    private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
+    private static final java.util.Set<String> ANNOUNCED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private CpuBackend() {
     }
@@ -34,6 +43,18 @@ public final class CpuBackend implements Backend {
     @Override
     public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
+        Algorithm method = AlgorithmChoice.resolve(batch, settings, warmStart != null);
+        if (method == Algorithm.INTERIOR_POINT) {
+            if (warmStart != null) {
+                warmStart.validate(batch.batch(), batch.n(), batch.m());
+            }
+            return InteriorPointSolver.solve(batch, settings, execution, listener);
+        }
+        if (settings.algorithm() == Algorithm.INTERIOR_POINT && ANNOUNCED.add(batch.cones().toString())) {
+            LOG.log(System.Logger.Level.INFO, "convexlayers: the interior-point method supports zero, nonnegative "
+                    + "and second-order cones and n + (zero rows) <= 5000 only; " + batch.cones() + " with n = "
+                    + batch.n() + " is solved by the first-order method");
+        }
         long t0 = System.nanoTime();
         int total = batch.batch();
         if (warmStart != null) {

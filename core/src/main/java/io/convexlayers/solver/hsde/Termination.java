@@ -10,14 +10,15 @@ import io.convexlayers.solver.SolverStatus;
  * The termination tests of DESIGN §4 on one lane's unscaled residual statistics: optimality
  * (primal, dual and gap residuals within ε_abs + ε_rel·scale), primal infeasibility
  * (bᵀy &lt; 0 and ‖Aᵀy‖ ≤ ε_infeas·(−bᵀy)) and unboundedness (cᵀx &lt; 0 and
- * ‖Ax + s‖, ‖Px‖ ≤ ε_infeas·(−cᵀx)); and the choice of an inaccurate status at a limit.
+ * ‖Ax + s‖, ‖Px‖ ≤ ε_infeas·(−cᵀx)); and the choice of an inaccurate status at a limit. Public so
+ * that the interior-point method ({@code solver.ipm}) decides its statuses by the same tests.
  */
-final class Termination {
+public final class Termination {
     private Termination() {
     }
 
     /** The status when one of the tests passes, or null to keep iterating. */
-    static SolverStatus check(double[] st, int o, SolverSettings s) {
+    public static SolverStatus check(double[] st, int o, SolverSettings s) {
         if (brokeDown(st, o)) {
             return SolverStatus.FAILED;
         }
@@ -38,7 +39,7 @@ final class Termination {
      * an infeasible or unbounded one τ → 0 with κ > 0; so τ ≥ κ means "solved, inaccurately", and
      * otherwise the certificate with the better ratio decides.
      */
-    static SolverStatus atLimit(double[] st, int o, SolverSettings s) {
+    public static SolverStatus atLimit(double[] st, int o, SolverSettings s) {
         if (brokeDown(st, o)) {
             return SolverStatus.FAILED;
         }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * solver tolerance, chunking changes nothing, warm starts work, certificates come out.
  */
 class EmulatedSolveTest {
-    static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-8);
+    static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-8).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     static CudaBackend emulated() {
         return new CudaBackend(new EmulatedDevice(1L << 31), 0);
@@ -198,7 +198,7 @@ class EmulatedSolveTest {
         BatchArray c = BatchArray.perInstance(new double[][] {{0}, {-1}});
         BatchConeProgram batch = new BatchConeProgram(null, null, a.pattern(), av, b, c,
                 ConeDims.builder().nonneg(2).build());
-        BatchSolution cpu = Backends.cpu().solve(batch, SolverSettings.defaults(), null, null);
+        BatchSolution cpu = Backends.cpu().solve(batch, SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null);
         BatchSolution gpu = emulated().solve(batch, SolverSettings.defaults(), null, null);
         assertEquals(SolverStatus.INFEASIBLE, gpu.status(0));
         assertEquals(SolverStatus.UNBOUNDED, gpu.status(1));

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.SolverSettings;
+
+/**
+ * Resolves {@link SolverSettings#algorithm()} for one batch. {@link Algorithm#AUTO} takes the
+ * interior-point method, from the crossovers measured in {@code benchmarks/RESULTS.md} ("Interior
+ * point versus first order"), for
+ * <ul>
+ *   <li>LPs (no P; zero and nonnegative cones) with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}:
+ *       the first-order method needs thousands of iterations there (3.8–8.1× forward, 2.7–5.1×
+ *       with the backward pass at n = 50, B = 128);</li>
+ *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: 1.6–6.5× forward at n = 10,
+ *       1.1–1.8× at n = 50, 0.7–1.1× at n = 100;</li>
+ * </ul>
+ * in both cases only with n + m ≤ 2000 (the full Newton system, the fallback where the reduction
+ * loses accuracy, stays dense) and without a warm start (an interior-point method cannot use a
+ * previous solution as its start). Everything else, SOCPs included, goes to the first-order
+ * method: on some SOCPs the interior-point method's last Newton systems lose accuracy and it stops
+ * near 1e-8 where the first-order method reaches 1e-9. An explicit {@link Algorithm#INTERIOR_POINT}
+ * on a batch it does not support falls back to the first-order method (the caller announces it).
+ */
+public final class AlgorithmChoice {
+    /** Largest n + (zero rows) of an LP that AUTO gives to the interior-point method. */
+    public static final int AUTO_MAX_ORDER_LP = 400;
+    /** Largest n + (zero rows) of a QP that AUTO gives to the interior-point method. */
+    public static final int AUTO_MAX_ORDER_QP = 50;
+
+    private AlgorithmChoice() {
+    }
+
+    /** FIRST_ORDER or INTERIOR_POINT for this batch under these settings, solved cold. */
+    public static Algorithm resolve(BatchConeProgram batch, SolverSettings settings) {
+        return resolve(batch, settings, false);
+    }
+
+    /** FIRST_ORDER or INTERIOR_POINT for this batch; {@code warm}: a warm start is given. */
+    public static Algorithm resolve(BatchConeProgram batch, SolverSettings settings, boolean warm) {
+        boolean supported = InteriorPointSolver.supports(batch);
+        return switch (settings.algorithm()) {
+            case FIRST_ORDER -> Algorithm.FIRST_ORDER;
+            case INTERIOR_POINT -> supported ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
+            case AUTO -> supported && batch.cones().soc().length == 0 && !warm
+                    && InteriorPointSolver.hasFullFallback(batch)
+                    && batch.n() + batch.cones().zero()
+                            <= (batch.pPattern() == null ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP)
+                    ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
+        };
+    }
+}

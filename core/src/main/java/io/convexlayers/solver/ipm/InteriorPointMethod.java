@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.solver.hsde.Termination;
+
+/**
+ * A primal–dual interior-point method on the homogeneous self-dual embedding of one (equilibrated)
+ * instance, with Mehrotra's predictor–corrector (the formulation of Clarabel: Goulart and Chen,
+ * "Clarabel: an interior-point solver for conic programs with quadratic objectives", 2024, §3–4;
+ * ECOS for the second-order cones). Unknowns (x, z, τ, s, κ), z = y, with
+ * <pre>
+ *   Px + Aᵀz + cτ = 0,   Ax + s − bτ = 0,   κ + cᵀx + bᵀz + xᵀPx/τ = 0,   s, z ∈ K,  τ, κ ≥ 0
+ * </pre>
+ * and complementarity s∘z = μe, τκ = μ driven to zero. Each iteration factors the Newton matrix
+ * once ({@link ReducedKkt}) and solves it three times: the constant system K·(x₁, z₁) = (−c, b) and
+ * the affine and combined directions; the τ component follows from the linearized third equation.
+ * A solvable instance ends with τ &gt; 0 and (x, y, s)/τ optimal; an infeasible or unbounded one with
+ * κ &gt; 0, τ → 0 and (x, z) a certificate. Termination and the residuals are those of the
+ * first-order solver ({@link Termination}, {@link ResidualStats}) on the unscaled data, so statuses
+ * mean the same for both algorithms.
+ */
+final class InteriorPointMethod {
+    /** Iteration limit of the interior-point method, below the settings' limit when that is larger. */
+    static final int MAX_ITERATIONS = 200;
+    /**
+     * The method reaches for this accuracy whatever the settings ask: its last iterations cost
+     * little (the convergence is superlinear), x is only as accurate as the square root of the gap
+     * where the objective is flat, and a solution this close to exact makes the derivative exact
+     * too. Once the settings' own tolerance is met it stops after at most
+     * {@link #EXTRA_ITERATIONS} more iterations.
+     */
+    static final double TARGET_EPS = 1e-10;
+    /** Iterations allowed past the settings' tolerance while reaching for {@link #TARGET_EPS}. */
+    private static final int EXTRA_ITERATIONS = 6;
+    private static final double STEP_FRACTION = 0.99;
+    private static final double MIN_STEP = 1e-10;
+    private static final int MAX_SMALL_STEPS = 5;
+    /** A step that multiplies the relative optimality residual by more than this is undone. */
+    private static final double SETBACK = 10;
+
+    private final IpmLayout layout;
+    private final ScaledInstance data;
+    private final NtScaling scaling;
+    private final ReducedKkt kkt;
+    private final int n;
+    private final int m;
+    private final double[] x;
+    private final double[] z;
+    private final double[] s;
+    private double tau;
+    private double kappa;
+    private final double[] px;
+    private final double[] ax;
+    private final double[] atz;
+    private final double[] rx;
+    private final double[] rz;
+    private final double[] x1;
+    private final double[] z1;
+    private final double[] x2;
+    private final double[] z2;
+    private final double[] dx;
+    private final double[] dz;
+    private final double[] ds;
+    private final double[] dxa;
+    private final double[] dza;
+    private final double[] dsa;
+    private final double[] rhsX;
+    private final double[] rhsZ;
+    private final double[] dsTarget;
+    private final double[] workM;
+    private final double[] workM2;
+    private final double[] stats = new double[ResidualStats.WIDTH];
+    private double dTau;
+    private double dKappa;
+    private final double[] xPrev;
+    private final double[] zPrev;
+    private final double[] sPrev;
+    private double tauPrev;
+    private double kappaPrev;
+
+    InteriorPointMethod(IpmLayout layout) {
+        this.layout = layout;
+        n = layout.n;
+        m = layout.m;
+        data = new ScaledInstance(layout);
+        scaling = new NtScaling(layout);
+        kkt = new ReducedKkt(layout);
+        x = new double[n];
+        z = new double[m];
+        s = new double[m];
+        px = new double[n];
+        ax = new double[m];
+        atz = new double[n];
+        rx = new double[n];
+        rz = new double[m];
+        x1 = new double[n];
+        z1 = new double[m];
+        x2 = new double[n];
+        z2 = new double[m];
+        dx = new double[n];
+        dz = new double[m];
+        ds = new double[m];
+        dxa = new double[n];
+        dza = new double[m];
+        dsa = new double[m];
+        rhsX = new double[n];
+        rhsZ = new double[m];
+        dsTarget = new double[m];
+        workM = new double[m];
+        workM2 = new double[m];
+        xPrev = new double[n];
+        zPrev = new double[m];
+        sPrev = new double[m];
+    }
+
+    /**
+     * Solves instance {@code k} of the batch and writes its result as instance {@code k} of
+     * {@code out}.
+     */
+    void solve(io.convexlayers.data.BatchConeProgram batch, int k, SolverSettings settings, long deadline,
+               IterationListener listener, BatchSolution.Builder out) {
+        long t0 = System.nanoTime();
+        data.load(batch, k, settings.equilibrate());
+        double setup = (System.nanoTime() - t0) * 1e-9;
+        long start = System.nanoTime();
+        if (!data.objectiveIsConvex()) {
+            java.util.Arrays.fill(stats, Double.NaN);
+            extract(SolverStatus.FAILED, 0, (System.nanoTime() - start) * 1e-9, setup, k, out);
+            return;
+        }
+        SolverSettings target = settings.toBuilder().epsAbs(Math.min(settings.epsAbs(), TARGET_EPS))
+                .epsRel(Math.min(settings.epsRel(), TARGET_EPS)).build();
+        int limit = Math.min(settings.maxIters(), MAX_ITERATIONS);
+        kkt.reset();
+        initialize();
+        SolverStatus status = null;
+        int iter = 0;
+        int smallSteps = 0;
+        int extra = 0;
+        double prevMerit = Double.POSITIVE_INFINITY;
+        while (true) {
+            evaluate();
+            // Solution residuals divide by τ: they mean something only while τ ≥ κ (an infeasible
+            // instance drives τ to 0 and its residuals up while its certificate converges).
+            double merit = tau >= kappa ? merit() : Double.POSITIVE_INFINITY;
+            if (merit > SETBACK * prevMerit && tau >= kappa) {
+                // The last step lost accuracy (a Newton system solved too inexactly near the end):
+                // return to the iterate before it and stop there.
+                restore();
+                evaluate();
+                status = stopped(settings);
+                break;
+            }
+            prevMerit = merit;
+            if (listener != null) {
+                listener.onCheck(iter, stats[ResidualStats.PRIMAL_RES], stats[ResidualStats.DUAL_RES],
+                        stats[ResidualStats.GAP], stats[ResidualStats.PRIMAL_OBJ], 0,
+                        (System.nanoTime() - start) * 1e-9);
+            }
+            status = Termination.check(stats, 0, target);
+            if (status != null) {
+                break;
+            }
+            if (Termination.check(stats, 0, settings) == SolverStatus.SOLVED
+                    && extra++ >= EXTRA_ITERATIONS) {
+                status = SolverStatus.SOLVED;
+                break;
+            }
+            if (iter >= limit || smallSteps >= MAX_SMALL_STEPS || Deadline.passed(deadline, System.nanoTime())
+                    || !scaling.update(s, z)) {
+                status = stopped(settings);
+                break;
+            }
+            save();
+            double alpha = step();
+            if (!(alpha > MIN_STEP)) {
+                smallSteps++;
+                if (!(alpha >= 0)) {
+                    status = stopped(settings);
+                    break;
+                }
+            } else {
+                smallSteps = 0;
+            }
+            iter++;
+        }
+        extract(status, iter, (System.nanoTime() - start) * 1e-9, setup, k, out);
+    }
+
+    /** The largest relative optimality residual; its jump by {@link #SETBACK} marks a failed step. */
+    private double merit() {
+        double[] st = stats;
+        return Math.max(st[ResidualStats.PRIMAL_RES] / (1 + st[ResidualStats.PRIMAL_SCALE]),
+                Math.max(st[ResidualStats.DUAL_RES] / (1 + st[ResidualStats.DUAL_SCALE]),
+                        st[ResidualStats.GAP] / (1 + st[ResidualStats.GAP_SCALE])));
+    }
+
+    private void save() {
+        System.arraycopy(x, 0, xPrev, 0, n);
+        System.arraycopy(z, 0, zPrev, 0, m);
+        System.arraycopy(s, 0, sPrev, 0, m);
+        tauPrev = tau;
+        kappaPrev = kappa;
+    }
+
+    private void restore() {
+        System.arraycopy(xPrev, 0, x, 0, n);
+        System.arraycopy(zPrev, 0, z, 0, m);
+        System.arraycopy(sPrev, 0, s, 0, m);
+        tau = tauPrev;
+        kappa = kappaPrev;
+    }
+
+    /** The status where the iteration stops short of {@link #TARGET_EPS}: the settings' tests first. */
+    private SolverStatus stopped(SolverSettings settings) {
+        SolverStatus met = Termination.check(stats, 0, settings);
+        return met != null ? met : Termination.atLimit(stats, 0, settings);
+    }
+
+    /**
+     * Starting point (as Clarabel and CVXOPT): with H = I, K·(x, z) = (−c, b) gives the x that
+     * balances ‖Ax − b‖ against the objective and s = −z; s and z are then shifted into the cone's
+     * interior along e. τ = κ = 1.
+     */
+    private void initialize() {
+        scaling.identity();
+        kkt.factor(data, scaling);
+        for (int j = 0; j < n; j++) {
+            rhsX[j] = -data.c[j];
+        }
+        System.arraycopy(data.b, 0, rhsZ, 0, m);
+        kkt.solve(rhsX, rhsZ, x, z);
+        for (int i = 0; i < layout.zero; i++) {
+            s[i] = 0;
+        }
+        for (int i = layout.zero; i < m; i++) {
+            s[i] = -z[i];
+        }
+        shiftIntoCone(s);
+        shiftIntoCone(z);
+        tau = 1;
+        kappa = 1;
+    }
+
+    private void shiftIntoCone(double[] v) {
+        double min = scaling.minEigenvalue(v);
+        if (min < 1) {
+            // Lift the smallest eigenvalue to 1: the data are equilibrated, so 1 is a sensible margin.
+            scaling.addIdentity(v, 1 - min);
+        }
+    }
+
+    /** Products, Newton residuals and the termination statistics at the current iterate. */
+    private void evaluate() {
+        data.multiplyP(x, px);
+        data.multiplyA(x, ax);
+        data.multiplyAt(z, atz);
+        double ctx = 0;
+        double bty = 0;
+        double xpx = 0;
+        for (int j = 0; j < n; j++) {
+            rx[j] = px[j] + atz[j] + data.c[j] * tau;
+            ctx += data.c[j] * x[j];
+            xpx += x[j] * px[j];
+        }
+        for (int i = 0; i < m; i++) {
+            rz[i] = ax[i] + s[i] - data.b[i] * tau;
+            bty += data.b[i] * z[i];
+        }
+        fillStats(ctx, bty, xpx);
+    }
+
+    /** The residual statistics of {@link ResidualStats} on the unscaled program. */
+    private void fillStats(double ctx, double bty, double xpx) {
+        double cs = data.costScale;
+        double[] d = data.d;
+        double[] e = data.e;
+        double invTau = 1 / tau;
+        double pri = 0, axN = 0, sN = 0, bN = 0, certAxs = 0;
+        for (int i = 0; i < m; i++) {
+            double di = 1 / d[i];
+            double a = ax[i] * di;
+            double si = s[i] * di;
+            double bi = data.b[i] * di;
+            pri = Math.max(pri, Math.abs((a + si) * invTau - bi));
+            axN = Math.max(axN, Math.abs(a * invTau));
+            sN = Math.max(sN, Math.abs(si * invTau));
+            bN = Math.max(bN, Math.abs(bi));
+            certAxs = Math.max(certAxs, Math.abs(a + si));
+        }
+        double dua = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0;
+        for (int j = 0; j < n; j++) {
+            double f = 1 / (e[j] * cs);
+            double pj = px[j] * f;
+            double aj = atz[j] * f;
+            double cj = data.c[j] * f;
+            dua = Math.max(dua, Math.abs((pj + aj) * invTau + cj));
+            pxN = Math.max(pxN, Math.abs(pj * invTau));
+            atyN = Math.max(atyN, Math.abs(aj * invTau));
+            cN = Math.max(cN, Math.abs(cj));
+            certPx = Math.max(certPx, Math.abs(pj));
+            certAty = Math.max(certAty, Math.abs(aj));
+        }
+        double xPx = xpx * invTau * invTau / cs;
+        double cTx = ctx * invTau / cs;
+        double bTy = bty * invTau / cs;
+        double[] st = stats;
+        st[ResidualStats.PRIMAL_RES] = pri;
+        st[ResidualStats.PRIMAL_SCALE] = Math.max(axN, Math.max(sN, bN));
+        st[ResidualStats.DUAL_RES] = dua;
+        st[ResidualStats.DUAL_SCALE] = Math.max(pxN, Math.max(atyN, cN));
+        st[ResidualStats.GAP] = Math.abs(xPx + cTx + bTy);
+        st[ResidualStats.GAP_SCALE] = Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy)));
+        st[ResidualStats.PRIMAL_OBJ] = 0.5 * xPx + cTx;
+        st[ResidualStats.DUAL_OBJ] = -0.5 * xPx - bTy;
+        st[ResidualStats.TAU] = tau;
+        st[ResidualStats.KAPPA] = kappa;
+        st[ResidualStats.CERT_BTY] = bty / cs;
+        st[ResidualStats.CERT_ATY] = certAty;
+        st[ResidualStats.CERT_CTX] = ctx / cs;
+        st[ResidualStats.CERT_AXS] = certAxs;
+        st[ResidualStats.CERT_PX] = certPx;
+    }
+
+    /** One predictor–corrector step; returns its length α (NaN when the step broke down). */
+    private double step() {
+        double mu = complementarity();
+        kkt.factor(data, scaling);
+        // Constant system K·(x₁, z₁) = (−c, b).
+        for (int j = 0; j < n; j++) {
+            rhsX[j] = -data.c[j];
+        }
+        System.arraycopy(data.b, 0, rhsZ, 0, m);
+        kkt.solve(rhsX, rhsZ, x1, z1);
+        // ξ = x/τ terms of the linearized third equation.
+        double invTau = 1 / tau;
+        double xiPxi = 0;
+        for (int j = 0; j < n; j++) {
+            xiPxi += x[j] * px[j];
+        }
+        xiPxi *= invTau * invTau;
+        double rTau = kappa + dot(data.c, x, n) + dot(data.b, z, m) + xiPxi * tau;
+        double denom = tauDirection(x1, z1, invTau) - xiPxi - kappa * invTau;
+
+        // Predictor (affine scaling): d_s = λ∘λ, d_κ = τκ.
+        scaling.product(scaling.lambda, scaling.lambda, dsTarget);
+        direction(1, rTau, dsTarget, tau * kappa, invTau, denom, dxa, dza, dsa);
+        double dTauA = dTau;
+        double dKappaA = dKappa;
+        double alphaAff = maxStep(dsa, dza, dTauA, dKappaA, 1);
+        double sigma = Math.pow(1 - alphaAff, 3);
+
+        // Corrector: d_s = λ∘λ + (W⁻¹Δs_a)∘(WΔz_a) − σμe, d_κ = τκ + Δτ_aΔκ_a − σμ.
+        scaling.applyW(dsa, workM, true);
+        scaling.applyW(dza, workM2, false);
+        scaling.product(workM, workM2, workM);
+        scaling.product(scaling.lambda, scaling.lambda, dsTarget);
+        for (int i = layout.zero; i < m; i++) {
+            dsTarget[i] += workM[i];
+        }
+        scaling.addIdentity(dsTarget, -sigma * mu);
+        double dKappaTarget = tau * kappa + dTauA * dKappaA - sigma * mu;
+        direction(1 - sigma, rTau, dsTarget, dKappaTarget, invTau, denom, dx, dz, ds);
+        double alpha = Math.min(1, STEP_FRACTION * maxStep(ds, dz, dTau, dKappa, Double.POSITIVE_INFINITY));
+        if (!Double.isFinite(alpha) || !Double.isFinite(dTau) || !Double.isFinite(dKappa)) {
+            return Double.NaN;
+        }
+        for (int j = 0; j < n; j++) {
+            x[j] += alpha * dx[j];
+        }
+        for (int i = 0; i < m; i++) {
+            z[i] += alpha * dz[i];
+        }
+        for (int i = layout.zero; i < m; i++) {
+            s[i] += alpha * ds[i];
+        }
+        tau += alpha * dTau;
+        kappa += alpha * dKappa;
+        return alpha;
+    }
+
+    /** μ = (sᵀz + τκ)/(ν + 1) over the inequality rows. */
+    private double complementarity() {
+        double sz = 0;
+        for (int i = layout.zero; i < m; i++) {
+            sz += s[i] * z[i];
+        }
+        return (sz + tau * kappa) / (layout.degree + 1);
+    }
+
+    /** (c + 2Pξ)ᵀu + bᵀv for ξ = x/τ. */
+    private double tauDirection(double[] u, double[] v, double invTau) {
+        double acc = 0;
+        for (int j = 0; j < n; j++) {
+            acc += (data.c[j] + 2 * px[j] * invTau) * u[j];
+        }
+        return acc + dot(data.b, v, m);
+    }
+
+    /**
+     * The Newton direction for the targets (η·r_x, η·r_z, η·r_τ, d_s, d_κ):
+     * K·(x₂, z₂) = (−η·r_x, −η·r_z + W(λ \ d_s)), Δτ from the third equation, Δx = x₂ + Δτ·x₁,
+     * Δz = z₂ + Δτ·z₁, Δs = −W(λ \ d_s + WΔz), Δκ = −(d_κ + κΔτ)/τ.
+     */
+    private void direction(double eta, double rTau, double[] dsT, double dKappaT, double invTau, double denom,
+                           double[] outX, double[] outZ, double[] outS) {
+        scaling.divideByLambda(dsT, workM);
+        scaling.applyW(workM, workM2, false); // W(λ \ d_s)
+        for (int j = 0; j < n; j++) {
+            rhsX[j] = -eta * rx[j];
+        }
+        for (int i = 0; i < m; i++) {
+            rhsZ[i] = -eta * rz[i] + (i >= layout.zero ? workM2[i] : 0);
+        }
+        kkt.solve(rhsX, rhsZ, x2, z2);
+        dTau = (-eta * rTau + dKappaT * invTau - tauDirection(x2, z2, invTau)) / denom;
+        for (int j = 0; j < n; j++) {
+            outX[j] = x2[j] + dTau * x1[j];
+        }
+        for (int i = 0; i < m; i++) {
+            outZ[i] = z2[i] + dTau * z1[i];
+        }
+        // Δs = −W(λ \ d_s) − HΔz.
+        scaling.applyH(outZ, workM, false);
+        for (int i = 0; i < layout.zero; i++) {
+            outS[i] = 0;
+        }
+        for (int i = layout.zero; i < m; i++) {
+            outS[i] = -workM2[i] - workM[i];
+        }
+        dKappa = -(dKappaT + kappa * dTau) * invTau;
+    }
+
+    /** The largest step in [0, limit] keeping s, z in the cone and τ, κ nonnegative. */
+    private double maxStep(double[] dS, double[] dZ, double dT, double dK, double limit) {
+        double a = limit;
+        if (dT < 0) {
+            a = Math.min(a, -tau / dT);
+        }
+        if (dK < 0) {
+            a = Math.min(a, -kappa / dK);
+        }
+        a = scaling.maxStep(s, dS, a);
+        a = scaling.maxStep(z, dZ, a);
+        return a;
+    }
+
+    private static double dot(double[] u, double[] v, int len) {
+        double acc = 0;
+        for (int i = 0; i < len; i++) {
+            acc += u[i] * v[i];
+        }
+        return acc;
+    }
+
+    /** Writes the unscaled result in the conventions of {@link io.convexlayers.solver.Solution}. */
+    private void extract(SolverStatus status, int iters, double seconds, double setup, int k,
+                         BatchSolution.Builder out) {
+        int stride = out.batch();
+        double[] ox = out.x();
+        double[] oy = out.y();
+        double[] os = out.s();
+        double cs = data.costScale;
+        double pri = stats[ResidualStats.PRIMAL_RES];
+        double dua = stats[ResidualStats.DUAL_RES];
+        double gap = stats[ResidualStats.GAP];
+        double pobj = stats[ResidualStats.PRIMAL_OBJ];
+        double dobj = stats[ResidualStats.DUAL_OBJ];
+        double xDiv = tau;
+        double yDiv = tau;
+        boolean xNaN = false;
+        boolean yNaN = false;
+        switch (status) {
+            case INFEASIBLE, INFEASIBLE_INACCURATE -> {
+                double bty = stats[ResidualStats.CERT_BTY];
+                yDiv = -bty;
+                xNaN = true;
+                pri = stats[ResidualStats.CERT_ATY] / -bty;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.POSITIVE_INFINITY;
+                dobj = Double.POSITIVE_INFINITY;
+            }
+            case UNBOUNDED, UNBOUNDED_INACCURATE -> {
+                double ctx = stats[ResidualStats.CERT_CTX];
+                xDiv = -ctx;
+                yNaN = true;
+                pri = Math.max(stats[ResidualStats.CERT_AXS], stats[ResidualStats.CERT_PX]) / -ctx;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.NEGATIVE_INFINITY;
+                dobj = Double.NEGATIVE_INFINITY;
+            }
+            case FAILED -> {
+                xNaN = true;
+                yNaN = true;
+            }
+            default -> {
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            ox[j * stride + k] = xNaN ? Double.NaN : data.e[j] * x[j] / xDiv;
+        }
+        for (int i = 0; i < m; i++) {
+            oy[i * stride + k] = yNaN ? Double.NaN : data.d[i] * z[i] / (cs * yDiv);
+            os[i * stride + k] = xNaN ? Double.NaN : s[i] / (data.d[i] * xDiv);
+        }
+        out.record(k, status, pobj, dobj, iters, pri, dua, gap, 0, seconds, setup);
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.batch.TileScheduler;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.hsde.Deadline;
+
+/**
+ * The interior-point method over a batch on the CPU: instances are independent, cut into tiles of
+ * {@link ExecutionSettings#tileLanes()} and spread over {@link ExecutionSettings#threads()} workers;
+ * a worker solves its tile's instances one after the other with one workspace (the batch's shared
+ * structure, {@link IpmLayout}, is built once). Each instance gets its own status, so a bad
+ * instance never spoils the others. Warm starts are not used: an interior-point method starts from
+ * the interior, not from a previous solution.
+ */
+public final class InteriorPointSolver {
+    private InteriorPointSolver() {
+    }
+
+    /** Whether the method handles these cones (zero, nonnegative, second-order). */
+    public static boolean supports(ConeDims cones) {
+        return IpmLayout.supports(cones);
+    }
+
+    /**
+     * Whether the method handles this batch: its cones, and a dense Newton system of order
+     * n + (zero rows) of at most 5000 (this first version factors densely).
+     */
+    public static boolean supports(BatchConeProgram batch) {
+        return supports(batch.cones()) && batch.n() + (long) batch.cones().zero() <= ReducedKkt.MAX_REDUCED_ORDER;
+    }
+
+    /** Whether the full Newton system (order n + m) is kept dense as a fallback for this batch. */
+    static boolean hasFullFallback(BatchConeProgram batch) {
+        return batch.n() + (long) batch.m() <= ReducedKkt.MAX_FULL_ORDER;
+    }
+
+    /**
+     * Solves every instance of the batch.
+     *
+     * @param listener progress of instance 0 at every iteration, or null
+     * @throws IllegalArgumentException when the batch is not supported ({@link #supports(BatchConeProgram)})
+     */
+    public static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                                      IterationListener listener) {
+        if (!supports(batch)) {
+            throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
+                    + " with n = " + batch.n());
+        }
+        long t0 = System.nanoTime();
+        IpmLayout layout = new IpmLayout(batch);
+        long deadline = Deadline.after(t0, settings.timeLimitSeconds());
+        int total = batch.batch();
+        BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
+        out.algorithm(Algorithm.INTERIOR_POINT);
+        int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
+        ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
+        TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
+            InteriorPointMethod method = workspace.get();
+            for (int k = first; k < first + live; k++) {
+                method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
+            }
+        });
+        return out.build();
+    }
+}

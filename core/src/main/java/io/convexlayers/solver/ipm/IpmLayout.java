@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
+
+/**
+ * What every instance of a batch shares for the interior-point method: sizes, the cone layout
+ * (zero rows first, then nonnegative rows, then second-order cones) and the row-wise (CSR) view of
+ * A's pattern with, for each CSR position, the index of the same entry in A's CSC values. Built
+ * once per batch, so the per-instance work is numeric only.
+ */
+final class IpmLayout {
+    final int n;
+    final int m;
+    /** Rows of the zero cone (equalities): s = 0 there, y free. */
+    final int zero;
+    /** Rows of the nonnegative cone, starting at row {@link #zero}. */
+    final int nonneg;
+    /** First row of each second-order cone; one extra entry holds m. */
+    final int[] socStart;
+    /** Degree of the cone of the inequality rows: nonnegative rows plus one per second-order cone. */
+    final int degree;
+    final SparsePattern aPattern;
+    final SparsePattern pPattern;
+    /** CSR structure of A: row r's entries are positions rowStart[r] … rowStart[r+1]−1. */
+    final int[] rowStart;
+    final int[] rowCol;
+    /** For each CSR position, the index of the entry among A's CSC values. */
+    final int[] rowToCsc;
+
+    IpmLayout(BatchConeProgram batch) {
+        ConeDims k = batch.cones();
+        if (!supports(k)) {
+            throw new IllegalArgumentException("the interior-point method does not support " + k);
+        }
+        n = batch.n();
+        m = batch.m();
+        zero = k.zero();
+        nonneg = k.nonneg();
+        int[] soc = k.soc();
+        socStart = new int[soc.length + 1];
+        int row = zero + nonneg;
+        for (int i = 0; i < soc.length; i++) {
+            socStart[i] = row;
+            row += soc[i];
+        }
+        socStart[soc.length] = row;
+        degree = nonneg + soc.length;
+        aPattern = batch.aPattern();
+        pPattern = batch.pPattern();
+        rowStart = new int[m + 1];
+        int nnz = aPattern.nnz();
+        for (int q = 0; q < nnz; q++) {
+            rowStart[aPattern.rowIndex(q) + 1]++;
+        }
+        for (int r = 0; r < m; r++) {
+            rowStart[r + 1] += rowStart[r];
+        }
+        rowCol = new int[nnz];
+        rowToCsc = new int[nnz];
+        int[] next = rowStart.clone();
+        for (int j = 0; j < n; j++) {
+            for (int q = aPattern.colStart(j); q < aPattern.colStart(j + 1); q++) {
+                int at = next[aPattern.rowIndex(q)]++;
+                rowCol[at] = j;
+                rowToCsc[at] = q;
+            }
+        }
+    }
+
+    /**
+     * Whether the interior-point method handles these cones: zero, nonnegative and second-order
+     * cones. PSD, exponential and power cones go to the first-order method.
+     */
+    static boolean supports(ConeDims k) {
+        return k.psd().length == 0 && k.exp() == 0 && k.dualExp() == 0 && k.power().length == 0;
+    }
+
+    /** Number of second-order cones. */
+    int socCount() {
+        return socStart.length - 1;
+    }
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+/**
+ * Dense LDLᵀ with symmetric diagonal pivoting, Πᵀ·K·Π = L·D·Lᵀ, of a symmetric quasi-definite
+ * matrix K = [[K₁₁, K₁₂], [K₂₁, −K₂₂]] (K₁₁, K₂₂ positive definite) whose first {@code positive}
+ * unknowns have positive pivots and the others negative ones. Every symmetric order factors a
+ * quasi-definite matrix (Vanderbei, 1995); the order taken here is the largest remaining diagonal
+ * entry first, which eliminates the well-determined unknowns (an inactive constraint's huge
+ * diagonal, an active one's in the normal equations) before the ones the interior-point method
+ * leaves nearly singular, so that these are computed from an updated, not a cancelled, matrix.
+ * A pivot of the wrong sign or at most ε in size is replaced by ±δ (dynamic regularization, as in
+ * Clarabel); the caller's iterative refinement removes the change. Full row-major storage, both
+ * triangles kept; no allocation per factorization.
+ */
+final class QuasiDefiniteLdl {
+    private final int order;
+    /** The matrix on entry (both triangles, row-major); L below the diagonal after {@link #factor}. */
+    final double[] a;
+    private final double[] pivot;
+    private final int[] perm;
+    private final double[] work;
+    private double smallestPivot;
+
+    QuasiDefiniteLdl(int order) {
+        this.order = order;
+        a = new double[order * order];
+        pivot = new double[order];
+        perm = new int[order];
+        work = new double[order];
+    }
+
+    int order() {
+        return order;
+    }
+
+    /**
+     * Factors {@link #a} in place.
+     *
+     * @param positive unknowns {@code 0 … positive−1} must have positive pivots, the others negative
+     * @param eps      pivots of the right sign but at most this size are replaced
+     * @param delta    the replacement's size (dynamic regularization)
+     * @return the number of pivots replaced by ±δ
+     */
+    int factor(int positive, double eps, double delta) {
+        int n = order;
+        double[] l = a;
+        int replaced = 0;
+        smallestPivot = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        for (int k = 0; k < n; k++) {
+            int p = k;
+            double best = Math.abs(l[k * n + k]);
+            for (int i = k + 1; i < n; i++) {
+                double v = Math.abs(l[i * n + i]);
+                if (v > best) {
+                    best = v;
+                    p = i;
+                }
+            }
+            if (p != k) {
+                swap(k, p);
+            }
+            int rk = k * n;
+            double dk = l[rk + k];
+            smallestPivot = Math.min(smallestPivot, dk);
+            boolean wantPositive = perm[k] < positive;
+            if (wantPositive ? !(dk > eps) : !(dk < -eps)) {
+                dk = wantPositive ? delta : -delta;
+                replaced++;
+            }
+            pivot[k] = dk;
+            double inv = 1 / dk;
+            // Trailing update A₂₂ −= a·aᵀ/d (both triangles: each row over all trailing columns).
+            for (int i = k + 1; i < n; i++) {
+                int ri = i * n;
+                double f = l[ri + k] * inv;
+                if (f != 0) {
+                    for (int j = k + 1; j < n; j++) {
+                        l[ri + j] -= f * l[rk + j];
+                    }
+                }
+                l[ri + k] = f;
+            }
+        }
+        return replaced;
+    }
+
+    /** Swaps unknowns k and p: rows over every column (earlier L entries too) and trailing columns. */
+    private void swap(int k, int p) {
+        int n = order;
+        double[] l = a;
+        int rk = k * n;
+        int rp = p * n;
+        for (int j = 0; j < n; j++) {
+            double t = l[rk + j];
+            l[rk + j] = l[rp + j];
+            l[rp + j] = t;
+        }
+        for (int i = k; i < n; i++) {
+            int ri = i * n;
+            double t = l[ri + k];
+            l[ri + k] = l[ri + p];
+            l[ri + p] = t;
+        }
+        int t = perm[k];
+        perm[k] = perm[p];
+        perm[p] = t;
+    }
+
+    /** The smallest pivot the last factorization computed, before any replacement. */
+    double smallestPivot() {
+        return smallestPivot;
+    }
+
+    /** Solves K·x = r in place. */
+    void solve(double[] r) {
+        int n = order;
+        double[] l = a;
+        double[] y = work;
+        for (int i = 0; i < n; i++) {
+            y[i] = r[perm[i]];
+        }
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            double v = y[i];
+            for (int k = 0; k < i; k++) {
+                v -= l[ri + k] * y[k];
+            }
+            y[i] = v;
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] /= pivot[i];
+        }
+        // Lᵀ by rows of L: once y[i] is final, remove its part from every earlier unknown.
+        for (int i = n - 1; i > 0; i--) {
+            int ri = i * n;
+            double v = y[i];
+            for (int k = 0; k < i; k++) {
+                y[k] -= l[ri + k] * v;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            r[perm[i]] = y[i];
+        }
+    }
+}

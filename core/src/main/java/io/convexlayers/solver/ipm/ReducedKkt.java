@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import java.util.Arrays;
+
+/**
+ * The interior-point Newton system K·(x, z) = (r₁, r₂) with
+ * <pre>
+ *   K = [[P, Aᵀ], [A, −H]],   H = W² on the inequality rows, 0 on the zero-cone rows,
+ * </pre>
+ * solved through its reduction to the order n + (zero rows): the inequality rows are eliminated
+ * (z_I = H⁻¹(A_I·x − r₂,I)), leaving the quasi-definite
+ * <pre>
+ *   [[P + A_IᵀH⁻¹A_I + δI, A_Eᵀ], [A_E, −δI]]·(x, z_E) = (r₁ + A_IᵀH⁻¹r₂,I, r₂,E)
+ * </pre>
+ * factored by a dense LDLᵀ. The static regularization δ and the pivots the factorization had to
+ * replace are removed by iterative refinement against K itself. On a nonnegative row H⁻¹ is the
+ * number z/s; on a second-order cone H⁻¹ = η⁻²(2(Jw̄)(Jw̄)ᵀ − J), a diagonal part (−1 on the head,
+ * +1 on the tail) plus one rank-one term per cone, so the reduced matrix is Aᵀ·diag·A plus one
+ * outer product per cone.
+ */
+final class ReducedKkt {
+    private static final double STATIC_REG = 1e-8;
+    /** Pivots at most this size are replaced … */
+    private static final double DYNAMIC_EPS = 1e-13;
+    /** … by ±this, as in Clarabel (its defaults: 1e-13 and 2e-7); refinement removes the change. */
+    private static final double DYNAMIC_DELTA = 2e-7;
+    private static final int MAX_REFINEMENT = 8;
+    private static final double REFINE_TOL = 1e-14;
+    /** A refined reduced solve worse than this (relative) switches the instance to the full system. */
+    private static final double FALLBACK_TOL = 1e-10;
+    /** Largest order of the dense full system (32 MB); larger programs keep the reduction. */
+    static final int MAX_FULL_ORDER = 2000;
+    /** Largest order of the dense reduced system (n + zero rows; 200 MB). */
+    static final int MAX_REDUCED_ORDER = 5000;
+
+    private final IpmLayout layout;
+    private final QuasiDefiniteLdl ldl;
+    private final int n;
+    private final int order;
+    private final double[] hinvDiag;
+    private final double[] g;
+    private final int[] touched;
+    private final boolean[] mark;
+    private final double[] work;
+    private final double[] t;
+    private final double[] resX;
+    private final double[] resZ;
+    private final double[] dx;
+    private final double[] dz;
+    private final double[] tmpN;
+    private final double[] tmpM;
+    private ScaledInstance data;
+    private NtScaling scaling;
+    /** The full system's factorization, made when the reduced one first fails (else null). */
+    private QuasiDefiniteLdl full;
+    private double[] fullWork;
+
+    ReducedKkt(IpmLayout layout) {
+        this.layout = layout;
+        n = layout.n;
+        order = n + layout.zero;
+        ldl = new QuasiDefiniteLdl(order);
+        hinvDiag = new double[layout.m];
+        g = new double[n];
+        touched = new int[n];
+        mark = new boolean[n];
+        work = new double[order];
+        t = new double[layout.m];
+        resX = new double[n];
+        resZ = new double[layout.m];
+        dx = new double[n];
+        dz = new double[layout.m];
+        tmpN = new double[n];
+        tmpM = new double[layout.m];
+    }
+
+    /**
+     * Assembles and factors the matrix for the current scaling: the reduced one, or the full one
+     * once a solve of this instance has shown the reduction to be too ill-conditioned.
+     */
+    void factor(ScaledInstance data, NtScaling scaling) {
+        this.data = data;
+        this.scaling = scaling;
+        if (full != null) {
+            factorFull();
+            return;
+        }
+        double[] k = ldl.a;
+        Arrays.fill(k, 0);
+        var pp = layout.pPattern;
+        if (pp != null) {
+            for (int j = 0; j < n; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    k[j * order + pp.rowIndex(q)] += data.p[q]; // (j, i) with i ≤ j: lower triangle
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            k[j * order + j] += STATIC_REG;
+        }
+        // Diagonal part of H⁻¹ on every inequality row.
+        for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
+            double w = scaling.w[i];
+            hinvDiag[i] = 1 / (w * w);
+        }
+        for (int c = 0; c < layout.socCount(); c++) {
+            int lo = layout.socStart[c];
+            double f = 1 / (scaling.eta[c] * scaling.eta[c]);
+            hinvDiag[lo] = -f;
+            for (int i = lo + 1; i < layout.socStart[c + 1]; i++) {
+                hinvDiag[i] = f;
+            }
+        }
+        int[] rs = layout.rowStart;
+        int[] col = layout.rowCol;
+        double[] av = data.aRow;
+        for (int r = layout.zero; r < layout.m; r++) {
+            double h = hinvDiag[r];
+            for (int q1 = rs[r]; q1 < rs[r + 1]; q1++) {
+                int j1 = col[q1];
+                double v = h * av[q1];
+                int row = j1 * order;
+                // A row's columns are ascending (CSR built column by column): q2 ≤ q1 is j2 ≤ j1.
+                for (int q2 = rs[r]; q2 <= q1; q2++) {
+                    k[row + col[q2]] += v * av[q2];
+                }
+            }
+        }
+        // Rank-one term 2η⁻²·g·gᵀ per cone, g = A_Rᵀ(Jw̄).
+        for (int c = 0; c < layout.socCount(); c++) {
+            int lo = layout.socStart[c];
+            int hi = layout.socStart[c + 1];
+            int count = 0;
+            for (int r = lo; r < hi; r++) {
+                double u = r == lo ? scaling.w[r] : -scaling.w[r];
+                for (int q = rs[r]; q < rs[r + 1]; q++) {
+                    int j = col[q];
+                    if (!mark[j]) {
+                        mark[j] = true;
+                        g[j] = 0;
+                        touched[count++] = j;
+                    }
+                    g[j] += av[q] * u;
+                }
+            }
+            Arrays.sort(touched, 0, count);
+            double f = 2 / (scaling.eta[c] * scaling.eta[c]);
+            for (int a1 = 0; a1 < count; a1++) {
+                int j1 = touched[a1];
+                double v = f * g[j1];
+                int row = j1 * order;
+                for (int a2 = 0; a2 <= a1; a2++) {
+                    int j2 = touched[a2];
+                    k[row + j2] += v * g[j2];
+                }
+            }
+            for (int a1 = 0; a1 < count; a1++) {
+                mark[touched[a1]] = false;
+            }
+        }
+        // Zero-cone rows: A_E below, −δ on the diagonal.
+        for (int r = 0; r < layout.zero; r++) {
+            int row = (n + r) * order;
+            for (int q = rs[r]; q < rs[r + 1]; q++) {
+                k[row + col[q]] += av[q];
+            }
+            k[row + n + r] = -STATIC_REG;
+        }
+        mirrorAndFactor(ldl, n);
+    }
+
+    /** Copies the lower triangle to the upper one and factors. */
+    private static void mirrorAndFactor(QuasiDefiniteLdl f, int positive) {
+        int order = f.order();
+        double[] k = f.a;
+        for (int i = 0; i < order; i++) {
+            for (int j = 0; j < i; j++) {
+                k[j * order + i] = k[i * order + j];
+            }
+        }
+        f.factor(positive, DYNAMIC_EPS, DYNAMIC_DELTA);
+    }
+
+    /**
+     * The full matrix [[P + δI, Aᵀ], [A, −(H + δI)]] of order n + m (H = 0 on zero-cone rows): its
+     * diagonal carries H itself rather than A_IᵀH⁻¹A_I, whose entries span the square of H's range
+     * near the end of a solve.
+     */
+    private void factorFull() {
+        int order = n + layout.m;
+        double[] k = full.a;
+        Arrays.fill(k, 0);
+        var pp = layout.pPattern;
+        if (pp != null) {
+            for (int j = 0; j < n; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    k[j * order + pp.rowIndex(q)] += data.p[q];
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            k[j * order + j] += STATIC_REG;
+        }
+        int[] rs = layout.rowStart;
+        int[] col = layout.rowCol;
+        for (int r = 0; r < layout.m; r++) {
+            int row = (n + r) * order;
+            for (int q = rs[r]; q < rs[r + 1]; q++) {
+                k[row + col[q]] += data.aRow[q];
+            }
+            k[row + n + r] = -STATIC_REG;
+        }
+        for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
+            double w = scaling.w[i];
+            k[(n + i) * order + n + i] -= w * w;
+        }
+        for (int c = 0; c < layout.socCount(); c++) {
+            int lo = layout.socStart[c];
+            int hi = layout.socStart[c + 1];
+            double e2 = scaling.eta[c] * scaling.eta[c];
+            // H = η²(2w̄w̄ᵀ − J): lower triangle of the cone's block.
+            for (int i = lo; i < hi; i++) {
+                int row = (n + i) * order + n;
+                for (int j = lo; j <= i; j++) {
+                    double h = 2 * scaling.w[i] * scaling.w[j];
+                    if (i == j) {
+                        h += i == lo ? -1 : 1;
+                    }
+                    k[row + j] -= e2 * h;
+                }
+            }
+        }
+        mirrorAndFactor(full, n);
+    }
+
+    /**
+     * Solves K·(x, z) = (r1, r2) with iterative refinement; x (n) and z (m) are overwritten.
+     *
+     * @return the ∞-norm of the final residual relative to 1 + ‖(r1, r2)‖∞
+     */
+    double solve(double[] r1, double[] r2, double[] x, double[] z) {
+        double rel = refinedSolve(r1, r2, x, z);
+        if (full == null && !(rel <= FALLBACK_TOL) && n + (long) layout.m <= MAX_FULL_ORDER) {
+            full = new QuasiDefiniteLdl(n + layout.m);
+            fullWork = new double[n + layout.m];
+            factorFull();
+            rel = refinedSolve(r1, r2, x, z);
+        }
+        return rel;
+    }
+
+    /** Forgets the switch to the full system (a new instance starts with the reduction). */
+    void reset() {
+        full = null;
+        fullWork = null;
+    }
+
+    private double refinedSolve(double[] r1, double[] r2, double[] x, double[] z) {
+        double rhsNorm = Math.max(maxAbs(r1, n), maxAbs(r2, layout.m));
+        reducedSolve(r1, r2, x, z);
+        residual(r1, r2, x, z);
+        double rel = residualNorm() / (1 + rhsNorm);
+        for (int it = 0; it < MAX_REFINEMENT && rel > REFINE_TOL; it++) {
+            reducedSolve(resX, resZ, dx, dz);
+            addCorrection(x, z, 1);
+            residual(r1, r2, x, z);
+            double next = residualNorm() / (1 + rhsNorm);
+            if (!(next < rel)) {
+                addCorrection(x, z, -1); // refinement stopped helping: keep the better point
+                residual(r1, r2, x, z);
+                break;
+            }
+            boolean slow = next > 0.5 * rel;
+            rel = next;
+            if (slow) {
+                break;
+            }
+        }
+        return rel;
+    }
+
+    private double residualNorm() {
+        return Math.max(maxAbs(resX, n), maxAbs(resZ, layout.m));
+    }
+
+    private void addCorrection(double[] x, double[] z, double sign) {
+        for (int j = 0; j < n; j++) {
+            x[j] += sign * dx[j];
+        }
+        for (int i = 0; i < layout.m; i++) {
+            z[i] += sign * dz[i];
+        }
+    }
+
+    /** One solve with the factored (regularized) matrix. */
+    private void reducedSolve(double[] r1, double[] r2, double[] x, double[] z) {
+        if (full != null) {
+            System.arraycopy(r1, 0, fullWork, 0, n);
+            System.arraycopy(r2, 0, fullWork, n, layout.m);
+            full.solve(fullWork);
+            System.arraycopy(fullWork, 0, x, 0, n);
+            System.arraycopy(fullWork, n, z, 0, layout.m);
+            return;
+        }
+        // t = H⁻¹ r2 on the inequality rows.
+        scaling.applyH(r2, t, true);
+        for (int i = 0; i < layout.zero; i++) {
+            t[i] = 0;
+        }
+        data.multiplyAt(t, tmpN);
+        for (int j = 0; j < n; j++) {
+            work[j] = r1[j] + tmpN[j];
+        }
+        for (int r = 0; r < layout.zero; r++) {
+            work[n + r] = r2[r];
+        }
+        ldl.solve(work);
+        System.arraycopy(work, 0, x, 0, n);
+        for (int r = 0; r < layout.zero; r++) {
+            z[r] = work[n + r];
+        }
+        data.multiplyA(x, tmpM);
+        for (int i = 0; i < layout.zero; i++) {
+            tmpM[i] = 0;
+        }
+        scaling.applyH(tmpM, z, true);
+        for (int i = layout.zero; i < layout.m; i++) {
+            z[i] -= t[i];
+        }
+    }
+
+    /** resX, resZ = (r1, r2) − K·(x, z) with the exact K (no regularization). */
+    private void residual(double[] r1, double[] r2, double[] x, double[] z) {
+        data.multiplyP(x, resX);
+        data.multiplyAt(z, tmpN);
+        for (int j = 0; j < n; j++) {
+            resX[j] = r1[j] - resX[j] - tmpN[j];
+        }
+        data.multiplyA(x, resZ);
+        scaling.applyH(z, tmpM, false);
+        for (int i = 0; i < layout.zero; i++) {
+            tmpM[i] = 0;
+        }
+        for (int i = 0; i < layout.m; i++) {
+            resZ[i] = r2[i] - resZ[i] + tmpM[i];
+        }
+    }
+
+    private static double maxAbs(double[] v, int len) {
+        double mx = 0;
+        for (int i = 0; i < len; i++) {
+            mx = Math.max(mx, Math.abs(v[i]));
+        }
+        return mx;
+    }
+}

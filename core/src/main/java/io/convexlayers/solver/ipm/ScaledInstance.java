@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+
+/**
+ * One instance's data, equilibrated for the interior-point method: P̂ = c_s·EPE, Â = DAE,
+ * b̂ = Db, ĉ = c_s·Ec with D (rows, one factor per second-order cone) and E (columns) from modified
+ * Ruiz passes on the KKT matrix [[P, Aᵀ], [A, 0]] and the cost scale c_s (as in Clarabel). The
+ * scaled program's solution maps back by x = Ex̂, s = D⁻¹ŝ, y = Dŷ/c_s. Holds its workspace: one
+ * object serves every instance a worker solves ({@link #load}).
+ */
+final class ScaledInstance {
+    private static final int RUIZ_PASSES = 15;
+    private static final double MIN_NORM = 1e-4;
+    private static final double MAX_NORM = 1e4;
+
+    final IpmLayout layout;
+    /** Â's values in CSC order and the same values in CSR order. */
+    final double[] a;
+    final double[] aRow;
+    /** P̂'s upper-triangle values (empty without P). */
+    final double[] p;
+    final double[] b;
+    final double[] c;
+    /** Row factors D, column factors E and the cost scale c_s. */
+    final double[] d;
+    final double[] e;
+    double costScale;
+    private final double[] colNorm;
+    private final double[] rowNorm;
+    private QuasiDefiniteLdl pCheck;
+
+    ScaledInstance(IpmLayout layout) {
+        this.layout = layout;
+        int nnzA = layout.aPattern.nnz();
+        a = new double[nnzA];
+        aRow = new double[nnzA];
+        p = new double[layout.pPattern == null ? 0 : layout.pPattern.nnz()];
+        b = new double[layout.m];
+        c = new double[layout.n];
+        d = new double[layout.m];
+        e = new double[layout.n];
+        colNorm = new double[layout.n];
+        rowNorm = new double[layout.m];
+    }
+
+    /** Reads instance {@code k} of the batch and equilibrates it (or only copies it). */
+    void load(BatchConeProgram batch, int k, boolean equilibrate) {
+        read(batch.aValues(), k, a);
+        read(batch.b(), k, b);
+        read(batch.c(), k, c);
+        if (p.length > 0) {
+            read(batch.pValues(), k, p);
+        }
+        java.util.Arrays.fill(d, 1);
+        java.util.Arrays.fill(e, 1);
+        costScale = 1;
+        if (equilibrate) {
+            equilibrate();
+        }
+        for (int q = 0; q < a.length; q++) {
+            aRow[q] = a[layout.rowToCsc[q]];
+        }
+    }
+
+    private static void read(BatchArray values, int k, double[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i, k);
+        }
+    }
+
+    private void equilibrate() {
+        int n = layout.n;
+        int m = layout.m;
+        for (int pass = 0; pass < RUIZ_PASSES; pass++) {
+            columnAndRowNorms();
+            for (int j = 0; j < n; j++) {
+                colNorm[j] = 1 / Math.sqrt(clamp(colNorm[j]));
+            }
+            for (int i = 0; i < m; i++) {
+                rowNorm[i] = 1 / Math.sqrt(clamp(rowNorm[i]));
+            }
+            // One factor per second-order cone keeps the cone mapped onto itself.
+            for (int k = 0; k < layout.socCount(); k++) {
+                double mean = 0;
+                int lo = layout.socStart[k];
+                int hi = layout.socStart[k + 1];
+                for (int i = lo; i < hi; i++) {
+                    mean += rowNorm[i];
+                }
+                mean /= hi - lo;
+                for (int i = lo; i < hi; i++) {
+                    rowNorm[i] = mean;
+                }
+            }
+            scaleBy(rowNorm, colNorm);
+        }
+        // Cost scale: the objective's size, from P̂'s mean column norm and ĉ.
+        columnAndRowNorms();
+        double pMean = 0;
+        if (p.length > 0) {
+            double[] pCol = new double[n];
+            pColumnNorms(pCol);
+            for (int j = 0; j < n; j++) {
+                pMean += pCol[j];
+            }
+            pMean /= Math.max(1, n);
+        }
+        double cMax = 0;
+        for (int j = 0; j < n; j++) {
+            cMax = Math.max(cMax, Math.abs(c[j]));
+        }
+        double cs = 1 / clamp(Math.max(pMean, cMax));
+        costScale = cs;
+        for (int q = 0; q < p.length; q++) {
+            p[q] *= cs;
+        }
+        for (int j = 0; j < n; j++) {
+            c[j] *= cs;
+        }
+    }
+
+    private static double clamp(double norm) {
+        if (!(norm >= MIN_NORM)) {
+            return 1; // an empty (or tiny) column or row is left alone
+        }
+        return Math.min(norm, MAX_NORM);
+    }
+
+    /** ∞-norms of the KKT matrix's columns (x part: P̂ and Â) and of Â's rows. */
+    private void columnAndRowNorms() {
+        pColumnNorms(colNorm);
+        java.util.Arrays.fill(rowNorm, 0);
+        var ap = layout.aPattern;
+        for (int j = 0; j < layout.n; j++) {
+            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
+                double v = Math.abs(a[q]);
+                colNorm[j] = Math.max(colNorm[j], v);
+                int r = ap.rowIndex(q);
+                rowNorm[r] = Math.max(rowNorm[r], v);
+            }
+        }
+    }
+
+    private void pColumnNorms(double[] out) {
+        java.util.Arrays.fill(out, 0);
+        var pp = layout.pPattern;
+        if (pp == null) {
+            return;
+        }
+        for (int j = 0; j < layout.n; j++) {
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                double v = Math.abs(p[q]);
+                int i = pp.rowIndex(q);
+                out[j] = Math.max(out[j], v);
+                out[i] = Math.max(out[i], v);
+            }
+        }
+    }
+
+    private void scaleBy(double[] rows, double[] cols) {
+        var ap = layout.aPattern;
+        for (int j = 0; j < layout.n; j++) {
+            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
+                a[q] *= rows[ap.rowIndex(q)] * cols[j];
+            }
+            e[j] *= cols[j];
+            c[j] *= cols[j];
+        }
+        var pp = layout.pPattern;
+        if (pp != null) {
+            for (int j = 0; j < layout.n; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    p[q] *= cols[pp.rowIndex(q)] * cols[j];
+                }
+            }
+        }
+        for (int i = 0; i < layout.m; i++) {
+            d[i] *= rows[i];
+            b[i] *= rows[i];
+        }
+    }
+
+    /** out = Âx (overwrites). */
+    void multiplyA(double[] x, double[] out) {
+        int[] rs = layout.rowStart;
+        int[] col = layout.rowCol;
+        for (int r = 0; r < layout.m; r++) {
+            double v = 0;
+            for (int q = rs[r]; q < rs[r + 1]; q++) {
+                v += aRow[q] * x[col[q]];
+            }
+            out[r] = v;
+        }
+    }
+
+    /** out = Âᵀy (overwrites). */
+    void multiplyAt(double[] y, double[] out) {
+        var ap = layout.aPattern;
+        for (int j = 0; j < layout.n; j++) {
+            double v = 0;
+            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
+                v += a[q] * y[ap.rowIndex(q)];
+            }
+            out[j] = v;
+        }
+    }
+
+    /** out = P̂x (overwrites; zero without P). */
+    void multiplyP(double[] x, double[] out) {
+        java.util.Arrays.fill(out, 0, layout.n, 0);
+        var pp = layout.pPattern;
+        if (pp == null) {
+            return;
+        }
+        for (int j = 0; j < layout.n; j++) {
+            double xj = x[j];
+            double acc = 0;
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                int i = pp.rowIndex(q);
+                double v = p[q];
+                acc += v * x[i];
+                if (i != j) {
+                    out[i] += v * xj;
+                }
+            }
+            out[j] += acc;
+        }
+    }
+
+    /**
+     * Whether P̂ is positive semidefinite, by a diagonally pivoted LDLᵀ of P̂ (convexity is what the
+     * method's theory and the embedding's third equation need; the first-order solver's
+     * factorization rejects an indefinite P the same way). Pivots down to −10⁻⁹ of the largest
+     * diagonal entry count as zero.
+     */
+    boolean objectiveIsConvex() {
+        var pp = layout.pPattern;
+        if (pp == null || p.length == 0) {
+            return true;
+        }
+        int n = layout.n;
+        if (pCheck == null) {
+            pCheck = new QuasiDefiniteLdl(n);
+        }
+        double[] k = pCheck.a;
+        java.util.Arrays.fill(k, 0);
+        double maxDiag = 0;
+        for (int j = 0; j < n; j++) {
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                int i = pp.rowIndex(q);
+                k[j * n + i] += p[q];
+                if (i != j) {
+                    k[i * n + j] += p[q];
+                } else {
+                    maxDiag = Math.max(maxDiag, Math.abs(p[q]));
+                }
+            }
+        }
+        pCheck.factor(n, 1e-12 * maxDiag, Math.max(1, maxDiag)); // a zero pivot drops its direction
+        return pCheck.smallestPivot() >= -1e-9 * Math.max(maxDiag, Double.MIN_NORMAL);
+    }
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.io.FileProblem;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.RandomQps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The interior-point method against independent truth: planted programs of every supported cone
+ * family (known optimal objective, independently recomputed KKT residuals), the bundled NETLIB and
+ * Maros–Meszaros problems (published optima), infeasibility and unboundedness certificates checked
+ * from scratch, a batch with one infeasible instance, agreement with the first-order method, and
+ * the algorithm choice visible in the result.
+ */
+class InteriorPointSolverTest {
+    private static final SolverSettings IPM = SolverSettings.defaults().withEps(1e-8)
+            .withAlgorithm(Algorithm.INTERIOR_POINT);
+
+    static Stream<Arguments> planted() {
+        return Stream.of(
+                Arguments.of("zero+nonneg dense", ConeDims.builder().zero(4).nonneg(30).build(), 12, 1.0, false),
+                Arguments.of("nonneg sparse", ConeDims.builder().nonneg(60).build(), 25, 0.15, false),
+                Arguments.of("nonneg QP", ConeDims.builder().zero(3).nonneg(40).build(), 20, 0.3, true),
+                Arguments.of("soc", ConeDims.builder().soc(6, 4, 5, 3).build(), 8, 0.8, false),
+                Arguments.of("soc QP sparse", ConeDims.builder().nonneg(10).soc(8, 8, 8).build(), 15, 0.2, true),
+                Arguments.of("zero+soc QP", ConeDims.builder().zero(2).soc(3, 3, 3, 3).build(), 10, 0.5, true),
+                Arguments.of("larger sparse LP", ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planted")
+    void solvesPlantedProgramsTo1e8(String name, ConeDims cones, int n, double density, boolean withP) {
+        for (long seed = 1; seed <= 3; seed++) {
+            PlantedPrograms.Planted planted = PlantedPrograms.generate(cones, n, density, withP, seed);
+            ConeProgram p = planted.program();
+            Solution s = ConeSolver.solve(p, IPM);
+            assertEquals(Algorithm.INTERIOR_POINT, s.algorithm(), name);
+            assertEquals(SolverStatus.SOLVED, s.status(), name + " seed " + seed);
+            assertTrue(s.iterations() <= 40, name + ": " + s.iterations() + " iterations");
+            double scale = 1 + Kkt.maxAbs(p.b()) + Kkt.maxAbs(p.c());
+            assertTrue(Kkt.primalResidual(p, s.x(), s.s()) <= 1e-7 * scale, name + " primal residual");
+            assertTrue(Kkt.dualResidual(p, s.x(), s.y()) <= 1e-7 * scale, name + " dual residual");
+            assertTrue(Kkt.complementarity(s.s(), s.y()) <= 1e-7 * scale, name + " complementarity");
+            assertTrue(Kkt.distanceToCone(cones, s.s()) <= 1e-9 * scale, name + " s in K");
+            assertTrue(Kkt.distanceToDualCone(cones, s.y()) <= 1e-9 * scale, name + " y in K*");
+            double expected = p.objective(planted.x());
+            assertEquals(expected, s.objective(), 1e-7 * Math.max(1, Math.abs(expected)), name + " objective");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "netlib/afiro.mps, -4.6475314286E+02",
+            "netlib/sc50a.mps, -6.4575077059E+01",
+            "netlib/adlittle.mps, 2.2549496316E+05",
+            "netlib/blend.mps, -3.0812149846E+01",
+            "netlib/kb2.mps, -1.7499001299E+03",
+            "netlib/recipe.mps, -2.6661600000E+02",
+            "maros_meszaros/HS21.qps, 0.04",
+            "maros_meszaros/HS35.qps, -8.8888888889",
+            "maros_meszaros/HS118.qps, 664.82045",
+            "maros_meszaros/QAFIRO.qps, -1.5907817939",
+            "maros_meszaros/DUALC1.qps, 6155.2508295",
+            "maros_meszaros/CVXQP1_S.qps, 11590.718119",
+            "cblib/sambal.cbf, 3.9682203619"})
+    void solvesBundledProblemsToTheirPublishedOptima(String file, double optimum) throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/" + file).toURI()));
+        assertTrue(InteriorPointSolver.supports(problem.program().cones()), file);
+        Solution s = ConeSolver.solve(problem.program(), IPM);
+        assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
+        assertEquals(SolverStatus.SOLVED, s.status(), file);
+        assertTrue(s.iterations() <= 60, file + ": " + s.iterations() + " iterations");
+        double objective = problem.fileObjective(s.objective());
+        double rel = Math.abs(objective - optimum) / Math.max(1, Math.abs(optimum));
+        assertTrue(rel <= 1e-7, file + ": objective " + objective + " vs " + optimum + " (relative " + rel + ")");
+    }
+
+    private static ConeProgram infeasibleSocp() {
+        // ‖(x1, x2)‖ ≤ 1 and x1 ≥ 2
+        return new ConeProgram(null, CscMatrix.fromDense("A", new double[][] {{-1, 0}, {0, 0}, {-1, 0}, {0, -1}}),
+                new double[] {-2, 1, 0, 0}, new double[] {0, 1}, ConeDims.builder().nonneg(1).soc(3).build());
+    }
+
+    @Test
+    void certifiesInfeasibility() {
+        ConeProgram lp = new ConeProgram(null,
+                CscMatrix.fromDense("A", new double[][] {{1, 1}, {1, -1}, {0, -1}, {1, 0}}),
+                new double[] {1, 3, 0, 1}, new double[] {1, 0}, ConeDims.builder().zero(2).nonneg(2).build());
+        for (ConeProgram p : new ConeProgram[] {lp, infeasibleSocp()}) {
+            Solution s = ConeSolver.solve(p, IPM);
+            assertEquals(SolverStatus.INFEASIBLE, s.status());
+            double[] y = s.certificate();
+            assertEquals(-1, Kkt.bTy(p, y), 1e-9, "normalized to bᵀy = −1");
+            assertTrue(Kkt.normATy(p, y) <= 1e-7, "Aᵀy ≈ 0: " + Kkt.normATy(p, y));
+            assertTrue(Kkt.distanceToDualCone(p.cones(), y) <= 1e-9, "y ∈ K*");
+            assertTrue(Double.isNaN(s.x()[0]), "x undefined for a certificate");
+        }
+    }
+
+    @Test
+    void certifiesUnboundedness() {
+        // minimize −x1 + x2² subject to x1 ≥ 0, x2 free: the ray x = (1, 0).
+        ConeProgram qp = new ConeProgram(CscMatrix.upperTriangleOf("P", new double[][] {{0, 0}, {0, 2}}),
+                CscMatrix.fromDense("A", new double[][] {{-1, 0}}), new double[] {0}, new double[] {-1, 1},
+                ConeDims.builder().nonneg(1).build());
+        // minimize −x1 − x2 subject to x1 − x2 = 0, ‖(x1 + x2)‖ ≤ x1 + 1 … an unbounded SOCP ray (1, 1).
+        ConeProgram socp = new ConeProgram(null,
+                CscMatrix.fromDense("A", new double[][] {{1, -1}, {-1, 0}, {-1, 0}}),
+                new double[] {0, 1, 0}, new double[] {-1, -1}, ConeDims.builder().zero(1).soc(2).build());
+        for (ConeProgram p : new ConeProgram[] {qp, socp}) {
+            Solution s = ConeSolver.solve(p, IPM);
+            assertEquals(SolverStatus.UNBOUNDED, s.status());
+            double[] x = s.certificate();
+            assertEquals(-1, Kkt.cTx(p, x), 1e-9, "normalized to cᵀx = −1");
+            assertTrue(Kkt.normAxPlusS(p, x, s.s()) <= 1e-7, "Ax + s ≈ 0");
+            assertTrue(Kkt.normPx(p, x) <= 1e-7, "Px ≈ 0");
+            assertTrue(Kkt.distanceToCone(p.cones(), s.s()) <= 1e-9, "s ∈ K");
+        }
+    }
+
+    @Test
+    void anInfeasibleInstanceDoesNotDisturbTheBatch() {
+        ConeProgram bad = infeasibleSocp();
+        // Same structure, feasible: x1 ≥ 0.5 instead of x1 ≥ 2.
+        double[] goodB = {-0.5, 1, 0, 0};
+        BatchConeProgram batch = new BatchConeProgram(null, null, bad.a().pattern(),
+                BatchArray.shared(bad.a().values(), 3),
+                BatchArray.perInstance(new double[][] {goodB, bad.b(), goodB}),
+                BatchArray.shared(bad.c(), 3), bad.cones());
+        BatchSolution out = ConeSolver.solveBatch(batch, IPM);
+        assertEquals(Algorithm.INTERIOR_POINT, out.algorithm());
+        assertEquals(SolverStatus.SOLVED, out.status(0));
+        assertEquals(SolverStatus.INFEASIBLE, out.status(1));
+        assertEquals(SolverStatus.SOLVED, out.status(2));
+        // min x2 subject to x1 ≥ 0.5, ‖x‖ ≤ 1: x = (0.5, −√0.75).
+        for (int b : new int[] {0, 2}) {
+            Solution s = out.get(b);
+            assertEquals(0.5, s.x()[0], 1e-7);
+            assertEquals(-Math.sqrt(0.75), s.x()[1], 1e-7);
+        }
+    }
+
+    @Test
+    void agreesWithTheFirstOrderMethodOnARandomQpBatch() {
+        BatchConeProgram batch = RandomQps.batch(12, 30, 20, false, 17);
+        BatchSolution ipm = ConeSolver.solveBatch(batch, IPM);
+        BatchSolution admm = ConeSolver.solveBatch(batch, SolverSettings.defaults().withEps(1e-9)
+                .withAlgorithm(Algorithm.FIRST_ORDER));
+        assertEquals(Algorithm.INTERIOR_POINT, ipm.algorithm());
+        assertEquals(Algorithm.FIRST_ORDER, admm.algorithm());
+        for (int b = 0; b < batch.batch(); b++) {
+            assertEquals(SolverStatus.SOLVED, ipm.status(b));
+            assertEquals(SolverStatus.SOLVED, admm.status(b));
+            double[] xi = ipm.get(b).x();
+            double[] xa = admm.get(b).x();
+            assertTrue(Kkt.maxDiff(xi, xa) <= 1e-6 * (1 + Kkt.maxAbs(xa)), "instance " + b);
+            assertTrue(ipm.iterations(b) <= 30, ipm.iterations(b) + " iterations");
+        }
+    }
+
+    @Test
+    void autoChoosesByConesAndSize() {
+        SolverSettings auto = SolverSettings.defaults();
+        assertEquals(Algorithm.AUTO, auto.algorithm());
+        BatchConeProgram small = RandomQps.batch(5, 10, 2, true, 1);
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(small, auto));
+        assertEquals(Algorithm.INTERIOR_POINT, ConeSolver.solveBatch(small, auto).algorithm());
+        BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER_QP + 1, 3, 1, true, 1);
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(large, auto));
+        ConeProgram lp = PlantedPrograms.generate(ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false, 1)
+                .program();
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(lp), auto), "an LP");
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto.withAlgorithm(Algorithm.FIRST_ORDER)));
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(small, auto, true), "warm starts: first order");
+    }
+
+    @Test
+    void aTallProgramSolvesWithoutTheDenseFullSystem() {
+        // Regression (layer fuzzing): n = 1, m = 46 341 made the full-system fallback's dense
+        // matrix overflow its int size. Now AUTO sends tall programs to the first-order method and
+        // an explicit request keeps the (small) reduced system.
+        BatchConeProgram tall = RandomQps.batch(2, 3000, 1, true, 3);
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(tall, SolverSettings.defaults()));
+        BatchSolution s = ConeSolver.solveBatch(tall, IPM);
+        assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
+        assertTrue(s.status(0).hasSolution(), s.status(0).toString());
+        ConeProgram p = tall.instance(0);
+        Solution one = s.get(0);
+        assertTrue(Kkt.primalResidual(p, one.x(), one.s()) <= 1e-6 * (1 + Kkt.maxAbs(p.b())));
+    }
+
+    @Test
+    void unsupportedConesFallBackToTheFirstOrderMethodVisibly() {
+        PlantedPrograms.Planted planted = PlantedPrograms.generate(ConeDims.builder().nonneg(3).psd(3).build(), 5,
+                0.8, false, 2);
+        Solution s = ConeSolver.solve(planted.program(), IPM);
+        assertEquals(Algorithm.FIRST_ORDER, s.algorithm());
+        assertEquals(SolverStatus.SOLVED, s.status());
+        assertEquals(planted.program().objective(planted.x()), s.objective(), 1e-6);
+    }
+}
