@@ -7,6 +7,7 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * differences of polished re-solves are exact up to rounding.)
  */
 class PolishedDerivativeTest {
+    /** Polishing finishes the first-order method; AUTO would give this small QP to the interior-point one. */
+    private static final SolverSettings FIRST_ORDER = SolverSettings.defaults().withAlgorithm(Algorithm.FIRST_ORDER);
 
     @Test
     void defaultSettingsGradientOfAPolishedQpIsAsAccurateAsAtEps1e10() {
@@ -36,10 +39,10 @@ class PolishedDerivativeTest {
 
             double[] fd = finiteDifference(p, db, 1e-4);
             double scale = 1 + Kkt.maxAbs(fd);
-            double errPolished = Kkt.maxDiff(jvp(p, SolverSettings.defaults(), db, true), fd) / scale;
-            double errTight = Kkt.maxDiff(jvp(p, SolverSettings.defaults().withEps(1e-10).withPolish(false), db,
+            double errPolished = Kkt.maxDiff(jvp(p, FIRST_ORDER, db, true), fd) / scale;
+            double errTight = Kkt.maxDiff(jvp(p, FIRST_ORDER.withEps(1e-10).withPolish(false), db,
                     false), fd) / scale;
-            double errPlain = Kkt.maxDiff(jvp(p, SolverSettings.defaults().withPolish(false), db, false), fd) / scale;
+            double errPlain = Kkt.maxDiff(jvp(p, FIRST_ORDER.withPolish(false), db, false), fd) / scale;
             assertTrue(errPolished <= 1e-8, "seed " + seed + ": polished default " + errPolished);
             assertTrue(errPolished <= Math.max(10 * errTight, 1e-9),
                     "seed " + seed + ": polished " + errPolished + " vs eps 1e-10 " + errTight);
@@ -59,7 +62,7 @@ class PolishedDerivativeTest {
 
     /** (x(b + h·db) − x(b − h·db)) / 2h from polished solves at eps 1e-9. */
     private static double[] finiteDifference(ConeProgram p, double[] db, double h) {
-        SolverSettings exact = SolverSettings.defaults().withEps(1e-9);
+        SolverSettings exact = FIRST_ORDER.withEps(1e-9);
         double[] plus = ConeSolver.solve(shifted(p, db, h), exact).x();
         double[] minus = ConeSolver.solve(shifted(p, db, -h), exact).x();
         double[] out = new double[plus.length];
