@@ -27,9 +27,10 @@ import io.convexlayers.InvalidSettingsException;
  * @param linearSystem       KKT solve strategy (default AUTO)
  * @param polish             after the first-order solve, solve the KKT system of the guessed active
  *                           set exactly and keep that point when its residuals are smaller
- *                           ({@link PolishStatus}; zero and nonnegative cones only; default true:
- *                           at eps 1e-5 on bundled NETLIB/Maros–Meszaros problems it gave residuals
- *                           of 1e-13 in 0.5–0.8× the unpolished time in geometric mean, 0.04–3.3× per problem)
+ *                           ({@link PolishStatus}; zero and nonnegative cones only; default false:
+ *                           at eps 1e-5 on small NETLIB/Maros–Meszaros problems it gave residuals of
+ *                           1e-13 in 0.5–0.8× the unpolished time, but on NETLIB at eps 1e-6 it cost
+ *                           1.33× in geometric mean, up to 2.9× where every attempt is rejected)
  * @param algorithm          first-order, interior-point, or chosen per batch (default AUTO)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
@@ -83,7 +84,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO, true, Algorithm.AUTO);
+                10, 20, 10, LinearSystemKind.AUTO, false, Algorithm.AUTO);
     }
 
     /** Sets both the absolute and the relative tolerance. */

@@ -59,8 +59,8 @@ class SolutionPolisherTest {
     }
 
     @Test
-    void polishingIsOnByDefault() {
-        assertTrue(SolverSettings.defaults().polish());
+    void polishingIsOffByDefault() {
+        assertTrue(!SolverSettings.defaults().polish());
     }
 
     @Test
@@ -149,7 +149,7 @@ class SolutionPolisherTest {
     @Test
     void nothingIsPolishedOnceTheTimeLimitHasPassed() throws Exception {
         FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
-        Solution sol = ConeSolver.solve(kb2.program(), SolverSettings.defaults().withTimeLimit(1e-9));
+        Solution sol = ConeSolver.solve(kb2.program(), SolverSettings.defaults().withTimeLimit(1e-9).withPolish(true));
         assertEquals(SolverStatus.SOLVED_INACCURATE, sol.status());
         assertEquals(PolishStatus.NOT_RUN, sol.polish());
     }
