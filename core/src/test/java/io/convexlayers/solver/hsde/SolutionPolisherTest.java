@@ -8,6 +8,7 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.io.FileProblem;
 import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
@@ -33,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SolutionPolisherTest {
     /** The default tolerance: the goal is 1e-10 residuals from a solve at eps 1e-5. */
-    private static final SolverSettings LOOSE = SolverSettings.defaults().withEps(1e-5);
+    /** Polishing finishes the first-order method; AUTO would give these small programs to the interior-point one. */
+    private static final SolverSettings FO = SolverSettings.defaults().withAlgorithm(Algorithm.FIRST_ORDER);
+    private static final SolverSettings LOOSE = FO.withEps(1e-5);
 
     private static ConeDims lpCones() {
         return ConeDims.builder().zero(3).nonneg(40).build();
@@ -90,7 +93,7 @@ class SolutionPolisherTest {
     @Test
     void netlibKb2SolvedWithinAnIterationBudgetTheUnpolishedSolveExceeds() throws Exception {
         FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
-        SolverSettings budget = SolverSettings.defaults().withEps(1e-6).withMaxIters(2000);
+        SolverSettings budget = FO.withEps(1e-6).withMaxIters(2000);
         Solution plain = ConeSolver.solve(kb2.program(), budget.withPolish(false));
         Solution polished = ConeSolver.solve(kb2.program(), budget.withPolish(true));
         assertEquals(SolverStatus.SOLVED_INACCURATE, plain.status());
@@ -135,7 +138,7 @@ class SolutionPolisherTest {
         assertEquals(0, Kkt.dualResidual(p, x, y));
         BatchSolution.Builder out = BatchSolution.builder(1, p.n(), p.m());
         out.put(0, new Solution(SolverStatus.SOLVED, x.clone(), y.clone(), s.clone(), 1, 1, 10, 0, 0, 0, 0.1,
-                0, 0, PolishStatus.NOT_RUN));
+                0, 0, PolishStatus.NOT_RUN, Algorithm.FIRST_ORDER));
         SolutionPolisher.polish(BatchConeProgram.of(p), LOOSE.withPolish(true), out, 0, 1, Deadline.NONE);
         Solution after = out.build().get(0);
         assertEquals(PolishStatus.REJECTED, after.polish());
@@ -149,7 +152,7 @@ class SolutionPolisherTest {
     @Test
     void nothingIsPolishedOnceTheTimeLimitHasPassed() throws Exception {
         FileProblem kb2 = ProblemReader.read(resource("netlib/kb2.mps"));
-        Solution sol = ConeSolver.solve(kb2.program(), SolverSettings.defaults().withTimeLimit(1e-9).withPolish(true));
+        Solution sol = ConeSolver.solve(kb2.program(), FO.withTimeLimit(1e-9).withPolish(true));
         assertEquals(SolverStatus.SOLVED_INACCURATE, sol.status());
         assertEquals(PolishStatus.NOT_RUN, sol.polish());
     }
@@ -171,7 +174,7 @@ class SolutionPolisherTest {
 
     private static void assertPolishedOptimum(String file, double optimum, double eps) throws Exception {
         FileProblem fp = ProblemReader.read(resource(file));
-        Solution sol = ConeSolver.solve(fp.program(), SolverSettings.defaults().withEps(eps).withPolish(true));
+        Solution sol = ConeSolver.solve(fp.program(), FO.withEps(eps).withPolish(true));
         assertEquals(SolverStatus.SOLVED, sol.status(), file);
         assertEquals(PolishStatus.SUCCEEDED, sol.polish(), file);
         // the published optima have 8 to 11 significant digits
