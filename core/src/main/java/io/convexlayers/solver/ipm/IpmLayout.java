@@ -20,6 +20,8 @@ final class IpmLayout {
     final int nonneg;
     /** First row of each second-order cone; one extra entry holds m. */
     final int[] socStart;
+    /** The cones, for the shared equilibration (one row factor per cone). */
+    final ConeDims cones;
     /** Degree of the cone of the inequality rows: nonnegative rows plus one per second-order cone. */
     final int degree;
     final SparsePattern aPattern;
@@ -32,6 +34,7 @@ final class IpmLayout {
 
     IpmLayout(BatchConeProgram batch) {
         ConeDims k = batch.cones();
+        this.cones = k;
         if (!supports(k)) {
             throw new IllegalArgumentException("the interior-point method does not support " + k);
         }

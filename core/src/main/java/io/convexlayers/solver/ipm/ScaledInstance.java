@@ -3,18 +3,18 @@ package io.convexlayers.solver.ipm;
 
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.hsde.Equilibration;
 
 /**
  * One instance's data, equilibrated for the interior-point method: P̂ = c_s·EPE, Â = DAE,
- * b̂ = Db, ĉ = c_s·Ec with D (rows, one factor per second-order cone) and E (columns) from modified
- * Ruiz passes on the KKT matrix [[P, Aᵀ], [A, 0]] and the cost scale c_s (as in Clarabel). The
+ * b̂ = Db, ĉ = c_s·Ec with D (rows, one factor per cone) and E (columns) from the first-order
+ * solver's equilibration and the cost scale c_s (as in Clarabel). The
  * scaled program's solution maps back by x = Ex̂, s = D⁻¹ŝ, y = Dŷ/c_s. Holds its workspace: one
  * object serves every instance a worker solves ({@link #load}).
  */
 final class ScaledInstance {
-    private static final int RUIZ_PASSES = 15;
-    private static final double MIN_NORM = 1e-4;
-    private static final double MAX_NORM = 1e4;
+    private static final double MIN_NORM = Equilibration.MIN_NORM;
+    private static final double MAX_NORM = Equilibration.MAX_NORM;
 
     final IpmLayout layout;
     /** Â's values in CSC order and the same values in CSR order. */
@@ -29,7 +29,6 @@ final class ScaledInstance {
     final double[] e;
     double costScale;
     private final double[] colNorm;
-    private final double[] rowNorm;
     private QuasiDefiniteLdl pCheck;
 
     ScaledInstance(IpmLayout layout) {
@@ -43,7 +42,6 @@ final class ScaledInstance {
         d = new double[layout.m];
         e = new double[layout.n];
         colNorm = new double[layout.n];
-        rowNorm = new double[layout.m];
     }
 
     /** Reads instance {@code k} of the batch and equilibrates it (or only copies it). */
@@ -71,40 +69,29 @@ final class ScaledInstance {
         }
     }
 
+    /**
+     * The first-order solver's equilibration ({@link Equilibration#scaleMatrices}: Ruiz passes, an ℓ2
+     * pass, one row factor per cone) on this instance's Â and P̂, then b̂ = Db, ĉ = Ec and the cost
+     * scale c_s = 1/(the objective's size, from P̂'s mean column norm and ĉ), as Clarabel scales it.
+     */
     private void equilibrate() {
         int n = layout.n;
         int m = layout.m;
-        for (int pass = 0; pass < RUIZ_PASSES; pass++) {
-            columnAndRowNorms();
-            for (int j = 0; j < n; j++) {
-                colNorm[j] = 1 / Math.sqrt(clamp(colNorm[j]));
-            }
-            for (int i = 0; i < m; i++) {
-                rowNorm[i] = 1 / Math.sqrt(clamp(rowNorm[i]));
-            }
-            // One factor per second-order cone keeps the cone mapped onto itself.
-            for (int k = 0; k < layout.socCount(); k++) {
-                double mean = 0;
-                int lo = layout.socStart[k];
-                int hi = layout.socStart[k + 1];
-                for (int i = lo; i < hi; i++) {
-                    mean += rowNorm[i];
-                }
-                mean /= hi - lo;
-                for (int i = lo; i < hi; i++) {
-                    rowNorm[i] = mean;
-                }
-            }
-            scaleBy(rowNorm, colNorm);
+        Equilibration.Factors f = Equilibration.scaleMatrices(layout.aPattern, a, layout.pPattern,
+                p.length > 0 ? p : null, layout.cones, 1, true);
+        System.arraycopy(f.d(), 0, d, 0, m);
+        System.arraycopy(f.e(), 0, e, 0, n);
+        for (int i = 0; i < m; i++) {
+            b[i] *= d[i];
         }
-        // Cost scale: the objective's size, from P̂'s mean column norm and ĉ.
-        columnAndRowNorms();
+        for (int j = 0; j < n; j++) {
+            c[j] *= e[j];
+        }
         double pMean = 0;
         if (p.length > 0) {
-            double[] pCol = new double[n];
-            pColumnNorms(pCol);
+            pColumnNorms(colNorm);
             for (int j = 0; j < n; j++) {
-                pMean += pCol[j];
+                pMean += colNorm[j];
             }
             pMean /= Math.max(1, n);
         }
@@ -129,21 +116,6 @@ final class ScaledInstance {
         return Math.min(norm, MAX_NORM);
     }
 
-    /** ∞-norms of the KKT matrix's columns (x part: P̂ and Â) and of Â's rows. */
-    private void columnAndRowNorms() {
-        pColumnNorms(colNorm);
-        java.util.Arrays.fill(rowNorm, 0);
-        var ap = layout.aPattern;
-        for (int j = 0; j < layout.n; j++) {
-            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
-                double v = Math.abs(a[q]);
-                colNorm[j] = Math.max(colNorm[j], v);
-                int r = ap.rowIndex(q);
-                rowNorm[r] = Math.max(rowNorm[r], v);
-            }
-        }
-    }
-
     private void pColumnNorms(double[] out) {
         java.util.Arrays.fill(out, 0);
         var pp = layout.pPattern;
@@ -157,29 +129,6 @@ final class ScaledInstance {
                 out[j] = Math.max(out[j], v);
                 out[i] = Math.max(out[i], v);
             }
-        }
-    }
-
-    private void scaleBy(double[] rows, double[] cols) {
-        var ap = layout.aPattern;
-        for (int j = 0; j < layout.n; j++) {
-            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
-                a[q] *= rows[ap.rowIndex(q)] * cols[j];
-            }
-            e[j] *= cols[j];
-            c[j] *= cols[j];
-        }
-        var pp = layout.pPattern;
-        if (pp != null) {
-            for (int j = 0; j < layout.n; j++) {
-                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
-                    p[q] *= cols[pp.rowIndex(q)] * cols[j];
-                }
-            }
-        }
-        for (int i = 0; i < layout.m; i++) {
-            d[i] *= rows[i];
-            b[i] *= rows[i];
         }
     }
 
