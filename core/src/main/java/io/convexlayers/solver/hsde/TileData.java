@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.hsde;
 
+import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
-import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.TileMatrices;
 
 /**
@@ -49,49 +49,20 @@ final class TileData {
     /** out = A·x (m × lanes) from x (n × lanes). */
     void multiplyA(double[] x, double[] out) {
         java.util.Arrays.fill(out, 0, m * lanes, 0.0);
-        SparsePattern pat = mats.aPattern();
-        for (int j = 0; j < n; j++) {
-            for (int k = pat.colStart(j); k < pat.colStart(j + 1); k++) {
-                int i = pat.rowIndex(k);
-                for (int l = 0; l < lanes; l++) {
-                    out[i * lanes + l] += mats.a(k, l) * x[j * lanes + l];
-                }
-            }
-        }
+        TileSparse.multiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, x, 0, out, 0);
     }
 
     /** out = Aᵀ·y (n × lanes) from y (m × lanes). */
     void multiplyAt(double[] y, double[] out) {
         java.util.Arrays.fill(out, 0, n * lanes, 0.0);
-        SparsePattern pat = mats.aPattern();
-        for (int j = 0; j < n; j++) {
-            for (int k = pat.colStart(j); k < pat.colStart(j + 1); k++) {
-                int i = pat.rowIndex(k);
-                for (int l = 0; l < lanes; l++) {
-                    out[j * lanes + l] += mats.a(k, l) * y[i * lanes + l];
-                }
-            }
-        }
+        TileSparse.transposeMultiplyAdd(mats.aPattern(), mats.aValues(), mats.aShared(), lanes, y, 0, out, 0);
     }
 
     /** out = P·x (n × lanes) with P stored as its upper triangle; zero when P = 0. */
     void multiplyP(double[] x, double[] out) {
         java.util.Arrays.fill(out, 0, n * lanes, 0.0);
-        SparsePattern pat = mats.pPattern();
-        if (pat == null) {
-            return;
-        }
-        for (int j = 0; j < n; j++) {
-            for (int k = pat.colStart(j); k < pat.colStart(j + 1); k++) {
-                int i = pat.rowIndex(k);
-                for (int l = 0; l < lanes; l++) {
-                    double v = mats.p(k, l);
-                    out[i * lanes + l] += v * x[j * lanes + l];
-                    if (i != j) {
-                        out[j * lanes + l] += v * x[i * lanes + l];
-                    }
-                }
-            }
+        if (mats.pPattern() != null) {
+            TileSparse.symmetricMultiplyAdd(mats.pPattern(), mats.pValues(), mats.pShared(), lanes, x, 0, out, 0);
         }
     }
 
