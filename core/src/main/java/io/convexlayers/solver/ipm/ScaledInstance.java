@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.hsde.Equilibration;
@@ -134,48 +135,21 @@ final class ScaledInstance {
 
     /** out = Âx (overwrites). */
     void multiplyA(double[] x, double[] out) {
-        int[] rs = layout.rowStart;
-        int[] col = layout.rowCol;
-        for (int r = 0; r < layout.m; r++) {
-            double v = 0;
-            for (int q = rs[r]; q < rs[r + 1]; q++) {
-                v += aRow[q] * x[col[q]];
-            }
-            out[r] = v;
-        }
+        java.util.Arrays.fill(out, 0, layout.m, 0);
+        TileSparse.multiplyAdd(layout.aPattern, a, false, 1, x, 0, out, 0);
     }
 
     /** out = Âᵀy (overwrites). */
     void multiplyAt(double[] y, double[] out) {
-        var ap = layout.aPattern;
-        for (int j = 0; j < layout.n; j++) {
-            double v = 0;
-            for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
-                v += a[q] * y[ap.rowIndex(q)];
-            }
-            out[j] = v;
-        }
+        java.util.Arrays.fill(out, 0, layout.n, 0);
+        TileSparse.transposeMultiplyAdd(layout.aPattern, a, false, 1, y, 0, out, 0);
     }
 
     /** out = P̂x (overwrites; zero without P). */
     void multiplyP(double[] x, double[] out) {
         java.util.Arrays.fill(out, 0, layout.n, 0);
-        var pp = layout.pPattern;
-        if (pp == null) {
-            return;
-        }
-        for (int j = 0; j < layout.n; j++) {
-            double xj = x[j];
-            double acc = 0;
-            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
-                int i = pp.rowIndex(q);
-                double v = p[q];
-                acc += v * x[i];
-                if (i != j) {
-                    out[i] += v * xj;
-                }
-            }
-            out[j] += acc;
+        if (layout.pPattern != null) {
+            TileSparse.symmetricMultiplyAdd(layout.pPattern, p, false, 1, x, 0, out, 0);
         }
     }
 
