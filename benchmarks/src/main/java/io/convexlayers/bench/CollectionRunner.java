@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  * java -cp … io.convexlayers.bench.CollectionRunner FOLDER [--eps 1e-6] [--time-limit 20]
- *      [--polish on|off] [--only NAME,NAME…]
+ *      [--polish on|off] [--algorithm auto|first-order|interior-point] [--only NAME,NAME…]
  * </pre>
  */
 public final class CollectionRunner {
@@ -62,13 +62,14 @@ public final class CollectionRunner {
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
             System.err.println("usage: CollectionRunner FOLDER [--eps E] [--time-limit S] [--polish on|off] "
-                    + "[--only A,B]");
+                    + "[--algorithm auto|first-order|interior-point] [--only A,B]");
             System.exit(2);
         }
         Path folder = Path.of(args[0]);
         double eps = 1e-6;
         double limit = 20;
         Boolean polish = null;
+        io.convexlayers.solver.Algorithm algorithm = null;
         Set<String> only = null;
         for (int k = 1; k < args.length; k += 2) {
             String value = k + 1 < args.length ? args[k + 1] : "";
@@ -76,6 +77,8 @@ public final class CollectionRunner {
                 case "--eps" -> eps = Double.parseDouble(value);
                 case "--time-limit" -> limit = Double.parseDouble(value);
                 case "--polish" -> polish = value.equals("on");
+                case "--algorithm" -> algorithm = io.convexlayers.solver.Algorithm.valueOf(
+                        value.toUpperCase(Locale.ROOT).replace('-', '_'));
                 case "--only" -> only = new HashSet<>(Arrays.asList(value.split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[k]);
             }
@@ -84,12 +87,15 @@ public final class CollectionRunner {
         if (polish != null) {
             settings = settings.withPolish(polish);
         }
+        if (algorithm != null) {
+            settings = settings.withAlgorithm(algorithm);
+        }
         List<Reference> references = readReferences(folder.resolve("reference.csv"));
         warmUp(folder, references, settings);
 
-        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s%n%n", folder.getFileName(),
-                eps, limit, settings.polish() ? "on" : "off");
-        System.out.println("| problem | status | iterations | time (s) | objective | reference | rel. error | polish | success |");
+        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s%n%n",
+                folder.getFileName(), eps, limit, settings.polish() ? "on" : "off", settings.algorithm());
+        System.out.println("| problem | status | iterations | time (s) | objective | reference | rel. error | algorithm/polish | success |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
         List<Outcome> outcomes = new ArrayList<>();
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -145,7 +151,7 @@ public final class CollectionRunner {
         boolean solved = sol.status().name().equals("SOLVED");
         boolean close = Math.abs(objective - ref.objective()) <= OBJECTIVE_TOLERANCE * Math.max(1, Math.abs(ref.objective()));
         return new Outcome(ref.name(), sol.status().name(), sol.iterations(), seconds, objective, ref.objective(),
-                solved && close, sol.polish().name());
+                solved && close, sol.algorithm().name().toLowerCase(Locale.ROOT) + "/" + sol.polish().name());
     }
 
     /** A few small solves first, so that the first problem's time is not mostly the JIT compiler's. */

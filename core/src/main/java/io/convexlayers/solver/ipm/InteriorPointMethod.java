@@ -18,7 +18,7 @@ import io.convexlayers.solver.hsde.Termination;
  *   Px + Aᵀz + cτ = 0,   Ax + s − bτ = 0,   κ + cᵀx + bᵀz + xᵀPx/τ = 0,   s, z ∈ K,  τ, κ ≥ 0
  * </pre>
  * and complementarity s∘z = μe, τκ = μ driven to zero. Each iteration factors the Newton matrix
- * once ({@link ReducedKkt}) and solves it three times: the constant system K·(x₁, z₁) = (−c, b) and
+ * once ({@link NewtonSystem}: {@link ReducedKkt} or {@link SparseKkt}) and solves it three times: the constant system K·(x₁, z₁) = (−c, b) and
  * the affine and combined directions; the τ component follows from the linearized third equation.
  * A solvable instance ends with τ &gt; 0 and (x, y, s)/τ optimal; an infeasible or unbounded one with
  * κ &gt; 0, τ → 0 and (x, z) a certificate. Termination and the residuals are those of the
@@ -47,7 +47,7 @@ final class InteriorPointMethod {
     private final IpmLayout layout;
     private final ScaledInstance data;
     private final NtScaling scaling;
-    private final ReducedKkt kkt;
+    private final NewtonSystem kkt;
     private final int n;
     private final int m;
     private final double[] x;
@@ -90,7 +90,7 @@ final class InteriorPointMethod {
         m = layout.m;
         data = new ScaledInstance(layout);
         scaling = new NtScaling(layout);
-        kkt = new ReducedKkt(layout);
+        kkt = layout.newton == NewtonSystemChoice.SPARSE ? new SparseKkt(layout, data) : new ReducedKkt(layout);
         x = new double[n];
         z = new double[m];
         s = new double[m];
@@ -164,6 +164,11 @@ final class InteriorPointMethod {
                         (System.nanoTime() - start) * 1e-9);
             }
             status = Termination.check(stats, 0, target);
+            if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED) && tau >= kappa) {
+                // A certificate counts only once the embedding says so (κ above τ): early iterates
+                // far from feasibility can pass the ratio tests by a large |cᵀx| or |bᵀy| alone.
+                status = null;
+            }
             if (status != null) {
                 break;
             }
@@ -224,15 +229,19 @@ final class InteriorPointMethod {
     }
 
     /**
-     * Starting point (as Clarabel and CVXOPT): with H = I, K·(x, z) = (−c, b) gives the x that
-     * balances ‖Ax − b‖ against the objective and s = −z; s and z are then shifted into the cone's
-     * interior along e. τ = κ = 1.
+     * Starting point (as Clarabel and CVXOPT), with H = I. A QP solves K·(x, z) = (−c, b), whose x
+     * balances ‖Ax − b‖ against the objective, and takes s = −z. An LP solves two systems instead:
+     * K·(x, w) = (0, b) gives the least-squares x (s = b − Ax = −w) and K·(v, z) = (−c, 0) the
+     * least-norm z with Aᵀz = −c; the single system would divide c by the static regularization
+     * wherever A is rank-deficient (P = 0 leaves nothing else to bound x there). s and z are then
+     * shifted into the cone's interior along e. τ = κ = 1.
      */
     private void initialize() {
         scaling.identity();
         kkt.factor(data, scaling);
+        boolean linear = layout.pPattern == null;
         for (int j = 0; j < n; j++) {
-            rhsX[j] = -data.c[j];
+            rhsX[j] = linear ? 0 : -data.c[j];
         }
         System.arraycopy(data.b, 0, rhsZ, 0, m);
         kkt.solve(rhsX, rhsZ, x, z);
@@ -241,6 +250,13 @@ final class InteriorPointMethod {
         }
         for (int i = layout.zero; i < m; i++) {
             s[i] = -z[i];
+        }
+        if (linear) {
+            for (int j = 0; j < n; j++) {
+                rhsX[j] = -data.c[j];
+            }
+            java.util.Arrays.fill(rhsZ, 0);
+            kkt.solve(rhsX, rhsZ, x2, z);
         }
         shiftIntoCone(s);
         shiftIntoCone(z);

@@ -29,11 +29,23 @@ public final class InteriorPointSolver {
     }
 
     /**
-     * Whether the method handles this batch: its cones, and a dense Newton system of order
-     * n + (zero rows) of at most 5000 (this first version factors densely).
+     * Whether the method handles this batch: its cones, and a Newton system that fits — the dense
+     * reduction of order n + (zero rows) ≤ 5000, or (zero and nonnegative cones only) a sparse
+     * factorization of at most {@value NewtonSystemChoice#MAX_SPARSE_ENTRIES} entries.
      */
     public static boolean supports(BatchConeProgram batch) {
-        return supports(batch.cones()) && batch.n() + (long) batch.cones().zero() <= ReducedKkt.MAX_REDUCED_ORDER;
+        return supports(batch.cones()) && choice(batch) != NewtonSystemChoice.NONE;
+    }
+
+    /** Whether this batch's Newton system is factored sparsely (see {@link NewtonSystemChoice}). */
+    static boolean factorsSparsely(BatchConeProgram batch) {
+        return supports(batch.cones()) && choice(batch) == NewtonSystemChoice.SPARSE;
+    }
+
+    private static NewtonSystemChoice choice(BatchConeProgram batch) {
+        var k = batch.cones();
+        return NewtonSystemChoice.of(batch.n(), batch.m(), k.zero(), k.soc().length, batch.aPattern(),
+                batch.pPattern());
     }
 
     /** Whether the full Newton system (order n + m) is kept dense as a fallback for this batch. */
@@ -49,12 +61,21 @@ public final class InteriorPointSolver {
      */
     public static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                       IterationListener listener) {
-        if (!supports(batch)) {
+        return solve(batch, settings, execution, listener, null);
+    }
+
+    /**
+     * {@link #solve(BatchConeProgram, SolverSettings, ExecutionSettings, IterationListener)} with the
+     * Newton system's factorization forced (null: chosen from the structure).
+     */
+    static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                               IterationListener listener, NewtonSystemChoice newton) {
+        if (newton == null && !supports(batch)) {
             throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
                     + " with n = " + batch.n());
         }
         long t0 = System.nanoTime();
-        IpmLayout layout = new IpmLayout(batch);
+        IpmLayout layout = new IpmLayout(batch, newton);
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         int total = batch.batch();
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());

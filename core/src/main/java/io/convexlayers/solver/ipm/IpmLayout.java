@@ -31,8 +31,18 @@ final class IpmLayout {
     final int[] rowCol;
     /** For each CSR position, the index of the entry among A's CSC values. */
     final int[] rowToCsc;
+    /** How the Newton system is factored for this structure. */
+    final NewtonSystemChoice newton;
 
     IpmLayout(BatchConeProgram batch) {
+        this(batch, null);
+    }
+
+    /**
+     * @param newton the Newton system's factorization, or null for {@link NewtonSystemChoice}'s
+     *               choice (tests force one to compare both on the same programs)
+     */
+    IpmLayout(BatchConeProgram batch, NewtonSystemChoice newton) {
         ConeDims k = batch.cones();
         this.cones = k;
         if (!supports(k)) {
@@ -61,6 +71,7 @@ final class IpmLayout {
         for (int r = 0; r < m; r++) {
             rowStart[r + 1] += rowStart[r];
         }
+        this.newton = newton != null ? newton : NewtonSystemChoice.of(n, m, zero, soc.length, aPattern, pPattern);
         rowCol = new int[nnz];
         rowToCsc = new int[nnz];
         int[] next = rowStart.clone();

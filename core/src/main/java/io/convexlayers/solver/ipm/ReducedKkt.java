@@ -4,29 +4,18 @@ package io.convexlayers.solver.ipm;
 import java.util.Arrays;
 
 /**
- * The interior-point Newton system K·(x, z) = (r₁, r₂) with
- * <pre>
- *   K = [[P, Aᵀ], [A, −H]],   H = W² on the inequality rows, 0 on the zero-cone rows,
- * </pre>
- * solved through its reduction to the order n + (zero rows): the inequality rows are eliminated
- * (z_I = H⁻¹(A_I·x − r₂,I)), leaving the quasi-definite
+ * The {@link NewtonSystem} factored densely through its reduction to the order n + (zero rows): the
+ * inequality rows are eliminated (z_I = H⁻¹(A_I·x − r₂,I)), leaving the quasi-definite
  * <pre>
  *   [[P + A_IᵀH⁻¹A_I + δI, A_Eᵀ], [A_E, −δI]]·(x, z_E) = (r₁ + A_IᵀH⁻¹r₂,I, r₂,E)
  * </pre>
- * factored by a dense LDLᵀ. The static regularization δ and the pivots the factorization had to
- * replace are removed by iterative refinement against K itself. On a nonnegative row H⁻¹ is the
+ * factored by a pivoted dense LDLᵀ ({@link QuasiDefiniteLdl}). On a nonnegative row H⁻¹ is the
  * number z/s; on a second-order cone H⁻¹ = η⁻²(2(Jw̄)(Jw̄)ᵀ − J), a diagonal part (−1 on the head,
  * +1 on the tail) plus one rank-one term per cone, so the reduced matrix is Aᵀ·diag·A plus one
- * outer product per cone.
+ * outer product per cone. Where a refined reduced solve stays inaccurate (A_IᵀH⁻¹A_I spans the
+ * square of H's range near the end of a solve) the instance switches to the dense full system.
  */
-final class ReducedKkt {
-    private static final double STATIC_REG = 1e-8;
-    /** Pivots at most this size are replaced … */
-    private static final double DYNAMIC_EPS = 1e-13;
-    /** … by ±this, as in Clarabel (its defaults: 1e-13 and 2e-7); refinement removes the change. */
-    private static final double DYNAMIC_DELTA = 2e-7;
-    private static final int MAX_REFINEMENT = 8;
-    private static final double REFINE_TOL = 1e-14;
+final class ReducedKkt extends NewtonSystem {
     /** A refined reduced solve worse than this (relative) switches the instance to the full system. */
     private static final double FALLBACK_TOL = 1e-10;
     /** Largest order of the dense full system (32 MB); larger programs keep the reduction. */
@@ -34,9 +23,7 @@ final class ReducedKkt {
     /** Largest order of the dense reduced system (n + zero rows; 200 MB). */
     static final int MAX_REDUCED_ORDER = 5000;
 
-    private final IpmLayout layout;
     private final QuasiDefiniteLdl ldl;
-    private final int n;
     private final int order;
     private final double[] hinvDiag;
     private final double[] g;
@@ -44,21 +31,14 @@ final class ReducedKkt {
     private final boolean[] mark;
     private final double[] work;
     private final double[] t;
-    private final double[] resX;
-    private final double[] resZ;
-    private final double[] dx;
-    private final double[] dz;
     private final double[] tmpN;
     private final double[] tmpM;
-    private ScaledInstance data;
-    private NtScaling scaling;
     /** The full system's factorization, made when the reduced one first fails (else null). */
     private QuasiDefiniteLdl full;
     private double[] fullWork;
 
     ReducedKkt(IpmLayout layout) {
-        this.layout = layout;
-        n = layout.n;
+        super(layout);
         order = n + layout.zero;
         ldl = new QuasiDefiniteLdl(order);
         hinvDiag = new double[layout.m];
@@ -67,10 +47,6 @@ final class ReducedKkt {
         mark = new boolean[n];
         work = new double[order];
         t = new double[layout.m];
-        resX = new double[n];
-        resZ = new double[layout.m];
-        dx = new double[n];
-        dz = new double[layout.m];
         tmpN = new double[n];
         tmpM = new double[layout.m];
     }
@@ -79,6 +55,7 @@ final class ReducedKkt {
      * Assembles and factors the matrix for the current scaling: the reduced one, or the full one
      * once a solve of this instance has shown the reduction to be too ill-conditioned.
      */
+    @Override
     void factor(ScaledInstance data, NtScaling scaling) {
         this.data = data;
         this.scaling = scaling;
@@ -239,6 +216,7 @@ final class ReducedKkt {
      *
      * @return the ∞-norm of the final residual relative to 1 + ‖(r1, r2)‖∞
      */
+    @Override
     double solve(double[] r1, double[] r2, double[] x, double[] z) {
         double rel = refinedSolve(r1, r2, x, z);
         if (full == null && !(rel <= FALLBACK_TOL) && n + (long) layout.m <= MAX_FULL_ORDER) {
@@ -251,50 +229,14 @@ final class ReducedKkt {
     }
 
     /** Forgets the switch to the full system (a new instance starts with the reduction). */
+    @Override
     void reset() {
         full = null;
         fullWork = null;
     }
 
-    private double refinedSolve(double[] r1, double[] r2, double[] x, double[] z) {
-        double rhsNorm = Math.max(maxAbs(r1, n), maxAbs(r2, layout.m));
-        reducedSolve(r1, r2, x, z);
-        residual(r1, r2, x, z);
-        double rel = residualNorm() / (1 + rhsNorm);
-        for (int it = 0; it < MAX_REFINEMENT && rel > REFINE_TOL; it++) {
-            reducedSolve(resX, resZ, dx, dz);
-            addCorrection(x, z, 1);
-            residual(r1, r2, x, z);
-            double next = residualNorm() / (1 + rhsNorm);
-            if (!(next < rel)) {
-                addCorrection(x, z, -1); // refinement stopped helping: keep the better point
-                residual(r1, r2, x, z);
-                break;
-            }
-            boolean slow = next > 0.5 * rel;
-            rel = next;
-            if (slow) {
-                break;
-            }
-        }
-        return rel;
-    }
-
-    private double residualNorm() {
-        return Math.max(maxAbs(resX, n), maxAbs(resZ, layout.m));
-    }
-
-    private void addCorrection(double[] x, double[] z, double sign) {
-        for (int j = 0; j < n; j++) {
-            x[j] += sign * dx[j];
-        }
-        for (int i = 0; i < layout.m; i++) {
-            z[i] += sign * dz[i];
-        }
-    }
-
-    /** One solve with the factored (regularized) matrix. */
-    private void reducedSolve(double[] r1, double[] r2, double[] x, double[] z) {
+    @Override
+    void factoredSolve(double[] r1, double[] r2, double[] x, double[] z) {
         if (full != null) {
             System.arraycopy(r1, 0, fullWork, 0, n);
             System.arraycopy(r2, 0, fullWork, n, layout.m);
@@ -328,30 +270,5 @@ final class ReducedKkt {
         for (int i = layout.zero; i < layout.m; i++) {
             z[i] -= t[i];
         }
-    }
-
-    /** resX, resZ = (r1, r2) − K·(x, z) with the exact K (no regularization). */
-    private void residual(double[] r1, double[] r2, double[] x, double[] z) {
-        data.multiplyP(x, resX);
-        data.multiplyAt(z, tmpN);
-        for (int j = 0; j < n; j++) {
-            resX[j] = r1[j] - resX[j] - tmpN[j];
-        }
-        data.multiplyA(x, resZ);
-        scaling.applyH(z, tmpM, false);
-        for (int i = 0; i < layout.zero; i++) {
-            tmpM[i] = 0;
-        }
-        for (int i = 0; i < layout.m; i++) {
-            resZ[i] = r2[i] - resZ[i] + tmpM[i];
-        }
-    }
-
-    private static double maxAbs(double[] v, int len) {
-        double mx = 0;
-        for (int i = 0; i < len; i++) {
-            mx = Math.max(mx, Math.abs(v[i]));
-        }
-        return mx;
     }
 }

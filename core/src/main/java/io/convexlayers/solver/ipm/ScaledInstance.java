@@ -4,7 +4,10 @@ package io.convexlayers.solver.ipm;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.linsys.SparseLdl;
+import io.convexlayers.solver.linsys.TileMatrices;
 
 /**
  * One instance's data, equilibrated for the interior-point method: P̂ = c_s·EPE, Â = DAE,
@@ -30,7 +33,10 @@ final class ScaledInstance {
     final double[] e;
     double costScale;
     private final double[] colNorm;
+    /** Above this many variables convexity is checked by the sparse factorization. */
+    static final int DENSE_CONVEXITY_CHECK = 1000;
     private QuasiDefiniteLdl pCheck;
+    private SparseLdl pSparseCheck;
 
     ScaledInstance(IpmLayout layout) {
         this.layout = layout;
@@ -154,35 +160,58 @@ final class ScaledInstance {
     }
 
     /**
-     * Whether P̂ is positive semidefinite, by a diagonally pivoted LDLᵀ of P̂ (convexity is what the
-     * method's theory and the embedding's third equation need; the first-order solver's
-     * factorization rejects an indefinite P the same way). Pivots down to −10⁻⁹ of the largest
-     * diagonal entry count as zero.
+     * Whether P̂ is positive semidefinite (convexity is what the method's theory and the embedding's
+     * third equation need; the first-order solver's factorization rejects an indefinite P the same
+     * way). Pivots down to −10⁻⁹ of the largest diagonal entry count as zero. Up to
+     * {@value #DENSE_CONVEXITY_CHECK} variables a diagonally pivoted dense LDLᵀ of P̂ decides; above,
+     * the sparse LDLᵀ of P̂ + εI with ε = 10⁻⁹·max|diag|, which (Sylvester's inertia) has only
+     * positive pivots exactly when P̂ has no eigenvalue below −ε.
      */
     boolean objectiveIsConvex() {
         var pp = layout.pPattern;
         if (pp == null || p.length == 0) {
             return true;
         }
+        double maxDiag = 0;
+        for (int j = 0; j < layout.n; j++) {
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                if (pp.rowIndex(q) == j) {
+                    maxDiag = Math.max(maxDiag, Math.abs(p[q]));
+                }
+            }
+        }
+        return layout.n <= DENSE_CONVEXITY_CHECK ? denseConvexityCheck(maxDiag) : sparseConvexityCheck(maxDiag);
+    }
+
+    private boolean denseConvexityCheck(double maxDiag) {
+        var pp = layout.pPattern;
         int n = layout.n;
         if (pCheck == null) {
             pCheck = new QuasiDefiniteLdl(n);
         }
         double[] k = pCheck.a;
         java.util.Arrays.fill(k, 0);
-        double maxDiag = 0;
         for (int j = 0; j < n; j++) {
             for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
                 int i = pp.rowIndex(q);
                 k[j * n + i] += p[q];
                 if (i != j) {
                     k[i * n + j] += p[q];
-                } else {
-                    maxDiag = Math.max(maxDiag, Math.abs(p[q]));
                 }
             }
         }
         pCheck.factor(n, 1e-12 * maxDiag, Math.max(1, maxDiag)); // a zero pivot drops its direction
         return pCheck.smallestPivot() >= -1e-9 * Math.max(maxDiag, Double.MIN_NORMAL);
+    }
+
+    private boolean sparseConvexityCheck(double maxDiag) {
+        if (pSparseCheck == null) {
+            int[] noRows = new int[layout.n + 1];
+            SparsePattern empty = new SparsePattern("A", 0, layout.n, noRows, new int[0]);
+            pSparseCheck = SparseLdl.perLaneWithCachedAnalysis(new TileMatrices(empty, new double[0], true,
+                    layout.pPattern, p, true, 1));
+        }
+        pSparseCheck.factor(Math.max(1e-9 * maxDiag, Double.MIN_NORMAL), new double[0]);
+        return pSparseCheck.smallestPivot() > 0;
     }
 }

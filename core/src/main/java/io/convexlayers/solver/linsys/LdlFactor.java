@@ -33,6 +33,11 @@ final class LdlFactor {
     private final double[] work;
     private final double[] tmp;
     private final double[] tmp2;
+    /** Dynamic regularization (single factor lane only): KKT nodes below this count are x nodes. */
+    private int regularizedX = -1;
+    private double regularizeEps;
+    private double regularizeDelta;
+    private int replacedPivots;
 
     /**
      * @param split first column of the dense tail (size = none)
@@ -54,6 +59,26 @@ final class LdlFactor {
         this.work = new double[size * fl];
         this.tmp = new double[fl];
         this.tmp2 = new double[fl];
+    }
+
+    /**
+     * Turns on dynamic regularization for the single-lane factorization: a pivot of an x node
+     * (KKT node below {@code xNodes}) that is not above {@code eps}, or of a y node that is not below
+     * −{@code eps}, is replaced by ±{@code delta}, so that an interior-point method's nearly singular
+     * Newton matrix still factors (its iterative refinement removes the change).
+     */
+    void regularizeDynamically(int xNodes, double eps, double delta) {
+        if (fl != 1) {
+            throw new IllegalStateException("dynamic regularization is for one factor lane");
+        }
+        regularizedX = xNodes;
+        regularizeEps = eps;
+        regularizeDelta = delta;
+    }
+
+    /** Pivots the last factorization replaced (dynamic regularization). */
+    int replacedPivots() {
+        return replacedPivots;
     }
 
     /** Factors C whose upper-triangle values (in {@link KktPattern} order, fl lanes) are cx. */
@@ -87,6 +112,7 @@ final class LdlFactor {
     }
 
     private void factorSingle() {
+        replacedPivots = 0;
         for (int k = 0; k < size; k++) {
             rowSingle(k);
         }
@@ -120,6 +146,13 @@ final class LdlFactor {
         int kk = k - split;
         for (int c = 0; c < kk; c++) {
             dk -= tailUpdateSingle(c, kk);
+        }
+        if (regularizedX >= 0) {
+            boolean positive = kkt.perm[k] < regularizedX;
+            if (positive ? !(dk > regularizeEps) : !(dk < -regularizeEps)) {
+                dk = positive ? regularizeDelta : -regularizeDelta;
+                replacedPivots++;
+            }
         }
         invD[k] = 1.0 / dk;
     }

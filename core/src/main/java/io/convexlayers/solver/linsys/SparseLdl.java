@@ -107,6 +107,40 @@ public final class SparseLdl implements LinearSystem {
         this.z = new double[size * lanes];
     }
 
+    /**
+     * Dynamic regularization of a one-lane factorization (see {@link LdlFactor}): x-node pivots not
+     * above {@code eps} become +{@code delta}, y-node pivots not below −{@code eps} become −{@code delta}.
+     *
+     * @throws IllegalStateException for a factorization of more than one lane
+     */
+    public void regularizeDynamically(double eps, double delta) {
+        numeric.regularizeDynamically(n, eps, delta);
+    }
+
+    /** The smallest entry of D in the last factorization of lane 0 (after any replacement). */
+    public double smallestPivot() {
+        double min = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < n + m; k++) {
+            min = Math.min(min, 1 / numeric.invD[k * fl]);
+        }
+        return min;
+    }
+
+    /** Pivots the last factorization replaced by dynamic regularization. */
+    public int replacedPivots() {
+        return numeric.replacedPivots();
+    }
+
+    /** Multiply-adds of one numeric factorization of the cached analysis of these matrices. */
+    public static double factorFlops(TileMatrices mats) {
+        return LdlAnalysisCache.get(mats).symbolic.factorFlops();
+    }
+
+    /** Entries of L (strictly lower part) of the cached analysis of these matrices' KKT pattern. */
+    public static long factorEntries(TileMatrices mats) {
+        return LdlAnalysisCache.get(mats).symbolic.nnz();
+    }
+
     /** Entries of L (strictly lower part) in the symbolic pattern. */
     public int factorNonzeros() {
         return sym.nnz();
