@@ -41,6 +41,8 @@ final class InteriorPointMethod {
     private static final double STEP_FRACTION = 0.99;
     private static final double MIN_STEP = 1e-10;
     private static final int MAX_SMALL_STEPS = 5;
+    /** A certificate needs the complementarity μ this far below its starting value. */
+    private static final double CERTIFICATE_MU = 1e-6;
     /** A step that multiplies the relative optimality residual by more than this is undone. */
     private static final double SETBACK = 10;
 
@@ -82,6 +84,7 @@ final class InteriorPointMethod {
     private final double[] zPrev;
     private final double[] sPrev;
     private double tauPrev;
+    private double initialMu;
     private double kappaPrev;
 
     InteriorPointMethod(IpmLayout layout) {
@@ -139,6 +142,7 @@ final class InteriorPointMethod {
         int limit = Math.min(settings.maxIters(), MAX_ITERATIONS);
         kkt.reset();
         initialize();
+        initialMu = complementarity();
         SolverStatus status = null;
         int iter = 0;
         int smallSteps = 0;
@@ -164,10 +168,8 @@ final class InteriorPointMethod {
                         (System.nanoTime() - start) * 1e-9);
             }
             status = Termination.check(stats, 0, target);
-            if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED) && tau >= kappa) {
-                // A certificate counts only once the embedding says so (κ above τ): early iterates
-                // far from feasibility can pass the ratio tests by a large |cᵀx| or |bᵀy| alone.
-                status = null;
+            if (status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED) {
+                status = certificateStands(status, settings) ? status : null;
             }
             if (status != null) {
                 break;
@@ -196,6 +198,26 @@ final class InteriorPointMethod {
             iter++;
         }
         extract(status, iter, (System.nanoTime() - start) * 1e-9, setup, k, out);
+    }
+
+    /**
+     * Whether a certificate that passed the ratio tests stands: the embedding must say so (κ above
+     * τ, with the complementarity μ at most {@value #CERTIFICATE_MU} of its start, so that the
+     * iterate has converged to something), and the iterate must not contradict it — a primal residual within tolerance means the
+     * program is feasible, a dual residual within tolerance that it is bounded. The ratio tests alone
+     * are not scale-invariant: a program whose objective is of order 10¹¹ (HUESTIS, POWELL20)
+     * passes the infeasibility test with its optimal y while converging, because bᵀy is huge.
+     */
+    private boolean certificateStands(SolverStatus status, SolverSettings settings) {
+        if (!(kappa > tau) || !(complementarity() <= CERTIFICATE_MU * initialMu)) {
+            return false;
+        }
+        double[] st = stats;
+        if (status == SolverStatus.INFEASIBLE) {
+            return !(st[ResidualStats.PRIMAL_RES]
+                    <= settings.epsAbs() + settings.epsRel() * st[ResidualStats.PRIMAL_SCALE]);
+        }
+        return !(st[ResidualStats.DUAL_RES] <= settings.epsAbs() + settings.epsRel() * st[ResidualStats.DUAL_SCALE]);
     }
 
     /** The largest relative optimality residual; its jump by {@link #SETBACK} marks a failed step. */

@@ -248,6 +248,25 @@ class SparseNewtonSystemTest {
                 ConeDims.builder().nonneg(2 * n).build());
     }
 
+    /**
+     * HUES-MOD (Maros–Meszaros; 10 000 variables, objective 3.5·10⁷ from data of order 10³): the
+     * certificates' ratio tests alone pass after one iteration on such data (bᵀy is huge while
+     * Aᵀy = −(Px + c) is not, and the huge initial gap lifts κ above τ in the first step), and the
+     * method used to return INFEASIBLE there. A certificate now needs the complementarity far below
+     * its start and an iterate that does not contradict it; the method goes on to the optimum.
+     */
+    @Test
+    void aFeasibleProgramWithHugeDataIsNotCertifiedInfeasible() throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass()
+                .getResource("/problems/maros_meszaros/HUES-MOD.qps.gz").toURI()));
+        Solution s = io.convexlayers.backend.ConeSolver.solve(problem.program(), IPM);
+        assertEquals(NewtonSystemChoice.SPARSE, new IpmLayout(BatchConeProgram.of(problem.program())).newton);
+        assertEquals(SolverStatus.SOLVED, s.status());
+        double objective = problem.fileObjective(s.objective());
+        // The published optimum has 7 significant digits and the QPS conversion rounded some data.
+        assertEquals(34824690.0, objective, 1e-5 * 34824690.0, "published optimum");
+    }
+
     @Test
     void theChoiceFollowsConesSizeAndSparsity() throws Exception {
         ConeProgram tiny = PlantedPrograms.generate(ConeDims.builder().zero(2).nonneg(30).build(), 10, 0.5, false, 1)
