@@ -3,7 +3,8 @@ package io.convexlayers.diff;
 
 /**
  * Why one instance's derivative is not {@link DerivativeQuality#ACCURATE}: the first of these that
- * applies, in this order (no solution, a kink, the linear solve, the forward solution's accuracy).
+ * applies, in this order: no solution, a kink, the forward solution's accuracy (which also spoils the
+ * linear solve, so it is named first), the linear solve.
  */
 public enum DerivativeIssue {
     /** None: the derivative is accurate. */
@@ -20,14 +21,14 @@ public enum DerivativeIssue {
      * constraint): the active gradients are dependent and the solution map has a kink.
      */
     KINK_DEGENERATE,
-    /** The linear solve with M stopped early or left a residual above the settings' limit (or NaN). */
-    LINEAR_SOLVE_RESIDUAL,
     /**
      * The forward solution is too inaccurate for the derivative's accuracy: the solver said
      * solved-inaccurate, or the estimated error of the derivative ({@link DerivativeInfo#estimatedError})
      * is above {@link DerivativeSettings#accurateError}.
      */
     INACCURATE_FORWARD,
+    /** The linear solve with M stopped early or left a residual above the settings' limit (or NaN). */
+    LINEAR_SOLVE_RESIDUAL,
     /** Made by a {@link DerivativeInfo} constructor that was given no reason. */
     UNSPECIFIED
 }

@@ -447,21 +447,20 @@ public final class SolutionDerivative {
         }
 
         /**
-         * The first reason lane l's result is not accurate: a kink, a poor linear solve, a forward
-         * solution the solver called inaccurate or whose estimated effect exceeds
-         * {@link DerivativeSettings#accurateError}; {@link DerivativeIssue#NONE} if there is none.
+         * The first reason lane l's result is not accurate: a kink, a forward solution the solver called
+         * inaccurate or whose estimated effect exceeds {@link DerivativeSettings#accurateError}, a poor
+         * linear solve; {@link DerivativeIssue#NONE} if there is none.
          */
         DerivativeIssue issue(int l, boolean solved, double estimate) {
             if (kink[l] != DerivativeIssue.NONE) {
                 return kink[l];
             }
-            if (!solved) {
-                return DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
-            }
+            // An inaccurate forward solution also spoils the solve (its right-hand side leaves M's range in
+            // proportion), so it is named first: tightening eps is the first remedy.
             if (inaccurate[l] || !(estimate <= settings.accurateError())) {
                 return DerivativeIssue.INACCURATE_FORWARD;
             }
-            return DerivativeIssue.NONE;
+            return solved ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
         }
 
         /**
