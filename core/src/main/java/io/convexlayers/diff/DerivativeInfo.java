@@ -10,7 +10,8 @@ package io.convexlayers.diff;
  * @param method           which solve produced it
  * @param estimatedError   estimated relative error ‖result − exact‖/‖result‖ of this instance's JVP or
  *                         VJP caused by the forward solution's inaccuracy (see
- *                         {@link SolutionDerivative}); NaN where none was estimated (no solution)
+ *                         {@link SolutionDerivative}); NaN where none was estimated (no solution, or
+ *                         the estimate's LSQR step did not converge)
  * @param issue            why the quality is not ACCURATE ({@link DerivativeIssue#NONE} when it is)
  */
 public record DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,

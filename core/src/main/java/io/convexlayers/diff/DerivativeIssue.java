@@ -27,7 +27,10 @@ public enum DerivativeIssue {
      * is above {@link DerivativeSettings#accurateError}.
      */
     INACCURATE_FORWARD,
-    /** The linear solve with M stopped early or left a residual above the settings' limit (or NaN). */
+    /**
+     * The linear solve with M stopped early or left a residual above the settings' limit (or NaN), or
+     * the LSQR step of the error estimate did not converge (the estimate is then NaN).
+     */
     LINEAR_SOLVE_RESIDUAL,
     /** Made by a {@link DerivativeInfo} constructor that was given no reason. */
     UNSPECIFIED

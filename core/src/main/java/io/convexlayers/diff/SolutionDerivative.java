@@ -449,7 +449,7 @@ public final class SolutionDerivative {
         /**
          * The first reason lane l's result is not accurate: a kink, a forward solution the solver called
          * inaccurate or whose estimated effect exceeds {@link DerivativeSettings#accurateError}, a poor
-         * linear solve; {@link DerivativeIssue#NONE} if there is none.
+         * linear solve (the derivative's, or the estimate's LSQR); {@link DerivativeIssue#NONE} if none.
          */
         DerivativeIssue issue(int l, boolean solved, double estimate) {
             if (kink[l] != DerivativeIssue.NONE) {
@@ -457,10 +457,11 @@ public final class SolutionDerivative {
             }
             // An inaccurate forward solution also spoils the solve (its right-hand side leaves M's range in
             // proportion), so it is named first: tightening eps is the first remedy.
-            if (inaccurate[l] || !(estimate <= settings.accurateError())) {
+            if (inaccurate[l] || estimate > settings.accurateError()) {
                 return DerivativeIssue.INACCURATE_FORWARD;
             }
-            return solved ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
+            // A NaN estimate is an LSQR step that did not converge: the solves, not the point, are at fault.
+            return solved && !Double.isNaN(estimate) ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
         }
 
         /**
