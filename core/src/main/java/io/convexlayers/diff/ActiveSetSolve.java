@@ -55,6 +55,30 @@ final class ActiveSetSolve {
         return ok;
     }
 
+    /**
+     * M's near-null vector (ζ_S, −C·ζ) of every lane whose block was factored, zero elsewhere. R is
+     * positively homogeneous, so at an exact solution this is the direction of z = (x, y − s, 1); at a
+     * finite-accuracy ẑ it is that of the exact solution up to second order in ẑ's error
+     * ({@link ForwardError}).
+     */
+    double[] nullVector() {
+        double[] zeta = block.rightNull().clone();
+        double[] cZeta = new double[len * lanes];
+        op.apply(zeta, cZeta);
+        for (int l = 0; l < lanes; l++) {
+            if (!valid[l] || !block.factored(l)) {
+                continue;
+            }
+            boolean[] active = activeMask(l);
+            for (int i = 0; i < len; i++) {
+                if (!active[i]) {
+                    zeta[i * lanes + l] = -cZeta[i * lanes + l];
+                }
+            }
+        }
+        return zeta;
+    }
+
     private boolean[] solveForward(double[] rhs, double[] out, double[] zeta, double[] cZeta) {
         java.util.Arrays.fill(out, 0);
         boolean[] ok = block.apply(rhs, out, false);

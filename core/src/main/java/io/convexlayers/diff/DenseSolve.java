@@ -58,6 +58,15 @@ final class DenseSolve {
         return exact;
     }
 
+    /** M's near-null vector per lane through the active block ({@link ActiveSetSolve#nullVector}). */
+    double[] nullVector() {
+        if (!factored) {
+            block.factorAll();
+            factored = true;
+        }
+        return new ActiveSetSolve(op, valid, block).nullVector();
+    }
+
     /** Whether the last {@link #solve} answered lane {@code l} through the SVD of its full M. */
     boolean solvedBySvd(int l) {
         return svdLanes[l];

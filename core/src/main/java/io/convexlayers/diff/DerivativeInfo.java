@@ -8,11 +8,44 @@ package io.convexlayers.diff;
  * @param iterations       LSQR iterations (0 for the factorizations)
  * @param relativeResidual ‖M·dz − r‖/‖r‖ of the linear solve (least-squares residual)
  * @param method           which solve produced it
+ * @param estimatedError   estimated relative error ‖result − exact‖/‖result‖ of this instance's JVP or
+ *                         VJP caused by the forward solution's inaccuracy (see
+ *                         {@link SolutionDerivative}); NaN where none was estimated (no solution, or
+ *                         the estimate's LSQR step did not converge)
+ * @param issue            why the quality is not ACCURATE ({@link DerivativeIssue#NONE} when it is)
  */
 public record DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
-                             DerivativeMethod method) {
+                             DerivativeMethod method, double estimatedError, DerivativeIssue issue) {
 
-    /** Diagnostics without a recorded method ({@link DerivativeMethod#NONE}). */
+    /** Checks that the reason agrees with the quality: NONE exactly when ACCURATE, NO_SOLUTION when UNDEFINED. */
+    public DerivativeInfo {
+        if (quality == null || method == null || issue == null) {
+            throw new IllegalArgumentException("quality, method and issue must not be null");
+        }
+        boolean consistent = switch (quality) {
+            case ACCURATE -> issue == DerivativeIssue.NONE;
+            case UNDEFINED -> issue == DerivativeIssue.NO_SOLUTION;
+            case POOR -> issue != DerivativeIssue.NONE && issue != DerivativeIssue.NO_SOLUTION;
+        };
+        if (!consistent) {
+            throw new IllegalArgumentException("issue " + issue + " does not fit quality " + quality);
+        }
+    }
+
+    /**
+     * Diagnostics without an error estimate (NaN) or a stated reason: the reason is read off the
+     * quality (POOR gets {@link DerivativeIssue#UNSPECIFIED}).
+     */
+    public DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
+                          DerivativeMethod method) {
+        this(quality, iterations, relativeResidual, method, Double.NaN, switch (quality) {
+            case ACCURATE -> DerivativeIssue.NONE;
+            case UNDEFINED -> DerivativeIssue.NO_SOLUTION;
+            case POOR -> DerivativeIssue.UNSPECIFIED;
+        });
+    }
+
+    /** Diagnostics without a recorded method ({@link DerivativeMethod#NONE}), error estimate or reason. */
     public DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual) {
         this(quality, iterations, relativeResidual, DerivativeMethod.NONE);
     }

@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
-/** How trustworthy one instance's derivative is. */
+/** How trustworthy one instance's derivative is (the reason is {@link DerivativeInfo#issue}). */
 public enum DerivativeQuality {
     /**
-     * The linear system was solved to tolerance, or exactly by the dense mode (whose residual is
-     * then the part of the right-hand side outside M's range, set by the forward solution's accuracy).
+     * The solution map is differentiable there as far as the zero and nonnegative rows tell, the linear
+     * system was solved to tolerance (or exactly by an active-block factorization), the solver said
+     * solved, and the estimated relative error of the result caused by the forward solution's
+     * inaccuracy ({@link DerivativeInfo#estimatedError}) is at most
+     * {@link DerivativeSettings#accurateError}.
      */
     ACCURATE,
     /**
-     * The solve stopped early or left a large residual, the forward solution itself was only
-     * solved-inaccurate, or the solution sits where the solution map has a kink as far as the zero
-     * and nonnegative rows tell: a row whose slack and dual are both zero (no strict complementarity)
-     * or more active rows than variables (primal degeneracy, e.g. an LP vertex with a redundant active
-     * constraint). At a kink the value returned is the derivative of the residual map's linearization
-     * at that solution — one element of the generalized derivative, typically neither one-sided
-     * derivative — so it must not be trusted as a gradient.
+     * Not to be trusted as a gradient, for the reason {@link DerivativeInfo#issue} names: the solve
+     * stopped early or left a large residual, the forward solution is too inaccurate (solved-inaccurate,
+     * or an estimated error above the threshold: tighten eps or turn on polishing), or the solution
+     * sits where the solution map has a kink as far as the zero and nonnegative rows tell: a row whose
+     * slack and dual are both zero (no strict complementarity) or more active rows than variables
+     * (primal degeneracy, e.g. an LP vertex with a redundant active constraint). At a kink the value
+     * returned is the derivative of the residual map's linearization at that solution — one element of
+     * the generalized derivative, typically neither one-sided derivative.
      */
     POOR,
     /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */

@@ -18,8 +18,15 @@ import io.convexlayers.InvalidSettingsException;
  *                        dense active block gave exact gradients for all 1000 of n = 50, m = 100
  *                        at 0.07× the forward time)
  * @param poorResidual    relative residual ‖M·dz − r‖/‖r‖ above which a result is flagged poor (default 1e-6)
+ * @param accurateError   largest estimated relative error of a result ({@link DerivativeInfo#estimatedError})
+ *                        still flagged accurate (default 1e-6); above it the result is POOR with
+ *                        {@link DerivativeIssue#INACCURATE_FORWARD}
  */
-public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual) {
+public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual,
+                                 double accurateError) {
+
+    /** The default largest estimated relative error of an accurate result. */
+    public static final double DEFAULT_ACCURATE_ERROR = 1e-6;
 
     public DerivativeSettings {
         if (mode == null || lsqr == null) {
@@ -31,18 +38,31 @@ public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int den
         if (!(poorResidual > 0)) {
             throw new InvalidSettingsException("derivative.poorResidual", poorResidual, "must be > 0");
         }
+        if (!(accurateError > 0)) {
+            throw new InvalidSettingsException("derivative.accurateError", accurateError, "must be > 0");
+        }
+    }
+
+    /** Settings with the default {@code accurateError} (1e-6). */
+    public DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual) {
+        this(mode, lsqr, denseThreshold, poorResidual, DEFAULT_ACCURATE_ERROR);
     }
 
     /** The documented defaults. */
     public static DerivativeSettings defaults() {
-        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6);
+        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6, DEFAULT_ACCURATE_ERROR);
     }
 
     public DerivativeSettings withMode(DerivativeMode m) {
-        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual);
+        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual, accurateError);
     }
 
     public DerivativeSettings withLsqr(LsqrSettings l) {
-        return new DerivativeSettings(mode, l, denseThreshold, poorResidual);
+        return new DerivativeSettings(mode, l, denseThreshold, poorResidual, accurateError);
+    }
+
+    /** These settings with another {@code accurateError} (validated like the constructor's). */
+    public DerivativeSettings withAccurateError(double error) {
+        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, error);
     }
 }

@@ -66,7 +66,12 @@ public final class Gradients {
                 + " is not a parameter of this layer (its parameters are " + LayerInputs.names(params) + ")");
     }
 
-    /** Diagnostics of instance {@code b}'s derivative (quality, iterations, residual). */
+    /**
+     * Diagnostics of instance {@code b}'s derivative: its quality and, when not accurate, the reason
+     * ({@link DerivativeInfo#issue}: a kink, an inaccurate forward solution, the linear solve), the
+     * estimated relative error the forward solution's inaccuracy puts into the gradient
+     * ({@link DerivativeInfo#estimatedError}), the method that ran, iterations and residual.
+     */
     public DerivativeInfo info(int b) {
         return info[b];
     }

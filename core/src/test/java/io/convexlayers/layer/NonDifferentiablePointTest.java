@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
+import io.convexlayers.diff.DerivativeIssue;
 import io.convexlayers.diff.DerivativeQuality;
 import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Parameter;
@@ -36,6 +37,9 @@ class NonDifferentiablePointTest {
     void theDegenerateVertexIsNotCalledAccurate() {
         Gradients g = gradientsAt(1);
         assertEquals(DerivativeQuality.POOR, g.info(0).quality(), "kink at the degenerate vertex");
+        // Five active rows for four variables; the interior-point solution keeps the redundant bound's
+        // dual just off zero, so the count, not the complementarity test, names it.
+        assertEquals(DerivativeIssue.KINK_DEGENERATE, g.info(0).issue());
     }
 
     @Test
@@ -43,6 +47,7 @@ class NonDifferentiablePointTest {
         // x = (u, 0, 0, 1 − u): dL/du = w₀ − w₃.
         Gradients g = gradientsAt(0.5);
         assertEquals(DerivativeQuality.ACCURATE, g.info(0).quality());
+        assertEquals(DerivativeIssue.NONE, g.info(0).issue());
         assertArrayEquals(new double[] {W[0] - W[3]}, g.of(0), 1e-6);
     }
 }

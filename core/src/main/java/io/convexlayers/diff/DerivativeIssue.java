@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+/**
+ * Why one instance's derivative is not {@link DerivativeQuality#ACCURATE}: the first of these that
+ * applies, in this order: no solution, a kink, the forward solution's accuracy (which also spoils the
+ * linear solve, so it is named first), the linear solve.
+ */
+public enum DerivativeIssue {
+    /** None: the derivative is accurate. */
+    NONE,
+    /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */
+    NO_SOLUTION,
+    /**
+     * A nonnegative row whose slack and dual are both zero: no strict complementarity, the solution
+     * map has a kink there (its one-sided derivatives differ).
+     */
+    KINK_NO_STRICT_COMPLEMENTARITY,
+    /**
+     * More active rows than variables (primal degeneracy, e.g. an LP vertex with a redundant active
+     * constraint): the active gradients are dependent and the solution map has a kink.
+     */
+    KINK_DEGENERATE,
+    /**
+     * The forward solution is too inaccurate for the derivative's accuracy: the solver said
+     * solved-inaccurate, or the estimated error of the derivative ({@link DerivativeInfo#estimatedError})
+     * is above {@link DerivativeSettings#accurateError}.
+     */
+    INACCURATE_FORWARD,
+    /**
+     * The linear solve with M stopped early or left a residual above the settings' limit (or NaN), or
+     * the LSQR step of the error estimate did not converge (the estimate is then NaN).
+     */
+    LINEAR_SOLVE_RESIDUAL,
+    /** Made by a {@link DerivativeInfo} constructor that was given no reason. */
+    UNSPECIFIED
+}
