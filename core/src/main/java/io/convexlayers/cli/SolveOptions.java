@@ -34,7 +34,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "  --no-accel           switch Anderson acceleration off",
             "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
             "  --algorithm NAME     auto|first-order|interior-point (default auto: interior point for",
-            "                       small LPs, QPs and SOCPs, first order otherwise)",
+            "                       LPs and QPs, first order for other cones and large batches)",
             "  --json               one JSON object on standard output",
             "  --print-solution     include the solution x",
             "  --verbose            iteration table on standard error",

@@ -62,7 +62,8 @@ class SettingsBoundsTest {
         ConeProgram p = new ConeProgram(null, CscMatrix.fromTriplets("A", n, n, idx, idx, minusOne), new double[n],
                 ones, ConeDims.builder().nonneg(n).build());
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
-                () -> ConeSolver.solve(p, SolverSettings.defaults().withLinearSystem(LinearSystemKind.DENSE)));
+                () -> ConeSolver.solve(p, SolverSettings.defaults().withLinearSystem(LinearSystemKind.DENSE)
+                        .withAlgorithm(Algorithm.FIRST_ORDER))); // AUTO would give one LP to the interior point
         assertTrue(e.getMessage().contains("linearSystem")
                 && e.getMessage().contains(String.valueOf(LinearSystemFactory.DENSE_MAX_N)), e.getMessage());
         assertEquals(SolverStatus.SOLVED, ConeSolver.solve(p, SolverSettings.defaults()).status());

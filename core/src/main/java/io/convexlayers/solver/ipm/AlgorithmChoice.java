@@ -8,26 +8,33 @@ import io.convexlayers.solver.SolverSettings;
 /**
  * Resolves {@link SolverSettings#algorithm()} for one batch. {@link Algorithm#AUTO} takes the
  * interior-point method, from the crossovers measured in {@code benchmarks/RESULTS.md} ("Interior
- * point versus first order"), for
+ * point versus first order" and "Collections"), for programs without second-order cones, solved
+ * cold, and
  * <ul>
- *   <li>LPs (no P; zero and nonnegative cones) with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}:
- *       the first-order method needs thousands of iterations there (3.8–8.1× forward, 2.7–5.1×
- *       with the backward pass at n = 50, B = 128);</li>
+ *   <li>any size when the batch holds at most {@link #AUTO_MAX_BATCH_ANY_SIZE} instances (single
+ *       problems, as the CLI and the collection runner solve them): one instance gains nothing from
+ *       lanes, and the first-order method stalls on hard LPs and QPs — NETLIB 38 of 83 solved by
+ *       it, 79 by the interior-point method, at eps 1e-6 and 10 s per problem;</li>
+ *   <li>LPs (no P) factored sparsely ({@link InteriorPointSolver#factorsSparsely}) or with
+ *       n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}: the first-order method needs thousands of
+ *       iterations there (3.8–8.1× forward, 2.7–5.1× with the backward pass at n = 50, B = 128);</li>
  *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: 1.6–6.5× forward at n = 10,
  *       1.1–1.8× at n = 50, 0.7–1.1× at n = 100;</li>
  * </ul>
- * in both cases only with n + m ≤ 2000 (the full Newton system, the fallback where the reduction
- * loses accuracy, stays dense) and without a warm start (an interior-point method cannot use a
- * previous solution as its start). Everything else, SOCPs included, goes to the first-order
- * method: on some SOCPs the interior-point method's last Newton systems lose accuracy and it stops
- * near 1e-8 where the first-order method reaches 1e-9. An explicit {@link Algorithm#INTERIOR_POINT}
- * on a batch it does not support falls back to the first-order method (the caller announces it).
+ * the dense cases of the last two only with n + m ≤ 2000 (the full Newton system, the fallback where
+ * the dense reduction loses accuracy, stays dense). A warm start always goes first-order (an
+ * interior-point method cannot use a previous solution as its start), and so do SOCPs: on some the
+ * interior-point method's last Newton systems lose accuracy and it stops near 1e-8 where the
+ * first-order method reaches 1e-9. An explicit {@link Algorithm#INTERIOR_POINT} on a batch it does
+ * not support falls back to the first-order method (the caller announces it).
  */
 public final class AlgorithmChoice {
     /** Largest n + (zero rows) of an LP that AUTO gives to the interior-point method. */
     public static final int AUTO_MAX_ORDER_LP = 400;
     /** Largest n + (zero rows) of a QP that AUTO gives to the interior-point method. */
     public static final int AUTO_MAX_ORDER_QP = 50;
+    /** Batches up to this many instances go to the interior-point method whatever their size. */
+    public static final int AUTO_MAX_BATCH_ANY_SIZE = 4;
 
     private AlgorithmChoice() {
     }
@@ -43,11 +50,20 @@ public final class AlgorithmChoice {
         return switch (settings.algorithm()) {
             case FIRST_ORDER -> Algorithm.FIRST_ORDER;
             case INTERIOR_POINT -> supported ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
-            case AUTO -> supported && batch.cones().soc().length == 0 && !warm
-                    && InteriorPointSolver.hasFullFallback(batch)
-                    && batch.n() + batch.cones().zero()
-                            <= (batch.pPattern() == null ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP)
+            case AUTO -> supported && batch.cones().soc().length == 0 && !warm && autoPrefersInteriorPoint(batch)
                     ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
         };
+    }
+
+    private static boolean autoPrefersInteriorPoint(BatchConeProgram batch) {
+        if (batch.batch() <= AUTO_MAX_BATCH_ANY_SIZE) {
+            return true;
+        }
+        boolean linear = batch.pPattern() == null;
+        if (linear && InteriorPointSolver.factorsSparsely(batch)) {
+            return true;
+        }
+        return InteriorPointSolver.hasFullFallback(batch)
+                && batch.n() + batch.cones().zero() <= (linear ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP);
     }
 }

@@ -189,8 +189,11 @@ class InteriorPointSolverTest {
         BatchConeProgram small = RandomQps.batch(5, 10, 2, true, 1);
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(small, auto));
         assertEquals(Algorithm.INTERIOR_POINT, ConeSolver.solveBatch(small, auto).algorithm());
-        BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER_QP + 1, 3, 1, true, 1);
-        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(large, auto));
+        int many = AlgorithmChoice.AUTO_MAX_BATCH_ANY_SIZE + 1;
+        BatchConeProgram large = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER_QP + 1, 3, many, true, 1);
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(large, auto), "a batch of medium QPs");
+        BatchConeProgram single = RandomQps.batch(AlgorithmChoice.AUTO_MAX_ORDER_QP + 1, 3, 1, true, 1);
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(single, auto), "one medium QP");
         ConeProgram lp = PlantedPrograms.generate(ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false, 1)
                 .program();
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(lp), auto), "an LP");
@@ -201,10 +204,11 @@ class InteriorPointSolverTest {
     @Test
     void aTallProgramSolvesWithoutTheDenseFullSystem() {
         // Regression (layer fuzzing): n = 1, m = 46 341 made the full-system fallback's dense
-        // matrix overflow its int size. Now AUTO sends tall programs to the first-order method and
-        // an explicit request keeps the (small) reduced system.
+        // matrix overflow its int size. Now AUTO sends batches of tall QPs to the first-order method
+        // and the interior-point method keeps the (small) reduced system.
         BatchConeProgram tall = RandomQps.batch(2, 3000, 1, true, 3);
-        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(tall, SolverSettings.defaults()));
+        BatchConeProgram tallBatch = RandomQps.batch(2, 3000, AlgorithmChoice.AUTO_MAX_BATCH_ANY_SIZE + 1, true, 3);
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(tallBatch, SolverSettings.defaults()));
         BatchSolution s = ConeSolver.solveBatch(tall, IPM);
         assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
         assertTrue(s.status(0).hasSolution(), s.status(0).toString());
