@@ -55,6 +55,9 @@ java -cp "$JAR" io.convexlayers.bench.Validate "$OUT/VALIDATION.txt" $(echo "$WO
 jmh convexlayers 'SolveBenchmark\.forward$' -p workload="$WORK_CL" -p contender="$CL" "${ITER[@]}"
 jmh convexlayers-fb 'SolveBenchmark\.forwardBackward' -p workload="$(echo "$WORK_CL" | tr , '\n' | grep -v n100-b1024 | paste -sd,)" \
   -p contender="$CL" "${ITER[@]}"
+# the interior-point method forced on the small-QP and LP workloads (AUTO's crossovers come from here)
+jmh ipm 'SolveBenchmark\.' -p workload="$(echo "$WORK_DIFF" | tr , '\n' | grep -E 'small-qp|lp-' | paste -sd,)" \
+  -p contender=convexlayers-ipm "${ITER[@]}"
 # the user-facing ConvexLayer (DSL problem compiled once) on the per-instance QPs
 jmh layer 'SolveBenchmark\.' -p workload=dense-qp,small-qp-n50-b128 -p contender=convexlayers-layer "${ITER[@]}"
 jmh optnet 'SolveBenchmark\.' -p workload="$(echo "$WORK_DIFF" | tr , '\n' | grep -v sparse | paste -sd,)" \
