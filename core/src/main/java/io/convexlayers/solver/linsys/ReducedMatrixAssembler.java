@@ -35,16 +35,27 @@ final class ReducedMatrixAssembler {
     private final int[] slot;
     private final double[] panel;
     private final double[] acc;
+    private final boolean pairedSums;
 
     ReducedMatrixAssembler(TileMatrices mats, int fl) {
+        this(mats, fl, fl);
+    }
+
+    /**
+     * @param orderFl the factor lanes whose summation order to follow: row blocks are sized for
+     *                them and one lane sums panels in pairs only when it is 1, so a tile narrowed
+     *                from {@code orderFl} lanes assembles each lane's matrix bit for bit as before
+     */
+    ReducedMatrixAssembler(TileMatrices mats, int fl, int orderFl) {
         this.mats = mats;
         this.fl = fl;
+        this.pairedSums = orderFl == 1;
         this.n = mats.n();
         this.m = mats.m();
         this.rows = TileProducts.RowView.of(mats.aPattern());
         this.w = new double[mats.aPattern().nnz() * fl];
         this.acc = new double[fl];
-        int rb = Math.max(4, Math.min(256, PANEL_DOUBLES / Math.max(1, n * fl)));
+        int rb = Math.max(4, Math.min(256, PANEL_DOUBLES / Math.max(1, n * orderFl)));
         int blocks = (m + rb - 1) / rb;
         this.blockStart = new int[blocks + 1];
         this.activeCols = new int[blocks][];
@@ -218,7 +229,7 @@ final class ReducedMatrixAssembler {
             for (int sb = 0; sb <= sa; sb++) {
                 int pb = sb * stride;
                 int o = base + act[sb] * fl;
-                if (fl == 1) {
+                if (fl == 1 && pairedSums) {
                     double s0 = 0;
                     double s1 = 0;
                     int q = 0;
