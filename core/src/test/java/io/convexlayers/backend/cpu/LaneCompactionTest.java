@@ -50,7 +50,7 @@ class LaneCompactionTest {
     void sparseFactorsAndConjugateGradientsCompactExactly() {
         BatchConeProgram batch = varyingBatch(13, true, 13);
         for (LinearSystemKind kind : List.of(LinearSystemKind.SPARSE, LinearSystemKind.CG, LinearSystemKind.DENSE)) {
-            SolverSettings s = TIGHT.withLinearSystem(kind);
+            SolverSettings s = TIGHT.withEps(1e-6).withLinearSystem(kind);
             BatchSolution on = Backends.cpu().solve(batch, s, ON, null, null);
             BatchSolution off = Backends.cpu().solve(batch, s, OFF, null, null);
             assertSameBits(off, on, kind.toString());
@@ -64,8 +64,9 @@ class LaneCompactionTest {
         // same tiles uncompacted (finished lanes never entered the joint decision).
         BatchConeProgram batch = RandomQps.batch(12, 30, 16, true, 14);
         BatchSolution on = Backends.cpu().solve(batch, TIGHT, ON, null, null);
-        assertSameBits(Backends.cpu().solve(batch, TIGHT, OFF, null, null), on, "shared");
-        assertTrue(on.laneIterations() <= 16L * 8 * maxIterations(on), "lane-iterations " + on.laneIterations());
+        BatchSolution off = Backends.cpu().solve(batch, TIGHT, OFF, null, null);
+        assertSameBits(off, on, "shared");
+        assertLessWork(on, off, "shared");
     }
 
     @Test
