@@ -51,8 +51,15 @@ final class DenseReducedCholesky implements LinearSystem {
         this(mats, shared, shared ? 1 : mats.lanes());
     }
 
-    /** With the summation order of a factorization over {@code orderFl} factor lanes. */
     private DenseReducedCholesky(TileMatrices mats, boolean shared, int orderFl) {
+        this(mats, shared, orderFl, null);
+    }
+
+    /**
+     * With the summation order of a factorization over {@code orderFl} factor lanes, and the
+     * assembler {@code given} (null: a new one).
+     */
+    private DenseReducedCholesky(TileMatrices mats, boolean shared, int orderFl, ReducedMatrixAssembler given) {
         TileChecks.requireValid(mats);
         if (shared && !mats.allShared()) {
             throw new IllegalArgumentException("shared dense factor needs P and A shared by all lanes");
@@ -64,7 +71,7 @@ final class DenseReducedCholesky implements LinearSystem {
         this.lanes = mats.lanes();
         this.fl = shared ? 1 : lanes;
         this.orderFl = orderFl;
-        this.assembler = new ReducedMatrixAssembler(mats, fl, orderFl);
+        this.assembler = given != null ? given : new ReducedMatrixAssembler(mats, fl, orderFl);
         this.factor = new double[PackedCholesky.packedLength(n, fl)];
         this.invDiag = new double[n * fl];
         this.invRhoY = new double[m * lanes];
@@ -125,7 +132,8 @@ final class DenseReducedCholesky implements LinearSystem {
      */
     @Override
     public LinearSystem compact(TileMatrices narrow, int[] keep) {
-        DenseReducedCholesky out = new DenseReducedCholesky(narrow, shared, orderFl);
+        DenseReducedCholesky out = new DenseReducedCholesky(narrow, shared, orderFl,
+                assembler.compact(narrow, shared ? 1 : narrow.lanes()));
         if (shared) {
             System.arraycopy(factor, 0, out.factor, 0, factor.length);
             System.arraycopy(invDiag, 0, out.invDiag, 0, invDiag.length);

@@ -103,6 +103,30 @@ final class ReducedMatrixAssembler {
         this.panel = new double[maxPanel];
     }
 
+    /**
+     * The assembler of a tile narrowed to {@code narrow}'s lanes with {@code narrowFl} factor lanes:
+     * the row view and row blocks (structure only) are shared, so the narrowed tile sums exactly
+     * as this one.
+     */
+    ReducedMatrixAssembler compact(TileMatrices narrow, int narrowFl) {
+        return new ReducedMatrixAssembler(this, narrow, narrowFl);
+    }
+
+    private ReducedMatrixAssembler(ReducedMatrixAssembler from, TileMatrices narrow, int narrowFl) {
+        this.mats = narrow;
+        this.fl = narrowFl;
+        this.pairedSums = from.pairedSums;
+        this.n = from.n;
+        this.m = from.m;
+        this.rows = from.rows;
+        this.w = new double[narrow.aPattern().nnz() * narrowFl];
+        this.acc = new double[narrowFl];
+        this.blockStart = from.blockStart;
+        this.activeCols = from.activeCols;
+        this.slot = from.slot;
+        this.panel = new double[from.panel.length / from.fl * narrowFl];
+    }
+
     /** True when at least one row block uses the dense panel kernel (for tests). */
     boolean usesPanels() {
         for (int[] act : activeCols) {
