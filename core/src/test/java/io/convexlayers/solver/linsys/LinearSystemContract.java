@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -191,7 +192,7 @@ abstract class LinearSystemContract {
             assertSameLanes(wide, narrow, kkt.rhs(), lanes, keep, "solve");
             double[] changed = kkt.rhoY(5.0, 3, shared());
             wide.factor(0.2, changed);
-            narrow.factor(0.2, io.convexlayers.batch.LaneGather.gather(changed, lanes, keep));
+            narrow.factor(0.2, LaneGather.gather(changed, lanes, keep));
             assertSameLanes(wide, narrow, kkt.rhs(), lanes, keep, "after refactoring");
         }
     }
@@ -200,7 +201,7 @@ abstract class LinearSystemContract {
                                         String what) {
         double[] w = rhs.clone();
         wide.solve(w);
-        double[] nv = io.convexlayers.batch.LaneGather.gather(rhs, lanes, keep);
+        double[] nv = LaneGather.gather(rhs, lanes, keep);
         narrow.solve(nv);
         int k = keep.length;
         for (int i = 0; i < rhs.length / lanes; i++) {
