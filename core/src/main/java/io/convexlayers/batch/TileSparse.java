@@ -11,8 +11,11 @@ import io.convexlayers.data.SparsePattern;
  * <p>HotSpot's auto-vectorizer does little for a lane loop of trip count 8 (its unrolled main loop
  * is longer than the trip count), so the default 8-lane tile has explicitly unrolled kernels that
  * keep the eight lanes in registers: measured 2–3× faster than the generic loops, which serve every
- * other lane count. One lane (a batch of one) has plain CSC loops. The linear systems use the same
- * kernels.
+ * other lane count. Tiles narrowed to 4 or 2 lanes (lane compaction) have unrolled kernels too; one
+ * lane (a batch of one) has plain CSC loops. The linear systems use the same kernels.
+ *
+ * <p>Every lane count sums each lane's products in the same order, so a lane's results do not
+ * depend on the tile's width (a tile can continue its running lanes in a narrower tile bit for bit).
  */
 public final class TileSparse {
     private TileSparse() {
@@ -26,6 +29,14 @@ public final class TileSparse {
         int cols = pattern.cols();
         if (lanes == 8) {
             multiplyAdd8(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            return;
+        }
+        if (lanes == 4) {
+            multiplyAdd4(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            return;
+        }
+        if (lanes == 2) {
+            multiplyAdd2(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
             return;
         }
         if (lanes == 1) { // shared and per-lane values coincide
@@ -76,21 +87,23 @@ public final class TileSparse {
             }
             return;
         }
-        for (int j = 0; j < cols; j++) {
-            int o = outOff + j * lanes;
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int yi = yOff + rowIndex[k] * lanes;
-                if (shared) {
-                    double a = values[k];
-                    for (int l = 0; l < lanes; l++) {
-                        out[o + l] += a * y[yi + l];
-                    }
-                } else {
-                    int vk = k * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        out[o + l] += values[vk + l] * y[yi + l];
-                    }
+        if (lanes == 4) {
+            transposeMultiplyAdd4(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            return;
+        }
+        if (lanes == 2) {
+            transposeMultiplyAdd2(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            return;
+        }
+        // Lane by lane, each column's sum kept apart from out as in the other kernels.
+        for (int l = 0; l < lanes; l++) {
+            for (int j = 0; j < cols; j++) {
+                double acc = 0;
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    double a = shared ? values[k] : values[k * lanes + l];
+                    acc += a * y[yOff + rowIndex[k] * lanes + l];
                 }
+                out[outOff + j * lanes + l] += acc;
             }
         }
     }
@@ -203,4 +216,95 @@ public final class TileSparse {
         }
     }
 
+    /** {@link #multiplyAdd} for 4 lanes, unrolled. */
+    private static void multiplyAdd4(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                     double[] x, int xOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            int xo = xOff + j * 4;
+            double x0 = x[xo], x1 = x[xo + 1], x2 = x[xo + 2], x3 = x[xo + 3];
+            int end = colStart[j + 1];
+            for (int k = colStart[j]; k < end; k++) {
+                int o = outOff + rowIndex[k] * 4;
+                if (shared) {
+                    double v = a[k];
+                    out[o] += v * x0;
+                    out[o + 1] += v * x1;
+                    out[o + 2] += v * x2;
+                    out[o + 3] += v * x3;
+                } else {
+                    int ao = k * 4;
+                    out[o] += a[ao] * x0;
+                    out[o + 1] += a[ao + 1] * x1;
+                    out[o + 2] += a[ao + 2] * x2;
+                    out[o + 3] += a[ao + 3] * x3;
+                }
+            }
+        }
+    }
+
+    /** {@link #multiplyAdd} for 2 lanes, unrolled. */
+    private static void multiplyAdd2(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                     double[] x, int xOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            int xo = xOff + j * 2;
+            double x0 = x[xo], x1 = x[xo + 1];
+            int end = colStart[j + 1];
+            for (int k = colStart[j]; k < end; k++) {
+                int o = outOff + rowIndex[k] * 2;
+                double v0 = shared ? a[k] : a[k * 2];
+                double v1 = shared ? v0 : a[k * 2 + 1];
+                out[o] += v0 * x0;
+                out[o + 1] += v1 * x1;
+            }
+        }
+    }
+
+    /** {@link #transposeMultiplyAdd} for 4 lanes, with the column sums in registers. */
+    private static void transposeMultiplyAdd4(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                              double[] y, int yOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int end = colStart[j + 1];
+            for (int k = colStart[j]; k < end; k++) {
+                int o = yOff + rowIndex[k] * 4;
+                if (shared) {
+                    double v = a[k];
+                    s0 += v * y[o];
+                    s1 += v * y[o + 1];
+                    s2 += v * y[o + 2];
+                    s3 += v * y[o + 3];
+                } else {
+                    int ao = k * 4;
+                    s0 += a[ao] * y[o];
+                    s1 += a[ao + 1] * y[o + 1];
+                    s2 += a[ao + 2] * y[o + 2];
+                    s3 += a[ao + 3] * y[o + 3];
+                }
+            }
+            int o = outOff + j * 4;
+            out[o] += s0;
+            out[o + 1] += s1;
+            out[o + 2] += s2;
+            out[o + 3] += s3;
+        }
+    }
+
+    /** {@link #transposeMultiplyAdd} for 2 lanes, with the column sums in registers. */
+    private static void transposeMultiplyAdd2(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
+                                              double[] y, int yOff, double[] out, int outOff) {
+        for (int j = 0; j < n; j++) {
+            double s0 = 0, s1 = 0;
+            int end = colStart[j + 1];
+            for (int k = colStart[j]; k < end; k++) {
+                int o = yOff + rowIndex[k] * 2;
+                double v0 = shared ? a[k] : a[k * 2];
+                double v1 = shared ? v0 : a[k * 2 + 1];
+                s0 += v0 * y[o];
+                s1 += v1 * y[o + 1];
+            }
+            int o = outOff + j * 2;
+            out[o] += s0;
+            out[o + 1] += s1;
+        }
+    }
 }

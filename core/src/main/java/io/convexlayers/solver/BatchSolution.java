@@ -39,6 +39,7 @@ public final class BatchSolution {
     private final double[] setupSeconds;
     private final PolishStatus[] polish;
     private final Algorithm algorithm;
+    private final long laneIterations;
 
     private BatchSolution(Builder b) {
         batch = b.batch;
@@ -59,6 +60,7 @@ public final class BatchSolution {
         setupSeconds = b.setupSeconds;
         polish = b.polish;
         algorithm = b.algorithm;
+        laneIterations = b.laneIterations.get();
     }
 
     /** An empty builder for a batch of {@code batch} instances with n variables and m rows. */
@@ -212,6 +214,17 @@ public final class BatchSolution {
         return t;
     }
 
+    /**
+     * The lane-iterations the first-order method computed for this batch: each tile's (or device
+     * chunk's) width times the iterations it ran, summed. It exceeds {@link #totalIterations()} by
+     * the work spent on lanes that had finished (or were padding) while others in their tile ran on;
+     * the CPU's lane compaction ({@link ExecutionSettings#compactLanes()}) keeps it close. 0 for the
+     * interior-point method and for batches assembled from separate solutions.
+     */
+    public long laneIterations() {
+        return laneIterations;
+    }
+
     private void check(int b) {
         Objects.checkIndex(b, batch);
     }
@@ -243,6 +256,8 @@ public final class BatchSolution {
         private final PolishStatus[] polish;
         private Algorithm algorithm = Algorithm.FIRST_ORDER;
         private boolean built;
+        /** Tiles add theirs concurrently. */
+        private final java.util.concurrent.atomic.AtomicLong laneIterations = new java.util.concurrent.atomic.AtomicLong();
 
         private Builder(int batch, int n, int m) {
             if (batch < 1 || n < 0 || m < 0) {
@@ -367,6 +382,11 @@ public final class BatchSolution {
             record(b, r.status(), r.objective(), r.dualObjective(), r.iterations(), r.primalResidual(),
                     r.dualResidual(), r.gap(), r.scale(), r.solveTimeSeconds(), r.setupTimeSeconds());
             polish[b] = r.polish();
+        }
+
+        /** Adds lane-iterations computed by one tile or chunk (see {@link BatchSolution#laneIterations()}). */
+        public void addLaneIterations(long count) {
+            laneIterations.addAndGet(count);
         }
 
         /**

@@ -22,10 +22,20 @@ import io.convexlayers.InvalidSettingsException;
  *                  64-byte cache line, so the innermost loop over a tile's lanes vectorizes, and a
  *                  tile's whole working set stays in one core's cache for its whole solve,
  *                  DESIGN §2); the CUDA backend runs whole chunks and ignores it
+ * @param compactLanes  whether a CPU tile of the first-order method continues its running lanes in
+ *                      a narrower tile (4, 2, 1 lanes) once they fit, so that lanes that have
+ *                      finished stop costing work (default true; the results are the same bit for
+ *                      bit either way, see {@link BatchSolution#laneIterations()}); the CUDA backend
+ *                      ignores it
  */
-public record ExecutionSettings(int threads, int tileLanes) {
+public record ExecutionSettings(int threads, int tileLanes, boolean compactLanes) {
 
-    private static final ExecutionSettings DEFAULTS = new ExecutionSettings(0, 8);
+    private static final ExecutionSettings DEFAULTS = new ExecutionSettings(0, 8, true);
+
+    /** With lane compaction on (the default). */
+    public ExecutionSettings(int threads, int tileLanes) {
+        this(threads, tileLanes, true);
+    }
 
     /** Validates every field; the exception names the field. */
     public ExecutionSettings {
@@ -44,11 +54,16 @@ public record ExecutionSettings(int threads, int tileLanes) {
 
     /** These settings with {@code count} worker threads (0 = all cores). */
     public ExecutionSettings withThreads(int count) {
-        return new ExecutionSettings(count, tileLanes);
+        return new ExecutionSettings(count, tileLanes, compactLanes);
     }
 
     /** These settings with tiles of {@code lanes} instances. */
     public ExecutionSettings withTileLanes(int lanes) {
-        return new ExecutionSettings(threads, lanes);
+        return new ExecutionSettings(threads, lanes, compactLanes);
+    }
+
+    /** These settings with lane compaction on or off (off: for comparisons; the results do not change). */
+    public ExecutionSettings withCompactLanes(boolean on) {
+        return new ExecutionSettings(threads, tileLanes, on);
     }
 }

@@ -11,14 +11,16 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The tile products — the unrolled 8-lane kernels, the one-lane loops and the generic lane loops —
- * against dense products of each lane's own matrix, with shared and per-lane values, at nonzero
- * offsets, accumulating into what the output held before.
+ * The tile products — the unrolled 8-, 4- and 2-lane kernels, the one-lane loops and the generic
+ * lane loops — against dense products of each lane's own matrix, with shared and per-lane values,
+ * at nonzero offsets, accumulating into what the output held before; and every width against one
+ * lane bit for bit (lane compaction relies on it).
  */
 class TileSparseTest {
 
     @ParameterizedTest(name = "lanes {0}, shared {1}")
-    @CsvSource({"1, true", "1, false", "3, true", "3, false", "8, true", "8, false"})
+    @CsvSource({"1, true", "1, false", "2, true", "2, false", "3, true", "3, false", "4, true", "4, false",
+            "8, true", "8, false"})
     void productsMatchDenseProductsLaneByLane(int lanes, boolean shared) {
         Random rnd = new Random(lanes * 31 + (shared ? 1 : 0));
         int rows = 7;
@@ -68,6 +70,60 @@ class TileSparseTest {
         }
         for (int k = 0; k < off; k++) {
             assertEquals(axBefore[k], ax[k], "entries before the offset are untouched");
+        }
+    }
+
+    @ParameterizedTest(name = "shared {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared) {
+        Random rnd = new Random(shared ? 5 : 6);
+        int rows = 9;
+        int cols = 6;
+        double[][] mask = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                mask[i][j] = rnd.nextDouble() < 0.6 ? 1 : 0;
+            }
+        }
+        SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
+        int nnz = pattern.nnz();
+        int most = 8;
+        // Per-lane data of 8 lanes; the tile of width w holds lanes [0, w).
+        double[] values = random(shared ? nnz : nnz * most, rnd);
+        double[] x = random(cols * most, rnd);
+        double[] y = random(rows * most, rnd);
+        double[] ax = random(rows * most, rnd);
+        double[] aty = random(cols * most, rnd);
+        double[][] oneAx = new double[most][];
+        double[][] oneAty = new double[most][];
+        for (int l = 0; l < most; l++) {
+            double[] v = shared ? values : LaneGather.gather(values, most, new int[] {l});
+            int[] lane = {l};
+            oneAx[l] = LaneGather.gather(ax, most, lane);
+            oneAty[l] = LaneGather.gather(aty, most, lane);
+            TileSparse.multiplyAdd(pattern, v, shared, 1, LaneGather.gather(x, most, lane), 0, oneAx[l], 0);
+            TileSparse.transposeMultiplyAdd(pattern, v, shared, 1, LaneGather.gather(y, most, lane), 0, oneAty[l], 0);
+        }
+        for (int w = 2; w <= most; w++) {
+            int[] keep = new int[w];
+            for (int l = 0; l < w; l++) {
+                keep[l] = l;
+            }
+            double[] v = shared ? values : LaneGather.gather(values, most, keep);
+            double[] tileAx = LaneGather.gather(ax, most, keep);
+            double[] tileAty = LaneGather.gather(aty, most, keep);
+            TileSparse.multiplyAdd(pattern, v, shared, w, LaneGather.gather(x, most, keep), 0, tileAx, 0);
+            TileSparse.transposeMultiplyAdd(pattern, v, shared, w, LaneGather.gather(y, most, keep), 0, tileAty, 0);
+            for (int l = 0; l < w; l++) {
+                for (int i = 0; i < rows; i++) {
+                    assertEquals(Double.doubleToLongBits(oneAx[l][i]), Double.doubleToLongBits(tileAx[i * w + l]),
+                            "A·x, width " + w + ", lane " + l + ", row " + i);
+                }
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(Double.doubleToLongBits(oneAty[l][j]), Double.doubleToLongBits(tileAty[j * w + l]),
+                            "Aᵀ·y, width " + w + ", lane " + l + ", column " + j);
+                }
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cpu;
 
+import io.convexlayers.batch.LaneGather;
+
 /**
  * Type-II Anderson acceleration with per-lane memory for a tile in batch-minor layout (DESIGN §4).
  *
@@ -51,6 +53,26 @@ public final class CpuAnderson {
         this.gram = new double[memory * memory];
         this.rhs = new double[memory];
         this.gamma = new double[memory];
+    }
+
+    /** The memory of lanes {@code keep} only (their histories and saved points, moved bit for bit). */
+    public CpuAnderson compact(int[] keep) {
+        CpuAnderson out = new CpuAnderson(length, keep.length, memory, regularization);
+        for (int a = 0; a < memory; a++) {
+            LaneGather.gatherInto(dx[a], lanes, keep, out.dx[a]);
+            LaneGather.gatherInto(df[a], lanes, keep, out.df[a]);
+        }
+        LaneGather.gatherInto(lastAnchor, lanes, keep, out.lastAnchor);
+        LaneGather.gatherInto(lastResidual, lanes, keep, out.lastResidual);
+        LaneGather.gatherInto(savedG, lanes, keep, out.savedG);
+        for (int j = 0; j < keep.length; j++) {
+            int l = keep[j];
+            out.hasLast[j] = hasLast[l];
+            out.skipNext[j] = skipNext[l];
+            out.count[j] = count[l];
+            out.next[j] = next[l];
+        }
+        return out;
     }
 
     /** See {@link io.convexlayers.solver.hsde.HsdeKernels#andersonStep}. */

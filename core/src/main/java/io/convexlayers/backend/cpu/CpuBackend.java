@@ -66,18 +66,19 @@ public final class CpuBackend implements Backend {
         // Tiles fill disjoint instances of `out`; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
-                        tile == 0 ? listener : null, out));
+                        tile == 0 ? listener : null, execution.compactLanes(), out));
         return out.build();
     }
 
     private static void solveTile(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart, int first,
                                   int lanes, int live, long deadline, IterationListener listener,
-                                  BatchSolution.Builder out) {
+                                  boolean compactLanes, BatchSolution.Builder out) {
         long t0 = System.nanoTime();
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        new HsdeIteration<>(kernels, settings).polishing(batch).run(out, first, live, w, deadline, listener, setup);
+        new HsdeIteration<>(kernels, settings).polishing(batch).compaction(compactLanes)
+                .run(out, first, live, w, deadline, listener, setup);
         SolutionPolisher.polish(batch, settings, out, first, live, deadline);
     }
 }

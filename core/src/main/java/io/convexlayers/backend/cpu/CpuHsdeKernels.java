@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cpu;
 
+import io.convexlayers.batch.LaneGather;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.solver.hsde.HsdeKernels;
 import io.convexlayers.solver.hsde.ResidualStats;
@@ -102,6 +103,37 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.laneD = new double[lanes];
     }
 
+    /** Lanes {@code keep} of {@code from}, everything gathered (see {@link #compact}). */
+    private CpuHsdeKernels(CpuHsdeKernels from, int[] keep) {
+        int w = from.lanes;
+        this.n = from.n;
+        this.m = from.m;
+        this.lanes = keep.length;
+        this.len = from.len;
+        this.cones = from.cones;
+        this.rhoX = from.rhoX;
+        this.d = LaneGather.gather(from.d, w, keep);
+        this.e = LaneGather.gather(from.e, w, keep);
+        this.sigma = LaneGather.gather(from.sigma, w, keep);
+        this.bHat = LaneGather.gather(from.bHat, w, keep);
+        this.cHat = LaneGather.gather(from.cHat, w, keep);
+        this.diagR = LaneGather.gather(from.diagR, w, keep);
+        this.g = LaneGather.gather(from.g, w, keep);
+        this.rhoY = LaneGather.gather(from.rhoY, w, keep);
+        this.currentScale = LaneGather.gather(from.currentScale, w, keep);
+        this.scaled = from.scaled.compact(keep);
+        this.linearSystem = from.linearSystem.compact(scaled, keep);
+        this.projector = new ConeProjector(cones, lanes);
+        this.anderson = from.anderson == null ? null : from.anderson.compact(keep);
+        this.workM = new double[m * lanes];
+        this.workN = new double[n * lanes];
+        this.workN2 = new double[n * lanes];
+        this.laneA = new double[lanes];
+        this.laneB = new double[lanes];
+        this.laneC = new double[lanes];
+        this.laneD = new double[lanes];
+    }
+
     private static double[] tileValues(BatchArray values, int first, int valueLanes) {
         double[] out = new double[values.length() * valueLanes];
         values.copyTile(first, valueLanes, out);
@@ -134,6 +166,22 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     @Override
     public int m() {
         return m;
+    }
+
+    /** Only when the linear system can hand over its factorization. */
+    @Override
+    public boolean canCompact() {
+        return linearSystem.canCompact();
+    }
+
+    @Override
+    public CpuHsdeKernels compact(int[] keep) {
+        return new CpuHsdeKernels(this, keep);
+    }
+
+    @Override
+    public double[] compactVector(double[] src, int[] keep) {
+        return LaneGather.gather(src, lanes, keep);
     }
 
     /** The name of the linear system in use, for logs. */

@@ -32,6 +32,21 @@ final class AccelerationGuard {
         Arrays.fill(lastResidual, Double.POSITIVE_INFINITY);
     }
 
+    /** The guard of lanes {@code keep} only, their records carried over. */
+    AccelerationGuard compact(int[] keep) {
+        AccelerationGuard out = new AccelerationGuard(keep.length);
+        for (int j = 0; j < keep.length; j++) {
+            int l = keep[j];
+            out.lastResidual[j] = lastResidual[l];
+            out.accelerated[j] = accelerated[l];
+            out.backoff[j] = backoff[l];
+            out.skip[j] = skip[l];
+            out.reject[j] = reject[l];
+            out.apply[j] = apply[l];
+        }
+        return out;
+    }
+
     /** Decides, from the block residuals {@code fpr}, which lanes to undo; returns null when none. */
     boolean[] rejections(double[] fpr, boolean[] done) {
         boolean any = false;

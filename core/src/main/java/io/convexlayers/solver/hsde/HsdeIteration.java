@@ -27,6 +27,7 @@ public final class HsdeIteration<V> {
     private final HsdeKernels<V> kernels;
     private final SolverSettings settings;
     private BatchConeProgram polishData;
+    private boolean compaction;
 
     public HsdeIteration(HsdeKernels<V> kernels, SolverSettings settings) {
         this.kernels = kernels;
@@ -50,155 +51,178 @@ public final class HsdeIteration<V> {
     }
 
     /**
+     * Enables lane compaction where the kernels support it ({@link HsdeKernels#canCompact}): at a
+     * check where the running lanes fit in a power of two narrower than the tile, they continue in a
+     * tile of that width ({@link HsdeKernels#compact}), so finished lanes stop costing work. Each
+     * lane's arithmetic is independent of the others and of the width, so results are unchanged.
+     */
+    public HsdeIteration<V> compaction(boolean on) {
+        compaction = on;
+        return this;
+    }
+
+    /**
      * Runs the iteration until every live lane has terminated, writing lane l's result as instance
-     * {@code first + l} of {@code out}.
+     * {@code first + l} of {@code out}, and adds the lane-iterations computed to
+     * {@link BatchSolution.Builder#addLaneIterations}.
      *
      * @param out           the batch's solution, filled in place
      * @param first         the instance of lane 0
      * @param liveLanes     lanes {@code [0, liveLanes)} are real instances; the rest are padding
      * @param warm          per-lane starting points (null: every lane starts cold)
      * @param deadlineNanos {@link System#nanoTime()} deadline from {@link Deadline#after}, or {@link Deadline#NONE}
-     * @param listener      progress of lane 0 at every check, or null
+     * @param listener      progress of lane 0 (instance {@code first}) at every check, or null
      * @param setupSeconds  time spent before this call, reported in every solution
      */
     public void run(BatchSolution.Builder out, int first, int liveLanes, WarmStart.Lanes warm, long deadlineNanos,
                     IterationListener listener, double setupSeconds) {
         long start = System.nanoTime();
-        int lanes = kernels.lanes();
-        int n = kernels.n();
-        int m = kernels.m();
-        int len = n + m + 1;
-        V v = kernels.newVector(len);
-        V u = kernels.newVector(len);
-        V uTilde = kernels.newVector(len);
-        V rsk = kernels.newVector(len);
-        V anchor = kernels.newVector(len);
-        double[] stats = new double[lanes * ResidualStats.WIDTH];
-        boolean[] done = new boolean[lanes];
-        for (int l = liveLanes; l < lanes; l++) {
-            done[l] = true;
+        TileLanes<V> t = new TileLanes<>(kernels, first, liveLanes, settings);
+        if (liveLanes < t.lanes()) {
+            kernels.retire(t.done);
         }
-        if (liveLanes < lanes) {
-            kernels.retire(done);
-        }
-        int remaining = liveLanes;
-
-        ScaleController scale = new ScaleController(lanes, kernels.sharedScale(), settings.scale());
-        kernels.setScale(scale.scale());
+        kernels.setScale(t.scale.scale());
         if (warm == null) {
-            kernels.initialize(v, null, null, null, null);
+            kernels.initialize(t.v, null, null, null, null);
         } else {
-            kernels.initialize(v, warm.x(), warm.y(), warm.s(), warm.warm());
+            kernels.initialize(t.v, warm.x(), warm.y(), warm.s(), warm.warm());
         }
-        kernels.copy(v, anchor);
+        kernels.copy(t.v, t.anchor);
 
         boolean accel = settings.acceleration();
         int interval = settings.andersonInterval();
-        double[] fpr = new double[lanes];
-        AccelerationGuard guard = new AccelerationGuard(lanes);
-
-        int[] lastAttemptIters = new int[lanes];
-
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
-        for (int it = 0; it < maxIters && remaining > 0; it++) {
+        long laneIterations = 0;
+        for (int it = 0; it < maxIters && t.running > 0; it++) {
+            HsdeKernels<V> k = t.kernels;
+            laneIterations += k.lanes();
             if (accel && it > 0 && it % interval == 0) {
-                anderson(v, anchor, fpr, guard, done);
+                anderson(t);
             }
             boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
             if (it > 0 && !checkNow) {
-                kernels.plainIteration(v, u, uTilde, settings.alpha());
+                k.plainIteration(t.v, t.u, t.uTilde, settings.alpha());
                 continue;
             }
             if (it > 0) {
-                kernels.checkIteration(v, u, uTilde, rsk, settings.alpha(), stats);
+                k.checkIteration(t.v, t.u, t.uTilde, t.rsk, settings.alpha(), t.stats);
             } else {
                 // The first step fixes τ = 1.
-                kernels.linearStep(v, uTilde, true);
-                kernels.coneStep(uTilde, v, u, true);
+                k.linearStep(t.v, t.uTilde, true);
+                k.coneStep(t.uTilde, t.v, t.u, true);
                 if (checkNow) {
-                    kernels.dualIterate(v, u, uTilde, rsk);
+                    k.dualIterate(t.v, t.u, t.uTilde, t.rsk);
                 }
-                kernels.relax(v, u, uTilde, settings.alpha());
+                k.relax(t.v, t.u, t.uTilde, settings.alpha());
                 if (!checkNow) {
                     continue;
                 }
-                kernels.residuals(u, rsk, stats);
+                k.residuals(t.u, t.rsk, t.stats);
             }
             int iters = it + 1;
-            double elapsed = (System.nanoTime() - start) * 1e-9;
             boolean limit = iters == maxIters || Deadline.passed(deadlineNanos, System.nanoTime());
-            if (listener != null && !done[0]) {
-                int o = 0;
-                listener.onCheck(iters, stats[o + ResidualStats.PRIMAL_RES], stats[o + ResidualStats.DUAL_RES],
-                        stats[o + ResidualStats.GAP], stats[o + ResidualStats.PRIMAL_OBJ], scale.scale()[0], elapsed);
+            if (listener != null) {
+                report(listener, t, first, iters, (System.nanoTime() - start) * 1e-9);
             }
-            SolverStatus[] finished = null;
-            for (int l = 0; l < liveLanes; l++) {
-                if (done[l]) {
-                    continue;
-                }
-                int o = l * ResidualStats.WIDTH;
-                SolverStatus status = Termination.check(stats, o, settings);
-                if (status == null && limit) {
-                    status = Termination.atLimit(stats, o, settings);
-                }
-                if (status != null) {
-                    if (finished == null) {
-                        finished = new SolverStatus[lanes];
-                    }
-                    finished[l] = status;
-                }
-            }
-            boolean[] polishNow = null;
-            if (polishData != null && !limit) {
-                for (int l = 0; l < liveLanes; l++) {
-                    if (done[l] || (finished != null && finished[l] != null)) {
-                        continue;
-                    }
-                    int o = l * ResidualStats.WIDTH;
-                    double ratio = Termination.optimalityRatio(stats, o, settings);
-                    boolean due = stats[o + ResidualStats.TAU] > 0 && ratio <= EARLY_POLISH_RATIO
-                            && iters >= 2 * lastAttemptIters[l];
-                    if (due) {
-                        if (polishNow == null) {
-                            polishNow = new boolean[lanes];
-                        }
-                        polishNow[l] = true;
-                        lastAttemptIters[l] = iters;
-                    }
-                }
-            }
-            if (finished != null || polishNow != null) {
-                boolean[] reading = new boolean[lanes];
-                for (int l = 0; l < lanes; l++) {
-                    reading[l] = (finished != null && finished[l] != null) || (polishNow != null && polishNow[l]);
-                }
-                kernels.prepareReads(u, rsk, reading);
-                for (int l = 0; l < liveLanes && finished != null; l++) {
-                    if (finished[l] != null) {
-                        extract(finished[l], u, rsk, l, stats, iters, scale.scale()[l], elapsed, setupSeconds, out,
-                                first + l);
-                        done[l] = true;
-                        remaining--;
-                    }
-                }
-                if (polishNow != null) {
-                    remaining -= polishEarly(polishNow, u, rsk, stats, iters, scale.scale(), start, setupSeconds, out,
-                            first, done);
-                }
-                kernels.retire(done);
-            }
+            checkLanes(t, iters, limit, start, setupSeconds, out);
             if (limit) {
                 break;
             }
-            if (remaining > 0 && settings.adaptiveScale() && scale.update(stats, done, iters)) {
-                boolean[] changed = scale.changed();
-                kernels.setScale(scale.scale());
-                kernels.resetAfterScaleChange(v, u, uTilde, rsk, anchor, changed);
-                guard.reset(changed);
+            if (t.running > 0 && settings.adaptiveScale() && t.scale.update(t.stats, t.done, iters)) {
+                boolean[] changed = t.scale.changed();
+                k.setScale(t.scale.scale());
+                k.resetAfterScaleChange(t.v, t.u, t.uTilde, t.rsk, t.anchor, changed);
+                t.guard.reset(changed);
+            }
+            int width = compaction ? t.compactWidth() : 0;
+            if (width > 0) {
+                t.compact(width);
             }
         }
+        out.addLaneIterations(laneIterations);
+    }
+
+    /** Reports the tile's first instance while it runs. */
+    private static <V> void report(IterationListener listener, TileLanes<V> t, int instance, int iters,
+                                   double elapsed) {
+        for (int l = 0; l < t.lanes(); l++) {
+            if (t.instance[l] == instance && !t.done[l]) {
+                int o = l * ResidualStats.WIDTH;
+                double[] st = t.stats;
+                listener.onCheck(iters, st[o + ResidualStats.PRIMAL_RES], st[o + ResidualStats.DUAL_RES],
+                        st[o + ResidualStats.GAP], st[o + ResidualStats.PRIMAL_OBJ], t.scale.scale()[l], elapsed);
+                return;
+            }
+        }
+    }
+
+    /**
+     * At a check: terminates the lanes whose statistics meet a stopping rule (or all at a limit),
+     * tries early polishing on the lanes due for it, writes the finished lanes' results and retires them.
+     */
+    private void checkLanes(TileLanes<V> t, int iters, boolean limit, long start, double setupSeconds,
+                            BatchSolution.Builder out) {
+        int lanes = t.lanes();
+        double[] stats = t.stats;
+        double elapsed = (System.nanoTime() - start) * 1e-9;
+        SolverStatus[] finished = null;
+        for (int l = 0; l < lanes; l++) {
+            if (t.done[l]) {
+                continue;
+            }
+            int o = l * ResidualStats.WIDTH;
+            SolverStatus status = Termination.check(stats, o, settings);
+            if (status == null && limit) {
+                status = Termination.atLimit(stats, o, settings);
+            }
+            if (status != null) {
+                if (finished == null) {
+                    finished = new SolverStatus[lanes];
+                }
+                finished[l] = status;
+            }
+        }
+        boolean[] polishNow = null;
+        if (polishData != null && !limit) {
+            for (int l = 0; l < lanes; l++) {
+                if (t.done[l] || (finished != null && finished[l] != null)) {
+                    continue;
+                }
+                int o = l * ResidualStats.WIDTH;
+                double ratio = Termination.optimalityRatio(stats, o, settings);
+                boolean due = stats[o + ResidualStats.TAU] > 0 && ratio <= EARLY_POLISH_RATIO
+                        && iters >= 2 * t.lastAttemptIters[l];
+                if (due) {
+                    if (polishNow == null) {
+                        polishNow = new boolean[lanes];
+                    }
+                    polishNow[l] = true;
+                    t.lastAttemptIters[l] = iters;
+                }
+            }
+        }
+        if (finished == null && polishNow == null) {
+            return;
+        }
+        boolean[] reading = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            reading[l] = (finished != null && finished[l] != null) || (polishNow != null && polishNow[l]);
+        }
+        HsdeKernels<V> k = t.kernels;
+        k.prepareReads(t.u, t.rsk, reading);
+        for (int l = 0; l < lanes && finished != null; l++) {
+            if (finished[l] != null) {
+                extract(k, finished[l], t.u, t.rsk, l, stats, iters, t.scale.scale()[l], elapsed, setupSeconds, out,
+                        t.instance[l]);
+                t.done[l] = true;
+                t.running--;
+            }
+        }
+        if (polishNow != null) {
+            t.running -= polishEarly(t, polishNow, iters, start, setupSeconds, out);
+        }
+        k.retire(t.done);
     }
 
     /**
@@ -208,8 +232,8 @@ public final class HsdeIteration<V> {
      *
      * @return the number of lanes terminated
      */
-    private int polishEarly(boolean[] chosen, V u, V rsk, double[] st, int iters, double[] scale, long start,
-                            double setupSeconds, BatchSolution.Builder out, int first, boolean[] done) {
+    private int polishEarly(TileLanes<V> t, boolean[] chosen, int iters, long start, double setupSeconds,
+                            BatchSolution.Builder out) {
         int count = 0;
         for (boolean c : chosen) {
             count += c ? 1 : 0;
@@ -219,21 +243,22 @@ public final class HsdeIteration<V> {
         int k = 0;
         for (int l = 0; l < chosen.length; l++) {
             if (chosen[l]) {
-                kernels.readSolution(u, rsk, l, st[l * ResidualStats.WIDTH + ResidualStats.TAU], out.x(), out.y(),
-                        out.s(), first + l, out.batch());
-                instances[k] = first + l;
+                t.kernels.readSolution(t.u, t.rsk, l, t.stats[l * ResidualStats.WIDTH + ResidualStats.TAU], out.x(),
+                        out.y(), out.s(), t.instance[l], out.batch());
+                instances[k] = t.instance[l];
                 laneOf[k++] = l;
             }
         }
         SolutionPolisher.Result r = SolutionPolisher.polishInstances(polishData, settings, out, instances);
         double elapsed = (System.nanoTime() - start) * 1e-9;
+        double[] scale = t.scale.scale();
         int terminated = 0;
         for (int j = 0; j < count; j++) {
             if (r.ratio[j] <= 1) {
                 int l = laneOf[j];
                 out.record(instances[j], SolverStatus.SOLVED, 0, 0, iters, 0, 0, 0, scale[l], elapsed, setupSeconds);
                 r.writeBack(out, j, SolverStatus.SOLVED, 0);
-                done[l] = true;
+                t.done[l] = true;
                 terminated++;
             }
         }
@@ -241,18 +266,20 @@ public final class HsdeIteration<V> {
     }
 
     /** Safeguard the last accelerated step, then take the next one. */
-    private void anderson(V v, V anchor, double[] fpr, AccelerationGuard guard, boolean[] done) {
-        kernels.fixedPointResidual(v, anchor, fpr);
-        boolean[] reject = guard.rejections(fpr, done);
+    private static <V> void anderson(TileLanes<V> t) {
+        HsdeKernels<V> k = t.kernels;
+        k.fixedPointResidual(t.v, t.anchor, t.fpr);
+        boolean[] reject = t.guard.rejections(t.fpr, t.done);
         if (reject != null) {
-            kernels.andersonReject(v, anchor, reject);
+            k.andersonReject(t.v, t.anchor, reject);
         }
-        kernels.andersonStep(v, anchor, guard.applications(fpr, done));
+        k.andersonStep(t.v, t.anchor, t.guard.applications(t.fpr, t.done));
     }
 
     /** Writes a terminated lane's (x, y, s) and scalars as instance {@code b} of {@code out}. */
-    private void extract(SolverStatus status, V u, V rsk, int lane, double[] st, int iters, double scale,
-                         double elapsed, double setupSeconds, BatchSolution.Builder out, int b) {
+    private static <V> void extract(HsdeKernels<V> kernels, SolverStatus status, V u, V rsk, int lane, double[] st,
+                                    int iters, double scale, double elapsed, double setupSeconds,
+                                    BatchSolution.Builder out, int b) {
         int o = lane * ResidualStats.WIDTH;
         int n = kernels.n();
         int m = kernels.m();

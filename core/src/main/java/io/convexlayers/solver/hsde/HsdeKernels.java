@@ -105,6 +105,29 @@ public interface HsdeKernels<V> {
     }
 
     /**
+     * Whether {@link #compact} is available: the CPU's tiles can continue their running lanes in a
+     * narrower tile; the CUDA backend's lanes are a whole chunk on the device, and it answers false.
+     */
+    default boolean canCompact() {
+        return false;
+    }
+
+    /**
+     * Kernels for lanes {@code keep} (ascending) of these, continuing exactly where these left off:
+     * data, equilibration, scale, factorization and Anderson memory are gathered, not recomputed, so
+     * a kept lane's later iterates are bit for bit those it would have had here. These kernels are
+     * not used afterwards. Call only when {@link #canCompact} holds.
+     */
+    default HsdeKernels<V> compact(int[] keep) {
+        throw new UnsupportedOperationException("these kernels cannot be compacted");
+    }
+
+    /** The lanes {@code keep} of {@code src}, as a vector of the kernels {@link #compact}{@code (keep)} returns. */
+    default V compactVector(V src, int[] keep) {
+        throw new UnsupportedOperationException("these kernels cannot be compacted");
+    }
+
+    /**
      * One iteration between checks: {@link #normalize}, {@link #linearStep} and {@link #coneStep}
      * without fixing τ, then {@link #relax}. The same handles come every time, so a backend may replay
      * the whole iteration as one unit (the CUDA backend launches it as one graph).

@@ -35,6 +35,20 @@ final class ScaleController {
         java.util.Arrays.fill(scale, initial);
     }
 
+    /** The controller of lanes {@code keep} only, their records carried over. */
+    ScaleController compact(int[] keep) {
+        ScaleController out = new ScaleController(keep.length, shared, 0);
+        for (int j = 0; j < keep.length; j++) {
+            int l = keep[j];
+            out.scale[j] = scale[l];
+            out.logSum[j] = logSum[l];
+            out.count[j] = count[l];
+            out.lastChange[j] = lastChange[l];
+            out.changed[j] = changed[l];
+        }
+        return out;
+    }
+
     double[] scale() {
         return scale;
     }

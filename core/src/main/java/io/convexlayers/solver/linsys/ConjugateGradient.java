@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
 import java.util.Arrays;
 
 /**
@@ -232,5 +233,29 @@ final class ConjugateGradient implements LinearSystem {
     @Override
     public String name() {
         return "cg";
+    }
+
+    @Override
+    public boolean canCompact() {
+        return true;
+    }
+
+    /**
+     * Gathers the kept lanes' preconditioner, weights and warm starts and keeps the tolerance
+     * schedule's position. (A lane's CG is independent of the others' except through the shared
+     * iteration limit, reached only when a solve fails to converge.)
+     */
+    @Override
+    public LinearSystem compact(TileMatrices narrow, int[] keep) {
+        ConjugateGradient out = new ConjugateGradient(narrow, settings);
+        LaneGather.gatherInto(invRhoY, lanes, keep, out.invRhoY);
+        LaneGather.gatherInto(invDiag, lanes, keep, out.invDiag);
+        LaneGather.gatherInto(xIter, lanes, keep, out.xIter);
+        LaneGather.gatherInto(xFirst, lanes, keep, out.xFirst);
+        out.rhoX = rhoX;
+        out.factored = factored;
+        out.firstAfterFactor = firstAfterFactor;
+        out.calls = calls;
+        return out;
     }
 }

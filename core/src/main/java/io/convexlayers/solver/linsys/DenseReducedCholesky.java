@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
+
 /**
  * Solves the tile's KKT system (see {@link LinearSystem}) through its reduced form:
  * <pre>
@@ -28,6 +30,8 @@ final class DenseReducedCholesky implements LinearSystem {
     private final int lanes;
     /** Factor lanes: 1 in shared mode, else lanes. */
     private final int fl;
+    /** The factor lanes whose summation order {@link #factor} follows (see {@link #compact}). */
+    private final int orderFl;
     private final ReducedMatrixAssembler assembler;
     private final double[] factor;
     private final double[] invDiag;
@@ -44,6 +48,18 @@ final class DenseReducedCholesky implements LinearSystem {
      * @throws IllegalArgumentException when shared is requested for per-lane matrices
      */
     public DenseReducedCholesky(TileMatrices mats, boolean shared) {
+        this(mats, shared, shared ? 1 : mats.lanes());
+    }
+
+    private DenseReducedCholesky(TileMatrices mats, boolean shared, int orderFl) {
+        this(mats, shared, orderFl, null);
+    }
+
+    /**
+     * With the summation order of a factorization over {@code orderFl} factor lanes, and the
+     * assembler {@code given} (null: a new one).
+     */
+    private DenseReducedCholesky(TileMatrices mats, boolean shared, int orderFl, ReducedMatrixAssembler given) {
         TileChecks.requireValid(mats);
         if (shared && !mats.allShared()) {
             throw new IllegalArgumentException("shared dense factor needs P and A shared by all lanes");
@@ -54,7 +70,8 @@ final class DenseReducedCholesky implements LinearSystem {
         this.m = mats.m();
         this.lanes = mats.lanes();
         this.fl = shared ? 1 : lanes;
-        this.assembler = new ReducedMatrixAssembler(mats, fl);
+        this.orderFl = orderFl;
+        this.assembler = given != null ? given : new ReducedMatrixAssembler(mats, fl, orderFl);
         this.factor = new double[PackedCholesky.packedLength(n, fl)];
         this.invDiag = new double[n * fl];
         this.invRhoY = new double[m * lanes];
@@ -71,7 +88,7 @@ final class DenseReducedCholesky implements LinearSystem {
             }
         }
         assembler.assemble(rhoX, rhoY, factor);
-        PackedCholesky.factor(factor, invDiag, n, fl, acc);
+        PackedCholesky.factor(factor, invDiag, n, fl, orderFl == 1, acc);
         factored = true;
     }
 
@@ -102,6 +119,31 @@ final class DenseReducedCholesky implements LinearSystem {
     @Override
     public String name() {
         return shared ? "shared-dense-cholesky" : "dense-cholesky";
+    }
+
+    @Override
+    public boolean canCompact() {
+        return true;
+    }
+
+    /**
+     * Gathers the kept lanes' factors (a shared factor is copied). A per-lane system narrowed to one
+     * lane keeps the multi-lane summation order: the one-lane kernels sum in pairs.
+     */
+    @Override
+    public LinearSystem compact(TileMatrices narrow, int[] keep) {
+        DenseReducedCholesky out = new DenseReducedCholesky(narrow, shared, orderFl,
+                assembler.compact(narrow, shared ? 1 : narrow.lanes()));
+        if (shared) {
+            System.arraycopy(factor, 0, out.factor, 0, factor.length);
+            System.arraycopy(invDiag, 0, out.invDiag, 0, invDiag.length);
+        } else {
+            LaneGather.gatherInto(factor, lanes, keep, out.factor);
+            LaneGather.gatherInto(invDiag, lanes, keep, out.invDiag);
+        }
+        LaneGather.gatherInto(invRhoY, lanes, keep, out.invRhoY);
+        out.factored = factored;
+        return out;
     }
 
     /** The reduced-matrix assembler (for tests of its kernel choice). */

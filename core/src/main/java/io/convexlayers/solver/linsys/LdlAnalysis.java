@@ -10,7 +10,7 @@ final class LdlAnalysis {
     final KktPattern kkt;
     final LdlSymbolic symbolic;
 
-    private LdlAnalysis(KktPattern kkt, LdlSymbolic symbolic) {
+    LdlAnalysis(KktPattern kkt, LdlSymbolic symbolic) {
         this.kkt = kkt;
         this.symbolic = symbolic;
     }

@@ -35,4 +35,19 @@ public interface LinearSystem {
 
     /** A short name for logs, e.g. "dense-cholesky". */
     String name();
+
+    /** Whether {@link #compact} is available. */
+    default boolean canCompact() {
+        return false;
+    }
+
+    /**
+     * This system for lanes {@code keep} (ascending) only, over {@code mats}: those lanes'
+     * matrices. The factorization and any per-lane state are gathered, not recomputed, and later
+     * {@link #factor} calls sum in the order this system's would, so every kept lane's solves stay
+     * bit for bit what they would have been here. Call only when {@link #canCompact} holds.
+     */
+    default LinearSystem compact(TileMatrices mats, int[] keep) {
+        throw new UnsupportedOperationException(name() + " cannot be compacted");
+    }
 }

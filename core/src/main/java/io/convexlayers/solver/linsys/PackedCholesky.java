@@ -25,10 +25,13 @@ final class PackedCholesky {
 
     /**
      * Factors in place: on exit the packed array holds L (lower, row by row) and {@code invDiag}
-     * (n × fl) holds 1/L_ii. {@code acc} is workspace of length ≥ fl.
+     * (n × fl) holds 1/L_ii. {@code acc} is workspace of length ≥ fl. With {@code pairedSums} a
+     * single factor lane sums its dot products in two interleaved halves (faster for one lane);
+     * without, it sums in the order of every multi-lane width, so a lane's factor does not depend
+     * on the tile's width.
      */
-    static void factor(double[] a, double[] invDiag, int n, int fl, double[] acc) {
-        if (fl == 1) {
+    static void factor(double[] a, double[] invDiag, int n, int fl, boolean pairedSums, double[] acc) {
+        if (fl == 1 && pairedSums) {
             factorSingle(a, invDiag, n);
             return;
         }

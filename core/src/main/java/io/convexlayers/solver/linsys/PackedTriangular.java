@@ -8,8 +8,9 @@ package io.convexlayers.solver.linsys;
  * either {@code lanes} (one factor per lane) or 1 (one factor for all lanes).
  *
  * <p>The diagonal is given separately as {@code scale} = 1/L_ii (n × fl), or null for a unit
- * diagonal (then the packed diagonal slots are not read). 8-lane tiles use unrolled kernels that
- * keep the lanes in registers. No allocation.
+ * diagonal (then the packed diagonal slots are not read). 8-, 4- and 2-lane tiles use unrolled
+ * kernels that keep the lanes in registers; every width computes a lane's entries in the same
+ * order, so a lane's solution does not depend on the width. No allocation.
  */
 final class PackedTriangular {
     private PackedTriangular() {
@@ -38,6 +39,14 @@ final class PackedTriangular {
             } else {
                 forwardLanes8(a, scale, n, z, off);
             }
+            return;
+        }
+        if (lanes == 4) {
+            forward4(a, scale, n, fl == 1 ? 0 : 1, z, off);
+            return;
+        }
+        if (lanes == 2) {
+            forward2(a, scale, n, fl == 1 ? 0 : 1, z, off);
             return;
         }
         if (lanes == 1) { // then fl = 1 as well
@@ -81,6 +90,14 @@ final class PackedTriangular {
             } else {
                 backwardLanes8(a, scale, n, z, off);
             }
+            return;
+        }
+        if (lanes == 4) {
+            backward4(a, scale, n, fl == 1 ? 0 : 1, z, off);
+            return;
+        }
+        if (lanes == 2) {
+            backward2(a, scale, n, fl == 1 ? 0 : 1, z, off);
             return;
         }
         if (lanes == 1) {
@@ -252,6 +269,113 @@ final class PackedTriangular {
                 z[zo + 5] -= lik * v5;
                 z[zo + 6] -= lik * v6;
                 z[zo + 7] -= lik * v7;
+            }
+        }
+    }
+
+    /**
+     * {@link #forward} for 4 lanes in registers; {@code ls} is 1 for a factor per lane (fl = 4), 0
+     * for a shared one (fl = 1).
+     */
+    private static void forward4(double[] a, double[] scale, int n, int ls, double[] z, int off) {
+        int fl = ls == 0 ? 1 : 4;
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * 4;
+            double s0 = z[zi], s1 = z[zi + 1], s2 = z[zi + 2], s3 = z[zi + 3];
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * 4;
+                s0 -= a[ao] * z[zo];
+                s1 -= a[ao + ls] * z[zo + 1];
+                s2 -= a[ao + 2 * ls] * z[zo + 2];
+                s3 -= a[ao + 3 * ls] * z[zo + 3];
+            }
+            if (scale != null) {
+                int d = i * fl;
+                s0 *= scale[d];
+                s1 *= scale[d + ls];
+                s2 *= scale[d + 2 * ls];
+                s3 *= scale[d + 3 * ls];
+            }
+            z[zi] = s0;
+            z[zi + 1] = s1;
+            z[zi + 2] = s2;
+            z[zi + 3] = s3;
+        }
+    }
+
+    /** {@link #forward} for 2 lanes in registers (see {@link #forward4}). */
+    private static void forward2(double[] a, double[] scale, int n, int ls, double[] z, int off) {
+        int fl = ls == 0 ? 1 : 2;
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * 2;
+            double s0 = z[zi], s1 = z[zi + 1];
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * 2;
+                s0 -= a[ao] * z[zo];
+                s1 -= a[ao + ls] * z[zo + 1];
+            }
+            if (scale != null) {
+                int d = i * fl;
+                s0 *= scale[d];
+                s1 *= scale[d + ls];
+            }
+            z[zi] = s0;
+            z[zi + 1] = s1;
+        }
+    }
+
+    /** {@link #backward} for 4 lanes in registers (see {@link #forward4}). */
+    private static void backward4(double[] a, double[] scale, int n, int ls, double[] z, int off) {
+        int fl = ls == 0 ? 1 : 4;
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * 4;
+            double v0 = z[zi], v1 = z[zi + 1], v2 = z[zi + 2], v3 = z[zi + 3];
+            if (scale != null) {
+                int d = i * fl;
+                v0 *= scale[d];
+                v1 *= scale[d + ls];
+                v2 *= scale[d + 2 * ls];
+                v3 *= scale[d + 3 * ls];
+                z[zi] = v0;
+                z[zi + 1] = v1;
+                z[zi + 2] = v2;
+                z[zi + 3] = v3;
+            }
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * 4;
+                z[zo] -= a[ao] * v0;
+                z[zo + 1] -= a[ao + ls] * v1;
+                z[zo + 2] -= a[ao + 2 * ls] * v2;
+                z[zo + 3] -= a[ao + 3 * ls] * v3;
+            }
+        }
+    }
+
+    /** {@link #backward} for 2 lanes in registers (see {@link #forward4}). */
+    private static void backward2(double[] a, double[] scale, int n, int ls, double[] z, int off) {
+        int fl = ls == 0 ? 1 : 2;
+        for (int i = n - 1; i >= 0; i--) {
+            int ri = rowStart(i) * fl;
+            int zi = off + i * 2;
+            double v0 = z[zi], v1 = z[zi + 1];
+            if (scale != null) {
+                int d = i * fl;
+                v0 *= scale[d];
+                v1 *= scale[d + ls];
+                z[zi] = v0;
+                z[zi + 1] = v1;
+            }
+            for (int k = 0; k < i; k++) {
+                int ao = ri + k * fl;
+                int zo = off + k * 2;
+                z[zo] -= a[ao] * v0;
+                z[zo + 1] -= a[ao + ls] * v1;
             }
         }
     }

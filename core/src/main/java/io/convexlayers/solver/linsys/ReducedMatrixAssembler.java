@@ -35,16 +35,27 @@ final class ReducedMatrixAssembler {
     private final int[] slot;
     private final double[] panel;
     private final double[] acc;
+    private final boolean pairedSums;
 
     ReducedMatrixAssembler(TileMatrices mats, int fl) {
+        this(mats, fl, fl);
+    }
+
+    /**
+     * @param orderFl the factor lanes whose summation order to follow: row blocks are sized for
+     *                them and one lane sums panels in pairs only when it is 1, so a tile narrowed
+     *                from {@code orderFl} lanes assembles each lane's matrix bit for bit as before
+     */
+    ReducedMatrixAssembler(TileMatrices mats, int fl, int orderFl) {
         this.mats = mats;
         this.fl = fl;
+        this.pairedSums = orderFl == 1;
         this.n = mats.n();
         this.m = mats.m();
         this.rows = TileProducts.RowView.of(mats.aPattern());
         this.w = new double[mats.aPattern().nnz() * fl];
         this.acc = new double[fl];
-        int rb = Math.max(4, Math.min(256, PANEL_DOUBLES / Math.max(1, n * fl)));
+        int rb = Math.max(4, Math.min(256, PANEL_DOUBLES / Math.max(1, n * orderFl)));
         int blocks = (m + rb - 1) / rb;
         this.blockStart = new int[blocks + 1];
         this.activeCols = new int[blocks][];
@@ -90,6 +101,30 @@ final class ReducedMatrixAssembler {
             }
         }
         this.panel = new double[maxPanel];
+    }
+
+    /**
+     * The assembler of a tile narrowed to {@code narrow}'s lanes with {@code narrowFl} factor lanes:
+     * the row view and row blocks (structure only) are shared, so the narrowed tile sums exactly
+     * as this one.
+     */
+    ReducedMatrixAssembler compact(TileMatrices narrow, int narrowFl) {
+        return new ReducedMatrixAssembler(this, narrow, narrowFl);
+    }
+
+    private ReducedMatrixAssembler(ReducedMatrixAssembler from, TileMatrices narrow, int narrowFl) {
+        this.mats = narrow;
+        this.fl = narrowFl;
+        this.pairedSums = from.pairedSums;
+        this.n = from.n;
+        this.m = from.m;
+        this.rows = from.rows;
+        this.w = new double[narrow.aPattern().nnz() * narrowFl];
+        this.acc = new double[narrowFl];
+        this.blockStart = from.blockStart;
+        this.activeCols = from.activeCols;
+        this.slot = from.slot;
+        this.panel = new double[from.panel.length / from.fl * narrowFl];
     }
 
     /** True when at least one row block uses the dense panel kernel (for tests). */
@@ -218,7 +253,7 @@ final class ReducedMatrixAssembler {
             for (int sb = 0; sb <= sa; sb++) {
                 int pb = sb * stride;
                 int o = base + act[sb] * fl;
-                if (fl == 1) {
+                if (fl == 1 && pairedSums) {
                     double s0 = 0;
                     double s1 = 0;
                     int q = 0;

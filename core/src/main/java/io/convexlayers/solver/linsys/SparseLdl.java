@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
 import java.util.Arrays;
 
 /**
@@ -220,5 +221,29 @@ public final class SparseLdl implements LinearSystem {
     @Override
     public String name() {
         return shared ? "shared-sparse-ldl" : "sparse-ldl";
+    }
+
+    @Override
+    public boolean canCompact() {
+        return true;
+    }
+
+    /** Gathers the kept lanes' factors (a shared factor is copied); ordering and dense tail stay. */
+    @Override
+    public LinearSystem compact(TileMatrices narrow, int[] keep) {
+        SparseLdl out = new SparseLdl(narrow, shared, new LdlAnalysis(kkt, sym), numeric.split);
+        copyLanes(numeric.lx, out.numeric.lx, keep);
+        copyLanes(numeric.dense, out.numeric.dense, keep);
+        copyLanes(numeric.invD, out.numeric.invD, keep);
+        out.factored = factored;
+        return out;
+    }
+
+    private void copyLanes(double[] src, double[] dst, int[] keep) {
+        if (shared) {
+            System.arraycopy(src, 0, dst, 0, src.length);
+        } else if (src.length > 0) {
+            LaneGather.gatherInto(src, lanes, keep, dst);
+        }
     }
 }

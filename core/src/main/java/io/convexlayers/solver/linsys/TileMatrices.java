@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
 import io.convexlayers.data.SparsePattern;
 
 /**
@@ -29,6 +30,13 @@ public record TileMatrices(SparsePattern aPattern, double[] aValues, boolean aSh
     /** True when neither P nor A varies across the lanes. */
     public boolean allShared() {
         return aShared && (pPattern == null || pShared);
+    }
+
+    /** These matrices for lanes {@code keep} only, in that order (shared values stay shared). */
+    public TileMatrices compact(int[] keep) {
+        double[] a = aShared ? aValues : LaneGather.gather(aValues, lanes, keep);
+        double[] p = pValues == null || pShared ? pValues : LaneGather.gather(pValues, lanes, keep);
+        return new TileMatrices(aPattern, a, aShared, pPattern, p, pShared, keep.length);
     }
 
     /** Value of A at pattern position k for lane l. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneGather;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -168,6 +169,46 @@ abstract class LinearSystemContract {
         for (int i = 0; i < size; i++) {
             assertEquals(first[i * lanes], second[i * lanes], 1e-12 * (1 + Math.abs(first[i * lanes])));
             assertEquals(-3 * first[i * lanes + 1], second[i * lanes + 1], 1e-9 * (1 + Math.abs(first[i * lanes + 1])));
+        }
+    }
+
+    /**
+     * A system narrowed to some of its lanes ({@link LinearSystem#compact}) solves, and after a new
+     * factorization solves again, exactly as the full tile does on those lanes: widths 4, 2 and 1
+     * from tiles of 8 and of 6 (the generic width).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {6, 8})
+    void compactedLanesSolveAndRefactorBitForBit(int lanes) {
+        int[][] keeps = lanes == 8 ? new int[][] {{1, 3, 4, 6}, {2, 7}, {5}} : new int[][] {{0, 2, 3, 5}, {1, 4}, {3}};
+        RandomKkt kkt = RandomKkt.create(101 + lanes, adapt(RandomKkt.Spec.of(18, 30, lanes, 0.3)));
+        assertTrue(create(kkt.mats).canCompact());
+        for (int[] keep : keeps) {
+            LinearSystem wide = create(kkt.mats);
+            double[] rhoY = kkt.rhoY(0.5, 3, shared());
+            wide.factor(0.1, rhoY);
+            wide.solve(kkt.rhs()); // state an iterative solver carries from solve to solve
+            LinearSystem narrow = wide.compact(kkt.mats.compact(keep), keep);
+            assertSameLanes(wide, narrow, kkt.rhs(), lanes, keep, "solve");
+            double[] changed = kkt.rhoY(5.0, 3, shared());
+            wide.factor(0.2, changed);
+            narrow.factor(0.2, LaneGather.gather(changed, lanes, keep));
+            assertSameLanes(wide, narrow, kkt.rhs(), lanes, keep, "after refactoring");
+        }
+    }
+
+    private static void assertSameLanes(LinearSystem wide, LinearSystem narrow, double[] rhs, int lanes, int[] keep,
+                                        String what) {
+        double[] w = rhs.clone();
+        wide.solve(w);
+        double[] nv = LaneGather.gather(rhs, lanes, keep);
+        narrow.solve(nv);
+        int k = keep.length;
+        for (int i = 0; i < rhs.length / lanes; i++) {
+            for (int j = 0; j < k; j++) {
+                assertEquals(Double.doubleToLongBits(w[i * lanes + keep[j]]), Double.doubleToLongBits(nv[i * k + j]),
+                        what + ": row " + i + " of lane " + keep[j] + " kept as " + j + " of " + k);
+            }
         }
     }
 }
