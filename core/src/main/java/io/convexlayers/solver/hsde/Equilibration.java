@@ -43,6 +43,17 @@ public final class Equilibration {
      */
     public static Factors scaleMatrices(SparsePattern aPattern, double[] aValues, SparsePattern pPattern,
                                         double[] pValues, ConeDims cones, int lanes, boolean enabled) {
+        return scaleMatrices(aPattern, aValues, pPattern, pValues, cones, lanes, enabled, RUIZ_PASSES);
+    }
+
+    /**
+     * {@link #scaleMatrices(SparsePattern, double[], SparsePattern, double[], ConeDims, int, boolean)}
+     * with {@code ruizPasses} ∞-norm passes before the ℓ2 pass (the interior-point method, less
+     * sensitive to scaling than Douglas–Rachford, takes fewer, as Clarabel's ten).
+     */
+    public static Factors scaleMatrices(SparsePattern aPattern, double[] aValues, SparsePattern pPattern,
+                                        double[] pValues, ConeDims cones, int lanes, boolean enabled,
+                                        int ruizPasses) {
         int m = aPattern.rows();
         int n = aPattern.cols();
         double[] d = new double[m * lanes];
@@ -55,8 +66,8 @@ public final class Equilibration {
         List<ConeBlock> blocks = ConeBlocks.of(cones, lanes);
         double[] rowNorm = new double[m * lanes];
         double[] colNorm = new double[n * lanes];
-        for (int pass = 0; pass <= RUIZ_PASSES; pass++) {
-            boolean l2 = pass == RUIZ_PASSES;
+        for (int pass = 0; pass <= ruizPasses; pass++) {
+            boolean l2 = pass == ruizPasses;
             java.util.Arrays.fill(rowNorm, 0);
             java.util.Arrays.fill(colNorm, 0);
             accumulateNorms(aPattern, aValues, lanes, rowNorm, colNorm, l2, false);
