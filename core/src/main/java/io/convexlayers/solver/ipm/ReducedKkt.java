@@ -92,7 +92,15 @@ final class ReducedKkt extends NewtonSystem {
         int[] rs = layout.rowStart;
         int[] col = layout.rowCol;
         double[] av = data.aRow;
-        for (int r = layout.zero; r < layout.m; r++) {
+        int row4 = layout.zero;
+        // Four dense rows at a time: each pass over K's lower triangle adds four rank-one terms, so K
+        // is loaded and stored a quarter as often (this assembly is the largest cost on small dense
+        // QPs and LPs).
+        while (row4 + 4 <= layout.m && denseRows(rs, row4, 4)) {
+            addFourDenseRows(k, av, rs[row4], row4);
+            row4 += 4;
+        }
+        for (int r = row4; r < layout.m; r++) {
             double h = hinvDiag[r];
             int start = rs[r];
             boolean dense = rs[r + 1] - start == n; // columns 0 … n−1 in order: contiguous updates
@@ -153,6 +161,41 @@ final class ReducedKkt extends NewtonSystem {
             k[row + n + r] = -STATIC_REG;
         }
         mirrorAndFactor(ldl, n);
+    }
+
+    /** Whether rows r … r + count − 1 of A hold all n columns. */
+    private boolean denseRows(int[] rs, int r, int count) {
+        for (int i = r; i < r + count; i++) {
+            if (rs[i + 1] - rs[i] != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * K's lower triangle += Σ over the dense rows r … r + 3 of h_r·a_r·a_rᵀ; the rows' values start at
+     * {@code start} in the CSR copy, one after the other.
+     */
+    private void addFourDenseRows(double[] k, double[] av, int start, int r) {
+        int a0 = start;
+        int a1 = start + n;
+        int a2 = start + 2 * n;
+        int a3 = start + 3 * n;
+        double h0 = hinvDiag[r];
+        double h1 = hinvDiag[r + 1];
+        double h2 = hinvDiag[r + 2];
+        double h3 = hinvDiag[r + 3];
+        for (int j1 = 0; j1 < n; j1++) {
+            double v0 = h0 * av[a0 + j1];
+            double v1 = h1 * av[a1 + j1];
+            double v2 = h2 * av[a2 + j1];
+            double v3 = h3 * av[a3 + j1];
+            int row = j1 * order;
+            for (int t = 0; t <= j1; t++) {
+                k[row + t] += v0 * av[a0 + t] + v1 * av[a1 + t] + v2 * av[a2 + t] + v3 * av[a3 + t];
+            }
+        }
     }
 
     /** Copies the lower triangle to the upper one and factors. */

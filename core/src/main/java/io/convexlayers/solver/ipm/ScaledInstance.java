@@ -39,6 +39,12 @@ final class ScaledInstance {
     final double[] e;
     double costScale;
     private final double[] colNorm;
+    /**
+     * Whether A has every entry (m·n of them): then Â's CSC values are its columns and the CSR copy
+     * its rows, each contiguous, and the products run as contiguous axpy loops the JIT vectorizes
+     * (the batched small QPs and LPs of the layer workloads have dense constraint matrices).
+     */
+    final boolean denseA;
     /** Above this many variables convexity is checked by the sparse factorization. */
     static final int DENSE_CONVEXITY_CHECK = 1000;
     private QuasiDefiniteLdl pCheck;
@@ -55,6 +61,7 @@ final class ScaledInstance {
         d = new double[layout.m];
         e = new double[layout.n];
         colNorm = new double[layout.n];
+        denseA = nnzA == (long) layout.m * layout.n;
     }
 
     /** Reads instance {@code k} of the batch and equilibrates it (or only copies it). */
@@ -147,13 +154,35 @@ final class ScaledInstance {
 
     /** out = Âx (overwrites). */
     void multiplyA(double[] x, double[] out) {
-        java.util.Arrays.fill(out, 0, layout.m, 0);
+        int m = layout.m;
+        java.util.Arrays.fill(out, 0, m, 0);
+        if (denseA) {
+            for (int j = 0; j < layout.n; j++) {
+                double xj = x[j];
+                int base = j * m;
+                for (int i = 0; i < m; i++) {
+                    out[i] += a[base + i] * xj;
+                }
+            }
+            return;
+        }
         TileSparse.multiplyAdd(layout.aPattern, a, false, 1, x, 0, out, 0);
     }
 
     /** out = Âᵀy (overwrites). */
     void multiplyAt(double[] y, double[] out) {
-        java.util.Arrays.fill(out, 0, layout.n, 0);
+        int n = layout.n;
+        java.util.Arrays.fill(out, 0, n, 0);
+        if (denseA) {
+            for (int r = 0; r < layout.m; r++) {
+                double yr = y[r];
+                int base = r * n;
+                for (int j = 0; j < n; j++) {
+                    out[j] += aRow[base + j] * yr;
+                }
+            }
+            return;
+        }
         TileSparse.transposeMultiplyAdd(layout.aPattern, a, false, 1, y, 0, out, 0);
     }
 

@@ -106,6 +106,12 @@ class SparseNewtonSystemTest {
         // a residual of 1e-12, whichever factorization produced it.
         assertTrue(error[1] <= 1e-5, "sparse x vs the known x: " + error[1]);
         assertTrue(error[2] <= 1e-5, "sparse x vs the dense reduction's: " + error[2]);
+        // A fully dense A: the dense reduction's four-row assembly and the contiguous products.
+        ConeProgram dense = PlantedPrograms.generate(ConeDims.builder().zero(3).nonneg(47).build(), 20, 1.0, true, 2)
+                .program();
+        double[] denseError = newtonSolveErrors(dense, 7);
+        assertTrue(denseError[0] <= 1e-12, "dense A: sparse refined residual " + denseError[0]);
+        assertTrue(denseError[2] <= 1e-5, "dense A: sparse x vs the dense reduction's: " + denseError[2]);
         FileProblem cvxqp = ProblemReader.read(Paths.get(getClass().getResource("/problems/maros_meszaros/CVXQP1_S.qps")
                 .toURI()));
         double[] rankDeficient = newtonSolveErrors(cvxqp.program(), 6);
