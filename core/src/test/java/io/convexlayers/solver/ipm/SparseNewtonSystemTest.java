@@ -286,4 +286,35 @@ class SparseNewtonSystemTest {
         assertEquals(NewtonSystemChoice.SPARSE, new IpmLayout(BatchConeProgram.of(sparseLp)).newton, "large sparse LP");
         assertTrue(InteriorPointSolver.factorsSparsely(BatchConeProgram.of(sparseLp)));
     }
+
+    /**
+     * AUTO: one program of any supported size goes to the interior-point method, and so does a batch
+     * of sparsely factored LPs; a batch of medium QPs stays first-order, as does anything warm-started
+     * or with second-order cones.
+     */
+    @Test
+    void autoTakesSingleProgramsAndSparseLpBatchesToTheInteriorPoint() {
+        SolverSettings auto = SolverSettings.defaults();
+        int many = AlgorithmChoice.AUTO_MAX_BATCH_ANY_SIZE + 4;
+        ConeProgram sparseLp = PlantedPrograms.generate(ConeDims.builder().zero(100).nonneg(1500).build(), 900, 0.004,
+                false, 1).program();
+        BatchConeProgram lps = new BatchConeProgram(null, null, sparseLp.a().pattern(),
+                io.convexlayers.data.BatchArray.shared(sparseLp.a().values(), many),
+                io.convexlayers.data.BatchArray.shared(sparseLp.b(), many),
+                io.convexlayers.data.BatchArray.shared(sparseLp.c(), many), sparseLp.cones());
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(lps, auto), "a batch of sparse LPs");
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(lps, auto, true), "warm-started");
+        ConeProgram qp = PlantedPrograms.generate(ConeDims.builder().zero(10).nonneg(150).build(), 80, 0.06, true, 1)
+                .program();
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(qp), auto), "one QP");
+        BatchConeProgram qps = new BatchConeProgram(qp.p().pattern(),
+                io.convexlayers.data.BatchArray.shared(qp.p().values(), many), qp.a().pattern(),
+                io.convexlayers.data.BatchArray.shared(qp.a().values(), many),
+                io.convexlayers.data.BatchArray.shared(qp.b(), many),
+                io.convexlayers.data.BatchArray.shared(qp.c(), many), qp.cones());
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(qps, auto), "a batch of medium QPs");
+        ConeProgram socp = PlantedPrograms.generate(ConeDims.builder().nonneg(10).soc(8, 8, 8).build(), 15, 0.2, true, 1)
+                .program();
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto), "an SOCP");
+    }
 }
