@@ -97,6 +97,14 @@ class InteriorPointSolverTest {
         double objective = problem.fileObjective(s.objective());
         double rel = Math.abs(objective - optimum) / Math.max(1, Math.abs(optimum));
         assertTrue(rel <= 1e-7, file + ": objective " + objective + " vs " + optimum + " (relative " + rel + ")");
+        if (problem.program().cones().soc().length == 0) {
+            // The same problem with the Newton system forced onto the sparse factorization.
+            Solution sparse = SparseNewtonSystemTest.solveWith(problem.program(), NewtonSystemChoice.SPARSE);
+            assertEquals(SolverStatus.SOLVED, sparse.status(), file + " (sparse)");
+            assertTrue(sparse.iterations() <= 60, file + " (sparse): " + sparse.iterations() + " iterations");
+            double sparseObjective = problem.fileObjective(sparse.objective());
+            assertEquals(optimum, sparseObjective, 1e-7 * Math.max(1, Math.abs(optimum)), file + " (sparse)");
+        }
     }
 
     private static ConeProgram infeasibleSocp() {
