@@ -58,7 +58,7 @@ public final class PerIteration {
         }
         String[] names = args.length > 0 ? args : new String[] {"small-qp-n10-b1", "small-qp-n10-b16",
                 "small-qp-n10-b128", "small-qp-n10-b1024", "small-qp-n50-b1", "small-qp-n50-b16",
-                "small-qp-n50-b128", "lp-n50-b128", "socp-n50-b128", "dense-qp", "sparse-qp"};
+                "small-qp-n50-b128", "small-qp-n50-b1024", "lp-n50-b128", "socp-n50-b128", "dense-qp", "sparse-qp"};
         double rate = multiplyAddRate();
         System.out.printf("multiply-add rate: %.2f G/s (axpy %.2f, scalar chains %.2f); triad over 96 MB: %.1f GB/s%n",
                 rate * 1e-9, axpyRate() * 1e-9, chainRate() * 1e-9, triadBandwidth(96L << 20) * 1e-9);
