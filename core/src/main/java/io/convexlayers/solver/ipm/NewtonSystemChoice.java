@@ -9,9 +9,10 @@ import io.convexlayers.solver.linsys.TileMatrices;
  * Which factorization the interior-point method's Newton system gets for a batch's structure: the
  * dense reduction ({@link ReducedKkt}), which pivots and handles second-order cones, or the sparse
  * whole system ({@link SparseKkt}) for zero and nonnegative cones. The sparse one is taken when its
- * factorization costs less than a quarter of the dense one's multiply-adds (the dense kernel runs
- * on contiguous rows and pays per flop about that much less) or when the dense one does not fit.
- * The choice depends only on the patterns, so it is made once per batch.
+ * factorization costs less than a quarter of the dense one's multiply-adds, or when the dense one
+ * does not fit. The factor 4 stands for the dense kernels' cheaper flops (contiguous rows, no index
+ * arrays); it is an estimate, not a tuned crossover. The choice depends only on the patterns, so it
+ * is made once per batch.
  */
 enum NewtonSystemChoice {
     DENSE,
@@ -26,6 +27,10 @@ enum NewtonSystemChoice {
     /** Below this order the dense reduction is always taken (tiny, robust, pivoted). */
     private static final int ALWAYS_DENSE_ORDER = 60;
 
+    /**
+     * The choice for a program with n variables, m rows of which {@code zero} are equalities,
+     * {@code socCount} second-order cones, and the patterns of A and P (null without P).
+     */
     static NewtonSystemChoice of(int n, int m, int zero, int socCount, SparsePattern a, SparsePattern p) {
         long reduced = n + (long) zero;
         boolean denseFits = reduced <= ReducedKkt.MAX_REDUCED_ORDER;
