@@ -276,8 +276,10 @@ class SparseNewtonSystemTest {
                 io.convexlayers.data.BatchArray.shared(sparseLp.c(), many), sparseLp.cones());
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(lps, auto), "a batch of sparse LPs");
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(lps, auto, true), "warm-started");
-        ConeProgram qp = PlantedPrograms.generate(ConeDims.builder().zero(10).nonneg(150).build(), 80, 0.06, true, 1)
+        // n + (zero rows) = 130, above AUTO's limit for QP batches
+        ConeProgram qp = PlantedPrograms.generate(ConeDims.builder().zero(10).nonneg(200).build(), 120, 0.06, true, 1)
                 .program();
+        assertTrue(qp.n() + qp.cones().zero() > AlgorithmChoice.AUTO_MAX_ORDER_QP);
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(qp), auto), "one QP");
         BatchConeProgram qps = new BatchConeProgram(qp.p().pattern(),
                 io.convexlayers.data.BatchArray.shared(qp.p().values(), many), qp.a().pattern(),
