@@ -15,7 +15,7 @@ import io.convexlayers.solver.SolverSettings;
  *       problems, as the CLI and the collection runner solve them): one instance gains nothing from
  *       lanes, and the first-order method stalls on hard LPs and QPs — NETLIB 38 of 83 solved by
  *       it, 79 by the interior-point method, at eps 1e-6 and 10 s per problem;</li>
- *   <li>LPs (no P) factored sparsely ({@link InteriorPointSolver#factorsSparsely}) or with
+ *   <li>LPs (no P) factored sparsely ({@link NewtonSystemChoice#SPARSE}) or with
  *       n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_LP}: the first-order method needs thousands of
  *       iterations there (3.8–8.1× forward, 2.7–5.1× with the backward pass at n = 50, B = 128);</li>
  *   <li>QPs with n + (zero rows) ≤ {@link #AUTO_MAX_ORDER_QP}: after the dense-A paths of the
@@ -50,21 +50,22 @@ public final class AlgorithmChoice {
 
     /** FIRST_ORDER or INTERIOR_POINT for this batch; {@code warm}: a warm start is given. */
     public static Algorithm resolve(BatchConeProgram batch, SolverSettings settings, boolean warm) {
-        boolean supported = InteriorPointSolver.supports(batch);
+        NewtonSystemChoice newton = InteriorPointSolver.newtonSystem(batch);
+        boolean supported = newton != NewtonSystemChoice.NONE;
         return switch (settings.algorithm()) {
             case FIRST_ORDER -> Algorithm.FIRST_ORDER;
             case INTERIOR_POINT -> supported ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
-            case AUTO -> supported && batch.cones().soc().length == 0 && !warm && autoPrefersInteriorPoint(batch)
+            case AUTO -> supported && batch.cones().soc().length == 0 && !warm && autoPrefersInteriorPoint(batch, newton)
                     ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
         };
     }
 
-    private static boolean autoPrefersInteriorPoint(BatchConeProgram batch) {
+    private static boolean autoPrefersInteriorPoint(BatchConeProgram batch, NewtonSystemChoice newton) {
         if (batch.batch() <= AUTO_MAX_BATCH_ANY_SIZE) {
             return true;
         }
         boolean linear = batch.pPattern() == null;
-        if (linear && InteriorPointSolver.factorsSparsely(batch)) {
+        if (linear && newton == NewtonSystemChoice.SPARSE) {
             return true;
         }
         return InteriorPointSolver.hasFullFallback(batch)

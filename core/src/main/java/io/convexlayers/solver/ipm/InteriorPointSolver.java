@@ -34,16 +34,15 @@ public final class InteriorPointSolver {
      * factorization of at most {@value NewtonSystemChoice#MAX_SPARSE_ENTRIES} entries.
      */
     public static boolean supports(BatchConeProgram batch) {
-        return supports(batch.cones()) && choice(batch) != NewtonSystemChoice.NONE;
+        return newtonSystem(batch) != NewtonSystemChoice.NONE;
     }
 
-    /** Whether this batch's Newton system is factored sparsely (see {@link NewtonSystemChoice}). */
-    static boolean factorsSparsely(BatchConeProgram batch) {
-        return supports(batch.cones()) && choice(batch) == NewtonSystemChoice.SPARSE;
-    }
-
-    private static NewtonSystemChoice choice(BatchConeProgram batch) {
+    /** How this batch's Newton system would be factored; NONE when the method does not handle it. */
+    static NewtonSystemChoice newtonSystem(BatchConeProgram batch) {
         var k = batch.cones();
+        if (!supports(k)) {
+            return NewtonSystemChoice.NONE;
+        }
         return NewtonSystemChoice.of(batch.n(), batch.m(), k.zero(), k.soc().length, batch.aPattern(),
                 batch.pPattern());
     }
@@ -70,12 +69,13 @@ public final class InteriorPointSolver {
      */
     static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                IterationListener listener, NewtonSystemChoice newton) {
-        if (newton == null && !supports(batch)) {
+        NewtonSystemChoice chosen = newton != null ? newton : newtonSystem(batch);
+        if (chosen == NewtonSystemChoice.NONE) {
             throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
                     + " with n = " + batch.n());
         }
         long t0 = System.nanoTime();
-        IpmLayout layout = new IpmLayout(batch, newton);
+        IpmLayout layout = new IpmLayout(batch, chosen);
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         int total = batch.batch();
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());

@@ -40,8 +40,7 @@ enum NewtonSystemChoice {
         if (denseFits && reduced <= ALWAYS_DENSE_ORDER) {
             return DENSE;
         }
-        TileMatrices structure = new TileMatrices(a, new double[a.nnz()], true, p,
-                p == null ? null : new double[p.nnz()], true, 1);
+        TileMatrices structure = TileMatrices.structureOf(a, p);
         boolean sparseFits = SparseLdl.factorEntries(structure) <= MAX_SPARSE_ENTRIES;
         if (!denseFits) {
             return sparseFits ? SPARSE : NONE;

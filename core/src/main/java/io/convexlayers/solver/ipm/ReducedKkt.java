@@ -102,21 +102,13 @@ final class ReducedKkt extends NewtonSystem {
         }
         for (int r = row4; r < layout.m; r++) {
             double h = hinvDiag[r];
-            int start = rs[r];
-            boolean dense = rs[r + 1] - start == n; // columns 0 … n−1 in order: contiguous updates
-            for (int q1 = start; q1 < rs[r + 1]; q1++) {
+            for (int q1 = rs[r]; q1 < rs[r + 1]; q1++) {
                 int j1 = col[q1];
                 double v = h * av[q1];
                 int row = j1 * order;
                 // A row's columns are ascending (CSR built column by column): q2 ≤ q1 is j2 ≤ j1.
-                if (dense) {
-                    for (int t = 0; t <= j1; t++) {
-                        k[row + t] += v * av[start + t];
-                    }
-                } else {
-                    for (int q2 = start; q2 <= q1; q2++) {
-                        k[row + col[q2]] += v * av[q2];
-                    }
+                for (int q2 = rs[r]; q2 <= q1; q2++) {
+                    k[row + col[q2]] += v * av[q2];
                 }
             }
         }

@@ -19,6 +19,14 @@ import io.convexlayers.data.SparsePattern;
 public record TileMatrices(SparsePattern aPattern, double[] aValues, boolean aShared,
                            SparsePattern pPattern, double[] pValues, boolean pShared, int lanes) {
 
+    /**
+     * The patterns alone, without values, for what depends on structure only (the sparse
+     * factorization's ordering and symbolic analysis, {@link SparseLdl#factorEntries}).
+     */
+    public static TileMatrices structureOf(SparsePattern aPattern, SparsePattern pPattern) {
+        return new TileMatrices(aPattern, null, true, pPattern, null, true, 1);
+    }
+
     public int n() {
         return aPattern.cols();
     }

@@ -256,7 +256,7 @@ class SparseNewtonSystemTest {
         ConeProgram sparseLp = PlantedPrograms.generate(ConeDims.builder().zero(100).nonneg(1500).build(), 900, 0.004,
                 false, 1).program();
         assertEquals(NewtonSystemChoice.SPARSE, new IpmLayout(BatchConeProgram.of(sparseLp)).newton, "large sparse LP");
-        assertTrue(InteriorPointSolver.factorsSparsely(BatchConeProgram.of(sparseLp)));
+        assertEquals(NewtonSystemChoice.SPARSE, InteriorPointSolver.newtonSystem(BatchConeProgram.of(sparseLp)));
     }
 
     /**
