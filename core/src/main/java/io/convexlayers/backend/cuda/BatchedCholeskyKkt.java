@@ -103,6 +103,11 @@ final class BatchedCholeskyKkt implements DeviceKkt {
         return n <= inverseMaxOrder(Device.MAX_SHARED_BYTES) ? packed + 8L * n * n + 8L * n : packed;
     }
 
+    /** The per-lane inverses (entry (i, j) of lane l at (i n + j) lanes + l); null on the triangular path. */
+    DeviceBuffer inverse() {
+        return kinv;
+    }
+
     /** True when solves apply the explicit inverse. */
     boolean usesInverse() {
         return inverse;

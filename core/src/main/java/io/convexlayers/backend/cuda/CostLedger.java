@@ -24,6 +24,10 @@ final class CostLedger {
         long bytesRead;
         long bytesWritten;
         long flops;
+        // Block-cooperative kernels: critical-path loads summed over launches, and the block size.
+        long pathLoads;
+        long l1PathLoads;
+        int blockThreads;
 
         Group(CudaKernel kernel, long items) {
             this.kernel = kernel;
@@ -62,6 +66,9 @@ final class CostLedger {
         g.bytesRead += c.bytesRead();
         g.bytesWritten += c.bytesWritten();
         g.flops += c.flops();
+        g.pathLoads += c.pathLoads();
+        g.l1PathLoads += c.l1PathLoads();
+        g.blockThreads = Math.max(g.blockThreads, c.blockThreads());
     }
 
     void upload(long bytes) {

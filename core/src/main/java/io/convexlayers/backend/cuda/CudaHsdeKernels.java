@@ -55,6 +55,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     // Only zero and nonnegative cones: the iteration's tail is one kernel.
     private final boolean polyhedral;
     private final LaunchGraph checkGraph;
+    // Runs between checks as one fused launch (small per-lane dense instances with polyhedral cones), or null.
+    private final FusedIterations fused;
     private final double[] lastScale;
     private DeviceBuffer gRhs;
     // prepareReads: the lanes gathered, each lane's column among them (-1: not gathered), and the buffers.
@@ -157,6 +159,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.polyhedral = cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0
                     && cones.dualExp() == 0 && cones.power().length == 0;
             this.checkGraph = new LaunchGraph(dev);
+            this.fused = FusedIterations.applies(kkt, cones)
+                    ? new FusedIterations(lease, matrices, rhoY, (BatchedCholeskyKkt) kkt, cones) : null;
             this.gatherIdx = new int[lanes];
             this.gatheredColumn = new int[lanes];
             java.util.Arrays.fill(gatheredColumn, -1);
@@ -424,6 +428,37 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             dev.replayable(checkGraph, body);
         }
         dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+    }
+
+    /** A fused launch for the whole run where the chunk allows it ({@link FusedIterations}), else the graphs. */
+    @Override
+    public void plainIterations(DeviceVector v, DeviceVector u, DeviceVector uTilde, double alpha, int count) {
+        if (fused == null) {
+            HsdeKernels.super.plainIterations(v, u, uTilde, alpha, count);
+            return;
+        }
+        epoch++;
+        fused.run(count, false, alpha, rhoX, TAU_WEIGHT, g, v, u, uTilde, gatheredRsk, workM, workN, workN2, dDev,
+                eDev, bHatDev, cHatDev, sigmaDev, statsDev);
+    }
+
+    /** As {@link #plainIterations}, with the check iteration and its residual statistics in the same launch. */
+    @Override
+    public void iterationsThenCheck(DeviceVector v, DeviceVector u, DeviceVector uTilde, DeviceVector rsk,
+                                    double alpha, int plain, double[] stats) {
+        if (fused == null) {
+            HsdeKernels.super.iterationsThenCheck(v, u, uTilde, rsk, alpha, plain, stats);
+            return;
+        }
+        epoch++;
+        fused.run(plain + 1, true, alpha, rhoX, TAU_WEIGHT, g, v, u, uTilde, rsk, workM, workN, workN2, dDev, eDev,
+                bHatDev, cHatDev, sigmaDev, statsDev);
+        dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
+    }
+
+    /** The fused runs of this chunk, or null when it replays graphs (tests read the geometry). */
+    FusedIterations fused() {
+        return fused;
     }
 
     /** The graph slot of {@link #plainIteration} (tests read its capture and replay counts). */

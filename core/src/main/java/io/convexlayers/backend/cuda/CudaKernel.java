@@ -37,6 +37,7 @@ enum CudaKernel {
     HSDE_DUAL("cl_hsde_dual", "iiiidpdpppp"),
     HSDE_RESET_SCALE("cl_hsde_reset_scale", "iiiidpdqppppp"),
     HSDE_RESIDUALS("cl_hsde_residuals", "iiippppppppppp"),
+    HSDE_FUSED("cl_hsde_fused", "iiiiiiiiiiiiqqqqqqqqqddd" + "pppppppppppppppppppp" + "q"),
 
     PROJ_NONNEG("cl_proj_nonneg", "ip"),
     PROJ_SOC("cl_proj_soc", "iiqqp"),

@@ -115,6 +115,18 @@ final class DeviceMatrices {
         device.upload(flags, 0, active.ptr(), lanes);
     }
 
+    /**
+     * The index structures of the three products, in the order a fused kernel takes them: A's CSR
+     * (row starts, columns, value positions), Aᵀ's (A's CSC), and the symmetric P's (both triangles; the
+     * one-element placeholder without P, never read then).
+     */
+    DeviceBuffer[] productStructures() {
+        DeviceBuffer pStart = pRowStart();
+        DeviceBuffer pCol = pColIdx != null ? pColIdx : pDiag;
+        return new DeviceBuffer[] {aRowStart, aColIdx, aValIdx, aColStart, aRowIdx, atValIdx, pStart, pCol,
+            pValIdx()};
+    }
+
     /** Per-lane flags of the lanes still computed (1) or finished (0). */
     DeviceBuffer activeLanes() {
         return active;

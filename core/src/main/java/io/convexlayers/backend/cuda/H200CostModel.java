@@ -17,7 +17,9 @@ import java.util.Map;
  *                                flops / FP64 peak, launches × waves × thread time)
  *     + device-copy bytes × 2 / HBM bandwidth
  * </pre>
- * The last roofline term is the occupancy rule: a launch with fewer work items than the GPU keeps
+ * A block-cooperative kernel takes its critical path ({@link #pathSeconds}) in place of the work-item
+ * rule (its work items are blocks, not threads). The last
+ * roofline term is the occupancy rule: a launch with fewer work items than the GPU keeps
  * resident ({@link #RESIDENT_THREADS} = 132 SMs × 2048 threads) cannot have enough loads in flight to
  * reach bandwidth, and then its time is that of its longest thread: per work item its loads (bytes /
  * 8) × {@link #LOAD_SECONDS} plus its flops × {@link #FLOP_SECONDS}, once per wave of resident
@@ -49,6 +51,9 @@ import java.util.Map;
  *   <li>Thread time: 60 ns per load (an L2 hit, ~240 ns, with about four independent loads of an
  *       inner loop in flight per thread) and 2 ns per flop (a dependent DFMA, ~8 cycles at 1.98 GHz,
  *       for 2 flops): assumptions, to be replaced by measurements when a GPU is lent.</li>
+ *   <li>L1 hit 15 ns per load on a block's critical path (~33 cycles of L1 latency, two loads in
+ *       flight) for the iterations of a fused run after its first, when the block's working set fits in
+ *       {@link #L1_BYTES_PER_SM} beside its shared memory: an assumption, like the thread time.</li>
  * </ul>
  * Bytes and flops count what the kernels ask for ({@link KernelCosts}), per-lane re-reads included,
  * so bandwidth-bound terms are upper bounds on HBM traffic where caches would serve re-reads.
@@ -67,6 +72,9 @@ final class H200CostModel {
     static final long RESIDENT_THREADS = (long) SMS * THREADS_PER_SM;
     static final double LOAD_SECONDS = 60e-9;
     static final double FLOP_SECONDS = 2e-9;
+    static final double L1_LOAD_SECONDS = 15e-9;
+    /** Combined L1 and shared memory of one SM (Hopper): what a block's re-read working set must fit beside its shared memory. */
+    static final int L1_BYTES_PER_SM = 256 * 1024;
 
     /**
      * The predicted time and its parts, in seconds.
@@ -110,7 +118,14 @@ final class H200CostModel {
         Map<CudaKernel, Double> perKernel = new EnumMap<>(CudaKernel.class);
         double kernels = 0;
         for (CostLedger.Group g : ledger.groups()) {
-            double t = groupSeconds(g.launches, g.items * laneScale, g.bytes() * laneScale, g.flops * laneScale);
+            double t;
+            if (g.pathLoads + g.l1PathLoads > 0) {
+                // A block-cooperative kernel: its critical path replaces the work-item rule (its items are blocks).
+                t = Math.max(groupSeconds(g.launches, RESIDENT_THREADS, g.bytes() * laneScale, g.flops * laneScale),
+                        pathSeconds(g.pathLoads, g.l1PathLoads, g.items * laneScale, g.blockThreads));
+            } else {
+                t = groupSeconds(g.launches, g.items * laneScale, g.bytes() * laneScale, g.flops * laneScale);
+            }
             perKernel.merge(g.kernel, t, Double::sum);
             kernels += t;
         }
@@ -133,6 +148,19 @@ final class H200CostModel {
         double thread = waves * (bytes / perItem / 8 * LOAD_SECONDS + flops / perItem * FLOP_SECONDS);
         return Math.max(Math.max(launches * MIN_KERNEL_SECONDS, launches * thread),
                 Math.max(bytes / HBM_BYTES_PER_SECOND, flops / FP64_FLOPS_PER_SECOND));
+    }
+
+    /**
+     * The time of a block-cooperative kernel's critical path: the loads of one block's busiest thread,
+     * {@code pathLoads} × {@link #LOAD_SECONDS} plus {@code l1PathLoads} (re-reads of a working set that fits
+     * in L1) × {@link #L1_LOAD_SECONDS}, once per wave of resident blocks ({@code blocks} blocks of
+     * {@code blockThreads} threads, {@link #THREADS_PER_SM} / blockThreads of them per SM; shared memory
+     * limits are not counted, an underestimate where a block's inverses fill an SM's shared memory).
+     */
+    static double pathSeconds(long pathLoads, long l1PathLoads, double blocks, int blockThreads) {
+        double perSm = Math.max(1, THREADS_PER_SM / Math.max(1, blockThreads));
+        double waves = Math.max(1, Math.ceil(blocks / (SMS * perSm)));
+        return (pathLoads * LOAD_SECONDS + l1PathLoads * L1_LOAD_SECONDS) * waves;
     }
 
     /** The constants, one line each, for reports. */

@@ -35,6 +35,7 @@ final class KernelCosts {
     static final int BISECTION_STEPS = 60;
 
     private static final int D = 8;
+    private static final int WARP = LaunchGeometry.WARP;
     private static final int I = 4;
 
     private KernelCosts() {
@@ -93,6 +94,7 @@ final class KernelCosts {
                 yield new KernelCost(D * (t + yItems), D * t, t + yItems);
             }
             case HSDE_TAU -> hsdeTau(t, a);
+            case HSDE_FUSED -> hsdeFused(a);
             // p -= p[tau] g: loads p, p's tau row and g.
             case HSDE_LINEAR_FINISH -> new KernelCost(3L * D * t, D * t, 2 * t);
             // u = 2 u~ - v (clip on the tau row).
@@ -318,6 +320,102 @@ final class KernelCosts {
         }
         long read = I * (rows + 1L) + (long) (I + D) * nnz + D * (nnz - constant) * lanes;
         return new KernelCost(read, D * t, 2 * nnz * lanes);
+    }
+
+    /**
+     * A fused run ({@code cl_hsde_fused}) on its live lanes: per iteration the separate kernels' traffic
+     * (normalize, rhs, Aᵀ product, K⁻¹ product — from shared memory after one load per launch when the
+     * launch put the inverses there —, A product, τ, tail), the check's three products and statistics
+     * once; index arrays once per launch. The critical path is the busiest thread of a block per phase:
+     * rows split over the lane's row threads, reductions over its first warp.
+     */
+    private static KernelCost hsdeFused(CudaKernel.TwinArgs a) {
+        int lanes = a.i(0);
+        long n = a.i(1);
+        long m = a.i(2);
+        int group = a.i(3);
+        int rowThreads = a.i(4);
+        long iters = a.i(5);
+        boolean check = a.i(6) != 0;
+        boolean hasP = a.i(9) != 0;
+        boolean sharedVals = a.i(10) != 0;
+        boolean kinvShared = a.i(11) != 0;
+        IPtr aRow = a.q(12);
+        IPtr atRow = a.q(15);
+        IPtr pRow = a.q(18);
+        long live = enabled(a.q(44), lanes);
+        long nnzA = aRow.get((int) m) - aRow.get(0);
+        long nnzP = hasP ? pRow.get((int) n) - pRow.get(0) : 0;
+        long nm = n + m;
+        long len = nm + 1;
+        long valsPerLane = sharedVals ? 0 : 1;
+        // Per iteration and live lane: loads and stores of the phases, in order.
+        long aPass = D * nnzA * (valsPerLane + 1); // values (per lane) and the gathered vector
+        long readIter = D * len * 2 + D * (nm + m) + (aPass + D * n) + D * n * (kinvShared ? 1 : n + 1)
+                + (aPass + D * 2 * m) + D * 4 * nm + D * (4 * len + (m));
+        long writeIter = D * len + D * (nm + n + m) + D * n + D * n + D * m + D * (2 * len);
+        long flopsIter = 3 * len + 2 * nm + 4 * nnzA + 2 * n * n + 2 * m + 13 * nm + 8 * len;
+        long read = live * iters * readIter + I * (2 * (n + m + 2) + 4 * nnzA + (hasP ? n + 1 + 2 * nnzP : 0));
+        long write = live * iters * writeIter;
+        long flops = live * iters * flopsIter;
+        if (kinvShared) {
+            read += live * D * n * n;
+        }
+        if (check) {
+            read += live * (D * (nnzA * (valsPerLane + 1) * 2 + nnzP * (valsPerLane + 1)) + D * (9 * m + 9 * n));
+            write += live * D * (m + 2 * n + 15 + len);
+            flops += live * (4 * nnzA + 2 * nnzP + 9 * m + 10 * n);
+        }
+        // Critical path of one block: the busiest row thread per phase, the first warp for reductions.
+        long maxRow = maxLength(aRow, (int) m);
+        long maxCol = maxLength(atRow, (int) n);
+        long maxPRow = hasP ? maxLength(pRow, (int) n) : 0;
+        long perThreadN = ceilDiv(n, rowThreads);
+        long perThreadM = ceilDiv(m, rowThreads);
+        long pathIter = 2 * ceilDiv(len, WARP) + 2 * ceilDiv(nm, rowThreads) + perThreadN * (2 + 4 * maxCol)
+                + perThreadN * 2 * n + perThreadM * (2 + 4 * maxRow) + 4 * ceilDiv(nm, WARP)
+                + 5 * ceilDiv(len, rowThreads);
+        // The first iteration reads from L2; later ones re-read the group's working set (matrix values,
+        // inverses outside shared memory, iterates and scratch), from L1 where it fits beside shared memory.
+        long working = (long) group * (D * nnzA * valsPerLane + (kinvShared ? 0 : D * n * n) + D * (6 * len + 2 * m))
+                + I * (2 * (n + m + 2) + 4 * nnzA);
+        long sharedUse = kinvShared ? FusedIterations.sharedBytes(group, (int) n) : 0;
+        boolean fitsL1 = working + sharedUse <= H200CostModel.L1_BYTES_PER_SM;
+        long path = pathIter;
+        long l1Path = 0;
+        if (fitsL1) {
+            l1Path = (iters - 1) * pathIter;
+        } else {
+            path += (iters - 1) * pathIter;
+        }
+        if (kinvShared) {
+            path += ceilDiv((long) group * n * n, (long) group * rowThreads);
+        }
+        if (check) {
+            long checkPath = perThreadM * 4 * maxRow + perThreadN * 4 * (maxCol + maxPRow) + 6 * ceilDiv(m, WARP)
+                    + 7 * ceilDiv(n, WARP);
+            if (fitsL1) {
+                l1Path += checkPath;
+            } else {
+                path += checkPath;
+            }
+        }
+        if (live == 0) {
+            return new KernelCost(read, write, flops);
+        }
+        return new KernelCost(read, write, flops, path, l1Path, group * rowThreads);
+    }
+
+    private static long maxLength(IPtr start, int rows) {
+        long max = 0;
+        for (int r = 0; r < rows; r++) {
+            max = Math.max(max, start.get(r + 1) - start.get(r));
+        }
+        return max;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** tau~: one thread per lane over n + m rows (g, p, v, and rhoY on y rows), 13 operations a row. */

@@ -100,12 +100,27 @@ public final class HsdeIteration<V> {
             if (accel && it > 0 && it % interval == 0) {
                 anderson(t);
             }
-            boolean checkNow = (it + 1) % check == 0 || it + 1 == maxIters;
+            boolean checkNow = isCheck(it, check, maxIters);
             if (it > 0 && !checkNow) {
-                k.plainIteration(t.v, t.u, t.uTilde, settings.alpha());
-                continue;
-            }
-            if (it > 0) {
+                // Every plain iteration up to the next event (check, Anderson step, limit) in one call, so
+                // that a device can run them as one unit; the iterations themselves are unchanged.
+                int next = it + 1;
+                while (next < maxIters && !isCheck(next, check, maxIters) && !(accel && next % interval == 0)) {
+                    next++;
+                }
+                int plain = next - it;
+                if (next < maxIters && !(accel && next % interval == 0)) {
+                    // The next event is a check with no Anderson step before it: one run through the check.
+                    k.iterationsThenCheck(t.v, t.u, t.uTilde, t.rsk, settings.alpha(), plain, t.stats);
+                    laneIterations += (long) plain * k.lanes();
+                    it = next;
+                } else {
+                    k.plainIterations(t.v, t.u, t.uTilde, settings.alpha(), plain);
+                    laneIterations += (long) (plain - 1) * k.lanes();
+                    it = next - 1;
+                    continue;
+                }
+            } else if (it > 0) {
                 k.checkIteration(t.v, t.u, t.uTilde, t.rsk, settings.alpha(), t.stats);
             } else {
                 // The first step fixes τ = 1.
@@ -141,6 +156,11 @@ public final class HsdeIteration<V> {
             }
         }
         out.addLaneIterations(laneIterations);
+    }
+
+    /** True when iteration {@code it} (from 0) ends at a termination check. */
+    private static boolean isCheck(int it, int check, int maxIters) {
+        return (it + 1) % check == 0 || it + 1 == maxIters;
     }
 
     /** Reports the tile's first instance while it runs. */

@@ -154,6 +154,26 @@ public interface HsdeKernels<V> {
     }
 
     /**
+     * {@code count} iterations between checks in a row, each as {@link #plainIteration}. A backend may
+     * run the whole run as one unit (the CUDA backend launches it as one fused kernel for small dense
+     * instances).
+     */
+    default void plainIterations(V v, V u, V uTilde, double alpha, int count) {
+        for (int i = 0; i < count; i++) {
+            plainIteration(v, u, uTilde, alpha);
+        }
+    }
+
+    /**
+     * {@code plain} iterations between checks, then the iteration that ends at the check
+     * ({@link #checkIteration}): what a caller runs from one check (or Anderson step) to the next.
+     */
+    default void iterationsThenCheck(V v, V u, V uTilde, V rsk, double alpha, int plain, double[] stats) {
+        plainIterations(v, u, uTilde, alpha, plain);
+        checkIteration(v, u, uTilde, rsk, alpha, stats);
+    }
+
+    /**
      * One Anderson step on the outer map G (a block of DR iterations): {@code anchor} is the point the
      * block started from, {@code v} = G(anchor). Records the pair in each lane's history and, for the
      * lanes where {@code apply[l]} holds, replaces v by the extrapolated point (keeping G(anchor) for

@@ -132,7 +132,17 @@ class CostModelTest {
     }
 
     @Test
-    void smallSolveCountsMatchTheArchitecture() {
+    void smallSolveCountsMatchTheGraphPath() {
+        // The graph path (what SOC/PSD/exp/power cones, shared matrices and CG chunks run; here forced).
+        System.setProperty(FusedIterations.PROPERTY, "false");
+        try {
+            graphPathCounts();
+        } finally {
+            System.clearProperty(FusedIterations.PROPERTY);
+        }
+    }
+
+    private static void graphPathCounts() {
         CostModelReport.Workload w = new CostModelReport.Workload("4 QPs n=10 m=20 (CI)", 4, 4,
                 b -> RandomQps.batch(10, 20, b, false, 5), 2e-3, "(CI check)", "");
         CostModelReport.Row r = CostModelReport.run(w);
@@ -162,6 +172,38 @@ class CostModelTest {
         assertTrue(l.graphLaunches() >= iters * 8 / 10 - 1, "graph launches " + l.graphLaunches());
         assertTrue(l.graphNodes() >= 9 * (iters * 8 / 10 - 1), "graph nodes " + l.graphNodes());
         assertTrue(r.prediction().total() > 0);
+        CostModelReport.table(java.util.List.of(r)).forEach(System.out::println);
+        CostModelReport.breakdown(java.util.List.of(r)).forEach(System.out::println);
+    }
+
+    @Test
+    void smallSolveCountsWithFusedRuns() {
+        CostModelReport.Workload w = new CostModelReport.Workload("4 QPs n=10 m=20 fused (CI)", 4, 4,
+                b -> RandomQps.batch(10, 20, b, false, 5), 2e-3, "(CI check)", "");
+        CostModelReport.Row r = CostModelReport.run(w);
+        CostLedger l = r.ledger();
+        int iters = r.maxIterations();
+        assertEquals(4, r.solved());
+        assertEquals(0, l.uncostedLaunches());
+        int checks = iters / 10;
+        int blocks = (iters - 1) / 20;
+        // The first (τ-fixing) iteration runs kernel by kernel; every run from there to a check, the check's
+        // residual statistics included, is one fused launch.
+        assertEquals(checks, l.launches(CudaKernel.HSDE_FUSED));
+        assertEquals(1, l.launches(CudaKernel.HSDE_RHS));
+        assertEquals(0, l.launches(CudaKernel.HSDE_POLYHEDRAL_TAIL));
+        assertEquals(0, l.launches(CudaKernel.HSDE_RESIDUALS));
+        assertEquals(blocks, l.launches(CudaKernel.LANE_DIFF_NORM));
+        assertTrue(l.downloads() >= checks + blocks + 2, "downloads " + l.downloads());
+        assertTrue(l.downloads() <= 3L * checks + blocks + 2, "downloads " + l.downloads());
+        // Launches per iteration after setup: 9-12 on the graph path; here 0.1 for the fused runs, 0.3 for the
+        // Anderson blocks (six kernels per 20 iterations) and a few for the first iteration and refactorizations.
+        long setup = l.launches(CudaKernel.EQ_COL_NORMS) + l.launches(CudaKernel.EQ_ROW_NORMS)
+                + l.launches(CudaKernel.EQ_FACTORS) + l.launches(CudaKernel.EQ_APPLY);
+        double perIteration = (double) (l.launches() - setup) / iters;
+        assertTrue(perIteration <= 0.75, "launches per iteration " + perIteration);
+        // The fused kernel states its critical path, so the prediction has a kernel-time term for it.
+        assertTrue(r.prediction().perKernel().get(CudaKernel.HSDE_FUSED) > 0);
         CostModelReport.table(java.util.List.of(r)).forEach(System.out::println);
         CostModelReport.breakdown(java.util.List.of(r)).forEach(System.out::println);
     }

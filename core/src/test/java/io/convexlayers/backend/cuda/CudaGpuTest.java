@@ -158,13 +158,39 @@ class CudaGpuTest {
     }
 
     @Test
+    void fusedRunsEqualTheGraphPath() {
+        // The fused kernel does the separate kernels' arithmetic row by row; on a GPU the compiler may
+        // contract multiply-adds differently in the two, so agreement is to roundoff, not bits.
+        BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 506);
+        CudaBackend gpu = gpuBackend(0);
+        BatchSolution fused = gpu.solve(batch, TIGHT, null, null);
+        System.setProperty(FusedIterations.PROPERTY, "false");
+        BatchSolution graphs;
+        try {
+            graphs = gpu.solve(batch, TIGHT, null, null);
+        } finally {
+            System.clearProperty(FusedIterations.PROPERTY);
+        }
+        EmulatedSolveTest.assertSameSolutions(graphs, fused, 1e-8);
+        EmulatedSolveTest.assertSameSolutions(Backends.cpu().solve(batch, TIGHT, null, null), fused, 1e-6);
+    }
+
+    @Test
     void graphReplayEqualsLaunchingOneByOne() {
         BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 505);
         CudaBackend gpu = gpuBackend(0);
+        // The graph path (per-lane QPs otherwise run fused).
+        System.setProperty(FusedIterations.PROPERTY, "false");
         gpu.device().useGraphs(false);
-        BatchSolution eager = gpu.solve(batch, TIGHT, null, null);
-        gpu.device().useGraphs(true);
-        BatchSolution graphs = gpu.solve(batch, TIGHT, null, null);
+        BatchSolution eager;
+        BatchSolution graphs;
+        try {
+            eager = gpu.solve(batch, TIGHT, null, null);
+            gpu.device().useGraphs(true);
+            graphs = gpu.solve(batch, TIGHT, null, null);
+        } finally {
+            System.clearProperty(FusedIterations.PROPERTY);
+        }
         assertTrue(gpu.device().graphsEnabled(), "CUDA graphs failed on this device (see the log)");
         for (int l = 0; l < batch.batch(); l++) {
             assertEquals(eager.iterations(l), graphs.iterations(l), "iterations of instance " + l);

@@ -56,7 +56,7 @@ class DeviceFaultTest {
         var settings = io.convexlayers.solver.SolverSettings.defaults().withEps(1e-8);
         EmulatedDevice dev = new EmulatedDevice(1L << 30);
         CudaBackend gpu = new CudaBackend(dev, 0, true);
-        dev.faultAt(CudaKernel.HSDE_TAU, 30);
+        dev.faultAt(CudaKernel.HSDE_FUSED, 3); // the third run between checks
         var got = gpu.solve(batch, settings, null, null);
         assertEquals(1, dev.recoveries());
         var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, settings, null, null);
@@ -76,7 +76,7 @@ class DeviceFaultTest {
         var batch = io.convexlayers.testing.RandomQps.batch(5, 10, 3, false, 42);
         EmulatedDevice dev = new EmulatedDevice(1L << 30);
         CudaBackend gpu = new CudaBackend(dev, 0, false);
-        dev.faultAt(CudaKernel.HSDE_RESIDUALS, 2);
+        dev.faultAt(CudaKernel.HSDE_FUSED, 2);
         DeviceKernelException e = assertThrows(DeviceKernelException.class,
                 () -> gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null));
         assertTrue(e.getMessage().contains("emulated fault"), e.getMessage());

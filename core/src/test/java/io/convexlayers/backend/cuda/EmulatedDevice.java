@@ -123,7 +123,7 @@ final class EmulatedDevice extends Device {
             // As a real context after a fault: every later launch fails until the device is recovered.
             throw new IllegalStateException("CUDA_ERROR_ILLEGAL_ADDRESS (emulated fault)");
         }
-        KernelTwinTable.run(kernel, hostView(args));
+        KernelTwinTable.run(kernel, hostView(args), geometry, sharedBytes);
     }
 
     /** A graph here is its list of operations, replayed through the twins in order. */

@@ -11,7 +11,16 @@ final class KernelTwinTable {
 
     /** Runs {@code kernel}'s twin on the host view {@code a} of a launch's arguments. */
     static void run(CudaKernel kernel, CudaKernel.TwinArgs a) {
+        run(kernel, a, null, 0);
+    }
+
+    /**
+     * As {@link #run(CudaKernel, CudaKernel.TwinArgs)} with the launch's block geometry and dynamic shared
+     * memory, which the block-emulated twins ({@link FusedKernelTwin}) need.
+     */
+    static void run(CudaKernel kernel, CudaKernel.TwinArgs a, LaunchGeometry geometry, int sharedBytes) {
         switch (kernel) {
+            case HSDE_FUSED -> FusedKernelTwin.run(a, geometry, sharedBytes);
             case FILL -> KernelTwins.clFill(a.i(0), a.p(1), a.d(2));
             case FILL_INT -> KernelTwins.clFillInt(a.i(0), a.q(1), a.i(2));
             case LANE_DOT -> KernelTwins.clLaneDot(a.i(0), a.i(1), a.p(2), a.p(3), a.p(4));

@@ -283,50 +283,53 @@ final class KernelTwins {
 
     static void clHsdeResiduals(int lanes, int n, int m, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk, DPtr d,
                                 DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
+        for (int l = 0; l < lanes; l++) {
+            laneResidualStats(lanes, n, m, l, ax, aty, px, u, rsk, d, e, bHat, cHat, sigma, stats);
+        }
+    }
+
+    /** {@code cl_residual_stats} (hsde.cuh): lane l's statistics, computed by one warp. */
+    static void laneResidualStats(int lanes, int n, int m, int l, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk,
+                                  DPtr d, DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
         // Partials per warp thread, one row per quantity: the 14 reductions of the kernel.
         final int priRes = 0, axN = 1, sN = 2, bN = 3, certAxs = 4, bty = 5, duaRes = 6, pxN = 7, atyN = 8,
                 cN = 9, certPx = 10, certAty = 11, ctx = 12, xpx = 13;
         double[][] q = new double[14][WARP];
-        for (int l = 0; l < lanes; l++) {
-            int nl = n * lanes;
-            double tau = u.get((n + m) * lanes + l);
-            double sg = sigma.get(l);
-            double t = 1 / (sg * tau);
-            for (double[] row : q) {
-                java.util.Arrays.fill(row, 0);
+        int nl = n * lanes;
+        double tau = u.get((n + m) * lanes + l);
+        double sg = sigma.get(l);
+        double t = 1 / (sg * tau);
+        for (int w = 0; w < WARP; w++) {
+            for (int i = w; i < m; i += WARP) {
+                int k = i * lanes + l;
+                double dinv = 1 / d.get(k);
+                double axi = ax.get(k) * dinv;
+                double si = rsk.get(nl + k) * dinv;
+                double bi = bHat.get(k) * dinv / sg;
+                q[priRes][w] = Math.max(q[priRes][w], Math.abs((axi + si) * t - bi));
+                q[axN][w] = Math.max(q[axN][w], Math.abs(axi * t));
+                q[sN][w] = Math.max(q[sN][w], Math.abs(si * t));
+                q[bN][w] = Math.max(q[bN][w], Math.abs(bi));
+                q[certAxs][w] = Math.max(q[certAxs][w], Math.abs((axi + si) / sg));
+                q[bty][w] += bHat.get(k) * u.get(nl + k);
             }
-            for (int w = 0; w < WARP; w++) {
-                for (int i = w; i < m; i += WARP) {
-                    int k = i * lanes + l;
-                    double dinv = 1 / d.get(k);
-                    double axi = ax.get(k) * dinv;
-                    double si = rsk.get(nl + k) * dinv;
-                    double bi = bHat.get(k) * dinv / sg;
-                    q[priRes][w] = Math.max(q[priRes][w], Math.abs((axi + si) * t - bi));
-                    q[axN][w] = Math.max(q[axN][w], Math.abs(axi * t));
-                    q[sN][w] = Math.max(q[sN][w], Math.abs(si * t));
-                    q[bN][w] = Math.max(q[bN][w], Math.abs(bi));
-                    q[certAxs][w] = Math.max(q[certAxs][w], Math.abs((axi + si) / sg));
-                    q[bty][w] += bHat.get(k) * u.get(nl + k);
-                }
-                for (int j = w; j < n; j += WARP) {
-                    int k = j * lanes + l;
-                    double einv = 1 / e.get(k);
-                    double pxj = px.get(k) * einv;
-                    double atyj = aty.get(k) * einv;
-                    double cj = cHat.get(k) * einv / sg;
-                    q[duaRes][w] = Math.max(q[duaRes][w], Math.abs((pxj + atyj) * t + cj));
-                    q[pxN][w] = Math.max(q[pxN][w], Math.abs(pxj * t));
-                    q[atyN][w] = Math.max(q[atyN][w], Math.abs(atyj * t));
-                    q[cN][w] = Math.max(q[cN][w], Math.abs(cj));
-                    q[certPx][w] = Math.max(q[certPx][w], Math.abs(pxj / sg));
-                    q[certAty][w] = Math.max(q[certAty][w], Math.abs(atyj / sg));
-                    q[ctx][w] += cHat.get(k) * u.get(k);
-                    q[xpx][w] += px.get(k) * u.get(k);
-                }
+            for (int j = w; j < n; j += WARP) {
+                int k = j * lanes + l;
+                double einv = 1 / e.get(k);
+                double pxj = px.get(k) * einv;
+                double atyj = aty.get(k) * einv;
+                double cj = cHat.get(k) * einv / sg;
+                q[duaRes][w] = Math.max(q[duaRes][w], Math.abs((pxj + atyj) * t + cj));
+                q[pxN][w] = Math.max(q[pxN][w], Math.abs(pxj * t));
+                q[atyN][w] = Math.max(q[atyN][w], Math.abs(atyj * t));
+                q[cN][w] = Math.max(q[cN][w], Math.abs(cj));
+                q[certPx][w] = Math.max(q[certPx][w], Math.abs(pxj / sg));
+                q[certAty][w] = Math.max(q[certAty][w], Math.abs(atyj / sg));
+                q[ctx][w] += cHat.get(k) * u.get(k);
+                q[xpx][w] += px.get(k) * u.get(k);
             }
-            residualStats(l, q, tau, t, sg, rsk.get((n + m) * lanes + l), stats);
         }
+        residualStats(l, q, tau, t, sg, rsk.get((n + m) * lanes + l), stats);
     }
 
     /** The warp reductions and the 15 statistics of {@code cl_hsde_residuals} for lane l. */

@@ -38,6 +38,16 @@ class LaunchGraphTest {
 
     @Test
     void aSolveWithGraphsEqualsOneWithoutBitForBit() {
+        // The graph path: per-lane QPs would otherwise run fused (FusedIterationsTest compares the two).
+        System.setProperty(FusedIterations.PROPERTY, "false");
+        try {
+            graphsEqualEagerLaunches();
+        } finally {
+            System.clearProperty(FusedIterations.PROPERTY);
+        }
+    }
+
+    private static void graphsEqualEagerLaunches() {
         for (boolean shared : new boolean[] {false, true}) {
             BatchConeProgram batch = RandomQps.batch(8, 16, 5, shared, 31);
             EmulatedDevice eager = new EmulatedDevice(1L << 30);

@@ -1,0 +1,83 @@
+// Device functions shared by the separate HSDE kernels (hsde.cu) and the fused run (fused.cu).
+#pragma once
+#include "common.cuh"
+
+// The residual statistics of lane l on the unscaled data (layout of
+// io.convexlayers.solver.hsde.ResidualStats, 15 per lane, lane-major), computed by the 32 threads of one
+// warp (w = this thread's index in it): ax = A^ x^, aty = A^T y^, px = P^ x^ (zeros without P) in scaled
+// units; d, e are the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar.
+static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m, int l, int w, const double* ax,
+                                                         const double* aty, const double* px, const double* u,
+                                                         const double* rsk, const double* d, const double* e,
+                                                         const double* bHat, const double* cHat,
+                                                         const double* sigma, double* stats) {
+    int nl = n * lanes;
+    double tau = u[(n + m) * lanes + l];
+    double sg = sigma[l];
+    double t = 1 / (sg * tau);
+    double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
+    for (int i = w; i < m; i += CL_WARP) {
+        int k = i * lanes + l;
+        double dinv = 1 / d[k];
+        double axi = ax[k] * dinv;
+        double si = rsk[nl + k] * dinv;
+        double bi = bHat[k] * dinv / sg;
+        priRes = cl_max(priRes, fabs((axi + si) * t - bi));
+        axN = cl_max(axN, fabs(axi * t));
+        sN = cl_max(sN, fabs(si * t));
+        bN = cl_max(bN, fabs(bi));
+        certAxs = cl_max(certAxs, fabs((axi + si) / sg));
+        bty += bHat[k] * u[nl + k];
+    }
+    double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
+    for (int j = w; j < n; j += CL_WARP) {
+        int k = j * lanes + l;
+        double einv = 1 / e[k];
+        double pxj = px[k] * einv;
+        double atyj = aty[k] * einv;
+        double cj = cHat[k] * einv / sg;
+        duaRes = cl_max(duaRes, fabs((pxj + atyj) * t + cj));
+        pxN = cl_max(pxN, fabs(pxj * t));
+        atyN = cl_max(atyN, fabs(atyj * t));
+        cN = cl_max(cN, fabs(cj));
+        certPx = cl_max(certPx, fabs(pxj / sg));
+        certAty = cl_max(certAty, fabs(atyj / sg));
+        ctx += cHat[k] * u[k];
+        xpx += px[k] * u[k];
+    }
+    priRes = cl_warp_max(priRes);
+    axN = cl_warp_max(axN);
+    sN = cl_warp_max(sN);
+    bN = cl_warp_max(bN);
+    certAxs = cl_warp_max(certAxs);
+    bty = cl_warp_sum(bty);
+    duaRes = cl_warp_max(duaRes);
+    pxN = cl_warp_max(pxN);
+    atyN = cl_warp_max(atyN);
+    cN = cl_warp_max(cN);
+    certPx = cl_warp_max(certPx);
+    certAty = cl_warp_max(certAty);
+    ctx = cl_warp_sum(ctx);
+    xpx = cl_warp_sum(xpx);
+    if (w == 0) {
+        double xPx = xpx * t * t;
+        double cTx = ctx * t / sg;
+        double bTy = bty * t / sg;
+        double* o = stats + l * 15;
+        o[0] = priRes;
+        o[1] = cl_max(axN, cl_max(sN, bN));
+        o[2] = duaRes;
+        o[3] = cl_max(pxN, cl_max(atyN, cN));
+        o[4] = fabs(xPx + cTx + bTy);
+        o[5] = cl_max(fabs(xPx), cl_max(fabs(cTx), fabs(bTy)));
+        o[6] = 0.5 * xPx + cTx;
+        o[7] = -0.5 * xPx - bTy;
+        o[8] = tau;
+        o[9] = rsk[(n + m) * lanes + l];
+        o[10] = bty / (sg * sg);
+        o[11] = certAty;
+        o[12] = ctx / (sg * sg);
+        o[13] = certAxs;
+        o[14] = certPx;
+    }
+}
