@@ -24,10 +24,10 @@ final class CostLedger {
         long bytesRead;
         long bytesWritten;
         long flops;
-        // Block-cooperative kernels: critical-path loads summed over launches, and the block size.
+        // Block-cooperative kernels: critical-path loads summed over launches, and blocks resident per SM.
         long pathLoads;
         long l1PathLoads;
-        int blockThreads;
+        int blocksPerSm;
 
         Group(CudaKernel kernel, long items) {
             this.kernel = kernel;
@@ -68,7 +68,7 @@ final class CostLedger {
         g.flops += c.flops();
         g.pathLoads += c.pathLoads();
         g.l1PathLoads += c.l1PathLoads();
-        g.blockThreads = Math.max(g.blockThreads, c.blockThreads());
+        g.blocksPerSm = Math.max(g.blocksPerSm, c.blocksPerSm());
     }
 
     void upload(long bytes) {

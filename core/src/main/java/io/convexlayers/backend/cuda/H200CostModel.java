@@ -75,6 +75,15 @@ final class H200CostModel {
     static final double L1_LOAD_SECONDS = 15e-9;
     /** Combined L1 and shared memory of one SM (Hopper): what a block's re-read working set must fit beside its shared memory. */
     static final int L1_BYTES_PER_SM = 256 * 1024;
+    /** Resident blocks of one SM at most (Hopper). */
+    static final int BLOCKS_PER_SM = 32;
+
+    /** Blocks of {@code blockThreads} threads and {@code sharedBytes} of shared memory that one SM holds at once. */
+    static int blocksPerSm(int blockThreads, long sharedBytes) {
+        int byThreads = THREADS_PER_SM / Math.max(1, blockThreads);
+        int byShared = sharedBytes > 0 ? (int) (Device.MAX_SHARED_BYTES / sharedBytes) : BLOCKS_PER_SM;
+        return Math.max(1, Math.min(BLOCKS_PER_SM, Math.min(byThreads, byShared)));
+    }
 
     /**
      * The predicted time and its parts, in seconds.
@@ -122,7 +131,7 @@ final class H200CostModel {
             if (g.pathLoads + g.l1PathLoads > 0) {
                 // A block-cooperative kernel: its critical path replaces the work-item rule (its items are blocks).
                 t = Math.max(groupSeconds(g.launches, RESIDENT_THREADS, g.bytes() * laneScale, g.flops * laneScale),
-                        pathSeconds(g.pathLoads, g.l1PathLoads, g.items * laneScale, g.blockThreads));
+                        pathSeconds(g.pathLoads, g.l1PathLoads, g.items * laneScale, g.blocksPerSm));
             } else {
                 t = groupSeconds(g.launches, g.items * laneScale, g.bytes() * laneScale, g.flops * laneScale);
             }
@@ -153,13 +162,11 @@ final class H200CostModel {
     /**
      * The time of a block-cooperative kernel's critical path: the loads of one block's busiest thread,
      * {@code pathLoads} × {@link #LOAD_SECONDS} plus {@code l1PathLoads} (re-reads of a working set that fits
-     * in L1) × {@link #L1_LOAD_SECONDS}, once per wave of resident blocks ({@code blocks} blocks of
-     * {@code blockThreads} threads, {@link #THREADS_PER_SM} / blockThreads of them per SM; shared memory
-     * limits are not counted, an underestimate where a block's inverses fill an SM's shared memory).
+     * in L1) × {@link #L1_LOAD_SECONDS}, once per wave of resident blocks ({@code blocks} blocks,
+     * {@code blocksPerSm} of them on each of the {@link #SMS} SMs at a time).
      */
-    static double pathSeconds(long pathLoads, long l1PathLoads, double blocks, int blockThreads) {
-        double perSm = Math.max(1, THREADS_PER_SM / Math.max(1, blockThreads));
-        double waves = Math.max(1, Math.ceil(blocks / (SMS * perSm)));
+    static double pathSeconds(long pathLoads, long l1PathLoads, double blocks, int blocksPerSm) {
+        double waves = Math.max(1, Math.ceil(blocks / (SMS * (double) Math.max(1, blocksPerSm))));
         return (pathLoads * LOAD_SECONDS + l1PathLoads * L1_LOAD_SECONDS) * waves;
     }
 

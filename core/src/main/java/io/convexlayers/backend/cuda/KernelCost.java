@@ -11,7 +11,8 @@ package io.convexlayers.backend.cuda;
  *
  * <p>A block-cooperative kernel whose blocks walk phases between barriers ({@code cl_hsde_fused}) also
  * states its critical path: the loads of the busiest thread of one block, phase by phase, summed over
- * the launch, and its block size (the cost model turns them into time per wave of resident blocks).
+ * the launch, and how many of its blocks an SM holds at once (the cost model turns them into time per
+ * wave of resident blocks).
  *
  * @param bytesRead    bytes loaded from device memory
  * @param bytesWritten bytes stored to device memory
@@ -19,9 +20,10 @@ package io.convexlayers.backend.cuda;
  * @param pathLoads    loads on one block's critical path that go to L2 or memory (0 with {@code l1PathLoads}
  *                     0: an ordinary kernel, the work-item rule applies)
  * @param l1PathLoads  loads on that path that hit L1 (the block re-reads a working set that fits there)
- * @param blockThreads threads of one block when a path is given, else 0
+ * @param blocksPerSm  blocks resident on one SM at once (threads and shared memory permitting) when a
+ *                     path is given, else 0
  */
-record KernelCost(long bytesRead, long bytesWritten, long flops, long pathLoads, long l1PathLoads, int blockThreads) {
+record KernelCost(long bytesRead, long bytesWritten, long flops, long pathLoads, long l1PathLoads, int blocksPerSm) {
     static final KernelCost ZERO = new KernelCost(0, 0, 0);
 
     /** An ordinary kernel's cost (no critical-path term). */

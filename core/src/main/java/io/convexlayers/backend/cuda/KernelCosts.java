@@ -403,7 +403,8 @@ final class KernelCosts {
         if (live == 0) {
             return new KernelCost(read, write, flops);
         }
-        return new KernelCost(read, write, flops, path, l1Path, group * rowThreads);
+        return new KernelCost(read, write, flops, path, l1Path,
+                H200CostModel.blocksPerSm(group * rowThreads, sharedUse));
     }
 
     private static long maxLength(IPtr start, int rows) {

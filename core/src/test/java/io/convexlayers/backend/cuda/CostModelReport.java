@@ -144,8 +144,8 @@ public final class CostModelReport {
             CostLedger l = r.ledger();
             double s = r.laneScale();
             H200CostModel.Prediction p = r.prediction();
-            // Every iteration computes one right-hand side (the relaxation is folded into other kernels).
-            long iterations = Math.max(1, l.launches(CudaKernel.HSDE_RHS));
+            // The batch runs its slowest lane's iterations (operations per iteration, setup included).
+            long iterations = Math.max(1, r.maxIterations());
             out.add(String.format(Locale.ROOT,
                     "| %s | %s | %d/%d | %d (+%d; %d) | %.1f | %d | %s | %s | %s | %s | %s | %.1fx | %s | %s |",
                     r.workload().name(),
