@@ -159,7 +159,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.polyhedral = cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0
                     && cones.dualExp() == 0 && cones.power().length == 0;
             this.checkGraph = new LaunchGraph(dev);
-            this.fused = FusedIterations.applies(kkt, cones)
+            this.fused = FusedIterations.applies(kkt, cones, n, m)
                     ? new FusedIterations(lease, matrices, rhoY, (BatchedCholeskyKkt) kkt, cones) : null;
             this.gatherIdx = new int[lanes];
             this.gatheredColumn = new int[lanes];

@@ -9,7 +9,8 @@ import io.convexlayers.data.ConeDims;
  * ({@link BatchedCholeskyKkt#usesInverse}) and only zero and nonnegative cones. The graph path pays one
  * graph launch (about nine kernels) per iteration; here a whole run between checks — and the check's
  * residual statistics — is one kernel, in which a thread block owns a few adjacent lanes and walks their
- * iterations phase by phase between barriers. The arithmetic is that of the separate kernels, row by
+ * iterations phase by phase between barriers; for blocks of at most {@link #MAX_ROWS} rows. The
+ * arithmetic is that of the separate kernels, row by
  * row and reduction by reduction, so the iterates are the same bits (tested on the emulated device).
  *
  * <p>Geometry: {@link #rowThreads} threads per lane (a multiple of 32 covering the longer of the x and
@@ -25,6 +26,15 @@ final class FusedIterations {
     static final int MAX_BLOCK_THREADS = 256;
     /** Lanes of one block at most: eight adjacent doubles fill two 32-byte sectors of a row. */
     static final int MAX_GROUP = 8;
+    /**
+     * Rows of the longer block at most (n and m). Each row thread computes whole rows of A, Aᵀ and K⁻¹
+     * serially, so a lane's critical path grows with the row lengths: by the cost model
+     * ({@link H200CostModel}) the fused run wins while launches dominate (1 QP n = 10, m = 20: 3.8 ms
+     * predicted against 8.0 ms for the graph path) and loses at n = 100 (qpth B = 128: 26 against 22 ms;
+     * 1024 QPs with m = 200: 422 against 222 ms, where the graph path's one thread per (row, lane) keeps
+     * the whole device busy). To be re-measured when a GPU is lent.
+     */
+    static final int MAX_ROWS = 64;
     /** System property that turns the fused runs off ({@code false}): every iteration then replays the graph. */
     static final String PROPERTY = "convexlayers.cuda.fused";
 
@@ -64,10 +74,13 @@ final class FusedIterations {
     }
 
     /**
-     * True when a chunk can run fused: the per-lane inverse path, only zero and nonnegative cones, and
-     * the property not set to {@code false}.
+     * True when a chunk can run fused: the per-lane inverse path, only zero and nonnegative cones, blocks
+     * of at most {@link #MAX_ROWS} rows, and the property not set to {@code false}.
      */
-    static boolean applies(DeviceKkt kkt, ConeDims cones) {
+    static boolean applies(DeviceKkt kkt, ConeDims cones, int n, int m) {
+        if (Math.max(n, m) > MAX_ROWS) {
+            return false;
+        }
         boolean polyhedral = cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0
                 && cones.dualExp() == 0 && cones.power().length == 0;
         return polyhedral && kkt instanceof BatchedCholeskyKkt b && b.usesInverse()

@@ -161,7 +161,7 @@ class CudaGpuTest {
     void fusedRunsEqualTheGraphPath() {
         // The fused kernel does the separate kernels' arithmetic row by row; on a GPU the compiler may
         // contract multiply-adds differently in the two, so agreement is to roundoff, not bits.
-        BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 506);
+        BatchConeProgram batch = RandomQps.batch(20, 40, 70, false, 506); // within FusedIterations.MAX_ROWS
         CudaBackend gpu = gpuBackend(0);
         BatchSolution fused = gpu.solve(batch, TIGHT, null, null);
         System.setProperty(FusedIterations.PROPERTY, "false");

@@ -116,9 +116,8 @@ class FusedIterationsTest {
 
     @Test
     void threadOrderWithinAPhaseDoesNotMatter() {
-        // Row threads take turns over rows (n, m > rowThreads would need more rows; 40 rows over 64
-        // threads and 70 rows over 96 exercise several warps per lane and idle threads).
-        BatchConeProgram batch = RandomQps.batch(40, 70, 5, false, 17);
+        // 40 and 60 rows over 64 row threads: two warps per lane, idle threads in every phase.
+        BatchConeProgram batch = RandomQps.batch(40, 60, 5, false, 17);
         Run forward = solve(batch, true);
         FusedKernelTwin.reverseThreads = true;
         Run reversed = solve(batch, true);
@@ -159,6 +158,10 @@ class FusedIterationsTest {
         CudaTestProblems.Planted soc = CudaTestProblems.planted(CudaTestProblems.SOC_CONES, 6, 2, 7, false);
         try (CudaHsdeKernels k = new CudaHsdeKernels(pool, soc.batch(), 0, 2, SETTINGS, ExecutionSettings.defaults())) {
             assertNull(k.fused(), "second-order cones need the cone kernels");
+        }
+        BatchConeProgram longRows = RandomQps.batch(10, FusedIterations.MAX_ROWS + 1, 2, false, 3);
+        try (CudaHsdeKernels k = new CudaHsdeKernels(pool, longRows, 0, 2, SETTINGS, ExecutionSettings.defaults())) {
+            assertNull(k.fused(), "longer rows keep the graph path's thread per (row, lane)");
         }
         System.setProperty(FusedIterations.PROPERTY, "false");
         try (CudaHsdeKernels k = new CudaHsdeKernels(pool, qp, 0, 3, SETTINGS, ExecutionSettings.defaults())) {
