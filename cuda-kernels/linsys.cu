@@ -14,19 +14,7 @@ CL_KERNEL cl_kkt_recover_y(int total, const double* ax, const double* rhoY, doub
     CL_FOR(t, total) { y[t] = (ax[t] - y[t]) / rhoY[t]; }
 }
 
-// (a) out = M x with one dense row-major n x n matrix M shared by the batch. One thread per (row, lane).
-CL_KERNEL cl_dense_mv_shared(int total, int lanes, int n, const double* mat, const double* x, double* out) {
-    CL_FOR(t, total) {
-        int i = t / lanes;
-        int l = t % lanes;
-        const double* row = mat + (size_t)i * n;
-        double s = 0;
-        for (int j = 0; j < n; j++) {
-            s += row[j] * x[j * lanes + l];
-        }
-        out[t] = s;
-    }
-}
+// (a) The shared inverse's product with the batch is cl_gemm_lanes (gemm.cu).
 
 // (b) Assembles the reduced matrix of every lane in packed lower-triangular row-major storage
 // (entry (i, j), j <= i, at pair index i(i+1)/2 + j; lane l at pair * lanes + l). pairI/pairJ name

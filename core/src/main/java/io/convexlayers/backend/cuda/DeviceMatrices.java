@@ -7,7 +7,10 @@ import io.convexlayers.data.SparsePattern;
  * The equilibrated P̂ and Â of one chunk on the device: values shared (one per pattern entry) or per
  * lane (batch-minor), plus three gather structures over the shared patterns so that every product
  * is one {@code cl_csr_mv} launch with one thread per (row, lane): the CSR of A (for Âx), A's CSC
- * read as the CSR of Aᵀ (for Âᵀy), and both triangles of P in CSR (for P̂x).
+ * read as the CSR of Aᵀ (for Âᵀy), and both triangles of P in CSR (for P̂x). Shared values whose
+ * pattern is full (dense A; P with its whole upper triangle) are also kept as dense row-major copies, and
+ * their products are tiled GEMMs ({@code cl_gemm_lanes}) that read the matrix once per 32 lanes instead
+ * of once per (row, lane) thread — the same sums in the same order.
  */
 final class DeviceMatrices {
     final int n;
@@ -31,6 +34,10 @@ final class DeviceMatrices {
     private final SparsePattern aPattern;
     private final DeviceBuffer active;
     private final SparsePattern pPattern;
+    // Dense row-major copies of shared full-pattern matrices (A, Aᵀ, symmetric P), or null.
+    private final DeviceBuffer aDense;
+    private final DeviceBuffer atDense;
+    private final DeviceBuffer pDense;
 
     /**
      * @param aValues scaled values of A, {@code nnz} entries when {@code shared}, else batch-minor
@@ -81,6 +88,62 @@ final class DeviceMatrices {
         int[] ones = new int[lanes];
         java.util.Arrays.fill(ones, 1);
         this.active = lease.upload(ones);
+        boolean denseA = denseProductsEnabled() && shared && aPattern.nnz() == (long) m * n && m > 0 && n > 0;
+        this.aDense = denseA ? lease.upload(dense(aPattern, aValues, false)) : null;
+        this.atDense = denseA ? lease.upload(transpose(dense(aPattern, aValues, false), m, n)) : null;
+        boolean denseP = denseProductsEnabled() && shared && hasP && pPattern.nnz() == (long) n * (n + 1) / 2;
+        this.pDense = denseP ? lease.upload(dense(pPattern, pValues, true)) : null;
+    }
+
+    /** System property that keeps shared full-pattern products on the SpMV ({@code false}; tests compare the two). */
+    static final String DENSE_PRODUCTS_PROPERTY = "convexlayers.cuda.denseProducts";
+
+    private static boolean denseProductsEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(DENSE_PRODUCTS_PROPERTY, "true"));
+    }
+
+    /** Row-major dense copy of a CSC pattern's values (both triangles when {@code symmetricUpper}). */
+    private static double[] dense(SparsePattern p, double[] values, boolean symmetricUpper) {
+        int rows = p.rows();
+        int cols = p.cols();
+        double[] d = new double[rows * cols];
+        for (int j = 0; j < cols; j++) {
+            for (int q = p.colStart(j); q < p.colStart(j + 1); q++) {
+                int i = p.rowIndex(q);
+                d[i * cols + j] = values[q];
+                if (symmetricUpper) {
+                    d[j * cols + i] = values[q];
+                }
+            }
+        }
+        return d;
+    }
+
+    private static double[] transpose(double[] d, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = d[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    /** True when the products are tiled GEMMs on dense copies (shared values, full A). */
+    boolean denseProducts() {
+        return aDense != null;
+    }
+
+    /**
+     * out (rows × lanes) = M x (or += when {@code accumulate}) for a row-major matrix M shared by the
+     * batch and a batch-minor x: one {@code cl_gemm_lanes} launch of 32 × 32 output tiles; lanes whose
+     * {@code active} flag is 0 get 0 (or keep out).
+     */
+    static void gemm(Device device, int rows, int inner, int lanes, DeviceBuffer.Ptr mat, DeviceBuffer.Ptr x,
+                     DeviceBuffer.Ptr out, boolean accumulate, DeviceBuffer active) {
+        int tiles = ((rows + 31) / 32) * ((lanes + 31) / 32);
+        device.launchBlocks(CudaKernel.GEMM_LANES, tiles, 256, 0, rows, inner, lanes, mat, x, out, accumulate ? 1 : 0,
+                active);
     }
 
     /** A's CSR row starts (for row-wise passes such as equilibration). */
@@ -153,17 +216,27 @@ final class DeviceMatrices {
 
     /** out (m rows) = Âx (or += when {@code accumulate}). */
     void mulA(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
-        product(m, aRowStart, aColIdx, aValIdx, aVals, x, out, accumulate);
+        if (aDense != null) {
+            gemm(device, m, n, lanes, aDense.ptr(), x, out, accumulate, active);
+        } else {
+            product(m, aRowStart, aColIdx, aValIdx, aVals, x, out, accumulate);
+        }
     }
 
     /** out (n rows) = Âᵀy (or += when {@code accumulate}). */
     void mulAT(DeviceBuffer.Ptr y, DeviceBuffer.Ptr out, boolean accumulate) {
-        product(n, aColStart, aRowIdx, atValIdx, aVals, y, out, accumulate);
+        if (atDense != null) {
+            gemm(device, n, m, lanes, atDense.ptr(), y, out, accumulate, active);
+        } else {
+            product(n, aColStart, aRowIdx, atValIdx, aVals, y, out, accumulate);
+        }
     }
 
     /** out (n rows) = P̂x (or += when {@code accumulate}); zero (or unchanged) without P. */
     void mulP(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
-        if (hasP) {
+        if (pDense != null) {
+            gemm(device, n, n, lanes, pDense.ptr(), x, out, accumulate, active);
+        } else if (hasP) {
             product(n, pRowStart, pColIdx, pValIdx, pVals, x, out, accumulate);
         } else if (!accumulate) {
             device.launch(CudaKernel.FILL, n * lanes, n * lanes, out, 0.0);

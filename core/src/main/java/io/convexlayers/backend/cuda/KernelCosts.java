@@ -160,11 +160,7 @@ final class KernelCosts {
             case KKT_DIV_ROWS -> new KernelCost(2L * D * t, D * t, t);
             // y = (ax - y) ./ rhoY.
             case KKT_RECOVER_Y -> new KernelCost(3L * D * t, D * t, 2 * t);
-            case DENSE_MV_SHARED -> {
-                long n = a.i(2);
-                // The shared n x n matrix once per launch; every (row, lane) reads its lane's n entries of x.
-                yield new KernelCost(D * n * n + D * n * t, D * t, 2 * n * t);
-            }
+            case GEMM_LANES -> gemmLanes(a);
             case DENSE_ASSEMBLE -> denseAssemble(t, a);
             case DENSE_CHOLESKY -> {
                 long n = a.i(1);
@@ -405,6 +401,31 @@ final class KernelCosts {
         }
         return new KernelCost(read, write, flops, path, l1Path,
                 H200CostModel.blocksPerSm(group * rowThreads, sharedUse));
+    }
+
+    /**
+     * A tiled product with a shared matrix ({@code cl_gemm_lanes}): M is read once per 32-lane column of
+     * tiles and X once per 32-row band, from device memory into shared memory; every output reads its
+     * previous value when accumulating. The critical path of a block is its tiles' chunk loads (two per
+     * thread per 16 k, from L2) and 16 × 4 shared-memory reads per chunk (at the L1 rate).
+     */
+    private static KernelCost gemmLanes(CudaKernel.TwinArgs a) {
+        long rows = a.i(0);
+        long inner = a.i(1);
+        long lanes = a.i(2);
+        boolean accumulate = a.i(6) != 0;
+        long tilesR = ceilDiv(rows, 32);
+        long tilesL = ceilDiv(lanes, 32);
+        long tiles = tilesR * tilesL;
+        long read = D * rows * inner * tilesL + D * inner * lanes * tilesR + I * lanes * tilesR
+                + (accumulate ? D * rows * lanes : 0);
+        long chunks = ceilDiv(inner, 16);
+        // Blocks take tiles in turn: a block's path is its share of the tiles (the grid has one block per tile).
+        long blocks = Math.min(tiles, LaunchGeometry.MAX_GRID);
+        long tilesPerBlock = ceilDiv(tiles, blocks);
+        return new KernelCost(read, D * rows * lanes, 2 * rows * inner * lanes + (accumulate ? rows * lanes : 0),
+                tilesPerBlock * (2 * chunks + 4), tilesPerBlock * chunks * 64,
+                H200CostModel.blocksPerSm(256, 8L * (32 * 17 + 16 * 32)));
     }
 
     private static long maxLength(IPtr start, int rows) {

@@ -79,9 +79,8 @@ final class SharedInverseKkt implements DeviceKkt {
 
     @Override
     public void solve(DeviceVector v, boolean accurate) {
-        int nl = mat.n * mat.lanes;
         DeviceKkt.reducedRhs(dev, mat, rhoY, v, tmpM, rhs.ptr());
-        dev.launch(CudaKernel.DENSE_MV_SHARED, nl, nl, mat.lanes, mat.n, inverse, rhs, v.ptr());
+        DeviceMatrices.gemm(dev, mat.n, mat.n, mat.lanes, inverse.ptr(), rhs.ptr(), v.ptr(), false, mat.activeLanes());
         DeviceKkt.recoverY(dev, mat, rhoY, v, tmpM);
     }
 

@@ -785,19 +785,6 @@ final class KernelTwins {
         }
     }
 
-    static void clDenseMvShared(int total, int lanes, int n, DPtr mat, DPtr x, DPtr out) {
-        for (int t = 0; t < total; t++) {
-            int i = t / lanes;
-            int l = t % lanes;
-            int row = i * n;
-            double s = 0;
-            for (int j = 0; j < n; j++) {
-                s += mat.get(row + j) * x.get(j * lanes + l);
-            }
-            out.set(t, s);
-        }
-    }
-
     static void clDenseAssemble(int total, int lanes, IPtr pairI, IPtr pairJ, IPtr pairP, IPtr aColStart,
                                 IPtr aRowIdx, DPtr aVals, int aShared, DPtr pVals, int pShared, double rhoX,
                                 DPtr rhoY, DPtr kmat, IPtr mask) {
