@@ -38,6 +38,18 @@ final class DeviceMatrices {
      */
     DeviceMatrices(BufferPool.Lease lease, SparsePattern aPattern, double[] aValues, SparsePattern pPattern,
                    double[] pValues, boolean shared, int lanes) {
+        this(lease, aPattern, lease.upload(aValues), pPattern,
+                pPattern != null && pPattern.nnz() > 0 ? lease.upload(pValues) : null, shared, lanes);
+    }
+
+    /**
+     * As above, over values already on the device (held by {@code lease}'s owner; scaled in place by
+     * equilibration).
+     *
+     * @param pValues P's values, or null when P has no stored entry
+     */
+    DeviceMatrices(BufferPool.Lease lease, SparsePattern aPattern, DeviceBuffer aValues, SparsePattern pPattern,
+                   DeviceBuffer pValues, boolean shared, int lanes) {
         this.device = lease.device();
         this.aPattern = aPattern;
         this.pPattern = pPattern;
@@ -46,8 +58,8 @@ final class DeviceMatrices {
         this.lanes = lanes;
         this.shared = shared;
         this.hasP = pPattern != null && pPattern.nnz() > 0;
-        this.aVals = lease.upload(aValues);
-        this.pVals = hasP ? lease.upload(pValues) : lease.doubles(1);
+        this.aVals = aValues;
+        this.pVals = hasP ? pValues : lease.doubles(1);
 
         this.aColStart = lease.upload(aPattern.colStartArray());
         this.aRowIdx = lease.upload(aPattern.rowIndexArray());
