@@ -9,10 +9,12 @@ import io.convexlayers.solver.device.ParametricBatch;
 
 /**
  * A {@link ChunkSource} that makes the data on the device from the parameters: {@link #open} uploads
- * θ (the whole batch, once) and the maps T of A, P, b, c, and computes each part the batch shares once
- * (one lane, from the first instance's θ, as the layer's {@code DataSharing} does on the host); a chunk
- * then gets its per-lane parts as one {@code cl_param_map_lanes} launch each over its lanes (θ read in
- * place at the chunk's offset) and its shared parts spread over its lanes. The only host copies are
+ * the maps T of A, P, b, c and θ once: the entries that parts varying over the batch read, for every
+ * instance ({@link #batchedColumns}; a broadcast matrix is not sent B times), and the first instance's
+ * whole θ, from which each part the batch shares is computed once (one lane, as the layer's
+ * {@code DataSharing} does on the host). A chunk then gets its per-lane parts as one
+ * {@code cl_param_map_lanes} launch each over its lanes (θ read in place at the chunk's offset) and its
+ * shared parts spread over its lanes. The only host copies are
  * those of shared matrices, which the host factors anyway (downloaded once per solve); the CPU
  * fallback and polishing use {@link ParametricBatch#hostProgram()}.
  */
@@ -21,6 +23,9 @@ final class MappedChunkSource implements ChunkSource {
     private BufferPool.Lease lease;
     private Device dev;
     private DeviceBuffer theta;
+    private DeviceBuffer firstTheta;
+    private int[] columnOf;
+    private int batchedColumns;
     private Part a;
     private Part p;
     private Part b;
@@ -43,14 +48,26 @@ final class MappedChunkSource implements ChunkSource {
         Part(AffineMap map) {
             this.map = map;
             this.start = lease.upload(map.rowStart());
-            this.col = lease.upload(map.colIndex());
+            // A varying part reads the batched entries of θ only: its columns renumbered into them.
+            this.col = lease.upload(map.varies() ? renumbered(map.colIndex(), map.thetaLength()) : map.colIndex());
             this.vals = lease.upload(map.values());
             if (map.varies()) {
                 this.shared = null;
             } else {
                 this.shared = lease.doubles(Math.max(1, map.rows()));
-                apply(shared, 0, 1);
+                if (map.rows() > 0) {
+                    dev.launch(CudaKernel.PARAM_MAP_LANES, map.rows(), map.rows(), 1, 1, 0, start, col, vals,
+                            map.thetaLength(), firstTheta, shared);
+                }
             }
+        }
+
+        private int[] renumbered(int[] cols, int constant) {
+            int[] out = new int[cols.length];
+            for (int q = 0; q < cols.length; q++) {
+                out[q] = cols[q] == constant ? batchedColumns : columnOf[cols[q]];
+            }
+            return out;
         }
 
         /** out (rows × lanes) = the part of lanes {@code [first, first + lanes)}. */
@@ -60,17 +77,10 @@ final class MappedChunkSource implements ChunkSource {
                 return;
             }
             if (shared == null) {
-                apply(out, first, lanes);
+                dev.launch(CudaKernel.PARAM_MAP_LANES, total, total, lanes, batch.batch(), first, start, col, vals,
+                        batchedColumns, theta, out);
             } else {
                 dev.launch(CudaKernel.SPREAD_LANES, total, total, lanes, shared, out);
-            }
-        }
-
-        private void apply(DeviceBuffer out, int first, int lanes) {
-            int total = map.rows() * lanes;
-            if (total > 0) {
-                dev.launch(CudaKernel.PARAM_MAP_LANES, total, total, lanes, batch.batch(), first, start, col, vals,
-                        map.thetaLength(), theta, out);
             }
         }
 
@@ -79,6 +89,32 @@ final class MappedChunkSource implements ChunkSource {
             dev.download(shared.ptr(), host, 0, host.length);
             return host;
         }
+    }
+
+    /** The entries of θ that some varying part reads, in increasing order (sent for every instance). */
+    static int[] batchedColumns(ParametricBatch batch) {
+        boolean[] read = new boolean[batch.thetaLength()];
+        for (AffineMap map : new AffineMap[] {batch.a(), batch.p(), batch.b(), batch.c()}) {
+            if (map != null && map.varies()) {
+                for (int c : map.colIndex()) {
+                    if (c != map.thetaLength()) {
+                        read[c] = true;
+                    }
+                }
+            }
+        }
+        int count = 0;
+        for (boolean r : read) {
+            count += r ? 1 : 0;
+        }
+        int[] out = new int[count];
+        int k = 0;
+        for (int c = 0; c < read.length; c++) {
+            if (read[c]) {
+                out[k++] = c;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -121,7 +157,23 @@ final class MappedChunkSource implements ChunkSource {
         lease = new BufferPool.Lease(pool);
         dev = pool.device();
         try {
-            theta = lease.upload(batch.theta());
+            int[] cols = batchedColumns(batch);
+            int length = batch.thetaLength();
+            int total = batch.batch();
+            columnOf = new int[length];
+            java.util.Arrays.fill(columnOf, -1);
+            double[] batched = new double[cols.length * total];
+            for (int k = 0; k < cols.length; k++) {
+                columnOf[cols[k]] = k;
+                System.arraycopy(batch.theta(), cols[k] * total, batched, k * total, total);
+            }
+            batchedColumns = cols.length;
+            double[] first = new double[length];
+            for (int i = 0; i < length; i++) {
+                first[i] = batch.theta()[i * total];
+            }
+            theta = lease.upload(batched);
+            firstTheta = lease.upload(first);
             a = new Part(batch.a());
             p = batch.p() == null ? null : new Part(batch.p());
             b = new Part(batch.b());

@@ -40,11 +40,12 @@ public final class ParametricBatch {
         if ((pPattern == null) != (p == null)) {
             throw new IllegalArgumentException("P's pattern and map must both be given or both be null");
         }
-        check(a, aPattern.nnz(), "A");
-        check(b, aPattern.rows(), "b");
-        check(c, aPattern.cols(), "c");
+        int length = a.thetaLength();
+        check(a, aPattern.nnz(), length, "A");
+        check(b, aPattern.rows(), length, "b");
+        check(c, aPattern.cols(), length, "c");
         if (p != null) {
-            check(p, pPattern.nnz(), "P");
+            check(p, pPattern.nnz(), length, "P");
         }
         this.batch = batch;
         this.theta = theta;
@@ -58,10 +59,10 @@ public final class ParametricBatch {
         this.host = host;
     }
 
-    private void check(AffineMap map, int rows, String what) {
-        if (map.rows() != rows || map.thetaLength() != a.thetaLength()) {
+    private static void check(AffineMap map, int rows, int thetaLength, String what) {
+        if (map.rows() != rows || map.thetaLength() != thetaLength) {
             throw new IllegalArgumentException(what + "'s map has " + map.rows() + " rows over θ of "
-                    + map.thetaLength() + ", expected " + rows + " over " + a.thetaLength());
+                    + map.thetaLength() + ", expected " + rows + " over " + thetaLength);
         }
     }
 

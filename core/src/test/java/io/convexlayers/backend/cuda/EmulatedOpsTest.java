@@ -108,6 +108,8 @@ class EmulatedOpsTest {
         assertEquals(0, EquilibrationCheck.maxRelativeDifference(dev, 5, 2, 8, true));
         // Whole solves (CudaGpuTest's): lanes finish at different checks and retire.
         new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2), SETTINGS, null, null);
+        // A layer's forward with the data made on the device (DeviceForwardGpuTest's).
+        DeviceForwardTest.oneMappedForward(dev);
         try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
             DeviceCones cones = new DeviceCones(lease, CudaTestProblems.ALL_CONES, 2);
             DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);
