@@ -14,8 +14,9 @@ import io.convexlayers.solver.SolverSettings;
 /**
  * {@link HsdeKernels} for a whole chunk of a batch on a CUDA device: every lane of the chunk is one
  * lane here, every vector lives in device memory (batch-minor), and every per-iteration operation is
- * one or a few kernel launches. Equilibration and the shared factorization are computed on the host
- * at setup and uploaded. Only {@link #residuals}, {@link #fixedPointResidual} (per-lane scalars every
+ * one or a few kernel launches. The chunk's data comes from a {@link ChunkSource} (uploaded, or made on
+ * the device from θ); per-lane matrices are equilibrated and b, c scaled on the device, shared matrices
+ * equilibrated and factored on the host at setup. Only {@link #residuals}, {@link #fixedPointResidual} (per-lane scalars every
  * few iterations) and {@link #readSolution} (once per finished lane, one download per check) read
  * back; the CG solver adds one int every few CG steps.
  *

@@ -237,29 +237,33 @@ class DeviceForwardTest {
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"QP_PER_INSTANCE", "QP_SHARED_MATRIX"})
     void theForwardSendsThetaNotTheMatrices(Family family) {
-        Case c = build(family, BATCH, 3);
-        EmulatedDevice devMapped = new EmulatedDevice(1L << 30);
-        EmulatedDevice devHosted = new EmulatedDevice(1L << 30);
-        Mapped mapped = new Mapped(new CudaBackend(devMapped, CHUNK));
-        Hosted hosted = new Hosted(new CudaBackend(devHosted, CHUNK));
+        uploadsDifferByTheMatrices(family, new EmulatedDevice(1L << 30), BATCH, CHUNK);
+    }
+
+    /** The check above on {@code dev} (the GPU suite passes the real device). */
+    static void uploadsDifferByTheMatrices(Family family, Device dev, int batch, int chunk) {
+        Case c = build(family, batch, 3);
+        Mapped mapped = new Mapped(new CudaBackend(dev, chunk));
+        Hosted hosted = new Hosted(new CudaBackend(dev, chunk));
         CostLedger lm = new CostLedger();
         CostLedger lh = new CostLedger();
-        devMapped.record(lm);
-        devHosted.record(lh);
+        dev.record(lm);
         layer(c, mapped).forward(c.values());
+        dev.record(lh);
         layer(c, hosted).forward(c.values());
+        dev.record(null);
         ParametricBatch pb = mapped.batch;
         BatchConeProgram host = hosted.batch;
         long perLaneMatrix = host.matricesShared() ? 0
                 : host.aPattern().nnz() + (host.pPattern() == null ? 0 : host.pPattern().nnz());
-        long sentByHost = 8L * BATCH * (perLaneMatrix + host.m() + host.n());
-        long thetaBytes = 8L * (BATCH * MappedChunkSource.batchedColumns(pb).length + pb.thetaLength());
+        long sentByHost = 8L * batch * (perLaneMatrix + host.m() + host.n());
+        long thetaBytes = 8L * (batch * MappedChunkSource.batchedColumns(pb).length + pb.thetaLength());
         long sentByMapped = thetaBytes + mapBytes(pb.a()) + mapBytes(pb.b()) + mapBytes(pb.c())
                 + (pb.p() == null ? 0 : mapBytes(pb.p()));
+        assertEquals(mapped.solution.totalIterations(), hosted.solution.totalIterations());
         assertEquals(sentByHost - sentByMapped, lh.uploadBytes() - lm.uploadBytes(),
                 "host path uploads " + lh.uploadBytes() + " B, device path " + lm.uploadBytes() + " B");
-        assertEquals(mapped.solution.totalIterations(), hosted.solution.totalIterations());
-        System.out.println("DeviceForwardTest " + family + ": uploads host path " + lh.uploadBytes()
+        System.out.println("DeviceForwardTest " + family + " B = " + batch + ": uploads host path " + lh.uploadBytes()
                 + " B, device path " + lm.uploadBytes() + " B (θ " + thetaBytes + " B)");
     }
 
