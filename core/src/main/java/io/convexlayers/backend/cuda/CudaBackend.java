@@ -47,6 +47,8 @@ public final class CudaBackend implements Backend, ParametricSolver {
     private final int maxChunkLanes;
     private String lastShape;
     private final boolean cpuOnFault;
+    // The parameter maps of the last parametric solve (a layer's next forward sends θ only).
+    private final ResidentMaps residentMaps = new ResidentMaps();
     // Set when a reset after a fault failed too: later solves go to the CPU.
     private String unusable;
 
@@ -128,7 +130,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
     @Override
     public BatchSolution solve(ParametricBatch batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
-        return solve(new MappedChunkSource(batch), settings, execution, warmStart, listener);
+        return solve(new MappedChunkSource(batch, residentMaps), settings, execution, warmStart, listener);
     }
 
     private BatchSolution solve(ChunkSource src, SolverSettings settings, ExecutionSettings execution,
@@ -162,6 +164,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
     /** Resets the device after a fault; its buffers and graphs are gone, so the pool forgets them. */
     private void recoverFrom(DeviceKernelException e) {
         pool.forget();
+        residentMaps.forget();
         lastShape = null;
         try {
             device.recover();

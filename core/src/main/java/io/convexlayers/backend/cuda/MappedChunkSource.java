@@ -8,8 +8,9 @@ import io.convexlayers.solver.device.AffineMap;
 import io.convexlayers.solver.device.ParametricBatch;
 
 /**
- * A {@link ChunkSource} that makes the data on the device from the parameters: {@link #open} uploads
- * the maps T of A, P, b, c and θ once: the entries that parts varying over the batch read, for every
+ * A {@link ChunkSource} that makes the data on the device from the parameters: {@link #open} makes the
+ * maps T of A, P, b, c resident ({@link ResidentMaps}: a layer's next forward finds them there) and
+ * uploads θ once: the entries that parts varying over the batch read, for every
  * instance ({@link #batchedColumns}; a broadcast matrix is not sent B times), and the first instance's
  * whole θ, from which each part the batch shares is computed once (one lane, as the layer's
  * {@code DataSharing} does on the host). A chunk then gets its per-lane parts as one
@@ -33,8 +34,23 @@ final class MappedChunkSource implements ChunkSource {
     private double[] sharedA;
     private double[] sharedP;
 
+    private final ResidentMaps resident;
+    private final boolean ownsMaps;
+
+    /** A source over {@code batch} whose maps live in {@code resident} (kept there for the next solve). */
+    MappedChunkSource(ParametricBatch batch, ResidentMaps resident) {
+        this(batch, resident, false);
+    }
+
+    /** A source that keeps nothing after {@link #close}. */
     MappedChunkSource(ParametricBatch batch) {
+        this(batch, new ResidentMaps(), true);
+    }
+
+    private MappedChunkSource(ParametricBatch batch, ResidentMaps resident, boolean ownsMaps) {
         this.batch = batch;
+        this.resident = resident;
+        this.ownsMaps = ownsMaps;
     }
 
     /** One map on the device: its CSR arrays and, when the batch shares it, its one value. */
@@ -45,12 +61,11 @@ final class MappedChunkSource implements ChunkSource {
         final DeviceBuffer vals;
         final DeviceBuffer shared;
 
-        Part(AffineMap map) {
+        Part(AffineMap map, DeviceBuffer[] csr) {
             this.map = map;
-            this.start = lease.upload(map.rowStart());
-            // A varying part reads the batched entries of θ only: its columns renumbered into them.
-            this.col = lease.upload(map.varies() ? renumbered(map.colIndex(), map.thetaLength()) : map.colIndex());
-            this.vals = lease.upload(map.values());
+            this.start = csr[0];
+            this.col = csr[1];
+            this.vals = csr[2];
             if (map.varies()) {
                 this.shared = null;
             } else {
@@ -60,14 +75,6 @@ final class MappedChunkSource implements ChunkSource {
                             map.thetaLength(), firstTheta, shared);
                 }
             }
-        }
-
-        private int[] renumbered(int[] cols, int constant) {
-            int[] out = new int[cols.length];
-            for (int q = 0; q < cols.length; q++) {
-                out[q] = cols[q] == constant ? batchedColumns : columnOf[cols[q]];
-            }
-            return out;
         }
 
         /** out (rows × lanes) = the part of lanes {@code [first, first + lanes)}. */
@@ -89,6 +96,19 @@ final class MappedChunkSource implements ChunkSource {
             dev.download(shared.ptr(), host, 0, host.length);
             return host;
         }
+    }
+
+    /** A map's column indices as the device reads them: a varying part's renumbered into θ's batched entries. */
+    private int[] deviceColumns(AffineMap map) {
+        if (!map.varies()) {
+            return map.colIndex();
+        }
+        int[] cols = map.colIndex();
+        int[] out = new int[cols.length];
+        for (int q = 0; q < cols.length; q++) {
+            out[q] = cols[q] == map.thetaLength() ? batchedColumns : columnOf[cols[q]];
+        }
+        return out;
     }
 
     /** The entries of θ that some varying part reads, in increasing order (sent for every instance). */
@@ -174,10 +194,12 @@ final class MappedChunkSource implements ChunkSource {
             }
             theta = lease.upload(batched);
             firstTheta = lease.upload(first);
-            a = new Part(batch.a());
-            p = batch.p() == null ? null : new Part(batch.p());
-            b = new Part(batch.b());
-            c = new Part(batch.c());
+            AffineMap[] maps = {batch.a(), batch.p(), batch.b(), batch.c()};
+            DeviceBuffer[][] csr = resident.of(pool, maps, this::deviceColumns);
+            a = new Part(maps[0], csr[0]);
+            p = maps[1] == null ? null : new Part(maps[1], csr[1]);
+            b = new Part(maps[2], csr[2]);
+            c = new Part(maps[3], csr[3]);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -189,6 +211,9 @@ final class MappedChunkSource implements ChunkSource {
         if (lease != null) {
             lease.close();
             lease = null;
+        }
+        if (ownsMaps) {
+            resident.release();
         }
     }
 
