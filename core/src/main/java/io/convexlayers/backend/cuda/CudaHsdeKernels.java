@@ -97,7 +97,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
      * Per-lane matrices come from the source straight into device buffers ({@link ChunkSource#laneA}: an
      * upload, or the parameter map on the device) and are equilibrated there ({@link DeviceEquilibration});
      * shared matrices are equilibrated once on the host. b and c come the same way and are scaled on the
-     * device ({@link #scaleVectors}: b̂ = σDb, ĉ = σEc with the host's order of operations). Then sets up
+     * device ({@link DeviceScaling}: b̂ = σDb, ĉ = σEc with the host's order of operations). Then sets up
      * the linear system chosen by {@link #chooseKind}. Host copies kept: D, E and σ (to unscale the
      * solutions). ({@code execution} is kept for the host work a chunk may need.)
      */
@@ -143,7 +143,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.cHatDev = lease.doubles(Math.max(1, n * lanes));
             this.sigmaDev = lease.doubles(lanes);
             src.laneVectors(first, lanes, bHatDev, cHatDev);
-            scaleVectors();
+            DeviceScaling.scaleVectors(dev, lanes, m, n, bHatDev, cHatDev, dDev, eDev, sigmaDev);
             this.sigma = new double[lanes];
             dev.download(sigmaDev.ptr(), sigma, 0, lanes);
             this.rhoYHost = new double[m * lanes];
@@ -226,30 +226,6 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             dev.launch(CudaKernel.SPREAD_LANES, rows * lanes, rows * lanes, lanes, one, out);
         }
         return out;
-    }
-
-    /**
-     * b̂ = σDb and ĉ = σEc in place on the device, σ per lane from the sizes of Db and Ec: the steps of
-     * {@link Equilibration#scaleVectors} in its order (products, then σ, then the σ products), so that
-     * both give the same bits.
-     */
-    private void scaleVectors() {
-        int ml = m * lanes;
-        int nl = n * lanes;
-        if (ml > 0) {
-            dev.launch(CudaKernel.MUL_ROWS, ml, ml, bHatDev, dDev);
-        }
-        if (nl > 0) {
-            dev.launch(CudaKernel.MUL_ROWS, nl, nl, cHatDev, eDev);
-        }
-        dev.launch(CudaKernel.LANE_SIGMA, lanes * LaunchGeometry.WARP, lanes, m, n, bHatDev, cHatDev,
-                Equilibration.MIN_NORM, Equilibration.MAX_NORM, sigmaDev);
-        if (ml > 0) {
-            dev.launch(CudaKernel.LANE_SCALE, ml, ml, lanes, bHatDev, sigmaDev);
-        }
-        if (nl > 0) {
-            dev.launch(CudaKernel.LANE_SCALE, nl, nl, lanes, cHatDev, sigmaDev);
-        }
     }
 
     @Override
