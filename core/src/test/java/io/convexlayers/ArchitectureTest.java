@@ -55,7 +55,7 @@ class ArchitectureTest {
             List.of(ROOT + ".batch"),
             List.of(ROOT + ".cone"),
             List.of(ROOT + ".solver"),
-            List.of(ROOT + ".solver.linsys"),
+            List.of(ROOT + ".solver.linsys", ROOT + ".solver.device"),
             List.of(ROOT + ".solver.hsde"),
             List.of(ROOT + ".solver.ipm"),
             List.of(ROOT + ".diff"),

@@ -6,6 +6,8 @@ import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.device.AffineMap;
+import io.convexlayers.solver.device.ParametricBatch;
 
 import java.util.List;
 
@@ -24,6 +26,8 @@ final class DataSharing {
     private final boolean cVaries;
     private final boolean pVaries;
     private final boolean offsetVaries;
+    // The maps of A, P, b, c as a device backend takes them: made on first use (a benign race), then kept.
+    private volatile AffineMap[] maps;
 
     private DataSharing(boolean aVaries, boolean bVaries, boolean cVaries, boolean pVaries, boolean offsetVaries) {
         this.aVaries = aVaries;
@@ -71,6 +75,40 @@ final class DataSharing {
         return new BatchConeProgram(program.pPattern(), p, program.aPattern(), a,
                 values(program.tensorB(), bVaries, theta, first, batch),
                 values(program.tensorC(), cVaries, theta, first, batch), program.cones());
+    }
+
+    /**
+     * The batch as θ and the maps of A, P, b, c, for a backend that applies them on its device; its host
+     * instantiation, when something needs it, is {@link #instantiate}'s.
+     */
+    ParametricBatch parametric(ParametricConeProgram program, double[] theta, int batch) {
+        AffineMap[] m = maps;
+        if (m == null) {
+            m = new AffineMap[] {
+                    affine(program.tensorA(), aVaries, program.thetaLength()),
+                    program.tensorP() == null ? null : affine(program.tensorP(), pVaries, program.thetaLength()),
+                    affine(program.tensorB(), bVaries, program.thetaLength()),
+                    affine(program.tensorC(), cVaries, program.thetaLength())};
+            maps = m;
+        }
+        return new ParametricBatch(batch, theta, program.pPattern(), m[1], program.aPattern(), m[0], m[2], m[3],
+                program.cones(), () -> instantiate(program, theta, batch));
+    }
+
+    private static AffineMap affine(ParameterMap t, boolean varies, int thetaLength) {
+        int rows = t.rows();
+        int[] start = new int[rows + 1];
+        for (int r = 0; r <= rows; r++) {
+            start[r] = t.rowStart(r);
+        }
+        int nnz = t.nnz();
+        int[] col = new int[nnz];
+        double[] val = new double[nnz];
+        for (int k = 0; k < nnz; k++) {
+            col[k] = t.colIndex(k);
+            val[k] = t.value(k);
+        }
+        return new AffineMap(rows, thetaLength, start, col, val, varies);
     }
 
     /** The objective offsets d(θ_b) (minimized sense), one per instance. */

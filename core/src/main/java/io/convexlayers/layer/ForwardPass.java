@@ -6,12 +6,18 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
+import io.convexlayers.solver.device.ParametricBatch;
+import io.convexlayers.solver.device.ParametricSolver;
+
+import java.util.function.Supplier;
 
 /**
  * The forward pipeline of one call (DESIGN §1): validate and lay out θ ({@link LayerInputs}),
  * apply the parameter map T·[θ; 1] ({@link DataSharing}), solve the batch on the layer's backend
  * (optionally warm started), and wrap everything the outputs and the backward pass need in a
- * {@link LayerResult}. Stateless; all per-call state lives in the result.
+ * {@link LayerResult}. A backend that is a {@link ParametricSolver} (CUDA) gets θ and the maps and
+ * applies them on its device; the host data is then made only when the backward pass asks for it.
+ * Stateless; all per-call state lives in the result.
  */
 final class ForwardPass {
     private ForwardPass() {
@@ -24,14 +30,27 @@ final class ForwardPass {
                 layer.isGeometric(), values, options.batchSize());
         int batch = inputs.batch();
         DataSharing sharing = layer.sharing(inputs);
-        BatchConeProgram data = sharing.instantiate(program, inputs.theta(), batch);
         double[] offsets = sharing.offsets(program, inputs.theta(), batch);
-        long t1 = System.nanoTime();
-
         SolverSettings settings = options.settings() != null ? options.settings() : layer.settings();
         boolean warm = options.warmStart() != null ? options.warmStart() : layer.warmStart();
         WarmStart start = warm ? layer.warmStartFor(batch) : null;
-        BatchSolution solution = layer.backend().solve(data, settings, layer.execution(), start, null);
+        ParametricSolver device = ParametricSolver.of(layer.backend());
+        Supplier<BatchConeProgram> data;
+        long t1;
+        BatchSolution solution;
+        if (device != null) {
+            // The backend applies the map where it solves: θ goes there, not the instantiated data; the
+            // host data is made only if something asks for it (the backward pass, a CPU fallback).
+            ParametricBatch mapped = sharing.parametric(program, inputs.theta(), batch);
+            data = mapped::hostProgram;
+            t1 = System.nanoTime();
+            solution = device.solve(mapped, settings, layer.execution(), start, null);
+        } else {
+            BatchConeProgram host = sharing.instantiate(program, inputs.theta(), batch);
+            data = () -> host;
+            t1 = System.nanoTime();
+            solution = layer.backend().solve(host, settings, layer.execution(), start, null);
+        }
         if (warm) {
             layer.remember(solution);
         }

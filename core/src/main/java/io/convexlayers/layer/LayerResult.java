@@ -11,6 +11,7 @@ import io.convexlayers.solver.SolverStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The result of one {@link ConvexLayer#forward} call: per-instance statuses, the outputs, and
@@ -31,7 +32,7 @@ public final class LayerResult {
     private final ConvexLayer layer;
     private final LayerInputs inputs;
     private final DataSharing sharing;
-    private final BatchConeProgram data;
+    private final Supplier<BatchConeProgram> data;
     private final BatchSolution solution;
     private final double[][] values;
     private final double[] objectives;
@@ -40,7 +41,7 @@ public final class LayerResult {
     private final double solveSeconds;
     private final boolean warmStarted;
 
-    LayerResult(ConvexLayer layer, LayerInputs inputs, DataSharing sharing, BatchConeProgram data,
+    LayerResult(ConvexLayer layer, LayerInputs inputs, DataSharing sharing, Supplier<BatchConeProgram> data,
                 BatchSolution solution, double[] offsets, double mapSeconds, double solveSeconds,
                 boolean warmStarted) {
         this.layer = layer;
@@ -281,8 +282,14 @@ public final class LayerResult {
         return sharing;
     }
 
+    /**
+     * The instantiated data of this call, for the backward pass. After a forward on a device backend
+     * ({@code ParametricSolver}) the data existed only on the device, whose buffers are gone once the
+     * solve ends: the host copy is made here on the first call, once (the host parameter map on this
+     * result's θ, the values the device computed), and kept.
+     */
     BatchConeProgram data() {
-        return data;
+        return data.get();
     }
 
     BatchSolution rawSolution() {

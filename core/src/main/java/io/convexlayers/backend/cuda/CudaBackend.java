@@ -18,6 +18,8 @@ import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
+import io.convexlayers.solver.device.ParametricBatch;
+import io.convexlayers.solver.device.ParametricSolver;
 
 /**
  * The GPU backend: runs the same algorithm ({@link HsdeIteration}) as the CPU backend, over
@@ -27,8 +29,13 @@ import io.convexlayers.solver.WarmStart;
  * (one device, one stream). Each chunk's results are written straight into the batch's solution as
  * its lanes finish. Of the {@link ExecutionSettings}, only the threads matter here (host-side
  * equilibration at setup); the chunk, not a CPU tile, is the unit of work.
+ *
+ * <p>Data reaches the chunks through a {@link ChunkSource}: an instantiated {@link BatchConeProgram}
+ * is uploaded lane by lane ({@link HostChunkSource}); a {@link ParametricBatch} (a layer's forward) is
+ * made on the device from θ by the parameter map ({@link MappedChunkSource}), so that θ goes in and
+ * only the solutions and per-lane scalars come out.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, ParametricSolver {
     /** Largest n for which per-instance matrices use the batched dense Cholesky (else Jacobi CG). */
     public static final int DENSE_MAX_N = 400;
 
@@ -40,6 +47,8 @@ public final class CudaBackend implements Backend {
     private final int maxChunkLanes;
     private String lastShape;
     private final boolean cpuOnFault;
+    // The parameter maps of the last parametric solve (a layer's next forward sends θ only).
+    private final ResidentMaps residentMaps = new ResidentMaps();
     // Set when a reset after a fault failed too: later solves go to the CPU.
     private String unusable;
 
@@ -114,19 +123,31 @@ public final class CudaBackend implements Backend {
     @Override
     public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
+        return solve(new HostChunkSource(batch), settings, execution, warmStart, listener);
+    }
+
+    /** Solves a layer's batch with its data made on the device from θ (see {@link MappedChunkSource}). */
+    @Override
+    public BatchSolution solve(ParametricBatch batch, SolverSettings settings, ExecutionSettings execution,
+                               WarmStart warmStart, IterationListener listener) {
+        return solve(new MappedChunkSource(batch, residentMaps), settings, execution, warmStart, listener);
+    }
+
+    private BatchSolution solve(ChunkSource src, SolverSettings settings, ExecutionSettings execution,
+                                WarmStart warmStart, IterationListener listener) {
         long t0 = System.nanoTime();
-        int total = batch.batch();
+        int total = src.batch();
         if (warmStart != null) {
-            warmStart.validate(total, batch.n(), batch.m());
+            warmStart.validate(total, src.n(), src.m());
         }
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
-        BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
+        BatchSolution.Builder out = BatchSolution.builder(total, src.n(), src.m());
         synchronized (this) {
             if (unusable != null) {
-                return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+                return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
             }
             try {
-                return solveOnDevice(batch, settings, execution, warmStart, listener, deadline, out);
+                return solveOnDevice(src, settings, execution, warmStart, listener, deadline, out);
             } catch (DeviceKernelException e) {
                 recoverFrom(e);
                 if (!cpuOnFault) {
@@ -135,7 +156,7 @@ public final class CudaBackend implements Backend {
                 LOG.log(System.Logger.Level.WARNING, "convexlayers: " + e.getMessage() + "; the device was reset"
                         + (unusable != null ? " without success (" + unusable + "), later batches go to the CPU"
                         : "") + "; this batch is solved on the CPU");
-                return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+                return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
             }
         }
     }
@@ -143,6 +164,7 @@ public final class CudaBackend implements Backend {
     /** Resets the device after a fault; its buffers and graphs are gone, so the pool forgets them. */
     private void recoverFrom(DeviceKernelException e) {
         pool.forget();
+        residentMaps.forget();
         lastShape = null;
         try {
             device.recover();
@@ -152,59 +174,75 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private BatchSolution solveOnDevice(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+    private BatchSolution solveOnDevice(ChunkSource src, SolverSettings settings, ExecutionSettings execution,
                                         WarmStart warmStart, IterationListener listener, long deadline,
                                         BatchSolution.Builder out) {
-        int total = batch.batch();
+        int total = src.batch();
         bindToCurrentThread();
+        LinearSystemKind kind = CudaHsdeKernels.chooseKind(settings.linearSystem(), src.matricesShared(), src.n());
         // Buffers are kept for the next solve of the same shape; a different shape frees them first,
         // so that a long-running process with changing batch sizes does not accumulate idle memory.
-        String shape = total + "/" + batch.n() + "/" + batch.m() + "/" + batch.aPattern().nnz() + "/"
-                + batch.matricesShared() + "/" + deviceKind(batch, settings);
+        String shape = total + "/" + src.n() + "/" + src.m() + "/" + src.aPattern().nnz() + "/"
+                + src.matricesShared() + "/" + kind;
         if (!shape.equals(lastShape)) {
             pool.releaseIdle();
             lastShape = shape;
         }
-        ChunkPlanner.Footprint fp = footprint(batch, settings);
-        ChunkPlanner.Plan plan;
         try {
-            plan = ChunkPlanner.plan(total, fp, device.freeBytes() + pool.idleBytes(), maxChunkLanes);
+            src.open(pool);
         } catch (OutOfDeviceMemoryException e) {
-            LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
+            pool.releaseIdle();
+            LOG.log(System.Logger.Level.INFO, "convexlayers: the parameters do not fit on " + device.name()
                     + " (" + e.getMessage() + "); solving on the CPU");
-            return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
+            return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
         }
-        int first = 0;
-        int chunkLanes = plan.chunkLanes();
-        while (first < total) {
-            int lanes = Math.min(chunkLanes, total - first);
+        try {
+            ChunkPlanner.Footprint fp = footprint(src.n(), src.m(), src.aPattern().nnz(),
+                    src.pPattern() == null ? 0 : src.pPattern().nnz(), src.cones(), src.matricesShared(), settings);
+            ChunkPlanner.Plan plan;
             try {
-                solveChunk(batch, settings, execution, warmStart, first, lanes, deadline,
-                        first == 0 ? listener : null, out);
-                first += lanes;
+                plan = ChunkPlanner.plan(total, fp, device.freeBytes() + pool.idleBytes(), maxChunkLanes);
             } catch (OutOfDeviceMemoryException e) {
-                pool.releaseIdle();
-                if (lanes == 1) {
-                    // Not even one instance fits beside what else holds the device now.
-                    LOG.log(System.Logger.Level.INFO, "convexlayers: out of memory on " + device.name() + " ("
-                            + e.getMessage() + ") with one instance per chunk; this batch is solved on the CPU");
-                    return CpuBackend.INSTANCE.solve(batch, settings, execution, warmStart, listener);
-                }
-                chunkLanes = Math.max(1, lanes / 2);
+                LOG.log(System.Logger.Level.INFO, "convexlayers: one instance does not fit on " + device.name()
+                        + " (" + e.getMessage() + "); solving on the CPU");
+                return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
             }
+            int first = 0;
+            int chunkLanes = plan.chunkLanes();
+            while (first < total) {
+                int lanes = Math.min(chunkLanes, total - first);
+                try {
+                    solveChunk(src, settings, execution, warmStart, first, lanes, deadline,
+                            first == 0 ? listener : null, out);
+                    first += lanes;
+                } catch (OutOfDeviceMemoryException e) {
+                    pool.releaseIdle();
+                    if (lanes == 1) {
+                        // Not even one instance fits beside what else holds the device now.
+                        LOG.log(System.Logger.Level.INFO, "convexlayers: out of memory on " + device.name() + " ("
+                                + e.getMessage() + ") with one instance per chunk; this batch is solved on the CPU");
+                        return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
+                    }
+                    chunkLanes = Math.max(1, lanes / 2);
+                }
+            }
+        } finally {
+            src.close();
         }
-        // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ).
-        SolutionPolisher.polishBatch(batch, settings, execution, out, deadline);
+        // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ) and host data.
+        if (settings.polish()) {
+            SolutionPolisher.polishBatch(src.host(), settings, execution, out, deadline);
+        }
         return out.build();
     }
 
-    private void solveChunk(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+    private void solveChunk(ChunkSource src, SolverSettings settings, ExecutionSettings execution,
                             WarmStart warmStart, int first, int lanes, long deadline, IterationListener listener,
                             BatchSolution.Builder out) {
         long s0 = System.nanoTime();
-        try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, batch, first, lanes, settings, execution)) {
+        try (CudaHsdeKernels kernels = new CudaHsdeKernels(pool, src, first, lanes, settings, execution)) {
             WarmStart.Lanes w = warmStart == null ? null
-                    : warmStart.lanes(first, lanes, lanes, batch.n(), batch.m());
+                    : warmStart.lanes(first, lanes, lanes, src.n(), src.m());
             double setup = (System.nanoTime() - s0) * 1e-9;
             new HsdeIteration<>(kernels, settings).run(out, first, lanes, w, deadline, listener, setup);
         }
@@ -212,13 +250,17 @@ public final class CudaBackend implements Backend {
 
     /** The device memory a solve of {@code batch} needs per lane and in total, with a 20% margin. */
     static ChunkPlanner.Footprint footprint(BatchConeProgram batch, SolverSettings settings) {
-        int n = batch.n();
-        int m = batch.m();
+        return footprint(batch.n(), batch.m(), batch.aPattern().nnz(),
+                batch.pPattern() == null ? 0 : batch.pPattern().nnz(), batch.cones(), batch.matricesShared(), settings);
+    }
+
+    /**
+     * As above from the batch's shape. What a {@link MappedChunkSource} holds (θ, the maps) is allocated
+     * before the plan is made, so the free memory the plan sees has it taken already.
+     */
+    static ChunkPlanner.Footprint footprint(int n, int m, long nnzA, long nnzP, ConeDims cones, boolean shared,
+                                            SolverSettings settings) {
         long len = n + m + 1L;
-        boolean shared = batch.matricesShared();
-        long nnzA = batch.aPattern().nnz();
-        long nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
-        ConeDims cones = batch.cones();
         long perLane = 8L * (6 * len + 4L * m + 4L * n + ResidualStats.WIDTH + 4) + 8;
         perLane += 8L * (n + m) + 16L * len + 8; // g's right-hand side, the gathered reads, their index and mask
         long sharedBytes = 4L * (2 * (n + 1) + 2 * (m + 1) + 4 * nnzA + 6 * nnzP + n + 8L * cones.soc().length);

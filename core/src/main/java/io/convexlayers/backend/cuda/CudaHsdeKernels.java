@@ -4,8 +4,8 @@ package io.convexlayers.backend.cuda;
 import io.convexlayers.solver.hsde.HsdeKernels;
 import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.data.ConeDims;
-import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.LinearSystemKind;
@@ -14,8 +14,9 @@ import io.convexlayers.solver.SolverSettings;
 /**
  * {@link HsdeKernels} for a whole chunk of a batch on a CUDA device: every lane of the chunk is one
  * lane here, every vector lives in device memory (batch-minor), and every per-iteration operation is
- * one or a few kernel launches. Equilibration and the shared factorization are computed on the host
- * at setup and uploaded. Only {@link #residuals}, {@link #fixedPointResidual} (per-lane scalars every
+ * one or a few kernel launches. The chunk's data comes from a {@link ChunkSource} (uploaded, or made on
+ * the device from θ); per-lane matrices are equilibrated and b, c scaled on the device, shared matrices
+ * equilibrated and factored on the host at setup. Only {@link #residuals}, {@link #fixedPointResidual} (per-lane scalars every
  * few iterations) and {@link #readSolution} (once per finished lane, one download per check) read
  * back; the CG solver adds one int every few CG steps.
  *
@@ -40,8 +41,6 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final double[] d;
     private final double[] e;
     private final double[] sigma;
-    private final double[] bHat;
-    private final double[] cHat;
     private final double[] rhoYHost;
     private final DeviceBuffer rhoY;
     private final DeviceBuffer dDev;
@@ -83,45 +82,58 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private DeviceVector cachedU;
     private DeviceVector cachedRsk;
 
-    /**
-     * Builds the chunk of instances {@code [first, first + lanes)} of {@code batch} on the pool's
-     * device: uploads per-lane matrices as given and equilibrates them there ({@link DeviceEquilibration});
-     * shared matrices are equilibrated once on the host. Then sets up the linear system chosen by
-     * {@link #chooseKind}. ({@code execution} is kept for the host work a chunk may need.)
-     */
+    /** A chunk of an instantiated batch on the host ({@link HostChunkSource}: every lane's values uploaded). */
     CudaHsdeKernels(BufferPool pool, BatchConeProgram batch, int first, int lanes, SolverSettings settings,
+                    ExecutionSettings execution) {
+        this(pool, hostSource(pool, batch), first, lanes, settings, execution);
+    }
+
+    private static ChunkSource hostSource(BufferPool pool, BatchConeProgram batch) {
+        HostChunkSource src = new HostChunkSource(batch);
+        src.open(pool);
+        return src;
+    }
+
+    /**
+     * Builds the chunk of instances {@code [first, first + lanes)} of {@code src} on the pool's device.
+     * Per-lane matrices come from the source straight into device buffers ({@link ChunkSource#laneA}: an
+     * upload, or the parameter map on the device) and are equilibrated there ({@link DeviceEquilibration});
+     * shared matrices are equilibrated once on the host. b and c come the same way and are scaled on the
+     * device ({@link DeviceScaling}: b̂ = σDb, ĉ = σEc with the host's order of operations). Then sets up
+     * the linear system chosen by {@link #chooseKind}. Host copies kept: D, E and σ (to unscale the
+     * solutions). ({@code execution} is kept for the host work a chunk may need.)
+     */
+    CudaHsdeKernels(BufferPool pool, ChunkSource src, int first, int lanes, SolverSettings settings,
                     ExecutionSettings execution) {
         this.lease = new BufferPool.Lease(pool);
         this.dev = pool.device();
-        this.n = batch.n();
-        this.m = batch.m();
+        this.n = src.n();
+        this.m = src.m();
         this.lanes = lanes;
         this.len = n + m + 1;
-        this.cones = batch.cones();
+        this.cones = src.cones();
         this.rhoX = settings.rhoX();
         try {
-            boolean shared = batch.matricesShared();
-            int nnzA = batch.aPattern().nnz();
-            int nnzP = batch.pPattern() == null ? 0 : batch.pPattern().nnz();
+            boolean shared = src.matricesShared();
+            SparsePattern aPattern = src.aPattern();
+            SparsePattern pPattern = src.pPattern();
             this.d = new double[m * lanes];
             this.e = new double[n * lanes];
-            double[] aVals;
-            double[] pVals;
+            double[] aVals = null;
+            double[] pVals = null;
             if (shared) {
-                aVals = new double[nnzA];
-                pVals = batch.pPattern() == null ? null : new double[nnzP];
+                aVals = new double[aPattern.nnz()];
+                pVals = pPattern == null ? null : new double[pPattern.nnz()];
                 // One set of matrices: equilibrated once on the host, the factors spread over the lanes.
-                equilibrateShared(batch, first, settings, aVals, pVals);
-                this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
-                        lanes);
-                this.dDev = lease.upload(d);
-                this.eDev = lease.upload(e);
+                Equilibration.Factors f = equilibrateShared(src, first, settings, aVals, pVals);
+                this.matrices = new DeviceMatrices(lease, aPattern, aVals, pPattern, pVals, shared, lanes);
+                this.dDev = spreadOnDevice(f.d(), m);
+                this.eDev = spreadOnDevice(f.e(), n);
             } else {
-                // Per-lane matrices: uploaded as given and equilibrated on the device, in place.
-                aVals = tile(batch.aValues(), first, lanes);
-                pVals = batch.pPattern() == null ? null : tile(batch.pValues(), first, lanes);
-                this.matrices = new DeviceMatrices(lease, batch.aPattern(), aVals, batch.pPattern(), pVals, shared,
-                        lanes);
+                // Per-lane matrices: written by the source on the device and equilibrated there, in place.
+                boolean hasP = pPattern != null && pPattern.nnz() > 0;
+                this.matrices = new DeviceMatrices(lease, aPattern, src.laneA(lease, first, lanes), pPattern,
+                        hasP ? src.laneP(lease, first, lanes) : null, shared, lanes);
                 this.dDev = lease.doubles(Math.max(1, m * lanes));
                 this.eDev = lease.doubles(Math.max(1, n * lanes));
                 new DeviceEquilibration(lease, matrices, cones).run(settings.equilibrate(), dDev, eDev);
@@ -129,14 +141,13 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 dev.download(eDev.ptr(), e, 0, n * lanes);
             }
 
-            Equilibration.ScaledVectors scaledVectors = Equilibration.scaleVectors(batch, first, lanes, d, e);
-            this.sigma = scaledVectors.sigma();
-            this.bHat = scaledVectors.b();
-            this.cHat = scaledVectors.c();
-
-            this.sigmaDev = lease.upload(sigma);
-            this.bHatDev = lease.upload(bHat);
-            this.cHatDev = lease.upload(cHat);
+            this.bHatDev = lease.doubles(Math.max(1, m * lanes));
+            this.cHatDev = lease.doubles(Math.max(1, n * lanes));
+            this.sigmaDev = lease.doubles(lanes);
+            src.laneVectors(first, lanes, bHatDev, cHatDev);
+            DeviceScaling.scaleVectors(dev, lanes, m, n, bHatDev, cHatDev, dDev, eDev, sigmaDev);
+            this.sigma = new double[lanes];
+            dev.download(sigmaDev.ptr(), sigma, 0, lanes);
             this.rhoYHost = new double[m * lanes];
             this.rhoY = lease.doubles(Math.max(1, m * lanes));
             this.kkt = switch (chooseKind(settings.linearSystem(), shared, n)) {
@@ -192,30 +203,15 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         };
     }
 
-    /**
-     * The batch-minor values of instances {@code [first, first + lanes)}: the batch's own storage when
-     * the chunk is the whole batch (read only: it is uploaded, never written), else a copy.
-     */
-    private static double[] tile(BatchArray values, int first, int lanes) {
-        if (!values.isShared() && first == 0 && lanes == values.batch()) {
-            return values.rawData();
-        }
-        double[] t = new double[values.length() * lanes];
-        values.copyTile(first, lanes, t);
-        return t;
-    }
-
     /** Equilibrates the chunk's one set of shared matrices on the host and spreads D and E over the lanes. */
-    private void equilibrateShared(BatchConeProgram batch, int first, SolverSettings settings, double[] aVals,
-                                   double[] pVals) {
-        batch.aValues().copyTile(first, 1, aVals);
-        if (pVals != null) {
-            batch.pValues().copyTile(first, 1, pVals);
-        }
-        Equilibration.Factors f = Equilibration.scaleMatrices(batch.aPattern(), aVals, batch.pPattern(), pVals,
+    private Equilibration.Factors equilibrateShared(ChunkSource src, int first, SolverSettings settings,
+                                                    double[] aVals, double[] pVals) {
+        src.sharedMatrices(first, aVals, pVals);
+        Equilibration.Factors f = Equilibration.scaleMatrices(src.aPattern(), aVals, src.pPattern(), pVals,
                 cones, 1, settings.equilibrate());
         spread(f.d(), m, d);
         spread(f.e(), n, e);
+        return f;
     }
 
     private void spread(double[] src, int length, double[] dst) {
@@ -224,6 +220,16 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 dst[i * lanes + l] = src[i];
             }
         }
+    }
+
+    /** One factor per row uploaded once and spread over the lanes on the device (lanes × fewer bytes sent). */
+    private DeviceBuffer spreadOnDevice(double[] factors, int rows) {
+        DeviceBuffer out = lease.doubles(Math.max(1, rows * lanes));
+        if (rows > 0) {
+            DeviceBuffer one = lease.upload(factors);
+            dev.launch(CudaKernel.SPREAD_LANES, rows * lanes, rows * lanes, lanes, one, out);
+        }
+        return out;
     }
 
     @Override
@@ -292,12 +298,12 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         kkt.factor(rhoX, rhoYHost, changed);
         // g = KKT⁻¹(ĉ; −b̂), from the right-hand side kept on the device.
         if (gRhs == null) {
-            double[] rhs = new double[(n + m) * lanes];
-            System.arraycopy(cHat, 0, rhs, 0, n * lanes);
-            for (int k = 0; k < m * lanes; k++) {
-                rhs[n * lanes + k] = -bHat[k];
+            // (ĉ; −b̂), made on the device from the scaled vectors.
+            gRhs = lease.doubles((n + m) * lanes);
+            dev.copy(cHatDev.ptr(), gRhs.ptr(), n * lanes);
+            if (m > 0) {
+                dev.launch(CudaKernel.NEGATE, m * lanes, m * lanes, bHatDev, gRhs.at(n * lanes));
             }
-            gRhs = lease.upload(rhs);
         }
         dev.copy(gRhs.ptr(), g.ptr(), (n + m) * lanes);
         kkt.solve(g, true);
@@ -306,6 +312,13 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     @Override
     public void initialize(DeviceVector v, double[] warmX, double[] warmY, double[] warmS, boolean[] warm) {
         epoch++;
+        if (warm == null) {
+            // A cold start is (0, 0, 1) in every lane: made on the device, nothing sent.
+            int total = len * lanes;
+            dev.launch(CudaKernel.FILL, total, total, v, 0.0);
+            dev.launch(CudaKernel.FILL, lanes, lanes, v.row(len - 1), 1.0);
+            return;
+        }
         double[] host = new double[len * lanes];
         int tau = (len - 1) * lanes;
         for (int l = 0; l < lanes; l++) {

@@ -22,6 +22,12 @@ enum CudaKernel {
     CSR_MV("cl_csr_mv", "iiqqqpippiq"),
     PARAM_MAP("cl_param_map", "iiqqpipp"),
 
+    PARAM_MAP_LANES("cl_param_map_lanes", "iiiiqqpipp"),
+    SPREAD_LANES("cl_spread_lanes", "iipp"),
+    MUL_ROWS("cl_mul_rows", "ipp"),
+    LANE_SIGMA("cl_lane_sigma", "iiippddp"),
+    NEGATE("cl_negate", "ipp"),
+
     EQ_COL_NORMS("cl_eq_col_norms", "iiiqpiqqpp"),
     EQ_ROW_NORMS("cl_eq_row_norms", "iiiqqpp"),
     EQ_EQUALIZE("cl_eq_equalize", "iiqqp"),

@@ -34,10 +34,11 @@ final class DeviceMatrices {
     private final SparsePattern aPattern;
     private final DeviceBuffer active;
     private final SparsePattern pPattern;
-    // Dense row-major copies of shared full-pattern matrices (A, Aᵀ, symmetric P), or null.
-    private final DeviceBuffer aDense;
-    private final DeviceBuffer atDense;
-    private final DeviceBuffer pDense;
+    // Dense row-major copies of shared full-pattern matrices (A, Aᵀ, symmetric P), or null; made from the
+    // host values where the chunk has them (the shared path equilibrates on the host).
+    private DeviceBuffer aDense;
+    private DeviceBuffer atDense;
+    private DeviceBuffer pDense;
 
     /**
      * @param aValues scaled values of A, {@code nnz} entries when {@code shared}, else batch-minor
@@ -45,6 +46,27 @@ final class DeviceMatrices {
      */
     DeviceMatrices(BufferPool.Lease lease, SparsePattern aPattern, double[] aValues, SparsePattern pPattern,
                    double[] pValues, boolean shared, int lanes) {
+        this(lease, aPattern, lease.upload(aValues), pPattern,
+                pPattern != null && pPattern.nnz() > 0 ? lease.upload(pValues) : null, shared, lanes);
+        boolean denseA = denseProductsEnabled() && shared && aPattern.nnz() == (long) m * n && m > 0 && n > 0;
+        if (denseA) {
+            double[] a = dense(aPattern, aValues, false);
+            this.aDense = lease.upload(a);
+            this.atDense = lease.upload(transpose(a, m, n));
+        }
+        if (denseProductsEnabled() && shared && hasP && pPattern.nnz() == (long) n * (n + 1) / 2) {
+            this.pDense = lease.upload(dense(pPattern, pValues, true));
+        }
+    }
+
+    /**
+     * As above, over values already on the device (held by {@code lease}'s owner; scaled in place by
+     * equilibration).
+     *
+     * @param pValues P's values, or null when P has no stored entry
+     */
+    DeviceMatrices(BufferPool.Lease lease, SparsePattern aPattern, DeviceBuffer aValues, SparsePattern pPattern,
+                   DeviceBuffer pValues, boolean shared, int lanes) {
         this.device = lease.device();
         this.aPattern = aPattern;
         this.pPattern = pPattern;
@@ -53,8 +75,8 @@ final class DeviceMatrices {
         this.lanes = lanes;
         this.shared = shared;
         this.hasP = pPattern != null && pPattern.nnz() > 0;
-        this.aVals = lease.upload(aValues);
-        this.pVals = hasP ? lease.upload(pValues) : lease.doubles(1);
+        this.aVals = aValues;
+        this.pVals = hasP ? pValues : lease.doubles(1);
 
         this.aColStart = lease.upload(aPattern.colStartArray());
         this.aRowIdx = lease.upload(aPattern.rowIndexArray());
@@ -88,11 +110,6 @@ final class DeviceMatrices {
         int[] ones = new int[lanes];
         java.util.Arrays.fill(ones, 1);
         this.active = lease.upload(ones);
-        boolean denseA = denseProductsEnabled() && shared && aPattern.nnz() == (long) m * n && m > 0 && n > 0;
-        this.aDense = denseA ? lease.upload(dense(aPattern, aValues, false)) : null;
-        this.atDense = denseA ? lease.upload(transpose(dense(aPattern, aValues, false), m, n)) : null;
-        boolean denseP = denseProductsEnabled() && shared && hasP && pPattern.nnz() == (long) n * (n + 1) / 2;
-        this.pDense = denseP ? lease.upload(dense(pPattern, pValues, true)) : null;
     }
 
     /** System property that keeps shared full-pattern products on the SpMV ({@code false}; tests compare the two). */

@@ -76,6 +76,18 @@ final class KernelCosts {
                         (long) (full.flops() * share));
             }
             case PARAM_MAP -> paramMap(t, a);
+            // program.cu. The chunk's map: as PARAM_MAP, its structure at arguments 4 and 5 (θ of lane
+            // first + l read at stride batch: the same bytes).
+            case PARAM_MAP_LANES -> paramMapLanes(t, a);
+            // dst[t] = src[t / lanes]: the shared values read once per launch (lane-invariant), written per lane.
+            case SPREAD_LANES -> new KernelCost(D * rowsOf(t, a.i(1)), D * t, 0);
+            // v[t] *= f[t].
+            case MUL_ROWS -> new KernelCost(2L * D * t, D * t, t);
+            // One warp per lane: m + n loads, a fabs and a max each, the clamp and one divide.
+            case LANE_SIGMA -> new KernelCost(D * (long) (a.i(1) + a.i(2)) * lanes0(a), D * lanes0(a),
+                    (2L * (a.i(1) + a.i(2)) + 4) * lanes0(a));
+            // dst[t] = -src[t].
+            case NEGATE -> new KernelCost(D * t, D * t, t);
 
             // out = rhoX v (x rows) or -rhoY v (y rows).
             // Equilibration, one thread per (column | row | cone | entry, lane): the values read through the
@@ -303,6 +315,21 @@ final class KernelCosts {
     }
 
     /** Parameter map: as the CSR product, values always shared, theta gathered except the constant column. */
+    private static KernelCost paramMapLanes(long t, CudaKernel.TwinArgs a) {
+        int lanes = a.i(1);
+        int rows = (int) rowsOf(t, lanes);
+        IPtr start = a.q(4);
+        IPtr col = a.q(5);
+        int numParams = a.i(7);
+        long nnz = start.get(rows) - start.get(0);
+        long constant = 0;
+        for (int q = start.get(0); q < start.get(rows); q++) {
+            constant += col.get(q) == numParams ? 1 : 0;
+        }
+        long read = I * (rows + 1L) + (long) (I + D) * nnz + D * (nnz - constant) * lanes;
+        return new KernelCost(read, D * t, 2 * nnz * lanes);
+    }
+
     private static KernelCost paramMap(long t, CudaKernel.TwinArgs a) {
         int lanes = a.i(1);
         int rows = (int) rowsOf(t, lanes);

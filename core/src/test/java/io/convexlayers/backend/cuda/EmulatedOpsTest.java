@@ -110,6 +110,8 @@ class EmulatedOpsTest {
         new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2), SETTINGS, null, null);
         // Per-lane QPs run fused; shared matrices take the graph path with its polyhedral tail kernel.
         new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, true, 2), SETTINGS, null, null);
+        // A layer's forward with the data made on the device (DeviceForwardGpuTest's).
+        DeviceForwardTest.oneMappedForward(dev);
         try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {
             DeviceCones cones = new DeviceCones(lease, CudaTestProblems.ALL_CONES, 2);
             DeviceVector v = lease.vector(CudaTestProblems.ALL_CONES.rows(), 2);

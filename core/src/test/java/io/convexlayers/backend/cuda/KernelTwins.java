@@ -168,6 +168,55 @@ final class KernelTwins {
         }
     }
 
+    // ---------------------------------------------------------------- program.cu
+
+    static void clParamMapLanes(int total, int lanes, int batch, int first, IPtr rowStart, IPtr colIdx, DPtr vals,
+                                int numParams, DPtr theta, DPtr out) {
+        for (int t = 0; t < total; t++) {
+            int r = t / lanes;
+            int l = t % lanes;
+            double s = 0;
+            for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
+                int c = colIdx.get(q);
+                s += c == numParams ? vals.get(q) : vals.get(q) * theta.get(c * batch + first + l);
+            }
+            out.set(t, s);
+        }
+    }
+
+    static void clSpreadLanes(int total, int lanes, DPtr src, DPtr dst) {
+        for (int t = 0; t < total; t++) {
+            dst.set(t, src.get(t / lanes));
+        }
+    }
+
+    static void clMulRows(int total, DPtr v, DPtr f) {
+        for (int t = 0; t < total; t++) {
+            v.set(t, v.get(t) * f.get(t));
+        }
+    }
+
+    /** The warp's butterfly of maxima is left out: a maximum is the same in any order. */
+    static void clLaneSigma(int lanes, int m, int n, DPtr b, DPtr c, double minNorm, double maxNorm, DPtr sigma) {
+        for (int l = 0; l < lanes; l++) {
+            double nb = 0;
+            for (int i = 0; i < m; i++) {
+                nb = Math.max(nb, Math.abs(b.get(i * lanes + l)));
+            }
+            double nc = 0;
+            for (int j = 0; j < n; j++) {
+                nc = Math.max(nc, Math.abs(c.get(j * lanes + l)));
+            }
+            sigma.set(l, 1 / Math.min(Math.max(Math.max(nb, nc), minNorm), maxNorm));
+        }
+    }
+
+    static void clNegate(int total, DPtr src, DPtr dst) {
+        for (int t = 0; t < total; t++) {
+            dst.set(t, -src.get(t));
+        }
+    }
+
     // ---------------------------------------------------------------- hsde.cu
 
     static void clHsdeRhs(int total, int lanes, int n, double rhoX, DPtr rhoY, DPtr v, DPtr out) {
