@@ -46,6 +46,7 @@ final class CostLedger {
     private long synchronizations;
     private long uploads;
     private long uploadBytes;
+    private long stagedUploadBytes;
     private long downloads;
     private long downloadBytes;
     private long copies;
@@ -72,10 +73,23 @@ final class CostLedger {
     }
 
     void upload(long bytes) {
+        upload(bytes, false);
+    }
+
+    /** An upload; {@code staged} when it goes through the page-locked staging buffer. */
+    void upload(long bytes, boolean staged) {
         if (bytes > 0) {
             uploads++;
             uploadBytes += bytes;
+            if (staged) {
+                stagedUploadBytes += bytes;
+            }
         }
+    }
+
+    /** Bytes of the uploads that went through the page-locked staging buffer (part of {@link #uploadBytes}). */
+    long stagedUploadBytes() {
+        return stagedUploadBytes;
     }
 
     void download(long bytes) {

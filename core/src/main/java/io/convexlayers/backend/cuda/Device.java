@@ -257,21 +257,27 @@ abstract class Device implements AutoCloseable {
         }
     }
 
+    /**
+     * Double uploads of at least this many bytes go through a page-locked staging buffer on a real
+     * device ({@link JCudaDevice}); the cost model charges them at its staged rate.
+     */
+    static final long STAGED_UPLOAD_MIN_BYTES = 1 << 20;
+
     /** Copies {@code count} doubles from the host (on a real device: waits for earlier launches). */
     final void upload(double[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
-        toDevice(8L * count, () -> uploadImpl(src, srcOff, dst, count));
+        toDevice(8L * count, 8L * count >= STAGED_UPLOAD_MIN_BYTES, () -> uploadImpl(src, srcOff, dst, count));
     }
 
     /** Copies {@code count} ints from the host (on a real device: waits for earlier launches). */
     final void upload(int[] src, int srcOff, DeviceBuffer.Ptr dst, int count) {
-        toDevice(4L * count, () -> uploadImpl(src, srcOff, dst, count));
+        toDevice(4L * count, false, () -> uploadImpl(src, srcOff, dst, count));
     }
 
     /** The accounting around one upload of {@code bytes} (ledger, profile, host times). */
-    private void toDevice(long bytes, Runnable impl) {
+    private void toDevice(long bytes, boolean staged, Runnable impl) {
         refuseWhileRecording();
         if (ledger != null) {
-            ledger.upload(bytes);
+            ledger.upload(bytes, staged);
         }
         long t0 = profileStart();
         long h0 = System.nanoTime();

@@ -46,7 +46,9 @@ import java.util.Map;
  *       charged for each download, each upload (pageable copies synchronize the stream first) and each
  *       explicit synchronization.</li>
  *   <li>Host link 2.4 GB/s for pageable copies (measured: 164 MB of matrix values in 68 ms); pinned
- *       memory would reach about 50 GB/s on PCIe 5 x16.</li>
+ *       memory would reach about 50 GB/s on PCIe 5 x16. Double uploads of 1 MB and more go through a
+ *       16 MB page-locked staging buffer: {@link #STAGED_BYTES_PER_SECOND}, assumed (host copy into
+ *       the buffer, then the DMA), not yet measured.</li>
  *   <li>Minimum kernel time 2 µs on the GPU (grid start and drain of even an empty kernel).</li>
  *   <li>Thread time: 60 ns per load (an L2 hit, ~240 ns, with about four independent loads of an
  *       inner loop in flight per thread) and 2 ns per flop (a dependent DFMA, ~8 cycles at 1.98 GHz,
@@ -66,6 +68,11 @@ final class H200CostModel {
     static final double HOST_WAIT_SECONDS = 15e-6;
     static final double PAGEABLE_BYTES_PER_SECOND = 2.4e9;
     static final double PINNED_BYTES_PER_SECOND = 50e9;
+    /**
+     * Uploads through the 16 MB page-locked staging buffer: a host copy into it (~10 GB/s) and then the
+     * DMA (~50 GB/s), one after the other per 16 MB — about 8 GB/s. An assumption: not yet measured.
+     */
+    static final double STAGED_BYTES_PER_SECOND = 8e9;
     static final double MIN_KERNEL_SECONDS = 2e-6;
     static final int SMS = 132;
     static final int THREADS_PER_SM = 2048;
@@ -142,7 +149,9 @@ final class H200CostModel {
         long operations = ledger.launches() + ledger.copies();
         double launch = (operations - ledger.graphNodes()) * LAUNCH_SECONDS
                 + ledger.graphLaunches() * GRAPH_LAUNCH_SECONDS;
-        double transfers = (ledger.uploadBytes() + ledger.downloadBytes()) * laneScale / PAGEABLE_BYTES_PER_SECOND;
+        double pageable = ledger.uploadBytes() - ledger.stagedUploadBytes() + ledger.downloadBytes();
+        double transfers = (pageable / PAGEABLE_BYTES_PER_SECOND + ledger.stagedUploadBytes() / STAGED_BYTES_PER_SECOND)
+                * laneScale;
         return new Prediction(operations, launch, ledger.hostWaits() * HOST_WAIT_SECONDS, transfers, kernels,
                 perKernel);
     }
@@ -177,12 +186,13 @@ final class H200CostModel {
                 "  HBM3e bandwidth %.1f TB/s; FP64 peak %.0f TFLOP/s (vector; 67 with tensor cores, unused)",
                 "  kernel launch %.0f us on its own, %.0f us per CUDA graph launch; minimum kernel time %.0f us",
                 "  host wait %.0f us per download, pageable upload (stream sync) or synchronization",
-                "  host link %.1f GB/s pageable (used today; pinned ~%.0f GB/s)",
+                "  host link %.1f GB/s pageable; uploads >= 1 MB staged through page-locked memory at %.0f GB/s"
+                        + " (assumed, not measured; pinned DMA ~%.0f GB/s)",
                 "  occupancy: a launch takes at least its longest thread: per work item loads x %.0f ns"
                         + " + flops x %.0f ns, per wave of %d SMs x %d threads = %d"),
                 HBM_BYTES_PER_SECOND / 1e12, FP64_FLOPS_PER_SECOND / 1e12, LAUNCH_SECONDS * 1e6,
                 GRAPH_LAUNCH_SECONDS * 1e6, MIN_KERNEL_SECONDS * 1e6, HOST_WAIT_SECONDS * 1e6, PAGEABLE_BYTES_PER_SECOND / 1e9,
-                PINNED_BYTES_PER_SECOND / 1e9, LOAD_SECONDS * 1e9, FLOP_SECONDS * 1e9, SMS, THREADS_PER_SM,
+                STAGED_BYTES_PER_SECOND / 1e9, PINNED_BYTES_PER_SECOND / 1e9, LOAD_SECONDS * 1e9, FLOP_SECONDS * 1e9, SMS, THREADS_PER_SM,
                 RESIDENT_THREADS);
     }
 }

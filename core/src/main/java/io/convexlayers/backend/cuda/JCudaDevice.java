@@ -44,7 +44,7 @@ final class JCudaDevice extends Device {
     // and it waits for that work, so eager execution keeps the order of a single stream.
     private final CUstream stream = new CUstream();
     // Uploads of at least PINNED_MIN_BYTES go through STAGING_BYTES of page-locked memory.
-    private static final long PINNED_MIN_BYTES = 1 << 20;
+    private static final long PINNED_MIN_BYTES = STAGED_UPLOAD_MIN_BYTES;
     private static final int STAGING_BYTES = 16 << 20;
     private Pointer staging;
     private DoubleBuffer stagingDoubles;

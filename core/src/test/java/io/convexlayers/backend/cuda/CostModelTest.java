@@ -129,6 +129,17 @@ class CostModelTest {
         }
         assertEquals(800 / 2.4e9, H200CostModel.predict(l, 10).transfers(), 1e-18);
         assertEquals(0, H200CostModel.predict(l, 10).operations());
+        // A double upload of 1 MB or more goes through the page-locked staging buffer: its own rate.
+        CostLedger up = new CostLedger();
+        try (EmulatedDevice dev = new EmulatedDevice(1L << 24)) {
+            DeviceBuffer big = dev.allocDoubles(1 << 17);
+            dev.record(up);
+            dev.upload(new double[1 << 17], 0, big.ptr(), 1 << 17);
+            dev.upload(new double[1000], 0, big.ptr(), 1000);
+        }
+        assertEquals(8L << 17, up.stagedUploadBytes());
+        assertEquals((8 << 17) / H200CostModel.STAGED_BYTES_PER_SECOND + 8000 / 2.4e9,
+                H200CostModel.predict(up).transfers(), 1e-15);
     }
 
     @Test
