@@ -8,7 +8,6 @@ import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
-import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.ConeProgram;
@@ -254,24 +253,7 @@ public final class SolutionDerivative {
          * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
          */
         DerivativeIssue atKink(int l) {
-            ConeDims cones = program.cones();
-            double scale = 1;
-            for (int i = 0; i < m; i++) {
-                scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
-            }
-            double tol = KINK_TOLERANCE * scale;
-            int active = cones.zero();
-            int start = cones.nonnegStart();
-            for (int i = start; i < start + cones.nonneg(); i++) {
-                double si = s[i * lanes + l];
-                if (Math.max(si, y[i * lanes + l]) <= tol) {
-                    return DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY;
-                }
-                if (si <= tol) {
-                    active++;
-                }
-            }
-            return active > n ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+            return DerivativeRules.kinkAt(program.cones(), n, y, s, lanes, l);
         }
 
         double[] values(BatchArray arr) {
@@ -452,16 +434,7 @@ public final class SolutionDerivative {
          * linear solve (the derivative's, or the estimate's LSQR); {@link DerivativeIssue#NONE} if none.
          */
         DerivativeIssue issue(int l, boolean solved, double estimate) {
-            if (kink[l] != DerivativeIssue.NONE) {
-                return kink[l];
-            }
-            // An inaccurate forward solution also spoils the solve (its right-hand side leaves M's range in
-            // proportion), so it is named first: tightening eps is the first remedy.
-            if (inaccurate[l] || estimate > settings.accurateError()) {
-                return DerivativeIssue.INACCURATE_FORWARD;
-            }
-            // A NaN estimate is an LSQR step that did not converge: the solves, not the point, are at fault.
-            return solved && !Double.isNaN(estimate) ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
+            return DerivativeRules.issue(kink[l], inaccurate[l], solved, estimate, settings);
         }
 
         /**

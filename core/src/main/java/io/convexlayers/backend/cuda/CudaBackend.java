@@ -111,6 +111,11 @@ public final class CudaBackend implements Backend {
         return pool;
     }
 
+    /** Why this backend sends work to the CPU after a failed recovery, or null while the device is usable. */
+    String unusable() {
+        return unusable;
+    }
+
     @Override
     public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
@@ -141,7 +146,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Resets the device after a fault; its buffers and graphs are gone, so the pool forgets them. */
-    private void recoverFrom(DeviceKernelException e) {
+    void recoverFrom(DeviceKernelException e) {
         pool.forget();
         lastShape = null;
         try {

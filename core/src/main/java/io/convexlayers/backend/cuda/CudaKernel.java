@@ -21,6 +21,7 @@ enum CudaKernel {
 
     CSR_MV("cl_csr_mv", "iiqqqpippiq"),
     PARAM_MAP("cl_param_map", "iiqqpipp"),
+    VJP_DATA("cl_vjp_data", "iiiiiqqppp"),
 
     EQ_COL_NORMS("cl_eq_col_norms", "iiiqpiqqpp"),
     EQ_ROW_NORMS("cl_eq_row_norms", "iiiqqpp"),

@@ -75,6 +75,9 @@ final class KernelCosts {
                         (long) (full.flops() * share));
             }
             case PARAM_MAP -> paramMap(t, a);
+            // Data cotangent: an A or P entry reads its two indices and four doubles (r_w too), b and c rows
+            // three doubles; one store each; at most six flops.
+            case VJP_DATA -> new KernelCost((2L * I + 5L * D) * t, D * t, 6 * t);
 
             // out = rhoX v (x rows) or -rhoY v (y rows).
             // Equilibration, one thread per (column | row | cone | entry, lane): the values read through the

@@ -23,6 +23,8 @@ final class KernelTwinTable {
             case NORMALIZE -> KernelTwins.clNormalize(a.i(0), a.i(1), a.p(2));
             case CSR_MV -> KernelTwins.clCsrMv(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.p(5), a.i(6), a.p(7), a.p(8), a.i(9), a.q(10));
             case PARAM_MAP -> KernelTwins.clParamMap(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4), a.i(5), a.p(6), a.p(7));
+            case VJP_DATA -> KernelTwins.clVjpData(a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.q(5), a.q(6), a.p(7),
+                    a.p(8), a.p(9));
             case EQ_COL_NORMS -> KernelTwins.clEqColNorms(a.i(0), a.i(1), a.i(2), a.q(3), a.p(4), a.i(5), a.q(6), a.q(7), a.p(8), a.p(9));
             case EQ_ROW_NORMS -> KernelTwins.clEqRowNorms(a.i(0), a.i(1), a.i(2), a.q(3), a.q(4), a.p(5), a.p(6));
             case EQ_EQUALIZE -> KernelTwins.clEqEqualize(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4));
