@@ -2,6 +2,7 @@
 package io.convexlayers.backend.cuda;
 
 import io.convexlayers.backend.Backends;
+import io.convexlayers.backend.cpu.CpuDerivativeKernels;
 import io.convexlayers.batch.BatchOperator;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +108,91 @@ class CudaDerivativeKernelsTest {
             assertEquals(cpu.info()[l].quality(), dev.info()[l].quality());
             assertEquals(DerivativeDevice.CUDA, dev.info()[l].device());
             assertTrue(dev.info()[l].issue() == DerivativeIssue.NONE || cpu.info()[l].issue() == dev.info()[l].issue());
+        }
+    }
+
+    @Test
+    void deviceOperatorEqualsTheCpuKernelsOperator() {
+        BatchConeProgram batch = CudaTestProblems.planted(CudaTestProblems.ALL_CONES, 6, 3, 11, true).batch();
+        BatchSolution sol = Backends.cpu().solve(batch, TIGHT, null, null);
+        boolean[] valid = valid(sol);
+        CscMatrix t = identity(rows(batch));
+        int lanes = batch.batch();
+        int len = batch.n() + batch.m() + 1;
+        Random rnd = new Random(5);
+        try (CudaDerivativeKernels dev = new CudaDerivativeKernels(new BufferPool(new EmulatedDevice(1L << 30)),
+                batch, sol, valid, t);
+             CpuDerivativeKernels cpu = new CpuDerivativeKernels(batch, sol, valid, t)) {
+            for (boolean fixedTau : new boolean[] {false, true}) {
+                for (boolean transpose : new boolean[] {false, true}) {
+                    double[] v = gaussian(rnd, len * lanes);
+                    double[] want = new double[v.length];
+                    if (transpose) {
+                        cpu.residualMap(fixedTau).applyTranspose(v, want);
+                    } else {
+                        cpu.residualMap(fixedTau).apply(v, want);
+                    }
+                    double[] got = apply(dev, dev.residualMap(fixedTau), v, transpose);
+                    for (int l = 0; l < lanes; l++) {
+                        double scale = norm(want, l, lanes);
+                        for (int i = l; i < v.length; i += lanes) {
+                            assertEquals(want[i], got[i], 1e-12 * scale, "entry " + i + ", transpose " + transpose
+                                    + ", fixed τ " + fixedTau);
+                        }
+                    }
+                }
+            }
+            double[] dx = gaussian(rnd, batch.n() * lanes);
+            double[] dy = gaussian(rnd, batch.m() * lanes);
+            double[] want = new double[len * lanes];
+            cpu.vjpRightHandSide(dx, dy, want);
+            DeviceVector rhs = dev.vectors().newVector(len);
+            dev.vjpRightHandSide(dx, dy, rhs);
+            double[] got = new double[want.length];
+            dev.vectors().download(rhs, got);
+            assertArrayEquals(want, got, 1e-12 * norm(want, 0, 1));
+            DeviceVector r = dev.vectors().newVector(len);
+            dev.vectors().upload(want, r);
+            assertArrayEquals(cpu.parameterGradient(want), dev.parameterGradient(r), 1e-12 * norm(want, 0, 1));
+        }
+    }
+
+    @Test
+    void kernelVjpOverTheCpuKernelsEqualsSolutionDerivative() {
+        for (BatchConeProgram batch : new BatchConeProgram[] {RandomQps.batch(6, 10, 5, false, 7),
+                CudaTestProblems.planted(CudaTestProblems.ALL_CONES, 7, 4, 8, false).batch()}) {
+            BatchSolution sol = Backends.cpu().solve(batch, TIGHT, null, null);
+            int lanes = batch.batch();
+            Random rnd = new Random(3);
+            double[] dx = gaussian(rnd, batch.n() * lanes);
+            VjpResult want = SolutionDerivative.at(batch, sol, LSQR).vjp(BatchArray.batchMinor(batch.n(), lanes, dx),
+                    null, null);
+            boolean[] valid = valid(sol);
+            DerivativeIssue[] kink = new DerivativeIssue[lanes];
+            boolean[] inaccurate = new boolean[lanes];
+            for (int l = 0; l < lanes; l++) {
+                kink[l] = io.convexlayers.diff.DerivativeRules.kinkAt(batch.cones(), batch.n(), sol.y().rawData(),
+                        sol.s().rawData(), lanes, l);
+                inaccurate[l] = sol.status(l) != io.convexlayers.solver.SolverStatus.SOLVED;
+            }
+            KernelVjp.Result got;
+            try (CpuDerivativeKernels k = new CpuDerivativeKernels(batch, sol, valid, identity(rows(batch)))) {
+                got = KernelVjp.run(k, LSQR, dx, null, valid, inaccurate, kink, DerivativeDevice.CPU);
+            }
+            double[] dc = want.dc().rawData();
+            int off = batch.aPattern().nnz() + batch.m();
+            double scale = 0;
+            for (double v : dc) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < dc.length; i++) {
+                assertEquals(dc[i], got.dTheta()[off * lanes + i], 1e-9 * scale, "dc entry " + i);
+            }
+            for (int l = 0; l < lanes; l++) {
+                assertEquals(want.info()[l].quality(), got.info()[l].quality(), "instance " + l);
+                assertEquals(want.info()[l].estimatedError(), got.info()[l].estimatedError(),
+                        1e-3 * want.info()[l].estimatedError() + 1e-14, "instance " + l);
+            }
         }
     }
 
