@@ -9,6 +9,7 @@ import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.diff.DerivativeMode;
 import io.convexlayers.diff.DerivativeSettings;
+import io.convexlayers.diff.SolutionDerivative;
 import io.convexlayers.diff.kernels.KernelVjp;
 
 import java.util.Collections;
@@ -17,11 +18,12 @@ import java.util.WeakHashMap;
 
 /**
  * Where a layer's adjoint derivative runs: on the CUDA device when the layer's backend is CUDA and
- * the derivative mode is {@link DerivativeMode#LSQR} (the mode the device runs: LSQR over device
- * vectors, then the adjoint parameter map on the device, dθ out); otherwise on the CPU — for a CUDA
+ * the derivative is solved by LSQR — mode {@link DerivativeMode#LSQR}, or AUTO when its per-tile
+ * choice is LSQR everywhere ({@code SolutionDerivative.solvesByLsqrOnly}) — as LSQR over device
+ * vectors, then the adjoint parameter map on the device, dθ out; otherwise on the CPU, for a CUDA
  * layer announced once per process and reason in the log (the dense and sparse active-block solves
- * that AUTO, DENSE and SPARSE pick run on the CPU; a device fault or a batch too large for the device
- * memory falls back too). Each instance's {@code DerivativeInfo.device} says where it ran.
+ * of DENSE, SPARSE and AUTO are CPU-only; a device fault or a batch too large for the device memory
+ * falls back too). Each instance's {@code DerivativeInfo.device} says where it ran.
  */
 final class DeviceBackward {
     /** The stacked parameter map per compiled program (immutable, shared by the layers over it). */
@@ -39,9 +41,15 @@ final class DeviceBackward {
         if (!(result.layer().backend() instanceof CudaBackend cuda)) {
             return null;
         }
-        if (settings.mode() != DerivativeMode.LSQR) {
-            CudaDerivatives.announce("convexlayers: derivative mode " + settings.mode() + " runs on the CPU (the CUDA backend's"
-                    + " device runs DerivativeMode.LSQR; the active-block solves are CPU-only)");
+        if (settings.mode() == DerivativeMode.DENSE || settings.mode() == DerivativeMode.SPARSE) {
+            CudaDerivatives.announce("convexlayers: derivative mode " + settings.mode() + " runs on the CPU (the CUDA"
+                    + " backend's device runs LSQR; the active-block solves are CPU-only)");
+            return null;
+        }
+        if (settings.mode() == DerivativeMode.AUTO && !SolutionDerivative.at(result.data(), result.rawSolution(),
+                settings, result.layer().execution()).solvesByLsqrOnly()) {
+            CudaDerivatives.announce("convexlayers: derivative mode AUTO picked an active-block solve, which runs on"
+                    + " the CPU (the CUDA backend's device runs LSQR)");
             return null;
         }
         ParametricConeProgram program = result.layer().program();

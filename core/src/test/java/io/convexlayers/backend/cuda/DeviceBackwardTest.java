@@ -76,18 +76,36 @@ class DeviceBackwardTest {
     }
 
     @Test
+    void autoRunsOnTheDeviceWhereItsChoiceIsLsqr() {
+        CudaBackend cuda = new CudaBackend(new EmulatedDevice(1L << 30), 0);
+        // No dense block fits a threshold of 0 and the sparse block needs zero and nonnegative cones only.
+        DerivativeSettings auto = new DerivativeSettings(DerivativeMode.AUTO, LSQR.lsqr(), 0, 1e-6);
+        Family soc = families(BATCH).get(2);
+        Gradients[] g = compare(soc, cuda, auto, 1e-9);
+        for (int b = 0; b < BATCH; b++) {
+            assertEquals(DerivativeMethod.LSQR, g[1].info(b).method());
+        }
+    }
+
+    @Test
     void fallbackModeIsAnnouncedAndMatchesTheCpu() {
         CudaBackend cuda = new CudaBackend(new EmulatedDevice(1L << 30), 0);
         try {
             Family qp = families(BATCH).get(0);
             // The dense active block runs on the CPU: bit for bit the CPU layer's result.
             Gradients[] g = compare(qp, cuda, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE), 0);
+            // AUTO's choice here is the dense active block too (small QPs).
+            Gradients[] a = compare(qp, cuda, DerivativeSettings.defaults(), 0);
             for (int b = 0; b < BATCH; b++) {
                 assertEquals(DerivativeDevice.CPU, g[1].info(b).device());
                 assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, g[1].info(b).method());
+                assertEquals(DerivativeDevice.CPU, a[1].info(b).device());
+                assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, a[1].info(b).method());
             }
         } finally {
             assertTrue(CudaDerivatives.announced().stream().anyMatch(msg -> msg.contains("DENSE runs on the CPU")),
+                    CudaDerivatives.announced()::toString);
+            assertTrue(CudaDerivatives.announced().stream().anyMatch(msg -> msg.contains("AUTO picked")),
                     CudaDerivatives.announced()::toString);
         }
     }
