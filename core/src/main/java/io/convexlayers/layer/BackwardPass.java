@@ -20,7 +20,9 @@ import java.util.List;
  * dθ = Tᵀ·(dA, db, dc, dP) — batched for the data parts that vary across the batch, once on the
  * batch-summed gradient for the parts shared by the batch — and finally per-parameter gradients in
  * the user's row-major layout (summed over the batch for broadcast parameters). Instances without a
- * solution contribute nothing. Nothing is converted to per-instance rows on the way.
+ * solution contribute nothing. Nothing is converted to per-instance rows on the way. On a CUDA
+ * layer whose derivative is solved by LSQR ({@link DeviceBackward}) the derivative and the adjoint
+ * parameter map run on the device instead and return dθ per instance, split here per parameter.
  */
 final class BackwardPass {
     private BackwardPass() {
