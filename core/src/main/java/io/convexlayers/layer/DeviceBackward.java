@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
-import io.convexlayers.DeviceKernelException;
 import io.convexlayers.backend.cuda.CudaBackend;
 import io.convexlayers.backend.cuda.CudaDerivatives;
 import io.convexlayers.canon.ParameterMap;
@@ -53,19 +52,13 @@ final class DeviceBackward {
             return null;
         }
         ParametricConeProgram program = result.layer().program();
-        try {
-            KernelVjp.Result r = CudaDerivatives.vjp(cuda, result.data(), result.rawSolution(),
-                    STACKED.computeIfAbsent(program, DeviceBackward::stacked), settings, dx, dy);
-            if (r == null) {
-                CudaDerivatives.announce("convexlayers: a backward pass did not fit on the CUDA device (or the device is"
-                        + " unusable); it ran on the CPU");
-            }
-            return r;
-        } catch (DeviceKernelException e) {
-            CudaDerivatives.warn("convexlayers: " + e.getMessage()
-                    + "; the device was reset; this backward pass runs on the CPU");
-            return null;
+        KernelVjp.Result r = CudaDerivatives.vjp(cuda, result.data(), result.rawSolution(),
+                STACKED.computeIfAbsent(program, DeviceBackward::stacked), settings, dx, dy);
+        if (r == null) {
+            CudaDerivatives.announce("convexlayers: a backward pass did not run on the CUDA device (out of device"
+                    + " memory, a fault, or the device unusable); it ran on the CPU");
         }
+        return r;
     }
 
     /**

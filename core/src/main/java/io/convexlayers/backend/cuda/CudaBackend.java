@@ -111,6 +111,11 @@ public final class CudaBackend implements Backend {
         return pool;
     }
 
+    /** Whether a device fault sends the work to the CPU (else the exception is thrown after the reset). */
+    boolean cpuOnFault() {
+        return cpuOnFault;
+    }
+
     /** Why this backend sends work to the CPU after a failed recovery, or null while the device is usable. */
     String unusable() {
         return unusable;

@@ -15,8 +15,9 @@ import io.convexlayers.solver.SolverStatus;
 /**
  * The adjoint derivative of a batch on the CUDA backend's device: {@link KernelVjp} over
  * {@link CudaDerivativeKernels}, the whole batch in one lock-step LSQR. A device fault resets the
- * device (as a failed solve does) and is rethrown; a batch that does not fit in device memory gets
- * null, for the caller's announced CPU fallback.
+ * device (as a failed solve does) and, under the backend's fault policy
+ * ({@link CudaBackend#ON_FAULT_PROPERTY}), is either thrown or answered by null for the caller's CPU
+ * fallback (with a warning); so is a batch that does not fit in device memory (announced).
  */
 public final class CudaDerivatives {
     private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
@@ -44,12 +45,13 @@ public final class CudaDerivatives {
 
     /**
      * dθ (θ-length × batch, batch-minor) and per-instance diagnostics, or null when the device cannot
-     * take the batch (out of memory, or the device unusable after an earlier fault).
+     * take the batch (out of memory, a fault under the CPU-fallback policy, or the device unusable
+     * after an earlier fault).
      *
      * @param tensor the stacked parameter map: rows dA (A's pattern order), db, dc, dP; columns θ, 1
      * @param dx     dL/dx, n × batch batch-minor
      * @param dy     dL/dy, m × batch batch-minor, or null
-     * @throws DeviceKernelException when a kernel failed (the device has been reset)
+     * @throws DeviceKernelException when a kernel failed and the policy is to fail (the device has been reset)
      */
     public static KernelVjp.Result vjp(CudaBackend backend, BatchConeProgram program, BatchSolution solution,
                                        CscMatrix tensor, DerivativeSettings settings, double[] dx, double[] dy) {
@@ -77,7 +79,11 @@ public final class CudaDerivatives {
                 return null;
             } catch (DeviceKernelException e) {
                 backend.recoverFrom(e);
-                throw e;
+                if (!backend.cpuOnFault()) {
+                    throw e;
+                }
+                warn("convexlayers: " + e.getMessage() + "; the device was reset; this backward pass runs on the CPU");
+                return null;
             }
         }
     }

@@ -142,6 +142,37 @@ class DeviceBackwardTest {
     }
 
     @Test
+    void aFaultInTheBackwardResetsTheDeviceAndTheCpuAnswers() {
+        EmulatedDevice dev = new EmulatedDevice(1L << 30);
+        CudaBackend cuda = new CudaBackend(dev, 0, true);
+        Family f = families(BATCH).get(0);
+        ConvexLayer gpu = builder(f, cuda).derivativeSettings(LSQR).build();
+        ConvexLayer ref = builder(f, new Replaying(cuda)).derivativeSettings(LSQR).build();
+        LayerResult rd = gpu.forward(f.args());
+        LayerResult rc = ref.forward(f.args());
+        double[] w = weights(f, BATCH);
+        dev.faultAt(CudaKernel.VJP_DATA, 1);
+        Gradients faulted = rd.backward(w);
+        assertEquals(1, dev.recoveries());
+        Gradients cpu = rc.backward(w);
+        for (Parameter p : f.params()) {
+            assertArrayEquals(cpu.of(p), faulted.of(p), 0, "the CPU's own answer for " + p.name());
+        }
+        assertEquals(DerivativeDevice.CPU, faulted.info(0).device());
+        // The device serves the next backward again.
+        assertEquals(DerivativeDevice.CUDA, rd.backward(w).info(0).device());
+        // Under the fail policy the fault is thrown, after the reset.
+        EmulatedDevice dev2 = new EmulatedDevice(1L << 30);
+        CudaBackend failing = new CudaBackend(dev2, 0, false);
+        LayerResult r2 = builder(f, failing).derivativeSettings(LSQR).build().forward(f.args());
+        dev2.faultAt(CudaKernel.VJP_DATA, 1);
+        io.convexlayers.DeviceKernelException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.convexlayers.DeviceKernelException.class, () -> r2.backward(w));
+        assertTrue(e.getMessage().contains("cl_vjp_data"), e.getMessage());
+        assertEquals(1, dev2.recoveries());
+    }
+
+    @Test
     @Tag("gpu")
     void gpuGradientsEqualTheCpu() {
         Gpu.require();
