@@ -16,7 +16,9 @@ import java.util.Arrays;
  * sparse products of A, Aᵀ and P ({@link DeviceMatrices}), the cone derivative
  * ({@link DeviceConeDerivative}) and lane-wise vector kernels; the data cotangent by
  * {@code cl_vjp_data} and dθ by the stacked parameter map's adjoint ({@link CudaParamMap}). Nothing
- * is read back inside M; the host sees the per-lane scalars of LSQR and, at the end, dθ.
+ * is read back inside M, so each product is replayed as one CUDA graph launch once LSQR repeats it on
+ * the same vectors ({@link Device#replayable}); the host sees the per-lane scalars of LSQR and, at the
+ * end, dθ.
  */
 final class CudaDerivativeKernels implements DerivativeKernels<DeviceVector> {
     private final Device dev;
@@ -45,6 +47,8 @@ final class CudaDerivativeKernels implements DerivativeKernels<DeviceVector> {
     private final DeviceVector cotangent;
     private final DeviceVector dTheta;
     private DeviceVector zeros;
+    /** One graph slot per product (M, Mᵀ, with τ fixed or not): LSQR repeats each on the same vectors. */
+    private final LaunchGraph[] graphs = new LaunchGraph[4];
 
     /**
      * @param tensor the stacked parameter map: rows dA (A's pattern order), db, dc, dP (P's pattern
@@ -147,23 +151,35 @@ final class CudaDerivativeKernels implements DerivativeKernels<DeviceVector> {
 
             @Override
             public void apply(DeviceVector in, DeviceVector out) {
-                if (fixedTau) {
-                    dev.copy(in.ptr(), masked.ptr(), in.size());
-                    dev.launch(CudaKernel.FILL, lanes, lanes, masked.row(n + m), 0.0);
-                    applyM(masked, out);
-                } else {
-                    applyM(in, out);
-                }
+                dev.replayable(graph(fixedTau, false), () -> {
+                    if (fixedTau) {
+                        dev.copy(in.ptr(), masked.ptr(), in.size());
+                        dev.launch(CudaKernel.FILL, lanes, lanes, masked.row(n + m), 0.0);
+                        applyM(masked, out);
+                    } else {
+                        applyM(in, out);
+                    }
+                });
             }
 
             @Override
             public void applyTranspose(DeviceVector in, DeviceVector out) {
-                applyMT(in, out);
-                if (fixedTau) {
-                    dev.launch(CudaKernel.FILL, lanes, lanes, out.row(n + m), 0.0);
-                }
+                dev.replayable(graph(fixedTau, true), () -> {
+                    applyMT(in, out);
+                    if (fixedTau) {
+                        dev.launch(CudaKernel.FILL, lanes, lanes, out.row(n + m), 0.0);
+                    }
+                });
             }
         };
+    }
+
+    private LaunchGraph graph(boolean fixedTau, boolean transpose) {
+        int k = (fixedTau ? 2 : 0) + (transpose ? 1 : 0);
+        if (graphs[k] == null) {
+            graphs[k] = new LaunchGraph(dev);
+        }
+        return graphs[k];
     }
 
     /** out = q − t + in with t = DΠ·in, q = DQ·t. */
@@ -286,6 +302,11 @@ final class CudaDerivativeKernels implements DerivativeKernels<DeviceVector> {
 
     @Override
     public void close() {
+        for (LaunchGraph g : graphs) {
+            if (g != null) {
+                g.close();
+            }
+        }
         paramMap.close();
         vectors.close();
         lease.close();

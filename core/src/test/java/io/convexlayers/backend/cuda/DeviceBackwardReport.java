@@ -69,9 +69,10 @@ public final class DeviceBackwardReport {
         double per = 20.0;
         System.out.printf(Locale.ROOT, "device backward, QP n=%d m=%d, per-instance matrices, %d lanes emulated for %d"
                 + " (LSQR tol 1e-8)%n", n, m, run, lanes);
-        System.out.printf(Locale.ROOT, "per LSQR iteration: %.1f launches, %.1f device copies,"
-                + " %.1f host waits, %.0f bytes up, %.0f bytes down per lane%n",
+        System.out.printf(Locale.ROOT, "per LSQR iteration: %.1f launches, %.1f device copies (%.1f operations replayed in"
+                + " %.1f graph launches), %.1f host waits, %.0f bytes up, %.0f bytes down per lane%n",
                 (b.launches() - a.launches()) / per, (b.copies() - a.copies()) / per,
+                (b.graphNodes() - a.graphNodes()) / per, (b.graphLaunches() - a.graphLaunches()) / per,
                 (b.hostWaits() - a.hostWaits()) / per, (b.uploadBytes() - a.uploadBytes()) / per / run,
                 (b.downloadBytes() - a.downloadBytes()) / per / run);
         H200CostModel.Prediction p = H200CostModel.predict(full, (double) lanes / run);
