@@ -59,6 +59,7 @@ class ArchitectureTest {
             List.of(ROOT + ".solver.hsde"),
             List.of(ROOT + ".solver.ipm"),
             List.of(ROOT + ".diff"),
+            List.of(ROOT + ".diff.kernels"),
             List.of(ROOT + ".backend.cpu"),
             List.of(ROOT + ".backend.cuda"),
             List.of(ROOT + ".backend"),

@@ -13,14 +13,18 @@ package io.convexlayers.diff;
  *                         {@link SolutionDerivative}); NaN where none was estimated (no solution, or
  *                         the estimate's LSQR step did not converge)
  * @param issue            why the quality is not ACCURATE ({@link DerivativeIssue#NONE} when it is)
+ * @param device           where the solve ran: the CPU, or the CUDA device of a layer on the CUDA backend
+ *                         (which runs only {@link DerivativeMode#LSQR} there; other modes run on the CPU,
+ *                         announced once in the log)
  */
 public record DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
-                             DerivativeMethod method, double estimatedError, DerivativeIssue issue) {
+                             DerivativeMethod method, double estimatedError, DerivativeIssue issue,
+                             DerivativeDevice device) {
 
     /** Checks that the reason agrees with the quality: NONE exactly when ACCURATE, NO_SOLUTION when UNDEFINED. */
     public DerivativeInfo {
-        if (quality == null || method == null || issue == null) {
-            throw new IllegalArgumentException("quality, method and issue must not be null");
+        if (quality == null || method == null || issue == null || device == null) {
+            throw new IllegalArgumentException("quality, method, issue and device must not be null");
         }
         boolean consistent = switch (quality) {
             case ACCURATE -> issue == DerivativeIssue.NONE;
@@ -30,6 +34,12 @@ public record DerivativeInfo(DerivativeQuality quality, int iterations, double r
         if (!consistent) {
             throw new IllegalArgumentException("issue " + issue + " does not fit quality " + quality);
         }
+    }
+
+    /** Diagnostics of a solve on the CPU. */
+    public DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
+                          DerivativeMethod method, double estimatedError, DerivativeIssue issue) {
+        this(quality, iterations, relativeResidual, method, estimatedError, issue, DerivativeDevice.CPU);
     }
 
     /**

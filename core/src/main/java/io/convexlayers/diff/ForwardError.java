@@ -76,8 +76,7 @@ final class ForwardError {
                 ee += e[k] * e[k];
                 zz += z[k] * z[k];
             }
-            double rel = Math.sqrt(ee / zz);
-            out[l] = !Double.isFinite(rel) ? Double.POSITIVE_INFINITY : result.converged(l) ? rel : Double.NaN;
+            out[l] = DerivativeRules.forwardErrorByLsqr(Math.sqrt(ee / zz), result.converged(l));
         }
     }
 

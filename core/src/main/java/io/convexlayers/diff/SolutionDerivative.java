@@ -8,7 +8,6 @@ import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
-import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.ConeProgram;
@@ -175,6 +174,34 @@ public final class SolutionDerivative {
                 BatchArray.batchMinor(n, batch, dc), info);
     }
 
+    /**
+     * Whether the settings' mode solves every instance by LSQR alone: true for {@link DerivativeMode#LSQR};
+     * for AUTO, when no tile's active blocks fit the dense threshold and the sparse active block does
+     * not apply or would fill in (the choice {@link #vjp} makes per tile); false otherwise. Backends that
+     * run only LSQR use it to decide where a batch's derivative runs.
+     */
+    public boolean solvesByLsqrOnly() {
+        return switch (settings.mode()) {
+            case LSQR -> true;
+            case DENSE, SPARSE -> false;
+            case AUTO -> {
+                int batch = program.batch();
+                int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
+                java.util.concurrent.atomic.AtomicBoolean other = new java.util.concurrent.atomic.AtomicBoolean();
+                TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
+                    if (!other.get()) {
+                        Tile t = new Tile(first, tl, live);
+                        DenseSolve dense = t.denseSolve();
+                        if (dense != null || t.sparseSolve(null)) {
+                            other.set(true);
+                        }
+                    }
+                });
+                yield !other.get();
+            }
+        };
+    }
+
     private void check(String name, BatchArray arr, int length) {
         if (arr == null) {
             return;
@@ -254,24 +281,7 @@ public final class SolutionDerivative {
          * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
          */
         DerivativeIssue atKink(int l) {
-            ConeDims cones = program.cones();
-            double scale = 1;
-            for (int i = 0; i < m; i++) {
-                scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
-            }
-            double tol = KINK_TOLERANCE * scale;
-            int active = cones.zero();
-            int start = cones.nonnegStart();
-            for (int i = start; i < start + cones.nonneg(); i++) {
-                double si = s[i * lanes + l];
-                if (Math.max(si, y[i * lanes + l]) <= tol) {
-                    return DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY;
-                }
-                if (si <= tol) {
-                    active++;
-                }
-            }
-            return active > n ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+            return DerivativeRules.kinkAt(program.cones(), n, y, s, lanes, l);
         }
 
         double[] values(BatchArray arr) {
@@ -373,21 +383,30 @@ public final class SolutionDerivative {
         }
 
         /** Solves M·out = rhs (or Mᵀ·out = rhs) per lane and records diagnostics of the live lanes. */
-        void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
+        /** The dense solve the mode picks for this tile, or null. */
+        DenseSolve denseSolve() {
             DerivativeMode mode = settings.mode();
-            DenseSolve dense = null;
             if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
-                dense = new DenseSolve(op, valid, y, s);
+                DenseSolve dense = new DenseSolve(op, valid, y, s);
                 int limit = mode == DerivativeMode.AUTO ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER)
                         : DenseSolve.MAX_ORDER;
-                if (dense.maxActiveSize() > limit) {
-                    dense = null;
-                }
+                return dense.maxActiveSize() > limit ? null : dense;
             }
-            boolean sparse = dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
+            return null;
+        }
+
+        /** Whether the mode picks the sparse active block for this tile (when it picked no dense solve). */
+        boolean sparseSolve(DenseSolve dense) {
+            DerivativeMode mode = settings.mode();
+            return dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
                     && SparseActiveBlock.applies(op, valid)
                     && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op.tileMatrices())
                     || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
+        }
+
+        void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
+            DenseSolve dense = denseSolve();
+            boolean sparse = sparseSolve(dense);
             BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
             SparseActiveBlock sparseBlock = null;
             int[] iters = new int[lanes];
@@ -452,16 +471,7 @@ public final class SolutionDerivative {
          * linear solve (the derivative's, or the estimate's LSQR); {@link DerivativeIssue#NONE} if none.
          */
         DerivativeIssue issue(int l, boolean solved, double estimate) {
-            if (kink[l] != DerivativeIssue.NONE) {
-                return kink[l];
-            }
-            // An inaccurate forward solution also spoils the solve (its right-hand side leaves M's range in
-            // proportion), so it is named first: tightening eps is the first remedy.
-            if (inaccurate[l] || estimate > settings.accurateError()) {
-                return DerivativeIssue.INACCURATE_FORWARD;
-            }
-            // A NaN estimate is an LSQR step that did not converge: the solves, not the point, are at fault.
-            return solved && !Double.isNaN(estimate) ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
+            return DerivativeRules.issue(kink[l], inaccurate[l], solved, estimate, settings);
         }
 
         /**

@@ -3,9 +3,11 @@ package io.convexlayers.layer;
 
 import io.convexlayers.canon.ParametricConeProgram;
 import io.convexlayers.data.BatchArray;
+import io.convexlayers.diff.DerivativeInfo;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.diff.SolutionDerivative;
 import io.convexlayers.diff.VjpResult;
+import io.convexlayers.diff.kernels.KernelVjp;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.solver.BatchSolution;
 
@@ -18,7 +20,9 @@ import java.util.List;
  * dθ = Tᵀ·(dA, db, dc, dP) — batched for the data parts that vary across the batch, once on the
  * batch-summed gradient for the parts shared by the batch — and finally per-parameter gradients in
  * the user's row-major layout (summed over the batch for broadcast parameters). Instances without a
- * solution contribute nothing. Nothing is converted to per-instance rows on the way.
+ * solution contribute nothing. Nothing is converted to per-instance rows on the way. On a CUDA
+ * layer whose derivative is solved by LSQR ({@link DeviceBackward}) the derivative and the adjoint
+ * parameter map run on the device instead and return dθ per instance, split here per parameter.
  */
 final class BackwardPass {
     private BackwardPass() {
@@ -56,14 +60,52 @@ final class BackwardPass {
                 }
             }
         }
-        VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings, layer.execution())
-                .vjp(BatchArray.batchMinor(n, batch, dx), dy == null ? null : BatchArray.batchMinor(m, batch, dy),
-                        null);
-        double[][] perParameter = adjointParameters(result, vjp);
+        double[][] perParameter;
+        DerivativeInfo[] info;
+        KernelVjp.Result device = DeviceBackward.tryRun(result, settings, dx, dy);
+        if (device != null) {
+            perParameter = splitParameters(result, device.dTheta());
+            info = device.info();
+        } else {
+            VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings, layer.execution())
+                    .vjp(BatchArray.batchMinor(n, batch, dx),
+                            dy == null ? null : BatchArray.batchMinor(m, batch, dy), null);
+            perParameter = adjointParameters(result, vjp);
+            info = vjp.info();
+        }
         if (layer.isGeometric()) {
             divideByTheta(result, perParameter);
         }
-        return new Gradients(layer, result.inputs(), perParameter, vjp.info(), (System.nanoTime() - t0) * 1e-9);
+        return new Gradients(layer, result.inputs(), perParameter, info, (System.nanoTime() - t0) * 1e-9);
+    }
+
+    /**
+     * Per-parameter gradients from dθ of every instance (batch-minor, all data parts through the
+     * adjoint map): a batched parameter takes its instance's values, a broadcast one their batch sum.
+     */
+    private static double[][] splitParameters(LayerResult result, double[] dTheta) {
+        ParametricConeProgram program = result.layer().program();
+        int batch = result.batchSize();
+        List<Parameter> params = result.layer().programParameters();
+        double[][] out = new double[params.size()][];
+        for (int k = 0; k < params.size(); k++) {
+            int off = program.parameterOffset(params.get(k));
+            int s = params.get(k).size();
+            boolean batched = result.inputs().parameterBatched(k);
+            double[] g = new double[batched ? batch * s : s];
+            for (int i = 0; i < s; i++) {
+                int row = (off + i) * batch;
+                for (int b = 0; b < batch; b++) {
+                    if (batched) {
+                        g[b * s + i] = dTheta[row + b];
+                    } else {
+                        g[i] += dTheta[row + b];
+                    }
+                }
+            }
+            out[k] = g;
+        }
+        return out;
     }
 
     private static void checkArrays(LayerResult result, List<LayerOutput> outs, double[][] dOutputs) {

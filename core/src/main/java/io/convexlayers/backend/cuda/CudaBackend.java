@@ -120,6 +120,16 @@ public final class CudaBackend implements Backend, ParametricSolver {
         return pool;
     }
 
+    /** Whether a device fault sends the work to the CPU (else the exception is thrown after the reset). */
+    boolean cpuOnFault() {
+        return cpuOnFault;
+    }
+
+    /** Why this backend sends work to the CPU after a failed recovery, or null while the device is usable. */
+    String unusable() {
+        return unusable;
+    }
+
     @Override
     public BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                WarmStart warmStart, IterationListener listener) {
@@ -162,7 +172,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
     }
 
     /** Resets the device after a fault; its buffers and graphs are gone, so the pool forgets them. */
-    private void recoverFrom(DeviceKernelException e) {
+    void recoverFrom(DeviceKernelException e) {
         pool.forget();
         residentMaps.forget();
         lastShape = null;

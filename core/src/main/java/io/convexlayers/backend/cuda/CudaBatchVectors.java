@@ -17,6 +17,11 @@ final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseabl
     private final DeviceBuffer laneA;
     private final DeviceBuffer laneB;
     private final DeviceBuffer laneOut;
+    private final DeviceBuffer laneS;
+    /** What laneA, laneB and laneS hold (null: unknown): an unchanged scalar array is not uploaded again. */
+    private double[] heldA;
+    private double[] heldB;
+    private double[] heldS;
 
     CudaBatchVectors(BufferPool pool, int lanes) {
         if (lanes < 1) {
@@ -28,6 +33,7 @@ final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseabl
         this.laneA = lease.doubles(lanes);
         this.laneB = lease.doubles(lanes);
         this.laneOut = lease.doubles(lanes);
+        this.laneS = lease.doubles(lanes);
     }
 
     /** Batched vectors of {@code lanes} lanes on the CUDA backend's device. */
@@ -76,16 +82,28 @@ final class CudaBatchVectors implements BatchVectors<DeviceVector>, AutoCloseabl
 
     @Override
     public void scale(DeviceVector v, double[] alpha) {
-        dev.upload(alpha, 0, laneA.ptr(), lanes);
-        dev.launch(CudaKernel.LANE_SCALE, v.size(), v.size(), lanes, v, laneA);
+        heldS = put(alpha, heldS, laneS);
+        dev.launch(CudaKernel.LANE_SCALE, v.size(), v.size(), lanes, v, laneS);
     }
 
     @Override
     public void axpby(double[] alpha, DeviceVector x, double[] beta, DeviceVector y) {
         check(x, y);
-        dev.upload(alpha, 0, laneA.ptr(), lanes);
-        dev.upload(beta, 0, laneB.ptr(), lanes);
+        heldA = put(alpha, heldA, laneA);
+        heldB = put(beta, heldB, laneB);
         dev.launch(CudaKernel.LANE_AXPBY, y.size(), y.size(), lanes, laneA, x, laneB, y);
+    }
+
+    /**
+     * Uploads {@code values} into {@code lane} unless it already holds them (LSQR passes the same
+     * coefficients, often all ones, again and again: each upload is a host wait); returns what it holds.
+     */
+    private double[] put(double[] values, double[] held, DeviceBuffer lane) {
+        if (held != null && java.util.Arrays.equals(values, 0, lanes, held, 0, lanes)) {
+            return held;
+        }
+        dev.upload(values, 0, lane.ptr(), lanes);
+        return java.util.Arrays.copyOf(values, lanes);
     }
 
     @Override

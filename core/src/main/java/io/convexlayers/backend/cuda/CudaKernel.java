@@ -21,6 +21,7 @@ enum CudaKernel {
 
     CSR_MV("cl_csr_mv", "iiqqqpippiq"),
     PARAM_MAP("cl_param_map", "iiqqpipp"),
+    VJP_DATA("cl_vjp_data", "iiiiiqqppp"),
 
     PARAM_MAP_LANES("cl_param_map_lanes", "iiiiqqpipp"),
     SPREAD_LANES("cl_spread_lanes", "iipp"),

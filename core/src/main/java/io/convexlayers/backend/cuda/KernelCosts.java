@@ -88,6 +88,9 @@ final class KernelCosts {
                     (2L * (a.i(1) + a.i(2)) + 4) * lanes0(a));
             // dst[t] = -src[t].
             case NEGATE -> new KernelCost(D * t, D * t, t);
+            // Data cotangent: an A or P entry reads its two indices and four doubles (r_w too), b and c rows
+            // three doubles; one store each; at most six flops.
+            case VJP_DATA -> new KernelCost((2L * I + 5L * D) * t, D * t, 6 * t);
 
             // out = rhoX v (x rows) or -rhoY v (y rows).
             // Equilibration, one thread per (column | row | cone | entry, lane): the values read through the

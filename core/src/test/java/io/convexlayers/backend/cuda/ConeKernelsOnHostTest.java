@@ -45,7 +45,7 @@ class ConeKernelsOnHostTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "compiling the kernels failed:\n" + log);
     }
 
-    private static Path locate(String relative) {
+    static Path locate(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(relative);
             if (Files.exists(candidate)) {
@@ -55,7 +55,7 @@ class ConeKernelsOnHostTest {
         return null;
     }
 
-    private static String findCompiler() throws InterruptedException {
+    static String findCompiler() throws InterruptedException {
         for (String name : new String[] {"c++", "g++", "clang++"}) {
             try {
                 Process p = new ProcessBuilder(name, "--version").redirectErrorStream(true).start();

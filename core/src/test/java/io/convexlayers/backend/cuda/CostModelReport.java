@@ -31,7 +31,7 @@ import java.util.function.IntFunction;
  *
  * <p>Not in the prediction: host-side work (equilibration every forward; for shared matrices the
  * n × n reduced matrix formed, factored and inverted on the host at every scale change) and the
- * backward pass, which runs on the CPU today.
+ * backward pass (on the device only in LSQR mode; {@link DeviceBackwardReport} counts it).
  *
  * <p>Usage: {@code CostModelReport [--quick]} ({@code --quick}: the small workloads only).
  */

@@ -2,6 +2,7 @@
 package io.convexlayers.backend.cuda;
 
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.RandomQps;
@@ -131,6 +132,13 @@ class EmulatedOpsTest {
             bv.dot(a, a, new double[2]);
             bv.scale(a, new double[] {2, 3});
         }
+        // The device backward (DeviceBackwardTest's GPU variant).
+        BatchConeProgram qps = RandomQps.batch(4, 6, 2, false, 3);
+        BatchSolution sol = new CudaBackend(dev, 0).solve(qps, SETTINGS, null, null);
+        CudaDerivatives.vjp(new CudaBackend(dev, 0), qps, sol,
+                CudaDerivativeKernelsTest.identity(CudaDerivativeKernelsTest.rows(qps)),
+                io.convexlayers.diff.DerivativeSettings.defaults().withMode(io.convexlayers.diff.DerivativeMode.LSQR),
+                new double[4 * 2], null);
         java.util.Set<CudaKernel> missing = java.util.EnumSet.allOf(CudaKernel.class);
         missing.removeAll(dev.launchCounts().keySet());
         assertTrue(missing.isEmpty(), "kernels no test launches: " + missing);

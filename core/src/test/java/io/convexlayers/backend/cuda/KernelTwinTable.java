@@ -37,6 +37,8 @@ final class KernelTwinTable {
             case MUL_ROWS -> KernelTwins.clMulRows(a.i(0), a.p(1), a.p(2));
             case LANE_SIGMA -> KernelTwins.clLaneSigma(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.d(5), a.d(6), a.p(7));
             case NEGATE -> KernelTwins.clNegate(a.i(0), a.p(1), a.p(2));
+            case VJP_DATA -> KernelTwins.clVjpData(a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.q(5), a.q(6), a.p(7),
+                    a.p(8), a.p(9));
             case EQ_COL_NORMS -> KernelTwins.clEqColNorms(a.i(0), a.i(1), a.i(2), a.q(3), a.p(4), a.i(5), a.q(6), a.q(7), a.p(8), a.p(9));
             case EQ_ROW_NORMS -> KernelTwins.clEqRowNorms(a.i(0), a.i(1), a.i(2), a.q(3), a.q(4), a.p(5), a.p(6));
             case EQ_EQUALIZE -> KernelTwins.clEqEqualize(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4));

@@ -217,6 +217,38 @@ final class KernelTwins {
         }
     }
 
+    // ---------------------------------------------------------------- derivative.cu
+
+    static void clVjpData(int total, int lanes, int n, int m, int nnzA, IPtr entryRow, IPtr entryCol, DPtr sol,
+                          DPtr r, DPtr g) {
+        for (int t = 0; t < total; t++) {
+            int k = t / lanes;
+            int l = t % lanes;
+            double rw = r.get((n + m) * lanes + l);
+            double v;
+            if (k < nnzA) {
+                int i = entryRow.get(k);
+                int j = entryCol.get(k);
+                v = sol.get(j * lanes + l) * r.get((n + i) * lanes + l) - sol.get((n + i) * lanes + l) * r.get(j * lanes + l);
+            } else if (k < nnzA + m) {
+                int i = k - nnzA;
+                v = sol.get((n + i) * lanes + l) * rw - r.get((n + i) * lanes + l);
+            } else if (k < nnzA + m + n) {
+                int j = k - nnzA - m;
+                v = sol.get(j * lanes + l) * rw - r.get(j * lanes + l);
+            } else {
+                int q = k - nnzA - m - n + nnzA;
+                int i = entryRow.get(q);
+                int j = entryCol.get(q);
+                double xi = sol.get(i * lanes + l);
+                double xj = sol.get(j * lanes + l);
+                double p = rw * xi * xj - 0.5 * (r.get(i * lanes + l) * xj + xi * r.get(j * lanes + l));
+                v = i == j ? p : 2 * p;
+            }
+            g.set(t, v);
+        }
+    }
+
     // ---------------------------------------------------------------- hsde.cu
 
     static void clHsdeRhs(int total, int lanes, int n, double rhoX, DPtr rhoY, DPtr v, DPtr out) {

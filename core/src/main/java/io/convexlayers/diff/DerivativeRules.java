@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+import io.convexlayers.data.ConeDims;
+
+/**
+ * The rules that turn a derivative solve's numbers into an instance's {@link DerivativeInfo}: where the
+ * solution map has a kink, and the first reason a result is not accurate. One copy, used by the CPU
+ * tiles of {@link SolutionDerivative} and by the device pipeline (LSQR over the CUDA backend's vectors),
+ * so that both flag the same instances.
+ */
+public final class DerivativeRules {
+    private DerivativeRules() {
+    }
+
+    /**
+     * The kink of the solution map at lane {@code l}'s point, as far as the zero and nonnegative rows
+     * tell (slacks and duals compared with {@link SolutionDerivative#KINK_TOLERANCE} relative to the
+     * lane's largest |s| or |y|, at least 1): a nonnegative row with both its slack and its dual at zero
+     * (no strict complementarity), or more active rows (every zero row, the nonnegative rows with zero
+     * slack) than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
+     * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
+     *
+     * @param y the duals and {@code s} the slacks, m × lanes batch-minor
+     */
+    public static DerivativeIssue kinkAt(ConeDims cones, int n, double[] y, double[] s, int lanes, int l) {
+        int m = cones.rows();
+        double scale = 1;
+        for (int i = 0; i < m; i++) {
+            scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
+        }
+        double tol = SolutionDerivative.KINK_TOLERANCE * scale;
+        int active = cones.zero();
+        int start = cones.nonnegStart();
+        for (int i = start; i < start + cones.nonneg(); i++) {
+            double si = s[i * lanes + l];
+            if (Math.max(si, y[i * lanes + l]) <= tol) {
+                return DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY;
+            }
+            if (si <= tol) {
+                active++;
+            }
+        }
+        return active > n ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+    }
+
+    /**
+     * The first reason a lane's result is not accurate: a kink, a forward solution the solver called
+     * inaccurate or whose estimated effect exceeds {@link DerivativeSettings#accurateError}, a poor
+     * linear solve (the derivative's, or the estimate's LSQR); {@link DerivativeIssue#NONE} if none.
+     *
+     * @param solved   whether the linear solve met its tolerance (or was exact)
+     * @param estimate the estimated relative error ({@link DerivativeInfo#estimatedError})
+     */
+    public static DerivativeIssue issue(DerivativeIssue kink, boolean inaccurateForward, boolean solved,
+                                        double estimate, DerivativeSettings settings) {
+        if (kink != DerivativeIssue.NONE) {
+            return kink;
+        }
+        // An inaccurate forward solution also spoils the solve (its right-hand side leaves M's range in
+        // proportion), so it is named first: tightening eps is the first remedy.
+        if (inaccurateForward || estimate > settings.accurateError()) {
+            return DerivativeIssue.INACCURATE_FORWARD;
+        }
+        // A NaN estimate is an LSQR step that did not converge: the solves, not the point, are at fault.
+        return solved && !Double.isNaN(estimate) ? DerivativeIssue.NONE : DerivativeIssue.LINEAR_SOLVE_RESIDUAL;
+    }
+
+    /**
+     * The estimated forward error of one lane from its LSQR step e, given ‖e‖/‖ẑ‖: +∞ when not finite,
+     * NaN (unknown) when the step did not converge — a truncated e understates the error.
+     */
+    public static double forwardErrorByLsqr(double rel, boolean converged) {
+        return !Double.isFinite(rel) ? Double.POSITIVE_INFINITY : converged ? rel : Double.NaN;
+    }
+}
