@@ -12,16 +12,18 @@
 // (t / 16, t % 16) owns the outputs (r0 + ty + 16 a, l0 + tx + 16 b), a, b in {0, 1}. The inner dimension
 // is walked in chunks of 16 through shared memory (phases between barriers: load the M and X chunks,
 // then multiply-add). Every output accumulates its products in ascending k from 0, the order of
-// a plain dot product and of cl_csr_mv over a full row, so the two give the same sums. Lanes with
-// active[l] == 0 get 0 (or keep out when accumulating), as in cl_csr_mv. Blocks take tiles in turn.
-CL_KERNEL cl_gemm_lanes(int rows, int inner, int lanes, const double* mat, const double* x, double* out,
-                        int accumulate, const int* active) {
+// a plain dot product and of cl_csr_mv over a full row, so the two give the same sums. Only the live
+// lanes are computed: column c < live of the product is lane laneIdx[c], so a batch whose lanes have
+// finished costs what its running lanes need (the other lanes' outputs are left as they are).
+// Blocks take tiles in turn.
+CL_KERNEL cl_gemm_lanes(int rows, int inner, int lanes, int live, const int* laneIdx, const double* mat,
+                        const double* x, double* out, int accumulate) {
     __shared__ double ms[CL_GEMM_TILE][CL_GEMM_K + 1];
     __shared__ double xs[CL_GEMM_K][CL_GEMM_TILE];
     const int t = (int)threadIdx.x;
     const int tx = t % 16;
     const int ty = t / 16;
-    const int tilesL = (lanes + CL_GEMM_TILE - 1) / CL_GEMM_TILE;
+    const int tilesL = (live + CL_GEMM_TILE - 1) / CL_GEMM_TILE;
     const int tiles = ((rows + CL_GEMM_TILE - 1) / CL_GEMM_TILE) * tilesL;
     for (int tile = (int)blockIdx.x; tile < tiles; tile += (int)gridDim.x) {
         const int r0 = (tile / tilesL) * CL_GEMM_TILE;
@@ -38,8 +40,8 @@ CL_KERNEL cl_gemm_lanes(int rows, int inner, int lanes, const double* mat, const
                 int kx = q / CL_GEMM_TILE;
                 int lx = q % CL_GEMM_TILE;
                 int k2 = k0 + kx;
-                int l = l0 + lx;
-                xs[kx][lx] = (k2 < inner && l < lanes) ? x[(size_t)k2 * lanes + l] : 0.0;
+                int c = l0 + lx;
+                xs[kx][lx] = (k2 < inner && c < live) ? x[(size_t)k2 * lanes + laneIdx[c]] : 0.0;
             }
             __syncthreads();
             // multiply-add
@@ -59,11 +61,10 @@ CL_KERNEL cl_gemm_lanes(int rows, int inner, int lanes, const double* mat, const
         double s[4] = {s00, s01, s10, s11};
         for (int q = 0; q < 4; q++) {
             int r = r0 + ty + 16 * (q / 2);
-            int l = l0 + tx + 16 * (q % 2);
-            if (r < rows && l < lanes) {
-                size_t o = (size_t)r * lanes + l;
-                double v = active[l] != 0 ? s[q] : 0.0;
-                out[o] = accumulate != 0 ? out[o] + v : v;
+            int c = l0 + tx + 16 * (q % 2);
+            if (r < rows && c < live) {
+                size_t o = (size_t)r * lanes + laneIdx[c];
+                out[o] = accumulate != 0 ? out[o] + s[q] : s[q];
             }
         }
     }

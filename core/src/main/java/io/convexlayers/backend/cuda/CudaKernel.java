@@ -62,7 +62,7 @@ enum CudaKernel {
 
     KKT_DIV_ROWS("cl_kkt_div_rows", "ippp"),
     KKT_RECOVER_Y("cl_kkt_recover_y", "ippp"),
-    GEMM_LANES("cl_gemm_lanes", "iiipppiq"),
+    GEMM_LANES("cl_gemm_lanes", "iiiiqpppi"),
     DENSE_ASSEMBLE("cl_dense_assemble", "iiqqqqqpipidppq"),
     DENSE_CHOLESKY("cl_dense_cholesky", "iipqq"),
     DENSE_CHOL_SOLVE("cl_dense_chol_solve", "iipp"),

@@ -39,6 +39,9 @@ final class DeviceMatrices {
     private DeviceBuffer aDense;
     private DeviceBuffer atDense;
     private DeviceBuffer pDense;
+    // The lanes still computed, in order (liveIdx[0, live)), for the tiled products.
+    private final DeviceBuffer liveIdx;
+    private int live;
 
     /**
      * @param aValues scaled values of A, {@code nnz} entries when {@code shared}, else batch-minor
@@ -110,6 +113,12 @@ final class DeviceMatrices {
         int[] ones = new int[lanes];
         java.util.Arrays.fill(ones, 1);
         this.active = lease.upload(ones);
+        int[] all = new int[lanes];
+        for (int l = 0; l < lanes; l++) {
+            all[l] = l;
+        }
+        this.liveIdx = lease.upload(all);
+        this.live = lanes;
     }
 
     /** System property that keeps shared full-pattern products on the SpMV ({@code false}; tests compare the two). */
@@ -152,15 +161,22 @@ final class DeviceMatrices {
     }
 
     /**
-     * out (rows × lanes) = M x (or += when {@code accumulate}) for a row-major matrix M shared by the
-     * batch and a batch-minor x: one {@code cl_gemm_lanes} launch of 32 × 32 output tiles; lanes whose
-     * {@code active} flag is 0 get 0 (or keep out).
+     * out (rows × lanes) = M x (or += when {@code accumulate}) on the live lanes, for a row-major matrix M
+     * shared by the batch and a batch-minor x: one {@code cl_gemm_lanes} launch of 32 × 32 output tiles
+     * over the lanes {@code liveIdx[0, live)}; the other lanes' outputs are left as they are.
      */
-    static void gemm(Device device, int rows, int inner, int lanes, DeviceBuffer.Ptr mat, DeviceBuffer.Ptr x,
-                     DeviceBuffer.Ptr out, boolean accumulate, DeviceBuffer active) {
-        int tiles = ((rows + 31) / 32) * ((lanes + 31) / 32);
-        device.launchBlocks(CudaKernel.GEMM_LANES, tiles, 256, 0, rows, inner, lanes, mat, x, out, accumulate ? 1 : 0,
-                active);
+    static void gemm(Device device, int rows, int inner, int lanes, int live, DeviceBuffer liveIdx,
+                     DeviceBuffer.Ptr mat, DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
+        int tiles = ((rows + 31) / 32) * ((live + 31) / 32);
+        device.launchBlocks(CudaKernel.GEMM_LANES, tiles, 256, 0, rows, inner, lanes, live, liveIdx, mat, x, out,
+                accumulate ? 1 : 0);
+    }
+
+    /** The tiled product with this chunk's live lanes (see {@link #gemm(Device, int, int, int, int, DeviceBuffer,
+     * DeviceBuffer.Ptr, DeviceBuffer.Ptr, DeviceBuffer.Ptr, boolean)}). */
+    void gemmLive(int rows, int inner, DeviceBuffer.Ptr mat, DeviceBuffer.Ptr x, DeviceBuffer.Ptr out,
+                  boolean accumulate) {
+        gemm(device, rows, inner, lanes, live, liveIdx, mat, x, out, accumulate);
     }
 
     /** A's CSR row starts (for row-wise passes such as equilibration). */
@@ -185,14 +201,24 @@ final class DeviceMatrices {
 
     /**
      * Restricts every later product to the lanes where {@code activeHost[l]} holds (finished lanes of a
-     * solve then read nothing; their outputs become 0). All lanes are active until the first call.
+     * solve then read nothing; the SpMV makes their outputs 0, the tiled products leave them as they
+     * are and cost only the live lanes' work). All lanes are active until the first call.
      */
     void setActiveLanes(boolean[] activeHost) {
         int[] flags = new int[lanes];
+        int[] idx = new int[lanes];
+        int k = 0;
         for (int l = 0; l < lanes; l++) {
             flags[l] = activeHost[l] ? 1 : 0;
+            if (activeHost[l]) {
+                idx[k++] = l;
+            }
         }
         device.upload(flags, 0, active.ptr(), lanes);
+        if (k > 0) {
+            device.upload(idx, 0, liveIdx.ptr(), k);
+        }
+        live = k;
     }
 
     /**
@@ -234,7 +260,7 @@ final class DeviceMatrices {
     /** out (m rows) = Âx (or += when {@code accumulate}). */
     void mulA(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
         if (aDense != null) {
-            gemm(device, m, n, lanes, aDense.ptr(), x, out, accumulate, active);
+            gemmLive(m, n, aDense.ptr(), x, out, accumulate);
         } else {
             product(m, aRowStart, aColIdx, aValIdx, aVals, x, out, accumulate);
         }
@@ -243,7 +269,7 @@ final class DeviceMatrices {
     /** out (n rows) = Âᵀy (or += when {@code accumulate}). */
     void mulAT(DeviceBuffer.Ptr y, DeviceBuffer.Ptr out, boolean accumulate) {
         if (atDense != null) {
-            gemm(device, n, m, lanes, atDense.ptr(), y, out, accumulate, active);
+            gemmLive(n, m, atDense.ptr(), y, out, accumulate);
         } else {
             product(n, aColStart, aRowIdx, atValIdx, aVals, y, out, accumulate);
         }
@@ -252,7 +278,7 @@ final class DeviceMatrices {
     /** out (n rows) = P̂x (or += when {@code accumulate}); zero (or unchanged) without P. */
     void mulP(DeviceBuffer.Ptr x, DeviceBuffer.Ptr out, boolean accumulate) {
         if (pDense != null) {
-            gemm(device, n, n, lanes, pDense.ptr(), x, out, accumulate, active);
+            gemmLive(n, n, pDense.ptr(), x, out, accumulate);
         } else if (hasP) {
             product(n, pRowStart, pColIdx, pValIdx, pVals, x, out, accumulate);
         } else if (!accumulate) {

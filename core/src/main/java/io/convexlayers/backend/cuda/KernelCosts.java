@@ -434,27 +434,31 @@ final class KernelCosts {
     }
 
     /**
-     * A tiled product with a shared matrix ({@code cl_gemm_lanes}): M is read once per 32-lane column of
-     * tiles and X once per 32-row band, from device memory into shared memory; every output reads its
-     * previous value when accumulating. The critical path of a block is its tiles' chunk loads (two per
+     * A tiled product with a shared matrix ({@code cl_gemm_lanes}) over the live lanes: M is read once per
+     * 32-lane column of tiles and X once per 32-row band, from device memory into shared memory; every
+     * output reads its previous value when accumulating. The critical path of a block is its tiles' chunk loads (two per
      * thread per 16 k, from L2) and 16 × 4 shared-memory reads per chunk (at the L1 rate).
      */
     private static KernelCost gemmLanes(CudaKernel.TwinArgs a) {
         long rows = a.i(0);
         long inner = a.i(1);
-        long lanes = a.i(2);
-        boolean accumulate = a.i(6) != 0;
+        long live = a.i(3);
+        boolean accumulate = a.i(8) != 0;
         long tilesR = ceilDiv(rows, 32);
-        long tilesL = ceilDiv(lanes, 32);
+        long tilesL = ceilDiv(live, 32);
         long tiles = tilesR * tilesL;
-        long read = D * rows * inner * tilesL + D * inner * lanes * tilesR + I * lanes * tilesR
-                + (accumulate ? D * rows * lanes : 0);
+        if (tiles == 0) {
+            return KernelCost.ZERO;
+        }
+        // M once per 32-lane column of tiles, the live lanes' X once per 32-row band (with their indices).
+        long read = D * rows * inner * tilesL + (D + I) * inner * live * tilesR + I * live * tilesR
+                + (accumulate ? D * rows * live : 0);
         long chunks = ceilDiv(inner, 16);
         // Blocks take tiles in turn: a block's path is its share of the tiles (the grid has one block per tile).
         long blocks = Math.min(tiles, LaunchGeometry.MAX_GRID);
         long tilesPerBlock = ceilDiv(tiles, blocks);
-        return new KernelCost(read, D * rows * lanes, 2 * rows * inner * lanes + (accumulate ? rows * lanes : 0),
-                tilesPerBlock * (2 * chunks + 4), tilesPerBlock * chunks * 64,
+        return new KernelCost(read, D * rows * live, 2 * rows * inner * live + (accumulate ? rows * live : 0),
+                tilesPerBlock * (2 * chunks + 5), tilesPerBlock * chunks * 64,
                 H200CostModel.blocksPerSm(256, 8L * (32 * 17 + 16 * 32)));
     }
 

@@ -80,7 +80,7 @@ final class SharedInverseKkt implements DeviceKkt {
     @Override
     public void solve(DeviceVector v, boolean accurate) {
         DeviceKkt.reducedRhs(dev, mat, rhoY, v, tmpM, rhs.ptr());
-        DeviceMatrices.gemm(dev, mat.n, mat.n, mat.lanes, inverse.ptr(), rhs.ptr(), v.ptr(), false, mat.activeLanes());
+        mat.gemmLive(mat.n, mat.n, inverse.ptr(), rhs.ptr(), v.ptr(), false);
         DeviceKkt.recoverY(dev, mat, rhoY, v, tmpM);
     }
 

@@ -316,8 +316,9 @@ class DeviceForwardTest {
         System.out.println("DeviceForwardTest " + family + " setup uploads: " + bytes[0] + " B at " + lanes[0]
                 + " lanes, " + bytes[1] + " B at " + lanes[1] + " (batched θ grows by " + thetaGrowth
                 + " B; the lanes' matrices would add " + matrices + " B)");
-        // Beyond θ: R_y, the lanes' activity flags and, for per-lane factorizations, their refactor mask.
-        long flags = family == Family.QP_SHARED_MATRIX ? 1 : 2;
+        // Beyond θ: R_y, the lanes' activity flags, the list of live lanes (the tiled products') and, for
+        // per-lane factorizations, their refactor mask.
+        long flags = family == Family.QP_SHARED_MATRIX ? 2 : 3;
         assertEquals(thetaGrowth + (8L * big.m() + 4 * flags) * more, growth);
         if (family == Family.QP_SHARED_MATRIX) {
             // θ's batched entries are h and q only: G (k × n) is sent once.

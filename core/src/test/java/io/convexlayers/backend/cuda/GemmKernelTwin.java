@@ -23,15 +23,16 @@ final class GemmKernelTwin {
         int rows = a.i(0);
         int inner = a.i(1);
         int lanes = a.i(2);
-        DPtr mat = a.p(3);
-        DPtr x = a.p(4);
-        DPtr out = a.p(5);
-        int accumulate = a.i(6);
-        IPtr active = a.q(7);
+        int live = a.i(3);
+        IPtr laneIdx = a.q(4);
+        DPtr mat = a.p(5);
+        DPtr x = a.p(6);
+        DPtr out = a.p(7);
+        int accumulate = a.i(8);
         double[][] ms = new double[TILE][K + 1];
         double[][] xs = new double[K][TILE];
         double[][] acc = new double[THREADS][4];
-        int tilesL = (lanes + TILE - 1) / TILE;
+        int tilesL = (live + TILE - 1) / TILE;
         int tiles = ((rows + TILE - 1) / TILE) * tilesL;
         for (int tile = 0; tile < tiles; tile++) {
             int r0 = (tile / tilesL) * TILE;
@@ -51,8 +52,8 @@ final class GemmKernelTwin {
                         int kx = q / TILE;
                         int lx = q % TILE;
                         int k2 = kBase + kx;
-                        int l = l0 + lx;
-                        xs[kx][lx] = k2 < inner && l < lanes ? x.get(k2 * lanes + l) : 0.0;
+                        int c = l0 + lx;
+                        xs[kx][lx] = k2 < inner && c < live ? x.get(k2 * lanes + laneIdx.get(c)) : 0.0;
                     }
                 });
                 int kEnd = Math.min(K, inner - k0);
@@ -77,11 +78,10 @@ final class GemmKernelTwin {
                 int ty = t / 16;
                 for (int q = 0; q < 4; q++) {
                     int r = r0 + ty + 16 * (q / 2);
-                    int l = l0 + tx + 16 * (q % 2);
-                    if (r < rows && l < lanes) {
-                        int o = r * lanes + l;
-                        double v = active.get(l) != 0 ? acc[t][q] : 0.0;
-                        out.set(o, accumulate != 0 ? out.get(o) + v : v);
+                    int c = l0 + tx + 16 * (q % 2);
+                    if (r < rows && c < live) {
+                        int o = r * lanes + laneIdx.get(c);
+                        out.set(o, accumulate != 0 ? out.get(o) + acc[t][q] : acc[t][q]);
                     }
                 }
             });
