@@ -437,7 +437,7 @@ final class KernelCosts {
      * A tiled product with a shared matrix ({@code cl_gemm_lanes}) over the live lanes: M is read once per
      * 32-lane column of tiles and X once per 32-row band, from device memory into shared memory; every
      * output reads its previous value when accumulating. The critical path of a block is its tiles' chunk loads (two per
-     * thread per 16 k, from L2) and 16 × 4 shared-memory reads per chunk (at the L1 rate).
+     * thread per 16 k, from L2) and one shared-memory latency per k step (its four loads overlap).
      */
     private static KernelCost gemmLanes(CudaKernel.TwinArgs a) {
         long rows = a.i(0);
@@ -458,7 +458,9 @@ final class KernelCosts {
         long blocks = Math.min(tiles, LaunchGeometry.MAX_GRID);
         long tilesPerBlock = ceilDiv(tiles, blocks);
         return new KernelCost(read, D * rows * live, 2 * rows * inner * live + (accumulate ? rows * live : 0),
-                tilesPerBlock * (2 * chunks + 5), tilesPerBlock * chunks * 64,
+                // Per k step a thread's four shared-memory loads are independent and issue together: one
+                // L1 latency per step on the path (16 per chunk), not four.
+                tilesPerBlock * (2 * chunks + 5), tilesPerBlock * chunks * 16,
                 H200CostModel.blocksPerSm(256, 8L * (32 * 17 + 16 * 32)));
     }
 

@@ -84,12 +84,12 @@ public final class CostModelReport {
             return w;
         }
         w.add(new Workload("qpth B=128 n=100 m=100 fwd", 128, 128, b -> RandomQps.batch(100, 100, b, false, 12),
-                20e-3, "fwd+bwd <= 20 ms", "backward runs on the CPU today: not in the prediction"));
+                20e-3, "fwd+bwd <= 20 ms", "forward only: backward not in the prediction (LSQR on the device: DeviceBackwardReport; AUTO's dense active block runs on the CPU)"));
         // One batch function for both rows: the report solves it once and reuses the counts.
         IntFunction<BatchConeProgram> perInstance = b -> RandomQps.batch(100, 200, b, false, 13);
         w.add(new Workload("1024 QPs n=100 m=200 fwd", 1024, 128, perInstance, 10e-3, "<= 10 ms", ""));
         w.add(new Workload("1024 QPs n=100 m=200 fwd+bwd", 1024, 128, perInstance,
-                15e-3, "<= 15 ms", "forward only: the derivative runs on the CPU today"));
+                15e-3, "<= 15 ms", "forward only: backward not in the prediction (LSQR on the device: DeviceBackwardReport; AUTO's dense active block runs on the CPU)"));
         w.add(new Workload("1024 QPs shared n=100 m=200", 1024, 256, b -> RandomQps.batch(100, 200, b, true, 14),
                 3e-3, "<= 3 ms", ""));
         w.add(new Workload("sparse QP n=1024 B=32", 32, 32, CostModelReport::sparseQp, SPARSE_QP_CPU_SECONDS / 10,
