@@ -81,17 +81,7 @@ CL_KERNEL cl_hsde_fused(int lanes, int n, int m, int group, int rowThreads, int 
             const bool checkNow = check != 0 && it == iterations - 1;
             // normalize
             if (live && r < CL_WARP) {
-                double s = 0;
-                for (int i = r; i < len; i += CL_WARP) {
-                    double x = v[i * lanes + l];
-                    s += x * x;
-                }
-                s = cl_warp_sum(s);
-                double nv = sqrt(s);
-                double f = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
-                for (int i = r; i < len; i += CL_WARP) {
-                    v[i * lanes + l] *= f;
-                }
+                cl_normalize_lane(lanes, len, l, r, v);
             }
             __syncthreads();
             // rhs
@@ -150,26 +140,9 @@ CL_KERNEL cl_hsde_fused(int lanes, int n, int m, int group, int rowThreads, int 
             __syncthreads();
             // tau
             if (live && r < CL_WARP) {
-                double sa = 0, sb = 0, sc = 0;
-                for (int i = r; i < nm; i += CL_WARP) {
-                    int k = i * lanes + l;
-                    double rw = i < n ? rhoX : rhoY[k - n * lanes];
-                    double gk = g[k];
-                    double pk = p[k];
-                    double mu = v[k];
-                    sa += rw * gk * gk;
-                    sb += rw * (mu * gk - 2 * pk * gk);
-                    sc += rw * pk * (pk - mu);
-                }
-                sa = cl_warp_sum(sa);
-                sb = cl_warp_sum(sb);
-                sc = cl_warp_sum(sc);
+                double tau = cl_tau_root(lanes, n, m, l, r, rhoX, rhoY, g, p, v, tauWeight);
                 if (r == 0) {
-                    double eta = v[nm * lanes + l];
-                    double a = tauWeight + sa;
-                    double b = sb - eta * tauWeight;
-                    double rad = b * b - 4 * a * sc;
-                    p[nm * lanes + l] = (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+                    p[nm * lanes + l] = tau;
                 }
             }
             __syncthreads();

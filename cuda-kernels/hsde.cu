@@ -25,27 +25,9 @@ CL_KERNEL cl_hsde_tau(int lanes, int n, int m, double rhoX, const double* rhoY, 
                 p[tauAt] = 1.0;
             }
         } else {
-            double sa = 0, sb = 0, sc = 0;
-            for (int i = w; i < n + m; i += CL_WARP) {
-                int k = i * lanes + l;
-                double r = i < n ? rhoX : rhoY[k - n * lanes];
-                double gk = g[k];
-                double pk = p[k];
-                double mu = v[k];
-                sa += r * gk * gk;
-                sb += r * (mu * gk - 2 * pk * gk);
-                sc += r * pk * (pk - mu);
-            }
-            sa = cl_warp_sum(sa);
-            sb = cl_warp_sum(sb);
-            sc = cl_warp_sum(sc);
+            double tau = cl_tau_root(lanes, n, m, l, w, rhoX, rhoY, g, p, v, tauWeight);
             if (w == 0) {
-                double eta = v[tauAt];
-                double a = tauWeight + sa;
-                double b = sb - eta * tauWeight;
-                double c = sc;
-                double rad = b * b - 4 * a * c;
-                p[tauAt] = (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+                p[tauAt] = tau;
             }
         }
     }

@@ -81,3 +81,30 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
         o[14] = certPx;
     }
 }
+
+// tau~ of lane l (DESIGN §4): the larger root of a tau^2 + b tau + c = 0 with R-weighted inner products
+// of g, p (the KKT solution) and mu = v over the first n + m rows, by the 32 threads of one warp; every
+// thread gets it. cl_hsde_tau and the fused run.
+static __device__ __forceinline__ double cl_tau_root(int lanes, int n, int m, int l, int w, double rhoX,
+                                                      const double* rhoY, const double* g, const double* p,
+                                                      const double* v, double tauWeight) {
+    double sa = 0, sb = 0, sc = 0;
+    for (int i = w; i < n + m; i += CL_WARP) {
+        int k = i * lanes + l;
+        double r = i < n ? rhoX : rhoY[k - n * lanes];
+        double gk = g[k];
+        double pk = p[k];
+        double mu = v[k];
+        sa += r * gk * gk;
+        sb += r * (mu * gk - 2 * pk * gk);
+        sc += r * pk * (pk - mu);
+    }
+    sa = cl_warp_sum(sa);
+    sb = cl_warp_sum(sb);
+    sc = cl_warp_sum(sc);
+    double eta = v[(n + m) * lanes + l];
+    double a = tauWeight + sa;
+    double b = sb - eta * tauWeight;
+    double rad = b * b - 4 * a * sc;
+    return (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+}

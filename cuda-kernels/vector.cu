@@ -67,17 +67,7 @@ CL_KERNEL cl_masked_copy(int total, int lanes, const int* mask, const double* sr
 // of a lane by one warp, in one launch.
 CL_KERNEL cl_normalize(int lanes, int len, double* v) {
     CL_FOR_LANE_WARP(l, w, lanes) {
-        double s = 0;
-        for (int i = w; i < len; i += CL_WARP) {
-            double x = v[i * lanes + l];
-            s += x * x;
-        }
-        s = cl_warp_sum(s);
-        double nv = sqrt(s);
-        double f = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
-        for (int i = w; i < len; i += CL_WARP) {
-            v[i * lanes + l] *= f;
-        }
+        cl_normalize_lane(lanes, len, l, w, v);
     }
 }
 

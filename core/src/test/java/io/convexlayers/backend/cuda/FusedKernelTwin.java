@@ -175,18 +175,7 @@ final class FusedKernelTwin {
         }
 
         void normalize(int l) {
-            double[] part = new double[WARP];
-            for (int w = 0; w < WARP; w++) {
-                for (int i = w; i < len; i += WARP) {
-                    double x = v.get(i * lanes + l);
-                    part[w] += x * x;
-                }
-            }
-            double nv = Math.sqrt(KernelTwins.warpSum(part));
-            double f = nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0;
-            for (int i = 0; i < len; i++) {
-                v.set(i * lanes + l, v.get(i * lanes + l) * f);
-            }
+            KernelTwins.laneNormalize(lanes, len, l, v);
         }
 
         void rhs(int l, int gi, int r) {
@@ -232,29 +221,7 @@ final class FusedKernelTwin {
         }
 
         void tau(int l) {
-            double[] pa = new double[WARP];
-            double[] pb = new double[WARP];
-            double[] pc = new double[WARP];
-            for (int w = 0; w < WARP; w++) {
-                for (int i = w; i < nm; i += WARP) {
-                    int k = i * lanes + l;
-                    double rw = i < n ? rhoX : rhoY.get(k - n * lanes);
-                    double gk = g.get(k);
-                    double pk = p.get(k);
-                    double mu = v.get(k);
-                    pa[w] += rw * gk * gk;
-                    pb[w] += rw * (mu * gk - 2 * pk * gk);
-                    pc[w] += rw * pk * (pk - mu);
-                }
-            }
-            double sa = KernelTwins.warpSum(pa);
-            double sb = KernelTwins.warpSum(pb);
-            double sc = KernelTwins.warpSum(pc);
-            double eta = v.get(nm * lanes + l);
-            double qa = tauWeight + sa;
-            double qb = sb - eta * tauWeight;
-            double rad = qb * qb - 4 * qa * sc;
-            p.set(nm * lanes + l, (-qb + Math.sqrt(Math.max(rad, 0.0))) / (2 * qa));
+            p.set(nm * lanes + l, KernelTwins.laneTauRoot(lanes, n, m, l, rhoX, rhoY, g, p, v, tauWeight));
         }
 
         void tail(int l, int r, boolean checkNow) {

@@ -117,20 +117,24 @@ final class KernelTwins {
     }
 
     static void clNormalize(int lanes, int len, DPtr v) {
-        double[] s = new double[WARP];
         for (int l = 0; l < lanes; l++) {
-            for (int w = 0; w < WARP; w++) {
-                s[w] = 0;
-                for (int i = w; i < len; i += WARP) {
-                    double x = v.get(i * lanes + l);
-                    s[w] += x * x;
-                }
+            laneNormalize(lanes, len, l, v);
+        }
+    }
+
+    /** {@code cl_normalize_lane} (common.cuh): lane l scaled by one warp. */
+    static void laneNormalize(int lanes, int len, int l, DPtr v) {
+        double[] s = new double[WARP];
+        for (int w = 0; w < WARP; w++) {
+            for (int i = w; i < len; i += WARP) {
+                double x = v.get(i * lanes + l);
+                s[w] += x * x;
             }
-            double nv = Math.sqrt(warpSum(s));
-            double f = nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0;
-            for (int i = 0; i < len; i++) {
-                v.set(i * lanes + l, v.get(i * lanes + l) * f);
-            }
+        }
+        double nv = Math.sqrt(warpSum(s));
+        double f = nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1.0;
+        for (int i = 0; i < len; i++) {
+            v.set(i * lanes + l, v.get(i * lanes + l) * f);
         }
     }
 
@@ -260,40 +264,38 @@ final class KernelTwins {
 
     static void clHsdeTau(int lanes, int n, int m, double rhoX, DPtr rhoY, DPtr g, DPtr p, DPtr v, int fixTau,
                           double tauWeight) {
+        for (int l = 0; l < lanes; l++) {
+            int tauAt = (n + m) * lanes + l;
+            p.set(tauAt, fixTau != 0 ? 1.0 : laneTauRoot(lanes, n, m, l, rhoX, rhoY, g, p, v, tauWeight));
+        }
+    }
+
+    /** {@code cl_tau_root} (hsde.cuh): lane l's τ̃, computed by one warp. */
+    static double laneTauRoot(int lanes, int n, int m, int l, double rhoX, DPtr rhoY, DPtr g, DPtr p, DPtr v,
+                              double tauWeight) {
         double[] pa = new double[WARP];
         double[] pb = new double[WARP];
         double[] pc = new double[WARP];
-        for (int l = 0; l < lanes; l++) {
-            int tauAt = (n + m) * lanes + l;
-            if (fixTau != 0) {
-                p.set(tauAt, 1.0);
-            } else {
-                for (int w = 0; w < WARP; w++) {
-                    pa[w] = 0;
-                    pb[w] = 0;
-                    pc[w] = 0;
-                    for (int i = w; i < n + m; i += WARP) {
-                        int k = i * lanes + l;
-                        double r = i < n ? rhoX : rhoY.get(k - n * lanes);
-                        double gk = g.get(k);
-                        double pk = p.get(k);
-                        double mu = v.get(k);
-                        pa[w] += r * gk * gk;
-                        pb[w] += r * (mu * gk - 2 * pk * gk);
-                        pc[w] += r * pk * (pk - mu);
-                    }
-                }
-                double sa = warpSum(pa);
-                double sb = warpSum(pb);
-                double sc = warpSum(pc);
-                double eta = v.get(tauAt);
-                double a = tauWeight + sa;
-                double b = sb - eta * tauWeight;
-                double c = sc;
-                double rad = b * b - 4 * a * c;
-                p.set(tauAt, (-b + Math.sqrt(Math.max(rad, 0.0))) / (2 * a));
+        for (int w = 0; w < WARP; w++) {
+            for (int i = w; i < n + m; i += WARP) {
+                int k = i * lanes + l;
+                double r = i < n ? rhoX : rhoY.get(k - n * lanes);
+                double gk = g.get(k);
+                double pk = p.get(k);
+                double mu = v.get(k);
+                pa[w] += r * gk * gk;
+                pb[w] += r * (mu * gk - 2 * pk * gk);
+                pc[w] += r * pk * (pk - mu);
             }
         }
+        double sa = warpSum(pa);
+        double sb = warpSum(pb);
+        double sc = warpSum(pc);
+        double eta = v.get((n + m) * lanes + l);
+        double a = tauWeight + sa;
+        double b = sb - eta * tauWeight;
+        double rad = b * b - 4 * a * sc;
+        return (-b + Math.sqrt(Math.max(rad, 0.0))) / (2 * a);
     }
 
     static void clHsdeLinearFinish(int total, int lanes, int nm, DPtr g, DPtr p) {
