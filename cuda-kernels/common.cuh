@@ -61,18 +61,3 @@ static __device__ __forceinline__ double cl_warp_max(double v) {
 // +infinity (the bit pattern of Java's Double.POSITIVE_INFINITY).
 #define CL_INF __longlong_as_double(0x7ff0000000000000LL)
 
-// v_l *= sqrt(len) / ||v_l||_2 (unchanged when the norm is zero or not finite) for lane l of a batch-minor
-// vector, by the 32 threads of one warp (w = this thread's index in it): cl_normalize and the fused run.
-static __device__ __forceinline__ void cl_normalize_lane(int lanes, int len, int l, int w, double* v) {
-    double s = 0;
-    for (int i = w; i < len; i += CL_WARP) {
-        double x = v[i * lanes + l];
-        s += x * x;
-    }
-    s = cl_warp_sum(s);
-    double nv = sqrt(s);
-    double f = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
-    for (int i = w; i < len; i += CL_WARP) {
-        v[i * lanes + l] *= f;
-    }
-}

@@ -1,4 +1,4 @@
-// Device functions shared by the separate HSDE kernels (hsde.cu) and the fused run (fused.cu).
+// Device functions shared by the separate HSDE kernels (hsde.cu, cl_normalize in vector.cu) and the fused run (fused.cu).
 #pragma once
 #include "common.cuh"
 
@@ -107,4 +107,20 @@ static __device__ __forceinline__ double cl_tau_root(int lanes, int n, int m, in
     double b = sb - eta * tauWeight;
     double rad = b * b - 4 * a * sc;
     return (-b + sqrt(cl_max(rad, 0.0))) / (2 * a);
+}
+
+// v_l *= sqrt(len) / ||v_l||_2 (unchanged when the norm is zero or not finite) for lane l of a batch-minor
+// vector, by the 32 threads of one warp (w = this thread's index in it): cl_normalize and the fused run.
+static __device__ __forceinline__ void cl_normalize_lane(int lanes, int len, int l, int w, double* v) {
+    double s = 0;
+    for (int i = w; i < len; i += CL_WARP) {
+        double x = v[i * lanes + l];
+        s += x * x;
+    }
+    s = cl_warp_sum(s);
+    double nv = sqrt(s);
+    double f = (nv > 0 && isfinite(nv)) ? sqrt((double)len) / nv : 1.0;
+    for (int i = w; i < len; i += CL_WARP) {
+        v[i * lanes + l] *= f;
+    }
 }

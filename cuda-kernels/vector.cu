@@ -1,5 +1,5 @@
 // Element-wise and per-lane vector operations on batch-minor vectors.
-#include "common.cuh"
+#include "hsde.cuh"
 
 // x[t] = value for t < total.
 CL_KERNEL cl_fill(int total, double* x, double value) {
