@@ -140,8 +140,16 @@ public final class ApproximateDynamicProgramming {
     private long forwardCalls;
     private long backwardCalls;
 
-    /** Builds the system (seeded) and the policy layer on the given backend. */
+    /** Builds the system (seeded) and the policy layer on the given backend, solving at eps 1e-7. */
     public ApproximateDynamicProgramming(Config config, Backend backend) {
+        this(config, backend, SolverSettings.defaults().withEps(1e-7));
+    }
+
+    /**
+     * As above with the policy layer's solver settings (a finite-difference check of the rollout's
+     * gradient needs solutions more accurate than its step).
+     */
+    public ApproximateDynamicProgramming(Config config, Backend backend, SolverSettings settings) {
         this.config = config;
         int n = config.states();
         int m = config.inputs();
@@ -162,7 +170,7 @@ public final class ApproximateDynamicProgramming {
         Problem problem = Problem.minimize(sumSquares(u).plus(sumSquares(pSqrt.times(y))),
                 y.eq(am.times(x).plus(bm.times(u))), norm2(u).le(config.inputBound()));
         policy = ConvexLayer.builder(problem).parameters(pSqrt, x).outputs(u)
-                .settings(SolverSettings.defaults().withEps(1e-7)).backend(backend).build();
+                .settings(settings).backend(backend).build();
     }
 
     /** The policy layer. */

@@ -88,6 +88,20 @@ class DerivativeQualityTest {
         }
     }
 
+    @Test
+    void autoSolvesTheSocpFamilyByTheInteriorPointWithAccurateGradients() {
+        // AUTO takes small SOCPs to the interior-point method at tolerances it reaches (AlgorithmChoice):
+        // at the default eps the gradient is then as exact as the first-order method's at eps 1e-9.
+        Family f = GradientFamilies.socp();
+        LayerResult r = f.builder().settings(SolverSettings.defaults()).build().forward(f.values());
+        assertEquals(SolverStatus.SOLVED, r.status(0));
+        assertEquals(Algorithm.INTERIOR_POINT, r.solution(0).algorithm());
+        Gradients g = r.backward(f.weights());
+        double err = relErr(concat(g, f.values().length), f.truth());
+        assertTrue(err <= 1e-8, "socp gradient error at the default eps: " + err);
+        assertEquals(DerivativeQuality.ACCURATE, g.info(0).quality(), g.info(0).toString());
+    }
+
     /** (a) ACCURATE ⇒ error ≤ 10·T; (b) error > 100·T ⇒ POOR, with a reason. */
     private static void assertFlagIsTruthful(double err, DerivativeInfo info, String row) {
         if (info.quality() == DerivativeQuality.ACCURATE) {

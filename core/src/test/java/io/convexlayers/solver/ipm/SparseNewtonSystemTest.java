@@ -289,6 +289,10 @@ class SparseNewtonSystemTest {
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(qps, auto), "a batch of medium QPs");
         ConeProgram socp = PlantedPrograms.generate(ConeDims.builder().nonneg(10).soc(8, 8, 8).build(), 15, 0.2, true, 1)
                 .program();
-        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto), "an SOCP");
+        // An SOCP follows the same rules at tolerances the interior-point method reaches; tighter ones go
+        // first-order.
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto), "an SOCP");
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto.withEps(1e-9)),
+                "an SOCP at eps 1e-9");
     }
 }
