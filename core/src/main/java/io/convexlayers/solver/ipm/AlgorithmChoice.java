@@ -26,7 +26,8 @@ import io.convexlayers.solver.SolverSettings;
  *       first-order method solves in about 100 iterations, stays with it (2.2× faster at 1e-9);</li>
  * </ul>
  * the dense cases of the last two only with n + m ≤ 2000 (the full Newton system, the fallback where
- * the dense reduction loses accuracy, stays dense). SOCPs follow the same rules when the requested
+ * the dense reduction loses accuracy, stays dense). SOCPs follow the size rules (not the first two:
+ * their Newton system is always dense, so a large single SOCP stays first-order) when the requested
  * tolerance is at least {@link #SOC_MIN_EPS}: on the LP-with-four-cones batch (n = 50, B = 128) the
  * interior-point method takes 13 iterations and 0.68× the first-order method's single-thread CPU time
  * at eps 1e-6, with residuals 2e-8 against 2.5e-5; tighter requests stay first-order, because on some
@@ -71,11 +72,13 @@ public final class AlgorithmChoice {
     }
 
     private static boolean autoPrefersInteriorPoint(BatchConeProgram batch, NewtonSystemChoice newton) {
-        if (batch.batch() <= AUTO_MAX_BATCH_ANY_SIZE) {
+        boolean soc = batch.cones().soc().length > 0;
+        // Second-order cones keep the Newton system dense: only the size rules apply, whatever the batch.
+        if (batch.batch() <= AUTO_MAX_BATCH_ANY_SIZE && !soc) {
             return true;
         }
         boolean linear = batch.pPattern() == null;
-        if (linear && newton == NewtonSystemChoice.SPARSE) {
+        if (linear && newton == NewtonSystemChoice.SPARSE && !soc) {
             return true;
         }
         return InteriorPointSolver.hasFullFallback(batch)

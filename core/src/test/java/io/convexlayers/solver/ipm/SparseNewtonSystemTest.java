@@ -294,5 +294,11 @@ class SparseNewtonSystemTest {
         assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto), "an SOCP");
         assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(socp), auto.withEps(1e-9)),
                 "an SOCP at eps 1e-9");
+        // A large single SOCP stays first-order: second-order cones keep the Newton system dense (found by
+        // the layer fuzzer: n = 3000 with one cone factored densely ran past its 2 s limit).
+        ConeProgram bigSocp = PlantedPrograms.generate(ConeDims.builder().zero(3).soc(500).build(), 500, 0.02, false, 2)
+                .program();
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(bigSocp), auto),
+                "a large SOCP");
     }
 }
