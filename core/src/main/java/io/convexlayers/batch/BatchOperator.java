@@ -20,4 +20,9 @@ public interface BatchOperator<V> {
 
     /** out = Kᵀ·in (length rows → cols). {@code out} is overwritten. */
     void applyTranspose(V in, V out);
+
+    /** Kᵀ as an operator of its own, sharing this one's data (LSQR on the transposed system). */
+    default BatchOperator<V> transposed() {
+        return new TransposedOperator<>(this);
+    }
 }

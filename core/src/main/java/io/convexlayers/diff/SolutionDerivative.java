@@ -407,7 +407,7 @@ public final class SolutionDerivative {
         void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
             DenseSolve dense = denseSolve();
             boolean sparse = sparseSolve(dense);
-            BatchOperator<double[]> k = transpose ? new Transposed<>(op) : op;
+            BatchOperator<double[]> k = transpose ? op.transposed() : op;
             SparseActiveBlock sparseBlock = null;
             int[] iters = new int[lanes];
             boolean[] exact = new boolean[lanes];

@@ -317,28 +317,18 @@ final class KernelCosts {
         return new KernelCost(read, D * t, 2 * nnz * lanes + (accumulate ? t : 0));
     }
 
-    /** Parameter map: as the CSR product, values always shared, theta gathered except the constant column. */
+    /** The chunk's map (program.cu): as {@code cl_param_map}, its structure at arguments 4 and 5. */
     private static KernelCost paramMapLanes(long t, CudaKernel.TwinArgs a) {
-        int lanes = a.i(1);
-        int rows = (int) rowsOf(t, lanes);
-        IPtr start = a.q(4);
-        IPtr col = a.q(5);
-        int numParams = a.i(7);
-        long nnz = start.get(rows) - start.get(0);
-        long constant = 0;
-        for (int q = start.get(0); q < start.get(rows); q++) {
-            constant += col.get(q) == numParams ? 1 : 0;
-        }
-        long read = I * (rows + 1L) + (long) (I + D) * nnz + D * (nnz - constant) * lanes;
-        return new KernelCost(read, D * t, 2 * nnz * lanes);
+        return paramMapCost(t, a.i(1), a.q(4), a.q(5), a.i(7));
     }
 
     private static KernelCost paramMap(long t, CudaKernel.TwinArgs a) {
-        int lanes = a.i(1);
+        return paramMapCost(t, a.i(1), a.q(2), a.q(3), a.i(5));
+    }
+
+    /** Parameter map: as the CSR product, values always shared, theta gathered except the constant column. */
+    private static KernelCost paramMapCost(long t, int lanes, IPtr start, IPtr col, int numParams) {
         int rows = (int) rowsOf(t, lanes);
-        IPtr start = a.q(2);
-        IPtr col = a.q(3);
-        int numParams = a.i(5);
         long nnz = start.get(rows) - start.get(0);
         long constant = 0;
         for (int q = start.get(0); q < start.get(rows); q++) {

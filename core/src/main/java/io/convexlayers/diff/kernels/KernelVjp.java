@@ -48,7 +48,7 @@ public final class KernelVjp {
         LsqrSettings ls = settings.lsqr();
         Lsqr.Limits limits = new Lsqr.Limits(ls.atol(), ls.btol(), ls.conlim(), ls.maxIters(), ls.damp());
         BatchOperator<V> m = k.residualMap(false);
-        BatchOperator<V> mT = transposed(m);
+        BatchOperator<V> mT = m.transposed();
         double[] ones = new double[lanes];
         double[] minusOnes = new double[lanes];
         Arrays.fill(ones, 1);
@@ -100,29 +100,5 @@ public final class KernelVjp {
         }
         k.zeroLanes(r, bad);
         return new Result(k.parameterGradient(r), info);
-    }
-
-    private static <V> BatchOperator<V> transposed(BatchOperator<V> op) {
-        return new BatchOperator<>() {
-            @Override
-            public int rows() {
-                return op.cols();
-            }
-
-            @Override
-            public int cols() {
-                return op.rows();
-            }
-
-            @Override
-            public void apply(V in, V out) {
-                op.applyTranspose(in, out);
-            }
-
-            @Override
-            public void applyTranspose(V in, V out) {
-                op.apply(in, out);
-            }
-        };
     }
 }

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.convexlayers.diff;
+package io.convexlayers.batch;
 
-import io.convexlayers.batch.BatchOperator;
-
-/** The transpose of a batch operator, without copying anything. */
-final class Transposed<V> implements BatchOperator<V> {
+/** The transpose of a batch operator, without copying anything ({@link BatchOperator#transposed}). */
+final class TransposedOperator<V> implements BatchOperator<V> {
     private final BatchOperator<V> op;
 
-    Transposed(BatchOperator<V> op) {
+    TransposedOperator(BatchOperator<V> op) {
         this.op = op;
     }
 
