@@ -58,6 +58,7 @@ class ArchitectureTest {
             List.of(ROOT + ".solver.linsys", ROOT + ".solver.device"),
             List.of(ROOT + ".solver.hsde"),
             List.of(ROOT + ".solver.ipm"),
+            List.of(ROOT + ".diff.residual"),
             List.of(ROOT + ".diff"),
             List.of(ROOT + ".diff.kernels"),
             List.of(ROOT + ".backend.cpu"),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.diff.residual.ResidualMapOperator;
 /**
  * {@link ActiveBlock} by dense factorization: each lane's M_SS is formed from the sparse data
  * ({@link ReducedJacobian}) and factored once by {@link BorderedPseudoInverse}.

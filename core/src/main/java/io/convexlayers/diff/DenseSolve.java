@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.diff.residual.ResidualMapOperator;
 /**
  * Dense mode of the derivative for one tile: pinv(M) or pinv(Mᵀ) through each lane's dense active
  * block ({@link DenseActiveBlock}, one LU of about ⅔·|S|³ flops) and the coupling of

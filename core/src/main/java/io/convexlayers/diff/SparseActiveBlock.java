@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.diff.residual.ResidualMapOperator;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.cone.ConeDerivative;
 import io.convexlayers.data.SparsePattern;

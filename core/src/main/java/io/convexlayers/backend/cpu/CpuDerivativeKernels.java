@@ -4,21 +4,20 @@ package io.convexlayers.backend.cpu;
 import io.convexlayers.batch.BatchOperator;
 import io.convexlayers.batch.BatchVectors;
 import io.convexlayers.batch.CpuBatchVectors;
-import io.convexlayers.batch.TileSparse;
-import io.convexlayers.cone.ConeDerivative;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.diff.kernels.DerivativeKernels;
+import io.convexlayers.diff.residual.ResidualMapOperator;
 import io.convexlayers.solver.BatchSolution;
 
 import java.util.Arrays;
 
 /**
  * {@link DerivativeKernels} on host arrays, the whole batch as one tile: the reference the device
- * implementation is held to, and the CPU side of the SPI. M and Mᵀ are the products of DESIGN §6 by
- * {@link TileSparse} and the CPU's {@link ConeDerivative}; dθ is the stacked parameter map's adjoint
+ * implementation is held to, and the CPU side of the SPI. M and Mᵀ (DESIGN §6) are the CPU's one
+ * {@link ResidualMapOperator}; dθ is the stacked parameter map's adjoint
  * read column by column. (The layer's CPU backward keeps {@code diff.SolutionDerivative}, whose tiles
  * also run the dense and sparse active-block solves.)
  */
@@ -28,22 +27,13 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
     private final int lanes;
     private final CpuBatchVectors vectors;
     private final SparsePattern aPattern;
-    private final double[] aValues;
-    private final boolean aShared;
     private final SparsePattern pPattern;
-    private final double[] pValues;
-    private final boolean pShared;
-    private final double[] c;
-    private final double[] b;
     private final double[] x;
     private final double[] y;
     private final double[] z;
-    private final double[] cPlus2Px;
-    private final double[] xPx;
-    private final ConeDerivative cone;
+    // M and Mᵀ: the CPU's one residual-map operator (also behind diff.SolutionDerivative).
+    private final ResidualMapOperator residualMap;
     private final CscMatrix tensor;
-    private final double[] t;
-    private final double[] q;
 
     /**
      * @param valid  instances with a solution (the others are zero throughout)
@@ -57,16 +47,11 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
         this.vectors = new CpuBatchVectors(lanes);
         this.tensor = tensor;
         this.aPattern = program.aPattern();
-        this.aShared = program.aValues().isShared();
-        this.aValues = matrix(program.aValues());
         this.pPattern = program.pPattern();
         BatchArray pv = program.pValues();
-        this.pShared = pv == null || pv.isShared();
-        this.pValues = pv == null ? null : matrix(pv);
-        this.c = perLane(program.c());
-        this.b = perLane(program.b());
         this.x = new double[n * lanes];
         this.y = new double[m * lanes];
+        double[] sv = new double[m * lanes];
         this.z = new double[(n + m + 1) * lanes];
         for (int l = 0; l < lanes; l++) {
             if (!valid[l]) {
@@ -78,27 +63,17 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
             }
             for (int i = 0; i < m; i++) {
                 y[i * lanes + l] = solution.y().get(i, l);
-                z[(n + i) * lanes + l] = y[i * lanes + l] - solution.s().get(i, l);
+                sv[i * lanes + l] = solution.s().get(i, l);
+                z[(n + i) * lanes + l] = y[i * lanes + l] - sv[i * lanes + l];
             }
             z[(n + m) * lanes + l] = 1;
         }
-        double[] px = new double[n * lanes];
-        if (pPattern != null) {
-            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, x, 0, px, 0);
-        }
-        this.cPlus2Px = new double[n * lanes];
-        this.xPx = new double[lanes];
-        for (int k = 0; k < n * lanes; k++) {
-            cPlus2Px[k] = c[k] + 2 * px[k];
-            xPx[k % lanes] += x[k] * px[k];
-        }
-        this.cone = new ConeDerivative(program.cones(), lanes);
-        cone.linearizeAt(z, n * lanes, true);
-        this.t = new double[(n + m + 1) * lanes];
-        this.q = new double[(n + m + 1) * lanes];
+        this.residualMap = new ResidualMapOperator(program.cones(), lanes, aPattern, matrix(program.aValues()),
+                program.aValues().isShared(), pPattern, pv == null ? null : matrix(pv), pv == null || pv.isShared(),
+                perLane(program.b()), perLane(program.c()), x, y, sv);
     }
 
-    /** A matrix's values as TileSparse takes them: one copy when shared, else batch-minor. */
+    /** A matrix's values as the residual map takes them: one copy when shared, else batch-minor. */
     private double[] matrix(BatchArray arr) {
         return arr.isShared() ? arr.rawData() : perLane(arr);
     }
@@ -124,8 +99,12 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
         return vectors;
     }
 
+    /** M (or M with τ fixed: the τ entry of the input taken as 0, of Mᵀ's output set to 0). */
     @Override
     public BatchOperator<double[]> residualMap(boolean fixedTau) {
+        if (!fixedTau) {
+            return residualMap;
+        }
         int w = (n + m) * lanes;
         return new BatchOperator<>() {
             @Override
@@ -140,75 +119,17 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
 
             @Override
             public void apply(double[] in, double[] out) {
-                double[] src = in;
-                if (fixedTau) {
-                    src = in.clone();
-                    Arrays.fill(src, w, w + lanes, 0);
-                }
-                projectDerivative(src, t);
-                multiplyDq(t, q, false);
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = q[k] - t[k] + src[k];
-                }
+                double[] src = in.clone();
+                Arrays.fill(src, w, w + lanes, 0);
+                residualMap.apply(src, out);
             }
 
             @Override
             public void applyTranspose(double[] in, double[] out) {
-                multiplyDq(in, q, true);
-                for (int k = 0; k < q.length; k++) {
-                    q[k] -= in[k];
-                }
-                projectDerivative(q, t);
-                for (int k = 0; k < out.length; k++) {
-                    out[k] = t[k] + in[k];
-                }
-                if (fixedTau) {
-                    Arrays.fill(out, w, w + lanes, 0);
-                }
+                residualMap.applyTranspose(in, out);
+                Arrays.fill(out, w, w + lanes, 0);
             }
         };
-    }
-
-    /** out = DΠ(z)·in: identity on the x and τ rows, DΠ_{K*} on the y rows (symmetric). */
-    private void projectDerivative(double[] in, double[] out) {
-        int nl = n * lanes;
-        System.arraycopy(in, 0, out, 0, nl);
-        cone.apply(in, nl, out, nl);
-        int w = (n + m) * lanes;
-        System.arraycopy(in, w, out, w, lanes);
-    }
-
-    /**
-     * out = DQ·in or DQᵀ·in, DQ = [[P, Aᵀ, c], [−A, 0, b], [−(c + 2Px)ᵀ, −bᵀ, xᵀPx]].
-     */
-    private void multiplyDq(double[] in, double[] out, boolean transpose) {
-        int nl = n * lanes;
-        int w = (n + m) * lanes;
-        Arrays.fill(out, 0);
-        if (pPattern != null) {
-            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, in, 0, out, 0);
-        }
-        double[] xCol = transpose ? cPlus2Px : c; // the τ column of the x rows (negated when transposed)
-        double sign = transpose ? -1 : 1;
-        double[] aty = new double[nl];
-        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, in, nl, aty, 0);
-        for (int k = 0; k < nl; k++) {
-            out[k] += sign * (aty[k] + xCol[k] * in[w + k % lanes]);
-        }
-        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, in, 0, out, nl);
-        for (int k = 0; k < m * lanes; k++) {
-            out[nl + k] = sign * (b[k] * in[w + k % lanes] - out[nl + k]);
-        }
-        double[] xRow = transpose ? c : cPlus2Px; // the τ row's x part (negated when not transposed)
-        for (int l = 0; l < lanes; l++) {
-            out[w + l] = xPx[l] * in[w + l];
-        }
-        for (int k = 0; k < nl; k++) {
-            out[w + k % lanes] -= sign * xRow[k] * in[k];
-        }
-        for (int k = 0; k < m * lanes; k++) {
-            out[w + k % lanes] -= sign * b[k] * in[nl + k];
-        }
     }
 
     @Override
@@ -223,7 +144,7 @@ public final class CpuDerivativeKernels implements DerivativeKernels<double[]> {
         Arrays.fill(out, 0);
         System.arraycopy(dx, 0, out, 0, nl);
         if (dy != null) {
-            cone.applyTranspose(dy, 0, out, nl);
+            residualMap.coneDerivative().applyTranspose(dy, 0, out, nl);
         }
         for (int k = 0; k < nl; k++) {
             out[w + k % lanes] -= x[k] * dx[k];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.convexlayers.diff;
+package io.convexlayers.diff.residual;
 
 import io.convexlayers.batch.BatchOperator;
 import io.convexlayers.batch.TileSparse;
@@ -18,9 +18,11 @@ import io.convexlayers.solver.linsys.TileMatrices;
  *           [ −(c + 2Px)ᵀ  −bᵀ    xᵀPx ]
  * </pre>
  * Vectors have n + m + 1 entries per lane, batch-minor. Mᵀv = DΠ·(DQᵀv − v) + v since DΠ is
- * symmetric.
+ * symmetric. One implementation for the CPU's derivative ({@code diff.SolutionDerivative}) and the CPU
+ * side of the backends' derivative SPI ({@code backend.cpu.CpuDerivativeKernels}); internal, below
+ * {@code diff}.
  */
-final class ResidualMapOperator implements BatchOperator<double[]> {
+public final class ResidualMapOperator implements BatchOperator<double[]> {
     private final int n;
     private final int m;
     private final int lanes;
@@ -199,61 +201,68 @@ final class ResidualMapOperator implements BatchOperator<double[]> {
     }
 
     /** The state x the operator was built at (batch-minor), for the result maps. */
-    double[] x() {
+    public double[] x() {
         return x;
     }
 
-    int lanes() {
+    /** Lanes of the tile. */
+    public int lanes() {
         return lanes;
     }
 
-    int n() {
+    /** Variables per instance. */
+    public int n() {
         return n;
     }
 
-    int m() {
+    /** Constraint rows per instance. */
+    public int m() {
         return m;
     }
 
-    SparsePattern aPattern() {
+    /** A's pattern. */
+    public SparsePattern aPattern() {
         return aPattern;
     }
 
     /** P and A of the tile, as the linear-system classes take them. */
-    TileMatrices tileMatrices() {
+    public TileMatrices tileMatrices() {
         return new TileMatrices(aPattern, aValues, aShared, pPattern, pValues, pShared,
                 lanes);
     }
 
     /** A's k-th stored value in one lane. */
-    double aValue(int k, int lane) {
+    public double aValue(int k, int lane) {
         return aShared ? aValues[k] : aValues[k * lanes + lane];
     }
 
     /** P's pattern (upper triangle), or null. */
-    SparsePattern pPattern() {
+    public SparsePattern pPattern() {
         return pPattern;
     }
 
     /** P's k-th stored value in one lane. */
-    double pValue(int k, int lane) {
+    public double pValue(int k, int lane) {
         return pShared ? pValues[k] : pValues[k * lanes + lane];
     }
 
     /** b, c + 2Px, c (batch-minor) and xᵀPx (per lane): the data of DQ's border. */
-    double[] b() {
+    public double[] b() {
         return b;
     }
 
-    double[] c() {
+    /** c (batch-minor). */
+    public double[] c() {
         return c;
     }
 
-    double[] cPlus2Px() {
+    /** c + 2Px (batch-minor). */
+    public double[] cPlus2Px() {
         return cPlus2Px;
     }
 
-    double[] xPx() {
+    /** xᵀPx per lane. */
+    public double[] xPx() {
         return xPx;
     }
 }
