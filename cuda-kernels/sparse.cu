@@ -27,21 +27,5 @@ CL_KERNEL cl_csr_mv(int total, int lanes, const int* rowStart, const int* colIdx
     }
 }
 
-// The parameter map out = T [theta; 1] for every lane (DESIGN §1): T is CSR with rows = data entries
-// and columns = parameter entries plus one constant column (index numParams, standing for the 1).
-// theta is batch-minor (numParams x lanes). Also the transposed map, given the CSR of T^T with the
-// constant column dropped. One thread per (row, lane).
-CL_KERNEL cl_param_map(int total, int lanes, const int* rowStart, const int* colIdx, const double* vals,
-                       int numParams, const double* theta, double* out) {
-    CL_FOR(t, total) {
-        int r = t / lanes;
-        int l = t % lanes;
-        double s = 0;
-        for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
-            int c = colIdx[q];
-            double x = c == numParams ? 1.0 : theta[c * lanes + l];
-            s += vals[q] * x;
-        }
-        out[t] = s;
-    }
-}
+// The parameter map T [theta; 1] and its adjoint are cl_param_map_lanes (program.cu): with batch = lanes
+// and first = 0 for a whole batch on the device, and numParams = -1 for the transposed map.

@@ -20,7 +20,6 @@ enum CudaKernel {
     NORMALIZE("cl_normalize", "iip"),
 
     CSR_MV("cl_csr_mv", "iiqqqpippiq"),
-    PARAM_MAP("cl_param_map", "iiqqpipp"),
     VJP_DATA("cl_vjp_data", "iiiiiqqppp"),
 
     PARAM_MAP_LANES("cl_param_map_lanes", "iiiiqqpipp"),

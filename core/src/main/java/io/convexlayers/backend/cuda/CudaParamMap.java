@@ -8,7 +8,8 @@ import io.convexlayers.data.SparsePattern;
  * The affine parameter map of DESIGN §1 on the device: data = T·[θ; 1] for every lane of a batch, and
  * its adjoint dθ = T[:, :p]ᵀ·g (the constant column has no gradient). T has one row per data entry
  * and p + 1 columns (the last stands for the constant 1); θ, data and g are batch-minor. Both
- * directions are one {@code cl_param_map} launch with one thread per (row, lane) on a CSR structure
+ * directions are one {@code cl_param_map_lanes} launch (the chunk map's kernel over the whole batch: no
+ * constant column for the adjoint) with one thread per (row, lane) on a CSR structure
  * built once.
  */
 final class CudaParamMap implements AutoCloseable {
@@ -71,16 +72,16 @@ final class CudaParamMap implements AutoCloseable {
     public void apply(DeviceVector theta, DeviceVector out) {
         check(theta, params, "theta");
         check(out, rows, "out");
-        dev.launch(CudaKernel.PARAM_MAP, rows * lanes, rows * lanes, lanes, fwdStart, fwdCol, fwdVal, params, theta,
-                out);
+        dev.launch(CudaKernel.PARAM_MAP_LANES, rows * lanes, rows * lanes, lanes, lanes, 0, fwdStart, fwdCol, fwdVal,
+                params, theta, out);
     }
 
     /** dTheta (params × lanes) = T[:, :p]ᵀ·g with g of {@link #rows()} × lanes. */
     public void applyTranspose(DeviceVector g, DeviceVector dTheta) {
         check(g, rows, "g");
         check(dTheta, params, "dTheta");
-        dev.launch(CudaKernel.PARAM_MAP, params * lanes, params * lanes, lanes, adjStart, adjCol, adjVal, -1, g,
-                dTheta);
+        dev.launch(CudaKernel.PARAM_MAP_LANES, params * lanes, params * lanes, lanes, lanes, 0, adjStart, adjCol,
+                adjVal, -1, g, dTheta);
     }
 
     private void check(DeviceVector v, int length, String name) {

@@ -75,9 +75,8 @@ final class KernelCosts {
                 yield new KernelCost((long) (full.bytesRead() * share) + I * t, full.bytesWritten(),
                         (long) (full.flops() * share));
             }
-            case PARAM_MAP -> paramMap(t, a);
-            // program.cu. The chunk's map: as PARAM_MAP, its structure at arguments 4 and 5 (θ of lane
-            // first + l read at stride batch: the same bytes).
+            // program.cu. The parameter map (a chunk's, or the whole batch's): its structure at arguments 4
+            // and 5 (θ of lane first + l read at stride batch: the same bytes).
             case PARAM_MAP_LANES -> paramMapLanes(t, a);
             // dst[t] = src[t / lanes]: the shared values read once per launch (lane-invariant), written per lane.
             case SPREAD_LANES -> new KernelCost(D * rowsOf(t, a.i(1)), D * t, 0);
@@ -317,13 +316,8 @@ final class KernelCosts {
         return new KernelCost(read, D * t, 2 * nnz * lanes + (accumulate ? t : 0));
     }
 
-    /** The chunk's map (program.cu): as {@code cl_param_map}, its structure at arguments 4 and 5. */
     private static KernelCost paramMapLanes(long t, CudaKernel.TwinArgs a) {
         return paramMapCost(t, a.i(1), a.q(4), a.q(5), a.i(7));
-    }
-
-    private static KernelCost paramMap(long t, CudaKernel.TwinArgs a) {
-        return paramMapCost(t, a.i(1), a.q(2), a.q(3), a.i(5));
     }
 
     /** Parameter map: as the CSR product, values always shared, theta gathered except the constant column. */

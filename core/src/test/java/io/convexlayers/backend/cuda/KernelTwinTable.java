@@ -31,7 +31,6 @@ final class KernelTwinTable {
             case MASKED_COPY -> KernelTwins.clMaskedCopy(a.i(0), a.i(1), a.q(2), a.p(3), a.p(4));
             case NORMALIZE -> KernelTwins.clNormalize(a.i(0), a.i(1), a.p(2));
             case CSR_MV -> KernelTwins.clCsrMv(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.p(5), a.i(6), a.p(7), a.p(8), a.i(9), a.q(10));
-            case PARAM_MAP -> KernelTwins.clParamMap(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4), a.i(5), a.p(6), a.p(7));
             case PARAM_MAP_LANES -> KernelTwins.clParamMapLanes(a.i(0), a.i(1), a.i(2), a.i(3), a.q(4), a.q(5), a.p(6), a.i(7), a.p(8), a.p(9));
             case SPREAD_LANES -> KernelTwins.clSpreadLanes(a.i(0), a.i(1), a.p(2), a.p(3));
             case MUL_ROWS -> KernelTwins.clMulRows(a.i(0), a.p(1), a.p(2));

@@ -157,21 +157,6 @@ final class KernelTwins {
         }
     }
 
-    static void clParamMap(int total, int lanes, IPtr rowStart, IPtr colIdx, DPtr vals, int numParams, DPtr theta,
-                           DPtr out) {
-        for (int t = 0; t < total; t++) {
-            int r = t / lanes;
-            int l = t % lanes;
-            double s = 0;
-            for (int q = rowStart.get(r); q < rowStart.get(r + 1); q++) {
-                int c = colIdx.get(q);
-                double x = c == numParams ? 1.0 : theta.get(c * lanes + l);
-                s += vals.get(q) * x;
-            }
-            out.set(t, s);
-        }
-    }
-
     // ---------------------------------------------------------------- program.cu
 
     static void clParamMapLanes(int total, int lanes, int batch, int first, IPtr rowStart, IPtr colIdx, DPtr vals,
