@@ -18,6 +18,8 @@ import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.ipm.AlgorithmChoice;
 import io.convexlayers.solver.device.ParametricBatch;
 import io.convexlayers.solver.device.ParametricSolver;
 
@@ -206,8 +208,25 @@ public final class CudaBackend implements Backend, ParametricSolver {
                     + " (" + e.getMessage() + "); solving on the CPU");
             return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
         }
+        Algorithm method = AlgorithmChoice.resolve(total, src.n(), src.m(), src.cones(), src.aPattern(),
+                src.pPattern(), settings, warmStart != null);
+        boolean interiorPoint = method == Algorithm.INTERIOR_POINT
+                && DeviceInteriorPoint.applies(device, src.n(), src.m(), src.cones());
+        if (method == Algorithm.INTERIOR_POINT && !interiorPoint && settings.algorithm() == Algorithm.INTERIOR_POINT) {
+            // Asked for by name where the device's method does not reach: the host's interior-point method.
+            LOG.log(System.Logger.Level.INFO, "convexlayers: the device interior-point method takes zero and "
+                    + "nonnegative cones whose reduced Newton matrix fits in a block's shared memory; " + src.cones()
+                    + " with n = " + src.n() + " is solved by the host's interior-point method");
+            return CpuBackend.INSTANCE.solve(src.host(), settings, execution, warmStart, listener);
+        }
+        if (interiorPoint) {
+            out.algorithm(Algorithm.INTERIOR_POINT);
+        }
         try {
-            ChunkPlanner.Footprint fp = footprint(src.n(), src.m(), src.aPattern().nnz(),
+            ChunkPlanner.Footprint fp = interiorPoint
+                    ? DeviceInteriorPoint.footprint(src.n(), src.m(), src.aPattern().nnz(),
+                    src.pPattern() == null ? 0 : src.pPattern().nnz(), src.matricesShared())
+                    : footprint(src.n(), src.m(), src.aPattern().nnz(),
                     src.pPattern() == null ? 0 : src.pPattern().nnz(), src.cones(), src.matricesShared(), settings);
             ChunkPlanner.Plan plan;
             try {
@@ -222,8 +241,12 @@ public final class CudaBackend implements Backend, ParametricSolver {
             while (first < total) {
                 int lanes = Math.min(chunkLanes, total - first);
                 try {
-                    solveChunk(src, settings, execution, warmStart, first, lanes, deadline,
-                            first == 0 ? listener : null, out);
+                    if (interiorPoint) {
+                        DeviceInteriorPoint.solveChunk(pool, src, first, lanes, settings, deadline, out);
+                    } else {
+                        solveChunk(src, settings, execution, warmStart, first, lanes, deadline,
+                                first == 0 ? listener : null, out);
+                    }
                     first += lanes;
                 } catch (OutOfDeviceMemoryException e) {
                     pool.releaseIdle();
@@ -240,7 +263,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
             src.close();
         }
         // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ) and host data.
-        if (settings.polish()) {
+        if (settings.polish() && !interiorPoint) {
             SolutionPolisher.polishBatch(src.host(), settings, execution, out, deadline);
         }
         return out.build();

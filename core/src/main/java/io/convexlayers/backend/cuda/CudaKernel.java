@@ -62,6 +62,8 @@ enum CudaKernel {
     KKT_DIV_ROWS("cl_kkt_div_rows", "ippp"),
     KKT_RECOVER_Y("cl_kkt_recover_y", "ippp"),
     GEMM_LANES("cl_gemm_lanes", "iiiiqpppi"),
+    IPM_SCATTER("cl_ipm_scatter", "iiiiiqqpp"),
+    IPM_SOLVE("cl_ipm_solve", "iiiiiiii" + "pppppppppppp" + "q"),
     DENSE_ASSEMBLE("cl_dense_assemble", "iiqqqqqpipidppq"),
     DENSE_CHOLESKY("cl_dense_cholesky", "iipqq"),
     DENSE_CHOL_SOLVE("cl_dense_chol_solve", "iipp"),
@@ -99,6 +101,14 @@ enum CudaKernel {
     CudaKernel(String entry, String signature) {
         this.entry = entry;
         this.signature = signature;
+    }
+
+    /**
+     * Whether the cost model counts this kernel's work after the launch, from what the kernel wrote (its
+     * work depends on the data: the interior-point method's iterations and solves), not before it.
+     */
+    boolean costAfterLaunch() {
+        return this == IPM_SOLVE;
     }
 
     /** The {@code extern "C"} entry name in the PTX module. */

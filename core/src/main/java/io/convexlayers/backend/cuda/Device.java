@@ -428,7 +428,7 @@ abstract class Device implements AutoCloseable {
                                Object[] resolved) {
         launches++;
         lastLaunched = kernel;
-        if (ledger != null) {
+        if (ledger != null && !kernel.costAfterLaunch()) {
             // Before the launch: the cost is that of the state the kernel starts from (masks, counts).
             ledger.launch(kernel, threads, hostView(resolved));
         }
@@ -436,6 +436,10 @@ abstract class Device implements AutoCloseable {
             long t0 = profileStart();
             long h0 = System.nanoTime();
             launchImpl(kernel, threads, geometry, sharedBytes, resolved);
+            if (ledger != null && kernel.costAfterLaunch()) {
+                // After: the kernel reports the work it did (iterations, solves) in its outputs.
+                ledger.launch(kernel, threads, hostView(resolved));
+            }
             hostTimes.launchNanos += System.nanoTime() - h0;
             hostTimes.launches++;
             if (profile != null) {

@@ -67,6 +67,11 @@ final class DeviceEquilibration {
      * (n × lanes) into {@code e}; with {@code enabled} false both are ones and the values stay.
      */
     void run(boolean enabled, DeviceBuffer d, DeviceBuffer e) {
+        run(enabled, d, e, Equilibration.RUIZ_PASSES);
+    }
+
+    /** As {@link #run(boolean, DeviceBuffer, DeviceBuffer)} with {@code ruizPasses} ∞-norm passes before the ℓ2 pass. */
+    void run(boolean enabled, DeviceBuffer d, DeviceBuffer e, int ruizPasses) {
         int ml = mat.m * lanes;
         int nl = mat.n * lanes;
         dev.launch(CudaKernel.FILL, ml, ml, d, 1.0);
@@ -78,8 +83,8 @@ final class DeviceEquilibration {
         int nnzP = mat.hasP ? mat.pPattern().nnz() * lanes : 0;
         // The Ruiz passes are the same launches each time: one graph, replayed (recaptured for the ℓ2 pass).
         try (LaunchGraph passGraph = new LaunchGraph(dev)) {
-            for (int pass = 0; pass <= Equilibration.RUIZ_PASSES; pass++) {
-                int l2 = pass == Equilibration.RUIZ_PASSES ? 1 : 0;
+            for (int pass = 0; pass <= ruizPasses; pass++) {
+                int l2 = pass == ruizPasses ? 1 : 0;
                 dev.replayable(passGraph, () -> pass(l2, ml, nl, nnzA, nnzP, d, e));
             }
         }

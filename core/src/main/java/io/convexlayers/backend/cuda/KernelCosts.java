@@ -175,6 +175,9 @@ final class KernelCosts {
             // y = (ax - y) ./ rhoY.
             case KKT_RECOVER_Y -> new KernelCost(3L * D * t, D * t, 2 * t);
             case GEMM_LANES -> gemmLanes(a);
+            // Scatter: each item reads its value and index pair, writes one entry (two when mirrored).
+            case IPM_SCATTER -> new KernelCost((D + 2L * I) * t, D * t * (a.i(4) != 0 ? 2 : 1), 0);
+            case IPM_SOLVE -> ipmSolve(a);
             case DENSE_ASSEMBLE -> denseAssemble(t, a);
             case DENSE_CHOLESKY -> {
                 long n = a.i(1);
@@ -415,6 +418,95 @@ final class KernelCosts {
         }
         return new KernelCost(read, write, flops, path, l1Path,
                 H200CostModel.blocksPerSm(group * rowThreads, sharedUse));
+    }
+
+    /** Registers per thread of {@code cl_ipm_solve} (its launch bounds: 256 threads, 2 blocks per SM). */
+    static final int IPM_REGISTERS = 128;
+    /** Registers of one SM (Hopper). */
+    private static final int SM_REGISTERS = 65536;
+
+    /**
+     * The device interior-point method ({@code cl_ipm_solve}), counted from what the launch did: each lane's
+     * iterations and factored solves, which the kernel writes to its info row (the ledger reads them after
+     * the launch, see {@link CudaKernel#costAfterLaunch}). Per lane: one assembly and factorization per
+     * iteration and one at the start (and the convexity check's with P), per factored solve the products
+     * with Aᵀ and A and the two substitutions, per refined solve's residual (one per factored solve) the
+     * products with P, Aᵀ and A, and per iteration the evaluation's three products. Bytes: A and P are
+     * read from device memory by every product (an upper bound: a lane's A often stays in L2). The
+     * critical path of a block: the busiest thread's loads — dense rows of A (from L2) and the other
+     * operands, the SYRK's shared-memory panel reads, the factorization's trailing updates and the first
+     * warp's substitutions (shared memory, at L1 latency) — and one L1 latency per barrier.
+     */
+    private static KernelCost ipmSolve(CudaKernel.TwinArgs a) {
+        int lanes = a.i(0);
+        long n = a.i(1);
+        long m = a.i(2);
+        long zero = a.i(3);
+        boolean hasP = a.i(4) != 0;
+        IPtr info = a.q(20);
+        long order = n + zero;
+        long ineq = m - zero;
+        int threads = DeviceInteriorPoint.threads((int) n, (int) m);
+        long tiles = ((n + 3) / 4) * ((n + 3) / 4 + 1) / 2;
+        // Per factorization: SYRK (16 FMAs per tile and inequality row), the mirror, the pivoted LDLᵀ.
+        long factorFlops = 32 * tiles * ineq + 2 * order * order * order / 3;
+        long factorBytes = D * (m * n + m + (hasP ? n * n : 0));
+        long factorPath = ceilDiv(16L * n, threads) * ceilDiv(ineq, 16) + 2 * ceilDiv(m * n, threads);
+        long ldlL1 = 0;
+        for (long k = 0; k < order; k++) {
+            ldlL1 += 2 * ceilDiv((order - k - 1) * (order - k - 1), threads) + ceilDiv(order - k, WARP) + 6;
+        }
+        long factorL1 = ceilDiv(tiles, threads) * ineq * 8 + ldlL1 + 2 * ceilDiv(order * order, threads)
+                + 2 * ceilDiv(ineq, 16);
+        // Per factored solve: Aᵀt, the substitutions, A x; per residual: P x, Aᵀz, A x.
+        long solveFlops = 4 * m * n + 2 * order * order + 6 * (n + m);
+        long residualFlops = 4 * m * n + (hasP ? 2 * n * n : 0) + 6 * (n + m);
+        long productBytes = D * m * n;
+        long solveBytes = 2 * productBytes + D * 6 * (n + m);
+        long residualBytes = 2 * productBytes + (hasP ? D * n * n : 0) + D * 8 * (n + m);
+        long matvecPath = ceilDiv(m, threads) * n + ceilDiv(n, threads) * m;
+        long solvePath = matvecPath;
+        long solveL1 = matvecPath + 4 * ceilDiv(order, WARP) * order + 12;
+        long residualPath = matvecPath + (hasP ? ceilDiv(n, threads) * n : 0);
+        long residualL1 = residualPath + 8;
+        // Per iteration beyond its solves: evaluate (three products), about 15 block reductions, the updates.
+        long iterFlops = 4 * m * n + (hasP ? 2 * n * n : 0) + 60 * (n + m);
+        long iterBytes = 2 * productBytes + (hasP ? D * n * n : 0) + D * 40 * (n + m);
+        long iterPath = residualPath;
+        long iterL1 = residualPath + 15 * 4 + 40 * ceilDiv(n + m, threads);
+        long flops = 0;
+        long read = 0;
+        long write = 0;
+        long path = 0;
+        long l1 = 0;
+        long maxBlockPath = 0;
+        long maxBlockL1 = 0;
+        for (int l = 0; l < lanes; l++) {
+            long iters = Math.max(0, info.get(3 * l + 1));
+            long solves = Math.max(0, info.get(3 * l + 2));
+            long factors = iters + 1 + (hasP ? 1 : 0);
+            long laneFlops = factors * factorFlops + solves * (solveFlops + residualFlops) + (iters + 1) * iterFlops;
+            long laneBytes = factors * factorBytes + solves * (solveBytes + residualBytes) + (iters + 1) * iterBytes;
+            flops += laneFlops;
+            read += laneBytes;
+            write += D * (2 * (n + m) + 18) + D * 10 * (n + m) * (iters + 1);
+            long lanePath = factors * factorPath + solves * (solvePath + residualPath) + (iters + 1) * iterPath;
+            long laneL1 = factors * factorL1 + solves * (solveL1 + residualL1) + (iters + 1) * iterL1;
+            path += lanePath;
+            l1 += laneL1;
+            maxBlockPath = Math.max(maxBlockPath, lanePath);
+            maxBlockL1 = Math.max(maxBlockL1, laneL1);
+        }
+        if (lanes == 0) {
+            return KernelCost.ZERO;
+        }
+        // The path is per block: a wave's time is its slowest lane; the mean lane stands for a wave.
+        long meanPath = Math.max(maxBlockPath / 4, path / lanes);
+        long meanL1 = Math.max(maxBlockL1 / 4, l1 / lanes);
+        int byRegisters = Math.max(1, SM_REGISTERS / (IPM_REGISTERS * threads));
+        int blocks = Math.min(byRegisters, H200CostModel.blocksPerSm(threads,
+                DeviceInteriorPoint.sharedBytes((int) n, (int) zero)));
+        return new KernelCost(read, write, flops, meanPath, meanL1, blocks);
     }
 
     /**

@@ -32,4 +32,12 @@ public final class Deadline {
     public static boolean passed(long deadline, long nowNanos) {
         return deadline != NONE && nowNanos - deadline >= 0;
     }
+
+    /** Seconds from {@code nowNanos} to {@code deadline}: +∞ for {@link #NONE}, at least 0. */
+    public static double secondsLeft(long deadline, long nowNanos) {
+        if (deadline == NONE) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(0, (deadline - nowNanos) * 1e-9);
+    }
 }

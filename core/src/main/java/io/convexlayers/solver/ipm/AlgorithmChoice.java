@@ -2,6 +2,8 @@
 package io.convexlayers.solver.ipm;
 
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.SolverSettings;
 
@@ -56,32 +58,47 @@ public final class AlgorithmChoice {
 
     /** FIRST_ORDER or INTERIOR_POINT for this batch; {@code warm}: a warm start is given. */
     public static Algorithm resolve(BatchConeProgram batch, SolverSettings settings, boolean warm) {
-        NewtonSystemChoice newton = InteriorPointSolver.newtonSystem(batch);
+        return resolve(batch.batch(), batch.n(), batch.m(), batch.cones(), batch.aPattern(), batch.pPattern(), settings,
+                warm);
+    }
+
+    /**
+     * As {@link #resolve(BatchConeProgram, SolverSettings, boolean)} from the batch's shape: its size, n, m,
+     * cones and the patterns of A and P (null without P) — for data not instantiated on the host (a layer's
+     * batch made on the device from θ).
+     */
+    public static Algorithm resolve(int batchSize, int n, int m, ConeDims cones, SparsePattern aPattern,
+                                    SparsePattern pPattern, SolverSettings settings, boolean warm) {
+        NewtonSystemChoice newton = InteriorPointSolver.supports(cones)
+                ? NewtonSystemChoice.of(n, m, cones.zero(), cones.soc().length, aPattern, pPattern)
+                : NewtonSystemChoice.NONE;
         boolean supported = newton != NewtonSystemChoice.NONE;
         return switch (settings.algorithm()) {
             case FIRST_ORDER -> Algorithm.FIRST_ORDER;
             case INTERIOR_POINT -> supported ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
-            case AUTO -> supported && socAllowed(batch, settings) && !warm && autoPrefersInteriorPoint(batch, newton)
+            case AUTO -> supported && socAllowed(cones, settings) && !warm
+                    && autoPrefersInteriorPoint(batchSize, n, m, cones, pPattern, newton)
                     ? Algorithm.INTERIOR_POINT : Algorithm.FIRST_ORDER;
         };
     }
 
-    private static boolean socAllowed(BatchConeProgram batch, SolverSettings settings) {
-        return batch.cones().soc().length == 0
+    private static boolean socAllowed(ConeDims cones, SolverSettings settings) {
+        return cones.soc().length == 0
                 || (settings.epsAbs() >= SOC_MIN_EPS && settings.epsRel() >= SOC_MIN_EPS);
     }
 
-    private static boolean autoPrefersInteriorPoint(BatchConeProgram batch, NewtonSystemChoice newton) {
-        boolean soc = batch.cones().soc().length > 0;
+    private static boolean autoPrefersInteriorPoint(int batchSize, int n, int m, ConeDims cones, SparsePattern pPattern,
+                                                    NewtonSystemChoice newton) {
+        boolean soc = cones.soc().length > 0;
         // Second-order cones keep the Newton system dense: only the size rules apply, whatever the batch.
-        if (batch.batch() <= AUTO_MAX_BATCH_ANY_SIZE && !soc) {
+        if (batchSize <= AUTO_MAX_BATCH_ANY_SIZE && !soc) {
             return true;
         }
-        boolean linear = batch.pPattern() == null;
+        boolean linear = pPattern == null;
         if (linear && newton == NewtonSystemChoice.SPARSE && !soc) {
             return true;
         }
-        return InteriorPointSolver.hasFullFallback(batch)
-                && batch.n() + batch.cones().zero() <= (linear ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP);
+        return n + (long) m <= ReducedKkt.MAX_FULL_ORDER
+                && n + cones.zero() <= (linear ? AUTO_MAX_ORDER_LP : AUTO_MAX_ORDER_QP);
     }
 }

@@ -37,14 +37,14 @@ final class InteriorPointMethod {
      */
     static final double TARGET_EPS = 1e-10;
     /** Iterations allowed past the settings' tolerance while reaching for {@link #TARGET_EPS}. */
-    private static final int EXTRA_ITERATIONS = 6;
-    private static final double STEP_FRACTION = 0.99;
-    private static final double MIN_STEP = 1e-10;
-    private static final int MAX_SMALL_STEPS = 5;
+    static final int EXTRA_ITERATIONS = 6;
+    static final double STEP_FRACTION = 0.99;
+    static final double MIN_STEP = 1e-10;
+    static final int MAX_SMALL_STEPS = 5;
     /** A certificate needs the complementarity μ this far below its starting value. */
-    private static final double CERTIFICATE_MU = 1e-6;
+    static final double CERTIFICATE_MU = 1e-6;
     /** A step that multiplies the relative optimality residual by more than this is undone. */
-    private static final double SETBACK = 10;
+    static final double SETBACK = 10;
 
     private final IpmLayout layout;
     private final ScaledInstance data;
@@ -500,55 +500,7 @@ final class InteriorPointMethod {
     /** Writes the unscaled result in the conventions of {@link io.convexlayers.solver.Solution}. */
     private void extract(SolverStatus status, int iters, double seconds, double setup, int k,
                          BatchSolution.Builder out) {
-        int stride = out.batch();
-        double[] ox = out.x();
-        double[] oy = out.y();
-        double[] os = out.s();
-        double cs = data.costScale;
-        double pri = stats[ResidualStats.PRIMAL_RES];
-        double dua = stats[ResidualStats.DUAL_RES];
-        double gap = stats[ResidualStats.GAP];
-        double pobj = stats[ResidualStats.PRIMAL_OBJ];
-        double dobj = stats[ResidualStats.DUAL_OBJ];
-        double xDiv = tau;
-        double yDiv = tau;
-        boolean xNaN = false;
-        boolean yNaN = false;
-        switch (status) {
-            case INFEASIBLE, INFEASIBLE_INACCURATE -> {
-                double bty = stats[ResidualStats.CERT_BTY];
-                yDiv = -bty;
-                xNaN = true;
-                pri = stats[ResidualStats.CERT_ATY] / -bty;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.POSITIVE_INFINITY;
-                dobj = Double.POSITIVE_INFINITY;
-            }
-            case UNBOUNDED, UNBOUNDED_INACCURATE -> {
-                double ctx = stats[ResidualStats.CERT_CTX];
-                xDiv = -ctx;
-                yNaN = true;
-                pri = Math.max(stats[ResidualStats.CERT_AXS], stats[ResidualStats.CERT_PX]) / -ctx;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.NEGATIVE_INFINITY;
-                dobj = Double.NEGATIVE_INFINITY;
-            }
-            case FAILED -> {
-                xNaN = true;
-                yNaN = true;
-            }
-            default -> {
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            ox[j * stride + k] = xNaN ? Double.NaN : data.e[j] * x[j] / xDiv;
-        }
-        for (int i = 0; i < m; i++) {
-            oy[i * stride + k] = yNaN ? Double.NaN : data.d[i] * z[i] / (cs * yDiv);
-            os[i * stride + k] = xNaN ? Double.NaN : s[i] / (data.d[i] * xDiv);
-        }
-        out.record(k, status, pobj, dobj, iters, pri, dua, gap, 0, seconds, setup);
+        ScaledSolutionWriter.write(status, iters, seconds, setup, k, out, stats, 0, tau, data.costScale, x, 0, z, 0,
+                s, 0, data.d, data.e, 0, 1);
     }
 }

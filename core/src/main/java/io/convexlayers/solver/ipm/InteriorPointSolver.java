@@ -90,4 +90,22 @@ public final class InteriorPointSolver {
         });
         return out.build();
     }
+
+    /**
+     * Solves instances {@code instances} of the batch one after the other on the calling thread into
+     * {@code out} (the instances another solver handed back: the device's lanes whose reduced Newton
+     * system needed the full one).
+     */
+    public static void solveInstances(BatchConeProgram batch, int[] instances, SolverSettings settings, long deadline,
+                                      BatchSolution.Builder out) {
+        NewtonSystemChoice chosen = newtonSystem(batch);
+        if (chosen == NewtonSystemChoice.NONE) {
+            throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
+                    + " with n = " + batch.n());
+        }
+        InteriorPointMethod method = new InteriorPointMethod(new IpmLayout(batch, chosen));
+        for (int k : instances) {
+            method.solve(batch, k, settings, deadline, null, out);
+        }
+    }
 }

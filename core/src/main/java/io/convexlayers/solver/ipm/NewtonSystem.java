@@ -18,8 +18,8 @@ abstract class NewtonSystem {
     static final double DYNAMIC_EPS = 1e-13;
     /** … by ±this, as in Clarabel (its defaults: 1e-13 and 2e-7); refinement removes the change. */
     static final double DYNAMIC_DELTA = 2e-7;
-    private static final int MAX_REFINEMENT = 8;
-    private static final double REFINE_TOL = 1e-14;
+    static final int MAX_REFINEMENT = 8;
+    static final double REFINE_TOL = 1e-14;
 
     final IpmLayout layout;
     final int n;

@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 final class ReducedKkt extends NewtonSystem {
     /** A refined reduced solve worse than this (relative) switches the instance to the full system. */
-    private static final double FALLBACK_TOL = 1e-10;
+    static final double FALLBACK_TOL = 1e-10;
     /** Largest order of the dense full system (32 MB); larger programs keep the reduction. */
     static final int MAX_FULL_ORDER = 2000;
     /** Largest order of the dense reduced system (n + zero rows; 200 MB). */

@@ -37,7 +37,7 @@ import java.util.function.IntFunction;
  */
 public final class CostModelReport {
     /** Tolerance of the goals (eps 1e-6). */
-    static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-6);
+    static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-6).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     /** CPU forward of the paper's sparse QP on this machine kind (benchmarks/RESULTS.md, JMH): 723 ms. */
     static final double SPARSE_QP_CPU_SECONDS = 0.723;

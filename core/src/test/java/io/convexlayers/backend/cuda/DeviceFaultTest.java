@@ -53,7 +53,7 @@ class DeviceFaultTest {
     @Test
     void aFaultInASolveResetsTheDeviceAndTheBatchIsSolvedOnTheCpu() {
         var batch = io.convexlayers.testing.RandomQps.batch(6, 12, 5, false, 41);
-        var settings = io.convexlayers.solver.SolverSettings.defaults().withEps(1e-8);
+        var settings = io.convexlayers.solver.SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER).withEps(1e-8);
         EmulatedDevice dev = new EmulatedDevice(1L << 30);
         CudaBackend gpu = new CudaBackend(dev, 0, true);
         dev.faultAt(CudaKernel.HSDE_FUSED, 3); // the third run between checks
@@ -78,10 +78,10 @@ class DeviceFaultTest {
         CudaBackend gpu = new CudaBackend(dev, 0, false);
         dev.faultAt(CudaKernel.HSDE_FUSED, 2);
         DeviceKernelException e = assertThrows(DeviceKernelException.class,
-                () -> gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null));
+                () -> gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null));
         assertTrue(e.getMessage().contains("emulated fault"), e.getMessage());
         assertEquals(1, dev.recoveries());
-        assertEquals(3, gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null).batch());
+        assertEquals(3, gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null).batch());
     }
 
     @Test
@@ -89,8 +89,8 @@ class DeviceFaultTest {
         var batch = io.convexlayers.testing.RandomQps.batch(30, 60, 2, false, 43);
         // Room for the planner's estimate of a few kilobytes only: not one instance fits.
         CudaBackend gpu = new CudaBackend(new EmulatedDevice(4096), 0, true);
-        var got = gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults(), null, null);
-        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, io.convexlayers.solver.SolverSettings.defaults(),
+        var got = gpu.solve(batch, io.convexlayers.solver.SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null);
+        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, io.convexlayers.solver.SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER),
                 null, null);
         org.junit.jupiter.api.Assertions.assertArrayEquals(cpu.get(1).x(), got.get(1).x(), 0);
     }

@@ -108,9 +108,12 @@ class EmulatedOpsTest {
         assertTrue(KktPaths.maxRelativeDifference(dev, 6, 9, 3, 7) < 1e-12);
         assertEquals(0, EquilibrationCheck.maxRelativeDifference(dev, 5, 2, 8, true));
         // Whole solves (CudaGpuTest's): lanes finish at different checks and retire.
-        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2), SETTINGS, null, null);
+        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2), SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null);
         // Per-lane QPs run fused; shared matrices take the graph path with its polyhedral tail kernel.
-        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, true, 2), SETTINGS, null, null);
+        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, true, 2), SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null);
+        // The interior-point method on the device (DeviceInteriorPointGpuTest's).
+        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2),
+                SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT), null, null);
         // A layer's forward with the data made on the device (DeviceForwardGpuTest's).
         DeviceForwardTest.oneMappedForward(dev);
         try (BufferPool.Lease lease = new BufferPool.Lease(new BufferPool(dev))) {

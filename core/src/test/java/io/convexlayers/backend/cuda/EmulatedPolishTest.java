@@ -23,7 +23,7 @@ class EmulatedPolishTest {
     @Test
     void deviceSolutionsArePolishedOnTheHost() {
         BatchConeProgram batch = RandomQps.batch(12, 24, 6, false, 41);
-        SolverSettings settings = SolverSettings.defaults().withPolish(true);
+        SolverSettings settings = SolverSettings.defaults().withPolish(true).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
         BatchSolution exact = Backends.cpu().solve(batch, settings.withEps(1e-10).withPolish(false), null, null);
         BatchSolution polished = EmulatedSolveTest.emulated().solve(batch, settings, null, null);
         BatchSolution plain = EmulatedSolveTest.emulated().solve(batch, settings.withPolish(false), null, null);

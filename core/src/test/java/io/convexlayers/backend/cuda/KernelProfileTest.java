@@ -16,7 +16,7 @@ class KernelProfileTest {
     void countsEveryLaunchAndChangesNothingThatIsComputed() {
         CudaBackend backend = new CudaBackend(new EmulatedDevice(1L << 30), 0);
         var batch = RandomQps.batch(8, 16, 3, false, 5);
-        SolverSettings settings = SolverSettings.defaults();
+        SolverSettings settings = SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
         BatchSolution plain = backend.solve(batch, settings, null, null);
         KernelProfile profile = new KernelProfile();
         long before = backend.device().launches();

@@ -67,6 +67,8 @@ final class KernelTwinTable {
             case KKT_DIV_ROWS -> KernelTwins.clKktDivRows(a.i(0), a.p(1), a.p(2), a.p(3));
             case KKT_RECOVER_Y -> KernelTwins.clKktRecoverY(a.i(0), a.p(1), a.p(2), a.p(3));
             case GEMM_LANES -> GemmKernelTwin.run(a, geometry);
+            case IPM_SCATTER -> IpmKernelTwin.scatter(a);
+            case IPM_SOLVE -> IpmKernelTwin.solve(a, geometry, sharedBytes);
             case DENSE_ASSEMBLE -> KernelTwins.clDenseAssemble(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.q(5), a.q(6), a.p(7), a.i(8), a.p(9), a.i(10), a.d(11), a.p(12), a.p(13), a.q(14));
             case DENSE_CHOLESKY -> KernelTwins.clDenseCholesky(a.i(0), a.i(1), a.p(2), a.q(3), a.q(4));
             case DENSE_CHOL_SOLVE -> KernelTwins.clDenseCholSolve(a.i(0), a.i(1), a.p(2), a.p(3));

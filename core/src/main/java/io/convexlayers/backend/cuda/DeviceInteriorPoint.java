@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.backend.cuda;
+
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.solver.ipm.InteriorPointConstants;
+import io.convexlayers.solver.ipm.InteriorPointSolver;
+import io.convexlayers.solver.ipm.ScaledSolutionWriter;
+
+/**
+ * The interior-point method on the device for LPs and QPs whose reduced Newton matrix fits in a thread
+ * block's shared memory: one launch of {@code cl_ipm_solve} (cuda-kernels/ipm.cu) solves a whole chunk,
+ * one thread block per instance from the equilibrated data to the final status, with the host's
+ * algorithm ({@code solver.ipm.InteriorPointMethod} with its reduced system), its constants
+ * ({@link InteriorPointConstants}) and its termination tests. Per chunk the host sends nothing but what
+ * the {@link ChunkSource} sends (θ, for a layer) and reads back x, y, s and a row of statistics per
+ * instance; there is no synchronization per iteration. The data are equilibrated on the device as for
+ * the first-order method (with the interior-point method's {@value InteriorPointConstants#RUIZ_PASSES}
+ * passes; shared matrices once on the host) and copied into dense per-instance matrices
+ * ({@code cl_ipm_scatter}) that the kernel reads every iteration.
+ *
+ * <p>An instance whose reduced system stays inaccurate after refinement — where the host's method
+ * switches to the full Newton system — is solved again on the host ({@link InteriorPointSolver#solveInstances}).
+ */
+final class DeviceInteriorPoint {
+    /** Threads of a block at most (and the register budget the kernel is compiled for: 2 blocks per SM). */
+    static final int MAX_THREADS = 256;
+    /** Rows of A staged per panel of the Newton matrix's assembly (CL_IPM_PANEL). */
+    static final int PANEL = 16;
+    /** Width of a lane's result row: the residual statistics, τ, κ and the cost scale. */
+    static final int RESULT_WIDTH = ResidualStats.WIDTH + 3;
+    /** System property that turns the device interior-point method off ({@code false}): such batches run first-order. */
+    static final String PROPERTY = "convexlayers.cuda.ipm";
+
+    static final int PRM_EPS_ABS = InteriorPointConstants.EPS_ABS;
+    static final int PRM_EPS_REL = InteriorPointConstants.EPS_REL;
+    static final int PRM_EPS_INFEAS = InteriorPointConstants.EPS_INFEAS;
+    static final int PRM_TARGET_EPS = InteriorPointConstants.TARGET_EPS;
+    static final int PRM_STATIC_REG = InteriorPointConstants.STATIC_REG;
+    static final int PRM_DYN_EPS = InteriorPointConstants.DYNAMIC_EPS;
+    static final int PRM_DYN_DELTA = InteriorPointConstants.DYNAMIC_DELTA;
+    static final int PRM_REFINE_TOL = InteriorPointConstants.REFINE_TOL;
+    static final int PRM_FALLBACK_TOL = InteriorPointConstants.FALLBACK_TOL;
+    static final int PRM_STEP_FRACTION = InteriorPointConstants.STEP_FRACTION;
+    static final int PRM_MIN_STEP = InteriorPointConstants.MIN_STEP;
+    static final int PRM_CERT_MU = InteriorPointConstants.CERTIFICATE_MU;
+    static final int PRM_SETBACK = InteriorPointConstants.SETBACK;
+    static final int PRM_MIN_NORM = InteriorPointConstants.MIN_NORM;
+    static final int PRM_MAX_NORM = InteriorPointConstants.MAX_NORM;
+    static final int PRM_BUDGET_NS = InteriorPointConstants.BUDGET_NS;
+    static final int PRM_MAX_ITERS = InteriorPointConstants.MAX_ITERATIONS;
+    static final int PRM_EXTRA_ITERS = InteriorPointConstants.EXTRA_ITERATIONS;
+    static final int PRM_MAX_SMALL_STEPS = InteriorPointConstants.MAX_SMALL_STEPS;
+    static final int PRM_MAX_REFINE = InteriorPointConstants.MAX_REFINEMENT;
+    static final int PRM_EQUILIBRATE = InteriorPointConstants.EQUILIBRATE;
+    /** Ints of a lane's info row: status code, iterations, factored solves. */
+    static final int INFO_WIDTH = 3;
+    /** The kernel's status code for "solve this instance on the host". */
+    static final int RETRY = 7;
+
+    private DeviceInteriorPoint() {
+    }
+
+    /** Doubles of one lane's workspace (CL_IPM_LANE_DOUBLES: 14 vectors of length n, 23 of length m). */
+    static int laneDoubles(int n, int m) {
+        return 14 * n + 23 * m;
+    }
+
+    /**
+     * Dynamic shared memory of a block: the reduced matrix (order N = n + zero rows) and four vectors of
+     * length N, the assembly's panel (2·{@link #PANEL}·n doubles), then N + 1 ints.
+     */
+    static long sharedBytes(int n, int zero) {
+        long order = n + (long) zero;
+        return 8L * (order * order + 4 * order + 2L * PANEL * n) + 4L * (order + 1);
+    }
+
+    /** Threads of a block: the longer of n and m rounded up to a warp, between 64 and {@link #MAX_THREADS}. */
+    static int threads(int n, int m) {
+        int rows = Math.max(n, m);
+        int warps = (rows + LaunchGeometry.WARP - 1) / LaunchGeometry.WARP;
+        return Math.max(2 * LaunchGeometry.WARP, Math.min(MAX_THREADS, warps * LaunchGeometry.WARP));
+    }
+
+    /**
+     * True when a batch of this shape runs here: only zero and nonnegative cones, the block's shared memory
+     * holds the reduced matrix, and the property is not {@code false}.
+     */
+    static boolean applies(Device dev, int n, int m, ConeDims cones) {
+        boolean polyhedral = cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0
+                && cones.dualExp() == 0 && cones.power().length == 0 && cones.zero() + cones.nonneg() == m;
+        return polyhedral && n > 0 && sharedBytes(n, cones.zero()) <= dev.sharedBytesPerBlock()
+                && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"));
+    }
+
+    /** Device memory per lane (workspace, dense matrices, factors, outputs) and shared, in bytes. */
+    static ChunkPlanner.Footprint footprint(int n, int m, long nnzA, long nnzP, boolean shared) {
+        long dense = 8L * m * n + 8L * n * n;
+        long perLane = 8L * (laneDoubles(n, m) + 2L * (n + m) + n + 2L * m + RESULT_WIDTH) + 8;
+        long sharedBytes = 8L * InteriorPointConstants.WIDTH + 16L * (nnzA + nnzP) + 4L * (m + n + 2);
+        if (shared) {
+            sharedBytes += dense + 8L * (nnzA + nnzP + m + n);
+        } else {
+            perLane += dense + 8L * (nnzA + nnzP) + DeviceEquilibration.bytesPerLane(n, m);
+        }
+        return new ChunkPlanner.Footprint(perLane * 6 / 5, sharedBytes * 6 / 5 + (1 << 20), Math.max(nnzA + nnzP, n + m));
+    }
+
+    /**
+     * Solves instances {@code [first, first + lanes)} of {@code src} into {@code out} (instance indices of the
+     * whole batch).
+     */
+    static void solveChunk(BufferPool pool, ChunkSource src, int first, int lanes, SolverSettings settings,
+                           long deadline, BatchSolution.Builder out) {
+        double[] prm = InteriorPointConstants.of(settings, Deadline.secondsLeft(deadline, System.nanoTime()));
+        solveChunk(pool, src, first, lanes, settings, prm, deadline, out);
+    }
+
+    /**
+     * As above with the kernel's parameter array given ({@link InteriorPointConstants}: tests change an
+     * entry); returns the kernel's info rows (status code, iterations, factored solves per lane).
+     */
+    static int[] solveChunk(BufferPool pool, ChunkSource src, int first, int lanes, SolverSettings settings,
+                            double[] parameters, long deadline, BatchSolution.Builder out) {
+        long t0 = System.nanoTime();
+        Device dev = pool.device();
+        int n = src.n();
+        int m = src.m();
+        ConeDims cones = src.cones();
+        int zero = cones.zero();
+        SparsePattern aPattern = src.aPattern();
+        SparsePattern pPattern = src.pPattern();
+        boolean shared = src.matricesShared();
+        boolean hasP = pPattern != null;
+        int valueLanes = shared ? 1 : lanes;
+        double[] dHost;
+        double[] eHost;
+        int[] info = new int[INFO_WIDTH * lanes];
+        double[] res = new double[RESULT_WIDTH * lanes];
+        double[] x = new double[n * lanes];
+        double[] z = new double[m * lanes];
+        double[] s = new double[m * lanes];
+        double kernelSeconds;
+        try (BufferPool.Lease lease = new BufferPool.Lease(pool)) {
+            DeviceBuffer aVals;
+            DeviceBuffer pVals = null;
+            DeviceBuffer dDev;
+            DeviceBuffer eDev;
+            if (shared) {
+                double[] a = new double[aPattern.nnz()];
+                double[] p = hasP ? new double[pPattern.nnz()] : null;
+                src.sharedMatrices(first, a, p);
+                Equilibration.Factors f = Equilibration.scaleMatrices(aPattern, a, pPattern, p, cones, 1,
+                        settings.equilibrate(), InteriorPointConstants.RUIZ_PASSES);
+                dHost = f.d();
+                eHost = f.e();
+                aVals = lease.upload(a);
+                if (hasP && pPattern.nnz() > 0) {
+                    pVals = lease.upload(p);
+                }
+                dDev = lease.upload(dHost);
+                eDev = lease.upload(eHost);
+            } else {
+                aVals = src.laneA(lease, first, lanes);
+                if (hasP && pPattern.nnz() > 0) {
+                    pVals = src.laneP(lease, first, lanes);
+                }
+                DeviceMatrices mat = new DeviceMatrices(lease, aPattern, aVals, pPattern, pVals, false, lanes);
+                dDev = lease.doubles(Math.max(1, m * lanes));
+                eDev = lease.doubles(Math.max(1, n * lanes));
+                new DeviceEquilibration(lease, mat, cones).run(settings.equilibrate(), dDev, eDev,
+                        InteriorPointConstants.RUIZ_PASSES);
+                dHost = new double[m * lanes];
+                eHost = new double[n * lanes];
+                dev.download(dDev.ptr(), dHost, 0, m * lanes);
+                dev.download(eDev.ptr(), eHost, 0, n * lanes);
+            }
+            int aStride = m * n;
+            int pStride = n * n;
+            DeviceBuffer aDense = lease.doubles(Math.max(1, valueLanes * aStride));
+            DeviceBuffer pDense = lease.doubles(Math.max(1, hasP ? valueLanes * pStride : 1));
+            scatter(dev, lease, aPattern, aVals, valueLanes, n, aStride, false, aDense);
+            if (hasP) {
+                if (pVals != null) {
+                    scatter(dev, lease, pPattern, pVals, valueLanes, n, pStride, true, pDense);
+                } else {
+                    dev.launch(CudaKernel.FILL, valueLanes * pStride, valueLanes * pStride, pDense, 0.0);
+                }
+            }
+            DeviceBuffer bDev = lease.doubles(Math.max(1, m * lanes));
+            DeviceBuffer cDev = lease.doubles(Math.max(1, n * lanes));
+            src.laneVectors(first, lanes, bDev, cDev);
+            DeviceBuffer prm = lease.upload(parameters);
+            DeviceBuffer work = lease.doubles(Math.max(1, laneDoubles(n, m) * lanes));
+            DeviceBuffer xDev = lease.doubles(Math.max(1, n * lanes));
+            DeviceBuffer zDev = lease.doubles(Math.max(1, m * lanes));
+            DeviceBuffer sDev = lease.doubles(Math.max(1, m * lanes));
+            DeviceBuffer resDev = lease.doubles(RESULT_WIDTH * lanes);
+            DeviceBuffer infoDev = lease.ints(INFO_WIDTH * lanes);
+            int threads = threads(n, m);
+            long k0 = System.nanoTime();
+            // One block per lane (the kernel's block-stride loop would also take fewer).
+            dev.launchBlocks(CudaKernel.IPM_SOLVE, lanes, threads, (int) sharedBytes(n, zero), lanes, n, m, zero,
+                    hasP ? 1 : 0, shared ? 0 : aStride, shared ? 0 : pStride, shared ? 1 : 0, prm, aDense, pDense,
+                    bDev, cDev, dDev, eDev, work, xDev, zDev, sDev, resDev, infoDev);
+            dev.download(infoDev.ptr(), info, 0, INFO_WIDTH * lanes);
+            kernelSeconds = (System.nanoTime() - k0) * 1e-9;
+            dev.download(resDev.ptr(), res, 0, RESULT_WIDTH * lanes);
+            if (n > 0) {
+                dev.download(xDev.ptr(), x, 0, n * lanes);
+            }
+            dev.download(zDev.ptr(), z, 0, m * lanes);
+            dev.download(sDev.ptr(), s, 0, m * lanes);
+        }
+        double setup = (System.nanoTime() - t0) * 1e-9 - kernelSeconds;
+        int retries = 0;
+        for (int l = 0; l < lanes; l++) {
+            retries += info[INFO_WIDTH * l] == RETRY ? 1 : 0;
+        }
+        int[] retry = new int[retries];
+        int r = 0;
+        SolverStatus[] statuses = SolverStatus.values();
+        for (int l = 0; l < lanes; l++) {
+            int code = info[INFO_WIDTH * l];
+            if (code == RETRY) {
+                retry[r++] = first + l;
+                continue;
+            }
+            SolverStatus status = code >= 0 && code < statuses.length ? statuses[code] : SolverStatus.FAILED;
+            int ro = l * RESULT_WIDTH;
+            ScaledSolutionWriter.write(status, info[INFO_WIDTH * l + 1], kernelSeconds, setup, first + l, out, res, ro,
+                    res[ro + ResidualStats.WIDTH], res[ro + ResidualStats.WIDTH + 2], x, l * n, z, l * m, s, l * m,
+                    dHost, eHost, shared ? 0 : l, shared ? 1 : lanes);
+        }
+        if (retries > 0) {
+            // Where the host's method would switch to the full Newton system: the host solves the instance.
+            InteriorPointSolver.solveInstances(src.host(), retry, settings, deadline, out);
+        }
+        return info;
+    }
+
+    /** Zeroes {@code dense} and writes the values of {@code pattern} into it (both triangles when symmetric). */
+    private static void scatter(Device dev, BufferPool.Lease lease, SparsePattern pattern, DeviceBuffer vals,
+                                int valueLanes, int cols, int laneStride, boolean symmetric, DeviceBuffer dense) {
+        int total = valueLanes * laneStride;
+        dev.launch(CudaKernel.FILL, total, total, dense, 0.0);
+        int nnz = pattern.nnz();
+        if (nnz == 0) {
+            return;
+        }
+        int[] row = new int[nnz];
+        int[] col = new int[nnz];
+        for (int j = 0; j < pattern.cols(); j++) {
+            for (int q = pattern.colStart(j); q < pattern.colStart(j + 1); q++) {
+                row[q] = pattern.rowIndex(q);
+                col[q] = j;
+            }
+        }
+        int items = nnz * valueLanes;
+        dev.launch(CudaKernel.IPM_SCATTER, items, nnz, valueLanes, cols, laneStride, symmetric ? 1 : 0,
+                lease.upload(row), lease.upload(col), vals, dense);
+    }
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.ResidualStats;
+
+/**
+ * Writes one instance's result of the interior-point method — the equilibrated iterate (x, z, s, τ), its
+ * residual statistics ({@link ResidualStats}) and the scaling (D, E, c_s) — into a batch's solution in the
+ * conventions of {@link io.convexlayers.solver.Solution}: x = Ex/τ, y = Dz/(c_s τ), s = D⁻¹s/τ for a
+ * solution, the normalized certificate for an infeasible or unbounded instance, NaN where there is none.
+ * Used by the host's method and by the device's, so that both report alike.
+ */
+public final class ScaledSolutionWriter {
+    private ScaledSolutionWriter() {
+    }
+
+    /**
+     * Records instance {@code k} of {@code out}.
+     *
+     * @param stats   the statistics, at {@code so}
+     * @param x       the scaled x at {@code xo} (n entries); z at {@code zo} and s at {@code sOff} (m each)
+     * @param d       row factors: D_i at {@code fo + i·fStride}; E_j likewise in {@code e}
+     */
+    public static void write(SolverStatus status, int iters, double seconds, double setup, int k,
+                             BatchSolution.Builder out, double[] stats, int so, double tau, double cs, double[] x,
+                             int xo, double[] z, int zo, double[] s, int sOff, double[] d, double[] e, int fo,
+                             int fStride) {
+        int stride = out.batch();
+        int n = out.x().length / stride;
+        int m = out.y().length / stride;
+        double[] ox = out.x();
+        double[] oy = out.y();
+        double[] os = out.s();
+        double pri = stats[so + ResidualStats.PRIMAL_RES];
+        double dua = stats[so + ResidualStats.DUAL_RES];
+        double gap = stats[so + ResidualStats.GAP];
+        double pobj = stats[so + ResidualStats.PRIMAL_OBJ];
+        double dobj = stats[so + ResidualStats.DUAL_OBJ];
+        double xDiv = tau;
+        double yDiv = tau;
+        boolean xNaN = false;
+        boolean yNaN = false;
+        switch (status) {
+            case INFEASIBLE, INFEASIBLE_INACCURATE -> {
+                double bty = stats[so + ResidualStats.CERT_BTY];
+                yDiv = -bty;
+                xNaN = true;
+                pri = stats[so + ResidualStats.CERT_ATY] / -bty;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.POSITIVE_INFINITY;
+                dobj = Double.POSITIVE_INFINITY;
+            }
+            case UNBOUNDED, UNBOUNDED_INACCURATE -> {
+                double ctx = stats[so + ResidualStats.CERT_CTX];
+                xDiv = -ctx;
+                yNaN = true;
+                pri = Math.max(stats[so + ResidualStats.CERT_AXS], stats[so + ResidualStats.CERT_PX]) / -ctx;
+                dua = Double.NaN;
+                gap = Double.NaN;
+                pobj = Double.NEGATIVE_INFINITY;
+                dobj = Double.NEGATIVE_INFINITY;
+            }
+            case FAILED -> {
+                xNaN = true;
+                yNaN = true;
+            }
+            default -> {
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            ox[j * stride + k] = xNaN ? Double.NaN : e[fo + j * fStride] * x[xo + j] / xDiv;
+        }
+        for (int i = 0; i < m; i++) {
+            double di = d[fo + i * fStride];
+            oy[i * stride + k] = yNaN ? Double.NaN : di * z[zo + i] / (cs * yDiv);
+            os[i * stride + k] = xNaN ? Double.NaN : s[sOff + i] / (di * xDiv);
+        }
+        out.record(k, status, pobj, dobj, iters, pri, dua, gap, 0, seconds, setup);
+    }
+}
