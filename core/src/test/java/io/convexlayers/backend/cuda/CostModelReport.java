@@ -52,10 +52,19 @@ public final class CostModelReport {
      * @param goal      the goal in seconds
      * @param goalText  how the goal reads in the issue
      * @param note      what the row does not cover
+     * @param settings  the solver settings (the algorithm: first order or the device interior-point method)
      */
     record Workload(String name, int lanes, int runLanes, IntFunction<BatchConeProgram> batch, double goal,
-                    String goalText, String note) {
+                    String goalText, String note, SolverSettings settings) {
+        /** A first-order workload ({@link #SETTINGS}). */
+        Workload(String name, int lanes, int runLanes, IntFunction<BatchConeProgram> batch, double goal, String goalText,
+                 String note) {
+            this(name, lanes, runLanes, batch, goal, goalText, note, SETTINGS);
+        }
     }
+
+    /** The interior-point method at the goals' tolerance (it reaches 1e-10 on its own). */
+    static final SolverSettings IPM_SETTINGS = SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT);
 
     /**
      * One measured-on-the-emulator row.
@@ -80,9 +89,18 @@ public final class CostModelReport {
         List<Workload> w = new ArrayList<>();
         w.add(new Workload("1 small QP n=10 m=20", 1, 1, b -> RandomQps.batch(10, 20, b, false, 11), 0.5e-3,
                 "<= 0.5 ms", ""));
+        w.add(new Workload("1 small QP n=10 m=20, IPM", 1, 1, b -> RandomQps.batch(10, 20, b, false, 11), 0.5e-3,
+                "<= 0.5 ms", "device interior-point method", IPM_SETTINGS));
         if (quick) {
             return w;
         }
+        String ipm = "device interior-point method (eps 1e-10 reached)";
+        w.add(new Workload("qpth B=128 n=100 m=100 fwd, IPM", 128, 16, b -> RandomQps.batch(100, 100, b, false, 12),
+                20e-3, "fwd+bwd <= 20 ms", ipm + "; forward only", IPM_SETTINGS));
+        w.add(new Workload("1024 QPs n=100 m=200 fwd, IPM", 1024, 16, b -> RandomQps.batch(100, 200, b, false, 13),
+                10e-3, "<= 10 ms", ipm, IPM_SETTINGS));
+        w.add(new Workload("1024 QPs shared n=100 m=200, IPM", 1024, 16, b -> RandomQps.batch(100, 200, b, true, 14),
+                3e-3, "<= 3 ms", ipm, IPM_SETTINGS));
         w.add(new Workload("qpth B=128 n=100 m=100 fwd", 128, 128, b -> RandomQps.batch(100, 100, b, false, 12),
                 20e-3, "fwd+bwd <= 20 ms", "forward only: backward not in the prediction (LSQR on the device: DeviceBackwardReport; AUTO's dense active block runs on the CPU)"));
         // One batch function for both rows: the report solves it once and reuses the counts.
@@ -106,7 +124,7 @@ public final class CostModelReport {
         backend.device().record(ledger);
         BatchSolution s;
         try {
-            s = backend.solve(batch, SETTINGS, null, null);
+            s = backend.solve(batch, w.settings(), null, null);
         } finally {
             backend.device().record(null);
         }
@@ -125,9 +143,9 @@ public final class CostModelReport {
     /** The same row with the time of the full batch on a real GPU (one warm-up solve first). */
     static Row measure(Row r, Backend gpu) {
         BatchConeProgram full = r.workload().batch().apply(r.workload().lanes());
-        gpu.solve(full, SETTINGS, null, null);
+        gpu.solve(full, r.workload().settings(), null, null);
         long t0 = System.nanoTime();
-        gpu.solve(full, SETTINGS, null, null);
+        gpu.solve(full, r.workload().settings(), null, null);
         double t = (System.nanoTime() - t0) * 1e-9;
         return new Row(r.workload(), r.ledger(), r.prediction(), r.maxIterations(), r.medianIterations(), r.solved(),
                 t);

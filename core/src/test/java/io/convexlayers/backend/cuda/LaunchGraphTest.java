@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * eagerly, and a device that cannot build graphs falls back to launching one by one.
  */
 class LaunchGraphTest {
-    private static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-7);
+    private static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-7)
+            .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
 
     private static BatchSolution solve(EmulatedDevice dev, BatchConeProgram batch, boolean graphs) {
         dev.useGraphs(graphs);
