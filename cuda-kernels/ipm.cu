@@ -908,12 +908,13 @@ CL_KERNEL cl_ipm_scatter(int nnz, int valueLanes, int cols, int laneStride, int 
 
 // One block per lane (blocks take further lanes in turn). aStride / pStride: doubles between lanes'
 // dense matrices (0: shared by every lane); sharedFactors: D and E hold one factor per row (else
-// batch-minor per lane). Dynamic shared memory: cl_ipm_shared_doubles(N, n) doubles and N ints (see
-// DeviceInteriorPoint.sharedBytes).
-CL_KERNEL __launch_bounds__(256, 2) cl_ipm_solve(int lanes, int n, int m, int zero, int hasP, int aStride, int pStride, int sharedFactors,
-                       const double* prm, const double* A, const double* P, const double* bRaw, const double* cRaw,
-                       const double* d, const double* e, double* work, double* xOut, double* zOut, double* sOut,
-                       double* res, int* info) {
+// batch-minor per lane). Dynamic shared memory: see DeviceInteriorPoint.sharedBytes. Lane l's row of out
+// (CL_IPM_OUT_WIDTH doubles, one download for the chunk): x (n), z (m), s (m), its D (m) and E (n), the
+// statistics, tau, kappa, c_s, then the status, the iterations and the factored solves.
+CL_KERNEL __launch_bounds__(256, 2) cl_ipm_solve(int lanes, int n, int m, int zero, int hasP, int aStride, int pStride,
+                                                 int sharedFactors, const double* prm, const double* A, const double* P,
+                                                 const double* bRaw, const double* cRaw, const double* d,
+                                                 const double* e, double* work, double* out) {
     extern __shared__ double shm[];
     __shared__ double red[CL_IPM_RED * CL_WARP];
     const int N = n + zero;
@@ -962,24 +963,27 @@ CL_KERNEL __launch_bounds__(256, 2) cl_ipm_solve(int lanes, int n, int m, int ze
             status = cl_ipm_run(s, &iters);
         }
         __syncthreads();
+        double* o = out + (size_t)l * (2 * (size_t)n + 3 * (size_t)m + CL_IPM_RES_WIDTH + 3);
         for (int j = (int)threadIdx.x; j < n; j += (int)blockDim.x) {
-            xOut[(size_t)l * n + j] = s.v.x[j];
+            o[j] = s.v.x[j];
+            o[n + 3 * m + j] = cl_ipm_e(s, j);
         }
         for (int i = (int)threadIdx.x; i < m; i += (int)blockDim.x) {
-            zOut[(size_t)l * m + i] = s.v.z[i];
-            sOut[(size_t)l * m + i] = s.v.s[i];
+            o[n + i] = s.v.z[i];
+            o[n + m + i] = s.v.s[i];
+            o[n + 2 * m + i] = cl_ipm_d(s, i);
         }
         if (threadIdx.x == 0) {
-            double* r = res + (size_t)l * CL_IPM_RES_WIDTH;
+            double* r = o + 2 * n + 3 * m;
             for (int k = 0; k < CL_RS_WIDTH; k++) {
                 r[k] = s.stats[k];
             }
             r[CL_RS_WIDTH] = s.tau;
             r[CL_RS_WIDTH + 1] = s.kappa;
             r[CL_RS_WIDTH + 2] = s.cs;
-            info[3 * l] = status;
-            info[3 * l + 1] = iters;
-            info[3 * l + 2] = s.solves;
+            r[CL_IPM_RES_WIDTH] = status;
+            r[CL_IPM_RES_WIDTH + 1] = iters;
+            r[CL_IPM_RES_WIDTH + 2] = s.solves;
         }
         __syncthreads();
     }

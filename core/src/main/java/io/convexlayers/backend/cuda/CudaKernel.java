@@ -63,7 +63,7 @@ enum CudaKernel {
     KKT_RECOVER_Y("cl_kkt_recover_y", "ippp"),
     GEMM_LANES("cl_gemm_lanes", "iiiiqpppi"),
     IPM_SCATTER("cl_ipm_scatter", "iiiiiqqpp"),
-    IPM_SOLVE("cl_ipm_solve", "iiiiiiii" + "pppppppppppp" + "q"),
+    IPM_SOLVE("cl_ipm_solve", "iiiiiiii" + "ppppppppp"),
     DENSE_ASSEMBLE("cl_dense_assemble", "iiqqqqqpipidppq"),
     DENSE_CHOLESKY("cl_dense_cholesky", "iipqq"),
     DENSE_CHOL_SOLVE("cl_dense_chol_solve", "iipp"),

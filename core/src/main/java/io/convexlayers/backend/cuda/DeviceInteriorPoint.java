@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.BatchSolution;
@@ -59,6 +60,12 @@ final class DeviceInteriorPoint {
     static final int PRM_MAX_SMALL_STEPS = InteriorPointConstants.MAX_SMALL_STEPS;
     static final int PRM_MAX_REFINE = InteriorPointConstants.MAX_REFINEMENT;
     static final int PRM_EQUILIBRATE = InteriorPointConstants.EQUILIBRATE;
+    /**
+     * Chunks of at most this many instances (and shared matrices) are equilibrated and densified on the host
+     * and sent in one upload: a few instances cost the host microseconds, and the device's equilibration
+     * (eleven graph replays) and its structure uploads would cost more host waits than that.
+     */
+    static final int HOST_PREPARED_LANES = 8;
     /** Ints of a lane's info row: status code, iterations, factored solves. */
     static final int INFO_WIDTH = 3;
     /** The kernel's status code for "solve this instance on the host". */
@@ -132,95 +139,34 @@ final class DeviceInteriorPoint {
         Device dev = pool.device();
         int n = src.n();
         int m = src.m();
-        ConeDims cones = src.cones();
-        int zero = cones.zero();
-        SparsePattern aPattern = src.aPattern();
-        SparsePattern pPattern = src.pPattern();
+        int zero = src.cones().zero();
         boolean shared = src.matricesShared();
-        boolean hasP = pPattern != null;
-        int valueLanes = shared ? 1 : lanes;
-        double[] dHost;
-        double[] eHost;
-        int[] info = new int[INFO_WIDTH * lanes];
-        double[] res = new double[RESULT_WIDTH * lanes];
-        double[] x = new double[n * lanes];
-        double[] z = new double[m * lanes];
-        double[] s = new double[m * lanes];
+        boolean hasP = src.pPattern() != null;
+        int width = outWidth(n, m);
+        double[] result = new double[width * lanes];
         double kernelSeconds;
         try (BufferPool.Lease lease = new BufferPool.Lease(pool)) {
-            DeviceBuffer aVals;
-            DeviceBuffer pVals = null;
-            DeviceBuffer dDev;
-            DeviceBuffer eDev;
-            if (shared) {
-                double[] a = new double[aPattern.nnz()];
-                double[] p = hasP ? new double[pPattern.nnz()] : null;
-                src.sharedMatrices(first, a, p);
-                Equilibration.Factors f = Equilibration.scaleMatrices(aPattern, a, pPattern, p, cones, 1,
-                        settings.equilibrate(), InteriorPointConstants.RUIZ_PASSES);
-                dHost = f.d();
-                eHost = f.e();
-                aVals = lease.upload(a);
-                if (hasP && pPattern.nnz() > 0) {
-                    pVals = lease.upload(p);
-                }
-                dDev = lease.upload(dHost);
-                eDev = lease.upload(eHost);
-            } else {
-                aVals = src.laneA(lease, first, lanes);
-                if (hasP && pPattern.nnz() > 0) {
-                    pVals = src.laneP(lease, first, lanes);
-                }
-                DeviceMatrices mat = new DeviceMatrices(lease, aPattern, aVals, pPattern, pVals, false, lanes);
-                dDev = lease.doubles(Math.max(1, m * lanes));
-                eDev = lease.doubles(Math.max(1, n * lanes));
-                new DeviceEquilibration(lease, mat, cones).run(settings.equilibrate(), dDev, eDev,
-                        InteriorPointConstants.RUIZ_PASSES);
-                dHost = new double[m * lanes];
-                eHost = new double[n * lanes];
-                dev.download(dDev.ptr(), dHost, 0, m * lanes);
-                dev.download(eDev.ptr(), eHost, 0, n * lanes);
-            }
-            int aStride = m * n;
-            int pStride = n * n;
-            DeviceBuffer aDense = lease.doubles(Math.max(1, valueLanes * aStride));
-            DeviceBuffer pDense = lease.doubles(Math.max(1, hasP ? valueLanes * pStride : 1));
-            scatter(dev, lease, aPattern, aVals, valueLanes, n, aStride, false, aDense);
-            if (hasP) {
-                if (pVals != null) {
-                    scatter(dev, lease, pPattern, pVals, valueLanes, n, pStride, true, pDense);
-                } else {
-                    dev.launch(CudaKernel.FILL, valueLanes * pStride, valueLanes * pStride, pDense, 0.0);
-                }
-            }
-            DeviceBuffer bDev = lease.doubles(Math.max(1, m * lanes));
-            DeviceBuffer cDev = lease.doubles(Math.max(1, n * lanes));
-            src.laneVectors(first, lanes, bDev, cDev);
-            DeviceBuffer prm = lease.upload(parameters);
+            Inputs in = shared || lanes <= HOST_PREPARED_LANES
+                    ? hostPrepared(lease, src, first, lanes, settings, parameters)
+                    : devicePrepared(lease, src, first, lanes, settings, parameters);
             DeviceBuffer work = lease.doubles(Math.max(1, laneDoubles(n, m) * lanes));
-            DeviceBuffer xDev = lease.doubles(Math.max(1, n * lanes));
-            DeviceBuffer zDev = lease.doubles(Math.max(1, m * lanes));
-            DeviceBuffer sDev = lease.doubles(Math.max(1, m * lanes));
-            DeviceBuffer resDev = lease.doubles(RESULT_WIDTH * lanes);
-            DeviceBuffer infoDev = lease.ints(INFO_WIDTH * lanes);
-            int threads = threads(n, m);
+            DeviceBuffer outDev = lease.doubles(width * lanes);
             long k0 = System.nanoTime();
             // One block per lane (the kernel's block-stride loop would also take fewer).
-            dev.launchBlocks(CudaKernel.IPM_SOLVE, lanes, threads, (int) sharedBytes(n, zero), lanes, n, m, zero,
-                    hasP ? 1 : 0, shared ? 0 : aStride, shared ? 0 : pStride, shared ? 1 : 0, prm, aDense, pDense,
-                    bDev, cDev, dDev, eDev, work, xDev, zDev, sDev, resDev, infoDev);
-            dev.download(infoDev.ptr(), info, 0, INFO_WIDTH * lanes);
+            dev.launchBlocks(CudaKernel.IPM_SOLVE, lanes, threads(n, m), (int) sharedBytes(n, zero), lanes, n, m, zero,
+                    hasP ? 1 : 0, shared ? 0 : m * n, shared ? 0 : n * n, shared ? 1 : 0, in.prm, in.a, in.p, in.b,
+                    in.c, in.d, in.e, work, outDev);
+            dev.download(outDev.ptr(), result, 0, width * lanes);
             kernelSeconds = (System.nanoTime() - k0) * 1e-9;
-            dev.download(resDev.ptr(), res, 0, RESULT_WIDTH * lanes);
-            if (n > 0) {
-                dev.download(xDev.ptr(), x, 0, n * lanes);
-            }
-            dev.download(zDev.ptr(), z, 0, m * lanes);
-            dev.download(sDev.ptr(), s, 0, m * lanes);
         }
         double setup = (System.nanoTime() - t0) * 1e-9 - kernelSeconds;
+        int[] info = new int[INFO_WIDTH * lanes];
         int retries = 0;
+        int res = 2 * n + 3 * m;
         for (int l = 0; l < lanes; l++) {
+            for (int k = 0; k < INFO_WIDTH; k++) {
+                info[INFO_WIDTH * l + k] = (int) result[l * width + res + RESULT_WIDTH + k];
+            }
             retries += info[INFO_WIDTH * l] == RETRY ? 1 : 0;
         }
         int[] retry = new int[retries];
@@ -233,16 +179,157 @@ final class DeviceInteriorPoint {
                 continue;
             }
             SolverStatus status = code >= 0 && code < statuses.length ? statuses[code] : SolverStatus.FAILED;
-            int ro = l * RESULT_WIDTH;
-            ScaledSolutionWriter.write(status, info[INFO_WIDTH * l + 1], kernelSeconds, setup, first + l, out, res, ro,
-                    res[ro + ResidualStats.WIDTH], res[ro + ResidualStats.WIDTH + 2], x, l * n, z, l * m, s, l * m,
-                    dHost, eHost, shared ? 0 : l, shared ? 1 : lanes);
+            int o = l * width;
+            ScaledSolutionWriter.write(status, info[INFO_WIDTH * l + 1], kernelSeconds, setup, first + l, out, result,
+                    o + res, result[o + res + ResidualStats.WIDTH], result[o + res + ResidualStats.WIDTH + 2], result, o,
+                    result, o + n, result, o + n + m, result, o + n + 2 * m, result, o + n + 3 * m, 1);
         }
         if (retries > 0) {
             // Where the host's method would switch to the full Newton system: the host solves the instance.
             InteriorPointSolver.solveInstances(src.host(), retry, settings, deadline, out);
         }
         return info;
+    }
+
+    /** Doubles of a lane's output row: x, z, s, D, E, the result row and the info row. */
+    static int outWidth(int n, int m) {
+        return 2 * n + 3 * m + RESULT_WIDTH + INFO_WIDTH;
+    }
+
+    /** The kernel's inputs: the parameter array, dense A and P, raw b and c, the factors D and E. */
+    private record Inputs(Object prm, Object a, Object p, Object b, Object c, Object d, Object e) {
+    }
+
+    /**
+     * Inputs made on the host and sent in one upload: equilibrated (batch-minor values of
+     * {@code valueLanes} lanes), densified, packed with the factors and the parameters — the whole chunk's
+     * data for a small chunk, or, for shared matrices, the one set of matrices (b and c then come from the
+     * source on the device).
+     */
+    private static Inputs hostPrepared(BufferPool.Lease lease, ChunkSource src, int first, int lanes,
+                                       SolverSettings settings, double[] parameters) {
+        int n = src.n();
+        int m = src.m();
+        SparsePattern aPattern = src.aPattern();
+        SparsePattern pPattern = src.pPattern();
+        boolean shared = src.matricesShared();
+        boolean small = lanes <= HOST_PREPARED_LANES;
+        int valueLanes = shared ? 1 : lanes;
+        double[] a = new double[aPattern.nnz() * valueLanes];
+        double[] p = pPattern == null ? null : new double[pPattern.nnz() * valueLanes];
+        BatchConeProgram host = small || !shared ? src.host() : null;
+        if (shared) {
+            src.sharedMatrices(first, a, p);
+        } else {
+            for (int q = 0; q < aPattern.nnz(); q++) {
+                for (int k = 0; k < lanes; k++) {
+                    a[q * lanes + k] = host.aValues().get(q, first + k);
+                }
+            }
+            for (int q = 0; p != null && q < pPattern.nnz(); q++) {
+                for (int k = 0; k < lanes; k++) {
+                    p[q * lanes + k] = host.pValues().get(q, first + k);
+                }
+            }
+        }
+        Equilibration.Factors f = Equilibration.scaleMatrices(aPattern, a, pPattern, p, src.cones(), valueLanes,
+                settings.equilibrate(), InteriorPointConstants.RUIZ_PASSES);
+        int aLen = valueLanes * m * n;
+        int pLen = pPattern == null ? 0 : valueLanes * n * n;
+        int vecLen = small ? (m + n) * lanes : 0;
+        double[] packed = new double[aLen + pLen + vecLen + (m + n) * valueLanes + parameters.length];
+        dense(aPattern, a, valueLanes, false, packed, 0);
+        if (pPattern != null) {
+            dense(pPattern, p, valueLanes, true, packed, aLen);
+        }
+        int at = aLen + pLen;
+        if (small) {
+            for (int i = 0; i < m; i++) {
+                for (int k = 0; k < lanes; k++) {
+                    packed[at + i * lanes + k] = host.b().get(i, first + k);
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < lanes; k++) {
+                    packed[at + m * lanes + j * lanes + k] = host.c().get(j, first + k);
+                }
+            }
+        }
+        int dAt = at + vecLen;
+        System.arraycopy(f.d(), 0, packed, dAt, m * valueLanes);
+        System.arraycopy(f.e(), 0, packed, dAt + m * valueLanes, n * valueLanes);
+        int prmAt = dAt + (m + n) * valueLanes;
+        System.arraycopy(parameters, 0, packed, prmAt, parameters.length);
+        DeviceBuffer buf = lease.upload(packed);
+        Object bArg;
+        Object cArg;
+        if (small) {
+            bArg = buf.at(at);
+            cArg = buf.at(at + m * lanes);
+        } else {
+            DeviceBuffer bDev = lease.doubles(Math.max(1, m * lanes));
+            DeviceBuffer cDev = lease.doubles(Math.max(1, n * lanes));
+            src.laneVectors(first, lanes, bDev, cDev);
+            bArg = bDev;
+            cArg = cDev;
+        }
+        return new Inputs(buf.at(prmAt), buf.at(0), buf.at(pPattern == null ? 0 : aLen), bArg, cArg, buf.at(dAt),
+                buf.at(dAt + m * valueLanes));
+    }
+
+    /** Dense lane-major copies (row-major; both triangles of a symmetric matrix) of batch-minor values. */
+    private static void dense(SparsePattern pattern, double[] vals, int lanes, boolean symmetric, double[] out,
+                              int offset) {
+        int cols = pattern.cols();
+        int rows = pattern.rows();
+        for (int j = 0; j < cols; j++) {
+            for (int q = pattern.colStart(j); q < pattern.colStart(j + 1); q++) {
+                int i = pattern.rowIndex(q);
+                for (int k = 0; k < lanes; k++) {
+                    int base = offset + k * rows * cols;
+                    out[base + i * cols + j] = vals[q * lanes + k];
+                    if (symmetric && i != j) {
+                        out[base + j * cols + i] = vals[q * lanes + k];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Inputs made on the device, for a larger chunk of per-instance matrices: the source writes the values
+     * (an upload, or the parameter map from θ), the device equilibrates them ({@link DeviceEquilibration})
+     * and scatters them into dense copies.
+     */
+    private static Inputs devicePrepared(BufferPool.Lease lease, ChunkSource src, int first, int lanes,
+                                         SolverSettings settings, double[] parameters) {
+        Device dev = lease.device();
+        int n = src.n();
+        int m = src.m();
+        SparsePattern aPattern = src.aPattern();
+        SparsePattern pPattern = src.pPattern();
+        boolean hasP = pPattern != null;
+        DeviceBuffer aVals = src.laneA(lease, first, lanes);
+        DeviceBuffer pVals = hasP && pPattern.nnz() > 0 ? src.laneP(lease, first, lanes) : null;
+        DeviceMatrices mat = new DeviceMatrices(lease, aPattern, aVals, pPattern, pVals, false, lanes);
+        DeviceBuffer dDev = lease.doubles(Math.max(1, m * lanes));
+        DeviceBuffer eDev = lease.doubles(Math.max(1, n * lanes));
+        new DeviceEquilibration(lease, mat, src.cones()).run(settings.equilibrate(), dDev, eDev,
+                InteriorPointConstants.RUIZ_PASSES);
+        DeviceBuffer aDense = lease.doubles(Math.max(1, lanes * m * n));
+        DeviceBuffer pDense = lease.doubles(Math.max(1, hasP ? lanes * n * n : 1));
+        scatter(dev, lease, aPattern, aVals, lanes, n, m * n, false, aDense);
+        if (hasP) {
+            if (pVals != null) {
+                scatter(dev, lease, pPattern, pVals, lanes, n, n * n, true, pDense);
+            } else {
+                dev.launch(CudaKernel.FILL, lanes * n * n, lanes * n * n, pDense, 0.0);
+            }
+        }
+        DeviceBuffer bDev = lease.doubles(Math.max(1, m * lanes));
+        DeviceBuffer cDev = lease.doubles(Math.max(1, n * lanes));
+        src.laneVectors(first, lanes, bDev, cDev);
+        return new Inputs(lease.upload(parameters), aDense, pDense, bDev, cDev, dDev, eDev);
     }
 
     /** Zeroes {@code dense} and writes the values of {@code pattern} into it (both triangles when symmetric). */

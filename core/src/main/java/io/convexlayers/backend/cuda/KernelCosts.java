@@ -443,7 +443,9 @@ final class KernelCosts {
         long m = a.i(2);
         long zero = a.i(3);
         boolean hasP = a.i(4) != 0;
-        IPtr info = a.q(20);
+        DPtr out = a.p(16);
+        int width = DeviceInteriorPoint.outWidth((int) n, (int) m);
+        int infoAt = (int) (2 * n + 3 * m) + DeviceInteriorPoint.RESULT_WIDTH;
         long order = n + zero;
         long ineq = m - zero;
         int threads = DeviceInteriorPoint.threads((int) n, (int) m);
@@ -482,8 +484,8 @@ final class KernelCosts {
         long maxBlockPath = 0;
         long maxBlockL1 = 0;
         for (int l = 0; l < lanes; l++) {
-            long iters = Math.max(0, info.get(3 * l + 1));
-            long solves = Math.max(0, info.get(3 * l + 2));
+            long iters = Math.max(0, (long) out.get(l * width + infoAt + 1));
+            long solves = Math.max(0, (long) out.get(l * width + infoAt + 2));
             long factors = iters + 1 + (hasP ? 1 : 0);
             long laneFlops = factors * factorFlops + solves * (solveFlops + residualFlops) + (iters + 1) * iterFlops;
             long laneBytes = factors * factorBytes + solves * (solveBytes + residualBytes) + (iters + 1) * iterBytes;
@@ -504,8 +506,15 @@ final class KernelCosts {
         long meanPath = Math.max(maxBlockPath / 4, path / lanes);
         long meanL1 = Math.max(maxBlockL1 / 4, l1 / lanes);
         int byRegisters = Math.max(1, SM_REGISTERS / (IPM_REGISTERS * threads));
-        int blocks = Math.min(byRegisters, H200CostModel.blocksPerSm(threads,
-                DeviceInteriorPoint.sharedBytes((int) n, (int) zero)));
+        long shared = DeviceInteriorPoint.sharedBytes((int) n, (int) zero);
+        int blocks = Math.min(byRegisters, H200CostModel.blocksPerSm(threads, shared));
+        // A lane whose matrices and vectors fit in L1 beside the blocks' shared memory reads them from L2 once
+        // (the first assembly) and from L1 after.
+        long working = D * (m * n + (hasP ? n * n : 0) + DeviceInteriorPoint.laneDoubles((int) n, (int) m));
+        if (blocks * (working + shared) <= H200CostModel.L1_BYTES_PER_SM && meanPath > factorPath) {
+            meanL1 += meanPath - factorPath;
+            meanPath = factorPath;
+        }
         return new KernelCost(read, write, flops, meanPath, meanL1, blocks);
     }
 

@@ -501,6 +501,6 @@ final class InteriorPointMethod {
     private void extract(SolverStatus status, int iters, double seconds, double setup, int k,
                          BatchSolution.Builder out) {
         ScaledSolutionWriter.write(status, iters, seconds, setup, k, out, stats, 0, tau, data.costScale, x, 0, z, 0,
-                s, 0, data.d, data.e, 0, 1);
+                s, 0, data.d, 0, data.e, 0, 1);
     }
 }

@@ -21,12 +21,12 @@ public final class ScaledSolutionWriter {
      *
      * @param stats   the statistics, at {@code so}
      * @param x       the scaled x at {@code xo} (n entries); z at {@code zo} and s at {@code sOff} (m each)
-     * @param d       row factors: D_i at {@code fo + i·fStride}; E_j likewise in {@code e}
+     * @param d       row factors: D_i at {@code dOff + i·fStride}; E_j at {@code eOff + j·fStride} in {@code e}
      */
     public static void write(SolverStatus status, int iters, double seconds, double setup, int k,
                              BatchSolution.Builder out, double[] stats, int so, double tau, double cs, double[] x,
-                             int xo, double[] z, int zo, double[] s, int sOff, double[] d, double[] e, int fo,
-                             int fStride) {
+                             int xo, double[] z, int zo, double[] s, int sOff, double[] d, int dOff, double[] e,
+                             int eOff, int fStride) {
         int stride = out.batch();
         int n = out.x().length / stride;
         int m = out.y().length / stride;
@@ -71,10 +71,10 @@ public final class ScaledSolutionWriter {
             }
         }
         for (int j = 0; j < n; j++) {
-            ox[j * stride + k] = xNaN ? Double.NaN : e[fo + j * fStride] * x[xo + j] / xDiv;
+            ox[j * stride + k] = xNaN ? Double.NaN : e[eOff + j * fStride] * x[xo + j] / xDiv;
         }
         for (int i = 0; i < m; i++) {
-            double di = d[fo + i * fStride];
+            double di = d[dOff + i * fStride];
             oy[i * stride + k] = yNaN ? Double.NaN : di * z[zo + i] / (cs * yDiv);
             os[i * stride + k] = xNaN ? Double.NaN : s[sOff + i] / (di * xDiv);
         }

@@ -250,4 +250,16 @@ class CudaGpuTest {
         assertEquals("cuda", Backends.cuda().name());
         assertTrue(((CudaBackend) Backends.cuda()).deviceName().length() > 0);
     }
+
+    /** The device interior-point method ({@code cl_ipm_solve}) against the host's, both data paths. */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 40})
+    void theDeviceInteriorPointMethodMatchesTheHost(int lanes) {
+        var batch = io.convexlayers.testing.RandomQps.batch(20, 40, lanes, false, 70 + lanes);
+        var settings = SolverSettings.defaults().withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT);
+        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, settings, null, null);
+        var gpu = gpuBackend(0).solve(batch, settings, null, null);
+        assertEquals(io.convexlayers.solver.Algorithm.INTERIOR_POINT, gpu.algorithm());
+        EmulatedSolveTest.assertSameSolutions(cpu, gpu, 1e-7);
+    }
 }

@@ -94,4 +94,22 @@ class DeviceFaultTest {
                 null, null);
         org.junit.jupiter.api.Assertions.assertArrayEquals(cpu.get(1).x(), got.get(1).x(), 0);
     }
+
+    @Test
+    void aFaultInTheInteriorPointKernelSendsTheBatchToTheCpu() {
+        var batch = io.convexlayers.testing.RandomQps.batch(6, 12, 5, false, 44);
+        var settings = io.convexlayers.solver.SolverSettings.defaults()
+                .withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT);
+        EmulatedDevice dev = new EmulatedDevice(1L << 30);
+        CudaBackend gpu = new CudaBackend(dev, 0, true);
+        dev.faultAt(CudaKernel.IPM_SOLVE, 1);
+        var got = gpu.solve(batch, settings, null, null);
+        assertEquals(1, dev.recoveries());
+        var cpu = io.convexlayers.backend.Backends.cpu().solve(batch, settings, null, null);
+        for (int l = 0; l < batch.batch(); l++) {
+            assertEquals(cpu.status(l), got.status(l));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(cpu.get(l).x(), got.get(l).x(), 0,
+                    "the CPU's own answer, instance " + l);
+        }
+    }
 }

@@ -73,6 +73,12 @@ class DeviceInteriorPointTest {
     }
 
     @Test
+    void largerChunksPreparedOnTheDeviceMatchTheHost() {
+        // More instances than HOST_PREPARED_LANES: equilibration and dense copies on the device.
+        assertMatchesHost(RandomQps.batch(11, 18, DeviceInteriorPoint.HOST_PREPARED_LANES + 4, false, 19), IPM, 1e-7);
+    }
+
+    @Test
     void sharedMatricesMatchTheHost() {
         assertMatchesHost(RandomQps.batch(10, 16, 5, true, 12), IPM, 1e-7);
     }
@@ -80,7 +86,7 @@ class DeviceInteriorPointTest {
     @Test
     void lpsWithEqualitiesReachTheirPlantedOptima() {
         ConeDims cones = ConeDims.builder().zero(3).nonneg(14).build();
-        CudaTestProblems.Planted p = CudaTestProblems.planted(cones, 8, 5, 13, false);
+        CudaTestProblems.Planted p = CudaTestProblems.planted(cones, 8, 10, 13, false);
         // Planted vertices have more active rows than n: the duals are not unique, the KKT checks below decide.
         assertMatchesHost(p.batch(), IPM, 1e-7, false);
         BatchSolution dev = onDevice(p.batch(), IPM);

@@ -112,7 +112,8 @@ class EmulatedOpsTest {
         // Per-lane QPs run fused; shared matrices take the graph path with its polyhedral tail kernel.
         new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, true, 2), SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER), null, null);
         // The interior-point method on the device (DeviceInteriorPointGpuTest's).
-        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 6, false, 2),
+        // (more than DeviceInteriorPoint.HOST_PREPARED_LANES instances: equilibrated and densified on the device).
+        new CudaBackend(dev, 0).solve(RandomQps.batch(5, 8, 10, false, 2),
                 SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT), null, null);
         // A layer's forward with the data made on the device (DeviceForwardGpuTest's).
         DeviceForwardTest.oneMappedForward(dev);

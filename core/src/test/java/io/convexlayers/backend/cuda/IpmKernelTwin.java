@@ -82,8 +82,7 @@ final class IpmKernelTwin {
     /** One block solving lane {@code l}: the kernel's ClIpm. */
     private static final class Block {
         final int lanes, l, T, n, m, zero, N, hasP, linear;
-        final DPtr prm, aDense, pDense, bRaw, cRaw, d, e, xOut, zOut, sOut, res;
-        final IPtr info;
+        final DPtr prm, aDense, pDense, bRaw, cRaw, d, e, out;
         final int aOff, pOff, fStride, fOff;
         // Shared memory: K (N x N), rS, yS, piv, colf (N each), the panel (2 PANEL n); perm (N) and sel (1).
         final double[] K;
@@ -125,11 +124,7 @@ final class IpmKernelTwin {
             this.d = a.p(13);
             this.e = a.p(14);
             DPtr work = a.p(15);
-            this.xOut = a.p(16);
-            this.zOut = a.p(17);
-            this.sOut = a.p(18);
-            this.res = a.p(19);
-            this.info = a.q(20);
+            this.out = a.p(16);
             int nc = Math.max(N, n);
             K = new double[nc * nc];
             rS = new double[nc];
@@ -210,23 +205,26 @@ final class IpmKernelTwin {
             } else {
                 status = solve(iters);
             }
+            int o = l * DeviceInteriorPoint.outWidth(n, m);
             for (int j = 0; j < n; j++) {
-                xOut.set(l * n + j, x.get(j));
+                out.set(o + j, x.get(j));
+                out.set(o + n + 3 * m + j, eAt(j));
             }
             for (int i = 0; i < m; i++) {
-                zOut.set(l * m + i, z.get(i));
-                sOut.set(l * m + i, s.get(i));
+                out.set(o + n + i, z.get(i));
+                out.set(o + n + m + i, s.get(i));
+                out.set(o + n + 2 * m + i, dAt(i));
             }
-            int r = l * 18;
+            int r = o + 2 * n + 3 * m;
             for (int k = 0; k < 15; k++) {
-                res.set(r + k, stats[k]);
+                out.set(r + k, stats[k]);
             }
-            res.set(r + 15, tau);
-            res.set(r + 16, kappa);
-            res.set(r + 17, cs);
-            info.set(3 * l, status);
-            info.set(3 * l + 1, iters[0]);
-            info.set(3 * l + 2, solves);
+            out.set(r + 15, tau);
+            out.set(r + 16, kappa);
+            out.set(r + 17, cs);
+            out.set(r + 18, status);
+            out.set(r + 19, iters[0]);
+            out.set(r + 20, solves);
         }
 
         // ---- block reductions ----
