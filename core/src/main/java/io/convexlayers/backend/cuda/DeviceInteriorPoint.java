@@ -61,8 +61,8 @@ final class DeviceInteriorPoint {
     static final int PRM_MAX_REFINE = InteriorPointConstants.MAX_REFINEMENT;
     static final int PRM_EQUILIBRATE = InteriorPointConstants.EQUILIBRATE;
     /**
-     * Chunks of at most this many instances (and shared matrices) are equilibrated and densified on the host
-     * and sent in one upload: a few instances cost the host microseconds, and the device's equilibration
+     * Chunks of at most this many instances of host data (and shared matrices) are equilibrated and
+     * densified on the host and sent in one upload: a few instances cost the host microseconds, and the device's equilibration
      * (eleven graph replays) and its structure uploads would cost more host waits than that.
      */
     static final int HOST_PREPARED_LANES = 8;
@@ -146,7 +146,9 @@ final class DeviceInteriorPoint {
         double[] result = new double[width * lanes];
         double kernelSeconds;
         try (BufferPool.Lease lease = new BufferPool.Lease(pool)) {
-            Inputs in = shared || lanes <= HOST_PREPARED_LANES
+            // A layer's batch made from θ on the device (MappedChunkSource) stays there: θ in, results out.
+            boolean hostData = src instanceof HostChunkSource;
+            Inputs in = shared || (hostData && lanes <= HOST_PREPARED_LANES)
                     ? hostPrepared(lease, src, first, lanes, settings, parameters)
                     : devicePrepared(lease, src, first, lanes, settings, parameters);
             DeviceBuffer work = lease.doubles(Math.max(1, laneDoubles(n, m) * lanes));
@@ -213,7 +215,7 @@ final class DeviceInteriorPoint {
         SparsePattern aPattern = src.aPattern();
         SparsePattern pPattern = src.pPattern();
         boolean shared = src.matricesShared();
-        boolean small = lanes <= HOST_PREPARED_LANES;
+        boolean small = lanes <= HOST_PREPARED_LANES && src instanceof HostChunkSource;
         int valueLanes = shared ? 1 : lanes;
         double[] a = new double[aPattern.nnz() * valueLanes];
         double[] p = pPattern == null ? null : new double[pPattern.nnz() * valueLanes];

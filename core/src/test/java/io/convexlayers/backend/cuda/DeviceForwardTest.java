@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * statuses, the same gradients, and a ledger showing that θ, not the matrices, is what goes to the device.
  */
 class DeviceForwardTest {
-    static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-8);
+    /** The first-order method's device forward (the interior-point method's has DeviceInteriorPointTest). */
+    static final SolverSettings SETTINGS = SolverSettings.defaults().withEps(1e-8)
+            .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
     static final int BATCH = 7;
     static final int CHUNK = 3;
 
