@@ -176,7 +176,11 @@ class DeviceForwardTest {
     }
 
     static ConvexLayer layer(Case c, Backend backend) {
-        return ConvexLayer.builder(c.problem()).parameters(c.parameters()).outputs(c.output()).settings(SETTINGS)
+        return layer(c, backend, SETTINGS);
+    }
+
+    static ConvexLayer layer(Case c, Backend backend, SolverSettings settings) {
+        return ConvexLayer.builder(c.problem()).parameters(c.parameters()).outputs(c.output()).settings(settings)
                 .backend(backend).build();
     }
 
@@ -186,10 +190,16 @@ class DeviceForwardTest {
      * uploaded), and checks x, y, s, statuses and gradients to {@code tol}; returns the largest difference.
      */
     static double compare(Family family, CudaBackend deviceMapped, CudaBackend deviceHosted, int batch, double tol) {
+        return compare(family, deviceMapped, deviceHosted, batch, tol, SETTINGS);
+    }
+
+    /** As above under {@code settings}. */
+    static double compare(Family family, CudaBackend deviceMapped, CudaBackend deviceHosted, int batch, double tol,
+                          SolverSettings settings) {
         Case c = build(family, batch, 11 + family.ordinal());
         Hosted hosted = new Hosted(deviceHosted);
-        LayerResult rm = layer(c, deviceMapped).forward(c.values());
-        LayerResult rh = layer(c, hosted).forward(c.values());
+        LayerResult rm = layer(c, deviceMapped, settings).forward(c.values());
+        LayerResult rh = layer(c, hosted, settings).forward(c.values());
         assertTrue(rh.allSolved(), rh::toString);
         assertEquals(rh.statuses(), rm.statuses(), family + ": statuses");
         double worst = close(rh.value(c.output()), rm.value(c.output()), tol, family + " output");
@@ -228,6 +238,44 @@ class DeviceForwardTest {
         // Three chunks (3, 3 and 1 lanes), each mapping its per-lane parts on the device.
         assertTrue(dev.launchCounts().getOrDefault(CudaKernel.PARAM_MAP_LANES, 0) >= 3, dev.launchCounts()::toString);
         System.out.println("DeviceForwardTest " + family + ": largest difference " + worst);
+    }
+
+    /**
+     * The device interior-point method under a layer: the batch made from θ on the device (parameter map,
+     * equilibration and dense copies there) gives the bits of the host-instantiated path, where chunks of
+     * host data are prepared on the host; and the mapped forward never uploads the per-lane matrices.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Family.class, names = {"QP_PER_INSTANCE", "QP_SHARED_MATRIX"})
+    void theDeviceInteriorPointMethodTakesALayersBatchFromTheta(Family family) {
+        SolverSettings ipm = SETTINGS.withAlgorithm(io.convexlayers.solver.Algorithm.INTERIOR_POINT);
+        EmulatedDevice dev = new EmulatedDevice(1L << 30);
+        double worst = compare(family, new CudaBackend(dev, CHUNK), new CudaBackend(new EmulatedDevice(1L << 30), CHUNK),
+                BATCH, 1e-10, ipm);
+        assertTrue(dev.launchCounts().getOrDefault(CudaKernel.IPM_SOLVE, 0) >= 3, dev.launchCounts()::toString);
+        assertTrue(dev.launchCounts().getOrDefault(CudaKernel.PARAM_MAP_LANES, 0) >= 1, dev.launchCounts()::toString);
+        // Uploads of a repeated forward of 40 instances in one chunk: θ and the structure, never the matrices.
+        int lanes = 40;
+        Case c = build(family, lanes, 3);
+        EmulatedDevice counted = new EmulatedDevice(1L << 30);
+        Mapped mapped = new Mapped(new CudaBackend(counted, 0));
+        ConvexLayer mappedLayer = layer(c, mapped, ipm);
+        mappedLayer.forward(c.values());
+        CostLedger again = new CostLedger();
+        counted.record(again);
+        mappedLayer.forward(c.values());
+        counted.record(null);
+        BatchConeProgram host = mapped.batch.hostProgram();
+        long perLaneMatrices = host.matricesShared() ? 0
+                : 8L * lanes * (host.aPattern().nnz() + (host.pPattern() == null ? 0 : host.pPattern().nnz()));
+        long theta = 8L * (lanes * MappedChunkSource.batchedColumns(mapped.batch).length + mapped.batch.thetaLength());
+        // What is not θ: index structures and the parameter table, independent of the batch size.
+        long structure = again.uploadBytes() - theta;
+        assertTrue(structure < 4096 && (perLaneMatrices == 0 || structure < perLaneMatrices / 2),
+                "a repeated forward uploads " + again.uploadBytes() + " B; θ is " + theta + " B, the per-lane matrices "
+                        + perLaneMatrices + " B");
+        System.out.println("DeviceForwardTest IPM " + family + ": largest difference " + worst + ", uploads again "
+                + again.uploadBytes() + " B (θ " + theta + " B, per-lane matrices " + perLaneMatrices + " B)");
     }
 
     /**
