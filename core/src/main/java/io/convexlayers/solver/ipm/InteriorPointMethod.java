@@ -141,7 +141,14 @@ final class InteriorPointMethod {
                 .epsRel(Math.min(settings.epsRel(), TARGET_EPS)).build();
         int limit = Math.min(settings.maxIters(), MAX_ITERATIONS);
         kkt.reset();
+        kkt.deadline = deadline;
         initialize();
+        if (kkt.timedOut) {
+            // The time limit passed inside the first factorization: there is no iterate to report.
+            java.util.Arrays.fill(stats, Double.NaN);
+            extract(SolverStatus.FAILED, 0, (System.nanoTime() - start) * 1e-9, setup, k, out);
+            return;
+        }
         initialMu = complementarity();
         SolverStatus status = null;
         int iter = 0;
@@ -406,7 +413,8 @@ final class InteriorPointMethod {
         double dKappaTarget = tau * kappa + dTauA * dKappaA - sigma * mu;
         direction(1 - sigma, rTau, dsTarget, dKappaTarget, invTau, denom, dx, dz, ds);
         double alpha = Math.min(1, STEP_FRACTION * maxStep(ds, dz, dTau, dKappa, Double.POSITIVE_INFINITY));
-        if (!Double.isFinite(alpha) || !Double.isFinite(dTau) || !Double.isFinite(dKappa)) {
+        if (kkt.timedOut || !Double.isFinite(alpha) || !Double.isFinite(dTau) || !Double.isFinite(dKappa)) {
+            // (a factorization that gave up at the deadline: the iterate stays, the caller stops there)
             return Double.NaN;
         }
         for (int j = 0; j < n; j++) {

@@ -45,6 +45,11 @@ abstract class NewtonSystem {
         tmpM = new double[m];
     }
 
+    /** The solve's deadline ({@link io.convexlayers.solver.hsde.Deadline}); a dense factorization gives up past it. */
+    long deadline = io.convexlayers.solver.hsde.Deadline.NONE;
+    /** Set when a factorization gave up at the deadline (the matrix is then unusable until the next factor). */
+    boolean timedOut;
+
     /** Assembles and factors the (regularized) matrix for this instance and scaling. */
     abstract void factor(ScaledInstance data, NtScaling scaling);
 

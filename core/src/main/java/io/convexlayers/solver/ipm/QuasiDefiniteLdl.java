@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.solver.hsde.Deadline;
+
 /**
  * Dense LDLᵀ with symmetric diagonal pivoting, Πᵀ·K·Π = L·D·Lᵀ, of a symmetric quasi-definite
  * matrix K = [[K₁₁, K₁₂], [K₂₁, −K₂₂]] (K₁₁, K₂₂ positive definite) whose first {@code positive}
@@ -14,6 +16,8 @@ package io.convexlayers.solver.ipm;
  * triangles kept; no allocation per factorization.
  */
 final class QuasiDefiniteLdl {
+    /** Columns between two looks at the deadline (16 columns of order 2000: about 60 Mflop). */
+    static final int DEADLINE_STRIDE = 16;
     private final int order;
     /** The matrix on entry (both triangles, row-major); L below the diagonal after {@link #factor}. */
     final double[] a;
@@ -43,6 +47,15 @@ final class QuasiDefiniteLdl {
      * @return the number of pivots replaced by ±δ
      */
     int factor(int positive, double eps, double delta) {
+        return factor(positive, eps, delta, Deadline.NONE);
+    }
+
+    /**
+     * As {@link #factor(int, double, double)}, giving up (returning −1, the matrix then unusable) once
+     * {@code deadline} ({@link Deadline}) has passed; checked every {@value #DEADLINE_STRIDE} columns, so a
+     * large dense factorization does not run far past a solve's time limit.
+     */
+    int factor(int positive, double eps, double delta, long deadline) {
         int n = order;
         double[] l = a;
         int replaced = 0;
@@ -51,6 +64,9 @@ final class QuasiDefiniteLdl {
             perm[i] = i;
         }
         for (int k = 0; k < n; k++) {
+            if (k % DEADLINE_STRIDE == DEADLINE_STRIDE - 1 && Deadline.passed(deadline, System.nanoTime())) {
+                return -1;
+            }
             int p = k;
             double best = Math.abs(l[k * n + k]);
             for (int i = k + 1; i < n; i++) {

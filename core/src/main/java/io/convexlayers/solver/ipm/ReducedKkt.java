@@ -59,6 +59,7 @@ final class ReducedKkt extends NewtonSystem {
     void factor(ScaledInstance data, NtScaling scaling) {
         this.data = data;
         this.scaling = scaling;
+        timedOut = false;
         if (full != null) {
             factorFull();
             return;
@@ -152,7 +153,7 @@ final class ReducedKkt extends NewtonSystem {
             }
             k[row + n + r] = -STATIC_REG;
         }
-        mirrorAndFactor(ldl, n);
+        timedOut = mirrorAndFactor(ldl, n, deadline) < 0;
     }
 
     /** Whether rows r … r + count − 1 of A hold all n columns. */
@@ -190,8 +191,8 @@ final class ReducedKkt extends NewtonSystem {
         }
     }
 
-    /** Copies the lower triangle to the upper one and factors. */
-    private static void mirrorAndFactor(QuasiDefiniteLdl f, int positive) {
+    /** Copies the lower triangle to the upper one and factors; −1 when the deadline passed first. */
+    private static int mirrorAndFactor(QuasiDefiniteLdl f, int positive, long deadline) {
         int order = f.order();
         double[] k = f.a;
         for (int i = 0; i < order; i++) {
@@ -199,7 +200,7 @@ final class ReducedKkt extends NewtonSystem {
                 k[j * order + i] = k[i * order + j];
             }
         }
-        f.factor(positive, DYNAMIC_EPS, DYNAMIC_DELTA);
+        return f.factor(positive, DYNAMIC_EPS, DYNAMIC_DELTA, deadline);
     }
 
     /**
@@ -251,7 +252,7 @@ final class ReducedKkt extends NewtonSystem {
                 }
             }
         }
-        mirrorAndFactor(full, n);
+        timedOut = mirrorAndFactor(full, n, deadline) < 0;
     }
 
     /**

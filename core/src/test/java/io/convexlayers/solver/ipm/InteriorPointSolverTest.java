@@ -234,4 +234,39 @@ class InteriorPointSolverTest {
         assertEquals(SolverStatus.SOLVED, s.status());
         assertEquals(planted.program().objective(planted.x()), s.objective(), 1e-6);
     }
+
+    /**
+     * An explicit interior-point solve of a large SOCP (one cone of dimension 2001: the Newton system is a
+     * dense 2000 × 2000 matrix, 2.7 Gflop to factor) stops near its time limit, inside the factorization,
+     * instead of after it.
+     */
+    @Test
+    void aTimeLimitStopsInsideALargeDenseFactorization() {
+        int n = 2000;
+        int[] rows = new int[n];
+        int[] cols = new int[n];
+        double[] vals = new double[n];
+        double[] c = new double[n];
+        for (int j = 0; j < n; j++) {
+            rows[j] = j + 1;
+            cols[j] = j;
+            vals[j] = -1;
+            c[j] = 1 + (j % 7);
+        }
+        double[] b = new double[n + 1];
+        b[0] = 1;
+        io.convexlayers.data.ConeProgram p = new io.convexlayers.data.ConeProgram(null,
+                io.convexlayers.data.CscMatrix.fromTriplets("A", n + 1, n, rows, cols, vals), b, c,
+                ConeDims.builder().soc(n + 1).build());
+        SolverSettings limited = SolverSettings.defaults().withAlgorithm(Algorithm.INTERIOR_POINT)
+                .toBuilder().timeLimitSeconds(0.4).build();
+        long t0 = System.nanoTime();
+        BatchSolution s = ConeSolver.solveBatch(BatchConeProgram.of(p), limited);
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
+        assertTrue(s.status(0) != SolverStatus.SOLVED, s.status(0).toString());
+        // Without the check a single factorization takes seconds here; with it the solve ends well before.
+        System.out.println("large SOCP: " + s.status(0) + " in " + seconds + " s, " + s.iterations(0) + " iterations");
+        assertTrue(seconds < 1.2, "took " + seconds + " s");
+    }
 }
