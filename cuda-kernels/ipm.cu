@@ -84,7 +84,7 @@ struct ClIpmLane {
 };
 
 // The lane's vectors in order (14 of length n, 23 of length m: cl_ipm_lane_doubles).
-static __device__ ClIpmLane cl_ipm_lane(double* W, int n, int m) {
+__device__ ClIpmLane cl_ipm_lane(double* W, int n, int m) {
     ClIpmLane v;
     double* q = W;
     v.b = q; q += m;
@@ -147,6 +147,7 @@ struct ClIpm {
     int* perm;
     int* sel;
     double* panel;
+    double* scratch;
     double* red;
     double tau, kappa, tauP, kappaP;
     double dTau, dKappa;
@@ -155,16 +156,28 @@ struct ClIpm {
     int solves;  // factored solves so far (the cost model's count)
 };
 
-static __device__ __forceinline__ double cl_ipm_d(const ClIpm& s, int i) {
+__device__ __forceinline__ double cl_ipm_d(const ClIpm& s, int i) {
     return s.d[(size_t)i * s.fStride + s.fOff];
 }
 
-static __device__ __forceinline__ double cl_ipm_e(const ClIpm& s, int j) {
+__device__ __forceinline__ double cl_ipm_e(const ClIpm& s, int j) {
     return s.e[(size_t)j * s.fStride + s.fOff];
 }
 
+// out = c_s P x (0 without P).
+__device__ void cl_ipm_mul_p(ClIpm& s, const double* x, double* out) {
+    if (s.hasP != 0) {
+        cl_ipm_apply(CL_IPM_MUL_P, s.P, s.cs, x, out, s.n, s.n, s.n, 0, s.scratch);
+        return;
+    }
+    __syncthreads();
+    for (int j = (int)threadIdx.x; j < s.n; j += (int)blockDim.x) {
+        out[j] = 0;
+    }
+}
+
 // Assembles and factors the reduced matrix for the scaling w (H^-1 = 1 / w^2 on the nonnegative rows).
-static __device__ void cl_ipm_factor(ClIpm& s) {
+__device__ void cl_ipm_factor(ClIpm& s) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
@@ -267,7 +280,7 @@ static __device__ void cl_ipm_factor(ClIpm& s) {
 }
 
 // x, z = the factored, regularized reduced system's solution for (r1, r2) (ReducedKkt.factoredSolve).
-static __device__ void cl_ipm_factored_solve(ClIpm& s, const double* r1, const double* r2, double* x, double* z) {
+__device__ void cl_ipm_factored_solve(ClIpm& s, const double* r1, const double* r2, double* x, double* z) {
     const int tid = (int)threadIdx.x;
     s.solves++;
     const int T = (int)blockDim.x;
@@ -278,7 +291,7 @@ static __device__ void cl_ipm_factored_solve(ClIpm& s, const double* r1, const d
         double w2 = s.v.w[i] * s.v.w[i];
         s.v.t[i] = i < s.zero ? 0 : r2[i] / w2;
     }
-    cl_ipm_mul_at(s.A, s.v.t, s.v.tN, n, m);
+    cl_ipm_apply(CL_IPM_MUL_AT, s.A, 1, s.v.t, s.v.tN, n, n, m, 0, s.scratch);
     for (int j = tid; j < n; j += T) {
         s.rS[j] = r1[j] + s.v.tN[j];
     }
@@ -292,7 +305,7 @@ static __device__ void cl_ipm_factored_solve(ClIpm& s, const double* r1, const d
     for (int r = tid; r < s.zero; r += T) {
         z[r] = s.rS[n + r];
     }
-    cl_ipm_mul_a(s.A, x, s.v.tM, n, m, s.zero);
+    cl_ipm_apply(CL_IPM_MUL_A, s.A, 1, x, s.v.tM, n, m, n, s.zero, s.scratch);
     for (int i = s.zero + tid; i < m; i += T) {
         double w2 = s.v.w[i] * s.v.w[i];
         z[i] = s.v.tM[i] / w2 - s.v.t[i];
@@ -300,21 +313,21 @@ static __device__ void cl_ipm_factored_solve(ClIpm& s, const double* r1, const d
 }
 
 // resX, resZ = (r1, r2) - K (x, z) with the exact K; returns max |residual|.
-static __device__ double cl_ipm_residual(ClIpm& s, const double* r1, const double* r2, const double* x,
+__device__ double cl_ipm_residual(ClIpm& s, const double* r1, const double* r2, const double* x,
                                          const double* z) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
     const int m = s.m;
-    cl_ipm_mul_p(s.P, s.hasP, s.cs, x, s.v.resX, n);
-    cl_ipm_mul_at(s.A, z, s.v.tN, n, m);
+    cl_ipm_mul_p(s, x, s.v.resX);
+    cl_ipm_apply(CL_IPM_MUL_AT, s.A, 1, z, s.v.tN, n, n, m, 0, s.scratch);
     double mx = 0;
     for (int j = tid; j < n; j += T) {
         double r = r1[j] - s.v.resX[j] - s.v.tN[j];
         s.v.resX[j] = r;
         mx = cl_max(mx, fabs(r));
     }
-    cl_ipm_mul_a(s.A, x, s.v.resZ, n, m, 0);
+    cl_ipm_apply(CL_IPM_MUL_A, s.A, 1, x, s.v.resZ, n, m, n, 0, s.scratch);
     for (int i = tid; i < m; i += T) {
         double hz = i < s.zero ? 0 : z[i] * (s.v.w[i] * s.v.w[i]);
         double r = r2[i] - s.v.resZ[i] + hz;
@@ -326,7 +339,7 @@ static __device__ double cl_ipm_residual(ClIpm& s, const double* r1, const doubl
 
 // The refined solve of NewtonSystem.refinedSolve; a result above the fallback tolerance marks the lane
 // for the host (ReducedKkt would switch to the full system there).
-static __device__ void cl_ipm_solve_newton(ClIpm& s, const double* r1, const double* r2, double* x, double* z) {
+__device__ void cl_ipm_solve_newton(ClIpm& s, const double* r1, const double* r2, double* x, double* z) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
@@ -377,7 +390,7 @@ static __device__ void cl_ipm_solve_newton(ClIpm& s, const double* r1, const dou
 }
 
 // mu = (s^T z + tau kappa) / (degree + 1) over the nonnegative rows.
-static __device__ double cl_ipm_mu(ClIpm& s) {
+__device__ double cl_ipm_mu(ClIpm& s) {
     double acc = 0;
     for (int i = s.zero + (int)threadIdx.x; i < s.m; i += (int)blockDim.x) {
         acc += s.v.s[i] * s.v.z[i];
@@ -387,14 +400,14 @@ static __device__ double cl_ipm_mu(ClIpm& s) {
 }
 
 // Products, Newton residuals and the unscaled statistics at the current iterate (evaluate, fillStats).
-static __device__ void cl_ipm_evaluate(ClIpm& s) {
+__device__ void cl_ipm_evaluate(ClIpm& s) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
     const int m = s.m;
-    cl_ipm_mul_p(s.P, s.hasP, s.cs, s.v.x, s.v.px, n);
-    cl_ipm_mul_a(s.A, s.v.x, s.v.ax, n, m, 0);
-    cl_ipm_mul_at(s.A, s.v.z, s.v.atz, n, m);
+    cl_ipm_mul_p(s, s.v.x, s.v.px);
+    cl_ipm_apply(CL_IPM_MUL_A, s.A, 1, s.v.x, s.v.ax, n, m, n, 0, s.scratch);
+    cl_ipm_apply(CL_IPM_MUL_AT, s.A, 1, s.v.z, s.v.atz, n, n, m, 0, s.scratch);
     __syncthreads();
     const double cs = s.cs;
     const double invTau = 1 / s.tau;
@@ -453,7 +466,7 @@ static __device__ void cl_ipm_evaluate(ClIpm& s) {
 }
 
 // Termination.brokeDown.
-static __device__ bool cl_ipm_broke_down(const double* st) {
+__device__ bool cl_ipm_broke_down(const double* st) {
     for (int k = CL_RS_TAU; k < CL_RS_WIDTH; k++) {
         if (!isfinite(st[k])) {
             return true;
@@ -469,18 +482,18 @@ static __device__ bool cl_ipm_broke_down(const double* st) {
     return false;
 }
 
-static __device__ double cl_ipm_infeasibility_ratio(const double* st, double epsInfeas) {
+__device__ double cl_ipm_infeasibility_ratio(const double* st, double epsInfeas) {
     double bty = st[CL_RS_CERT_BTY];
     return bty < 0 ? st[CL_RS_CERT_ATY] / (-bty * epsInfeas) : CL_INF;
 }
 
-static __device__ double cl_ipm_unboundedness_ratio(const double* st, double epsInfeas) {
+__device__ double cl_ipm_unboundedness_ratio(const double* st, double epsInfeas) {
     double ctx = st[CL_RS_CERT_CTX];
     return ctx < 0 ? cl_max(st[CL_RS_CERT_AXS], st[CL_RS_CERT_PX]) / (-ctx * epsInfeas) : CL_INF;
 }
 
 // Termination.check with tolerances (epsAbs, epsRel, epsInfeas): a status, or CL_ST_NONE.
-static __device__ int cl_ipm_check(const double* st, double epsAbs, double epsRel, double epsInfeas) {
+__device__ int cl_ipm_check(const double* st, double epsAbs, double epsRel, double epsInfeas) {
     if (cl_ipm_broke_down(st)) {
         return CL_ST_FAILED;
     }
@@ -500,7 +513,7 @@ static __device__ int cl_ipm_check(const double* st, double epsAbs, double epsRe
 }
 
 // Termination.atLimit.
-static __device__ int cl_ipm_at_limit(const double* st, double epsInfeas) {
+__device__ int cl_ipm_at_limit(const double* st, double epsInfeas) {
     if (cl_ipm_broke_down(st)) {
         return CL_ST_FAILED;
     }
@@ -521,19 +534,19 @@ static __device__ int cl_ipm_at_limit(const double* st, double epsInfeas) {
 }
 
 // InteriorPointMethod.stopped: the settings' tests first, else the status at a limit.
-static __device__ int cl_ipm_stopped(const ClIpm& s) {
+__device__ int cl_ipm_stopped(const ClIpm& s) {
     int met = cl_ipm_check(s.stats, s.prm[PRM_EPS_ABS], s.prm[PRM_EPS_REL], s.prm[PRM_EPS_INFEAS]);
     return met != CL_ST_NONE ? met : cl_ipm_at_limit(s.stats, s.prm[PRM_EPS_INFEAS]);
 }
 
 // InteriorPointMethod.merit: the largest relative optimality residual.
-static __device__ double cl_ipm_merit(const double* st) {
+__device__ double cl_ipm_merit(const double* st) {
     return cl_max(st[CL_RS_PRIMAL_RES] / (1 + st[CL_RS_PRIMAL_SCALE]),
                   cl_max(st[CL_RS_DUAL_RES] / (1 + st[CL_RS_DUAL_SCALE]), st[CL_RS_GAP] / (1 + st[CL_RS_GAP_SCALE])));
 }
 
 // (c + 2 P xi)^T u + b^T v for xi = x / tau.
-static __device__ double cl_ipm_tau_direction(ClIpm& s, const double* u, const double* v, double invTau) {
+__device__ double cl_ipm_tau_direction(ClIpm& s, const double* u, const double* v, double invTau) {
     double acc = 0;
     __syncthreads();
     for (int j = (int)threadIdx.x; j < s.n; j += (int)blockDim.x) {
@@ -549,7 +562,7 @@ static __device__ double cl_ipm_tau_direction(ClIpm& s, const double* u, const d
 }
 
 // The Newton direction for the targets (eta r_x, eta r_z, eta r_tau, d_s, d_kappa) (direction()).
-static __device__ void cl_ipm_direction(ClIpm& s, double eta, double rTau, const double* dsT, double dKappaT,
+__device__ void cl_ipm_direction(ClIpm& s, double eta, double rTau, const double* dsT, double dKappaT,
                                         double invTau, double denom, double* outX, double* outZ, double* outS) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
@@ -586,7 +599,7 @@ static __device__ void cl_ipm_direction(ClIpm& s, double eta, double rTau, const
 }
 
 // The largest step in [0, limit] keeping s, z nonnegative and tau, kappa nonnegative.
-static __device__ double cl_ipm_max_step(ClIpm& s, const double* dS, const double* dZ, double dT, double dK,
+__device__ double cl_ipm_max_step(ClIpm& s, const double* dS, const double* dZ, double dT, double dK,
                                          double limit) {
     double a = limit;
     if (dT < 0) {
@@ -609,7 +622,7 @@ static __device__ double cl_ipm_max_step(ClIpm& s, const double* dS, const doubl
 }
 
 // One predictor-corrector step (step()); returns its length, NaN when it broke down.
-static __device__ double cl_ipm_step(ClIpm& s) {
+__device__ double cl_ipm_step(ClIpm& s) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
@@ -673,7 +686,7 @@ static __device__ double cl_ipm_step(ClIpm& s) {
 }
 
 // Lifts the smallest entry of v's nonnegative rows to 1 when it is below (shiftIntoCone).
-static __device__ void cl_ipm_shift_into_cone(ClIpm& s, double* v) {
+__device__ void cl_ipm_shift_into_cone(ClIpm& s, double* v) {
     double mine = CL_INF;
     __syncthreads();
     for (int i = s.zero + (int)threadIdx.x; i < s.m; i += (int)blockDim.x) {
@@ -687,14 +700,14 @@ static __device__ void cl_ipm_shift_into_cone(ClIpm& s, double* v) {
     }
 }
 
-static __device__ __forceinline__ unsigned long long cl_ipm_clock() {
+__device__ __forceinline__ unsigned long long cl_ipm_clock() {
     unsigned long long t;
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
     return t;
 }
 
 // Scales b and c, computes the cost scale and checks convexity; false when P^ is not convex.
-static __device__ bool cl_ipm_prepare(ClIpm& s, const double* bRaw, const double* cRaw, int lanes, int l) {
+__device__ bool cl_ipm_prepare(ClIpm& s, const double* bRaw, const double* cRaw, int lanes, int l) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
@@ -746,7 +759,7 @@ static __device__ bool cl_ipm_prepare(ClIpm& s, const double* bRaw, const double
 }
 
 // The lane's whole solve (InteriorPointMethod.solve); returns the status code and sets *iters.
-static __device__ int cl_ipm_run(ClIpm& s, int* iters) {
+__device__ int cl_ipm_run(ClIpm& s, int* iters) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
     const int n = s.n;
@@ -941,7 +954,8 @@ CL_KERNEL __launch_bounds__(256, 2) cl_ipm_solve(int lanes, int n, int m, int ze
         s.piv = s.yS + Nc;
         s.colf = s.piv + Nc;
         s.panel = s.colf + Nc;
-        s.perm = (int*)(s.panel + 2 * CL_IPM_PANEL * n);
+        s.scratch = s.panel + 2 * CL_IPM_PANEL * n;
+        s.perm = (int*)(s.scratch + CL_IPM_MAX_THREADS);
         s.sel = s.perm + Nc;
         s.red = red;
         s.retry = false;

@@ -2,7 +2,9 @@
 // with a lane's dense matrices, and the diagonally pivoted LDL^T of a quasi-definite matrix held in
 // shared memory. One thread block owns one lane; every per-row loop strides by the block (row i is
 // thread i % blockDim.x's), so elementwise steps on a thread's own rows need no barrier, and every
-// helper that reads rows of other threads starts with a barrier.
+// helper that reads rows of other threads starts with a barrier. The device functions here and in ipm.cu
+// have external linkage on purpose: nvcc names an outlined static function with a per-compilation hash,
+// which would make the committed PTX differ at every build (ci/build-ptx.sh --check).
 #pragma once
 #include "common.cuh"
 
@@ -12,7 +14,7 @@
 // Reduces count values per thread over the block: bit k of maxMask set -> maximum (NaN wins), else
 // sum. Each warp combines its 32 partials by a butterfly, then every thread adds (or maxes) the warps'
 // results in warp order, so all threads hold the same bits.
-static __device__ void cl_block_reduce(double* v, int count, unsigned maxMask, double* red) {
+__device__ void cl_block_reduce(double* v, int count, unsigned maxMask, double* red) {
     const int warp = (int)threadIdx.x / CL_WARP;
     const int warps = (int)blockDim.x / CL_WARP;
     for (int k = 0; k < count; k++) {
@@ -35,62 +37,84 @@ static __device__ void cl_block_reduce(double* v, int count, unsigned maxMask, d
     }
 }
 
-static __device__ double cl_block_sum(double x, double* red) {
+__device__ double cl_block_sum(double x, double* red) {
     double v[1] = {x};
     cl_block_reduce(v, 1, 0u, red);
     return v[0];
 }
 
-static __device__ double cl_block_max(double x, double* red) {
+__device__ double cl_block_max(double x, double* red) {
     double v[1] = {x};
     cl_block_reduce(v, 1, 1u, red);
     return v[0];
 }
 
 // The minimum over the block (NaN wins): the negated maximum of the negated values.
-static __device__ double cl_block_min(double x, double* red) {
+__device__ double cl_block_min(double x, double* red) {
     return -cl_block_max(-x, red);
 }
 
-// out[i] = sum_j A[i n + j] x[j] for i < rows (A row-major, rows x n), then out[i] = 0 for i < zeroRows.
-static __device__ void cl_ipm_mul_a(const double* A, const double* x, double* out, int n, int rows, int zeroRows) {
-    __syncthreads();
-    for (int i = (int)threadIdx.x; i < rows; i += (int)blockDim.x) {
-        double s = 0;
-        if (i >= zeroRows) {
-            const double* a = A + (size_t)i * n;
-            for (int j = 0; j < n; j++) {
-                s += a[j] * x[j];
-            }
+// The lane's dense products (A row-major, m x n; P both triangles, n x n). Each output is a dot product
+// over an inner index; when the block has at least twice as many threads as outputs the inner range is
+// split into chunks = min(CL_IPM_MAX_CHUNKS, threads / outputs) parts, one thread each, whose partial
+// sums (in scratch: CL_IPM_MAX_THREADS doubles of shared memory) are then added in chunk order. Output o
+// is written by thread o % blockDim.x.
+#define CL_IPM_MAX_CHUNKS 8
+#define CL_IPM_MAX_THREADS 256
+#define CL_IPM_MUL_A 0
+#define CL_IPM_MUL_AT 1
+#define CL_IPM_MUL_P 2
+
+// The partial dot product of output o over inner indices [k0, k1).
+__device__ __forceinline__ double cl_ipm_dot(int mode, const double* M, double cs, const double* v, int n,
+                                                    int o, int k0, int k1) {
+    double s = 0;
+    if (mode == CL_IPM_MUL_A) {
+        const double* a = M + (size_t)o * n;
+        for (int k = k0; k < k1; k++) {
+            s += a[k] * v[k];
         }
-        out[i] = s;
+    } else if (mode == CL_IPM_MUL_AT) {
+        for (int k = k0; k < k1; k++) {
+            s += M[(size_t)k * n + o] * v[k];
+        }
+    } else {
+        const double* p = M + (size_t)o * n;
+        for (int k = k0; k < k1; k++) {
+            s += (cs * p[k]) * v[k];
+        }
     }
+    return s;
 }
 
-// out[j] = sum_i A[i n + j] y[i] for j < n.
-static __device__ void cl_ipm_mul_at(const double* A, const double* y, double* out, int n, int m) {
+// out[o] = the product's output o for o < outputs over inner indices [0, inner); outputs below zeroRows
+// (the zero-cone rows of A x where the caller wants them zeroed) are 0.
+__device__ void cl_ipm_apply(int mode, const double* M, double cs, const double* v, double* out, int n,
+                                    int outputs, int inner, int zeroRows, double* scratch) {
+    const int tid = (int)threadIdx.x;
+    const int T = (int)blockDim.x;
     __syncthreads();
-    for (int j = (int)threadIdx.x; j < n; j += (int)blockDim.x) {
-        double s = 0;
-        for (int i = 0; i < m; i++) {
-            s += A[(size_t)i * n + j] * y[i];
+    const int chunks = outputs > 0 ? min(CL_IPM_MAX_CHUNKS, max(1, T / outputs)) : 1;
+    if (chunks == 1) {
+        for (int o = tid; o < outputs; o += T) {
+            out[o] = o < zeroRows ? 0 : cl_ipm_dot(mode, M, cs, v, n, o, 0, inner);
         }
-        out[j] = s;
+        return;
     }
-}
-
-// out[j] = sum_i (cs P[j n + i]) x[i] (P symmetric, both triangles stored; 0 without P).
-static __device__ void cl_ipm_mul_p(const double* P, int hasP, double cs, const double* x, double* out, int n) {
+    const int o = tid % outputs;
+    const int c = tid / outputs;
+    if (c < chunks) {
+        int k0 = (int)((long long)c * inner / chunks);
+        int k1 = (int)((long long)(c + 1) * inner / chunks);
+        scratch[c * outputs + o] = o < zeroRows ? 0 : cl_ipm_dot(mode, M, cs, v, n, o, k0, k1);
+    }
     __syncthreads();
-    for (int j = (int)threadIdx.x; j < n; j += (int)blockDim.x) {
-        double s = 0;
-        if (hasP != 0) {
-            const double* p = P + (size_t)j * n;
-            for (int i = 0; i < n; i++) {
-                s += (cs * p[i]) * x[i];
-            }
+    for (int q = tid; q < outputs; q += T) {
+        double acc = scratch[q];
+        for (int k = 1; k < chunks; k++) {
+            acc += scratch[k * outputs + q];
         }
-        out[j] = s;
+        out[q] = acc;
     }
 }
 
@@ -99,7 +123,7 @@ static __device__ void cl_ipm_mul_p(const double* P, int hasP, double cs, const 
 // positive pivots, the others negative ones, and a pivot of the wrong sign or at most eps in size is
 // replaced by +-delta. L overwrites the strict lower triangle, the pivots go to piv. colf (N doubles)
 // and sel (1 int) are scratch in shared memory. Returns the smallest pivot before replacement.
-static __device__ double cl_ipm_ldl(double* K, int* perm, double* piv, double* colf, int* sel, int N, int positive,
+__device__ double cl_ipm_ldl(double* K, int* perm, double* piv, double* colf, int* sel, int N, int positive,
                                     double eps, double delta) {
     const int tid = (int)threadIdx.x;
     const int T = (int)blockDim.x;
@@ -187,7 +211,7 @@ static __device__ double cl_ipm_ldl(double* K, int* perm, double* piv, double* c
 // Solves K x = r in place (r in shared memory, N entries) with the factor of cl_ipm_ldl, y (N doubles
 // of shared memory) as the permuted work vector. The substitutions run in the block's first warp,
 // column by column (each y[i] receives its updates in the order of the row-oriented loops).
-static __device__ void cl_ipm_ldl_solve(const double* K, const int* perm, const double* piv, double* r, double* y,
+__device__ void cl_ipm_ldl_solve(const double* K, const int* perm, const double* piv, double* r, double* y,
                                         int N) {
     const int tid = (int)threadIdx.x;
     __syncthreads();

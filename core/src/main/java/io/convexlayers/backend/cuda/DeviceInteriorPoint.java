@@ -81,11 +81,12 @@ final class DeviceInteriorPoint {
 
     /**
      * Dynamic shared memory of a block: the reduced matrix (order N = n + zero rows) and four vectors of
-     * length N, the assembly's panel (2·{@link #PANEL}·n doubles), then N + 1 ints.
+     * length N, the assembly's panel (2·{@link #PANEL}·n doubles), the products' partial sums
+     * ({@link #MAX_THREADS} doubles), then N + 1 ints.
      */
     static long sharedBytes(int n, int zero) {
         long order = n + (long) zero;
-        return 8L * (order * order + 4 * order + 2L * PANEL * n) + 4L * (order + 1);
+        return 8L * (order * order + 4 * order + 2L * PANEL * n + MAX_THREADS) + 4L * (order + 1);
     }
 
     /** Threads of a block: the longer of n and m rounded up to a warp, between 64 and {@link #MAX_THREADS}. */

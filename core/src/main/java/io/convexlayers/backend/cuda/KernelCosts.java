@@ -466,10 +466,19 @@ final class KernelCosts {
         long productBytes = D * m * n;
         long solveBytes = 2 * productBytes + D * 6 * (n + m);
         long residualBytes = 2 * productBytes + (hasP ? D * n * n : 0) + D * 8 * (n + m);
-        long matvecPath = ceilDiv(m, threads) * n + ceilDiv(n, threads) * m;
+        // Products: a thread's share of the outputs times its chunk of the inner range (cl_ipm_apply).
+        long mulA = productPath(m, n, threads);
+        long mulAt = productPath(n, m, threads);
+        long mulP = hasP ? productPath(n, n, threads) : 0;
+        long matvecPath = mulA + mulAt;
+        // Substitutions in the first warp: per column, a thread's rows below it (factor and y) and a sync.
+        long substitution = 0;
+        for (long k = 0; k < order; k++) {
+            substitution += 2 * (2 * ceilDiv(order - k - 1, WARP) + 1);
+        }
         long solvePath = matvecPath;
-        long solveL1 = matvecPath + 4 * ceilDiv(order, WARP) * order + 12;
-        long residualPath = matvecPath + (hasP ? ceilDiv(n, threads) * n : 0);
+        long solveL1 = matvecPath + substitution + 4 * ceilDiv(order, WARP) + 12;
+        long residualPath = matvecPath + mulP;
         long residualL1 = residualPath + 8;
         // Per iteration beyond its solves: evaluate (three products), about 15 block reductions, the updates.
         long iterFlops = 4 * m * n + (hasP ? 2 * n * n : 0) + 60 * (n + m);
@@ -516,6 +525,12 @@ final class KernelCosts {
             meanPath = factorPath;
         }
         return new KernelCost(read, write, flops, meanPath, meanL1, blocks);
+    }
+
+    /** Loads on the busiest thread of one of {@code cl_ipm_apply}'s products: outputs × inner, chunked. */
+    private static long productPath(long outputs, long inner, int threads) {
+        long chunks = outputs > 0 ? Math.min(8, Math.max(1, threads / outputs)) : 1;
+        return chunks == 1 ? ceilDiv(outputs, threads) * inner : ceilDiv(inner, chunks) + chunks;
     }
 
     /**

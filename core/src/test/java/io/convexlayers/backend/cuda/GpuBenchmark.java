@@ -100,8 +100,13 @@ public final class GpuBenchmark {
                     gs = gpu.solve(batch, bounded, null, null);
                     gt = (System.nanoTime() - t0) * 1e-9;
                 }
+                BatchSolution ran = gs != null ? gs : cs;
+                if (ran != null) {
+                    // AUTO's choice (the interior-point method for these QPs since 2026-12-05, on both backends).
+                    note = (note.isEmpty() ? "" : note + "; ") + ran.algorithm().toString().toLowerCase(Locale.ROOT);
+                }
                 Row row = new Row(shared ? "shared" : "per-instance", b, ct, gt, solved(cs), solved(gs),
-                        medianIterations(gs != null ? gs : cs), maxDiff(cs, gs), note);
+                        medianIterations(ran), maxDiff(cs, gs), note);
                 rows.add(row);
                 System.out.println(format(row));
             }

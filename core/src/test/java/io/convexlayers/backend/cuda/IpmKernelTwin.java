@@ -91,6 +91,7 @@ final class IpmKernelTwin {
         final double[] piv;
         final double[] colf;
         final double[] panel;
+        final double[] scratch = new double[DeviceInteriorPoint.MAX_THREADS];
         final int[] perm;
         final int[] sel = new int[1];
         // The lane's vectors (global memory).
@@ -279,37 +280,63 @@ final class IpmKernelTwin {
 
         // ---- products ----
 
-        void mulA(DPtr xv, DPtr out, int rows, int zeroRows) {
-            for (int i = 0; i < rows; i++) {
-                double sum = 0;
-                if (i >= zeroRows) {
-                    for (int j = 0; j < n; j++) {
-                        sum += a(i, j) * xv.get(j);
-                    }
-                }
-                out.set(i, sum);
+        static final int MUL_A = 0;
+        static final int MUL_AT = 1;
+        static final int MUL_P = 2;
+
+        double dot(int mode, DPtr v, int o, int k0, int k1) {
+            double sum = 0;
+            for (int k = k0; k < k1; k++) {
+                double coef = mode == MUL_A ? a(o, k) : mode == MUL_AT ? a(k, o) : cs * p(o, k);
+                sum += coef * v.get(k);
             }
+            return sum;
+        }
+
+        /** cl_ipm_apply: chunks of the inner range, partial sums in scratch, added in chunk order. */
+        void apply(int mode, DPtr v, DPtr out, int outputs, int inner, int zeroRows) {
+            int chunks = outputs > 0 ? Math.min(8, Math.max(1, T / outputs)) : 1;
+            if (chunks == 1) {
+                for (int o = 0; o < outputs; o++) {
+                    out.set(o, o < zeroRows ? 0 : dot(mode, v, o, 0, inner));
+                }
+                return;
+            }
+            phase(tid -> {
+                int o = tid % outputs;
+                int c = tid / outputs;
+                if (c < chunks) {
+                    int k0 = (int) ((long) c * inner / chunks);
+                    int k1 = (int) ((long) (c + 1) * inner / chunks);
+                    scratch[c * outputs + o] = o < zeroRows ? 0 : dot(mode, v, o, k0, k1);
+                }
+            });
+            phase(tid -> {
+                for (int q = tid; q < outputs; q += T) {
+                    double acc = scratch[q];
+                    for (int k = 1; k < chunks; k++) {
+                        acc += scratch[k * outputs + q];
+                    }
+                    out.set(q, acc);
+                }
+            });
+        }
+
+        void mulA(DPtr xv, DPtr out, int rows, int zeroRows) {
+            apply(MUL_A, xv, out, rows, n, zeroRows);
         }
 
         void mulAt(DPtr y, DPtr out) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                for (int i = 0; i < m; i++) {
-                    sum += a(i, j) * y.get(i);
-                }
-                out.set(j, sum);
-            }
+            apply(MUL_AT, y, out, n, m, 0);
         }
 
         void mulP(DPtr xv, DPtr out) {
+            if (hasP != 0) {
+                apply(MUL_P, xv, out, n, n, 0);
+                return;
+            }
             for (int j = 0; j < n; j++) {
-                double sum = 0;
-                if (hasP != 0) {
-                    for (int i = 0; i < n; i++) {
-                        sum += (cs * p(j, i)) * xv.get(i);
-                    }
-                }
-                out.set(j, sum);
+                out.set(j, 0);
             }
         }
 
