@@ -110,7 +110,8 @@ final class DeviceInteriorPoint {
     /** Device memory per lane (workspace, dense matrices, factors, outputs) and shared, in bytes. */
     static ChunkPlanner.Footprint footprint(int n, int m, long nnzA, long nnzP, boolean shared) {
         long dense = 8L * m * n + 8L * n * n;
-        long perLane = 8L * (laneDoubles(n, m) + 2L * (n + m) + n + 2L * m + RESULT_WIDTH) + 8;
+        // Workspace, the output row, raw b and c, the factors D and E.
+        long perLane = 8L * (laneDoubles(n, m) + outWidth(n, m) + 2L * (n + m)) + 8;
         long sharedBytes = 8L * InteriorPointConstants.WIDTH + 16L * (nnzA + nnzP) + 4L * (m + n + 2);
         if (shared) {
             sharedBytes += dense + 8L * (nnzA + nnzP + m + n);

@@ -37,6 +37,12 @@ import io.convexlayers.solver.SolverSettings;
  * method reaches 1e-9. A warm start always goes first-order (an interior-point method cannot use a
  * previous solution as its start). An explicit {@link Algorithm#INTERIOR_POINT} on a batch it does not
  * support falls back to the first-order method (the caller announces it).
+ *
+ * <p>The CUDA backend takes the same choice (from the batch's shape, {@link #resolve(int, int, int,
+ * ConeDims, SparsePattern, SparsePattern, SolverSettings, boolean)}) and runs the interior-point method on
+ * the device where its kernel applies (zero and nonnegative cones, a reduced Newton matrix that fits in a
+ * block's shared memory); the crossovers above are CPU measurements, and on the GPU the cost model
+ * predicts the interior-point method faster on every workload of issue #13 (not yet measured there).
  */
 public final class AlgorithmChoice {
     /** Largest n + (zero rows) of an LP that AUTO gives to the interior-point method. */

@@ -210,6 +210,30 @@ class DeviceInteriorPointTest {
         }
     }
 
+    @Test
+    void equalityOnlyAndOneVariableProgramsMatchTheHost() {
+        // min x'Px/2 + c'x s.t. Ax = b (no inequality row: no panel, no cone step), and min x s.t. x >= 1.
+        double[][] pd = {{2, 0.5, 0}, {0.5, 1, 0}, {0, 0, 3}};
+        CscMatrix p = CscMatrix.upperTriangleOf("P", pd);
+        CscMatrix a = CscMatrix.fromDense("A", new double[][] {{1, 1, 1}, {1, -1, 0}});
+        BatchConeProgram eq = new BatchConeProgram(p.pattern(), BatchArray.shared(p.values(), 2), a.pattern(),
+                BatchArray.shared(a.values(), 2), BatchArray.perInstance(new double[][] {{1, 0}, {2, 1}}),
+                BatchArray.perInstance(new double[][] {{1, 0, -1}, {0, 0, 0}}), ConeDims.builder().zero(2).build());
+        assertMatchesHost(eq, IPM, 1e-7);
+        BatchSolution dev = onDevice(eq, IPM);
+        for (int k = 0; k < 2; k++) {
+            var inst = eq.instance(k);
+            assertEquals(SolverStatus.SOLVED, dev.status(k));
+            assertTrue(Kkt.dualResidual(inst, dev.get(k).x(), dev.get(k).y()) <= 1e-9, "instance " + k);
+        }
+        CscMatrix one = CscMatrix.fromDense("A", new double[][] {{-1}});
+        BatchConeProgram lp = new BatchConeProgram(null, null, one.pattern(), BatchArray.shared(one.values(), 1),
+                BatchArray.perInstance(new double[][] {{-1}}), BatchArray.perInstance(new double[][] {{1}}),
+                ConeDims.builder().nonneg(1).build());
+        assertMatchesHost(lp, IPM, 1e-7);
+        assertEquals(1, onDevice(lp, IPM).get(0).x()[0], 1e-9);
+    }
+
     /** One chunk of the whole batch through {@link DeviceInteriorPoint} with the parameter array {@code prm}. */
     private static int[] runKernel(BatchConeProgram batch, double[] prm, BatchSolution.Builder out) {
         BufferPool pool = new BufferPool(new EmulatedDevice(1L << 30));
