@@ -95,11 +95,11 @@ public final class CostModelReport {
             return w;
         }
         String ipm = "device interior-point method (eps 1e-10 reached)";
-        w.add(new Workload("qpth B=128 n=100 m=100 fwd, IPM", 128, 16, b -> RandomQps.batch(100, 100, b, false, 12),
+        w.add(new Workload("qpth B=128 n=100 m=100 fwd, IPM", 128, 128, b -> RandomQps.batch(100, 100, b, false, 12),
                 20e-3, "fwd+bwd <= 20 ms", ipm + "; forward only", IPM_SETTINGS));
-        w.add(new Workload("1024 QPs n=100 m=200 fwd, IPM", 1024, 16, b -> RandomQps.batch(100, 200, b, false, 13),
+        w.add(new Workload("1024 QPs n=100 m=200 fwd, IPM", 1024, 128, b -> RandomQps.batch(100, 200, b, false, 13),
                 10e-3, "<= 10 ms", ipm, IPM_SETTINGS));
-        w.add(new Workload("1024 QPs shared n=100 m=200, IPM", 1024, 16, b -> RandomQps.batch(100, 200, b, true, 14),
+        w.add(new Workload("1024 QPs shared n=100 m=200, IPM", 1024, 128, b -> RandomQps.batch(100, 200, b, true, 14),
                 3e-3, "<= 3 ms", ipm, IPM_SETTINGS));
         w.add(new Workload("qpth B=128 n=100 m=100 fwd", 128, 128, b -> RandomQps.batch(100, 100, b, false, 12),
                 20e-3, "fwd+bwd <= 20 ms", "forward only: backward not in the prediction (LSQR on the device: DeviceBackwardReport; AUTO's dense active block runs on the CPU)"));
