@@ -28,7 +28,6 @@ final class IpmKernelTwin {
     static final int RETRY = 7;
     private static final int PANEL = 16;
     private static final int TILE = 4;
-    private static final int RED = 16;
 
     /** Threads of the factorization's phases in descending order (tests set it to expose a missing barrier). */
     static volatile boolean reverseThreads;
@@ -1122,6 +1121,4 @@ final class IpmKernelTwin {
         return (a < b || Double.isNaN(a)) ? a : b;
     }
 
-    static final int RESULT_WIDTH = 18;
-    static final int REDUCED_VALUES = RED;
 }
