@@ -50,7 +50,7 @@ final class DeviceEquilibration {
     }
 
     /** Row and column index of every stored entry, in storage order. */
-    private static int[][] entries(SparsePattern pat) {
+    static int[][] entries(SparsePattern pat) {
         int[] row = new int[Math.max(1, pat.nnz())];
         int[] col = new int[Math.max(1, pat.nnz())];
         for (int j = 0; j < pat.cols(); j++) {

@@ -39,27 +39,6 @@ final class DeviceInteriorPoint {
     /** System property that turns the device interior-point method off ({@code false}): such batches run first-order. */
     static final String PROPERTY = "convexlayers.cuda.ipm";
 
-    static final int PRM_EPS_ABS = InteriorPointConstants.EPS_ABS;
-    static final int PRM_EPS_REL = InteriorPointConstants.EPS_REL;
-    static final int PRM_EPS_INFEAS = InteriorPointConstants.EPS_INFEAS;
-    static final int PRM_TARGET_EPS = InteriorPointConstants.TARGET_EPS;
-    static final int PRM_STATIC_REG = InteriorPointConstants.STATIC_REG;
-    static final int PRM_DYN_EPS = InteriorPointConstants.DYNAMIC_EPS;
-    static final int PRM_DYN_DELTA = InteriorPointConstants.DYNAMIC_DELTA;
-    static final int PRM_REFINE_TOL = InteriorPointConstants.REFINE_TOL;
-    static final int PRM_FALLBACK_TOL = InteriorPointConstants.FALLBACK_TOL;
-    static final int PRM_STEP_FRACTION = InteriorPointConstants.STEP_FRACTION;
-    static final int PRM_MIN_STEP = InteriorPointConstants.MIN_STEP;
-    static final int PRM_CERT_MU = InteriorPointConstants.CERTIFICATE_MU;
-    static final int PRM_SETBACK = InteriorPointConstants.SETBACK;
-    static final int PRM_MIN_NORM = InteriorPointConstants.MIN_NORM;
-    static final int PRM_MAX_NORM = InteriorPointConstants.MAX_NORM;
-    static final int PRM_BUDGET_NS = InteriorPointConstants.BUDGET_NS;
-    static final int PRM_MAX_ITERS = InteriorPointConstants.MAX_ITERATIONS;
-    static final int PRM_EXTRA_ITERS = InteriorPointConstants.EXTRA_ITERATIONS;
-    static final int PRM_MAX_SMALL_STEPS = InteriorPointConstants.MAX_SMALL_STEPS;
-    static final int PRM_MAX_REFINE = InteriorPointConstants.MAX_REFINEMENT;
-    static final int PRM_EQUILIBRATE = InteriorPointConstants.EQUILIBRATE;
     /**
      * Chunks of at most this many instances of host data (and shared matrices) are equilibrated and
      * densified on the host and sent in one upload: a few instances cost the host microseconds, and the device's equilibration
@@ -242,9 +221,9 @@ final class DeviceInteriorPoint {
         int pLen = pPattern == null ? 0 : valueLanes * n * n;
         int vecLen = small ? (m + n) * lanes : 0;
         double[] packed = new double[aLen + pLen + vecLen + (m + n) * valueLanes + parameters.length];
-        dense(aPattern, a, valueLanes, false, packed, 0);
+        DeviceMatrices.dense(aPattern, a, valueLanes, false, packed, 0);
         if (pPattern != null) {
-            dense(pPattern, p, valueLanes, true, packed, aLen);
+            DeviceMatrices.dense(pPattern, p, valueLanes, true, packed, aLen);
         }
         int at = aLen + pLen;
         if (small) {
@@ -279,25 +258,6 @@ final class DeviceInteriorPoint {
         }
         return new Inputs(buf.at(prmAt), buf.at(0), buf.at(pPattern == null ? 0 : aLen), bArg, cArg, buf.at(dAt),
                 buf.at(dAt + m * valueLanes));
-    }
-
-    /** Dense lane-major copies (row-major; both triangles of a symmetric matrix) of batch-minor values. */
-    private static void dense(SparsePattern pattern, double[] vals, int lanes, boolean symmetric, double[] out,
-                              int offset) {
-        int cols = pattern.cols();
-        int rows = pattern.rows();
-        for (int j = 0; j < cols; j++) {
-            for (int q = pattern.colStart(j); q < pattern.colStart(j + 1); q++) {
-                int i = pattern.rowIndex(q);
-                for (int k = 0; k < lanes; k++) {
-                    int base = offset + k * rows * cols;
-                    out[base + i * cols + j] = vals[q * lanes + k];
-                    if (symmetric && i != j) {
-                        out[base + j * cols + i] = vals[q * lanes + k];
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -345,16 +305,9 @@ final class DeviceInteriorPoint {
         if (nnz == 0) {
             return;
         }
-        int[] row = new int[nnz];
-        int[] col = new int[nnz];
-        for (int j = 0; j < pattern.cols(); j++) {
-            for (int q = pattern.colStart(j); q < pattern.colStart(j + 1); q++) {
-                row[q] = pattern.rowIndex(q);
-                col[q] = j;
-            }
-        }
+        int[][] entries = DeviceEquilibration.entries(pattern);
         int items = nnz * valueLanes;
         dev.launch(CudaKernel.IPM_SCATTER, items, nnz, valueLanes, cols, laneStride, symmetric ? 1 : 0,
-                lease.upload(row), lease.upload(col), vals, dense);
+                lease.upload(entries[0]), lease.upload(entries[1]), vals, dense);
     }
 }

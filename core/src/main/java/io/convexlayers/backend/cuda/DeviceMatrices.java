@@ -130,19 +130,31 @@ final class DeviceMatrices {
 
     /** Row-major dense copy of a CSC pattern's values (both triangles when {@code symmetricUpper}). */
     private static double[] dense(SparsePattern p, double[] values, boolean symmetricUpper) {
+        double[] d = new double[p.rows() * p.cols()];
+        dense(p, values, 1, symmetricUpper, d, 0);
+        return d;
+    }
+
+    /**
+     * Dense row-major copies of {@code lanes} lanes' batch-minor values of {@code p} into {@code out} from
+     * {@code offset}, one lane after the other (rows × cols each); {@code symmetricUpper}: p is the upper
+     * triangle of a symmetric matrix, written to both triangles.
+     */
+    static void dense(SparsePattern p, double[] values, int lanes, boolean symmetricUpper, double[] out, int offset) {
         int rows = p.rows();
         int cols = p.cols();
-        double[] d = new double[rows * cols];
         for (int j = 0; j < cols; j++) {
             for (int q = p.colStart(j); q < p.colStart(j + 1); q++) {
                 int i = p.rowIndex(q);
-                d[i * cols + j] = values[q];
-                if (symmetricUpper) {
-                    d[j * cols + i] = values[q];
+                for (int k = 0; k < lanes; k++) {
+                    int base = offset + k * rows * cols;
+                    out[base + i * cols + j] = values[q * lanes + k];
+                    if (symmetricUpper) {
+                        out[base + j * cols + i] = values[q * lanes + k];
+                    }
                 }
             }
         }
-        return d;
     }
 
     private static double[] transpose(double[] d, int rows, int cols) {

@@ -307,36 +307,21 @@ public final class HsdeIteration<V> {
         double[] x = out.x();
         double[] y = out.y();
         double[] s = out.s();
-        double pri = st[o + ResidualStats.PRIMAL_RES];
-        double dua = st[o + ResidualStats.DUAL_RES];
-        double gap = st[o + ResidualStats.GAP];
-        double pobj = st[o + ResidualStats.PRIMAL_OBJ];
-        double dobj = st[o + ResidualStats.DUAL_OBJ];
         switch (status) {
             case INFEASIBLE, INFEASIBLE_INACCURATE -> {
-                double bty = st[o + ResidualStats.CERT_BTY];
-                kernels.readSolution(u, rsk, lane, -bty, x, y, s, b, stride);
+                kernels.readSolution(u, rsk, lane, -st[o + ResidualStats.CERT_BTY], x, y, s, b, stride);
                 fillNaN(x, n, b, stride);
                 fillNaN(s, m, b, stride);
-                pri = st[o + ResidualStats.CERT_ATY] / -bty;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.POSITIVE_INFINITY;
-                dobj = Double.POSITIVE_INFINITY;
             }
             case UNBOUNDED, UNBOUNDED_INACCURATE -> {
-                double ctx = st[o + ResidualStats.CERT_CTX];
-                kernels.readSolution(u, rsk, lane, -ctx, x, y, s, b, stride);
+                kernels.readSolution(u, rsk, lane, -st[o + ResidualStats.CERT_CTX], x, y, s, b, stride);
                 fillNaN(y, m, b, stride);
-                pri = Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]) / -ctx;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.NEGATIVE_INFINITY;
-                dobj = Double.NEGATIVE_INFINITY;
             }
             default -> kernels.readSolution(u, rsk, lane, st[o + ResidualStats.TAU], x, y, s, b, stride);
         }
-        out.record(b, status, pobj, dobj, iters, pri, dua, gap, scale, elapsed, setupSeconds);
+        ResidualStats.Reported r = ResidualStats.Reported.of(status, st, o);
+        out.record(b, status, r.objective(), r.dualObjective(), iters, r.primal(), r.dual(), r.gap(), scale, elapsed,
+                setupSeconds);
     }
 
     /** Fills instance b's column of a batch-minor array (the part a certificate leaves undefined). */

@@ -42,4 +42,25 @@ public final class ResidualStats {
 
     private ResidualStats() {
     }
+
+    /**
+     * The scalars a solution reports for one lane's statistics at {@code o}: for a solution its primal and
+     * dual residuals, gap and objectives; for an infeasibility certificate ‖Aᵀy‖/(−bᵀy) as its residual
+     * and +∞ objectives; for an unboundedness certificate max(‖Ax + s‖, ‖Px‖)/(−cᵀx) and −∞ objectives
+     * (the dual residual and gap of a certificate are NaN).
+     */
+    public record Reported(double primal, double dual, double gap, double objective, double dualObjective) {
+        /** The scalars of {@code status} from the statistics {@code st} at {@code o}. */
+        public static Reported of(io.convexlayers.solver.SolverStatus status, double[] st, int o) {
+            return switch (status) {
+                case INFEASIBLE, INFEASIBLE_INACCURATE -> new Reported(st[o + CERT_ATY] / -st[o + CERT_BTY],
+                        Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+                case UNBOUNDED, UNBOUNDED_INACCURATE -> new Reported(
+                        Math.max(st[o + CERT_AXS], st[o + CERT_PX]) / -st[o + CERT_CTX], Double.NaN, Double.NaN,
+                        Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
+                default -> new Reported(st[o + PRIMAL_RES], st[o + DUAL_RES], st[o + GAP], st[o + PRIMAL_OBJ],
+                        st[o + DUAL_OBJ]);
+            };
+        }
+    }
 }

@@ -33,35 +33,18 @@ public final class ScaledSolutionWriter {
         double[] ox = out.x();
         double[] oy = out.y();
         double[] os = out.s();
-        double pri = stats[so + ResidualStats.PRIMAL_RES];
-        double dua = stats[so + ResidualStats.DUAL_RES];
-        double gap = stats[so + ResidualStats.GAP];
-        double pobj = stats[so + ResidualStats.PRIMAL_OBJ];
-        double dobj = stats[so + ResidualStats.DUAL_OBJ];
         double xDiv = tau;
         double yDiv = tau;
         boolean xNaN = false;
         boolean yNaN = false;
         switch (status) {
             case INFEASIBLE, INFEASIBLE_INACCURATE -> {
-                double bty = stats[so + ResidualStats.CERT_BTY];
-                yDiv = -bty;
+                yDiv = -stats[so + ResidualStats.CERT_BTY];
                 xNaN = true;
-                pri = stats[so + ResidualStats.CERT_ATY] / -bty;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.POSITIVE_INFINITY;
-                dobj = Double.POSITIVE_INFINITY;
             }
             case UNBOUNDED, UNBOUNDED_INACCURATE -> {
-                double ctx = stats[so + ResidualStats.CERT_CTX];
-                xDiv = -ctx;
+                xDiv = -stats[so + ResidualStats.CERT_CTX];
                 yNaN = true;
-                pri = Math.max(stats[so + ResidualStats.CERT_AXS], stats[so + ResidualStats.CERT_PX]) / -ctx;
-                dua = Double.NaN;
-                gap = Double.NaN;
-                pobj = Double.NEGATIVE_INFINITY;
-                dobj = Double.NEGATIVE_INFINITY;
             }
             case FAILED -> {
                 xNaN = true;
@@ -78,6 +61,7 @@ public final class ScaledSolutionWriter {
             oy[i * stride + k] = yNaN ? Double.NaN : di * z[zo + i] / (cs * yDiv);
             os[i * stride + k] = xNaN ? Double.NaN : s[sOff + i] / (di * xDiv);
         }
-        out.record(k, status, pobj, dobj, iters, pri, dua, gap, 0, seconds, setup);
+        ResidualStats.Reported r = ResidualStats.Reported.of(status, stats, so);
+        out.record(k, status, r.objective(), r.dualObjective(), iters, r.primal(), r.dual(), r.gap(), 0, seconds, setup);
     }
 }

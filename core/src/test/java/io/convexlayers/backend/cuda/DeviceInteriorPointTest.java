@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.solver.ipm.InteriorPointConstants;
+
 import io.convexlayers.backend.Backends;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
@@ -185,7 +187,7 @@ class DeviceInteriorPointTest {
     void anExhaustedBudgetStopsEveryLaneAtItsFirstCheck() {
         BatchConeProgram batch = RandomQps.batch(8, 12, 3, false, 17);
         double[] prm = io.convexlayers.solver.ipm.InteriorPointConstants.of(IPM, 0);
-        assertTrue(prm[DeviceInteriorPoint.PRM_BUDGET_NS] > 0);
+        assertTrue(prm[InteriorPointConstants.BUDGET_NS] > 0);
         BatchSolution dev = solveWith(batch, prm);
         for (int k = 0; k < batch.batch(); k++) {
             assertEquals(0, dev.get(k).iterations());
@@ -197,7 +199,7 @@ class DeviceInteriorPointTest {
     void lanesTheReducedSystemCannotSolveAreSolvedOnTheHost() {
         BatchConeProgram batch = RandomQps.batch(8, 12, 3, false, 18);
         double[] prm = io.convexlayers.solver.ipm.InteriorPointConstants.of(IPM, Double.POSITIVE_INFINITY);
-        prm[DeviceInteriorPoint.PRM_FALLBACK_TOL] = -1; // every refined solve "fails"
+        prm[InteriorPointConstants.FALLBACK_TOL] = -1; // every refined solve "fails"
         int[] info = runKernel(batch, prm, BatchSolution.builder(batch.batch(), batch.n(), batch.m()));
         for (int k = 0; k < batch.batch(); k++) {
             assertEquals(DeviceInteriorPoint.RETRY, info[DeviceInteriorPoint.INFO_WIDTH * k]);

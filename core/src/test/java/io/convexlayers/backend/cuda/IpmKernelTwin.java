@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
+import io.convexlayers.solver.ipm.InteriorPointConstants;
+
 import java.util.function.IntConsumer;
 
 /**
@@ -465,7 +467,7 @@ final class IpmKernelTwin {
         // ---- the Newton system (cl_ipm_factor, cl_ipm_factored_solve, cl_ipm_residual, cl_ipm_solve_newton) ----
 
         void factor() {
-            double reg = prm.get(DeviceInteriorPoint.PRM_STATIC_REG);
+            double reg = prm.get(InteriorPointConstants.STATIC_REG);
             int tilesPerEdge = (n + TILE - 1) / TILE;
             int tiles = tilesPerEdge * (tilesPerEdge + 1) / 2;
             double[][][] acc = new double[tiles][TILE][TILE];
@@ -555,7 +557,7 @@ final class IpmKernelTwin {
                     K[q] = K[j * N + i];
                 }
             }
-            ldl(N, n, prm.get(DeviceInteriorPoint.PRM_DYN_EPS), prm.get(DeviceInteriorPoint.PRM_DYN_DELTA));
+            ldl(N, n, prm.get(InteriorPointConstants.DYNAMIC_EPS), prm.get(InteriorPointConstants.DYNAMIC_DELTA));
         }
 
         void factoredSolve(DPtr r1, DPtr r2, DPtr xo, DPtr zo) {
@@ -619,8 +621,8 @@ final class IpmKernelTwin {
             });
             factoredSolve(r1, r2, xo, zo);
             double rel = residual(r1, r2, xo, zo) / (1 + rhsNorm);
-            int maxRefine = (int) prm.get(DeviceInteriorPoint.PRM_MAX_REFINE);
-            for (int it = 0; it < maxRefine && rel > prm.get(DeviceInteriorPoint.PRM_REFINE_TOL); it++) {
+            int maxRefine = (int) prm.get(InteriorPointConstants.MAX_REFINEMENT);
+            for (int it = 0; it < maxRefine && rel > prm.get(InteriorPointConstants.REFINE_TOL); it++) {
                 factoredSolve(resX, resZ, cx, cz);
                 for (int j = 0; j < n; j++) {
                     xo.set(j, xo.get(j) + cx.get(j));
@@ -645,7 +647,7 @@ final class IpmKernelTwin {
                     break;
                 }
             }
-            if (!(rel <= prm.get(DeviceInteriorPoint.PRM_FALLBACK_TOL))) {
+            if (!(rel <= prm.get(InteriorPointConstants.FALLBACK_TOL))) {
                 retry = true;
             }
         }
@@ -653,7 +655,7 @@ final class IpmKernelTwin {
         // ---- the method (cl_ipm_prepare, cl_ipm_run and its helpers) ----
 
         boolean prepare() {
-            boolean eq = prm.get(DeviceInteriorPoint.PRM_EQUILIBRATE) != 0;
+            boolean eq = prm.get(InteriorPointConstants.EQUILIBRATE) != 0;
             for (int i = 0; i < m; i++) {
                 b.set(i, bRaw.get(i * lanes + l) * dAt(i));
             }
@@ -676,8 +678,8 @@ final class IpmKernelTwin {
             if (eq) {
                 double pMean = r[0] / Math.max(1, n);
                 double norm = max(pMean, r[1]);
-                double clamped = !(norm >= prm.get(DeviceInteriorPoint.PRM_MIN_NORM)) ? 1
-                        : Math.min(norm, prm.get(DeviceInteriorPoint.PRM_MAX_NORM));
+                double clamped = !(norm >= prm.get(InteriorPointConstants.MIN_NORM)) ? 1
+                        : Math.min(norm, prm.get(InteriorPointConstants.MAX_NORM));
                 cs = 1 / clamped;
                 for (int j = 0; j < n; j++) {
                     c.set(j, c.get(j) * cs);
@@ -872,7 +874,7 @@ final class IpmKernelTwin {
             }
             double dKappaT = tau * kappa + dTauA * dKappaA - sigma * mu;
             direction(1 - sigma, rTau, dsT, dKappaT, invTau, denom, dx, dz, ds);
-            double alpha = min(1.0, prm.get(DeviceInteriorPoint.PRM_STEP_FRACTION)
+            double alpha = min(1.0, prm.get(InteriorPointConstants.STEP_FRACTION)
                     * maxStep(ds, dz, dTau, dKappa, Double.POSITIVE_INFINITY));
             if (!Double.isFinite(alpha) || !Double.isFinite(dTau) || !Double.isFinite(dKappa)) {
                 return Double.NaN;
@@ -971,9 +973,9 @@ final class IpmKernelTwin {
         }
 
         int stopped() {
-            int met = check(prm.get(DeviceInteriorPoint.PRM_EPS_ABS), prm.get(DeviceInteriorPoint.PRM_EPS_REL),
-                    prm.get(DeviceInteriorPoint.PRM_EPS_INFEAS));
-            return met != NONE ? met : atLimit(prm.get(DeviceInteriorPoint.PRM_EPS_INFEAS));
+            int met = check(prm.get(InteriorPointConstants.EPS_ABS), prm.get(InteriorPointConstants.EPS_REL),
+                    prm.get(InteriorPointConstants.EPS_INFEAS));
+            return met != NONE ? met : atLimit(prm.get(InteriorPointConstants.EPS_INFEAS));
         }
 
         double merit() {
@@ -982,13 +984,13 @@ final class IpmKernelTwin {
 
         int solve(int[] iters) {
             long t0 = System.nanoTime();
-            double epsAbs = prm.get(DeviceInteriorPoint.PRM_EPS_ABS);
-            double epsRel = prm.get(DeviceInteriorPoint.PRM_EPS_REL);
-            double epsInfeas = prm.get(DeviceInteriorPoint.PRM_EPS_INFEAS);
-            double target = prm.get(DeviceInteriorPoint.PRM_TARGET_EPS);
+            double epsAbs = prm.get(InteriorPointConstants.EPS_ABS);
+            double epsRel = prm.get(InteriorPointConstants.EPS_REL);
+            double epsInfeas = prm.get(InteriorPointConstants.EPS_INFEAS);
+            double target = prm.get(InteriorPointConstants.TARGET_EPS);
             double targetAbs = Math.min(epsAbs, target);
             double targetRel = Math.min(epsRel, target);
-            int limit = (int) prm.get(DeviceInteriorPoint.PRM_MAX_ITERS);
+            int limit = (int) prm.get(InteriorPointConstants.MAX_ITERATIONS);
             for (int i = 0; i < m; i++) {
                 w.set(i, 1);
                 dsT.set(i, 0);
@@ -1029,7 +1031,7 @@ final class IpmKernelTwin {
             while (true) {
                 evaluate();
                 double merit = tau >= kappa ? merit() : Double.POSITIVE_INFINITY;
-                if (merit > prm.get(DeviceInteriorPoint.PRM_SETBACK) * prevMerit && tau >= kappa) {
+                if (merit > prm.get(InteriorPointConstants.SETBACK) * prevMerit && tau >= kappa) {
                     for (int j = 0; j < n; j++) {
                         x.set(j, xP.get(j));
                     }
@@ -1046,7 +1048,7 @@ final class IpmKernelTwin {
                 prevMerit = merit;
                 status = check(targetAbs, targetRel, epsInfeas);
                 if (status == INFEASIBLE || status == UNBOUNDED) {
-                    boolean stands = kappa > tau && mu() <= prm.get(DeviceInteriorPoint.PRM_CERT_MU) * initialMu;
+                    boolean stands = kappa > tau && mu() <= prm.get(InteriorPointConstants.CERTIFICATE_MU) * initialMu;
                     if (stands && status == INFEASIBLE) {
                         stands = !(stats[0] <= epsAbs + epsRel * stats[1]);
                     } else if (stands) {
@@ -1058,11 +1060,11 @@ final class IpmKernelTwin {
                     break;
                 }
                 if (check(epsAbs, epsRel, epsInfeas) == SOLVED
-                        && extra++ >= (int) prm.get(DeviceInteriorPoint.PRM_EXTRA_ITERS)) {
+                        && extra++ >= (int) prm.get(InteriorPointConstants.EXTRA_ITERATIONS)) {
                     status = SOLVED;
                     break;
                 }
-                double budget = prm.get(DeviceInteriorPoint.PRM_BUDGET_NS);
+                double budget = prm.get(InteriorPointConstants.BUDGET_NS);
                 boolean late = budget > 0 && System.nanoTime() - t0 > budget;
                 boolean bad = false;
                 for (int i = zero; i < m; i++) {
@@ -1075,7 +1077,7 @@ final class IpmKernelTwin {
                         lam.set(i, Math.sqrt(si * zi));
                     }
                 }
-                if (iter >= limit || smallSteps >= (int) prm.get(DeviceInteriorPoint.PRM_MAX_SMALL_STEPS) || late
+                if (iter >= limit || smallSteps >= (int) prm.get(InteriorPointConstants.MAX_SMALL_STEPS) || late
                         || bad) {
                     status = stopped();
                     break;
@@ -1094,7 +1096,7 @@ final class IpmKernelTwin {
                     iters[0] = iter;
                     return RETRY;
                 }
-                if (!(alpha > prm.get(DeviceInteriorPoint.PRM_MIN_STEP))) {
+                if (!(alpha > prm.get(InteriorPointConstants.MIN_STEP))) {
                     smallSteps++;
                     if (!(alpha >= 0)) {
                         status = stopped();
