@@ -1,6 +1,7 @@
 package io.convexlayers.bench;
 
 import io.convexlayers.backend.Backends;
+import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.solver.Algorithm;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ public final class Contenders {
 
     /** Every contender name, including {@code convexlayers-cuda} (available only with a GPU). */
     public static List<String> names() {
-        return List.of("convexlayers", "convexlayers-ipm", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo", "hipparchus");
+        return List.of("convexlayers", "convexlayers-ipm", "convexlayers-layer", "convexlayers-cuda", "optnet", "ojalgo",
+                "hipparchus", "convexlayers-unrefined", "convexlayers-ipm-unrefined");
     }
 
     /** The contender of that name. */
@@ -25,6 +27,11 @@ public final class Contenders {
             case "convexlayers-cuda" -> new ConvexLayersContender(name, Backends.cuda(), ConvexLayersContender.EPS,
                     Algorithm.FIRST_ORDER);
             case "convexlayers-layer" -> new LayerContender();
+            // The derivative at the returned solutions, without DerivativeSettings.refine: its cost against the above.
+            case "convexlayers-unrefined" -> new ConvexLayersContender(name, Backends.cpu(), ConvexLayersContender.EPS,
+                    Algorithm.FIRST_ORDER, DerivativeSettings.defaults().withRefine(false));
+            case "convexlayers-ipm-unrefined" -> new ConvexLayersContender(name, Backends.cpu(),
+                    ConvexLayersContender.IPM_EPS, Algorithm.INTERIOR_POINT, DerivativeSettings.defaults().withRefine(false));
             case "optnet" -> new OptNetContender();
             case "ojalgo" -> new OjAlgoContender();
             case "hipparchus" -> new HipparchusContender();

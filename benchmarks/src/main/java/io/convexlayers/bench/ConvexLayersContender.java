@@ -30,13 +30,21 @@ public final class ConvexLayersContender implements Contender {
     private final Backend backend;
     private final double eps;
     private final Algorithm algorithm;
+    private final DerivativeSettings derivative;
 
-    /** A contender on {@code backend} with tolerance {@code eps}, running {@code algorithm}. */
+    /** A contender on {@code backend} with tolerance {@code eps}, running {@code algorithm}, default derivative. */
     public ConvexLayersContender(String name, Backend backend, double eps, Algorithm algorithm) {
+        this(name, backend, eps, algorithm, DerivativeSettings.defaults());
+    }
+
+    /** As above with these derivative settings (the unrefined contenders turn {@code refine} off). */
+    public ConvexLayersContender(String name, Backend backend, double eps, Algorithm algorithm,
+                                 DerivativeSettings derivative) {
         this.name = name;
         this.backend = backend;
         this.eps = eps;
         this.algorithm = algorithm;
+        this.derivative = derivative;
     }
 
     @Override
@@ -58,7 +66,7 @@ public final class ConvexLayersContender implements Contender {
     public Prepared prepare(QpBatch w) {
         BatchConeProgram program = toConeProgram(w);
         SolverSettings settings = SolverSettings.defaults().withEps(eps).withAlgorithm(algorithm);
-        DerivativeSettings dsettings = DerivativeSettings.defaults();
+        DerivativeSettings dsettings = derivative;
         return new Prepared() {
             @Override
             public double[][] forward() {

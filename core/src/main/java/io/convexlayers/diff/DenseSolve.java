@@ -44,10 +44,7 @@ final class DenseSolve {
      * whether the exact active-block solve applied (false for lanes solved by the SVD fallback).
      */
     boolean[] solve(double[] rhs, double[] out, boolean transposed) {
-        if (!factored) {
-            block.factorAll();
-            factored = true;
-        }
+        factorOnce();
         ActiveSetSolve active = new ActiveSetSolve(op, valid, block);
         boolean[] exact = active.solve(rhs, out, transposed);
         for (int l = 0; l < exact.length; l++) {
@@ -61,11 +58,21 @@ final class DenseSolve {
 
     /** M's near-null vector per lane through the active block ({@link ActiveSetSolve#nullVector}). */
     double[] nullVector() {
+        factorOnce();
+        return new ActiveSetSolve(op, valid, block).nullVector();
+    }
+
+    /** Whether lane {@code l}'s active block could be factored (factoring the tile's blocks if not yet done). */
+    boolean blockFactored(int l) {
+        factorOnce();
+        return block.factored(l);
+    }
+
+    private void factorOnce() {
         if (!factored) {
             block.factorAll();
             factored = true;
         }
-        return new ActiveSetSolve(op, valid, block).nullVector();
     }
 
     /** Whether the last {@link #solve} answered lane {@code l} through the SVD of its full M. */

@@ -16,15 +16,22 @@ package io.convexlayers.diff;
  * @param device           where the solve ran: the CPU, or the CUDA device of a layer on the CUDA backend
  *                         (which runs only {@link DerivativeMode#LSQR} there; other modes run on the CPU,
  *                         announced once in the log)
+ * @param refinementSteps  Newton steps that moved this instance's solution closer to the exact one before
+ *                         the derivative was taken there ({@link DerivativeSettings#refine}); 0 where the
+ *                         returned solution was used as it is. {@code estimatedError} is that of the
+ *                         point the derivative was taken at.
  */
 public record DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
                              DerivativeMethod method, double estimatedError, DerivativeIssue issue,
-                             DerivativeDevice device) {
+                             DerivativeDevice device, int refinementSteps) {
 
     /** Checks that the reason agrees with the quality: NONE exactly when ACCURATE, NO_SOLUTION when UNDEFINED. */
     public DerivativeInfo {
         if (quality == null || method == null || issue == null || device == null) {
             throw new IllegalArgumentException("quality, method, issue and device must not be null");
+        }
+        if (refinementSteps < 0) {
+            throw new IllegalArgumentException("refinementSteps must be >= 0, got " + refinementSteps);
         }
         boolean consistent = switch (quality) {
             case ACCURATE -> issue == DerivativeIssue.NONE;
@@ -36,7 +43,14 @@ public record DerivativeInfo(DerivativeQuality quality, int iterations, double r
         }
     }
 
-    /** Diagnostics of a solve on the CPU. */
+    /** Diagnostics at the returned solution (no refinement). */
+    public DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
+                          DerivativeMethod method, double estimatedError, DerivativeIssue issue,
+                          DerivativeDevice device) {
+        this(quality, iterations, relativeResidual, method, estimatedError, issue, device, 0);
+    }
+
+    /** Diagnostics of a solve on the CPU at the returned solution. */
     public DerivativeInfo(DerivativeQuality quality, int iterations, double relativeResidual,
                           DerivativeMethod method, double estimatedError, DerivativeIssue issue) {
         this(quality, iterations, relativeResidual, method, estimatedError, issue, DerivativeDevice.CPU);

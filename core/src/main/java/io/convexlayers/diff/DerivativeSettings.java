@@ -21,9 +21,15 @@ import io.convexlayers.InvalidSettingsException;
  * @param accurateError   largest estimated relative error of a result ({@link DerivativeInfo#estimatedError})
  *                        still flagged accurate (default 1e-6); above it the result is POOR with
  *                        {@link DerivativeIssue#INACCURATE_FORWARD}
+ * @param refine          before differentiating, move each instance whose estimated forward error is
+ *                        above {@link SolutionRefinement#REFINE_ABOVE} to the exact solution by Newton
+ *                        steps on the residual map (at most {@link SolutionRefinement#MAX_STEPS}, each
+ *                        kept only where it lowers the residual), so that the derivative is taken at
+ *                        the exact solution, not the returned one (default true; see
+ *                        {@link DerivativeInfo#refinementSteps})
  */
 public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual,
-                                 double accurateError) {
+                                 double accurateError, boolean refine) {
 
     /** The default largest estimated relative error of an accurate result. */
     public static final double DEFAULT_ACCURATE_ERROR = 1e-6;
@@ -43,26 +49,37 @@ public record DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int den
         }
     }
 
-    /** Settings with the default {@code accurateError} (1e-6). */
+    /** Settings with the default {@code accurateError} (1e-6) and refinement on. */
     public DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual) {
-        this(mode, lsqr, denseThreshold, poorResidual, DEFAULT_ACCURATE_ERROR);
+        this(mode, lsqr, denseThreshold, poorResidual, DEFAULT_ACCURATE_ERROR, true);
+    }
+
+    /** Settings with refinement on. */
+    public DerivativeSettings(DerivativeMode mode, LsqrSettings lsqr, int denseThreshold, double poorResidual,
+                              double accurateError) {
+        this(mode, lsqr, denseThreshold, poorResidual, accurateError, true);
     }
 
     /** The documented defaults. */
     public static DerivativeSettings defaults() {
-        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6, DEFAULT_ACCURATE_ERROR);
+        return new DerivativeSettings(DerivativeMode.AUTO, LsqrSettings.defaults(), 600, 1e-6, DEFAULT_ACCURATE_ERROR, true);
     }
 
     public DerivativeSettings withMode(DerivativeMode m) {
-        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual, accurateError);
+        return new DerivativeSettings(m, lsqr, denseThreshold, poorResidual, accurateError, refine);
     }
 
     public DerivativeSettings withLsqr(LsqrSettings l) {
-        return new DerivativeSettings(mode, l, denseThreshold, poorResidual, accurateError);
+        return new DerivativeSettings(mode, l, denseThreshold, poorResidual, accurateError, refine);
     }
 
     /** These settings with another {@code accurateError} (validated like the constructor's). */
     public DerivativeSettings withAccurateError(double error) {
-        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, error);
+        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, error, refine);
+    }
+
+    /** These settings with refinement on or off. */
+    public DerivativeSettings withRefine(boolean on) {
+        return new DerivativeSettings(mode, lsqr, denseThreshold, poorResidual, accurateError, on);
     }
 }

@@ -131,6 +131,9 @@ public final class SolutionDerivative {
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live);
+            if (settings.refine()) {
+                t.refine();
+            }
             double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
             double[] dz = new double[rhs.length];
             t.solve(rhs, dz, false, info);
@@ -165,6 +168,9 @@ public final class SolutionDerivative {
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live);
+            if (settings.refine()) {
+                t.refine();
+            }
             double[] rhs = t.vjpRightHandSide(dx, dy, ds);
             double[] r = new double[rhs.length];
             t.solve(rhs, r, true, info);
@@ -235,7 +241,21 @@ public final class SolutionDerivative {
         final double[] x;
         final double[] y;
         final double[] s;
-        final ResidualMapOperator op;
+        final double[] b;
+        final double[] c;
+        final double[] aValues;
+        final double[] pValues;
+        /** M at the tile's current point (x, y, s): the returned solution, or the refined one. */
+        ResidualMapOperator op;
+        /** The solvers the mode picks at the current point, made on first use and dropped when it moves. */
+        private DenseSolve dense;
+        private boolean denseChosen;
+        private SparseActiveBlock sparseBlock;
+        private Boolean sparseChosen;
+        /** Per lane, the estimated forward error at the current point where already computed, else NaN. */
+        private final double[] knownError;
+        /** Per lane, the Newton steps the refinement kept. */
+        final int[] refinementSteps;
 
         Tile(int first, int lanes, int live) {
             this.first = first;
@@ -263,14 +283,145 @@ public final class SolutionDerivative {
                 toLane(ss, s, l);
                 kink[l] = atKink(l);
             }
-            double[] b = new double[m * lanes];
-            double[] c = new double[n * lanes];
+            b = new double[m * lanes];
+            c = new double[n * lanes];
             program.b().copyTile(first, lanes, b);
             program.c().copyTile(first, lanes, c);
-            BatchArray av = program.aValues();
+            aValues = values(program.aValues());
+            pValues = program.pValues() == null ? null : values(program.pValues());
+            knownError = new double[lanes];
+            java.util.Arrays.fill(knownError, Double.NaN);
+            refinementSteps = new int[lanes];
+            op = operatorAtPoint();
+        }
+
+        /** M at the current (x, y, s). */
+        ResidualMapOperator operatorAtPoint() {
             BatchArray pv = program.pValues();
-            op = new ResidualMapOperator(program.cones(), lanes, program.aPattern(), values(av), av.isShared(),
-                    program.pPattern(), pv == null ? null : values(pv), pv == null || pv.isShared(), b, c, x, y, s);
+            return new ResidualMapOperator(program.cones(), lanes, program.aPattern(), aValues,
+                    program.aValues().isShared(), program.pPattern(), pValues, pv == null || pv.isShared(), b, c,
+                    x, y, s);
+        }
+
+        /** Makes {@code next} the tile's M (its point moved): the solvers chosen for the old one are dropped. */
+        void moveTo(ResidualMapOperator next) {
+            op = next;
+            dense = null;
+            denseChosen = false;
+            sparseBlock = null;
+            sparseChosen = null;
+        }
+
+        /**
+         * Refines the valid lanes' solutions by Newton steps ({@link SolutionRefinement}) where their
+         * estimated forward error is above {@link SolutionRefinement#REFINE_ABOVE}; the estimates at the
+         * final point that the refinement computed are kept for {@link #forwardError}. Kinks are judged
+         * again at the refined point, and a solved-inaccurate lane the refinement made accurate is no
+         * longer held to its solver's verdict.
+         */
+        void refine() {
+            boolean[] active = valid.clone();
+            for (int step = 0; step < SolutionRefinement.MAX_STEPS; step++) {
+                boolean[] byBlock = new boolean[lanes];
+                boolean[] byLsqr = new boolean[lanes];
+                boolean any = false;
+                for (int l = 0; l < lanes; l++) {
+                    if (active[l]) {
+                        byBlock[l] = blockFactored(l);
+                        byLsqr[l] = !byBlock[l];
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    return;
+                }
+                double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
+                ForwardError.ExactPoints exact = ForwardError.exactPoints(op, z, nullVectorIf(byBlock), byBlock, byLsqr,
+                        settings.lsqr().limits());
+                boolean[] move = new boolean[lanes];
+                boolean anyMove = false;
+                for (int l = 0; l < lanes; l++) {
+                    if (active[l]) {
+                        knownError[l] = exact.error()[l];
+                        move[l] = exact.error()[l] > SolutionRefinement.REFINE_ABOVE
+                                && Double.isFinite(exact.error()[l]);
+                        anyMove |= move[l];
+                    }
+                }
+                if (!anyMove) {
+                    return;
+                }
+                double[] before = SolutionRefinement.relativeResidual(op, z);
+                double[] oldX = x.clone();
+                double[] oldY = y.clone();
+                double[] oldS = s.clone();
+                SolutionRefinement.readBack(exact.zStar(), new io.convexlayers.cone.ConeProjector(program.cones(), lanes),
+                        n, m, move, x, y, s);
+                ResidualMapOperator candidate = operatorAtPoint();
+                double[] after = SolutionRefinement.relativeResidual(candidate,
+                        SolutionRefinement.point(x, y, s, n, m, valid));
+                boolean refused = false;
+                java.util.Arrays.fill(active, false);
+                for (int l = 0; l < lanes; l++) {
+                    if (!move[l]) {
+                        continue;
+                    }
+                    if (after[l] < before[l]) {
+                        refinementSteps[l]++;
+                        knownError[l] = Double.NaN;
+                        active[l] = true;
+                    } else {
+                        refused = true;
+                        for (int j = 0; j < n; j++) {
+                            x[j * lanes + l] = oldX[j * lanes + l];
+                        }
+                        for (int i = 0; i < m; i++) {
+                            y[i * lanes + l] = oldY[i * lanes + l];
+                            s[i * lanes + l] = oldS[i * lanes + l];
+                        }
+                    }
+                }
+                boolean anyKept = false;
+                for (int l = 0; l < lanes; l++) {
+                    anyKept |= active[l];
+                }
+                if (!anyKept) {
+                    return; // every step was refused: the point, M and its solvers are those of before
+                }
+                moveTo(refused ? operatorAtPoint() : candidate);
+                for (int l = 0; l < lanes; l++) {
+                    if (refinementSteps[l] > 0 && valid[l]) {
+                        kink[l] = atKink(l);
+                    }
+                }
+            }
+        }
+
+        /** Whether lane l's active block (dense or sparse, as the mode picks) was factored. */
+        boolean blockFactored(int l) {
+            DenseSolve d = denseSolve();
+            if (d != null) {
+                return d.blockFactored(l);
+            }
+            return sparseSolve(null) && sparseBlock().factored(l);
+        }
+
+        /** M's near-null vectors from the active block, or null when no lane in {@code byBlock} needs them. */
+        double[] nullVectorIf(boolean[] byBlock) {
+            for (boolean bl : byBlock) {
+                if (bl) {
+                    DenseSolve d = denseSolve();
+                    return d != null ? d.nullVector() : new ActiveSetSolve(op, valid, sparseBlock()).nullVector();
+                }
+            }
+            return null;
+        }
+
+        SparseActiveBlock sparseBlock() {
+            if (sparseBlock == null) {
+                sparseBlock = new SparseActiveBlock(op, valid);
+            }
+            return sparseBlock;
         }
 
         /**
@@ -383,28 +534,37 @@ public final class SolutionDerivative {
             }
         }
 
-        /** Solves M·out = rhs (or Mᵀ·out = rhs) per lane and records diagnostics of the live lanes. */
-        /** The dense solve the mode picks for this tile, or null. */
+        /** The dense solve the mode picks for this tile at its current point, or null (made once per point). */
         DenseSolve denseSolve() {
-            DerivativeMode mode = settings.mode();
-            if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
-                DenseSolve dense = new DenseSolve(op, valid, y, s);
-                int limit = mode == DerivativeMode.AUTO ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER)
-                        : DenseSolve.MAX_ORDER;
-                return dense.maxActiveSize() > limit ? null : dense;
+            if (!denseChosen) {
+                denseChosen = true;
+                DerivativeMode mode = settings.mode();
+                if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
+                    DenseSolve candidate = new DenseSolve(op, valid, y, s);
+                    int limit = mode == DerivativeMode.AUTO
+                            ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER) : DenseSolve.MAX_ORDER;
+                    dense = candidate.maxActiveSize() > limit ? null : candidate;
+                }
             }
-            return null;
+            return dense;
         }
 
         /** Whether the mode picks the sparse active block for this tile (when it picked no dense solve). */
         boolean sparseSolve(DenseSolve dense) {
-            DerivativeMode mode = settings.mode();
-            return dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
-                    && SparseActiveBlock.applies(op, valid)
-                    && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op.tileMatrices())
-                    || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
+            if (sparseChosen == null) {
+                DerivativeMode mode = settings.mode();
+                sparseChosen = dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
+                        && SparseActiveBlock.applies(op, valid)
+                        && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op.tileMatrices())
+                        || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
+            }
+            return sparseChosen;
         }
 
+        /**
+         * Solves M·out = rhs (or Mᵀ·out = rhs) per lane at the tile's current point (refined first when
+         * the settings ask) and records diagnostics of the live lanes.
+         */
         void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
             DenseSolve dense = denseSolve();
             boolean sparse = sparseSolve(dense);
@@ -424,7 +584,7 @@ public final class SolutionDerivative {
                 }
                 lsqrWhereNotExact(k, rhs, out, done, iters); // lanes whose M was too large for an SVD
             } else if (sparse) {
-                sparseBlock = new SparseActiveBlock(op, valid);
+                sparseBlock = sparseBlock();
                 exact = new ActiveSetSolve(op, valid, sparseBlock).solve(rhs, out, transpose);
                 for (int l = 0; l < lanes; l++) {
                     method[l] = exact[l] ? DerivativeMethod.SPARSE_ACTIVE_BLOCK : DerivativeMethod.LSQR;
@@ -457,7 +617,7 @@ public final class SolutionDerivative {
                 DerivativeIssue issue = issue(l, finite && (exact[l] || rel <= settings.poorResidual()), forward[l]);
                 DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
                 info[first + l] = new DerivativeInfo(q, iters[l], finite ? rel : Double.POSITIVE_INFINITY,
-                        method[l], forward[l], issue);
+                        method[l], forward[l], issue, DerivativeDevice.CPU, refinementSteps[l]);
                 if (!finite) {
                     for (int i = 0; i < len; i++) {
                         out[i * lanes + l] = 0; // never hand NaN on
@@ -472,7 +632,10 @@ public final class SolutionDerivative {
          * linear solve (the derivative's, or the estimate's LSQR); {@link DerivativeIssue#NONE} if none.
          */
         DerivativeIssue issue(int l, boolean solved, double estimate) {
-            return DerivativeRules.issue(kink[l], inaccurate[l], solved, estimate, settings);
+            // A solved-inaccurate solution that the refinement brought within the accurate error is judged
+            // by where the derivative was taken, not by the solver's verdict on the point it returned.
+            boolean refinedAccurate = refinementSteps[l] > 0 && estimate <= settings.accurateError();
+            return DerivativeRules.issue(kink[l], inaccurate[l] && !refinedAccurate, solved, estimate, settings);
         }
 
         /**
@@ -481,34 +644,34 @@ public final class SolutionDerivative {
          */
         double[] forwardError(DenseSolve dense, SparseActiveBlock sparseBlock, DerivativeMethod[] method) {
             double[] est = new double[lanes];
-            double[] z = new double[len * lanes];
-            int nl = n * lanes;
-            System.arraycopy(x, 0, z, 0, nl);
-            for (int k = 0; k < m * lanes; k++) {
-                z[nl + k] = y[k] - s[k];
-            }
             boolean[] byBlock = new boolean[lanes];
             boolean[] byLsqr = new boolean[lanes];
-            boolean anyBlock = false;
-            boolean anyLsqr = false;
             for (int l = 0; l < lanes; l++) {
                 if (!valid[l]) {
                     continue;
                 }
-                z[(len - 1) * lanes + l] = 1;
+                if (!Double.isNaN(knownError[l])) {
+                    est[l] = knownError[l]; // computed at this point by the refinement
+                    continue;
+                }
                 byBlock[l] = method[l] == DerivativeMethod.DENSE_ACTIVE_BLOCK
                         || method[l] == DerivativeMethod.SPARSE_ACTIVE_BLOCK;
                 byLsqr[l] = !byBlock[l];
-                anyBlock |= byBlock[l];
-                anyLsqr |= byLsqr[l];
             }
-            if (anyBlock) {
-                double[] nullVector = dense != null ? dense.nullVector()
-                        : new ActiveSetSolve(op, valid, sparseBlock).nullVector();
-                ForwardError.fromNullVector(nullVector, z, len, byBlock, est);
+            double[] nullVector = null;
+            for (int l = 0; l < lanes && nullVector == null; l++) {
+                if (byBlock[l]) {
+                    nullVector = dense != null ? dense.nullVector()
+                            : new ActiveSetSolve(op, valid, sparseBlock).nullVector();
+                }
             }
-            if (anyLsqr) {
-                ForwardError.byLsqr(op, z, settings.lsqr().limits(), byLsqr, est);
+            double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
+            double[] fresh = ForwardError.exactPoints(op, z, nullVector, byBlock, byLsqr, settings.lsqr().limits())
+                    .error();
+            for (int l = 0; l < lanes; l++) {
+                if (byBlock[l] || byLsqr[l]) {
+                    est[l] = fresh[l];
+                }
             }
             return est;
         }

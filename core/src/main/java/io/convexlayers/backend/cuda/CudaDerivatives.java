@@ -17,7 +17,9 @@ import io.convexlayers.solver.SolverStatus;
  * {@link CudaDerivativeKernels}, the whole batch in one lock-step LSQR. A device fault resets the
  * device (as a failed solve does) and, under the backend's fault policy
  * ({@link CudaBackend#ON_FAULT_PROPERTY}), is either thrown or answered by null for the caller's CPU
- * fallback (with a warning); so is a batch that does not fit in device memory (announced).
+ * fallback (with a warning); so is a batch that does not fit in device memory (announced). The
+ * device does not refine the solutions before differentiating them ({@link DerivativeSettings#refine}
+ * is a CPU feature so far, announced once): its gradients are taken at the returned points.
  */
 public final class CudaDerivatives {
     private static final System.Logger LOG = System.getLogger("io.convexlayers.backend");
@@ -67,6 +69,11 @@ public final class CudaDerivatives {
             inaccurate[b] = valid[b] && status != SolverStatus.SOLVED;
             kink[b] = valid[b] ? DerivativeRules.kinkAt(program.cones(), program.n(), y, s, batch, b)
                     : DerivativeIssue.NONE;
+        }
+        if (settings.refine()) {
+            announce("convexlayers: the CUDA backward (LSQR on the device) differentiates the returned solutions as "
+                    + "they are: DerivativeSettings.refine runs in the CPU derivative only; each instance's "
+                    + "estimatedError and quality say how far its gradient can be trusted");
         }
         synchronized (backend) {
             if (backend.unusable() != null) {
