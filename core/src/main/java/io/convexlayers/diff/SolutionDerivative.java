@@ -182,6 +182,48 @@ public final class SolutionDerivative {
     }
 
     /**
+     * The point each instance's derivative is taken at: its solution refined as {@link DerivativeSettings#refine}
+     * refines it (whatever that setting says), batch-minor, with the steps kept and whether a first step was
+     * refused. Instances without a solution are left as they are. For {@link ResidualMapPolisher}.
+     */
+    RefinedPoints refinedPoints() {
+        int batch = program.batch();
+        int n = program.n();
+        int m = program.m();
+        double[] x = solution.x().rawData().clone();
+        double[] y = solution.y().rawData().clone();
+        double[] s = solution.s().rawData().clone();
+        int[] steps = new int[batch];
+        boolean[] refused = new boolean[batch];
+        int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
+        // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
+        TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
+            Tile t = new Tile(first, tl, live);
+            t.refine();
+            for (int l = 0; l < live; l++) {
+                int b = first + l;
+                steps[b] = t.refinementSteps[l];
+                refused[b] = t.refinementRefused[l];
+                if (steps[b] == 0) {
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    x[j * batch + b] = t.x[j * tl + l];
+                }
+                for (int i = 0; i < m; i++) {
+                    y[i * batch + b] = t.y[i * tl + l];
+                    s[i * batch + b] = t.s[i * tl + l];
+                }
+            }
+        });
+        return new RefinedPoints(x, y, s, steps, refused);
+    }
+
+    /** Refined solutions, batch-minor, and per instance the steps kept and whether a first step was refused. */
+    record RefinedPoints(double[] x, double[] y, double[] s, int[] steps, boolean[] refused) {
+    }
+
+    /**
      * Whether the settings' mode solves every instance by LSQR alone: true for {@link DerivativeMode#LSQR};
      * for AUTO, when no tile's active blocks fit the dense threshold and the sparse active block does
      * not apply or would fill in (the choice {@link #vjp} makes per tile); false otherwise. Backends that
@@ -256,6 +298,8 @@ public final class SolutionDerivative {
         private final double[] knownError;
         /** Per lane, the Newton steps the refinement kept. */
         final int[] refinementSteps;
+        /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
+        final boolean[] refinementRefused;
 
         Tile(int first, int lanes, int live) {
             this.first = first;
@@ -292,6 +336,7 @@ public final class SolutionDerivative {
             knownError = new double[lanes];
             java.util.Arrays.fill(knownError, Double.NaN);
             refinementSteps = new int[lanes];
+            refinementRefused = new boolean[lanes];
             op = operatorAtPoint();
         }
 
@@ -372,6 +417,7 @@ public final class SolutionDerivative {
                         active[l] = true;
                     } else {
                         refused = true;
+                        refinementRefused[l] |= refinementSteps[l] == 0;
                         for (int j = 0; j < n; j++) {
                             x[j * lanes + l] = oldX[j * lanes + l];
                         }

@@ -3,6 +3,7 @@ package io.convexlayers.backend.cpu;
 
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.diff.ResidualMapPolisher;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
@@ -67,6 +68,10 @@ public final class CpuBackend implements Backend {
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
                         tile == 0 ? listener : null, execution.compactLanes(), out));
+        // Polishing beyond zero and nonnegative cones: Newton refinement on the residual map, over the whole batch.
+        if (settings.polish() && !SolutionPolisher.supports(batch.cones())) {
+            return ResidualMapPolisher.polish(batch, out.build(), settings, execution);
+        }
         return out.build();
     }
 

@@ -13,6 +13,7 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.hsde.HsdeIteration;
+import io.convexlayers.diff.ResidualMapPolisher;
 import io.convexlayers.solver.hsde.SolutionPolisher;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
@@ -265,6 +266,9 @@ public final class CudaBackend implements Backend, ParametricSolver {
         // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ) and host data.
         if (settings.polish() && !interiorPoint) {
             SolutionPolisher.polishBatch(src.host(), settings, execution, out, deadline);
+            if (!SolutionPolisher.supports(src.cones())) {
+                return ResidualMapPolisher.polish(src.host(), out.build(), settings, execution);
+            }
         }
         return out.build();
     }

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.bench;
+
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.diff.DerivativeInfo;
+import io.convexlayers.diff.DerivativeSettings;
+import io.convexlayers.diff.SolutionDerivative;
+import io.convexlayers.diff.VjpResult;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.SolverSettings;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * What the derivative's refinement ({@link DerivativeSettings#refine}) and the forward polishing of
+ * second-order cones cost, against the same work without them in the same process (issue #14).
+ * Per workload: one forward solve; then the backward pass (a VJP with a fixed random dL/dx) with
+ * refinement off and on, interleaved, {@code R} times each after two warm-ups of each, median wall
+ * times over all cores; the steps taken and the estimated forward error before and after. For the
+ * SOCP workload also the first-order forward solve with polishing off and on, interleaved alike.
+ * {@code java -cp benchmarks.jar io.convexlayers.bench.RefinementCost [--repeats R] [workload:method ...]}
+ * with method {@code fo} (first order, eps 1e-6) or {@code ipm} (interior point, eps 1e-8).
+ */
+public final class RefinementCost {
+    private RefinementCost() {
+    }
+
+    public static void main(String[] args) {
+        int repeats = 5;
+        if (args.length >= 2 && args[0].equals("--repeats")) {
+            repeats = Math.max(3, Integer.parseInt(args[1]));
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
+        String[] cases = args.length > 0 ? args : new String[] {"small-qp-n10-b128:ipm", "small-qp-n50-b128:ipm",
+                "lp-n50-b128:ipm", "small-qp-n100-b16:fo", "dense-qp:fo", "socp-n50-b128:fo", "sparse-qp:fo"};
+        System.out.println("| workload | method | forward ms | backward ms, unrefined | backward ms, refined | refined ÷ unrefined"
+                + " | refined backward ÷ forward | steps (mean, max) | est. error before → after (max) |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
+        for (String c : cases) {
+            String[] parts = c.split(":");
+            boolean ipm = parts.length > 1 && parts[1].equals("ipm");
+            BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(parts[0]));
+            SolverSettings settings = ipm
+                    ? SolverSettings.defaults().withEps(ConvexLayersContender.IPM_EPS).withAlgorithm(Algorithm.INTERIOR_POINT)
+                    : SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
+            double[] fwd = new double[repeats];
+            BatchSolution sol = null;
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                sol = Backends.cpu().solve(program, settings, ExecutionSettings.defaults(), null, null);
+                fwd[r] = (System.nanoTime() - t0) * 1e-6;
+            }
+            double[] dx = new double[program.n() * program.batch()];
+            Random rnd = new Random(1);
+            for (int i = 0; i < dx.length; i++) {
+                dx[i] = rnd.nextGaussian();
+            }
+            BatchArray g = BatchArray.batchMinor(program.n(), program.batch(), dx);
+            DerivativeSettings off = DerivativeSettings.defaults().withRefine(false);
+            DerivativeSettings on = DerivativeSettings.defaults();
+            double[] tOff = new double[repeats];
+            double[] tOn = new double[repeats];
+            VjpResult rOff = null;
+            VjpResult rOn = null;
+            for (int r = -2; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                rOff = SolutionDerivative.at(program, sol, off).vjp(g, null, null);
+                long t1 = System.nanoTime();
+                rOn = SolutionDerivative.at(program, sol, on).vjp(g, null, null);
+                long t2 = System.nanoTime();
+                if (r >= 0) {
+                    tOff[r] = (t1 - t0) * 1e-6;
+                    tOn[r] = (t2 - t1) * 1e-6;
+                }
+            }
+            int maxSteps = 0;
+            double steps = 0;
+            double before = 0;
+            double after = 0;
+            for (int b = 0; b < program.batch(); b++) {
+                DerivativeInfo i = rOn.info()[b];
+                steps += i.refinementSteps();
+                maxSteps = Math.max(maxSteps, i.refinementSteps());
+                before = Math.max(before, rOff.info()[b].estimatedError());
+                after = Math.max(after, i.estimatedError());
+            }
+            double f = median(fwd);
+            double a = median(tOff);
+            double b = median(tOn);
+            System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f, %d | %.1e → %.1e |%n", parts[0],
+                    ipm ? "interior point" : "first order", f, a, b, b / a, b / f, steps / program.batch(), maxSteps,
+                    before, after);
+            if (!ipm && program.cones().soc().length > 0) {
+                polishCost(program, settings, repeats);
+            }
+        }
+    }
+
+    /** First-order forward with polishing off and on, interleaved: times, polish outcomes, residuals. */
+    private static void polishCost(BatchConeProgram program, SolverSettings settings, int repeats) {
+        double[] tOff = new double[repeats];
+        double[] tOn = new double[repeats];
+        BatchSolution off = null;
+        BatchSolution on = null;
+        for (int r = -1; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            off = Backends.cpu().solve(program, settings.withPolish(false), ExecutionSettings.defaults(), null, null);
+            long t1 = System.nanoTime();
+            on = Backends.cpu().solve(program, settings.withPolish(true), ExecutionSettings.defaults(), null, null);
+            long t2 = System.nanoTime();
+            if (r >= 0) {
+                tOff[r] = (t1 - t0) * 1e-6;
+                tOn[r] = (t2 - t1) * 1e-6;
+            }
+        }
+        int succeeded = 0;
+        double resOff = 0;
+        double resOn = 0;
+        for (int b = 0; b < program.batch(); b++) {
+            succeeded += on.polish(b) == PolishStatus.SUCCEEDED ? 1 : 0;
+            resOff = Math.max(resOff, Math.max(off.primalResidual(b), off.dualResidual(b)));
+            resOn = Math.max(resOn, Math.max(on.primalResidual(b), on.dualResidual(b)));
+        }
+        System.out.printf("  polishing the forward: %.1f → %.1f ms (%.2f×), %d of %d succeeded, max residual %.1e → %.1e%n",
+                median(tOff), median(tOn), median(tOn) / median(tOff), succeeded, program.batch(), resOff, resOn);
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}
