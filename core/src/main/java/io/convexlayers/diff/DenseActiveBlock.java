@@ -16,12 +16,26 @@ final class DenseActiveBlock implements ActiveBlock {
     private final int[][] coords;
     private final BorderedPseudoInverse[] pinv;
     private final double[] rightNull;
+    /** Factors to reuse for the lanes not in {@link #moved}, or null. */
+    private final DenseActiveBlock previous;
+    private final boolean[] moved;
 
     /**
      * @param valid lanes with a solution (others get no block)
      * @param y     the tile's y and s (batch-minor), for the approximate null vectors
      */
     DenseActiveBlock(ResidualMapOperator op, boolean[] valid, double[] y, double[] s) {
+        this(op, valid, y, s, null, null);
+    }
+
+    /**
+     * A tile's blocks after some lanes' points moved: lanes not in {@code moved} take their factors from
+     * {@code previous} (factored, at the same points of those lanes), the others are formed anew.
+     */
+    DenseActiveBlock(ResidualMapOperator op, boolean[] valid, double[] y, double[] s, DenseActiveBlock previous,
+                     boolean[] moved) {
+        this.previous = previous;
+        this.moved = moved;
         this.op = op;
         this.valid = valid;
         this.y = y;
@@ -49,7 +63,14 @@ final class DenseActiveBlock implements ActiveBlock {
     void factorAll() {
         blocks = ReducedJacobian.coneBlocks(op.coneDerivative());
         for (int l = 0; l < lanes; l++) {
-            if (valid[l]) {
+            if (valid[l] && previous != null && !moved[l]) {
+                // The lane's point, and so its block, is the one previous factored.
+                coords[l] = previous.coords[l];
+                pinv[l] = previous.pinv[l];
+                for (int k = 0; k < op.rows(); k++) {
+                    rightNull[k * lanes + l] = previous.rightNull[k * lanes + l];
+                }
+            } else if (valid[l]) {
                 ReducedJacobian red = ReducedJacobian.form(op, blocks, l, y, s);
                 coords[l] = red.coords; // the same as the estimate, read off the blocks themselves
                 pinv[l] = BorderedPseudoInverse.factor(red.matrix, red.nullVector);

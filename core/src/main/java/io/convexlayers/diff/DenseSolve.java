@@ -28,9 +28,19 @@ final class DenseSolve {
      * @param y     the tile's y and s (batch-minor), for the approximate null vectors
      */
     DenseSolve(ResidualMapOperator op, boolean[] valid, double[] y, double[] s) {
+        this(op, valid, y, s, null, null);
+    }
+
+    /**
+     * As above after some lanes' points moved: the lanes not in {@code moved} reuse {@code previous}'s
+     * factorizations when it made them (the refinement refactors only the lanes it moved).
+     */
+    DenseSolve(ResidualMapOperator op, boolean[] valid, double[] y, double[] s, DenseSolve previous,
+               boolean[] moved) {
         this.op = op;
         this.valid = valid;
-        this.block = new DenseActiveBlock(op, valid, y, s);
+        boolean reuse = previous != null && previous.factored;
+        this.block = new DenseActiveBlock(op, valid, y, s, reuse ? previous.block : null, reuse ? moved : null);
         this.svdLanes = new boolean[valid.length];
     }
 

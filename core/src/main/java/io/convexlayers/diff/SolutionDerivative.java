@@ -292,6 +292,9 @@ public final class SolutionDerivative {
         /** The solvers the mode picks at the current point, made on first use and dropped when it moves. */
         private DenseSolve dense;
         private boolean denseChosen;
+        /** The dense solve of the point before the last move, and the lanes that moved, or null. */
+        private DenseSolve previousDense;
+        private boolean[] previousMoved;
         private SparseActiveBlock sparseBlock;
         private Boolean sparseChosen;
         /** Per lane, the estimated forward error at the current point where already computed, else NaN. */
@@ -348,9 +351,14 @@ public final class SolutionDerivative {
                     x, y, s);
         }
 
-        /** Makes {@code next} the tile's M (its point moved): the solvers chosen for the old one are dropped. */
-        void moveTo(ResidualMapOperator next) {
+        /**
+         * Makes {@code next} the tile's M after the lanes in {@code moved} moved: the solvers chosen for the
+         * old point are dropped, except that the next dense solve reuses the unmoved lanes' factorizations.
+         */
+        void moveTo(ResidualMapOperator next, boolean[] moved) {
             op = next;
+            previousDense = dense;
+            previousMoved = moved;
             dense = null;
             denseChosen = false;
             sparseBlock = null;
@@ -359,13 +367,20 @@ public final class SolutionDerivative {
 
         /**
          * Refines the valid lanes' solutions by Newton steps ({@link SolutionRefinement}) where their
-         * estimated forward error is above {@link SolutionRefinement#REFINE_ABOVE}; the estimates at the
+         * estimated forward error is above {@link SolutionRefinement#REFINE_ABOVE}, except at a degenerate
+         * point ({@link DerivativeIssue#KINK_DEGENERATE}); the estimates at the
          * final point that the refinement computed are kept for {@link #forwardError}. Kinks are judged
          * again at the refined point, and a solved-inaccurate lane the refinement made accurate is no
          * longer held to its solver's verdict.
          */
         void refine() {
-            boolean[] active = valid.clone();
+            boolean[] active = new boolean[lanes];
+            for (int l = 0; l < lanes; l++) {
+                // More active rows than variables is a property of the solution, not of its accuracy: no step
+                // can remove that kink (and on the paper's sparse QP, 2048 rows for n = 1024, three LSQR
+                // steps cost 2.3× the backward pass for nothing).
+                active[l] = valid[l] && kink[l] != DerivativeIssue.KINK_DEGENERATE;
+            }
             for (int step = 0; step < SolutionRefinement.MAX_STEPS; step++) {
                 boolean[] byBlock = new boolean[lanes];
                 boolean[] byLsqr = new boolean[lanes];
@@ -434,7 +449,7 @@ public final class SolutionDerivative {
                 if (!anyKept) {
                     return; // every step was refused: the point, M and its solvers are those of before
                 }
-                moveTo(refused ? operatorAtPoint() : candidate);
+                moveTo(refused ? operatorAtPoint() : candidate, active.clone());
                 for (int l = 0; l < lanes; l++) {
                     if (refinementSteps[l] > 0 && valid[l]) {
                         kink[l] = atKink(l);
@@ -586,7 +601,7 @@ public final class SolutionDerivative {
                 denseChosen = true;
                 DerivativeMode mode = settings.mode();
                 if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
-                    DenseSolve candidate = new DenseSolve(op, valid, y, s);
+                    DenseSolve candidate = new DenseSolve(op, valid, y, s, previousDense, previousMoved);
                     int limit = mode == DerivativeMode.AUTO
                             ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER) : DenseSolve.MAX_ORDER;
                     dense = candidate.maxActiveSize() > limit ? null : candidate;

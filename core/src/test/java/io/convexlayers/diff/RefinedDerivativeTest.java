@@ -115,7 +115,8 @@ class RefinedDerivativeTest {
 
     /**
      * In a batch, each instance is refined by its own steps: a tile holding an infeasible instance and
-     * solutions of different accuracy gives every instance the result it gets alone.
+     * solutions of different accuracy gives every instance the result it gets alone, bit for bit (the
+     * lanes a step does not move keep their factorizations, which are the same).
      */
     @Test
     void eachInstanceOfABatchIsRefinedAsItWouldBeAlone() {
@@ -142,10 +143,13 @@ class RefinedDerivativeTest {
         JvpResult aloneA = jvp(pa, sa, DerivativeSettings.defaults(), db, null);
         JvpResult aloneB = jvp(pb, sb, DerivativeSettings.defaults(), db, null);
         assertTrue(together.info()[0].refinementSteps() >= 1, together.info()[0]::toString);
+        // Different step counts: in the last step one lane moves and the other keeps its factorization.
+        assertTrue(together.info()[0].refinementSteps() != together.info()[1].refinementSteps(),
+                together.info()[0] + " / " + together.info()[1]);
         assertEquals(aloneA.info()[0].refinementSteps(), together.info()[0].refinementSteps());
         assertEquals(aloneB.info()[0].refinementSteps(), together.info()[1].refinementSteps());
-        assertArrayEquals(aloneA.dx().instance(0), together.dx().instance(0), 1e-10);
-        assertArrayEquals(aloneB.dx().instance(0), together.dx().instance(1), 1e-10);
+        assertArrayEquals(aloneA.dx().instance(0), together.dx().instance(0), 0.0);
+        assertArrayEquals(aloneB.dx().instance(0), together.dx().instance(1), 0.0);
         assertEquals(DerivativeQuality.UNDEFINED, together.info()[2].quality());
         assertEquals(0, together.info()[2].refinementSteps());
         assertEquals(0, Kkt.maxAbs(together.dx().instance(2)));

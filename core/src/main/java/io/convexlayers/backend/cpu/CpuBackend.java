@@ -68,8 +68,10 @@ public final class CpuBackend implements Backend {
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
                         tile == 0 ? listener : null, execution.compactLanes(), out));
-        // Polishing beyond zero and nonnegative cones: Newton refinement on the residual map, over the whole batch.
-        if (settings.polish() && !SolutionPolisher.supports(batch.cones())) {
+        // Polishing beyond zero and nonnegative cones: Newton refinement on the residual map, over the whole
+        // batch, unless the time limit has passed.
+        if (settings.polish() && !SolutionPolisher.supports(batch.cones())
+                && !Deadline.passed(deadline, System.nanoTime())) {
             return ResidualMapPolisher.polish(batch, out.build(), settings, execution);
         }
         return out.build();
