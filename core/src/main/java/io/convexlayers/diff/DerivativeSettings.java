@@ -22,8 +22,8 @@ import io.convexlayers.InvalidSettingsException;
  *                        still flagged accurate (default 1e-6); above it the result is POOR with
  *                        {@link DerivativeIssue#INACCURATE_FORWARD}
  * @param refine          before differentiating, move each instance whose estimated forward error is
- *                        above {@link SolutionRefinement#REFINE_ABOVE} to the exact solution by Newton
- *                        steps on the residual map (at most {@link SolutionRefinement#MAX_STEPS}, each
+ *                        above 1e-9 to the exact solution by Newton
+ *                        steps on the residual map (at most 3, each
  *                        kept only where it lowers the residual), so that the derivative is taken at
  *                        the exact solution, not the returned one (default true; see
  *                        {@link DerivativeInfo#refinementSteps})

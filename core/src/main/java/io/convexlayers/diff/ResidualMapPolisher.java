@@ -10,14 +10,15 @@ import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
 
 /**
  * Solution polishing for programs with second-order, PSD, exponential or power cones, where the
  * active-set polisher of the first-order solver (zero and nonnegative cones only) does not apply: the
- * derivative's Newton refinement on the residual map ({@link SolutionRefinement}) applied to the forward
+ * derivative's Newton refinement on the residual map ({@link DerivativeSettings#refine}) applied to the forward
  * solutions. Each solved (or solved-inaccurate) instance whose estimated distance from the exact
- * solution is above {@link SolutionRefinement#REFINE_ABOVE} takes up to
- * {@link SolutionRefinement#MAX_STEPS} steps, each kept only where it lowers the residual; the result
+ * solution is above 1e-9 takes up to
+ * three steps, each kept only where it lowers the residual; the result
  * reports {@link PolishStatus#SUCCEEDED} with the new point's residuals, objectives and gap computed on
  * the data (and solved where a solved-inaccurate instance now meets the tolerances),
  * {@link PolishStatus#REJECTED} where the first step was refused, and {@link PolishStatus#NOT_RUN} where
@@ -30,16 +31,18 @@ public final class ResidualMapPolisher {
 
     /**
      * The batch's solutions polished (a new batch; {@code solution} is not modified). The seconds
-     * polishing took are spread evenly over the instances' solve times.
+     * polishing took are spread evenly over the instances' solve times. No step starts once
+     * {@code deadline} (a {@link Deadline} in {@link System#nanoTime()} terms; {@link Deadline#NONE}
+     * for none) has passed: instances not yet stepped then report NOT_RUN.
      */
     public static BatchSolution polish(BatchConeProgram program, BatchSolution solution, SolverSettings settings,
-                                       ExecutionSettings execution) {
+                                       ExecutionSettings execution, long deadline) {
         long t0 = System.nanoTime();
         int batch = program.batch();
         int n = program.n();
         int m = program.m();
         SolutionDerivative.RefinedPoints points = SolutionDerivative.at(program, solution,
-                DerivativeSettings.defaults(), execution).refinedPoints();
+                DerivativeSettings.defaults(), execution).refinedPoints(deadline);
         double seconds = (System.nanoTime() - t0) * 1e-9 / batch;
         BatchSolution.Builder out = BatchSolution.builder(batch, n, m);
         out.algorithm(solution.algorithm());

@@ -17,6 +17,7 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.linsys.SparseLdl;
 
 import java.util.List;
@@ -184,9 +185,10 @@ public final class SolutionDerivative {
     /**
      * The point each instance's derivative is taken at: its solution refined as {@link DerivativeSettings#refine}
      * refines it (whatever that setting says), batch-minor, with the steps kept and whether a first step was
-     * refused. Instances without a solution are left as they are. For {@link ResidualMapPolisher}.
+     * refused; no step is started once {@code deadline} ({@link Deadline}) has passed. Instances without a
+     * solution are left as they are. For {@link ResidualMapPolisher}.
      */
-    RefinedPoints refinedPoints() {
+    RefinedPoints refinedPoints(long deadline) {
         int batch = program.batch();
         int n = program.n();
         int m = program.m();
@@ -199,7 +201,7 @@ public final class SolutionDerivative {
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live);
-            t.refine();
+            t.refine(deadline);
             for (int l = 0; l < live; l++) {
                 int b = first + l;
                 steps[b] = t.refinementSteps[l];
@@ -374,6 +376,11 @@ public final class SolutionDerivative {
          * longer held to its solver's verdict.
          */
         void refine() {
+            refine(Deadline.NONE);
+        }
+
+        /** {@link #refine()}, taking no step once {@code deadline} ({@link Deadline}) has passed. */
+        void refine(long deadline) {
             boolean[] active = new boolean[lanes];
             for (int l = 0; l < lanes; l++) {
                 // More active rows than variables is a property of the solution, not of its accuracy: no step
@@ -382,6 +389,9 @@ public final class SolutionDerivative {
                 active[l] = valid[l] && kink[l] != DerivativeIssue.KINK_DEGENERATE;
             }
             for (int step = 0; step < SolutionRefinement.MAX_STEPS; step++) {
+                if (Deadline.passed(deadline, System.nanoTime())) {
+                    return;
+                }
                 boolean[] byBlock = new boolean[lanes];
                 boolean[] byLsqr = new boolean[lanes];
                 boolean any = false;

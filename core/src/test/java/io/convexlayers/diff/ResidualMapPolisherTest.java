@@ -2,18 +2,23 @@
 package io.convexlayers.diff;
 
 import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.testing.ConeMembership;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +84,24 @@ class ResidualMapPolisherTest {
         assertEquals(far.status(), refused.status());
         assertEquals(distance(far, pl), distance(refused, pl), 0.0);
         assertEquals(far.primalResidual(), refused.primalResidual(), 0.0);
+    }
+
+    /** Past its deadline the polisher takes no step: every instance NOT_RUN, its point and scalars the solver's. */
+    @Test
+    void noStepIsTakenPastTheDeadline() {
+        ConeDims cones = ConeDims.builder().zero(2).nonneg(15).soc(4, 3).exp(2).build();
+        ConeProgram p = PlantedPrograms.generate(cones, 20, 0.6, true, 21).program();
+        Solution plain = ConeSolver.solve(p, FIRST_ORDER.withPolish(false));
+        BatchSolution one = BatchSolution.of(java.util.List.of(plain));
+        BatchConeProgram batch = BatchConeProgram.of(p);
+        Solution late = ResidualMapPolisher.polish(batch, one, FIRST_ORDER, ExecutionSettings.defaults(),
+                System.nanoTime() - 1).get(0);
+        assertEquals(PolishStatus.NOT_RUN, late.polish());
+        assertArrayEquals(plain.x(), late.x(), 0.0);
+        assertEquals(plain.primalResidual(), late.primalResidual(), 0.0);
+        Solution inTime = ResidualMapPolisher.polish(batch, one, FIRST_ORDER, ExecutionSettings.defaults(),
+                Deadline.NONE).get(0);
+        assertEquals(PolishStatus.SUCCEEDED, inTime.polish());
     }
 
     /** ‖(x, y − s) − (x*, y* − s*)‖∞ / (1 + ‖(x*, y* − s*)‖∞). */

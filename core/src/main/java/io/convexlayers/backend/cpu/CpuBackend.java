@@ -72,7 +72,7 @@ public final class CpuBackend implements Backend {
         // batch, unless the time limit has passed.
         if (settings.polish() && !SolutionPolisher.supports(batch.cones())
                 && !Deadline.passed(deadline, System.nanoTime())) {
-            return ResidualMapPolisher.polish(batch, out.build(), settings, execution);
+            return ResidualMapPolisher.polish(batch, out.build(), settings, execution, deadline);
         }
         return out.build();
     }

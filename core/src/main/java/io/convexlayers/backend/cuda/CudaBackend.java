@@ -267,7 +267,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
         if (settings.polish() && !interiorPoint) {
             SolutionPolisher.polishBatch(src.host(), settings, execution, out, deadline);
             if (!SolutionPolisher.supports(src.cones()) && !Deadline.passed(deadline, System.nanoTime())) {
-                return ResidualMapPolisher.polish(src.host(), out.build(), settings, execution);
+                return ResidualMapPolisher.polish(src.host(), out.build(), settings, execution, deadline);
             }
         }
         return out.build();
