@@ -66,21 +66,13 @@ public final class RefinementCost {
             BatchArray g = BatchArray.batchMinor(program.n(), program.batch(), dx);
             DerivativeSettings off = DerivativeSettings.defaults().withRefine(false);
             DerivativeSettings on = DerivativeSettings.defaults();
-            double[] tOff = new double[repeats];
-            double[] tOn = new double[repeats];
-            VjpResult rOff = null;
-            VjpResult rOn = null;
-            for (int r = -2; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                rOff = SolutionDerivative.at(program, sol, off).vjp(g, null, null);
-                long t1 = System.nanoTime();
-                rOn = SolutionDerivative.at(program, sol, on).vjp(g, null, null);
-                long t2 = System.nanoTime();
-                if (r >= 0) {
-                    tOff[r] = (t1 - t0) * 1e-6;
-                    tOn[r] = (t2 - t1) * 1e-6;
-                }
-            }
+            BatchSolution solved = sol;
+            VjpResult[] results = new VjpResult[2];
+            double[][] times = interleaved(repeats, 2,
+                    () -> results[0] = SolutionDerivative.at(program, solved, off).vjp(g, null, null),
+                    () -> results[1] = SolutionDerivative.at(program, solved, on).vjp(g, null, null));
+            VjpResult rOff = results[0];
+            VjpResult rOn = results[1];
             int maxSteps = 0;
             double steps = 0;
             double before = 0;
@@ -93,8 +85,8 @@ public final class RefinementCost {
                 after = Math.max(after, i.estimatedError());
             }
             double f = median(fwd);
-            double a = median(tOff);
-            double b = median(tOn);
+            double a = median(times[0]);
+            double b = median(times[1]);
             System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f, %d | %.1e → %.1e |%n", parts[0],
                     ipm ? "interior point" : "first order", f, a, b, b / a, b / f, steps / program.batch(), maxSteps,
                     before, after);
@@ -106,21 +98,14 @@ public final class RefinementCost {
 
     /** First-order forward with polishing off and on, interleaved: times, polish outcomes, residuals. */
     private static void polishCost(BatchConeProgram program, SolverSettings settings, int repeats) {
-        double[] tOff = new double[repeats];
-        double[] tOn = new double[repeats];
-        BatchSolution off = null;
-        BatchSolution on = null;
-        for (int r = -1; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            off = Backends.cpu().solve(program, settings.withPolish(false), ExecutionSettings.defaults(), null, null);
-            long t1 = System.nanoTime();
-            on = Backends.cpu().solve(program, settings.withPolish(true), ExecutionSettings.defaults(), null, null);
-            long t2 = System.nanoTime();
-            if (r >= 0) {
-                tOff[r] = (t1 - t0) * 1e-6;
-                tOn[r] = (t2 - t1) * 1e-6;
-            }
-        }
+        BatchSolution[] results = new BatchSolution[2];
+        double[][] times = interleaved(repeats, 1,
+                () -> results[0] = Backends.cpu().solve(program, settings.withPolish(false), ExecutionSettings.defaults(),
+                        null, null),
+                () -> results[1] = Backends.cpu().solve(program, settings.withPolish(true), ExecutionSettings.defaults(),
+                        null, null));
+        BatchSolution off = results[0];
+        BatchSolution on = results[1];
         int succeeded = 0;
         double resOff = 0;
         double resOn = 0;
@@ -130,7 +115,27 @@ public final class RefinementCost {
             resOn = Math.max(resOn, Math.max(on.primalResidual(b), on.dualResidual(b)));
         }
         System.out.printf("  polishing the forward: %.1f → %.1f ms (%.2f×), %d of %d succeeded, max residual %.1e → %.1e%n",
-                median(tOff), median(tOn), median(tOn) / median(tOff), succeeded, program.batch(), resOff, resOn);
+                median(times[0]), median(times[1]), median(times[1]) / median(times[0]), succeeded, program.batch(), resOff, resOn);
+    }
+
+    /**
+     * Runs {@code first} then {@code second}, {@code warmups} untimed rounds and then {@code repeats} timed
+     * ones; the milliseconds of each, {first times, second times}.
+     */
+    private static double[][] interleaved(int repeats, int warmups, Runnable first, Runnable second) {
+        double[][] times = new double[2][repeats];
+        for (int r = -warmups; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            first.run();
+            long t1 = System.nanoTime();
+            second.run();
+            long t2 = System.nanoTime();
+            if (r >= 0) {
+                times[0][r] = (t1 - t0) * 1e-6;
+                times[1][r] = (t2 - t1) * 1e-6;
+            }
+        }
+        return times;
     }
 
     private static double median(double[] v) {

@@ -2,15 +2,14 @@
 package io.convexlayers.diff;
 
 import io.convexlayers.data.BatchConeProgram;
-import io.convexlayers.data.ConeProgram;
-import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.PolishStatus;
-import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.solver.hsde.Termination;
 
 /**
  * Solution polishing for programs with second-order, PSD, exponential or power cones, where the
@@ -47,97 +46,46 @@ public final class ResidualMapPolisher {
         BatchSolution.Builder out = BatchSolution.builder(batch, n, m);
         out.algorithm(solution.algorithm());
         out.addLaneIterations(solution.laneIterations());
+        int[] moved = java.util.stream.IntStream.range(0, batch).filter(b -> points.steps()[b] > 0).toArray();
+        // The moved points' residuals and objectives on the data, as the solver defines them.
+        double[] stats = moved.length == 0 ? new double[0] : ResidualStats.ofPoints(program, moved,
+                tile(points.x(), n, batch, moved), tile(points.y(), m, batch, moved), tile(points.s(), m, batch, moved));
         for (int b = 0; b < batch; b++) {
             out.put(b, solution.get(b));
-            if (points.steps()[b] > 0) {
-                double[] x = column(points.x(), n, batch, b);
-                double[] y = column(points.y(), m, batch, b);
-                double[] s = column(points.s(), m, batch, b);
-                Scalars r = Scalars.of(program.instance(b), x, y, s);
-                SolverStatus status = solution.status(b) == SolverStatus.SOLVED_INACCURATE && r.meets(settings)
-                        ? SolverStatus.SOLVED : solution.status(b);
-                writeColumn(out.x(), x, batch, b);
-                writeColumn(out.y(), y, batch, b);
-                writeColumn(out.s(), s, batch, b);
-                out.recordPolish(b, PolishStatus.SUCCEEDED, status, r.objective, r.dualObjective, r.primal, r.dual,
-                        r.gap, seconds);
-            } else if (points.refused()[b]) {
+            if (points.refused()[b]) {
                 out.recordPolish(b, PolishStatus.REJECTED, null, 0, 0, 0, 0, 0, seconds);
             }
+        }
+        for (int l = 0; l < moved.length; l++) {
+            int b = moved[l];
+            int o = l * ResidualStats.WIDTH;
+            copyColumn(points.x(), out.x(), n, batch, b);
+            copyColumn(points.y(), out.y(), m, batch, b);
+            copyColumn(points.s(), out.s(), m, batch, b);
+            SolverStatus status = solution.status(b) == SolverStatus.SOLVED_INACCURATE
+                    && Termination.optimalityRatio(stats, o, settings) <= 1 ? SolverStatus.SOLVED : solution.status(b);
+            out.recordPolish(b, PolishStatus.SUCCEEDED, status, stats[o + ResidualStats.PRIMAL_OBJ],
+                    stats[o + ResidualStats.DUAL_OBJ], stats[o + ResidualStats.PRIMAL_RES],
+                    stats[o + ResidualStats.DUAL_RES], stats[o + ResidualStats.GAP], seconds);
         }
         return out.build();
     }
 
-    /**
-     * The residuals and objectives of a point on the unscaled data, with the norms the first-order
-     * solver's termination test divides by.
-     */
-    private record Scalars(double primal, double dual, double gap, double objective, double dualObjective,
-                           double primalScale, double dualScale, double gapScale) {
-        static Scalars of(ConeProgram p, double[] x, double[] y, double[] s) {
-            int n = x.length;
-            int m = y.length;
-            double[] ax = new double[m];
-            p.a().multiplyAdd(x, ax);
-            double[] aty = new double[n];
-            p.a().transposeMultiplyAdd(y, aty);
-            double[] px = new double[n];
-            CscMatrix pm = p.p();
-            if (pm != null) {
-                pm.symmetricMultiplyAdd(x, px);
-            }
-            double[] b = p.b();
-            double[] c = p.c();
-            double primal = 0;
-            double axN = 0;
-            double sN = 0;
-            double bN = 0;
-            double bty = 0;
-            for (int i = 0; i < m; i++) {
-                primal = Math.max(primal, Math.abs(ax[i] + s[i] - b[i]));
-                axN = Math.max(axN, Math.abs(ax[i]));
-                sN = Math.max(sN, Math.abs(s[i]));
-                bN = Math.max(bN, Math.abs(b[i]));
-                bty += b[i] * y[i];
-            }
-            double dual = 0;
-            double pxN = 0;
-            double atyN = 0;
-            double cN = 0;
-            double ctx = 0;
-            double xpx = 0;
-            for (int j = 0; j < n; j++) {
-                dual = Math.max(dual, Math.abs(px[j] + aty[j] + c[j]));
-                pxN = Math.max(pxN, Math.abs(px[j]));
-                atyN = Math.max(atyN, Math.abs(aty[j]));
-                cN = Math.max(cN, Math.abs(c[j]));
-                ctx += c[j] * x[j];
-                xpx += x[j] * px[j];
-            }
-            return new Scalars(primal, dual, Math.abs(xpx + ctx + bty), 0.5 * xpx + ctx, -0.5 * xpx - bty,
-                    Math.max(axN, Math.max(sN, bN)), Math.max(pxN, Math.max(atyN, cN)),
-                    Math.max(Math.abs(xpx), Math.max(Math.abs(ctx), Math.abs(bty))));
-        }
-
-        /** The first-order solver's optimality test at the settings' tolerances. */
-        boolean meets(SolverSettings settings) {
-            double abs = settings.epsAbs();
-            double rel = settings.epsRel();
-            return primal <= abs + rel * primalScale && dual <= abs + rel * dualScale && gap <= abs + rel * gapScale;
-        }
-    }
-
-    private static double[] column(double[] batchMinor, int len, int batch, int b) {
-        double[] out = new double[len];
+    /** Instances {@code instances} of a batch-minor array as a tile (lane l = instance instances[l]). */
+    private static double[] tile(double[] batchMinor, int len, int batch, int[] instances) {
+        double[] out = new double[len * instances.length];
         for (int i = 0; i < len; i++) {
-            out[i] = batchMinor[i * batch + b];
+            for (int l = 0; l < instances.length; l++) {
+                out[i * instances.length + l] = batchMinor[i * batch + instances[l]];
+            }
         }
         return out;
     }
 
-    private static void writeColumn(double[] batchMinor, double[] v, int batch, int b) {
-        for (int i = 0; i < v.length; i++) {
-            batchMinor[i * batch + b] = v[i];
+    /** Entry i of instance b, for every i, from one batch-minor array into another of the same shape. */
+    private static void copyColumn(double[] from, double[] to, int len, int batch, int b) {
+        for (int i = 0; i < len; i++) {
+            to[i * batch + b] = from[i * batch + b];
         }
     }
 }

@@ -63,4 +63,16 @@ public final class ResidualStats {
             };
         }
     }
+
+    /**
+     * The solution statistics (residuals, their scales, objectives and gap on the unscaled data; τ = 1,
+     * certificate entries zero) of the points (x, y, s) of instances {@code instances} of the batch, given
+     * as a tile: lane l is instance {@code instances[l]}, batch-minor over {@code instances.length} lanes.
+     * One row of {@link #WIDTH} per lane, what the solver reports for a solution; for polishers outside
+     * this package.
+     */
+    public static double[] ofPoints(io.convexlayers.data.BatchConeProgram batch, int[] instances, double[] x,
+                                    double[] y, double[] s) {
+        return new TileData(batch, instances).statistics(x, y, s);
+    }
 }

@@ -80,7 +80,7 @@ public final class Termination {
     }
 
     /** Largest of the three optimality residuals relative to their tolerances (≤ 1: converged). */
-    static double optimalityRatio(double[] st, int o, SolverSettings s) {
+    public static double optimalityRatio(double[] st, int o, SolverSettings s) {
         double p = st[o + ResidualStats.PRIMAL_RES]
                 / (s.epsAbs() + s.epsRel() * st[o + ResidualStats.PRIMAL_SCALE]);
         double d = st[o + ResidualStats.DUAL_RES]
