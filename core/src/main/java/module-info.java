@@ -10,6 +10,9 @@ module io.convexlayers {
     requires jcuda;
     requires java.desktop; // the CLI's demo writes its loss curve as a PNG (javax.imageio)
     requires java.management; // the CLI reports the JIT compilation time during a solve
+    // SIMD lane loops (batch.VectorLanes8Kernels), used only when the JVM is started with
+    // --add-modules jdk.incubator.vector; absent otherwise, and then never loaded.
+    requires static jdk.incubator.vector;
 
     exports io.convexlayers;
     exports io.convexlayers.data;

@@ -3,6 +3,7 @@ package io.convexlayers.backend;
 
 import io.convexlayers.BackendUnavailableException;
 import io.convexlayers.backend.cpu.CpuBackend;
+import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.backend.cuda.CudaBackend;
 import io.convexlayers.solver.Backend;
 
@@ -47,6 +48,26 @@ public final class Backends {
             LOG.log(System.Logger.Level.INFO, fallbackMessage);
         }
         return cpu();
+    }
+
+    /**
+     * Which lane loops the CPU backend runs: SIMD (the JDK's Vector API, when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} on a processor with 512-bit vectors) or scalar, and
+     * why. Both give the same bits; SIMD is faster on batches (see the README).
+     */
+    public static String cpuLoops() {
+        return LaneSimd.description();
+    }
+
+    /**
+     * Turns the CPU backend's SIMD loops off or (where this JVM offers them) back on, for comparisons
+     * in one process; results do not change.
+     *
+     * @return whether SIMD loops now run
+     */
+    public static boolean cpuSimd(boolean on) {
+        LaneSimd.setEnabled(on);
+        return LaneSimd.kernels() != null;
     }
 
     /** Why CUDA cannot run here, or null when it can. Probes once per process. */

@@ -12,7 +12,8 @@ import io.convexlayers.data.SparsePattern;
  * is longer than the trip count), so the default 8-lane tile has explicitly unrolled kernels that
  * keep the eight lanes in registers: measured 2–3× faster than the generic loops, which serve every
  * other lane count. Tiles narrowed to 4 or 2 lanes (lane compaction) have unrolled kernels too; one
- * lane (a batch of one) has plain CSC loops. The linear systems use the same kernels.
+ * lane (a batch of one) has plain CSC loops. The linear systems use the same kernels. Where
+ * {@link LaneSimd} offers SIMD kernels, 8-lane tiles use those instead (the same bits).
  *
  * <p>Every lane count sums each lane's products in the same order, so a lane's results do not
  * depend on the tile's width (a tile can continue its running lanes in a narrower tile bit for bit).
@@ -28,7 +29,12 @@ public final class TileSparse {
         int[] rowIndex = pattern.rowIndexArray();
         int cols = pattern.cols();
         if (lanes == 8) {
-            multiplyAdd8(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            Lanes8Kernels simd = LaneSimd.kernels();
+            if (simd != null) {
+                simd.multiplyAdd(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            } else {
+                multiplyAdd8(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+            }
             return;
         }
         if (lanes == 4) {
@@ -74,7 +80,12 @@ public final class TileSparse {
         int[] rowIndex = pattern.rowIndexArray();
         int cols = pattern.cols();
         if (lanes == 8) {
-            transposeMultiplyAdd8(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            Lanes8Kernels simd = LaneSimd.kernels();
+            if (simd != null) {
+                simd.transposeMultiplyAdd(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            } else {
+                transposeMultiplyAdd8(cols, colStart, rowIndex, values, shared, y, yOff, out, outOff);
+            }
             return;
         }
         if (lanes == 1) {

@@ -37,6 +37,7 @@ public final class Main {
             }
             case "--version", "-V", "version" -> {
                 out.println("convexlayers " + Version.get());
+                out.println("cpu loops: " + io.convexlayers.backend.Backends.cpuLoops());
                 return ExitCodes.SOLVED;
             }
             default -> {

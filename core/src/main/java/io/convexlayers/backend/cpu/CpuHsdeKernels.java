@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cpu;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.batch.LaneGather;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.solver.hsde.HsdeKernels;
@@ -284,17 +286,22 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             java.util.Arrays.fill(laneB, 0);
             java.util.Arrays.fill(laneC, 0);
             java.util.Arrays.fill(laneD, 0);
-            for (int i = 0; i < n + m; i++) {
-                int o = i * lanes;
-                for (int l = 0; l < lanes; l++) {
-                    int k = o + l;
-                    double r = diagR[k];
-                    double gk = g[k];
-                    double pk = uTilde[k];
-                    double mu = v[k];
-                    laneA[l] += r * gk * gk;
-                    laneB[l] += r * (mu * gk - 2 * pk * gk);
-                    laneC[l] += r * pk * (pk - mu);
+            Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+            if (simd != null) {
+                simd.tauCoefficients(diagR, g, uTilde, v, n + m, laneA, laneB, laneC);
+            } else {
+                for (int i = 0; i < n + m; i++) {
+                    int o = i * lanes;
+                    for (int l = 0; l < lanes; l++) {
+                        int k = o + l;
+                        double r = diagR[k];
+                        double gk = g[k];
+                        double pk = uTilde[k];
+                        double mu = v[k];
+                        laneA[l] += r * gk * gk;
+                        laneB[l] += r * (mu * gk - 2 * pk * gk);
+                        laneC[l] += r * pk * (pk - mu);
+                    }
                 }
             }
             for (int l = 0; l < lanes; l++) {
@@ -306,10 +313,15 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                 laneA[l] = (-b + Math.sqrt(Math.max(rad, 0))) / (2 * a);
             }
         }
-        for (int i = 0; i < n + m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                uTilde[o + l] -= laneA[l] * g[o + l];
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.subtractScaled(uTilde, laneA, g, n + m);
+        } else {
+            for (int i = 0; i < n + m; i++) {
+                int o = i * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    uTilde[o + l] -= laneA[l] * g[o + l];
+                }
             }
         }
         for (int l = 0; l < lanes; l++) {
@@ -340,16 +352,25 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     @Override
     public void normalize(double[] v) {
         java.util.Arrays.fill(laneA, 0);
-        for (int i = 0; i < len; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                laneA[l] += v[o + l] * v[o + l];
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.sumSquares(v, len, laneA);
+        } else {
+            for (int i = 0; i < len; i++) {
+                int o = i * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    laneA[l] += v[o + l] * v[o + l];
+                }
             }
         }
         double target = Math.sqrt(len);
         for (int l = 0; l < lanes; l++) {
             double nv = Math.sqrt(laneA[l]);
             laneA[l] = nv > 0 && Double.isFinite(nv) ? target / nv : 1;
+        }
+        if (simd != null) {
+            simd.scaleLanes(v, len, laneA);
+            return;
         }
         for (int i = 0; i < len; i++) {
             int o = i * lanes;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.hsde;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.cone.ConeBlock;
 import io.convexlayers.cone.ConeBlocks;
 import io.convexlayers.data.BatchConeProgram;
@@ -104,6 +106,11 @@ public final class Equilibration {
                                         double[] colNorm, boolean l2, boolean symmetric) {
         int[] colStart = pat.colStartArray();
         int[] rowIndex = pat.rowIndexArray();
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.accumulateNorms(pat.cols(), colStart, rowIndex, vals, rowNorm, colNorm, l2, symmetric);
+            return;
+        }
         for (int j = 0; j < pat.cols(); j++) {
             int jo = j * lanes;
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
@@ -198,6 +205,11 @@ public final class Equilibration {
 
     private static void applyFactors(SparsePattern pat, double[] vals, int lanes, double[] rowF, double[] colF,
                                      boolean symmetric) {
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.applyFactors(pat.cols(), pat.colStartArray(), pat.rowIndexArray(), vals, rowF, colF);
+            return;
+        }
         for (int j = 0; j < pat.cols(); j++) {
             for (int k = pat.colStart(j); k < pat.colStart(j + 1); k++) {
                 int i = pat.rowIndex(k);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
+
 /**
  * Triangular solves with dense lower-triangular n × n factors stored packed, row by row, with
  * {@code fl} factor lanes innermost: entry (i, j), j ≤ i, of lane l at
@@ -10,7 +13,8 @@ package io.convexlayers.solver.linsys;
  * <p>The diagonal is given separately as {@code scale} = 1/L_ii (n × fl), or null for a unit
  * diagonal (then the packed diagonal slots are not read). 8-, 4- and 2-lane tiles use unrolled
  * kernels that keep the lanes in registers; every width computes a lane's entries in the same
- * order, so a lane's solution does not depend on the width. No allocation.
+ * order, so a lane's solution does not depend on the width; 8-lane tiles run on {@link LaneSimd}'s
+ * SIMD kernels where it offers them (the same bits). No allocation.
  */
 final class PackedTriangular {
     private PackedTriangular() {
@@ -34,7 +38,10 @@ final class PackedTriangular {
     static void forward(double[] a, double[] scale, int n, int fl, double[] z, int off, int lanes,
                         double[] acc) {
         if (lanes == 8) {
-            if (fl == 1) {
+            Lanes8Kernels simd = LaneSimd.kernels();
+            if (simd != null) {
+                simd.forwardSolve(a, scale, n, fl == 1, z, off);
+            } else if (fl == 1) {
                 forwardShared8(a, scale, n, z, off);
             } else {
                 forwardLanes8(a, scale, n, z, off);
@@ -85,7 +92,10 @@ final class PackedTriangular {
     static void backward(double[] a, double[] scale, int n, int fl, double[] z, int off, int lanes,
                          double[] acc) {
         if (lanes == 8) {
-            if (fl == 1) {
+            Lanes8Kernels simd = LaneSimd.kernels();
+            if (simd != null) {
+                simd.backwardSolve(a, scale, n, fl == 1, z, off);
+            } else if (fl == 1) {
                 backwardShared8(a, scale, n, z, off);
             } else {
                 backwardLanes8(a, scale, n, z, off);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import java.util.Arrays;
 
 /**
@@ -286,6 +288,11 @@ final class ReducedMatrixAssembler {
 
     /** out[o..o+8) += Σ_q panel[pa + 8q + l]·panel[pb + 8q + l], lanes in registers. */
     private static void dot8(double[] panel, int pa, int pb, int stride, double[] out, int o) {
+        Lanes8Kernels simd = LaneSimd.kernels();
+        if (simd != null) {
+            simd.dotAdd(panel, pa, pb, stride, out, o);
+            return;
+        }
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int q = 0; q < stride; q += 8) {
             int a = pa + q;

@@ -155,7 +155,7 @@ class LaneCompactionTest {
         return most;
     }
 
-    private static void assertSameBits(BatchSolution expected, BatchSolution actual, String what) {
+    static void assertSameBits(BatchSolution expected, BatchSolution actual, String what) {
         assertEquals(expected.batch(), actual.batch());
         for (int b = 0; b < expected.batch(); b++) {
             String at = what + ", instance " + b;

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.batch;
+
+/**
+ * The lane loops of an 8-lane tile (batch-minor: entry i of lane l at {@code i * 8 + l}) that have
+ * a SIMD implementation: one vector register holds the eight lanes of an entry. Each method computes
+ * exactly what the scalar loop it replaces computes, operation by operation in the same order (no
+ * fused multiply-add), so that results are the same bits with or without it. {@link LaneSimd} says
+ * whether an implementation is in use; callers keep their scalar loops for every other case.
+ */
+public interface Lanes8Kernels {
+    /**
+     * out += M·x for a CSC matrix (values per lane, or shared when {@code shared}).
+     *
+     * @see TileSparse#multiplyAdd
+     */
+    void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
+                     double[] x, int xOff, double[] out, int outOff);
+
+    /**
+     * out += Mᵀ·y, each column's sum formed apart from out and then added.
+     *
+     * @see TileSparse#transposeMultiplyAdd
+     */
+    void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
+                              double[] y, int yOff, double[] out, int outOff);
+
+    /**
+     * Solves L·w = b in place, L packed row by row ({@code sharedFactor}: one factor for all lanes,
+     * else 8 factor lanes innermost), {@code scale} = 1/L_ii or null for a unit diagonal.
+     */
+    void forwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z, int off);
+
+    /** Solves Lᵀ·x = w in place; the layout of {@link #forwardSolve}. */
+    void backwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z, int off);
+
+    /** out[o..o+8) += Σ_q panel[pa + 8q + l]·panel[pb + 8q + l], q below {@code stride / 8}. */
+    void dotAdd(double[] panel, int pa, int pb, int stride, double[] out, int o);
+
+    /**
+     * Equilibration's norms of a CSC matrix with per-lane values: column norms into {@code colNorm}
+     * and row norms into {@code rowNorm} (∞-norm, or squared ℓ2 when {@code l2}); for a symmetric
+     * matrix stored by its upper triangle ({@code symmetric}), off-diagonal entries count for their
+     * row's column too and {@code rowNorm} is unused.
+     */
+    void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
+                         double[] colNorm, boolean l2, boolean symmetric);
+
+    /** values(k, l) *= rowFactor(row k, l)·colFactor(column of k, l) for a CSC matrix with per-lane values. */
+    void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
+                      double[] colFactor);
+
+    /** acc[l] += Σ_{i < count} v[i·8 + l]². */
+    void sumSquares(double[] v, int count, double[] acc);
+
+    /** v[i·8 + l] *= factor[l] for i below {@code count}. */
+    void scaleLanes(double[] v, int count, double[] factor);
+
+    /**
+     * The first-order step's τ equation sums over i below {@code count}, per lane:
+     * a += r·g·g, b += r·(μ·g − 2·p·g), c += r·p·(p − μ).
+     */
+    void tauCoefficients(double[] r, double[] g, double[] p, double[] mu, int count, double[] a, double[] b,
+                         double[] c);
+
+    /** u[i·8 + l] −= factor[l]·g[i·8 + l] for i below {@code count}. */
+    void subtractScaled(double[] u, double[] factor, double[] g, int count);
+}

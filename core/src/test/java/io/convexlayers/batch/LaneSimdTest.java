@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.batch;
+
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.hsde.Equilibration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The SIMD lane loops against the scalar ones, bit for bit: the tile products (shared and per-lane
+ * values, empty columns, offsets, accumulation into what the output held) and equilibration (A and
+ * a symmetric P, ∞-norm passes and the ℓ2 pass). The test JVM has the Vector API (core's surefire
+ * configuration); on a processor without 512-bit vectors the comparisons are skipped with the
+ * reason {@link LaneSimd#description()} gives.
+ */
+class LaneSimdTest {
+
+    @AfterEach
+    void restore() {
+        LaneSimd.setEnabled(true);
+    }
+
+    @Test
+    void theSwitchSaysWhatRuns() {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        LaneSimd.setEnabled(false);
+        assertNull(LaneSimd.kernels());
+        assertEquals("scalar (SIMD turned off)", LaneSimd.description());
+        LaneSimd.setEnabled(true);
+        assertTrue(LaneSimd.kernels() instanceof VectorLanes8Kernels);
+        assertTrue(LaneSimd.description().startsWith("SIMD"), LaneSimd.description());
+    }
+
+    @ParameterizedTest(name = "shared {0}")
+    @ValueSource(booleans = {true, false})
+    void productsAreTheScalarProductsBitForBit(boolean shared) {
+        Random rnd = new Random(shared ? 21 : 22);
+        int rows = 23;
+        int cols = 17;
+        SparsePattern pattern = randomPattern(rows, cols, 0.4, rnd);
+        double[] values = gaussian(shared ? pattern.nnz() : pattern.nnz() * 8, rnd);
+        int off = 24;
+        double[] x = gaussian(off + cols * 8, rnd);
+        double[] y = gaussian(off + rows * 8, rnd);
+        double[] ax = gaussian(off + rows * 8, rnd);
+        double[] aty = gaussian(off + cols * 8, rnd);
+        double[][] both = compare(() -> {
+            double[] outA = ax.clone();
+            double[] outT = aty.clone();
+            TileSparse.multiplyAdd(pattern, values, shared, 8, x, off, outA, off);
+            TileSparse.transposeMultiplyAdd(pattern, values, shared, 8, y, off, outT, off);
+            return concat(outA, outT);
+        });
+        assertArrayEquals(both[0], both[1]);
+        assertNotEquals(0, diff(both[0], concat(ax, aty)), "the products changed the outputs");
+    }
+
+    @ParameterizedTest(name = "with P {0}")
+    @ValueSource(booleans = {true, false})
+    void equilibrationIsTheScalarOneBitForBit(boolean withP) {
+        Random rnd = new Random(withP ? 31 : 32);
+        int m = 14;
+        int n = 9;
+        SparsePattern a = randomPattern(m, n, 0.5, rnd);
+        SparsePattern p = withP ? upperPattern(n, 0.5, rnd) : null;
+        double[] aValues = spread(gaussian(a.nnz() * 8, rnd), rnd);
+        double[] pValues = withP ? spread(gaussian(p.nnz() * 8, rnd), rnd) : null;
+        // Rows 4..7 form a second-order cone: its rows share one factor.
+        ConeDims cones = ConeDims.builder().zero(2).nonneg(2).soc(4).nonneg(m - 8).build();
+        double[][] both = compare(() -> {
+            double[] av = aValues.clone();
+            double[] pv = withP ? pValues.clone() : new double[0];
+            Equilibration.Factors f = Equilibration.scaleMatrices(a, av, p, withP ? pv : null, cones, 8, true);
+            return concat(concat(av, pv), concat(f.d(), f.e()));
+        });
+        assertArrayEquals(both[0], both[1]);
+    }
+
+    /** Runs {@code work} with the scalar loops, then with SIMD: {scalar result, SIMD result}. */
+    static double[][] compare(Supplier<double[]> work) {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        LaneSimd.setEnabled(false);
+        double[] scalar = work.get();
+        LaneSimd.setEnabled(true);
+        double[] simd = work.get();
+        return new double[][] {scalar, simd};
+    }
+
+    static SparsePattern randomPattern(int rows, int cols, double density, Random rnd) {
+        double[][] mask = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                // Column 3 stays empty: a column without entries must leave its outputs alone.
+                mask[i][j] = j != 3 && rnd.nextDouble() < density ? 1 : 0;
+            }
+        }
+        return CscMatrix.fromDense("M", mask).pattern();
+    }
+
+    private static SparsePattern upperPattern(int n, double density, Random rnd) {
+        double[][] mask = new double[n][n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= j; i++) {
+                mask[i][j] = i == j || rnd.nextDouble() < density ? 1 : 0;
+            }
+        }
+        return CscMatrix.fromDense("P", mask).pattern();
+    }
+
+    static double[] gaussian(int len, Random rnd) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Entries over six orders of magnitude, so that the passes have something to equalize. */
+    private static double[] spread(double[] v, Random rnd) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= Math.pow(10, rnd.nextInt(7) - 3);
+        }
+        return v;
+    }
+
+    static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double diff(double[] a, double[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+}
