@@ -90,6 +90,32 @@ class LaneSimdTest {
         assertArrayEquals(both[0], both[1]);
     }
 
+    @Test
+    void compiledKernelsDoNotAllocate() {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        Random rnd = new Random(23);
+        SparsePattern pattern = randomPattern(40, 30, 0.3, rnd);
+        double[] values = gaussian(pattern.nnz() * 8, rnd);
+        double[] x = gaussian(30 * 8, rnd);
+        double[] out = new double[40 * 8];
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // Until the JIT compiles them the vector operations are objects; once compiled, none may be.
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long allocated = Long.MAX_VALUE;
+        while (allocated >= 256 && System.nanoTime() < deadline) {
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int call = 0; call < 2000; call++) {
+                TileSparse.multiplyAdd(pattern, values, false, 8, x, 0, out, 0);
+                TileSparse.transposeMultiplyAdd(pattern, values, false, 8, out, 0, x, 0);
+                java.util.Arrays.fill(out, 0);
+                java.util.Arrays.fill(x, 1);
+            }
+            allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        }
+        assertTrue(allocated < 256, "bytes allocated by 4000 compiled SIMD products: " + allocated);
+    }
+
     /** Runs {@code work} with the scalar loops, then with SIMD: {scalar result, SIMD result}. */
     static double[][] compare(Supplier<double[]> work) {
         assumeTrue(LaneSimd.available(), LaneSimd.description());

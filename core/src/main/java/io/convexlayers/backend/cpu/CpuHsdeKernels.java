@@ -29,6 +29,11 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     /** Zero-cone rows get a 1000× smaller R_y entry (larger steps on equalities). */
     static final double ZERO_CONE_FACTOR = 1000;
 
+    /**
+     * With the SIMD loops an 8-lane tile narrows only below this width: a scalar 4-lane tile costs
+     * about what a SIMD 8-lane one does (measured: narrowing to 4 made SIMD solves 1.04–1.9× slower).
+     */
+    private static final int SIMD_NARROWING_BELOW = 4;
     private final int n;
     private final int m;
     private final int lanes;
@@ -174,6 +179,12 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     @Override
     public boolean canCompact() {
         return linearSystem.canCompact();
+    }
+
+    /** Scalar tiles narrow to any power of two; SIMD 8-lane tiles only to 2 or 1 lanes. */
+    @Override
+    public boolean narrowingPays(int width) {
+        return lanes != 8 || width < SIMD_NARROWING_BELOW || LaneSimd.kernels() == null;
     }
 
     @Override

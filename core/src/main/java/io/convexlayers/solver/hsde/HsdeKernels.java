@@ -113,6 +113,14 @@ public interface HsdeKernels<V> {
     }
 
     /**
+     * Whether continuing the running lanes in a tile of {@code width} lanes (narrower than these
+     * kernels' tile) costs less per iteration than staying: the default says yes.
+     */
+    default boolean narrowingPays(int width) {
+        return true;
+    }
+
+    /**
      * Kernels for lanes {@code keep} (ascending) of these, continuing exactly where these left off:
      * data, equilibration, scale, factorization and Anderson memory are gathered, not recomputed, so
      * a kept lane's later iterates are bit for bit those it would have had here. These kernels are

@@ -75,7 +75,7 @@ final class TileLanes<V> {
         if (width < running) {
             width *= 2;
         }
-        return width < lanes() ? width : 0;
+        return width < lanes() && kernels.narrowingPays(width) ? width : 0;
     }
 
     /**

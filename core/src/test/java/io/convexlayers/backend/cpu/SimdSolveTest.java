@@ -44,6 +44,33 @@ class SimdSolveTest {
     }
 
     @Test
+    void simdTilesSkipTheFourLaneWidth() {
+        // A scalar 4-lane tile costs about what a SIMD 8-lane tile does: with SIMD an 8-lane tile
+        // narrows only once its running lanes fit in 2, so it computes more lane-iterations than
+        // scalar compaction (same results) and fewer than no compaction at all.
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        BatchConeProgram batch = LaneCompactionTest.varyingBatch(8, false, 45);
+        LaneSimd.setEnabled(false);
+        BatchSolution scalar = Backends.cpu().solve(batch, FIRST_ORDER, ONE_THREAD, null, null);
+        BatchSolution uncompacted = Backends.cpu().solve(batch, FIRST_ORDER, new ExecutionSettings(1, 8, false),
+                null, null);
+        LaneSimd.setEnabled(true);
+        BatchSolution simd = Backends.cpu().solve(batch, FIRST_ORDER, ONE_THREAD, null, null);
+        LaneCompactionTest.assertSameBits(scalar, simd, "narrowing");
+        int[] iterations = new int[8];
+        for (int b = 0; b < 8; b++) {
+            iterations[b] = simd.iterations(b);
+        }
+        java.util.Arrays.sort(iterations);
+        // Until the third-slowest lane finishes all 8 lanes run; then 2 lanes, then 1.
+        long expected = 8L * iterations[5] + 2L * (iterations[6] - iterations[5]) + (iterations[7] - iterations[6]);
+        assertEquals(expected, simd.laneIterations(), "SIMD lane-iterations");
+        org.junit.jupiter.api.Assertions.assertTrue(scalar.laneIterations() < simd.laneIterations()
+                && simd.laneIterations() < uncompacted.laneIterations(), scalar.laneIterations() + " < "
+                + simd.laneIterations() + " < " + uncompacted.laneIterations());
+    }
+
+    @Test
     void sharedMatricesAndPolishingAreUnchanged() {
         assertSameWithAndWithoutSimd(RandomQps.batch(12, 30, 16, true, 42), FIRST_ORDER, "shared");
         assertSameWithAndWithoutSimd(LaneCompactionTest.varyingBatch(16, false, 43),

@@ -133,6 +133,17 @@ abstract class LinearSystemContract {
         LinearSystem sys = create(kkt.mats);
         double[] rhoY = kkt.rhoY(0.5, 3, shared());
         double[] rhs = kkt.rhs();
+        // The scalar loops: SIMD code allocates until the JIT has compiled it (its steady state is
+        // checked in LaneSimdTest.compiledKernelsDoNotAllocate).
+        io.convexlayers.batch.LaneSimd.setEnabled(false);
+        try {
+            assertNoAllocation(sys, rhoY, rhs);
+        } finally {
+            io.convexlayers.batch.LaneSimd.setEnabled(true);
+        }
+    }
+
+    private static void assertNoAllocation(LinearSystem sys, double[] rhoY, double[] rhs) {
         for (int warm = 0; warm < 3; warm++) {
             sys.factor(0.1, rhoY);
             sys.solve(rhs);
