@@ -44,8 +44,9 @@ public final class SimdSpeedup {
         SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
         ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);
         System.out.println("loops: " + Backends.cpuLoops() + "; algorithm " + algorithm + ", " + repeats + " rounds");
-        System.out.println("| workload | B | ran | scalar ms (median) | SIMD ms (median) | SIMD ÷ scalar |");
-        System.out.println("|---|---:|---|---:|---:|---:|");
+        System.out.println("| workload | B | ran | iterations/instance | scalar ms (median) | SIMD ms (median)"
+                + " | SIMD ÷ scalar | scalar µs/instance-it. | SIMD µs/instance-it. |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         for (String name : Arrays.copyOfRange(args, k, args.length)) {
             BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(name));
             for (int w = 0; w < 3; w++) {
@@ -68,8 +69,11 @@ public final class SimdSpeedup {
             }
             double ms = median(scalar);
             double ss = median(simd);
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.3f |%n", name, program.batch(),
-                    last.algorithm().toString().toLowerCase(Locale.ROOT), ms, ss, ss / ms);
+            long iterations = last.totalIterations();
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f |%n", name,
+                    program.batch(), last.algorithm().toString().toLowerCase(Locale.ROOT),
+                    (double) iterations / program.batch(), ms, ss, ss / ms, ms * 1e3 / iterations,
+                    ss * 1e3 / iterations);
         }
         Backends.cpuSimd(true);
     }

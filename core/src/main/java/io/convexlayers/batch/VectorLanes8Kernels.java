@@ -30,10 +30,54 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return DoubleVector.fromArray(S, a, offset);
     }
 
+    /**
+     * Whether columns {@code j .. j+3} all hold every row {@code 0 .. len-1} (sorted, distinct row
+     * indices make first = 0 and last = len − 1 with len entries exactly that), as a dense block does.
+     */
+    private static boolean fullBlock(int j, int cols, int[] colStart, int[] rowIndex) {
+        if (j + BLOCK > cols) {
+            return false;
+        }
+        int len = colStart[j + 1] - colStart[j];
+        for (int c = j; c < j + BLOCK; c++) {
+            int start = colStart[c];
+            if (colStart[c + 1] - start != len || len == 0 || rowIndex[start] != 0
+                    || rowIndex[start + len - 1] != len - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Columns handled together where they are full: each output row is loaded and stored once per block. */
+    private static final int BLOCK = 4;
+
     @Override
     public void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                             double[] x, int xOff, double[] out, int outOff) {
         for (int j = 0; j < cols; j++) {
+            if (!shared && fullBlock(j, cols, colStart, rowIndex)) {
+                // A row's four terms are added in column order, as column by column would add them.
+                DoubleVector x0 = at(x, xOff + j * 8);
+                DoubleVector x1 = at(x, xOff + (j + 1) * 8);
+                DoubleVector x2 = at(x, xOff + (j + 2) * 8);
+                DoubleVector x3 = at(x, xOff + (j + 3) * 8);
+                int len = colStart[j + 1] - colStart[j];
+                int a0 = colStart[j] * 8;
+                int a1 = colStart[j + 1] * 8;
+                int a2 = colStart[j + 2] * 8;
+                int a3 = colStart[j + 3] * 8;
+                for (int i = 0; i < len; i++) {
+                    int o = outOff + i * 8;
+                    int t = i * 8;
+                    DoubleVector acc = at(values, a0 + t).mul(x0).add(at(out, o));
+                    acc = at(values, a1 + t).mul(x1).add(acc);
+                    acc = at(values, a2 + t).mul(x2).add(acc);
+                    at(values, a3 + t).mul(x3).add(acc).intoArray(out, o);
+                }
+                j += BLOCK - 1;
+                continue;
+            }
             DoubleVector xj = at(x, xOff + j * 8);
             int end = colStart[j + 1];
             if (shared) {
@@ -54,6 +98,33 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] y, int yOff, double[] out, int outOff) {
         for (int j = 0; j < cols; j++) {
+            if (!shared && fullBlock(j, cols, colStart, rowIndex)) {
+                // Four column sums at once, each in its own order: y is loaded once per row.
+                DoubleVector s0 = DoubleVector.zero(S);
+                DoubleVector s1 = s0;
+                DoubleVector s2 = s0;
+                DoubleVector s3 = s0;
+                int len = colStart[j + 1] - colStart[j];
+                int a0 = colStart[j] * 8;
+                int a1 = colStart[j + 1] * 8;
+                int a2 = colStart[j + 2] * 8;
+                int a3 = colStart[j + 3] * 8;
+                for (int i = 0; i < len; i++) {
+                    DoubleVector yi = at(y, yOff + i * 8);
+                    int t = i * 8;
+                    s0 = s0.add(at(values, a0 + t).mul(yi));
+                    s1 = s1.add(at(values, a1 + t).mul(yi));
+                    s2 = s2.add(at(values, a2 + t).mul(yi));
+                    s3 = s3.add(at(values, a3 + t).mul(yi));
+                }
+                int o = outOff + j * 8;
+                at(out, o).add(s0).intoArray(out, o);
+                at(out, o + 8).add(s1).intoArray(out, o + 8);
+                at(out, o + 16).add(s2).intoArray(out, o + 16);
+                at(out, o + 24).add(s3).intoArray(out, o + 24);
+                j += BLOCK - 1;
+                continue;
+            }
             DoubleVector sum = DoubleVector.zero(S);
             int end = colStart[j + 1];
             if (shared) {

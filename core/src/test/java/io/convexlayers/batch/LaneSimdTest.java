@@ -8,6 +8,7 @@ import io.convexlayers.solver.hsde.Equilibration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
@@ -45,13 +46,15 @@ class LaneSimdTest {
         assertTrue(LaneSimd.description().startsWith("SIMD"), LaneSimd.description());
     }
 
-    @ParameterizedTest(name = "shared {0}")
-    @ValueSource(booleans = {true, false})
-    void productsAreTheScalarProductsBitForBit(boolean shared) {
+    @ParameterizedTest(name = "shared {0}, density {1}")
+    @CsvSource({"true, 0.4", "false, 0.4", "true, 1.0", "false, 1.0"})
+    void productsAreTheScalarProductsBitForBit(boolean shared, double density) {
         Random rnd = new Random(shared ? 21 : 22);
         int rows = 23;
         int cols = 17;
-        SparsePattern pattern = randomPattern(rows, cols, 0.4, rnd);
+        // Density 1: full columns except the empty column 3, so blocks of four full columns (4–7,
+        // 8–11, 12–15) mix with single columns (0–3, 16).
+        SparsePattern pattern = randomPattern(rows, cols, density, rnd);
         double[] values = gaussian(shared ? pattern.nnz() : pattern.nnz() * 8, rnd);
         int off = 24;
         double[] x = gaussian(off + cols * 8, rnd);
