@@ -47,6 +47,11 @@ public final class TileSparse {
         }
         if (lanes == 1) { // shared and per-lane values coincide
             for (int j = 0; j < cols; j++) {
+                if (fullColumns(j, cols, colStart, rowIndex)) {
+                    multiplyAddFull4(colStart, j, values, x, xOff, out, outOff);
+                    j += FULL_BLOCK - 1;
+                    continue;
+                }
                 double xj = x[xOff + j];
                 for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                     out[outOff + rowIndex[k]] += values[k] * xj;
@@ -90,6 +95,11 @@ public final class TileSparse {
         }
         if (lanes == 1) {
             for (int j = 0; j < cols; j++) {
+                if (fullColumns(j, cols, colStart, rowIndex)) {
+                    transposeMultiplyAddFull4(colStart, j, values, y, yOff, out, outOff);
+                    j += FULL_BLOCK - 1;
+                    continue;
+                }
                 double acc = 0;
                 for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                     acc += values[k] * y[yOff + rowIndex[k]];
@@ -117,6 +127,77 @@ public final class TileSparse {
                 out[outOff + j * lanes + l] += acc;
             }
         }
+    }
+
+    /** Columns a one-lane product takes together where they are full (see {@link #fullColumns}). */
+    static final int FULL_BLOCK = 4;
+
+    /**
+     * Whether columns {@code j .. j+3} all hold every row {@code 0 .. len-1}, as the columns of a
+     * dense block do (row indices are strictly increasing, so first 0 and last len − 1 with len
+     * entries is exactly that).
+     */
+    static boolean fullColumns(int j, int cols, int[] colStart, int[] rowIndex) {
+        if (j + FULL_BLOCK > cols) {
+            return false;
+        }
+        int len = colStart[j + 1] - colStart[j];
+        for (int c = j; c < j + FULL_BLOCK; c++) {
+            int start = colStart[c];
+            if (colStart[c + 1] - start != len || len == 0 || rowIndex[start] != 0
+                    || rowIndex[start + len - 1] != len - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One lane's out += M·x over four full columns from {@code j}: each row's four terms added in
+     * column order, as column by column adds them, in a loop over contiguous rows the JIT vectorizes.
+     */
+    private static void multiplyAddFull4(int[] colStart, int j, double[] a, double[] x, int xOff, double[] out,
+                                         int outOff) {
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j];
+        int a1 = colStart[j + 1];
+        int a2 = colStart[j + 2];
+        int a3 = colStart[j + 3];
+        double x0 = x[xOff + j];
+        double x1 = x[xOff + j + 1];
+        double x2 = x[xOff + j + 2];
+        double x3 = x[xOff + j + 3];
+        for (int i = 0; i < len; i++) {
+            out[outOff + i] = out[outOff + i] + a[a0 + i] * x0 + a[a1 + i] * x1 + a[a2 + i] * x2 + a[a3 + i] * x3;
+        }
+    }
+
+    /**
+     * One lane's out += Mᵀ·y over four full columns from {@code j}: four independent sums, each in
+     * its own row order, so the additions overlap instead of waiting on one chain.
+     */
+    private static void transposeMultiplyAddFull4(int[] colStart, int j, double[] a, double[] y, int yOff,
+                                                  double[] out, int outOff) {
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j];
+        int a1 = colStart[j + 1];
+        int a2 = colStart[j + 2];
+        int a3 = colStart[j + 3];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int i = 0; i < len; i++) {
+            double yi = y[yOff + i];
+            s0 += a[a0 + i] * yi;
+            s1 += a[a1 + i] * yi;
+            s2 += a[a2 + i] * yi;
+            s3 += a[a3 + i] * yi;
+        }
+        out[outOff + j] += s0;
+        out[outOff + j + 1] += s1;
+        out[outOff + j + 2] += s2;
+        out[outOff + j + 3] += s3;
     }
 
     /** out += S·x where S is the symmetric matrix whose upper triangle {@code pattern} stores. */

@@ -30,33 +30,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return DoubleVector.fromArray(S, a, offset);
     }
 
-    /**
-     * Whether columns {@code j .. j+3} all hold every row {@code 0 .. len-1} (sorted, distinct row
-     * indices make first = 0 and last = len − 1 with len entries exactly that), as a dense block does.
-     */
-    private static boolean fullBlock(int j, int cols, int[] colStart, int[] rowIndex) {
-        if (j + BLOCK > cols) {
-            return false;
-        }
-        int len = colStart[j + 1] - colStart[j];
-        for (int c = j; c < j + BLOCK; c++) {
-            int start = colStart[c];
-            if (colStart[c + 1] - start != len || len == 0 || rowIndex[start] != 0
-                    || rowIndex[start + len - 1] != len - 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Columns handled together where they are full: each output row is loaded and stored once per block. */
-    private static final int BLOCK = 4;
-
     @Override
     public void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                             double[] x, int xOff, double[] out, int outOff) {
         for (int j = 0; j < cols; j++) {
-            if (!shared && fullBlock(j, cols, colStart, rowIndex)) {
+            if (!shared && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
                 // A row's four terms are added in column order, as column by column would add them.
                 DoubleVector x0 = at(x, xOff + j * 8);
                 DoubleVector x1 = at(x, xOff + (j + 1) * 8);
@@ -75,7 +53,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                     acc = at(values, a2 + t).mul(x2).add(acc);
                     at(values, a3 + t).mul(x3).add(acc).intoArray(out, o);
                 }
-                j += BLOCK - 1;
+                j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
             DoubleVector xj = at(x, xOff + j * 8);
@@ -98,7 +76,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] y, int yOff, double[] out, int outOff) {
         for (int j = 0; j < cols; j++) {
-            if (!shared && fullBlock(j, cols, colStart, rowIndex)) {
+            if (!shared && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
                 // Four column sums at once, each in its own order: y is loaded once per row.
                 DoubleVector s0 = DoubleVector.zero(S);
                 DoubleVector s1 = s0;
@@ -122,7 +100,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 at(out, o + 8).add(s1).intoArray(out, o + 8);
                 at(out, o + 16).add(s2).intoArray(out, o + 16);
                 at(out, o + 24).add(s3).intoArray(out, o + 24);
-                j += BLOCK - 1;
+                j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
             DoubleVector sum = DoubleVector.zero(S);

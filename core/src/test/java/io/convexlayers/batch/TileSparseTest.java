@@ -18,17 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class TileSparseTest {
 
-    @ParameterizedTest(name = "lanes {0}, shared {1}")
-    @CsvSource({"1, true", "1, false", "2, true", "2, false", "3, true", "3, false", "4, true", "4, false",
-            "8, true", "8, false"})
-    void productsMatchDenseProductsLaneByLane(int lanes, boolean shared) {
+    @ParameterizedTest(name = "lanes {0}, shared {1}, density {2}")
+    @CsvSource({"1, true, 0.5", "1, false, 0.5", "2, true, 0.5", "2, false, 0.5", "3, true, 0.5", "3, false, 0.5",
+            "4, true, 0.5", "4, false, 0.5", "8, true, 0.5", "8, false, 0.5", "1, false, 1", "8, false, 1"})
+    void productsMatchDenseProductsLaneByLane(int lanes, boolean shared, double density) {
         Random rnd = new Random(lanes * 31 + (shared ? 1 : 0));
         int rows = 7;
-        int cols = 5;
+        int cols = 5; // density 1: columns 0-3 form a full block, column 4 stays alone
         double[][] mask = new double[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                mask[i][j] = rnd.nextDouble() < 0.5 ? 1 : 0;
+                mask[i][j] = rnd.nextDouble() < density ? 1 : 0;
             }
         }
         SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
@@ -73,16 +73,16 @@ class TileSparseTest {
         }
     }
 
-    @ParameterizedTest(name = "shared {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
-    void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared) {
+    @ParameterizedTest(name = "shared {0}, density {1}")
+    @CsvSource({"true, 0.6", "false, 0.6", "true, 1", "false, 1"})
+    void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared, double density) {
         Random rnd = new Random(shared ? 5 : 6);
         int rows = 9;
-        int cols = 6;
+        int cols = 6; // density 1: one lane takes columns 0-3 as a full block
         double[][] mask = new double[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                mask[i][j] = rnd.nextDouble() < 0.6 ? 1 : 0;
+                mask[i][j] = rnd.nextDouble() < density ? 1 : 0;
             }
         }
         SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
