@@ -200,6 +200,54 @@ public final class TileSparse {
         out[outOff + j + 3] += s3;
     }
 
+    /** {@link #multiplyAddFull4} for two lanes with per-lane values (row i of lane l at 2i + l). */
+    private static void multiplyAddFull4Lanes2(int[] colStart, int j, double[] a, double[] x, int xOff,
+                                               double[] out, int outOff) {
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j] * 2;
+        int a1 = colStart[j + 1] * 2;
+        int a2 = colStart[j + 2] * 2;
+        int a3 = colStart[j + 3] * 2;
+        int xo = xOff + j * 2;
+        for (int t = 0; t < 2 * len; t++) {
+            int l = t & 1;
+            out[outOff + t] = out[outOff + t] + a[a0 + t] * x[xo + l] + a[a1 + t] * x[xo + 2 + l]
+                    + a[a2 + t] * x[xo + 4 + l] + a[a3 + t] * x[xo + 6 + l];
+        }
+    }
+
+    /** {@link #transposeMultiplyAddFull4} for two lanes with per-lane values: eight independent sums. */
+    private static void transposeMultiplyAddFull4Lanes2(int[] colStart, int j, double[] a, double[] y, int yOff,
+                                                        double[] out, int outOff) {
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j] * 2;
+        int a1 = colStart[j + 1] * 2;
+        int a2 = colStart[j + 2] * 2;
+        int a3 = colStart[j + 3] * 2;
+        double s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (int t = 0; t < 2 * len; t += 2) {
+            double y0 = y[yOff + t];
+            double y1 = y[yOff + t + 1];
+            s00 += a[a0 + t] * y0;
+            s01 += a[a0 + t + 1] * y1;
+            s10 += a[a1 + t] * y0;
+            s11 += a[a1 + t + 1] * y1;
+            s20 += a[a2 + t] * y0;
+            s21 += a[a2 + t + 1] * y1;
+            s30 += a[a3 + t] * y0;
+            s31 += a[a3 + t + 1] * y1;
+        }
+        int o = outOff + j * 2;
+        out[o] += s00;
+        out[o + 1] += s01;
+        out[o + 2] += s10;
+        out[o + 3] += s11;
+        out[o + 4] += s20;
+        out[o + 5] += s21;
+        out[o + 6] += s30;
+        out[o + 7] += s31;
+    }
+
     /** out += S·x where S is the symmetric matrix whose upper triangle {@code pattern} stores. */
     public static void symmetricMultiplyAdd(SparsePattern pattern, double[] values, boolean shared, int lanes,
                                             double[] x, int xOff, double[] out, int outOff) {
@@ -338,6 +386,11 @@ public final class TileSparse {
     private static void multiplyAdd2(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
                                      double[] x, int xOff, double[] out, int outOff) {
         for (int j = 0; j < n; j++) {
+            if (!shared && fullColumns(j, n, colStart, rowIndex)) {
+                multiplyAddFull4Lanes2(colStart, j, a, x, xOff, out, outOff);
+                j += FULL_BLOCK - 1;
+                continue;
+            }
             int xo = xOff + j * 2;
             double x0 = x[xo], x1 = x[xo + 1];
             int end = colStart[j + 1];
@@ -385,6 +438,11 @@ public final class TileSparse {
     private static void transposeMultiplyAdd2(int n, int[] colStart, int[] rowIndex, double[] a, boolean shared,
                                               double[] y, int yOff, double[] out, int outOff) {
         for (int j = 0; j < n; j++) {
+            if (!shared && fullColumns(j, n, colStart, rowIndex)) {
+                transposeMultiplyAddFull4Lanes2(colStart, j, a, y, yOff, out, outOff);
+                j += FULL_BLOCK - 1;
+                continue;
+            }
             double s0 = 0, s1 = 0;
             int end = colStart[j + 1];
             for (int k = colStart[j]; k < end; k++) {

@@ -20,7 +20,7 @@ class TileSparseTest {
 
     @ParameterizedTest(name = "lanes {0}, shared {1}, density {2}")
     @CsvSource({"1, true, 0.5", "1, false, 0.5", "2, true, 0.5", "2, false, 0.5", "3, true, 0.5", "3, false, 0.5",
-            "4, true, 0.5", "4, false, 0.5", "8, true, 0.5", "8, false, 0.5", "1, false, 1", "8, false, 1"})
+            "4, true, 0.5", "4, false, 0.5", "8, true, 0.5", "8, false, 0.5", "1, false, 1", "2, false, 1", "8, false, 1"})
     void productsMatchDenseProductsLaneByLane(int lanes, boolean shared, double density) {
         Random rnd = new Random(lanes * 31 + (shared ? 1 : 0));
         int rows = 7;
