@@ -12,8 +12,12 @@ package io.convexlayers.batch;
 public final class LaneSimd {
     private static final String MODULE = "jdk.incubator.vector";
     private static final String IMPLEMENTATION = "io.convexlayers.batch.VectorLanes8Kernels";
-    private static final String[] REASON = new String[1];
-    private static final Lanes8Kernels AVAILABLE = load();
+    /** What this JVM offers: the kernels, or null and the reason. */
+    private record Detection(Lanes8Kernels kernels, String reason) {
+    }
+
+    private static final Detection DETECTED = detect();
+    private static final Lanes8Kernels AVAILABLE = DETECTED.kernels();
     private static volatile Lanes8Kernels active = AVAILABLE;
 
     private LaneSimd() {
@@ -42,29 +46,25 @@ public final class LaneSimd {
         if (active != null) {
             return "SIMD (Vector API, 512-bit) for 8-lane tiles";
         }
-        return AVAILABLE != null ? "scalar (SIMD turned off)" : "scalar (" + REASON[0] + ")";
+        return AVAILABLE != null ? "scalar (SIMD turned off)" : "scalar (" + DETECTED.reason() + ")";
     }
 
-    private static Lanes8Kernels load() {
+    private static Detection detect() {
         if ("false".equalsIgnoreCase(System.getProperty("convexlayers.simd"))) {
-            REASON[0] = "-Dconvexlayers.simd=false";
-            return null;
+            return new Detection(null, "-Dconvexlayers.simd=false");
         }
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-            REASON[0] = "start the JVM with --add-modules " + MODULE + " for SIMD";
-            return null;
+            return new Detection(null, "start the JVM with --add-modules " + MODULE + " for SIMD");
         }
         try {
             // Loaded by name so that no class referring to the incubating module is linked without it.
             Lanes8Kernels kernels = (Lanes8Kernels) Class.forName(IMPLEMENTATION).getConstructor().newInstance();
             LaneSimdWarmUp.start(kernels);
-            return kernels;
+            return new Detection(kernels, null);
         } catch (java.lang.reflect.InvocationTargetException e) {
-            REASON[0] = e.getCause().getMessage(); // the implementation refuses this processor
-            return null;
+            return new Detection(null, e.getCause().getMessage()); // the implementation refuses this processor
         } catch (ReflectiveOperationException | LinkageError e) {
-            REASON[0] = "the Vector API could not be loaded: " + e;
-            return null;
+            return new Detection(null, "the Vector API could not be loaded: " + e);
         }
     }
 }

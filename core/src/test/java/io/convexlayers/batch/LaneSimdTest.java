@@ -46,6 +46,29 @@ class LaneSimdTest {
         assertTrue(LaneSimd.description().startsWith("SIMD"), LaneSimd.description());
     }
 
+    @Test
+    void aJvmWithoutTheVectorApiRunsTheScalarLoopsAndSaysWhy() throws Exception {
+        // The command line in JVMs of its own: one without the module (nothing of the Vector API may
+        // be linked), one with it but SIMD turned off by the property.
+        assertEquals("cpu loops: scalar (start the JVM with --add-modules jdk.incubator.vector for SIMD)",
+                versionLoopsLine());
+        assertEquals("cpu loops: scalar (-Dconvexlayers.simd=false)",
+                versionLoopsLine("--add-modules", "jdk.incubator.vector", "-Dconvexlayers.simd=false"));
+    }
+
+    private static String versionLoopsLine(String... jvmOptions) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.util.List.of(jvmOptions));
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.convexlayers.cli.Main",
+                "--version"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the JVM ended");
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> l.startsWith("cpu loops: ")).findFirst().orElse(out);
+    }
+
     @ParameterizedTest(name = "shared {0}, density {1}")
     @CsvSource({"true, 0.4", "false, 0.4", "true, 1.0", "false, 1.0"})
     void productsAreTheScalarProductsBitForBit(boolean shared, double density) {
