@@ -11,7 +11,6 @@ import io.convexlayers.solver.SolverStatus;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -35,22 +34,14 @@ public final class ForwardCpuTime {
     }
 
     public static void main(String[] args) {
-        int repeats = 3;
-        Algorithm algorithm = Algorithm.AUTO;
-        int k = 0;
-        while (k + 1 < args.length && args[k].startsWith("--")) {
-            switch (args[k]) {
-                case "--repeats" -> repeats = Integer.parseInt(args[k + 1]);
-                case "--algorithm" -> algorithm = Algorithm.valueOf(args[k + 1].toUpperCase(Locale.ROOT).replace('-', '_'));
-                default -> throw new IllegalArgumentException("unknown option " + args[k]);
-            }
-            k += 2;
-        }
+        TimingOptions options = TimingOptions.parse(args, 3, Algorithm.AUTO);
+        int repeats = options.repeats();
+        Algorithm algorithm = options.algorithm();
         SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
         System.out.println("| workload | B | requested | ran | SOLVED | CPU ms per batch | iterations/instance"
                 + " | µs/instance-iteration | process CPU ms per batch |");
         System.out.println("|---|---:|---|---|---:|---:|---:|---:|---:|");
-        for (String name : Arrays.copyOfRange(args, k, args.length)) {
+        for (String name : options.workloads()) {
             BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(name));
             for (int w = 0; w < 2; w++) {
                 solve(program, settings);

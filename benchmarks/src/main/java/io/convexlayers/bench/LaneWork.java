@@ -41,7 +41,7 @@ public final class LaneWork {
             BatchSolution off = Backends.cpu().solve(program, settings(),
                     ExecutionSettings.defaults().withCompactLanes(false), null, null);
             BatchSolution on = Backends.cpu().solve(program, settings(), ExecutionSettings.defaults(), null, null);
-            requireSame(name, off, on);
+            requireSame(name, off, on, "with lane compaction");
             long sum = on.totalIterations();
             System.out.printf("| %s | %d | %d | %.3f | %d | %.3f |%n", name, sum, off.laneIterations(),
                     (double) off.laneIterations() / sum, on.laneIterations(), (double) on.laneIterations() / sum);
@@ -58,8 +58,8 @@ public final class LaneWork {
                     off[r] = cpuSeconds(program, false);
                     on[r] = cpuSeconds(program, true);
                 }
-                double mOff = median(off);
-                double mOn = median(on);
+                double mOff = TimingOptions.median(off);
+                double mOn = TimingOptions.median(on);
                 System.out.printf("| %s | %.0f ms | %.0f ms | %.2f |%n", name, 1e3 * mOff, 1e3 * mOn, mOn / mOff);
             }
         }
@@ -74,20 +74,15 @@ public final class LaneWork {
         return (bean.getCurrentThreadCpuTime() - t0) * 1e-9;
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-    }
-
-    private static void requireSame(String name, BatchSolution a, BatchSolution b) {
+    /** Stops the run unless {@code a} and {@code b} agree bit for bit (status, iterations, x, y, s). */
+    static void requireSame(String name, BatchSolution a, BatchSolution b, String between) {
         for (int k = 0; k < a.batch(); k++) {
             boolean same = a.iterations(k) == b.iterations(k) && a.status(k) == b.status(k)
                     && java.util.Arrays.equals(a.x().instance(k), b.x().instance(k))
                     && java.util.Arrays.equals(a.y().instance(k), b.y().instance(k))
                     && java.util.Arrays.equals(a.s().instance(k), b.s().instance(k));
             if (!same) {
-                throw new IllegalStateException(name + ": instance " + k + " differs with lane compaction");
+                throw new IllegalStateException(name + ": instance " + k + " differs " + between);
             }
         }
     }

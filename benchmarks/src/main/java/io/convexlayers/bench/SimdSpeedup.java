@@ -9,7 +9,6 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -27,17 +26,9 @@ public final class SimdSpeedup {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int repeats = 5;
-        Algorithm algorithm = Algorithm.FIRST_ORDER;
-        int k = 0;
-        while (k + 1 < args.length && args[k].startsWith("--")) {
-            switch (args[k]) {
-                case "--repeats" -> repeats = Integer.parseInt(args[k + 1]);
-                case "--algorithm" -> algorithm = Algorithm.valueOf(args[k + 1].toUpperCase(Locale.ROOT).replace('-', '_'));
-                default -> throw new IllegalArgumentException("unknown option " + args[k]);
-            }
-            k += 2;
-        }
+        TimingOptions options = TimingOptions.parse(args, 5, Algorithm.FIRST_ORDER);
+        int repeats = options.repeats();
+        Algorithm algorithm = options.algorithm();
         if (!Backends.cpuSimd(true)) {
             throw new IllegalStateException("no SIMD loops in this JVM: " + Backends.cpuLoops());
         }
@@ -47,7 +38,7 @@ public final class SimdSpeedup {
         System.out.println("| workload | B | ran | iterations/instance | scalar ms (median) | SIMD ms (median)"
                 + " | SIMD ÷ scalar | scalar µs/instance-it. | SIMD µs/instance-it. |");
         System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
-        for (String name : Arrays.copyOfRange(args, k, args.length)) {
+        for (String name : options.workloads()) {
             BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(name));
             for (int w = 0; w < 3; w++) {
                 timed(program, settings, one, false);
@@ -62,13 +53,13 @@ public final class SimdSpeedup {
                 Timed b = timed(program, settings, one, !simdFirst);
                 Timed s = simdFirst ? a : b;
                 Timed c = simdFirst ? b : a;
-                sameBits(name, c.solution, s.solution);
+                LaneWork.requireSame(name, c.solution, s.solution, "between scalar and SIMD loops");
                 scalar[r] = c.ms;
                 simd[r] = s.ms;
                 last = s.solution;
             }
-            double ms = median(scalar);
-            double ss = median(simd);
+            double ms = TimingOptions.median(scalar);
+            double ss = TimingOptions.median(simd);
             long iterations = last.totalIterations();
             System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.3f | %.3f | %.3f |%n", name,
                     program.batch(), last.algorithm().toString().toLowerCase(Locale.ROOT),
@@ -87,22 +78,5 @@ public final class SimdSpeedup {
         long c0 = CPU.getCurrentThreadCpuTime();
         BatchSolution sol = Backends.cpu().solve(program, settings, one, null, null);
         return new Timed(sol, (CPU.getCurrentThreadCpuTime() - c0) * 1e-6);
-    }
-
-    /** The loops must not change a bit of the result; a difference stops the run. */
-    private static void sameBits(String name, BatchSolution scalar, BatchSolution simd) {
-        for (int b = 0; b < scalar.batch(); b++) {
-            if (scalar.iterations(b) != simd.iterations(b)
-                    || !Arrays.equals(scalar.x().instance(b), simd.x().instance(b))
-                    || !Arrays.equals(scalar.y().instance(b), simd.y().instance(b))) {
-                throw new IllegalStateException(name + ": instance " + b + " differs between scalar and SIMD loops");
-            }
-        }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 }
