@@ -33,6 +33,9 @@ final class LaneSimdWarmUp implements Runnable {
         int[] colStart = {0, 2, 4};
         int[] rowIndex = {0, 2, 1, 2};
         double[] values = filled(4 * 8, 0.5);
+        // The upper triangle of a symmetric 2 × 2 matrix: column 0 row {0}, column 1 rows {0, 1}.
+        int[] upperStart = {0, 1, 3};
+        int[] upperRows = {0, 0, 1};
         double[] x = filled(3 * 8, 1.0);
         double[] out = new double[3 * 8];
         double[] factor = filled(6 * 8, 0.25);
@@ -44,6 +47,7 @@ final class LaneSimdWarmUp implements Runnable {
             boolean flip = (call & 1) == 0;
             kernels.multiplyAdd(2, colStart, rowIndex, values, flip, x, 0, out, 0);
             kernels.transposeMultiplyAdd(2, colStart, rowIndex, values, flip, x, 0, out, 0);
+            kernels.symmetricMultiplyAdd(2, upperStart, upperRows, values, flip, x, 0, out, 0);
             kernels.forwardSolve(factor, flip ? scale : null, 3, flip, z, 0);
             kernels.backwardSolve(factor, flip ? null : scale, 3, !flip, z, 0);
             kernels.dotAdd(values, 0, 8, 16, out, 0);

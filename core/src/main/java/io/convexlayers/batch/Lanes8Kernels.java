@@ -26,6 +26,15 @@ public interface Lanes8Kernels {
                               double[] y, int yOff, double[] out, int outOff);
 
     /**
+     * out += S·x for the symmetric S whose upper triangle a CSC pattern stores: column by column, each
+     * entry adding to its row's and (off the diagonal) its column's output, in the pattern's order.
+     *
+     * @see TileSparse#symmetricMultiplyAdd
+     */
+    void symmetricMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
+                              double[] x, int xOff, double[] out, int outOff);
+
+    /**
      * Solves L·w = b in place, L packed row by row ({@code sharedFactor}: one factor for all lanes,
      * else 8 factor lanes innermost), {@code scale} = 1/L_ii or null for a unit diagonal.
      */

@@ -254,6 +254,13 @@ public final class TileSparse {
         int[] colStart = pattern.colStartArray();
         int[] rowIndex = pattern.rowIndexArray();
         int cols = pattern.cols();
+        if (lanes == 8) {
+            Lanes8Kernels simd = LaneSimd.kernels();
+            if (simd != null) {
+                simd.symmetricMultiplyAdd(cols, colStart, rowIndex, values, shared, x, xOff, out, outOff);
+                return;
+            }
+        }
         for (int j = 0; j < cols; j++) {
             int xj = xOff + j * lanes;
             int oj = outOff + j * lanes;

@@ -73,6 +73,29 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void symmetricMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
+                                     double[] x, int xOff, double[] out, int outOff) {
+        for (int j = 0; j < cols; j++) {
+            DoubleVector xj = at(x, xOff + j * 8);
+            int oj = outOff + j * 8;
+            // Column j's own output stays in a register: only this column's entries touch it now.
+            DoubleVector accJ = at(out, oj);
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int i = rowIndex[k];
+                DoubleVector a = shared ? DoubleVector.broadcast(S, values[k]) : at(values, k * 8);
+                if (i == j) {
+                    accJ = a.mul(xj).add(accJ);
+                } else {
+                    int oi = outOff + i * 8;
+                    a.mul(xj).add(at(out, oi)).intoArray(out, oi);
+                    accJ = a.mul(at(x, xOff + i * 8)).add(accJ);
+                }
+            }
+            accJ.intoArray(out, oj);
+        }
+    }
+
+    @Override
     public void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] y, int yOff, double[] out, int outOff) {
         for (int j = 0; j < cols; j++) {

@@ -95,6 +95,25 @@ class LaneSimdTest {
         assertNotEquals(0, diff(both[0], concat(ax, aty)), "the products changed the outputs");
     }
 
+    @ParameterizedTest(name = "shared {0}, density {1}")
+    @CsvSource({"true, 0.4", "false, 0.4", "false, 1.0"})
+    void symmetricProductsAreTheScalarProductsBitForBit(boolean shared, double density) {
+        Random rnd = new Random(shared ? 41 : 42);
+        int n = 19;
+        SparsePattern upper = upperPattern(n, density, rnd);
+        double[] values = gaussian(shared ? upper.nnz() : upper.nnz() * 8, rnd);
+        int off = 16;
+        double[] x = gaussian(off + n * 8, rnd);
+        double[] px = gaussian(off + n * 8, rnd);
+        double[][] both = compare(() -> {
+            double[] out = px.clone();
+            TileSparse.symmetricMultiplyAdd(upper, values, shared, 8, x, off, out, off);
+            return out;
+        });
+        assertArrayEquals(both[0], both[1]);
+        assertNotEquals(0, diff(both[0], px), "the product changed the output");
+    }
+
     @ParameterizedTest(name = "with P {0}")
     @ValueSource(booleans = {true, false})
     void equilibrationIsTheScalarOneBitForBit(boolean withP) {

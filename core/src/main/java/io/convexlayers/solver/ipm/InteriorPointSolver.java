@@ -20,6 +20,10 @@ import io.convexlayers.solver.hsde.Deadline;
  * the interior, not from a previous solution.
  */
 public final class InteriorPointSolver {
+    /** Most variables of a batch solved in lock-step tiles (a lane's packed reduced matrix: 260 KB). */
+    static final int MAX_TILED_ORDER = 256;
+    private static volatile boolean tilesEnabled = !"false".equals(System.getProperty("convexlayers.ipm.tiles"));
+
     private InteriorPointSolver() {
     }
 
@@ -69,6 +73,15 @@ public final class InteriorPointSolver {
      */
     static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                IterationListener listener, NewtonSystemChoice newton) {
+        return solve(batch, settings, execution, listener, newton, null);
+    }
+
+    /**
+     * As above, with the tiled method ({@link TileInteriorPointMethod}) forced on or off (null: where
+     * {@link #tiles} says it applies).
+     */
+    static BatchSolution solve(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
+                               IterationListener listener, NewtonSystemChoice newton, Boolean tiled) {
         NewtonSystemChoice chosen = newton != null ? newton : newtonSystem(batch);
         if (chosen == NewtonSystemChoice.NONE) {
             throw new IllegalArgumentException("the interior-point method does not support " + batch.cones()
@@ -81,14 +94,53 @@ public final class InteriorPointSolver {
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         out.algorithm(Algorithm.INTERIOR_POINT);
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
+        boolean lockStep = tiled != null ? tiled && tileable(layout) : tiles(layout, total, lanes);
         ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
+        ThreadLocal<TileInteriorPointMethod> tileWorkspace =
+                ThreadLocal.withInitial(() -> new TileInteriorPointMethod(layout, lanes));
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
+            if (lockStep) {
+                int[] back = tileWorkspace.get().solve(batch, first, live, settings, deadline,
+                        first == 0 ? listener : null, out);
+                for (int k : back) {
+                    workspace.get().solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
+                }
+                return;
+            }
             InteriorPointMethod method = workspace.get();
             for (int k = first; k < first + live; k++) {
                 method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
             }
         });
         return out.build();
+    }
+
+    /**
+     * Whether a batch runs in lock-step tiles ({@link TileInteriorPointMethod}): tiles of more than one
+     * lane, and a structure the tiled method takes ({@link #tileable}).
+     */
+    static boolean tiles(IpmLayout layout, int total, int lanes) {
+        return tilesEnabled && lanes > 1 && total > 1 && tileable(layout);
+    }
+
+    /**
+     * Turns lock-step tiles on or off for later solves (on by default; the system property
+     * {@code convexlayers.ipm.tiles=false} starts with them off), for comparisons in one process.
+     *
+     * @return the previous setting
+     */
+    public static boolean useTiles(boolean enabled) {
+        boolean before = tilesEnabled;
+        tilesEnabled = enabled;
+        return before;
+    }
+
+    /**
+     * Whether the tiled method takes this structure: zero and nonnegative cones, the dense reduction,
+     * and at most {@value #MAX_TILED_ORDER} variables (each lane keeps a dense reduced matrix).
+     */
+    static boolean tileable(IpmLayout layout) {
+        return layout.socCount() == 0 && layout.newton == NewtonSystemChoice.DENSE && layout.n <= MAX_TILED_ORDER;
     }
 
     /**

@@ -107,19 +107,7 @@ final class ScaledInstance {
         for (int j = 0; j < n; j++) {
             c[j] *= e[j];
         }
-        double pMean = 0;
-        if (p.length > 0) {
-            pColumnNorms(colNorm);
-            for (int j = 0; j < n; j++) {
-                pMean += colNorm[j];
-            }
-            pMean /= Math.max(1, n);
-        }
-        double cMax = 0;
-        for (int j = 0; j < n; j++) {
-            cMax = Math.max(cMax, Math.abs(c[j]));
-        }
-        double cs = 1 / clamp(Math.max(pMean, cMax));
+        double cs = costScale(layout.pPattern, p.length > 0 ? p : null, c, 0, 1, colNorm);
         costScale = cs;
         for (int q = 0; q < p.length; q++) {
             p[q] *= cs;
@@ -136,20 +124,36 @@ final class ScaledInstance {
         return Math.min(norm, MAX_NORM);
     }
 
-    private void pColumnNorms(double[] out) {
-        java.util.Arrays.fill(out, 0);
-        var pp = layout.pPattern;
-        if (pp == null) {
-            return;
-        }
-        for (int j = 0; j < layout.n; j++) {
-            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
-                double v = Math.abs(p[q]);
-                int i = pp.rowIndex(q);
-                out[j] = Math.max(out[j], v);
-                out[i] = Math.max(out[i], v);
+    /**
+     * The cost scale c_s = 1/(the objective's size) of lane {@code lane} (of {@code lanes}, batch-minor):
+     * the larger of P̂'s mean column ∞-norm and ‖ĉ‖∞, clamped as the equilibration clamps norms.
+     *
+     * @param pValues P̂'s upper triangle, or null without P
+     * @param colNorm workspace of n entries
+     */
+    static double costScale(SparsePattern pp, double[] pValues, double[] c, int lane, int lanes, double[] colNorm) {
+        int n = colNorm.length;
+        double pMean = 0;
+        if (pp != null && pValues != null) {
+            java.util.Arrays.fill(colNorm, 0);
+            for (int j = 0; j < n; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    double v = Math.abs(pValues[q * lanes + lane]);
+                    int i = pp.rowIndex(q);
+                    colNorm[j] = Math.max(colNorm[j], v);
+                    colNorm[i] = Math.max(colNorm[i], v);
+                }
             }
+            for (int j = 0; j < n; j++) {
+                pMean += colNorm[j];
+            }
+            pMean /= Math.max(1, n);
         }
+        double cMax = 0;
+        for (int j = 0; j < n; j++) {
+            cMax = Math.max(cMax, Math.abs(c[j * lanes + lane]));
+        }
+        return 1 / clamp(Math.max(pMean, cMax));
     }
 
     /** out = Âx (overwrites). */
@@ -207,36 +211,50 @@ final class ScaledInstance {
         if (pp == null || p.length == 0) {
             return true;
         }
+        if (layout.n <= DENSE_CONVEXITY_CHECK) {
+            if (pCheck == null) {
+                pCheck = new QuasiDefiniteLdl(layout.n);
+            }
+            return isConvexDense(pp, p, 0, 1, pCheck);
+        }
+        return sparseConvexityCheck(maxDiagonal(pp, p, 0, 1));
+    }
+
+    /** max |diag| of the symmetric matrix whose upper triangle holds lane {@code lane} of {@code values}. */
+    private static double maxDiagonal(SparsePattern pp, double[] values, int lane, int lanes) {
         double maxDiag = 0;
-        for (int j = 0; j < layout.n; j++) {
+        for (int j = 0; j < pp.cols(); j++) {
             for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
                 if (pp.rowIndex(q) == j) {
-                    maxDiag = Math.max(maxDiag, Math.abs(p[q]));
+                    maxDiag = Math.max(maxDiag, Math.abs(values[q * lanes + lane]));
                 }
             }
         }
-        return layout.n <= DENSE_CONVEXITY_CHECK ? denseConvexityCheck(maxDiag) : sparseConvexityCheck(maxDiag);
+        return maxDiag;
     }
 
-    private boolean denseConvexityCheck(double maxDiag) {
-        var pp = layout.pPattern;
-        int n = layout.n;
-        if (pCheck == null) {
-            pCheck = new QuasiDefiniteLdl(n);
-        }
-        double[] k = pCheck.a;
+    /**
+     * The dense test of {@link #objectiveIsConvex} on lane {@code lane} of batch-minor values with
+     * {@code lanes} lanes ({@code work} of the pattern's order), so that a tile of instances is
+     * checked exactly as one instance is.
+     */
+    static boolean isConvexDense(SparsePattern pp, double[] values, int lane, int lanes, QuasiDefiniteLdl work) {
+        double maxDiag = maxDiagonal(pp, values, lane, lanes);
+        int n = pp.cols();
+        double[] k = work.a;
         java.util.Arrays.fill(k, 0);
         for (int j = 0; j < n; j++) {
             for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
                 int i = pp.rowIndex(q);
-                k[j * n + i] += p[q];
+                double v = values[q * lanes + lane];
+                k[j * n + i] += v;
                 if (i != j) {
-                    k[i * n + j] += p[q];
+                    k[i * n + j] += v;
                 }
             }
         }
-        pCheck.factor(n, 1e-12 * maxDiag, Math.max(1, maxDiag)); // a zero pivot drops its direction
-        return pCheck.smallestPivot() >= -1e-9 * Math.max(maxDiag, Double.MIN_NORMAL);
+        work.factor(n, 1e-12 * maxDiag, Math.max(1, maxDiag)); // a zero pivot drops its direction
+        return work.smallestPivot() >= -1e-9 * Math.max(maxDiag, Double.MIN_NORMAL);
     }
 
     private boolean sparseConvexityCheck(double maxDiag) {

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.linsys.TileMatrices;
+import java.util.Arrays;
+
+/**
+ * A tile of instances equilibrated for the interior-point method: {@link ScaledInstance}'s scaling
+ * (the same Ruiz passes, row factor per cone and cost scale) applied to {@code lanes} instances at
+ * once, their values batch-minor (entry k of lane l at {@code k·lanes + l}), so that the products and
+ * the Newton matrix's assembly run over all lanes in one pass (with SIMD where the JVM offers it).
+ * Holds its workspace: one object serves every tile a worker solves ({@link #load}).
+ */
+final class ScaledTile {
+    final IpmLayout layout;
+    final int lanes;
+    /** Â's values in CSC order, batch-minor. */
+    final double[] a;
+    /** P̂'s upper-triangle values, batch-minor (null without P). */
+    final double[] p;
+    final double[] b;
+    final double[] c;
+    /** Row factors D (m × lanes), column factors E (n × lanes), cost scale per lane. */
+    final double[] d;
+    final double[] e;
+    final double[] costScale;
+    /** Â and P̂ as the linear-system package sees them (the arrays above, updated in place). */
+    final TileMatrices mats;
+    private final double[] colNorm;
+
+    ScaledTile(IpmLayout layout, int lanes) {
+        this.layout = layout;
+        this.lanes = lanes;
+        a = new double[layout.aPattern.nnz() * lanes];
+        p = layout.pPattern == null ? null : new double[layout.pPattern.nnz() * lanes];
+        b = new double[layout.m * lanes];
+        c = new double[layout.n * lanes];
+        d = new double[layout.m * lanes];
+        e = new double[layout.n * lanes];
+        costScale = new double[lanes];
+        colNorm = new double[layout.n];
+        mats = new TileMatrices(layout.aPattern, a, false, layout.pPattern, p, false, lanes);
+    }
+
+    /**
+     * Reads instances {@code first …} into the lanes (lanes past the batch's end repeat its last
+     * instance) and equilibrates them (or only copies them).
+     */
+    void load(BatchConeProgram batch, int first, boolean equilibrate) {
+        batch.aValues().copyTile(first, lanes, a);
+        batch.b().copyTile(first, lanes, b);
+        batch.c().copyTile(first, lanes, c);
+        if (p != null) {
+            batch.pValues().copyTile(first, lanes, p);
+        }
+        Arrays.fill(d, 1);
+        Arrays.fill(e, 1);
+        Arrays.fill(costScale, 1);
+        if (equilibrate) {
+            equilibrate();
+        }
+    }
+
+    /** {@link ScaledInstance}'s equilibration, every lane at once. */
+    private void equilibrate() {
+        Equilibration.Factors f = Equilibration.scaleMatrices(layout.aPattern, a, layout.pPattern, p, layout.cones,
+                lanes, true, ScaledInstance.RUIZ_PASSES);
+        System.arraycopy(f.d(), 0, d, 0, d.length);
+        System.arraycopy(f.e(), 0, e, 0, e.length);
+        for (int t = 0; t < b.length; t++) {
+            b[t] *= d[t];
+        }
+        for (int t = 0; t < c.length; t++) {
+            c[t] *= e[t];
+        }
+        for (int l = 0; l < lanes; l++) {
+            costScale[l] = ScaledInstance.costScale(layout.pPattern, p, c, l, lanes, colNorm);
+        }
+        if (p != null) {
+            for (int q = 0; q < p.length; q += lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    p[q + l] *= costScale[l];
+                }
+            }
+        }
+        for (int t = 0; t < c.length; t += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                c[t + l] *= costScale[l];
+            }
+        }
+    }
+
+    /** Whether lane {@code lane}'s P̂ is positive semidefinite ({@link ScaledInstance#objectiveIsConvex}'s dense test). */
+    boolean objectiveIsConvex(int lane, QuasiDefiniteLdl work) {
+        return p == null || ScaledInstance.isConvexDense(layout.pPattern, p, lane, lanes, work);
+    }
+
+    /** out = Âx for every lane (overwrites). */
+    void multiplyA(double[] x, double[] out) {
+        Arrays.fill(out, 0, layout.m * lanes, 0);
+        TileSparse.multiplyAdd(layout.aPattern, a, false, lanes, x, 0, out, 0);
+    }
+
+    /** out = Âᵀy for every lane (overwrites). */
+    void multiplyAt(double[] y, double[] out) {
+        Arrays.fill(out, 0, layout.n * lanes, 0);
+        TileSparse.transposeMultiplyAdd(layout.aPattern, a, false, lanes, y, 0, out, 0);
+    }
+
+    /** out = P̂x for every lane (overwrites; zero without P). */
+    void multiplyP(double[] x, double[] out) {
+        Arrays.fill(out, 0, layout.n * lanes, 0);
+        if (p != null) {
+            TileSparse.symmetricMultiplyAdd(layout.pPattern, p, false, lanes, x, 0, out, 0);
+        }
+    }
+}

@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.hsde.ResidualStats;
+import io.convexlayers.solver.hsde.Termination;
+import java.util.Arrays;
+
+/**
+ * {@link InteriorPointMethod} over a tile of instances in lock-step: the same embedding, starting
+ * point, predictor–corrector and stopping rules, lane by lane, on batch-minor data (entry i of lane
+ * l at {@code i·lanes + l}), so that the products and the Newton matrices' assembly and Cholesky run
+ * once over all lanes ({@link ScaledTile}, {@link TileNewtonSystem}) instead of once per instance.
+ * For zero and nonnegative cones (LPs and QPs with dense reduced Newton systems; W = √(s/z) is
+ * elementwise there). Each lane stops on its own tests and is written out at once; a stopped lane
+ * stays in the tile with a unit scaling and no longer moves. A lane that needs more than the tile
+ * offers — a Newton solve the reduction cannot make accurate, where one instance would switch to
+ * the full system — is handed back for the single-instance method to solve from the start.
+ */
+final class TileInteriorPointMethod {
+    private final IpmLayout layout;
+    private final int lanes;
+    private final int n;
+    private final int m;
+    private final int zero;
+    private final int ineqEnd;
+    private final ScaledTile data;
+    private final TileNewtonSystem kkt;
+    private final QuasiDefiniteLdl convexityWork;
+    private final double[] x;
+    private final double[] z;
+    private final double[] s;
+    private final double[] tau;
+    private final double[] kappa;
+    /** √(s/z) and √(sz) on nonnegative rows (1 on a stopped lane's). */
+    private final double[] w;
+    private final double[] lambda;
+    private final double[] px;
+    private final double[] ax;
+    private final double[] atz;
+    private final double[] rx;
+    private final double[] rz;
+    private final double[] x1;
+    private final double[] z1;
+    private final double[] x2;
+    private final double[] z2;
+    private final double[] dx;
+    private final double[] dz;
+    private final double[] ds;
+    private final double[] dxa;
+    private final double[] dza;
+    private final double[] dsa;
+    private final double[] rhsX;
+    private final double[] rhsZ;
+    private final double[] dsTarget;
+    private final double[] workM;
+    private final double[] workM2;
+    private final double[] xPrev;
+    private final double[] zPrev;
+    private final double[] sPrev;
+    private final double[] tauPrev;
+    private final double[] kappaPrev;
+    private final double[] stats;
+    /** Per-lane scalars of one step. */
+    private final double[] dTau;
+    private final double[] dKappa;
+    private final double[] mu;
+    private final double[] invTau;
+    private final double[] rTau;
+    private final double[] denom;
+    private final double[] sigma;
+    private final double[] dKappaTarget;
+    private final double[] alpha;
+    private final double[] rel;
+    private final double[] acc1;
+    private final double[] acc2;
+    private final double[] acc3;
+    private final double[] tauDir;
+    private final double[] bSum;
+    /** Per-lane state of the iteration. */
+    private final boolean[] running;
+    private final boolean[] handedBack;
+    private final boolean[] restored;
+    private final double[] initialMu;
+    private final double[] prevMerit;
+    private final int[] iters;
+    private final int[] smallSteps;
+    private final int[] extra;
+    /** One lane's unscaled iterate for {@link ScaledSolutionWriter}. */
+    private final double[] laneX;
+    private final double[] laneZ;
+    private final double[] laneS;
+    private final boolean fullFallback;
+
+    TileInteriorPointMethod(IpmLayout layout, int lanes) {
+        if (layout.socCount() > 0) {
+            throw new IllegalArgumentException("the tiled interior-point method takes zero and nonnegative cones only");
+        }
+        this.layout = layout;
+        this.lanes = lanes;
+        n = layout.n;
+        m = layout.m;
+        zero = layout.zero;
+        ineqEnd = layout.zero + layout.nonneg;
+        data = new ScaledTile(layout, lanes);
+        kkt = new TileNewtonSystem(data);
+        convexityWork = layout.pPattern == null ? null : new QuasiDefiniteLdl(n);
+        int nl = n * lanes;
+        int ml = m * lanes;
+        x = new double[nl];
+        z = new double[ml];
+        s = new double[ml];
+        w = new double[ml];
+        lambda = new double[ml];
+        px = new double[nl];
+        ax = new double[ml];
+        atz = new double[nl];
+        rx = new double[nl];
+        rz = new double[ml];
+        x1 = new double[nl];
+        z1 = new double[ml];
+        x2 = new double[nl];
+        z2 = new double[ml];
+        dx = new double[nl];
+        dz = new double[ml];
+        ds = new double[ml];
+        dxa = new double[nl];
+        dza = new double[ml];
+        dsa = new double[ml];
+        rhsX = new double[nl];
+        rhsZ = new double[ml];
+        dsTarget = new double[ml];
+        workM = new double[ml];
+        workM2 = new double[ml];
+        xPrev = new double[nl];
+        zPrev = new double[ml];
+        sPrev = new double[ml];
+        tau = new double[lanes];
+        kappa = new double[lanes];
+        tauPrev = new double[lanes];
+        kappaPrev = new double[lanes];
+        stats = new double[ResidualStats.WIDTH * lanes];
+        dTau = new double[lanes];
+        dKappa = new double[lanes];
+        mu = new double[lanes];
+        invTau = new double[lanes];
+        rTau = new double[lanes];
+        denom = new double[lanes];
+        sigma = new double[lanes];
+        dKappaTarget = new double[lanes];
+        alpha = new double[lanes];
+        rel = new double[lanes];
+        acc1 = new double[lanes];
+        acc2 = new double[lanes];
+        acc3 = new double[lanes];
+        tauDir = new double[lanes];
+        bSum = new double[lanes];
+        running = new boolean[lanes];
+        handedBack = new boolean[lanes];
+        restored = new boolean[lanes];
+        initialMu = new double[lanes];
+        prevMerit = new double[lanes];
+        iters = new int[lanes];
+        smallSteps = new int[lanes];
+        extra = new int[lanes];
+        laneX = new double[n];
+        laneZ = new double[m];
+        laneS = new double[m];
+        fullFallback = n + (long) m <= ReducedKkt.MAX_FULL_ORDER;
+    }
+
+    /**
+     * Solves instances {@code first … first + live − 1} of the batch in the tile's lanes and writes each
+     * one's result into {@code out}, except those handed back.
+     *
+     * @param listener progress of lane 0 at every iteration, or null
+     * @return the instances handed back (to be solved one at a time), possibly none
+     */
+    int[] solve(BatchConeProgram batch, int first, int live, SolverSettings settings, long deadline,
+                IterationListener listener, BatchSolution.Builder out) {
+        long t0 = System.nanoTime();
+        data.load(batch, first, settings.equilibrate());
+        double setup = (System.nanoTime() - t0) * 1e-9;
+        long start = System.nanoTime();
+        Arrays.fill(handedBack, false);
+        for (int l = 0; l < lanes; l++) {
+            running[l] = l < live;
+            iters[l] = 0;
+            smallSteps[l] = 0;
+            extra[l] = 0;
+            prevMerit[l] = Double.POSITIVE_INFINITY;
+        }
+        for (int l = 0; l < live; l++) {
+            if (!data.objectiveIsConvex(l, convexityWork)) {
+                Arrays.fill(stats, l * ResidualStats.WIDTH, (l + 1) * ResidualStats.WIDTH, Double.NaN);
+                finish(l, SolverStatus.FAILED, first, start, setup, out);
+            }
+        }
+        SolverSettings target = settings.toBuilder().epsAbs(Math.min(settings.epsAbs(), InteriorPointMethod.TARGET_EPS))
+                .epsRel(Math.min(settings.epsRel(), InteriorPointMethod.TARGET_EPS)).build();
+        int limit = Math.min(settings.maxIters(), InteriorPointMethod.MAX_ITERATIONS);
+        initialize();
+        for (int l = 0; l < lanes; l++) {
+            initialMu[l] = complementarity(l);
+        }
+        while (true) {
+            evaluate();
+            boolean anyRestored = false;
+            for (int l = 0; l < lanes; l++) {
+                restored[l] = false;
+                if (!running[l]) {
+                    continue;
+                }
+                int so = l * ResidualStats.WIDTH;
+                boolean solutionScale = tau[l] >= kappa[l];
+                double merit = solutionScale ? merit(so) : Double.POSITIVE_INFINITY;
+                if (merit > InteriorPointMethod.SETBACK * prevMerit[l] && solutionScale) {
+                    // The last step lost accuracy: back to the iterate before it, and stop there.
+                    restore(l);
+                    restored[l] = true;
+                    anyRestored = true;
+                    continue;
+                }
+                prevMerit[l] = merit;
+                if (listener != null && l == 0) {
+                    listener.onCheck(iters[l], stats[so + ResidualStats.PRIMAL_RES], stats[so + ResidualStats.DUAL_RES],
+                            stats[so + ResidualStats.GAP], stats[so + ResidualStats.PRIMAL_OBJ], 0,
+                            (System.nanoTime() - start) * 1e-9);
+                }
+                SolverStatus status = Termination.check(stats, so, target);
+                if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED)
+                        && !certificateStands(l, status, settings)) {
+                    status = null;
+                }
+                if (status == null && Termination.check(stats, so, settings) == SolverStatus.SOLVED
+                        && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
+                    status = SolverStatus.SOLVED;
+                }
+                if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
+                        || Deadline.passed(deadline, System.nanoTime()) || !updateScaling(l))) {
+                    status = stopped(so, settings);
+                }
+                if (status != null) {
+                    finish(l, status, first, start, setup, out);
+                }
+            }
+            if (anyRestored) {
+                evaluate();
+                for (int l = 0; l < lanes; l++) {
+                    if (restored[l]) {
+                        finish(l, stopped(l * ResidualStats.WIDTH, settings), first, start, setup, out);
+                    }
+                }
+            }
+            if (!anyRunning()) {
+                break;
+            }
+            save();
+            step();
+            for (int l = 0; l < lanes; l++) {
+                if (!running[l]) {
+                    continue;
+                }
+                if (!(alpha[l] > InteriorPointMethod.MIN_STEP)) {
+                    smallSteps[l]++;
+                    if (!(alpha[l] >= 0)) {
+                        finish(l, stopped(l * ResidualStats.WIDTH, settings), first, start, setup, out);
+                        continue;
+                    }
+                } else {
+                    smallSteps[l] = 0;
+                }
+                iters[l]++;
+            }
+        }
+        int count = 0;
+        for (int l = 0; l < live; l++) {
+            count += handedBack[l] ? 1 : 0;
+        }
+        int[] back = new int[count];
+        for (int l = 0, k = 0; l < live; l++) {
+            if (handedBack[l]) {
+                back[k++] = first + l;
+            }
+        }
+        return back;
+    }
+
+    private boolean anyRunning() {
+        for (int l = 0; l < lanes; l++) {
+            if (running[l]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes lane l's result as instance {@code first + l} and retires the lane. */
+    private void finish(int l, SolverStatus status, int first, long start, double setup, BatchSolution.Builder out) {
+        for (int j = 0; j < n; j++) {
+            laneX[j] = x[j * lanes + l];
+        }
+        for (int i = 0; i < m; i++) {
+            laneZ[i] = z[i * lanes + l];
+            laneS[i] = s[i * lanes + l];
+        }
+        ScaledSolutionWriter.write(status, iters[l], (System.nanoTime() - start) * 1e-9, setup, first + l, out, stats,
+                l * ResidualStats.WIDTH, tau[l], data.costScale[l], laneX, 0, laneZ, 0, laneS, 0, data.d, l, data.e, l,
+                lanes);
+        retire(l);
+    }
+
+    /** Stops a lane: it keeps its iterate and a unit scaling, so that its share of the tile's work stays finite. */
+    private void retire(int l) {
+        running[l] = false;
+        for (int i = zero; i < ineqEnd; i++) {
+            w[i * lanes + l] = 1;
+            lambda[i * lanes + l] = 1;
+        }
+    }
+
+    /** Retires a lane whose Newton solve the reduction could not make accurate: the caller solves it alone. */
+    private void handBack(int l) {
+        handedBack[l] = true;
+        retire(l);
+    }
+
+    /** Hands back the running lanes whose last Newton solve missed the reduction's tolerance. */
+    private void handBackInaccurate() {
+        if (!fullFallback) {
+            return; // no full system to fall back to: the instance would keep the reduced solve too
+        }
+        for (int l = 0; l < lanes; l++) {
+            if (running[l] && !(rel[l] <= ReducedKkt.FALLBACK_TOL)) {
+                handBack(l);
+            }
+        }
+    }
+
+    private boolean certificateStands(int l, SolverStatus status, SolverSettings settings) {
+        if (!(kappa[l] > tau[l]) || !(complementarity(l) <= InteriorPointMethod.CERTIFICATE_MU * initialMu[l])) {
+            return false;
+        }
+        int so = l * ResidualStats.WIDTH;
+        if (status == SolverStatus.INFEASIBLE) {
+            return !(stats[so + ResidualStats.PRIMAL_RES]
+                    <= settings.epsAbs() + settings.epsRel() * stats[so + ResidualStats.PRIMAL_SCALE]);
+        }
+        return !(stats[so + ResidualStats.DUAL_RES]
+                <= settings.epsAbs() + settings.epsRel() * stats[so + ResidualStats.DUAL_SCALE]);
+    }
+
+    private double merit(int so) {
+        double[] st = stats;
+        return Math.max(st[so + ResidualStats.PRIMAL_RES] / (1 + st[so + ResidualStats.PRIMAL_SCALE]),
+                Math.max(st[so + ResidualStats.DUAL_RES] / (1 + st[so + ResidualStats.DUAL_SCALE]),
+                        st[so + ResidualStats.GAP] / (1 + st[so + ResidualStats.GAP_SCALE])));
+    }
+
+    private SolverStatus stopped(int so, SolverSettings settings) {
+        SolverStatus met = Termination.check(stats, so, settings);
+        return met != null ? met : Termination.atLimit(stats, so, settings);
+    }
+
+    private void save() {
+        System.arraycopy(x, 0, xPrev, 0, x.length);
+        System.arraycopy(z, 0, zPrev, 0, z.length);
+        System.arraycopy(s, 0, sPrev, 0, s.length);
+        System.arraycopy(tau, 0, tauPrev, 0, lanes);
+        System.arraycopy(kappa, 0, kappaPrev, 0, lanes);
+    }
+
+    private void restore(int l) {
+        for (int j = 0; j < n; j++) {
+            x[j * lanes + l] = xPrev[j * lanes + l];
+        }
+        for (int i = 0; i < m; i++) {
+            z[i * lanes + l] = zPrev[i * lanes + l];
+            s[i * lanes + l] = sPrev[i * lanes + l];
+        }
+        tau[l] = tauPrev[l];
+        kappa[l] = kappaPrev[l];
+    }
+
+    /** The NT scaling of lane l at its iterate; false when s or z left the interior. */
+    private boolean updateScaling(int l) {
+        for (int i = zero; i < ineqEnd; i++) {
+            int t = i * lanes + l;
+            if (!(s[t] > 0 && z[t] > 0)) {
+                return false;
+            }
+            w[t] = Math.sqrt(s[t] / z[t]);
+            lambda[t] = Math.sqrt(s[t] * z[t]);
+        }
+        return true;
+    }
+
+    /** {@link InteriorPointMethod}'s starting point, every lane at once. */
+    private void initialize() {
+        Arrays.fill(w, 1);
+        Arrays.fill(lambda, 1);
+        kkt.factor(w);
+        boolean linear = layout.pPattern == null;
+        for (int t = 0; t < rhsX.length; t++) {
+            rhsX[t] = linear ? 0 : -data.c[t];
+        }
+        System.arraycopy(data.b, 0, rhsZ, 0, rhsZ.length);
+        kkt.solve(rhsX, rhsZ, x, z, running, rel);
+        handBackInaccurate();
+        Arrays.fill(s, 0, zero * lanes, 0);
+        for (int t = zero * lanes; t < m * lanes; t++) {
+            s[t] = -z[t];
+        }
+        if (linear) {
+            for (int t = 0; t < rhsX.length; t++) {
+                rhsX[t] = -data.c[t];
+            }
+            Arrays.fill(rhsZ, 0);
+            kkt.solve(rhsX, rhsZ, x2, z, running, rel);
+            handBackInaccurate();
+        }
+        shiftIntoCone(s);
+        shiftIntoCone(z);
+        Arrays.fill(tau, 1);
+        Arrays.fill(kappa, 1);
+    }
+
+    /** Lifts each lane's smallest nonnegative entry to at least 1. */
+    private void shiftIntoCone(double[] v) {
+        Arrays.fill(acc1, Double.POSITIVE_INFINITY);
+        for (int i = zero; i < ineqEnd; i++) {
+            for (int l = 0; l < lanes; l++) {
+                acc1[l] = Math.min(acc1[l], v[i * lanes + l]);
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            if (acc1[l] < 1) {
+                double t = 1 - acc1[l];
+                for (int i = zero; i < ineqEnd; i++) {
+                    v[i * lanes + l] += t;
+                }
+            }
+        }
+    }
+
+    /** Products, Newton residuals and the termination statistics of every lane. */
+    private void evaluate() {
+        data.multiplyP(x, px);
+        data.multiplyA(x, ax);
+        data.multiplyAt(z, atz);
+        double[] ctx = acc1;
+        double[] bty = acc2;
+        double[] xpx = acc3;
+        Arrays.fill(ctx, 0);
+        Arrays.fill(bty, 0);
+        Arrays.fill(xpx, 0);
+        double[] c = data.c;
+        double[] b = data.b;
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int t = o + l;
+                rx[t] = px[t] + atz[t] + c[t] * tau[l];
+                ctx[l] += c[t] * x[t];
+                xpx[l] += x[t] * px[t];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int t = o + l;
+                rz[t] = ax[t] + s[t] - b[t] * tau[l];
+                bty[l] += b[t] * z[t];
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            fillStats(l, ctx[l], bty[l], xpx[l]);
+        }
+    }
+
+    /** {@link InteriorPointMethod}'s statistics of lane l on the unscaled program. */
+    private void fillStats(int l, double ctx, double bty, double xpx) {
+        double cs = data.costScale[l];
+        double[] d = data.d;
+        double[] e = data.e;
+        double[] b = data.b;
+        double[] c = data.c;
+        double invT = 1 / tau[l];
+        double pri = 0, axN = 0, sN = 0, bN = 0, certAxs = 0;
+        for (int i = 0; i < m; i++) {
+            int t = i * lanes + l;
+            double di = 1 / d[t];
+            double a = ax[t] * di;
+            double si = s[t] * di;
+            double bi = b[t] * di;
+            pri = Math.max(pri, Math.abs((a + si) * invT - bi));
+            axN = Math.max(axN, Math.abs(a * invT));
+            sN = Math.max(sN, Math.abs(si * invT));
+            bN = Math.max(bN, Math.abs(bi));
+            certAxs = Math.max(certAxs, Math.abs(a + si));
+        }
+        double dua = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0;
+        for (int j = 0; j < n; j++) {
+            int t = j * lanes + l;
+            double f = 1 / (e[t] * cs);
+            double pj = px[t] * f;
+            double aj = atz[t] * f;
+            double cj = c[t] * f;
+            dua = Math.max(dua, Math.abs((pj + aj) * invT + cj));
+            pxN = Math.max(pxN, Math.abs(pj * invT));
+            atyN = Math.max(atyN, Math.abs(aj * invT));
+            cN = Math.max(cN, Math.abs(cj));
+            certPx = Math.max(certPx, Math.abs(pj));
+            certAty = Math.max(certAty, Math.abs(aj));
+        }
+        double xPx = xpx * invT * invT / cs;
+        double cTx = ctx * invT / cs;
+        double bTy = bty * invT / cs;
+        int so = l * ResidualStats.WIDTH;
+        double[] st = stats;
+        st[so + ResidualStats.PRIMAL_RES] = pri;
+        st[so + ResidualStats.PRIMAL_SCALE] = Math.max(axN, Math.max(sN, bN));
+        st[so + ResidualStats.DUAL_RES] = dua;
+        st[so + ResidualStats.DUAL_SCALE] = Math.max(pxN, Math.max(atyN, cN));
+        st[so + ResidualStats.GAP] = Math.abs(xPx + cTx + bTy);
+        st[so + ResidualStats.GAP_SCALE] = Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy)));
+        st[so + ResidualStats.PRIMAL_OBJ] = 0.5 * xPx + cTx;
+        st[so + ResidualStats.DUAL_OBJ] = -0.5 * xPx - bTy;
+        st[so + ResidualStats.TAU] = tau[l];
+        st[so + ResidualStats.KAPPA] = kappa[l];
+        st[so + ResidualStats.CERT_BTY] = bty / cs;
+        st[so + ResidualStats.CERT_ATY] = certAty;
+        st[so + ResidualStats.CERT_CTX] = ctx / cs;
+        st[so + ResidualStats.CERT_AXS] = certAxs;
+        st[so + ResidualStats.CERT_PX] = certPx;
+    }
+
+    /**
+     * One predictor–corrector step of every running lane ({@link InteriorPointMethod}'s, lane by lane);
+     * {@link #alpha} gets each lane's step length (NaN where the step broke down, the lane unmoved).
+     */
+    private void step() {
+        for (int l = 0; l < lanes; l++) {
+            mu[l] = complementarity(l);
+        }
+        kkt.factor(w);
+        // Constant system K·(x₁, z₁) = (−c, b).
+        for (int t = 0; t < rhsX.length; t++) {
+            rhsX[t] = -data.c[t];
+        }
+        System.arraycopy(data.b, 0, rhsZ, 0, rhsZ.length);
+        kkt.solve(rhsX, rhsZ, x1, z1, running, rel);
+        handBackInaccurate();
+        // ξ = x/τ terms of the linearized third equation.
+        double[] xiPxi = acc1;
+        double[] ctx = acc2;
+        double[] bty = acc3;
+        Arrays.fill(xiPxi, 0);
+        Arrays.fill(ctx, 0);
+        Arrays.fill(bty, 0);
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                xiPxi[l] += x[o + l] * px[o + l];
+                ctx[l] += data.c[o + l] * x[o + l];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                bty[l] += data.b[o + l] * z[o + l];
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            invTau[l] = 1 / tau[l];
+            xiPxi[l] *= invTau[l] * invTau[l];
+            rTau[l] = kappa[l] + ctx[l] + bty[l] + xiPxi[l] * tau[l];
+        }
+        tauDirection(x1, z1, tauDir);
+        for (int l = 0; l < lanes; l++) {
+            denom[l] = tauDir[l] - xiPxi[l] - kappa[l] * invTau[l];
+        }
+
+        // Predictor (affine scaling): d_s = λ∘λ, d_κ = τκ.
+        for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
+            dsTarget[t] = lambda[t] * lambda[t];
+        }
+        for (int l = 0; l < lanes; l++) {
+            dKappaTarget[l] = tau[l] * kappa[l];
+            sigma[l] = 1; // η = 1 for the predictor
+        }
+        direction(sigma, dsTarget, dKappaTarget, dxa, dza, dsa);
+        for (int l = 0; l < lanes; l++) {
+            double alphaAff = maxStep(l, dsa, dza, dTau[l], dKappa[l], 1);
+            double sg = Math.pow(1 - alphaAff, 3);
+            sigma[l] = sg;
+            // Corrector targets: d_κ = τκ + Δτ_aΔκ_a − σμ.
+            dKappaTarget[l] = tau[l] * kappa[l] + dTau[l] * dKappa[l] - sg * mu[l];
+        }
+        // d_s = λ∘λ + (W⁻¹Δs_a)∘(WΔz_a) − σμe.
+        for (int i = zero; i < ineqEnd; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int t = o + l;
+                double cross = (dsa[t] / w[t]) * (dza[t] * w[t]);
+                dsTarget[t] = lambda[t] * lambda[t] + cross + (-sigma[l] * mu[l]);
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            sigma[l] = 1 - sigma[l]; // η = 1 − σ for the corrector
+        }
+        direction(sigma, dsTarget, dKappaTarget, dx, dz, ds);
+        for (int l = 0; l < lanes; l++) {
+            double a = Math.min(1, InteriorPointMethod.STEP_FRACTION
+                    * maxStep(l, ds, dz, dTau[l], dKappa[l], Double.POSITIVE_INFINITY));
+            alpha[l] = running[l] && Double.isFinite(a) && Double.isFinite(dTau[l]) && Double.isFinite(dKappa[l])
+                    ? a : Double.NaN;
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                if (alpha[l] == alpha[l]) {
+                    x[o + l] += alpha[l] * dx[o + l];
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            boolean cone = i >= zero;
+            for (int l = 0; l < lanes; l++) {
+                if (alpha[l] == alpha[l]) {
+                    z[o + l] += alpha[l] * dz[o + l];
+                    if (cone) {
+                        s[o + l] += alpha[l] * ds[o + l];
+                    }
+                }
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            if (alpha[l] == alpha[l]) {
+                tau[l] += alpha[l] * dTau[l];
+                kappa[l] += alpha[l] * dKappa[l];
+            }
+        }
+    }
+
+    /** μ = (sᵀz + τκ)/(ν + 1) of lane l. */
+    private double complementarity(int l) {
+        double sz = 0;
+        for (int i = zero; i < ineqEnd; i++) {
+            sz += s[i * lanes + l] * z[i * lanes + l];
+        }
+        return (sz + tau[l] * kappa[l]) / (layout.degree + 1);
+    }
+
+    /** out[l] = (c + 2Pξ)ᵀu + bᵀv for ξ = x/τ, every lane (bᵀv summed apart and added last, as one instance adds it). */
+    private void tauDirection(double[] u, double[] v, double[] out) {
+        Arrays.fill(out, 0);
+        Arrays.fill(bSum, 0);
+        double[] c = data.c;
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                out[l] += (c[o + l] + 2 * px[o + l] * invTau[l]) * u[o + l];
+            }
+        }
+        double[] b = data.b;
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                bSum[l] += b[o + l] * v[o + l];
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            out[l] += bSum[l];
+        }
+    }
+
+    /**
+     * The Newton direction of every lane for the targets (η·r_x, η·r_z, η·r_τ, d_s, d_κ) — see
+     * {@link InteriorPointMethod}; {@link #dTau} and {@link #dKappa} get Δτ and Δκ.
+     */
+    private void direction(double[] eta, double[] dsT, double[] dKappaT, double[] outX, double[] outZ,
+                           double[] outS) {
+        // workM2 = W(λ \ d_s) on the cone rows.
+        for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
+            workM2[t] = (dsT[t] / lambda[t]) * w[t];
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                rhsX[o + l] = -eta[l] * rx[o + l];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            boolean cone = i >= zero;
+            for (int l = 0; l < lanes; l++) {
+                rhsZ[o + l] = -eta[l] * rz[o + l] + (cone ? workM2[o + l] : 0);
+            }
+        }
+        kkt.solve(rhsX, rhsZ, x2, z2, running, rel);
+        handBackInaccurate();
+        tauDirection(x2, z2, tauDir);
+        for (int l = 0; l < lanes; l++) {
+            dTau[l] = (-eta[l] * rTau[l] + dKappaT[l] * invTau[l] - tauDir[l]) / denom[l];
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                outX[o + l] = x2[o + l] + dTau[l] * x1[o + l];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                outZ[o + l] = z2[o + l] + dTau[l] * z1[o + l];
+            }
+        }
+        // Δs = −W(λ \ d_s) − HΔz.
+        Arrays.fill(outS, 0, zero * lanes, 0);
+        for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
+            double w2 = w[t] * w[t];
+            outS[t] = -workM2[t] - outZ[t] * w2;
+        }
+        for (int l = 0; l < lanes; l++) {
+            dKappa[l] = -(dKappaT[l] + kappa[l] * dTau[l]) * invTau[l];
+        }
+    }
+
+    /** The largest step in [0, limit] keeping lane l's s, z nonnegative and τ, κ nonnegative. */
+    private double maxStep(int l, double[] dS, double[] dZ, double dT, double dK, double limit) {
+        double a = limit;
+        if (dT < 0) {
+            a = Math.min(a, -tau[l] / dT);
+        }
+        if (dK < 0) {
+            a = Math.min(a, -kappa[l] / dK);
+        }
+        for (int i = zero; i < ineqEnd; i++) {
+            int t = i * lanes + l;
+            if (dS[t] < 0) {
+                a = Math.min(a, -s[t] / dS[t]);
+            }
+        }
+        for (int i = zero; i < ineqEnd; i++) {
+            int t = i * lanes + l;
+            if (dZ[t] < 0) {
+                a = Math.min(a, -z[t] / dZ[t]);
+            }
+        }
+        return a;
+    }
+}

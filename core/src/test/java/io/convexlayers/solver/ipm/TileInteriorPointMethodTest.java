@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.io.FileProblem;
+import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.RandomQps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The interior-point method in lock-step tiles against the same method one instance at a time and
+ * against independent truth: agreement of statuses, iteration counts and solutions on random and
+ * planted batches (with and without equalities, P, shared matrices, padding lanes), KKT residuals
+ * recomputed from scratch, bundled problems solved in tiles to their published optima, and
+ * per-lane outcomes — an infeasible, an unbounded and a non-convex instance beside solvable ones.
+ */
+class TileInteriorPointMethodTest {
+    private static final SolverSettings IPM = SolverSettings.defaults().withEps(1e-8)
+            .withAlgorithm(Algorithm.INTERIOR_POINT);
+
+    private static BatchSolution solve(BatchConeProgram batch, boolean tiled) {
+        return InteriorPointSolver.solve(batch, IPM, ExecutionSettings.defaults(), null, null, tiled);
+    }
+
+    /** Tiled and one-at-a-time results agree lane by lane; both are checked against the KKT conditions. */
+    private static void assertAgree(BatchConeProgram batch, String name) {
+        BatchSolution tiled = solve(batch, true);
+        BatchSolution single = solve(batch, false);
+        for (int b = 0; b < batch.batch(); b++) {
+            String at = name + " instance " + b;
+            assertEquals(single.status(b), tiled.status(b), at);
+            assertTrue(Math.abs(single.iterations(b) - tiled.iterations(b)) <= 2,
+                    at + ": " + tiled.iterations(b) + " vs " + single.iterations(b) + " iterations");
+            Solution t = tiled.get(b);
+            Solution s = single.get(b);
+            if (s.status() == SolverStatus.SOLVED) {
+                ConeProgram p = batch.instance(b);
+                double scale = 1 + Kkt.maxAbs(p.b()) + Kkt.maxAbs(p.c());
+                assertTrue(Kkt.primalResidual(p, t.x(), t.s()) <= 1e-7 * scale, at + " primal residual");
+                assertTrue(Kkt.dualResidual(p, t.x(), t.y()) <= 1e-7 * scale, at + " dual residual");
+                assertTrue(Kkt.complementarity(t.s(), t.y()) <= 1e-7 * scale, at + " complementarity");
+                assertEquals(s.objective(), t.objective(), 1e-8 * (1 + Math.abs(s.objective())), at + " objective");
+                assertTrue(Kkt.maxDiff(s.x(), t.x()) <= 1e-6 * (1 + Kkt.maxAbs(s.x())), at + " x");
+            }
+        }
+    }
+
+    @Test
+    void agreesWithOneInstanceAtATimeOnRandomQpBatches() {
+        assertAgree(RandomQps.batch(10, 20, 16, false, 3), "n=10 per-instance");
+        assertAgree(RandomQps.batch(30, 60, 13, false, 4), "n=30, padding lanes");
+        assertAgree(RandomQps.batch(20, 40, 9, true, 5), "n=20 shared matrices");
+    }
+
+    @Test
+    void agreesOnPlantedProgramsWithEqualities() {
+        for (boolean withP : new boolean[] {false, true}) {
+            ConeDims cones = ConeDims.builder().zero(4).nonneg(30).build();
+            BatchConeProgram batch = plantedBatch(cones, 12, withP, 11);
+            assertAgree(batch, withP ? "planted QP with equalities" : "planted LP with equalities");
+        }
+    }
+
+    /** Eleven planted programs of one dense structure (seeds differ) as one batch. */
+    private static BatchConeProgram plantedBatch(ConeDims cones, int n, boolean withP, int count) {
+        ConeProgram[] ps = new ConeProgram[count];
+        for (int k = 0; k < count; k++) {
+            ps[k] = PlantedPrograms.generate(cones, n, 1.0, withP, 100 + k).program();
+        }
+        double[][] a = new double[count][];
+        double[][] p = new double[count][];
+        double[][] b = new double[count][];
+        double[][] c = new double[count][];
+        for (int k = 0; k < count; k++) {
+            a[k] = ps[k].a().values();
+            p[k] = withP ? ps[k].p().values() : null;
+            b[k] = ps[k].b();
+            c[k] = ps[k].c();
+        }
+        return new BatchConeProgram(withP ? ps[0].p().pattern() : null, withP ? BatchArray.perInstance(p) : null,
+                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b),
+                BatchArray.perInstance(c), cones);
+    }
+
+    /** {@code count} copies of one program as a batch (matrices shared). */
+    private static BatchConeProgram replicate(ConeProgram p, int count) {
+        return new BatchConeProgram(p.p() == null ? null : p.p().pattern(),
+                p.p() == null ? null : BatchArray.shared(p.p().values(), count), p.a().pattern(),
+                BatchArray.shared(p.a().values(), count), BatchArray.shared(p.b(), count),
+                BatchArray.shared(p.c(), count), p.cones());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "netlib/afiro.mps, -4.6475314286E+02",
+            "netlib/sc50a.mps, -6.4575077059E+01",
+            "netlib/blend.mps, -3.0812149846E+01",
+            "maros_meszaros/HS21.qps, 0.04",
+            "maros_meszaros/HS35.qps, -8.8888888889",
+            "maros_meszaros/HS118.qps, 664.82045",
+            "maros_meszaros/QAFIRO.qps, -1.5907817939",
+            "maros_meszaros/DUALC1.qps, 6155.2508295"})
+    void solvesBundledProblemsInTilesToTheirPublishedOptima(String file, double optimum) throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/" + file).toURI()));
+        ConeProgram p = problem.program();
+        BatchConeProgram three = replicate(p, 3);
+        // The dense reduction forced: the sparse factorization would be chosen for some of these.
+        assertTrue(InteriorPointSolver.tileable(new IpmLayout(three, NewtonSystemChoice.DENSE)), file);
+        BatchSolution out = InteriorPointSolver.solve(three, IPM, ExecutionSettings.defaults(), null,
+                NewtonSystemChoice.DENSE, true);
+        for (int b = 0; b < 3; b++) {
+            assertEquals(SolverStatus.SOLVED, out.status(b), file);
+            double objective = problem.fileObjective(out.objective(b));
+            double rel = Math.abs(objective - optimum) / Math.max(1, Math.abs(optimum));
+            assertTrue(rel <= 1e-7, file + ": objective " + objective + " vs " + optimum + " (relative " + rel + ")");
+        }
+    }
+
+    @Test
+    void eachLaneGetsItsOwnOutcome() {
+        // min cᵀx s.t. x1 + x2 = 1, x ≥ 0, with b and c per instance: solvable, infeasible (x1 + x2 = −1),
+        // unbounded (c = (−1, 0) and no equality binding x1: x1 − x2 = 0), solvable again.
+        CscMatrix a = CscMatrix.fromDense("A", new double[][] {{1, 1}, {-1, 0}, {0, -1}});
+        ConeDims cones = ConeDims.builder().zero(1).nonneg(2).build();
+        CscMatrix aUnbounded = CscMatrix.fromDense("A", new double[][] {{1, -1}, {-1, 0}, {0, -1}});
+        double[][] av = {a.values(), a.values(), aUnbounded.values(), a.values()};
+        double[][] bv = {{1, 0, 0}, {-1, 0, 0}, {0, 0, 0}, {2, 0, 0}};
+        double[][] cv = {{1, 2}, {1, 2}, {-1, 0}, {3, 1}};
+        BatchConeProgram batch = new BatchConeProgram(null, null, a.pattern(), BatchArray.perInstance(av),
+                BatchArray.perInstance(bv), BatchArray.perInstance(cv), cones);
+        BatchSolution out = solve(batch, true);
+        assertEquals(SolverStatus.SOLVED, out.status(0));
+        assertEquals(1, out.objective(0), 1e-8);
+        assertEquals(SolverStatus.INFEASIBLE, out.status(1));
+        ConeProgram infeasible = batch.instance(1);
+        double[] y = out.get(1).certificate();
+        assertEquals(-1, Kkt.bTy(infeasible, y), 1e-9, "normalized to bᵀy = −1");
+        assertTrue(Kkt.normATy(infeasible, y) <= 1e-7, "Aᵀy ≈ 0");
+        assertEquals(SolverStatus.UNBOUNDED, out.status(2));
+        double[] x = out.get(2).certificate();
+        ConeProgram unbounded = batch.instance(2);
+        assertEquals(-1, unbounded.c()[0] * x[0] + unbounded.c()[1] * x[1], 1e-9, "normalized to cᵀx = −1");
+        assertEquals(SolverStatus.SOLVED, out.status(3));
+        assertEquals(2, out.objective(3), 1e-8);
+    }
+
+    @Test
+    void aNonConvexInstanceFailsAloneInItsTile() {
+        BatchConeProgram good = RandomQps.batch(6, 12, 5, false, 9);
+        double[][] p = new double[5][];
+        for (int k = 0; k < 5; k++) {
+            p[k] = good.pValues().instance(k);
+        }
+        for (int q = 0; q < p[2].length; q++) {
+            p[2][q] = -p[2][q]; // negative definite
+        }
+        BatchConeProgram batch = new BatchConeProgram(good.pPattern(), BatchArray.perInstance(p), good.aPattern(),
+                good.aValues(), good.b(), good.c(), good.cones());
+        BatchSolution tiled = solve(batch, true);
+        BatchSolution single = solve(batch, false);
+        for (int k = 0; k < 5; k++) {
+            SolverStatus expected = k == 2 ? SolverStatus.FAILED : SolverStatus.SOLVED;
+            assertEquals(expected, tiled.status(k), "instance " + k);
+            assertEquals(expected, single.status(k), "instance " + k);
+        }
+        assertTrue(Kkt.maxDiff(single.get(4).x(), tiled.get(4).x()) <= 1e-7);
+    }
+
+    @Test
+    void batchesRunInTilesWhereTheStructureAllows() {
+        assertTrue(InteriorPointSolver.tiles(new IpmLayout(RandomQps.batch(10, 20, 16, false, 3)), 16, 8));
+        assertTrue(!InteriorPointSolver.tiles(new IpmLayout(RandomQps.batch(10, 20, 1, false, 3)), 1, 1),
+                "one instance runs alone");
+        BatchConeProgram soc = replicate(PlantedPrograms.generate(
+                ConeDims.builder().nonneg(4).soc(3, 3).build(), 5, 1.0, false, 1).program(), 4);
+        assertTrue(!InteriorPointSolver.tiles(new IpmLayout(soc), 4, 8), "second-order cones run one at a time");
+    }
+}
