@@ -86,4 +86,22 @@ public final class LaneWork {
             }
         }
     }
+
+    /**
+     * Requires the same status for every instance and, where solved, objectives within {@code tol}
+     * relative (two methods that reach the same solution by different arithmetic).
+     */
+    static void requireAgreement(String name, BatchSolution a, BatchSolution b, double tol) {
+        for (int k = 0; k < a.batch(); k++) {
+            double oa = a.objective(k);
+            double ob = b.objective(k);
+            boolean same = a.status(k) == b.status(k)
+                    && (a.status(k) != io.convexlayers.solver.SolverStatus.SOLVED
+                    || Math.abs(oa - ob) <= tol * (1 + Math.abs(oa)));
+            if (!same) {
+                throw new IllegalStateException(name + ": instance " + k + " differs: " + a.status(k) + " " + oa
+                        + " vs " + b.status(k) + " " + ob);
+            }
+        }
+    }
 }

@@ -70,6 +70,18 @@ public final class Backends {
         return LaneSimd.kernels() != null;
     }
 
+    /**
+     * Turns the CPU interior-point method's lock-step tiles off or back on (on by default; the system
+     * property {@code convexlayers.ipm.tiles=false} starts with them off), for comparisons in one
+     * process. Off, every instance is solved on its own; the results agree to solver accuracy (the
+     * tiles do not pivot, so the last digits differ).
+     *
+     * @return the previous setting
+     */
+    public static boolean cpuIpmTiles(boolean on) {
+        return io.convexlayers.solver.ipm.InteriorPointSolver.useTiles(on);
+    }
+
     /** Why CUDA cannot run here, or null when it can. Probes once per process. */
     public static String cudaUnavailableReason() {
         return CudaBackend.unavailableReason();

@@ -7,19 +7,20 @@ import io.convexlayers.solver.linsys.LinearSystemFactory;
 
 /**
  * The interior-point Newton system K·(x, z) = (r₁, r₂), K = [[P, Aᵀ], [A, −H]], of every lane of a
- * tile at once (H = w² on nonnegative rows, 0 on zero-cone rows). It is factored through the reduced
- * matrix P + δI + Aᵀ·H_δ⁻¹·A, with H_δ = H on nonnegative rows and {@link #EQUALITY_REG} on zero-cone
- * rows, by the first-order solver's per-lane dense Cholesky (one vectorized loop over the lanes), and
- * each lane is refined against its exact K as {@link NewtonSystem} refines one instance. A lane whose
- * refined solve stays worse than {@link ReducedKkt#FALLBACK_TOL} is reported, so that the caller can
- * give it to the single-instance method, which switches to the full system where the reduction
- * fails; every other lane goes on.
+ * tile at once (H = w² on nonnegative rows, 0 on zero-cone rows), solved as the quasi-definite system
+ * [[M, A_Eᵀ], [A_E, −δI]] with M = P + δI + A_IᵀH⁻¹A_I, the inequality rows eliminated. M is assembled
+ * and factored per lane by the first-order solver's dense Cholesky (one vectorized loop over the lanes;
+ * zero-cone rows get an infinite weight there, so that they stay out of M), and the equality rows by
+ * their Schur complement S = A_E·M⁻¹·A_Eᵀ + δI (order: zero rows), factored per lane — x first, as
+ * the single instance's pivoted LDLᵀ eliminates the well-determined unknowns first; eliminating the
+ * equality rows first (M + A_EᵀA_E/δ) loses accuracy near the end of a solve. Each lane is refined
+ * against its exact K as {@link NewtonSystem} refines one instance. A lane whose refined solve stays
+ * worse than {@link ReducedKkt#FALLBACK_TOL} is reported, so that the caller can give it to the
+ * single-instance method, which switches to the full system where the reduction fails; every other
+ * lane goes on.
  */
 final class TileNewtonSystem {
-    /**
-     * H_δ on zero-cone rows: the regularization −δI of the quasi-definite system's equality block,
-     * eliminated first; refinement against the exact K removes it.
-     */
+    /** δ of the equality block (−δI in the quasi-definite system); refinement against the exact K removes it. */
     static final double EQUALITY_REG = NewtonSystem.STATIC_REG;
 
     private final ScaledTile data;
@@ -41,6 +42,12 @@ final class TileNewtonSystem {
     private final double[] rhsNorm;
     private final double[] norm;
     private final boolean[] refining;
+    /** V = M⁻¹A_Eᵀ: column r (n × lanes) at r·n·lanes. */
+    private final double[] v;
+    /** S = A_E·V + δI, full storage (zero × zero × lanes), then its Cholesky factor (lower). */
+    private final double[] schur;
+    private final double[] zE;
+    private final double[] axE;
 
     TileNewtonSystem(ScaledTile data) {
         this.data = data;
@@ -63,15 +70,20 @@ final class TileNewtonSystem {
         rhsNorm = new double[lanes];
         norm = new double[lanes];
         refining = new boolean[lanes];
+        v = new double[zero * n * lanes];
+        schur = new double[zero * zero * lanes];
+        zE = new double[zero * lanes];
+        axE = new double[m * lanes];
     }
 
     /**
-     * Assembles and factors every lane's reduced matrix for the scaling {@code w} (m × lanes; used on
-     * nonnegative rows, where every lane's entries must be positive and finite).
+     * Assembles and factors every lane's M for the scaling {@code w} (m × lanes; used on nonnegative
+     * rows, where every lane's entries must be positive and finite), then the equality rows' Schur
+     * complement.
      */
     void factor(double[] w) {
         for (int t = 0; t < zero * lanes; t++) {
-            rhoY[t] = EQUALITY_REG;
+            rhoY[t] = Double.POSITIVE_INFINITY; // 1/ρ = 0: the equality rows stay out of M
             h[t] = 0;
         }
         for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
@@ -80,13 +92,75 @@ final class TileNewtonSystem {
             h[t] = rhoY[t];
         }
         system.factor(NewtonSystem.STATIC_REG, rhoY);
+        if (zero > 0) {
+            factorSchur();
+        }
+    }
+
+    /** V = M⁻¹A_Eᵀ column by column, S = A_E·V + δI and its Cholesky factor, per lane. */
+    private void factorSchur() {
+        IpmLayout layout = data.layout;
+        int nl = n * lanes;
+        for (int r = 0; r < zero; r++) {
+            java.util.Arrays.fill(buf, 0);
+            for (int q = layout.rowStart[r]; q < layout.rowStart[r + 1]; q++) {
+                System.arraycopy(data.a, layout.rowToCsc[q] * lanes, buf, layout.rowCol[q] * lanes, lanes);
+            }
+            system.solve(buf);
+            System.arraycopy(buf, 0, v, r * nl, nl);
+        }
+        for (int r = 0; r < zero; r++) {
+            for (int c = 0; c <= r; c++) {
+                int o = (r * zero + c) * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    schur[o + l] = r == c ? EQUALITY_REG : 0;
+                }
+                for (int q = layout.rowStart[r]; q < layout.rowStart[r + 1]; q++) {
+                    int av = layout.rowToCsc[q] * lanes;
+                    int vc = c * nl + layout.rowCol[q] * lanes;
+                    for (int l = 0; l < lanes; l++) {
+                        schur[o + l] += data.a[av + l] * v[vc + l];
+                    }
+                }
+            }
+        }
+        // Cholesky in place, lower triangle; a lane whose S is not positive definite gets NaN.
+        for (int j = 0; j < zero; j++) {
+            int dj = (j * zero + j) * lanes;
+            for (int k = 0; k < j; k++) {
+                int jk = (j * zero + k) * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    schur[dj + l] -= schur[jk + l] * schur[jk + l];
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                double d = schur[dj + l];
+                schur[dj + l] = d > 0 ? Math.sqrt(d) : Double.NaN;
+            }
+            for (int i = j + 1; i < zero; i++) {
+                int ij = (i * zero + j) * lanes;
+                for (int k = 0; k < j; k++) {
+                    int ik = (i * zero + k) * lanes;
+                    int jk = (j * zero + k) * lanes;
+                    for (int l = 0; l < lanes; l++) {
+                        schur[ij + l] -= schur[ik + l] * schur[jk + l];
+                    }
+                }
+                for (int l = 0; l < lanes; l++) {
+                    schur[ij + l] /= schur[dj + l];
+                }
+            }
+        }
     }
 
     /**
      * Solves K·(x, z) = (r1, r2) for every lane with iterative refinement (x: n × lanes, z: m × lanes,
      * overwritten) and leaves in {@code rel} each lane's final residual relative to 1 + ‖(r1, r2)‖∞.
-     * Refinement follows {@link NewtonSystem}'s rule lane by lane; lanes not {@code live} are solved
-     * but neither refined nor judged.
+     * Refinement follows {@link NewtonSystem}'s rule lane by lane, except that a lane goes on while its
+     * residual falls at all (one instance stops once a step gains less than half): near the end of a
+     * solve the unpivoted factor needs the slower steps to reach {@link ReducedKkt#FALLBACK_TOL} (on
+     * planted programs with equalities this cut the lanes handed back from 3 of 11 to 1). Lanes not
+     * {@code live} are solved but neither refined nor judged.
      */
     void solve(double[] r1, double[] r2, double[] x, double[] z, boolean[] live, double[] rel) {
         maxAbs(r1, n, rhsNorm, true);
@@ -114,9 +188,8 @@ final class TileNewtonSystem {
                     undo = true; // refinement stopped helping: keep the better point
                     continue;
                 }
-                boolean slow = next > 0.5 * rel[l];
                 rel[l] = next;
-                refining[l] = !slow && next > NewtonSystem.REFINE_TOL;
+                refining[l] = next > NewtonSystem.REFINE_TOL;
                 any |= refining[l];
             }
             if (undo) {
@@ -159,7 +232,10 @@ final class TileNewtonSystem {
         }
     }
 
-    /** One solve with the factored, regularized matrices. */
+    /**
+     * One solve with the factored, regularized matrices: x₀ = M⁻¹(r1 + A_IᵀH⁻¹r2_I), then
+     * S·z_E = A_E·x₀ − r2_E, x = x₀ − V·z_E and z_I = H⁻¹(A_I·x − r2_I).
+     */
     private void factoredSolve(double[] r1, double[] r2, double[] x, double[] z) {
         int nl = n * lanes;
         int ml = m * lanes;
@@ -167,7 +243,59 @@ final class TileNewtonSystem {
         System.arraycopy(r2, 0, buf, nl, ml);
         system.solve(buf);
         System.arraycopy(buf, 0, x, 0, nl);
-        System.arraycopy(buf, nl, z, 0, ml);
+        if (zero == 0) {
+            System.arraycopy(buf, nl, z, 0, ml);
+            return;
+        }
+        data.multiplyA(x, axE);
+        for (int t = 0; t < zero * lanes; t++) {
+            zE[t] = axE[t] - r2[t];
+        }
+        choleskySolve(zE);
+        for (int r = 0; r < zero; r++) {
+            int vr = r * nl;
+            int zr = r * lanes;
+            for (int t = 0; t < nl; t += lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    x[t + l] -= v[vr + t + l] * zE[zr + l];
+                }
+            }
+        }
+        data.multiplyA(x, axE);
+        System.arraycopy(zE, 0, z, 0, zero * lanes);
+        for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
+            z[t] = (axE[t] - r2[t]) / rhoY[t];
+        }
+    }
+
+    /** Solves S·u = b per lane in place with S's Cholesky factor. */
+    private void choleskySolve(double[] u) {
+        for (int i = 0; i < zero; i++) {
+            int oi = i * lanes;
+            for (int k = 0; k < i; k++) {
+                int ik = (i * zero + k) * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    u[oi + l] -= schur[ik + l] * u[k * lanes + l];
+                }
+            }
+            int d = (i * zero + i) * lanes;
+            for (int l = 0; l < lanes; l++) {
+                u[oi + l] /= schur[d + l];
+            }
+        }
+        for (int i = zero - 1; i >= 0; i--) {
+            int oi = i * lanes;
+            for (int k = i + 1; k < zero; k++) {
+                int ki = (k * zero + i) * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    u[oi + l] -= schur[ki + l] * u[k * lanes + l];
+                }
+            }
+            int d = (i * zero + i) * lanes;
+            for (int l = 0; l < lanes; l++) {
+                u[oi + l] /= schur[d + l];
+            }
+        }
     }
 
     /** resX, resZ = (r1, r2) − K·(x, z) with the exact K; {@link #norm} gets each lane's ∞-norm. */

@@ -204,7 +204,14 @@ class DeviceInteriorPointTest {
         for (int k = 0; k < batch.batch(); k++) {
             assertEquals(DeviceInteriorPoint.RETRY, info[DeviceInteriorPoint.INFO_WIDTH * k]);
         }
-        BatchSolution host = Backends.cpu().solve(batch, IPM, null, null);
+        // The host's retries solve one instance at a time: compared with the host's same method.
+        boolean tiles = Backends.cpuIpmTiles(false);
+        BatchSolution host;
+        try {
+            host = Backends.cpu().solve(batch, IPM, null, null);
+        } finally {
+            Backends.cpuIpmTiles(tiles);
+        }
         BatchSolution dev = solveWith(batch, prm);
         for (int k = 0; k < batch.batch(); k++) {
             assertEquals(host.get(k).iterations(), dev.get(k).iterations());
