@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * The interior-point method in lock-step tiles against the same method one instance at a time and
  * against the first-order method (issue #16), in one process: for each workload, after warm-up
- * solves of every kind, R rounds in rotating order of single-thread CPU time (setup included) —
+ * rounds (at least two and three seconds), R rounds in rotating order of single-thread CPU time (setup included) —
  * interior point one at a time ({@link Backends#cpuIpmTiles} off), in tiles, and the
  * first-order method — and R rounds of wall time on all cores of the tiled method and the
  * OptNet-style baseline ({@link OptNetQp}, instances over all cores); medians and ratios. Every tiled
@@ -24,6 +24,7 @@ import java.util.Locale;
  */
 public final class IpmTileSpeedup {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final long WARM_UP_NS = 3_000_000_000L;
 
     private IpmTileSpeedup() {
     }
@@ -37,7 +38,7 @@ public final class IpmTileSpeedup {
         ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);
         ExecutionSettings all = ExecutionSettings.defaults();
         System.out.println("loops: " + Backends.cpuLoops() + "; eps 1e-6, " + repeats + " rounds; "
-                + all.threads() + " threads for the all-core columns");
+                + Runtime.getRuntime().availableProcessors() + " threads for the all-core columns");
         System.out.println("| workload | B | IPM it./instance | one at a time ms | tiles ms | tiles ÷ one at a time"
                 + " | first order ms | tiles ÷ first order | all cores: tiles ms | OptNet-style ms | OptNet ÷ tiles |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -50,35 +51,14 @@ public final class IpmTileSpeedup {
                         ? new OptNetContender().prepare(workload) : null;
                 double[][] cpu = new double[3][repeats];
                 double[][] wall = new double[2][repeats];
+                // Warm-up: at least two rounds and three seconds, so that small batches are compiled too.
+                long warmUntil = System.nanoTime() + WARM_UP_NS;
+                for (int w = 0; w < 2 || System.nanoTime() < warmUntil; w++) {
+                    round(name, program, optnet, ipm, firstOrder, one, all, w, null, null);
+                }
                 BatchSolution tiled = null;
-                for (int r = -2; r < repeats; r++) {
-                    for (int k = 0; k < 3; k++) {
-                        int mode = Math.floorMod(r + k, 3);
-                        long c0 = CPU.getCurrentThreadCpuTime();
-                        BatchSolution sol = solve(program, mode == 2 ? firstOrder : ipm, one, mode == 1);
-                        double ms = (CPU.getCurrentThreadCpuTime() - c0) * 1e-6;
-                        if (r >= 0) {
-                            cpu[mode][r] = ms;
-                        }
-                        if (mode == 1) {
-                            tiled = sol;
-                        }
-                    }
-                    BatchSolution single = solve(program, ipm, one, false);
-                    LaneWork.requireAgreement(name, single, tiled, 1e-7);
-                    long t0 = System.nanoTime();
-                    solve(program, ipm, all, true);
-                    double tilesWall = (System.nanoTime() - t0) * 1e-6;
-                    double optnetWall = Double.NaN;
-                    if (optnet != null) {
-                        t0 = System.nanoTime();
-                        optnet.forward();
-                        optnetWall = (System.nanoTime() - t0) * 1e-6;
-                    }
-                    if (r >= 0) {
-                        wall[0][r] = tilesWall;
-                        wall[1][r] = optnetWall;
-                    }
+                for (int r = 0; r < repeats; r++) {
+                    tiled = round(name, program, optnet, ipm, firstOrder, one, all, r, cpu, wall);
                 }
                 double singleMs = TimingOptions.median(cpu[0]);
                 double tilesMs = TimingOptions.median(cpu[1]);
@@ -94,6 +74,46 @@ public final class IpmTileSpeedup {
         } finally {
             Backends.cpuIpmTiles(before);
         }
+    }
+
+    /**
+     * One round: the three single-thread solves in an order rotated by {@code r}, the agreement check,
+     * then the all-core solves; times go to column r of {@code cpu} and {@code wall} (null: not kept).
+     *
+     * @return the tiled solve's solution
+     */
+    private static BatchSolution round(String name, BatchConeProgram program, Contender.Prepared optnet,
+                                       SolverSettings ipm, SolverSettings firstOrder, ExecutionSettings one,
+                                       ExecutionSettings all, int r, double[][] cpu, double[][] wall) {
+        BatchSolution tiled = null;
+        for (int k = 0; k < 3; k++) {
+            int mode = Math.floorMod(r + k, 3);
+            long c0 = CPU.getCurrentThreadCpuTime();
+            BatchSolution sol = solve(program, mode == 2 ? firstOrder : ipm, one, mode == 1);
+            double ms = (CPU.getCurrentThreadCpuTime() - c0) * 1e-6;
+            if (cpu != null) {
+                cpu[mode][r] = ms;
+            }
+            if (mode == 1) {
+                tiled = sol;
+            }
+        }
+        BatchSolution single = solve(program, ipm, one, false);
+        LaneWork.requireAgreement(name, single, tiled, 1e-7);
+        long t0 = System.nanoTime();
+        solve(program, ipm, all, true);
+        double tilesWall = (System.nanoTime() - t0) * 1e-6;
+        double optnetWall = Double.NaN;
+        if (optnet != null) {
+            t0 = System.nanoTime();
+            optnet.forward();
+            optnetWall = (System.nanoTime() - t0) * 1e-6;
+        }
+        if (wall != null) {
+            wall[0][r] = tilesWall;
+            wall[1][r] = optnetWall;
+        }
+        return tiled;
     }
 
     private static BatchSolution solve(BatchConeProgram program, SolverSettings settings, ExecutionSettings execution,
