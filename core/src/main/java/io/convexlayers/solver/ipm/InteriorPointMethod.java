@@ -159,13 +159,13 @@ final class InteriorPointMethod {
             evaluate();
             // Solution residuals divide by τ: they mean something only while τ ≥ κ (an infeasible
             // instance drives τ to 0 and its residuals up while its certificate converges).
-            double merit = tau >= kappa ? merit() : Double.POSITIVE_INFINITY;
+            double merit = tau >= kappa ? merit(stats, 0) : Double.POSITIVE_INFINITY;
             if (merit > SETBACK * prevMerit && tau >= kappa) {
                 // The last step lost accuracy (a Newton system solved too inexactly near the end):
                 // return to the iterate before it and stop there.
                 restore();
                 evaluate();
-                status = stopped(settings);
+                status = stopped(stats, 0, settings);
                 break;
             }
             prevMerit = merit;
@@ -188,7 +188,7 @@ final class InteriorPointMethod {
             }
             if (iter >= limit || smallSteps >= MAX_SMALL_STEPS || Deadline.passed(deadline, System.nanoTime())
                     || !scaling.update(s, z)) {
-                status = stopped(settings);
+                status = stopped(stats, 0, settings);
                 break;
             }
             save();
@@ -196,7 +196,7 @@ final class InteriorPointMethod {
             if (!(alpha > MIN_STEP)) {
                 smallSteps++;
                 if (!(alpha >= 0)) {
-                    status = stopped(settings);
+                    status = stopped(stats, 0, settings);
                     break;
                 }
             } else {
@@ -216,23 +216,31 @@ final class InteriorPointMethod {
      * passes the infeasibility test with its optimal y while converging, because bᵀy is huge.
      */
     private boolean certificateStands(SolverStatus status, SolverSettings settings) {
-        if (!(kappa > tau) || !(complementarity() <= CERTIFICATE_MU * initialMu)) {
-            return false;
-        }
-        double[] st = stats;
-        if (status == SolverStatus.INFEASIBLE) {
-            return !(st[ResidualStats.PRIMAL_RES]
-                    <= settings.epsAbs() + settings.epsRel() * st[ResidualStats.PRIMAL_SCALE]);
-        }
-        return !(st[ResidualStats.DUAL_RES] <= settings.epsAbs() + settings.epsRel() * st[ResidualStats.DUAL_SCALE]);
+        return certificateStands(status, settings, stats, 0, tau, kappa, complementarity(), initialMu);
     }
 
-    /** The largest relative optimality residual; its jump by {@link #SETBACK} marks a failed step. */
-    private double merit() {
-        double[] st = stats;
-        return Math.max(st[ResidualStats.PRIMAL_RES] / (1 + st[ResidualStats.PRIMAL_SCALE]),
-                Math.max(st[ResidualStats.DUAL_RES] / (1 + st[ResidualStats.DUAL_SCALE]),
-                        st[ResidualStats.GAP] / (1 + st[ResidualStats.GAP_SCALE])));
+    /**
+     * {@link #certificateStands(SolverStatus, SolverSettings)} for an iterate given by its statistics
+     * (at {@code so}), τ, κ and complementarity μ against the starting μ₀ (shared with the tiled method).
+     */
+    static boolean certificateStands(SolverStatus status, SolverSettings settings, double[] st, int so, double tau,
+                                     double kappa, double mu, double initialMu) {
+        if (!(kappa > tau) || !(mu <= CERTIFICATE_MU * initialMu)) {
+            return false;
+        }
+        if (status == SolverStatus.INFEASIBLE) {
+            return !(st[so + ResidualStats.PRIMAL_RES]
+                    <= settings.epsAbs() + settings.epsRel() * st[so + ResidualStats.PRIMAL_SCALE]);
+        }
+        return !(st[so + ResidualStats.DUAL_RES]
+                <= settings.epsAbs() + settings.epsRel() * st[so + ResidualStats.DUAL_SCALE]);
+    }
+
+    /** The largest relative optimality residual of statistics at {@code so}; its jump by {@link #SETBACK} marks a failed step. */
+    static double merit(double[] st, int so) {
+        return Math.max(st[so + ResidualStats.PRIMAL_RES] / (1 + st[so + ResidualStats.PRIMAL_SCALE]),
+                Math.max(st[so + ResidualStats.DUAL_RES] / (1 + st[so + ResidualStats.DUAL_SCALE]),
+                        st[so + ResidualStats.GAP] / (1 + st[so + ResidualStats.GAP_SCALE])));
     }
 
     private void save() {
@@ -252,9 +260,9 @@ final class InteriorPointMethod {
     }
 
     /** The status where the iteration stops short of {@link #TARGET_EPS}: the settings' tests first. */
-    private SolverStatus stopped(SolverSettings settings) {
-        SolverStatus met = Termination.check(stats, 0, settings);
-        return met != null ? met : Termination.atLimit(stats, 0, settings);
+    static SolverStatus stopped(double[] st, int so, SolverSettings settings) {
+        SolverStatus met = Termination.check(st, so, settings);
+        return met != null ? met : Termination.atLimit(st, so, settings);
     }
 
     /**

@@ -218,7 +218,7 @@ final class TileInteriorPointMethod {
                 }
                 int so = l * ResidualStats.WIDTH;
                 boolean solutionScale = tau[l] >= kappa[l];
-                double merit = solutionScale ? merit(so) : Double.POSITIVE_INFINITY;
+                double merit = solutionScale ? InteriorPointMethod.merit(stats, so) : Double.POSITIVE_INFINITY;
                 if (merit > InteriorPointMethod.SETBACK * prevMerit[l] && solutionScale) {
                     // The last step lost accuracy: back to the iterate before it, and stop there.
                     restore(l);
@@ -234,7 +234,8 @@ final class TileInteriorPointMethod {
                 }
                 SolverStatus status = Termination.check(stats, so, target);
                 if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED)
-                        && !certificateStands(l, status, settings)) {
+                        && !InteriorPointMethod.certificateStands(status, settings, stats, so, tau[l], kappa[l],
+                        complementarity(l), initialMu[l])) {
                     status = null;
                 }
                 if (status == null && Termination.check(stats, so, settings) == SolverStatus.SOLVED
@@ -243,7 +244,7 @@ final class TileInteriorPointMethod {
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
                         || Deadline.passed(deadline, System.nanoTime()) || !updateScaling(l))) {
-                    status = stopped(so, settings);
+                    status = InteriorPointMethod.stopped(stats, so, settings);
                 }
                 if (status != null) {
                     finish(l, status, first, start, setup, out);
@@ -253,7 +254,8 @@ final class TileInteriorPointMethod {
                 evaluate();
                 for (int l = 0; l < lanes; l++) {
                     if (restored[l]) {
-                        finish(l, stopped(l * ResidualStats.WIDTH, settings), first, start, setup, out);
+                        finish(l, InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings), first, start, setup,
+                                out);
                     }
                 }
             }
@@ -269,7 +271,8 @@ final class TileInteriorPointMethod {
                 if (!(alpha[l] > InteriorPointMethod.MIN_STEP)) {
                     smallSteps[l]++;
                     if (!(alpha[l] >= 0)) {
-                        finish(l, stopped(l * ResidualStats.WIDTH, settings), first, start, setup, out);
+                        finish(l, InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings), first, start, setup,
+                                out);
                         continue;
                     }
                 } else {
@@ -340,31 +343,6 @@ final class TileInteriorPointMethod {
                 handBack(l);
             }
         }
-    }
-
-    private boolean certificateStands(int l, SolverStatus status, SolverSettings settings) {
-        if (!(kappa[l] > tau[l]) || !(complementarity(l) <= InteriorPointMethod.CERTIFICATE_MU * initialMu[l])) {
-            return false;
-        }
-        int so = l * ResidualStats.WIDTH;
-        if (status == SolverStatus.INFEASIBLE) {
-            return !(stats[so + ResidualStats.PRIMAL_RES]
-                    <= settings.epsAbs() + settings.epsRel() * stats[so + ResidualStats.PRIMAL_SCALE]);
-        }
-        return !(stats[so + ResidualStats.DUAL_RES]
-                <= settings.epsAbs() + settings.epsRel() * stats[so + ResidualStats.DUAL_SCALE]);
-    }
-
-    private double merit(int so) {
-        double[] st = stats;
-        return Math.max(st[so + ResidualStats.PRIMAL_RES] / (1 + st[so + ResidualStats.PRIMAL_SCALE]),
-                Math.max(st[so + ResidualStats.DUAL_RES] / (1 + st[so + ResidualStats.DUAL_SCALE]),
-                        st[so + ResidualStats.GAP] / (1 + st[so + ResidualStats.GAP_SCALE])));
-    }
-
-    private SolverStatus stopped(int so, SolverSettings settings) {
-        SolverStatus met = Termination.check(stats, so, settings);
-        return met != null ? met : Termination.atLimit(stats, so, settings);
     }
 
     private void save() {
