@@ -523,9 +523,7 @@ final class TileInteriorPointMethod {
      * {@link #alpha} gets each lane's step length (NaN where the step broke down, the lane unmoved).
      */
     private void step() {
-        for (int l = 0; l < lanes; l++) {
-            mu[l] = complementarity(l);
-        }
+        complementarities(mu);
         kkt.factor(w);
         // Constant system K·(x₁, z₁) = (−c, b).
         for (int t = 0; t < rhsX.length; t++) {
@@ -573,9 +571,9 @@ final class TileInteriorPointMethod {
             sigma[l] = 1; // η = 1 for the predictor
         }
         direction(sigma, dsTarget, dKappaTarget, dxa, dza, dsa);
+        maxSteps(dsa, dza, 1, alpha);
         for (int l = 0; l < lanes; l++) {
-            double alphaAff = maxStep(l, dsa, dza, dTau[l], dKappa[l], 1);
-            double sg = Math.pow(1 - alphaAff, 3);
+            double sg = Math.pow(1 - alpha[l], 3);
             sigma[l] = sg;
             // Corrector targets: d_κ = τκ + Δτ_aΔκ_a − σμ.
             dKappaTarget[l] = tau[l] * kappa[l] + dTau[l] * dKappa[l] - sg * mu[l];
@@ -593,9 +591,9 @@ final class TileInteriorPointMethod {
             sigma[l] = 1 - sigma[l]; // η = 1 − σ for the corrector
         }
         direction(sigma, dsTarget, dKappaTarget, dx, dz, ds);
+        maxSteps(ds, dz, Double.POSITIVE_INFINITY, alpha);
         for (int l = 0; l < lanes; l++) {
-            double a = Math.min(1, InteriorPointMethod.STEP_FRACTION
-                    * maxStep(l, ds, dz, dTau[l], dKappa[l], Double.POSITIVE_INFINITY));
+            double a = Math.min(1, InteriorPointMethod.STEP_FRACTION * alpha[l]);
             alpha[l] = running[l] && Double.isFinite(a) && Double.isFinite(dTau[l]) && Double.isFinite(dKappa[l])
                     ? a : Double.NaN;
         }
@@ -624,6 +622,19 @@ final class TileInteriorPointMethod {
                 tau[l] += alpha[l] * dTau[l];
                 kappa[l] += alpha[l] * dKappa[l];
             }
+        }
+    }
+
+    /** μ = (sᵀz + τκ)/(ν + 1) of every lane, in one pass over the rows (each lane summed in row order). */
+    private void complementarities(double[] out) {
+        java.util.Arrays.fill(out, 0);
+        for (int t = zero * lanes; t < ineqEnd * lanes; t += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                out[l] += s[t + l] * z[t + l];
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            out[l] = (out[l] + tau[l] * kappa[l]) / (layout.degree + 1);
         }
     }
 
@@ -711,27 +722,35 @@ final class TileInteriorPointMethod {
         }
     }
 
-    /** The largest step in [0, limit] keeping lane l's s, z nonnegative and τ, κ nonnegative. */
-    private double maxStep(int l, double[] dS, double[] dZ, double dT, double dK, double limit) {
-        double a = limit;
-        if (dT < 0) {
-            a = Math.min(a, -tau[l] / dT);
+    /**
+     * out[l] = the largest step in [0, limit] keeping lane l's s, z nonnegative and τ + αΔτ, κ + αΔκ
+     * nonnegative ({@link #dTau}, {@link #dKappa}), every lane in one pass over the rows (a minimum:
+     * the same value in any order).
+     */
+    private void maxSteps(double[] dS, double[] dZ, double limit, double[] out) {
+        for (int l = 0; l < lanes; l++) {
+            double a = limit;
+            if (dTau[l] < 0) {
+                a = Math.min(a, -tau[l] / dTau[l]);
+            }
+            if (dKappa[l] < 0) {
+                a = Math.min(a, -kappa[l] / dKappa[l]);
+            }
+            out[l] = a;
         }
-        if (dK < 0) {
-            a = Math.min(a, -kappa[l] / dK);
-        }
-        for (int i = zero; i < ineqEnd; i++) {
-            int t = i * lanes + l;
-            if (dS[t] < 0) {
-                a = Math.min(a, -s[t] / dS[t]);
+        for (int t = zero * lanes; t < ineqEnd * lanes; t += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                if (dS[t + l] < 0) {
+                    out[l] = Math.min(out[l], -s[t + l] / dS[t + l]);
+                }
             }
         }
-        for (int i = zero; i < ineqEnd; i++) {
-            int t = i * lanes + l;
-            if (dZ[t] < 0) {
-                a = Math.min(a, -z[t] / dZ[t]);
+        for (int t = zero * lanes; t < ineqEnd * lanes; t += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                if (dZ[t + l] < 0) {
+                    out[l] = Math.min(out[l], -z[t + l] / dZ[t + l]);
+                }
             }
         }
-        return a;
     }
 }
