@@ -78,8 +78,10 @@ final class TileInteriorPointMethod {
     private final double[] alpha;
     private final double[] rel;
     private final double[] acc1;
-    private final double[] acc2;
-    private final double[] acc3;
+    /** cᵀx, bᵀz and xᵀPx of every lane at the iterate {@link #evaluate} last saw (the step reuses them). */
+    private final double[] cTx;
+    private final double[] bTz;
+    private final double[] xPx;
     private final double[] tauDir;
     private final double[] bSum;
     /** Per-lane state of the iteration. */
@@ -156,8 +158,9 @@ final class TileInteriorPointMethod {
         alpha = new double[lanes];
         rel = new double[lanes];
         acc1 = new double[lanes];
-        acc2 = new double[lanes];
-        acc3 = new double[lanes];
+        cTx = new double[lanes];
+        bTz = new double[lanes];
+        xPx = new double[lanes];
         tauDir = new double[lanes];
         bSum = new double[lanes];
         running = new boolean[lanes];
@@ -205,9 +208,7 @@ final class TileInteriorPointMethod {
                 .epsRel(Math.min(settings.epsRel(), InteriorPointMethod.TARGET_EPS)).build();
         int limit = Math.min(settings.maxIters(), InteriorPointMethod.MAX_ITERATIONS);
         initialize();
-        for (int l = 0; l < lanes; l++) {
-            initialMu[l] = complementarity(l);
-        }
+        complementarities(initialMu);
         while (true) {
             evaluate();
             boolean anyRestored = false;
@@ -431,9 +432,9 @@ final class TileInteriorPointMethod {
         data.multiplyP(x, px);
         data.multiplyA(x, ax);
         data.multiplyAt(z, atz);
-        double[] ctx = acc1;
-        double[] bty = acc2;
-        double[] xpx = acc3;
+        double[] ctx = cTx;
+        double[] bty = bTz;
+        double[] xpx = xPx;
         Arrays.fill(ctx, 0);
         Arrays.fill(bty, 0);
         Arrays.fill(xpx, 0);
@@ -533,29 +534,12 @@ final class TileInteriorPointMethod {
         kkt.solve(rhsX, rhsZ, x1, z1, running, rel);
         handBackInaccurate();
         // ξ = x/τ terms of the linearized third equation.
+        // (cᵀx, bᵀz and xᵀPx are those of evaluate(), which ran at this iterate.)
         double[] xiPxi = acc1;
-        double[] ctx = acc2;
-        double[] bty = acc3;
-        Arrays.fill(xiPxi, 0);
-        Arrays.fill(ctx, 0);
-        Arrays.fill(bty, 0);
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                xiPxi[l] += x[o + l] * px[o + l];
-                ctx[l] += data.c[o + l] * x[o + l];
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                bty[l] += data.b[o + l] * z[o + l];
-            }
-        }
         for (int l = 0; l < lanes; l++) {
             invTau[l] = 1 / tau[l];
-            xiPxi[l] *= invTau[l] * invTau[l];
-            rTau[l] = kappa[l] + ctx[l] + bty[l] + xiPxi[l] * tau[l];
+            xiPxi[l] = xPx[l] * (invTau[l] * invTau[l]);
+            rTau[l] = kappa[l] + cTx[l] + bTz[l] + xiPxi[l] * tau[l];
         }
         tauDirection(x1, z1, tauDir);
         for (int l = 0; l < lanes; l++) {
