@@ -52,7 +52,7 @@ public final class Backends {
 
     /**
      * Which lane loops the CPU backend runs: SIMD (the JDK's Vector API, when the JVM was started with
-     * {@code --add-modules jdk.incubator.vector} on a processor with 512-bit vectors) or scalar, and
+     * {@code --add-modules jdk.incubator.vector} on a processor with 256- or 512-bit vectors) or scalar, and
      * why. Both give the same bits; SIMD is faster on batches (see the README).
      */
     public static String cpuLoops() {

@@ -5,7 +5,8 @@ package io.convexlayers.batch;
  * Whether the 8-lane loops run on SIMD registers, decided once per JVM. The vector implementation
  * uses the JDK's incubating Vector API (module {@code jdk.incubator.vector}), which a JVM offers only
  * when started with {@code --add-modules jdk.incubator.vector}; it is used when that module is
- * present, the processor has 512-bit vectors (eight doubles: one tile's lanes) and the system
+ * present, the processor has 256- or 512-bit vectors (an entry's eight lanes in two registers or one;
+ * {@code -Dconvexlayers.simd.bits=256} picks the narrower where both run) and the system
  * property {@code convexlayers.simd} is not {@code false}. Otherwise the scalar loops run. Both give
  * the same bits, so this is a speed setting only.
  */
@@ -44,7 +45,8 @@ public final class LaneSimd {
     /** One line for logs and the CLI: which loops run, and why not SIMD when not. */
     public static String description() {
         if (active != null) {
-            return "SIMD (Vector API, 512-bit) for 8-lane tiles";
+            return active.vectorBits() >= 512 ? "SIMD (Vector API, 512-bit) for 8-lane tiles"
+                    : "SIMD (Vector API, 256-bit, two vectors per entry) for 8-lane tiles";
         }
         return AVAILABLE != null ? "scalar (SIMD turned off)" : "scalar (" + DETECTED.reason() + ")";
     }

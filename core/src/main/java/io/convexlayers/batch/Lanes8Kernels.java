@@ -9,6 +9,9 @@ package io.convexlayers.batch;
  * whether an implementation is in use; callers keep their scalar loops for every other case.
  */
 public interface Lanes8Kernels {
+    /** The width of the vectors the kernels run on, in bits: 512 (one per tile entry) or 256 (two). */
+    int vectorBits();
+
     /**
      * out += M·x for a CSC matrix (values per lane, or shared when {@code shared}).
      *

@@ -6,24 +6,56 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Lanes8Kernels} on 512-bit vectors (the JDK's incubating Vector API): one register per entry
- * of an 8-lane tile. Each vector operation is one of the scalar loop's operations applied to the
- * eight lanes at once (multiply, then add: never fused), so results are bit for bit the scalar
- * ones. Loaded only through {@link LaneSimd}, by name, when the JVM has the module; the species is
- * a constant so that the JIT compiles every operation to one instruction.
+ * {@link Lanes8Kernels} on the JDK's incubating Vector API: the eight lanes of a tile entry in one
+ * 512-bit register, or in two 256-bit ones (AVX2 processors), whichever the processor's widest
+ * vectors hold. With 256-bit vectors every kernel runs twice, over lanes 0–3 and then 4–7 (the loop
+ * over {@code half}); a lane's operations, and their order, do not depend on the width. Each vector
+ * operation is one of the scalar loop's operations applied to several lanes at once (multiply, then
+ * add: never fused), so results are bit for bit the scalar ones at either width. Loaded only through
+ * {@link LaneSimd}, by name, when the JVM has the module; the species is a constant so that the JIT
+ * compiles every operation to one instruction.
  */
 public final class VectorLanes8Kernels implements Lanes8Kernels {
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_512;
+    /**
+     * Names the vector width in bits ({@code 256} or {@code 512}) instead of the processor's widest: for
+     * tests of both widths on one machine and for measurements; where the processor's vectors are
+     * narrower the kernels refuse (the API would emulate them).
+     */
+    public static final String WIDTH_PROPERTY = "convexlayers.simd.bits";
+    /** The width {@link #WIDTH_PROPERTY} names, or null: read once, like the species. */
+    private static final String NAMED_WIDTH = System.getProperty(WIDTH_PROPERTY);
+    private static final VectorSpecies<Double> S = "512".equals(widthName()) ? DoubleVector.SPECIES_512
+            : DoubleVector.SPECIES_256;
+    /** Lanes per vector: 8 or 4; the kernels step through a tile entry's eight lanes by this. */
+    private static final int W = S.length();
 
     /**
-     * @throws IllegalStateException where the processor's preferred vectors are narrower than eight
-     *                               doubles (the API would emulate them, far slower than scalar code)
+     * @throws IllegalStateException where {@link #WIDTH_PROPERTY} names neither width, or the
+     *                               processor's vectors are narrower than the species (the API would
+     *                               emulate them, far slower than scalar code)
      */
     public VectorLanes8Kernels() {
+        if (NAMED_WIDTH != null && !NAMED_WIDTH.trim().equals("256") && !NAMED_WIDTH.trim().equals("512")) {
+            throw new IllegalStateException("-D" + WIDTH_PROPERTY + " must be 256 or 512, not " + NAMED_WIDTH);
+        }
         int bits = DoubleVector.SPECIES_PREFERRED.vectorBitSize();
         if (bits < S.vectorBitSize()) {
-            throw new IllegalStateException("the processor's vectors are " + bits + "-bit, SIMD needs 512");
+            throw new IllegalStateException("the processor's vectors are " + bits + "-bit, SIMD needs "
+                    + (NAMED_WIDTH == null ? "256 or 512" : S.vectorBitSize() + " (-D" + WIDTH_PROPERTY + ")"));
         }
+    }
+
+    @Override
+    public int vectorBits() {
+        return S.vectorBitSize();
+    }
+
+    /** "512" or "256": the named width, else the widest the processor has (256 below that: refused). */
+    private static String widthName() {
+        if (NAMED_WIDTH != null) {
+            return NAMED_WIDTH.trim();
+        }
+        return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? "512" : "256";
     }
 
     private static DoubleVector at(double[] a, int offset) {
@@ -33,6 +65,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                             double[] x, int xOff, double[] out, int outOff) {
+        for (int half = 0; half < 8; half += W) {
+            multiplyAdd(cols, colStart, rowIndex, values, shared, x, xOff + half, out, outOff + half, half);
+        }
+    }
+
+    /** {@link #multiplyAdd} for the lanes from {@code half}: offsets already moved, per-lane values from it. */
+    private static void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
+                                    double[] x, int xOff, double[] out, int outOff, int half) {
         for (int j = 0; j < cols; j++) {
             if (!shared && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
                 // A row's four terms are added in column order, as column by column would add them.
@@ -41,10 +81,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 DoubleVector x2 = at(x, xOff + (j + 2) * 8);
                 DoubleVector x3 = at(x, xOff + (j + 3) * 8);
                 int len = colStart[j + 1] - colStart[j];
-                int a0 = colStart[j] * 8;
-                int a1 = colStart[j + 1] * 8;
-                int a2 = colStart[j + 2] * 8;
-                int a3 = colStart[j + 3] * 8;
+                int a0 = colStart[j] * 8 + half;
+                int a1 = colStart[j + 1] * 8 + half;
+                int a2 = colStart[j + 2] * 8 + half;
+                int a3 = colStart[j + 3] * 8 + half;
                 for (int i = 0; i < len; i++) {
                     int o = outOff + i * 8;
                     int t = i * 8;
@@ -66,7 +106,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             } else {
                 for (int k = colStart[j]; k < end; k++) {
                     int o = outOff + rowIndex[k] * 8;
-                    at(values, k * 8).mul(xj).add(at(out, o)).intoArray(out, o);
+                    at(values, k * 8 + half).mul(xj).add(at(out, o)).intoArray(out, o);
                 }
             }
         }
@@ -75,6 +115,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void symmetricMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] x, int xOff, double[] out, int outOff) {
+        for (int half = 0; half < 8; half += W) {
+            symmetricMultiplyAdd(cols, colStart, rowIndex, values, shared, x, xOff + half, out, outOff + half, half);
+        }
+    }
+
+    private static void symmetricMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values,
+                                             boolean shared, double[] x, int xOff, double[] out, int outOff,
+                                             int half) {
         for (int j = 0; j < cols; j++) {
             DoubleVector xj = at(x, xOff + j * 8);
             int oj = outOff + j * 8;
@@ -82,7 +130,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector accJ = at(out, oj);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int i = rowIndex[k];
-                DoubleVector a = shared ? DoubleVector.broadcast(S, values[k]) : at(values, k * 8);
+                DoubleVector a = shared ? DoubleVector.broadcast(S, values[k]) : at(values, k * 8 + half);
                 if (i == j) {
                     accJ = a.mul(xj).add(accJ);
                 } else {
@@ -98,6 +146,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] y, int yOff, double[] out, int outOff) {
+        for (int half = 0; half < 8; half += W) {
+            transposeMultiplyAdd(cols, colStart, rowIndex, values, shared, y, yOff + half, out, outOff + half, half);
+        }
+    }
+
+    private static void transposeMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values,
+                                             boolean shared, double[] y, int yOff, double[] out, int outOff,
+                                             int half) {
         for (int j = 0; j < cols; j++) {
             if (!shared && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
                 // Four column sums at once, each in its own order: y is loaded once per row.
@@ -106,10 +162,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 DoubleVector s2 = s0;
                 DoubleVector s3 = s0;
                 int len = colStart[j + 1] - colStart[j];
-                int a0 = colStart[j] * 8;
-                int a1 = colStart[j + 1] * 8;
-                int a2 = colStart[j + 2] * 8;
-                int a3 = colStart[j + 3] * 8;
+                int a0 = colStart[j] * 8 + half;
+                int a1 = colStart[j + 1] * 8 + half;
+                int a2 = colStart[j + 2] * 8 + half;
+                int a3 = colStart[j + 3] * 8 + half;
                 for (int i = 0; i < len; i++) {
                     DoubleVector yi = at(y, yOff + i * 8);
                     int t = i * 8;
@@ -134,7 +190,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 }
             } else {
                 for (int k = colStart[j]; k < end; k++) {
-                    sum = sum.add(at(values, k * 8).mul(at(y, yOff + rowIndex[k] * 8)));
+                    sum = sum.add(at(values, k * 8 + half).mul(at(y, yOff + rowIndex[k] * 8)));
                 }
             }
             int o = outOff + j * 8;
@@ -144,6 +200,13 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
 
     @Override
     public void forwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z, int off) {
+        for (int half = 0; half < 8; half += W) {
+            forwardSolve(factor, scale, n, sharedFactor, z, off + half, half);
+        }
+    }
+
+    private static void forwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z, int off,
+                                     int half) {
         for (int i = 0; i < n; i++) {
             int row = i * (i + 1) / 2;
             int zi = off + i * 8;
@@ -154,12 +217,12 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 }
                 s = s.mul(scale == null ? 1.0 : scale[i]);
             } else {
-                int ri = row * 8;
+                int ri = row * 8 + half;
                 for (int t = 0; t < i * 8; t += 8) {
                     s = s.sub(at(factor, ri + t).mul(at(z, off + t)));
                 }
                 if (scale != null) {
-                    s = s.mul(at(scale, i * 8));
+                    s = s.mul(at(scale, i * 8 + half));
                 }
             }
             s.intoArray(z, zi);
@@ -168,6 +231,13 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
 
     @Override
     public void backwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z, int off) {
+        for (int half = 0; half < 8; half += W) {
+            backwardSolve(factor, scale, n, sharedFactor, z, off + half, half);
+        }
+    }
+
+    private static void backwardSolve(double[] factor, double[] scale, int n, boolean sharedFactor, double[] z,
+                                      int off, int half) {
         for (int i = n - 1; i >= 0; i--) {
             int row = i * (i + 1) / 2;
             int zi = off + i * 8;
@@ -181,10 +251,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 }
             } else {
                 if (scale != null) {
-                    v = v.mul(at(scale, i * 8));
+                    v = v.mul(at(scale, i * 8 + half));
                     v.intoArray(z, zi);
                 }
-                int ri = row * 8;
+                int ri = row * 8 + half;
                 for (int t = 0; t < i * 8; t += 8) {
                     int zo = off + t;
                     at(z, zo).sub(at(factor, ri + t).mul(v)).intoArray(z, zo);
@@ -195,34 +265,43 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
 
     @Override
     public void dotAdd(double[] panel, int pa, int pb, int stride, double[] out, int o) {
-        DoubleVector sum = DoubleVector.zero(S);
-        for (int q = 0; q < stride; q += 8) {
-            sum = sum.add(at(panel, pa + q).mul(at(panel, pb + q)));
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector sum = DoubleVector.zero(S);
+            for (int q = 0; q < stride; q += 8) {
+                sum = sum.add(at(panel, pa + half + q).mul(at(panel, pb + half + q)));
+            }
+            at(out, o + half).add(sum).intoArray(out, o + half);
         }
-        at(out, o).add(sum).intoArray(out, o);
     }
 
     @Override
     public void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
                                 double[] colNorm, boolean l2, boolean symmetric) {
+        for (int half = 0; half < 8; half += W) {
+            accumulateNorms(cols, colStart, rowIndex, values, rowNorm, colNorm, l2, symmetric, half);
+        }
+    }
+
+    private static void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
+                                        double[] colNorm, boolean l2, boolean symmetric, int half) {
         for (int j = 0; j < cols; j++) {
-            int jo = j * 8;
+            int jo = j * 8 + half;
             // Column j's norm stays in a register: within column j only rows other than j are written.
             DoubleVector col = at(colNorm, jo);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int i = rowIndex[k];
-                DoubleVector v = at(values, k * 8);
+                int io = rowIndex[k] * 8 + half;
+                DoubleVector v = at(values, k * 8 + half);
                 DoubleVector w = l2 ? v.mul(v) : v.lanewise(VectorOperators.ABS);
-                double[] other = symmetric ? (i != j ? colNorm : null) : rowNorm;
+                double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
                 if (l2) {
                     col = col.add(w);
                     if (other != null) {
-                        at(other, i * 8).add(w).intoArray(other, i * 8);
+                        at(other, io).add(w).intoArray(other, io);
                     }
                 } else {
                     col = col.max(w);
                     if (other != null) {
-                        at(other, i * 8).max(w).intoArray(other, i * 8);
+                        at(other, io).max(w).intoArray(other, io);
                     }
                 }
             }
@@ -233,58 +312,68 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                              double[] colFactor) {
-        for (int j = 0; j < cols; j++) {
-            DoubleVector cj = at(colFactor, j * 8);
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int ko = k * 8;
-                at(values, ko).mul(at(rowFactor, rowIndex[k] * 8).mul(cj)).intoArray(values, ko);
+        for (int half = 0; half < 8; half += W) {
+            for (int j = 0; j < cols; j++) {
+                DoubleVector cj = at(colFactor, j * 8 + half);
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    int ko = k * 8 + half;
+                    at(values, ko).mul(at(rowFactor, rowIndex[k] * 8 + half).mul(cj)).intoArray(values, ko);
+                }
             }
         }
     }
 
     @Override
     public void sumSquares(double[] v, int count, double[] acc) {
-        DoubleVector sum = at(acc, 0);
-        for (int i = 0; i < count * 8; i += 8) {
-            DoubleVector x = at(v, i);
-            sum = sum.add(x.mul(x));
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector sum = at(acc, half);
+            for (int i = half; i < count * 8; i += 8) {
+                DoubleVector x = at(v, i);
+                sum = sum.add(x.mul(x));
+            }
+            sum.intoArray(acc, half);
         }
-        sum.intoArray(acc, 0);
     }
 
     @Override
     public void scaleLanes(double[] v, int count, double[] factor) {
-        DoubleVector f = at(factor, 0);
-        for (int i = 0; i < count * 8; i += 8) {
-            at(v, i).mul(f).intoArray(v, i);
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(factor, half);
+            for (int i = half; i < count * 8; i += 8) {
+                at(v, i).mul(f).intoArray(v, i);
+            }
         }
     }
 
     @Override
     public void tauCoefficients(double[] r, double[] g, double[] p, double[] mu, int count, double[] a, double[] b,
                                 double[] c) {
-        DoubleVector sa = at(a, 0);
-        DoubleVector sb = at(b, 0);
-        DoubleVector sc = at(c, 0);
-        for (int i = 0; i < count * 8; i += 8) {
-            DoubleVector ri = at(r, i);
-            DoubleVector gi = at(g, i);
-            DoubleVector pi = at(p, i);
-            DoubleVector mi = at(mu, i);
-            sa = sa.add(ri.mul(gi).mul(gi));
-            sb = sb.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
-            sc = sc.add(ri.mul(pi).mul(pi.sub(mi)));
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector sa = at(a, half);
+            DoubleVector sb = at(b, half);
+            DoubleVector sc = at(c, half);
+            for (int i = half; i < count * 8; i += 8) {
+                DoubleVector ri = at(r, i);
+                DoubleVector gi = at(g, i);
+                DoubleVector pi = at(p, i);
+                DoubleVector mi = at(mu, i);
+                sa = sa.add(ri.mul(gi).mul(gi));
+                sb = sb.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
+                sc = sc.add(ri.mul(pi).mul(pi.sub(mi)));
+            }
+            sa.intoArray(a, half);
+            sb.intoArray(b, half);
+            sc.intoArray(c, half);
         }
-        sa.intoArray(a, 0);
-        sb.intoArray(b, 0);
-        sc.intoArray(c, 0);
     }
 
     @Override
     public void subtractScaled(double[] u, double[] factor, double[] g, int count) {
-        DoubleVector f = at(factor, 0);
-        for (int i = 0; i < count * 8; i += 8) {
-            at(u, i).sub(f.mul(at(g, i))).intoArray(u, i);
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(factor, half);
+            for (int i = half; i < count * 8; i += 8) {
+                at(u, i).sub(f.mul(at(g, i))).intoArray(u, i);
+            }
         }
     }
 }

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The SIMD lane loops against the scalar ones, bit for bit: the tile products (shared and per-lane
  * values, empty columns, offsets, accumulation into what the output held) and equilibration (A and
  * a symmetric P, ∞-norm passes and the ℓ2 pass). The test JVM has the Vector API (core's surefire
- * configuration); on a processor without 512-bit vectors the comparisons are skipped with the
- * reason {@link LaneSimd#description()} gives.
+ * configuration) at the processor's widest vectors, and again in the core build's {@code simd-256}
+ * run at 256 bits (two vectors per entry); on a processor without such vectors the comparisons are
+ * skipped with the reason {@link LaneSimd#description()} gives.
  */
 class LaneSimdTest {
 
@@ -44,6 +45,24 @@ class LaneSimdTest {
         LaneSimd.setEnabled(true);
         assertTrue(LaneSimd.kernels() instanceof VectorLanes8Kernels);
         assertTrue(LaneSimd.description().startsWith("SIMD"), LaneSimd.description());
+    }
+
+    @Test
+    void theKernelsRunAtTheNamedWidth() {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        String named = System.getProperty(VectorLanes8Kernels.WIDTH_PROPERTY);
+        int bits = LaneSimd.kernels().vectorBits();
+        if (named != null) {
+            assertEquals(Integer.parseInt(named), bits, "the core build's simd-256 run names its width");
+        }
+        assertEquals(bits == 512 ? "SIMD (Vector API, 512-bit) for 8-lane tiles"
+                : "SIMD (Vector API, 256-bit, two vectors per entry) for 8-lane tiles", LaneSimd.description());
+    }
+
+    @Test
+    void aWidthThatIsNeitherIsRefusedWithTheReason() throws Exception {
+        assertEquals("cpu loops: scalar (-Dconvexlayers.simd.bits must be 256 or 512, not 300)",
+                versionLoopsLine("--add-modules", "jdk.incubator.vector", "-Dconvexlayers.simd.bits=300"));
     }
 
     @Test
