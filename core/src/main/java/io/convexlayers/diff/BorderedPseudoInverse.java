@@ -27,6 +27,11 @@ final class BorderedPseudoInverse {
      * singular A may be along its null direction (M·z is the forward solution's residual).
      */
     static final double NEAR_SINGULAR = 1e-2;
+    private static final long GENERIC_SEED = 0x5eed;
+    private static final long PROBE_SEED = 0x9e3779b9L;
+    /** Directions by (seed, size), drawn once per JVM (orders are at most {@link DenseSolve#MAX_ORDER}). */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, double[]> DIRECTIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final double[][] a;
     private final double frobenius;
     private final DenseLu lu;
@@ -84,7 +89,7 @@ final class BorderedPseudoInverse {
         }
         double[] unitNear = near.clone();
         normalize(unitNear);
-        double[] probe = randomDirection(size, 0x9e3779b9L);
+        double[] probe = randomDirection(size, PROBE_SEED);
         double[] right = lu.solve(w);
         double[] left = lu.solveTranspose(unitNear);
         double[] probeSolution = lu.solve(probe);
@@ -148,10 +153,18 @@ final class BorderedPseudoInverse {
 
     /** A fixed generic unit direction (the same for every call, so results are reproducible). */
     private static double[] genericDirection(int size) {
-        return randomDirection(size, 0x5eed);
+        return randomDirection(size, GENERIC_SEED);
     }
 
+    /**
+     * The unit direction the seed's Gaussian stream gives, shared and never written: drawing it anew for
+     * every lane was a tenth of a small program's backward pass (n = 10, 128 instances).
+     */
     private static double[] randomDirection(int size, long seed) {
+        return DIRECTIONS.computeIfAbsent(seed * 4099 + size, key -> drawDirection(size, seed));
+    }
+
+    private static double[] drawDirection(int size, long seed) {
         Random rnd = new Random(seed);
         double[] w = new double[size];
         for (int i = 0; i < size; i++) {

@@ -97,6 +97,9 @@ final class ReducedJacobian {
         int lanes = cone.lanes();
         int rows = cone.dims().rows();
         int[] bounds = cone.blockBounds();
+        if (bounds.length < 2) {
+            return new boolean[0][lanes]; // diagonal rows only (zero and nonnegative cones)
+        }
         double[] probe = new double[rows * lanes];
         java.util.Random rnd = new java.util.Random(0x5eed);
         for (int k = 0; k < probe.length; k++) {
