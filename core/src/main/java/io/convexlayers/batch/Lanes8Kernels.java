@@ -77,4 +77,24 @@ public interface Lanes8Kernels {
 
     /** u[i·8 + l] −= factor[l]·g[i·8 + l] for i below {@code count}. */
     void subtractScaled(double[] u, double[] factor, double[] g, int count);
+
+    /** acc[l] = max(acc[l], |v[i·8 + l]|) for i below {@code count} ({@link Math#max} and {@link Math#abs}). */
+    void maxAbs(double[] v, int count, double[] acc);
+
+    /**
+     * out[l] = min(out[l], −v/dv) over the rows i in [from, to) where dv[i·8 + l] &lt; 0: the longest step
+     * along dv that keeps v nonnegative ({@link Math#min}; a minimum, so the order does not matter).
+     */
+    void stepLimits(double[] v, double[] dv, int from, int to, double[] out);
+
+    /**
+     * The termination maxima of a residual with three scaled terms, per lane over rows i below {@code count}:
+     * with u = p·inv, v = q·inv, w = r·inv and t = invT[l], out[k·8 + l] for k = 0 … 6 holds the maxima of
+     * |(u + v)·t ∓ w| (minus when {@code subtract}), |u·t|, |v·t|, |w|, |u + v|, |u| and |v|.
+     */
+    void residualMaxima(double[] p, double[] q, double[] r, double[] inv, double[] invT, boolean subtract, int count,
+                        double[] out);
+
+    /** dst[dstOff + l] = src[srcOff + l]·factor[l] for the eight lanes of one entry. */
+    void scaleEntry(double[] src, int srcOff, double[] factor, double[] dst, int dstOff);
 }

@@ -376,4 +376,72 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             }
         }
     }
+
+    @Override
+    public void maxAbs(double[] v, int count, double[] acc) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector max = at(acc, half);
+            for (int i = half; i < count * 8; i += 8) {
+                max = max.max(at(v, i).lanewise(VectorOperators.ABS));
+            }
+            max.intoArray(acc, half);
+        }
+    }
+
+    @Override
+    public void stepLimits(double[] v, double[] dv, int from, int to, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector min = at(out, half);
+            for (int i = from * 8 + half; i < to * 8; i += 8) {
+                DoubleVector d = at(dv, i);
+                // Lanes without a limit divide too (their quotient is discarded by the mask).
+                min = min.blend(min.min(at(v, i).neg().div(d)), d.lt(0));
+            }
+            min.intoArray(out, half);
+        }
+    }
+
+    @Override
+    public void residualMaxima(double[] p, double[] q, double[] r, double[] inv, double[] invT, boolean subtract,
+                               int count, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector t = at(invT, half);
+            DoubleVector res = DoubleVector.zero(S);
+            DoubleVector uT = res;
+            DoubleVector vT = res;
+            DoubleVector wN = res;
+            DoubleVector sum = res;
+            DoubleVector uN = res;
+            DoubleVector vN = res;
+            for (int i = half; i < count * 8; i += 8) {
+                DoubleVector f = at(inv, i);
+                DoubleVector u = at(p, i).mul(f);
+                DoubleVector v = at(q, i).mul(f);
+                DoubleVector w = at(r, i).mul(f);
+                DoubleVector uv = u.add(v);
+                DoubleVector scaled = uv.mul(t);
+                res = res.max((subtract ? scaled.sub(w) : scaled.add(w)).lanewise(VectorOperators.ABS));
+                uT = uT.max(u.mul(t).lanewise(VectorOperators.ABS));
+                vT = vT.max(v.mul(t).lanewise(VectorOperators.ABS));
+                wN = wN.max(w.lanewise(VectorOperators.ABS));
+                sum = sum.max(uv.lanewise(VectorOperators.ABS));
+                uN = uN.max(u.lanewise(VectorOperators.ABS));
+                vN = vN.max(v.lanewise(VectorOperators.ABS));
+            }
+            res.intoArray(out, half);
+            uT.intoArray(out, 8 + half);
+            vT.intoArray(out, 16 + half);
+            wN.intoArray(out, 24 + half);
+            sum.intoArray(out, 32 + half);
+            uN.intoArray(out, 40 + half);
+            vN.intoArray(out, 48 + half);
+        }
+    }
+
+    @Override
+    public void scaleEntry(double[] src, int srcOff, double[] factor, double[] dst, int dstOff) {
+        for (int half = 0; half < 8; half += W) {
+            at(src, srcOff + half).mul(at(factor, half)).intoArray(dst, dstOff + half);
+        }
+    }
 }

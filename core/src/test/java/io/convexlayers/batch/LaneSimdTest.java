@@ -155,6 +155,73 @@ class LaneSimdTest {
     }
 
     @Test
+    void theInteriorPointKernelsAreTheScalarLoopsBitForBit() {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        Lanes8Kernels simd = LaneSimd.kernels();
+        Random rnd = new Random(51);
+        int rows = 13;
+        double[] v = spread(gaussian(rows * 8, rnd), rnd);
+        double[] dv = gaussian(rows * 8, rnd);
+        double[] r = gaussian(rows * 8, rnd);
+        double[] inv = spread(gaussian(rows * 8, rnd), rnd);
+        // Max and min follow Math.max/min: NaN wins, −0.0 is below 0.0; a zero step direction has no limit.
+        v[3 * 8 + 2] = Double.NaN;
+        v[5 * 8 + 6] = -0.0;
+        dv[4 * 8 + 1] = 0.0;
+        dv[6 * 8 + 5] = -0.0;
+        double[] invT = {1, 0.5, 2, 1e-3, 7, 1, 3, Double.POSITIVE_INFINITY};
+
+        double[] max = gaussian(8, rnd);
+        double[] expectedMax = max.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int l = 0; l < 8; l++) {
+                expectedMax[l] = Math.max(expectedMax[l], Math.abs(v[i * 8 + l]));
+            }
+        }
+        simd.maxAbs(v, rows, max);
+        assertArrayEquals(expectedMax, max);
+
+        double[] limit = {1, 1, 1, 0.5, Double.POSITIVE_INFINITY, 1, 1, 1};
+        double[] expectedLimit = limit.clone();
+        for (int i = 2; i < 11; i++) {
+            for (int l = 0; l < 8; l++) {
+                int t = i * 8 + l;
+                if (dv[t] < 0) {
+                    expectedLimit[l] = Math.min(expectedLimit[l], -v[t] / dv[t]);
+                }
+            }
+        }
+        simd.stepLimits(v, dv, 2, 11, limit);
+        assertArrayEquals(expectedLimit, limit);
+
+        for (boolean subtract : new boolean[] {true, false}) {
+            double[] expected = new double[7 * 8];
+            for (int i = 0; i < rows; i++) {
+                for (int l = 0; l < 8; l++) {
+                    int t = i * 8 + l;
+                    double u = v[t] * inv[t];
+                    double q = dv[t] * inv[t];
+                    double w = r[t] * inv[t];
+                    double[] terms = {subtract ? (u + q) * invT[l] - w : (u + q) * invT[l] + w, u * invT[l],
+                        q * invT[l], w, u + q, u, q};
+                    for (int k = 0; k < 7; k++) {
+                        expected[k * 8 + l] = Math.max(expected[k * 8 + l], Math.abs(terms[k]));
+                    }
+                }
+            }
+            double[] out = gaussian(7 * 8, rnd); // overwritten, not accumulated
+            simd.residualMaxima(v, dv, r, inv, invT, subtract, rows, out);
+            assertArrayEquals(expected, out, "subtract " + subtract);
+        }
+
+        double[] scaled = new double[24];
+        simd.scaleEntry(v, 8, invT, scaled, 16);
+        for (int l = 0; l < 8; l++) {
+            assertEquals(Double.doubleToLongBits(v[8 + l] * invT[l]), Double.doubleToLongBits(scaled[16 + l]));
+        }
+    }
+
+    @Test
     void compiledKernelsDoNotAllocate() {
         assumeTrue(LaneSimd.available(), LaneSimd.description());
         Random rnd = new Random(23);

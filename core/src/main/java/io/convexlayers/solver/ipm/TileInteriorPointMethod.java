@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
@@ -66,6 +68,13 @@ final class TileInteriorPointMethod {
     private final double[] tauPrev;
     private final double[] kappaPrev;
     private final double[] stats;
+    /** 1/d and 1/(e·costScale) of the loaded tile: the unscaling factors of the termination statistics. */
+    private final double[] dInv;
+    private final double[] eInv;
+    /** Per lane 1/τ, and the seven residual maxima of the primal and the dual rows (see {@link #evaluate}). */
+    private final double[] statsInvTau;
+    private final double[] primalMax;
+    private final double[] dualMax;
     /** Per-lane scalars of one step. */
     private final double[] dTau;
     private final double[] dKappa;
@@ -147,6 +156,11 @@ final class TileInteriorPointMethod {
         tauPrev = new double[lanes];
         kappaPrev = new double[lanes];
         stats = new double[ResidualStats.WIDTH * lanes];
+        dInv = new double[ml];
+        eInv = new double[nl];
+        statsInvTau = new double[lanes];
+        primalMax = new double[7 * lanes];
+        dualMax = new double[7 * lanes];
         dTau = new double[lanes];
         dKappa = new double[lanes];
         mu = new double[lanes];
@@ -188,6 +202,12 @@ final class TileInteriorPointMethod {
                 IterationListener listener, BatchSolution.Builder out) {
         long t0 = System.nanoTime();
         data.load(batch, first, settings.equilibrate());
+        for (int t = 0; t < m * lanes; t++) {
+            dInv[t] = 1 / data.d[t];
+        }
+        for (int t = 0; t < n * lanes; t++) {
+            eInv[t] = 1 / (data.e[t] * data.costScale[t % lanes]);
+        }
         double setup = (System.nanoTime() - t0) * 1e-9;
         long start = System.nanoTime();
         Arrays.fill(handedBack, false);
@@ -458,45 +478,62 @@ final class TileInteriorPointMethod {
             }
         }
         for (int l = 0; l < lanes; l++) {
+            statsInvTau[l] = 1 / tau[l];
+        }
+        residualMaxima(ax, s, b, dInv, true, m, primalMax);
+        residualMaxima(px, atz, c, eInv, false, n, dualMax);
+        for (int l = 0; l < lanes; l++) {
             fillStats(l, ctx[l], bty[l], xpx[l]);
+        }
+    }
+
+    /**
+     * {@link Lanes8Kernels#residualMaxima} of every lane (stopped lanes too: their statistics are not
+     * read again), on the SIMD kernels where they run.
+     */
+    private void residualMaxima(double[] p, double[] q, double[] r, double[] inv, boolean subtract, int count,
+                                double[] out) {
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.residualMaxima(p, q, r, inv, statsInvTau, subtract, count, out);
+            return;
+        }
+        Arrays.fill(out, 0);
+        for (int i = 0; i < count; i++) {
+            for (int l = 0; l < lanes; l++) {
+                int t = i * lanes + l;
+                double f = inv[t];
+                double u = p[t] * f;
+                double v = q[t] * f;
+                double w = r[t] * f;
+                double uv = u + v;
+                double scaled = uv * statsInvTau[l];
+                out[l] = Math.max(out[l], Math.abs(subtract ? scaled - w : scaled + w));
+                out[lanes + l] = Math.max(out[lanes + l], Math.abs(u * statsInvTau[l]));
+                out[2 * lanes + l] = Math.max(out[2 * lanes + l], Math.abs(v * statsInvTau[l]));
+                out[3 * lanes + l] = Math.max(out[3 * lanes + l], Math.abs(w));
+                out[4 * lanes + l] = Math.max(out[4 * lanes + l], Math.abs(uv));
+                out[5 * lanes + l] = Math.max(out[5 * lanes + l], Math.abs(u));
+                out[6 * lanes + l] = Math.max(out[6 * lanes + l], Math.abs(v));
+            }
         }
     }
 
     /** {@link InteriorPointMethod}'s statistics of lane l on the unscaled program. */
     private void fillStats(int l, double ctx, double bty, double xpx) {
         double cs = data.costScale[l];
-        double[] d = data.d;
-        double[] e = data.e;
-        double[] b = data.b;
-        double[] c = data.c;
-        double invT = 1 / tau[l];
-        double pri = 0, axN = 0, sN = 0, bN = 0, certAxs = 0;
-        for (int i = 0; i < m; i++) {
-            int t = i * lanes + l;
-            double di = 1 / d[t];
-            double a = ax[t] * di;
-            double si = s[t] * di;
-            double bi = b[t] * di;
-            pri = Math.max(pri, Math.abs((a + si) * invT - bi));
-            axN = Math.max(axN, Math.abs(a * invT));
-            sN = Math.max(sN, Math.abs(si * invT));
-            bN = Math.max(bN, Math.abs(bi));
-            certAxs = Math.max(certAxs, Math.abs(a + si));
-        }
-        double dua = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0;
-        for (int j = 0; j < n; j++) {
-            int t = j * lanes + l;
-            double f = 1 / (e[t] * cs);
-            double pj = px[t] * f;
-            double aj = atz[t] * f;
-            double cj = c[t] * f;
-            dua = Math.max(dua, Math.abs((pj + aj) * invT + cj));
-            pxN = Math.max(pxN, Math.abs(pj * invT));
-            atyN = Math.max(atyN, Math.abs(aj * invT));
-            cN = Math.max(cN, Math.abs(cj));
-            certPx = Math.max(certPx, Math.abs(pj));
-            certAty = Math.max(certAty, Math.abs(aj));
-        }
+        double invT = statsInvTau[l];
+        double pri = primalMax[l];
+        double axN = primalMax[lanes + l];
+        double sN = primalMax[2 * lanes + l];
+        double bN = primalMax[3 * lanes + l];
+        double certAxs = primalMax[4 * lanes + l];
+        double dua = dualMax[l];
+        double pxN = dualMax[lanes + l];
+        double atyN = dualMax[2 * lanes + l];
+        double cN = dualMax[3 * lanes + l];
+        double certPx = dualMax[5 * lanes + l];
+        double certAty = dualMax[6 * lanes + l];
         double xPx = xpx * invT * invT / cs;
         double cTx = ctx * invT / cs;
         double bTy = bty * invT / cs;
@@ -721,6 +758,12 @@ final class TileInteriorPointMethod {
                 a = Math.min(a, -kappa[l] / dKappa[l]);
             }
             out[l] = a;
+        }
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.stepLimits(s, dS, zero, ineqEnd, out);
+            simd.stepLimits(z, dZ, zero, ineqEnd, out);
+            return;
         }
         for (int t = zero * lanes; t < ineqEnd * lanes; t += lanes) {
             for (int l = 0; l < lanes; l++) {

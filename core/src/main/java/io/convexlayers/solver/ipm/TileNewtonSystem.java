@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.linsys.LinearSystem;
 import io.convexlayers.solver.linsys.LinearSystemFactory;
@@ -317,6 +319,11 @@ final class TileNewtonSystem {
     private void maxAbs(double[] v, int len, double[] out, boolean reset) {
         if (reset) {
             java.util.Arrays.fill(out, 0);
+        }
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.maxAbs(v, len, out);
+            return;
         }
         for (int i = 0; i < len; i++) {
             int o = i * lanes;

@@ -179,6 +179,7 @@ final class ReducedMatrixAssembler {
         int[] src = rows.src();
         double[] a = mats.aValues();
         boolean perLane = !mats.aShared() && fl > 1;
+        Lanes8Kernels simd = fl == 8 && lanes == 8 ? LaneSimd.kernels() : null;
         for (int i = 0; i < m; i++) {
             for (int l = 0; l < fl; l++) {
                 acc[l] = 1.0 / Math.sqrt(rhoY[i * lanes + l]);
@@ -186,7 +187,9 @@ final class ReducedMatrixAssembler {
             for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
                 int k = src[t];
                 int o = t * fl;
-                if (perLane) {
+                if (perLane && simd != null) {
+                    simd.scaleEntry(a, k * lanes, acc, w, o);
+                } else if (perLane) {
                     for (int l = 0; l < fl; l++) {
                         w[o + l] = a[k * lanes + l] * acc[l];
                     }
