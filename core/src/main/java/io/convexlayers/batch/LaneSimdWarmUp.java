@@ -42,7 +42,8 @@ final class LaneSimdWarmUp implements Runnable {
         double[] scale = filled(3 * 8, 1.0);
         double[] z = filled(3 * 8, 1.0);
         double[] lanes = new double[8];
-        double[] other = new double[8];
+        double[] other = filled(8, 1.0);
+        double[] residuals = new double[7 * 8];
         for (int call = 0; call < CALLS; call++) {
             boolean flip = (call & 1) == 0;
             kernels.multiplyAdd(2, colStart, rowIndex, values, flip, x, 0, out, 0);
@@ -58,6 +59,10 @@ final class LaneSimdWarmUp implements Runnable {
             kernels.scaleLanes(z, 3, scale);
             kernels.tauCoefficients(x, z, x, z, 3, lanes, other, lanes);
             kernels.subtractScaled(z, scale, x, 3);
+            kernels.maxAbs(z, 3, lanes);
+            kernels.stepLimits(x, z, 0, 3, lanes);
+            kernels.residualMaxima(x, z, scale, scale, other, flip, 3, residuals);
+            kernels.scaleEntry(x, 8, scale, out, 16);
             java.util.Arrays.fill(out, 0);
             java.util.Arrays.fill(z, 1.0);
         }
