@@ -24,8 +24,10 @@ import io.convexlayers.diff.residual.ResidualMapOperator;
 final class SolutionRefinement {
     /**
      * Lanes whose estimated relative distance from the exact solution is above this are refined: about
-     * the accuracy of the interior-point method's solutions and of the first-order method at eps 1e-10,
-     * so those are differentiated as they are, at no extra cost.
+     * the accuracy of the first-order method at eps 1e-10, which is differentiated as it is. The
+     * interior-point method's solutions at eps 1e-8 are 1e-10 … 1e-7 away (medians 1.6e-10 at n = 10,
+     * 4.9e-9 at n = 50 on the benchmark's small QPs): a quarter to most of them take one step, which
+     * costs one more factorization of their active block (benchmarks/RESULTS.md, session 12).
      */
     static final double REFINE_ABOVE = 1e-9;
     /** Newton steps at most per lane (each one more factorization of the tile, or one more LSQR solve). */
