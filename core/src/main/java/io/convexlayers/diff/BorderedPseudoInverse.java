@@ -32,24 +32,33 @@ final class BorderedPseudoInverse {
     /** Directions by (seed, size), drawn once per JVM (orders are at most {@link DenseSolve#MAX_ORDER}). */
     private static final java.util.concurrent.ConcurrentHashMap<Long, double[]> DIRECTIONS =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Updates of updates are allowed this deep: each adds two solves with the factors below it to
+     * every solve (the refinement moves a point at most {@link SolutionRefinement#MAX_STEPS} times).
+     */
+    static final int MAX_UPDATES = SolutionRefinement.MAX_STEPS;
     private final double[][] a;
     private final double frobenius;
-    private final DenseLu lu;
+    /** B⁻¹ (and B⁻ᵀ) of the bordered matrix, by LU or by a low-rank update of another one's. */
+    private final BorderedSolves solves;
     private final double[] rightNull;
     private final double[] leftNull;
-    /** The unit w and ẑ of B = A + σ·w·ẑᵀ·‖z‖ (the directions a near-singular A's residual takes). */
+    /** The unit w and ẑ of B = A + s·w·ẑᵀ (the directions a near-singular A's residual takes). */
     private final double[] border;
     private final double[] borderTransposed;
+    /** s = √(‖A‖²_F / size): the border term's scale, the size of A's entries. */
+    private final double borderScale;
 
-    private BorderedPseudoInverse(double[][] a, double frobenius, DenseLu lu, double[] rightNull, double[] leftNull,
-                                  double[] border, double[] borderTransposed) {
+    private BorderedPseudoInverse(double[][] a, double frobenius, BorderedSolves solves, double[] rightNull,
+                                  double[] leftNull, double[] border, double[] borderTransposed, double borderScale) {
         this.border = border;
         this.borderTransposed = borderTransposed;
         this.a = a;
         this.frobenius = frobenius;
-        this.lu = lu;
+        this.solves = solves;
         this.rightNull = rightNull;
         this.leftNull = leftNull;
+        this.borderScale = borderScale;
     }
 
     /**
@@ -60,17 +69,13 @@ final class BorderedPseudoInverse {
      */
     static BorderedPseudoInverse factor(double[][] a, double[] near) {
         int size = a.length;
-        double fro = 0;
-        for (double[] row : a) {
-            for (double v : row) {
-                fro += v * v;
-            }
-        }
+        double fro = frobeniusSquared(a);
         double zz = dot(near, near);
         if (!(zz > 0) || !(fro > 0) || !Double.isFinite(fro) || !Double.isFinite(zz)) {
             return null;
         }
         double sigma = Math.sqrt(fro / size / zz); // the rank-one term at the size of A's entries
+        double scale = Math.sqrt(fro / size);
         double[] w = genericDirection(size);
         double[][] bordered = new double[size][];
         double borderedFro = 0;
@@ -89,10 +94,82 @@ final class BorderedPseudoInverse {
         }
         double[] unitNear = near.clone();
         normalize(unitNear);
+        return finish(a, fro, new LuSolves(lu), w, unitNear, scale, Math.sqrt(borderedFro));
+    }
+
+    /**
+     * The pseudo-inverse of {@code a}, a matrix that differs from this one's A in one row only, with
+     * {@code near} its approximate null vector, from this one's factors: B' = A' + s·w·ẑ'ᵀ is B plus
+     * the rank-two term e_r·(A' − A)_rᵀ + s·w·(ẑ' − ẑ)ᵀ, solved by the Sherman–Morrison–Woodbury
+     * formula (two solves with B per direction, once). The refinement moves a point this way: on an
+     * unchanged active set only the τ row of M_SS (c + 2Px, xᵀPx) and the null vector change. Null
+     * where A' differs in more than one row or the result fails {@link #factor}'s checks (the caller
+     * factors A' afresh).
+     */
+    BorderedPseudoInverse updated(double[][] next, double[] near) {
+        int size = a.length;
+        if (next.length != size || !(solves.depth() < MAX_UPDATES)) {
+            return null;
+        }
+        int row = -1;
+        for (int i = 0; i < size; i++) {
+            if (!java.util.Arrays.equals(a[i], next[i])) {
+                if (row >= 0) {
+                    return null; // two rows changed: not this update's case
+                }
+                row = i;
+            }
+        }
+        double fro = frobeniusSquared(next);
+        double[] unitNear = near.clone();
+        if (!(fro > 0) || !Double.isFinite(fro) || !normalize(unitNear)) {
+            return null;
+        }
+        double[] delta = new double[size]; // (A' − A)_r
+        if (row >= 0) {
+            for (int j = 0; j < size; j++) {
+                delta[j] = next[row][j] - a[row][j];
+            }
+        }
+        double[] nearStep = new double[size]; // ẑ' − ẑ
+        for (int j = 0; j < size; j++) {
+            nearStep[j] = unitNear[j] - borderTransposed[j];
+        }
+        double[] unitRow = new double[size];
+        if (row >= 0) {
+            unitRow[row] = 1;
+        }
+        double[] scaledBorder = border.clone();
+        for (int i = 0; i < size; i++) {
+            scaledBorder[i] *= borderScale;
+        }
+        RankTwoUpdate update = RankTwoUpdate.of(solves, unitRow, delta, scaledBorder, nearStep);
+        if (update == null) {
+            return null;
+        }
+        // ‖B'‖_F for the condition estimate, formed from its rows as factor forms it.
+        double borderedFro = 0;
+        for (int i = 0; i < size; i++) {
+            double wi = borderScale * border[i];
+            for (int j = 0; j < size; j++) {
+                double v = next[i][j] + wi * unitNear[j];
+                borderedFro += v * v;
+            }
+        }
+        return finish(next, fro, update, border, unitNear, borderScale, Math.sqrt(borderedFro));
+    }
+
+    /**
+     * The null vectors, the condition estimate and the probe checks of a factored B = A + s·w·ẑᵀ; null
+     * when B is singular to working precision or the probes fail.
+     */
+    private static BorderedPseudoInverse finish(double[][] a, double fro, BorderedSolves solves, double[] w,
+                                                double[] unitNear, double scale, double borderedFrobenius) {
+        int size = a.length;
         double[] probe = randomDirection(size, PROBE_SEED);
-        double[] right = lu.solve(w);
-        double[] left = lu.solveTranspose(unitNear);
-        double[] probeSolution = lu.solve(probe);
+        double[] right = solves.solve(w);
+        double[] left = solves.solveTranspose(unitNear);
+        double[] probeSolution = solves.solve(probe);
         if (right == null || left == null || probeSolution == null) {
             return null;
         }
@@ -101,13 +178,23 @@ final class BorderedPseudoInverse {
         // but a random one is not, and its solution is huge.
         double inverseNorm = Math.sqrt(Math.max(dot(probeSolution, probeSolution), Math.max(dot(right, right),
                 dot(left, left))));
-        if (!(Math.sqrt(borderedFro) * inverseNorm <= MAX_CONDITION) || !normalize(right)
-                || !normalize(left)) {
+        if (!(borderedFrobenius * inverseNorm <= MAX_CONDITION) || !normalize(right) || !normalize(left)) {
             return null;
         }
-        BorderedPseudoInverse pinv = new BorderedPseudoInverse(a, Math.sqrt(fro), lu, right, left, w, unitNear);
+        BorderedPseudoInverse pinv = new BorderedPseudoInverse(a, Math.sqrt(fro), solves, right, left, w, unitNear,
+                scale);
         // Decide once for both directions, so a JVP and a VJP of one lane use the same operator.
         return pinv.apply(probe, false) != null && pinv.apply(probe, true) != null ? pinv : null;
+    }
+
+    private static double frobeniusSquared(double[][] a) {
+        double fro = 0;
+        for (double[] row : a) {
+            for (double v : row) {
+                fro += v * v;
+            }
+        }
+        return fro;
     }
 
     /** ζ with Aζ = 0, unit length. */
@@ -119,7 +206,7 @@ final class BorderedPseudoInverse {
     double[] apply(double[] b, boolean transposed) {
         double[] proj = b.clone();
         removeComponent(proj, transposed ? rightNull : leftNull);
-        double[] sol = transposed ? lu.solveTranspose(proj) : lu.solve(proj);
+        double[] sol = transposed ? solves.solveTranspose(proj) : solves.solve(proj);
         if (sol == null) {
             return null;
         }

@@ -4,7 +4,9 @@ package io.convexlayers.diff;
 import io.convexlayers.diff.residual.ResidualMapOperator;
 /**
  * {@link ActiveBlock} by dense factorization: each lane's M_SS is formed from the sparse data
- * ({@link ReducedJacobian}) and factored once by {@link BorderedPseudoInverse}.
+ * ({@link ReducedJacobian}) and factored once by {@link BorderedPseudoInverse}; after the refinement
+ * moved a lane on an unchanged active set, its previous factors are updated instead
+ * ({@link BorderedPseudoInverse#updated}).
  */
 final class DenseActiveBlock implements ActiveBlock {
     private final ResidualMapOperator op;
@@ -73,7 +75,13 @@ final class DenseActiveBlock implements ActiveBlock {
             } else if (valid[l]) {
                 ReducedJacobian red = ReducedJacobian.form(op, blocks, l, y, s);
                 coords[l] = red.coords; // the same as the estimate, read off the blocks themselves
-                pinv[l] = BorderedPseudoInverse.factor(red.matrix, red.nullVector);
+                // A moved lane on the same active set: its block differs in the τ row only.
+                BorderedPseudoInverse before = previous != null && previous.pinv[l] != null
+                        && java.util.Arrays.equals(previous.coords[l], red.coords) ? previous.pinv[l] : null;
+                pinv[l] = before != null ? before.updated(red.matrix, red.nullVector) : null;
+                if (pinv[l] == null) {
+                    pinv[l] = BorderedPseudoInverse.factor(red.matrix, red.nullVector);
+                }
                 if (pinv[l] != null) {
                     double[] zeta = pinv[l].rightNull();
                     for (int k = 0; k < zeta.length; k++) {

@@ -807,32 +807,47 @@ public final class SolutionDerivative {
             int w = (n + m) * lanes;
             SparsePattern ap = program.aPattern();
             SparsePattern pp = program.pPattern();
-            for (int l = 0; l < live; l++) {
-                if (!valid[l]) {
-                    continue;
-                }
-                int b = first + l;
-                double rw = r[w + l];
-                for (int j = 0; j < n; j++) {
-                    int kj = j * lanes + l;
-                    for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
-                        int ki = ap.rowIndex(k) * lanes + l;
-                        dA[k * batch + b] = x[kj] * r[nl + ki] - y[ki] * r[kj];
+            // Entry-major, lanes innermost: a tile's instances of one entry are adjacent in the batch-minor
+            // outputs (one cache line), where lane-major writes touched a new line per entry.
+            for (int j = 0; j < n; j++) {
+                int kj = j * lanes;
+                for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                    int ki = ap.rowIndex(k) * lanes;
+                    int o = k * batch + first;
+                    for (int l = 0; l < live; l++) {
+                        if (valid[l]) {
+                            dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                        }
                     }
-                    dc[j * batch + b] = x[kj] * rw - r[kj];
                 }
-                for (int i = 0; i < m; i++) {
-                    int k = i * lanes + l;
-                    db[i * batch + b] = y[k] * rw - r[nl + k];
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        dc[j * batch + first + l] = x[kj + l] * r[w + l] - r[kj + l];
+                    }
                 }
-                if (pp != null) {
-                    for (int j = 0; j < n; j++) {
-                        int kj = j * lanes + l;
-                        for (int k = pp.colStart(j); k < pp.colStart(j + 1); k++) {
-                            int i = pp.rowIndex(k);
-                            int ki = i * lanes + l;
-                            double g = rw * x[ki] * x[kj] - 0.5 * (r[ki] * x[kj] + x[ki] * r[kj]);
-                            dP[k * batch + b] = i == j ? g : 2 * g;
+            }
+            for (int i = 0; i < m; i++) {
+                int ki = i * lanes;
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        db[i * batch + first + l] = y[ki + l] * r[w + l] - r[nl + ki + l];
+                    }
+                }
+            }
+            if (pp != null) {
+                for (int j = 0; j < n; j++) {
+                    int kj = j * lanes;
+                    for (int k = pp.colStart(j); k < pp.colStart(j + 1); k++) {
+                        int i = pp.rowIndex(k);
+                        int ki = i * lanes;
+                        int o = k * batch + first;
+                        for (int l = 0; l < live; l++) {
+                            if (valid[l]) {
+                                double rw = r[w + l];
+                                double g = rw * x[ki + l] * x[kj + l]
+                                        - 0.5 * (r[ki + l] * x[kj + l] + x[ki + l] * r[kj + l]);
+                                dP[o + l] = i == j ? g : 2 * g;
+                            }
                         }
                     }
                 }

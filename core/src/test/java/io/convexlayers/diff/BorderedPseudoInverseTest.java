@@ -64,6 +64,61 @@ class BorderedPseudoInverseTest {
         }
     }
 
+    /**
+     * The refinement's case: A' differs from A in one row (δ ⟂ ζ keeps ζ in its null space) and the
+     * near-null vector moves; the updated factors give A''s pseudo-inverse as a fresh factorization does,
+     * update after update, until {@link BorderedPseudoInverse#MAX_UPDATES}.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {4, 5, 6})
+    void anUpdateForOneChangedRowIsThePseudoInverseOfTheNewMatrix(long seed) {
+        Random rnd = new Random(seed);
+        Planted p = Planted.withZeroSingularValues(SIZE, 1, rnd);
+        double[] zeta = p.rightNull(0);
+        double[][] a = p.matrix();
+        BorderedPseudoInverse pinv = BorderedPseudoInverse.factor(copy(a), perturbed(zeta, 1e-3, rnd));
+        assertNotNull(pinv);
+        for (int update = 1; update <= BorderedPseudoInverse.MAX_UPDATES; update++) {
+            double[][] next = copy(a);
+            int row = SIZE - 1 - update; // a different row each time, as the τ row of successive points is not
+            double[] delta = gaussian(SIZE, rnd);
+            double along = dot(delta, zeta);
+            for (int j = 0; j < SIZE; j++) {
+                next[row][j] += delta[j] - along * zeta[j];
+            }
+            BorderedPseudoInverse updated = pinv.updated(copy(next), perturbed(zeta, 1e-4, rnd));
+            assertNotNull(updated, "update " + update);
+            assertEquals(1, Math.abs(dot(updated.rightNull(), zeta)), 1e-10);
+            for (boolean transposed : new boolean[] {false, true}) {
+                double[] b = gaussian(SIZE, rnd);
+                double[] got = updated.apply(b, transposed);
+                assertNotNull(got, "update " + update + ", transposed=" + transposed);
+                double err = relativeError(got, pinvSolve(next, b, transposed));
+                assertTrue(err < 1e-9, "update " + update + ", transposed=" + transposed + ": " + err);
+            }
+            a = next;
+            pinv = updated;
+        }
+        assertEquals(null, pinv.updated(copy(a), zeta), "no update beyond MAX_UPDATES deep");
+    }
+
+    @Test
+    void twoChangedRowsAreNotAnUpdate() {
+        Random rnd = new Random(8);
+        Planted p = Planted.withZeroSingularValues(SIZE, 1, rnd);
+        BorderedPseudoInverse pinv = BorderedPseudoInverse.factor(copy(p.matrix()), p.rightNull(0));
+        assertNotNull(pinv);
+        double[][] next = copy(p.matrix());
+        next[2][5] += 1e-3;
+        next[7][1] -= 1e-3;
+        assertEquals(null, pinv.updated(next, p.rightNull(0)));
+        double[][] same = copy(p.matrix());
+        BorderedPseudoInverse moved = pinv.updated(same, perturbed(p.rightNull(0), 1e-3, rnd));
+        assertNotNull(moved, "no changed row: only the border moves");
+        double[] b = gaussian(SIZE, rnd);
+        assertTrue(relativeError(moved.apply(b, false), pinvSolve(p.matrix(), b, false)) < 1e-9);
+    }
+
     @Test
     void rightNullIsAUnitNullVector() {
         Random rnd = new Random(9);
