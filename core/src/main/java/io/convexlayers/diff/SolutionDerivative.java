@@ -779,20 +779,23 @@ public final class SolutionDerivative {
             int w = (n + m) * lanes;
             double[] dpdv = new double[m * lanes];
             op.coneDerivative().apply(dz, nl, dpdv, 0);
-            for (int l = 0; l < live; l++) {
-                if (!valid[l]) {
-                    continue;
+            // Entry-major, lanes innermost, as vjpOutputs writes.
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        int k = j * lanes + l;
+                        dx[j * batch + first + l] = -(dz[k] - x[k] * dz[w + l]);
+                    }
                 }
-                double dw = dz[w + l];
-                int b = first + l;
-                for (int j = 0; j < n; j++) {
-                    int k = j * lanes + l;
-                    dx[j * batch + b] = -(dz[k] - x[k] * dw);
-                }
-                for (int i = 0; i < m; i++) {
-                    int k = i * lanes + l;
-                    dy[i * batch + b] = -(dpdv[k] - y[k] * dw);
-                    ds[i * batch + b] = -(dpdv[k] - dz[nl + k] - s[k] * dw);
+            }
+            for (int i = 0; i < m; i++) {
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        int k = i * lanes + l;
+                        double dw = dz[w + l];
+                        dy[i * batch + first + l] = -(dpdv[k] - y[k] * dw);
+                        ds[i * batch + first + l] = -(dpdv[k] - dz[nl + k] - s[k] * dw);
+                    }
                 }
             }
         }
