@@ -67,30 +67,14 @@ final class RankTwoUpdate implements BorderedSolves {
 
     @Override
     public double[] solve(double[] b) {
-        double[] x = base.solve(b);
-        if (x == null) {
-            return null;
-        }
         // x − Y·K⁻¹·(Vᵀx)
-        double p = dot(v1, x);
-        double q = dot(v2, x);
-        double c1 = k11 * p + k12 * q;
-        double c2 = k21 * p + k22 * q;
-        return combine(x, y1, c1, y2, c2);
+        return corrected(base.solve(b), v1, v2, y1, y2, false);
     }
 
     @Override
     public double[] solveTranspose(double[] b) {
-        double[] x = base.solveTranspose(b);
-        if (x == null) {
-            return null;
-        }
         // x − Z·K⁻ᵀ·(Uᵀx)
-        double p = dot(u1, x);
-        double q = dot(u2, x);
-        double c1 = k11 * p + k21 * q;
-        double c2 = k12 * p + k22 * q;
-        return combine(x, z1, c1, z2, c2);
+        return corrected(base.solveTranspose(b), u1, u2, z1, z2, true);
     }
 
     @Override
@@ -98,8 +82,18 @@ final class RankTwoUpdate implements BorderedSolves {
         return base.depth() + 1;
     }
 
-    /** x − c₁·e − c₂·f in place; null when not finite. */
-    private static double[] combine(double[] x, double[] e, double c1, double[] f, double c2) {
+    /**
+     * x − (e f)·C·(pᵀx; qᵀx) in place, C = K⁻¹ or K⁻ᵀ ({@code transposeK}); null when x is null or the
+     * result is not finite.
+     */
+    private double[] corrected(double[] x, double[] p, double[] q, double[] e, double[] f, boolean transposeK) {
+        if (x == null) {
+            return null;
+        }
+        double px = dot(p, x);
+        double qx = dot(q, x);
+        double c1 = k11 * px + (transposeK ? k21 : k12) * qx;
+        double c2 = (transposeK ? k12 : k21) * px + k22 * qx;
         for (int i = 0; i < x.length; i++) {
             x[i] -= c1 * e[i] + c2 * f[i];
             if (!Double.isFinite(x[i])) {
