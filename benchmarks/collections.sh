@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs CollectionRunner on a collection with reference optima, one problem at a time.
-#   benchmarks/collections.sh FOLDER [runner options: --eps 1e-6 --time-limit 20 --polish on|off --only A,B]
+#   benchmarks/collections.sh FOLDER [runner options: --eps 1e-6 --time-limit 20 --polish auto|on|off --only A,B]
 # Builds the library's classes (no install into ~/.m2) and compiles the runner against them.
 set -euo pipefail
 cd "$(dirname "$0")"

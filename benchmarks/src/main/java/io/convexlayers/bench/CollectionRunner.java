@@ -6,6 +6,7 @@ import io.convexlayers.backend.ConeSolver;
 import io.convexlayers.io.FileProblem;
 import io.convexlayers.io.ProblemReader;
 import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  * java -cp … io.convexlayers.bench.CollectionRunner FOLDER [--eps 1e-6] [--time-limit 20]
- *      [--polish on|off] [--algorithm auto|first-order|interior-point] [--only NAME,NAME…]
+ *      [--polish auto|on|off] [--algorithm auto|first-order|interior-point] [--only NAME,NAME…]
  * </pre>
  */
 public final class CollectionRunner {
@@ -61,14 +62,14 @@ public final class CollectionRunner {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: CollectionRunner FOLDER [--eps E] [--time-limit S] [--polish on|off] "
+            System.err.println("usage: CollectionRunner FOLDER [--eps E] [--time-limit S] [--polish auto|on|off] "
                     + "[--algorithm auto|first-order|interior-point] [--only A,B]");
             System.exit(2);
         }
         Path folder = Path.of(args[0]);
         double eps = 1e-6;
         double limit = 20;
-        Boolean polish = null;
+        Polishing polish = null;
         io.convexlayers.solver.Algorithm algorithm = null;
         Set<String> only = null;
         for (int k = 1; k < args.length; k += 2) {
@@ -76,7 +77,7 @@ public final class CollectionRunner {
             switch (args[k]) {
                 case "--eps" -> eps = Double.parseDouble(value);
                 case "--time-limit" -> limit = Double.parseDouble(value);
-                case "--polish" -> polish = value.equals("on");
+                case "--polish" -> polish = Polishing.valueOf(value.toUpperCase(Locale.ROOT));
                 case "--algorithm" -> algorithm = io.convexlayers.solver.Algorithm.valueOf(
                         value.toUpperCase(Locale.ROOT).replace('-', '_'));
                 case "--only" -> only = new HashSet<>(Arrays.asList(value.split(",")));
@@ -85,7 +86,7 @@ public final class CollectionRunner {
         }
         SolverSettings settings = SolverSettings.defaults().withEps(eps).withTimeLimit(limit);
         if (polish != null) {
-            settings = settings.withPolish(polish);
+            settings = settings.withPolishing(polish);
         }
         if (algorithm != null) {
             settings = settings.withAlgorithm(algorithm);
@@ -94,7 +95,7 @@ public final class CollectionRunner {
         warmUp(folder, references, settings);
 
         System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s%n%n",
-                folder.getFileName(), eps, limit, settings.polish() ? "on" : "off", settings.algorithm());
+                folder.getFileName(), eps, limit, settings.polishing().name().toLowerCase(Locale.ROOT), settings.algorithm());
         System.out.println("| problem | status | iterations | time (s) | objective | reference | rel. error | algorithm/polish | success |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
         List<Outcome> outcomes = new ArrayList<>();

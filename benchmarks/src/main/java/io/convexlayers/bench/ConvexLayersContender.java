@@ -10,6 +10,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ public final class ConvexLayersContender implements Contender {
     @Override
     public Prepared prepare(QpBatch w) {
         BatchConeProgram program = toConeProgram(w);
-        SolverSettings settings = SolverSettings.defaults().withEps(eps).withAlgorithm(algorithm);
+        // Unpolished, like SCS and the other contenders: the timings compare the iterations at equal eps.
+        SolverSettings settings = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(eps).withAlgorithm(algorithm);
         DerivativeSettings dsettings = derivative;
         return new Prepared() {
             @Override

@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 
@@ -37,7 +38,7 @@ public final class ForwardCpuTime {
         TimingOptions options = TimingOptions.parse(args, 3, Algorithm.AUTO);
         int repeats = options.repeats();
         Algorithm algorithm = options.algorithm();
-        SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
+        SolverSettings settings = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
         System.out.println("| workload | B | requested | ran | SOLVED | CPU ms per batch | iterations/instance"
                 + " | µs/instance-iteration | process CPU ms per batch |");
         System.out.println("|---|---:|---|---|---:|---:|---:|---:|---:|");

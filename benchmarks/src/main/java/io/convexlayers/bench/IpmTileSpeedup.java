@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -32,7 +33,7 @@ public final class IpmTileSpeedup {
     public static void main(String[] args) {
         TimingOptions options = TimingOptions.parse(args, 5, Algorithm.INTERIOR_POINT);
         int repeats = options.repeats();
-        SolverSettings ipm = SolverSettings.defaults().withEps(ConvexLayersContender.EPS)
+        SolverSettings ipm = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS)
                 .withAlgorithm(Algorithm.INTERIOR_POINT);
         SolverSettings firstOrder = ipm.withAlgorithm(Algorithm.FIRST_ORDER);
         ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);

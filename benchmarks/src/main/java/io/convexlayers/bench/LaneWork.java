@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 /**
@@ -23,7 +24,7 @@ public final class LaneWork {
 
     /** The solver settings of {@link LaneCompactionBenchmark}: first order, eps 1e-6. */
     static SolverSettings settings() {
-        return SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
+        return SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
     }
 
     public static void main(String[] args) {

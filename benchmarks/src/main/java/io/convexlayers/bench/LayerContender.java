@@ -8,6 +8,7 @@ import io.convexlayers.dsl.Variable;
 import io.convexlayers.layer.ConvexLayer;
 import io.convexlayers.layer.Gradients;
 import io.convexlayers.layer.LayerResult;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 /**
@@ -47,7 +48,7 @@ public final class LayerContender implements Contender {
         Parameter h = Parameter.vector("h", m);
         Problem problem = Problem.minimize(Atoms.quadForm(x, p).times(0.5).plus(q.dot(x)), g.times(x).le(h));
         ConvexLayer layer = ConvexLayer.builder(problem).parameters(p, q, g, h).outputs(x)
-                .settings(SolverSettings.defaults().withEps(ConvexLayersContender.EPS)
+                .settings(SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS)
                         .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)).build();
         double[] pv = flatten(w.p);
         double[] qv = flatten(w.q);

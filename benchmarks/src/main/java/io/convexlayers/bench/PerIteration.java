@@ -7,6 +7,7 @@ import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import java.lang.management.ManagementFactory;
@@ -94,7 +95,7 @@ public final class PerIteration {
 
     /** One single-thread first-order solve; a failed instance stops the run (its time would mislead). */
     private static BatchSolution solve(String name, BatchConeProgram program) {
-        SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS)
+        SolverSettings settings = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS)
                 .withAlgorithm(Algorithm.FIRST_ORDER);
         BatchSolution sol = Backends.cpu().solve(program, settings, ExecutionSettings.defaults().withThreads(1),
                 null, null);

@@ -12,6 +12,7 @@ import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.Arrays;
@@ -47,8 +48,8 @@ public final class RefinementCost {
             boolean ipm = parts.length > 1 && parts[1].equals("ipm");
             BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(parts[0]));
             SolverSettings settings = ipm
-                    ? SolverSettings.defaults().withEps(ConvexLayersContender.IPM_EPS).withAlgorithm(Algorithm.INTERIOR_POINT)
-                    : SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
+                    ? SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.IPM_EPS).withAlgorithm(Algorithm.INTERIOR_POINT)
+                    : SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
             double[] fwd = new double[repeats];
             BatchSolution sol = null;
             for (int r = -2; r < repeats; r++) {

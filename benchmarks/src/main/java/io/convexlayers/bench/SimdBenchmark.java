@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +51,7 @@ public class SimdBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         program = ConvexLayersContender.toConeProgram(Workloads.create(workload));
-        settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
+        settings = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER);
         if (Backends.cpuSimd(simd) != simd) {
             throw new IllegalStateException("SIMD loops requested but unavailable: " + Backends.cpuLoops());
         }

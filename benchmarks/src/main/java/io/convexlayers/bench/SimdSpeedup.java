@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -32,7 +33,7 @@ public final class SimdSpeedup {
         if (!Backends.cpuSimd(true)) {
             throw new IllegalStateException("no SIMD loops in this JVM: " + Backends.cpuLoops());
         }
-        SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
+        SolverSettings settings = SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS).withAlgorithm(algorithm);
         ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);
         System.out.println("loops: " + Backends.cpuLoops() + "; algorithm " + algorithm + ", " + repeats + " rounds");
         System.out.println("| workload | B | ran | iterations/instance | scalar ms (median) | SIMD ms (median)"

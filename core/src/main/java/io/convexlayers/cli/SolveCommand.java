@@ -6,6 +6,7 @@ import io.convexlayers.io.ProblemReader;
 import io.convexlayers.solver.Backend;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.IterationListener;
+import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
 
 import java.io.IOException;
@@ -63,6 +64,7 @@ final class SolveCommand {
                     .put("objective", objective)
                     .put("iterations", s.iterations())
                     .put("algorithm", algorithmName(s))
+                    .put("polish", s.polish().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                     .put("solve_time_s", s.solveTimeSeconds())
                     .put("setup_time_s", s.setupTimeSeconds() + readSeconds)
                     .put("jit_compilation_s", Double.isNaN(jitSeconds) ? -1 : jitSeconds)
@@ -85,7 +87,8 @@ final class SolveCommand {
             }
             out.printf(Locale.ROOT, "status      %s%n", s.status().name().toLowerCase(Locale.ROOT));
             out.printf(Locale.ROOT, "objective   %.10g%n", objective);
-            out.printf(Locale.ROOT, "iterations  %d (%s)%n", s.iterations(), algorithmName(s));
+            out.printf(Locale.ROOT, "iterations  %d (%s%s)%n", s.iterations(), algorithmName(s),
+                    s.polish() == PolishStatus.NOT_RUN ? "" : ", polish " + s.polish().name().toLowerCase(Locale.ROOT));
             out.printf(Locale.ROOT, "time        %.3f s solve, %.3f s setup%s%n", s.solveTimeSeconds(),
                     s.setupTimeSeconds() + readSeconds, Double.isNaN(jitSeconds) ? ""
                             : String.format(Locale.ROOT, " (JIT compilation meanwhile: %.3f s)", jitSeconds));

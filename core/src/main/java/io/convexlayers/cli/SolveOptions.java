@@ -3,6 +3,7 @@ package io.convexlayers.cli;
 
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
             "  --algorithm NAME     auto|first-order|interior-point (default auto: interior point for",
             "                       LPs and QPs, first order for other cones and large batches)",
+            "  --polish RULE        auto|on|off: move first-order solutions to the exact solution",
+            "                       (default auto: small programs with second-order or power cones)",
             "  --json               one JSON object on standard output",
             "  --print-solution     include the solution x",
             "  --verbose            iteration table on standard error",
@@ -64,6 +67,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
                 case "--no-accel" -> b.acceleration(false);
                 case "--linsys" -> b.linearSystem(linsys(value(args, ++i, a)));
                 case "--algorithm" -> b.algorithm(algorithm(value(args, ++i, a)));
+                case "--polish" -> b.polishing(polishing(value(args, ++i, a)));
                 case "--json" -> json = true;
                 case "--verbose" -> verbose = true;
                 case "--print-solution" -> print = true;
@@ -103,6 +107,15 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             case "interior-point" -> Algorithm.INTERIOR_POINT;
             default -> throw new UsageException("--algorithm must be auto, first-order or interior-point, got '"
                     + name + "'");
+        };
+    }
+
+    private static Polishing polishing(String name) {
+        return switch (name) {
+            case "auto" -> Polishing.AUTO;
+            case "on" -> Polishing.ON;
+            case "off" -> Polishing.OFF;
+            default -> throw new UsageException("--polish must be auto, on or off, got '" + name + "'");
         };
     }
 

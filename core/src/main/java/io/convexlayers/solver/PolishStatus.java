@@ -2,7 +2,7 @@
 package io.convexlayers.solver;
 
 /**
- * What solution polishing ({@link SolverSettings#polish()}) did for one instance after the first-order
+ * What solution polishing ({@link SolverSettings#polishing()}) did for one instance after the first-order
  * solve. With zero and nonnegative cones only, the active constraints are guessed from (y, s), the KKT
  * system of that guess is solved exactly and the resulting point replaces the solver's when its
  * residuals are smaller. With other cones, Newton steps on the residual map move the point towards

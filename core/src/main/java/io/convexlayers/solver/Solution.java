@@ -16,7 +16,7 @@ package io.convexlayers.solver;
  * @param objective      primal objective ½xᵀPx + cᵀx (NaN without a solution)
  * @param dualObjective  dual objective −½xᵀPx − bᵀy (NaN without a solution)
  * @param scale          the final dual scale ρ_y (0 for the interior-point method, which has none)
- * @param polish         whether solution polishing ran and replaced the point ({@link SolverSettings#polish()})
+ * @param polish         whether solution polishing ran and replaced the point ({@link SolverSettings#polishing()})
  * @param algorithm      the method that solved it: FIRST_ORDER or INTERIOR_POINT
  */
 public record Solution(SolverStatus status, double[] x, double[] y, double[] s, double objective,

@@ -25,21 +25,16 @@ import io.convexlayers.InvalidSettingsException;
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
  * @param checkInterval      iterations between termination checks (default 10)
  * @param linearSystem       KKT solve strategy (default AUTO)
- * @param polish             after the first-order solve, solve the KKT system of the guessed active
- *                           set exactly and keep that point when its residuals are smaller; with
- *                           second-order, PSD, exponential or power cones, take Newton steps on the
- *                           residual map instead, each kept where it lowers the residual
- *                           ({@link PolishStatus}; default false:
- *                           at eps 1e-5 on small NETLIB/Maros–Meszaros problems it gave residuals of
- *                           1e-13 in 0.5–0.8× the unpolished time, but on NETLIB at eps 1e-6 it cost
- *                           1.33× in geometric mean, up to 2.9× where every attempt is rejected)
+ * @param polishing          whether first-order solutions are polished to the exact solution after
+ *                           the solve ({@link Polishing}; default AUTO: where measured to pay, small
+ *                           programs with second-order or power cones and no exponential or PSD cone)
  * @param algorithm          first-order, interior-point, or chosen per batch (default AUTO)
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
                              boolean adaptiveScale, boolean equilibrate, boolean acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
-                             LinearSystemKind linearSystem, boolean polish, Algorithm algorithm) {
+                             LinearSystemKind linearSystem, Polishing polishing, Algorithm algorithm) {
 
     /** Validates every field. */
     public SolverSettings {
@@ -72,6 +67,9 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (linearSystem == null) {
             throw new InvalidSettingsException("linearSystem", null, "must not be null");
         }
+        if (polishing == null) {
+            throw new InvalidSettingsException("polishing", null, "must not be null");
+        }
         if (algorithm == null) {
             throw new InvalidSettingsException("algorithm", null, "must not be null");
         }
@@ -86,7 +84,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
     /** The documented defaults. */
     public static SolverSettings defaults() {
         return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
-                10, 20, 10, LinearSystemKind.AUTO, false, Algorithm.AUTO);
+                10, 20, 10, LinearSystemKind.AUTO, Polishing.AUTO, Algorithm.AUTO);
     }
 
     /** Sets both the absolute and the relative tolerance. */
@@ -110,8 +108,14 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().timeLimitSeconds(seconds).build();
     }
 
+    /** Polishing always ({@link Polishing#ON}) or never ({@link Polishing#OFF}). */
     public SolverSettings withPolish(boolean on) {
         return toBuilder().polish(on).build();
+    }
+
+    /** The same settings with another polishing rule. */
+    public SolverSettings withPolishing(Polishing rule) {
+        return toBuilder().polishing(rule).build();
     }
 
     /** The same settings with another algorithm. */
@@ -140,7 +144,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private int andersonInterval;
         private int checkInterval;
         private LinearSystemKind linearSystem;
-        private boolean polish;
+        private Polishing polishing;
         private Algorithm algorithm;
 
         private Builder(SolverSettings s) {
@@ -159,7 +163,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
             andersonInterval = s.andersonInterval;
             checkInterval = s.checkInterval;
             linearSystem = s.linearSystem;
-            polish = s.polish;
+            polishing = s.polishing;
             algorithm = s.algorithm;
         }
 
@@ -178,13 +182,15 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder andersonInterval(int v) { andersonInterval = v; return this; }
         public Builder checkInterval(int v) { checkInterval = v; return this; }
         public Builder linearSystem(LinearSystemKind v) { linearSystem = v; return this; }
-        public Builder polish(boolean v) { polish = v; return this; }
+        /** Polishing always ({@code true}: {@link Polishing#ON}) or never ({@link Polishing#OFF}). */
+        public Builder polish(boolean v) { polishing = v ? Polishing.ON : Polishing.OFF; return this; }
+        public Builder polishing(Polishing v) { polishing = v; return this; }
         public Builder algorithm(Algorithm v) { algorithm = v; return this; }
 
         public SolverSettings build() {
             return new SolverSettings(epsAbs, epsRel, epsInfeas, maxIters, timeLimitSeconds, alpha, rhoX,
                     scale, adaptiveScale, equilibrate, acceleration, andersonMemory, andersonInterval,
-                    checkInterval, linearSystem, polish, algorithm);
+                    checkInterval, linearSystem, polishing, algorithm);
         }
     }
 }

@@ -137,6 +137,30 @@ class MainTest {
         assertTrue(err.contains("--algorithm must be auto, first-order or interior-point"), err);
     }
 
+    /**
+     * A small SOCP's first-order solution is polished by default (min −x₁ − x₂/2 over the unit disc:
+     * x = (2, 1)/√5 to rounding), not with --polish off; an unknown rule is a usage error.
+     */
+    @Test
+    void polishingIsChosenAndReported() throws Exception {
+        Path disc = dir.resolve("disc.cbf");
+        Files.writeString(disc, String.join("\n", "VER", "3", "", "OBJSENSE", "MIN", "", "VAR", "2 1", "F 2", "",
+                "CON", "3 1", "Q 3", "", "OBJACOORD", "2", "0 -1.0", "1 -0.5", "", "ACOORD", "2", "1 0 1.0", "2 1 1.0",
+                "", "BCOORD", "1", "0 1.0", ""));
+        double optimum = -Math.sqrt(1.25);
+        assertEquals(ExitCodes.SOLVED, run("solve", disc.toString(), "--algorithm", "first-order", "--json"));
+        assertTrue(out.contains("\"polish\": \"succeeded\""), out);
+        assertEquals(optimum, number(out, "objective"), 1e-14);
+        assertEquals(ExitCodes.SOLVED, run("solve", disc.toString(), "--algorithm", "first-order", "--polish", "off",
+                "--json"));
+        assertTrue(out.contains("\"polish\": \"not-run\""), out);
+        assertTrue(Math.abs(number(out, "objective") - optimum) > 1e-10, "unpolished: " + out);
+        assertEquals(ExitCodes.SOLVED, run("solve", disc.toString(), "--algorithm", "first-order"));
+        assertTrue(out.contains("(first-order, polish succeeded)"), out);
+        assertEquals(ExitCodes.USAGE, run("solve", disc.toString(), "--polish", "maybe"));
+        assertTrue(err.contains("--polish must be auto, on or off"), err);
+    }
+
     @Test
     void usageErrors() throws Exception {
         assertEquals(ExitCodes.USAGE, run("solve"));

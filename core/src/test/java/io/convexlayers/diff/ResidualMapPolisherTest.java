@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Polishing of programs with second-order, PSD, exponential and power cones ({@link ResidualMapPolisher},
- * run by the CPU backend when {@link SolverSettings#polish()} is on): at the default tolerance the
+ * run by the CPU backend when {@link SolverSettings#polishing()} polishes the program): at the default tolerance the
  * polished point is the planted exact solution to rounding, its reported residuals are those of the
  * data, and its y and s stay in their cones.
  */
@@ -106,18 +106,7 @@ class ResidualMapPolisherTest {
 
     /** ‖(x, y − s) − (x*, y* − s*)‖∞ / (1 + ‖(x*, y* − s*)‖∞). */
     private static double distance(Solution sol, PlantedPrograms.Planted pl) {
-        double d = 0;
-        double scale = 1;
-        for (int j = 0; j < pl.x().length; j++) {
-            d = Math.max(d, Math.abs(sol.x()[j] - pl.x()[j]));
-            scale = Math.max(scale, Math.abs(pl.x()[j]));
-        }
-        for (int i = 0; i < pl.y().length; i++) {
-            double v = pl.y()[i] - pl.s()[i];
-            d = Math.max(d, Math.abs(sol.y()[i] - sol.s()[i] - v));
-            scale = Math.max(scale, Math.abs(v));
-        }
-        return d / scale;
+        return pl.distance(sol.x(), sol.y(), sol.s());
     }
 
     private static double objective(ConeProgram p, double[] x) {

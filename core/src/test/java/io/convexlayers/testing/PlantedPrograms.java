@@ -29,6 +29,24 @@ public final class PlantedPrograms {
 
     /** A program and its planted optimal (x, y, s). */
     public record Planted(ConeProgram program, double[] x, double[] y, double[] s) {
+        /**
+         * The largest distance of a solution's x and y − s (the residual map's z = (x, y − s) at τ = 1)
+         * from the planted ones, relative to the largest planted entry (at least 1).
+         */
+        public double distance(double[] solX, double[] solY, double[] solS) {
+            double d = 0;
+            double scale = 1;
+            for (int j = 0; j < x.length; j++) {
+                d = Math.max(d, Math.abs(solX[j] - x[j]));
+                scale = Math.max(scale, Math.abs(x[j]));
+            }
+            for (int i = 0; i < y.length; i++) {
+                double v = y[i] - s[i];
+                d = Math.max(d, Math.abs(solY[i] - solS[i] - v));
+                scale = Math.max(scale, Math.abs(v));
+            }
+            return d / scale;
+        }
     }
 
     /** A random mix of every cone family (each family present with high probability). */

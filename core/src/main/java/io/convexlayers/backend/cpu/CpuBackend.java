@@ -70,7 +70,7 @@ public final class CpuBackend implements Backend {
                         tile == 0 ? listener : null, execution.compactLanes(), out));
         // Polishing beyond zero and nonnegative cones: Newton refinement on the residual map, over the whole
         // batch, unless the time limit has passed.
-        if (settings.polish() && !SolutionPolisher.supports(batch.cones())
+        if (SolutionPolisher.polishes(settings, batch) && !SolutionPolisher.supports(batch.cones())
                 && !Deadline.passed(deadline, System.nanoTime())) {
             return ResidualMapPolisher.polish(batch, out.build(), settings, execution, deadline);
         }

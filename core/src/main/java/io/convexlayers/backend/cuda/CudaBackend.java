@@ -264,7 +264,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
             src.close();
         }
         // Polishing runs on the host over the downloaded solutions (the CPU's sparse LDLᵀ) and host data.
-        if (settings.polish() && !interiorPoint) {
+        if (settings.polishing().polishes(src.cones(), src.n(), src.m()) && !interiorPoint) {
             SolutionPolisher.polishBatch(src.host(), settings, execution, out, deadline);
             if (!SolutionPolisher.supports(src.cones()) && !Deadline.passed(deadline, System.nanoTime())) {
                 return ResidualMapPolisher.polish(src.host(), out.build(), settings, execution, deadline);

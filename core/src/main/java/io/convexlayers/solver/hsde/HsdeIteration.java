@@ -35,7 +35,7 @@ public final class HsdeIteration<V> {
     }
 
     /**
-     * Enables early polishing when {@link SolverSettings#polish()} is on and the cones allow it: at a
+     * Enables early polishing when {@link SolverSettings#polishing()} polishes the batch and the cones allow it: at a
      * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
      * polished ({@link SolutionPolisher}) from {@code batch}'s unscaled data, and terminates as solved
      * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
@@ -46,7 +46,7 @@ public final class HsdeIteration<V> {
      * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
     public HsdeIteration<V> polishing(BatchConeProgram batch) {
-        polishData = settings.polish() && SolutionPolisher.supports(batch.cones()) ? batch : null;
+        polishData = SolutionPolisher.polishes(settings, batch) && SolutionPolisher.supports(batch.cones()) ? batch : null;
         return this;
     }
 

@@ -43,7 +43,12 @@ public final class SolutionPolisher {
     private SolutionPolisher() {
     }
 
-    /** True when polishing applies to programs with these cones (zero and nonnegative only). */
+    /** Whether {@code settings}' polishing rule polishes the first-order solutions of {@code batch}. */
+    public static boolean polishes(SolverSettings settings, BatchConeProgram batch) {
+        return settings.polishing().polishes(batch.cones(), batch.n(), batch.m());
+    }
+
+    /** True when this active-set polisher applies to programs with these cones (zero and nonnegative only). */
     public static boolean supports(ConeDims cones) {
         return cones.soc().length == 0 && cones.psd().length == 0 && cones.exp() == 0 && cones.dualExp() == 0
                 && cones.power().length == 0;
@@ -52,11 +57,11 @@ public final class SolutionPolisher {
     /**
      * Polishes every instance of {@code out} that has a solution, tiles of
      * {@link ExecutionSettings#tileLanes()} instances spread over the execution's threads; does
-     * nothing when {@link SolverSettings#polish()} is off.
+     * nothing when {@link SolverSettings#polishing()} does not polish the batch.
      */
     public static void polishBatch(BatchConeProgram batch, SolverSettings settings, ExecutionSettings execution,
                                    BatchSolution.Builder out, long deadlineNanos) {
-        if (!settings.polish() || !supports(batch.cones())) {
+        if (!polishes(settings, batch) || !supports(batch.cones())) {
             return;
         }
         int total = batch.batch();
@@ -67,15 +72,15 @@ public final class SolutionPolisher {
 
     /**
      * Polishes instances {@code [first, first + count)} of {@code out} (those with a solution that
-     * polishing has not improved already), in place; does nothing when {@link SolverSettings#polish()}
-     * is off, the cones are not supported, or the solve's time limit has passed (a factorization of a
+     * polishing has not improved already), in place; does nothing when {@link SolverSettings#polishing()}
+     * does not polish the batch, the cones are not supported, or the solve's time limit has passed (a factorization of a
      * large problem can take as long as its whole solve: CONT-300 went from 24 to 42 s).
      *
      * @param deadlineNanos the solve's {@link Deadline}, or {@link Deadline#NONE}
      */
     public static void polish(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
                               int first, int count, long deadlineNanos) {
-        if (!settings.polish() || !supports(batch.cones()) || Deadline.passed(deadlineNanos, System.nanoTime())) {
+        if (!polishes(settings, batch) || !supports(batch.cones()) || Deadline.passed(deadlineNanos, System.nanoTime())) {
             return;
         }
         long t0 = System.nanoTime();

@@ -62,9 +62,10 @@ class SolutionPolisherTest {
         }
     }
 
+    /** The default rule (AUTO) never runs this polisher: it polishes no program of zero and nonnegative cones only. */
     @Test
-    void polishingIsOffByDefault() {
-        assertTrue(!SolverSettings.defaults().polish());
+    void theDefaultRuleLeavesLpsAndQpsUnpolished() {
+        assertFalse(SolverSettings.defaults().polishing().polishes(ConeDims.builder().zero(3).nonneg(40).build(), 20, 43));
     }
 
     @Test

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.bench;
+
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.dsl.Constraint;
+import io.convexlayers.dsl.Parameter;
+import io.convexlayers.dsl.Problem;
+import io.convexlayers.dsl.Variable;
+import io.convexlayers.layer.ConvexLayer;
+import io.convexlayers.layer.LayerResult;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.Polishing;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import static io.convexlayers.dsl.Atoms.constant;
+import static io.convexlayers.dsl.Atoms.diag;
+import static io.convexlayers.dsl.Atoms.entr;
+import static io.convexlayers.dsl.Atoms.geoMean;
+import static io.convexlayers.dsl.Atoms.logSumExp;
+import static io.convexlayers.dsl.Atoms.sum;
+import static io.convexlayers.dsl.Atoms.sumSquares;
+
+/**
+ * What forward polishing costs per cone family: the measurement behind {@link Polishing#AUTO} (issue
+ * #14). Each case is solved by the first-order method at eps 1e-5 (the default tolerance) with
+ * polishing OFF, ON and AUTO, interleaved in one process ({@code R} timed rounds after three warm-ups),
+ * and prints median wall times over all cores, the polish outcomes under ON and the median and largest
+ * residual (the larger of primal and dual) unpolished and polished. Cases are benchmark workloads ({@link Workloads}, solved as cone programs)
+ * or layers over DSL families with exponential, PSD and power cones ({@code entropy-bB},
+ * {@code logsumexp-bB}, {@code corr-bB}, {@code geomean-bB}).
+ * {@code java -cp benchmarks.jar io.convexlayers.bench.PolishCost [--repeats R] [case ...]}
+ */
+public final class PolishCost {
+    private static final double EPS = 1e-5;
+    private static final int WARM_UPS = 3;
+
+    private PolishCost() {
+    }
+
+    /** One case's three solves: per instance its solution. */
+    private interface Case {
+        Solution[] solve(Polishing rule);
+    }
+
+    public static void main(String[] args) {
+        int repeats = 5;
+        if (args.length >= 2 && args[0].equals("--repeats")) {
+            repeats = Math.max(3, Integer.parseInt(args[1]));
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
+        String[] cases = args.length > 0 ? args : new String[] {"small-qp-n10-b128", "small-qp-n50-b128",
+                "dense-qp", "lp-n50-b128", "socp-n10-b128", "socp-n50-b128", "socp-n200-b16", "entropy-b128",
+                "logsumexp-b128", "corr-b128", "geomean-b128", "geomean-b16"};
+        System.out.println("| case | off (ms) | on (ms) | on ÷ off | auto ÷ off | polished on: succeeded/rejected/not run"
+                + " | median residual off → on | max residual off → on |");
+        System.out.println("|---|---:|---:|---:|---:|---|---|---|");
+        for (String name : cases) {
+            Case c = create(name);
+            Polishing[] rules = {Polishing.OFF, Polishing.ON, Polishing.AUTO};
+            double[][] ms = new double[rules.length][repeats];
+            Solution[][] last = new Solution[rules.length][];
+            for (int r = -WARM_UPS; r < repeats; r++) {
+                for (int k = 0; k < rules.length; k++) {
+                    long t0 = System.nanoTime();
+                    last[k] = c.solve(rules[k]);
+                    if (r >= 0) {
+                        ms[k][r] = (System.nanoTime() - t0) * 1e-6;
+                    }
+                }
+            }
+            int[] outcomes = new int[PolishStatus.values().length];
+            for (Solution s : last[1]) {
+                outcomes[s.polish().ordinal()]++;
+            }
+            double off = median(ms[0]);
+            double[] plain = residuals(last[0]);
+            double[] polished = residuals(last[1]);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %d/%d/%d | %.1e → %.1e | %.1e → %.1e |%n",
+                    name, off, median(ms[1]), median(ms[1]) / off, median(ms[2]) / off,
+                    outcomes[PolishStatus.SUCCEEDED.ordinal()], outcomes[PolishStatus.REJECTED.ordinal()],
+                    outcomes[PolishStatus.NOT_RUN.ordinal()], median(plain), median(polished), max(plain), max(polished));
+        }
+    }
+
+    private static SolverSettings settings(Polishing rule) {
+        return SolverSettings.defaults().withEps(EPS).withAlgorithm(Algorithm.FIRST_ORDER).withPolishing(rule);
+    }
+
+    private static Case create(String name) {
+        int dash = name.lastIndexOf("-b");
+        String family = dash < 0 ? name : name.substring(0, dash);
+        return switch (family) {
+            case "entropy", "logsumexp", "corr", "geomean" ->
+                    layerCase(family, Integer.parseInt(name.substring(dash + 2)));
+            default -> programCase(ConvexLayersContender.toConeProgram(Workloads.create(name)));
+        };
+    }
+
+    private static Case programCase(BatchConeProgram program) {
+        return rule -> {
+            var sol = Backends.cpu().solve(program, settings(rule), ExecutionSettings.defaults(), null, null);
+            Solution[] out = new Solution[program.batch()];
+            for (int b = 0; b < out.length; b++) {
+                out[b] = sol.get(b);
+            }
+            return out;
+        };
+    }
+
+    /** A layer over one DSL family, its parameters drawn for {@code batch} instances. */
+    private static Case layerCase(String family, int batch) {
+        Random rnd = new Random(7);
+        Parameter theta;
+        Problem problem;
+        Variable x;
+        double[] values;
+        switch (family) {
+            case "entropy" -> {
+                // max Σ entr(x) + θᵀx s.t. Ax = b: 50 exponential cones
+                int n = 50;
+                int m = 5;
+                double[][] a = uniform(rnd, m, n, 0.2, 1.2);
+                double[] b = new double[m];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        b[i] += a[i][j] * (0.5 + rnd.nextDouble());
+                    }
+                }
+                x = Variable.vector("x", n);
+                theta = Parameter.vector("theta", n);
+                problem = Problem.maximize(sum(entr(x)).plus(theta.dot(x)), constant(a).matmul(x).eq(constant(b)));
+                values = gaussian(rnd, batch * n, 0.3);
+            }
+            case "logsumexp" -> {
+                // min log Σ exp(Fx + θ) + ‖x‖²: 40 exponential cones and a second-order cone
+                int n = 20;
+                int k = 40;
+                x = Variable.vector("x", n);
+                theta = Parameter.vector("theta", k);
+                problem = Problem.minimize(logSumExp(constant(uniform(rnd, k, n, -1, 1)).matmul(x).plus(theta))
+                        .plus(sumSquares(x)));
+                values = gaussian(rnd, batch * k, 1);
+            }
+            case "corr" -> {
+                // the nearest correlation matrix to Θ: min ‖X − Θ‖² s.t. X ⪰ 0, diag X = 1 (8 × 8)
+                int k = 8;
+                x = Variable.symmetric("X", k);
+                theta = Parameter.matrix("Theta", k, k);
+                double[] ones = new double[k];
+                Arrays.fill(ones, 1);
+                problem = Problem.minimize(sumSquares(x.minus(theta)), Constraint.psd(x), diag(x).eq(constant(ones)));
+                values = new double[batch * k * k];
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j <= i; j++) {
+                            double v = i == j ? 1 : 0.6 * rnd.nextGaussian();
+                            values[b * k * k + i * k + j] = v;
+                            values[b * k * k + j * k + i] = v;
+                        }
+                    }
+                }
+            }
+            case "geomean" -> {
+                // max geo_mean(x) − cᵀx s.t. Σx ≤ 10: nine power cones
+                int n = 10;
+                x = Variable.vector("x", n);
+                theta = Parameter.vector("c", n);
+                problem = Problem.maximize(geoMean(x).minus(theta.dot(x)), sum(x).le(constant(new double[] {n})));
+                values = new double[batch * n];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = 0.05 + 0.1 * rnd.nextDouble();
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown family " + family);
+        }
+        ConvexLayer.Builder builder = ConvexLayer.builder(problem).parameters(theta).outputs(x);
+        Map<Polishing, ConvexLayer> layers = new EnumMap<>(Polishing.class);
+        for (Polishing rule : Polishing.values()) {
+            layers.put(rule, builder.settings(settings(rule)).build());
+        }
+        return rule -> {
+            LayerResult r = layers.get(rule).forward(values);
+            Solution[] out = new Solution[r.batchSize()];
+            for (int b = 0; b < out.length; b++) {
+                out[b] = r.solution(b);
+            }
+            return out;
+        };
+    }
+
+    private static double[][] uniform(Random rnd, int rows, int cols, double lo, double hi) {
+        double[][] a = new double[rows][cols];
+        for (double[] row : a) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = lo + (hi - lo) * rnd.nextDouble();
+            }
+        }
+        return a;
+    }
+
+    private static double[] gaussian(Random rnd, int len, double sigma) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = sigma * rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Per instance the larger of its primal and dual residual. */
+    private static double[] residuals(Solution[] sols) {
+        double[] r = new double[sols.length];
+        for (int b = 0; b < sols.length; b++) {
+            r[b] = Math.max(sols[b].primalResidual(), sols[b].dualResidual());
+        }
+        return r;
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}
