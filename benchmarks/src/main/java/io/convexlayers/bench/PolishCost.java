@@ -17,9 +17,7 @@ import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 import static io.convexlayers.dsl.Atoms.constant;
@@ -33,11 +31,12 @@ import static io.convexlayers.dsl.Atoms.sumSquares;
 /**
  * What forward polishing costs per cone family: the measurement behind {@link Polishing#AUTO} (issue
  * #14). Each case is solved by the first-order method at eps 1e-5 (the default tolerance) with
- * polishing OFF, ON and AUTO, interleaved in one process ({@code R} timed rounds after three warm-ups),
- * and prints median wall times over all cores, the polish outcomes under ON and the median and largest
- * residual (the larger of primal and dual) unpolished and polished. Cases are benchmark workloads ({@link Workloads}, solved as cone programs)
- * or layers over DSL families with exponential, PSD and power cones ({@code entropy-bB},
- * {@code logsumexp-bB}, {@code corr-bB}, {@code geomean-bB}).
+ * polishing OFF, ON and AUTO, and with the library's defaults (AUTO chooses the method), interleaved
+ * in one process ({@code R} timed rounds after three warm-ups). It prints median wall times over all
+ * cores, the polish outcomes under ON, the median and largest residual (the larger of primal and
+ * dual) unpolished and polished, and what the defaults cost and give. Cases are benchmark workloads
+ * ({@link Workloads}, solved as cone programs) or layers over DSL families with exponential, PSD and
+ * power cones ({@code entropy-bB}, {@code logsumexp-bB}, {@code corr-bB}, {@code geomean-bB}).
  * {@code java -cp benchmarks.jar io.convexlayers.bench.PolishCost [--repeats R] [case ...]}
  */
 public final class PolishCost {
@@ -47,9 +46,16 @@ public final class PolishCost {
     private PolishCost() {
     }
 
-    /** One case's three solves: per instance its solution. */
+    /**
+     * The configurations compared: the first-order method with polishing OFF, ON and AUTO, and the
+     * library's defaults (algorithm and polishing AUTO) at the same tolerance.
+     */
+    private static final SolverSettings[] CONFIGS = {firstOrder(Polishing.OFF), firstOrder(Polishing.ON),
+            firstOrder(Polishing.AUTO), SolverSettings.defaults().withEps(EPS)};
+
+    /** One case's solve under {@code CONFIGS[config]}: per instance its solution. */
     private interface Case {
-        Solution[] solve(Polishing rule);
+        Solution[] solve(int config);
     }
 
     public static void main(String[] args) {
@@ -62,17 +68,17 @@ public final class PolishCost {
                 "dense-qp", "lp-n50-b128", "socp-n10-b128", "socp-n50-b128", "socp-n200-b16", "entropy-b128",
                 "logsumexp-b128", "corr-b128", "geomean-b128", "geomean-b16"};
         System.out.println("| case | off (ms) | on (ms) | on ÷ off | auto ÷ off | polished on: succeeded/rejected/not run"
-                + " | median residual off → on | max residual off → on |");
-        System.out.println("|---|---:|---:|---:|---:|---|---|---|");
+                + " | median residual off → on | max residual off → on | defaults ÷ off | defaults: method, median"
+                + " residual |");
+        System.out.println("|---|---:|---:|---:|---:|---|---|---|---:|---|");
         for (String name : cases) {
             Case c = create(name);
-            Polishing[] rules = {Polishing.OFF, Polishing.ON, Polishing.AUTO};
-            double[][] ms = new double[rules.length][repeats];
-            Solution[][] last = new Solution[rules.length][];
+            double[][] ms = new double[CONFIGS.length][repeats];
+            Solution[][] last = new Solution[CONFIGS.length][];
             for (int r = -WARM_UPS; r < repeats; r++) {
-                for (int k = 0; k < rules.length; k++) {
+                for (int k = 0; k < CONFIGS.length; k++) {
                     long t0 = System.nanoTime();
-                    last[k] = c.solve(rules[k]);
+                    last[k] = c.solve(k);
                     if (r >= 0) {
                         ms[k][r] = (System.nanoTime() - t0) * 1e-6;
                     }
@@ -85,14 +91,17 @@ public final class PolishCost {
             double off = median(ms[0]);
             double[] plain = residuals(last[0]);
             double[] polished = residuals(last[1]);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %d/%d/%d | %.1e → %.1e | %.1e → %.1e |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %d/%d/%d | %.1e → %.1e | %.1e → %.1e"
+                            + " | %.2f | %s, %.1e |%n",
                     name, off, median(ms[1]), median(ms[1]) / off, median(ms[2]) / off,
                     outcomes[PolishStatus.SUCCEEDED.ordinal()], outcomes[PolishStatus.REJECTED.ordinal()],
-                    outcomes[PolishStatus.NOT_RUN.ordinal()], median(plain), median(polished), max(plain), max(polished));
+                    outcomes[PolishStatus.NOT_RUN.ordinal()], median(plain), median(polished), max(plain), max(polished),
+                    median(ms[3]) / off, last[3][0].algorithm().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    median(residuals(last[3])));
         }
     }
 
-    private static SolverSettings settings(Polishing rule) {
+    private static SolverSettings firstOrder(Polishing rule) {
         return SolverSettings.defaults().withEps(EPS).withAlgorithm(Algorithm.FIRST_ORDER).withPolishing(rule);
     }
 
@@ -107,8 +116,8 @@ public final class PolishCost {
     }
 
     private static Case programCase(BatchConeProgram program) {
-        return rule -> {
-            var sol = Backends.cpu().solve(program, settings(rule), ExecutionSettings.defaults(), null, null);
+        return config -> {
+            var sol = Backends.cpu().solve(program, CONFIGS[config], ExecutionSettings.defaults(), null, null);
             Solution[] out = new Solution[program.batch()];
             for (int b = 0; b < out.length; b++) {
                 out[b] = sol.get(b);
@@ -184,12 +193,12 @@ public final class PolishCost {
             default -> throw new IllegalArgumentException("unknown family " + family);
         }
         ConvexLayer.Builder builder = ConvexLayer.builder(problem).parameters(theta).outputs(x);
-        Map<Polishing, ConvexLayer> layers = new EnumMap<>(Polishing.class);
-        for (Polishing rule : Polishing.values()) {
-            layers.put(rule, builder.settings(settings(rule)).build());
+        ConvexLayer[] layers = new ConvexLayer[CONFIGS.length];
+        for (int k = 0; k < layers.length; k++) {
+            layers[k] = builder.settings(CONFIGS[k]).build();
         }
-        return rule -> {
-            LayerResult r = layers.get(rule).forward(values);
+        return config -> {
+            LayerResult r = layers[config].forward(values);
             Solution[] out = new Solution[r.batchSize()];
             for (int b = 0; b < out.length; b++) {
                 out[b] = r.solution(b);
