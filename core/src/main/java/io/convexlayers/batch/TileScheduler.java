@@ -57,10 +57,19 @@ public final class TileScheduler {
             worker.run();
             return;
         }
+        // The caller is one of the workers: a batch of two tiles then hands one tile to the pool,
+        // not two, and the caller's wait is work.
         List<Future<?>> futures = new ArrayList<>();
-        for (int k = 0; k < workers; k++) {
+        for (int k = 1; k < workers; k++) {
             futures.add(PoolHolder.POOL.submit(worker));
         }
+        Throwable failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // Every worker has finished (or failed) before this returns, even when the caller's failed.
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -68,15 +77,19 @@ public final class TileScheduler {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
+                if (failure == null) {
+                    failure = e.getCause();
                 }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
             }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
         }
     }
 }

@@ -87,6 +87,11 @@ final class InteriorPointMethod {
     private double initialMu;
     private double kappaPrev;
 
+    /** The structure this workspace was built for. */
+    IpmLayout layout() {
+        return layout;
+    }
+
     InteriorPointMethod(IpmLayout layout) {
         this.layout = layout;
         n = layout.n;

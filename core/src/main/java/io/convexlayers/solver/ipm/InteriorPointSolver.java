@@ -90,13 +90,27 @@ public final class InteriorPointSolver {
                     + " with n = " + batch.n());
         }
         long t0 = System.nanoTime();
-        IpmLayout layout = new IpmLayout(batch, chosen);
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         int total = batch.batch();
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
         out.algorithm(Algorithm.INTERIOR_POINT);
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
+        InteriorPointMethod recent = RecentWorkspace.take(batch, chosen);
+        IpmLayout layout = recent != null ? recent.layout() : new IpmLayout(batch, chosen);
         boolean lockStep = tiled != null ? tiled && tileable(layout) : tiles(layout, total, lanes);
+        if (!lockStep && total <= lanes) {
+            // One tile, solved on this thread: with the workspace of the last solve of this structure,
+            // so that a layer's batch of one does not rebuild it call after call.
+            InteriorPointMethod method = recent != null ? recent : new InteriorPointMethod(layout);
+            for (int k = 0; k < total; k++) {
+                method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
+            }
+            RecentWorkspace.keep(method);
+            return out.build();
+        }
+        if (recent != null) {
+            RecentWorkspace.keep(recent); // not used by this solve: left for the next one
+        }
         ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
         ThreadLocal<TileInteriorPointMethod> tileWorkspace =
                 ThreadLocal.withInitial(() -> new TileInteriorPointMethod(layout, lanes));
