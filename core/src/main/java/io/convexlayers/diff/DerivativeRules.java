@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
 
 /**
  * The rules that turn a derivative solve's numbers into an instance's {@link DerivativeInfo}: where the
@@ -17,20 +20,26 @@ public final class DerivativeRules {
      * The kink of the solution map at lane {@code l}'s point, as far as the zero and nonnegative rows
      * tell (slacks and duals compared with {@link SolutionDerivative#KINK_TOLERANCE} relative to the
      * lane's largest |s| or |y|, at least 1): a nonnegative row with both its slack and its dual at zero
-     * (no strict complementarity), or more active rows (every zero row, the nonnegative rows with zero
-     * slack) than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
-     * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
+     * (no strict complementarity), or more active rows (the zero rows that constrain x, the nonnegative
+     * rows with zero slack) than variables, whose gradients are then linearly dependent (primal
+     * degeneracy, e.g. an LP vertex with a redundant active constraint); {@link DerivativeIssue#NONE}
+     * otherwise. A zero row whose row of A vanishes in this instance constrains nothing and is not
+     * counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
+     * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
      *
+     * @param instance the lane's instance of {@code program}
      * @param y the duals and {@code s} the slacks, m × lanes batch-minor
      */
-    public static DerivativeIssue kinkAt(ConeDims cones, int n, double[] y, double[] s, int lanes, int l) {
+    public static DerivativeIssue kinkAt(BatchConeProgram program, int instance, double[] y, double[] s, int lanes,
+                                         int l) {
+        ConeDims cones = program.cones();
         int m = cones.rows();
         double scale = 1;
         for (int i = 0; i < m; i++) {
             scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
         }
         double tol = SolutionDerivative.KINK_TOLERANCE * scale;
-        int active = cones.zero();
+        int active = constrainingZeroRows(program, instance);
         int start = cones.nonnegStart();
         for (int i = start; i < start + cones.nonneg(); i++) {
             double si = s[i * lanes + l];
@@ -41,7 +50,27 @@ public final class DerivativeRules {
                 active++;
             }
         }
-        return active > n ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+        return active > program.n() ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+    }
+
+    /** The zero-cone rows (the first rows) of {@code instance} whose row of A has a nonzero value. */
+    static int constrainingZeroRows(BatchConeProgram program, int instance) {
+        int zero = program.cones().zero();
+        if (zero == 0) {
+            return 0;
+        }
+        SparsePattern a = program.aPattern();
+        BatchArray values = program.aValues();
+        boolean[] constraining = new boolean[zero];
+        int count = 0;
+        for (int q = 0; q < a.nnz(); q++) {
+            int r = a.rowIndex(q);
+            if (r < zero && !constraining[r] && values.get(q, instance) != 0) {
+                constraining[r] = true;
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

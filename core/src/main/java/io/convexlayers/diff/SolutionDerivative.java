@@ -499,12 +499,12 @@ public final class SolutionDerivative {
          * The kink of the solution map at lane l's point, as far as the zero and nonnegative rows tell
          * (slacks and duals compared with {@link #KINK_TOLERANCE} relative to the lane's largest |s| or
          * |y|, at least 1): a nonnegative row with both its slack and its dual at zero (no strict
-         * complementarity), or more active rows (every zero row, the nonnegative rows with zero slack)
-         * than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
+         * complementarity), or more active rows (the zero rows that constrain x, the nonnegative rows
+         * with zero slack) than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
          * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
          */
         DerivativeIssue atKink(int l) {
-            return DerivativeRules.kinkAt(program.cones(), n, y, s, lanes, l);
+            return DerivativeRules.kinkAt(program, first + l, y, s, lanes, l);
         }
 
         double[] values(BatchArray arr) {

@@ -67,7 +67,7 @@ public final class CudaDerivatives {
             SolverStatus status = solution.status(b);
             valid[b] = status.hasSolution();
             inaccurate[b] = valid[b] && status != SolverStatus.SOLVED;
-            kink[b] = valid[b] ? DerivativeRules.kinkAt(program.cones(), program.n(), y, s, batch, b)
+            kink[b] = valid[b] ? DerivativeRules.kinkAt(program, b, y, s, batch, b)
                     : DerivativeIssue.NONE;
         }
         if (settings.refine()) {

@@ -172,8 +172,8 @@ class CudaDerivativeKernelsTest {
             DerivativeIssue[] kink = new DerivativeIssue[lanes];
             boolean[] inaccurate = new boolean[lanes];
             for (int l = 0; l < lanes; l++) {
-                kink[l] = io.convexlayers.diff.DerivativeRules.kinkAt(batch.cones(), batch.n(), sol.y().rawData(),
-                        sol.s().rawData(), lanes, l);
+                kink[l] = io.convexlayers.diff.DerivativeRules.kinkAt(batch, l, sol.y().rawData(), sol.s().rawData(),
+                        lanes, l);
                 inaccurate[l] = sol.status(l) != io.convexlayers.solver.SolverStatus.SOLVED;
             }
             KernelVjp.Result got;
