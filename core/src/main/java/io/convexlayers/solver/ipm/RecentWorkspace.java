@@ -12,8 +12,12 @@ import io.convexlayers.data.BatchConeProgram;
  * depend on it: one workspace already serves every instance a worker solves.
  */
 final class RecentWorkspace {
-    /** Larger structures are not kept: their workspace would stay allocated in every thread that solved one. */
-    static final int MAX_ORDER = 2000;
+    /**
+     * Larger structures (n + m) are not kept: their workspace — a dense Newton system of order up to
+     * n, about 1.3 MB at this bound — would stay allocated in every thread that solved one, while
+     * rebuilding it is a share of the solve only for small instances.
+     */
+    static final int MAX_ORDER = 400;
     private static final ThreadLocal<InteriorPointMethod> RECENT = new ThreadLocal<>();
 
     private RecentWorkspace() {
