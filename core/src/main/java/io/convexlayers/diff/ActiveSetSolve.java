@@ -47,10 +47,17 @@ final class ActiveSetSolve {
         double[] cZeta = new double[len * lanes];
         op.apply(zeta, cZeta); // (Aζ ≈ 0, Cζ)
         boolean[] ok = transposed ? solveTransposed(rhs, out, cZeta) : solveForward(rhs, out, zeta, cZeta);
+        int n = op.n();
         for (int l = 0; l < lanes; l++) {
             ok[l] &= valid[l];
             for (int i = 0; i < len && !ok[l]; i++) {
                 out[i * lanes + l] = 0;
+            }
+            // Vacuous zero rows are null directions of M and of Mᵀ: the minimum-norm solution is zero there.
+            for (int i = 0; i < op.m() && ok[l]; i++) {
+                if (op.vacuousRow(i, l)) {
+                    out[(n + i) * lanes + l] = 0;
+                }
             }
         }
         return ok;

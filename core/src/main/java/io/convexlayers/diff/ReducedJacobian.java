@@ -129,7 +129,8 @@ final class ReducedJacobian {
             coords[count++] = j;
         }
         for (int i = 0; i < cone.diagonalRows(); i++) {
-            if (cone.diagonal(i, lane) != 0) {
+            // A vacuous zero row is a zero row and column of M: outside the block, its component zero.
+            if (cone.diagonal(i, lane) != 0 && !op.vacuousRow(i, lane)) {
                 coords[count++] = n + i;
             }
         }

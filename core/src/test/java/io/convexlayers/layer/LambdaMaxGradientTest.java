@@ -1,15 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.layer;
 
+import io.convexlayers.backend.Backends;
+import io.convexlayers.canon.ParametricConeProgram;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.diff.DerivativeIssue;
+import io.convexlayers.diff.DerivativeMethod;
 import io.convexlayers.diff.DerivativeQuality;
+import io.convexlayers.diff.DerivativeSettings;
+import io.convexlayers.diff.JvpResult;
+import io.convexlayers.diff.SolutionDerivative;
+import io.convexlayers.diff.VjpResult;
 import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.Random;
 
 import static io.convexlayers.dsl.Atoms.constant;
@@ -22,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A λ_max layer: min λ_max(Θ + Σ x_q B_q) + ‖x‖² over x ∈ R³ (8 × 8 matrices). Its cone program has 4
  * variables and 28 equality rows that only say the PSD argument is symmetric — with symmetric B_q their
  * rows of A vanish. Those rows constrain nothing, so the point is not degenerate: the gradient is
- * flagged accurate and agrees with central differences (before, every instance was KINK_DEGENERATE and
- * POOR, and neither refined nor polished).
+ * flagged accurate, solved by the active block's LU (the vacuous rows are zero rows and columns of M,
+ * left out of the block) and agrees with central differences (before, every instance was
+ * KINK_DEGENERATE and POOR, solved by the SVD of M, and neither refined nor polished).
  */
 class LambdaMaxGradientTest {
     private static final int K = 8;
@@ -31,15 +44,8 @@ class LambdaMaxGradientTest {
     @Test
     void vanishingSymmetryRowsDoNotMakeThePointDegenerate() {
         Random rnd = new Random(7);
-        Variable x = Variable.vector("x", 3);
         Parameter theta = Parameter.matrix("Theta", K, K);
-        Expression m = theta;
-        for (int q = 0; q < 3; q++) {
-            m = m.plus(constant(symmetric(rnd)).times(x.get(q)));
-        }
-        Problem problem = Problem.minimize(lambdaMax(m).plus(sumSquares(x)));
-        ConvexLayer layer = ConvexLayer.builder(problem).parameters(theta).outputs(x)
-                .settings(SolverSettings.defaults().withEps(1e-10)).build();
+        ConvexLayer layer = layer(rnd, theta);
         double[] w = {0.7, -1.1, 0.4};
         for (int trial = 0; trial < 3; trial++) {
             double[] t = flat(symmetric(rnd));
@@ -47,6 +53,8 @@ class LambdaMaxGradientTest {
             Gradients g = r.backward(w);
             assertEquals(DerivativeIssue.NONE, g.info(0).issue(), g.info(0)::toString);
             assertEquals(DerivativeQuality.ACCURATE, g.info(0).quality(), g.info(0)::toString);
+            // Solved through the active block's LU: the vacuous rows are left out of it (not the SVD of M).
+            assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, g.info(0).method(), g.info(0)::toString);
             double[] grad = g.of(theta);
             // Central differences along symmetric directions E_ij + E_ji: the gradient's (i, j) + (j, i).
             double h = 1e-5;
@@ -63,6 +71,69 @@ class LambdaMaxGradientTest {
             assertTrue(scale > 1e-3, "a gradient worth testing: " + scale);
             assertTrue(worst <= 1e-5 * Math.max(1, scale), "trial " + trial + ": worst " + worst + ", scale " + scale);
         }
+    }
+
+    /**
+     * The adjoint identity ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ of the cone program's solution map at a point with
+     * vacuous rows: the forward and transposed solves leave the same coordinates out.
+     */
+    @Test
+    void theSolveAndItsTransposeAgreeAcrossVacuousRows() {
+        Random rnd = new Random(11);
+        Parameter theta = Parameter.matrix("Theta", K, K);
+        ConvexLayer layer = layer(rnd, theta);
+        ParametricConeProgram pc = layer.program();
+        BatchConeProgram program = pc.instantiateBatch(pc.theta(Map.of(theta, flat(symmetric(rnd)))), 1);
+        assertTrue(program.cones().zero() > program.n(), "more equality rows than variables: "
+                + program.cones() + ", n = " + program.n());
+        BatchSolution solution = Backends.cpu().solve(program, layer.settings(), ExecutionSettings.defaults(), null,
+                null);
+        SolutionDerivative d = SolutionDerivative.at(program, solution, DerivativeSettings.defaults());
+        double[] dA = gaussian(rnd, program.aPattern().nnz());
+        double[] db = gaussian(rnd, program.m());
+        double[] dc = gaussian(rnd, program.n());
+        double[] dP = program.pPattern() == null ? null : gaussian(rnd, program.pPattern().nnz());
+        double[] wx = gaussian(rnd, program.n());
+        double[] wy = gaussian(rnd, program.m());
+        double[] ws = gaussian(rnd, program.m());
+        JvpResult j = d.jvp(dP == null ? null : one(dP), one(dA), one(db), one(dc));
+        VjpResult v = d.vjp(one(wx), one(wy), one(ws));
+        assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, j.info()[0].method(), j.info()[0]::toString);
+        double lhs = dot(j.dx().instance(0), wx) + dot(j.dy().instance(0), wy) + dot(j.ds().instance(0), ws);
+        double rhs = dot(dA, v.dA().instance(0)) + dot(db, v.db().instance(0)) + dot(dc, v.dc().instance(0))
+                + (dP == null ? 0 : dot(dP, v.dP().instance(0)));
+        assertEquals(lhs, rhs, 1e-9 * (1 + Math.abs(lhs)), "⟨Jv, w⟩ " + lhs + " against ⟨v, Jᵀw⟩ " + rhs);
+    }
+
+    private static ConvexLayer layer(Random rnd, Parameter theta) {
+        Variable x = Variable.vector("x", 3);
+        Expression m = theta;
+        for (int q = 0; q < 3; q++) {
+            m = m.plus(constant(symmetric(rnd)).times(x.get(q)));
+        }
+        Problem problem = Problem.minimize(lambdaMax(m).plus(sumSquares(x)));
+        return ConvexLayer.builder(problem).parameters(theta).outputs(x)
+                .settings(SolverSettings.defaults().withEps(1e-10)).build();
+    }
+
+    private static BatchArray one(double[] v) {
+        return BatchArray.perInstance(new double[][] {v});
+    }
+
+    private static double[] gaussian(Random rnd, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double acc = 0;
+        for (int i = 0; i < a.length; i++) {
+            acc += a[i] * b[i];
+        }
+        return acc;
     }
 
     private static double loss(ConvexLayer layer, double[] t, double[] w) {

@@ -38,6 +38,9 @@ public final class ResidualMapOperator implements BatchOperator<double[]> {
     private final double[] cPlus2Px;
     private final double[] xPx;
     private final ConeDerivative coneDerivative;
+    private final int zeroRows;
+    /** Per zero row and lane (row-major, lanes fastest): whether the row is vacuous; built on first use. */
+    private boolean[] vacuous;
     private final double[] t;
     private final double[] q;
 
@@ -74,10 +77,38 @@ public final class ResidualMapOperator implements BatchOperator<double[]> {
         for (int k = 0; k < m * lanes; k++) {
             v[k] = y[k] - s[k];
         }
+        this.zeroRows = cones.zero();
         this.coneDerivative = new ConeDerivative(cones, lanes);
         coneDerivative.linearizeAt(v, 0, true);
         this.t = new double[(n + m + 1) * lanes];
         this.q = new double[(n + m + 1) * lanes];
+    }
+
+    /**
+     * Whether zero-cone row {@code i} is vacuous in lane {@code lane}: its row of A vanishes and
+     * b_i = 0 (the symmetry rows of a PSD argument that is symmetric by construction). Then M's row
+     * and column of coordinate n + i are zero: the coordinate is a null direction of M outside the
+     * active block, and the pseudo-inverse's component there is zero.
+     */
+    public boolean vacuousRow(int i, int lane) {
+        if (i >= zeroRows) {
+            return false;
+        }
+        if (vacuous == null) {
+            boolean[] constraining = new boolean[zeroRows * lanes];
+            for (int k = 0; k < aPattern.nnz(); k++) {
+                int r = aPattern.rowIndex(k);
+                for (int l = 0; r < zeroRows && l < lanes; l++) {
+                    constraining[r * lanes + l] |= aValue(k, l) != 0;
+                }
+            }
+            boolean[] v = new boolean[zeroRows * lanes];
+            for (int e = 0; e < v.length; e++) {
+                v[e] = !constraining[e] && b[e] == 0;
+            }
+            vacuous = v;
+        }
+        return vacuous[i * lanes + lane];
     }
 
     @Override
