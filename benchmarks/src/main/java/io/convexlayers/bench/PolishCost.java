@@ -4,6 +4,7 @@ package io.convexlayers.bench;
 import io.convexlayers.backend.Backends;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.dsl.Constraint;
+import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
@@ -24,6 +25,7 @@ import static io.convexlayers.dsl.Atoms.constant;
 import static io.convexlayers.dsl.Atoms.diag;
 import static io.convexlayers.dsl.Atoms.entr;
 import static io.convexlayers.dsl.Atoms.geoMean;
+import static io.convexlayers.dsl.Atoms.lambdaMax;
 import static io.convexlayers.dsl.Atoms.logSumExp;
 import static io.convexlayers.dsl.Atoms.sum;
 import static io.convexlayers.dsl.Atoms.sumSquares;
@@ -36,7 +38,8 @@ import static io.convexlayers.dsl.Atoms.sumSquares;
  * cores, the polish outcomes under ON, the median and largest residual (the larger of primal and
  * dual) unpolished and polished, and what the defaults cost and give. Cases are benchmark workloads
  * ({@link Workloads}, solved as cone programs) or layers over DSL families with exponential, PSD and
- * power cones ({@code entropy-bB}, {@code logsumexp-bB}, {@code corr-bB}, {@code geomean-bB}).
+ * power cones ({@code entropy-bB}, {@code logsumexp-bB}, {@code corr-bB}, {@code lmax-bB},
+ * {@code geomean-bB}).
  * {@code java -cp benchmarks.jar io.convexlayers.bench.PolishCost [--repeats R] [case ...]}
  */
 public final class PolishCost {
@@ -66,7 +69,7 @@ public final class PolishCost {
         }
         String[] cases = args.length > 0 ? args : new String[] {"small-qp-n10-b128", "small-qp-n50-b128",
                 "dense-qp", "lp-n50-b128", "socp-n10-b128", "socp-n50-b128", "socp-n200-b16", "entropy-b128",
-                "logsumexp-b128", "corr-b128", "geomean-b128", "geomean-b16"};
+                "logsumexp-b128", "corr-b128", "lmax-b128", "geomean-b128", "geomean-b16"};
         System.out.println("| case | off (ms) | on (ms) | on ÷ off | auto ÷ off | polished on: succeeded/rejected/not run"
                 + " | median residual off → on | max residual off → on | defaults ÷ off | defaults: method, median"
                 + " residual |");
@@ -109,7 +112,7 @@ public final class PolishCost {
         int dash = name.lastIndexOf("-b");
         String family = dash < 0 ? name : name.substring(0, dash);
         return switch (family) {
-            case "entropy", "logsumexp", "corr", "geomean" ->
+            case "entropy", "logsumexp", "corr", "lmax", "geomean" ->
                     layerCase(family, Integer.parseInt(name.substring(dash + 2)));
             default -> programCase(ConvexLayersContender.toConeProgram(Workloads.create(name)));
         };
@@ -179,6 +182,25 @@ public final class PolishCost {
                     }
                 }
             }
+            case "lmax" -> {
+                // min λ_max(Θ + Σ x_q B_q) + ‖x‖² over x ∈ R³, 8 × 8 (B_q symmetric): a PSD cone and 28
+                // vacuous symmetry rows
+                int k = 8;
+                x = Variable.vector("x", 3);
+                theta = Parameter.matrix("Theta", k, k);
+                Expression m = theta;
+                for (int q = 0; q < 3; q++) {
+                    m = m.plus(constant(symmetric(rnd, k)).times(x.get(q)));
+                }
+                problem = Problem.minimize(lambdaMax(m).plus(sumSquares(x)));
+                values = new double[batch * k * k];
+                for (int b = 0; b < batch; b++) {
+                    double[][] t = symmetric(rnd, k);
+                    for (int i = 0; i < k; i++) {
+                        System.arraycopy(t[i], 0, values, b * k * k + i * k, k);
+                    }
+                }
+            }
             case "geomean" -> {
                 // max geo_mean(x) − cᵀx s.t. Σx ≤ 10: nine power cones
                 int n = 10;
@@ -205,6 +227,17 @@ public final class PolishCost {
             }
             return out;
         };
+    }
+
+    private static double[][] symmetric(Random rnd, int k) {
+        double[][] a = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j <= i; j++) {
+                a[i][j] = rnd.nextGaussian();
+                a[j][i] = a[i][j];
+            }
+        }
+        return a;
     }
 
     private static double[][] uniform(Random rnd, int rows, int cols, double lo, double hi) {
