@@ -77,7 +77,7 @@ public final class CollectionRunner {
             switch (args[k]) {
                 case "--eps" -> eps = Double.parseDouble(value);
                 case "--time-limit" -> limit = Double.parseDouble(value);
-                case "--polish" -> polish = Polishing.valueOf(value.toUpperCase(Locale.ROOT));
+                case "--polish" -> polish = polishing(value);
                 case "--algorithm" -> algorithm = io.convexlayers.solver.Algorithm.valueOf(
                         value.toUpperCase(Locale.ROOT).replace('-', '_'));
                 case "--only" -> only = new HashSet<>(Arrays.asList(value.split(",")));
@@ -121,6 +121,15 @@ public final class CollectionRunner {
     }
 
     /** Solves one problem, bounded by the solver's time limit and, should that fail, a watchdog. */
+    private static Polishing polishing(String value) {
+        return switch (value) {
+            case "auto" -> Polishing.AUTO;
+            case "on" -> Polishing.ON;
+            case "off" -> Polishing.OFF;
+            default -> throw new IllegalArgumentException("--polish must be auto, on or off, got '" + value + "'");
+        };
+    }
+
     private static Outcome runOne(Path folder, Reference ref, SolverSettings settings, double limit,
                                   ExecutorService worker) {
         FileProblem problem;

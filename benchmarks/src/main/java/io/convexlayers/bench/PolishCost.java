@@ -62,12 +62,9 @@ public final class PolishCost {
     }
 
     public static void main(String[] args) {
-        int repeats = 5;
-        if (args.length >= 2 && args[0].equals("--repeats")) {
-            repeats = Math.max(3, Integer.parseInt(args[1]));
-            args = Arrays.copyOfRange(args, 2, args.length);
-        }
-        String[] cases = args.length > 0 ? args : new String[] {"small-qp-n10-b128", "small-qp-n50-b128",
+        TimingOptions options = TimingOptions.parse(args, 5, Algorithm.AUTO);
+        int repeats = Math.max(3, options.repeats());
+        String[] cases = options.workloads().length > 0 ? options.workloads() : new String[] {"small-qp-n10-b128", "small-qp-n50-b128",
                 "dense-qp", "lp-n50-b128", "socp-n10-b128", "socp-n50-b128", "socp-n200-b16", "entropy-b128",
                 "logsumexp-b128", "corr-b128", "lmax-b128", "geomean-b128", "geomean-b16"};
         System.out.println("| case | off (ms) | on (ms) | on ÷ off | auto ÷ off | polished on: succeeded/rejected/not run"
@@ -91,16 +88,16 @@ public final class PolishCost {
             for (Solution s : last[1]) {
                 outcomes[s.polish().ordinal()]++;
             }
-            double off = median(ms[0]);
+            double off = TimingOptions.median(ms[0]);
             double[] plain = residuals(last[0]);
             double[] polished = residuals(last[1]);
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %d/%d/%d | %.1e → %.1e | %.1e → %.1e"
                             + " | %.2f | %s, %.1e |%n",
-                    name, off, median(ms[1]), median(ms[1]) / off, median(ms[2]) / off,
+                    name, off, TimingOptions.median(ms[1]), TimingOptions.median(ms[1]) / off, TimingOptions.median(ms[2]) / off,
                     outcomes[PolishStatus.SUCCEEDED.ordinal()], outcomes[PolishStatus.REJECTED.ordinal()],
-                    outcomes[PolishStatus.NOT_RUN.ordinal()], median(plain), median(polished), max(plain), max(polished),
-                    median(ms[3]) / off, last[3][0].algorithm().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    median(residuals(last[3])));
+                    outcomes[PolishStatus.NOT_RUN.ordinal()], TimingOptions.median(plain), TimingOptions.median(polished), max(plain), max(polished),
+                    TimingOptions.median(ms[3]) / off, last[3][0].algorithm().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    TimingOptions.median(residuals(last[3])));
         }
     }
 
@@ -269,11 +266,5 @@ public final class PolishCost {
 
     private static double max(double[] v) {
         return Arrays.stream(v).max().orElse(0);
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
     }
 }

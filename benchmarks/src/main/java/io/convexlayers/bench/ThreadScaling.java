@@ -8,7 +8,6 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -28,12 +27,9 @@ public final class ThreadScaling {
     }
 
     public static void main(String[] args) {
-        int repeats = 7;
-        if (args.length >= 2 && args[0].equals("--repeats")) {
-            repeats = Math.max(3, Integer.parseInt(args[1]));
-            args = Arrays.copyOfRange(args, 2, args.length);
-        }
-        String[] cases = args.length > 0 ? args : new String[] {"small-qp-n10-b1024:fo", "small-qp-n50-b128:fo",
+        TimingOptions options = TimingOptions.parse(args, 7, Algorithm.AUTO);
+        int repeats = Math.max(3, options.repeats());
+        String[] cases = options.workloads().length > 0 ? options.workloads() : new String[] {"small-qp-n10-b1024:fo", "small-qp-n50-b128:fo",
                 "dense-qp:fo", "lp-n50-b128:fo", "socp-n50-b128:fo", "sparse-qp:fo", "small-qp-n10-b1024:ipm",
                 "small-qp-n50-b128:ipm", "lp-n50-b128:ipm"};
         int cores = Runtime.getRuntime().availableProcessors();
@@ -64,16 +60,10 @@ public final class ThreadScaling {
                 ms[0][r] = (t1 - t0) * 1e-6;
                 ms[1][r] = (t2 - t1) * 1e-6;
             }
-            double single = median(ms[0]);
-            double many = median(ms[1]);
+            double single = TimingOptions.median(ms[0]);
+            double many = TimingOptions.median(ms[1]);
             System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f |%n", parts[0], ipm ? "interior point" : "first order",
                     single, many, single / many);
         }
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
     }
 }

@@ -6,8 +6,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The command line of the same-process timing harnesses ({@link ForwardCpuTime}, {@link SimdSpeedup}):
+ * The command line of the same-process timing harnesses ({@link ForwardCpuTime}, {@link SimdSpeedup},
+ * {@link PolishCost}, {@link ThreadScaling}):
  * {@code [--repeats R] [--algorithm auto|first-order|interior-point] NAME…}, and the median they report.
+ * The last two fix their configurations per case and ignore {@code --algorithm}.
  *
  * @param repeats   timed rounds per workload
  * @param algorithm the solver's algorithm

@@ -54,7 +54,7 @@ final class ActiveSetSolve {
                 out[i * lanes + l] = 0;
             }
             // Vacuous zero rows are null directions of M and of Mᵀ: the minimum-norm solution is zero there.
-            for (int i = 0; i < op.m() && ok[l]; i++) {
+            for (int i = 0; i < op.zeroRows() && ok[l]; i++) {
                 if (op.vacuousRow(i, l)) {
                     out[(n + i) * lanes + l] = 0;
                 }

@@ -4,7 +4,7 @@ package io.convexlayers.diff;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
-import io.convexlayers.data.SparsePattern;
+import io.convexlayers.diff.residual.ResidualMapOperator;
 
 /**
  * The rules that turn a derivative solve's numbers into an instance's {@link DerivativeInfo}: where the
@@ -23,8 +23,8 @@ public final class DerivativeRules {
      * (no strict complementarity), or more active rows (the zero rows that constrain x, the nonnegative
      * rows with zero slack) than variables, whose gradients are then linearly dependent (primal
      * degeneracy, e.g. an LP vertex with a redundant active constraint); {@link DerivativeIssue#NONE}
-     * otherwise. A zero row whose row of A vanishes in this instance constrains nothing and is not
-     * counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
+     * otherwise. A vacuous zero row (its row of A vanishing in this instance, b_i = 0) constrains
+     * nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
      * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
      *
      * @param instance the lane's instance of {@code program}
@@ -53,22 +53,22 @@ public final class DerivativeRules {
         return active > program.n() ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
     }
 
-    /** The zero-cone rows (the first rows) of {@code instance} whose row of A has a nonzero value. */
+    /**
+     * The zero-cone rows (the first rows) of {@code instance} that constrain x: all but the vacuous
+     * ones ({@link ResidualMapOperator#vacuousZeroRows}).
+     */
     static int constrainingZeroRows(BatchConeProgram program, int instance) {
         int zero = program.cones().zero();
-        if (zero == 0) {
-            return 0;
+        double[] b = new double[zero];
+        for (int i = 0; i < zero; i++) {
+            b[i] = program.b().get(i, instance);
         }
-        SparsePattern a = program.aPattern();
         BatchArray values = program.aValues();
-        boolean[] constraining = new boolean[zero];
-        int count = 0;
-        for (int q = 0; q < a.nnz(); q++) {
-            int r = a.rowIndex(q);
-            if (r < zero && !constraining[r] && values.get(q, instance) != 0) {
-                constraining[r] = true;
-                count++;
-            }
+        boolean[] vacuous = ResidualMapOperator.vacuousZeroRows(program.aPattern(), zero, 1,
+                (k, lane) -> values.get(k, instance), b);
+        int count = zero;
+        for (boolean v : vacuous) {
+            count -= v ? 1 : 0;
         }
         return count;
     }

@@ -95,20 +95,42 @@ public final class ResidualMapOperator implements BatchOperator<double[]> {
             return false;
         }
         if (vacuous == null) {
-            boolean[] constraining = new boolean[zeroRows * lanes];
-            for (int k = 0; k < aPattern.nnz(); k++) {
-                int r = aPattern.rowIndex(k);
-                for (int l = 0; r < zeroRows && l < lanes; l++) {
-                    constraining[r * lanes + l] |= aValue(k, l) != 0;
-                }
-            }
-            boolean[] v = new boolean[zeroRows * lanes];
-            for (int e = 0; e < v.length; e++) {
-                v[e] = !constraining[e] && b[e] == 0;
-            }
-            vacuous = v;
+            vacuous = vacuousZeroRows(aPattern, zeroRows, lanes, this::aValue, b);
         }
         return vacuous[i * lanes + lane];
+    }
+
+    /** A's value k in lane l. */
+    @FunctionalInterface
+    public interface LaneValue {
+        double at(int k, int lane);
+    }
+
+    /**
+     * Per zero-cone row (the first {@code zeroRows} rows) and lane, lanes fastest: whether the row is
+     * vacuous, its row of A vanishing and b_i = 0 ({@link #vacuousRow}). One rule for the active block
+     * and for the kink test ({@code DerivativeRules.kinkAt}).
+     *
+     * @param b b, m × lanes batch-minor (only its zero rows are read)
+     */
+    public static boolean[] vacuousZeroRows(SparsePattern a, int zeroRows, int lanes, LaneValue aValue, double[] b) {
+        boolean[] constraining = new boolean[zeroRows * lanes];
+        for (int k = 0; k < a.nnz(); k++) {
+            int r = a.rowIndex(k);
+            for (int l = 0; r < zeroRows && l < lanes; l++) {
+                constraining[r * lanes + l] |= aValue.at(k, l) != 0;
+            }
+        }
+        boolean[] vacuous = new boolean[zeroRows * lanes];
+        for (int e = 0; e < vacuous.length; e++) {
+            vacuous[e] = !constraining[e] && b[e] == 0;
+        }
+        return vacuous;
+    }
+
+    /** Rows of the zero cone, the first rows. */
+    public int zeroRows() {
+        return zeroRows;
     }
 
     @Override
