@@ -18,6 +18,7 @@ import io.convexlayers.solver.Solution;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.hsde.Deadline;
+import io.convexlayers.solver.ipm.ActiveKktMatrix;
 import io.convexlayers.solver.linsys.SparseLdl;
 
 import java.util.List;
@@ -130,15 +131,22 @@ public final class SolutionDerivative {
         DerivativeInfo[] info = new DerivativeInfo[batch];
         int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
+        ActiveKktMatrix.Structure kkt = interiorStructure();
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
-            Tile t = new Tile(first, tl, live);
-            if (settings.refine()) {
-                t.refine();
+            List<Tile> todo = tiles(first, tl, live, kkt);
+            for (int k = 0; k < todo.size(); k++) {
+                Tile t = todo.get(k);
+                if (settings.refine()) {
+                    t.refine();
+                }
+                if (!t.jvpByInteriorKkt(dP, dA, db, dc, dx, dy, ds, info)) {
+                    double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
+                    double[] dz = new double[rhs.length];
+                    t.solve(rhs, dz, false, info);
+                    t.jvpOutputs(dz, dx, dy, ds);
+                }
+                t.handedBack().ifPresent(todo::add);
             }
-            double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
-            double[] dz = new double[rhs.length];
-            t.solve(rhs, dz, false, info);
-            t.jvpOutputs(dz, dx, dy, ds);
         });
         return new JvpResult(BatchArray.batchMinor(n, batch, dx), BatchArray.batchMinor(m, batch, dy),
                 BatchArray.batchMinor(m, batch, ds), info);
@@ -167,15 +175,22 @@ public final class SolutionDerivative {
         DerivativeInfo[] info = new DerivativeInfo[batch];
         int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
+        ActiveKktMatrix.Structure kkt = interiorStructure();
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
-            Tile t = new Tile(first, tl, live);
-            if (settings.refine()) {
-                t.refine();
+            List<Tile> todo = tiles(first, tl, live, kkt);
+            for (int k = 0; k < todo.size(); k++) {
+                Tile t = todo.get(k);
+                if (settings.refine()) {
+                    t.refine();
+                }
+                if (!t.vjpByInteriorKkt(dx, dy, ds, dP, dA, db, dc, info)) {
+                    double[] rhs = t.vjpRightHandSide(dx, dy, ds);
+                    double[] r = new double[rhs.length];
+                    t.solve(rhs, r, true, info);
+                    t.vjpOutputs(r, dP, dA, db, dc);
+                }
+                t.handedBack().ifPresent(todo::add);
             }
-            double[] rhs = t.vjpRightHandSide(dx, dy, ds);
-            double[] r = new double[rhs.length];
-            t.solve(rhs, r, true, info);
-            t.vjpOutputs(r, dP, dA, db, dc);
         });
         return new VjpResult(hasP ? BatchArray.batchMinor(nnzP, batch, dP) : null,
                 BatchArray.batchMinor(nnzA, batch, dA), BatchArray.batchMinor(m, batch, db),
@@ -200,7 +215,7 @@ public final class SolutionDerivative {
         int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
-            Tile t = new Tile(first, tl, live);
+            Tile t = new Tile(first, tl, live, null, null);
             t.refine(deadline);
             for (int l = 0; l < live; l++) {
                 int b = first + l;
@@ -241,7 +256,7 @@ public final class SolutionDerivative {
                 java.util.concurrent.atomic.AtomicBoolean other = new java.util.concurrent.atomic.AtomicBoolean();
                 TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
                     if (!other.get()) {
-                        Tile t = new Tile(first, tl, live);
+                        Tile t = new Tile(first, tl, live, null, null);
                         DenseSolve dense = t.denseSolve();
                         if (dense != null || t.sparseSolve(null)) {
                             other.set(true);
@@ -251,6 +266,45 @@ public final class SolutionDerivative {
                 yield !other.get();
             }
         };
+    }
+
+    /**
+     * The tile of instances {@code first …} as one {@link Tile}, or — where some of its lanes can be
+     * solved by the interior KKT solve and others cannot (a kink, a point not interior) — as two that
+     * share the lanes out: the first with those lanes and that solve, the second with the rest.
+     */
+    private List<Tile> tiles(int first, int lanes, int live, ActiveKktMatrix.Structure kkt) {
+        List<Tile> out = new java.util.ArrayList<>(2);
+        Tile whole = new Tile(first, lanes, live, kkt, null);
+        if (kkt == null || whole.kkt != null) {
+            out.add(whole);
+            return out;
+        }
+        boolean[] eligible = InteriorKktSolve.eligibleLanes(program, whole.valid, whole.kink, whole.y, whole.s);
+        boolean[] rest = new boolean[lanes];
+        boolean any = false;
+        for (int l = 0; l < lanes; l++) {
+            rest[l] = !eligible[l]; // lanes without a solution too: the second tile reports them
+            any |= eligible[l];
+        }
+        if (!any) {
+            out.add(whole);
+            return out;
+        }
+        out.add(new Tile(first, lanes, live, kkt, eligible));
+        out.add(new Tile(first, lanes, live, null, rest));
+        return out;
+    }
+
+    /**
+     * The interior-point Newton matrix's structure where AUTO may solve by it: interior-point solutions
+     * of a batch the tiled interior-point method takes ({@link InteriorKktSolve}); null otherwise.
+     */
+    private ActiveKktMatrix.Structure interiorStructure() {
+        if (settings.mode() != DerivativeMode.AUTO || solution.algorithm() != io.convexlayers.solver.Algorithm.INTERIOR_POINT) {
+            return null;
+        }
+        return ActiveKktMatrix.structure(program);
     }
 
     private void check(String name, BatchArray arr, int length) {
@@ -274,6 +328,10 @@ public final class SolutionDerivative {
         final int m = program.m();
         final int len = n + m + 1;
         final boolean[] valid;
+        /** The lanes this tile reports on (null: all). */
+        boolean[] only;
+        /** Lanes the interior KKT solve gave up after a refinement step made them a kink, or null. */
+        private boolean[] handedBack;
         /** Lanes whose forward solution is only approximate (solved-inaccurate): at best POOR. */
         final boolean[] inaccurate;
         /**
@@ -303,13 +361,23 @@ public final class SolutionDerivative {
         private final double[] knownError;
         /** Per lane, the Newton steps the refinement kept. */
         final int[] refinementSteps;
+        /**
+         * The interior-point Newton matrix's solves where every valid lane is at an interior point without
+         * a kink ({@link InteriorKktSolve}), else null; dropped (null) once it fails in any lane.
+         */
+        private InteriorKktSolve kkt;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
 
-        Tile(int first, int lanes, int live) {
+        /**
+         * @param only the lanes this tile answers for (others are left to another tile: neither solved nor
+         *             reported), or null for all
+         */
+        Tile(int first, int lanes, int live, ActiveKktMatrix.Structure kktStructure, boolean[] only) {
             this.first = first;
             this.lanes = lanes;
             this.live = live;
+            this.only = only;
             valid = new boolean[lanes];
             inaccurate = new boolean[lanes];
             kink = new DerivativeIssue[lanes];
@@ -322,7 +390,7 @@ public final class SolutionDerivative {
             BatchArray ss = solution.s();
             for (int l = 0; l < live; l++) {
                 SolverStatus status = solution.status(first + l);
-                if (!status.hasSolution()) {
+                if (!status.hasSolution() || only != null && !only[l]) {
                     continue; // stays zero: the lane is masked out of every solve
                 }
                 valid[l] = true;
@@ -343,6 +411,7 @@ public final class SolutionDerivative {
             refinementSteps = new int[lanes];
             refinementRefused = new boolean[lanes];
             op = operatorAtPoint();
+            kkt = InteriorKktSolve.at(program, kktStructure, first, valid, kink, x, y, s, b, c, aValues, pValues);
         }
 
         /** M at the current (x, y, s). */
@@ -392,22 +461,27 @@ public final class SolutionDerivative {
                 if (Deadline.passed(deadline, System.nanoTime())) {
                     return;
                 }
-                boolean[] byBlock = new boolean[lanes];
-                boolean[] byLsqr = new boolean[lanes];
                 boolean any = false;
                 for (int l = 0; l < lanes; l++) {
-                    if (active[l]) {
-                        byBlock[l] = blockFactored(l);
-                        byLsqr[l] = !byBlock[l];
-                        any = true;
-                    }
+                    any |= active[l];
                 }
                 if (!any) {
                     return;
                 }
                 double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
-                ForwardError.ExactPoints exact = ForwardError.exactPoints(op, z, nullVectorIf(byBlock), byBlock, byLsqr,
-                        settings.lsqr().limits());
+                ForwardError.ExactPoints exact = interiorExactPoints();
+                if (exact == null) {
+                    boolean[] byBlock = new boolean[lanes];
+                    boolean[] byLsqr = new boolean[lanes];
+                    for (int l = 0; l < lanes; l++) {
+                        if (active[l]) {
+                            byBlock[l] = blockFactored(l);
+                            byLsqr[l] = !byBlock[l];
+                        }
+                    }
+                    exact = ForwardError.exactPoints(op, z, nullVectorIf(byBlock), byBlock, byLsqr,
+                            settings.lsqr().limits());
+                }
                 boolean[] move = new boolean[lanes];
                 boolean anyMove = false;
                 for (int l = 0; l < lanes; l++) {
@@ -463,9 +537,223 @@ public final class SolutionDerivative {
                 for (int l = 0; l < lanes; l++) {
                     if (refinementSteps[l] > 0 && valid[l]) {
                         kink[l] = atKink(l);
+                        if (kink[l] != DerivativeIssue.NONE && kkt != null) {
+                            handBack(l); // T is singular at a kink: the general solves judge it
+                        }
                     }
                 }
             }
+        }
+
+        /**
+         * Every valid lane's exact point and forward error by the interior KKT solve's Newton step, or null
+         * (no such solve, or it failed in a lane: then it is dropped for the tile).
+         */
+        ForwardError.ExactPoints interiorExactPoints() {
+            if (kkt == null) {
+                return null;
+            }
+            ForwardError.ExactPoints exact = kkt.exactPoints();
+            if (exact == null) {
+                kkt = null;
+            }
+            return exact;
+        }
+
+        /**
+         * The adjoint derivative by the interior KKT solve ({@link InteriorKktSolve}): T·(u, v) = (∂x, ∂y on
+         * active rows, ∂s on inactive ones), then {@link #vjpOutputs} with r = (u, −v, 0). False, with
+         * nothing written, where the tile has no such solve or a lane's solve is not exact.
+         */
+        boolean vjpByInteriorKkt(BatchArray gx, BatchArray gy, BatchArray gs, double[] dP, double[] dA, double[] db,
+                                 double[] dc, DerivativeInfo[] info) {
+            if (kkt == null) {
+                return false;
+            }
+            int nl = n * lanes;
+            double[] g = new double[(n + m) * lanes];
+            double[] gxT = new double[nl];
+            double[] gyT = new double[m * lanes];
+            double[] gsT = new double[m * lanes];
+            for (int l = 0; l < live; l++) { // padding lanes stay zero
+                if (gx != null) {
+                    toLane(gx, gxT, l);
+                }
+                if (gy != null) {
+                    toLane(gy, gyT, l);
+                }
+                if (gs != null) {
+                    toLane(gs, gsT, l);
+                }
+            }
+            System.arraycopy(gxT, 0, g, 0, nl);
+            for (int k = 0; k < m * lanes; k++) {
+                g[nl + k] = kkt.active(k) ? gyT[k] : gsT[k];
+            }
+            double[] z = new double[g.length];
+            double[] rel = kkt.solve(g, z);
+            double[] forward = interiorForwardError(rel);
+            if (forward == null) {
+                return false;
+            }
+            double[] r = new double[len * lanes];
+            System.arraycopy(z, 0, r, 0, nl);
+            for (int k = nl; k < (n + m) * lanes; k++) {
+                r[k] = -z[k];
+            }
+            vjpOutputs(r, dP, dA, db, dc);
+            interiorInfo(rel, forward, info);
+            return true;
+        }
+
+        /**
+         * The forward derivative by the interior KKT solve: T·(u, v) = (−dP·x − dc − dAᵀy, (db − dA·x) on
+         * active rows, 0 on inactive ones); dx = u, dy = v and ds = 0 on active rows, dy = 0 and
+         * ds = db − dA·x − A·u on inactive ones. False, with nothing written, as {@link #vjpByInteriorKkt}.
+         */
+        boolean jvpByInteriorKkt(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc, double[] dx, double[] dy,
+                                 double[] ds, DerivativeInfo[] info) {
+            if (kkt == null) {
+                return false;
+            }
+            int nl = n * lanes;
+            int ml = m * lanes;
+            double[] g = new double[nl + ml];
+            double[] f2 = new double[ml]; // db − dA·x
+            if (dP != null) {
+                TileSparse.symmetricMultiplyAdd(program.pPattern(), values(dP), dP.isShared(), lanes, x, 0, g, 0);
+            }
+            if (dA != null) {
+                double[] vals = values(dA);
+                TileSparse.transposeMultiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, y, 0, g, 0);
+                TileSparse.multiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, x, 0, f2, 0);
+            }
+            double[] dcT = new double[nl];
+            double[] dbT = new double[ml];
+            if (dc != null) {
+                dc.copyTile(first, lanes, dcT);
+            }
+            if (db != null) {
+                db.copyTile(first, lanes, dbT);
+            }
+            for (int k = 0; k < nl; k++) {
+                g[k] = -(g[k] + dcT[k]);
+            }
+            for (int k = 0; k < ml; k++) {
+                f2[k] = dbT[k] - f2[k];
+                g[nl + k] = kkt.active(k) ? f2[k] : 0;
+            }
+            maskInvalidRows(g, n + m);
+            double[] z = new double[g.length];
+            double[] rel = kkt.solve(g, z);
+            double[] forward = interiorForwardError(rel);
+            if (forward == null) {
+                return false;
+            }
+            double[] au = new double[ml];
+            TileSparse.multiplyAdd(program.aPattern(), aValues, program.aValues().isShared(), lanes, z, 0, au, 0);
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        dx[j * batch + first + l] = z[j * lanes + l];
+                    }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) {
+                        int k = i * lanes + l;
+                        boolean act = kkt.active(k);
+                        dy[i * batch + first + l] = act ? z[nl + k] : 0;
+                        ds[i * batch + first + l] = act ? 0 : f2[k] - au[k];
+                    }
+                }
+            }
+            interiorInfo(rel, forward, info);
+            return true;
+        }
+
+        /**
+         * Each lane's forward error for the interior KKT solve's result, or null (the solve is dropped) when a
+         * valid lane's linear solve was not exact or the error estimate failed.
+         */
+        double[] interiorForwardError(double[] rel) {
+            for (int l = 0; l < lanes; l++) {
+                if (valid[l] && !(rel[l] <= InteriorKktSolve.EXACT_RESIDUAL)) {
+                    kkt = null;
+                    return null;
+                }
+            }
+            double[] est = new double[lanes];
+            boolean unknown = false;
+            for (int l = 0; l < lanes; l++) {
+                est[l] = knownError[l];
+                unknown |= valid[l] && Double.isNaN(est[l]);
+            }
+            if (unknown) {
+                ForwardError.ExactPoints exact = interiorExactPoints();
+                if (exact == null) {
+                    return null;
+                }
+                for (int l = 0; l < lanes; l++) {
+                    if (valid[l] && Double.isNaN(est[l])) {
+                        est[l] = exact.error()[l];
+                    }
+                }
+            }
+            return est;
+        }
+
+        /** The live lanes' diagnostics after an interior KKT solve with relative residuals {@code rel}. */
+        void interiorInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
+            for (int l = 0; l < live; l++) {
+                if (only != null && !only[l]) {
+                    continue; // another tile reports this lane
+                }
+                if (!valid[l]) {
+                    info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0, DerivativeMethod.NONE,
+                            Double.NaN, DerivativeIssue.NO_SOLUTION);
+                    continue;
+                }
+                DerivativeIssue issue = issue(l, true, forward[l]);
+                DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
+                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.INTERIOR_KKT, forward[l], issue,
+                        DerivativeDevice.CPU, refinementSteps[l]);
+            }
+        }
+
+        /** Zeroes the invalid lanes of a tile vector of {@code rows} entries per lane. */
+        void maskInvalidRows(double[] v, int rows) {
+            for (int i = 0; i < rows; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    if (!valid[l]) {
+                        v[i * lanes + l] = 0;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Takes lane l out of this tile (its point became a kink under the interior KKT solve's refinement):
+         * no longer solved or reported here, it goes to {@link #handedBack}'s tile from its returned point.
+         */
+        void handBack(int l) {
+            if (only == null) {
+                only = new boolean[lanes];
+                java.util.Arrays.fill(only, true);
+            }
+            if (handedBack == null) {
+                handedBack = new boolean[lanes];
+            }
+            only[l] = false;
+            valid[l] = false;
+            handedBack[l] = true;
+        }
+
+        /** A tile of the lanes handed back ({@link #handBack}), for the general solves; empty if none. */
+        java.util.Optional<Tile> handedBack() {
+            return handedBack == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Tile(first, lanes, live, null, handedBack));
         }
 
         /** Whether lane l's active block (dense or sparse, as the mode picks) was factored. */
@@ -668,6 +956,9 @@ public final class SolutionDerivative {
             k.apply(out, check);
             double[] forward = forwardError(dense, sparseBlock, method);
             for (int l = 0; l < live; l++) {
+                if (only != null && !only[l]) {
+                    continue; // another tile reports this lane
+                }
                 if (!valid[l]) {
                     info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0, DerivativeMethod.NONE,
                             Double.NaN, DerivativeIssue.NO_SOLUTION);

@@ -50,6 +50,11 @@ final class ScaledTile {
      * instance) and equilibrates them (or only copies them).
      */
     void load(BatchConeProgram batch, int first, boolean equilibrate) {
+        load(batch, first, equilibrate ? ScaledInstance.RUIZ_PASSES : 0);
+    }
+
+    /** {@link #load(BatchConeProgram, int, boolean)} with {@code passes} Ruiz passes (0: only copies). */
+    void load(BatchConeProgram batch, int first, int passes) {
         batch.aValues().copyTile(first, lanes, a);
         batch.b().copyTile(first, lanes, b);
         batch.c().copyTile(first, lanes, c);
@@ -59,15 +64,15 @@ final class ScaledTile {
         Arrays.fill(d, 1);
         Arrays.fill(e, 1);
         Arrays.fill(costScale, 1);
-        if (equilibrate) {
-            equilibrate();
+        if (passes > 0) {
+            equilibrate(passes);
         }
     }
 
     /** {@link ScaledInstance}'s equilibration, every lane at once. */
-    private void equilibrate() {
+    private void equilibrate(int passes) {
         Equilibration.Factors f = Equilibration.scaleMatrices(layout.aPattern, a, layout.pPattern, p, layout.cones,
-                lanes, true, ScaledInstance.RUIZ_PASSES);
+                lanes, true, passes);
         System.arraycopy(f.d(), 0, d, 0, d.length);
         System.arraycopy(f.e(), 0, e, 0, e.length);
         for (int t = 0; t < b.length; t++) {

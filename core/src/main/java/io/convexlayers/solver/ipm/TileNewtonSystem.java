@@ -200,6 +200,14 @@ final class TileNewtonSystem {
         }
     }
 
+    /**
+     * One solve with the factored, regularized matrices and no refinement (x: n × lanes, z: m × lanes,
+     * overwritten): an approximate inverse of K for a caller that refines against a system of its own.
+     */
+    void solveUnrefined(double[] r1, double[] r2, double[] x, double[] z) {
+        factoredSolve(r1, r2, x, z);
+    }
+
     /** Takes back the last correction on refining lanes whose residual did not fall, and stops them. */
     private void undoWorse(double[] x, double[] z, double[] rel) {
         for (int l = 0; l < lanes; l++) {

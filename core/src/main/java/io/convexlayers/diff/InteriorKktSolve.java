@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.ipm.ActiveKktMatrix;
+
+/**
+ * The derivative's linear solves for a tile of LPs or QPs at interior points — the interior-point
+ * method's solutions, where every nonnegative row has s &gt; 0 and y &gt; 0 — by one factorization of
+ * the matrix the interior-point method's Newton matrices approach ({@link ActiveKktMatrix}), every
+ * lane at once, instead of one dense LU of the active block per instance.
+ *
+ * <p>At a solution with strict complementarity the solution map's derivative is that of the active
+ * KKT system (the residual-map derivative reduces to it for these cones): with the active rows 𝒜
+ * (zero-cone rows and nonnegative rows with y &gt; s, where Π's derivative at y − s is 1) and the
+ * inactive ones ℐ, T·(u, v) = g is
+ * <pre>
+ *   P·u + Aᵀ·v = g₁,   a_iᵀ·u = g₂,ᵢ (i ∈ 𝒜),   v_i = g₂,ᵢ (i ∈ ℐ).
+ * </pre>
+ * A data perturbation's (dx, dy) solves it with g = (−dP·x − dc − dAᵀy, (db − dA·x)_𝒜, 0); a loss
+ * gradient's adjoint (u, v) solves it with g = (∂x, ∂y_𝒜, ∂s_ℐ), and then dc = −u, db = v,
+ * dA = −y·uᵀ − v·xᵀ, dP = −½(u·xᵀ + x·uᵀ). The inactive rows are solved exactly at once; the rest is
+ * refined against T with the factored [[P, A_𝒜ᵀ], [A_𝒜, −δI]] as approximate inverse (about eight
+ * digits a step). A lane whose solve does not reach {@link #EXACT_RESIDUAL} (a singular T: a degenerate
+ * point) makes the caller differentiate the tile the general way.
+ *
+ * <p>The forward-error estimate and the refinement's Newton step are T's too: at the point
+ * (x, v = y − s) with ȳ = Π(v), s̄ = ȳ − v, one Newton step on the KKT residuals with the active set
+ * held — the step {@link ForwardError} takes on the residual map with τ fixed, for these cones.
+ */
+final class InteriorKktSolve {
+    /** A lane's solve counts as exact below this relative residual ‖g − T·z‖∞/‖g‖∞. */
+    static final double EXACT_RESIDUAL = 1e-10;
+    /**
+     * The Newton step of {@link #exactPoints} is solved to this relative residual only (one solve with K
+     * where the active rows are well separated): it is the size of the forward error, so its own relative
+     * error of 1e-6 moves the refined point by 1e-6 of that, and the estimate by as little.
+     */
+    static final double STEP_RESIDUAL = 1e-6;
+    /** Refinement stops below this relative residual (rounding, for the products' sums). */
+    private static final double STOP_RESIDUAL = 1e-14;
+    private static final int MAX_REFINEMENT = 10;
+
+    private final BatchConeProgram program;
+    private final int lanes;
+    private final int n;
+    private final int m;
+    private final int zero;
+    private final boolean[] valid;
+    private final double[] x;
+    private final double[] y;
+    private final double[] s;
+    private final double[] b;
+    private final double[] c;
+    private final double[] aValues;
+    private final boolean aShared;
+    private final double[] pValues;
+    private final boolean pShared;
+    private final int first;
+    private final ActiveKktMatrix matrix;
+    /** Per row entry (i·lanes + l), whether the row is active at the current point. */
+    private final boolean[] active;
+    /** The classification the matrix was factored with. */
+    private final boolean[] factoredActive;
+
+    private InteriorKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, int first, boolean[] valid,
+                             double[] x, double[] y, double[] s, double[] b, double[] c, double[] aValues,
+                             double[] pValues) {
+        this.program = program;
+        this.matrix = matrix;
+        this.lanes = valid.length;
+        this.n = program.n();
+        this.m = program.m();
+        this.zero = program.cones().zero();
+        this.valid = valid;
+        this.x = x;
+        this.y = y;
+        this.s = s;
+        this.b = b;
+        this.c = c;
+        this.aValues = aValues;
+        this.aShared = program.aValues().isShared();
+        this.pValues = pValues;
+        this.pShared = program.pValues() == null || program.pValues().isShared();
+        this.first = first;
+        this.active = new boolean[m * lanes];
+        this.factoredActive = new boolean[m * lanes];
+        classifyRows();
+        refactorIfMoved();
+    }
+
+    /**
+     * The solve for a tile whose valid lanes are all at interior points without a kink, factored now;
+     * null where it does not apply (no structure, a kink, a nonnegative row with s or y not positive
+     * or s/y out of range). The arrays are the tile's own (batch-minor, {@code valid.length} lanes) and
+     * are read again at every use, so that a refinement moving x, y and s is seen.
+     */
+    static InteriorKktSolve at(BatchConeProgram program, ActiveKktMatrix.Structure structure, int first,
+                               boolean[] valid, DerivativeIssue[] kink, double[] x, double[] y, double[] s, double[] b,
+                               double[] c, double[] aValues, double[] pValues) {
+        if (structure == null) {
+            return null;
+        }
+        boolean[] eligible = eligibleLanes(program, valid, kink, y, s);
+        boolean any = false;
+        for (int l = 0; l < valid.length; l++) {
+            if (valid[l] && !eligible[l]) {
+                return null;
+            }
+            any |= eligible[l];
+        }
+        if (!any) {
+            return null;
+        }
+        return new InteriorKktSolve(program, structure.forTile(valid.length), first, valid, x, y, s, b, c, aValues, pValues);
+    }
+
+    /**
+     * The valid lanes this solve takes: no kink, and every nonnegative row with s &gt; 0 and y &gt; 0 (an
+     * interior-point solution; a first-order or polished one has exact zeros).
+     */
+    static boolean[] eligibleLanes(BatchConeProgram program, boolean[] valid, DerivativeIssue[] kink, double[] y,
+                                   double[] s) {
+        int lanes = valid.length;
+        int zero = program.cones().zero();
+        int ineqEnd = zero + program.cones().nonneg();
+        boolean[] eligible = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            boolean ok = valid[l] && kink[l] == DerivativeIssue.NONE;
+            for (int i = zero; i < ineqEnd && ok; i++) {
+                int k = i * lanes + l;
+                ok = s[k] > 0 && y[k] > 0;
+            }
+            eligible[l] = ok;
+        }
+        return eligible;
+    }
+
+    /**
+     * Solves T·z = g for every valid lane (g and z: (n + m) × lanes, u then v; z overwritten) by
+     * refinement with K⁻¹, and returns each lane's final relative residual ‖g − T·z‖∞/‖g‖∞ (0 where
+     * g = 0; invalid lanes 0, their z zero).
+     */
+    double[] solve(double[] g, double[] z) {
+        return solve(g, z, STOP_RESIDUAL);
+    }
+
+    /** {@link #solve(double[], double[])}, refining a lane only while its relative residual is above {@code target}. */
+    double[] solve(double[] g, double[] z, double target) {
+        classifyRows();
+        refactorIfMoved();
+        int nl = n * lanes;
+        int len = (n + m) * lanes;
+        java.util.Arrays.fill(z, 0);
+        for (int k = 0; k < m * lanes; k++) {
+            if (!active[k]) {
+                z[nl + k] = g[nl + k]; // T's inactive rows are v_i = g_i: exact from the start
+            }
+        }
+        double[] tz = new double[len];
+        apply(z, tz);
+        double[] res = new double[len];
+        for (int k = 0; k < len; k++) {
+            res[k] = g[k] - tz[k];
+        }
+        double[] gNorm = laneMaxAbs(g);
+        double[] rel = new double[lanes];
+        boolean[] refining = new boolean[lanes];
+        boolean any = false;
+        for (int l = 0; l < lanes; l++) {
+            rel[l] = valid[l] && gNorm[l] > 0 ? laneMax(res, l) / gNorm[l] : 0;
+            refining[l] = rel[l] > target;
+            any |= refining[l];
+        }
+        double[] k1 = new double[nl];
+        double[] k2 = new double[m * lanes];
+        double[] d1 = new double[nl];
+        double[] d2 = new double[m * lanes];
+        for (int it = 0; it < MAX_REFINEMENT && any; it++) {
+            System.arraycopy(res, 0, k1, 0, nl);
+            System.arraycopy(res, nl, k2, 0, m * lanes); // zero on inactive rows, which K leaves out
+            matrix.solve(k1, k2, d1, d2);
+            addWhere(refining, d1, d2, z, 1);
+            apply(z, tz);
+            for (int k = 0; k < len; k++) {
+                res[k] = g[k] - tz[k];
+            }
+            double[] rNorm = laneMaxAbs(res);
+            any = false;
+            boolean[] undo = new boolean[lanes];
+            boolean anyUndo = false;
+            for (int l = 0; l < lanes; l++) {
+                if (!refining[l]) {
+                    continue;
+                }
+                double next = rNorm[l] / gNorm[l];
+                if (!(next < rel[l])) {
+                    undo[l] = true; // no longer helping (or NaN): keep the better iterate
+                    anyUndo = true;
+                    refining[l] = false;
+                    continue;
+                }
+                // Go on while a step gains at least a digit: near rounding the steps only shuffle it.
+                refining[l] = next > target && next < 0.1 * rel[l];
+                rel[l] = next;
+                any |= refining[l];
+            }
+            if (anyUndo) {
+                addWhere(undo, d1, d2, z, -1);
+                apply(z, tz);
+                for (int k = 0; k < len; k++) {
+                    res[k] = g[k] - tz[k];
+                }
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            if (!valid[l]) {
+                for (int i = 0; i < n + m; i++) {
+                    z[i * lanes + l] = 0;
+                }
+            }
+        }
+        return rel;
+    }
+
+    /**
+     * One Newton step on the KKT residuals at each valid lane's point with the active set held: z* =
+     * (x + δx, v + δv, 1) and ‖ẑ − z*‖/‖ẑ‖ for ẑ = (x, v, 1), v = y − s ({@link ForwardError}'s layout);
+     * null when a lane's solve was not exact (the caller then estimates the general way).
+     */
+    ForwardError.ExactPoints exactPoints() {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] yBar = new double[ml];
+        double[] sBar = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            double v = y[k] - s[k];
+            boolean cone = k >= zero * lanes;
+            yBar[k] = cone ? Math.max(v, 0) : v;
+            sBar[k] = cone ? Math.max(-v, 0) : 0;
+        }
+        // F1 = P·x + c + Aᵀ·ȳ, F2 = A·x + s̄ − b.
+        double[] f1 = c.clone();
+        multiplyP(x, f1);
+        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, yBar, 0, f1, 0);
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, x, 0, f2, 0);
+        for (int k = 0; k < ml; k++) {
+            f2[k] += sBar[k] - b[k];
+        }
+        classifyRows();
+        double[] g = new double[nl + ml];
+        for (int k = 0; k < nl; k++) {
+            g[k] = -f1[k];
+        }
+        for (int k = 0; k < ml; k++) {
+            g[nl + k] = active[k] ? -f2[k] : 0;
+        }
+        double[] step = new double[nl + ml];
+        double[] rel = solve(g, step, STEP_RESIDUAL);
+        for (int l = 0; l < lanes; l++) {
+            if (valid[l] && !(rel[l] <= STEP_RESIDUAL)) {
+                return null;
+            }
+        }
+        double[] aDx = new double[ml];
+        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, step, 0, aDx, 0);
+        int len = n + m + 1;
+        double[] zStar = new double[len * lanes];
+        double[] error = new double[lanes];
+        double[] dd = new double[lanes];
+        double[] zz = new double[lanes];
+        for (int o = 0; o < nl; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                zStar[k] = x[k] + step[k];
+                dd[l] += step[k] * step[k];
+                zz[l] += x[k] * x[k];
+            }
+        }
+        for (int o = 0; o < ml; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                double v = y[k] - s[k];
+                // δv = δȳ on active rows; on inactive ones −δs̄ = F2 + a_iᵀ·δx (δȳ = 0 there).
+                double dv = active[k] ? step[nl + k] : f2[k] + aDx[k];
+                zStar[nl + k] = v + dv;
+                dd[l] += dv * dv;
+                zz[l] += v * v;
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            if (valid[l]) {
+                zStar[(n + m) * lanes + l] = 1;
+                error[l] = Math.sqrt(dd[l] / (zz[l] + 1));
+            } else {
+                for (int i = 0; i < len; i++) {
+                    zStar[i * lanes + l] = 0;
+                }
+            }
+        }
+        return new ForwardError.ExactPoints(zStar, error);
+    }
+
+    /** Whether row entry k (i·lanes + l) is active at the current point ({@link #classifyRows}'s rule). */
+    boolean active(int k) {
+        return k < zero * lanes || y[k] > s[k];
+    }
+
+    /** Factors the matrix again where the classification moved since it was factored (or never was). */
+    private void refactorIfMoved() {
+        if (!java.util.Arrays.equals(active, factoredActive) || !factored) {
+            System.arraycopy(active, 0, factoredActive, 0, active.length);
+            matrix.factor(program, first, factoredActive);
+            factored = true;
+        }
+    }
+
+    private boolean factored;
+
+    /** Active rows: the zero-cone rows, and nonnegative rows with y &gt; s (where Π's derivative at y − s is 1). */
+    private void classifyRows() {
+        int zl = zero * lanes;
+        for (int k = 0; k < m * lanes; k++) {
+            active[k] = k < zl || y[k] > s[k];
+        }
+    }
+
+    /** out = T·z at the current classification. */
+    private void apply(double[] z, double[] out) {
+        int nl = n * lanes;
+        java.util.Arrays.fill(out, 0);
+        multiplyP(z, out);
+        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, z, nl, out, 0);
+        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, z, 0, out, nl);
+        for (int k = 0; k < m * lanes; k++) {
+            if (!active[k]) {
+                out[nl + k] = z[nl + k];
+            }
+        }
+    }
+
+    /** out += P·u (u at offset 0; nothing without P). */
+    private void multiplyP(double[] u, double[] out) {
+        SparsePattern pp = program.pPattern();
+        if (pp != null) {
+            TileSparse.symmetricMultiplyAdd(pp, pValues, pShared, lanes, u, 0, out, 0);
+        }
+    }
+
+    /** z += sign·(d1, d2) in the lanes marked. */
+    private void addWhere(boolean[] lanesMarked, double[] d1, double[] d2, double[] z, double sign) {
+        int nl = n * lanes;
+        for (int o = 0; o < nl; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                if (lanesMarked[l]) {
+                    z[o + l] += sign * d1[o + l];
+                }
+            }
+        }
+        for (int o = 0; o < m * lanes; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                if (lanesMarked[l]) {
+                    z[nl + o + l] += sign * d2[o + l];
+                }
+            }
+        }
+    }
+
+    /** max |v| over lane l's entries of a batch-minor tile vector. */
+    private double laneMax(double[] v, int l) {
+        double out = 0;
+        for (int o = 0; o < v.length; o += lanes) {
+            out = Math.max(out, Math.abs(v[o + l]));
+        }
+        return out;
+    }
+
+    /** Per lane, max |v| over the entries of a batch-minor tile vector. */
+    private double[] laneMaxAbs(double[] v) {
+        double[] out = new double[lanes];
+        for (int o = 0; o < v.length; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                out[l] = Math.max(out[l], Math.abs(v[o + l]));
+            }
+        }
+        return out;
+    }
+}
