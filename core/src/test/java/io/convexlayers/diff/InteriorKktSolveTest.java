@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+import io.convexlayers.backend.ConeSolver;
+import io.convexlayers.data.BatchArray;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
+import io.convexlayers.data.CscMatrix;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.diff.DerivativeFixtures.Direction;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.Solution;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.PlantedPrograms;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static io.convexlayers.diff.DerivativeFixtures.concat;
+import static io.convexlayers.diff.DerivativeFixtures.dot;
+import static io.convexlayers.diff.DerivativeFixtures.gaussian;
+import static io.convexlayers.diff.DerivativeFixtures.one;
+import static io.convexlayers.diff.DerivativeFixtures.relativeError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The derivative at interior-point solutions of LPs and QPs by the tiled active KKT factorization
+ * ({@link InteriorKktSolve}): against central differences of re-solves, the adjoint identity, the dense
+ * active block instance by instance, and with lanes it must hand on (a degenerate vertex, an infeasible
+ * instance) beside lanes it takes.
+ */
+class InteriorKktSolveTest {
+    private static final SolverSettings IPM = SolverSettings.defaults().withAlgorithm(Algorithm.INTERIOR_POINT);
+    private static final ConeDims CONES = ConeDims.builder().zero(3).nonneg(40).build();
+
+    /** A QP with equality and inequality rows, solved by the interior-point method. */
+    private static ConeProgram qp() {
+        return PlantedPrograms.generate(CONES, 30, 0.5, true, 2).program();
+    }
+
+    /**
+     * dx, dy and ds of the default (interior KKT) forward derivative agree with central differences of
+     * interior-point re-solves at eps 1e-11, for a direction in P, A, b and c at once.
+     */
+    @Test
+    void jvpMatchesFiniteDifferencesOfResolves() {
+        ConeProgram p = qp();
+        Solution sol = ConeSolver.solve(p, IPM);
+        assertEquals(SolverStatus.SOLVED, sol.status());
+        Direction d = Direction.random(p, new Random(3), true);
+        JvpResult jvp = SolutionDerivative.at(p, sol, DerivativeSettings.defaults())
+                .jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
+        assertEquals(DerivativeMethod.INTERIOR_KKT, jvp.info()[0].method(), jvp.info()[0]::toString);
+        assertEquals(DerivativeQuality.ACCURATE, jvp.info()[0].quality(), jvp.info()[0]::toString);
+
+        double h = 1e-4; // the active set holds: the map is smooth, and re-solve noise is 1e-11/h
+        SolverSettings tight = IPM.withEps(1e-11);
+        Solution plus = ConeSolver.solve(DerivativeFixtures.perturbed(p, d, h), tight);
+        Solution minus = ConeSolver.solve(DerivativeFixtures.perturbed(p, d, -h), tight);
+        double[] xp = concat(plus.x(), plus.y(), plus.s());
+        double[] xm = concat(minus.x(), minus.y(), minus.s());
+        double[] fd = new double[xp.length];
+        for (int i = 0; i < fd.length; i++) {
+            fd[i] = (xp[i] - xm[i]) / (2 * h);
+        }
+        double err = relativeError(concat(jvp.dx().instance(0), jvp.dy().instance(0), jvp.ds().instance(0)), fd);
+        assertTrue(err < 1e-6, "relative error " + err);
+    }
+
+    /** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between the interior KKT solve's jvp and vjp, P, A, b and c included. */
+    @Test
+    void vjpIsTheAdjointOfJvp() {
+        ConeProgram p = qp();
+        Solution sol = ConeSolver.solve(p, IPM);
+        Random rnd = new Random(8);
+        Direction d = Direction.random(p, rnd, true);
+        double[] gx = gaussian(p.n(), rnd);
+        double[] gy = gaussian(p.m(), rnd);
+        double[] gs = gaussian(p.m(), rnd);
+        SolutionDerivative deriv = SolutionDerivative.at(p, sol, DerivativeSettings.defaults());
+        JvpResult jvp = deriv.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
+        VjpResult vjp = deriv.vjp(one(gx), one(gy), one(gs));
+        assertEquals(DerivativeMethod.INTERIOR_KKT, jvp.info()[0].method());
+        assertEquals(DerivativeMethod.INTERIOR_KKT, vjp.info()[0].method());
+        double lhs = dot(gx, jvp.dx().instance(0)) + dot(gy, jvp.dy().instance(0)) + dot(gs, jvp.ds().instance(0));
+        double rhs = dot(vjp.dA().instance(0), d.dA()) + dot(vjp.db().instance(0), d.db())
+                + dot(vjp.dc().instance(0), d.dc()) + dot(vjp.dP().instance(0), d.dP());
+        assertEquals(lhs, rhs, 1e-9 * Math.max(1, Math.abs(lhs)));
+    }
+
+    /**
+     * On a batch of eleven (a full tile and a padded one), every instance's jvp and vjp agree with the
+     * dense active block's (the residual-map derivative) to 1e-7, with the same quality.
+     */
+    @Test
+    void aBatchAgreesWithTheDenseActiveBlock() {
+        ConeProgram p = qp();
+        int batch = 11;
+        Random rnd = new Random(4);
+        double[][] b = new double[batch][];
+        for (int k = 0; k < batch; k++) {
+            b[k] = p.b().clone();
+            for (int i = 0; i < b[k].length; i++) {
+                b[k][i] += 0.01 * rnd.nextGaussian();
+            }
+        }
+        BatchConeProgram bp = new BatchConeProgram(p.p().pattern(), BatchArray.shared(p.p().values(), batch),
+                p.a().pattern(), BatchArray.shared(p.a().values(), batch), BatchArray.perInstance(b),
+                BatchArray.shared(p.c(), batch), CONES);
+        BatchSolution sols = ConeSolver.solveBatch(bp, IPM);
+        Direction d = Direction.random(p, rnd, true);
+        BatchArray gx = BatchArray.shared(gaussian(p.n(), rnd), batch);
+        BatchArray gy = BatchArray.shared(gaussian(p.m(), rnd), batch);
+        SolutionDerivative kkt = SolutionDerivative.at(bp, sols, DerivativeSettings.defaults());
+        SolutionDerivative dense = SolutionDerivative.at(bp, sols,
+                DerivativeSettings.defaults().withMode(DerivativeMode.DENSE));
+        BatchArray dP = BatchArray.shared(d.dP(), batch);
+        BatchArray dA = BatchArray.shared(d.dA(), batch);
+        BatchArray db = BatchArray.shared(d.db(), batch);
+        BatchArray dc = BatchArray.shared(d.dc(), batch);
+        JvpResult jk = kkt.jvp(dP, dA, db, dc);
+        JvpResult jd = dense.jvp(dP, dA, db, dc);
+        VjpResult vk = kkt.vjp(gx, gy, null);
+        VjpResult vd = dense.vjp(gx, gy, null);
+        for (int k = 0; k < batch; k++) {
+            String what = "instance " + k + ": " + jk.info()[k] + " / " + jd.info()[k];
+            assertEquals(SolverStatus.SOLVED, sols.status(k));
+            assertEquals(DerivativeMethod.INTERIOR_KKT, jk.info()[k].method(), what);
+            assertEquals(DerivativeMethod.INTERIOR_KKT, vk.info()[k].method(), what);
+            assertEquals(jd.info()[k].quality(), jk.info()[k].quality(), what);
+            assertEquals(vd.info()[k].quality(), vk.info()[k].quality(), what);
+            double jErr = relativeError(concat(jk.dx().instance(k), jk.dy().instance(k), jk.ds().instance(k)),
+                    concat(jd.dx().instance(k), jd.dy().instance(k), jd.ds().instance(k)));
+            double vErr = relativeError(concat(vk.dP().instance(k), vk.dA().instance(k), vk.db().instance(k),
+                    vk.dc().instance(k)), concat(vd.dP().instance(k), vd.dA().instance(k), vd.db().instance(k),
+                    vd.dc().instance(k)));
+            assertTrue(jErr < 1e-7 && vErr < 1e-7, what + ": jvp " + jErr + ", vjp " + vErr);
+        }
+    }
+
+    /**
+     * In one tile: issue #14's degenerate LP vertex (minimize cᵀx, x ≥ 0, Σx = 1, x₀ ≤ 1: five active rows
+     * for four variables), the same LP with x₀ ≤ 2 (a regular vertex), and an infeasible one (Σx = −1). The
+     * regular lane is solved by the interior KKT factorization against the closed form (∂x/∂b of Σx = b
+     * is e₀); the degenerate lane is handed to the general solves and flagged; the infeasible one has no
+     * derivative. First-order solutions of the same LPs keep the dense active block.
+     */
+    @Test
+    void lanesItCannotTakeGoToTheGeneralSolves() {
+        double[] c = {0.659, 1.133, 1.344, 0.959};
+        int n = 4;
+        int m = 1 + n + 1;
+        int[] colStart = new int[n + 1];
+        int[] rows = new int[3 * n];
+        double[] vals = new double[3 * n];
+        int q = 0;
+        for (int j = 0; j < n; j++) {
+            colStart[j] = q;
+            rows[q] = 0;
+            vals[q++] = 1; // Σx = b₀ (zero cone)
+            rows[q] = 1 + j;
+            vals[q++] = -1; // −x_j + s = 0 (x ≥ 0)
+            if (j == 0) {
+                rows[q] = m - 1;
+                vals[q++] = 1; // x₀ + s = u
+            }
+        }
+        colStart[n] = q;
+        CscMatrix a = new CscMatrix(new SparsePattern("A", m, n, colStart, java.util.Arrays.copyOf(rows, q)),
+                java.util.Arrays.copyOf(vals, q));
+        ConeDims cones = ConeDims.builder().zero(1).nonneg(n + 1).build();
+        double[][] b = {{1, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 2}, {-1, 0, 0, 0, 0, 1}};
+        BatchConeProgram bp = new BatchConeProgram(null, null, a.pattern(), BatchArray.shared(a.values(), 3),
+                BatchArray.perInstance(b), BatchArray.shared(c, 3), cones);
+        BatchSolution ipm = ConeSolver.solveBatch(bp, IPM);
+        assertEquals(SolverStatus.INFEASIBLE, ipm.status(2));
+        double[] dbSum = new double[m];
+        dbSum[0] = 1;
+        JvpResult j = SolutionDerivative.at(bp, ipm, DerivativeSettings.defaults())
+                .jvp(null, null, BatchArray.shared(dbSum, 3), null);
+        assertNotEquals(DerivativeMethod.INTERIOR_KKT, j.info()[0].method(), j.info()[0]::toString);
+        assertEquals(DerivativeQuality.POOR, j.info()[0].quality(), j.info()[0]::toString);
+        assertEquals(DerivativeIssue.KINK_DEGENERATE, j.info()[0].issue(), j.info()[0]::toString);
+        assertEquals(DerivativeMethod.INTERIOR_KKT, j.info()[1].method(), j.info()[1]::toString);
+        assertEquals(DerivativeQuality.ACCURATE, j.info()[1].quality(), j.info()[1]::toString);
+        double[] dx = j.dx().instance(1);
+        assertEquals(1, dx[0], 1e-9);
+        for (int k = 1; k < n; k++) {
+            assertEquals(0, dx[k], 1e-9);
+        }
+        assertEquals(DerivativeQuality.UNDEFINED, j.info()[2].quality());
+        assertEquals(DerivativeIssue.NO_SOLUTION, j.info()[2].issue());
+
+        BatchSolution firstOrder = ConeSolver.solveBatch(bp, SolverSettings.defaults()
+                .withAlgorithm(Algorithm.FIRST_ORDER).withEps(1e-9));
+        JvpResult f = SolutionDerivative.at(bp, firstOrder, DerivativeSettings.defaults())
+                .jvp(null, null, BatchArray.shared(dbSum, 3), null);
+        assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, f.info()[1].method(), f.info()[1]::toString);
+        assertEquals(1, f.dx().instance(1)[0], 1e-6);
+    }
+}
