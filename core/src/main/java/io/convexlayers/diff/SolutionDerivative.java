@@ -242,7 +242,7 @@ public final class SolutionDerivative {
 
     /**
      * Whether the settings' mode solves every instance by LSQR alone: true for {@link DerivativeMode#LSQR};
-     * for AUTO, when no tile's active blocks fit the dense threshold and the sparse active block does
+     * for AUTO, when the interior KKT solve does not apply, no tile's active blocks fit the dense threshold and the sparse active block does
      * not apply or would fill in (the choice {@link #vjp} makes per tile); false otherwise. Backends that
      * run only LSQR use it to decide where a batch's derivative runs.
      */
@@ -251,6 +251,9 @@ public final class SolutionDerivative {
             case LSQR -> true;
             case DENSE, SPARSE -> false;
             case AUTO -> {
+                if (interiorStructure() != null) {
+                    yield false; // interior-point solutions of LPs and QPs: the interior KKT solve
+                }
                 int batch = program.batch();
                 int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
                 java.util.concurrent.atomic.AtomicBoolean other = new java.util.concurrent.atomic.AtomicBoolean();
