@@ -10,11 +10,10 @@ public enum DerivativeMethod {
     /** The active block of an LP or QP by a sparse LDLᵀ or a Schur-complement conjugate gradient. */
     SPARSE_ACTIVE_BLOCK,
     /**
-     * An LP's or QP's active KKT system at an interior-point solution, refined to exactness with the
-     * interior-point method's Newton matrix factored at that point (one factorization per tile of
-     * instances, not one LU per instance).
+     * An LP's or QP's active KKT system, refined to exactness with the limit of the interior-point
+     * method's Newton matrix (one factorization per tile of instances, not one LU per instance).
      */
-    INTERIOR_KKT,
+    ACTIVE_KKT,
     /** Batched LSQR on M, matrix-free. */
     LSQR,
     /** None: the instance has no solution, its derivative is zero. */

@@ -131,7 +131,7 @@ public final class SolutionDerivative {
         DerivativeInfo[] info = new DerivativeInfo[batch];
         int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
-        ActiveKktMatrix.Structure kkt = interiorStructure();
+        ActiveKktMatrix.Structure kkt = activeKktStructure();
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             List<Tile> todo = tiles(first, tl, live, kkt);
             for (int k = 0; k < todo.size(); k++) {
@@ -139,7 +139,7 @@ public final class SolutionDerivative {
                 if (settings.refine()) {
                     t.refine();
                 }
-                if (!t.jvpByInteriorKkt(dP, dA, db, dc, dx, dy, ds, info)) {
+                if (!t.jvpByActiveKkt(dP, dA, db, dc, dx, dy, ds, info)) {
                     double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
                     double[] dz = new double[rhs.length];
                     t.solve(rhs, dz, false, info);
@@ -175,7 +175,7 @@ public final class SolutionDerivative {
         DerivativeInfo[] info = new DerivativeInfo[batch];
         int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
-        ActiveKktMatrix.Structure kkt = interiorStructure();
+        ActiveKktMatrix.Structure kkt = activeKktStructure();
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             List<Tile> todo = tiles(first, tl, live, kkt);
             for (int k = 0; k < todo.size(); k++) {
@@ -183,7 +183,7 @@ public final class SolutionDerivative {
                 if (settings.refine()) {
                     t.refine();
                 }
-                if (!t.vjpByInteriorKkt(dx, dy, ds, dP, dA, db, dc, info)) {
+                if (!t.vjpByActiveKkt(dx, dy, ds, dP, dA, db, dc, info)) {
                     double[] rhs = t.vjpRightHandSide(dx, dy, ds);
                     double[] r = new double[rhs.length];
                     t.solve(rhs, r, true, info);
@@ -251,8 +251,8 @@ public final class SolutionDerivative {
             case LSQR -> true;
             case DENSE, SPARSE -> false;
             case AUTO -> {
-                if (interiorStructure() != null) {
-                    yield false; // interior-point solutions of LPs and QPs: the interior KKT solve
+                if (activeKktStructure() != null) {
+                    yield false; // LPs and QPs the active KKT solve takes
                 }
                 int batch = program.batch();
                 int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());
@@ -283,7 +283,7 @@ public final class SolutionDerivative {
             out.add(whole);
             return out;
         }
-        boolean[] eligible = InteriorKktSolve.eligibleLanes(program, whole.valid, whole.kink, whole.y, whole.s);
+        boolean[] eligible = ActiveKktSolve.eligibleLanes(program, whole.valid, whole.kink, whole.y, whole.s);
         boolean[] rest = new boolean[lanes];
         boolean any = false;
         for (int l = 0; l < lanes; l++) {
@@ -300,11 +300,11 @@ public final class SolutionDerivative {
     }
 
     /**
-     * The interior-point Newton matrix's structure where AUTO may solve by it: interior-point solutions
-     * of a batch the tiled interior-point method takes ({@link InteriorKktSolve}); null otherwise.
+     * The active KKT matrix's structure where AUTO solves by it ({@link ActiveKktSolve}): LPs and QPs the
+     * tiled interior-point method's dense Newton system takes; null otherwise.
      */
-    private ActiveKktMatrix.Structure interiorStructure() {
-        if (settings.mode() != DerivativeMode.AUTO || solution.algorithm() != io.convexlayers.solver.Algorithm.INTERIOR_POINT) {
+    private ActiveKktMatrix.Structure activeKktStructure() {
+        if (settings.mode() != DerivativeMode.AUTO) {
             return null;
         }
         return ActiveKktMatrix.structure(program);
@@ -366,9 +366,9 @@ public final class SolutionDerivative {
         final int[] refinementSteps;
         /**
          * The interior-point Newton matrix's solves where every valid lane is at an interior point without
-         * a kink ({@link InteriorKktSolve}), else null; dropped (null) once it fails in any lane.
+         * a kink ({@link ActiveKktSolve}), else null; dropped (null) once it fails in any lane.
          */
-        private InteriorKktSolve kkt;
+        private ActiveKktSolve kkt;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
 
@@ -414,7 +414,7 @@ public final class SolutionDerivative {
             refinementSteps = new int[lanes];
             refinementRefused = new boolean[lanes];
             op = operatorAtPoint();
-            kkt = InteriorKktSolve.at(program, kktStructure, first, valid, kink, x, y, s, b, c, aValues, pValues);
+            kkt = ActiveKktSolve.at(program, kktStructure, first, valid, kink, x, y, s, b, c, aValues, pValues);
         }
 
         /** M at the current (x, y, s). */
@@ -472,7 +472,7 @@ public final class SolutionDerivative {
                     return;
                 }
                 double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
-                ForwardError.ExactPoints exact = interiorExactPoints();
+                ForwardError.ExactPoints exact = activeKktExactPoints();
                 if (exact == null) {
                     boolean[] byBlock = new boolean[lanes];
                     boolean[] byLsqr = new boolean[lanes];
@@ -552,7 +552,7 @@ public final class SolutionDerivative {
          * Every valid lane's exact point and forward error by the interior KKT solve's Newton step, or null
          * (no such solve, or it failed in a lane: then it is dropped for the tile).
          */
-        ForwardError.ExactPoints interiorExactPoints() {
+        ForwardError.ExactPoints activeKktExactPoints() {
             if (kkt == null) {
                 return null;
             }
@@ -564,11 +564,11 @@ public final class SolutionDerivative {
         }
 
         /**
-         * The adjoint derivative by the interior KKT solve ({@link InteriorKktSolve}): T·(u, v) = (∂x, ∂y on
+         * The adjoint derivative by the interior KKT solve ({@link ActiveKktSolve}): T·(u, v) = (∂x, ∂y on
          * active rows, ∂s on inactive ones), then {@link #vjpOutputs} with r = (u, −v, 0). False, with
          * nothing written, where the tile has no such solve or a lane's solve is not exact.
          */
-        boolean vjpByInteriorKkt(BatchArray gx, BatchArray gy, BatchArray gs, double[] dP, double[] dA, double[] db,
+        boolean vjpByActiveKkt(BatchArray gx, BatchArray gy, BatchArray gs, double[] dP, double[] dA, double[] db,
                                  double[] dc, DerivativeInfo[] info) {
             if (kkt == null) {
                 return false;
@@ -595,7 +595,7 @@ public final class SolutionDerivative {
             }
             double[] z = new double[g.length];
             double[] rel = kkt.solve(g, z);
-            double[] forward = interiorForwardError(rel);
+            double[] forward = activeKktForwardError(rel);
             if (forward == null) {
                 return false;
             }
@@ -605,16 +605,16 @@ public final class SolutionDerivative {
                 r[k] = -z[k];
             }
             vjpOutputs(r, dP, dA, db, dc);
-            interiorInfo(rel, forward, info);
+            activeKktInfo(rel, forward, info);
             return true;
         }
 
         /**
          * The forward derivative by the interior KKT solve: T·(u, v) = (−dP·x − dc − dAᵀy, (db − dA·x) on
          * active rows, 0 on inactive ones); dx = u, dy = v and ds = 0 on active rows, dy = 0 and
-         * ds = db − dA·x − A·u on inactive ones. False, with nothing written, as {@link #vjpByInteriorKkt}.
+         * ds = db − dA·x − A·u on inactive ones. False, with nothing written, as {@link #vjpByActiveKkt}.
          */
-        boolean jvpByInteriorKkt(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc, double[] dx, double[] dy,
+        boolean jvpByActiveKkt(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc, double[] dx, double[] dy,
                                  double[] ds, DerivativeInfo[] info) {
             if (kkt == null) {
                 return false;
@@ -649,7 +649,7 @@ public final class SolutionDerivative {
             maskInvalidRows(g, n + m);
             double[] z = new double[g.length];
             double[] rel = kkt.solve(g, z);
-            double[] forward = interiorForwardError(rel);
+            double[] forward = activeKktForwardError(rel);
             if (forward == null) {
                 return false;
             }
@@ -672,7 +672,7 @@ public final class SolutionDerivative {
                     }
                 }
             }
-            interiorInfo(rel, forward, info);
+            activeKktInfo(rel, forward, info);
             return true;
         }
 
@@ -680,9 +680,9 @@ public final class SolutionDerivative {
          * Each lane's forward error for the interior KKT solve's result, or null (the solve is dropped) when a
          * valid lane's linear solve was not exact or the error estimate failed.
          */
-        double[] interiorForwardError(double[] rel) {
+        double[] activeKktForwardError(double[] rel) {
             for (int l = 0; l < lanes; l++) {
-                if (valid[l] && !(rel[l] <= InteriorKktSolve.EXACT_RESIDUAL)) {
+                if (valid[l] && !(rel[l] <= ActiveKktSolve.EXACT_RESIDUAL)) {
                     kkt = null;
                     return null;
                 }
@@ -694,7 +694,7 @@ public final class SolutionDerivative {
                 unknown |= valid[l] && Double.isNaN(est[l]);
             }
             if (unknown) {
-                ForwardError.ExactPoints exact = interiorExactPoints();
+                ForwardError.ExactPoints exact = activeKktExactPoints();
                 if (exact == null) {
                     return null;
                 }
@@ -708,7 +708,7 @@ public final class SolutionDerivative {
         }
 
         /** The live lanes' diagnostics after an interior KKT solve with relative residuals {@code rel}. */
-        void interiorInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
+        void activeKktInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
             for (int l = 0; l < live; l++) {
                 if (only != null && !only[l]) {
                     continue; // another tile reports this lane
@@ -720,7 +720,7 @@ public final class SolutionDerivative {
                 }
                 DerivativeIssue issue = issue(l, true, forward[l]);
                 DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
-                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.INTERIOR_KKT, forward[l], issue,
+                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.ACTIVE_KKT, forward[l], issue,
                         DerivativeDevice.CPU, refinementSteps[l]);
             }
         }

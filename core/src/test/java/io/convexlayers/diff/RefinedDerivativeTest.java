@@ -106,8 +106,8 @@ class RefinedDerivativeTest {
         JvpResult off = jvp(p, ipm, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE).withRefine(false), db,
                 null);
         JvpResult kktOff = jvp(p, ipm, DerivativeSettings.defaults().withRefine(false), db, null);
-        assertEquals(DerivativeMethod.INTERIOR_KKT, on.info()[0].method());
-        assertEquals(DerivativeMethod.INTERIOR_KKT, kktOff.info()[0].method());
+        assertEquals(DerivativeMethod.ACTIVE_KKT, on.info()[0].method());
+        assertEquals(DerivativeMethod.ACTIVE_KKT, kktOff.info()[0].method());
         assertEquals(off.info()[0].estimatedError(), kktOff.info()[0].estimatedError(),
                 1e-3 * off.info()[0].estimatedError());
         assertTrue(Kkt.maxDiff(kktOff.dx().instance(0), exactOn.dx().instance(0))

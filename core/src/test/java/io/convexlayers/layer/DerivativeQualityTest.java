@@ -47,8 +47,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DerivativeQualityTest {
     private static final double[] EPS = {1e-3, 1e-5, 1e-7, 1e-9};
     private static final double T = DerivativeSettings.DEFAULT_ACCURATE_ERROR;
-    /** The flag is judged at the point the solver returned (refinement, on by default, is RefinedGradientTest's). */
-    private static final DerivativeSettings AT_RETURNED_POINT = DerivativeSettings.defaults().withRefine(false);
+    /**
+     * The flag is judged at the point the solver returned (refinement, on by default, is RefinedGradientTest's),
+     * for the residual map's active block (AUTO's active KKT solve for the LP and QP families is judged by
+     * {@link #autoModeFlagsTruthfullyToo}).
+     */
+    private static final DerivativeSettings AT_RETURNED_POINT = DerivativeSettings.defaults().withRefine(false)
+            .withMode(DerivativeMode.DENSE);
 
     @Test
     void theFlagTellsTheActualErrorAndTheEstimateTracksIt() {
@@ -68,6 +73,32 @@ class DerivativeQualityTest {
                     assertTrue(ratio >= 0.01 && ratio <= 100, "(c) estimate within 100x: " + row);
                 }
                 assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, info.method(), row);
+            }
+        }
+    }
+
+    /**
+     * AUTO at the returned point: the LP and QP families take the active KKT solve, whose matrix depends on
+     * the active set only, so its b- and c-gradients are exact wherever that set is right (qp n = 6 at
+     * eps 1e-3: actual 2e-15); its estimate is the forward error's all the same, which the A- and
+     * P-gradients carry. The flag obeys (a) and (b); the estimate may overstate (c).
+     */
+    @Test
+    void autoModeFlagsTruthfullyToo() {
+        DerivativeSettings auto = DerivativeSettings.defaults().withRefine(false);
+        for (Family f : families()) {
+            for (double eps : EPS) {
+                Gradients g = solve(f, eps).backward(auto, f.weights());
+                double err = relErr(concat(g, f.values().length), f.truth());
+                DerivativeInfo info = g.info(0);
+                String row = f.name() + " (AUTO) at eps " + eps + ": actual " + err + ", " + info;
+                assertFlagIsTruthful(err, info, row);
+                if (f.name().startsWith("qp") || f.name().equals("lp")) {
+                    assertEquals(DerivativeMethod.ACTIVE_KKT, info.method(), row);
+                }
+                if (eps == 1e-9) {
+                    assertEquals(DerivativeQuality.ACCURATE, info.quality(), row);
+                }
             }
         }
     }

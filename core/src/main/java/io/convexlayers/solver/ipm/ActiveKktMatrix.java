@@ -66,16 +66,18 @@ public final class ActiveKktMatrix {
 
     /**
      * The structure of a batch whose tiles this matrix serves, or null where the tiled interior-point
-     * method would not take the batch (cones other than zero and nonnegative, more than
-     * {@value InteriorPointSolver#MAX_TILED_ORDER} variables, more equality rows than variables, a
-     * reduction that is not dense). Built once per batch and shared by its tiles.
+     * method's dense Newton system would not take the batch (cones other than zero and nonnegative, more
+     * than {@value InteriorPointSolver#MAX_TILED_ORDER} variables, more equality rows than variables).
+     * Built once per batch and shared by its tiles.
      */
     public static Structure structure(BatchConeProgram program) {
         if (!IpmLayout.supports(program.cones()) || program.cones().soc().length > 0
                 || program.n() > InteriorPointSolver.MAX_TILED_ORDER) {
-            return null; // decided before the layout, whose Newton-system choice may run a symbolic analysis
+            return null;
         }
-        IpmLayout layout = new IpmLayout(program);
+        // Dense whatever the method itself would choose: a tile's lanes are factored densely, as the
+        // derivative's active blocks were, and the choice's symbolic analysis is not paid for.
+        IpmLayout layout = new IpmLayout(program, NewtonSystemChoice.DENSE);
         return InteriorPointSolver.tileable(layout) ? new Structure(layout) : null;
     }
 

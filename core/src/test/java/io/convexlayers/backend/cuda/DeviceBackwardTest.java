@@ -102,7 +102,7 @@ class DeviceBackwardTest {
                 assertEquals(DerivativeDevice.CPU, g[1].info(b).device());
                 assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, g[1].info(b).method());
                 assertEquals(DerivativeDevice.CPU, a[1].info(b).device());
-                assertEquals(DerivativeMethod.INTERIOR_KKT, a[1].info(b).method());
+                assertEquals(DerivativeMethod.ACTIVE_KKT, a[1].info(b).method());
             }
         } finally {
             assertTrue(CudaDerivatives.announced().stream().anyMatch(msg -> msg.contains("DENSE runs on the CPU")),

@@ -7,10 +7,11 @@ import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.ipm.ActiveKktMatrix;
 
 /**
- * The derivative's linear solves for a tile of LPs or QPs at interior points — the interior-point
- * method's solutions, where every nonnegative row has s &gt; 0 and y &gt; 0 — by one factorization of
- * the matrix the interior-point method's Newton matrices approach ({@link ActiveKktMatrix}), every
- * lane at once, instead of one dense LU of the active block per instance.
+ * The derivative's linear solves for a tile of LPs or QPs by one factorization of the active KKT
+ * matrix — the limit of the interior-point method's Newton matrices ({@link ActiveKktMatrix}) — for
+ * every lane at once, instead of one dense LU of the residual map's active block per instance. It takes
+ * the solutions of either method (an interior-point solution's nonnegative rows have s, y &gt; 0, a
+ * first-order one's exact zeros; the active set is read the same way from both).
  *
  * <p>At a solution with strict complementarity the solution map's derivative is that of the active
  * KKT system (the residual-map derivative reduces to it for these cones): with the active rows 𝒜
@@ -24,13 +25,16 @@ import io.convexlayers.solver.ipm.ActiveKktMatrix;
  * dA = −y·uᵀ − v·xᵀ, dP = −½(u·xᵀ + x·uᵀ). The inactive rows are solved exactly at once; the rest is
  * refined against T with the factored [[P, A_𝒜ᵀ], [A_𝒜, −δI]] as approximate inverse (about eight
  * digits a step). A lane whose solve does not reach {@link #EXACT_RESIDUAL} (a singular T: a degenerate
- * point) makes the caller differentiate the tile the general way.
+ * point the kink test let through) makes the caller differentiate the tile the general way.
  *
- * <p>The forward-error estimate and the refinement's Newton step are T's too: at the point
- * (x, v = y − s) with ȳ = Π(v), s̄ = ȳ − v, one Newton step on the KKT residuals with the active set
+ * <p>T's matrix does not depend on the point, only on its active set: where that is right, the
+ * derivatives with respect to b and c are those at the exact solution even at a loose tolerance, and
+ * those with respect to A and P are off by the forward error through x and y. The forward-error
+ * estimate ({@link DerivativeInfo#estimatedError}) and the refinement's Newton step are T's too: at the
+ * point (x, v = y − s) with ȳ = Π(v), s̄ = ȳ − v, one Newton step on the KKT residuals with the active set
  * held — the step {@link ForwardError} takes on the residual map with τ fixed, for these cones.
  */
-final class InteriorKktSolve {
+final class ActiveKktSolve {
     /** A lane's solve counts as exact below this relative residual ‖g − T·z‖∞/‖g‖∞. */
     static final double EXACT_RESIDUAL = 1e-10;
     /**
@@ -65,7 +69,7 @@ final class InteriorKktSolve {
     /** The classification the matrix was factored with. */
     private final boolean[] factoredActive;
 
-    private InteriorKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, int first, boolean[] valid,
+    private ActiveKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, int first, boolean[] valid,
                              double[] x, double[] y, double[] s, double[] b, double[] c, double[] aValues,
                              double[] pValues) {
         this.program = program;
@@ -92,12 +96,11 @@ final class InteriorKktSolve {
     }
 
     /**
-     * The solve for a tile whose valid lanes are all at interior points without a kink, factored now;
-     * null where it does not apply (no structure, a kink, a nonnegative row with s or y not positive
-     * or s/y out of range). The arrays are the tile's own (batch-minor, {@code valid.length} lanes) and
+     * The solve for a tile whose valid lanes are all without a kink, factored now; null where it does
+     * not apply (no structure, no valid lane, or a lane at a kink). The arrays are the tile's own (batch-minor, {@code valid.length} lanes) and
      * are read again at every use, so that a refinement moving x, y and s is seen.
      */
-    static InteriorKktSolve at(BatchConeProgram program, ActiveKktMatrix.Structure structure, int first,
+    static ActiveKktSolve at(BatchConeProgram program, ActiveKktMatrix.Structure structure, int first,
                                boolean[] valid, DerivativeIssue[] kink, double[] x, double[] y, double[] s, double[] b,
                                double[] c, double[] aValues, double[] pValues) {
         if (structure == null) {
@@ -114,12 +117,12 @@ final class InteriorKktSolve {
         if (!any) {
             return null;
         }
-        return new InteriorKktSolve(program, structure.forTile(valid.length), first, valid, x, y, s, b, c, aValues, pValues);
+        return new ActiveKktSolve(program, structure.forTile(valid.length), first, valid, x, y, s, b, c, aValues, pValues);
     }
 
     /**
-     * The valid lanes this solve takes: no kink, and every nonnegative row with s &gt; 0 and y &gt; 0 (an
-     * interior-point solution; a first-order or polished one has exact zeros).
+     * The valid lanes this solve takes: those without a kink ({@link DerivativeRules#kinkAt}), where the
+     * active set is well defined and T is nonsingular.
      */
     static boolean[] eligibleLanes(BatchConeProgram program, boolean[] valid, DerivativeIssue[] kink, double[] y,
                                    double[] s) {
@@ -129,10 +132,6 @@ final class InteriorKktSolve {
         boolean[] eligible = new boolean[lanes];
         for (int l = 0; l < lanes; l++) {
             boolean ok = valid[l] && kink[l] == DerivativeIssue.NONE;
-            for (int i = zero; i < ineqEnd && ok; i++) {
-                int k = i * lanes + l;
-                ok = s[k] > 0 && y[k] > 0;
-            }
             eligible[l] = ok;
         }
         return eligible;
@@ -154,16 +153,20 @@ final class InteriorKktSolve {
         int nl = n * lanes;
         int len = (n + m) * lanes;
         java.util.Arrays.fill(z, 0);
+        boolean start = false;
         for (int k = 0; k < m * lanes; k++) {
-            if (!active[k]) {
+            if (!active[k] && g[nl + k] != 0) {
                 z[nl + k] = g[nl + k]; // T's inactive rows are v_i = g_i: exact from the start
+                start = true;
             }
         }
         double[] tz = new double[len];
-        apply(z, tz);
-        double[] res = new double[len];
-        for (int k = 0; k < len; k++) {
-            res[k] = g[k] - tz[k];
+        double[] res = g.clone();
+        if (start) {
+            apply(z, tz);
+            for (int k = 0; k < len; k++) {
+                res[k] = g[k] - tz[k];
+            }
         }
         double[] gNorm = laneMaxAbs(g);
         double[] rel = new double[lanes];
