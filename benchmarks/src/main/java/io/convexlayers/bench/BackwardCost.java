@@ -14,6 +14,7 @@ import io.convexlayers.diff.VjpResult;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
 import java.util.EnumMap;
@@ -22,16 +23,16 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * What the backward pass costs beside the forward solve at the interior-point method's solutions
- * (issue #16: "backward ≤ 0.2× forward"), with the default derivative (AUTO: the interior KKT solve,
- * one tiled factorization of the active KKT matrix) against DENSE mode (the active block per instance,
- * the default before it), in one process. Per workload: the forward solve (interior point, eps 1e-8)
- * and the two backward passes (a VJP of a fixed random ∂L/∂x, refinement on), interleaved, {@code R}
+ * What the backward pass costs beside the forward solve (issue #16: "backward ≤ 0.2× forward"), with
+ * the default derivative (AUTO: for LPs and QPs the active KKT solve, one tiled factorization of the
+ * active KKT matrix) against DENSE mode (the residual map's active block per instance, the default
+ * before it), in one process. Per case {@code workload:method}: the forward solve (method {@code ipm}:
+ * interior point, eps 1e-8; {@code fo}: first order, eps 1e-6, unpolished) and the two backward passes (a VJP of a fixed random ∂L/∂x, refinement on), interleaved, {@code R}
  * timed rounds after at least three warm-up rounds and three seconds, on one worker thread
  * ({@link ExecutionSettings#withThreads}) so that the shared machine's other load moves the figures
  * less; median wall times. Also the largest relative difference between the two gradients over the
  * instances both call accurate, and each method's count.
- * {@code java -cp benchmarks.jar io.convexlayers.bench.BackwardCost [--repeats R] [workload ...]}.
+ * {@code java -cp benchmarks.jar io.convexlayers.bench.BackwardCost [--repeats R] [workload:method ...]}.
  */
 public final class BackwardCost {
     private static final int WARM_UPS = 3;
@@ -43,18 +44,24 @@ public final class BackwardCost {
     public static void main(String[] args) {
         TimingOptions options = TimingOptions.parse(args, 7, Algorithm.INTERIOR_POINT);
         int repeats = Math.max(3, options.repeats());
-        String[] cases = options.workloads().length > 0 ? options.workloads() : new String[] {"small-qp-n10-b128",
-                "small-qp-n10-b1024", "small-qp-n50-b128", "small-qp-n100-b16", "lp-n50-b128"};
+        String[] cases = options.workloads().length > 0 ? options.workloads() : new String[] {"small-qp-n10-b128:ipm",
+                "small-qp-n10-b1024:ipm", "small-qp-n50-b128:ipm", "small-qp-n100-b16:ipm", "lp-n50-b128:ipm",
+                "small-qp-n50-b128:fo", "lp-n50-b128:fo", "dense-qp:fo"};
         ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);
-        SolverSettings settings = SolverSettings.defaults().withEps(ConvexLayersContender.IPM_EPS)
-                .withAlgorithm(Algorithm.INTERIOR_POINT);
         DerivativeSettings auto = DerivativeSettings.defaults();
         DerivativeSettings dense = DerivativeSettings.defaults().withMode(DerivativeMode.DENSE);
-        System.out.println("| workload | forward ms | backward ms, AUTO | backward ms, DENSE | AUTO ÷ DENSE"
+        System.out.println("| workload | method | forward ms | backward ms, AUTO | backward ms, DENSE | AUTO ÷ DENSE"
                 + " | AUTO backward ÷ forward | DENSE backward ÷ forward | AUTO methods | accurate AUTO / DENSE"
                 + " | max rel. difference |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|---:|");
-        for (String name : cases) {
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|");
+        for (String c : cases) {
+            String[] parts = c.split(":");
+            String name = parts[0];
+            boolean ipm = parts.length < 2 || parts[1].equals("ipm");
+            SolverSettings settings = ipm
+                    ? SolverSettings.defaults().withEps(ConvexLayersContender.IPM_EPS).withAlgorithm(Algorithm.INTERIOR_POINT)
+                    : SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER)
+                            .withPolishing(Polishing.OFF);
             BatchConeProgram program = ConvexLayersContender.toConeProgram(Workloads.create(name));
             BatchSolution sol = Backends.cpu().solve(program, settings, one, null, null);
             double[] gx = new double[program.n() * program.batch()];
@@ -104,8 +111,8 @@ public final class BackwardCost {
             }
             StringBuilder m = new StringBuilder();
             methods.forEach((k, v) -> m.append(m.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %s | %d / %d of %d | %.1e |%n",
-                    name, fwd, bwdAuto, bwdDense, bwdAuto / bwdDense, bwdAuto / fwd, bwdDense / fwd, m, accurateAuto,
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %s | %d / %d of %d | %.1e |%n",
+                    name, ipm ? "interior point" : "first order", fwd, bwdAuto, bwdDense, bwdAuto / bwdDense, bwdAuto / fwd, bwdDense / fwd, m, accurateAuto,
                     accurateDense, program.batch(), maxDiff);
         }
     }
