@@ -205,4 +205,70 @@ class ActiveKktSolveTest {
         assertEquals(DerivativeQuality.POOR, f.info()[0].quality(), f.info()[0]::toString);
         assertEquals(1, f.dx().instance(1)[0], 1e-9);
     }
+    /**
+     * An equality row whose row of A and b vanish makes T singular (a_iᵀu = ∂y_i has no solution): the
+     * solve is not exact, and the tile is differentiated the general way, which gives that coordinate
+     * the pseudo-inverse's zero component — the same gradient as DENSE mode's.
+     */
+    @Test
+    void aSingularSystemSendsItsTileToTheGeneralSolves() {
+        ConeProgram p = qp();
+        int zero = CONES.zero();
+        SparsePattern ap = p.a().pattern();
+        int[] rows = new int[ap.nnz()];
+        for (int q = 0; q < rows.length; q++) {
+            int r = ap.rowIndex(q);
+            rows[q] = r >= zero ? r + 1 : r; // a new, empty equality row at index `zero`
+        }
+        int[] colStart = new int[p.n() + 1];
+        for (int j = 0; j <= p.n(); j++) {
+            colStart[j] = ap.colStart(j);
+        }
+        CscMatrix a = new CscMatrix(new SparsePattern("A", p.m() + 1, p.n(), colStart, rows), p.a().values());
+        double[] b = new double[p.m() + 1];
+        for (int i = 0; i < p.m(); i++) {
+            b[i >= zero ? i + 1 : i] = p.b()[i];
+        }
+        ConeDims cones = ConeDims.builder().zero(zero + 1).nonneg(CONES.nonneg()).build();
+        ConeProgram q = new ConeProgram(p.p(), a, b, p.c(), cones);
+        Solution sol = ConeSolver.solve(q, IPM);
+        assertEquals(SolverStatus.SOLVED, sol.status());
+        Random rnd = new Random(6);
+        double[] gx = gaussian(q.n(), rnd);
+        double[] gy = gaussian(q.m(), rnd);
+        VjpResult auto = SolutionDerivative.at(q, sol, DerivativeSettings.defaults()).vjp(one(gx), one(gy), null);
+        VjpResult dense = SolutionDerivative.at(q, sol, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE))
+                .vjp(one(gx), one(gy), null);
+        assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, auto.info()[0].method(), auto.info()[0]::toString);
+        assertEquals(dense.info()[0].quality(), auto.info()[0].quality());
+        double err = relativeError(concat(auto.dA().instance(0), auto.db().instance(0), auto.dc().instance(0)),
+                concat(dense.dA().instance(0), dense.db().instance(0), dense.dc().instance(0)));
+        assertTrue(err < 1e-7, "relative difference " + err);
+    }
+
+    /**
+     * A QP with equality rows only (T = [[P, Aᵀ], [A, 0]] at every point) at both methods' solutions: the
+     * active KKT solve agrees with the dense active block.
+     */
+    @Test
+    void anEqualityConstrainedQpAtEitherMethodsSolution() {
+        ConeDims cones = ConeDims.builder().zero(10).build();
+        ConeProgram p = PlantedPrograms.generate(cones, 30, 0.5, true, 3).program();
+        Random rnd = new Random(7);
+        double[] gx = gaussian(p.n(), rnd);
+        double[] gy = gaussian(p.m(), rnd);
+        for (Algorithm method : new Algorithm[] {Algorithm.INTERIOR_POINT, Algorithm.FIRST_ORDER}) {
+            Solution sol = ConeSolver.solve(p, SolverSettings.defaults().withAlgorithm(method));
+            assertEquals(SolverStatus.SOLVED, sol.status(), method::toString);
+            VjpResult auto = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()).vjp(one(gx), one(gy), null);
+            VjpResult dense = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()
+                    .withMode(DerivativeMode.DENSE)).vjp(one(gx), one(gy), null);
+            assertEquals(DerivativeMethod.ACTIVE_KKT, auto.info()[0].method(), method + ": " + auto.info()[0]);
+            assertEquals(DerivativeQuality.ACCURATE, auto.info()[0].quality(), method + ": " + auto.info()[0]);
+            double err = relativeError(concat(auto.dP().instance(0), auto.dA().instance(0), auto.db().instance(0),
+                    auto.dc().instance(0)), concat(dense.dP().instance(0), dense.dA().instance(0),
+                    dense.db().instance(0), dense.dc().instance(0)));
+            assertTrue(err < 1e-7, method + ": relative difference " + err);
+        }
+    }
 }

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * family is a DSL problem with a closed-form gradient (the KKT system of a planted active set, a dual
  * Newton solve, softmax's Jacobian, the ball projection), solved by the first-order method without
  * polishing at eps 1e-3 … 1e-9; the actual error is ‖g − g*‖/‖g*‖ over all parameters. Threshold
- * T = {@link DerivativeSettings#DEFAULT_ACCURATE_ERROR} (1e-6). Measured (AUTO mode: every instance took
- * the dense active block), actual error / estimate / flag:
+ * T = {@link DerivativeSettings#DEFAULT_ACCURATE_ERROR} (1e-6). Measured (DENSE mode, the residual map's
+ * active block, which AUTO took for every family before its active KKT solve), actual error / estimate / flag:
  * <pre>
  *   family     eps 1e-3              eps 1e-5              eps 1e-7              eps 1e-9
  *   qp n=6     6.0e-4 1.8e-3 POOR    8.2e-9 4.8e-8 ACC     8.2e-9 4.8e-8 ACC     3.2e-10 2.1e-9 ACC
