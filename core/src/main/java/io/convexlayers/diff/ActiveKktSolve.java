@@ -35,6 +35,12 @@ import io.convexlayers.solver.ipm.ActiveKktMatrix;
  * held — the step {@link ForwardError} takes on the residual map with τ fixed, for these cones.
  */
 final class ActiveKktSolve {
+    /**
+     * Tiles narrower than this keep the per-instance solves: with fewer lanes the factorization runs
+     * without SIMD, and a batch of 1, 2 and 4 small QPs (n = 10, 50) measured 0.97–1.73× the dense active
+     * block's time, against 0.45–0.76× for tiles of eight (benchmarks/RESULTS.md, BackwardCost).
+     */
+    static final int MIN_LANES = 8;
     /** A lane's solve counts as exact below this relative residual ‖g − T·z‖∞/‖g‖∞. */
     static final double EXACT_RESIDUAL = 1e-10;
     /**

@@ -8,8 +8,8 @@ package io.convexlayers.diff;
 public enum DerivativeMode {
     /**
      * For LPs and QPs of the size the tiled interior-point method takes (zero and nonnegative cones,
-     * n ≤ 256, no more equality rows than variables): the active KKT system by one factorization per
-     * tile of instances ({@link DerivativeMethod#ACTIVE_KKT}), each lane at a kink handed to the rules
+     * n ≤ 256, no more equality rows than variables) in batches of at least eight: the active KKT system
+     * by one factorization per tile of instances ({@link DerivativeMethod#ACTIVE_KKT}), each lane at a kink handed to the rules
      * below. Otherwise DENSE when every instance's active block has
      * at most {@link DerivativeSettings#denseThreshold()} coordinates; else SPARSE when the cones are all
      * zero and nonnegative (LPs and QPs) and P is diagonal or the factorization stays sparse; else

@@ -301,10 +301,12 @@ public final class SolutionDerivative {
 
     /**
      * The active KKT matrix's structure where AUTO solves by it ({@link ActiveKktSolve}): LPs and QPs the
-     * tiled interior-point method's dense Newton system takes; null otherwise.
+     * tiled interior-point method's dense Newton system takes, in tiles of at least
+     * {@value ActiveKktSolve#MIN_LANES} lanes; null otherwise.
      */
     private ActiveKktMatrix.Structure activeKktStructure() {
-        if (settings.mode() != DerivativeMode.AUTO) {
+        if (settings.mode() != DerivativeMode.AUTO
+                || TileScheduler.lanesFor(program.batch(), execution.tileLanes()) < ActiveKktSolve.MIN_LANES) {
             return null;
         }
         return ActiveKktMatrix.structure(program);

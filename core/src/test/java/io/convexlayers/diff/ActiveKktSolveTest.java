@@ -38,23 +38,55 @@ class ActiveKktSolveTest {
     private static final SolverSettings IPM = SolverSettings.defaults().withAlgorithm(Algorithm.INTERIOR_POINT);
     private static final ConeDims CONES = ConeDims.builder().zero(3).nonneg(40).build();
 
+    /** Instances per batch in these tests: one full tile, the smallest the active KKT solve takes. */
+    private static final int B = ActiveKktSolve.MIN_LANES;
+
+    /** B copies of {@code p} as one batch. */
+    private static BatchConeProgram copies(ConeProgram p) {
+        return new BatchConeProgram(p.p() == null ? null : p.p().pattern(),
+                p.p() == null ? null : BatchArray.shared(p.p().values(), B), p.a().pattern(),
+                BatchArray.shared(p.a().values(), B), BatchArray.shared(p.b(), B), BatchArray.shared(p.c(), B),
+                p.cones());
+    }
+
+    /** The derivative of B copies of {@code p}, each solved with {@code solver}. */
+    private static SolutionDerivative derivative(ConeProgram p, SolverSettings solver, DerivativeSettings settings) {
+        BatchConeProgram batch = copies(p);
+        BatchSolution sols = ConeSolver.solveBatch(batch, solver);
+        assertEquals(SolverStatus.SOLVED, sols.status(0));
+        return SolutionDerivative.at(batch, sols, settings);
+    }
+
+    /** {@code v} for every instance of a batch of B (null stays null). */
+    private static BatchArray all(double[] v) {
+        return v == null ? null : BatchArray.shared(v, B);
+    }
+
     /** A QP with equality and inequality rows, solved by the interior-point method. */
     private static ConeProgram qp() {
         return PlantedPrograms.generate(CONES, 30, 0.5, true, 2).program();
     }
 
+    /** A batch narrower than a tile keeps the per-instance active block (measured faster there). */
+    @Test
+    void aSingleInstanceKeepsTheDenseActiveBlock() {
+        ConeProgram p = qp();
+        Solution sol = ConeSolver.solve(p, IPM);
+        VjpResult v = SolutionDerivative.at(p, sol, DerivativeSettings.defaults())
+                .vjp(one(gaussian(p.n(), new Random(2))), null, null);
+        assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, v.info()[0].method());
+    }
+
     /**
-     * dx, dy and ds of the default (interior KKT) forward derivative agree with central differences of
+     * dx, dy and ds of the default (active KKT) forward derivative agree with central differences of
      * interior-point re-solves at eps 1e-11, for a direction in P, A, b and c at once.
      */
     @Test
     void jvpMatchesFiniteDifferencesOfResolves() {
         ConeProgram p = qp();
-        Solution sol = ConeSolver.solve(p, IPM);
-        assertEquals(SolverStatus.SOLVED, sol.status());
         Direction d = Direction.random(p, new Random(3), true);
-        JvpResult jvp = SolutionDerivative.at(p, sol, DerivativeSettings.defaults())
-                .jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
+        JvpResult jvp = derivative(p, IPM, DerivativeSettings.defaults())
+                .jvp(all(d.dP()), all(d.dA()), all(d.db()), all(d.dc()));
         assertEquals(DerivativeMethod.ACTIVE_KKT, jvp.info()[0].method(), jvp.info()[0]::toString);
         assertEquals(DerivativeQuality.ACCURATE, jvp.info()[0].quality(), jvp.info()[0]::toString);
 
@@ -72,19 +104,18 @@ class ActiveKktSolveTest {
         assertTrue(err < 1e-6, "relative error " + err);
     }
 
-    /** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between the interior KKT solve's jvp and vjp, P, A, b and c included. */
+    /** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between the active KKT solve's jvp and vjp, P, A, b and c included. */
     @Test
     void vjpIsTheAdjointOfJvp() {
         ConeProgram p = qp();
-        Solution sol = ConeSolver.solve(p, IPM);
         Random rnd = new Random(8);
         Direction d = Direction.random(p, rnd, true);
         double[] gx = gaussian(p.n(), rnd);
         double[] gy = gaussian(p.m(), rnd);
         double[] gs = gaussian(p.m(), rnd);
-        SolutionDerivative deriv = SolutionDerivative.at(p, sol, DerivativeSettings.defaults());
-        JvpResult jvp = deriv.jvp(one(d.dP()), one(d.dA()), one(d.db()), one(d.dc()));
-        VjpResult vjp = deriv.vjp(one(gx), one(gy), one(gs));
+        SolutionDerivative deriv = derivative(p, IPM, DerivativeSettings.defaults());
+        JvpResult jvp = deriv.jvp(all(d.dP()), all(d.dA()), all(d.db()), all(d.dc()));
+        VjpResult vjp = deriv.vjp(all(gx), all(gy), all(gs));
         assertEquals(DerivativeMethod.ACTIVE_KKT, jvp.info()[0].method());
         assertEquals(DerivativeMethod.ACTIVE_KKT, vjp.info()[0].method());
         double lhs = dot(gx, jvp.dx().instance(0)) + dot(gy, jvp.dy().instance(0)) + dot(gs, jvp.ds().instance(0));
@@ -144,8 +175,8 @@ class ActiveKktSolveTest {
     }
 
     /**
-     * In one tile: issue #14's degenerate LP vertex (minimize cᵀx, x ≥ 0, Σx = 1, x₀ ≤ 1: five active rows
-     * for four variables), the same LP with x₀ ≤ 2 (a regular vertex), and an infeasible one (Σx = −1). The
+     * In one tile of eight: issue #14's degenerate LP vertex (minimize cᵀx, x ≥ 0, Σx = 1, x₀ ≤ 1: five active rows
+     * for four variables), the same LP with x₀ ≤ 2 (a regular vertex, six times), and an infeasible one (Σx = −1). The
      * regular lane is solved by the interior KKT factorization against the closed form (∂x/∂b of Σx = b
      * is e₀); the degenerate lane is handed to the general solves and flagged; the infeasible one has no
      * derivative. First-order solutions of the same LPs are shared out alike.
@@ -174,15 +205,22 @@ class ActiveKktSolveTest {
         CscMatrix a = new CscMatrix(new SparsePattern("A", m, n, colStart, java.util.Arrays.copyOf(rows, q)),
                 java.util.Arrays.copyOf(vals, q));
         ConeDims cones = ConeDims.builder().zero(1).nonneg(n + 1).build();
-        double[][] b = {{1, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 2}, {-1, 0, 0, 0, 0, 1}};
-        BatchConeProgram bp = new BatchConeProgram(null, null, a.pattern(), BatchArray.shared(a.values(), 3),
-                BatchArray.perInstance(b), BatchArray.shared(c, 3), cones);
+        double[][] b = new double[B][];
+        b[0] = new double[] {1, 0, 0, 0, 0, 1};
+        b[2] = new double[] {-1, 0, 0, 0, 0, 1};
+        for (int k = 1; k < B; k++) {
+            if (k != 2) {
+                b[k] = new double[] {1, 0, 0, 0, 0, 2};
+            }
+        }
+        BatchConeProgram bp = new BatchConeProgram(null, null, a.pattern(), BatchArray.shared(a.values(), B),
+                BatchArray.perInstance(b), BatchArray.shared(c, B), cones);
         BatchSolution ipm = ConeSolver.solveBatch(bp, IPM);
         assertEquals(SolverStatus.INFEASIBLE, ipm.status(2));
         double[] dbSum = new double[m];
         dbSum[0] = 1;
         JvpResult j = SolutionDerivative.at(bp, ipm, DerivativeSettings.defaults())
-                .jvp(null, null, BatchArray.shared(dbSum, 3), null);
+                .jvp(null, null, BatchArray.shared(dbSum, B), null);
         assertNotEquals(DerivativeMethod.ACTIVE_KKT, j.info()[0].method(), j.info()[0]::toString);
         assertEquals(DerivativeQuality.POOR, j.info()[0].quality(), j.info()[0]::toString);
         assertEquals(DerivativeIssue.KINK_DEGENERATE, j.info()[0].issue(), j.info()[0]::toString);
@@ -199,7 +237,7 @@ class ActiveKktSolveTest {
         BatchSolution firstOrder = ConeSolver.solveBatch(bp, SolverSettings.defaults()
                 .withAlgorithm(Algorithm.FIRST_ORDER).withEps(1e-9));
         JvpResult f = SolutionDerivative.at(bp, firstOrder, DerivativeSettings.defaults())
-                .jvp(null, null, BatchArray.shared(dbSum, 3), null);
+                .jvp(null, null, BatchArray.shared(dbSum, B), null);
         assertEquals(DerivativeMethod.ACTIVE_KKT, f.info()[1].method(), f.info()[1]::toString);
         assertNotEquals(DerivativeMethod.ACTIVE_KKT, f.info()[0].method(), f.info()[0]::toString);
         assertEquals(DerivativeQuality.POOR, f.info()[0].quality(), f.info()[0]::toString);
@@ -231,14 +269,12 @@ class ActiveKktSolveTest {
         }
         ConeDims cones = ConeDims.builder().zero(zero + 1).nonneg(CONES.nonneg()).build();
         ConeProgram q = new ConeProgram(p.p(), a, b, p.c(), cones);
-        Solution sol = ConeSolver.solve(q, IPM);
-        assertEquals(SolverStatus.SOLVED, sol.status());
         Random rnd = new Random(6);
         double[] gx = gaussian(q.n(), rnd);
         double[] gy = gaussian(q.m(), rnd);
-        VjpResult auto = SolutionDerivative.at(q, sol, DerivativeSettings.defaults()).vjp(one(gx), one(gy), null);
-        VjpResult dense = SolutionDerivative.at(q, sol, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE))
-                .vjp(one(gx), one(gy), null);
+        VjpResult auto = derivative(q, IPM, DerivativeSettings.defaults()).vjp(all(gx), all(gy), null);
+        VjpResult dense = derivative(q, IPM, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE))
+                .vjp(all(gx), all(gy), null);
         assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, auto.info()[0].method(), auto.info()[0]::toString);
         assertEquals(dense.info()[0].quality(), auto.info()[0].quality());
         double err = relativeError(concat(auto.dA().instance(0), auto.db().instance(0), auto.dc().instance(0)),
@@ -258,11 +294,10 @@ class ActiveKktSolveTest {
         double[] gx = gaussian(p.n(), rnd);
         double[] gy = gaussian(p.m(), rnd);
         for (Algorithm method : new Algorithm[] {Algorithm.INTERIOR_POINT, Algorithm.FIRST_ORDER}) {
-            Solution sol = ConeSolver.solve(p, SolverSettings.defaults().withAlgorithm(method));
-            assertEquals(SolverStatus.SOLVED, sol.status(), method::toString);
-            VjpResult auto = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()).vjp(one(gx), one(gy), null);
-            VjpResult dense = SolutionDerivative.at(p, sol, DerivativeSettings.defaults()
-                    .withMode(DerivativeMode.DENSE)).vjp(one(gx), one(gy), null);
+            SolverSettings solver = SolverSettings.defaults().withAlgorithm(method);
+            VjpResult auto = derivative(p, solver, DerivativeSettings.defaults()).vjp(all(gx), all(gy), null);
+            VjpResult dense = derivative(p, solver, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE))
+                    .vjp(all(gx), all(gy), null);
             assertEquals(DerivativeMethod.ACTIVE_KKT, auto.info()[0].method(), method + ": " + auto.info()[0]);
             assertEquals(DerivativeQuality.ACCURATE, auto.info()[0].quality(), method + ": " + auto.info()[0]);
             double err = relativeError(concat(auto.dP().instance(0), auto.dA().instance(0), auto.db().instance(0),

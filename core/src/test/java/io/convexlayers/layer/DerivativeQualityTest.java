@@ -78,7 +78,8 @@ class DerivativeQualityTest {
     }
 
     /**
-     * AUTO at the returned point: the LP and QP families take the active KKT solve, whose matrix depends on
+     * AUTO at the returned point, on eight copies of each family (a full tile): the LP and QP families take
+     * the active KKT solve, whose matrix depends on
      * the active set only, so its b- and c-gradients are exact wherever that set is right (qp n = 6 at
      * eps 1e-3: actual 2e-15); its estimate is the forward error's all the same, which the A- and
      * P-gradients carry. The flag obeys (a) and (b); the estimate may overstate (c).
@@ -86,10 +87,29 @@ class DerivativeQualityTest {
     @Test
     void autoModeFlagsTruthfullyToo() {
         DerivativeSettings auto = DerivativeSettings.defaults().withRefine(false);
+        int copies = 8; // a full tile: narrower batches keep the dense active block
         for (Family f : families()) {
+            double[][] values = new double[f.values().length][];
+            for (int k = 0; k < values.length; k++) {
+                int size = f.values()[k].length;
+                values[k] = new double[copies * size];
+                for (int c = 0; c < copies; c++) {
+                    System.arraycopy(f.values()[k], 0, values[k], c * size, size);
+                }
+            }
             for (double eps : EPS) {
-                Gradients g = solve(f, eps).backward(auto, f.weights());
-                double err = relErr(concat(g, f.values().length), f.truth());
+                SolverSettings s = SolverSettings.defaults().withEps(eps).withAlgorithm(Algorithm.FIRST_ORDER)
+                        .withPolish(false).withMaxIters(200_000);
+                LayerResult r = f.builder().settings(s).build().forward(values);
+                Gradients g = r.backward(auto, weights(f.weights(), copies));
+                List<Double> first = new ArrayList<>();
+                for (int k = 0; k < values.length; k++) {
+                    double[] all = g.of(k);
+                    for (int i = 0; i < all.length / copies; i++) {
+                        first.add(all[i]);
+                    }
+                }
+                double err = relErr(first.stream().mapToDouble(Double::doubleValue).toArray(), f.truth());
                 DerivativeInfo info = g.info(0);
                 String row = f.name() + " (AUTO) at eps " + eps + ": actual " + err + ", " + info;
                 assertFlagIsTruthful(err, info, row);
@@ -171,6 +191,15 @@ class DerivativeQualityTest {
             }
         }
         return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** {@code w} repeated for {@code copies} instances (row-major). */
+    private static double[] weights(double[] w, int copies) {
+        double[] out = new double[copies * w.length];
+        for (int c = 0; c < copies; c++) {
+            System.arraycopy(w, 0, out, c * w.length, w.length);
+        }
+        return out;
     }
 
     static double relErr(double[] a, double[] b) {

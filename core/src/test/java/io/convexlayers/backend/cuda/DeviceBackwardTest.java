@@ -95,14 +95,14 @@ class DeviceBackwardTest {
             Family qp = families(BATCH).get(0);
             // The dense active block runs on the CPU: bit for bit the CPU layer's result.
             Gradients[] g = compare(qp, cuda, DerivativeSettings.defaults().withMode(DerivativeMode.DENSE), 0);
-            // AUTO's choice here is the interior KKT solve (small QPs, solved by the interior-point method), on
-            // the CPU too.
+            // AUTO's choice here is the dense active block too (small QPs in a batch narrower than the active
+            // KKT solve's tiles).
             Gradients[] a = compare(qp, cuda, DerivativeSettings.defaults(), 0);
             for (int b = 0; b < BATCH; b++) {
                 assertEquals(DerivativeDevice.CPU, g[1].info(b).device());
                 assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, g[1].info(b).method());
                 assertEquals(DerivativeDevice.CPU, a[1].info(b).device());
-                assertEquals(DerivativeMethod.ACTIVE_KKT, a[1].info(b).method());
+                assertEquals(DerivativeMethod.DENSE_ACTIVE_BLOCK, a[1].info(b).method());
             }
         } finally {
             assertTrue(CudaDerivatives.announced().stream().anyMatch(msg -> msg.contains("DENSE runs on the CPU")),
