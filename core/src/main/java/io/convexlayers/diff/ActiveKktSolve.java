@@ -313,6 +313,62 @@ final class ActiveKktSolve {
         return new ForwardError.ExactPoints(zStar, error);
     }
 
+    /**
+     * Per valid lane, the residual map's relative residual ‖R(z)‖/‖z‖ at the current point z = (x, v, 1),
+     * v = y − s, from the KKT residuals: R(z) = (F1, −F2, −(cᵀx + bᵀȳ + xᵀPx)) with F1 = P·x + c + Aᵀȳ,
+     * F2 = A·x + s̄ − b ({@link SolutionRefinement#relativeResidual} without building M); invalid lanes 0.
+     */
+    double[] relativeResidual() {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] yBar = new double[ml];
+        double[] sBar = new double[ml];
+        double[] rr = new double[lanes];
+        double[] zz = new double[lanes];
+        for (int o = 0; o < ml; o += lanes) {
+            boolean cone = o >= zero * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                double v = y[k] - s[k];
+                yBar[k] = cone ? Math.max(v, 0) : v;
+                sBar[k] = cone ? Math.max(-v, 0) : 0;
+                zz[l] += v * v;
+            }
+        }
+        double[] px = new double[nl];
+        multiplyP(x, px);
+        double[] f1 = new double[nl];
+        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, yBar, 0, f1, 0);
+        double[] gap = new double[lanes];
+        for (int o = 0; o < nl; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                double f = f1[k] + px[k] + c[k];
+                rr[l] += f * f;
+                zz[l] += x[k] * x[k];
+                gap[l] += (c[k] + px[k]) * x[k];
+            }
+        }
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, x, 0, f2, 0);
+        for (int o = 0; o < ml; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                double f = f2[k] + sBar[k] - b[k];
+                rr[l] += f * f;
+                gap[l] += b[k] * yBar[k];
+            }
+        }
+        double[] out = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            if (valid[l]) {
+                double rel = Math.sqrt((rr[l] + gap[l] * gap[l]) / (zz[l] + 1));
+                out[l] = Double.isFinite(rel) ? rel : Double.POSITIVE_INFINITY;
+            }
+        }
+        return out;
+    }
+
     /** Whether row entry k (i·lanes + l) is active at the current point ({@link #classifyRows}'s rule). */
     boolean active(int k) {
         return k < zero * lanes || y[k] > s[k];

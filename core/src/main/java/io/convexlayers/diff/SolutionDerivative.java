@@ -352,8 +352,11 @@ public final class SolutionDerivative {
         final double[] c;
         final double[] aValues;
         final double[] pValues;
-        /** M at the tile's current point (x, y, s): the returned solution, or the refined one. */
-        ResidualMapOperator op;
+        /**
+         * M at the tile's current point (x, y, s): the returned solution, or the refined one; built on first
+         * use ({@link #op()}), which the active KKT solve may never make.
+         */
+        private ResidualMapOperator op;
         /** The solvers the mode picks at the current point, made on first use and dropped when it moves. */
         private DenseSolve dense;
         private boolean denseChosen;
@@ -415,8 +418,15 @@ public final class SolutionDerivative {
             java.util.Arrays.fill(knownError, Double.NaN);
             refinementSteps = new int[lanes];
             refinementRefused = new boolean[lanes];
-            op = operatorAtPoint();
             kkt = ActiveKktSolve.at(program, kktStructure, first, valid, kink, x, y, s, b, c, aValues, pValues);
+        }
+
+        /** M at the current point, built now if not yet. */
+        ResidualMapOperator op() {
+            if (op == null) {
+                op = operatorAtPoint();
+            }
+            return op;
         }
 
         /** M at the current (x, y, s). */
@@ -484,7 +494,7 @@ public final class SolutionDerivative {
                             byLsqr[l] = !byBlock[l];
                         }
                     }
-                    exact = ForwardError.exactPoints(op, z, nullVectorIf(byBlock), byBlock, byLsqr,
+                    exact = ForwardError.exactPoints(op(), z, nullVectorIf(byBlock), byBlock, byLsqr,
                             settings.lsqr().limits());
                 }
                 boolean[] move = new boolean[lanes];
@@ -500,14 +510,15 @@ public final class SolutionDerivative {
                 if (!anyMove) {
                     return;
                 }
-                double[] before = SolutionRefinement.relativeResidual(op, z);
+                // ‖R(z)‖/‖z‖ before and after: from the KKT residuals where the active KKT solve runs (no M built).
+                double[] before = kkt != null ? kkt.relativeResidual() : SolutionRefinement.relativeResidual(op(), z);
                 double[] oldX = x.clone();
                 double[] oldY = y.clone();
                 double[] oldS = s.clone();
                 SolutionRefinement.readBack(exact.zStar(), new io.convexlayers.cone.ConeProjector(program.cones(), lanes),
                         n, m, move, x, y, s);
-                ResidualMapOperator candidate = operatorAtPoint();
-                double[] after = SolutionRefinement.relativeResidual(candidate,
+                ResidualMapOperator candidate = kkt != null ? null : operatorAtPoint();
+                double[] after = kkt != null ? kkt.relativeResidual() : SolutionRefinement.relativeResidual(candidate,
                         SolutionRefinement.point(x, y, s, n, m, valid));
                 boolean refused = false;
                 java.util.Arrays.fill(active, false);
@@ -538,7 +549,7 @@ public final class SolutionDerivative {
                 if (!anyKept) {
                     return; // every step was refused: the point, M and its solvers are those of before
                 }
-                moveTo(refused ? operatorAtPoint() : candidate, active.clone());
+                moveTo(refused ? null : candidate, active.clone()); // null: M is built again when needed
                 for (int l = 0; l < lanes; l++) {
                     if (refinementSteps[l] > 0 && valid[l]) {
                         kink[l] = atKink(l);
@@ -775,7 +786,7 @@ public final class SolutionDerivative {
             for (boolean bl : byBlock) {
                 if (bl) {
                     DenseSolve d = denseSolve();
-                    return d != null ? d.nullVector() : new ActiveSetSolve(op, valid, sparseBlock()).nullVector();
+                    return d != null ? d.nullVector() : new ActiveSetSolve(op(), valid, sparseBlock()).nullVector();
                 }
             }
             return null;
@@ -783,7 +794,7 @@ public final class SolutionDerivative {
 
         SparseActiveBlock sparseBlock() {
             if (sparseBlock == null) {
-                sparseBlock = new SparseActiveBlock(op, valid);
+                sparseBlock = new SparseActiveBlock(op(), valid);
             }
             return sparseBlock;
         }
@@ -876,7 +887,7 @@ public final class SolutionDerivative {
             for (int k = 0; k < sum.length; k++) {
                 sum[k] = gyT[k] + gsT[k];
             }
-            op.coneDerivative().applyTranspose(sum, 0, rhs, nl);
+            op().coneDerivative().applyTranspose(sum, 0, rhs, nl);
             for (int k = 0; k < m * lanes; k++) {
                 rhs[nl + k] -= gsT[k];
                 rhs[w + k % lanes] -= y[k] * gyT[k] + s[k] * gsT[k];
@@ -904,7 +915,7 @@ public final class SolutionDerivative {
                 denseChosen = true;
                 DerivativeMode mode = settings.mode();
                 if (mode == DerivativeMode.DENSE || mode == DerivativeMode.AUTO) {
-                    DenseSolve candidate = new DenseSolve(op, valid, y, s, previousDense, previousMoved);
+                    DenseSolve candidate = new DenseSolve(op(), valid, y, s, previousDense, previousMoved);
                     int limit = mode == DerivativeMode.AUTO
                             ? Math.min(settings.denseThreshold(), DenseSolve.MAX_ORDER) : DenseSolve.MAX_ORDER;
                     dense = candidate.maxActiveSize() > limit ? null : candidate;
@@ -918,9 +929,9 @@ public final class SolutionDerivative {
             if (sparseChosen == null) {
                 DerivativeMode mode = settings.mode();
                 sparseChosen = dense == null && (mode == DerivativeMode.SPARSE || mode == DerivativeMode.AUTO)
-                        && SparseActiveBlock.applies(op, valid)
-                        && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op.tileMatrices())
-                        || SparseLdl.fillRatio(op.tileMatrices()) <= SPARSE_FILL_LIMIT);
+                        && SparseActiveBlock.applies(op(), valid)
+                        && (mode == DerivativeMode.SPARSE || SchurComplementCg.applies(op().tileMatrices())
+                        || SparseLdl.fillRatio(op().tileMatrices()) <= SPARSE_FILL_LIMIT);
             }
             return sparseChosen;
         }
@@ -932,7 +943,7 @@ public final class SolutionDerivative {
         void solve(double[] rhs, double[] out, boolean transpose, DerivativeInfo[] info) {
             DenseSolve dense = denseSolve();
             boolean sparse = sparseSolve(dense);
-            BatchOperator<double[]> k = transpose ? op.transposed() : op;
+            BatchOperator<double[]> k = transpose ? op().transposed() : op();
             SparseActiveBlock sparseBlock = null;
             int[] iters = new int[lanes];
             boolean[] exact = new boolean[lanes];
@@ -949,7 +960,7 @@ public final class SolutionDerivative {
                 lsqrWhereNotExact(k, rhs, out, done, iters); // lanes whose M was too large for an SVD
             } else if (sparse) {
                 sparseBlock = sparseBlock();
-                exact = new ActiveSetSolve(op, valid, sparseBlock).solve(rhs, out, transpose);
+                exact = new ActiveSetSolve(op(), valid, sparseBlock).solve(rhs, out, transpose);
                 for (int l = 0; l < lanes; l++) {
                     method[l] = exact[l] ? DerivativeMethod.SPARSE_ACTIVE_BLOCK : DerivativeMethod.LSQR;
                 }
@@ -1029,11 +1040,11 @@ public final class SolutionDerivative {
             for (int l = 0; l < lanes && nullVector == null; l++) {
                 if (byBlock[l]) {
                     nullVector = dense != null ? dense.nullVector()
-                            : new ActiveSetSolve(op, valid, sparseBlock).nullVector();
+                            : new ActiveSetSolve(op(), valid, sparseBlock).nullVector();
                 }
             }
             double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
-            double[] fresh = ForwardError.exactPoints(op, z, nullVector, byBlock, byLsqr, settings.lsqr().limits())
+            double[] fresh = ForwardError.exactPoints(op(), z, nullVector, byBlock, byLsqr, settings.lsqr().limits())
                     .error();
             for (int l = 0; l < lanes; l++) {
                 if (byBlock[l] || byLsqr[l]) {
@@ -1074,7 +1085,7 @@ public final class SolutionDerivative {
             int nl = n * lanes;
             int w = (n + m) * lanes;
             double[] dpdv = new double[m * lanes];
-            op.coneDerivative().apply(dz, nl, dpdv, 0);
+            op().coneDerivative().apply(dz, nl, dpdv, 0);
             // Entry-major, lanes innermost, as vjpOutputs writes.
             for (int j = 0; j < n; j++) {
                 for (int l = 0; l < live; l++) {
