@@ -225,10 +225,15 @@ final class ActiveKktSolve {
             }
         }
         for (int l = 0; l < lanes; l++) {
-            if (!valid[l]) {
-                for (int i = 0; i < n + m; i++) {
+            boolean finite = true;
+            for (int i = 0; i < n + m; i++) {
+                if (!valid[l]) {
                     z[i * lanes + l] = 0;
                 }
+                finite &= Double.isFinite(z[i * lanes + l]);
+            }
+            if (!finite) {
+                rel[l] = Double.POSITIVE_INFINITY; // a factorization that broke down: never exact
             }
         }
         return rel;
