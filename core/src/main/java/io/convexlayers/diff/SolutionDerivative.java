@@ -242,7 +242,7 @@ public final class SolutionDerivative {
 
     /**
      * Whether the settings' mode solves every instance by LSQR alone: true for {@link DerivativeMode#LSQR};
-     * for AUTO, when the interior KKT solve does not apply, no tile's active blocks fit the dense threshold and the sparse active block does
+     * for AUTO, when the active KKT solve does not apply, no tile's active blocks fit the dense threshold and the sparse active block does
      * not apply or would fill in (the choice {@link #vjp} makes per tile); false otherwise. Backends that
      * run only LSQR use it to decide where a batch's derivative runs.
      */
@@ -273,7 +273,7 @@ public final class SolutionDerivative {
 
     /**
      * The tile of instances {@code first …} as one {@link Tile}, or — where some of its lanes can be
-     * solved by the interior KKT solve and others cannot (a kink, a point not interior) — as two that
+     * solved by the active KKT solve and others cannot (a kink) — as two that
      * share the lanes out: the first with those lanes and that solve, the second with the rest.
      */
     private List<Tile> tiles(int first, int lanes, int live, ActiveKktMatrix.Structure kkt) {
@@ -335,7 +335,7 @@ public final class SolutionDerivative {
         final boolean[] valid;
         /** The lanes this tile reports on (null: all). */
         boolean[] only;
-        /** Lanes the interior KKT solve gave up after a refinement step made them a kink, or null. */
+        /** Lanes the active KKT solve gave up after a refinement step made them a kink, or null. */
         private boolean[] handedBack;
         /** Lanes whose forward solution is only approximate (solved-inaccurate): at best POOR. */
         final boolean[] inaccurate;
@@ -370,8 +370,8 @@ public final class SolutionDerivative {
         /** Per lane, the Newton steps the refinement kept. */
         final int[] refinementSteps;
         /**
-         * The interior-point Newton matrix's solves where every valid lane is at an interior point without
-         * a kink ({@link ActiveKktSolve}), else null; dropped (null) once it fails in any lane.
+         * The active KKT matrix's solves where every valid lane is without a kink ({@link ActiveKktSolve}),
+         * else null; dropped (null) once it fails in any lane.
          */
         private ActiveKktSolve kkt;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
@@ -562,7 +562,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * Every valid lane's exact point and forward error by the interior KKT solve's Newton step, or null
+         * Every valid lane's exact point and forward error by the active KKT solve's Newton step, or null
          * (no such solve, or it failed in a lane: then it is dropped for the tile).
          */
         ForwardError.ExactPoints activeKktExactPoints() {
@@ -577,7 +577,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * The adjoint derivative by the interior KKT solve ({@link ActiveKktSolve}): T·(u, v) = (∂x, ∂y on
+         * The adjoint derivative by the active KKT solve ({@link ActiveKktSolve}): T·(u, v) = (∂x, ∂y on
          * active rows, ∂s on inactive ones), then {@link #vjpOutputs} with r = (u, −v, 0). False, with
          * nothing written, where the tile has no such solve or a lane's solve is not exact.
          */
@@ -623,7 +623,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * The forward derivative by the interior KKT solve: T·(u, v) = (−dP·x − dc − dAᵀy, (db − dA·x) on
+         * The forward derivative by the active KKT solve: T·(u, v) = (−dP·x − dc − dAᵀy, (db − dA·x) on
          * active rows, 0 on inactive ones); dx = u, dy = v and ds = 0 on active rows, dy = 0 and
          * ds = db − dA·x − A·u on inactive ones. False, with nothing written, as {@link #vjpByActiveKkt}.
          */
@@ -690,7 +690,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * Each lane's forward error for the interior KKT solve's result, or null (the solve is dropped) when a
+         * Each lane's forward error for the active KKT solve's result, or null (the solve is dropped) when a
          * valid lane's linear solve was not exact or the error estimate failed.
          */
         double[] activeKktForwardError(double[] rel) {
@@ -720,7 +720,7 @@ public final class SolutionDerivative {
             return est;
         }
 
-        /** The live lanes' diagnostics after an interior KKT solve with relative residuals {@code rel}. */
+        /** The live lanes' diagnostics after an active KKT solve with relative residuals {@code rel}. */
         void activeKktInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
             for (int l = 0; l < live; l++) {
                 if (only != null && !only[l]) {
@@ -750,7 +750,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * Takes lane l out of this tile (its point became a kink under the interior KKT solve's refinement):
+         * Takes lane l out of this tile (its point became a kink under the active KKT solve's refinement):
          * no longer solved or reported here, it goes to {@link #handedBack}'s tile from its returned point.
          */
         void handBack(int l) {

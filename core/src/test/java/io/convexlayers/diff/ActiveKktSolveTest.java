@@ -177,7 +177,7 @@ class ActiveKktSolveTest {
     /**
      * In one tile of eight: issue #14's degenerate LP vertex (minimize cᵀx, x ≥ 0, Σx = 1, x₀ ≤ 1: five active rows
      * for four variables), the same LP with x₀ ≤ 2 (a regular vertex, six times), and an infeasible one (Σx = −1). The
-     * regular lane is solved by the interior KKT factorization against the closed form (∂x/∂b of Σx = b
+     * regular lane is solved by the active KKT factorization against the closed form (∂x/∂b of Σx = b
      * is e₀); the degenerate lane is handed to the general solves and flagged; the infeasible one has no
      * derivative. First-order solutions of the same LPs are shared out alike.
      */
