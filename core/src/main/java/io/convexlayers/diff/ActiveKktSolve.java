@@ -72,8 +72,9 @@ final class ActiveKktSolve {
     private final ActiveKktMatrix matrix;
     /** Per row entry (i·lanes + l), whether the row is active at the current point. */
     private final boolean[] active;
-    /** The classification the matrix was factored with. */
+    /** The classification the matrix was factored with, once it was. */
     private final boolean[] factoredActive;
+    private boolean factored;
 
     private ActiveKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, int first, boolean[] valid,
                              double[] x, double[] y, double[] s, double[] b, double[] c, double[] aValues,
@@ -247,23 +248,9 @@ final class ActiveKktSolve {
     ForwardError.ExactPoints exactPoints() {
         int nl = n * lanes;
         int ml = m * lanes;
-        double[] yBar = new double[ml];
-        double[] sBar = new double[ml];
-        for (int k = 0; k < ml; k++) {
-            double v = y[k] - s[k];
-            boolean cone = k >= zero * lanes;
-            yBar[k] = cone ? Math.max(v, 0) : v;
-            sBar[k] = cone ? Math.max(-v, 0) : 0;
-        }
-        // F1 = P·x + c + Aᵀ·ȳ, F2 = A·x + s̄ − b.
-        double[] f1 = c.clone();
-        multiplyP(x, f1);
-        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, yBar, 0, f1, 0);
-        double[] f2 = new double[ml];
-        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, x, 0, f2, 0);
-        for (int k = 0; k < ml; k++) {
-            f2[k] += sBar[k] - b[k];
-        }
+        Residuals r = residuals();
+        double[] f1 = r.f1();
+        double[] f2 = r.f2();
         classifyRows();
         double[] g = new double[nl + ml];
         for (int k = 0; k < nl; k++) {
@@ -324,44 +311,25 @@ final class ActiveKktSolve {
      * F2 = A·x + s̄ − b ({@link SolutionRefinement#relativeResidual} without building M); invalid lanes 0.
      */
     double[] relativeResidual() {
-        int nl = n * lanes;
-        int ml = m * lanes;
-        double[] yBar = new double[ml];
-        double[] sBar = new double[ml];
+        Residuals r = residuals();
         double[] rr = new double[lanes];
         double[] zz = new double[lanes];
-        for (int o = 0; o < ml; o += lanes) {
-            boolean cone = o >= zero * lanes;
+        double[] gap = new double[lanes];
+        for (int o = 0; o < n * lanes; o += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                int k = o + l;
+                rr[l] += r.f1()[k] * r.f1()[k];
+                zz[l] += x[k] * x[k];
+                gap[l] += (c[k] + r.px()[k]) * x[k];
+            }
+        }
+        for (int o = 0; o < m * lanes; o += lanes) {
             for (int l = 0; l < lanes; l++) {
                 int k = o + l;
                 double v = y[k] - s[k];
-                yBar[k] = cone ? Math.max(v, 0) : v;
-                sBar[k] = cone ? Math.max(-v, 0) : 0;
+                rr[l] += r.f2()[k] * r.f2()[k];
                 zz[l] += v * v;
-            }
-        }
-        double[] px = new double[nl];
-        multiplyP(x, px);
-        double[] f1 = new double[nl];
-        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, yBar, 0, f1, 0);
-        double[] gap = new double[lanes];
-        for (int o = 0; o < nl; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                double f = f1[k] + px[k] + c[k];
-                rr[l] += f * f;
-                zz[l] += x[k] * x[k];
-                gap[l] += (c[k] + px[k]) * x[k];
-            }
-        }
-        double[] f2 = new double[ml];
-        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, x, 0, f2, 0);
-        for (int o = 0; o < ml; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                double f = f2[k] + sBar[k] - b[k];
-                rr[l] += f * f;
-                gap[l] += b[k] * yBar[k];
+                gap[l] += b[k] * r.yBar()[k];
             }
         }
         double[] out = new double[lanes];
@@ -372,6 +340,37 @@ final class ActiveKktSolve {
             }
         }
         return out;
+    }
+
+    /** The KKT residuals at the current point: ȳ = Π(v), P·x, F1 = P·x + c + Aᵀȳ, F2 = A·x + s̄ − b. */
+    private record Residuals(double[] yBar, double[] px, double[] f1, double[] f2) {
+    }
+
+    /** {@link Residuals} at the current point (v = y − s, s̄ = ȳ − v; zero-cone rows: ȳ = v, s̄ = 0). */
+    private Residuals residuals() {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] yBar = new double[ml];
+        double[] sBar = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            double v = y[k] - s[k];
+            boolean cone = k >= zero * lanes;
+            yBar[k] = cone ? Math.max(v, 0) : v;
+            sBar[k] = cone ? Math.max(-v, 0) : 0;
+        }
+        double[] px = new double[nl];
+        multiplyP(x, px);
+        double[] f1 = new double[nl];
+        TileSparse.transposeMultiplyAdd(program.aPattern(), aValues, aShared, lanes, yBar, 0, f1, 0);
+        for (int k = 0; k < nl; k++) {
+            f1[k] += px[k] + c[k];
+        }
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(program.aPattern(), aValues, aShared, lanes, x, 0, f2, 0);
+        for (int k = 0; k < ml; k++) {
+            f2[k] += sBar[k] - b[k];
+        }
+        return new Residuals(yBar, px, f1, f2);
     }
 
     /** Whether row entry k (i·lanes + l) is active at the current point ({@link #classifyRows}'s rule). */
@@ -387,8 +386,6 @@ final class ActiveKktSolve {
             factored = true;
         }
     }
-
-    private boolean factored;
 
     /** Active rows: the zero-cone rows, and nonnegative rows with y &gt; s (where Π's derivative at y − s is 1). */
     private void classifyRows() {

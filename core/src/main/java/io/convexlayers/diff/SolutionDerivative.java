@@ -588,20 +588,9 @@ public final class SolutionDerivative {
             }
             int nl = n * lanes;
             double[] g = new double[(n + m) * lanes];
-            double[] gxT = new double[nl];
-            double[] gyT = new double[m * lanes];
-            double[] gsT = new double[m * lanes];
-            for (int l = 0; l < live; l++) { // padding lanes stay zero
-                if (gx != null) {
-                    toLane(gx, gxT, l);
-                }
-                if (gy != null) {
-                    toLane(gy, gyT, l);
-                }
-                if (gs != null) {
-                    toLane(gs, gsT, l);
-                }
-            }
+            double[] gxT = liveLanes(gx, n);
+            double[] gyT = liveLanes(gy, m);
+            double[] gsT = liveLanes(gs, m);
             System.arraycopy(gxT, 0, g, 0, nl);
             for (int k = 0; k < m * lanes; k++) {
                 g[nl + k] = kkt.active(k) ? gyT[k] : gsT[k];
@@ -634,29 +623,14 @@ public final class SolutionDerivative {
             }
             int nl = n * lanes;
             int ml = m * lanes;
+            DataDirection d = direction(dP, dA, db, dc);
             double[] g = new double[nl + ml];
             double[] f2 = new double[ml]; // db − dA·x
-            if (dP != null) {
-                TileSparse.symmetricMultiplyAdd(program.pPattern(), values(dP), dP.isShared(), lanes, x, 0, g, 0);
-            }
-            if (dA != null) {
-                double[] vals = values(dA);
-                TileSparse.transposeMultiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, y, 0, g, 0);
-                TileSparse.multiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, x, 0, f2, 0);
-            }
-            double[] dcT = new double[nl];
-            double[] dbT = new double[ml];
-            if (dc != null) {
-                dc.copyTile(first, lanes, dcT);
-            }
-            if (db != null) {
-                db.copyTile(first, lanes, dbT);
-            }
             for (int k = 0; k < nl; k++) {
-                g[k] = -(g[k] + dcT[k]);
+                g[k] = -(d.aty[k] + (d.px[k] + d.c[k]));
             }
             for (int k = 0; k < ml; k++) {
-                f2[k] = dbT[k] - f2[k];
+                f2[k] = d.b[k] - d.ax[k];
                 g[nl + k] = kkt.active(k) ? f2[k] : 0;
             }
             maskInvalidRows(g, n + m);
@@ -833,34 +807,57 @@ public final class SolutionDerivative {
             double[] rhs = new double[len * lanes];
             int nl = n * lanes;
             int w = (n + m) * lanes;
-            double[] dpx = new double[nl];
-            if (dP != null) {
-                TileSparse.symmetricMultiplyAdd(program.pPattern(), values(dP), dP.isShared(), lanes, x, 0, dpx, 0);
-            }
-            double[] dax = new double[m * lanes];
-            if (dA != null) {
-                double[] vals = values(dA);
-                TileSparse.transposeMultiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, y, 0, rhs, 0);
-                TileSparse.multiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, x, 0, dax, 0);
-            }
-            double[] dcT = new double[nl];
-            double[] dbT = new double[m * lanes];
-            if (dc != null) {
-                dc.copyTile(first, lanes, dcT);
-            }
-            if (db != null) {
-                db.copyTile(first, lanes, dbT);
-            }
+            DataDirection d = direction(dP, dA, db, dc);
             for (int k = 0; k < nl; k++) {
-                rhs[k] += dpx[k] + dcT[k];
-                rhs[w + k % lanes] -= dcT[k] * x[k] + x[k] * dpx[k];
+                rhs[k] = d.aty[k] + (d.px[k] + d.c[k]);
+                rhs[w + k % lanes] -= d.c[k] * x[k] + x[k] * d.px[k];
             }
             for (int k = 0; k < m * lanes; k++) {
-                rhs[nl + k] = -dax[k] + dbT[k];
-                rhs[w + k % lanes] -= dbT[k] * y[k];
+                rhs[nl + k] = -d.ax[k] + d.b[k];
+                rhs[w + k % lanes] -= d.b[k] * y[k];
             }
             maskInvalid(rhs);
             return rhs;
+        }
+
+        /** A data perturbation's products at the tile's point, each n or m × lanes: dP·x, dAᵀy, dA·x, dc, db. */
+        record DataDirection(double[] px, double[] aty, double[] ax, double[] c, double[] b) {
+        }
+
+        /** {@link DataDirection} of (dP, dA, db, dc), any of them null (zero). */
+        DataDirection direction(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc) {
+            int nl = n * lanes;
+            double[] px = new double[nl];
+            if (dP != null) {
+                TileSparse.symmetricMultiplyAdd(program.pPattern(), values(dP), dP.isShared(), lanes, x, 0, px, 0);
+            }
+            double[] aty = new double[nl];
+            double[] ax = new double[m * lanes];
+            if (dA != null) {
+                double[] vals = values(dA);
+                TileSparse.transposeMultiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, y, 0, aty, 0);
+                TileSparse.multiplyAdd(program.aPattern(), vals, dA.isShared(), lanes, x, 0, ax, 0);
+            }
+            double[] c = new double[nl];
+            double[] b = new double[m * lanes];
+            if (dc != null) {
+                dc.copyTile(first, lanes, c);
+            }
+            if (db != null) {
+                db.copyTile(first, lanes, b);
+            }
+            return new DataDirection(px, aty, ax, c, b);
+        }
+
+        /** A batch array's live lanes as a tile vector of {@code rows} entries per lane (padding lanes and null: zero). */
+        double[] liveLanes(BatchArray arr, int rows) {
+            double[] out = new double[rows * lanes];
+            if (arr != null) {
+                for (int l = 0; l < live; l++) {
+                    toLane(arr, out, l);
+                }
+            }
+            return out;
         }
 
         /** dz = (dx, DΠᵀ(dy + ds) − ds, −(xᵀdx + yᵀdy + sᵀds)). */
@@ -868,20 +865,9 @@ public final class SolutionDerivative {
             double[] rhs = new double[len * lanes];
             int nl = n * lanes;
             int w = (n + m) * lanes;
-            double[] gxT = new double[nl];
-            double[] gyT = new double[m * lanes];
-            double[] gsT = new double[m * lanes];
-            for (int l = 0; l < live; l++) { // padding lanes stay zero
-                if (gx != null) {
-                    toLane(gx, gxT, l);
-                }
-                if (gy != null) {
-                    toLane(gy, gyT, l);
-                }
-                if (gs != null) {
-                    toLane(gs, gsT, l);
-                }
-            }
+            double[] gxT = liveLanes(gx, n);
+            double[] gyT = liveLanes(gy, m);
+            double[] gsT = liveLanes(gs, m);
             System.arraycopy(gxT, 0, rhs, 0, nl);
             double[] sum = new double[m * lanes];
             for (int k = 0; k < sum.length; k++) {
@@ -900,13 +886,7 @@ public final class SolutionDerivative {
         }
 
         void maskInvalid(double[] v) {
-            for (int i = 0; i < len; i++) {
-                for (int l = 0; l < lanes; l++) {
-                    if (!valid[l]) {
-                        v[i * lanes + l] = 0;
-                    }
-                }
-            }
+            maskInvalidRows(v, len);
         }
 
         /** The dense solve the mode picks for this tile at its current point, or null (made once per point). */
