@@ -50,6 +50,29 @@ public interface Lanes8Kernels {
     void dotAdd(double[] panel, int pa, int pb, int stride, double[] out, int o);
 
     /**
+     * {@link #dotAdd} of one column {@code pa} against four consecutive columns {@code pb + k·stride}
+     * (k = 0 … 3) into {@code out} at {@code o0 … o3}: four independent sums, each in the order of
+     * {@link #dotAdd}, sharing the loads of column {@code pa}.
+     */
+    void dotAdd4(double[] panel, int pa, int pb, int stride, double[] out, int o0, int o1, int o2, int o3);
+
+    /**
+     * {@link #dotAdd4} for two columns at once: columns {@code pa} and {@code pa + stride} against the
+     * four from {@code pb}, into {@code out} at {@code baseA + 8·cols[c + k]} and
+     * {@code baseB + 8·cols[c + k]} (k = 0 … 3); eight independent sums, each in {@link #dotAdd}'s order.
+     */
+    void dotAdd2x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int baseA, int baseB,
+                   double[] out);
+
+    /**
+     * Cholesky factorization in place of eight packed lower triangles (row i's entries from
+     * {@code i(i+1)/2·8}, lanes innermost), {@code invDiag[j·8 + l]} = 1/L_jj: per entry,
+     * s = Σ_{t<j} L_it·L_jt in t order from zero, then L_ij = (M_ij − s)·(1/L_jj) off the diagonal and
+     * L_jj = √(M_jj − s) on it (NaN where that is not positive), as the scalar loop computes.
+     */
+    void choleskyFactor(double[] a, double[] invDiag, int n);
+
+    /**
      * Equilibration's norms of a CSC matrix with per-lane values: column norms into {@code colNorm}
      * and row norms into {@code rowNorm} (∞-norm, or squared ℓ2 when {@code l2}); for a symmetric
      * matrix stored by its upper triangle ({@code symmetric}), off-diagonal entries count for their

@@ -275,6 +275,156 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void dotAdd4(double[] panel, int pa, int pb, int stride, double[] out, int o0, int o1, int o2, int o3) {
+        int pb1 = pb + stride;
+        int pb2 = pb1 + stride;
+        int pb3 = pb2 + stride;
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int q = half; q < stride; q += 8) {
+                DoubleVector a = at(panel, pa + q);
+                s0 = s0.add(a.mul(at(panel, pb + q)));
+                s1 = s1.add(a.mul(at(panel, pb1 + q)));
+                s2 = s2.add(a.mul(at(panel, pb2 + q)));
+                s3 = s3.add(a.mul(at(panel, pb3 + q)));
+            }
+            at(out, o0 + half).add(s0).intoArray(out, o0 + half);
+            at(out, o1 + half).add(s1).intoArray(out, o1 + half);
+            at(out, o2 + half).add(s2).intoArray(out, o2 + half);
+            at(out, o3 + half).add(s3).intoArray(out, o3 + half);
+        }
+    }
+
+    @Override
+    public void dotAdd2x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int baseA, int baseB,
+                          double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            dotAdd2x4(panel, pa, pb, stride, cols, c, baseA + half, baseB + half, out, half);
+        }
+    }
+
+    private static void dotAdd2x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int baseA,
+                                  int baseB, double[] out, int half) {
+        int pa1 = pa + stride;
+        int pb1 = pb + stride;
+        int pb2 = pb1 + stride;
+        int pb3 = pb2 + stride;
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        DoubleVector b0 = a0;
+        DoubleVector b1 = a0;
+        DoubleVector b2 = a0;
+        DoubleVector b3 = a0;
+        for (int q = half; q < stride; q += 8) {
+            DoubleVector u = at(panel, pa + q);
+            DoubleVector v = at(panel, pa1 + q);
+            DoubleVector x0 = at(panel, pb + q);
+            DoubleVector x1 = at(panel, pb1 + q);
+            DoubleVector x2 = at(panel, pb2 + q);
+            DoubleVector x3 = at(panel, pb3 + q);
+            a0 = a0.add(u.mul(x0));
+            a1 = a1.add(u.mul(x1));
+            a2 = a2.add(u.mul(x2));
+            a3 = a3.add(u.mul(x3));
+            b0 = b0.add(v.mul(x0));
+            b1 = b1.add(v.mul(x1));
+            b2 = b2.add(v.mul(x2));
+            b3 = b3.add(v.mul(x3));
+        }
+        addInto(out, baseA + cols[c] * 8, a0);
+        addInto(out, baseA + cols[c + 1] * 8, a1);
+        addInto(out, baseA + cols[c + 2] * 8, a2);
+        addInto(out, baseA + cols[c + 3] * 8, a3);
+        addInto(out, baseB + cols[c] * 8, b0);
+        addInto(out, baseB + cols[c + 1] * 8, b1);
+        addInto(out, baseB + cols[c + 2] * 8, b2);
+        addInto(out, baseB + cols[c + 3] * 8, b3);
+    }
+
+    /** out[o …] += v. */
+    private static void addInto(double[] out, int o, DoubleVector v) {
+        at(out, o).add(v).intoArray(out, o);
+    }
+
+    @Override
+    public void choleskyFactor(double[] a, double[] invDiag, int n) {
+        for (int half = 0; half < 8; half += W) {
+            choleskyFactor(a, invDiag, n, half);
+        }
+    }
+
+    /**
+     * {@link #choleskyFactor} for the lanes from {@code half}. Four entries of a row are reduced at once
+     * over the columns before the first of them (row i's loads shared, four independent sums); the
+     * terms among the four themselves are then added in column order, so every sum runs in t order as
+     * one entry at a time would run it. (Small methods, so that the JIT inlines every vector operation.)
+     */
+    private static void choleskyFactor(double[] a, double[] invDiag, int n, int half) {
+        for (int i = 0; i < n; i++) {
+            int ri = i * (i + 1) / 2 * 8 + half;
+            int j = 0;
+            for (; j + 4 <= i; j += 4) {
+                choleskyFourEntries(a, invDiag, ri, j, half);
+            }
+            for (; j < i; j++) {
+                int o = ri + j * 8;
+                at(a, o).sub(choleskyDot(a, ri, j, half)).mul(at(invDiag, j * 8 + half)).intoArray(a, o);
+            }
+            int o = ri + i * 8;
+            DoubleVector r = at(a, o).sub(choleskyDot(a, ri, i, half)).lanewise(VectorOperators.SQRT);
+            r.intoArray(a, o);
+            DoubleVector.broadcast(S, 1.0).div(r).intoArray(invDiag, i * 8 + half);
+        }
+    }
+
+    /** Σ_{t<j} L_it·L_jt in t order, for row i from {@code ri}. */
+    private static DoubleVector choleskyDot(double[] a, int ri, int j, int half) {
+        int rj = j * (j + 1) / 2 * 8 + half;
+        DoubleVector s = DoubleVector.zero(S);
+        for (int t = 0; t < j * 8; t += 8) {
+            s = s.add(at(a, ri + t).mul(at(a, rj + t)));
+        }
+        return s;
+    }
+
+    /** L_ij … L_i,j+3 (all left of the diagonal) of the row from {@code ri}. */
+    private static void choleskyFourEntries(double[] a, double[] invDiag, int ri, int j, int half) {
+        int r0 = j * (j + 1) / 2 * 8 + half;
+        int r1 = r0 + (j + 1) * 8;
+        int r2 = r1 + (j + 2) * 8;
+        int r3 = r2 + (j + 3) * 8;
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        for (int t = 0; t < j * 8; t += 8) {
+            DoubleVector li = at(a, ri + t);
+            s0 = s0.add(li.mul(at(a, r0 + t)));
+            s1 = s1.add(li.mul(at(a, r1 + t)));
+            s2 = s2.add(li.mul(at(a, r2 + t)));
+            s3 = s3.add(li.mul(at(a, r3 + t)));
+        }
+        int o = ri + j * 8;
+        int d = j * 8 + half;
+        int c = j * 8;
+        DoubleVector l0 = at(a, o).sub(s0).mul(at(invDiag, d));
+        l0.intoArray(a, o);
+        s1 = s1.add(l0.mul(at(a, r1 + c)));
+        DoubleVector l1 = at(a, o + 8).sub(s1).mul(at(invDiag, d + 8));
+        l1.intoArray(a, o + 8);
+        s2 = s2.add(l0.mul(at(a, r2 + c))).add(l1.mul(at(a, r2 + c + 8)));
+        DoubleVector l2 = at(a, o + 16).sub(s2).mul(at(invDiag, d + 16));
+        l2.intoArray(a, o + 16);
+        s3 = s3.add(l0.mul(at(a, r3 + c))).add(l1.mul(at(a, r3 + c + 8))).add(l2.mul(at(a, r3 + c + 16)));
+        at(a, o + 24).sub(s3).mul(at(invDiag, d + 24)).intoArray(a, o + 24);
+    }
+
+    @Override
     public void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
                                 double[] colNorm, boolean l2, boolean symmetric) {
         for (int half = 0; half < 8; half += W) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
+
 /**
  * Dense Cholesky factorization M = L·Lᵀ of symmetric positive definite n × n matrices in the
  * packed layout of {@link PackedTriangular} (rows of the lower triangle, {@code fl} factor lanes
@@ -71,6 +74,11 @@ final class PackedCholesky {
 
     /** {@link #factor} for 8 lanes, the dot products' lanes in registers. */
     private static void factor8(double[] a, double[] invDiag, int n) {
+        Lanes8Kernels simd = LaneSimd.kernels();
+        if (simd != null) {
+            simd.choleskyFactor(a, invDiag, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int ri = rowStart(i) * 8;
             for (int j = 0; j <= i; j++) {

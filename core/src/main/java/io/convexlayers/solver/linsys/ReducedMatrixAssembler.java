@@ -252,38 +252,67 @@ final class ReducedMatrixAssembler {
                 System.arraycopy(w, t * fl, panel, o, fl);
             }
         }
-        for (int sa = 0; sa < act.length; sa++) {
-            int base = PackedCholesky.rowStart(act[sa]) * fl;
-            int pa = sa * stride;
-            for (int sb = 0; sb <= sa; sb++) {
-                int pb = sb * stride;
-                int o = base + act[sb] * fl;
-                if (fl == 1 && pairedSums) {
-                    double s0 = 0;
-                    double s1 = 0;
-                    int q = 0;
-                    for (; q + 1 < stride; q += 2) {
-                        s0 += panel[pa + q] * panel[pb + q];
-                        s1 += panel[pa + q + 1] * panel[pb + q + 1];
-                    }
-                    if (q < stride) {
-                        s0 += panel[pa + q] * panel[pb + q];
-                    }
-                    out[o] += s0 + s1;
-                } else if (fl == 8) {
-                    dot8(panel, pa, pb, stride, out, o);
-                } else {
+        Lanes8Kernels simd = fl == 8 ? LaneSimd.kernels() : null;
+        int sa = 0;
+        if (simd != null) {
+            // Entries of two rows against four columns per pass: six column loads serve eight independent
+            // sums (the panel streams from L2, so loads, not arithmetic, set the pace).
+            for (; sa + 1 < act.length; sa += 2) {
+                int baseA = PackedCholesky.rowStart(act[sa]) * 8;
+                int baseB = PackedCholesky.rowStart(act[sa + 1]) * 8;
+                int sb = 0;
+                for (; sb + 3 <= sa; sb += 4) {
+                    simd.dotAdd2x4(panel, sa * stride, sb * stride, stride, act, sb, baseA, baseB, out);
+                }
+                panelEntries(sa, sb, stride, act, out);
+                panelEntries(sa + 1, sb, stride, act, out);
+            }
+        }
+        for (; sa < act.length; sa++) {
+            panelEntries(sa, 0, stride, act, out);
+        }
+    }
+
+    /** Adds the panel's dot products of column {@code sa} with columns {@code from … sa} to M's row act[sa]. */
+    private void panelEntries(int sa, int from, int stride, int[] act, double[] out) {
+        int base = PackedCholesky.rowStart(act[sa]) * fl;
+        int pa = sa * stride;
+        int sb = from;
+        Lanes8Kernels simd = fl == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            for (; sb + 3 <= sa; sb += 4) {
+                simd.dotAdd4(panel, pa, sb * stride, stride, out, base + act[sb] * 8, base + act[sb + 1] * 8,
+                        base + act[sb + 2] * 8, base + act[sb + 3] * 8);
+            }
+        }
+        for (; sb <= sa; sb++) {
+            int pb = sb * stride;
+            int o = base + act[sb] * fl;
+            if (fl == 1 && pairedSums) {
+                double s0 = 0;
+                double s1 = 0;
+                int q = 0;
+                for (; q + 1 < stride; q += 2) {
+                    s0 += panel[pa + q] * panel[pb + q];
+                    s1 += panel[pa + q + 1] * panel[pb + q + 1];
+                }
+                if (q < stride) {
+                    s0 += panel[pa + q] * panel[pb + q];
+                }
+                out[o] += s0 + s1;
+            } else if (fl == 8) {
+                dot8(panel, pa, pb, stride, out, o);
+            } else {
+                for (int l = 0; l < fl; l++) {
+                    acc[l] = 0;
+                }
+                for (int q = 0; q < stride; q += fl) {
                     for (int l = 0; l < fl; l++) {
-                        acc[l] = 0;
+                        acc[l] += panel[pa + q + l] * panel[pb + q + l];
                     }
-                    for (int q = 0; q < stride; q += fl) {
-                        for (int l = 0; l < fl; l++) {
-                            acc[l] += panel[pa + q + l] * panel[pb + q + l];
-                        }
-                    }
-                    for (int l = 0; l < fl; l++) {
-                        out[o + l] += acc[l];
-                    }
+                }
+                for (int l = 0; l < fl; l++) {
+                    out[o + l] += acc[l];
                 }
             }
         }
