@@ -81,6 +81,14 @@ public interface Lanes8Kernels {
     void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
                          double[] colNorm, boolean l2, boolean symmetric);
 
+    /**
+     * {@link #applyFactors} and then {@link #accumulateNorms} of the scaled values in one sweep (each
+     * entry scaled, then counted, in the two sweeps' order: the same bits); for a symmetric matrix the
+     * row factors are the column factors and {@code rowNorm} is unused.
+     */
+    void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
+                                 double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2, boolean symmetric);
+
     /** values(k, l) *= rowFactor(row k, l)·colFactor(column of k, l) for a CSC matrix with per-lane values. */
     void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                       double[] colFactor);

@@ -460,6 +460,47 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
+                                        double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2,
+                                        boolean symmetric) {
+        for (int half = 0; half < 8; half += W) {
+            scaleAndAccumulateNorms(cols, colStart, rowIndex, values, rowFactor, colFactor, rowNorm, colNorm, l2,
+                    symmetric, half);
+        }
+    }
+
+    private static void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values,
+                                                double[] rowFactor, double[] colFactor, double[] rowNorm,
+                                                double[] colNorm, boolean l2, boolean symmetric, int half) {
+        for (int j = 0; j < cols; j++) {
+            int jo = j * 8 + half;
+            DoubleVector cj = at(colFactor, jo);
+            // Column j's norm stays in a register: within column j only rows other than j are written.
+            DoubleVector col = at(colNorm, jo);
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int io = rowIndex[k] * 8 + half;
+                int ko = k * 8 + half;
+                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
+                v.intoArray(values, ko);
+                DoubleVector w = l2 ? v.mul(v) : v.lanewise(VectorOperators.ABS);
+                double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
+                if (l2) {
+                    col = col.add(w);
+                    if (other != null) {
+                        at(other, io).add(w).intoArray(other, io);
+                    }
+                } else {
+                    col = col.max(w);
+                    if (other != null) {
+                        at(other, io).max(w).intoArray(other, io);
+                    }
+                }
+            }
+            col.intoArray(colNorm, jo);
+        }
+    }
+
+    @Override
     public void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                              double[] colFactor) {
         for (int half = 0; half < 8; half += W) {

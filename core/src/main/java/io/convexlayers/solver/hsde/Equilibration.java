@@ -68,14 +68,14 @@ public final class Equilibration {
         List<ConeBlock> blocks = ConeBlocks.of(cones, lanes);
         double[] rowNorm = new double[m * lanes];
         double[] colNorm = new double[n * lanes];
+        double[] nextRowNorm = new double[m * lanes];
+        double[] nextColNorm = new double[n * lanes];
+        accumulateNorms(aPattern, aValues, lanes, rowNorm, colNorm, ruizPasses == 0, false);
+        if (pPattern != null) {
+            accumulateNorms(pPattern, pValues, lanes, null, colNorm, ruizPasses == 0, true);
+        }
         for (int pass = 0; pass <= ruizPasses; pass++) {
             boolean l2 = pass == ruizPasses;
-            java.util.Arrays.fill(rowNorm, 0);
-            java.util.Arrays.fill(colNorm, 0);
-            accumulateNorms(aPattern, aValues, lanes, rowNorm, colNorm, l2, false);
-            if (pPattern != null) {
-                accumulateNorms(pPattern, pValues, lanes, null, colNorm, l2, true);
-            }
             if (l2) {
                 sqrtInPlace(rowNorm);
                 sqrtInPlace(colNorm);
@@ -84,9 +84,20 @@ public final class Equilibration {
             // Turn norms into this pass's factors 1/sqrt(norm), clamped.
             toFactors(rowNorm);
             toFactors(colNorm);
-            applyFactors(aPattern, aValues, lanes, rowNorm, colNorm, false);
-            if (pPattern != null) {
-                applyFactors(pPattern, pValues, lanes, colNorm, colNorm, true);
+            if (l2) {
+                applyFactors(aPattern, aValues, lanes, rowNorm, colNorm, false);
+                if (pPattern != null) {
+                    applyFactors(pPattern, pValues, lanes, colNorm, colNorm, true);
+                }
+            } else {
+                // One sweep scales the values and takes the next pass's norms of the scaled ones.
+                boolean nextL2 = pass + 1 == ruizPasses;
+                java.util.Arrays.fill(nextRowNorm, 0);
+                java.util.Arrays.fill(nextColNorm, 0);
+                scaleAndAccumulate(aPattern, aValues, lanes, rowNorm, colNorm, nextRowNorm, nextColNorm, nextL2, false);
+                if (pPattern != null) {
+                    scaleAndAccumulate(pPattern, pValues, lanes, colNorm, colNorm, null, nextColNorm, nextL2, true);
+                }
             }
             for (int i = 0; i < d.length; i++) {
                 d[i] *= rowNorm[i];
@@ -94,6 +105,12 @@ public final class Equilibration {
             for (int i = 0; i < e.length; i++) {
                 e[i] *= colNorm[i];
             }
+            double[] t = rowNorm;
+            rowNorm = nextRowNorm;
+            nextRowNorm = t;
+            t = colNorm;
+            colNorm = nextColNorm;
+            nextColNorm = t;
         }
         return new Factors(d, e);
     }
@@ -130,6 +147,49 @@ public final class Equilibration {
                 } else {
                     for (int l = 0; l < lanes; l++) {
                         double w = Math.abs(vals[ko + l]);
+                        colNorm[jo + l] = Math.max(colNorm[jo + l], w);
+                        if (other != null) {
+                            other[io + l] = Math.max(other[io + l], w);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #applyFactors} and then {@link #accumulateNorms} of the scaled values, in one sweep: each
+     * entry is scaled and then counted, in the order the two sweeps would take, so the norms are the
+     * same bits.
+     */
+    private static void scaleAndAccumulate(SparsePattern pat, double[] vals, int lanes, double[] rowF, double[] colF,
+                                           double[] rowNorm, double[] colNorm, boolean l2, boolean symmetric) {
+        int[] colStart = pat.colStartArray();
+        int[] rowIndex = pat.rowIndexArray();
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.scaleAndAccumulateNorms(pat.cols(), colStart, rowIndex, vals, rowF, colF, rowNorm, colNorm, l2,
+                    symmetric);
+            return;
+        }
+        for (int j = 0; j < pat.cols(); j++) {
+            int jo = j * lanes;
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int i = rowIndex[k];
+                int io = i * lanes;
+                int ko = k * lanes;
+                double[] other = symmetric ? (i != j ? colNorm : null) : rowNorm;
+                for (int l = 0; l < lanes; l++) {
+                    double v = vals[ko + l] * (rowF[io + l] * colF[jo + l]);
+                    vals[ko + l] = v;
+                    if (l2) {
+                        double w = v * v;
+                        colNorm[jo + l] += w;
+                        if (other != null) {
+                            other[io + l] += w;
+                        }
+                    } else {
+                        double w = Math.abs(v);
                         colNorm[jo + l] = Math.max(colNorm[jo + l], w);
                         if (other != null) {
                             other[io + l] = Math.max(other[io + l], w);
