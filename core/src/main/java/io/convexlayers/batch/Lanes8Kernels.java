@@ -29,6 +29,14 @@ public interface Lanes8Kernels {
                               double[] y, int yOff, double[] out, int outOff);
 
     /**
+     * {@link #multiplyAdd} of x into {@code outAx} and {@link #transposeMultiplyAdd} of y into
+     * {@code outAty} (per-lane values, offsets zero) in one sweep, each output's sum in the order of its
+     * own kernel: the same bits as the two calls, with each value loaded once.
+     */
+    void multiplyBothAdd(int cols, int[] colStart, int[] rowIndex, double[] values, double[] x, double[] outAx,
+                         double[] y, double[] outAty);
+
+    /**
      * out += S·x for the symmetric S whose upper triangle a CSC pattern stores: column by column, each
      * entry adding to its row's and (off the diagonal) its column's output, in the pattern's order.
      *

@@ -78,6 +78,24 @@ public final class TileSparse {
         }
     }
 
+    /**
+     * {@link #multiplyAdd} of x into {@code outAx} and {@link #transposeMultiplyAdd} of y into
+     * {@code outAty} with per-lane values, the same bits as the two calls: an 8-lane tile with SIMD takes
+     * both in one sweep over the values (each value loaded once), any other tile makes the two calls.
+     * The outputs must not overlap the inputs.
+     */
+    public static void multiplyBothAdd(SparsePattern pattern, double[] values, int lanes, double[] x, double[] outAx,
+                                       double[] y, double[] outAty) {
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd == null) {
+            multiplyAdd(pattern, values, false, lanes, x, 0, outAx, 0);
+            transposeMultiplyAdd(pattern, values, false, lanes, y, 0, outAty, 0);
+            return;
+        }
+        simd.multiplyBothAdd(pattern.cols(), pattern.colStartArray(), pattern.rowIndexArray(), values, x, outAx, y,
+                outAty);
+    }
+
     /** out += Mᵀ·y for every lane. */
     public static void transposeMultiplyAdd(SparsePattern pattern, double[] values, boolean shared, int lanes,
                                             double[] y, int yOff, double[] out, int outOff) {

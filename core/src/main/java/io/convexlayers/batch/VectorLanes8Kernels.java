@@ -113,6 +113,70 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void multiplyBothAdd(int cols, int[] colStart, int[] rowIndex, double[] values, double[] x, double[] outAx,
+                                double[] y, double[] outAty) {
+        for (int half = 0; half < 8; half += W) {
+            for (int j = 0; j < cols; j++) {
+                if (TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
+                    multiplyBothFull4(colStart, j, values, x, outAx, y, outAty, half);
+                    j += TileSparse.FULL_BLOCK - 1;
+                    continue;
+                }
+                DoubleVector xj = at(x, j * 8 + half);
+                DoubleVector sum = DoubleVector.zero(S);
+                for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                    int o = rowIndex[k] * 8 + half;
+                    DoubleVector a = at(values, k * 8 + half);
+                    a.mul(xj).add(at(outAx, o)).intoArray(outAx, o);
+                    sum = sum.add(a.mul(at(y, o)));
+                }
+                addInto(outAty, j * 8 + half, sum);
+            }
+        }
+    }
+
+    /** {@link #multiplyBothAdd} over four full columns from j (rows 0 … len − 1 each). */
+    private static void multiplyBothFull4(int[] colStart, int j, double[] values, double[] x, double[] outAx,
+                                          double[] y, double[] outAty, int half) {
+        DoubleVector x0 = at(x, j * 8 + half);
+        DoubleVector x1 = at(x, (j + 1) * 8 + half);
+        DoubleVector x2 = at(x, (j + 2) * 8 + half);
+        DoubleVector x3 = at(x, (j + 3) * 8 + half);
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j] * 8 + half;
+        int a1 = colStart[j + 1] * 8 + half;
+        int a2 = colStart[j + 2] * 8 + half;
+        int a3 = colStart[j + 3] * 8 + half;
+        for (int i = 0; i < len; i++) {
+            int t = i * 8;
+            int o = t + half;
+            DoubleVector v0 = at(values, a0 + t);
+            DoubleVector v1 = at(values, a1 + t);
+            DoubleVector v2 = at(values, a2 + t);
+            DoubleVector v3 = at(values, a3 + t);
+            // A row's four terms are added in column order, as column by column would add them.
+            DoubleVector acc = v0.mul(x0).add(at(outAx, o));
+            acc = v1.mul(x1).add(acc);
+            acc = v2.mul(x2).add(acc);
+            v3.mul(x3).add(acc).intoArray(outAx, o);
+            DoubleVector yi = at(y, o);
+            s0 = s0.add(v0.mul(yi));
+            s1 = s1.add(v1.mul(yi));
+            s2 = s2.add(v2.mul(yi));
+            s3 = s3.add(v3.mul(yi));
+        }
+        int o = j * 8 + half;
+        addInto(outAty, o, s0);
+        addInto(outAty, o + 8, s1);
+        addInto(outAty, o + 16, s2);
+        addInto(outAty, o + 24, s3);
+    }
+
+    @Override
     public void symmetricMultiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
                                      double[] x, int xOff, double[] out, int outOff) {
         for (int half = 0; half < 8; half += W) {

@@ -114,6 +114,38 @@ class LaneSimdTest {
         assertNotEquals(0, diff(both[0], concat(ax, aty)), "the products changed the outputs");
     }
 
+    @ParameterizedTest(name = "density {0}")
+    @ValueSource(doubles = {0.4, 1.0})
+    void theFusedProductsAreTheTwoScalarProductsBitForBit(double density) {
+        Random rnd = new Random(31);
+        int rows = 23;
+        int cols = 17;
+        SparsePattern pattern = randomPattern(rows, cols, density, rnd);
+        double[] values = gaussian(pattern.nnz() * 8, rnd);
+        double[] x = gaussian(cols * 8, rnd);
+        double[] y = gaussian(rows * 8, rnd);
+        double[] ax = gaussian(rows * 8, rnd);
+        double[] aty = gaussian(cols * 8, rnd);
+        // The scalar loops, one product after the other ...
+        double[][] separate = compare(() -> {
+            double[] outA = ax.clone();
+            double[] outT = aty.clone();
+            TileSparse.multiplyAdd(pattern, values, false, 8, x, 0, outA, 0);
+            TileSparse.transposeMultiplyAdd(pattern, values, false, 8, y, 0, outT, 0);
+            return concat(outA, outT);
+        });
+        // ... against both in one sweep, with and without SIMD.
+        double[][] fused = compare(() -> {
+            double[] outA = ax.clone();
+            double[] outT = aty.clone();
+            TileSparse.multiplyBothAdd(pattern, values, 8, x, outA, y, outT);
+            return concat(outA, outT);
+        });
+        assertArrayEquals(separate[0], fused[0]);
+        assertArrayEquals(separate[0], fused[1]);
+        assertNotEquals(0, diff(separate[0], concat(ax, aty)), "the products changed the outputs");
+    }
+
     @ParameterizedTest(name = "shared {0}, density {1}")
     @CsvSource({"true, 0.4", "false, 0.4", "false, 1.0"})
     void symmetricProductsAreTheScalarProductsBitForBit(boolean shared, double density) {

@@ -115,6 +115,13 @@ final class ScaledTile {
         TileSparse.transposeMultiplyAdd(layout.aPattern, a, false, lanes, y, 0, out, 0);
     }
 
+    /** ax = Âx and aty = Âᵀy for every lane (overwrites), in one sweep over Â: the bits of the two products. */
+    void multiplyAandAt(double[] x, double[] ax, double[] y, double[] aty) {
+        Arrays.fill(ax, 0, layout.m * lanes, 0);
+        Arrays.fill(aty, 0, layout.n * lanes, 0);
+        TileSparse.multiplyBothAdd(layout.aPattern, a, lanes, x, ax, y, aty);
+    }
+
     /** out = P̂x for every lane (overwrites; zero without P). */
     void multiplyP(double[] x, double[] out) {
         Arrays.fill(out, 0, layout.n * lanes, 0);

@@ -450,8 +450,7 @@ final class TileInteriorPointMethod {
     /** Products, Newton residuals and the termination statistics of every lane. */
     private void evaluate() {
         data.multiplyP(x, px);
-        data.multiplyA(x, ax);
-        data.multiplyAt(z, atz);
+        data.multiplyAandAt(x, ax, z, atz);
         double[] ctx = cTx;
         double[] bty = bTz;
         double[] xpx = xPx;

@@ -311,11 +311,10 @@ final class TileNewtonSystem {
     /** resX, resZ = (r1, r2) − K·(x, z) with the exact K; {@link #norm} gets each lane's ∞-norm. */
     private void residual(double[] r1, double[] r2, double[] x, double[] z) {
         data.multiplyP(x, resX);
-        data.multiplyAt(z, tmpN);
+        data.multiplyAandAt(x, resZ, z, tmpN);
         for (int t = 0; t < n * lanes; t++) {
             resX[t] = r1[t] - resX[t] - tmpN[t];
         }
-        data.multiplyA(x, resZ);
         for (int t = 0; t < m * lanes; t++) {
             resZ[t] = r2[t] - resZ[t] + h[t] * z[t];
         }
