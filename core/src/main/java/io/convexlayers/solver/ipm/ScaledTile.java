@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.linsys.PackedCholesky;
 import io.convexlayers.solver.linsys.TileMatrices;
 import java.util.Arrays;
 
@@ -30,6 +33,13 @@ final class ScaledTile {
     /** Â and P̂ as the linear-system package sees them (the arrays above, updated in place). */
     final TileMatrices mats;
     private final double[] colNorm;
+    /** A pivot L_jj² at least this times the largest diagonal entry of P̂ leaves no doubt of definiteness. */
+    static final double CLEAR_PIVOT = 1e-6;
+    /** Workspace of {@link #clearlyPositiveDefinite} (allocated on first use). */
+    private double[] packedP;
+    private double[] packedInv;
+    private boolean[] cleared;
+    private double[] maxDiag;
 
     ScaledTile(IpmLayout layout, int lanes) {
         this.layout = layout;
@@ -96,6 +106,57 @@ final class ScaledTile {
                 c[t + l] *= costScale[l];
             }
         }
+    }
+
+    /**
+     * Whether each of the first {@code live} lanes' P̂ is positive semidefinite, by {@link #objectiveIsConvex}'s
+     * test. In a SIMD tile of eight one Cholesky factorization of every lane's P̂ comes first, and a lane
+     * whose every pivot L_jj² is at least {@link #CLEAR_PIVOT} times its largest diagonal entry is positive
+     * definite beyond doubt; only the other lanes take the pivoted test one by one.
+     */
+    void convexLanes(int live, boolean[] out, QuasiDefiniteLdl work) {
+        boolean[] cleared = clearlyPositiveDefinite();
+        for (int l = 0; l < live; l++) {
+            out[l] = cleared != null && cleared[l] || objectiveIsConvex(l, work);
+        }
+    }
+
+    /** Lanes whose P̂ the 8-lane Cholesky finds positive definite with a margin; null where it does not run. */
+    private boolean[] clearlyPositiveDefinite() {
+        if (p == null || lanes != 8 || LaneSimd.kernels() == null) {
+            return null;
+        }
+        int n = layout.n;
+        if (packedP == null) {
+            packedP = new double[PackedCholesky.packedLength(n, 8)];
+            packedInv = new double[n * 8];
+            cleared = new boolean[8];
+            maxDiag = new double[8];
+        }
+        Arrays.fill(packedP, 0);
+        SparsePattern pp = layout.pPattern;
+        Arrays.fill(maxDiag, 0);
+        for (int j = 0; j < n; j++) {
+            for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                int i = pp.rowIndex(q); // i ≤ j: entry (j, i) of the lower triangle
+                System.arraycopy(p, q * 8, packedP, (PackedCholesky.rowStart(j) + i) * 8, 8);
+                if (i == j) {
+                    for (int l = 0; l < 8; l++) {
+                        maxDiag[l] = Math.max(maxDiag[l], Math.abs(p[q * 8 + l]));
+                    }
+                }
+            }
+        }
+        PackedCholesky.factor(packedP, packedInv, n, 8, false, null);
+        for (int l = 0; l < 8; l++) {
+            boolean ok = maxDiag[l] > 0;
+            for (int j = 0; j < n && ok; j++) {
+                double pivot = packedP[(PackedCholesky.rowStart(j) + j) * 8 + l];
+                ok = pivot * pivot >= CLEAR_PIVOT * maxDiag[l]; // false for NaN: a failed factorization
+            }
+            cleared[l] = ok;
+        }
+        return cleared;
     }
 
     /** Whether lane {@code lane}'s P̂ is positive semidefinite ({@link ScaledInstance#objectiveIsConvex}'s dense test). */

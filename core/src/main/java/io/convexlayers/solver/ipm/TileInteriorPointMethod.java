@@ -90,6 +90,8 @@ final class TileInteriorPointMethod {
     /** cᵀx, bᵀz and xᵀPx of every lane at the iterate {@link #evaluate} last saw (the step reuses them). */
     private final double[] cTx;
     private final double[] bTz;
+    /** Per lane: whether its P̂ is positive semidefinite (read once per tile). */
+    private final boolean[] convex;
     private final double[] xPx;
     private final double[] tauDir;
     private final double[] bSum;
@@ -180,6 +182,7 @@ final class TileInteriorPointMethod {
         running = new boolean[lanes];
         handedBack = new boolean[lanes];
         restored = new boolean[lanes];
+        convex = new boolean[lanes];
         initialMu = new double[lanes];
         prevMerit = new double[lanes];
         iters = new int[lanes];
@@ -218,8 +221,9 @@ final class TileInteriorPointMethod {
             extra[l] = 0;
             prevMerit[l] = Double.POSITIVE_INFINITY;
         }
+        data.convexLanes(live, convex, convexityWork);
         for (int l = 0; l < live; l++) {
-            if (!data.objectiveIsConvex(l, convexityWork)) {
+            if (!convex[l]) {
                 Arrays.fill(stats, l * ResidualStats.WIDTH, (l + 1) * ResidualStats.WIDTH, Double.NaN);
                 finish(l, SolverStatus.FAILED, first, start, setup, out);
             }

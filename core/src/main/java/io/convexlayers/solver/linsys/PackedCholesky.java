@@ -14,15 +14,17 @@ import io.convexlayers.batch.Lanes8Kernels;
  * positive definite (possible only with non-finite or invalid data) gets NaN in its factor and
  * therefore in its solutions; other lanes are unaffected. No allocation.
  */
-final class PackedCholesky {
+public final class PackedCholesky {
     private PackedCholesky() {
     }
 
-    static int packedLength(int n, int fl) {
+    /** Length of a packed lower triangle of order n with {@code fl} lanes. */
+    public static int packedLength(int n, int fl) {
         return PackedTriangular.packedLength(n, fl);
     }
 
-    static int rowStart(int i) {
+    /** Index of row i's first entry in a one-lane packed triangle (times {@code fl} for fl lanes). */
+    public static int rowStart(int i) {
         return PackedTriangular.rowStart(i);
     }
 
@@ -33,7 +35,7 @@ final class PackedCholesky {
      * without, it sums in the order of every multi-lane width, so a lane's factor does not depend
      * on the tile's width.
      */
-    static void factor(double[] a, double[] invDiag, int n, int fl, boolean pairedSums, double[] acc) {
+    public static void factor(double[] a, double[] invDiag, int n, int fl, boolean pairedSums, double[] acc) {
         if (fl == 1 && pairedSums) {
             factorSingle(a, invDiag, n);
             return;

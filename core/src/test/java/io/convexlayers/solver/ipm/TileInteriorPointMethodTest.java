@@ -220,6 +220,47 @@ class TileInteriorPointMethodTest {
     }
 
     @Test
+    void theTileJudgesConvexityAsOneInstanceDoes() {
+        // P = Σ_k w_k·v_k·v_kᵀ with weights per instance: definite, singular, faintly and clearly indefinite.
+        BatchConeProgram good = RandomQps.batch(6, 12, 8, false, 11);
+        var pp = good.pPattern();
+        java.util.Random rnd = new java.util.Random(4);
+        double[][] v = new double[6][6];
+        for (double[] row : v) {
+            for (int i = 0; i < 6; i++) {
+                row[i] = rnd.nextGaussian();
+            }
+        }
+        double[][] weights = {
+            {1, 1, 1, 1, 1, 1}, {1, 1, 1, 0, 0, 0}, {1, 1, 1, 1, 1, -1e-7}, {1, 1, 1, 1, 1, -1e-3},
+            {0, 0, 0, 0, 0, 0}, {1e-9, 1, 1, 1, 1, 1}, {1, -1, 1, 1, 1, 1}, {2, 2, 2, 2, 2, 2}};
+        double[][] p = new double[8][pp.nnz()];
+        for (int k = 0; k < 8; k++) {
+            for (int j = 0; j < 6; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    int i = pp.rowIndex(q);
+                    for (int t = 0; t < 6; t++) {
+                        p[k][q] += weights[k][t] * v[t][i] * v[t][j];
+                    }
+                }
+            }
+        }
+        BatchConeProgram batch = new BatchConeProgram(pp, BatchArray.perInstance(p), good.aPattern(), good.aValues(),
+                good.b(), good.c(), good.cones());
+        BatchSolution tiled = solve(batch, true);
+        BatchSolution single = solve(batch, false);
+        for (int k = 0; k < 8; k++) {
+            assertEquals(single.status(k) == SolverStatus.FAILED, tiled.status(k) == SolverStatus.FAILED,
+                    "instance " + k + ": " + single.status(k) + " alone, " + tiled.status(k) + " in the tile");
+        }
+        assertEquals(SolverStatus.FAILED, tiled.status(3), "clearly indefinite");
+        assertEquals(SolverStatus.FAILED, tiled.status(6), "indefinite");
+        for (int k : new int[] {0, 1, 4, 5, 7}) {
+            assertTrue(tiled.status(k) != SolverStatus.FAILED, "positive semidefinite instance " + k);
+        }
+    }
+
+    @Test
     void batchesRunInTilesWhereTheStructureAllows() {
         assertTrue(InteriorPointSolver.tiles(new IpmLayout(RandomQps.batch(10, 20, 16, false, 3)), 16, 8));
         assertTrue(!InteriorPointSolver.tiles(new IpmLayout(RandomQps.batch(10, 20, 1, false, 3)), 1, 1),
