@@ -125,6 +125,43 @@ final class ScaledInstance {
     }
 
     /**
+     * {@link #costScale} of every lane at once (out[l]), in one sweep over P̂: the same values, each
+     * lane's sums in the same order. {@code colNorm} is workspace of n × lanes entries.
+     */
+    static void costScales(SparsePattern pp, double[] pValues, double[] c, int lanes, double[] colNorm, double[] out) {
+        int n = colNorm.length / lanes;
+        java.util.Arrays.fill(out, 0);
+        if (pp != null && pValues != null) {
+            java.util.Arrays.fill(colNorm, 0);
+            for (int j = 0; j < n; j++) {
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    int i = pp.rowIndex(q);
+                    for (int l = 0; l < lanes; l++) {
+                        double v = Math.abs(pValues[q * lanes + l]);
+                        colNorm[j * lanes + l] = Math.max(colNorm[j * lanes + l], v);
+                        colNorm[i * lanes + l] = Math.max(colNorm[i * lanes + l], v);
+                    }
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int l = 0; l < lanes; l++) {
+                    out[l] += colNorm[j * lanes + l];
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                out[l] /= Math.max(1, n);
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            double cMax = 0;
+            for (int j = 0; j < n; j++) {
+                cMax = Math.max(cMax, Math.abs(c[j * lanes + l]));
+            }
+            out[l] = 1 / clamp(Math.max(out[l], cMax));
+        }
+    }
+
+    /**
      * The cost scale c_s = 1/(the objective's size) of lane {@code lane} (of {@code lanes}, batch-minor):
      * the larger of P̂'s mean column ∞-norm and ‖ĉ‖∞, clamped as the equilibration clamps norms.
      *

@@ -51,7 +51,7 @@ final class ScaledTile {
         d = new double[layout.m * lanes];
         e = new double[layout.n * lanes];
         costScale = new double[lanes];
-        colNorm = new double[layout.n];
+        colNorm = new double[layout.n * lanes];
         mats = new TileMatrices(layout.aPattern, a, false, layout.pPattern, p, false, lanes);
     }
 
@@ -91,9 +91,7 @@ final class ScaledTile {
         for (int t = 0; t < c.length; t++) {
             c[t] *= e[t];
         }
-        for (int l = 0; l < lanes; l++) {
-            costScale[l] = ScaledInstance.costScale(layout.pPattern, p, c, l, lanes, colNorm);
-        }
+        ScaledInstance.costScales(layout.pPattern, p, c, lanes, colNorm, costScale);
         if (p != null) {
             for (int q = 0; q < p.length; q += lanes) {
                 for (int l = 0; l < lanes; l++) {
