@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.bench;
+
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.Polishing;
+import io.convexlayers.solver.SolverSettings;
+
+import java.util.Locale;
+
+/**
+ * The interior-point method's batched forward solve against the OptNet-style baseline
+ * ({@link OptNetQp}) on the same workload, in one JVM, in alternating rounds: on a shared machine
+ * whose speed drifts, two JMH forks minutes apart can differ by more than the effect measured, while
+ * rounds a few seconds apart see the same machine. Both run as the JMH contenders do (every core;
+ * eps 1e-8, polishing off, for ours). Per workload: R rounds (after two warm-up rounds), each timing
+ * ours and then the baseline over at least S seconds of repeated solves; prints each side's median
+ * ms per batch and the ratio of the medians (above 1: ours faster).
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp benchmarks.jar io.convexlayers.bench.OptNetSideBySide
+ *     [--repeats R] [--seconds S] NAME…
+ * </pre>
+ */
+public final class OptNetSideBySide {
+    private static final int WARM_UP_ROUNDS = 2;
+
+    private OptNetSideBySide() {
+    }
+
+    public static void main(String[] args) {
+        double seconds = 1.5;
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--seconds")) {
+                seconds = Double.parseDouble(args[++i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        TimingOptions options = TimingOptions.parse(rest.toArray(new String[0]), 5, Algorithm.INTERIOR_POINT);
+        SolverSettings settings = SolverSettings.defaults().withEps(1e-8).withPolishing(Polishing.OFF)
+                .withAlgorithm(Algorithm.INTERIOR_POINT);
+        System.out.println("| workload | interior point, ms per batch | OptNet-style, ms per batch | OptNet ÷ interior point |");
+        System.out.println("|---|---:|---:|---:|");
+        for (String name : options.workloads()) {
+            QpBatch w = Workloads.create(name);
+            BatchConeProgram program = ConvexLayersContender.toConeProgram(w);
+            Runnable ours = () -> Backends.cpu().solve(program, settings, null, null);
+            Runnable theirs = () -> new OptNetQp(w.n, w.mIneq, w.p, w.q, w.g, w.h).forward();
+            int rounds = options.repeats();
+            double[] ourMs = new double[rounds];
+            double[] theirMs = new double[rounds];
+            for (int r = -WARM_UP_ROUNDS; r < rounds; r++) {
+                double a = msPerCall(ours, seconds);
+                double b = msPerCall(theirs, seconds);
+                if (r >= 0) {
+                    ourMs[r] = a;
+                    theirMs[r] = b;
+                }
+            }
+            double mine = TimingOptions.median(ourMs);
+            double base = TimingOptions.median(theirMs);
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", name, mine, base, base / mine);
+        }
+    }
+
+    /** Mean ms per call of {@code work}, repeated for at least {@code seconds}. */
+    private static double msPerCall(Runnable work, double seconds) {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int calls = 0;
+        do {
+            work.run();
+            calls++;
+        } while (System.nanoTime() < end);
+        return (System.nanoTime() - start) / 1e6 / calls;
+    }
+}
