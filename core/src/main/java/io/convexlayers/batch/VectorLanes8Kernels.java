@@ -492,34 +492,8 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
                                 double[] colNorm, boolean l2, boolean symmetric) {
         for (int half = 0; half < 8; half += W) {
-            accumulateNorms(cols, colStart, rowIndex, values, rowNorm, colNorm, l2, symmetric, half);
-        }
-    }
-
-    private static void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
-                                        double[] colNorm, boolean l2, boolean symmetric, int half) {
-        for (int j = 0; j < cols; j++) {
-            int jo = j * 8 + half;
-            // Column j's norm stays in a register: within column j only rows other than j are written.
-            DoubleVector col = at(colNorm, jo);
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int io = rowIndex[k] * 8 + half;
-                DoubleVector v = at(values, k * 8 + half);
-                DoubleVector w = l2 ? v.mul(v) : v.lanewise(VectorOperators.ABS);
-                double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
-                if (l2) {
-                    col = col.add(w);
-                    if (other != null) {
-                        at(other, io).add(w).intoArray(other, io);
-                    }
-                } else {
-                    col = col.max(w);
-                    if (other != null) {
-                        at(other, io).max(w).intoArray(other, io);
-                    }
-                }
-            }
-            col.intoArray(colNorm, jo);
+            scaleAndAccumulateNorms(cols, colStart, rowIndex, values, null, null, rowNorm, colNorm, l2, symmetric,
+                    half);
         }
     }
 
@@ -533,19 +507,24 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         }
     }
 
+    /** The kernel of both for the lanes from {@code half}; null factors: count the values as they are. */
     private static void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values,
                                                 double[] rowFactor, double[] colFactor, double[] rowNorm,
                                                 double[] colNorm, boolean l2, boolean symmetric, int half) {
+        boolean scale = rowFactor != null;
         for (int j = 0; j < cols; j++) {
             int jo = j * 8 + half;
-            DoubleVector cj = at(colFactor, jo);
+            DoubleVector cj = scale ? at(colFactor, jo) : null;
             // Column j's norm stays in a register: within column j only rows other than j are written.
             DoubleVector col = at(colNorm, jo);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int io = rowIndex[k] * 8 + half;
                 int ko = k * 8 + half;
-                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
-                v.intoArray(values, ko);
+                DoubleVector v = at(values, ko);
+                if (scale) {
+                    v = v.mul(at(rowFactor, io).mul(cj));
+                    v.intoArray(values, ko);
+                }
                 DoubleVector w = l2 ? v.mul(v) : v.lanewise(VectorOperators.ABS);
                 double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
                 if (l2) {

@@ -694,15 +694,26 @@ public final class SolutionDerivative {
             return est;
         }
 
+        /**
+         * Whether this tile reports lane l's diagnostics from its solve: false for a lane another tile
+         * reports, and for a lane without a solution, whose NO_SOLUTION diagnostics it writes here.
+         */
+        private boolean reportsOwnSolution(int l, DerivativeInfo[] info) {
+            if (only != null && !only[l]) {
+                return false; // another tile reports this lane
+            }
+            if (!valid[l]) {
+                info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0, DerivativeMethod.NONE,
+                        Double.NaN, DerivativeIssue.NO_SOLUTION);
+                return false;
+            }
+            return true;
+        }
+
         /** The live lanes' diagnostics after an active KKT solve with relative residuals {@code rel}. */
         void activeKktInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
             for (int l = 0; l < live; l++) {
-                if (only != null && !only[l]) {
-                    continue; // another tile reports this lane
-                }
-                if (!valid[l]) {
-                    info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0, DerivativeMethod.NONE,
-                            Double.NaN, DerivativeIssue.NO_SOLUTION);
+                if (!reportsOwnSolution(l, info)) {
                     continue;
                 }
                 DerivativeIssue issue = issue(l, true, forward[l]);
@@ -952,12 +963,7 @@ public final class SolutionDerivative {
             k.apply(out, check);
             double[] forward = forwardError(dense, sparseBlock, method);
             for (int l = 0; l < live; l++) {
-                if (only != null && !only[l]) {
-                    continue; // another tile reports this lane
-                }
-                if (!valid[l]) {
-                    info[first + l] = new DerivativeInfo(DerivativeQuality.UNDEFINED, 0, 0, DerivativeMethod.NONE,
-                            Double.NaN, DerivativeIssue.NO_SOLUTION);
+                if (!reportsOwnSolution(l, info)) {
                     continue;
                 }
                 double rr = 0;

@@ -121,46 +121,13 @@ public final class Equilibration {
      */
     private static void accumulateNorms(SparsePattern pat, double[] vals, int lanes, double[] rowNorm,
                                         double[] colNorm, boolean l2, boolean symmetric) {
-        int[] colStart = pat.colStartArray();
-        int[] rowIndex = pat.rowIndexArray();
-        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
-        if (simd != null) {
-            simd.accumulateNorms(pat.cols(), colStart, rowIndex, vals, rowNorm, colNorm, l2, symmetric);
-            return;
-        }
-        for (int j = 0; j < pat.cols(); j++) {
-            int jo = j * lanes;
-            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
-                int i = rowIndex[k];
-                int io = i * lanes;
-                int ko = k * lanes;
-                // The row of a P entry is also a column of the symmetric matrix.
-                double[] other = symmetric ? (i != j ? colNorm : null) : rowNorm;
-                if (l2) {
-                    for (int l = 0; l < lanes; l++) {
-                        double w = vals[ko + l] * vals[ko + l];
-                        colNorm[jo + l] += w;
-                        if (other != null) {
-                            other[io + l] += w;
-                        }
-                    }
-                } else {
-                    for (int l = 0; l < lanes; l++) {
-                        double w = Math.abs(vals[ko + l]);
-                        colNorm[jo + l] = Math.max(colNorm[jo + l], w);
-                        if (other != null) {
-                            other[io + l] = Math.max(other[io + l], w);
-                        }
-                    }
-                }
-            }
-        }
+        scaleAndAccumulate(pat, vals, lanes, null, null, rowNorm, colNorm, l2, symmetric);
     }
 
     /**
      * {@link #applyFactors} and then {@link #accumulateNorms} of the scaled values, in one sweep: each
      * entry is scaled and then counted, in the order the two sweeps would take, so the norms are the
-     * same bits.
+     * same bits. Null factors: the values are counted as they are.
      */
     private static void scaleAndAccumulate(SparsePattern pat, double[] vals, int lanes, double[] rowF, double[] colF,
                                            double[] rowNorm, double[] colNorm, boolean l2, boolean symmetric) {
@@ -178,10 +145,14 @@ public final class Equilibration {
                 int i = rowIndex[k];
                 int io = i * lanes;
                 int ko = k * lanes;
+                // The row of a P entry is also a column of the symmetric matrix.
                 double[] other = symmetric ? (i != j ? colNorm : null) : rowNorm;
                 for (int l = 0; l < lanes; l++) {
-                    double v = vals[ko + l] * (rowF[io + l] * colF[jo + l]);
-                    vals[ko + l] = v;
+                    double v = vals[ko + l];
+                    if (rowF != null) {
+                        v *= rowF[io + l] * colF[jo + l];
+                        vals[ko + l] = v;
+                    }
                     if (l2) {
                         double w = v * v;
                         colNorm[jo + l] += w;
