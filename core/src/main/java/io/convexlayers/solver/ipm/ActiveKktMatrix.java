@@ -54,7 +54,7 @@ public final class ActiveKktMatrix {
         zero = layout.zero;
         ineqEnd = layout.zero + layout.nonneg;
         tile = new ScaledTile(layout, lanes);
-        system = new TileNewtonSystem(tile);
+        system = new TileNewtonSystem(tile, null);
         w = new double[m * lanes];
         r1 = new double[n * lanes];
         r2 = new double[m * lanes];

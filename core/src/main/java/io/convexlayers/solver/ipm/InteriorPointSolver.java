@@ -14,8 +14,8 @@ import io.convexlayers.solver.hsde.Deadline;
 /**
  * The interior-point method over a batch on the CPU: instances are independent, cut into tiles of
  * {@link ExecutionSettings#tileLanes()} and spread over {@link ExecutionSettings#threads()} workers
- * (the batch's shared structure, {@link IpmLayout}, is built once). Where {@link #tiles} allows — LPs
- * and QPs with the dense reduction — a worker runs a tile's instances in lock-step
+ * (the batch's shared structure, {@link IpmLayout}, is built once). Where {@link #tiles} allows — LPs,
+ * QPs and SOCPs with the dense reduction — a worker runs a tile's instances in lock-step
  * ({@link TileInteriorPointMethod}: 2–2.7× less CPU time on the benchmark batches); otherwise it
  * solves them one after the other with one workspace. Each instance gets its own status, so a bad
  * instance never spoils the others. Warm starts are not used: an interior-point method starts from
@@ -152,13 +152,13 @@ public final class InteriorPointSolver {
     }
 
     /**
-     * Whether the tiled method takes this structure: zero and nonnegative cones, the dense reduction,
-     * at most {@value #MAX_TILED_ORDER} variables and no more equality rows than variables (each lane
-     * keeps a dense reduced matrix, M⁻¹A_Eᵀ and the equality rows' Schur complement).
+     * Whether the tiled method takes this structure: zero, nonnegative and second-order cones (the
+     * interior-point method's), the dense reduction, at most {@value #MAX_TILED_ORDER} variables and no
+     * more equality rows than variables (each lane keeps a dense reduced matrix, M⁻¹A_Eᵀ and the
+     * equality rows' Schur complement).
      */
     static boolean tileable(IpmLayout layout) {
-        return layout.socCount() == 0 && layout.newton == NewtonSystemChoice.DENSE && layout.n <= MAX_TILED_ORDER
-                && layout.zero <= layout.n;
+        return layout.newton == NewtonSystemChoice.DENSE && layout.n <= MAX_TILED_ORDER && layout.zero <= layout.n;
     }
 
     /**

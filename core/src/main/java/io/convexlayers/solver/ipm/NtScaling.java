@@ -34,11 +34,7 @@ final class NtScaling {
         }
         for (int k = 0; k < layout.socCount(); k++) {
             eta[k] = 1;
-            int lo = layout.socStart[k];
-            w[lo] = 1;
-            for (int i = lo + 1; i < layout.socStart[k + 1]; i++) {
-                w[i] = 0;
-            }
+            identityPoint(w, layout.socStart[k], 1, dim(k));
         }
     }
 
@@ -57,41 +53,18 @@ final class NtScaling {
         }
         for (int k = 0; k < layout.socCount(); k++) {
             int lo = layout.socStart[k];
-            int hi = layout.socStart[k + 1];
-            double sj = jNorm2(s, lo, hi);
-            double zj = jNorm2(z, lo, hi);
-            if (!(sj > 0 && zj > 0 && s[lo] > 0 && z[lo] > 0)) {
+            double e = scalingPoint(s, z, w, lo, 1, dim(k));
+            if (!(e == e)) {
                 return false;
             }
-            double sn = Math.sqrt(sj);
-            double zn = Math.sqrt(zj);
-            double dot = s[lo] * z[lo];
-            for (int i = lo + 1; i < hi; i++) {
-                dot += s[i] * z[i];
-            }
-            double gamma = Math.sqrt(0.5 * (1 + dot / (sn * zn)));
-            w[lo] = (s[lo] / sn + z[lo] / zn) / (2 * gamma);
-            for (int i = lo + 1; i < hi; i++) {
-                w[i] = (s[i] / sn - z[i] / zn) / (2 * gamma);
-            }
-            eta[k] = Math.sqrt(sn / zn);
-            applyW(z, lambda, false, lo, hi, k);
+            eta[k] = e;
+            applyW(w, e, z, lambda, lo, 1, dim(k), false);
         }
         return true;
     }
 
-    /** sᵀJs = s₀² − ‖s₁‖², computed as (s₀ − ‖s₁‖)(s₀ + ‖s₁‖) to keep its digits near the boundary. */
-    static double jNorm2(double[] v, int lo, int hi) {
-        double t = tailNorm(v, lo, hi);
-        return (v[lo] - t) * (v[lo] + t);
-    }
-
-    private static double tailNorm(double[] v, int lo, int hi) {
-        double ss = 0;
-        for (int i = lo + 1; i < hi; i++) {
-            ss += v[i] * v[i];
-        }
-        return Math.sqrt(ss);
+    private int dim(int k) {
+        return layout.socStart[k + 1] - layout.socStart[k];
     }
 
     /** out = W·v (or W⁻¹·v) on the inequality rows; out may not alias v. */
@@ -100,24 +73,8 @@ final class NtScaling {
             out[i] = inverse ? v[i] / w[i] : v[i] * w[i];
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            applyW(v, out, inverse, layout.socStart[k], layout.socStart[k + 1], k);
+            applyW(w, eta[k], v, out, layout.socStart[k], 1, dim(k), inverse);
         }
-    }
-
-    private void applyW(double[] v, double[] out, boolean inverse, int lo, int hi, int k) {
-        double a = w[lo];
-        double qv = 0;
-        for (int i = lo + 1; i < hi; i++) {
-            qv += w[i] * v[i];
-        }
-        double sign = inverse ? -1 : 1;
-        double f = inverse ? 1 / eta[k] : eta[k];
-        double head = a * v[lo] + sign * qv;
-        double coef = sign * v[lo] + qv / (1 + a);
-        for (int i = lo + 1; i < hi; i++) {
-            out[i] = f * (v[i] + coef * w[i]);
-        }
-        out[lo] = f * head;
     }
 
     /** out = H·v with H = W² (or H⁻¹·v) on the inequality rows; out may not alias v. */
@@ -127,19 +84,7 @@ final class NtScaling {
             out[i] = inverse ? v[i] / w2 : v[i] * w2;
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            int lo = layout.socStart[k];
-            int hi = layout.socStart[k + 1];
-            // H = η²(2w̄w̄ᵀ − J); H⁻¹ = η⁻²(2(Jw̄)(Jw̄)ᵀ − J), and Jw̄ = (a, −q).
-            double f = inverse ? 1 / (eta[k] * eta[k]) : eta[k] * eta[k];
-            double sign = inverse ? -1 : 1;
-            double dot = w[lo] * v[lo];
-            for (int i = lo + 1; i < hi; i++) {
-                dot += sign * w[i] * v[i];
-            }
-            out[lo] = f * (2 * w[lo] * dot - v[lo]);
-            for (int i = lo + 1; i < hi; i++) {
-                out[i] = f * (2 * sign * w[i] * dot + v[i]);
-            }
+            applyH(w, eta[k], v, out, layout.socStart[k], 1, dim(k), inverse);
         }
     }
 
@@ -149,18 +94,7 @@ final class NtScaling {
             out[i] = u[i] * v[i];
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            int lo = layout.socStart[k];
-            int hi = layout.socStart[k + 1];
-            double dot = 0;
-            for (int i = lo; i < hi; i++) {
-                dot += u[i] * v[i];
-            }
-            double u0 = u[lo];
-            double v0 = v[lo];
-            for (int i = lo + 1; i < hi; i++) {
-                out[i] = u0 * v[i] + v0 * u[i];
-            }
-            out[lo] = dot;
+            product(u, v, out, layout.socStart[k], 1, dim(k));
         }
     }
 
@@ -171,18 +105,7 @@ final class NtScaling {
             out[i] = v[i] / l[i];
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            int lo = layout.socStart[k];
-            int hi = layout.socStart[k + 1];
-            double det = jNorm2(l, lo, hi);
-            double tailDot = 0;
-            for (int i = lo + 1; i < hi; i++) {
-                tailDot += l[i] * v[i];
-            }
-            double x0 = (l[lo] * v[lo] - tailDot) / det;
-            for (int i = lo + 1; i < hi; i++) {
-                out[i] = (v[i] - x0 * l[i]) / l[lo];
-            }
-            out[lo] = x0;
+            divide(l, v, out, layout.socStart[k], 1, dim(k));
         }
     }
 
@@ -203,8 +126,7 @@ final class NtScaling {
             min = Math.min(min, v[i]);
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            int lo = layout.socStart[k];
-            min = Math.min(min, v[lo] - tailNorm(v, lo, layout.socStart[k + 1]));
+            min = Math.min(min, minEigenvalue(v, layout.socStart[k], 1, dim(k)));
         }
         return min;
     }
@@ -220,22 +142,142 @@ final class NtScaling {
             }
         }
         for (int k = 0; k < layout.socCount(); k++) {
-            alpha = Math.min(alpha, socStep(v, dv, layout.socStart[k], layout.socStart[k + 1]));
+            alpha = Math.min(alpha, socStep(v, dv, layout.socStart[k], 1, dim(k)));
         }
         return alpha;
+    }
+
+    // One second-order cone of dimension d whose entries lie at o, o + st, …, o + (d − 1)·st: the single
+    // instance's vectors (st = 1) and a lane of a tile's batch-minor vectors (st = lanes) alike.
+
+    /** w̄ = e₀, the scaling point of W = I. */
+    static void identityPoint(double[] w, int o, int st, int d) {
+        w[o] = 1;
+        for (int i = 1; i < d; i++) {
+            w[o + i * st] = 0;
+        }
+    }
+
+    /**
+     * Writes the scaling point w̄ of interior s, z into w and returns η; NaN (w untouched) when s or z
+     * is not strictly interior.
+     */
+    static double scalingPoint(double[] s, double[] z, double[] w, int o, int st, int d) {
+        double sj = jNorm2(s, o, st, d);
+        double zj = jNorm2(z, o, st, d);
+        if (!(sj > 0 && zj > 0 && s[o] > 0 && z[o] > 0)) {
+            return Double.NaN;
+        }
+        double sn = Math.sqrt(sj);
+        double zn = Math.sqrt(zj);
+        double dot = s[o] * z[o];
+        for (int i = 1; i < d; i++) {
+            dot += s[o + i * st] * z[o + i * st];
+        }
+        double gamma = Math.sqrt(0.5 * (1 + dot / (sn * zn)));
+        w[o] = (s[o] / sn + z[o] / zn) / (2 * gamma);
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            w[t] = (s[t] / sn - z[t] / zn) / (2 * gamma);
+        }
+        return Math.sqrt(sn / zn);
+    }
+
+    /** sᵀJs = s₀² − ‖s₁‖², computed as (s₀ − ‖s₁‖)(s₀ + ‖s₁‖) to keep its digits near the boundary. */
+    static double jNorm2(double[] v, int o, int st, int d) {
+        double t = tailNorm(v, o, st, d);
+        return (v[o] - t) * (v[o] + t);
+    }
+
+    private static double tailNorm(double[] v, int o, int st, int d) {
+        double ss = 0;
+        for (int i = 1; i < d; i++) {
+            ss += v[o + i * st] * v[o + i * st];
+        }
+        return Math.sqrt(ss);
+    }
+
+    /** out = W·v (or W⁻¹·v) for W = η·B(w̄); out may not alias v. */
+    static void applyW(double[] w, double eta, double[] v, double[] out, int o, int st, int d, boolean inverse) {
+        double a = w[o];
+        double qv = 0;
+        for (int i = 1; i < d; i++) {
+            qv += w[o + i * st] * v[o + i * st];
+        }
+        double sign = inverse ? -1 : 1;
+        double f = inverse ? 1 / eta : eta;
+        double head = a * v[o] + sign * qv;
+        double coef = sign * v[o] + qv / (1 + a);
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            out[t] = f * (v[t] + coef * w[t]);
+        }
+        out[o] = f * head;
+    }
+
+    /** out = H·v (or H⁻¹·v) for H = η²(2w̄w̄ᵀ − J); out may not alias v. */
+    static void applyH(double[] w, double eta, double[] v, double[] out, int o, int st, int d, boolean inverse) {
+        // H⁻¹ = η⁻²(2(Jw̄)(Jw̄)ᵀ − J), and Jw̄ = (a, −q).
+        double f = inverse ? 1 / (eta * eta) : eta * eta;
+        double sign = inverse ? -1 : 1;
+        double dot = w[o] * v[o];
+        for (int i = 1; i < d; i++) {
+            dot += sign * w[o + i * st] * v[o + i * st];
+        }
+        out[o] = f * (2 * w[o] * dot - v[o]);
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            out[t] = f * (2 * sign * w[t] * dot + v[t]);
+        }
+    }
+
+    /** out = u∘v = (uᵀv, u₀v₁ + v₀u₁) (may alias either). */
+    static void product(double[] u, double[] v, double[] out, int o, int st, int d) {
+        double dot = 0;
+        for (int i = 0; i < d; i++) {
+            dot += u[o + i * st] * v[o + i * st];
+        }
+        double u0 = u[o];
+        double v0 = v[o];
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            out[t] = u0 * v[t] + v0 * u[t];
+        }
+        out[o] = dot;
+    }
+
+    /** out = l \ v, the solution of l∘out = v (out may not alias v). */
+    static void divide(double[] l, double[] v, double[] out, int o, int st, int d) {
+        double det = jNorm2(l, o, st, d);
+        double tailDot = 0;
+        for (int i = 1; i < d; i++) {
+            tailDot += l[o + i * st] * v[o + i * st];
+        }
+        double x0 = (l[o] * v[o] - tailDot) / det;
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            out[t] = (v[t] - x0 * l[t]) / l[o];
+        }
+        out[o] = x0;
+    }
+
+    /** v₀ − ‖v₁‖, the smaller eigenvalue of v. */
+    static double minEigenvalue(double[] v, int o, int st, int d) {
+        return v[o] - tailNorm(v, o, st, d);
     }
 
     /**
      * Smallest positive root of f(α) = (v₀ + αd₀)² − ‖v₁ + αd₁‖² (f(0) &gt; 0 for interior v),
      * +∞ when there is none: the set of α ≥ 0 keeping v + αd in the cone is an interval.
      */
-    private static double socStep(double[] v, double[] d, int lo, int hi) {
-        double c = jNorm2(v, lo, hi);
-        double bHalf = v[lo] * d[lo];
-        double a = d[lo] * d[lo];
-        for (int i = lo + 1; i < hi; i++) {
-            bHalf -= v[i] * d[i];
-            a -= d[i] * d[i];
+    static double socStep(double[] v, double[] dv, int o, int st, int d) {
+        double c = jNorm2(v, o, st, d);
+        double bHalf = v[o] * dv[o];
+        double a = dv[o] * dv[o];
+        for (int i = 1; i < d; i++) {
+            int t = o + i * st;
+            bHalf -= v[t] * dv[t];
+            a -= dv[t] * dv[t];
         }
         if (!(c > 0)) {
             return 0;

@@ -18,13 +18,22 @@ import java.util.Arrays;
  * point, predictor–corrector and stopping rules, lane by lane, on batch-minor data (entry i of lane
  * l at {@code i·lanes + l}), so that the products and the Newton matrices' assembly and Cholesky run
  * once over all lanes ({@link ScaledTile}, {@link TileNewtonSystem}) instead of once per instance.
- * For zero and nonnegative cones (LPs and QPs with dense reduced Newton systems; W = √(s/z) is
- * elementwise there). Each lane stops on its own tests and is written out at once; a stopped lane
+ * For zero, nonnegative and second-order cones (LPs, QPs and SOCPs with dense reduced Newton
+ * systems): W = √(s/z) is elementwise on nonnegative rows, in vectorized loops over the lanes; a
+ * second-order cone's Nesterov–Todd scaling and Jordan algebra run lane by lane ({@link TileSocCones}). Each lane stops on its own tests and is written out at once; a stopped lane
  * stays in the tile with a unit scaling and no longer moves. A lane that needs more than the tile
  * offers — a Newton solve the reduction cannot make accurate, where one instance would switch to
  * the full system — is handed back for the single-instance method to solve from the start.
  */
 final class TileInteriorPointMethod {
+    /**
+     * The hand-back threshold of lanes with second-order cones. Near the end of a solve their Newton
+     * systems have a residual floor near 1e-10 whatever the factorization: on planted SOCPs the single
+     * instance's switch to the full system (at {@link ReducedKkt#FALLBACK_TOL}) left a median relative
+     * residual of 3.8e-10 and a largest of 6.7e-8, where the tile's reduced solves stood at 1.2e-10 to
+     * 2e-9 — a hand-back would restart the lane for no better solves.
+     */
+    static final double SOC_FALLBACK_TOL = 1e-8;
     private final IpmLayout layout;
     private final int lanes;
     private final int n;
@@ -33,13 +42,18 @@ final class TileInteriorPointMethod {
     private final int ineqEnd;
     private final ScaledTile data;
     private final TileNewtonSystem kkt;
+    /** The second-order cones' scaling and algebra (null without second-order cones). */
+    private final TileSocCones soc;
     private final QuasiDefiniteLdl convexityWork;
     private final double[] x;
     private final double[] z;
     private final double[] s;
     private final double[] tau;
     private final double[] kappa;
-    /** √(s/z) and √(sz) on nonnegative rows (1 on a stopped lane's). */
+    /**
+     * √(s/z) and λ = √(sz) on nonnegative rows (1 on a stopped lane's); the scaling point w̄ and λ = Wz on
+     * second-order cone rows (e₀ and e on a stopped lane's).
+     */
     private final double[] w;
     private final double[] lambda;
     private final double[] px;
@@ -87,6 +101,8 @@ final class TileInteriorPointMethod {
     private final double[] alpha;
     private final double[] rel;
     private final double[] acc1;
+    /** Per lane −σμ, the corrector's shift along the cones' identity. */
+    private final double[] headShift;
     /** cᵀx, bᵀz and xᵀPx of every lane at the iterate {@link #evaluate} last saw (the step reuses them). */
     private final double[] cTx;
     private final double[] bTz;
@@ -99,6 +115,9 @@ final class TileInteriorPointMethod {
     private final boolean[] running;
     private final boolean[] handedBack;
     private final boolean[] restored;
+    /** Lanes whose last evaluated iterate met the settings' tolerance, and lanes stopped there as SOLVED. */
+    private final boolean[] meetsTolerance;
+    private final boolean[] settled;
     private final double[] initialMu;
     private final double[] prevMerit;
     private final int[] iters;
@@ -109,11 +128,10 @@ final class TileInteriorPointMethod {
     private final double[] laneZ;
     private final double[] laneS;
     private final boolean fullFallback;
+    /** A refined Newton solve worse than this (relative) hands its lane back. */
+    private final double fallbackTol;
 
     TileInteriorPointMethod(IpmLayout layout, int lanes) {
-        if (layout.socCount() > 0) {
-            throw new IllegalArgumentException("the tiled interior-point method takes zero and nonnegative cones only");
-        }
         this.layout = layout;
         this.lanes = lanes;
         n = layout.n;
@@ -121,7 +139,8 @@ final class TileInteriorPointMethod {
         zero = layout.zero;
         ineqEnd = layout.zero + layout.nonneg;
         data = new ScaledTile(layout, lanes);
-        kkt = new TileNewtonSystem(data);
+        soc = layout.socCount() > 0 ? new TileSocCones(layout, lanes) : null;
+        kkt = new TileNewtonSystem(data, soc);
         convexityWork = layout.pPattern == null ? null : new QuasiDefiniteLdl(n);
         int nl = n * lanes;
         int ml = m * lanes;
@@ -174,6 +193,7 @@ final class TileInteriorPointMethod {
         alpha = new double[lanes];
         rel = new double[lanes];
         acc1 = new double[lanes];
+        headShift = new double[lanes];
         cTx = new double[lanes];
         bTz = new double[lanes];
         xPx = new double[lanes];
@@ -182,6 +202,8 @@ final class TileInteriorPointMethod {
         running = new boolean[lanes];
         handedBack = new boolean[lanes];
         restored = new boolean[lanes];
+        meetsTolerance = new boolean[lanes];
+        settled = new boolean[lanes];
         convex = new boolean[lanes];
         initialMu = new double[lanes];
         prevMerit = new double[lanes];
@@ -192,6 +214,7 @@ final class TileInteriorPointMethod {
         laneZ = new double[m];
         laneS = new double[m];
         fullFallback = n + (long) m <= ReducedKkt.MAX_FULL_ORDER;
+        fallbackTol = soc == null ? ReducedKkt.FALLBACK_TOL : SOC_FALLBACK_TOL;
     }
 
     /**
@@ -214,6 +237,8 @@ final class TileInteriorPointMethod {
         double setup = (System.nanoTime() - t0) * 1e-9;
         long start = System.nanoTime();
         Arrays.fill(handedBack, false);
+        Arrays.fill(meetsTolerance, false);
+        Arrays.fill(settled, false);
         for (int l = 0; l < lanes; l++) {
             running[l] = l < live;
             iters[l] = 0;
@@ -263,8 +288,8 @@ final class TileInteriorPointMethod {
                         complementarity(l), initialMu[l])) {
                     status = null;
                 }
-                if (status == null && Termination.check(stats, so, settings) == SolverStatus.SOLVED
-                        && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
+                meetsTolerance[l] = Termination.check(stats, so, settings) == SolverStatus.SOLVED;
+                if (status == null && meetsTolerance[l] && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
                     status = SolverStatus.SOLVED;
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
@@ -290,6 +315,11 @@ final class TileInteriorPointMethod {
             save();
             step();
             for (int l = 0; l < lanes; l++) {
+                if (settled[l]) {
+                    settled[l] = false;
+                    finish(l, SolverStatus.SOLVED, first, start, setup, out); // the iterate evaluate() judged
+                    continue;
+                }
                 if (!running[l]) {
                     continue;
                 }
@@ -350,6 +380,9 @@ final class TileInteriorPointMethod {
             w[i * lanes + l] = 1;
             lambda[i * lanes + l] = 1;
         }
+        if (soc != null) {
+            soc.identity(l, w, lambda);
+        }
     }
 
     /** Retires a lane whose Newton solve the reduction could not make accurate: the caller solves it alone. */
@@ -358,14 +391,22 @@ final class TileInteriorPointMethod {
         retire(l);
     }
 
-    /** Hands back the running lanes whose last Newton solve missed the reduction's tolerance. */
+    /**
+     * Hands back the running lanes whose last Newton solve missed the tile's tolerance; with second-order
+     * cones a lane whose iterate already meets the settings' tolerance stops there instead, SOLVED.
+     */
     private void handBackInaccurate() {
         if (!fullFallback) {
             return; // no full system to fall back to: the instance would keep the reduced solve too
         }
         for (int l = 0; l < lanes; l++) {
-            if (running[l] && !(rel[l] <= ReducedKkt.FALLBACK_TOL)) {
-                handBack(l);
+            if (running[l] && !(rel[l] <= fallbackTol)) {
+                if (soc == null || !meetsTolerance[l]) {
+                    handBack(l);
+                }
+                // (Past the requested tolerance with second-order cones the lane goes on, reaching for
+                // more with the solve it has: the single instance's full system solves no better there,
+                // and a step that loses accuracy is undone by the setback rule.)
             }
         }
     }
@@ -400,13 +441,18 @@ final class TileInteriorPointMethod {
             w[t] = Math.sqrt(s[t] / z[t]);
             lambda[t] = Math.sqrt(s[t] * z[t]);
         }
-        return true;
+        return soc == null || soc.update(l, s, z, w, lambda);
     }
 
     /** {@link InteriorPointMethod}'s starting point, every lane at once. */
     private void initialize() {
         Arrays.fill(w, 1);
         Arrays.fill(lambda, 1);
+        if (soc != null) {
+            for (int l = 0; l < lanes; l++) {
+                soc.identity(l, w, lambda);
+            }
+        }
         kkt.factor(w);
         boolean linear = layout.pPattern == null;
         for (int t = 0; t < rhsX.length; t++) {
@@ -433,7 +479,7 @@ final class TileInteriorPointMethod {
         Arrays.fill(kappa, 1);
     }
 
-    /** Lifts each lane's smallest nonnegative entry to at least 1. */
+    /** Lifts each lane's smallest eigenvalue over the cones to at least 1, along the cones' identity. */
     private void shiftIntoCone(double[] v) {
         Arrays.fill(acc1, Double.POSITIVE_INFINITY);
         for (int i = zero; i < ineqEnd; i++) {
@@ -441,11 +487,17 @@ final class TileInteriorPointMethod {
                 acc1[l] = Math.min(acc1[l], v[i * lanes + l]);
             }
         }
+        if (soc != null) {
+            soc.minEigenvalues(v, acc1);
+        }
         for (int l = 0; l < lanes; l++) {
             if (acc1[l] < 1) {
                 double t = 1 - acc1[l];
                 for (int i = zero; i < ineqEnd; i++) {
                     v[i * lanes + l] += t;
+                }
+                if (soc != null) {
+                    soc.addIdentity(v, l, t);
                 }
             }
         }
@@ -590,6 +642,9 @@ final class TileInteriorPointMethod {
         for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
             dsTarget[t] = lambda[t] * lambda[t];
         }
+        if (soc != null) {
+            soc.product(lambda, lambda, dsTarget);
+        }
         for (int l = 0; l < lanes; l++) {
             dKappaTarget[l] = tau[l] * kappa[l];
             sigma[l] = 1; // η = 1 for the predictor
@@ -610,6 +665,19 @@ final class TileInteriorPointMethod {
                 double cross = (dsa[t] / w[t]) * (dza[t] * w[t]);
                 dsTarget[t] = lambda[t] * lambda[t] + cross + (-sigma[l] * mu[l]);
             }
+        }
+        if (soc != null) {
+            soc.applyW(w, dsa, workM, true);
+            soc.applyW(w, dza, workM2, false);
+            soc.product(workM, workM2, workM);
+            soc.product(lambda, lambda, dsTarget);
+            for (int t = ineqEnd * lanes; t < m * lanes; t++) {
+                dsTarget[t] += workM[t];
+            }
+            for (int l = 0; l < lanes; l++) {
+                headShift[l] = -sigma[l] * mu[l];
+            }
+            soc.addIdentity(dsTarget, headShift);
         }
         for (int l = 0; l < lanes; l++) {
             sigma[l] = 1 - sigma[l]; // η = 1 − σ for the corrector
@@ -649,10 +717,10 @@ final class TileInteriorPointMethod {
         }
     }
 
-    /** μ = (sᵀz + τκ)/(ν + 1) of every lane, in one pass over the rows (each lane summed in row order). */
+    /** μ = (sᵀz + τκ)/(ν + 1) of every lane over the cone rows, in one pass (each lane summed in row order). */
     private void complementarities(double[] out) {
         java.util.Arrays.fill(out, 0);
-        for (int t = zero * lanes; t < ineqEnd * lanes; t += lanes) {
+        for (int t = zero * lanes; t < m * lanes; t += lanes) {
             for (int l = 0; l < lanes; l++) {
                 out[l] += s[t + l] * z[t + l];
             }
@@ -665,7 +733,7 @@ final class TileInteriorPointMethod {
     /** μ = (sᵀz + τκ)/(ν + 1) of lane l. */
     private double complementarity(int l) {
         double sz = 0;
-        for (int i = zero; i < ineqEnd; i++) {
+        for (int i = zero; i < m; i++) {
             sz += s[i * lanes + l] * z[i * lanes + l];
         }
         return (sz + tau[l] * kappa[l]) / (layout.degree + 1);
@@ -704,6 +772,10 @@ final class TileInteriorPointMethod {
         for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
             workM2[t] = (dsT[t] / lambda[t]) * w[t];
         }
+        if (soc != null) {
+            soc.divide(lambda, dsT, workM);
+            soc.applyW(w, workM, workM2, false);
+        }
         for (int j = 0; j < n; j++) {
             int o = j * lanes;
             for (int l = 0; l < lanes; l++) {
@@ -741,6 +813,12 @@ final class TileInteriorPointMethod {
             double w2 = w[t] * w[t];
             outS[t] = -workM2[t] - outZ[t] * w2;
         }
+        if (soc != null) {
+            soc.applyH(w, outZ, workM, false);
+            for (int t = ineqEnd * lanes; t < m * lanes; t++) {
+                outS[t] = -workM2[t] - workM[t];
+            }
+        }
         for (int l = 0; l < lanes; l++) {
             dKappa[l] = -(dKappaT[l] + kappa[l] * dTau[l]) * invTau[l];
         }
@@ -763,6 +841,10 @@ final class TileInteriorPointMethod {
             out[l] = a;
         }
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (soc != null) {
+            soc.limitSteps(s, dS, out);
+            soc.limitSteps(z, dZ, out);
+        }
         if (simd != null) {
             simd.stepLimits(s, dS, zero, ineqEnd, out);
             simd.stepLimits(z, dZ, zero, ineqEnd, out);

@@ -3,16 +3,16 @@ package io.convexlayers.solver.ipm;
 
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
-import io.convexlayers.solver.LinearSystemKind;
-import io.convexlayers.solver.linsys.LinearSystem;
-import io.convexlayers.solver.linsys.LinearSystemFactory;
+import io.convexlayers.solver.linsys.DenseReducedCholesky;
 
 /**
  * The interior-point Newton system K·(x, z) = (r₁, r₂), K = [[P, Aᵀ], [A, −H]], of every lane of a
- * tile at once (H = w² on nonnegative rows, 0 on zero-cone rows), solved as the quasi-definite system
+ * tile at once (H = w² on nonnegative rows, η²(2w̄w̄ᵀ − J) on a second-order cone's, 0 on zero-cone
+ * rows), solved as the quasi-definite system
  * [[M, A_Eᵀ], [A_E, −δI]] with M = P + δI + A_IᵀH⁻¹A_I, the inequality rows eliminated. M is assembled
  * and factored per lane by the first-order solver's dense Cholesky (one vectorized loop over the lanes;
- * zero-cone rows get an infinite weight there, so that they stay out of M), and the equality rows by
+ * zero-cone rows get an infinite weight there, so that they stay out of M; a second-order cone's rows
+ * enter M as the added dense rows W⁻¹A of its block, since its H⁻¹ is not diagonal), and the equality rows by
  * their Schur complement S = A_E·M⁻¹·A_Eᵀ + δI (order: zero rows), factored per lane — x first, as
  * the single instance's pivoted LDLᵀ eliminates the well-determined unknowns first; eliminating the
  * equality rows first (M + A_EᵀA_E/δ) loses accuracy near the end of a solve. Each lane is refined
@@ -31,7 +31,11 @@ final class TileNewtonSystem {
     private final int m;
     private final int zero;
     private final int ineqEnd;
-    private final LinearSystem system;
+    private final DenseReducedCholesky system;
+    /** The tile's second-order cones (null without), their rows' W⁻¹A, and the scaling factored last. */
+    private final TileSocCones soc;
+    private final double[] socRows;
+    private double[] scaling;
     private final double[] rhoY;
     private final double[] h;
     private final double[] buf;
@@ -51,7 +55,7 @@ final class TileNewtonSystem {
     private final double[] zE;
     private final double[] axE;
 
-    TileNewtonSystem(ScaledTile data) {
+    TileNewtonSystem(ScaledTile data, TileSocCones soc) {
         this.data = data;
         IpmLayout layout = data.layout;
         lanes = data.lanes;
@@ -59,7 +63,9 @@ final class TileNewtonSystem {
         m = layout.m;
         zero = layout.zero;
         ineqEnd = layout.zero + layout.nonneg;
-        system = LinearSystemFactory.create(LinearSystemKind.DENSE, data.mats);
+        system = new DenseReducedCholesky(data.mats, false);
+        this.soc = soc;
+        socRows = soc == null ? null : new double[n * soc.rows * lanes];
         rhoY = new double[m * lanes];
         h = new double[m * lanes];
         buf = new double[(n + m) * lanes];
@@ -79,11 +85,13 @@ final class TileNewtonSystem {
     }
 
     /**
-     * Assembles and factors every lane's M for the scaling {@code w} (m × lanes; used on nonnegative
-     * rows, where every lane's entries must be positive and finite), then the equality rows' Schur
-     * complement.
+     * Assembles and factors every lane's M for the scaling {@code w} (m × lanes: √(s/z) on nonnegative
+     * rows, where every lane's entries must be positive and finite, and the scaling point w̄ on cone rows
+     * with η held by the {@link TileSocCones}), then the equality rows' Schur complement. The solves
+     * read {@code w} until the next factorization.
      */
     void factor(double[] w) {
+        scaling = w;
         for (int t = 0; t < zero * lanes; t++) {
             rhoY[t] = Double.POSITIVE_INFINITY; // 1/ρ = 0: the equality rows stay out of M
             h[t] = 0;
@@ -93,7 +101,16 @@ final class TileNewtonSystem {
             rhoY[t] = wt * wt;
             h[t] = rhoY[t];
         }
-        system.factor(NewtonSystem.STATIC_REG, rhoY);
+        if (soc != null) {
+            for (int t = ineqEnd * lanes; t < m * lanes; t++) {
+                rhoY[t] = Double.POSITIVE_INFINITY; // out of the diagonal weights: the added rows carry them
+                h[t] = 0;
+            }
+            soc.inverseScaledRows(data.layout, data.a, w, socRows);
+            system.factor(NewtonSystem.STATIC_REG, rhoY, socRows, soc.rows);
+        } else {
+            system.factor(NewtonSystem.STATIC_REG, rhoY);
+        }
         if (zero > 0) {
             factorSchur();
         }
@@ -251,10 +268,17 @@ final class TileNewtonSystem {
         int ml = m * lanes;
         System.arraycopy(r1, 0, buf, 0, nl);
         System.arraycopy(r2, 0, buf, nl, ml);
+        if (soc != null) {
+            addConeRhs(r2);
+        }
         system.solve(buf);
         System.arraycopy(buf, 0, x, 0, nl);
         if (zero == 0) {
             System.arraycopy(buf, nl, z, 0, ml);
+            if (soc != null) {
+                data.multiplyA(x, axE);
+                coneMultipliers(r2, z);
+            }
             return;
         }
         data.multiplyA(x, axE);
@@ -276,6 +300,33 @@ final class TileNewtonSystem {
         for (int t = zero * lanes; t < ineqEnd * lanes; t++) {
             z[t] = (axE[t] - r2[t]) / rhoY[t];
         }
+        if (soc != null) {
+            coneMultipliers(r2, z);
+        }
+    }
+
+    /** buf's x part += A_Cᵀ·H_C⁻¹·r2_C over the cone rows C (the dense Cholesky leaves those rows out). */
+    private void addConeRhs(double[] r2) {
+        IpmLayout layout = data.layout;
+        soc.applyH(scaling, r2, tmpM, true);
+        for (int i = ineqEnd; i < m; i++) {
+            int ui = i * lanes;
+            for (int q = layout.rowStart[i]; q < layout.rowStart[i + 1]; q++) {
+                int av = layout.rowToCsc[q] * lanes;
+                int xo = layout.rowCol[q] * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    buf[xo + l] += data.a[av + l] * tmpM[ui + l];
+                }
+            }
+        }
+    }
+
+    /** z_C = H_C⁻¹(A_C·x − r2_C) on the cone rows, from {@link #axE} = A·x. */
+    private void coneMultipliers(double[] r2, double[] z) {
+        for (int t = ineqEnd * lanes; t < m * lanes; t++) {
+            tmpM[t] = axE[t] - r2[t];
+        }
+        soc.applyH(scaling, tmpM, z, true);
     }
 
     /** Solves S·u = b per lane in place with S's Cholesky factor. */
@@ -317,6 +368,12 @@ final class TileNewtonSystem {
         }
         for (int t = 0; t < m * lanes; t++) {
             resZ[t] = r2[t] - resZ[t] + h[t] * z[t];
+        }
+        if (soc != null) {
+            soc.applyH(scaling, z, tmpM, false);
+            for (int t = ineqEnd * lanes; t < m * lanes; t++) {
+                resZ[t] += tmpM[t];
+            }
         }
         maxAbs(resX, n, norm, true);
         maxAbs(resZ, m, norm, false);

@@ -22,7 +22,7 @@ import io.convexlayers.batch.LaneGather;
  * per factor lane. Nothing is allocated after construction. A lane whose data contains NaN or
  * infinities gets NaN results; other lanes are unaffected.
  */
-final class DenseReducedCholesky implements LinearSystem {
+public final class DenseReducedCholesky implements LinearSystem {
     private final TileMatrices mats;
     private final boolean shared;
     private final int n;
@@ -81,13 +81,33 @@ final class DenseReducedCholesky implements LinearSystem {
 
     @Override
     public void factor(double rhoX, double[] rhoY) {
+        factor(rhoX, rhoY, null, 0);
+    }
+
+    /**
+     * {@link #factor(double, double[])} with Σ_r u_r·u_rᵀ added to the reduced matrix before it is
+     * factored, for rows that a diagonal weight cannot express (a second-order cone's block W⁻¹·A of
+     * the interior-point method). The caller gives those rows rhoY = +∞, so that {@link #solve} leaves
+     * them out, and handles their share of the right-hand side and of y itself.
+     *
+     * @param rowPanel entry j of row r, lane l, at (j·rowCount + r)·lanes + l (null when rowCount is 0)
+     * @param rowCount the number of rows u_r
+     * @throws IllegalArgumentException for rows on a shared factor
+     */
+    public void factor(double rhoX, double[] rhoY, double[] rowPanel, int rowCount) {
         LinearSystems.checkWeights(rhoX, rhoY, m, lanes);
+        if (rowCount > 0 && shared) {
+            throw new IllegalArgumentException("added rows need a factor per lane");
+        }
         for (int i = 0; i < m; i++) {
             for (int l = 0; l < lanes; l++) {
                 invRhoY[i * lanes + l] = 1.0 / rhoY[i * lanes + (shared ? 0 : l)];
             }
         }
         assembler.assemble(rhoX, rhoY, factor);
+        if (rowCount > 0) {
+            assembler.addDenseRows(rowPanel, rowCount, factor);
+        }
         PackedCholesky.factor(factor, invDiag, n, fl, orderFl == 1, acc);
         factored = true;
     }

@@ -36,6 +36,8 @@ final class ReducedMatrixAssembler {
     /** For entries of panel blocks: the slot (index into activeCols) of the entry's column. */
     private final int[] slot;
     private final double[] panel;
+    /** 0 … n − 1: the active columns of {@link #addDenseRows}'s panels (made on first use). */
+    private int[] allColumns;
     private final double[] acc;
     private final boolean pairedSums;
 
@@ -252,6 +254,26 @@ final class ReducedMatrixAssembler {
                 System.arraycopy(w, t * fl, panel, o, fl);
             }
         }
+        reducePanel(panel, stride, act, out);
+    }
+
+    /**
+     * Adds Σ_r u_r·u_rᵀ to M (packed lower, fl lanes) for {@code rowCount} dense rows given as a panel:
+     * entry j of row r, lane l, at (j·rowCount + r)·fl + l. Rows that a diagonal weight cannot express
+     * (a second-order cone's W⁻¹·A block) enter M this way.
+     */
+    void addDenseRows(double[] rowPanel, int rowCount, double[] out) {
+        if (allColumns == null) {
+            allColumns = new int[n];
+            for (int j = 0; j < n; j++) {
+                allColumns[j] = j;
+            }
+        }
+        reducePanel(rowPanel, rowCount * fl, allColumns, out);
+    }
+
+    /** M's rows act[·] += the dot products of the panel's columns (column s at s·stride, stride doubles long). */
+    private void reducePanel(double[] panel, int stride, int[] act, double[] out) {
         Lanes8Kernels simd = fl == 8 ? LaneSimd.kernels() : null;
         int sa = 0;
         if (simd != null) {
@@ -264,17 +286,17 @@ final class ReducedMatrixAssembler {
                 for (; sb + 3 <= sa; sb += 4) {
                     simd.dotAdd2x4(panel, sa * stride, sb * stride, stride, act, sb, baseA, baseB, out);
                 }
-                panelEntries(sa, sb, stride, act, out);
-                panelEntries(sa + 1, sb, stride, act, out);
+                panelEntries(panel, sa, sb, stride, act, out);
+                panelEntries(panel, sa + 1, sb, stride, act, out);
             }
         }
         for (; sa < act.length; sa++) {
-            panelEntries(sa, 0, stride, act, out);
+            panelEntries(panel, sa, 0, stride, act, out);
         }
     }
 
     /** Adds the panel's dot products of column {@code sa} with columns {@code from … sa} to M's row act[sa]. */
-    private void panelEntries(int sa, int from, int stride, int[] act, double[] out) {
+    private void panelEntries(double[] panel, int sa, int from, int stride, int[] act, double[] out) {
         int base = PackedCholesky.rowStart(act[sa]) * fl;
         int pa = sa * stride;
         int sb = from;

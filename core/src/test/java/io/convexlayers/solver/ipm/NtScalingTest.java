@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Nesterov–Todd scaling's defining identities on random interior points of nonnegative and
  * second-order cones: W·z = W⁻¹·s = λ, H·z = s, H·H⁻¹ = I, λ∘(λ \ v) = v, and the step to the
- * boundary lands on it.
+ * boundary lands on it; and a tile's cones ({@link TileSocCones}) give each lane the single
+ * instance's bits.
  */
 class NtScalingTest {
     private static final ConeDims CONES = ConeDims.builder().zero(2).nonneg(3).soc(4, 3, 5).build();
@@ -106,5 +107,75 @@ class NtScalingTest {
             assertEquals(0, w.minEigenvalue(at), 1e-9 * (1 + alpha), "on the boundary");
             assertTrue(w.minEigenvalue(before) > 0, "inside before it");
         }
+    }
+
+    @Test
+    void aTilesConesGiveEachLaneTheSingleInstancesBits() {
+        IpmLayout l = layout();
+        int lanes = 3;
+        Random rnd = new Random(7);
+        double[][] s = new double[lanes][];
+        double[][] z = new double[lanes][];
+        double[][] v = new double[lanes][];
+        for (int k = 0; k < lanes; k++) {
+            s[k] = interior(l, rnd);
+            z[k] = interior(l, rnd);
+            v[k] = interior(l, rnd);
+            for (int i = l.zero; i < l.m; i++) {
+                v[k][i] -= 2 * rnd.nextDouble(); // a direction: leaves the cone somewhere
+            }
+        }
+        TileSocCones tile = new TileSocCones(l, lanes);
+        double[] ts = interleave(s);
+        double[] tz = interleave(z);
+        double[] tv = interleave(v);
+        double[] tw = new double[l.m * lanes];
+        double[] tLambda = new double[l.m * lanes];
+        double[] steps = new double[lanes];
+        java.util.Arrays.fill(steps, Double.POSITIVE_INFINITY);
+        for (int k = 0; k < lanes; k++) {
+            assertTrue(tile.update(k, ts, tz, tw, tLambda));
+        }
+        tile.limitSteps(ts, tv, steps);
+        double[][] outs = new double[5][l.m * lanes];
+        tile.applyW(tw, tv, outs[0], false);
+        tile.applyW(tw, tv, outs[1], true);
+        tile.applyH(tw, tv, outs[2], true);
+        tile.product(tv, tz, outs[3]);
+        tile.divide(tLambda, tv, outs[4]);
+        for (int k = 0; k < lanes; k++) {
+            NtScaling one = new NtScaling(l);
+            assertTrue(one.update(s[k], z[k]));
+            double[][] expected = new double[5][l.m];
+            one.applyW(v[k], expected[0], false);
+            one.applyW(v[k], expected[1], true);
+            one.applyH(v[k], expected[2], true);
+            one.product(v[k], z[k], expected[3]);
+            one.divideByLambda(v[k], expected[4]);
+            for (int i = l.zero + l.nonneg; i < l.m; i++) {
+                assertEquals(one.w[i], tw[i * lanes + k], "w̄, lane " + k + " row " + i);
+                assertEquals(one.lambda[i], tLambda[i * lanes + k], "λ, lane " + k + " row " + i);
+                for (int op = 0; op < 5; op++) {
+                    assertEquals(expected[op][i], outs[op][i * lanes + k], "operation " + op + ", lane " + k + " row " + i);
+                }
+            }
+            double single = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < l.socCount(); c++) {
+                single = Math.min(single, NtScaling.socStep(s[k], v[k], l.socStart[c], 1, l.socStart[c + 1] - l.socStart[c]));
+            }
+            assertEquals(single, steps[k], "step, lane " + k);
+        }
+    }
+
+    /** The lanes' vectors batch-minor: entry i of lane k at i·lanes + k. */
+    private static double[] interleave(double[][] v) {
+        int lanes = v.length;
+        double[] out = new double[v[0].length * lanes];
+        for (int k = 0; k < lanes; k++) {
+            for (int i = 0; i < v[k].length; i++) {
+                out[i * lanes + k] = v[k][i];
+            }
+        }
+        return out;
     }
 }

@@ -44,12 +44,20 @@ class TileInteriorPointMethodTest {
 
     /** Tiled and one-at-a-time results agree lane by lane; both are checked against the KKT conditions. */
     private static void assertAgree(BatchConeProgram batch, String name) {
+        assertAgree(batch, name, 1e-6);
+    }
+
+    /** As above, with x agreeing to {@code xTol} relative. */
+    private static void assertAgree(BatchConeProgram batch, String name, double xTol) {
         BatchSolution tiled = solve(batch, true);
         BatchSolution single = solve(batch, false);
         for (int b = 0; b < batch.batch(); b++) {
             String at = name + " instance " + b;
             assertEquals(single.status(b), tiled.status(b), at);
-            assertTrue(Math.abs(single.iterations(b) - tiled.iterations(b)) <= 2,
+            int more = tiled.iterations(b) - single.iterations(b);
+            // With second-order cones the single instance switches to the full Newton system near the end
+            // and the tile does not, so only "not slower" is asked there.
+            assertTrue(more <= 2 && (batch.cones().soc().length > 0 || more >= -2),
                     at + ": " + tiled.iterations(b) + " vs " + single.iterations(b) + " iterations");
             Solution t = tiled.get(b);
             Solution s = single.get(b);
@@ -60,7 +68,7 @@ class TileInteriorPointMethodTest {
                 assertTrue(Kkt.dualResidual(p, t.x(), t.y()) <= 1e-7 * scale, at + " dual residual");
                 assertTrue(Kkt.complementarity(t.s(), t.y()) <= 1e-7 * scale, at + " complementarity");
                 assertEquals(s.objective(), t.objective(), 1e-8 * (1 + Math.abs(s.objective())), at + " objective");
-                assertTrue(Kkt.maxDiff(s.x(), t.x()) <= 1e-6 * (1 + Kkt.maxAbs(s.x())), at + " x");
+                assertTrue(Kkt.maxDiff(s.x(), t.x()) <= xTol * (1 + Kkt.maxAbs(s.x())), at + " x");
             }
         }
     }
@@ -267,6 +275,43 @@ class TileInteriorPointMethodTest {
                 "one instance runs alone");
         BatchConeProgram soc = replicate(PlantedPrograms.generate(
                 ConeDims.builder().nonneg(4).soc(3, 3).build(), 5, 1.0, false, 1).program(), 4);
-        assertTrue(!InteriorPointSolver.tiles(new IpmLayout(soc), 4, 8), "second-order cones run one at a time");
+        assertTrue(InteriorPointSolver.tiles(new IpmLayout(soc), 4, 8), "second-order cones run in tiles too");
+    }
+
+    @Test
+    void agreesOnPlantedSecondOrderConePrograms() {
+        ConeDims[] shapes = {
+                ConeDims.builder().nonneg(6).soc(4, 3, 5).build(),
+                ConeDims.builder().zero(3).nonneg(10).soc(6, 2, 4).build(),
+                ConeDims.builder().soc(5, 5, 5, 3).build()};
+        for (ConeDims cones : shapes) {
+            for (boolean withP : new boolean[] {false, true}) {
+                BatchConeProgram batch = plantedBatch(cones, 8, withP, 11);
+                String name = (withP ? "planted QP " : "planted SOCP ") + cones;
+                // x is not compared: these optima need not be unique (on one program the two runs' x differ
+                // by 1.5e-3 along the optimal face, at objectives equal to 2e-12 and gaps of 3e-10). The
+                // KKT residuals, the objectives and the cone membership below certify each solution.
+                assertAgree(batch, name, Double.POSITIVE_INFINITY);
+                assertInCones(batch, solve(batch, true), name);
+            }
+        }
+    }
+
+    /** s in K and y in K* (the second-order cone is self-dual) for every solved lane, to 1e-9 of its scale. */
+    private static void assertInCones(BatchConeProgram batch, BatchSolution out, String name) {
+        for (int b = 0; b < batch.batch(); b++) {
+            Solution sol = out.get(b);
+            double scale = 1 + Kkt.maxAbs(sol.s()) + Kkt.maxAbs(sol.y());
+            assertTrue(Kkt.distanceToCone(batch.cones(), sol.s()) <= 1e-9 * scale, name + " instance " + b + ": s");
+            assertTrue(Kkt.distanceToDualCone(batch.cones(), sol.y()) <= 1e-9 * scale, name + " instance " + b + ": y");
+        }
+    }
+
+    @Test
+    void theTilesSolveTheirSecondOrderConeLanesThemselves() {
+        // Without this, agreement would hold if the tile handed every lane back to the single-instance method.
+        int back = handedBack(plantedBatch(ConeDims.builder().nonneg(6).soc(4, 3, 5).build(), 8, false, 11))
+                + handedBack(plantedBatch(ConeDims.builder().nonneg(6).soc(4, 3, 5).build(), 8, true, 11));
+        assertTrue(back <= 2, back + " of 22 handed back");
     }
 }
