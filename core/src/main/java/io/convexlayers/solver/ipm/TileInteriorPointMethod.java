@@ -34,7 +34,7 @@ final class TileInteriorPointMethod {
      * 2e-9 — a hand-back would restart the lane for no better solves. Looser (1e-6) cost accuracy: one
      * instance of socp-n100-b32 ended short of SOLVED at eps 1e-8.
      */
-    static final double SOC_FALLBACK_TOL = 1e-8;
+    static final double SOC_FALLBACK_TOL = 1e-6;
     private final IpmLayout layout;
     private final int lanes;
     private final int n;
@@ -292,9 +292,8 @@ final class TileInteriorPointMethod {
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
                         || Deadline.passed(deadline, System.nanoTime()) || !updateScaling(l))) {
-                    status = InteriorPointMethod.stopped(stats, so, settings);
-                }
-                if (status != null) {
+                    stop(l, settings, first, start, setup, out);
+                } else if (status != null) {
                     finish(l, status, first, start, setup, out);
                 }
             }
@@ -302,8 +301,7 @@ final class TileInteriorPointMethod {
                 evaluate();
                 for (int l = 0; l < lanes; l++) {
                     if (restored[l]) {
-                        finish(l, InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings), first, start, setup,
-                                out);
+                        stop(l, settings, first, start, setup, out);
                     }
                 }
             }
@@ -319,8 +317,7 @@ final class TileInteriorPointMethod {
                 if (!(alpha[l] > InteriorPointMethod.MIN_STEP)) {
                     smallSteps[l]++;
                     if (!(alpha[l] >= 0)) {
-                        finish(l, InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings), first, start, setup,
-                                out);
+                        stop(l, settings, first, start, setup, out);
                         continue;
                     }
                 } else {
@@ -349,6 +346,20 @@ final class TileInteriorPointMethod {
             }
         }
         return false;
+    }
+
+    /**
+     * Stops lane l where its iteration cannot go on, with {@link InteriorPointMethod#stopped}'s status. A
+     * lane with second-order cones that is not SOLVED there is handed back instead: its Newton solves may
+     * have been less accurate than the single instance's (see {@link #SOC_FALLBACK_TOL}).
+     */
+    private void stop(int l, SolverSettings settings, int first, long start, double setup, BatchSolution.Builder out) {
+        SolverStatus status = InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings);
+        if (soc != null && fullFallback && status != SolverStatus.SOLVED) {
+            handBack(l);
+        } else {
+            finish(l, status, first, start, setup, out);
+        }
     }
 
     /** Writes lane l's result as instance {@code first + l} and retires the lane. */
