@@ -28,14 +28,19 @@ import io.convexlayers.solver.SolverSettings;
  *       first-order method solves in about 100 iterations, stays with it (2.2× faster at 1e-9).
  *       With the interior-point method in lock-step tiles the ratios became 0.41–0.63 at n = 10,
  *       0.81–0.86 at n = 50, 0.96–0.99 at n = 100 and 3.4 on that dense QP ("The interior-point
- *       method in lock-step tiles"): the same side of 1, so the rule stands;</li>
+ *       method in lock-step tiles"): the same side of 1, so the rule stands. After the SIMD
+ *       factorizations (session 16, "Crossover after the SIMD interior point") they are 0.69–0.72 at
+ *       n = 100, 0.58 at n = 150 and 0.50 at n = 200 on the random QPs, but 2.1 on the dense QP
+ *       (n = 128, 77 first-order iterations): size alone does not separate the two, so the rule
+ *       stays where both sides agree;</li>
  * </ul>
  * the dense cases of the last two only with n + m ≤ 2000 (the full Newton system, the fallback where
  * the dense reduction loses accuracy, stays dense). SOCPs follow the size rules (not the first two:
  * their Newton system is always dense, so a large single SOCP stays first-order) when the requested
  * tolerance is at least {@link #SOC_MIN_EPS}: on the LP-with-four-cones batch (n = 50, B = 128) the
  * interior-point method takes 13 iterations and 0.68× the first-order method's single-thread CPU time
- * at eps 1e-6, with residuals 2e-8 against 2.5e-5; tighter requests stay first-order, because on some
+ * at eps 1e-6, with residuals 2e-8 against 2.5e-5 (in lock-step tiles, session 16: see
+ * {@code benchmarks/RESULTS.md}, "Second-order cones in lock-step tiles"); tighter requests stay first-order, because on some
  * SOCPs the interior-point method's last Newton systems lose accuracy near 1e-8 where the first-order
  * method reaches 1e-9. A warm start always goes first-order (an interior-point method cannot use a
  * previous solution as its start). An explicit {@link Algorithm#INTERIOR_POINT} on a batch it does not
