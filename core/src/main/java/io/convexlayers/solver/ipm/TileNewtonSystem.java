@@ -3,6 +3,8 @@ package io.convexlayers.solver.ipm;
 
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.DenseReducedCholesky;
 
 /**
@@ -36,6 +38,10 @@ final class TileNewtonSystem {
     private final TileSocCones soc;
     private final double[] socRows;
     private double[] scaling;
+    /** A's cone rows as a pattern of their own (rows renumbered from 0), each entry's CSC index in A, and values. */
+    private final SparsePattern coneA;
+    private final int[] coneSource;
+    private final double[] coneValues;
     private final double[] rhoY;
     private final double[] h;
     private final double[] buf;
@@ -66,6 +72,15 @@ final class TileNewtonSystem {
         system = new DenseReducedCholesky(data.mats, false);
         this.soc = soc;
         socRows = soc == null ? null : new double[n * soc.rows * lanes];
+        if (soc != null) {
+            coneSource = coneEntries(layout.aPattern, ineqEnd);
+            coneA = coneRows(layout.aPattern, ineqEnd, coneSource);
+            coneValues = new double[coneSource.length * lanes];
+        } else {
+            coneSource = null;
+            coneA = null;
+            coneValues = null;
+        }
         rhoY = new double[m * lanes];
         h = new double[m * lanes];
         buf = new double[(n + m) * lanes];
@@ -105,6 +120,9 @@ final class TileNewtonSystem {
             for (int t = ineqEnd * lanes; t < m * lanes; t++) {
                 rhoY[t] = Double.POSITIVE_INFINITY; // out of the diagonal weights: the added rows carry them
                 h[t] = 0;
+            }
+            for (int q = 0; q < coneSource.length; q++) {
+                System.arraycopy(data.a, coneSource[q] * lanes, coneValues, q * lanes, lanes);
             }
             soc.inverseScaledRows(data.layout, data.a, w, socRows);
             system.factor(NewtonSystem.STATIC_REG, rhoY, socRows, soc.rows);
@@ -276,7 +294,8 @@ final class TileNewtonSystem {
         if (zero == 0) {
             System.arraycopy(buf, nl, z, 0, ml);
             if (soc != null) {
-                data.multiplyA(x, axE);
+                java.util.Arrays.fill(axE, ineqEnd * lanes, m * lanes, 0);
+                TileSparse.multiplyAdd(coneA, coneValues, false, lanes, x, 0, axE, ineqEnd * lanes);
                 coneMultipliers(r2, z);
             }
             return;
@@ -307,18 +326,40 @@ final class TileNewtonSystem {
 
     /** buf's x part += A_Cᵀ·H_C⁻¹·r2_C over the cone rows C (the dense Cholesky leaves those rows out). */
     private void addConeRhs(double[] r2) {
-        IpmLayout layout = data.layout;
         soc.applyH(scaling, r2, tmpM, true);
-        for (int i = ineqEnd; i < m; i++) {
-            int ui = i * lanes;
-            for (int q = layout.rowStart[i]; q < layout.rowStart[i + 1]; q++) {
-                int av = layout.rowToCsc[q] * lanes;
-                int xo = layout.rowCol[q] * lanes;
-                for (int l = 0; l < lanes; l++) {
-                    buf[xo + l] += data.a[av + l] * tmpM[ui + l];
-                }
+        TileSparse.transposeMultiplyAdd(coneA, coneValues, false, lanes, tmpM, ineqEnd * lanes, buf, 0);
+    }
+
+    /** Entries of A (CSC indices, column by column) in rows {@code first} and after. */
+    private static int[] coneEntries(SparsePattern a, int first) {
+        int count = 0;
+        for (int q = 0; q < a.nnz(); q++) {
+            count += a.rowIndex(q) >= first ? 1 : 0;
+        }
+        int[] out = new int[count];
+        for (int q = 0, k = 0; q < a.nnz(); q++) {
+            if (a.rowIndex(q) >= first) {
+                out[k++] = q;
             }
         }
+        return out;
+    }
+
+    /** The pattern of A's rows {@code first …} (renumbered from 0) whose entries are {@code source}. */
+    private static SparsePattern coneRows(SparsePattern a, int first, int[] source) {
+        int[] colStart = new int[a.cols() + 1];
+        int[] rowIndex = new int[source.length];
+        for (int k = 0; k < source.length; k++) {
+            int q = source[k];
+            rowIndex[k] = a.rowIndex(q) - first;
+        }
+        for (int j = 0, k = 0; j < a.cols(); j++) {
+            while (k < source.length && source[k] < a.colStart(j + 1)) {
+                k++;
+            }
+            colStart[j + 1] = k;
+        }
+        return new SparsePattern("A_cones", a.rows() - first, a.cols(), colStart, rowIndex);
     }
 
     /** z_C = H_C⁻¹(A_C·x − r2_C) on the cone rows, from {@link #axE} = A·x. */
