@@ -32,9 +32,9 @@ final class TileInteriorPointMethod {
      * instance's switch to the full system (at {@link ReducedKkt#FALLBACK_TOL}) left a median relative
      * residual of 3.8e-10 and a largest of 6.7e-8, where the tile's reduced solves stood at 1e-10 to 2e-7.
      * A Newton direction that accurate still serves, so such a lane stays in the tile, and one that then
-     * stops short of SOLVED is handed back ({@link #stop}). At eps 1e-8 this hands back 2 of 416 lanes of
-     * socp-n10-b256, socp-n50-b128 and socp-n100-b32 (51 with a threshold of 1e-8), with the statuses of one instance
-     * at a time and objectives within 3e-10 of them.
+     * stops short of SOLVED is handed back ({@link #stop}). At eps 1e-8 this hands back 1 of 416 lanes of
+     * socp-n10-b256, socp-n50-b128 and socp-n100-b32 (51 with a threshold of 1e-8), with the statuses
+     * of one instance at a time and objectives within 1e-10 of them.
      */
     static final double SOC_FALLBACK_TOL = 1e-6;
     private final IpmLayout layout;
