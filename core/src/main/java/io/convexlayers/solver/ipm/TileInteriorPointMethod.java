@@ -294,7 +294,7 @@ final class TileInteriorPointMethod {
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
                         || Deadline.passed(deadline, System.nanoTime()) || !updateScaling(l))) {
-                    stop(l, settings, first, start, setup, out);
+                    stop(l, settings, deadline, first, start, setup, out);
                 } else if (status != null) {
                     finish(l, status, first, start, setup, out);
                 }
@@ -303,7 +303,7 @@ final class TileInteriorPointMethod {
                 evaluate();
                 for (int l = 0; l < lanes; l++) {
                     if (restored[l]) {
-                        stop(l, settings, first, start, setup, out);
+                        stop(l, settings, deadline, first, start, setup, out);
                     }
                 }
             }
@@ -319,7 +319,7 @@ final class TileInteriorPointMethod {
                 if (!(alpha[l] > InteriorPointMethod.MIN_STEP)) {
                     smallSteps[l]++;
                     if (!(alpha[l] >= 0)) {
-                        stop(l, settings, first, start, setup, out);
+                        stop(l, settings, deadline, first, start, setup, out);
                         continue;
                     }
                 } else {
@@ -353,11 +353,14 @@ final class TileInteriorPointMethod {
     /**
      * Stops lane l where its iteration cannot go on, with {@link InteriorPointMethod#stopped}'s status. A
      * lane with second-order cones that is not SOLVED there is handed back instead: its Newton solves may
-     * have been less accurate than the single instance's (see {@link #SOC_FALLBACK_TOL}).
+     * have been less accurate than the single instance's (see {@link #SOC_FALLBACK_TOL}). Not once the
+     * deadline has passed: the single instance would stop at its start, and the lane's own result is kept.
      */
-    private void stop(int l, SolverSettings settings, int first, long start, double setup, BatchSolution.Builder out) {
+    private void stop(int l, SolverSettings settings, long deadline, int first, long start, double setup,
+                      BatchSolution.Builder out) {
         SolverStatus status = InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings);
-        if (soc != null && fullFallback && status != SolverStatus.SOLVED) {
+        if (soc != null && fullFallback && status != SolverStatus.SOLVED
+                && !Deadline.passed(deadline, System.nanoTime())) {
             handBack(l);
         } else {
             finish(l, status, first, start, setup, out);

@@ -321,4 +321,20 @@ class TileInteriorPointMethodTest {
                 + handedBack(plantedBatch(ConeDims.builder().nonneg(6).soc(4, 3, 5).build(), 8, true, 11));
         assertTrue(back <= 2, back + " of 22 handed back");
     }
+
+    @Test
+    void aLaneWithConesKeepsItsResultAtTheDeadline() {
+        // A lane with cones that stops short of SOLVED is normally handed back to the single-instance
+        // method; past the deadline that method would stop at its starting point, so the lane keeps its own.
+        BatchConeProgram batch = plantedBatch(ConeDims.builder().nonneg(6).soc(4, 3, 5).build(), 8, false, 8);
+        TileInteriorPointMethod method = new TileInteriorPointMethod(new IpmLayout(batch), 8);
+        BatchSolution.Builder out = BatchSolution.builder(batch.batch(), batch.n(), batch.m());
+        int[] back = method.solve(batch, 0, 8, IPM, System.nanoTime() - 1, null, out);
+        assertEquals(0, back.length, "handed back past the deadline");
+        BatchSolution solved = out.build();
+        for (int b = 0; b < 8; b++) {
+            assertTrue(solved.status(b) != SolverStatus.SOLVED, "instance " + b + ": " + solved.status(b));
+            assertTrue(Double.isFinite(solved.get(b).primalResidual()), "instance " + b + " has its residuals");
+        }
+    }
 }
