@@ -124,7 +124,7 @@ final class TileNewtonSystem {
             for (int q = 0; q < coneSource.length; q++) {
                 System.arraycopy(data.a, coneSource[q] * lanes, coneValues, q * lanes, lanes);
             }
-            soc.inverseScaledRows(data.layout, data.a, w, socRows);
+            soc.inverseScaledRows(coneA, coneValues, w, socRows);
             system.factor(NewtonSystem.STATIC_REG, rhoY, socRows, soc.rows);
         } else {
             system.factor(NewtonSystem.STATIC_REG, rhoY);

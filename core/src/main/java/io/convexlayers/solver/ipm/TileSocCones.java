@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.data.SparsePattern;
 import java.util.Arrays;
 
 /**
@@ -147,14 +148,15 @@ final class TileSocCones {
      * W_k⁻¹A_k of every cone and lane into {@code panel} (entry j of cone row r, lane l, at
      * (j·{@link #rows} + r)·lanes + l), for {@code DenseReducedCholesky}'s added rows.
      *
-     * @param a the tile's A values in CSC order, batch-minor
+     * @param coneA  A's cone rows as a pattern of their own (row r of it is row {@link #first} + r of A)
+     * @param values their values, batch-minor
      */
-    void inverseScaledRows(IpmLayout layout, double[] a, double[] w, double[] panel) {
+    void inverseScaledRows(SparsePattern coneA, double[] values, double[] w, double[] panel) {
         Arrays.fill(panel, 0);
-        for (int i = first; i < layout.m; i++) {
-            int r = i - first;
-            for (int q = layout.rowStart[i]; q < layout.rowStart[i + 1]; q++) {
-                System.arraycopy(a, layout.rowToCsc[q] * lanes, panel, (layout.rowCol[q] * rows + r) * lanes, lanes);
+        int n = coneA.cols();
+        for (int j = 0; j < n; j++) {
+            for (int q = coneA.colStart(j); q < coneA.colStart(j + 1); q++) {
+                System.arraycopy(values, q * lanes, panel, (j * rows + coneA.rowIndex(q)) * lanes, lanes);
             }
         }
         for (int k = 0; k < count; k++) {
@@ -166,7 +168,7 @@ final class TileSocCones {
                     point[i] = w[o + i * lanes];
                 }
                 double e = eta[k * lanes + l];
-                for (int j = 0; j < layout.n; j++) {
+                for (int j = 0; j < n; j++) {
                     int base = (j * rows + r0) * lanes + l;
                     boolean any = false;
                     for (int i = 0; i < d; i++) {

@@ -169,13 +169,8 @@ class NtScalingTest {
 
     /** The lanes' vectors batch-minor: entry i of lane k at i·lanes + k. */
     private static double[] interleave(double[][] v) {
-        int lanes = v.length;
-        double[] out = new double[v[0].length * lanes];
-        for (int k = 0; k < lanes; k++) {
-            for (int i = 0; i < v[k].length; i++) {
-                out[i * lanes + k] = v[k][i];
-            }
-        }
+        double[] out = new double[v[0].length * v.length];
+        BatchArray.perInstance(v).copyTile(0, v.length, out);
         return out;
     }
 }
