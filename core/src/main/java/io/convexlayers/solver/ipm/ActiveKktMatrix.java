@@ -71,7 +71,7 @@ public final class ActiveKktMatrix {
      * Built once per batch and shared by its tiles.
      */
     public static Structure structure(BatchConeProgram program) {
-        if (!IpmLayout.supports(program.cones()) || program.cones().soc().length > 0
+        if (!IpmLayout.supports(program.cones()) || program.cones().soc().length > 0 || program.cones().psd().length > 0
                 || program.n() > InteriorPointSolver.MAX_TILED_ORDER) {
             return null;
         }

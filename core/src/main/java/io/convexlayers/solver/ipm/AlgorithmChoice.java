@@ -36,7 +36,8 @@ import io.convexlayers.solver.SolverSettings;
  * </ul>
  * the dense cases of the last two only with n + m ≤ 2000 (the full Newton system, the fallback where
  * the dense reduction loses accuracy, stays dense). SOCPs follow the size rules (not the first two:
- * their Newton system is always dense, so a large single SOCP stays first-order) when the requested
+ * their Newton system is always dense, so a large single SOCP stays first-order), and so do programs
+ * with PSD cones of order at most {@link #AUTO_MAX_PSD_ORDER}, when the requested
  * tolerance is at least {@link #SOC_MIN_EPS}: on the LP-with-four-cones batch (n = 50, B = 128) the
  * interior-point method takes 13 iterations and 0.68× the first-order method's single-thread CPU time
  * at eps 1e-6, with residuals 2e-8 against 2.5e-5 (in lock-step tiles, session 16: see
@@ -61,6 +62,15 @@ public final class AlgorithmChoice {
     public static final int AUTO_MAX_BATCH_ANY_SIZE = 4;
     /** Tightest requested tolerance (eps_abs and eps_rel) at which AUTO gives SOCPs to the interior-point method. */
     public static final double SOC_MIN_EPS = 1e-8;
+    /**
+     * Largest PSD cone order that AUTO gives to the interior-point method (with the SOCPs' rules): on
+     * batches of random SDPs with cones of order 3 to 25 the interior-point method took 0.19–0.48× the
+     * first-order method's time at eps 1e-6, but on SDPLIB theta1 (order 50, n = 104) 20× its time — each
+     * PSD cone costs O(d³) per column of A it touches, and there the reduced system's accuracy ran out
+     * and the dense full system (order n + m = 1379) took over ({@code benchmarks/RESULTS.md}, "PSD
+     * cones in the interior-point method").
+     */
+    public static final int AUTO_MAX_PSD_ORDER = 25;
 
     private AlgorithmChoice() {
     }
@@ -84,7 +94,7 @@ public final class AlgorithmChoice {
     public static Algorithm resolve(int batchSize, int n, int m, ConeDims cones, SparsePattern aPattern,
                                     SparsePattern pPattern, SolverSettings settings, boolean warm) {
         NewtonSystemChoice newton = InteriorPointSolver.supports(cones)
-                ? NewtonSystemChoice.of(n, m, cones.zero(), cones.soc().length, aPattern, pPattern)
+                ? NewtonSystemChoice.of(n, m, cones.zero(), cones.soc().length + cones.psd().length, aPattern, pPattern)
                 : NewtonSystemChoice.NONE;
         boolean supported = newton != NewtonSystemChoice.NONE;
         return switch (settings.algorithm()) {
@@ -97,14 +107,23 @@ public final class AlgorithmChoice {
     }
 
     private static boolean socAllowed(ConeDims cones, SolverSettings settings) {
-        return cones.soc().length == 0
-                || (settings.epsAbs() >= SOC_MIN_EPS && settings.epsRel() >= SOC_MIN_EPS);
+        for (int order : cones.psd()) {
+            if (order > AUTO_MAX_PSD_ORDER) {
+                return false;
+            }
+        }
+        return !nonPolyhedral(cones) || (settings.epsAbs() >= SOC_MIN_EPS && settings.epsRel() >= SOC_MIN_EPS);
+    }
+
+    /** Whether the cones include second-order or PSD cones (a Newton system that stays dense). */
+    private static boolean nonPolyhedral(ConeDims cones) {
+        return cones.soc().length > 0 || cones.psd().length > 0;
     }
 
     private static boolean autoPrefersInteriorPoint(int batchSize, int n, int m, ConeDims cones, SparsePattern pPattern,
                                                     NewtonSystemChoice newton) {
-        boolean soc = cones.soc().length > 0;
-        // Second-order cones keep the Newton system dense: only the size rules apply, whatever the batch.
+        boolean soc = nonPolyhedral(cones);
+        // Second-order and PSD cones keep the Newton system dense: only the size rules apply, whatever the batch.
         if (batchSize <= AUTO_MAX_BATCH_ANY_SIZE && !soc) {
             return true;
         }

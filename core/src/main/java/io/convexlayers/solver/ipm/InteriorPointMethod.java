@@ -464,13 +464,13 @@ final class InteriorPointMethod {
 
     /**
      * The Newton direction for the targets (η·r_x, η·r_z, η·r_τ, d_s, d_κ):
-     * K·(x₂, z₂) = (−η·r_x, −η·r_z + W(λ \ d_s)), Δτ from the third equation, Δx = x₂ + Δτ·x₁,
-     * Δz = z₂ + Δτ·z₁, Δs = −W(λ \ d_s + WΔz), Δκ = −(d_κ + κΔτ)/τ.
+     * K·(x₂, z₂) = (−η·r_x, −η·r_z + Wᵀ(λ \ d_s)), Δτ from the third equation, Δx = x₂ + Δτ·x₁,
+     * Δz = z₂ + Δτ·z₁, Δs = −Wᵀ(λ \ d_s + WΔz), Δκ = −(d_κ + κΔτ)/τ (Wᵀ = W but on PSD cones).
      */
     private void direction(double eta, double rTau, double[] dsT, double dKappaT, double invTau, double denom,
                            double[] outX, double[] outZ, double[] outS) {
         scaling.divideByLambda(dsT, workM);
-        scaling.applyW(workM, workM2, false); // W(λ \ d_s)
+        scaling.applyWTranspose(workM, workM2); // Wᵀ(λ \ d_s)
         for (int j = 0; j < n; j++) {
             rhsX[j] = -eta * rx[j];
         }
@@ -485,7 +485,7 @@ final class InteriorPointMethod {
         for (int i = 0; i < m; i++) {
             outZ[i] = z2[i] + dTau * z1[i];
         }
-        // Δs = −W(λ \ d_s) − HΔz.
+        // Δs = −Wᵀ(λ \ d_s) − HΔz.
         scaling.applyH(outZ, workM, false);
         for (int i = 0; i < layout.zero; i++) {
             outS[i] = 0;

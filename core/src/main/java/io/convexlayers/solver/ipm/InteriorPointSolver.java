@@ -29,7 +29,7 @@ public final class InteriorPointSolver {
     private InteriorPointSolver() {
     }
 
-    /** Whether the method handles these cones (zero, nonnegative, second-order). */
+    /** Whether the method handles these cones (zero, nonnegative, second-order, positive semidefinite). */
     public static boolean supports(ConeDims cones) {
         return IpmLayout.supports(cones);
     }
@@ -49,7 +49,7 @@ public final class InteriorPointSolver {
         if (!supports(k)) {
             return NewtonSystemChoice.NONE;
         }
-        return NewtonSystemChoice.of(batch.n(), batch.m(), k.zero(), k.soc().length, batch.aPattern(),
+        return NewtonSystemChoice.of(batch.n(), batch.m(), k.zero(), k.soc().length + k.psd().length, batch.aPattern(),
                 batch.pPattern());
     }
 
@@ -152,13 +152,15 @@ public final class InteriorPointSolver {
     }
 
     /**
-     * Whether the tiled method takes this structure: zero, nonnegative and second-order cones (the
-     * interior-point method's), the dense reduction, at most {@value #MAX_TILED_ORDER} variables and no
+     * Whether the tiled method takes this structure: zero, nonnegative and second-order cones (not
+     * positive semidefinite ones, which {@link InteriorPointMethod} solves one instance at a time), the
+     * dense reduction, at most {@value #MAX_TILED_ORDER} variables and no
      * more equality rows than variables (each lane keeps a dense reduced matrix, M⁻¹A_Eᵀ and the
      * equality rows' Schur complement).
      */
     static boolean tileable(IpmLayout layout) {
-        return layout.newton == NewtonSystemChoice.DENSE && layout.n <= MAX_TILED_ORDER && layout.zero <= layout.n;
+        return layout.newton == NewtonSystemChoice.DENSE && layout.n <= MAX_TILED_ORDER && layout.zero <= layout.n
+                && layout.psdCount() == 0;
     }
 
     /**

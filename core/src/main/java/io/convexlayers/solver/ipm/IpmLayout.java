@@ -7,7 +7,7 @@ import io.convexlayers.data.SparsePattern;
 
 /**
  * What every instance of a batch shares for the interior-point method: sizes, the cone layout
- * (zero rows first, then nonnegative rows, then second-order cones) and the row-wise (CSR) view of
+ * (zero rows first, then nonnegative rows, second-order cones and positive semidefinite cones) and the row-wise (CSR) view of
  * A's pattern with, for each CSR position, the index of the same entry in A's CSC values. Built
  * once per batch, so the per-instance work is numeric only.
  */
@@ -20,9 +20,16 @@ final class IpmLayout {
     final int nonneg;
     /** First row of each second-order cone; one extra entry holds m. */
     final int[] socStart;
+    /** First row of each positive semidefinite cone (svec rows); one extra entry holds the end of the last. */
+    final int[] psdStart;
+    /** Matrix order of each positive semidefinite cone. */
+    final int[] psdOrder;
     /** The cones, for the shared equilibration (one row factor per cone). */
     final ConeDims cones;
-    /** Degree of the cone of the inequality rows: nonnegative rows plus one per second-order cone. */
+    /**
+     * Degree of the cone of the inequality rows: nonnegative rows, one per second-order cone and the
+     * order of each PSD cone.
+     */
     final int degree;
     final SparsePattern aPattern;
     final SparsePattern pPattern;
@@ -60,7 +67,16 @@ final class IpmLayout {
             row += soc[i];
         }
         socStart[soc.length] = row;
-        degree = nonneg + soc.length;
+        psdOrder = k.psd().clone();
+        psdStart = new int[psdOrder.length + 1];
+        int psdDegree = 0;
+        for (int i = 0; i < psdOrder.length; i++) {
+            psdStart[i] = row;
+            row += ConeDims.svecLength(psdOrder[i]);
+            psdDegree += psdOrder[i];
+        }
+        psdStart[psdOrder.length] = row;
+        degree = nonneg + soc.length + psdDegree;
         aPattern = batch.aPattern();
         pPattern = batch.pPattern();
         rowStart = new int[m + 1];
@@ -71,7 +87,8 @@ final class IpmLayout {
         for (int r = 0; r < m; r++) {
             rowStart[r + 1] += rowStart[r];
         }
-        this.newton = newton != null ? newton : NewtonSystemChoice.of(n, m, zero, soc.length, aPattern, pPattern);
+        this.newton = newton != null ? newton : NewtonSystemChoice.of(n, m, zero, soc.length + psdOrder.length,
+                aPattern, pPattern);
         rowCol = new int[nnz];
         rowToCsc = new int[nnz];
         int[] next = rowStart.clone();
@@ -85,15 +102,20 @@ final class IpmLayout {
     }
 
     /**
-     * Whether the interior-point method handles these cones: zero, nonnegative and second-order
-     * cones. PSD, exponential and power cones go to the first-order method.
+     * Whether the interior-point method handles these cones: zero, nonnegative, second-order and
+     * positive semidefinite cones. Exponential and power cones go to the first-order method.
      */
     static boolean supports(ConeDims k) {
-        return k.psd().length == 0 && k.exp() == 0 && k.dualExp() == 0 && k.power().length == 0;
+        return k.exp() == 0 && k.dualExp() == 0 && k.power().length == 0;
     }
 
     /** Number of second-order cones. */
     int socCount() {
         return socStart.length - 1;
+    }
+
+    /** Number of positive semidefinite cones. */
+    int psdCount() {
+        return psdOrder.length;
     }
 }

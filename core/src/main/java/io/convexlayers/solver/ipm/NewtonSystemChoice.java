@@ -29,12 +29,13 @@ enum NewtonSystemChoice {
 
     /**
      * The choice for a program with n variables, m rows of which {@code zero} are equalities,
-     * {@code socCount} second-order cones, and the patterns of A and P (null without P).
+     * {@code coneCount} second-order and positive semidefinite cones (whose blocks of H only the dense
+     * reduction takes), and the patterns of A and P (null without P).
      */
-    static NewtonSystemChoice of(int n, int m, int zero, int socCount, SparsePattern a, SparsePattern p) {
+    static NewtonSystemChoice of(int n, int m, int zero, int coneCount, SparsePattern a, SparsePattern p) {
         long reduced = n + (long) zero;
         boolean denseFits = reduced <= ReducedKkt.MAX_REDUCED_ORDER;
-        if (socCount > 0) {
+        if (coneCount > 0) {
             return denseFits ? DENSE : NONE;
         }
         if (denseFits && reduced <= ALWAYS_DENSE_ORDER) {

@@ -9,7 +9,9 @@ package io.convexlayers.solver.ipm;
  * second-order cone W = η·B(w̄) with η = (sᵀJs / zᵀJz)^¼, J = diag(1, −1, …, −1), the scaling
  * point w̄ = (s̄ + Jz̄)/(2γ) of the normalized s̄, z̄, γ = √((1 + s̄ᵀz̄)/2), and B(w̄) the hyperbolic
  * rotation [[a, qᵀ], [q, I + qqᵀ/(1 + a)]] of w̄ = (a, q). Then H = W² = η²(2w̄w̄ᵀ − J) and
- * H⁻¹ = η⁻²(2Jw̄w̄ᵀJ − J). Vectors are full length m; zero-cone rows are never touched.
+ * H⁻¹ = η⁻²(2Jw̄w̄ᵀJ − J). Positive semidefinite cones take the scaling of {@link PsdScaling}, which
+ * is not symmetric: there {@link #applyW} with {@code inverse} is W⁻ᵀ, and {@link #applyWTranspose}
+ * differs from {@link #applyW}. Vectors are full length m; zero-cone rows are never touched.
  */
 final class NtScaling {
     private final IpmLayout layout;
@@ -19,12 +21,15 @@ final class NtScaling {
     final double[] eta;
     /** λ = Wz on every inequality row. */
     final double[] lambda;
+    /** The positive semidefinite cones' scaling, or null without such cones. */
+    private final PsdScaling psd;
 
     NtScaling(IpmLayout layout) {
         this.layout = layout;
         w = new double[layout.m];
         eta = new double[layout.socCount()];
         lambda = new double[layout.m];
+        psd = layout.psdCount() == 0 ? null : new PsdScaling(layout.psdStart, layout.psdOrder);
     }
 
     /** The identity scaling (W = I), used by the starting point's system. */
@@ -35,6 +40,9 @@ final class NtScaling {
         for (int k = 0; k < layout.socCount(); k++) {
             eta[k] = 1;
             identityPoint(w, layout.socStart[k], 1, dim(k));
+        }
+        if (psd != null) {
+            psd.identity();
         }
     }
 
@@ -60,20 +68,41 @@ final class NtScaling {
             eta[k] = e;
             applyW(w, e, z, lambda, lo, 1, dim(k), false);
         }
-        return true;
+        return psd == null || psd.update(s, z, lambda);
+    }
+
+    /** The positive semidefinite cones' scaling (null without such cones). */
+    PsdScaling psd() {
+        return psd;
     }
 
     private int dim(int k) {
         return layout.socStart[k + 1] - layout.socStart[k];
     }
 
-    /** out = W·v (or W⁻¹·v) on the inequality rows; out may not alias v. */
+    /** out = W·v (or W⁻ᵀ·v, which is W⁻¹·v but on PSD cones) on the inequality rows; out may not alias v. */
     void applyW(double[] v, double[] out, boolean inverse) {
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
             out[i] = inverse ? v[i] / w[i] : v[i] * w[i];
         }
         for (int k = 0; k < layout.socCount(); k++) {
             applyW(w, eta[k], v, out, layout.socStart[k], 1, dim(k), inverse);
+        }
+        if (psd != null) {
+            psd.apply(inverse ? PsdScaling.Map.W_INVERSE_TRANSPOSE : PsdScaling.Map.W, v, out);
+        }
+    }
+
+    /** out = Wᵀ·v on the inequality rows (W·v but on PSD cones); out may not alias v. */
+    void applyWTranspose(double[] v, double[] out) {
+        for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
+            out[i] = v[i] * w[i];
+        }
+        for (int k = 0; k < layout.socCount(); k++) {
+            applyW(w, eta[k], v, out, layout.socStart[k], 1, dim(k), false);
+        }
+        if (psd != null) {
+            psd.apply(PsdScaling.Map.W_TRANSPOSE, v, out);
         }
     }
 
@@ -86,6 +115,9 @@ final class NtScaling {
         for (int k = 0; k < layout.socCount(); k++) {
             applyH(w, eta[k], v, out, layout.socStart[k], 1, dim(k), inverse);
         }
+        if (psd != null) {
+            psd.apply(inverse ? PsdScaling.Map.H_INVERSE : PsdScaling.Map.H, v, out);
+        }
     }
 
     /** out = u∘v, the Jordan product on the inequality rows (may alias either). */
@@ -95,6 +127,9 @@ final class NtScaling {
         }
         for (int k = 0; k < layout.socCount(); k++) {
             product(u, v, out, layout.socStart[k], 1, dim(k));
+        }
+        if (psd != null) {
+            psd.product(u, v, out);
         }
     }
 
@@ -107,15 +142,21 @@ final class NtScaling {
         for (int k = 0; k < layout.socCount(); k++) {
             divide(l, v, out, layout.socStart[k], 1, dim(k));
         }
+        if (psd != null) {
+            psd.divide(l, v, out);
+        }
     }
 
-    /** Adds {@code t}·e (the cone's identity: 1 on nonnegative rows and second-order cone heads). */
+    /** Adds {@code t}·e (the cone's identity: 1 on nonnegative rows and second-order cone heads, I on PSD cones). */
     void addIdentity(double[] v, double t) {
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
             v[i] += t;
         }
         for (int k = 0; k < layout.socCount(); k++) {
             v[layout.socStart[k]] += t;
+        }
+        if (psd != null) {
+            psd.addIdentity(v, t);
         }
     }
 
@@ -127,6 +168,9 @@ final class NtScaling {
         }
         for (int k = 0; k < layout.socCount(); k++) {
             min = Math.min(min, minEigenvalue(v, layout.socStart[k], 1, dim(k)));
+        }
+        if (psd != null) {
+            min = Math.min(min, psd.minEigenvalue(v));
         }
         return min;
     }
@@ -143,6 +187,9 @@ final class NtScaling {
         }
         for (int k = 0; k < layout.socCount(); k++) {
             alpha = Math.min(alpha, socStep(v, dv, layout.socStart[k], 1, dim(k)));
+        }
+        if (psd != null) {
+            alpha = psd.maxStep(v, dv, alpha);
         }
         return alpha;
     }

@@ -36,6 +36,10 @@ final class ReducedKkt extends NewtonSystem {
     /** The full system's factorization, made when the reduced one first fails (else null). */
     private QuasiDefiniteLdl full;
     private double[] fullWork;
+    /** W⁻ᵀA_C of one positive semidefinite cone, column after column (grown on demand). */
+    private double[] psdPanel;
+    /** Each touched column's slot in {@link #psdPanel}. */
+    private final int[] slot;
 
     ReducedKkt(IpmLayout layout) {
         super(layout);
@@ -45,6 +49,7 @@ final class ReducedKkt extends NewtonSystem {
         g = new double[n];
         touched = new int[n];
         mark = new boolean[n];
+        slot = new int[n];
         work = new double[order];
         t = new double[layout.m];
         tmpN = new double[n];
@@ -97,11 +102,13 @@ final class ReducedKkt extends NewtonSystem {
         // Four dense rows at a time: each pass over K's lower triangle adds four rank-one terms, so K
         // is loaded and stored a quarter as often (this assembly is the largest cost on small dense
         // QPs and LPs).
-        while (row4 + 4 <= layout.m && denseRows(rs, row4, 4)) {
+        // (PSD rows enter by addPsdTerms: their H⁻¹ is no diagonal.)
+        int rowEnd = layout.psdCount() > 0 ? layout.psdStart[0] : layout.m;
+        while (row4 + 4 <= rowEnd && denseRows(rs, row4, 4)) {
             addFourDenseRows(k, av, rs[row4], row4);
             row4 += 4;
         }
-        for (int r = row4; r < layout.m; r++) {
+        for (int r = row4; r < rowEnd; r++) {
             double h = hinvDiag[r];
             for (int q1 = rs[r]; q1 < rs[r + 1]; q1++) {
                 int j1 = col[q1];
@@ -145,6 +152,9 @@ final class ReducedKkt extends NewtonSystem {
                 mark[touched[a1]] = false;
             }
         }
+        if (layout.psdCount() > 0) {
+            addPsdTerms(k, rs, col, av);
+        }
         // Zero-cone rows: A_E below, −δ on the diagonal.
         for (int r = 0; r < layout.zero; r++) {
             int row = (n + r) * order;
@@ -154,6 +164,64 @@ final class ReducedKkt extends NewtonSystem {
             k[row + n + r] = -STATIC_REG;
         }
         timedOut = mirrorAndFactor(ldl, n, deadline) < 0;
+    }
+
+    /**
+     * K's lower triangle += A_CᵀH⁻¹A_C over each positive semidefinite cone C: with H⁻¹ = W⁻¹W⁻ᵀ this is
+     * UᵀU for U = W⁻ᵀA_C, whose columns are W⁻ᵀ applied to the columns of A that touch the cone (an
+     * O(d³) congruence each).
+     */
+    private void addPsdTerms(double[] k, int[] rs, int[] col, double[] av) {
+        PsdScaling psd = scaling.psd();
+        for (int c = 0; c < layout.psdCount(); c++) {
+            int lo = layout.psdStart[c];
+            int hi = layout.psdStart[c + 1];
+            int rowsInCone = hi - lo;
+            int count = 0;
+            for (int r = lo; r < hi; r++) {
+                for (int q = rs[r]; q < rs[r + 1]; q++) {
+                    int j = col[q];
+                    if (!mark[j]) {
+                        mark[j] = true;
+                        touched[count++] = j;
+                    }
+                }
+            }
+            Arrays.sort(touched, 0, count);
+            if (psdPanel == null || psdPanel.length < count * rowsInCone) {
+                psdPanel = new double[count * rowsInCone];
+            }
+            for (int a = 0; a < count; a++) {
+                slot[touched[a]] = a;
+            }
+            Arrays.fill(psdPanel, 0, count * rowsInCone, 0);
+            for (int r = lo; r < hi; r++) {
+                for (int q = rs[r]; q < rs[r + 1]; q++) {
+                    psdPanel[slot[col[q]] * rowsInCone + r - lo] = av[q];
+                }
+            }
+            // Each column of A on the cone's rows becomes W⁻ᵀ of it.
+            for (int a = 0; a < count; a++) {
+                System.arraycopy(psdPanel, a * rowsInCone, t, lo, rowsInCone);
+                psd.apply(PsdScaling.Map.W_INVERSE_TRANSPOSE, c, t, tmpM);
+                System.arraycopy(tmpM, lo, psdPanel, a * rowsInCone, rowsInCone);
+            }
+            for (int a1 = 0; a1 < count; a1++) {
+                int row = touched[a1] * order;
+                int p1 = a1 * rowsInCone;
+                for (int a2 = 0; a2 <= a1; a2++) {
+                    int p2 = a2 * rowsInCone;
+                    double sum = 0;
+                    for (int i = 0; i < rowsInCone; i++) {
+                        sum += psdPanel[p1 + i] * psdPanel[p2 + i];
+                    }
+                    k[row + touched[a2]] += sum;
+                }
+            }
+            for (int a = 0; a < count; a++) {
+                mark[touched[a]] = false;
+            }
+        }
     }
 
     /** Whether rows r … r + count − 1 of A hold all n columns. */
@@ -252,7 +320,25 @@ final class ReducedKkt extends NewtonSystem {
                 }
             }
         }
+        if (layout.psdCount() > 0) {
+            addPsdBlocks(k, order);
+        }
         timedOut = mirrorAndFactor(full, n, deadline) < 0;
+    }
+
+    /** The full matrix's −H blocks of the positive semidefinite cones (lower triangles). */
+    private void addPsdBlocks(double[] k, int order) {
+        PsdScaling psd = scaling.psd();
+        for (int c = 0; c < layout.psdCount(); c++) {
+            int lo = layout.psdStart[c];
+            int hi = layout.psdStart[c + 1];
+            for (int p = lo; p < hi; p++) {
+                int row = (n + p) * order + n;
+                for (int q = lo; q <= p; q++) {
+                    k[row + q] -= psd.hEntry(c, p - lo, q - lo);
+                }
+            }
+        }
     }
 
     /**

@@ -48,7 +48,11 @@ class InteriorPointSolverTest {
                 Arguments.of("soc", ConeDims.builder().soc(6, 4, 5, 3).build(), 8, 0.8, false),
                 Arguments.of("soc QP sparse", ConeDims.builder().nonneg(10).soc(8, 8, 8).build(), 15, 0.2, true),
                 Arguments.of("zero+soc QP", ConeDims.builder().zero(2).soc(3, 3, 3, 3).build(), 10, 0.5, true),
-                Arguments.of("larger sparse LP", ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false));
+                Arguments.of("larger sparse LP", ConeDims.builder().zero(20).nonneg(200).build(), 120, 0.05, false),
+                Arguments.of("psd", ConeDims.builder().psd(4).build(), 6, 1.0, false),
+                Arguments.of("psd QP with nonneg and soc", ConeDims.builder().zero(2).nonneg(5).soc(4).psd(3, 5).build(),
+                        14, 0.6, true),
+                Arguments.of("two psd sparse", ConeDims.builder().nonneg(4).psd(6, 2).build(), 20, 0.3, false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,7 +90,9 @@ class InteriorPointSolverTest {
             "maros_meszaros/QAFIRO.qps, -1.5907817939",
             "maros_meszaros/DUALC1.qps, 6155.2508295",
             "maros_meszaros/CVXQP1_S.qps, 11590.718119",
-            "cblib/sambal.cbf, 3.9682203619"})
+            "cblib/sambal.cbf, 3.9682203619",
+            "sdplib/truss1.dat-s, -8.999996",
+            "sdplib/theta1.dat-s, 23.0"})
     void solvesBundledProblemsToTheirPublishedOptima(String file, double optimum) throws Exception {
         FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/" + file).toURI()));
         assertTrue(InteriorPointSolver.supports(problem.program().cones()), file);
@@ -97,7 +103,7 @@ class InteriorPointSolverTest {
         double objective = problem.fileObjective(s.objective());
         double rel = Math.abs(objective - optimum) / Math.max(1, Math.abs(optimum));
         assertTrue(rel <= 1e-7, file + ": objective " + objective + " vs " + optimum + " (relative " + rel + ")");
-        if (problem.program().cones().soc().length == 0) {
+        if (problem.program().cones().soc().length == 0 && problem.program().cones().psd().length == 0) {
             // The same problem with the Newton system forced onto the sparse factorization.
             Solution sparse = SparseNewtonSystemTest.solveWith(problem.program(), NewtonSystemChoice.SPARSE);
             assertEquals(SolverStatus.SOLVED, sparse.status(), file + " (sparse)");
@@ -210,6 +216,28 @@ class InteriorPointSolverTest {
     }
 
     @Test
+    void autoGivesSmallPsdConesToTheInteriorPointMethodAndLargeOnesToTheFirstOrderMethod() {
+        SolverSettings auto = SolverSettings.defaults();
+        int order = AlgorithmChoice.AUTO_MAX_PSD_ORDER;
+        ConeProgram small = PlantedPrograms.generate(ConeDims.builder().nonneg(3).psd(4).build(), 6, 1.0, false, 4)
+                .program();
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(small), auto));
+        Solution s = ConeSolver.solve(small, auto);
+        assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
+        assertEquals(SolverStatus.SOLVED, s.status());
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(small), auto.withEps(1e-9)),
+                "tighter than the SOCPs' limit");
+        ConeProgram atLimit = PlantedPrograms.generate(ConeDims.builder().psd(order).build(), 8, 0.5, false, 4)
+                .program();
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(atLimit), auto));
+        ConeProgram beyond = PlantedPrograms.generate(ConeDims.builder().psd(order + 1).build(), 8, 0.5, false, 4)
+                .program();
+        assertEquals(Algorithm.FIRST_ORDER, AlgorithmChoice.resolve(BatchConeProgram.of(beyond), auto));
+        assertEquals(Algorithm.INTERIOR_POINT, AlgorithmChoice.resolve(BatchConeProgram.of(beyond),
+                auto.withAlgorithm(Algorithm.INTERIOR_POINT)), "asked for by name");
+    }
+
+    @Test
     void aTallProgramSolvesWithoutTheDenseFullSystem() {
         // Regression (layer fuzzing): n = 1, m = 46 341 made the full-system fallback's dense
         // matrix overflow its int size. Now AUTO sends batches of tall QPs to the first-order method
@@ -227,7 +255,7 @@ class InteriorPointSolverTest {
 
     @Test
     void unsupportedConesFallBackToTheFirstOrderMethodVisibly() {
-        PlantedPrograms.Planted planted = PlantedPrograms.generate(ConeDims.builder().nonneg(3).psd(3).build(), 5,
+        PlantedPrograms.Planted planted = PlantedPrograms.generate(ConeDims.builder().nonneg(3).exp(1).build(), 5,
                 0.8, false, 2);
         Solution s = ConeSolver.solve(planted.program(), IPM);
         assertEquals(Algorithm.FIRST_ORDER, s.algorithm());
