@@ -63,14 +63,15 @@ public final class AlgorithmChoice {
     /** Tightest requested tolerance (eps_abs and eps_rel) at which AUTO gives SOCPs to the interior-point method. */
     public static final double SOC_MIN_EPS = 1e-8;
     /**
-     * Largest PSD cone order that AUTO gives to the interior-point method (with the SOCPs' rules): on
-     * batches of random SDPs with cones of order 3 to 25 the interior-point method took 0.19–0.48× the
-     * first-order method's time at eps 1e-6, but on SDPLIB theta1 (order 50, n = 104) 20× its time — each
-     * PSD cone costs O(d³) per column of A it touches, and there the reduced system's accuracy ran out
-     * and the dense full system (order n + m = 1379) took over ({@code benchmarks/RESULTS.md}, "PSD
-     * cones in the interior-point method").
+     * Largest PSD cone order that AUTO gives to the interior-point method (with the SOCPs' rules). On
+     * random SDP batches with one cone of order d ({@code PsdInteriorPoint}, eps 1e-6, one thread) the
+     * interior-point method took 0.70–0.82× the first-order method's time for d = 3 and 5 and 1.04–1.26×
+     * for d = 6 … 10 (3.5× at d = 25, 20× on SDPLIB theta1, d = 50): each PSD cone costs O(d³) per column
+     * of A it touches, and near the end the reduced system's accuracy runs out and the dense full system
+     * (order n + m) takes over. Past the crossover the interior-point method stays available by name,
+     * for its accuracy ({@code benchmarks/RESULTS.md}, "PSD cones in the interior-point method").
      */
-    public static final int AUTO_MAX_PSD_ORDER = 25;
+    public static final int AUTO_MAX_PSD_ORDER = 5;
 
     private AlgorithmChoice() {
     }
