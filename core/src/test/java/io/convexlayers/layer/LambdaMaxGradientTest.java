@@ -16,9 +16,11 @@ import io.convexlayers.dsl.Expression;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
 import io.convexlayers.dsl.Variable;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.SolverStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -105,15 +107,63 @@ class LambdaMaxGradientTest {
         assertEquals(lhs, rhs, 1e-9 * (1 + Math.abs(lhs)), "⟨Jv, w⟩ " + lhs + " against ⟨v, Jᵀw⟩ " + rhs);
     }
 
+    /**
+     * The interior-point method solves the same λ_max layer (an 8 × 8 PSD cone, more equality rows than
+     * variables) when asked for by name: its solution's gradient is flagged accurate and agrees with the
+     * first-order solution's (eps 1e-10) and with central differences of its own forward pass. Those take
+     * a step of 1e-3: the interior point's x moves by a few 1e-7 between neighbouring θ (residuals near
+     * 1e-10 bound x only to the square root of the gap, and its iteration count changes with θ), which
+     * a step of 1e-5 would turn into errors near 1e-2.
+     */
+    @Test
+    void theInteriorPointSolutionGivesTheSameGradient() {
+        Random rnd = new Random(13);
+        Parameter theta = Parameter.matrix("Theta", K, K);
+        ConvexLayer firstOrder = layer(new Random(5), theta);
+        ConvexLayer interior = layer(new Random(5), theta, SolverSettings.defaults().withEps(1e-8)
+                .withAlgorithm(Algorithm.INTERIOR_POINT));
+        double[] w = {0.3, 0.9, -0.6};
+        for (int trial = 0; trial < 2; trial++) {
+            double[] t = flat(symmetric(rnd));
+            LayerResult r = interior.forward(t);
+            assertEquals(Algorithm.INTERIOR_POINT, r.solution(0).algorithm());
+            Gradients g = r.backward(w);
+            assertEquals(DerivativeQuality.ACCURATE, g.info(0).quality(), g.info(0)::toString);
+            double[] grad = g.of(theta);
+            double[] reference = firstOrder.forward(t).backward(w).of(theta);
+            double h = 1e-3;
+            double worst = 0;
+            double worstFd = 0;
+            double scale = 0;
+            for (int i = 0; i < K; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double got = i == j ? grad[i * K + i] : grad[i * K + j] + grad[j * K + i];
+                    double ref = i == j ? reference[i * K + i] : reference[i * K + j] + reference[j * K + i];
+                    double fd = (loss(interior, shifted(t, i, j, h), w) - loss(interior, shifted(t, i, j, -h), w))
+                            / (2 * h);
+                    worst = Math.max(worst, Math.abs(got - ref));
+                    worstFd = Math.max(worstFd, Math.abs(got - fd));
+                    scale = Math.max(scale, Math.abs(ref));
+                }
+            }
+            assertTrue(scale > 1e-3, "a gradient worth testing: " + scale);
+            assertTrue(worst <= 1e-6 * Math.max(1, scale), "against the first-order solution: " + worst);
+            assertTrue(worstFd <= 1e-3 * Math.max(1, scale), "against central differences: " + worstFd);
+        }
+    }
+
     private static ConvexLayer layer(Random rnd, Parameter theta) {
+        return layer(rnd, theta, SolverSettings.defaults().withEps(1e-10));
+    }
+
+    private static ConvexLayer layer(Random rnd, Parameter theta, SolverSettings settings) {
         Variable x = Variable.vector("x", 3);
         Expression m = theta;
         for (int q = 0; q < 3; q++) {
             m = m.plus(constant(symmetric(rnd)).times(x.get(q)));
         }
         Problem problem = Problem.minimize(lambdaMax(m).plus(sumSquares(x)));
-        return ConvexLayer.builder(problem).parameters(theta).outputs(x)
-                .settings(SolverSettings.defaults().withEps(1e-10)).build();
+        return ConvexLayer.builder(problem).parameters(theta).outputs(x).settings(settings).build();
     }
 
     private static BatchArray one(double[] v) {
