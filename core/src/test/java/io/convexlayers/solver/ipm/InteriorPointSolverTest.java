@@ -124,8 +124,13 @@ class InteriorPointSolverTest {
         ConeProgram lp = new ConeProgram(null,
                 CscMatrix.fromDense("A", new double[][] {{1, 1}, {1, -1}, {0, -1}, {1, 0}}),
                 new double[] {1, 3, 0, 1}, new double[] {1, 0}, ConeDims.builder().zero(2).nonneg(2).build());
-        for (ConeProgram p : new ConeProgram[] {lp, infeasibleSocp()}) {
+        // X ⪰ 0 (svec x, 2 × 2) with X₁₁ + X₂₂ = −1: no PSD matrix has a negative trace.
+        ConeProgram sdp = new ConeProgram(null,
+                CscMatrix.fromDense("A", new double[][] {{1, 0, 1}, {-1, 0, 0}, {0, -1, 0}, {0, 0, -1}}),
+                new double[] {-1, 0, 0, 0}, new double[] {0, 0, 0}, ConeDims.builder().zero(1).psd(2).build());
+        for (ConeProgram p : new ConeProgram[] {lp, infeasibleSocp(), sdp}) {
             Solution s = ConeSolver.solve(p, IPM);
+            assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
             assertEquals(SolverStatus.INFEASIBLE, s.status());
             double[] y = s.certificate();
             assertEquals(-1, Kkt.bTy(p, y), 1e-9, "normalized to bᵀy = −1");
@@ -145,8 +150,13 @@ class InteriorPointSolverTest {
         ConeProgram socp = new ConeProgram(null,
                 CscMatrix.fromDense("A", new double[][] {{1, -1}, {-1, 0}, {-1, 0}}),
                 new double[] {0, 1, 0}, new double[] {-1, -1}, ConeDims.builder().zero(1).soc(2).build());
-        for (ConeProgram p : new ConeProgram[] {qp, socp}) {
+        // minimize −X₁₁ − X₂₁ subject to X = [[X₁₁, X₂₁], [X₂₁, X₂₂]] ⪰ 0 (svec x): the ray X = [[1, 1], [1, 1]].
+        ConeProgram sdp = new ConeProgram(null,
+                CscMatrix.fromDense("A", new double[][] {{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}}),
+                new double[] {0, 0, 0}, new double[] {-1, -1 / Math.sqrt(2), 0}, ConeDims.builder().psd(2).build());
+        for (ConeProgram p : new ConeProgram[] {qp, socp, sdp}) {
             Solution s = ConeSolver.solve(p, IPM);
+            assertEquals(Algorithm.INTERIOR_POINT, s.algorithm());
             assertEquals(SolverStatus.UNBOUNDED, s.status());
             double[] x = s.certificate();
             assertEquals(-1, Kkt.cTx(p, x), 1e-9, "normalized to cᵀx = −1");
