@@ -22,7 +22,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * interior-point step uses 𝒲 on Δz, 𝒲⁻ᵀ on Δs and 𝒲ᵀ on λ \ d_s.
  *
  * <p>Cones of order d cost O(d³) per operation; one object holds every PSD cone of a layout and its
- * own workspace (not thread-safe: one per interior-point workspace).
+ * own workspace, EJML's decompositions included (not thread-safe: one per interior-point workspace;
+ * getU/getV still allocate their results).
  */
 final class PsdScaling {
     private static final double SQRT2 = Math.sqrt(2);
@@ -53,11 +54,16 @@ final class PsdScaling {
     private final double[] t;
     private final double[] ls;
     private final double[] lz;
+    /** Per cone: a d × d matrix for EJML and its decompositions (made once, reused every iteration). */
+    private final DMatrixRMaj[] dense;
+    private final SingularValueDecomposition_F64<DMatrixRMaj>[] svd;
+    private final EigenDecomposition_F64<DMatrixRMaj>[] eig;
 
     /**
      * @param start the first row of each cone and, last, the end of the last cone
      * @param order each cone's matrix order
      */
+    @SuppressWarnings("unchecked")
     PsdScaling(int[] start, int[] order) {
         this.start = start.clone();
         this.order = order.clone();
@@ -66,9 +72,15 @@ final class PsdScaling {
         rInv = new double[order.length][];
         g = new double[order.length][];
         gInv = new double[order.length][];
+        dense = new DMatrixRMaj[order.length];
+        svd = new SingularValueDecomposition_F64[order.length];
+        eig = new EigenDecomposition_F64[order.length];
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             max = Math.max(max, d);
+            dense[c] = new DMatrixRMaj(d, d);
+            svd[c] = DecompositionFactory_DDRM.svd(d, d, true, true, false);
+            eig[c] = DecompositionFactory_DDRM.eig(d, false, true);
             r[c] = new double[d * d];
             rInv[c] = new double[d * d];
             g[c] = new double[d * d];
@@ -95,11 +107,12 @@ final class PsdScaling {
     void identity() {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
-            for (double[] a : new double[][] {r[c], rInv[c], g[c], gInv[c]}) {
-                java.util.Arrays.fill(a, 0);
-                for (int i = 0; i < d; i++) {
-                    a[i * d + i] = 1;
-                }
+            for (int i = 0; i < d * d; i++) {
+                double unit = i % (d + 1) == 0 ? 1 : 0;
+                r[c][i] = unit;
+                rInv[c][i] = unit;
+                g[c][i] = unit;
+                gInv[c][i] = unit;
             }
         }
     }
@@ -119,7 +132,7 @@ final class PsdScaling {
                 return false;
             }
             // M = L_zᵀ·L_s, then its SVD.
-            DMatrixRMaj mat = new DMatrixRMaj(d, d);
+            DMatrixRMaj mat = dense[c];
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j < d; j++) {
                     double sum = 0;
@@ -129,13 +142,12 @@ final class PsdScaling {
                     mat.set(i, j, sum);
                 }
             }
-            SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, true, true, false);
-            if (!svd.decompose(mat)) {
+            if (!svd[c].decompose(mat)) {
                 return false;
             }
-            DMatrixRMaj u = svd.getU(null, false);
-            DMatrixRMaj v = svd.getV(null, false);
-            double[] sigma = svd.getSingularValues();
+            DMatrixRMaj u = svd[c].getU(null, false);
+            DMatrixRMaj v = svd[c].getV(null, false);
+            double[] sigma = svd[c].getSingularValues();
             for (int k = 0; k < d; k++) {
                 if (!(sigma[k] > 0) || !Double.isFinite(sigma[k])) {
                     return false;
@@ -276,7 +288,7 @@ final class PsdScaling {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             unpack(v, start[c], d, x);
-            min = Math.min(min, smallestEigenvalue(x, d));
+            min = Math.min(min, smallestEigenvalue(c, x));
         }
         return min;
     }
@@ -299,7 +311,7 @@ final class PsdScaling {
             lowerSolve(ls, t, y, d);
             transpose(y, t, d);
             lowerSolve(ls, t, x, d);
-            double mu = smallestEigenvalue(x, d);
+            double mu = smallestEigenvalue(c, x);
             if (mu < 0) {
                 alpha = Math.min(alpha, -1 / mu);
             }
@@ -427,21 +439,21 @@ final class PsdScaling {
         }
     }
 
-    /** The smallest eigenvalue of the symmetric a (order d; its symmetric part is read). */
-    private static double smallestEigenvalue(double[] a, int d) {
-        DMatrixRMaj mat = new DMatrixRMaj(d, d);
+    /** The smallest eigenvalue of the symmetric a of cone c's order (its symmetric part is read). */
+    private double smallestEigenvalue(int c, double[] a) {
+        int d = order[c];
+        DMatrixRMaj mat = dense[c];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < d; j++) {
                 mat.set(i, j, 0.5 * (a[i * d + j] + a[j * d + i]));
             }
         }
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
-        if (!eig.decompose(mat)) {
+        if (!eig[c].decompose(mat)) {
             return Double.NaN;
         }
         double min = Double.POSITIVE_INFINITY;
         for (int k = 0; k < d; k++) {
-            min = Math.min(min, eig.getEigenvalue(k).getReal());
+            min = Math.min(min, eig[c].getEigenvalue(k).getReal());
         }
         return min;
     }
