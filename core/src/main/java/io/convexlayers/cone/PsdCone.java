@@ -21,8 +21,6 @@ import io.convexlayers.data.ConeDims;
  * cone of lane l at {@code offset + p*lanes + l}; each lane is decomposed on its own.
  */
 final class PsdCone extends ConeBlock {
-    private static final double SQRT2 = Math.sqrt(2.0);
-    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
 
     private final int[] orders;
     /** Position of each cone's first row, row·lanes. */
@@ -102,44 +100,13 @@ final class PsdCone extends ConeBlock {
         projectLane(v, offset, 1, k, ws);
     }
 
-    /**
-     * Unpacks the svec entries {@code v[start + p*stride]} into the lower triangle of the
-     * row-major k×k matrix {@code m} (upper triangle mirrored).
-     */
-    static void unpack(double[] v, int start, int stride, int k, double[] m) {
-        int p = 0;
-        for (int j = 0; j < k; j++) {
-            for (int i = j; i < k; i++) {
-                double x = v[start + p * stride];
-                p++;
-                if (i != j) {
-                    x *= INV_SQRT2;
-                }
-                m[i * k + j] = x;
-                m[j * k + i] = x;
-            }
-        }
-    }
-
-    /** Packs the lower triangle of the row-major k×k matrix {@code m} into svec entries. */
-    static void pack(double[] m, int k, double[] v, int start, int stride) {
-        int p = 0;
-        for (int j = 0; j < k; j++) {
-            for (int i = j; i < k; i++) {
-                double x = m[i * k + j];
-                v[start + p * stride] = i == j ? x : SQRT2 * x;
-                p++;
-            }
-        }
-    }
-
     private static void projectLane(double[] v, int start, int stride, int k, Workspace ws) {
         if (k == 1) {
             v[start] = Math.max(v[start], 0.0);
             return;
         }
         double[] m = ws.matrix;
-        unpack(v, start, stride, k, m);
+        SvecMatrix.unpack(v, start, stride, k, m);
         SymmetricEigen eig = ws.eigen;
         eig.decompose(m, k);
         double[] lambda = eig.valuesArray();
@@ -165,7 +132,7 @@ final class PsdCone extends ConeBlock {
             }
             addOuter(out, k, eig, negative, k, 1.0);
         }
-        pack(out, k, v, start, stride);
+        SvecMatrix.pack(out, k, v, start, stride);
     }
 
     /** Lower triangle of out += sign · Σ_{i ∈ [from, to)} λ_i q_i q_iᵀ. */
@@ -192,7 +159,7 @@ final class PsdCone extends ConeBlock {
     static void linearize(double[] v, int offset, int k, int lanes, Workspace ws, double[] values,
                                  int valuesOffset, double[] vectors, int vectorsOffset) {
         for (int l = 0; l < lanes; l++) {
-            unpack(v, offset + l, lanes, k, ws.matrix);
+            SvecMatrix.unpack(v, offset + l, lanes, k, ws.matrix);
             ws.eigen.decompose(ws.matrix, k);
             System.arraycopy(ws.eigen.valuesArray(), 0, values, valuesOffset + l * k, k);
             System.arraycopy(ws.eigen.vectorsArray(), 0, vectors, vectorsOffset + l * k * k, k * k);
@@ -223,7 +190,7 @@ final class PsdCone extends ConeBlock {
         for (int l = 0; l < lanes; l++) {
             int vb = valuesOffset + l * k;
             int qb = vectorsOffset + l * k * k;
-            unpack(d, dOffset + l, lanes, k, m);
+            SvecMatrix.unpack(d, dOffset + l, lanes, k, m);
             // t = dX Qᵀ: t[a][j] = Σ_b dX[a][b] q_j[b]
             for (int a = 0; a < k; a++) {
                 for (int j = 0; j < k; j++) {
@@ -263,7 +230,7 @@ final class PsdCone extends ConeBlock {
                     m[a * k + b] = acc;
                 }
             }
-            pack(m, k, out, outOffset + l, lanes);
+            SvecMatrix.pack(m, k, out, outOffset + l, lanes);
         }
     }
 

@@ -174,8 +174,8 @@ class PsdConeTest extends ConeContractTest {
         }
         double[] my = new double[16];
         double[] ms = new double[16];
-        PsdCone.unpack(y, 0, 1, k, my);
-        PsdCone.unpack(s, 0, 1, k, ms);
+        SvecMatrix.unpack(y, 0, 1, k, my);
+        SvecMatrix.unpack(s, 0, 1, k, ms);
         double trace = 0;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
@@ -184,7 +184,7 @@ class PsdConeTest extends ConeContractTest {
         }
         assertEquals(dot(y, s), trace, 1e-13);
         double[] back = new double[10];
-        PsdCone.pack(my, k, back, 0, 1);
+        SvecMatrix.pack(my, k, back, 0, 1);
         assertArrayEquals(y, back, 1e-15);
     }
 

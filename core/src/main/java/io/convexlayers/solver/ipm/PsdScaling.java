@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.cone.SvecMatrix;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -98,11 +99,6 @@ final class PsdScaling {
         return order.length;
     }
 
-    /** The svec position of diagonal entry (i, i) in a cone of order d. */
-    static int diagonal(int i, int d) {
-        return i * d - i * (i - 1) / 2;
-    }
-
     /** The identity scaling R = I of every cone. */
     void identity() {
         for (int c = 0; c < order.length; c++) {
@@ -126,8 +122,8 @@ final class PsdScaling {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             int o = start[c];
-            unpack(s, o, d, x);
-            unpack(z, o, d, y);
+            SvecMatrix.unpack(s, o, 1, d, x);
+            SvecMatrix.unpack(z, o, 1, d, y);
             if (!cholesky(x, ls, d) || !cholesky(y, lz, d)) {
                 return false;
             }
@@ -174,7 +170,7 @@ final class PsdScaling {
                 lambda[p] = 0;
             }
             for (int k = 0; k < d; k++) {
-                lambda[o + diagonal(k, d)] = sigma[k];
+                lambda[o + SvecMatrix.diagonal(k, d)] = sigma[k];
             }
         }
         return true;
@@ -191,7 +187,7 @@ final class PsdScaling {
     void apply(Map map, int c, double[] v, double[] out) {
         int d = order[c];
         int o = start[c];
-        unpack(v, o, d, x);
+        SvecMatrix.unpack(v, o, 1, d, x);
         switch (map) {
             case W -> congruence(r[c], true, d);
             case W_TRANSPOSE -> congruence(r[c], false, d);
@@ -200,35 +196,33 @@ final class PsdScaling {
             case H_INVERSE -> congruence(gInv[c], false, d);
             default -> throw new IllegalStateException();
         }
-        pack(y, out, o, d);
+        SvecMatrix.pack(y, d, out, o, 1);
     }
 
     /**
-     * Entry (p, q) of cone c's H in svec coordinates: with p ↔ (i, j) and q ↔ (k, l) (i ≥ j, k ≥ l),
-     * H(E_q) = G·E_q·G gives c_ij·(G_ik·G_jl + G_il·G_jk)/c_kl, where c is √2 off the diagonal and 1 on
-     * it (and the two terms coincide when k = l).
+     * Subtracts cone c's H, in svec coordinates, from the lower triangle of the row-major matrix k of
+     * order {@code order}, its first svec row and column at {@code at}. With p ↔ (i, j) and q ↔ (l, m)
+     * (i ≥ j, l ≥ m), H(E_q) = G·E_q·G gives H_pq = c_ij·G_il·G_jl when l = m and
+     * c_ij·(G_il·G_jm + G_im·G_jl)/√2 otherwise (c_ij: √2 off the diagonal, 1 on it).
      */
-    double hEntry(int c, int p, int q) {
-        int d = order[c];
-        int[] ij = position(p, d);
-        int[] kl = position(q, d);
+    void subtractH(int c, double[] k, int order, int at) {
+        int d = this.order[c];
         double[] gc = g[c];
-        int i = ij[0];
-        int j = ij[1];
-        int k = kl[0];
-        int l = kl[1];
-        double v = k == l ? gc[i * d + k] * gc[j * d + k] : (gc[i * d + k] * gc[j * d + l] + gc[i * d + l] * gc[j * d + k]) / SQRT2;
-        return i == j ? v : SQRT2 * v;
-    }
-
-    /** The (row, column) of svec position p (row ≥ column) in a cone of order d. */
-    private static int[] position(int p, int d) {
-        int j = 0;
-        while (p >= d - j) {
-            p -= d - j;
-            j++;
+        int p = 0;
+        for (int j = 0; j < d; j++) {
+            for (int i = j; i < d; i++, p++) {
+                int row = (at + p) * order + at;
+                double cij = i == j ? 1 : SQRT2;
+                int q = 0;
+                for (int m = 0; m < d && q <= p; m++) {
+                    for (int l = m; l < d && q <= p; l++, q++) {
+                        double h = l == m ? gc[i * d + l] * gc[j * d + l]
+                                : (gc[i * d + l] * gc[j * d + m] + gc[i * d + m] * gc[j * d + l]) / SQRT2;
+                        k[row + q] -= cij * h;
+                    }
+                }
+            }
         }
-        return new int[] {j + p, j};
     }
 
     /** out = u∘v = svec((UV + VU)/2) on every cone's rows (may alias either). */
@@ -236,8 +230,8 @@ final class PsdScaling {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             int o = start[c];
-            unpack(u, o, d, x);
-            unpack(v, o, d, t);
+            SvecMatrix.unpack(u, o, 1, d, x);
+            SvecMatrix.unpack(v, o, 1, d, t);
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j <= i; j++) {
                     double sum = 0;
@@ -248,7 +242,7 @@ final class PsdScaling {
                     y[j * d + i] = 0.5 * sum;
                 }
             }
-            pack(y, out, o, d);
+            SvecMatrix.pack(y, d, out, o, 1);
         }
     }
 
@@ -262,9 +256,9 @@ final class PsdScaling {
             int o = start[c];
             int p = o;
             for (int j = 0; j < d; j++) {
-                double lj = lambda[o + diagonal(j, d)];
+                double lj = lambda[o + SvecMatrix.diagonal(j, d)];
                 for (int i = j; i < d; i++) {
-                    double li = lambda[o + diagonal(i, d)];
+                    double li = lambda[o + SvecMatrix.diagonal(i, d)];
                     out[p] = 2 * v[p] / (li + lj);
                     p++;
                 }
@@ -277,7 +271,7 @@ final class PsdScaling {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             for (int i = 0; i < d; i++) {
-                v[start[c] + diagonal(i, d)] += tIdentity;
+                v[start[c] + SvecMatrix.diagonal(i, d)] += tIdentity;
             }
         }
     }
@@ -287,7 +281,7 @@ final class PsdScaling {
         double min = Double.POSITIVE_INFINITY;
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
-            unpack(v, start[c], d, x);
+            SvecMatrix.unpack(v, start[c], 1, d, x);
             min = Math.min(min, smallestEigenvalue(c, x));
         }
         return min;
@@ -302,11 +296,11 @@ final class PsdScaling {
         for (int c = 0; c < order.length; c++) {
             int d = order[c];
             int o = start[c];
-            unpack(v, o, d, x);
+            SvecMatrix.unpack(v, o, 1, d, x);
             if (!cholesky(x, ls, d)) {
                 return 0;
             }
-            unpack(dv, o, d, t);
+            SvecMatrix.unpack(dv, o, 1, d, t);
             // y = L⁻¹·dV (column by column), then x = L⁻¹·yᵀ = L⁻¹·dV·L⁻ᵀ.
             lowerSolve(ls, t, y, d);
             transpose(y, t, d);
@@ -339,29 +333,6 @@ final class PsdScaling {
                 }
                 y[i * d + j] = sum;
                 y[j * d + i] = sum;
-            }
-        }
-    }
-
-    /** The symmetric matrix of svec entries v[o …] (order d) into a (row-major). */
-    static void unpack(double[] v, int o, int d, double[] a) {
-        int p = o;
-        for (int j = 0; j < d; j++) {
-            for (int i = j; i < d; i++) {
-                double e = i == j ? v[p] : v[p] / SQRT2;
-                a[i * d + j] = e;
-                a[j * d + i] = e;
-                p++;
-            }
-        }
-    }
-
-    /** svec of the symmetric part of a (order d) into out[o …]. */
-    static void pack(double[] a, double[] out, int o, int d) {
-        int p = o;
-        for (int j = 0; j < d; j++) {
-            for (int i = j; i < d; i++) {
-                out[p++] = i == j ? a[i * d + i] : SQRT2 * 0.5 * (a[i * d + j] + a[j * d + i]);
             }
         }
     }

@@ -328,16 +328,8 @@ final class ReducedKkt extends NewtonSystem {
 
     /** The full matrix's −H blocks of the positive semidefinite cones (lower triangles). */
     private void addPsdBlocks(double[] k, int order) {
-        PsdScaling psd = scaling.psd();
         for (int c = 0; c < layout.psdCount(); c++) {
-            int lo = layout.psdStart[c];
-            int hi = layout.psdStart[c + 1];
-            for (int p = lo; p < hi; p++) {
-                int row = (n + p) * order + n;
-                for (int q = lo; q <= p; q++) {
-                    k[row + q] -= psd.hEntry(c, p - lo, q - lo);
-                }
-            }
+            scaling.psd().subtractH(c, k, order, n + layout.psdStart[c]);
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.cone.SvecMatrix;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Nesterov–Todd scaling of positive semidefinite cones against its defining identities, checked
  * with matrices formed independently here (EJML for eigenvalues): W(Z) = W⁻ᵀ(S) = λ diagonal, H(Z) = S,
- * H⁻¹ the inverse of H, Wᵀ the adjoint of W under tr(XY), H's closed-form entries, λ∘(λ \ v) = v, and
+ * H⁻¹ the inverse of H, Wᵀ the adjoint of W under tr(XY), H's closed-form block against H applied to unit vectors, λ∘(λ \ v) = v, and
  * the step to the cone's boundary.
  */
 class PsdScalingTest {
@@ -40,7 +41,7 @@ class PsdScalingTest {
                     a[i * d + j] = sum;
                 }
             }
-            PsdScaling.pack(a, v, START[c], d);
+            SvecMatrix.pack(a, d, v, START[c], 1);
         }
         return v;
     }
@@ -72,7 +73,7 @@ class PsdScalingTest {
     private static double minEigenvalue(double[] v, int c) {
         int d = ORDERS[c];
         double[] a = new double[d * d];
-        PsdScaling.unpack(v, START[c], d, a);
+        SvecMatrix.unpack(v, START[c], 1, d, a);
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
         assertTrue(eig.decompose(new DMatrixRMaj(d, d, true, a)));
         double min = Double.POSITIVE_INFINITY;
@@ -101,10 +102,10 @@ class PsdScalingTest {
                 int d = ORDERS[c];
                 for (int j = 0; j < d; j++) {
                     for (int i = j + 1; i < d; i++) {
-                        int p = START[c] + PsdScaling.diagonal(j, d) + (i - j);
+                        int p = START[c] + SvecMatrix.diagonal(j, d) + (i - j);
                         assertEquals(0, lambda[p], 0, "λ is diagonal");
                     }
-                    assertTrue(lambda[START[c] + PsdScaling.diagonal(j, d)] > 0);
+                    assertTrue(lambda[START[c] + SvecMatrix.diagonal(j, d)] > 0);
                 }
             }
             double[] hz = new double[s.length];
@@ -138,14 +139,16 @@ class PsdScalingTest {
         assertTrue(maxDiff(wtwu, hu) <= 1e-9, "H = WᵀW");
         for (int c = 0; c < ORDERS.length; c++) {
             int t = START[c + 1] - START[c];
+            double[] block = new double[t * t];
+            psd.subtractH(c, block, t, 0);
             double[] e = new double[s.length];
             double[] col = new double[s.length];
             for (int q = 0; q < t; q++) {
                 e[START[c] + q] = 1;
                 psd.apply(PsdScaling.Map.H, c, e, col);
                 e[START[c] + q] = 0;
-                for (int p = 0; p < t; p++) {
-                    assertEquals(col[START[c] + p], psd.hEntry(c, p, q), 1e-11 * (1 + Math.abs(col[START[c] + p])),
+                for (int p = q; p < t; p++) {
+                    assertEquals(-col[START[c] + p], block[p * t + q], 1e-11 * (1 + Math.abs(col[START[c] + p])),
                             "H entry (" + p + ", " + q + ") of cone " + c);
                 }
             }
@@ -198,7 +201,7 @@ class PsdScalingTest {
         assertEquals(before + 2, psd.minEigenvalue(v), 1e-10);
         double[] s = randomInterior(rnd, 0.3);
         double[] singular = s.clone();
-        PsdScaling.pack(new double[25], singular, START[2], 5);
+        SvecMatrix.pack(new double[25], 5, singular, START[2], 1);
         assertFalse(psd.update(singular, s, new double[s.length]), "a zero block is no interior point");
     }
 }
