@@ -39,6 +39,10 @@ final class LdlSolver {
     void solve(double[] z) {
         this.z = z;
         int size = f.size;
+        if (lanes == 1) {
+            solveOne(z);
+            return;
+        }
         if (lanes == 8) {
             forward8(fl == 1);
         } else {
@@ -63,6 +67,49 @@ final class LdlSolver {
             backward8(fl == 1);
         } else {
             backwardGeneric();
+        }
+    }
+
+    /**
+     * {@link #solve} for one lane (one factor lane): the generic loops' operations in the same order,
+     * without the lane loops.
+     */
+    private void solveOne(double[] z) {
+        int[] lStart = sym.lColStart;
+        int[] lRow = sym.lRowIndex;
+        for (int i = 0; i < split; i++) {
+            double zi = z[i];
+            for (int q = lStart[i]; q < lStart[i + 1]; q++) {
+                z[lRow[q]] -= lx[q] * zi;
+            }
+        }
+        for (int c = 0; c < tail; c++) {
+            double zc = z[split + c];
+            int base = tailColumn(c) - c - 1;
+            int off = split - base;
+            for (int q = base + c + 1; q < base + tail; q++) {
+                z[off + q] -= dense[q] * zc;
+            }
+        }
+        int size = f.size;
+        for (int i = 0; i < size; i++) {
+            z[i] *= invD[i];
+        }
+        for (int c = tail - 1; c >= 0; c--) {
+            int base = tailColumn(c) - c - 1;
+            int off = split - base;
+            double zc = z[split + c];
+            for (int q = base + c + 1; q < base + tail; q++) {
+                zc -= dense[q] * z[off + q];
+            }
+            z[split + c] = zc;
+        }
+        for (int i = split - 1; i >= 0; i--) {
+            double zi = z[i];
+            for (int q = lStart[i]; q < lStart[i + 1]; q++) {
+                zi -= lx[q] * z[lRow[q]];
+            }
+            z[i] = zi;
         }
     }
 

@@ -86,6 +86,15 @@ public final class SparseLdl implements LinearSystem {
      *                       choice
      */
     SparseLdl(TileMatrices mats, boolean shared, LdlAnalysis analysis, int denseTailStart) {
+        this(mats, shared, analysis, denseTailStart, true);
+    }
+
+    /**
+     * @param blockedTail whether a one-lane factor may take the blocked dense tail (false for a factor
+     *                    compacted from several lanes, which keeps their row-by-row bits)
+     */
+    private SparseLdl(TileMatrices mats, boolean shared, LdlAnalysis analysis, int denseTailStart,
+                      boolean blockedTail) {
         TileChecks.requireValid(mats);
         if (shared && !mats.allShared()) {
             throw new IllegalArgumentException("shared sparse factor needs P and A shared by all lanes");
@@ -103,7 +112,7 @@ public final class SparseLdl implements LinearSystem {
         int split = denseTailStart >= 0 ? Math.min(denseTailStart, size)
                 : sym.denseTailStart(DENSE_TAIL_DENSITY, DENSE_TAIL_MIN);
         this.cx = new double[kkt.nnz() * fl];
-        this.numeric = new LdlFactor(kkt, sym, fl, split);
+        this.numeric = new LdlFactor(kkt, sym, fl, split, blockedTail);
         this.solver = new LdlSolver(numeric, lanes);
         this.z = new double[size * lanes];
     }
@@ -145,6 +154,11 @@ public final class SparseLdl implements LinearSystem {
     /** Entries of L (strictly lower part) in the symbolic pattern. */
     public int factorNonzeros() {
         return sym.nnz();
+    }
+
+    /** Sparse columns whose Schur complement update runs as a dense rank update (one-lane blocked tails). */
+    int deferredColumnCount() {
+        return numeric.deferredColumnCount();
     }
 
     /** Order of the dense trailing block (0 when L is factored sparsely throughout). */
@@ -231,7 +245,7 @@ public final class SparseLdl implements LinearSystem {
     /** Gathers the kept lanes' factors (a shared factor is copied); ordering and dense tail stay. */
     @Override
     public LinearSystem compact(TileMatrices narrow, int[] keep) {
-        SparseLdl out = new SparseLdl(narrow, shared, new LdlAnalysis(kkt, sym), numeric.split);
+        SparseLdl out = new SparseLdl(narrow, shared, new LdlAnalysis(kkt, sym), numeric.split, fl == 1);
         copyLanes(numeric.lx, out.numeric.lx, keep);
         copyLanes(numeric.dense, out.numeric.dense, keep);
         copyLanes(numeric.invD, out.numeric.invD, keep);
