@@ -17,6 +17,11 @@ final class LdlFactor {
     static final double DEFERRED_DENSITY = 0.4;
     /** … and number at least this many. */
     static final int DEFERRED_MIN_ENTRIES = 16;
+    /**
+     * The largest tail factored by {@link BlockedDenseLdl}, whose square storage (beside the packed
+     * triangle the solves read) is 512 MB at this order; larger tails are factored row by row.
+     */
+    static final int BLOCKED_MAX_ORDER = 8192;
     final KktPattern kkt;
     final LdlSymbolic sym;
     final int size;
@@ -78,7 +83,7 @@ final class LdlFactor {
         this.work = new double[size * fl];
         this.tmp = new double[fl];
         this.tmp2 = new double[fl];
-        this.blockedTail = blockedTail && fl == 1 && tail > 0 ? new BlockedDenseLdl(tail) : null;
+        this.blockedTail = blockedTail && fl == 1 && tail > 0 && tail <= BLOCKED_MAX_ORDER ? new BlockedDenseLdl(tail) : null;
         this.tailPivots = (c, dk) -> pivotSingle(split + c, dk);
         this.scatterEnd = new int[split];
         java.util.Arrays.fill(scatterEnd, Integer.MAX_VALUE);
