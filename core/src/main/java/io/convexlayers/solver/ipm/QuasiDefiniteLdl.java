@@ -32,6 +32,8 @@ final class QuasiDefiniteLdl {
     private double[][] rows;
     private final double[] work;
     private double smallestPivot;
+    /** Pivots the factorization running (or last run) replaced by ±δ. */
+    private int replacedPivots;
 
     QuasiDefiniteLdl(int order) {
         this.order = order;
@@ -71,13 +73,9 @@ final class QuasiDefiniteLdl {
     int factorFlat(int positive, double eps, double delta, long deadline) {
         int n = order;
         double[] l = a;
-        int replaced = 0;
-        smallestPivot = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
+        startFactor();
         for (int k = 0; k < n; k++) {
-            if (k % DEADLINE_STRIDE == DEADLINE_STRIDE - 1 && Deadline.passed(deadline, System.nanoTime())) {
+            if (pastDeadline(k, deadline)) {
                 return -1;
             }
             int p = k;
@@ -93,15 +91,7 @@ final class QuasiDefiniteLdl {
                 swap(k, p);
             }
             int rk = k * n;
-            double dk = l[rk + k];
-            smallestPivot = Math.min(smallestPivot, dk);
-            boolean wantPositive = perm[k] < positive;
-            if (wantPositive ? !(dk > eps) : !(dk < -eps)) {
-                dk = wantPositive ? delta : -delta;
-                replaced++;
-            }
-            pivot[k] = dk;
-            double inv = 1 / dk;
+            double inv = 1 / acceptPivot(k, l[rk + k], positive, eps, delta);
             // Trailing update A₂₂ −= a·aᵀ/d (both triangles: each row over all trailing columns).
             for (int i = k + 1; i < n; i++) {
                 int ri = i * n;
@@ -114,7 +104,7 @@ final class QuasiDefiniteLdl {
                 l[ri + k] = f;
             }
         }
-        return replaced;
+        return replacedPivots;
     }
 
     /**
@@ -132,13 +122,9 @@ final class QuasiDefiniteLdl {
         for (int i = 0; i < n; i++) {
             System.arraycopy(a, i * n, r[i], 0, n);
         }
-        int replaced = 0;
-        smallestPivot = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
+        startFactor();
         for (int k = 0; k < n; k++) {
-            if (k % DEADLINE_STRIDE == DEADLINE_STRIDE - 1 && Deadline.passed(deadline, System.nanoTime())) {
+            if (pastDeadline(k, deadline)) {
                 return -1;
             }
             int p = k;
@@ -154,15 +140,7 @@ final class QuasiDefiniteLdl {
                 swapRows(k, p);
             }
             double[] rk = r[k];
-            double dk = rk[k];
-            smallestPivot = Math.min(smallestPivot, dk);
-            boolean wantPositive = perm[k] < positive;
-            if (wantPositive ? !(dk > eps) : !(dk < -eps)) {
-                dk = wantPositive ? delta : -delta;
-                replaced++;
-            }
-            pivot[k] = dk;
-            double inv = 1 / dk;
+            double inv = 1 / acceptPivot(k, rk[k], positive, eps, delta);
             for (int i = k + 1; i < n; i++) {
                 double[] ri = r[i];
                 double f = ri[k] * inv;
@@ -175,7 +153,37 @@ final class QuasiDefiniteLdl {
         for (int i = 0; i < n; i++) {
             System.arraycopy(r[i], 0, a, i * n, n);
         }
-        return replaced;
+        return replacedPivots;
+    }
+
+    /** Both forms' start: the identity order, no pivot seen or replaced yet. */
+    private void startFactor() {
+        for (int i = 0; i < order; i++) {
+            perm[i] = i;
+        }
+        smallestPivot = Double.POSITIVE_INFINITY;
+        replacedPivots = 0;
+    }
+
+    /** Whether to give up before column k: the deadline is looked at every {@value #DEADLINE_STRIDE} columns. */
+    private static boolean pastDeadline(int k, long deadline) {
+        return k % DEADLINE_STRIDE == DEADLINE_STRIDE - 1 && Deadline.passed(deadline, System.nanoTime());
+    }
+
+    /**
+     * Pivot k as computed, or ±δ where it is at most ε or of the wrong sign (dynamic regularization);
+     * records it in {@link #pivot} and the smallest-pivot and replacement counts.
+     */
+    private double acceptPivot(int k, double computed, int positive, double eps, double delta) {
+        smallestPivot = Math.min(smallestPivot, computed);
+        double dk = computed;
+        boolean wantPositive = perm[k] < positive;
+        if (wantPositive ? !(dk > eps) : !(dk < -eps)) {
+            dk = wantPositive ? delta : -delta;
+            replacedPivots++;
+        }
+        pivot[k] = dk;
+        return dk;
     }
 
     /** row[j] −= f·pivotRow[j] for j in [from, to) (a method of its own: the shape the JIT vectorizes). */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import java.util.Arrays;
+
 /**
  * The numeric part of {@link SparseLdl}: the values of C = Π·K·Πᵀ = L·D·Lᵀ for {@code fl} factor
  * lanes (lanes innermost), computed row by row ("up-looking": row k of L solves a sparse
@@ -86,7 +88,7 @@ final class LdlFactor {
         this.blockedTail = blockedTail && fl == 1 && tail > 0 && tail <= BLOCKED_MAX_ORDER ? new BlockedDenseLdl(tail) : null;
         this.tailPivots = (c, dk) -> pivotSingle(split + c, dk);
         this.scatterEnd = new int[split];
-        java.util.Arrays.fill(scatterEnd, Integer.MAX_VALUE);
+        Arrays.fill(scatterEnd, Integer.MAX_VALUE);
         this.deferredColumns = this.blockedTail != null ? chooseDeferredColumns() : new int[0];
         this.deferredValues = new double[Math.min(deferredColumns.length, BlockedDenseLdl.BLOCK)][tail];
     }
@@ -217,7 +219,7 @@ final class LdlFactor {
             for (int p = 0; p < width; p++) {
                 int i = cols[g + p];
                 double[] v = deferredValues[p];
-                java.util.Arrays.fill(v, 0.0);
+                Arrays.fill(v, 0.0);
                 for (int q = scatterEnd[i]; q < lStart[i + 1]; q++) {
                     v[lRow[q] - split] = lx[q];
                 }
@@ -252,7 +254,7 @@ final class LdlFactor {
                 chosen[count++] = i;
             }
         }
-        return java.util.Arrays.copyOf(chosen, count);
+        return Arrays.copyOf(chosen, count);
     }
 
     /** The pivot of node k after dynamic regularization (when on). */
