@@ -512,6 +512,9 @@ __device__ int cl_ipm_check(const double* st, double epsAbs, double epsRel, doub
     return CL_ST_NONE;
 }
 
+// Termination.LOOSE_CERTIFICATE: the loosest certificate reported (inaccurately) at a limit.
+#define CL_LOOSE_CERTIFICATE 1e3
+
 // Termination.atLimit.
 __device__ int cl_ipm_at_limit(const double* st, double epsInfeas) {
     if (cl_ipm_broke_down(st)) {
@@ -524,10 +527,10 @@ __device__ int cl_ipm_at_limit(const double* st, double epsInfeas) {
     }
     double inf = cl_ipm_infeasibility_ratio(st, epsInfeas);
     double unb = cl_ipm_unboundedness_ratio(st, epsInfeas);
-    if (isfinite(inf) && inf <= unb) {
+    if (inf <= CL_LOOSE_CERTIFICATE && inf <= unb) {
         return CL_ST_INFEASIBLE_INACCURATE;
     }
-    if (isfinite(unb)) {
+    if (unb <= CL_LOOSE_CERTIFICATE) {
         return CL_ST_UNBOUNDED_INACCURATE;
     }
     return tau > 0 ? CL_ST_SOLVED_INACCURATE : CL_ST_FAILED;

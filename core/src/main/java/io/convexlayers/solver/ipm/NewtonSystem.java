@@ -10,10 +10,34 @@ package io.convexlayers.solver.ipm;
  * choice of matrix and storage) and iterative refinement against K itself, which removes the static
  * and dynamic regularization and the rounding of the factorization. Refinement stops when the
  * residual stops halving; the better of the last two points is kept.
+ * <p>
+ * Refinement removes a static regularization δ only while δ is small against K's smallest
+ * eigenvalues: it contracts the error by about δ/(λ + δ) per step, which is 1 − 10⁻⁶ on LISWET1's
+ * active set (second differences of 10⁴ points: λ(AAᵀ) ≈ 10⁻¹⁴). Where a refined solve stays worse
+ * than {@link #LOWER_REG_TOL}, the instance lowers δ a thousandfold (at most twice, to 10⁻¹⁴),
+ * factors again and keeps the better of the two solves; a lowering that does not help is undone and
+ * not tried again for the instance. The lower δ stays for the rest of the instance: the
+ * ill-conditioning that called for it only grows near the solution. A factorization at a lowered δ
+ * that breaks down (a solve worse than {@link #RESET_REG_TOL}) returns to {@link #STATIC_REG} for
+ * good.
+ * <p>
+ * δ is lowered on the P block and the inequality rows ({@link #staticReg}). The zero-cone rows keep
+ * {@link #STATIC_REG}, their only diagonal: their pivots would fall under the dynamic
+ * regularization's threshold and be replaced by the far larger {@link #DYNAMIC_DELTA} (NETLIB's
+ * cycle: 354 replaced pivots and a wrong objective). An LP's x pivots can break down the same way
+ * (d6cube at δ = 10⁻¹¹); the undo and the return to {@link #STATIC_REG} above catch that.
  */
 abstract class NewtonSystem {
-    /** Static regularization δ of both diagonal blocks (Clarabel's default). */
+    /** Static regularization δ of both diagonal blocks at the start of an instance (Clarabel's default). */
     static final double STATIC_REG = 1e-8;
+    /** A lowered δ is the last one times this … */
+    static final double REG_LOWERING = 1e-3;
+    /** … at most this many times (δ ≥ 10⁻¹⁴: below it the factorization's pivots are rounding noise). */
+    static final int LOWEST_REG_LEVEL = 2;
+    /** A refined solve worse than this (relative) lowers δ and factors again. */
+    static final double LOWER_REG_TOL = 1e-10;
+    /** A solve worse than this (no better than x = 0) at a lowered δ returns the instance to {@link #STATIC_REG}. */
+    static final double RESET_REG_TOL = 1;
     /** Pivots at most this size are replaced … */
     static final double DYNAMIC_EPS = 1e-13;
     /** … by ±this, as in Clarabel (its defaults: 1e-13 and 2e-7); refinement removes the change. */
@@ -49,6 +73,14 @@ abstract class NewtonSystem {
     long deadline = io.convexlayers.solver.hsde.Deadline.NONE;
     /** Set when a factorization gave up at the deadline (the matrix is then unusable until the next factor). */
     boolean timedOut;
+    /** This instance's static regularization δ of the P block and the inequality rows (see the class comment). */
+    double staticReg = STATIC_REG;
+    /** δ = {@link #STATIC_REG}·{@link #REG_LOWERING}^level. */
+    private int regLevel;
+    /** Set when a change of δ did not help: the instance keeps its δ from then on. */
+    private boolean regSettled;
+    private double[] keptX;
+    private double[] keptZ;
 
     /** Assembles and factors the (regularized) matrix for this instance and scaling. */
     abstract void factor(ScaledInstance data, NtScaling scaling);
@@ -56,16 +88,67 @@ abstract class NewtonSystem {
     /** One solve with the factored, regularized matrix: x (n) and z (m) are overwritten. */
     abstract void factoredSolve(double[] r1, double[] r2, double[] x, double[] z);
 
-    /** Forgets per-instance state (a new instance starts afresh). */
+    /** Forgets per-instance state (a new instance starts afresh); a subclass calls this too. */
     void reset() {
+        regLevel = 0;
+        staticReg = STATIC_REG;
+        regSettled = false;
     }
 
     /**
-     * Solves K·(x, z) = (r1, r2) with iterative refinement; x (n) and z (m) are overwritten.
+     * Solves K·(x, z) = (r1, r2) with iterative refinement; x (n) and z (m) are overwritten. A solve
+     * that stays inaccurate changes the static regularization, factors again and solves again (see
+     * the class comment).
      *
      * @return the ∞-norm of the final residual relative to 1 + ‖(r1, r2)‖∞
      */
-    double solve(double[] r1, double[] r2, double[] x, double[] z) {
+    final double solve(double[] r1, double[] r2, double[] x, double[] z) {
+        double rel = attempt(r1, r2, x, z);
+        while (!(rel <= LOWER_REG_TOL) && !regSettled && regLevel < LOWEST_REG_LEVEL && !timedOut) {
+            rel = tryRegularization(regLevel + 1, rel, r1, r2, x, z);
+        }
+        if (!(rel <= RESET_REG_TOL) && regLevel > 0 && !timedOut) {
+            rel = tryRegularization(0, rel, r1, r2, x, z);
+            regSettled = true;
+        }
+        return rel;
+    }
+
+    /**
+     * Factors with δ at {@code level} and solves again; keeps that solve where it beats {@code rel},
+     * else factors back at the previous δ, restores (x, z) and settles there.
+     */
+    private double tryRegularization(int level, double rel, double[] r1, double[] r2, double[] x, double[] z) {
+        if (keptX == null) {
+            keptX = new double[n];
+            keptZ = new double[m];
+        }
+        System.arraycopy(x, 0, keptX, 0, n);
+        System.arraycopy(z, 0, keptZ, 0, m);
+        int previous = regLevel;
+        setRegularization(level);
+        factor(data, scaling);
+        double next = timedOut ? Double.NaN : attempt(r1, r2, x, z);
+        if (next < rel) {
+            return next;
+        }
+        setRegularization(previous);
+        regSettled = true;
+        if (!timedOut) {
+            factor(data, scaling);
+        }
+        System.arraycopy(keptX, 0, x, 0, n);
+        System.arraycopy(keptZ, 0, z, 0, m);
+        return rel;
+    }
+
+    private void setRegularization(int level) {
+        regLevel = level;
+        staticReg = STATIC_REG * Math.pow(REG_LOWERING, level);
+    }
+
+    /** One refined solve with the current factorization (a subclass may add a fallback of its own). */
+    double attempt(double[] r1, double[] r2, double[] x, double[] z) {
         return refinedSolve(r1, r2, x, z);
     }
 

@@ -80,7 +80,7 @@ final class ReducedKkt extends NewtonSystem {
             }
         }
         for (int j = 0; j < n; j++) {
-            k[j * order + j] += STATIC_REG;
+            k[j * order + j] += staticReg;
         }
         // Diagonal part of H⁻¹ on every inequality row.
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
@@ -289,7 +289,7 @@ final class ReducedKkt extends NewtonSystem {
             }
         }
         for (int j = 0; j < n; j++) {
-            k[j * order + j] += STATIC_REG;
+            k[j * order + j] += staticReg;
         }
         int[] rs = layout.rowStart;
         int[] col = layout.rowCol;
@@ -298,7 +298,7 @@ final class ReducedKkt extends NewtonSystem {
             for (int q = rs[r]; q < rs[r + 1]; q++) {
                 k[row + col[q]] += data.aRow[q];
             }
-            k[row + n + r] = -STATIC_REG;
+            k[row + n + r] = r < layout.zero ? -STATIC_REG : -staticReg;
         }
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
             double w = scaling.w[i];
@@ -334,12 +334,13 @@ final class ReducedKkt extends NewtonSystem {
     }
 
     /**
-     * Solves K·(x, z) = (r1, r2) with iterative refinement; x (n) and z (m) are overwritten.
+     * One refined solve; where the reduced system leaves it inaccurate, the instance switches to the
+     * full system and solves again.
      *
      * @return the ∞-norm of the final residual relative to 1 + ‖(r1, r2)‖∞
      */
     @Override
-    double solve(double[] r1, double[] r2, double[] x, double[] z) {
+    double attempt(double[] r1, double[] r2, double[] x, double[] z) {
         double rel = refinedSolve(r1, r2, x, z);
         if (full == null && !(rel <= FALLBACK_TOL) && n + (long) layout.m <= MAX_FULL_ORDER) {
             full = new QuasiDefiniteLdl(n + layout.m);
@@ -353,6 +354,7 @@ final class ReducedKkt extends NewtonSystem {
     /** Forgets the switch to the full system (a new instance starts with the reduction). */
     @Override
     void reset() {
+        super.reset();
         full = null;
         fullWork = null;
     }

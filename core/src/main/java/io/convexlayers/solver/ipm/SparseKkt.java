@@ -48,9 +48,9 @@ final class SparseKkt extends NewtonSystem {
         }
         for (int i = layout.zero; i < m; i++) {
             double w = scaling.w[i];
-            rhoY[i] = w * w + STATIC_REG;
+            rhoY[i] = w * w + staticReg;
         }
-        ldl.factor(STATIC_REG, rhoY);
+        ldl.factor(staticReg, rhoY);
     }
 
     @Override

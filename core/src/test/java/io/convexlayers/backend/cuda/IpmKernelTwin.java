@@ -963,10 +963,10 @@ final class IpmKernelTwin {
             }
             double inf = infeasibilityRatio(epsInfeas);
             double unb = unboundednessRatio(epsInfeas);
-            if (Double.isFinite(inf) && inf <= unb) {
+            if (inf <= io.convexlayers.solver.hsde.Termination.LOOSE_CERTIFICATE && inf <= unb) {
                 return INFEASIBLE_INACCURATE;
             }
-            if (Double.isFinite(unb)) {
+            if (unb <= io.convexlayers.solver.hsde.Termination.LOOSE_CERTIFICATE) {
                 return UNBOUNDED_INACCURATE;
             }
             return tu > 0 ? SOLVED_INACCURATE : FAILED;

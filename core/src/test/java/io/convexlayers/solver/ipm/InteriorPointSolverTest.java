@@ -84,12 +84,21 @@ class InteriorPointSolverTest {
             "netlib/blend.mps, -3.0812149846E+01",
             "netlib/kb2.mps, -1.7499001299E+03",
             "netlib/recipe.mps, -2.6661600000E+02",
+            // LPs whose refined Newton solves stall at δ = 1e-8 (80 and 200 iterations before the
+            // regularization was lowered on demand; see NewtonSystem).
+            "netlib/share1b.mps.gz, -7.6589318579E+04",
+            "netlib/modszk1.mps.gz, 3.2061972906E+02",
             "maros_meszaros/HS21.qps, 0.04",
             "maros_meszaros/HS35.qps, -8.8888888889",
             "maros_meszaros/HS118.qps, 664.82045",
             "maros_meszaros/QAFIRO.qps, -1.5907817939",
             "maros_meszaros/DUALC1.qps, 6155.2508295",
             "maros_meszaros/CVXQP1_S.qps, 11590.718119",
+            // Second-difference (convexity) constraints on 2000 and 10 000 points: AAᵀ's smallest
+            // eigenvalues are 10⁻¹¹ and 10⁻¹⁴ of its largest, below the static regularization, and
+            // a residual of 10⁻⁷ moves the objective by a percent (see NewtonSystem).
+            "maros_meszaros/YAO.qps.gz, -75.42074",
+            "maros_meszaros/LISWET1.qps.gz, -2489.287598",
             "cblib/sambal.cbf, 3.9682203619",
             "sdplib/truss1.dat-s, -8.999996",
             "sdplib/theta1.dat-s, 23.0"})
