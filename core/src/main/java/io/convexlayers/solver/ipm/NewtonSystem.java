@@ -103,7 +103,7 @@ abstract class NewtonSystem {
      * @return the ∞-norm of the final residual relative to 1 + ‖(r1, r2)‖∞
      */
     final double solve(double[] r1, double[] r2, double[] x, double[] z) {
-        double rel = attempt(r1, r2, x, z);
+        double rel = worstIfNaN(attempt(r1, r2, x, z));
         while (!(rel <= LOWER_REG_TOL) && !regSettled && regLevel < LOWEST_REG_LEVEL && !timedOut) {
             rel = tryRegularization(regLevel + 1, rel, r1, r2, x, z);
         }
@@ -128,7 +128,7 @@ abstract class NewtonSystem {
         int previous = regLevel;
         setRegularization(level);
         factor(data, scaling);
-        double next = timedOut ? Double.NaN : attempt(r1, r2, x, z);
+        double next = timedOut ? Double.NaN : worstIfNaN(attempt(r1, r2, x, z));
         if (next < rel) {
             return next;
         }
@@ -140,6 +140,11 @@ abstract class NewtonSystem {
         System.arraycopy(keptX, 0, x, 0, n);
         System.arraycopy(keptZ, 0, z, 0, m);
         return rel;
+    }
+
+    /** A broken solve (NaN residual) ranks below every finite one. */
+    private static double worstIfNaN(double rel) {
+        return Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
     }
 
     private void setRegularization(int level) {
