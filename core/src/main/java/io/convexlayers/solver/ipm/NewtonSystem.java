@@ -21,7 +21,7 @@ package io.convexlayers.solver.ipm;
  * that breaks down (a solve worse than {@link #RESET_REG_TOL}) returns to {@link #STATIC_REG} for
  * good.
  * <p>
- * δ is lowered on the P block and the inequality rows ({@link #staticReg}). The zero-cone rows keep
+ * δ is lowered on the P block and the inequality rows ({@link #staticReg()}). The zero-cone rows keep
  * {@link #STATIC_REG}, their only diagonal: their pivots would fall under the dynamic
  * regularization's threshold and be replaced by the far larger {@link #DYNAMIC_DELTA} (NETLIB's
  * cycle: 354 replaced pivots and a wrong objective). An LP's x pivots can break down the same way
@@ -74,7 +74,7 @@ abstract class NewtonSystem {
     /** Set when a factorization gave up at the deadline (the matrix is then unusable until the next factor). */
     boolean timedOut;
     /** This instance's static regularization δ of the P block and the inequality rows (see the class comment). */
-    double staticReg = STATIC_REG;
+    private double staticReg = STATIC_REG;
     /** δ = {@link #STATIC_REG}·{@link #REG_LOWERING}^level. */
     private int regLevel;
     /** Set when a change of δ did not help: the instance keeps its δ from then on. */
@@ -145,6 +145,11 @@ abstract class NewtonSystem {
     /** A broken solve (NaN residual) ranks below every finite one. */
     private static double worstIfNaN(double rel) {
         return Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
+    }
+
+    /** This instance's static regularization δ of the P block and the inequality rows now. */
+    final double staticReg() {
+        return staticReg;
     }
 
     private void setRegularization(int level) {

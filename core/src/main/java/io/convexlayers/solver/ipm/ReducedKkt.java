@@ -79,8 +79,9 @@ final class ReducedKkt extends NewtonSystem {
                 }
             }
         }
+        double delta = staticReg();
         for (int j = 0; j < n; j++) {
-            k[j * order + j] += staticReg;
+            k[j * order + j] += delta;
         }
         // Diagonal part of H⁻¹ on every inequality row.
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
@@ -288,8 +289,9 @@ final class ReducedKkt extends NewtonSystem {
                 }
             }
         }
+        double delta = staticReg();
         for (int j = 0; j < n; j++) {
-            k[j * order + j] += staticReg;
+            k[j * order + j] += delta;
         }
         int[] rs = layout.rowStart;
         int[] col = layout.rowCol;
@@ -298,7 +300,7 @@ final class ReducedKkt extends NewtonSystem {
             for (int q = rs[r]; q < rs[r + 1]; q++) {
                 k[row + col[q]] += data.aRow[q];
             }
-            k[row + n + r] = r < layout.zero ? -STATIC_REG : -staticReg;
+            k[row + n + r] = r < layout.zero ? -STATIC_REG : -delta;
         }
         for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
             double w = scaling.w[i];

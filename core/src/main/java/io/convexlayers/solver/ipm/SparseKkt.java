@@ -46,11 +46,12 @@ final class SparseKkt extends NewtonSystem {
         for (int i = 0; i < layout.zero; i++) {
             rhoY[i] = STATIC_REG;
         }
+        double delta = staticReg();
         for (int i = layout.zero; i < m; i++) {
             double w = scaling.w[i];
-            rhoY[i] = w * w + staticReg;
+            rhoY[i] = w * w + delta;
         }
-        ldl.factor(staticReg, rhoY);
+        ldl.factor(delta, rhoY);
     }
 
     @Override

@@ -34,7 +34,7 @@ class NewtonSystemRegularizationTest {
         @Override
         void factor(ScaledInstance data, NtScaling scaling) {
             factorizations++;
-            factoredWith = staticReg;
+            factoredWith = staticReg();
         }
 
         @Override
@@ -68,19 +68,19 @@ class NewtonSystemRegularizationTest {
         // accurate once δ ≤ 1e-11 (the λ ≈ 1e-14 case: contraction δ/(λ + δ))
         Scripted system = started(d -> d > 1e-10 ? 1e-7 : 1e-15);
         assertEquals(1e-15, system.solveOnce());
-        assertEquals(1e-11, system.staticReg, 1e-25);
+        assertEquals(1e-11, system.staticReg(), 1e-25);
         assertEquals(2, system.factorizations);
         assertEquals(1e-15, system.solveOnce(), "the lowered δ stays");
         assertEquals(2, system.factorizations);
         system.reset();
-        assertEquals(NewtonSystem.STATIC_REG, system.staticReg, "a new instance starts afresh");
+        assertEquals(NewtonSystem.STATIC_REG, system.staticReg(), "a new instance starts afresh");
     }
 
     @Test
     void loweringStopsAtTheLowestLevel() {
         Scripted system = started(d -> 1e4 * d);
         system.solveOnce();
-        assertEquals(1e-14, system.staticReg, 1e-28);
+        assertEquals(1e-14, system.staticReg(), 1e-28);
         assertEquals(3, system.factorizations);
     }
 
@@ -88,7 +88,7 @@ class NewtonSystemRegularizationTest {
     void aLoweringThatDoesNotHelpIsUndoneAndNotTriedAgain() {
         Scripted system = started(d -> d < 1e-9 ? 1e-6 : 1e-9);
         assertEquals(1e-9, system.solveOnce(), "the first solve is kept");
-        assertEquals(NewtonSystem.STATIC_REG, system.staticReg);
+        assertEquals(NewtonSystem.STATIC_REG, system.staticReg());
         assertEquals(NewtonSystem.STATIC_REG, system.factoredWith, "factored back at the first δ");
         int factorizations = system.factorizations;
         assertEquals(1e-9, system.solveOnce());
@@ -100,11 +100,11 @@ class NewtonSystemRegularizationTest {
         for (double broken : new double[] {Double.NaN, 1e20}) {
             Scripted system = started(d -> d > 1e-10 ? 1e-9 : 1e-15);
             system.solveOnce();
-            assertEquals(1e-11, system.staticReg, 1e-25);
+            assertEquals(1e-11, system.staticReg(), 1e-25);
             system.accuracy = d -> d > 1e-10 ? 1e-9 : broken; // later iterates: the lowered δ breaks down
             system.factor(null, null);
             assertEquals(1e-9, system.solveOnce(), "broken " + broken);
-            assertEquals(NewtonSystem.STATIC_REG, system.staticReg, "broken " + broken);
+            assertEquals(NewtonSystem.STATIC_REG, system.staticReg(), "broken " + broken);
             int factorizations = system.factorizations;
             system.factor(null, null);
             assertEquals(1e-9, system.solveOnce(), "settled at the first δ");
