@@ -64,11 +64,6 @@ final class InteriorPointMethod {
     static final double BETA_MAX = 10;
     private final int maxCorrectors;
     private final double[] corr;
-    private final double[] keptDx;
-    private final double[] keptDz;
-    private final double[] keptDs;
-    private double keptDTau;
-    private double keptDKappa;
     private final IpmLayout layout;
     private final ScaledInstance data;
     private final NtScaling scaling;
@@ -89,12 +84,12 @@ final class InteriorPointMethod {
     private final double[] z1;
     private final double[] x2;
     private final double[] z2;
-    private final double[] dx;
-    private final double[] dz;
-    private final double[] ds;
-    private final double[] dxa;
-    private final double[] dza;
-    private final double[] dsa;
+    private double[] dx;
+    private double[] dz;
+    private double[] ds;
+    private double[] dxa;
+    private double[] dza;
+    private double[] dsa;
     private final double[] rhsX;
     private final double[] rhsZ;
     private final double[] dsTarget;
@@ -161,9 +156,6 @@ final class InteriorPointMethod {
         zPrev = new double[m];
         sPrev = new double[m];
         corr = new double[m];
-        keptDx = new double[n];
-        keptDz = new double[m];
-        keptDs = new double[m];
     }
 
     /**
@@ -470,18 +462,22 @@ final class InteriorPointMethod {
         for (int k = 0; k < maxCorrectors && reach < CORRECTOR_SKIP && !kkt.timedOut; k++) {
             double trial = Math.min(1, 1.5 * reach + 0.1);
             double tauKappaCorrection = centralityCorrection(trial, sigma * mu, corr);
-            keepDirection();
+            double combinedDTau = dTau;
+            double combinedDKappa = dKappa;
             // The products' linearization is z∘Δs + s∘Δz = −d_s: a wanted change t lowers d_s by t.
             for (int i = layout.zero; i < layout.zero + layout.nonneg; i++) {
                 dsTarget[i] -= corr[i];
             }
             dKappaTarget -= tauKappaCorrection;
-            direction(1 - sigma, rTau, dsTarget, dKappaTarget, invTau, denom, dx, dz, ds);
-            double next = Math.min(1, maxStep(ds, dz, dTau, dKappa, Double.POSITIVE_INFINITY));
+            // The affine direction's arrays are free by now: the corrected direction goes there.
+            direction(1 - sigma, rTau, dsTarget, dKappaTarget, invTau, denom, dxa, dza, dsa);
+            double next = Math.min(1, maxStep(dsa, dza, dTau, dKappa, Double.POSITIVE_INFINITY));
             if (!(next >= reach + CORRECTOR_GAIN * (trial - reach)) || !Double.isFinite(dTau)) {
-                restoreDirection();
+                dTau = combinedDTau;
+                dKappa = combinedDKappa;
                 break;
             }
+            swapDirections();
             reach = next;
         }
         double alpha = Math.min(1, STEP_FRACTION * maxStep(ds, dz, dTau, dKappa, Double.POSITIVE_INFINITY));
@@ -530,20 +526,17 @@ final class InteriorPointMethod {
         return 0;
     }
 
-    private void keepDirection() {
-        System.arraycopy(dx, 0, keptDx, 0, n);
-        System.arraycopy(dz, 0, keptDz, 0, m);
-        System.arraycopy(ds, 0, keptDs, 0, m);
-        keptDTau = dTau;
-        keptDKappa = dKappa;
-    }
-
-    private void restoreDirection() {
-        System.arraycopy(keptDx, 0, dx, 0, n);
-        System.arraycopy(keptDz, 0, dz, 0, m);
-        System.arraycopy(keptDs, 0, ds, 0, m);
-        dTau = keptDTau;
-        dKappa = keptDKappa;
+    /** Makes the direction in the affine arrays (a kept corrected one) the current direction. */
+    private void swapDirections() {
+        double[] t = dx;
+        dx = dxa;
+        dxa = t;
+        t = dz;
+        dz = dza;
+        dza = t;
+        t = ds;
+        ds = dsa;
+        dsa = t;
     }
 
     /** μ = (sᵀz + τκ)/(ν + 1) over the inequality rows. */
