@@ -38,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  * java -cp … io.convexlayers.bench.CollectionRunner FOLDER [--eps 1e-6] [--time-limit 20]
- *      [--polish auto|on|off] [--algorithm auto|first-order|interior-point] [--only NAME,NAME…]
+ *      [--polish auto|on|off] [--algorithm auto|first-order|interior-point]
+ *      [--acceleration anderson|halpern|none] [--only NAME,NAME…]
  * </pre>
  */
 public final class CollectionRunner {
@@ -63,7 +64,7 @@ public final class CollectionRunner {
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
             System.err.println("usage: CollectionRunner FOLDER [--eps E] [--time-limit S] [--polish auto|on|off] "
-                    + "[--algorithm auto|first-order|interior-point] [--only A,B]");
+                    + "[--algorithm auto|first-order|interior-point] [--acceleration anderson|halpern|none] [--only A,B]");
             System.exit(2);
         }
         Path folder = Path.of(args[0]);
@@ -71,6 +72,7 @@ public final class CollectionRunner {
         double limit = 20;
         Polishing polish = null;
         io.convexlayers.solver.Algorithm algorithm = null;
+        io.convexlayers.solver.Acceleration acceleration = null;
         Set<String> only = null;
         for (int k = 1; k < args.length; k += 2) {
             String value = k + 1 < args.length ? args[k + 1] : "";
@@ -80,6 +82,8 @@ public final class CollectionRunner {
                 case "--polish" -> polish = polishing(value);
                 case "--algorithm" -> algorithm = io.convexlayers.solver.Algorithm.valueOf(
                         value.toUpperCase(Locale.ROOT).replace('-', '_'));
+                case "--acceleration" -> acceleration = io.convexlayers.solver.Acceleration.valueOf(
+                        value.toUpperCase(Locale.ROOT));
                 case "--only" -> only = new HashSet<>(Arrays.asList(value.split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[k]);
             }
@@ -91,11 +95,15 @@ public final class CollectionRunner {
         if (algorithm != null) {
             settings = settings.withAlgorithm(algorithm);
         }
+        if (acceleration != null) {
+            settings = settings.withAcceleration(acceleration);
+        }
         List<Reference> references = readReferences(folder.resolve("reference.csv"));
         warmUp(folder, references, settings);
 
-        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s%n%n",
-                folder.getFileName(), eps, limit, settings.polishing().name().toLowerCase(Locale.ROOT), settings.algorithm());
+        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s, acceleration %s%n%n",
+                folder.getFileName(), eps, limit, settings.polishing().name().toLowerCase(Locale.ROOT), settings.algorithm(),
+                settings.acceleration());
         System.out.println("| problem | status | iterations | time (s) | objective | reference | rel. error | algorithm/polish | success |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
         List<Outcome> outcomes = new ArrayList<>();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.cli;
 
-import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.Algorithm;
+import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 
@@ -32,7 +33,9 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             "  --max-iters N        iteration limit, 1 to 2147483647 (default 100000)",
             "  --time-limit S       wall-clock limit in seconds, >= 0 (default 0 = none; limits beyond",
             "                       about 146 years are none too)",
-            "  --no-accel           switch Anderson acceleration off",
+            "  --no-accel           switch Anderson acceleration off (= --acceleration none)",
+            "  --acceleration KIND  anderson|halpern|none, the first-order method's (default anderson;",
+            "                       halpern: anchored Peaceman-Rachford with restarts, for hard LPs)",
             "  --linsys KIND        auto|shared|dense|sparse|cg (default auto)",
             "  --algorithm NAME     auto|first-order|interior-point (default auto: interior point for",
             "                       LPs and QPs, first order for other cones and large batches)",
@@ -65,6 +68,7 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
                 case "--max-iters" -> b.maxIters(CliNumbers.integer(a, value(args, ++i, a), 1, Integer.MAX_VALUE));
                 case "--time-limit" -> b.timeLimitSeconds(CliNumbers.nonNegative(a, value(args, ++i, a)));
                 case "--no-accel" -> b.acceleration(false);
+                case "--acceleration" -> b.acceleration(acceleration(value(args, ++i, a)));
                 case "--linsys" -> b.linearSystem(linsys(value(args, ++i, a)));
                 case "--algorithm" -> b.algorithm(algorithm(value(args, ++i, a)));
                 case "--polish" -> b.polishing(polishing(value(args, ++i, a)));
@@ -98,6 +102,15 @@ record SolveOptions(Path file, SolverSettings settings, boolean json, boolean ve
             throw new UsageException(e.getMessage());
         }
         return new SolveOptions(file, settings, json, verbose, print, backend);
+    }
+
+    private static Acceleration acceleration(String name) {
+        return switch (name) {
+            case "anderson" -> Acceleration.ANDERSON;
+            case "halpern" -> Acceleration.HALPERN;
+            case "none" -> Acceleration.NONE;
+            default -> throw new UsageException("--acceleration must be anderson, halpern or none, got '" + name + "'");
+        };
     }
 
     private static Algorithm algorithm(String name) {

@@ -19,7 +19,8 @@ import io.convexlayers.InvalidSettingsException;
  * @param scale              initial dual scale ρ_y (default 0.1)
  * @param adaptiveScale      update ρ_y from the residual ratio (default true)
  * @param equilibrate        Ruiz/ℓ2 data equilibration (default true)
- * @param acceleration       safeguarded Anderson acceleration, type II (default true)
+ * @param acceleration       how the first-order iteration is accelerated ({@link Acceleration}; default
+ *                           AUTO: Halpern anchoring for LPs, safeguarded type-II Anderson steps otherwise)
  * @param andersonMemory     Anderson memory, 1 to 100 (default 10)
  * @param andersonInterval   iterations between Anderson steps (default 20: with 10, NETLIB kb2 does
  *                           not converge; 20 solves every bundled problem, QPs take ~8% more iterations)
@@ -32,7 +33,7 @@ import io.convexlayers.InvalidSettingsException;
  */
 public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int maxIters,
                              double timeLimitSeconds, double alpha, double rhoX, double scale,
-                             boolean adaptiveScale, boolean equilibrate, boolean acceleration,
+                             boolean adaptiveScale, boolean equilibrate, Acceleration acceleration,
                              int andersonMemory, int andersonInterval, int checkInterval,
                              LinearSystemKind linearSystem, Polishing polishing, Algorithm algorithm) {
 
@@ -73,6 +74,9 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         if (algorithm == null) {
             throw new InvalidSettingsException("algorithm", null, "must not be null");
         }
+        if (acceleration == null) {
+            throw new InvalidSettingsException("acceleration", null, "must not be null");
+        }
     }
 
     private static void positive(String name, double v) {
@@ -83,7 +87,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
 
     /** The documented defaults. */
     public static SolverSettings defaults() {
-        return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, true,
+        return new SolverSettings(1e-5, 1e-5, 1e-7, 100_000, 0, 1.5, 1e-6, 0.1, true, true, Acceleration.AUTO,
                 10, 20, 10, LinearSystemKind.AUTO, Polishing.AUTO, Algorithm.AUTO);
     }
 
@@ -96,8 +100,14 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         return toBuilder().maxIters(iters).build();
     }
 
+    /** Anderson acceleration ({@code true}) or none ({@code false}). */
     public SolverSettings withAcceleration(boolean on) {
         return toBuilder().acceleration(on).build();
+    }
+
+    /** The same settings with another acceleration of the first-order method. */
+    public SolverSettings withAcceleration(Acceleration kind) {
+        return toBuilder().acceleration(kind).build();
     }
 
     public SolverSettings withLinearSystem(LinearSystemKind kind) {
@@ -139,7 +149,7 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         private double scale;
         private boolean adaptiveScale;
         private boolean equilibrate;
-        private boolean acceleration;
+        private Acceleration acceleration;
         private int andersonMemory;
         private int andersonInterval;
         private int checkInterval;
@@ -177,7 +187,9 @@ public record SolverSettings(double epsAbs, double epsRel, double epsInfeas, int
         public Builder scale(double v) { scale = v; return this; }
         public Builder adaptiveScale(boolean v) { adaptiveScale = v; return this; }
         public Builder equilibrate(boolean v) { equilibrate = v; return this; }
-        public Builder acceleration(boolean v) { acceleration = v; return this; }
+        /** {@link Acceleration#ANDERSON} ({@code true}) or {@link Acceleration#NONE} ({@code false}). */
+        public Builder acceleration(boolean v) { acceleration = v ? Acceleration.ANDERSON : Acceleration.NONE; return this; }
+        public Builder acceleration(Acceleration v) { acceleration = v; return this; }
         public Builder andersonMemory(int v) { andersonMemory = v; return this; }
         public Builder andersonInterval(int v) { andersonInterval = v; return this; }
         public Builder checkInterval(int v) { checkInterval = v; return this; }

@@ -34,6 +34,17 @@ class SettingsBoundsTest {
     }
 
     @Test
+    void theAccelerationIsNamedAndTheBooleanFormMapsOntoIt() {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> SolverSettings.defaults().withAcceleration((Acceleration) null));
+        assertTrue(e.getMessage().contains("acceleration"), e.getMessage());
+        assertEquals(Acceleration.ANDERSON, SolverSettings.defaults().withAcceleration(true).acceleration());
+        assertEquals(Acceleration.NONE, SolverSettings.defaults().withAcceleration(false).acceleration());
+        assertEquals(Acceleration.HALPERN,
+                SolverSettings.defaults().withAcceleration(Acceleration.HALPERN).toBuilder().build().acceleration());
+    }
+
+    @Test
     void timeLimitBeyondTheClockMeansNoLimit() {
         // withTimeLimit(1e10) overflowed the nanosecond deadline and stopped at the first check
         ConeProgram p = RandomQps.single(20, 40, 9);

@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cpu;
 
+import io.convexlayers.batch.LaneGather;
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
-import io.convexlayers.batch.LaneGather;
 import io.convexlayers.batch.TileSparse;
-import io.convexlayers.solver.hsde.HsdeKernels;
-import io.convexlayers.solver.hsde.ResidualStats;
-import io.convexlayers.data.ConeDims;
 import io.convexlayers.cone.ConeProjector;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
-import io.convexlayers.solver.hsde.Equilibration;
-import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.Acceleration;
+import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.hsde.HsdeKernels;
+import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.solver.linsys.LinearSystem;
 import io.convexlayers.solver.linsys.LinearSystemFactory;
 import io.convexlayers.solver.linsys.TileMatrices;
@@ -60,6 +61,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     private final double[] laneB;
     private final double[] laneC;
     private final double[] laneD;
+    /** The settings' acceleration resolved for this program. */
+    private final Acceleration acceleration;
 
     /**
      * Builds the tile for instances {@code [first, first + lanes)} of {@code batch} (lanes past the
@@ -95,7 +98,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
 
         this.linearSystem = LinearSystemFactory.create(settings.linearSystem(), scaled);
         this.projector = new ConeProjector(cones, lanes);
-        this.anderson = settings.acceleration()
+        this.acceleration = settings.acceleration().resolve(pPat != null && pPat.nnz() > 0, cones);
+        this.anderson = acceleration == Acceleration.ANDERSON
                 ? new CpuAnderson(len, lanes, settings.andersonMemory(), 1e-8) : null;
         this.diagR = new double[(n + m) * lanes];
         this.g = new double[(n + m) * lanes];
@@ -119,6 +123,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.len = from.len;
         this.cones = from.cones;
         this.rhoX = from.rhoX;
+        this.acceleration = from.acceleration;
         this.d = LaneGather.gather(from.d, w, keep);
         this.e = LaneGather.gather(from.e, w, keep);
         this.sigma = LaneGather.gather(from.sigma, w, keep);
@@ -163,6 +168,11 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     @Override
     public int lanes() {
         return lanes;
+    }
+
+    @Override
+    public Acceleration acceleration() {
+        return acceleration;
     }
 
     @Override
@@ -541,6 +551,29 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         }
         for (int l = 0; l < lanes; l++) {
             out[l] = Math.sqrt(out[l]);
+        }
+    }
+
+    @Override
+    public void anchor(double[] v, double[] anchor, double[] weight) {
+        normalize(v);
+        for (int i = 0; i < len; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                v[o + l] = weight[l] * v[o + l] + (1 - weight[l]) * anchor[o + l];
+            }
+        }
+    }
+
+    @Override
+    public void copyLanes(double[] src, double[] dst, boolean[] chosen) {
+        for (int i = 0; i < len; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                if (chosen[l]) {
+                    dst[o + l] = src[o + l];
+                }
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.WarmStart;
+import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.ipm.AlgorithmChoice;
 import io.convexlayers.solver.device.ParametricBatch;
@@ -321,7 +322,7 @@ public final class CudaBackend implements Backend, ParametricSolver {
             default -> perLane += JacobiCgKkt.bytesPerLane(n, m);
         }
         perLane += DeviceCones.bytesPerLane(cones);
-        if (settings.acceleration()) {
+        if (settings.acceleration().resolve(nnzP > 0, cones) == Acceleration.ANDERSON) {
             perLane += DeviceAnderson.bytesPerLane((int) len, settings.andersonMemory());
             maxElems = Math.max(maxElems, settings.andersonMemory() * len);
         }

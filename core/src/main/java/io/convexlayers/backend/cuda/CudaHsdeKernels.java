@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.backend.cuda;
 
-import io.convexlayers.solver.hsde.HsdeKernels;
-import io.convexlayers.solver.hsde.ResidualStats;
-import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.SparsePattern;
-import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
+import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.hsde.HsdeKernels;
+import io.convexlayers.solver.hsde.ResidualStats;
 
 /**
  * {@link HsdeKernels} for a whole chunk of a batch on a CUDA device: every lane of the chunk is one
@@ -72,6 +73,12 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceBuffer workN;
     private final DeviceBuffer workN2;
     private final DeviceBuffer laneWork;
+    /** Halpern's per-lane weights: w on the iterate, 1 − w on the anchor. */
+    private final DeviceBuffer anchorKeep;
+    private final DeviceBuffer anchorPull;
+    private final double[] anchorPullHost;
+    /** The settings' acceleration resolved for this program. */
+    private final Acceleration acceleration;
     private final DeviceBuffer statsDev;
     private final DeviceBuffer maskDev;
     private final int[] maskHost;
@@ -156,13 +163,17 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 default -> new JacobiCgKkt(lease, matrices, rhoY);
             };
             this.coneOps = new DeviceCones(lease, cones, lanes);
-            this.anderson = settings.acceleration()
+            this.acceleration = settings.acceleration().resolve(pPattern != null && pPattern.nnz() > 0, cones);
+            this.anderson = acceleration == Acceleration.ANDERSON
                     ? new DeviceAnderson(lease, len, lanes, settings.andersonMemory(), 1e-8) : null;
             this.g = lease.vector(len, lanes);
             this.workM = lease.doubles(Math.max(1, m * lanes));
             this.workN = lease.doubles(Math.max(1, n * lanes));
             this.workN2 = lease.doubles(Math.max(1, n * lanes));
             this.laneWork = lease.doubles(lanes);
+            this.anchorKeep = lease.doubles(lanes);
+            this.anchorPull = lease.doubles(lanes);
+            this.anchorPullHost = new double[lanes];
             this.statsDev = lease.doubles(lanes * ResidualStats.WIDTH);
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
@@ -235,6 +246,11 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     @Override
     public int lanes() {
         return lanes;
+    }
+
+    @Override
+    public Acceleration acceleration() {
+        return acceleration;
     }
 
     @Override
@@ -484,6 +500,30 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         epoch++;
         int total = len * lanes;
         dev.launch(CudaKernel.HSDE_DUAL, total, total, lanes, n, m, rhoX, rhoY, TAU_WEIGHT, v, u, uTilde, rsk);
+    }
+
+    /** Normalization and the pull towards the anchor: two launches after one small upload of the weights. */
+    @Override
+    public void anchor(DeviceVector v, DeviceVector anchor, double[] weight) {
+        normalize(v);
+        for (int l = 0; l < lanes; l++) {
+            anchorPullHost[l] = 1 - weight[l];
+        }
+        dev.upload(weight, 0, anchorKeep.ptr(), lanes);
+        dev.upload(anchorPullHost, 0, anchorPull.ptr(), lanes);
+        int total = len * lanes;
+        dev.launch(CudaKernel.LANE_AXPBY, total, total, lanes, anchorPull, anchor, anchorKeep, v);
+    }
+
+    @Override
+    public void copyLanes(DeviceVector src, DeviceVector dst, boolean[] chosen) {
+        epoch++;
+        for (int l = 0; l < lanes; l++) {
+            maskHost[l] = chosen[l] ? 1 : 0;
+        }
+        dev.upload(maskHost, 0, maskDev.ptr(), lanes);
+        int total = len * lanes;
+        dev.launch(CudaKernel.MASKED_COPY, total, total, lanes, maskDev, src, dst);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.convexlayers.solver.hsde;
 
 
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
@@ -89,7 +90,9 @@ public final class HsdeIteration<V> {
         }
         kernels.copy(t.v, t.anchor);
 
-        boolean accel = settings.acceleration();
+        boolean accel = kernels.acceleration() == Acceleration.ANDERSON;
+        t.halpern = kernels.acceleration() == Acceleration.HALPERN ? new HalpernRestarts(t.lanes()) : null;
+        double alpha = t.halpern != null ? HalpernRestarts.RELAXATION : settings.alpha();
         int interval = settings.andersonInterval();
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
@@ -101,7 +104,19 @@ public final class HsdeIteration<V> {
                 anderson(t);
             }
             boolean checkNow = isCheck(it, check, maxIters);
-            if (it > 0 && !checkNow) {
+            if (it > 0 && t.halpern != null) {
+                // One iteration at a time: each is followed by its anchoring step.
+                if (checkNow) {
+                    k.checkIteration(t.v, t.u, t.uTilde, t.rsk, alpha, t.stats);
+                    k.fixedPointResidual(t.u, t.uTilde, t.fpr);
+                } else {
+                    k.plainIteration(t.v, t.u, t.uTilde, alpha);
+                }
+                k.anchor(t.v, t.anchor, t.halpern.nextWeights());
+                if (!checkNow) {
+                    continue;
+                }
+            } else if (it > 0 && !checkNow) {
                 // Every plain iteration up to the next event (check, Anderson step, limit) in one call, so
                 // that a device can run them as one unit; the iterations themselves are unchanged.
                 int next = it + 1;
@@ -111,17 +126,17 @@ public final class HsdeIteration<V> {
                 int plain = next - it;
                 if (next < maxIters && !(accel && next % interval == 0)) {
                     // The next event is a check with no Anderson step before it: one run through the check.
-                    k.iterationsThenCheck(t.v, t.u, t.uTilde, t.rsk, settings.alpha(), plain, t.stats);
+                    k.iterationsThenCheck(t.v, t.u, t.uTilde, t.rsk, alpha, plain, t.stats);
                     laneIterations += (long) plain * k.lanes();
                     it = next;
                 } else {
-                    k.plainIterations(t.v, t.u, t.uTilde, settings.alpha(), plain);
+                    k.plainIterations(t.v, t.u, t.uTilde, alpha, plain);
                     laneIterations += (long) (plain - 1) * k.lanes();
                     it = next - 1;
                     continue;
                 }
             } else if (it > 0) {
-                k.checkIteration(t.v, t.u, t.uTilde, t.rsk, settings.alpha(), t.stats);
+                k.checkIteration(t.v, t.u, t.uTilde, t.rsk, alpha, t.stats);
             } else {
                 // The first step fixes τ = 1.
                 k.linearStep(t.v, t.uTilde, true);
@@ -129,7 +144,12 @@ public final class HsdeIteration<V> {
                 if (checkNow) {
                     k.dualIterate(t.v, t.u, t.uTilde, t.rsk);
                 }
-                k.relax(t.v, t.u, t.uTilde, settings.alpha());
+                k.relax(t.v, t.u, t.uTilde, alpha);
+                if (t.halpern != null) {
+                    // The first point is the first anchor.
+                    k.normalize(t.v);
+                    k.copy(t.v, t.anchor);
+                }
                 if (!checkNow) {
                     continue;
                 }
@@ -144,11 +164,18 @@ public final class HsdeIteration<V> {
             if (limit) {
                 break;
             }
+            boolean[] changed = null;
             if (t.running > 0 && settings.adaptiveScale() && t.scale.update(t.stats, t.done, iters)) {
-                boolean[] changed = t.scale.changed();
+                changed = t.scale.changed();
                 k.setScale(t.scale.scale());
                 k.resetAfterScaleChange(t.v, t.u, t.uTilde, t.rsk, t.anchor, changed);
                 t.guard.reset(changed);
+            }
+            if (t.halpern != null && t.running > 0) {
+                boolean[] restart = t.halpern.restarts(t.fpr, t.done, iters, changed);
+                if (restart != null) {
+                    k.copyLanes(t.v, t.anchor, restart);
+                }
             }
             int width = compaction ? t.compactWidth() : 0;
             if (width > 0) {

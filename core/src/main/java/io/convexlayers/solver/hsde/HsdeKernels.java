@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.hsde;
 
+import io.convexlayers.solver.Acceleration;
+
 /**
  * The numeric operations of the homogeneous self-dual Douglas–Rachford iteration (DESIGN §4) over a
  * batch of {@link #lanes()} instances that share one structure. The algorithm
@@ -18,6 +20,9 @@ public interface HsdeKernels<V> {
 
     /** Number of instances processed together. */
     int lanes();
+
+    /** The acceleration these kernels were built for: the settings' {@link Acceleration}, AUTO resolved for the program. */
+    Acceleration acceleration();
 
     /** Number of primal variables n. */
     int n();
@@ -56,6 +61,15 @@ public interface HsdeKernels<V> {
 
     /** Cone step u = Π_C(2ũ − v): x̂ free, ŷ onto K*, τ = max(τ, 0) (or 1 when {@code fixTau}). */
     void coneStep(V uTilde, V v, V u, boolean fixTau);
+
+    /**
+     * Halpern's anchoring step ({@link io.convexlayers.solver.Acceleration#HALPERN}): normalizes every lane of
+     * v as {@link #normalize} does, then pulls it towards the anchor, v = w_l·v + (1 − w_l)·anchor in lane l.
+     */
+    void anchor(V v, V anchor, double[] weight);
+
+    /** Copies the lanes l of {@code src} where {@code lanes[l]} holds into {@code dst}; the others are kept. */
+    void copyLanes(V src, V dst, boolean[] lanes);
 
     /** Relaxed update v += α(u − ũ). */
     void relax(V v, V u, V uTilde, double alpha);
@@ -194,4 +208,5 @@ public interface HsdeKernels<V> {
 
     /** Per-lane ‖anchor − v‖₂ (the outer fixed-point residual), written to {@code out}. */
     void fixedPointResidual(V v, V anchor, double[] out);
+
 }

@@ -31,6 +31,8 @@ final class TileLanes<V> {
     int[] lastAttemptIters;
     ScaleController scale;
     AccelerationGuard guard;
+    /** Halpern's bookkeeping when the iteration is anchored, else null. */
+    HalpernRestarts halpern;
     /** Lanes not yet finished. */
     int running;
 
@@ -108,6 +110,9 @@ final class TileLanes<V> {
         fpr = new double[width];
         scale = scale.compact(keep);
         guard = guard.compact(keep);
+        if (halpern != null) {
+            halpern = halpern.compact(keep);
+        }
         kernels.retire(done);
     }
 }

@@ -93,6 +93,30 @@ class EmulatedSolveTest {
         assertSameSolutions(cpu, gpu, 1e-6);
     }
 
+    /**
+     * Planted LPs, which AUTO anchors ({@link io.convexlayers.solver.Acceleration#HALPERN}): the device's
+     * anchoring step (normalization, then one per-lane axpby) and restarts (a masked copy) follow the
+     * CPU's iterations, and each lane reaches its planted optimum.
+     */
+    @Test
+    void anchoredLpsMatchTheCpuAndThePlantedOptimum() {
+        io.convexlayers.testing.PlantedLps.Batch planted = io.convexlayers.testing.PlantedLps.batch(9, 2, 20, 6, 31);
+        BatchSolution cpu = Backends.cpu().solve(planted.program(), TIGHT, null, null);
+        BatchSolution gpu = emulated().solve(planted.program(), TIGHT, null, null);
+        assertSameOptimum(planted.program(), cpu, gpu, 1e-6);
+        SolverSettings anderson = TIGHT.withAcceleration(io.convexlayers.solver.Acceleration.ANDERSON);
+        BatchSolution cpuAnderson = Backends.cpu().solve(planted.program(), anderson, null, null);
+        int differ = 0;
+        for (int b = 0; b < 6; b++) {
+            // The device's dense inverse rounds differently from the CPU's factorization: a check or two apart.
+            assertEquals(cpu.get(b).iterations(), gpu.get(b).iterations(), 0.1 * cpu.get(b).iterations() + 10,
+                    "instance " + b);
+            differ += cpu.get(b).iterations() != cpuAnderson.get(b).iterations() ? 1 : 0;
+            assertEquals(planted.optimum()[b], gpu.get(b).objective(), 1e-6 * Math.max(1, Math.abs(planted.optimum()[b])));
+        }
+        assertTrue(differ > 0, "the anchored iteration is not Anderson's");
+    }
+
     @Test
     void sharedMatricesUseOneInverseAndMatchTheCpu() {
         BatchConeProgram batch = RandomQps.batch(10, 20, 5, true, 22);
