@@ -8,10 +8,10 @@ import io.convexlayers.data.ConeDims;
  * The interior-point method ignores it.
  *
  * <p>Measured through the first-order method, eps 1e-6, one problem at a time on the public collections
- * ({@code benchmarks/RESULTS.md}, "Halpern anchoring for LPs"): on NETLIB's 83 LPs anchoring solved 47
- * within 10 s against Anderson's 41, with 0.76× the iterations on the problems both solved; on the 129
- * Maros–Meszaros QPs it solved 77 against 81 with 1.6× the iterations; on batches, 0.60× the iterations on
- * LPs (n = 50), 3× on QPs and 1.4× on SOCPs. Hence {@link #AUTO}.
+ * ({@code benchmarks/RESULTS.md}, "Halpern anchoring for LPs"): on NETLIB's 83 LPs anchoring solved 50
+ * within 20 s against Anderson's 43, with 0.79× the iterations on the problems both solved; on the 129
+ * Maros–Meszaros QPs it solved 77 against 81 within 10 s with 1.6× the iterations; on batches, 0.62× the
+ * iterations on LPs (n = 50), 3× on QPs and 1.4× on SOCPs. Hence {@link #AUTO}.
  */
 public enum Acceleration {
     /** {@link #HALPERN} for linear programs (no quadratic term, zero and nonnegative cones), {@link #ANDERSON} otherwise. The default. */

@@ -73,10 +73,9 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceBuffer workN;
     private final DeviceBuffer workN2;
     private final DeviceBuffer laneWork;
-    /** Halpern's per-lane weights: w on the iterate, 1 − w on the anchor. */
-    private final DeviceBuffer anchorKeep;
-    private final DeviceBuffer anchorPull;
-    private final double[] anchorPullHost;
+    /** Halpern's per-lane weights, 1 − w on the anchor (lanes 0…) then w on the iterate: one upload. */
+    private final DeviceBuffer anchorWeights;
+    private final double[] anchorWeightsHost;
     /** The settings' acceleration resolved for this program. */
     private final Acceleration acceleration;
     private final DeviceBuffer statsDev;
@@ -171,9 +170,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.workN = lease.doubles(Math.max(1, n * lanes));
             this.workN2 = lease.doubles(Math.max(1, n * lanes));
             this.laneWork = lease.doubles(lanes);
-            this.anchorKeep = lease.doubles(lanes);
-            this.anchorPull = lease.doubles(lanes);
-            this.anchorPullHost = new double[lanes];
+            this.anchorWeights = lease.doubles(2 * lanes);
+            this.anchorWeightsHost = new double[2 * lanes];
             this.statsDev = lease.doubles(lanes * ResidualStats.WIDTH);
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
@@ -507,12 +505,12 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     public void anchor(DeviceVector v, DeviceVector anchor, double[] weight) {
         normalize(v);
         for (int l = 0; l < lanes; l++) {
-            anchorPullHost[l] = 1 - weight[l];
+            anchorWeightsHost[l] = 1 - weight[l];
+            anchorWeightsHost[lanes + l] = weight[l];
         }
-        dev.upload(weight, 0, anchorKeep.ptr(), lanes);
-        dev.upload(anchorPullHost, 0, anchorPull.ptr(), lanes);
+        dev.upload(anchorWeightsHost, 0, anchorWeights.ptr(), 2 * lanes);
         int total = len * lanes;
-        dev.launch(CudaKernel.LANE_AXPBY, total, total, lanes, anchorPull, anchor, anchorKeep, v);
+        dev.launch(CudaKernel.LANE_AXPBY, total, total, lanes, anchorWeights.at(0), anchor, anchorWeights.at(lanes), v);
     }
 
     @Override
