@@ -14,10 +14,11 @@ import io.convexlayers.solver.WarmStart;
 /**
  * The solver's algorithm, written once over {@link HsdeKernels}: Douglas–Rachford splitting on the
  * homogeneous self-dual embedding with over-relaxation, per-iteration normalization, periodic
- * termination checks on unscaled residuals, adaptive scale and safeguarded Anderson acceleration
- * (DESIGN §4; O'Donoghue 2021). Every lane terminates on its own; a finished lane's result is
- * written at once into the batch's solution (its instance's column of the batch-minor x, y, s and
- * its scalars) and later iterations of the batch never touch it.
+ * termination checks on unscaled residuals, adaptive scale and the acceleration the kernels resolved
+ * ({@link HsdeKernels#acceleration()}): safeguarded Anderson steps (DESIGN §4; O'Donoghue 2021) or
+ * Halpern anchoring with restarts ({@link HalpernRestarts}). Every lane terminates on its own; a
+ * finished lane's result is written at once into the batch's solution (its instance's column of the
+ * batch-minor x, y, s and its scalars) and later iterations of the batch never touch it.
  *
  * @param <V> the backend's vector handle
  */

@@ -19,7 +19,9 @@ import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedLps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,6 +89,25 @@ class AnchoredIterationTest {
                 "primal residual " + Kkt.primalResidual(program, anchored.x(), anchored.s()));
         assertEquals(SolverStatus.SOLVED_INACCURATE, anderson.status(), "Anderson at its limit");
         assertTrue(anchored.iterations() < anderson.iterations());
+    }
+
+    /** The anchored iteration still certifies: an infeasible and an unbounded LP in MPS form. */
+    @Test
+    void anchoredLpsCertifyInfeasibilityAndUnboundedness(@TempDir Path dir) throws Exception {
+        Path inf = dir.resolve("inf.mps");
+        Files.writeString(inf, String.join("\n", "NAME INF", "ROWS", " N OBJ", " G C1", " L C2", "COLUMNS",
+                "    X OBJ 1 C1 1", "    X C2 1", "RHS", "    RHS C1 2 C2 1", "ENDATA", ""));
+        Path unb = dir.resolve("unb.mps");
+        Files.writeString(unb, String.join("\n", "NAME UNB", "ROWS", " N OBJ", " G C1", "COLUMNS",
+                "    X OBJ -1 C1 1", "RHS", "    RHS C1 1", "ENDATA", ""));
+        SolverSettings anchored = FO.withAcceleration(Acceleration.HALPERN);
+        Solution infeasible = ConeSolver.solve(ProblemReader.read(inf).program(), anchored);
+        assertEquals(SolverStatus.INFEASIBLE, infeasible.status());
+        // y certifies: Aᵀy = 0 and bᵀy < 0, to the certificate tolerance.
+        ConeProgram p = ProblemReader.read(inf).program();
+        assertTrue(Kkt.normATy(p, infeasible.y()) <= 1e-6 * Math.abs(Kkt.bTy(p, infeasible.y())));
+        assertTrue(Kkt.bTy(p, infeasible.y()) < 0);
+        assertEquals(SolverStatus.UNBOUNDED, ConeSolver.solve(ProblemReader.read(unb).program(), anchored).status());
     }
 
     /**
