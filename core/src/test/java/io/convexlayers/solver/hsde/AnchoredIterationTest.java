@@ -91,6 +91,19 @@ class AnchoredIterationTest {
         assertTrue(anchored.iterations() < anderson.iterations());
     }
 
+    /** A warm start from the solution is the first anchor, so the anchored iteration stops at once. */
+    @Test
+    void aWarmStartFromTheSolutionStopsAtOnce() {
+        ConeProgram p = PlantedLps.batch(10, 2, 25, 1, 41).program().instance(0);
+        SolverSettings tight = FO.withEps(1e-9).withAcceleration(Acceleration.HALPERN);
+        Solution cold = ConeSolver.solve(p, tight);
+        Solution warm = ConeSolver.solve(p, tight, cold.x(), cold.y(), cold.s());
+        assertEquals(SolverStatus.SOLVED, warm.status());
+        assertTrue(warm.iterations() <= 3 * tight.checkInterval(), "warm " + warm.iterations() + ", cold " + cold.iterations());
+        assertTrue(cold.iterations() > warm.iterations());
+        assertArrayEquals(cold.x(), warm.x(), 1e-7);
+    }
+
     /** The anchored iteration still certifies: an infeasible and an unbounded LP in MPS form. */
     @Test
     void anchoredLpsCertifyInfeasibilityAndUnboundedness(@TempDir Path dir) throws Exception {
