@@ -170,7 +170,8 @@ final class LayerScenario {
                 .andersonInterval(choose(hostile, new Integer[] {20, 1, Integer.MAX_VALUE}, 0))
                 .checkInterval(choose(hostile, new Integer[] {10, 1, 7, Integer.MAX_VALUE}, 0))
                 .linearSystem(linearSystem(large))
-                .acceleration(r.nextBoolean()).adaptiveScale(r.nextBoolean()).equilibrate(r.nextBoolean());
+                .acceleration(io.convexlayers.solver.Acceleration.values()[r.nextInt(4)])
+                .adaptiveScale(r.nextBoolean()).equilibrate(r.nextBoolean());
         double eps = choose(hostile, new Double[] {1e-5, 1e-9, 1e-300, 1e300}, 0.0, -1.0, Double.NaN,
                 Double.POSITIVE_INFINITY);
         b.epsAbs(eps).epsRel(choose(hostile, new Double[] {eps, 1e-5})).epsInfeas(choose(hostile,
