@@ -63,6 +63,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     private final double[] laneD;
     /** The settings' acceleration resolved for this program. */
     private final Acceleration acceleration;
+    /** The staged anchoring weights ({@link #stageAnchorWeights}). */
+    private double[] anchorWeights;
 
     /**
      * Builds the tile for instances {@code [first, first + lanes)} of {@code batch} (lanes past the
@@ -555,12 +557,19 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     }
 
     @Override
-    public void anchor(double[] v, double[] anchor, double[] weight) {
+    public void stageAnchorWeights(double[] weights, int rows) {
+        anchorWeights = weights;
+    }
+
+    @Override
+    public void anchor(double[] v, double[] anchor, int row) {
         normalize(v);
+        int w0 = row * lanes;
         for (int i = 0; i < len; i++) {
             int o = i * lanes;
             for (int l = 0; l < lanes; l++) {
-                v[o + l] = weight[l] * v[o + l] + (1 - weight[l]) * anchor[o + l];
+                double w = anchorWeights[w0 + l];
+                v[o + l] = w * v[o + l] + (1 - w) * anchor[o + l];
             }
         }
     }

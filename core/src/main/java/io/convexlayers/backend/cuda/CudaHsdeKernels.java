@@ -73,9 +73,12 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     private final DeviceBuffer workN;
     private final DeviceBuffer workN2;
     private final DeviceBuffer laneWork;
-    /** Halpern's per-lane weights, 1 − w on the anchor (lanes 0…) then w on the iterate: one upload. */
-    private final DeviceBuffer anchorWeights;
-    private final double[] anchorWeightsHost;
+    /**
+     * Halpern's staged weights, per row: 1 − w on the anchor (lanes 0…) then w on the iterate; allocated
+     * for the longest run staged so far, one upload per run.
+     */
+    private DeviceBuffer anchorWeights;
+    private double[] anchorWeightsHost = new double[0];
     /** The settings' acceleration resolved for this program. */
     private final Acceleration acceleration;
     private final DeviceBuffer statsDev;
@@ -170,8 +173,6 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             this.workN = lease.doubles(Math.max(1, n * lanes));
             this.workN2 = lease.doubles(Math.max(1, n * lanes));
             this.laneWork = lease.doubles(lanes);
-            this.anchorWeights = lease.doubles(2 * lanes);
-            this.anchorWeightsHost = new double[2 * lanes];
             this.statsDev = lease.doubles(lanes * ResidualStats.WIDTH);
             this.maskDev = lease.ints(lanes);
             this.maskHost = new int[lanes];
@@ -500,17 +501,31 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         dev.launch(CudaKernel.HSDE_DUAL, total, total, lanes, n, m, rhoX, rhoY, TAU_WEIGHT, v, u, uTilde, rsk);
     }
 
-    /** Normalization and the pull towards the anchor: two launches after one small upload of the weights. */
+    /** One upload for the whole run of iterations: row r holds 1 − w, then w, of every lane. */
     @Override
-    public void anchor(DeviceVector v, DeviceVector anchor, double[] weight) {
-        normalize(v);
-        for (int l = 0; l < lanes; l++) {
-            anchorWeightsHost[l] = 1 - weight[l];
-            anchorWeightsHost[lanes + l] = weight[l];
+    public void stageAnchorWeights(double[] weights, int rows) {
+        int size = 2 * rows * lanes;
+        if (anchorWeightsHost.length < size) {
+            anchorWeightsHost = new double[size];
+            anchorWeights = lease.doubles(size);
         }
-        dev.upload(anchorWeightsHost, 0, anchorWeights.ptr(), 2 * lanes);
+        for (int r = 0; r < rows; r++) {
+            for (int l = 0; l < lanes; l++) {
+                double w = weights[r * lanes + l];
+                anchorWeightsHost[2 * r * lanes + l] = 1 - w;
+                anchorWeightsHost[(2 * r + 1) * lanes + l] = w;
+            }
+        }
+        dev.upload(anchorWeightsHost, 0, anchorWeights.ptr(), size);
+    }
+
+    /** Normalization and the pull towards the anchor: two launches, the weights already on the device. */
+    @Override
+    public void anchor(DeviceVector v, DeviceVector anchor, int row) {
+        normalize(v);
         int total = len * lanes;
-        dev.launch(CudaKernel.LANE_AXPBY, total, total, lanes, anchorWeights.at(0), anchor, anchorWeights.at(lanes), v);
+        dev.launch(CudaKernel.LANE_AXPBY, total, total, lanes, anchorWeights.at(2 * row * lanes), anchor,
+                anchorWeights.at((2 * row + 1) * lanes), v);
     }
 
     @Override

@@ -35,15 +35,25 @@ final class HalpernRestarts {
         sinceRestart = new int[lanes];
         restartResidual = new double[lanes];
         lastResidual = new double[lanes];
-        weight = new double[lanes];
+        weight = new double[0];
         java.util.Arrays.fill(restartResidual, Double.NaN);
     }
 
-    /** Each lane's weight on T(v) for the next anchoring step, (k+1)/(k+2); counts that step. */
-    double[] nextWeights() {
-        for (int l = 0; l < weight.length; l++) {
-            weight[l] = (sinceRestart[l] + 1.0) / (sinceRestart[l] + 2.0);
-            sinceRestart[l]++;
+    /**
+     * Each lane's weight on T(v) for the next {@code rows} anchoring steps, (k+1)/(k+2) with k counting
+     * on (row r, lane l at {@code r * lanes + l}); counts those steps. No restart falls inside such a run:
+     * restarts happen at checks, and a run ends at one.
+     */
+    double[] nextWeights(int rows) {
+        int lanes = sinceRestart.length;
+        if (weight.length < rows * lanes) {
+            weight = new double[rows * lanes];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int l = 0; l < lanes; l++) {
+                weight[r * lanes + l] = (sinceRestart[l] + 1.0) / (sinceRestart[l] + 2.0);
+                sinceRestart[l]++;
+            }
         }
         return weight;
     }
@@ -57,7 +67,8 @@ final class HalpernRestarts {
      */
     boolean[] restarts(double[] residual, boolean[] done, int iters, boolean[] changed) {
         boolean[] restart = null;
-        for (int l = 0; l < weight.length; l++) {
+        int lanes = sinceRestart.length;
+        for (int l = 0; l < lanes; l++) {
             if (done[l]) {
                 continue;
             }
@@ -79,7 +90,7 @@ final class HalpernRestarts {
                 restartResidual[l] = r;
                 sinceRestart[l] = 0;
                 if (restart == null) {
-                    restart = new boolean[weight.length];
+                    restart = new boolean[lanes];
                 }
                 restart[l] = true;
             }

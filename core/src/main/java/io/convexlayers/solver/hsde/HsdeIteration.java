@@ -94,6 +94,8 @@ public final class HsdeIteration<V> {
         boolean accel = kernels.acceleration() == Acceleration.ANDERSON;
         t.halpern = kernels.acceleration() == Acceleration.HALPERN ? new HalpernRestarts(t.lanes()) : null;
         double alpha = t.halpern != null ? HalpernRestarts.RELAXATION : settings.alpha();
+        int anchorRow = 0;
+        int anchorRows = 0;
         int interval = settings.andersonInterval();
         int maxIters = settings.maxIters();
         int check = settings.checkInterval();
@@ -113,7 +115,17 @@ public final class HsdeIteration<V> {
                 } else {
                     k.plainIteration(t.v, t.u, t.uTilde, alpha);
                 }
-                k.anchor(t.v, t.anchor, t.halpern.nextWeights());
+                if (anchorRow == anchorRows) {
+                    // Stage the weights of every iteration up to and including the next check.
+                    int next = it;
+                    while (!isCheck(next, check, maxIters)) {
+                        next++;
+                    }
+                    anchorRows = next - it + 1;
+                    anchorRow = 0;
+                    k.stageAnchorWeights(t.halpern.nextWeights(anchorRows), anchorRows);
+                }
+                k.anchor(t.v, t.anchor, anchorRow++);
                 if (!checkNow) {
                     continue;
                 }

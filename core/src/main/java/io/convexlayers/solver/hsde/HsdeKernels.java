@@ -63,10 +63,17 @@ public interface HsdeKernels<V> {
     void coneStep(V uTilde, V v, V u, boolean fixTau);
 
     /**
-     * Halpern's anchoring step ({@link io.convexlayers.solver.Acceleration#HALPERN}): normalizes every lane of
-     * v as {@link #normalize} does, then pulls it towards the anchor, v = w_l·v + (1 − w_l)·anchor in lane l.
+     * Stages the anchoring weights of the next {@code rows} iterations (row r, lane l at
+     * {@code r * lanes + l}): a device copies them once per run of iterations, not once per iteration.
      */
-    void anchor(V v, V anchor, double[] weight);
+    void stageAnchorWeights(double[] weights, int rows);
+
+    /**
+     * Halpern's anchoring step ({@link io.convexlayers.solver.Acceleration#HALPERN}): normalizes every lane of
+     * v as {@link #normalize} does, then pulls it towards the anchor, v = w_l·v + (1 − w_l)·anchor in lane l,
+     * with w the staged weights' row {@code row}.
+     */
+    void anchor(V v, V anchor, int row);
 
     /** Copies the lanes l of {@code src} where {@code lanes[l]} holds into {@code dst}; the others are kept. */
     void copyLanes(V src, V dst, boolean[] lanes);

@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The anchoring weights and each restart rule of {@link HalpernRestarts}, lane by lane. */
 class HalpernRestartsTest {
 
-    /** Takes {@code count} anchoring steps and returns the last weights. */
-    private static double[] steps(HalpernRestarts h, int count) {
+    /** Takes {@code count} anchoring steps one at a time and returns the last weights of {@code lanes} lanes. */
+    private static double[] steps(HalpernRestarts h, int count, int lanes) {
         double[] w = null;
         for (int i = 0; i < count; i++) {
-            w = h.nextWeights().clone();
+            w = java.util.Arrays.copyOf(h.nextWeights(1), lanes);
         }
         return w;
     }
@@ -24,16 +24,23 @@ class HalpernRestartsTest {
     @Test
     void theWeightsAreHalpernsAndFadeAsOneOverK() {
         HalpernRestarts h = new HalpernRestarts(2);
-        assertArrayEquals(new double[] {0.5, 0.5}, h.nextWeights());
-        assertArrayEquals(new double[] {2.0 / 3, 2.0 / 3}, h.nextWeights(), 0);
-        double[] w = steps(h, 8);
+        assertArrayEquals(new double[] {0.5, 0.5}, java.util.Arrays.copyOf(h.nextWeights(1), 2));
+        assertArrayEquals(new double[] {2.0 / 3, 2.0 / 3}, java.util.Arrays.copyOf(h.nextWeights(1), 2), 0);
+        double[] w = steps(h, 8, 1);
         assertEquals(10.0 / 11, w[0], 0, "after ten steps the anchor weighs 1/11");
+        // A run staged at once holds the weights of the steps one at a time, row by row.
+        HalpernRestarts a = new HalpernRestarts(2);
+        HalpernRestarts b = new HalpernRestarts(2);
+        double[] run = java.util.Arrays.copyOf(a.nextWeights(4), 8);
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(java.util.Arrays.copyOf(b.nextWeights(1), 2), java.util.Arrays.copyOfRange(run, 2 * r, 2 * r + 2), 0);
+        }
     }
 
     @Test
     void theFirstCheckOnlyRecordsTheResidual() {
         HalpernRestarts h = new HalpernRestarts(1);
-        steps(h, 10);
+        steps(h, 10, 1);
         assertNull(h.restarts(new double[] {1.0}, new boolean[1], 10, null));
     }
 
@@ -41,14 +48,15 @@ class HalpernRestartsTest {
     void enoughProgressRestarts() {
         HalpernRestarts h = new HalpernRestarts(2);
         boolean[] done = new boolean[2];
-        steps(h, 10);
+        steps(h, 10, 1);
         h.restarts(new double[] {1.0, 1.0}, done, 10, null);
-        steps(h, 10);
+        steps(h, 10, 1);
         // Lane 0 fell to 0.2 of its restart residual, lane 1 only to 0.5 and still falling.
         boolean[] r = h.restarts(new double[] {HalpernRestarts.SUFFICIENT, 0.5}, done, 1000, null);
         assertTrue(r[0]);
         assertFalse(r[1]);
-        assertArrayEquals(new double[] {0.5, 21.0 / 22}, h.nextWeights(), 1e-15, "lane 0 counts from its restart");
+        assertArrayEquals(new double[] {0.5, 21.0 / 22}, java.util.Arrays.copyOf(h.nextWeights(1), 2), 1e-15,
+                "lane 0 counts from its restart");
     }
 
     @Test
@@ -68,9 +76,9 @@ class HalpernRestartsTest {
         HalpernRestarts h = new HalpernRestarts(1);
         boolean[] done = new boolean[1];
         h.restarts(new double[] {1.0}, done, 100, null);
-        steps(h, 9);
+        steps(h, 9, 1);
         assertNull(h.restarts(new double[] {0.99}, done, 100, null), "9 steps of 100 iterations: young");
-        steps(h, 1);
+        steps(h, 1, 1);
         assertTrue(h.restarts(new double[] {0.98}, done, 100, null)[0],
                 "10 steps is " + HalpernRestarts.ARTIFICIAL + " of 100 iterations");
     }
@@ -100,9 +108,9 @@ class HalpernRestartsTest {
         HalpernRestarts h = new HalpernRestarts(3);
         boolean[] done = new boolean[3];
         h.restarts(new double[] {1.0, 2.0, 4.0}, done, 10, null);
-        steps(h, 5);
+        steps(h, 5, 1);
         HalpernRestarts c = h.compact(new int[] {0, 2});
-        assertArrayEquals(new double[] {6.0 / 7, 6.0 / 7}, c.nextWeights(), 1e-15);
+        assertArrayEquals(new double[] {6.0 / 7, 6.0 / 7}, java.util.Arrays.copyOf(c.nextWeights(1), 2), 1e-15);
         // Lane 2's restart residual (4) moved with it: 0.8 is 0.2 of it.
         boolean[] r = c.restarts(new double[] {0.5, 0.8}, new boolean[2], 1000, null);
         assertFalse(r[0]);
