@@ -84,8 +84,9 @@ public final class CpuBackend implements Backend {
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        new HsdeIteration<>(kernels, settings).polishing(batch).compaction(compactLanes)
+        SolutionPolisher.Workspace polishing = new SolutionPolisher.Workspace(batch);
+        new HsdeIteration<>(kernels, settings).polishing(polishing).compaction(compactLanes)
                 .run(out, first, live, w, deadline, listener, setup);
-        SolutionPolisher.polish(batch, settings, out, first, live, deadline);
+        SolutionPolisher.polish(polishing, settings, out, first, live, deadline);
     }
 }

@@ -28,7 +28,7 @@ public final class HsdeIteration<V> {
 
     private final HsdeKernels<V> kernels;
     private final SolverSettings settings;
-    private BatchConeProgram polishData;
+    private SolutionPolisher.Workspace polishing;
     private boolean compaction;
 
     public HsdeIteration(HsdeKernels<V> kernels, SolverSettings settings) {
@@ -48,7 +48,16 @@ public final class HsdeIteration<V> {
      * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
     public HsdeIteration<V> polishing(BatchConeProgram batch) {
-        polishData = SolutionPolisher.polishes(settings, batch) && SolutionPolisher.supports(batch.cones()) ? batch : null;
+        return polishing(new SolutionPolisher.Workspace(batch));
+    }
+
+    /**
+     * {@link #polishing(BatchConeProgram)} with the workspace's batch, reusing its arrays and factorization
+     * (the caller can then polish the tile's remaining lanes with the same workspace).
+     */
+    public HsdeIteration<V> polishing(SolutionPolisher.Workspace workspace) {
+        BatchConeProgram batch = workspace.batch();
+        polishing = SolutionPolisher.polishes(settings, batch) && SolutionPolisher.supports(batch.cones()) ? workspace : null;
         return this;
     }
 
@@ -244,7 +253,7 @@ public final class HsdeIteration<V> {
             }
         }
         boolean[] polishNow = null;
-        if (polishData != null && !limit) {
+        if (polishing != null && !limit) {
             for (int l = 0; l < lanes; l++) {
                 if (t.done[l] || (finished != null && finished[l] != null)) {
                     continue;
@@ -309,7 +318,7 @@ public final class HsdeIteration<V> {
                 laneOf[k++] = l;
             }
         }
-        SolutionPolisher.Result r = SolutionPolisher.polishInstances(polishData, settings, out, instances);
+        SolutionPolisher.Result r = SolutionPolisher.polishInstances(polishing, settings, out, instances);
         double elapsed = (System.nanoTime() - start) * 1e-9;
         double[] scale = t.scale.scale();
         int terminated = 0;

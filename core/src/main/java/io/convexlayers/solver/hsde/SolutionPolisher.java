@@ -7,9 +7,12 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
-import io.convexlayers.solver.linsys.SparseLdl;
+import io.convexlayers.solver.linsys.LinearSystem;
+import io.convexlayers.solver.linsys.LinearSystemFactory;
+import io.convexlayers.solver.linsys.TileMatrices;
 
 import java.util.Arrays;
 
@@ -26,8 +29,14 @@ import java.util.Arrays;
  * </pre>
  * which is factored in its regularized quasi-definite form [[P + δI, Aᵀ], [A, −diag(r)]] with
  * r_i = δ on active rows and 1/δ on the others (so those rows decouple), its right-hand side
- * shifted by δ·(x0, −y0_A) so that the regularization is proximal about the solver's point, on the solver's sparse
- * LDLᵀ (one vectorized factorization for the tile's lanes, ordering cached per pattern). Iterative
+ * shifted by δ·(x0, −y0_A) so that the regularization is proximal about the solver's point, by one
+ * vectorized factorization for the tile's lanes: the dense reduced Cholesky of P + δI + Aᵀdiag(r)⁻¹A
+ * where that is the cheaper one (small dense programs), else the sparse LDLᵀ, ordering cached per
+ * pattern ({@link LinearSystemFactory#kindForFewSolves}). The dense factor takes instances in tiles of
+ * {@value #SIMD_LANES} lanes (its vectorized kernels' width; the last instance repeated to fill one),
+ * the sparse one as they come (a padded lane would cost as much as a real one there). A
+ * {@link Workspace} keeps the tile's data arrays and factorization from one call to the next (early
+ * polishing calls the polisher at many checks). Iterative
  * refinement against the unregularized system removes δ. Then y is projected onto K* and
  * s = Π_K(b − Ax). The polished point replaces the solver's only when the largest of its
  * termination ratios (residual over ε_abs + ε_rel·scale, {@link Termination#optimalityRatio}) is
@@ -39,6 +48,8 @@ public final class SolutionPolisher {
     static final double DELTA = 1e-7;
     /** Upper bound on iterative-refinement steps (they stop earlier once the residual stalls). */
     static final int MAX_REFINEMENT = 8;
+    /** Lanes of the vectorized factorization kernels: smaller tiles are padded to this width. */
+    static final int SIMD_LANES = 8;
 
     private SolutionPolisher() {
     }
@@ -80,6 +91,19 @@ public final class SolutionPolisher {
      */
     public static void polish(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
                               int first, int count, long deadlineNanos) {
+        if (!polishes(settings, batch) || !supports(batch.cones())) {
+            return;
+        }
+        polish(new Workspace(batch), settings, out, first, count, deadlineNanos);
+    }
+
+    /**
+     * {@link #polish(BatchConeProgram, SolverSettings, BatchSolution.Builder, int, int, long)} on the
+     * workspace's batch, reusing its arrays and factorization.
+     */
+    public static void polish(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
+                              int first, int count, long deadlineNanos) {
+        BatchConeProgram batch = workspace.batch;
         if (!polishes(settings, batch) || !supports(batch.cones()) || Deadline.passed(deadlineNanos, System.nanoTime())) {
             return;
         }
@@ -96,7 +120,7 @@ public final class SolutionPolisher {
             return;
         }
         int[] instances = Arrays.copyOf(chosen, lanes);
-        Result r = polishInstances(batch, settings, out, instances);
+        Result r = polishInstances(workspace, settings, out, instances);
         double seconds = (System.nanoTime() - t0) * 1e-9 / lanes;
         for (int l = 0; l < lanes; l++) {
             int b = instances[l];
@@ -116,12 +140,91 @@ public final class SolutionPolisher {
      * Polishes the points that {@code out}'s storage holds for the given instances (nothing is
      * written back; see {@link Result#writeBack}).
      */
-    static Result polishInstances(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
+    static Result polishInstances(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
                                   int[] instances) {
-        TileData data = new TileData(batch, instances);
-        return polishTile(data, batch.cones(), read(out.x(), out.batch(), instances, data.n),
-                read(out.y(), out.batch(), instances, data.m), read(out.s(), out.batch(), instances, data.m),
-                settings, instances);
+        if (workspace.kind() != LinearSystemKind.DENSE) {
+            return polishLanes(workspace, settings, out, instances);
+        }
+        int parts = (instances.length + SIMD_LANES - 1) / SIMD_LANES;
+        Result[] results = new Result[parts];
+        for (int k = 0; k < parts; k++) {
+            results[k] = polishLanes(workspace, settings, out, padded(Arrays.copyOfRange(instances,
+                    k * SIMD_LANES, Math.min(instances.length, (k + 1) * SIMD_LANES))));
+        }
+        return parts == 1 ? results[0] : Result.joined(results, instances.length);
+    }
+
+    /** Polishes the given instances as one tile, a lane each. */
+    private static Result polishLanes(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
+                                      int[] lanes) {
+        TileData data = workspace.load(lanes);
+        return polishTile(data, workspace.kkt, workspace.batch.cones(), read(out.x(), out.batch(), lanes, data.n),
+                read(out.y(), out.batch(), lanes, data.m), read(out.s(), out.batch(), lanes, data.m), settings,
+                lanes);
+    }
+
+    /** The instances as a tile of {@value #SIMD_LANES} lanes, the last one repeated. */
+    private static int[] padded(int[] instances) {
+        if (instances.length == SIMD_LANES) {
+            return instances;
+        }
+        int[] out = Arrays.copyOf(instances, SIMD_LANES);
+        Arrays.fill(out, instances.length, SIMD_LANES, instances[instances.length - 1]);
+        return out;
+    }
+
+    /**
+     * What polishing keeps from one call to the next for one batch: a tile's data arrays (refilled per
+     * call) and the factorization built over them. Early polishing calls the polisher at many checks of
+     * a tile (dense-qp: 59 calls for 128 instances); building both anew each time cost more than the
+     * factorization. One thread at a time.
+     */
+    public static final class Workspace {
+        private final BatchConeProgram batch;
+        /** The factorization: DENSE or SPARSE, chosen on first use unless given. */
+        private LinearSystemKind kind;
+        private TileData data;
+        private LinearSystem kkt;
+
+        /** An empty workspace for {@code batch}'s instances. */
+        public Workspace(BatchConeProgram batch) {
+            this(batch, null);
+        }
+
+        /** With the factorization of {@code kind} (DENSE or SPARSE; null: {@link LinearSystemFactory#kindForFewSolves}'s choice). */
+        Workspace(BatchConeProgram batch, LinearSystemKind kind) {
+            this.batch = batch;
+            this.kind = kind;
+        }
+
+        /** The batch whose instances this workspace polishes. */
+        public BatchConeProgram batch() {
+            return batch;
+        }
+
+        LinearSystemKind kind() {
+            if (kind == null) {
+                kind = LinearSystemFactory.kindForFewSolves(
+                        TileMatrices.structureOf(batch.aPattern(), batch.pPattern()), MAX_REFINEMENT + 1);
+            }
+            return kind;
+        }
+
+        /** The factorization's name ({@link LinearSystem#name}), once one was built. */
+        String factorization() {
+            return kkt == null ? null : kkt.name();
+        }
+
+        /** The data of these instances, in the arrays (and under the factorization) of the last call of that width. */
+        TileData load(int[] instances) {
+            if (data == null || data.lanes != instances.length) {
+                data = new TileData(batch, instances);
+                kkt = LinearSystemFactory.create(kind(), data.mats);
+            } else {
+                data.load(batch, instances);
+            }
+            return data;
+        }
     }
 
     /** The polished points of a tile, their statistics and termination ratios before and after. */
@@ -133,6 +236,8 @@ public final class SolutionPolisher {
         final double[] stats;
         final double[] ratio;
         final double[] ratioBefore;
+        /** The tiles of {@value #SIMD_LANES} lanes this result joins (lane l in part l / 8), or null. */
+        private final Result[] parts;
 
         Result(int[] instances, double[] x, double[] y, double[] s, double[] stats, double[] ratio,
                double[] ratioBefore) {
@@ -143,10 +248,37 @@ public final class SolutionPolisher {
             this.stats = stats;
             this.ratio = ratio;
             this.ratioBefore = ratioBefore;
+            this.parts = null;
+        }
+
+        private Result(Result[] parts, double[] ratio, double[] ratioBefore) {
+            this.instances = null;
+            this.x = null;
+            this.y = null;
+            this.s = null;
+            this.stats = null;
+            this.ratio = ratio;
+            this.ratioBefore = ratioBefore;
+            this.parts = parts;
+        }
+
+        /** The first {@code count} lanes of consecutive tiles of {@value #SIMD_LANES} lanes, as one result. */
+        static Result joined(Result[] parts, int count) {
+            double[] ratio = new double[count];
+            double[] before = new double[count];
+            for (int l = 0; l < count; l++) {
+                ratio[l] = parts[l / SIMD_LANES].ratio[l % SIMD_LANES];
+                before[l] = parts[l / SIMD_LANES].ratioBefore[l % SIMD_LANES];
+            }
+            return new Result(parts, ratio, before);
         }
 
         /** Writes lane l's polished point and scalars as its instance of {@code out}, with that status. */
         void writeBack(BatchSolution.Builder out, int l, SolverStatus status, double seconds) {
+            if (parts != null) {
+                parts[l / SIMD_LANES].writeBack(out, l % SIMD_LANES, status, seconds);
+                return;
+            }
             int b = instances[l];
             int lanes = instances.length;
             write(x, out.x(), out.batch(), l, lanes, b, x.length / lanes);
@@ -160,7 +292,7 @@ public final class SolutionPolisher {
     }
 
     /** Polishes the tile's points (x, y, s) (batch-minor over the tile's lanes). */
-    static Result polishTile(TileData d, ConeDims cones, double[] x0, double[] y0, double[] s0,
+    static Result polishTile(TileData d, LinearSystem kkt, ConeDims cones, double[] x0, double[] y0, double[] s0,
                              SolverSettings settings, int[] instances) {
         int n = d.n;
         int m = d.m;
@@ -175,8 +307,7 @@ public final class SolutionPolisher {
                 r[k] = active[k] ? DELTA : 1 / DELTA;
             }
         }
-        SparseLdl ldl = SparseLdl.perLaneWithCachedAnalysis(d.mats);
-        ldl.factor(DELTA, r);
+        kkt.factor(DELTA, r);
 
         double[] rhs = new double[(n + m) * lanes];
         for (int k = 0; k < n * lanes; k++) {
@@ -199,9 +330,9 @@ public final class SolutionPolisher {
         for (int k = 0; k < m * lanes; k++) {
             z[n * lanes + k] = active[k] ? z[n * lanes + k] - DELTA * y0[k] : ax0[k];
         }
-        ldl.solve(z);
+        kkt.solve(z);
         dropInactive(z, active, n * lanes);
-        refine(d, ldl, active, rhs, z);
+        refine(d, kkt, active, rhs, z);
 
         double[] x = Arrays.copyOfRange(z, 0, n * lanes);
         double[] y = new double[m * lanes];
@@ -250,9 +381,11 @@ public final class SolutionPolisher {
 
     /**
      * Iterative refinement z ← z + K̃⁻¹(rhs − K·z) against the exact active-set system K (no δ on
-     * the x block or the active rows, y = 0 on inactive rows), until the residual stops shrinking.
+     * the x block or the active rows, y = 0 on inactive rows), per lane until its residual stops
+     * shrinking: a stopped lane's correction is zero from then on, so that a lane's result does not
+     * depend on the instances it shares a tile with.
      */
-    private static void refine(TileData d, SparseLdl ldl, boolean[] active, double[] rhs, double[] z) {
+    private static void refine(TileData d, LinearSystem kkt, boolean[] active, double[] rhs, double[] z) {
         int n = d.n;
         int m = d.m;
         int lanes = d.lanes;
@@ -262,27 +395,41 @@ public final class SolutionPolisher {
         double[] ax = new double[m * lanes];
         double[] x = new double[n * lanes];
         double[] y = new double[m * lanes];
-        double last = Double.POSITIVE_INFINITY;
+        double[] last = new double[lanes];
+        double[] worst = new double[lanes];
+        boolean[] going = new boolean[lanes];
+        Arrays.fill(last, Double.POSITIVE_INFINITY);
+        Arrays.fill(going, true);
         for (int step = 0; step < MAX_REFINEMENT; step++) {
             System.arraycopy(z, 0, x, 0, n * lanes);
             System.arraycopy(z, n * lanes, y, 0, m * lanes);
             d.multiplyP(x, px);
             d.multiplyAt(y, aty);
             d.multiplyA(x, ax);
-            double worst = 0;
+            Arrays.fill(worst, 0);
             for (int k = 0; k < n * lanes; k++) {
                 res[k] = rhs[k] - px[k] - aty[k];
-                worst = Math.max(worst, Math.abs(res[k]));
+                worst[k % lanes] = Math.max(worst[k % lanes], Math.abs(res[k]));
             }
             for (int k = 0; k < m * lanes; k++) {
                 res[n * lanes + k] = active[k] ? rhs[n * lanes + k] - ax[k] : 0;
-                worst = Math.max(worst, Math.abs(res[n * lanes + k]));
+                worst[k % lanes] = Math.max(worst[k % lanes], Math.abs(res[n * lanes + k]));
             }
-            if (!(worst < 0.5 * last) || worst == 0) {
+            boolean any = false;
+            for (int l = 0; l < lanes; l++) {
+                going[l] &= worst[l] < 0.5 * last[l] && worst[l] != 0;
+                last[l] = worst[l];
+                any |= going[l];
+            }
+            if (!any) {
                 break;
             }
-            last = worst;
-            ldl.solve(res);
+            for (int k = 0; k < res.length; k++) {
+                if (!going[k % lanes]) {
+                    res[k] = 0;
+                }
+            }
+            kkt.solve(res);
             dropInactive(res, active, n * lanes);
             for (int k = 0; k < z.length; k++) {
                 z[k] += res[k];

@@ -6,6 +6,8 @@ import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.linsys.TileMatrices;
 
+import java.util.Arrays;
+
 /**
  * The unscaled data (P, A, b, c) of a chosen set of instances laid out as a tile of lanes
  * (batch-minor, lane l = instance {@code instances[l]}), with the products and residual statistics
@@ -33,14 +35,48 @@ final class TileData {
         this.c = gather(batch.c(), instances);
     }
 
+    /**
+     * Refills this tile's arrays with {@code instances}' data of {@code batch} (the batch it was made for,
+     * as many instances as lanes): what was built over {@link #mats} stays valid.
+     */
+    void load(BatchConeProgram batch, int[] instances) {
+        if (instances.length != lanes) {
+            throw new IllegalArgumentException(instances.length + " instances for a tile of " + lanes + " lanes");
+        }
+        BatchArray a = batch.aValues();
+        BatchArray p = batch.pValues();
+        if (!a.isShared()) {
+            gather(a, instances, mats.aValues());
+        }
+        if (p != null && !p.isShared()) {
+            gather(p, instances, mats.pValues());
+        }
+        gather(batch.b(), instances, b);
+        gather(batch.c(), instances, c);
+    }
+
     /** Batch-minor copy of the chosen instances (shared arrays are repeated per lane). */
     private static double[] gather(BatchArray arr, int[] instances) {
+        return gather(arr, instances, new double[arr.length() * instances.length]);
+    }
+
+    /** {@link #gather(BatchArray, int[])} into {@code out}; returns it. */
+    private static double[] gather(BatchArray arr, int[] instances, double[] out) {
         int len = arr.length();
         int lanes = instances.length;
-        double[] out = new double[len * lanes];
+        double[] raw = arr.rawData();
+        if (arr.isShared()) {
+            for (int i = 0; i < len; i++) {
+                Arrays.fill(out, i * lanes, (i + 1) * lanes, raw[i]);
+            }
+            return out;
+        }
+        int batch = arr.batch();
         for (int i = 0; i < len; i++) {
+            int row = i * batch;
+            int o = i * lanes;
             for (int l = 0; l < lanes; l++) {
-                out[i * lanes + l] = arr.get(i, instances[l]);
+                out[o + l] = raw[row + instances[l]];
             }
         }
         return out;

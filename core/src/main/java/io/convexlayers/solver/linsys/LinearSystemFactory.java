@@ -87,6 +87,24 @@ public final class LinearSystemFactory {
         }
     }
 
+    /**
+     * The factorization for one factorization followed by about {@code solves} solves (solution
+     * polishing): DENSE (the per-lane {@link DenseReducedCholesky}) when n ≤ {@value #AUTO_DENSE_MAX_N} and its
+     * forming, factoring and {@code solves} solves cost no more multiply-adds than the sparse LDLᵀ's,
+     * else SPARSE. Unlike {@link LinearSystemKind#AUTO} the factorization is not amortized over an
+     * iterative method's hundreds of solves, and shared matrices get a factor per lane too (the
+     * weights differ per lane). Reads the structure only ({@link TileMatrices#structureOf} will do).
+     */
+    public static LinearSystemKind kindForFewSolves(TileMatrices structure, int solves) {
+        if (structure.n() > AUTO_DENSE_MAX_N) {
+            return LinearSystemKind.SPARSE;
+        }
+        LdlAnalysis an = LdlAnalysisCache.get(structure);
+        double dense = denseFormAndFactor(structure) + solves * denseCost(structure, false);
+        double sparse = an.symbolic.factorFlops() + solves * sparseCost(an, false);
+        return dense <= sparse ? LinearSystemKind.DENSE : LinearSystemKind.SPARSE;
+    }
+
     private static LinearSystem shared(TileMatrices mats) {
         LdlAnalysis an = LdlAnalysisCache.get(mats);
         if (mats.n() <= SHARED_DENSE_MAX_N && denseCost(mats, false) <= sparseCost(an, false)) {
@@ -100,18 +118,24 @@ public final class LinearSystemFactory {
         double n = mats.n();
         double cost = n * n + 2.0 * mats.aPattern().nnz();
         if (withFactor) {
-            int[] rowCount = new int[mats.m()];
-            int[] rows = mats.aPattern().rowIndexArray();
-            for (int k = 0; k < mats.aPattern().nnz(); k++) {
-                rowCount[rows[k]]++;
-            }
-            double form = 0;
-            for (int c : rowCount) {
-                form += (double) c * (c + 1) / 2;
-            }
-            cost += (form + n * n * n / 6) / SOLVES_PER_FACTOR;
+            cost += denseFormAndFactor(mats) / SOLVES_PER_FACTOR;
         }
         return cost;
+    }
+
+    /** Multiply-adds per lane of forming the reduced matrix (Σ over rows of A of nnz(row)²/2) and factoring it. */
+    private static double denseFormAndFactor(TileMatrices mats) {
+        double n = mats.n();
+        int[] rowCount = new int[mats.m()];
+        int[] rows = mats.aPattern().rowIndexArray();
+        for (int k = 0; k < mats.aPattern().nnz(); k++) {
+            rowCount[rows[k]]++;
+        }
+        double form = 0;
+        for (int c : rowCount) {
+            form += (double) c * (c + 1) / 2;
+        }
+        return form + n * n * n / 6;
     }
 
     /** Multiply-adds per lane of one sparse LDLᵀ solve, plus the amortized factorization. */

@@ -11,6 +11,7 @@ import io.convexlayers.io.ProblemReader;
 import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
@@ -129,6 +130,80 @@ class SolutionPolisherTest {
                     "instance " + k);
             assertKktBelow(programs.get(k), one, 1e-11);
         }
+    }
+
+    /**
+     * Eleven planted QPs (a tile of eight and one of three padded to eight) polished from the same
+     * loose points by the dense reduced Cholesky and by the sparse LDLᵀ: both accept the same ten (the
+     * eleventh's loose point has a wrong active set), reach the planted optima to ten digits, and agree. A lane's polished point does not depend on its tile mates: instance 5
+     * polished alone (its tile padded with copies of it), and again with the same workspace, gives the
+     * bits it got among the eleven.
+     */
+    @Test
+    void denseAndSparseFactorizationsPolishAlikeAndALaneIgnoresItsTileMates() {
+        int batch = 11;
+        List<ConeProgram> programs = new ArrayList<>();
+        List<PlantedPrograms.Planted> planted = new ArrayList<>();
+        for (int k = 0; k < batch; k++) {
+            PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 12, 1.0, true, 300 + k);
+            planted.add(pl);
+            programs.add(pl.program());
+        }
+        BatchConeProgram bp = perInstance(programs);
+        BatchSolution loose = ConeSolver.solveBatch(bp, LOOSE.withPolish(false));
+        SolverSettings polishing = LOOSE.withPolish(true);
+        BatchSolution[] polished = new BatchSolution[2];
+        LinearSystemKind[] kinds = {LinearSystemKind.DENSE, LinearSystemKind.SPARSE};
+        for (int v = 0; v < 2; v++) {
+            SolutionPolisher.Workspace ws = new SolutionPolisher.Workspace(bp, kinds[v]);
+            BatchSolution.Builder out = copy(loose);
+            SolutionPolisher.polish(ws, polishing, out, 0, batch, Deadline.NONE);
+            assertEquals(v == 0 ? "dense-cholesky" : "sparse-ldl", ws.factorization());
+            polished[v] = out.build();
+        }
+        int succeeded = 0;
+        for (int k = 0; k < batch; k++) {
+            assertEquals(polished[0].polish(k), polished[1].polish(k), "instance " + k);
+            if (polished[0].polish(k) != PolishStatus.SUCCEEDED) {
+                continue; // a wrong guess of the active set from the loose point, rejected by both
+            }
+            succeeded++;
+            double[] truth = planted.get(k).x();
+            double tol = 1e-10 * (1 + Kkt.maxAbs(truth));
+            for (BatchSolution sol : polished) {
+                assertTrue(Kkt.maxDiff(sol.get(k).x(), truth) <= tol, "instance " + k);
+                assertKktBelow(programs.get(k), sol.get(k), 1e-11);
+            }
+            assertTrue(Kkt.maxDiff(polished[0].get(k).x(), polished[1].get(k).x()) <= tol, "instance " + k);
+            assertTrue(Kkt.maxDiff(loose.get(k).x(), truth) > 1e-8, "the loose point is not the optimum already");
+        }
+        assertTrue(succeeded >= 10, succeeded + " of 11 polished");
+        assertEquals("dense-cholesky", chosenFactorization(bp), "the polisher's own choice for small dense QPs");
+
+        SolutionPolisher.Workspace ws = new SolutionPolisher.Workspace(bp, LinearSystemKind.DENSE);
+        for (int round = 0; round < 2; round++) {
+            BatchSolution.Builder out = copy(loose);
+            SolutionPolisher.polish(ws, polishing, out, 5, 1, Deadline.NONE);
+            Solution alone = out.build().get(5);
+            assertArrayEquals(polished[0].get(5).x(), alone.x(), "round " + round);
+            assertArrayEquals(polished[0].get(5).y(), alone.y(), "round " + round);
+            assertArrayEquals(polished[0].get(5).s(), alone.s(), "round " + round);
+        }
+    }
+
+    private static String chosenFactorization(BatchConeProgram bp) {
+        SolutionPolisher.Workspace ws = new SolutionPolisher.Workspace(bp);
+        SolutionPolisher.polish(ws, LOOSE.withPolish(true), copy(ConeSolver.solveBatch(bp, LOOSE.withPolish(false))),
+                0, 1, Deadline.NONE);
+        return ws.factorization();
+    }
+
+    private static BatchSolution.Builder copy(BatchSolution sol) {
+        BatchSolution.Builder out = BatchSolution.builder(sol.batch(), sol.get(0).x().length, sol.get(0).y().length);
+        for (int k = 0; k < sol.batch(); k++) {
+            out.put(k, sol.get(k));
+        }
+        return out;
     }
 
     /** Acceptance needs a strictly smaller termination ratio: an exact point stays as it is, bit for bit. */

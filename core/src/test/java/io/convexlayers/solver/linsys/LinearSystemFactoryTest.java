@@ -87,6 +87,23 @@ class LinearSystemFactoryTest {
         assertEquals("sparse-ldl", LinearSystemFactory.create(LinearSystemKind.AUTO, large.mats).name());
     }
 
+    /**
+     * Polishing factors once and solves a few times: the dense factor for small dense matrices (also
+     * shared ones: the weights differ per lane), the sparse one for sparse or large matrices.
+     */
+    @Test
+    void fewSolvesRules() {
+        RandomKkt small = RandomKkt.create(9, RandomKkt.Spec.of(40, 80, 8, 0.5));
+        assertEquals(LinearSystemKind.DENSE, LinearSystemFactory.kindForFewSolves(small.mats, 9));
+        RandomKkt shared = RandomKkt.create(10, RandomKkt.Spec.of(40, 80, 8, 0.5).shared());
+        assertEquals(LinearSystemKind.DENSE, LinearSystemFactory.kindForFewSolves(shared.mats, 9));
+        assertEquals(LinearSystemKind.DENSE, LinearSystemFactory.kindForFewSolves(
+                TileMatrices.structureOf(small.mats.aPattern(), small.mats.pPattern()), 9), "structure alone");
+        assertEquals(LinearSystemKind.SPARSE, LinearSystemFactory.kindForFewSolves(identityBlocks(150, 8, false), 9));
+        RandomKkt large = RandomKkt.create(11, RandomKkt.Spec.of(LinearSystemFactory.AUTO_DENSE_MAX_N + 1, 20, 2, 0.5));
+        assertEquals(LinearSystemKind.SPARSE, LinearSystemFactory.kindForFewSolves(large.mats, 9));
+    }
+
     @Test
     void everyChoiceSolves() {
         RandomKkt kkt = RandomKkt.create(8, RandomKkt.Spec.of(12, 15, 3, 0.3).shared());
