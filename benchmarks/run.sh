@@ -83,7 +83,11 @@ CMD="benchmarks/run.sh $MODE"
   echo "- java: $(java -version 2>&1 | head -1), $(java -version 2>&1 | sed -n 3p)"
   echo "- contenders: convexlayers $(git -C "$ROOT" rev-parse --short HEAD) (CPU backend, eps 1e-6, all cores; CUDA only when a GPU is found), OptNet-style batched PDIPM written here (tolerance 1e-8, instances over all cores), ojAlgo 57.1.0 ConvexSolver and Hipparchus 4.0.3 ADMMQPOptimizer (eps 1e-6), each looping over the batch with instances spread over all cores"
   echo
-  if [ -f "$OUT/notes.md" ]; then cat "$OUT/notes.md"; fi
+  # notes.md's first section (about this run) heads the report; its dated sections follow the tables
+  if [ -f "$OUT/notes.md" ]; then awk '/^## /{n++} n<=1' "$OUT/notes.md"; fi
 } > "$OUT/header.md"
 java -Djava.awt.headless=true -cp "$JAR" io.convexlayers.bench.Report . "$OUT/header.md" "$OUT/VALIDATION.txt" \
   "$OUT"/convexlayers*.json "$OUT"/layer.json "$OUT"/optnet.json "$OUT"/baselines-*.json
+if [ -f "$OUT/notes.md" ]; then
+  { echo; awk '/^## /{n++} n>1' "$OUT/notes.md"; } >> RESULTS.md
+fi

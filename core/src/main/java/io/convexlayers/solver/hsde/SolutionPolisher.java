@@ -6,8 +6,8 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
-import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.LinearSystemKind;
+import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.linsys.LinearSystem;
@@ -191,7 +191,10 @@ public final class SolutionPolisher {
             this(batch, null);
         }
 
-        /** With the factorization of {@code kind} (DENSE or SPARSE; null: {@link LinearSystemFactory#kindForFewSolves}'s choice). */
+        /**
+         * With the factorization of {@code kind}: DENSE or SPARSE, or null for
+         * {@link LinearSystemFactory#kindForFewSolves}'s choice.
+         */
         Workspace(BatchConeProgram batch, LinearSystemKind kind) {
             this.batch = batch;
             this.kind = kind;
@@ -202,6 +205,7 @@ public final class SolutionPolisher {
             return batch;
         }
 
+        /** The factorization this workspace builds (chosen from the batch's structure on first use). */
         LinearSystemKind kind() {
             if (kind == null) {
                 kind = LinearSystemFactory.kindForFewSolves(
