@@ -128,7 +128,7 @@ public final class CollectionRunner {
         System.exit(0);
     }
 
-    /** Solves one problem, bounded by the solver's time limit and, should that fail, a watchdog. */
+    /** The polishing rule named by {@code --polish}. */
     private static Polishing polishing(String value) {
         return switch (value) {
             case "auto" -> Polishing.AUTO;
@@ -138,6 +138,7 @@ public final class CollectionRunner {
         };
     }
 
+    /** Solves one problem, bounded by the solver's time limit and, should that fail, a watchdog. */
     private static Outcome runOne(Path folder, Reference ref, SolverSettings settings, double limit,
                                   ExecutorService worker) {
         FileProblem problem;

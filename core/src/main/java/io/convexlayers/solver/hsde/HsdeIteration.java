@@ -39,21 +39,15 @@ public final class HsdeIteration<V> {
     /**
      * Enables early polishing when {@link SolverSettings#polishing()} polishes the batch and the cones allow it: at a
      * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
-     * polished ({@link SolutionPolisher}) from {@code batch}'s unscaled data, and terminates as solved
+     * polished ({@link SolutionPolisher}) from the workspace batch's unscaled data, and terminates as solved
      * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
      * once the iterations have doubled since the last one, so a lane that reaches iteration k has had
      * at most log₂ k attempts. (Spacing by measured time bounded their cost better on the largest
-     * problems but made results depend on the machine's load: solves must be deterministic.)
+     * problems but made results depend on the machine's load: solves must be deterministic.) The
+     * workspace's arrays and factorization are reused from call to call; the caller polishes the tile's
+     * remaining lanes with the same workspace afterwards.
      *
-     * @param batch the whole batch the lanes' instances belong to (lane l is instance first + l)
-     */
-    public HsdeIteration<V> polishing(BatchConeProgram batch) {
-        return polishing(new SolutionPolisher.Workspace(batch));
-    }
-
-    /**
-     * {@link #polishing(BatchConeProgram)} with the workspace's batch, reusing its arrays and factorization
-     * (the caller can then polish the tile's remaining lanes with the same workspace).
+     * @param workspace for the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
     public HsdeIteration<V> polishing(SolutionPolisher.Workspace workspace) {
         BatchConeProgram batch = workspace.batch();

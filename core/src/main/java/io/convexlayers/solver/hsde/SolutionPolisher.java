@@ -91,9 +91,6 @@ public final class SolutionPolisher {
      */
     public static void polish(BatchConeProgram batch, SolverSettings settings, BatchSolution.Builder out,
                               int first, int count, long deadlineNanos) {
-        if (!polishes(settings, batch) || !supports(batch.cones())) {
-            return;
-        }
         polish(new Workspace(batch), settings, out, first, count, deadlineNanos);
     }
 
@@ -410,14 +407,17 @@ public final class SolutionPolisher {
             d.multiplyP(x, px);
             d.multiplyAt(y, aty);
             d.multiplyA(x, ax);
-            Arrays.fill(worst, 0);
             for (int k = 0; k < n * lanes; k++) {
                 res[k] = rhs[k] - px[k] - aty[k];
-                worst[k % lanes] = Math.max(worst[k % lanes], Math.abs(res[k]));
             }
             for (int k = 0; k < m * lanes; k++) {
                 res[n * lanes + k] = active[k] ? rhs[n * lanes + k] - ax[k] : 0;
-                worst[k % lanes] = Math.max(worst[k % lanes], Math.abs(res[n * lanes + k]));
+            }
+            Arrays.fill(worst, 0);
+            for (int k = 0; k < res.length; k += lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    worst[l] = Math.max(worst[l], Math.abs(res[k + l]));
+                }
             }
             boolean any = false;
             for (int l = 0; l < lanes; l++) {
@@ -428,9 +428,11 @@ public final class SolutionPolisher {
             if (!any) {
                 break;
             }
-            for (int k = 0; k < res.length; k++) {
-                if (!going[k % lanes]) {
-                    res[k] = 0;
+            for (int k = 0; k < res.length; k += lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    if (!going[l]) {
+                        res[k + l] = 0;
+                    }
                 }
             }
             kkt.solve(res);

@@ -27,12 +27,13 @@ final class TileData {
         this.lanes = instances.length;
         BatchArray a = batch.aValues();
         BatchArray p = batch.pValues();
-        double[] aVals = a.isShared() ? a.rawData() : gather(a, instances);
-        double[] pVals = p == null ? null : p.isShared() ? p.rawData() : gather(p, instances);
+        double[] aVals = a.isShared() ? a.rawData() : new double[a.length() * lanes];
+        double[] pVals = p == null ? null : p.isShared() ? p.rawData() : new double[p.length() * lanes];
         this.mats = new TileMatrices(batch.aPattern(), aVals, a.isShared(), batch.pPattern(), pVals,
                 p == null || p.isShared(), lanes);
-        this.b = gather(batch.b(), instances);
-        this.c = gather(batch.c(), instances);
+        this.b = new double[m * lanes];
+        this.c = new double[n * lanes];
+        load(batch, instances);
     }
 
     /**
@@ -55,13 +56,8 @@ final class TileData {
         gather(batch.c(), instances, c);
     }
 
-    /** Batch-minor copy of the chosen instances (shared arrays are repeated per lane). */
-    private static double[] gather(BatchArray arr, int[] instances) {
-        return gather(arr, instances, new double[arr.length() * instances.length]);
-    }
-
-    /** {@link #gather(BatchArray, int[])} into {@code out}; returns it. */
-    private static double[] gather(BatchArray arr, int[] instances, double[] out) {
+    /** Copies the chosen instances' entries into {@code out}, batch-minor (shared arrays repeated per lane). */
+    private static void gather(BatchArray arr, int[] instances, double[] out) {
         int len = arr.length();
         int lanes = instances.length;
         double[] raw = arr.rawData();
@@ -69,7 +65,7 @@ final class TileData {
             for (int i = 0; i < len; i++) {
                 Arrays.fill(out, i * lanes, (i + 1) * lanes, raw[i]);
             }
-            return out;
+            return;
         }
         int batch = arr.batch();
         for (int i = 0; i < len; i++) {
@@ -79,7 +75,6 @@ final class TileData {
                 out[o + l] = raw[row + instances[l]];
             }
         }
-        return out;
     }
 
     /** out = A·x (m × lanes) from x (n × lanes). */

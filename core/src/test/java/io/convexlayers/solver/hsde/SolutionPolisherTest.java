@@ -113,14 +113,8 @@ class SolutionPolisherTest {
     @Test
     void everyInstanceOfABatchIsPolishedOnItsOwn() {
         int batch = 5;
-        List<ConeProgram> programs = new ArrayList<>();
-        List<PlantedPrograms.Planted> planted = new ArrayList<>();
-        for (int k = 0; k < batch; k++) {
-            // density 1: one pattern for every instance, values per instance
-            PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 10, 1.0, true, 100 + k);
-            planted.add(pl);
-            programs.add(pl.program());
-        }
+        List<PlantedPrograms.Planted> planted = plantedQps(batch, 10, 100);
+        List<ConeProgram> programs = programs(planted);
         BatchConeProgram bp = perInstance(programs);
         BatchSolution sol = ConeSolver.solveBatch(bp, LOOSE.withPolish(true));
         for (int k = 0; k < batch; k++) {
@@ -135,20 +129,16 @@ class SolutionPolisherTest {
     /**
      * Eleven planted QPs (a tile of eight and one of three padded to eight) polished from the same
      * loose points by the dense reduced Cholesky and by the sparse LDLᵀ: both accept the same ten (the
-     * eleventh's loose point has a wrong active set), reach the planted optima to ten digits, and agree. A lane's polished point does not depend on its tile mates: instance 5
-     * polished alone (its tile padded with copies of it), and again with the same workspace, gives the
-     * bits it got among the eleven.
+     * eleventh's loose point has a wrong active set), reach the planted optima to ten digits, and agree.
+     * A lane's polished point does not depend on its tile mates: instance 5 polished alone (its tile
+     * padded with copies of it), and again with the same workspace, gives the bits it got among the
+     * eleven.
      */
     @Test
     void denseAndSparseFactorizationsPolishAlikeAndALaneIgnoresItsTileMates() {
         int batch = 11;
-        List<ConeProgram> programs = new ArrayList<>();
-        List<PlantedPrograms.Planted> planted = new ArrayList<>();
-        for (int k = 0; k < batch; k++) {
-            PlantedPrograms.Planted pl = PlantedPrograms.generate(lpCones(), 12, 1.0, true, 300 + k);
-            planted.add(pl);
-            programs.add(pl.program());
-        }
+        List<PlantedPrograms.Planted> planted = plantedQps(batch, 12, 300);
+        List<ConeProgram> programs = programs(planted);
         BatchConeProgram bp = perInstance(programs);
         BatchSolution loose = ConeSolver.solveBatch(bp, LOOSE.withPolish(false));
         SolverSettings polishing = LOOSE.withPolish(true);
@@ -189,6 +179,26 @@ class SolutionPolisherTest {
             assertArrayEquals(polished[0].get(5).y(), alone.y(), "round " + round);
             assertArrayEquals(polished[0].get(5).s(), alone.s(), "round " + round);
         }
+    }
+
+    /**
+     * {@code count} planted QPs with n variables, seeds {@code seed0 …}; density 1, so one pattern
+     * serves every instance and the values differ.
+     */
+    private static List<PlantedPrograms.Planted> plantedQps(int count, int n, long seed0) {
+        List<PlantedPrograms.Planted> planted = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            planted.add(PlantedPrograms.generate(lpCones(), n, 1.0, true, seed0 + k));
+        }
+        return planted;
+    }
+
+    private static List<ConeProgram> programs(List<PlantedPrograms.Planted> planted) {
+        List<ConeProgram> programs = new ArrayList<>();
+        for (PlantedPrograms.Planted pl : planted) {
+            programs.add(pl.program());
+        }
+        return programs;
     }
 
     private static String chosenFactorization(BatchConeProgram bp) {
