@@ -312,6 +312,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
             if (simd != null) {
                 simd.tauCoefficients(diagR, g, uTilde, v, n + m, laneA, laneB, laneC);
+            } else if (lanes == 1) {
+                tauCoefficientsOneLane(v, uTilde);
             } else {
                 for (int i = 0; i < n + m; i++) {
                     int o = i * lanes;
@@ -339,6 +341,11 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
         if (simd != null) {
             simd.subtractScaled(uTilde, laneA, g, n + m);
+        } else if (lanes == 1) {
+            double tau = laneA[0]; // a local: a store into uTilde could otherwise alias laneA for the compiler
+            for (int k = 0; k < nm; k++) {
+                uTilde[k] -= tau * g[k];
+            }
         } else {
             for (int i = 0; i < n + m; i++) {
                 int o = i * lanes;
@@ -350,6 +357,25 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         for (int l = 0; l < lanes; l++) {
             uTilde[tauAt + l] = laneA[l];
         }
+    }
+
+    /** The τ equation's coefficients for one lane, summed in registers in the general loop's order. */
+    private void tauCoefficientsOneLane(double[] v, double[] uTilde) {
+        double a = 0;
+        double b = 0;
+        double c = 0;
+        for (int k = 0; k < n + m; k++) {
+            double r = diagR[k];
+            double gk = g[k];
+            double pk = uTilde[k];
+            double mu = v[k];
+            a += r * gk * gk;
+            b += r * (mu * gk - 2 * pk * gk);
+            c += r * pk * (pk - mu);
+        }
+        laneA[0] = a;
+        laneB[0] = b;
+        laneC[0] = c;
     }
 
     @Override
@@ -378,6 +404,12 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
         if (simd != null) {
             simd.sumSquares(v, len, laneA);
+        } else if (lanes == 1) {
+            double sum = 0; // in a register: through laneA[0] each term waited for a store and a load
+            for (int i = 0; i < len; i++) {
+                sum += v[i] * v[i];
+            }
+            laneA[0] = sum;
         } else {
             for (int i = 0; i < len; i++) {
                 int o = i * lanes;
@@ -393,6 +425,13 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         }
         if (simd != null) {
             simd.scaleLanes(v, len, laneA);
+            return;
+        }
+        if (lanes == 1) {
+            double scale = laneA[0];
+            for (int i = 0; i < len; i++) {
+                v[i] *= scale;
+            }
             return;
         }
         for (int i = 0; i < len; i++) {

@@ -139,6 +139,11 @@ public final class Equilibration {
                     symmetric);
             return;
         }
+        if (lanes == 1) {
+            scaleAndAccumulateOneLane(pat.cols(), colStart, rowIndex, vals, rowF, colF, rowNorm, colNorm, l2,
+                    symmetric);
+            return;
+        }
         for (int j = 0; j < pat.cols(); j++) {
             int jo = j * lanes;
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
@@ -169,6 +174,74 @@ public final class Equilibration {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #scaleAndAccumulate} for one lane (a single instance): a column's norm is carried in
+     * registers instead of memory, which took a store and a load per entry on the loop's critical path,
+     * and a column's ∞-norm in two running maxima (even and odd entries) whose latencies overlap. Sums
+     * are taken in the same order, and a maximum does not depend on the order (NaN and signed zeros
+     * included), so the norms and values are the same bits as the general loop's.
+     */
+    private static void scaleAndAccumulateOneLane(int cols, int[] colStart, int[] rowIndex, double[] vals,
+                                                  double[] rowF, double[] colF, double[] rowNorm,
+                                                  double[] colNorm, boolean l2, boolean symmetric) {
+        for (int j = 0; j < cols; j++) {
+            double cf = rowF != null ? colF[j] : 1;
+            // The row of a P entry is also a column of the symmetric matrix; its diagonal counts once.
+            double[] other = symmetric ? colNorm : rowNorm;
+            int end = colStart[j + 1];
+            if (l2) {
+                double norm = colNorm[j];
+                for (int k = colStart[j]; k < end; k++) {
+                    int i = rowIndex[k];
+                    double v = scaled(vals, k, rowF, i, cf);
+                    double w = v * v;
+                    norm += w;
+                    if (other != null && (i != j || !symmetric)) {
+                        other[i] += w;
+                    }
+                }
+                colNorm[j] = norm;
+                continue;
+            }
+            double even = colNorm[j];
+            double odd = even;
+            int k = colStart[j];
+            for (; k + 1 < end; k += 2) {
+                int i = rowIndex[k];
+                double w = Math.abs(scaled(vals, k, rowF, i, cf));
+                even = Math.max(even, w);
+                if (other != null && (i != j || !symmetric)) {
+                    other[i] = Math.max(other[i], w);
+                }
+                int i1 = rowIndex[k + 1];
+                double w1 = Math.abs(scaled(vals, k + 1, rowF, i1, cf));
+                odd = Math.max(odd, w1);
+                if (other != null && (i1 != j || !symmetric)) {
+                    other[i1] = Math.max(other[i1], w1);
+                }
+            }
+            if (k < end) {
+                int i = rowIndex[k];
+                double w = Math.abs(scaled(vals, k, rowF, i, cf));
+                even = Math.max(even, w);
+                if (other != null && (i != j || !symmetric)) {
+                    other[i] = Math.max(other[i], w);
+                }
+            }
+            colNorm[j] = Math.max(even, odd);
+        }
+    }
+
+    /** Entry k scaled by its row's and column's factors and stored back (as read without factors). */
+    private static double scaled(double[] vals, int k, double[] rowF, int i, double cf) {
+        double v = vals[k];
+        if (rowF != null) {
+            v *= rowF[i] * cf;
+            vals[k] = v;
+        }
+        return v;
     }
 
     private static void sqrtInPlace(double[] v) {
