@@ -114,6 +114,12 @@ public final class TileSparse {
         if (lanes == 1) {
             for (int j = 0; j < cols; j++) {
                 if (fullColumns(j, cols, colStart, rowIndex)) {
+                    if (fullColumns(j + FULL_BLOCK, cols, colStart, rowIndex)
+                            && colStart[j + 5] - colStart[j + 4] == colStart[j + 1] - colStart[j]) {
+                        transposeMultiplyAddFull8(colStart, j, values, y, yOff, out, outOff);
+                        j += 2 * FULL_BLOCK - 1;
+                        continue;
+                    }
                     transposeMultiplyAddFull4(colStart, j, values, y, yOff, out, outOff);
                     j += FULL_BLOCK - 1;
                     continue;
@@ -216,6 +222,38 @@ public final class TileSparse {
         out[outOff + j + 1] += s1;
         out[outOff + j + 2] += s2;
         out[outOff + j + 3] += s3;
+    }
+
+    /**
+     * {@link #transposeMultiplyAddFull4} over eight full columns of one length: eight sums in flight
+     * cover the addition's latency (four left it the bound), each still in its own row order, so every
+     * column's sum is the same bits.
+     */
+    private static void transposeMultiplyAddFull8(int[] colStart, int j, double[] a, double[] y, int yOff,
+                                                  double[] out, int outOff) {
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j];
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int i = 0; i < len; i++) {
+            double yi = y[yOff + i];
+            s0 += a[a0 + i] * yi;
+            s1 += a[a0 + len + i] * yi;
+            s2 += a[a0 + 2 * len + i] * yi;
+            s3 += a[a0 + 3 * len + i] * yi;
+            s4 += a[a0 + 4 * len + i] * yi;
+            s5 += a[a0 + 5 * len + i] * yi;
+            s6 += a[a0 + 6 * len + i] * yi;
+            s7 += a[a0 + 7 * len + i] * yi;
+        }
+        int o = outOff + j;
+        out[o] += s0;
+        out[o + 1] += s1;
+        out[o + 2] += s2;
+        out[o + 3] += s3;
+        out[o + 4] += s4;
+        out[o + 5] += s5;
+        out[o + 6] += s6;
+        out[o + 7] += s7;
     }
 
     /** {@link #multiplyAddFull4} for two lanes with per-lane values (row i of lane l at 2i + l). */

@@ -78,7 +78,7 @@ class TileSparseTest {
     void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared, double density) {
         Random rnd = new Random(shared ? 5 : 6);
         int rows = 9;
-        int cols = 6; // density 1: one lane takes columns 0-3 as a full block
+        int cols = 13; // density 1: one lane takes columns 0-7 and 8-11 as full blocks, column 12 alone
         double[][] mask = new double[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
