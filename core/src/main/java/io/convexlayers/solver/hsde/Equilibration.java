@@ -186,62 +186,50 @@ public final class Equilibration {
     private static void scaleAndAccumulateOneLane(int cols, int[] colStart, int[] rowIndex, double[] vals,
                                                   double[] rowF, double[] colF, double[] rowNorm,
                                                   double[] colNorm, boolean l2, boolean symmetric) {
+        // The row of a P entry is also a column of the symmetric matrix; its diagonal counts once.
+        double[] other = symmetric ? colNorm : rowNorm;
         for (int j = 0; j < cols; j++) {
             double cf = rowF != null ? colF[j] : 1;
-            // The row of a P entry is also a column of the symmetric matrix; its diagonal counts once.
-            double[] other = symmetric ? colNorm : rowNorm;
             int end = colStart[j + 1];
+            int k = colStart[j];
             if (l2) {
                 double norm = colNorm[j];
-                for (int k = colStart[j]; k < end; k++) {
-                    int i = rowIndex[k];
-                    double v = scaled(vals, k, rowF, i, cf);
-                    double w = v * v;
-                    norm += w;
-                    if (other != null && (i != j || !symmetric)) {
-                        other[i] += w;
-                    }
+                for (; k < end; k++) {
+                    norm += counted(vals, k, rowIndex[k], j, rowF, cf, other, symmetric, true);
                 }
                 colNorm[j] = norm;
                 continue;
             }
             double even = colNorm[j];
             double odd = even;
-            int k = colStart[j];
             for (; k + 1 < end; k += 2) {
-                int i = rowIndex[k];
-                double w = Math.abs(scaled(vals, k, rowF, i, cf));
-                even = Math.max(even, w);
-                if (other != null && (i != j || !symmetric)) {
-                    other[i] = Math.max(other[i], w);
-                }
-                int i1 = rowIndex[k + 1];
-                double w1 = Math.abs(scaled(vals, k + 1, rowF, i1, cf));
-                odd = Math.max(odd, w1);
-                if (other != null && (i1 != j || !symmetric)) {
-                    other[i1] = Math.max(other[i1], w1);
-                }
+                even = Math.max(even, counted(vals, k, rowIndex[k], j, rowF, cf, other, symmetric, false));
+                odd = Math.max(odd, counted(vals, k + 1, rowIndex[k + 1], j, rowF, cf, other, symmetric, false));
             }
             if (k < end) {
-                int i = rowIndex[k];
-                double w = Math.abs(scaled(vals, k, rowF, i, cf));
-                even = Math.max(even, w);
-                if (other != null && (i != j || !symmetric)) {
-                    other[i] = Math.max(other[i], w);
-                }
+                even = Math.max(even, counted(vals, k, rowIndex[k], j, rowF, cf, other, symmetric, false));
             }
             colNorm[j] = Math.max(even, odd);
         }
     }
 
-    /** Entry k scaled by its row's and column's factors and stored back (as read without factors). */
-    private static double scaled(double[] vals, int k, double[] rowF, int i, double cf) {
+    /**
+     * Scales entry k (row i, column j) by its factors, stores it back, counts it into its row's norm
+     * ({@code other}, unless it is a symmetric matrix's diagonal or there is none), and returns its
+     * square (ℓ2) or magnitude (∞-norm) for the column's norm.
+     */
+    private static double counted(double[] vals, int k, int i, int j, double[] rowF, double cf, double[] other,
+                                  boolean symmetric, boolean l2) {
         double v = vals[k];
         if (rowF != null) {
             v *= rowF[i] * cf;
             vals[k] = v;
         }
-        return v;
+        double w = l2 ? v * v : Math.abs(v);
+        if (other != null && (i != j || !symmetric)) {
+            other[i] = l2 ? other[i] + w : Math.max(other[i], w);
+        }
+        return w;
     }
 
     private static void sqrtInPlace(double[] v) {
