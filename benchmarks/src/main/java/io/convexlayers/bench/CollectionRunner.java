@@ -161,8 +161,8 @@ public final class CollectionRunner {
                         again.objective(), again.reference(), again.success(), again.polish(), o.seconds());
             }
             outcomes.add(o);
-            String first = warm ? String.format(Locale.ROOT, " %.4f |", o.firstSeconds()) : "";
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.4f |%s %.8e | %.8e | %.1e | %s | %s |%n", o.name(),
+            String first = warm ? String.format(Locale.ROOT, " %.6f |", o.firstSeconds()) : "";
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.6f |%s %.8e | %.8e | %.1e | %s | %s |%n", o.name(),
                     o.status(), o.iterations(), o.seconds(), first, o.objective(), o.reference(), o.relativeError(),
                     o.polish(), o.success() ? "yes" : "no");
             System.out.flush();

@@ -46,9 +46,15 @@ public final class TileSparse {
             return;
         }
         if (lanes == 1) { // shared and per-lane values coincide
+            int[] runs = pattern.identicalColumnRuns();
             for (int j = 0; j < cols; j++) {
                 if (fullColumns(j, cols, colStart, rowIndex)) {
                     multiplyAddFull4(colStart, j, values, x, xOff, out, outOff);
+                    j += FULL_BLOCK - 1;
+                    continue;
+                }
+                if (runs[j] >= FULL_BLOCK) {
+                    multiplyAddIdentical4(colStart, rowIndex, j, values, x, xOff, out, outOff);
                     j += FULL_BLOCK - 1;
                     continue;
                 }
@@ -112,7 +118,13 @@ public final class TileSparse {
             return;
         }
         if (lanes == 1) {
+            int[] runs = pattern.identicalColumnRuns();
             for (int j = 0; j < cols; j++) {
+                if (runs[j] >= 2 * FULL_BLOCK && !fullColumns(j, cols, colStart, rowIndex)) {
+                    transposeMultiplyAddIdentical8(colStart, rowIndex, j, values, y, yOff, out, outOff);
+                    j += 2 * FULL_BLOCK - 1;
+                    continue;
+                }
                 if (fullColumns(j, cols, colStart, rowIndex)) {
                     if (fullColumns(j + FULL_BLOCK, cols, colStart, rowIndex)
                             && colStart[j + 5] - colStart[j + 4] == colStart[j + 1] - colStart[j]) {
@@ -236,6 +248,57 @@ public final class TileSparse {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         for (int i = 0; i < len; i++) {
             double yi = y[yOff + i];
+            s0 += a[a0 + i] * yi;
+            s1 += a[a0 + len + i] * yi;
+            s2 += a[a0 + 2 * len + i] * yi;
+            s3 += a[a0 + 3 * len + i] * yi;
+            s4 += a[a0 + 4 * len + i] * yi;
+            s5 += a[a0 + 5 * len + i] * yi;
+            s6 += a[a0 + 6 * len + i] * yi;
+            s7 += a[a0 + 7 * len + i] * yi;
+        }
+        int o = outOff + j;
+        out[o] += s0;
+        out[o + 1] += s1;
+        out[o + 2] += s2;
+        out[o + 3] += s3;
+        out[o + 4] += s4;
+        out[o + 5] += s5;
+        out[o + 6] += s6;
+        out[o + 7] += s7;
+    }
+
+    /**
+     * {@link #multiplyAddFull4} over four columns that hold the same rows, not all of them: each row
+     * index loaded once for the four, each row's terms still added in column order (the same bits as
+     * column by column).
+     */
+    private static void multiplyAddIdentical4(int[] colStart, int[] rowIndex, int j, double[] a, double[] x,
+                                              int xOff, double[] out, int outOff) {
+        int a0 = colStart[j];
+        int len = colStart[j + 1] - a0;
+        double x0 = x[xOff + j];
+        double x1 = x[xOff + j + 1];
+        double x2 = x[xOff + j + 2];
+        double x3 = x[xOff + j + 3];
+        for (int i = 0; i < len; i++) {
+            int r = outOff + rowIndex[a0 + i];
+            out[r] = out[r] + a[a0 + i] * x0 + a[a0 + len + i] * x1 + a[a0 + 2 * len + i] * x2
+                    + a[a0 + 3 * len + i] * x3;
+        }
+    }
+
+    /**
+     * {@link #transposeMultiplyAddFull8} over eight columns that hold the same rows, not all of them:
+     * each y entry gathered once for the eight sums, each sum still in its column's row order.
+     */
+    private static void transposeMultiplyAddIdentical8(int[] colStart, int[] rowIndex, int j, double[] a,
+                                                       double[] y, int yOff, double[] out, int outOff) {
+        int a0 = colStart[j];
+        int len = colStart[j + 1] - a0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int i = 0; i < len; i++) {
+            double yi = y[yOff + rowIndex[a0 + i]];
             s0 += a[a0 + i] * yi;
             s1 += a[a0 + len + i] * yi;
             s2 += a[a0 + 2 * len + i] * yi;

@@ -13,6 +13,8 @@ public final class SparsePattern {
     private final int cols;
     private final int[] colStart;
     private final int[] rowIndex;
+    /** Per column, how many consecutive columns from it (itself included) hold exactly its rows. */
+    private final int[] identicalRuns;
 
     /**
      * @param colStart length {@code cols + 1}, non-decreasing, starting at 0
@@ -57,6 +59,26 @@ public final class SparsePattern {
         this.cols = cols;
         this.colStart = colStart.clone();
         this.rowIndex = rowIndex.clone();
+        this.identicalRuns = identicalRuns(this.colStart, this.rowIndex, cols);
+    }
+
+    private static int[] identicalRuns(int[] colStart, int[] rowIndex, int cols) {
+        int[] runs = new int[cols];
+        for (int j = cols - 1; j >= 0; j--) {
+            boolean same = j + 1 < cols && Arrays.equals(rowIndex, colStart[j], colStart[j + 1],
+                    rowIndex, colStart[j + 1], colStart[j + 2]);
+            runs[j] = same ? runs[j + 1] + 1 : 1;
+        }
+        return runs;
+    }
+
+    /**
+     * Per column j, how many consecutive columns from j (j included) hold exactly j's rows: a dense
+     * block over a subset of the rows is one run. Kernels take such columns together, loading each
+     * row index once for all of them. Do not modify: exposed for allocation-free inner loops.
+     */
+    public int[] identicalColumnRuns() {
+        return identicalRuns;
     }
 
     public int rows() {

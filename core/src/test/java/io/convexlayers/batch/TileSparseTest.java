@@ -74,15 +74,18 @@ class TileSparseTest {
     }
 
     @ParameterizedTest(name = "shared {0}, density {1}")
-    @CsvSource({"true, 0.6", "false, 0.6", "true, 1", "false, 1"})
+    @CsvSource({"true, 0.6", "false, 0.6", "true, 1", "false, 1", "true, -1", "false, -1"})
     void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared, double density) {
         Random rnd = new Random(shared ? 5 : 6);
         int rows = 9;
-        int cols = 13; // density 1: one lane takes columns 0-7 and 8-11 as full blocks, column 12 alone
+        // density 1: one lane takes columns 0-7 and 8-11 as full blocks, column 12 alone; density −1 (rows 2
+        // and 6 empty, the rest full): columns of identical rows, 0-7 together in Aᵀ·y, 0-3, 4-7, 8-11 in A·x
+        int cols = 13;
         double[][] mask = new double[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                mask[i][j] = rnd.nextDouble() < density ? 1 : 0;
+                boolean gap = density < 0 && (i == 2 || i == 6);
+                mask[i][j] = !gap && rnd.nextDouble() < Math.abs(density) ? 1 : 0;
             }
         }
         SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
