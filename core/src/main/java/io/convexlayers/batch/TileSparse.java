@@ -46,15 +46,16 @@ public final class TileSparse {
             return;
         }
         if (lanes == 1) { // shared and per-lane values coincide
-            int[] runs = pattern.identicalColumnRuns();
+            int[] leading = pattern.sharedLeadingRows();
             for (int j = 0; j < cols; j++) {
                 if (fullColumns(j, cols, colStart, rowIndex)) {
                     multiplyAddFull4(colStart, j, values, x, xOff, out, outOff);
                     j += FULL_BLOCK - 1;
                     continue;
                 }
-                if (runs[j] >= FULL_BLOCK) {
-                    multiplyAddIdentical4(colStart, rowIndex, j, values, x, xOff, out, outOff);
+                int common = sharedRows(leading, j, FULL_BLOCK, cols);
+                if (common >= MIN_SHARED_ROWS) {
+                    multiplyAddShared4(colStart, rowIndex, j, common, values, x, xOff, out, outOff);
                     j += FULL_BLOCK - 1;
                     continue;
                 }
@@ -118,10 +119,11 @@ public final class TileSparse {
             return;
         }
         if (lanes == 1) {
-            int[] runs = pattern.identicalColumnRuns();
+            int[] leading = pattern.sharedLeadingRows();
             for (int j = 0; j < cols; j++) {
-                if (runs[j] >= 2 * FULL_BLOCK && !fullColumns(j, cols, colStart, rowIndex)) {
-                    transposeMultiplyAddIdentical8(colStart, rowIndex, j, values, y, yOff, out, outOff);
+                int common = sharedRows(leading, j, 2 * FULL_BLOCK, cols);
+                if (common >= MIN_SHARED_ROWS && !fullColumns(j, cols, colStart, rowIndex)) {
+                    transposeMultiplyAddShared8(colStart, rowIndex, j, common, values, y, yOff, out, outOff);
                     j += 2 * FULL_BLOCK - 1;
                     continue;
                 }
@@ -268,55 +270,94 @@ public final class TileSparse {
         out[o + 7] += s7;
     }
 
+    /** One-lane blocks of columns share at least this many leading rows to be taken together. */
+    static final int MIN_SHARED_ROWS = 8;
+
+    /** Leading rows that columns {@code j .. j+count−1} all share; 0 where the block passes the last column. */
+    private static int sharedRows(int[] shared, int j, int count, int cols) {
+        if (j + count > cols) {
+            return 0;
+        }
+        int common = Integer.MAX_VALUE;
+        for (int c = j; c < j + count - 1; c++) {
+            common = Math.min(common, shared[c]);
+        }
+        return common;
+    }
+
     /**
-     * {@link #multiplyAddFull4} over four columns that hold the same rows, not all of them: each row
-     * index loaded once for the four, each row's terms still added in column order (the same bits as
-     * column by column).
+     * One lane's out += M·x over four columns from {@code j} whose first {@code common} rows are the same:
+     * those rows take the four terms in one pass (each row index loaded once), in column order, then
+     * each column's own rows follow column by column. A shared row is no column's own row (rows
+     * increase within a column), so every row gets its terms in column order: the bits of column by column.
      */
-    private static void multiplyAddIdentical4(int[] colStart, int[] rowIndex, int j, double[] a, double[] x,
-                                              int xOff, double[] out, int outOff) {
+    private static void multiplyAddShared4(int[] colStart, int[] rowIndex, int j, int common, double[] a,
+                                           double[] x, int xOff, double[] out, int outOff) {
         int a0 = colStart[j];
-        int len = colStart[j + 1] - a0;
+        int a1 = colStart[j + 1];
+        int a2 = colStart[j + 2];
+        int a3 = colStart[j + 3];
         double x0 = x[xOff + j];
         double x1 = x[xOff + j + 1];
         double x2 = x[xOff + j + 2];
         double x3 = x[xOff + j + 3];
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; i < common; i++) {
             int r = outOff + rowIndex[a0 + i];
-            out[r] = out[r] + a[a0 + i] * x0 + a[a0 + len + i] * x1 + a[a0 + 2 * len + i] * x2
-                    + a[a0 + 3 * len + i] * x3;
+            out[r] = out[r] + a[a0 + i] * x0 + a[a1 + i] * x1 + a[a2 + i] * x2 + a[a3 + i] * x3;
+        }
+        for (int c = 0; c < FULL_BLOCK; c++) {
+            double xc = x[xOff + j + c];
+            for (int k = colStart[j + c] + common; k < colStart[j + c + 1]; k++) {
+                out[outOff + rowIndex[k]] += a[k] * xc;
+            }
         }
     }
 
     /**
-     * {@link #transposeMultiplyAddFull8} over eight columns that hold the same rows, not all of them:
-     * each y entry gathered once for the eight sums, each sum still in its column's row order.
+     * One lane's out += Mᵀ·y over eight columns from {@code j} whose first {@code common} rows are the
+     * same: eight sums over those rows in one pass (each y entry gathered once, eight additions in
+     * flight), then each sum goes on over its column's own rows — every sum in its column's row order.
      */
-    private static void transposeMultiplyAddIdentical8(int[] colStart, int[] rowIndex, int j, double[] a,
-                                                       double[] y, int yOff, double[] out, int outOff) {
+    private static void transposeMultiplyAddShared8(int[] colStart, int[] rowIndex, int j, int common, double[] a,
+                                                    double[] y, int yOff, double[] out, int outOff) {
         int a0 = colStart[j];
-        int len = colStart[j + 1] - a0;
+        int a1 = colStart[j + 1];
+        int a2 = colStart[j + 2];
+        int a3 = colStart[j + 3];
+        int a4 = colStart[j + 4];
+        int a5 = colStart[j + 5];
+        int a6 = colStart[j + 6];
+        int a7 = colStart[j + 7];
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; i < common; i++) {
             double yi = y[yOff + rowIndex[a0 + i]];
             s0 += a[a0 + i] * yi;
-            s1 += a[a0 + len + i] * yi;
-            s2 += a[a0 + 2 * len + i] * yi;
-            s3 += a[a0 + 3 * len + i] * yi;
-            s4 += a[a0 + 4 * len + i] * yi;
-            s5 += a[a0 + 5 * len + i] * yi;
-            s6 += a[a0 + 6 * len + i] * yi;
-            s7 += a[a0 + 7 * len + i] * yi;
+            s1 += a[a1 + i] * yi;
+            s2 += a[a2 + i] * yi;
+            s3 += a[a3 + i] * yi;
+            s4 += a[a4 + i] * yi;
+            s5 += a[a5 + i] * yi;
+            s6 += a[a6 + i] * yi;
+            s7 += a[a7 + i] * yi;
         }
         int o = outOff + j;
-        out[o] += s0;
-        out[o + 1] += s1;
-        out[o + 2] += s2;
-        out[o + 3] += s3;
-        out[o + 4] += s4;
-        out[o + 5] += s5;
-        out[o + 6] += s6;
-        out[o + 7] += s7;
+        out[o] += rest(s0, colStart, j, common, rowIndex, a, y, yOff);
+        out[o + 1] += rest(s1, colStart, j + 1, common, rowIndex, a, y, yOff);
+        out[o + 2] += rest(s2, colStart, j + 2, common, rowIndex, a, y, yOff);
+        out[o + 3] += rest(s3, colStart, j + 3, common, rowIndex, a, y, yOff);
+        out[o + 4] += rest(s4, colStart, j + 4, common, rowIndex, a, y, yOff);
+        out[o + 5] += rest(s5, colStart, j + 5, common, rowIndex, a, y, yOff);
+        out[o + 6] += rest(s6, colStart, j + 6, common, rowIndex, a, y, yOff);
+        out[o + 7] += rest(s7, colStart, j + 7, common, rowIndex, a, y, yOff);
+    }
+
+    /** Column c's sum {@code s} over its first {@code common} rows, continued over the rest of its rows. */
+    private static double rest(double s, int[] colStart, int c, int common, int[] rowIndex, double[] a, double[] y,
+                               int yOff) {
+        for (int k = colStart[c] + common; k < colStart[c + 1]; k++) {
+            s += a[k] * y[yOff + rowIndex[k]];
+        }
+        return s;
     }
 
     /** {@link #multiplyAddFull4} for two lanes with per-lane values (row i of lane l at 2i + l). */

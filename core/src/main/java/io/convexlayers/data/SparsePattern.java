@@ -13,8 +13,8 @@ public final class SparsePattern {
     private final int cols;
     private final int[] colStart;
     private final int[] rowIndex;
-    /** Per column, how many consecutive columns from it (itself included) hold exactly its rows. */
-    private final int[] identicalRuns;
+    /** Per column, how many leading row indices it shares with the next column (0 for the last). */
+    private final int[] sharedLeadingRows;
 
     /**
      * @param colStart length {@code cols + 1}, non-decreasing, starting at 0
@@ -59,26 +59,33 @@ public final class SparsePattern {
         this.cols = cols;
         this.colStart = colStart.clone();
         this.rowIndex = rowIndex.clone();
-        this.identicalRuns = identicalRuns(this.colStart, this.rowIndex, cols);
+        this.sharedLeadingRows = sharedLeadingRows(this.colStart, this.rowIndex, cols);
     }
 
-    private static int[] identicalRuns(int[] colStart, int[] rowIndex, int cols) {
-        int[] runs = new int[cols];
-        for (int j = cols - 1; j >= 0; j--) {
-            boolean same = j + 1 < cols && Arrays.equals(rowIndex, colStart[j], colStart[j + 1],
-                    rowIndex, colStart[j + 1], colStart[j + 2]);
-            runs[j] = same ? runs[j + 1] + 1 : 1;
+    private static int[] sharedLeadingRows(int[] colStart, int[] rowIndex, int cols) {
+        int[] shared = new int[cols];
+        for (int j = 0; j + 1 < cols; j++) {
+            int a = colStart[j];
+            int b = colStart[j + 1];
+            int len = Math.min(colStart[j + 1] - a, colStart[j + 2] - b);
+            int k = 0;
+            while (k < len && rowIndex[a + k] == rowIndex[b + k]) {
+                k++;
+            }
+            shared[j] = k;
         }
-        return runs;
+        return shared;
     }
 
     /**
-     * Per column j, how many consecutive columns from j (j included) hold exactly j's rows: a dense
-     * block over a subset of the rows is one run. Kernels take such columns together, loading each
-     * row index once for all of them. Do not modify: exposed for allocation-free inner loops.
+     * Per column j, how many leading row indices column j shares with column j + 1 (0 for the last
+     * column): a dense block over some rows followed by a few rows of each column's own (the bounds of
+     * a dense LP, say) shares the block's rows. Kernels take such columns together over the shared
+     * rows, loading each row index once for all of them. Do not modify: exposed for allocation-free
+     * inner loops.
      */
-    public int[] identicalColumnRuns() {
-        return identicalRuns;
+    public int[] sharedLeadingRows() {
+        return sharedLeadingRows;
     }
 
     public int rows() {

@@ -74,18 +74,26 @@ class TileSparseTest {
     }
 
     @ParameterizedTest(name = "shared {0}, density {1}")
-    @CsvSource({"true, 0.6", "false, 0.6", "true, 1", "false, 1", "true, -1", "false, -1"})
+    @CsvSource({"true, 0.6", "false, 0.6", "true, 1", "false, 1", "true, -1", "false, -1", "true, -2", "false, -2"})
     void everyWidthComputesALaneBitForBitAsOneLaneDoes(boolean shared, double density) {
         Random rnd = new Random(shared ? 5 : 6);
-        int rows = 9;
-        // density 1: one lane takes columns 0-7 and 8-11 as full blocks, column 12 alone; density −1 (rows 2
-        // and 6 empty, the rest full): columns of identical rows, 0-7 together in Aᵀ·y, 0-3, 4-7, 8-11 in A·x
+        // density 1: one lane takes columns 0-7 and 8-11 as full blocks, column 12 alone. Density −2: rows
+        // 0-9 but 2 and 6 in every column (eight rows shared, not all rows); −1: those and one row of
+        // 10-13 per column, the same for columns 2k and 2k + 1 (a row two columns add to after the
+        // shared rows). Both take columns 0-7 together in Aᵀ·y and 0-3, 4-7, 8-11 in A·x over the
+        // shared rows.
+        int rows = density < 0 ? 14 : 9;
         int cols = 13;
         double[][] mask = new double[rows][cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                boolean gap = density < 0 && (i == 2 || i == 6);
-                mask[i][j] = !gap && rnd.nextDouble() < Math.abs(density) ? 1 : 0;
+                if (density < 0) {
+                    boolean block = i < 10 && i != 2 && i != 6;
+                    boolean own = density == -1 && i == 10 + (j / 2) % 4;
+                    mask[i][j] = block || own ? 1 : 0;
+                } else {
+                    mask[i][j] = rnd.nextDouble() < density ? 1 : 0;
+                }
             }
         }
         SparsePattern pattern = CscMatrix.fromDense("M", mask).pattern();
