@@ -273,13 +273,19 @@ public final class TileSparse {
     /** One-lane blocks of columns share at least this many leading rows to be taken together. */
     static final int MIN_SHARED_ROWS = 8;
 
-    /** Leading rows that columns {@code j .. j+count−1} all share; 0 where the block passes the last column. */
+    /**
+     * Leading rows that columns {@code j .. j+count−1} all share; 0 where the block passes the last column
+     * or shares fewer than {@link #MIN_SHARED_ROWS}.
+     */
     private static int sharedRows(int[] shared, int j, int count, int cols) {
         if (j + count > cols) {
             return 0;
         }
         int common = Integer.MAX_VALUE;
         for (int c = j; c < j + count - 1; c++) {
+            if (shared[c] < MIN_SHARED_ROWS) {
+                return 0; // the usual sparse column: one look, not count − 1, per column of a product
+            }
             common = Math.min(common, shared[c]);
         }
         return common;
