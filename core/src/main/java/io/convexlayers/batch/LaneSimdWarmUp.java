@@ -44,6 +44,8 @@ final class LaneSimdWarmUp implements Runnable {
         double[] lanes = new double[8];
         double[] other = filled(8, 1.0);
         double[] residuals = new double[7 * 8];
+        // Seven rows and four: the long sums' four-row loop with and without a tail.
+        double[] rows = filled(7 * 8, 0.5);
         for (int call = 0; call < CALLS; call++) {
             boolean flip = (call & 1) == 0;
             kernels.multiplyAdd(2, colStart, rowIndex, values, flip, x, 0, out, 0);
@@ -55,9 +57,9 @@ final class LaneSimdWarmUp implements Runnable {
             kernels.accumulateNorms(2, colStart, rowIndex, values, out, x, flip, false);
             kernels.accumulateNorms(2, colStart, rowIndex, values, null, x, !flip, true);
             kernels.applyFactors(2, colStart, rowIndex, values, scale, scale);
-            kernels.sumSquares(z, 3, lanes);
+            kernels.sumSquares(rows, flip ? 7 : 4, lanes);
             kernels.scaleLanes(z, 3, scale);
-            kernels.tauCoefficients(x, z, x, z, 3, lanes, other, lanes);
+            kernels.tauCoefficients(rows, rows, rows, rows, flip ? 7 : 4, lanes, other, lanes);
             kernels.subtractScaled(z, scale, x, 3);
             kernels.maxAbs(z, 3, lanes);
             kernels.stepLimits(x, z, 0, 3, lanes);

@@ -101,15 +101,19 @@ public interface Lanes8Kernels {
     void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                       double[] colFactor);
 
-    /** acc[l] += Σ_{i < count} v[i·8 + l]². */
-    void sumSquares(double[] v, int count, double[] acc);
+    /**
+     * out[l] = Σ_{i < count} v[i·8 + l]², summed as {@link LaneSums four interleaved partial sums}: the
+     * same bits as every other tile width's sum of one lane.
+     */
+    void sumSquares(double[] v, int count, double[] out);
 
     /** v[i·8 + l] *= factor[l] for i below {@code count}. */
     void scaleLanes(double[] v, int count, double[] factor);
 
     /**
-     * The first-order step's τ equation sums over i below {@code count}, per lane:
-     * a += r·g·g, b += r·(μ·g − 2·p·g), c += r·p·(p − μ).
+     * The first-order step's τ equation sums over i below {@code count}, per lane, written to a, b, c:
+     * a = Σ r·g·g, b = Σ r·(μ·g − 2·p·g), c = Σ r·p·(p − μ), each as {@link LaneSums four interleaved
+     * partial sums}.
      */
     void tauCoefficients(double[] r, double[] g, double[] p, double[] mu, int count, double[] a, double[] b,
                          double[] c);

@@ -558,14 +558,39 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
-    public void sumSquares(double[] v, int count, double[] acc) {
+    public void sumSquares(double[] v, int count, double[] out) {
+        int whole = count & ~3;
         for (int half = 0; half < 8; half += W) {
-            DoubleVector sum = at(acc, half);
-            for (int i = half; i < count * 8; i += 8) {
-                DoubleVector x = at(v, i);
-                sum = sum.add(x.mul(x));
+            DoubleVector zero = DoubleVector.zero(S);
+            DoubleVector s0 = zero;
+            DoubleVector s1 = zero;
+            DoubleVector s2 = zero;
+            DoubleVector s3 = zero;
+            int i = 0;
+            for (; i < whole; i += 4) {
+                DoubleVector x0 = at(v, i * 8 + half);
+                DoubleVector x1 = at(v, (i + 1) * 8 + half);
+                DoubleVector x2 = at(v, (i + 2) * 8 + half);
+                DoubleVector x3 = at(v, (i + 3) * 8 + half);
+                s0 = s0.add(x0.mul(x0));
+                s1 = s1.add(x1.mul(x1));
+                s2 = s2.add(x2.mul(x2));
+                s3 = s3.add(x3.mul(x3));
             }
-            sum.intoArray(acc, half);
+            // The last one to three rows go to the partial sums their index names (i mod 4).
+            if (i < count) {
+                DoubleVector x = at(v, i++ * 8 + half);
+                s0 = s0.add(x.mul(x));
+            }
+            if (i < count) {
+                DoubleVector x = at(v, i++ * 8 + half);
+                s1 = s1.add(x.mul(x));
+            }
+            if (i < count) {
+                DoubleVector x = at(v, i * 8 + half);
+                s2 = s2.add(x.mul(x));
+            }
+            s0.add(s1).add(s2.add(s3)).intoArray(out, half);
         }
     }
 
@@ -583,21 +608,62 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void tauCoefficients(double[] r, double[] g, double[] p, double[] mu, int count, double[] a, double[] b,
                                 double[] c) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector sa = at(a, half);
-            DoubleVector sb = at(b, half);
-            DoubleVector sc = at(c, half);
-            for (int i = half; i < count * 8; i += 8) {
-                DoubleVector ri = at(r, i);
-                DoubleVector gi = at(g, i);
-                DoubleVector pi = at(p, i);
-                DoubleVector mi = at(mu, i);
-                sa = sa.add(ri.mul(gi).mul(gi));
-                sb = sb.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
-                sc = sc.add(ri.mul(pi).mul(pi.sub(mi)));
+            // Partial sums j of a, b and c over the rows i ≡ j (mod 4): four independent chains each.
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            DoubleVector b0 = a0;
+            DoubleVector b1 = a0;
+            DoubleVector b2 = a0;
+            DoubleVector b3 = a0;
+            DoubleVector c0 = a0;
+            DoubleVector c1 = a0;
+            DoubleVector c2 = a0;
+            DoubleVector c3 = a0;
+            for (int i = 0; i < count; i += 4) {
+                int k = i * 8 + half;
+                DoubleVector ri = at(r, k);
+                DoubleVector gi = at(g, k);
+                DoubleVector pi = at(p, k);
+                DoubleVector mi = at(mu, k);
+                a0 = a0.add(ri.mul(gi).mul(gi));
+                b0 = b0.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
+                c0 = c0.add(ri.mul(pi).mul(pi.sub(mi)));
+                if (i + 1 == count) {
+                    break;
+                }
+                ri = at(r, k + 8);
+                gi = at(g, k + 8);
+                pi = at(p, k + 8);
+                mi = at(mu, k + 8);
+                a1 = a1.add(ri.mul(gi).mul(gi));
+                b1 = b1.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
+                c1 = c1.add(ri.mul(pi).mul(pi.sub(mi)));
+                if (i + 2 == count) {
+                    break;
+                }
+                ri = at(r, k + 16);
+                gi = at(g, k + 16);
+                pi = at(p, k + 16);
+                mi = at(mu, k + 16);
+                a2 = a2.add(ri.mul(gi).mul(gi));
+                b2 = b2.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
+                c2 = c2.add(ri.mul(pi).mul(pi.sub(mi)));
+                if (i + 3 == count) {
+                    break;
+                }
+                ri = at(r, k + 24);
+                gi = at(g, k + 24);
+                pi = at(p, k + 24);
+                mi = at(mu, k + 24);
+                a3 = a3.add(ri.mul(gi).mul(gi));
+                b3 = b3.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
+                c3 = c3.add(ri.mul(pi).mul(pi.sub(mi)));
             }
-            sa.intoArray(a, half);
-            sb.intoArray(b, half);
-            sc.intoArray(c, half);
+            a0.add(a1).add(a2.add(a3)).intoArray(a, half);
+            b0.add(b1).add(b2.add(b3)).intoArray(b, half);
+            c0.add(c1).add(c2.add(c3)).intoArray(c, half);
         }
     }
 

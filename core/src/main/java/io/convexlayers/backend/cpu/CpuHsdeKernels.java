@@ -3,6 +3,7 @@ package io.convexlayers.backend.cpu;
 
 import io.convexlayers.batch.LaneGather;
 import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.LaneSums;
 import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.cone.ConeProjector;
@@ -60,7 +61,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     private final double[] laneA;
     private final double[] laneB;
     private final double[] laneC;
-    private final double[] laneD;
+    /** Partial sums of {@link LaneSums} for widths above one. */
+    private final double[] sumScratch;
     /** The settings' acceleration resolved for this program. */
     private final Acceleration acceleration;
     /** The staged anchoring weights ({@link #stageAnchorWeights}). */
@@ -113,7 +115,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.laneA = new double[lanes];
         this.laneB = new double[lanes];
         this.laneC = new double[lanes];
-        this.laneD = new double[lanes];
+        this.sumScratch = new double[LaneSums.TAU_SCRATCH_PER_LANE * lanes];
     }
 
     /** Lanes {@code keep} of {@code from}, everything gathered (see {@link #compact}). */
@@ -145,7 +147,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.laneA = new double[lanes];
         this.laneB = new double[lanes];
         this.laneC = new double[lanes];
-        this.laneD = new double[lanes];
+        this.sumScratch = new double[LaneSums.TAU_SCRATCH_PER_LANE * lanes];
     }
 
     private static double[] tileValues(BatchArray values, int first, int valueLanes) {
@@ -305,37 +307,14 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             }
         } else {
             // Larger root of a·τ² + b·τ + c = 0 with R-weighted inner products (DESIGN §4).
-            java.util.Arrays.fill(laneA, 0);
-            java.util.Arrays.fill(laneB, 0);
-            java.util.Arrays.fill(laneC, 0);
-            java.util.Arrays.fill(laneD, 0);
             Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
             if (simd != null) {
                 simd.tauCoefficients(diagR, g, uTilde, v, n + m, laneA, laneB, laneC);
-            } else if (lanes == 1) {
-                tauCoefficientsOneLane(v, uTilde);
             } else {
-                for (int i = 0; i < n + m; i++) {
-                    int o = i * lanes;
-                    for (int l = 0; l < lanes; l++) {
-                        int k = o + l;
-                        double r = diagR[k];
-                        double gk = g[k];
-                        double pk = uTilde[k];
-                        double mu = v[k];
-                        laneA[l] += r * gk * gk;
-                        laneB[l] += r * (mu * gk - 2 * pk * gk);
-                        laneC[l] += r * pk * (pk - mu);
-                    }
-                }
+                LaneSums.tauCoefficients(diagR, g, uTilde, v, n + m, lanes, sumScratch, laneA, laneB, laneC);
             }
             for (int l = 0; l < lanes; l++) {
-                double eta = v[tauAt + l];
-                double a = TAU_WEIGHT + laneA[l];
-                double b = laneB[l] - eta * TAU_WEIGHT;
-                double c = laneC[l];
-                double rad = b * b - 4 * a * c;
-                laneA[l] = (-b + Math.sqrt(Math.max(rad, 0))) / (2 * a);
+                laneA[l] = tauRoot(v[tauAt + l], laneA[l], laneB[l], laneC[l]);
             }
         }
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
@@ -359,23 +338,12 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         }
     }
 
-    /** The τ equation's coefficients for one lane, summed in registers in the general loop's order. */
-    private void tauCoefficientsOneLane(double[] v, double[] uTilde) {
-        double a = 0;
-        double b = 0;
-        double c = 0;
-        for (int k = 0; k < n + m; k++) {
-            double r = diagR[k];
-            double gk = g[k];
-            double pk = uTilde[k];
-            double mu = v[k];
-            a += r * gk * gk;
-            b += r * (mu * gk - 2 * pk * gk);
-            c += r * pk * (pk - mu);
-        }
-        laneA[0] = a;
-        laneB[0] = b;
-        laneC[0] = c;
+    /** τ: the larger root of the τ equation from its R-weighted sums a, b, c and η, v's τ entry. */
+    private static double tauRoot(double eta, double sumA, double sumB, double sumC) {
+        double a = TAU_WEIGHT + sumA;
+        double b = sumB - eta * TAU_WEIGHT;
+        double rad = b * b - 4 * a * sumC;
+        return (-b + Math.sqrt(Math.max(rad, 0))) / (2 * a);
     }
 
     @Override
@@ -400,38 +368,21 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
 
     @Override
     public void normalize(double[] v) {
-        java.util.Arrays.fill(laneA, 0);
+        if (lanes == 1) {
+            normalizeOneLane(v, LaneSums.sumSquares(v, len));
+            return;
+        }
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
         if (simd != null) {
             simd.sumSquares(v, len, laneA);
-        } else if (lanes == 1) {
-            double sum = 0; // in a register: through laneA[0] each term waited for a store and a load
-            for (int i = 0; i < len; i++) {
-                sum += v[i] * v[i];
-            }
-            laneA[0] = sum;
         } else {
-            for (int i = 0; i < len; i++) {
-                int o = i * lanes;
-                for (int l = 0; l < lanes; l++) {
-                    laneA[l] += v[o + l] * v[o + l];
-                }
-            }
+            LaneSums.sumSquares(v, len, lanes, sumScratch, laneA);
         }
-        double target = Math.sqrt(len);
         for (int l = 0; l < lanes; l++) {
-            double nv = Math.sqrt(laneA[l]);
-            laneA[l] = nv > 0 && Double.isFinite(nv) ? target / nv : 1;
+            laneA[l] = normalizingFactor(laneA[l]);
         }
         if (simd != null) {
             simd.scaleLanes(v, len, laneA);
-            return;
-        }
-        if (lanes == 1) {
-            double scale = laneA[0];
-            for (int i = 0; i < len; i++) {
-                v[i] *= scale;
-            }
             return;
         }
         for (int i = 0; i < len; i++) {
@@ -440,6 +391,134 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                 v[o + l] *= laneA[l];
             }
         }
+    }
+
+    /** The factor that brings a lane of squared norm {@code squares} to norm √len (1 if it is 0 or not finite). */
+    private double normalizingFactor(double squares) {
+        double nv = Math.sqrt(squares);
+        return nv > 0 && Double.isFinite(nv) ? Math.sqrt(len) / nv : 1;
+    }
+
+    /** {@link #normalize} of a one-lane tile whose v has the squared norm {@code squares}. */
+    private void normalizeOneLane(double[] v, double squares) {
+        double scale = normalizingFactor(squares);
+        for (int i = 0; i < len; i++) {
+            v[i] *= scale;
+        }
+    }
+
+    /**
+     * A one-lane tile runs its plain iterations fused ({@link #fusedIterationOneLane}); wider tiles as
+     * {@link HsdeKernels#plainIterations}.
+     */
+    @Override
+    public void plainIterations(double[] v, double[] u, double[] uTilde, double alpha, int count) {
+        if (lanes != 1) {
+            HsdeKernels.super.plainIterations(v, u, uTilde, alpha, count);
+            return;
+        }
+        double squares = LaneSums.sumSquares(v, len);
+        for (int i = 0; i < count; i++) {
+            squares = fusedIterationOneLane(v, u, uTilde, alpha, squares);
+        }
+    }
+
+    /** As {@link #plainIterations}, then the check's iteration, which starts from the squared norm the last one left. */
+    @Override
+    public void iterationsThenCheck(double[] v, double[] u, double[] uTilde, double[] rsk, double alpha, int plain,
+                                    double[] stats) {
+        if (lanes != 1) {
+            HsdeKernels.super.iterationsThenCheck(v, u, uTilde, rsk, alpha, plain, stats);
+            return;
+        }
+        double squares = LaneSums.sumSquares(v, len);
+        for (int i = 0; i < plain; i++) {
+            squares = fusedIterationOneLane(v, u, uTilde, alpha, squares);
+        }
+        normalizeOneLane(v, squares);
+        linearStep(v, uTilde, false);
+        coneStep(uTilde, v, u, false);
+        dualIterate(v, u, uTilde, rsk);
+        relax(v, u, uTilde, alpha);
+        residuals(u, rsk, stats);
+    }
+
+    /**
+     * One plain iteration of a one-lane tile — {@link #normalize}, {@link #linearStep}, {@link #coneStep},
+     * {@link #relax} — with the same operations on the same values in three passes over the vectors
+     * where the separate steps take seven (normalization's scaling rides on the right-hand side's
+     * pass, τ's subtraction on the cone step's reflection, the next normalization's sum on the
+     * relaxation), so its results are theirs bit for bit.
+     *
+     * @param squares v's squared norm, summed as {@link LaneSums#sumSquares(double[], int)} sums it
+     * @return the relaxed v's squared norm, summed the same way
+     */
+    private double fusedIterationOneLane(double[] v, double[] u, double[] uTilde, double alpha, double squares) {
+        int nm = n + m;
+        double scale = normalizingFactor(squares);
+        for (int k = 0; k < n; k++) {
+            double vk = v[k] * scale;
+            v[k] = vk;
+            uTilde[k] = diagR[k] * vk;
+        }
+        for (int k = n; k < nm; k++) {
+            double vk = v[k] * scale;
+            v[k] = vk;
+            uTilde[k] = -diagR[k] * vk;
+        }
+        v[nm] *= scale;
+        linearSystem.solve(uTilde);
+        LaneSums.tauCoefficients(diagR, g, uTilde, v, nm, 1, sumScratch, laneA, laneB, laneC);
+        double tau = tauRoot(v[nm], laneA[0], laneB[0], laneC[0]);
+        for (int k = 0; k < nm; k++) {
+            double t = uTilde[k] - tau * g[k];
+            uTilde[k] = t;
+            u[k] = 2 * t - v[k];
+        }
+        uTilde[nm] = tau;
+        u[nm] = 2 * tau - v[nm];
+        projector.projectDual(u, n);
+        u[nm] = Math.max(u[nm], 0);
+        return relaxOneLane(v, u, uTilde, alpha);
+    }
+
+    /** {@link #relax} of a one-lane tile, returning the new v's squared norm in {@link LaneSums}' order. */
+    private double relaxOneLane(double[] v, double[] u, double[] uTilde, double alpha) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < len; k += 4) {
+            double v0 = v[k] + alpha * (u[k] - uTilde[k]);
+            double v1 = v[k + 1] + alpha * (u[k + 1] - uTilde[k + 1]);
+            double v2 = v[k + 2] + alpha * (u[k + 2] - uTilde[k + 2]);
+            double v3 = v[k + 3] + alpha * (u[k + 3] - uTilde[k + 3]);
+            v[k] = v0;
+            v[k + 1] = v1;
+            v[k + 2] = v2;
+            v[k + 3] = v3;
+            s0 += v0 * v0;
+            s1 += v1 * v1;
+            s2 += v2 * v2;
+            s3 += v3 * v3;
+        }
+        if (k < len) {
+            double v0 = v[k] + alpha * (u[k] - uTilde[k]);
+            v[k] = v0;
+            s0 += v0 * v0;
+        }
+        if (k + 1 < len) {
+            double v1 = v[k + 1] + alpha * (u[k + 1] - uTilde[k + 1]);
+            v[k + 1] = v1;
+            s1 += v1 * v1;
+        }
+        if (k + 2 < len) {
+            double v2 = v[k + 2] + alpha * (u[k + 2] - uTilde[k + 2]);
+            v[k + 2] = v2;
+            s2 += v2 * v2;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
