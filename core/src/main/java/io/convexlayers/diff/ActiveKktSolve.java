@@ -176,11 +176,12 @@ final class ActiveKktSolve {
             }
         }
         double[] gNorm = laneMaxAbs(g);
+        double[] resNorm = laneMaxAbs(res);
         double[] rel = new double[lanes];
         boolean[] refining = new boolean[lanes];
         boolean any = false;
         for (int l = 0; l < lanes; l++) {
-            rel[l] = valid[l] && gNorm[l] > 0 ? laneMax(res, l) / gNorm[l] : 0;
+            rel[l] = valid[l] && gNorm[l] > 0 ? resNorm[l] / gNorm[l] : 0;
             refining[l] = rel[l] > target;
             any |= refining[l];
         }
@@ -434,15 +435,6 @@ final class ActiveKktSolve {
                 }
             }
         }
-    }
-
-    /** max |v| over lane l's entries of a batch-minor tile vector. */
-    private double laneMax(double[] v, int l) {
-        double out = 0;
-        for (int o = 0; o < v.length; o += lanes) {
-            out = Math.max(out, Math.abs(v[o + l]));
-        }
-        return out;
     }
 
     /** Per lane, max |v| over the entries of a batch-minor tile vector. */

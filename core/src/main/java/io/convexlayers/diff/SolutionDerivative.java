@@ -1103,6 +1103,10 @@ public final class SolutionDerivative {
             int w = (n + m) * lanes;
             SparsePattern ap = program.aPattern();
             SparsePattern pp = program.pPattern();
+            if (live == lanes && allValid()) {
+                vjpOutputsAllLanes(r, dP, dA, db, dc);
+                return;
+            }
             // Entry-major, lanes innermost: a tile's instances of one entry are adjacent in the batch-minor
             // outputs (one cache line), where lane-major writes touched a new line per entry.
             for (int j = 0; j < n; j++) {
@@ -1145,6 +1149,63 @@ public final class SolutionDerivative {
                                 dP[o + l] = i == j ? g : 2 * g;
                             }
                         }
+                    }
+                }
+            }
+        }
+        /** Whether every lane of the tile holds a valid solution. */
+        private boolean allValid() {
+            for (boolean v : valid) {
+                if (!v) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * {@link #vjpOutputs} for a full tile of valid lanes: the same expressions in the same order, with
+         * no per-lane test in the inner loops, so that the compiler can run a tile entry's lanes as one
+         * vector operation.
+         */
+        private void vjpOutputsAllLanes(double[] r, double[] dP, double[] dA, double[] db, double[] dc) {
+            int nl = n * lanes;
+            int w = (n + m) * lanes;
+            SparsePattern ap = program.aPattern();
+            SparsePattern pp = program.pPattern();
+            for (int j = 0; j < n; j++) {
+                int kj = j * lanes;
+                for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                    int ki = ap.rowIndex(k) * lanes;
+                    int o = k * batch + first;
+                    for (int l = 0; l < lanes; l++) {
+                        dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                    }
+                }
+                int o = j * batch + first;
+                for (int l = 0; l < lanes; l++) {
+                    dc[o + l] = x[kj + l] * r[w + l] - r[kj + l];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                int ki = i * lanes;
+                int o = i * batch + first;
+                for (int l = 0; l < lanes; l++) {
+                    db[o + l] = y[ki + l] * r[w + l] - r[nl + ki + l];
+                }
+            }
+            if (pp == null) {
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                int kj = j * lanes;
+                for (int k = pp.colStart(j); k < pp.colStart(j + 1); k++) {
+                    int ki = pp.rowIndex(k) * lanes;
+                    int o = k * batch + first;
+                    double factor = pp.rowIndex(k) == j ? 1 : 2;
+                    for (int l = 0; l < lanes; l++) {
+                        double g = r[w + l] * x[ki + l] * x[kj + l] - 0.5 * (r[ki + l] * x[kj + l] + x[ki + l] * r[kj + l]);
+                        dP[o + l] = factor * g;
                     }
                 }
             }
