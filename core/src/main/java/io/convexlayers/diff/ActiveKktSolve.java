@@ -4,6 +4,7 @@ package io.convexlayers.diff;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.DataScaling;
 import io.convexlayers.solver.ipm.ActiveKktMatrix;
 
 /**
@@ -70,17 +71,20 @@ final class ActiveKktSolve {
     private final boolean pShared;
     private final int first;
     private final ActiveKktMatrix matrix;
+    /** The scaling the solve recorded, reused by the factorization (null: it equilibrates). */
+    private final DataScaling scaling;
     /** Per row entry (i·lanes + l), whether the row is active at the current point. */
     private final boolean[] active;
     /** The classification the matrix was factored with, once it was. */
     private final boolean[] factoredActive;
     private boolean factored;
 
-    private ActiveKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, int first, boolean[] valid,
-                             double[] x, double[] y, double[] s, double[] b, double[] c, double[] aValues,
-                             double[] pValues) {
+    private ActiveKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, DataScaling scaling, int first,
+                           boolean[] valid, double[] x, double[] y, double[] s, double[] b, double[] c,
+                           double[] aValues, double[] pValues) {
         this.program = program;
         this.matrix = matrix;
+        this.scaling = scaling;
         this.lanes = valid.length;
         this.n = program.n();
         this.m = program.m();
@@ -107,9 +111,9 @@ final class ActiveKktSolve {
      * not apply (no structure, no valid lane, or a lane at a kink). The arrays are the tile's own (batch-minor, {@code valid.length} lanes) and
      * are read again at every use, so that a refinement moving x, y and s is seen.
      */
-    static ActiveKktSolve at(BatchConeProgram program, ActiveKktMatrix.Structure structure, int first,
-                               boolean[] valid, DerivativeIssue[] kink, double[] x, double[] y, double[] s, double[] b,
-                               double[] c, double[] aValues, double[] pValues) {
+    static ActiveKktSolve at(BatchConeProgram program, ActiveKktMatrix.Structure structure, DataScaling scaling,
+                             int first, boolean[] valid, DerivativeIssue[] kink, double[] x, double[] y, double[] s,
+                             double[] b, double[] c, double[] aValues, double[] pValues) {
         if (structure == null) {
             return null;
         }
@@ -124,7 +128,8 @@ final class ActiveKktSolve {
         if (!any) {
             return null;
         }
-        return new ActiveKktSolve(program, structure.forTile(valid.length), first, valid, x, y, s, b, c, aValues, pValues);
+        return new ActiveKktSolve(program, structure.forTile(valid.length), scaling, first, valid, x, y, s, b, c,
+                aValues, pValues);
     }
 
     /**
@@ -383,7 +388,7 @@ final class ActiveKktSolve {
     private void refactorIfMoved() {
         if (!java.util.Arrays.equals(active, factoredActive) || !factored) {
             System.arraycopy(active, 0, factoredActive, 0, active.length);
-            matrix.factor(program, first, factoredActive);
+            matrix.factor(program, first, factoredActive, scaling);
             factored = true;
         }
     }

@@ -418,7 +418,8 @@ public final class SolutionDerivative {
             java.util.Arrays.fill(knownError, Double.NaN);
             refinementSteps = new int[lanes];
             refinementRefused = new boolean[lanes];
-            kkt = ActiveKktSolve.at(program, kktStructure, first, valid, kink, x, y, s, b, c, aValues, pValues);
+            kkt = ActiveKktSolve.at(program, kktStructure, solution.dataScaling(), first, valid, kink, x, y, s, b, c,
+                    aValues, pValues);
         }
 
         /** M at the current point, built now if not yet. */

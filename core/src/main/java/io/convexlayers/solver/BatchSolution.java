@@ -40,6 +40,7 @@ public final class BatchSolution {
     private final PolishStatus[] polish;
     private final Algorithm algorithm;
     private final long laneIterations;
+    private final DataScaling dataScaling;
 
     private BatchSolution(Builder b) {
         batch = b.batch;
@@ -61,6 +62,7 @@ public final class BatchSolution {
         polish = b.polish;
         algorithm = b.algorithm;
         laneIterations = b.laneIterations.get();
+        dataScaling = b.dataScaling;
     }
 
     /** An empty builder for a batch of {@code batch} instances with n variables and m rows. */
@@ -198,6 +200,15 @@ public final class BatchSolution {
     }
 
     /**
+     * The diagonal scaling of the data each instance was solved with, where the solver recorded it (the
+     * interior-point method's lock-step tiles, with equilibration on), or null: what the derivative's
+     * active KKT matrix reuses instead of equilibrating the data again.
+     */
+    public DataScaling dataScaling() {
+        return dataScaling;
+    }
+
+    /**
      * The method that solved this batch: {@link Algorithm#FIRST_ORDER} or
      * {@link Algorithm#INTERIOR_POINT} (never AUTO: what AUTO chose).
      */
@@ -256,6 +267,7 @@ public final class BatchSolution {
         private final PolishStatus[] polish;
         private Algorithm algorithm = Algorithm.FIRST_ORDER;
         private boolean built;
+        private DataScaling dataScaling;
         /** Tiles add theirs concurrently. */
         private final java.util.concurrent.atomic.AtomicLong laneIterations = new java.util.concurrent.atomic.AtomicLong();
 
@@ -302,6 +314,24 @@ public final class BatchSolution {
         /** The storage of s to write into: m × batch, batch-minor. */
         public double[] s() {
             return s;
+        }
+
+        /** Makes room for each instance's data scaling ({@link #recordScaling}); call before the tiles run. */
+        public Builder keepScaling() {
+            if (dataScaling == null) {
+                dataScaling = new DataScaling(batch, n, m);
+            }
+            return this;
+        }
+
+        /**
+         * Records instance b's data scaling from lane {@code lane} of a tile's batch-minor factors (D: m ×
+         * lanes, E: n × lanes) and its cost scale, where {@link #keepScaling} made room; otherwise nothing.
+         */
+        public void recordScaling(int b, double[] tileD, double[] tileE, double costScale, int lane, int lanes) {
+            if (dataScaling != null) {
+                dataScaling.record(b, tileD, tileE, costScale, lane, lanes);
+            }
         }
 
         /** Sets the method that ran (default {@link Algorithm#FIRST_ORDER}); AUTO is not a method. */

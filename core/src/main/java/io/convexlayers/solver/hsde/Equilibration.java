@@ -295,8 +295,12 @@ public final class Equilibration {
         }
     }
 
-    private static void applyFactors(SparsePattern pat, double[] vals, int lanes, double[] rowF, double[] colF,
-                                     boolean symmetric) {
+    /**
+     * vals(k, l) *= rowF(row of k, l)·colF(column of k, l) for a CSC matrix with batch-minor values
+     * ({@code lanes} lanes); for a symmetric matrix's triangle both factors are the column factors.
+     */
+    public static void applyFactors(SparsePattern pat, double[] vals, int lanes, double[] rowF, double[] colF,
+                                    boolean symmetric) {
         Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
         if (simd != null) {
             simd.applyFactors(pat.cols(), pat.colStartArray(), pat.rowIndexArray(), vals, rowF, colF);

@@ -2,6 +2,7 @@
 package io.convexlayers.solver.ipm;
 
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.DataScaling;
 
 /**
  * The interior-point method's Newton matrix K = [[P, Aᵀ], [A, −H]] in the limit its iterates approach
@@ -112,7 +113,18 @@ public final class ActiveKktMatrix {
      * where it must be gives NaN from {@link #solve}.
      */
     public void factor(BatchConeProgram program, int first, boolean[] active) {
-        tile.load(program, first, EQUILIBRATION_PASSES);
+        factor(program, first, active, null);
+    }
+
+    /**
+     * {@link #factor(BatchConeProgram, int, boolean[])}, scaling the tile's data by the scaling the solve
+     * recorded ({@link DataScaling}, null: none) where every instance of the tile has one, instead of
+     * equilibrating it again: the solve's scaling brought the same data to unit size with more passes.
+     */
+    public void factor(BatchConeProgram program, int first, boolean[] active, DataScaling scaling) {
+        if (!tile.loadScaled(program, first, scaling)) {
+            tile.load(program, first, EQUILIBRATION_PASSES);
+        }
         for (int l = 0; l < lanes; l++) {
             sqrtCost[l] = Math.sqrt(tile.costScale[l]);
             invSqrtCost[l] = 1 / sqrtCost[l];

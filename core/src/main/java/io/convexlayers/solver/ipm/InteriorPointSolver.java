@@ -98,6 +98,9 @@ public final class InteriorPointSolver {
         InteriorPointMethod recent = RecentWorkspace.take(batch, chosen);
         IpmLayout layout = recent != null ? recent.layout() : new IpmLayout(batch, chosen);
         boolean lockStep = tiled != null ? tiled && tileable(layout) : tiles(layout, total, lanes);
+        if (lockStep && settings.equilibrate()) {
+            out.keepScaling(); // for the derivative's active KKT matrix (ActiveKktMatrix)
+        }
         if (!lockStep && total <= lanes) {
             // One tile, solved on this thread: with the workspace of the last solve of this structure,
             // so that a layer's batch of one does not rebuild it call after call.

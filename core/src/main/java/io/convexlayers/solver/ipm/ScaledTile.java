@@ -5,6 +5,7 @@ import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.solver.DataScaling;
 import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.linsys.PackedCholesky;
 import io.convexlayers.solver.linsys.TileMatrices;
@@ -61,6 +62,39 @@ final class ScaledTile {
      */
     void load(BatchConeProgram batch, int first, boolean equilibrate) {
         load(batch, first, equilibrate ? ScaledInstance.RUIZ_PASSES : 0);
+    }
+
+    /**
+     * Reads instances {@code first …} into the lanes and scales them by a recorded scaling (the one the
+     * solve used: {@link DataScaling}) instead of equilibrating them, when every instance of the tile has
+     * one; false, with nothing read, otherwise.
+     */
+    boolean loadScaled(BatchConeProgram batch, int first, DataScaling scaling) {
+        if (scaling == null || !scaling.copyTile(first, lanes, d, e, costScale)) {
+            return false;
+        }
+        batch.aValues().copyTile(first, lanes, a);
+        batch.b().copyTile(first, lanes, b);
+        batch.c().copyTile(first, lanes, c);
+        Equilibration.applyFactors(layout.aPattern, a, lanes, d, e, false);
+        if (p != null) {
+            batch.pValues().copyTile(first, lanes, p);
+            Equilibration.applyFactors(layout.pPattern, p, lanes, e, e, true);
+            for (int q = 0; q < p.length; q += lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    p[q + l] *= costScale[l];
+                }
+            }
+        }
+        for (int t = 0; t < b.length; t++) {
+            b[t] *= d[t];
+        }
+        for (int t = 0; t < c.length; t += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                c[t + l] *= e[t + l] * costScale[l];
+            }
+        }
+        return true;
     }
 
     /** {@link #load(BatchConeProgram, int, boolean)} with {@code passes} Ruiz passes (0: only copies). */

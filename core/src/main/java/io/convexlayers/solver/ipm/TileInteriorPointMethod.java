@@ -379,6 +379,7 @@ final class TileInteriorPointMethod {
         ScaledSolutionWriter.write(status, iters[l], (System.nanoTime() - start) * 1e-9, setup, first + l, out, stats,
                 l * ResidualStats.WIDTH, tau[l], data.costScale[l], laneX, 0, laneZ, 0, laneS, 0, data.d, l, data.e, l,
                 lanes);
+        out.recordScaling(first + l, data.d, data.e, data.costScale[l], l, lanes);
         retire(l);
     }
 
