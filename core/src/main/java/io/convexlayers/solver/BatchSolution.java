@@ -201,8 +201,8 @@ public final class BatchSolution {
 
     /**
      * The diagonal scaling of the data each instance was solved with, where the solver recorded it (the
-     * interior-point method's lock-step tiles, with equilibration on), or null: what the derivative's
-     * active KKT matrix reuses instead of equilibrating the data again.
+     * interior-point method's lock-step tiles and the CPU's first-order tiles, with equilibration on), or
+     * null: what the derivative's active KKT matrix reuses instead of equilibrating the data again.
      */
     public DataScaling dataScaling() {
         return dataScaling;
@@ -326,7 +326,8 @@ public final class BatchSolution {
 
         /**
          * Records instance b's data scaling from lane {@code lane} of a tile's batch-minor factors (D: m ×
-         * lanes, E: n × lanes) and its cost scale, where {@link #keepScaling} made room; otherwise nothing.
+         * lanes, E: n × lanes) and its cost scale (NaN: none, see {@link DataScaling}), where
+         * {@link #keepScaling} made room; otherwise nothing.
          */
         public void recordScaling(int b, double[] tileD, double[] tileE, double costScale, int lane, int lanes) {
             if (dataScaling != null) {

@@ -5,10 +5,12 @@ import java.util.Arrays;
 
 /**
  * The diagonal scaling of the data a batch's instances were solved with, where the solver records it
- * (the interior-point method's lock-step tiles): per instance b, row factors D (m), column factors E
- * (n) and the cost scale σ, so that Â = D·A·E, P̂ = σ·E·P·E, b̂ = D·b, ĉ = σ·E·c. The derivative's active
- * KKT matrix reuses it instead of equilibrating the same data again. Instances the recording solver did
- * not finish (handed to another solver) have none. Arrays are batch-minor (entry i of instance b at
+ * (the interior-point method's lock-step tiles and the CPU's first-order tiles, with equilibration on):
+ * per instance b, row factors D (m), column factors E (n) and the cost scale σ, so that Â = D·A·E,
+ * P̂ = σ·E·P·E, b̂ = D·b, ĉ = σ·E·c. The first-order method scales b and c jointly instead of the cost and
+ * records σ as NaN: a user of the scaling then takes the cost scale from the scaled data itself. The
+ * derivative's active KKT matrix reuses the scaling instead of equilibrating the same data again.
+ * Instances the recording solver did not finish (handed to another solver) have none. Arrays are batch-minor (entry i of instance b at
  * {@code i·batch + b}); written by the solver's tiles, each its own instances, then read only.
  */
 public final class DataScaling {

@@ -64,6 +64,9 @@ public final class CpuBackend implements Backend {
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
         long deadline = Deadline.after(t0, settings.timeLimitSeconds());
         BatchSolution.Builder out = BatchSolution.builder(total, batch.n(), batch.m());
+        if (settings.equilibrate()) {
+            out.keepScaling(); // for the derivative's active KKT matrix (ActiveKktMatrix)
+        }
         // Tiles fill disjoint instances of `out`; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,

@@ -12,6 +12,7 @@ import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.Acceleration;
+import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.hsde.HsdeKernels;
@@ -641,6 +642,12 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             y[i * stride + column] = d[k] * u[n * lanes + k] / (sg * divisor);
             s[i * stride + column] = rsk[n * lanes + k] / (d[k] * sg * divisor);
         }
+    }
+
+    /** D and E of the lane, with no cost scale (NaN): this method scales b and c by σ jointly instead. */
+    @Override
+    public void recordScaling(int lane, BatchSolution.Builder out, int instance) {
+        out.recordScaling(instance, d, e, Double.NaN, lane, lanes);
     }
 
     @Override

@@ -321,6 +321,7 @@ public final class HsdeIteration<V> {
                 int l = laneOf[j];
                 out.record(instances[j], SolverStatus.SOLVED, 0, 0, iters, 0, 0, 0, scale[l], elapsed, setupSeconds);
                 r.writeBack(out, j, SolverStatus.SOLVED, 0);
+                t.kernels.recordScaling(l, out, instances[j]);
                 t.done[l] = true;
                 terminated++;
             }
@@ -362,6 +363,7 @@ public final class HsdeIteration<V> {
             }
             default -> kernels.readSolution(u, rsk, lane, st[o + ResidualStats.TAU], x, y, s, b, stride);
         }
+        kernels.recordScaling(lane, out, b);
         ResidualStats.Reported r = ResidualStats.Reported.of(status, st, o);
         out.record(b, status, r.objective(), r.dualObjective(), iters, r.primal(), r.dual(), r.gap(), scale, elapsed,
                 setupSeconds);

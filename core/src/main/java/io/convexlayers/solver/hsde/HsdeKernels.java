@@ -2,6 +2,7 @@
 package io.convexlayers.solver.hsde;
 
 import io.convexlayers.solver.Acceleration;
+import io.convexlayers.solver.BatchSolution;
 
 /**
  * The numeric operations of the homogeneous self-dual Douglas–Rachford iteration (DESIGN §4) over a
@@ -108,6 +109,14 @@ public interface HsdeKernels<V> {
      */
     void readSolution(V u, V rsk, int lane, double divisor, double[] x, double[] y, double[] s, int column,
                       int stride);
+
+    /**
+     * Records lane {@code lane}'s data scaling (D, E) as instance {@code instance}'s in {@code out}
+     * ({@link BatchSolution.Builder#recordScaling}), for the derivative to reuse. The default records
+     * nothing (a device backend's factors stay on the device).
+     */
+    default void recordScaling(int lane, BatchSolution.Builder out, int instance) {
+    }
 
     /**
      * Announces that {@link #readSolution} follows for exactly the lanes where {@code lanes[l]} holds,

@@ -80,21 +80,45 @@ final class ScaledTile {
         if (p != null) {
             batch.pValues().copyTile(first, lanes, p);
             Equilibration.applyFactors(layout.pPattern, p, lanes, e, e, true);
+        }
+        for (int t = 0; t < b.length; t++) {
+            b[t] *= d[t];
+        }
+        for (int t = 0; t < c.length; t++) {
+            c[t] *= e[t];
+        }
+        costScalesWhereMissing();
+        if (p != null) {
             for (int q = 0; q < p.length; q += lanes) {
                 for (int l = 0; l < lanes; l++) {
                     p[q + l] *= costScale[l];
                 }
             }
         }
-        for (int t = 0; t < b.length; t++) {
-            b[t] *= d[t];
-        }
         for (int t = 0; t < c.length; t += lanes) {
             for (int l = 0; l < lanes; l++) {
-                c[t + l] *= e[t + l] * costScale[l];
+                c[t + l] *= costScale[l];
             }
         }
         return true;
+    }
+
+    /** The lanes whose recorded cost scale is NaN (a first-order solve's) take it from the scaled P̂ and ĉ. */
+    private void costScalesWhereMissing() {
+        boolean missing = false;
+        for (double sigma : costScale) {
+            missing |= Double.isNaN(sigma);
+        }
+        if (!missing) {
+            return;
+        }
+        double[] computed = new double[lanes];
+        ScaledInstance.costScales(layout.pPattern, p, c, lanes, colNorm, computed);
+        for (int l = 0; l < lanes; l++) {
+            if (Double.isNaN(costScale[l])) {
+                costScale[l] = computed[l];
+            }
+        }
     }
 
     /** {@link #load(BatchConeProgram, int, boolean)} with {@code passes} Ruiz passes (0: only copies). */

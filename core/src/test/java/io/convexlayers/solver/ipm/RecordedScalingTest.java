@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.backend.Backends;
+import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.data.SparsePattern;
 import io.convexlayers.diff.DerivativeMethod;
 import io.convexlayers.diff.DerivativeMode;
 import io.convexlayers.diff.DerivativeQuality;
 import io.convexlayers.diff.DerivativeSettings;
 import io.convexlayers.diff.SolutionDerivative;
 import io.convexlayers.diff.VjpResult;
-import io.convexlayers.data.BatchArray;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.DataScaling;
 import io.convexlayers.solver.ExecutionSettings;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
@@ -28,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The scaling the interior-point tiles record ({@link DataScaling}) and the derivative's reuse of it:
  * recorded for every instance a tile finished, absent without equilibration; applied to the raw data
- * it reproduces the solve's equilibrated tile; and the active KKT solve factored with it gives the
- * gradients of the per-instance dense derivative.
+ * it reproduces the solve's equilibrated tile; the first-order tiles record theirs without a cost
+ * scale, polished or not; and the active KKT solve factored with either gives the gradients of the
+ * per-instance dense derivative.
  */
 class RecordedScalingTest {
     private static final SolverSettings IPM = SolverSettings.defaults().withEps(1e-8)
@@ -80,6 +84,46 @@ class RecordedScalingTest {
         BatchConeProgram batch = RandomQps.batch(10, 20, 16, false, 23);
         BatchSolution solution = solve(batch, IPM);
         assertNotNull(solution.dataScaling());
+        assertGradientsAgree(batch, solution, 1e-8);
+        assertFalse(solution.dataScaling().toString().isEmpty());
+    }
+
+    @Test
+    void firstOrderTilesRecordTheirFactorsWithoutACostScaleAndTheDerivativeTakesIt() {
+        BatchConeProgram batch = RandomQps.batch(10, 20, 16, false, 25);
+        SolverSettings firstOrder = SolverSettings.defaults().withEps(1e-9).withAlgorithm(Algorithm.FIRST_ORDER);
+        ExecutionSettings one = ExecutionSettings.defaults().withThreads(1);
+        for (Polishing polishing : new Polishing[] {Polishing.OFF, Polishing.ON}) {
+            BatchSolution solution = Backends.cpu().solve(batch, firstOrder.withPolishing(polishing), one, null, null);
+            DataScaling scaling = solution.dataScaling();
+            assertNotNull(scaling, polishing.toString());
+            for (int b = 0; b < batch.batch(); b++) {
+                assertTrue(scaling.recorded(b), polishing + " instance " + b);
+            }
+            double[] d = new double[20 * 8];
+            double[] e = new double[10 * 8];
+            double[] cost = new double[8];
+            assertTrue(scaling.copyTile(0, 8, d, e, cost));
+            assertTrue(Double.isNaN(cost[3]), "the first-order method scales b and c jointly: no cost scale");
+            // D·A·E with the recorded factors is equilibrated: every column of Â near unit size.
+            IpmLayout layout = new IpmLayout(batch, NewtonSystemChoice.DENSE);
+            ScaledTile tile = new ScaledTile(layout, 8);
+            assertTrue(tile.loadScaled(batch, 0, scaling));
+            SparsePattern ap = layout.aPattern;
+            for (int j = 0; j < ap.cols(); j++) {
+                double sum = 0;
+                for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                    sum += tile.a[k * 8] * tile.a[k * 8];
+                }
+                double norm = Math.sqrt(sum);
+                assertTrue(norm > 0.2 && norm < 5, polishing + " column " + j + " of Â: norm " + norm);
+            }
+            assertGradientsAgree(batch, solution, 1e-6);
+        }
+    }
+
+    /** The active KKT solve's VJP against the per-instance dense derivative's, instance by instance. */
+    private static void assertGradientsAgree(BatchConeProgram batch, BatchSolution solution, double tolerance) {
         double[] gx = new double[batch.n() * batch.batch()];
         Random rnd = new Random(24);
         for (int k = 0; k < gx.length; k++) {
@@ -103,12 +147,12 @@ class RecordedScalingTest {
             for (BatchArray[] pair : pairs) {
                 for (int i = 0; i < pair[0].length(); i++) {
                     double want = pair[1].get(i, b);
-                    assertEquals(want, pair[0].get(i, b), 1e-8 * (1 + Math.abs(want)), "instance " + b + " entry " + i);
+                    assertEquals(want, pair[0].get(i, b), tolerance * (1 + Math.abs(want)),
+                            "instance " + b + " entry " + i);
                 }
             }
         }
         assertTrue(compared >= 12, compared + " instances compared");
-        assertFalse(solution.dataScaling().toString().isEmpty());
     }
 
     private static void assertClose(double[] expected, double[] actual, String what) {
