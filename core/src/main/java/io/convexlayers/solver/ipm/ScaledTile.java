@@ -34,6 +34,8 @@ final class ScaledTile {
     /** Â and P̂ as the linear-system package sees them (the arrays above, updated in place). */
     final TileMatrices mats;
     private final double[] colNorm;
+    /** Workspace of {@link #scaleVectorsAndCost}: the cost scales computed from the scaled data. */
+    private final double[] computedCost;
     /** A pivot L_jj² at least this times the largest diagonal entry of P̂ leaves no doubt of definiteness. */
     static final double CLEAR_PIVOT = 1e-6;
     /** Workspace of {@link #clearlyPositiveDefinite} (allocated on first use). */
@@ -53,6 +55,7 @@ final class ScaledTile {
         e = new double[layout.n * lanes];
         costScale = new double[lanes];
         colNorm = new double[layout.n * lanes];
+        computedCost = new double[lanes];
         mats = new TileMatrices(layout.aPattern, a, false, layout.pPattern, p, false, lanes);
     }
 
@@ -81,13 +84,33 @@ final class ScaledTile {
             batch.pValues().copyTile(first, lanes, p);
             Equilibration.applyFactors(layout.pPattern, p, lanes, e, e, true);
         }
+        scaleVectorsAndCost();
+        return true;
+    }
+
+    /**
+     * With Â and P̂ scaled by D and E: b̂ = D·b, ĉ = E·c, then the cost scale σ of each lane whose σ is NaN
+     * (none recorded, or {@link #equilibrate}'s) from P̂ and ĉ, and P̂, ĉ multiplied by σ.
+     */
+    private void scaleVectorsAndCost() {
         for (int t = 0; t < b.length; t++) {
             b[t] *= d[t];
         }
         for (int t = 0; t < c.length; t++) {
             c[t] *= e[t];
         }
-        costScalesWhereMissing();
+        boolean missing = false;
+        for (double sigma : costScale) {
+            missing |= Double.isNaN(sigma);
+        }
+        if (missing) {
+            ScaledInstance.costScales(layout.pPattern, p, c, lanes, colNorm, computedCost);
+            for (int l = 0; l < lanes; l++) {
+                if (Double.isNaN(costScale[l])) {
+                    costScale[l] = computedCost[l];
+                }
+            }
+        }
         if (p != null) {
             for (int q = 0; q < p.length; q += lanes) {
                 for (int l = 0; l < lanes; l++) {
@@ -98,25 +121,6 @@ final class ScaledTile {
         for (int t = 0; t < c.length; t += lanes) {
             for (int l = 0; l < lanes; l++) {
                 c[t + l] *= costScale[l];
-            }
-        }
-        return true;
-    }
-
-    /** The lanes whose recorded cost scale is NaN (a first-order solve's) take it from the scaled P̂ and ĉ. */
-    private void costScalesWhereMissing() {
-        boolean missing = false;
-        for (double sigma : costScale) {
-            missing |= Double.isNaN(sigma);
-        }
-        if (!missing) {
-            return;
-        }
-        double[] computed = new double[lanes];
-        ScaledInstance.costScales(layout.pPattern, p, c, lanes, colNorm, computed);
-        for (int l = 0; l < lanes; l++) {
-            if (Double.isNaN(costScale[l])) {
-                costScale[l] = computed[l];
             }
         }
     }
@@ -143,25 +147,8 @@ final class ScaledTile {
                 lanes, true, passes);
         System.arraycopy(f.d(), 0, d, 0, d.length);
         System.arraycopy(f.e(), 0, e, 0, e.length);
-        for (int t = 0; t < b.length; t++) {
-            b[t] *= d[t];
-        }
-        for (int t = 0; t < c.length; t++) {
-            c[t] *= e[t];
-        }
-        ScaledInstance.costScales(layout.pPattern, p, c, lanes, colNorm, costScale);
-        if (p != null) {
-            for (int q = 0; q < p.length; q += lanes) {
-                for (int l = 0; l < lanes; l++) {
-                    p[q + l] *= costScale[l];
-                }
-            }
-        }
-        for (int t = 0; t < c.length; t += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                c[t + l] *= costScale[l];
-            }
-        }
+        Arrays.fill(costScale, Double.NaN); // every lane's σ from the scaled data
+        scaleVectorsAndCost();
     }
 
     /**
