@@ -12,17 +12,20 @@ import io.convexlayers.data.ConeDims;
  * they are within 1e-7 of exact already, and the backward pass refines them.
  *
  * <p>Measured cost, polished ÷ unpolished forward time at eps 1e-5 on two cores
- * ({@code benchmarks/RESULTS.md}, "Polishing by default"): 1.0–1.3× on small second-order-cone and
- * power-cone programs; 1.3–3.1× on LP and QP batches (17.5× on the paper's sparse QP), 1.7–3.1× with
- * exponential cones and 7.6× with PSD cones, where one dense factorization of the active block costs
- * more than the whole first-order solve; 1.7× on an SOCP with n = 400 whose steps all fail.
+ * ({@code benchmarks/RESULTS.md}, "Polishing by default" and "Polishing by whole tiles"): 1.0–1.3× on
+ * small second-order-cone and power-cone programs; 0.82–1.12× on batches of small dense LPs and QPs
+ * (17.5× on the paper's sparse QP, whose polisher is the sparse LDLᵀ), 1.7–3.1× with exponential cones
+ * and 7.6× with PSD cones, where one dense factorization of the active block costs more than the whole
+ * first-order solve; 1.7× on an SOCP with n = 400 whose steps all fail.
  */
 public enum Polishing {
     /** Never polish. */
     OFF,
     /**
      * Polish where it was measured to pay ({@link #polishes}): programs with second-order or power
-     * cones and no exponential or PSD cone, whose n + m is at most {@link #AUTO_MAX_SIZE}. The default.
+     * cones and no exponential or PSD cone, whose n + m is at most {@link #AUTO_MAX_SIZE}; and on the
+     * CPU backend LP and QP batches of at least eight instances whose polisher uses the dense
+     * factorization ({@code SolutionPolisher.Workspace.polishes}). The default.
      */
     AUTO,
     /** Polish every first-order solution, whatever it costs. */

@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batched solves against single solves, the shared-factorization path, warm starts. */
 class BatchSolveTest {
-    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9).withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER);
+    /** Unpolished: the default polishes LP/QP batches of eight or more instances, so not the single solves. */
+    private static final SolverSettings TIGHT = SolverSettings.defaults().withEps(1e-9)
+            .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER).withPolishing(Polishing.OFF);
 
     @Test
     void batchEqualsSingleSolves() {

@@ -17,6 +17,9 @@ import io.convexlayers.solver.ipm.AlgorithmChoice;
 import io.convexlayers.solver.ipm.InteriorPointSolver;
 import io.convexlayers.solver.hsde.SolutionPolisher;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 /**
  * The pure-Java backend: splits a batch into tiles of {@link ExecutionSettings#tileLanes()}
  * instances and solves each tile with {@link CpuHsdeKernels} on {@link ExecutionSettings#threads()}
@@ -68,9 +71,11 @@ public final class CpuBackend implements Backend {
             out.keepScaling(); // for the derivative's active KKT matrix (ActiveKktMatrix)
         }
         // Tiles fill disjoint instances of `out`; TileScheduler.run returns after every tile has finished.
+        // Polishing workspaces go from tile to tile (one per worker at a time), keeping their arrays.
+        Queue<SolutionPolisher.Workspace> polishing = new ConcurrentLinkedQueue<>();
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
                 solveTile(batch, settings, warmStart, first, tileLanes, live, deadline,
-                        tile == 0 ? listener : null, execution.compactLanes(), out));
+                        tile == 0 ? listener : null, execution.compactLanes(), polishing, out));
         // Polishing beyond zero and nonnegative cones: Newton refinement on the residual map, over the whole
         // batch, unless the time limit has passed.
         if (SolutionPolisher.polishes(settings, batch) && !SolutionPolisher.supports(batch.cones())
@@ -82,14 +87,20 @@ public final class CpuBackend implements Backend {
 
     private static void solveTile(BatchConeProgram batch, SolverSettings settings, WarmStart warmStart, int first,
                                   int lanes, int live, long deadline, IterationListener listener,
-                                  boolean compactLanes, BatchSolution.Builder out) {
+                                  boolean compactLanes, Queue<SolutionPolisher.Workspace> workspaces,
+                                  BatchSolution.Builder out) {
         long t0 = System.nanoTime();
         CpuHsdeKernels kernels = new CpuHsdeKernels(batch, first, lanes, settings);
         WarmStart.Lanes w = warmStart == null ? null : warmStart.lanes(first, lanes, live, batch.n(), batch.m());
         double setup = (System.nanoTime() - t0) * 1e-9;
-        SolutionPolisher.Workspace polishing = new SolutionPolisher.Workspace(batch);
+        SolutionPolisher.Workspace polishing = workspaces.poll();
+        if (polishing == null) {
+            polishing = new SolutionPolisher.Workspace(batch);
+        }
+        polishing.home(first, live);
         new HsdeIteration<>(kernels, settings).polishing(polishing).compaction(compactLanes)
                 .run(out, first, live, w, deadline, listener, setup);
         SolutionPolisher.polish(polishing, settings, out, first, live, deadline);
+        workspaces.offer(polishing);
     }
 }

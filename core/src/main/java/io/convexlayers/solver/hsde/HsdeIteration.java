@@ -2,7 +2,6 @@
 package io.convexlayers.solver.hsde;
 
 
-import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.IterationListener;
@@ -24,7 +23,17 @@ import io.convexlayers.solver.WarmStart;
  */
 public final class HsdeIteration<V> {
     /** Early polishing is tried once a lane's termination ratio is at most this. */
-    static final double EARLY_POLISH_RATIO = 1e3;
+    static final double EARLY_POLISH_RATIO = 10;
+    /**
+     * After {@value #STALL_ITERATIONS} iterations early polishing is tried from this ratio on: a lane
+     * that stalls far from the tolerances (an LP whose active set is settled long before its residuals
+     * shrink, NETLIB kb2) is polished at doubling intervals, while a lane converging steadily is first
+     * tried near the tolerances, where the guessed active set is mostly right (dense-qp: at ratio
+     * 1e3, half the attempts failed and each cost a factorization).
+     */
+    static final double STALLED_POLISH_RATIO = 1e3;
+    /** See {@link #STALLED_POLISH_RATIO}. */
+    static final int STALL_ITERATIONS = 500;
 
     private final HsdeKernels<V> kernels;
     private final SolverSettings settings;
@@ -37,10 +46,12 @@ public final class HsdeIteration<V> {
     }
 
     /**
-     * Enables early polishing when {@link SolverSettings#polishing()} polishes the batch and the cones allow it: at a
-     * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} has its point
+     * Enables early polishing when the workspace polishes the batch ({@link SolutionPolisher.Workspace#polishes}): at a
+     * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} (or
+     * {@value #STALLED_POLISH_RATIO} after {@value #STALL_ITERATIONS} iterations) has its point
      * polished ({@link SolutionPolisher}) from the workspace batch's unscaled data, and terminates as solved
-     * when the polished point meets the tolerances. Attempts are spaced out per lane: again only
+     * when the polished point meets the tolerances. The other running lanes of the polisher's tiles ride
+     * along at no extra factorization (see addRiders). Attempts are spaced out per lane: again only
      * once the iterations have doubled since the last one, so a lane that reaches iteration k has had
      * at most log₂ k attempts. (Spacing by measured time bounded their cost better on the largest
      * problems but made results depend on the machine's load: solves must be deterministic.) The
@@ -50,8 +61,7 @@ public final class HsdeIteration<V> {
      * @param workspace for the whole batch the lanes' instances belong to (lane l is instance first + l)
      */
     public HsdeIteration<V> polishing(SolutionPolisher.Workspace workspace) {
-        BatchConeProgram batch = workspace.batch();
-        polishing = SolutionPolisher.polishes(settings, batch) && SolutionPolisher.supports(batch.cones()) ? workspace : null;
+        polishing = workspace.polishes(settings) ? workspace : null;
         return this;
     }
 
@@ -254,8 +264,8 @@ public final class HsdeIteration<V> {
                 }
                 int o = l * ResidualStats.WIDTH;
                 double ratio = Termination.optimalityRatio(stats, o, settings);
-                boolean due = stats[o + ResidualStats.TAU] > 0 && ratio <= EARLY_POLISH_RATIO
-                        && iters >= 2 * t.lastAttemptIters[l];
+                boolean due = stats[o + ResidualStats.TAU] > 0 && iters >= 2 * t.lastAttemptIters[l]
+                        && (ratio <= EARLY_POLISH_RATIO || (ratio <= STALLED_POLISH_RATIO && iters >= STALL_ITERATIONS));
                 if (due) {
                     if (polishNow == null) {
                         polishNow = new boolean[lanes];
@@ -264,6 +274,9 @@ public final class HsdeIteration<V> {
                     t.lastAttemptIters[l] = iters;
                 }
             }
+        }
+        if (polishNow != null && polishing.padsTiles()) {
+            addRiders(t, polishNow, finished, stats);
         }
         if (finished == null && polishNow == null) {
             return;
@@ -286,6 +299,61 @@ public final class HsdeIteration<V> {
             t.running -= polishEarly(t, polishNow, iters, start, setupSeconds, out);
         }
         k.retire(t.done);
+    }
+
+    /**
+     * Adds riders to the lanes due for polishing: the other running lanes that the polisher's tiles
+     * hold anyway. The dense factorization polishes whole tiles of {@link SolutionPolisher#SIMD_LANES}
+     * lanes (the workspace's home tiles), so a lane that rides along costs no factorization, and one
+     * whose polished point meets the tolerances terminates now instead of iterating on to an attempt
+     * of its own. Without home tiles, riders fill the padded tiles' free lanes, closest to convergence
+     * first. Riders keep their own attempt schedule ({@link TileLanes#lastAttemptIters} is not moved).
+     */
+    private void addRiders(TileLanes<V> t, boolean[] chosen, SolverStatus[] finished, double[] stats) {
+        int lanes = t.lanes();
+        boolean[] rider = new boolean[lanes];
+        int candidates = 0;
+        for (int l = 0; l < lanes; l++) {
+            rider[l] = !t.done[l] && !chosen[l] && (finished == null || finished[l] == null)
+                    && stats[l * ResidualStats.WIDTH + ResidualStats.TAU] > 0;
+            candidates += rider[l] ? 1 : 0;
+        }
+        if (candidates == 0) {
+            return;
+        }
+        int someDue = 0;
+        while (!chosen[someDue]) {
+            someDue++;
+        }
+        if (polishing.homeTile(t.instance[someDue]) >= 0) {
+            boolean[] dueTile = new boolean[lanes];
+            for (int l = 0; l < lanes; l++) {
+                if (chosen[l]) {
+                    dueTile[polishing.homeTile(t.instance[l])] = true;
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                chosen[l] |= rider[l] && dueTile[polishing.homeTile(t.instance[l])];
+            }
+            return;
+        }
+        int due = 0;
+        for (boolean c : chosen) {
+            due += c ? 1 : 0;
+        }
+        int slots = (due + SolutionPolisher.SIMD_LANES - 1) / SolutionPolisher.SIMD_LANES * SolutionPolisher.SIMD_LANES
+                - due;
+        for (; slots > 0 && candidates > 0; slots--, candidates--) {
+            int best = -1;
+            for (int l = 0; l < lanes; l++) {
+                if (rider[l] && (best < 0 || Termination.optimalityRatio(stats, l * ResidualStats.WIDTH, settings)
+                        < Termination.optimalityRatio(stats, best * ResidualStats.WIDTH, settings))) {
+                    best = l;
+                }
+            }
+            rider[best] = false;
+            chosen[best] = true;
+        }
     }
 
     /**

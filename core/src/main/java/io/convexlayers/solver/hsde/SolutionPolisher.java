@@ -8,6 +8,7 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.PolishStatus;
+import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.linsys.LinearSystem;
@@ -78,7 +79,7 @@ public final class SolutionPolisher {
         int total = batch.batch();
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) ->
-                polish(batch, settings, out, first, live, deadlineNanos));
+                polish(new Workspace(batch).home(first, live), settings, out, first, live, deadlineNanos));
     }
 
     /**
@@ -100,8 +101,7 @@ public final class SolutionPolisher {
      */
     public static void polish(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
                               int first, int count, long deadlineNanos) {
-        BatchConeProgram batch = workspace.batch;
-        if (!polishes(settings, batch) || !supports(batch.cones()) || Deadline.passed(deadlineNanos, System.nanoTime())) {
+        if (!workspace.polishes(settings) || Deadline.passed(deadlineNanos, System.nanoTime())) {
             return;
         }
         long t0 = System.nanoTime();
@@ -135,27 +135,32 @@ public final class SolutionPolisher {
 
     /**
      * Polishes the points that {@code out}'s storage holds for the given instances (nothing is
-     * written back; see {@link Result#writeBack}).
+     * written back; see {@link Result#writeBack}). The dense factorization works on tiles of
+     * {@value #SIMD_LANES} lanes: the workspace's home tiles that hold the instances (their data
+     * loaded once, every lane polished), or, without a home, the instances themselves in tiles of
+     * that width, the last instance repeated to fill one.
      */
     static Result polishInstances(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
                                   int[] instances) {
         if (workspace.kind() != LinearSystemKind.DENSE) {
-            return polishLanes(workspace, settings, out, instances);
+            return polishLanes(workspace, 0, settings, out, instances);
         }
-        int parts = (instances.length + SIMD_LANES - 1) / SIMD_LANES;
-        Result[] results = new Result[parts];
-        for (int k = 0; k < parts; k++) {
-            results[k] = polishLanes(workspace, settings, out, padded(Arrays.copyOfRange(instances,
-                    k * SIMD_LANES, Math.min(instances.length, (k + 1) * SIMD_LANES))));
+        int[] partOf = new int[instances.length];
+        int[] laneOf = new int[instances.length];
+        int[][] tiles = workspace.tilesFor(instances, partOf, laneOf);
+        Result[] results = new Result[tiles.length];
+        for (int k = 0; k < tiles.length; k++) {
+            results[k] = tiles[k] == null ? null : polishLanes(workspace, k, settings, out, tiles[k]);
         }
-        return parts == 1 ? results[0] : Result.joined(results, instances.length);
+        return Result.selected(results, partOf, laneOf);
     }
 
-    /** Polishes the given instances as one tile, a lane each. */
-    private static Result polishLanes(Workspace workspace, SolverSettings settings, BatchSolution.Builder out,
-                                      int[] lanes) {
-        TileData data = workspace.load(lanes);
-        return polishTile(data, workspace.kkt, workspace.batch.cones(), read(out.x(), out.batch(), lanes, data.n),
+    /** Polishes the given instances as one tile, a lane each, in the workspace's slot {@code slot}. */
+    private static Result polishLanes(Workspace workspace, int slot, SolverSettings settings,
+                                      BatchSolution.Builder out, int[] lanes) {
+        Workspace.Slot tile = workspace.load(slot, lanes);
+        TileData data = tile.data;
+        return polishTile(data, tile.kkt, workspace.batch.cones(), read(out.x(), out.batch(), lanes, data.n),
                 read(out.y(), out.batch(), lanes, data.m), read(out.s(), out.batch(), lanes, data.m), settings,
                 lanes);
     }
@@ -171,19 +176,28 @@ public final class SolutionPolisher {
     }
 
     /**
-     * What polishing keeps from one call to the next for one batch: a tile's data arrays (refilled per
-     * call) and the factorization built over them. Early polishing calls the polisher at many checks of
-     * a tile (dense-qp: 59 calls for 128 instances); building both anew each time cost more than the
-     * factorization. One thread at a time.
+     * What polishing keeps from one call to the next for one batch: tiles' data arrays and the
+     * factorizations built over them. Early polishing calls the polisher at many checks of a tile
+     * (dense-qp: 51 calls for 128 instances); gathering the data and building the factorization anew
+     * each time cost more than the factorization itself.
+     *
+     * <p>A workspace given a home ({@link #home}: the first-order tile it serves) polishes by whole home
+     * tiles of {@value SolutionPolisher#SIMD_LANES} lanes with the dense factorization: each home tile's
+     * data is gathered once, and every call polishes all its lanes (a lane's arithmetic does not depend
+     * on its tile mates, so the requested lanes get the bits they would get in any other tile). A
+     * workspace can be given a new home and keeps its arrays, so one per worker thread serves a whole
+     * batch. One thread at a time.
      */
     public static final class Workspace {
         private final BatchConeProgram batch;
         /** The factorization: DENSE or SPARSE, chosen on first use unless given. */
         private LinearSystemKind kind;
-        private TileData data;
-        private LinearSystem kkt;
+        /** The tiles' data and factorizations (slot k: home tile k, or the k-th tile of a call without a home). */
+        private Slot[] slots = new Slot[0];
+        private int homeFirst;
+        private int homeCount;
 
-        /** An empty workspace for {@code batch}'s instances. */
+        /** An empty workspace for {@code batch}'s instances, without a home. */
         public Workspace(BatchConeProgram batch) {
             this(batch, null);
         }
@@ -202,6 +216,65 @@ public final class SolutionPolisher {
             return batch;
         }
 
+        /**
+         * Makes instances {@code [first, first + count)} this workspace's home (the first-order tile it
+         * serves): from now on it polishes only those, by whole home tiles. Arrays are kept; data is
+         * gathered again on first use.
+         *
+         * @return this workspace
+         */
+        public Workspace home(int first, int count) {
+            if (first < 0 || count < 1 || first + count > batch.batch()) {
+                throw new IllegalArgumentException("home [" + first + ", " + (first + count) + ") outside a batch of "
+                        + batch.batch());
+            }
+            homeFirst = first;
+            homeCount = count;
+            for (Slot slot : slots) {
+                if (slot != null) {
+                    slot.loaded = null;
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Whether {@code settings} polish this workspace's batch on the CPU: where
+         * {@link SolverSettings#polishing()}'s rule says so, and under {@link Polishing#AUTO} also LP
+         * and QP batches of at least {@value SolutionPolisher#SIMD_LANES} instances whose polisher uses
+         * the dense factorization ({@link #padsTiles}): with riders and home tiles, polishing them cost
+         * 0.82–1.12× the unpolished first-order solve at eps 1e-5 (benchmarks/RESULTS.md, "Polishing
+         * by whole tiles") and leaves residuals of 1e-13. (The CUDA backend polishes on the host, where
+         * that cost is not measured: it keeps the cone rule, {@link SolutionPolisher#polishes}.)
+         */
+        public boolean polishes(SolverSettings settings) {
+            if (!supports(batch.cones())) {
+                return false;
+            }
+            Polishing rule = settings.polishing();
+            return rule.polishes(batch.cones(), batch.n(), batch.m())
+                    || (rule == Polishing.AUTO && batch.batch() >= SIMD_LANES && padsTiles());
+        }
+
+        /**
+         * Whether polishing factors tiles of {@value SolutionPolisher#SIMD_LANES} lanes (the dense
+         * factorization), so that up to that many instances cost one factorization.
+         */
+        public boolean padsTiles() {
+            return kind() == LinearSystemKind.DENSE;
+        }
+
+        /**
+         * The home tile that holds {@code instance} (polished together with the other instances of
+         * that tile at no extra cost), or −1 without a home or where tiles are not padded.
+         */
+        public int homeTile(int instance) {
+            if (homeCount == 0 || !padsTiles() || instance < homeFirst || instance >= homeFirst + homeCount) {
+                return -1;
+            }
+            return (instance - homeFirst) / SIMD_LANES;
+        }
+
         /** The factorization this workspace builds (chosen from the batch's structure on first use). */
         LinearSystemKind kind() {
             if (kind == null) {
@@ -213,18 +286,85 @@ public final class SolutionPolisher {
 
         /** The factorization's name ({@link LinearSystem#name}), once one was built. */
         String factorization() {
-            return kkt == null ? null : kkt.name();
+            for (Slot slot : slots) {
+                if (slot != null) {
+                    return slot.kkt.name();
+                }
+            }
+            return null;
         }
 
-        /** The data of these instances, in the arrays (and under the factorization) of the last call of that width. */
-        TileData load(int[] instances) {
-            if (data == null || data.lanes != instances.length) {
-                data = new TileData(batch, instances);
-                kkt = LinearSystemFactory.create(kind(), data.mats);
-            } else {
-                data.load(batch, instances);
+        /**
+         * The padded tiles that polish {@code instances}: entry k is slot k's tile of
+         * {@value SolutionPolisher#SIMD_LANES} instances (null where slot k is not needed); instance j
+         * is lane {@code laneOf[j]} of tile {@code partOf[j]}.
+         */
+        int[][] tilesFor(int[] instances, int[] partOf, int[] laneOf) {
+            if (homeCount == 0) {
+                int parts = (instances.length + SIMD_LANES - 1) / SIMD_LANES;
+                int[][] tiles = new int[parts][];
+                for (int k = 0; k < parts; k++) {
+                    tiles[k] = padded(Arrays.copyOfRange(instances, k * SIMD_LANES,
+                            Math.min(instances.length, (k + 1) * SIMD_LANES)));
+                }
+                for (int j = 0; j < instances.length; j++) {
+                    partOf[j] = j / SIMD_LANES;
+                    laneOf[j] = j % SIMD_LANES;
+                }
+                return tiles;
             }
-            return data;
+            int[][] tiles = new int[(homeCount + SIMD_LANES - 1) / SIMD_LANES][];
+            for (int j = 0; j < instances.length; j++) {
+                int k = homeTile(instances[j]);
+                if (k < 0) {
+                    throw new IllegalArgumentException("instance " + instances[j] + " outside the workspace's home ["
+                            + homeFirst + ", " + (homeFirst + homeCount) + ")");
+                }
+                if (tiles[k] == null) {
+                    int from = homeFirst + k * SIMD_LANES;
+                    int[] tile = new int[Math.min(SIMD_LANES, homeFirst + homeCount - from)];
+                    for (int l = 0; l < tile.length; l++) {
+                        tile[l] = from + l;
+                    }
+                    tiles[k] = padded(tile);
+                }
+                partOf[j] = k;
+                laneOf[j] = instances[j] - homeFirst - k * SIMD_LANES;
+            }
+            return tiles;
+        }
+
+        /**
+         * Slot {@code index} holding {@code instances}' data: as it was where it holds them already,
+         * else refilled (or made, when the width differs) and its factorization kept or built anew.
+         */
+        Slot load(int index, int[] instances) {
+            if (index >= slots.length) {
+                slots = Arrays.copyOf(slots, index + 1);
+            }
+            Slot slot = slots[index];
+            if (slot == null || slot.data.lanes != instances.length) {
+                TileData data = new TileData(batch, instances);
+                slot = new Slot(data, LinearSystemFactory.create(kind(), data.mats));
+                slots[index] = slot;
+            } else if (!Arrays.equals(slot.loaded, instances)) {
+                slot.data.load(batch, instances);
+            }
+            slot.loaded = instances.clone();
+            return slot;
+        }
+
+        /** One tile's data and the factorization built over its arrays, and which instances it holds. */
+        static final class Slot {
+            final TileData data;
+            final LinearSystem kkt;
+            /** The instances whose data {@link #data} holds, lane by lane (null: none current). */
+            int[] loaded;
+
+            Slot(TileData data, LinearSystem kkt) {
+                this.data = data;
+                this.kkt = kkt;
+            }
         }
     }
 
@@ -237,8 +377,10 @@ public final class SolutionPolisher {
         final double[] stats;
         final double[] ratio;
         final double[] ratioBefore;
-        /** The tiles of {@value #SIMD_LANES} lanes this result joins (lane l in part l / 8), or null. */
+        /** The tiles this result selects its lanes from (lane j is lane laneOf[j] of part partOf[j]), or null. */
         private final Result[] parts;
+        private final int[] partOf;
+        private final int[] laneOf;
 
         Result(int[] instances, double[] x, double[] y, double[] s, double[] stats, double[] ratio,
                double[] ratioBefore) {
@@ -250,9 +392,11 @@ public final class SolutionPolisher {
             this.ratio = ratio;
             this.ratioBefore = ratioBefore;
             this.parts = null;
+            this.partOf = null;
+            this.laneOf = null;
         }
 
-        private Result(Result[] parts, double[] ratio, double[] ratioBefore) {
+        private Result(Result[] parts, int[] partOf, int[] laneOf, double[] ratio, double[] ratioBefore) {
             this.instances = null;
             this.x = null;
             this.y = null;
@@ -261,23 +405,26 @@ public final class SolutionPolisher {
             this.ratio = ratio;
             this.ratioBefore = ratioBefore;
             this.parts = parts;
+            this.partOf = partOf;
+            this.laneOf = laneOf;
         }
 
-        /** The first {@code count} lanes of consecutive tiles of {@value #SIMD_LANES} lanes, as one result. */
-        static Result joined(Result[] parts, int count) {
+        /** Lane j: lane {@code laneOf[j]} of {@code parts[partOf[j]]}. */
+        static Result selected(Result[] parts, int[] partOf, int[] laneOf) {
+            int count = partOf.length;
             double[] ratio = new double[count];
             double[] before = new double[count];
-            for (int l = 0; l < count; l++) {
-                ratio[l] = parts[l / SIMD_LANES].ratio[l % SIMD_LANES];
-                before[l] = parts[l / SIMD_LANES].ratioBefore[l % SIMD_LANES];
+            for (int j = 0; j < count; j++) {
+                ratio[j] = parts[partOf[j]].ratio[laneOf[j]];
+                before[j] = parts[partOf[j]].ratioBefore[laneOf[j]];
             }
-            return new Result(parts, ratio, before);
+            return new Result(parts, partOf, laneOf, ratio, before);
         }
 
         /** Writes lane l's polished point and scalars as its instance of {@code out}, with that status. */
         void writeBack(BatchSolution.Builder out, int l, SolverStatus status, double seconds) {
             if (parts != null) {
-                parts[l / SIMD_LANES].writeBack(out, l % SIMD_LANES, status, seconds);
+                parts[partOf[l]].writeBack(out, laneOf[l], status, seconds);
                 return;
             }
             int b = instances[l];

@@ -11,6 +11,7 @@ import io.convexlayers.io.ProblemReader;
 import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.PolishStatus;
 import io.convexlayers.solver.Solution;
@@ -28,6 +29,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,10 +66,31 @@ class SolutionPolisherTest {
         }
     }
 
-    /** The default rule (AUTO) never runs this polisher: it polishes no program of zero and nonnegative cones only. */
+    /**
+     * The default rule (AUTO) polishes LP/QP first-order solutions on the CPU in batches of at least
+     * eight whose polisher uses the dense factorization (where it was measured to cost about 1.1× the
+     * solve), not single instances; the cone rule the CUDA backend keeps says no.
+     */
     @Test
-    void theDefaultRuleLeavesLpsAndQpsUnpolished() {
+    void theDefaultRulePolishesDenseLpAndQpBatchesOfEightOnTheCpu() {
         assertFalse(SolverSettings.defaults().polishing().polishes(ConeDims.builder().zero(3).nonneg(40).build(), 20, 43));
+        List<PlantedPrograms.Planted> planted = plantedQps(8, 12, 700);
+        List<ConeProgram> programs = programs(planted);
+        BatchConeProgram eight = perInstance(programs);
+        assertFalse(SolutionPolisher.polishes(LOOSE, eight));
+        assertTrue(new SolutionPolisher.Workspace(eight).polishes(LOOSE));
+        BatchSolution sol = ConeSolver.solveBatch(eight, LOOSE);
+        for (int k = 0; k < 8; k++) {
+            assertEquals(PolishStatus.SUCCEEDED, sol.polish(k), "instance " + k);
+            assertKktBelow(programs.get(k), sol.get(k), 1e-10);
+        }
+        BatchConeProgram four = perInstance(programs.subList(0, 4));
+        assertFalse(new SolutionPolisher.Workspace(four).polishes(LOOSE));
+        BatchSolution fewer = ConeSolver.solveBatch(four, LOOSE);
+        for (int k = 0; k < 4; k++) {
+            assertEquals(PolishStatus.NOT_RUN, fewer.polish(k), "instance " + k);
+        }
+        assertFalse(new SolutionPolisher.Workspace(eight).polishes(LOOSE.withPolish(false)));
     }
 
     @Test
@@ -179,6 +202,78 @@ class SolutionPolisherTest {
             assertArrayEquals(polished[0].get(5).y(), alone.y(), "round " + round);
             assertArrayEquals(polished[0].get(5).s(), alone.s(), "round " + round);
         }
+    }
+
+    /**
+     * A workspace with a home (the first-order tile it serves) polishes whole home tiles of eight,
+     * their data gathered once: the requested instances get the bits the gathering workspace gives
+     * them, unrequested ones are not written, a new home is loaded afresh, and an instance outside the
+     * home is refused.
+     */
+    @Test
+    void aHomeWorkspacePolishesWholeHomeTilesToTheSameBits() {
+        int batch = 11;
+        BatchConeProgram bp = perInstance(programs(plantedQps(batch, 12, 300)));
+        BatchSolution loose = ConeSolver.solveBatch(bp, LOOSE.withPolish(false));
+        SolverSettings polishing = LOOSE.withPolish(true);
+        BatchSolution.Builder gatheredOut = copy(loose);
+        SolutionPolisher.polish(new SolutionPolisher.Workspace(bp, LinearSystemKind.DENSE), polishing, gatheredOut, 0,
+                batch, Deadline.NONE);
+        BatchSolution gathered = gatheredOut.build();
+
+        SolutionPolisher.Workspace home = new SolutionPolisher.Workspace(bp, LinearSystemKind.DENSE).home(0, batch);
+        assertEquals(0, home.homeTile(7));
+        assertEquals(1, home.homeTile(8));
+        BatchSolution.Builder out = copy(loose);
+        SolutionPolisher.polish(home, polishing, out, 9, 2, Deadline.NONE);
+        BatchSolution some = out.build();
+        for (int k = 0; k < batch; k++) {
+            BatchSolution expected = k >= 9 ? gathered : loose;
+            assertEquals(expected.polish(k), some.polish(k), "instance " + k);
+            assertArrayEquals(expected.get(k).x(), some.get(k).x(), "instance " + k);
+            assertArrayEquals(expected.get(k).y(), some.get(k).y(), "instance " + k);
+            assertArrayEquals(expected.get(k).s(), some.get(k).s(), "instance " + k);
+        }
+
+        home.home(3, 5);
+        assertEquals(-1, home.homeTile(2));
+        assertEquals(0, home.homeTile(7));
+        assertEquals(-1, home.homeTile(8));
+        out = copy(loose);
+        SolutionPolisher.polish(home, polishing, out, 3, 5, Deadline.NONE);
+        BatchSolution rehomed = out.build();
+        for (int k = 3; k < 8; k++) {
+            assertEquals(gathered.polish(k), rehomed.polish(k), "instance " + k);
+            assertArrayEquals(gathered.get(k).x(), rehomed.get(k).x(), "instance " + k);
+            assertArrayEquals(gathered.get(k).y(), rehomed.get(k).y(), "instance " + k);
+        }
+        BatchSolution.Builder outside = copy(loose);
+        assertThrows(IllegalArgumentException.class,
+                () -> SolutionPolisher.polish(home, polishing, outside, 0, 1, Deadline.NONE));
+    }
+
+    /**
+     * Early polishing takes the tile's other running lanes along (they cost no factorization): some
+     * instances of a tile of eight terminate, polished, at fewer iterations than each reaches alone,
+     * where no tile mate's attempt carries it; every instance still meets the KKT conditions to 1e-10.
+     */
+    @Test
+    void earlyPolishingTakesTheTilesOtherLanesAlong() {
+        int batch = 8;
+        List<PlantedPrograms.Planted> planted = plantedQps(batch, 12, 500);
+        List<ConeProgram> programs = programs(planted);
+        BatchConeProgram bp = perInstance(programs);
+        SolverSettings polishing = LOOSE.withPolish(true);
+        BatchSolution together = ConeSolver.solveBatch(bp, polishing, ExecutionSettings.defaults().withTileLanes(8), null);
+        BatchSolution alone = ConeSolver.solveBatch(bp, polishing, ExecutionSettings.defaults().withTileLanes(1), null);
+        int earlier = 0;
+        for (int k = 0; k < batch; k++) {
+            assertEquals(PolishStatus.SUCCEEDED, together.polish(k), "instance " + k);
+            assertKktBelow(programs.get(k), together.get(k), 1e-10);
+            assertTrue(together.get(k).iterations() <= alone.get(k).iterations(), "instance " + k);
+            earlier += together.get(k).iterations() < alone.get(k).iterations() ? 1 : 0;
+        }
+        assertTrue(earlier >= 1, "no instance rode along");
     }
 
     /**
