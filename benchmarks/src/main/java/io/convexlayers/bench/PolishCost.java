@@ -34,7 +34,7 @@ import static io.convexlayers.dsl.Atoms.sumSquares;
  * What forward polishing costs per cone family: the measurement behind {@link Polishing#AUTO} (issue
  * #14). Each case is solved by the first-order method at eps 1e-5 (the default tolerance) with
  * polishing OFF, ON and AUTO, and with the library's defaults (AUTO chooses the method), interleaved
- * in one process ({@code R} timed rounds after three warm-ups). It prints median wall times over all
+ * in one process ({@code R} timed rounds after warm-up rounds of at least {@value #WARM_UP_SECONDS} s and three rounds). It prints median wall times over all
  * cores, the polish outcomes under ON, the median and largest residual (the larger of primal and
  * dual) unpolished and polished, and what the defaults cost and give. Cases are benchmark workloads
  * ({@link Workloads}, solved as cone programs) or layers over DSL families with exponential, PSD and
@@ -45,6 +45,12 @@ import static io.convexlayers.dsl.Atoms.sumSquares;
 public final class PolishCost {
     private static final double EPS = 1e-5;
     private static final int WARM_UPS = 3;
+    /**
+     * Warm-up rounds continue until this much time has passed: three rounds of a 40 ms case (about half
+     * a second) left the JIT compiler's work in the timed rounds, which then read twice a warm loop's
+     * time (socp-n10-b128 unpolished: 38 ms here, 19–21 ms in a loop of 300 rounds).
+     */
+    private static final double WARM_UP_SECONDS = 8;
 
     private PolishCost() {
     }
@@ -75,13 +81,17 @@ public final class PolishCost {
             Case c = create(name);
             double[][] ms = new double[CONFIGS.length][repeats];
             Solution[][] last = new Solution[CONFIGS.length][];
-            for (int r = -WARM_UPS; r < repeats; r++) {
+            long warmUntil = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+            for (int w = 0; w < WARM_UPS || System.nanoTime() < warmUntil; w++) {
+                for (int k = 0; k < CONFIGS.length; k++) {
+                    c.solve(k);
+                }
+            }
+            for (int r = 0; r < repeats; r++) {
                 for (int k = 0; k < CONFIGS.length; k++) {
                     long t0 = System.nanoTime();
                     last[k] = c.solve(k);
-                    if (r >= 0) {
-                        ms[k][r] = (System.nanoTime() - t0) * 1e-6;
-                    }
+                    ms[k][r] = (System.nanoTime() - t0) * 1e-6;
                 }
             }
             int[] outcomes = new int[PolishStatus.values().length];
