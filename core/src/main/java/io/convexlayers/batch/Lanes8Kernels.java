@@ -97,6 +97,13 @@ public interface Lanes8Kernels {
     void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                                  double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2, boolean symmetric);
 
+    /**
+     * norms[i] ← 1/√min(max(norms[i], min), max), or 1 where norms[i] is 0, for i &lt; {@code count} (a
+     * multiple of 8): the equilibration's factors from its norms, with the scalar loop's bits (IEEE
+     * square root and division are correctly rounded either way).
+     */
+    void toFactors(double[] norms, int count, double min, double max);
+
     /** values(k, l) *= rowFactor(row k, l)·colFactor(column of k, l) for a CSC matrix with per-lane values. */
     void applyFactors(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                       double[] colFactor);

@@ -558,6 +558,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void toFactors(double[] norms, int count, double min, double max) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < count; i += W) {
+            DoubleVector v = at(norms, i);
+            one.div(v.max(min).min(max).sqrt()).blend(one, v.eq(0.0)).intoArray(norms, i);
+        }
+    }
+
+    @Override
     public void sumSquares(double[] v, int count, double[] out) {
         int whole = count & ~3;
         for (int half = 0; half < 8; half += W) {

@@ -186,6 +186,22 @@ class LaneSimdTest {
         assertArrayEquals(both[0], both[1]);
     }
 
+    /** The norms-to-factors step, at the clamps, at zero (an empty row keeps factor 1) and at NaN. */
+    @Test
+    void equilibrationFactorsAreTheScalarOnesBitForBit() {
+        assumeTrue(LaneSimd.available(), LaneSimd.description());
+        double min = Equilibration.MIN_NORM;
+        double max = Equilibration.MAX_NORM;
+        double[] norms = {0, 1, 2, 1e-9, min, 1e9, max, Double.NaN, 0.3, 7.5e3, 1e-5, 4, 0, 1e300, 5e-4, 9.75};
+        double[] simd = norms.clone();
+        LaneSimd.kernels().toFactors(simd, simd.length, min, max);
+        for (int i = 0; i < norms.length; i++) {
+            double v = norms[i];
+            double scalar = v == 0 ? 1 : 1 / Math.sqrt(Math.min(Math.max(v, min), max));
+            assertEquals(Double.doubleToRawLongBits(scalar), Double.doubleToRawLongBits(simd[i]), "norm " + v);
+        }
+    }
+
     @Test
     void theInteriorPointKernelsAreTheScalarLoopsBitForBit() {
         assumeTrue(LaneSimd.available(), LaneSimd.description());

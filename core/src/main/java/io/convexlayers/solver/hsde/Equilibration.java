@@ -82,8 +82,8 @@ public final class Equilibration {
             }
             equalizeCones(rowNorm, blocks, lanes);
             // Turn norms into this pass's factors 1/sqrt(norm), clamped.
-            toFactors(rowNorm);
-            toFactors(colNorm);
+            toFactors(rowNorm, lanes);
+            toFactors(colNorm, lanes);
             if (l2) {
                 applyFactors(aPattern, aValues, lanes, rowNorm, colNorm, false);
                 if (pPattern != null) {
@@ -287,7 +287,12 @@ public final class Equilibration {
         }
     }
 
-    private static void toFactors(double[] norms) {
+    private static void toFactors(double[] norms, int lanes) {
+        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            simd.toFactors(norms, norms.length, MIN_NORM, MAX_NORM);
+            return;
+        }
         for (int i = 0; i < norms.length; i++) {
             double v = norms[i];
             // An empty row/column keeps factor 1 rather than being blown up by the clamp.
