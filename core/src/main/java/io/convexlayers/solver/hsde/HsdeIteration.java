@@ -22,17 +22,22 @@ import io.convexlayers.solver.WarmStart;
  * @param <V> the backend's vector handle
  */
 public final class HsdeIteration<V> {
-    /** Early polishing is tried once a lane's termination ratio is at most this. */
-    static final double EARLY_POLISH_RATIO = 10;
     /**
-     * After {@value #STALL_ITERATIONS} iterations early polishing is tried from this ratio on: a lane
-     * that stalls far from the tolerances (an LP whose active set is settled long before its residuals
-     * shrink, NETLIB kb2) is polished at doubling intervals, while a lane converging steadily is first
-     * tried near the tolerances, where the guessed active set is mostly right (dense-qp: at ratio
-     * 1e3, half the attempts failed and each cost a factorization).
+     * Early polishing is tried once a lane's termination ratio is at most this, in tiles that the
+     * polisher factors whole ({@link SolutionPolisher.Workspace#sharesAttempts}): an attempt there
+     * costs a factorization of eight lanes, and near the tolerances the guessed active set is mostly
+     * right (dense-qp: at ratio 1e3 half the first attempts failed).
      */
-    static final double STALLED_POLISH_RATIO = 1e3;
-    /** See {@link #STALLED_POLISH_RATIO}. */
+    static final double SHARED_ATTEMPT_RATIO = 10;
+    /**
+     * The ratio for the other lanes (a single instance, the sparse factorization), where an attempt costs
+     * one lane's factorization and an early success saves most of the iterations (small-qp-n10 alone:
+     * 70 iterations polished from ratio 1e3, 190 from 10); and, after {@value #STALL_ITERATIONS}
+     * iterations, for every lane: one that stalls far from the tolerances (an LP whose active set is
+     * settled long before its residuals shrink, NETLIB kb2) is still polished at doubling intervals.
+     */
+    static final double EARLY_POLISH_RATIO = 1e3;
+    /** See {@link #EARLY_POLISH_RATIO}. */
     static final int STALL_ITERATIONS = 500;
 
     private final HsdeKernels<V> kernels;
@@ -47,8 +52,8 @@ public final class HsdeIteration<V> {
 
     /**
      * Enables early polishing when the workspace polishes the batch ({@link SolutionPolisher.Workspace#polishes}): at a
-     * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} (or
-     * {@value #STALLED_POLISH_RATIO} after {@value #STALL_ITERATIONS} iterations) has its point
+     * check, a lane whose termination ratio is at most {@value #EARLY_POLISH_RATIO} ({@value #SHARED_ATTEMPT_RATIO}
+     * in tiles the polisher factors whole, until {@value #STALL_ITERATIONS} iterations) has its point
      * polished ({@link SolutionPolisher}) from the workspace batch's unscaled data, and terminates as solved
      * when the polished point meets the tolerances. The other running lanes of the polisher's tiles ride
      * along at no extra factorization (see addRiders). Attempts are spaced out per lane: again only
@@ -258,6 +263,7 @@ public final class HsdeIteration<V> {
         }
         boolean[] polishNow = null;
         if (polishing != null && !limit) {
+            double firstRatio = polishing.sharesAttempts() ? SHARED_ATTEMPT_RATIO : EARLY_POLISH_RATIO;
             for (int l = 0; l < lanes; l++) {
                 if (t.done[l] || (finished != null && finished[l] != null)) {
                     continue;
@@ -265,7 +271,7 @@ public final class HsdeIteration<V> {
                 int o = l * ResidualStats.WIDTH;
                 double ratio = Termination.optimalityRatio(stats, o, settings);
                 boolean due = stats[o + ResidualStats.TAU] > 0 && iters >= 2 * t.lastAttemptIters[l]
-                        && (ratio <= EARLY_POLISH_RATIO || (ratio <= STALLED_POLISH_RATIO && iters >= STALL_ITERATIONS));
+                        && (ratio <= firstRatio || (ratio <= EARLY_POLISH_RATIO && iters >= STALL_ITERATIONS));
                 if (due) {
                     if (polishNow == null) {
                         polishNow = new boolean[lanes];

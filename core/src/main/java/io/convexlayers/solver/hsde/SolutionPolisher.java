@@ -265,6 +265,16 @@ public final class SolutionPolisher {
         }
 
         /**
+         * Whether an attempt polishes several instances at the cost of one: the dense factorization
+         * on a home of more than one instance (whole home tiles of {@value SolutionPolisher#SIMD_LANES}
+         * lanes, the tile's other running lanes riding along). A home of one instance is polished on
+         * one lane, unpadded.
+         */
+        public boolean sharesAttempts() {
+            return homeCount > 1 && padsTiles();
+        }
+
+        /**
          * The home tile that holds {@code instance} (polished together with the other instances of
          * that tile at no extra cost), or −1 without a home or where tiles are not padded.
          */
@@ -326,7 +336,7 @@ public final class SolutionPolisher {
                     for (int l = 0; l < tile.length; l++) {
                         tile[l] = from + l;
                     }
-                    tiles[k] = padded(tile);
+                    tiles[k] = homeCount == 1 ? tile : padded(tile);
                 }
                 partOf[j] = k;
                 laneOf[j] = instances[j] - homeFirst - k * SIMD_LANES;

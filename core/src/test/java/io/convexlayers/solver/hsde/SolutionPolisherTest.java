@@ -208,7 +208,7 @@ class SolutionPolisherTest {
      * A workspace with a home (the first-order tile it serves) polishes whole home tiles of eight,
      * their data gathered once: the requested instances get the bits the gathering workspace gives
      * them, unrequested ones are not written, a new home is loaded afresh, and an instance outside the
-     * home is refused.
+     * home is refused. A home of one instance is polished on one lane.
      */
     @Test
     void aHomeWorkspacePolishesWholeHomeTilesToTheSameBits() {
@@ -250,12 +250,23 @@ class SolutionPolisherTest {
         BatchSolution.Builder outside = copy(loose);
         assertThrows(IllegalArgumentException.class,
                 () -> SolutionPolisher.polish(home, polishing, outside, 0, 1, Deadline.NONE));
+        assertTrue(home.sharesAttempts());
+
+        // A home of one instance is polished on one lane, unpadded: other sums, the same point to 1e-10.
+        home.home(9, 1);
+        assertFalse(home.sharesAttempts());
+        out = copy(loose);
+        SolutionPolisher.polish(home, polishing, out, 9, 1, Deadline.NONE);
+        Solution single = out.build().get(9);
+        assertEquals(gathered.polish(9), single.polish());
+        assertTrue(Kkt.maxDiff(gathered.get(9).x(), single.x()) <= 1e-10 * (1 + Kkt.maxAbs(single.x())));
     }
 
     /**
      * Early polishing takes the tile's other running lanes along (they cost no factorization): some
-     * instances of a tile of eight terminate, polished, at fewer iterations than each reaches alone,
-     * where no tile mate's attempt carries it; every instance still meets the KKT conditions to 1e-10.
+     * instances of a tile of eight terminate, polished, at fewer iterations than each reaches on its
+     * own schedule (a tile of eight copies of it, where no tile mate's attempt can carry it), none at
+     * more; every instance still meets the KKT conditions to 1e-10.
      */
     @Test
     void earlyPolishingTakesTheTilesOtherLanesAlong() {
@@ -264,14 +275,17 @@ class SolutionPolisherTest {
         List<ConeProgram> programs = programs(planted);
         BatchConeProgram bp = perInstance(programs);
         SolverSettings polishing = LOOSE.withPolish(true);
-        BatchSolution together = ConeSolver.solveBatch(bp, polishing, ExecutionSettings.defaults().withTileLanes(8), null);
-        BatchSolution alone = ConeSolver.solveBatch(bp, polishing, ExecutionSettings.defaults().withTileLanes(1), null);
+        ExecutionSettings tiles = ExecutionSettings.defaults().withTileLanes(8);
+        BatchSolution together = ConeSolver.solveBatch(bp, polishing, tiles, null);
         int earlier = 0;
         for (int k = 0; k < batch; k++) {
             assertEquals(PolishStatus.SUCCEEDED, together.polish(k), "instance " + k);
             assertKktBelow(programs.get(k), together.get(k), 1e-10);
-            assertTrue(together.get(k).iterations() <= alone.get(k).iterations(), "instance " + k);
-            earlier += together.get(k).iterations() < alone.get(k).iterations() ? 1 : 0;
+            // Its own schedule: a tile of eight copies of it (every lane due at once, no rider).
+            BatchConeProgram copies = perInstance(java.util.Collections.nCopies(8, programs.get(k)));
+            int own = ConeSolver.solveBatch(copies, polishing, tiles, null).get(0).iterations();
+            assertTrue(together.get(k).iterations() <= own, "instance " + k);
+            earlier += together.get(k).iterations() < own ? 1 : 0;
         }
         assertTrue(earlier >= 1, "no instance rode along");
     }
