@@ -74,8 +74,7 @@ class SolutionPolisherTest {
     @Test
     void theDefaultRulePolishesDenseLpAndQpBatchesOfEightOnTheCpu() {
         assertFalse(SolverSettings.defaults().polishing().polishes(ConeDims.builder().zero(3).nonneg(40).build(), 20, 43));
-        List<PlantedPrograms.Planted> planted = plantedQps(8, 12, 700);
-        List<ConeProgram> programs = programs(planted);
+        List<ConeProgram> programs = programs(plantedQps(8, 12, 700));
         BatchConeProgram eight = perInstance(programs);
         assertFalse(SolutionPolisher.polishes(LOOSE, eight));
         assertTrue(new SolutionPolisher.Workspace(eight).polishes(LOOSE));
@@ -271,8 +270,7 @@ class SolutionPolisherTest {
     @Test
     void earlyPolishingTakesTheTilesOtherLanesAlong() {
         int batch = 8;
-        List<PlantedPrograms.Planted> planted = plantedQps(batch, 12, 500);
-        List<ConeProgram> programs = programs(planted);
+        List<ConeProgram> programs = programs(plantedQps(batch, 12, 500));
         BatchConeProgram bp = perInstance(programs);
         SolverSettings polishing = LOOSE.withPolish(true);
         ExecutionSettings tiles = ExecutionSettings.defaults().withTileLanes(8);
