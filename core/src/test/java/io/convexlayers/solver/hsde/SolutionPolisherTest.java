@@ -250,6 +250,8 @@ class SolutionPolisherTest {
         assertThrows(IllegalArgumentException.class,
                 () -> SolutionPolisher.polish(home, polishing, outside, 0, 1, Deadline.NONE));
         assertTrue(home.sharesAttempts());
+        assertThrows(IllegalArgumentException.class, () -> home.home(10, 2), "a home past the batch's end");
+        assertThrows(IllegalArgumentException.class, () -> home.home(-1, 1), "a home before its start");
 
         // A home of one instance is polished on one lane, unpadded: other sums, the same point to 1e-10.
         home.home(9, 1);
