@@ -281,7 +281,7 @@ public final class HsdeIteration<V> {
                 }
             }
         }
-        if (polishNow != null && polishing.padsTiles()) {
+        if (polishNow != null && polishing.sharesAttempts()) {
             addRiders(t, polishNow, finished, stats);
         }
         if (finished == null && polishNow == null) {
@@ -308,57 +308,24 @@ public final class HsdeIteration<V> {
     }
 
     /**
-     * Adds riders to the lanes due for polishing: the other running lanes that the polisher's tiles
-     * hold anyway. The dense factorization polishes whole tiles of {@link SolutionPolisher#SIMD_LANES}
-     * lanes (the workspace's home tiles), so a lane that rides along costs no factorization, and one
-     * whose polished point meets the tolerances terminates now instead of iterating on to an attempt
-     * of its own. Without home tiles, riders fill the padded tiles' free lanes, closest to convergence
-     * first. Riders keep their own attempt schedule ({@link TileLanes#lastAttemptIters} is not moved).
+     * Adds riders to the lanes due for polishing: the other running lanes in the same home tiles of the
+     * workspace ({@link SolutionPolisher.Workspace#homeTile}), which the polisher factors whole anyway. A
+     * lane that rides along costs no factorization, and one whose polished point meets the tolerances
+     * terminates now instead of iterating on to an attempt of its own. Riders keep their own attempt
+     * schedule ({@link TileLanes#lastAttemptIters} is not moved).
      */
     private void addRiders(TileLanes<V> t, boolean[] chosen, SolverStatus[] finished, double[] stats) {
         int lanes = t.lanes();
-        boolean[] rider = new boolean[lanes];
-        int candidates = 0;
+        boolean[] dueTile = new boolean[lanes];
         for (int l = 0; l < lanes; l++) {
-            rider[l] = !t.done[l] && !chosen[l] && (finished == null || finished[l] == null)
+            if (chosen[l]) {
+                dueTile[polishing.homeTile(t.instance[l])] = true;
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            boolean running = !t.done[l] && (finished == null || finished[l] == null)
                     && stats[l * ResidualStats.WIDTH + ResidualStats.TAU] > 0;
-            candidates += rider[l] ? 1 : 0;
-        }
-        if (candidates == 0) {
-            return;
-        }
-        int someDue = 0;
-        while (!chosen[someDue]) {
-            someDue++;
-        }
-        if (polishing.homeTile(t.instance[someDue]) >= 0) {
-            boolean[] dueTile = new boolean[lanes];
-            for (int l = 0; l < lanes; l++) {
-                if (chosen[l]) {
-                    dueTile[polishing.homeTile(t.instance[l])] = true;
-                }
-            }
-            for (int l = 0; l < lanes; l++) {
-                chosen[l] |= rider[l] && dueTile[polishing.homeTile(t.instance[l])];
-            }
-            return;
-        }
-        int due = 0;
-        for (boolean c : chosen) {
-            due += c ? 1 : 0;
-        }
-        int slots = (due + SolutionPolisher.SIMD_LANES - 1) / SolutionPolisher.SIMD_LANES * SolutionPolisher.SIMD_LANES
-                - due;
-        for (; slots > 0 && candidates > 0; slots--, candidates--) {
-            int best = -1;
-            for (int l = 0; l < lanes; l++) {
-                if (rider[l] && (best < 0 || Termination.optimalityRatio(stats, l * ResidualStats.WIDTH, settings)
-                        < Termination.optimalityRatio(stats, best * ResidualStats.WIDTH, settings))) {
-                    best = l;
-                }
-            }
-            rider[best] = false;
-            chosen[best] = true;
+            chosen[l] |= running && dueTile[polishing.homeTile(t.instance[l])];
         }
     }
 

@@ -260,7 +260,7 @@ public final class SolutionPolisher {
          * Whether polishing factors tiles of {@value SolutionPolisher#SIMD_LANES} lanes (the dense
          * factorization), so that up to that many instances cost one factorization.
          */
-        public boolean padsTiles() {
+        boolean padsTiles() {
             return kind() == LinearSystemKind.DENSE;
         }
 
