@@ -147,4 +147,14 @@ public interface Lanes8Kernels {
 
     /** dst[dstOff + l] = src[srcOff + l]·factor[l] for the eight lanes of one entry. */
     void scaleEntry(double[] src, int srcOff, double[] factor, double[] dst, int dstOff);
+
+    /** out[i] = 1/√v[i] for i below {@code count} (a multiple of 8), the scalar {@code 1.0 / Math.sqrt(v)}'s bits. */
+    void inverseSqrt(double[] v, int count, double[] out);
+
+    /**
+     * The entries t in [from, to) of one row scaled into a panel:
+     * dst[slot[t]·stride + dstOff + l] = src[entry[t]·8 + l]·factor[factorOff + l] for the eight lanes.
+     */
+    void scaleRowInto(double[] src, int[] entry, int[] slot, int from, int to, double[] factor, int factorOff,
+                      double[] dst, int stride, int dstOff);
 }

@@ -753,4 +753,23 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             at(src, srcOff + half).mul(at(factor, half)).intoArray(dst, dstOff + half);
         }
     }
+
+    @Override
+    public void inverseSqrt(double[] v, int count, double[] out) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < count; i += W) {
+            one.div(at(v, i).sqrt()).intoArray(out, i);
+        }
+    }
+
+    @Override
+    public void scaleRowInto(double[] src, int[] entry, int[] slot, int from, int to, double[] factor, int factorOff,
+                             double[] dst, int stride, int dstOff) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(factor, factorOff + half);
+            for (int t = from; t < to; t++) {
+                at(src, entry[t] * 8 + half).mul(f).intoArray(dst, slot[t] * stride + dstOff + half);
+            }
+        }
+    }
 }

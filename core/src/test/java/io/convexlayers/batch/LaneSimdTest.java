@@ -262,6 +262,27 @@ class LaneSimdTest {
             assertArrayEquals(expected, out, "subtract " + subtract);
         }
 
+        double[] positive = spread(gaussian(16, rnd), rnd);
+        for (int t = 0; t < 16; t++) {
+            positive[t] = Math.abs(positive[t]);
+        }
+        positive[3] = Double.POSITIVE_INFINITY;
+        double[] inverse = new double[16];
+        simd.inverseSqrt(positive, 16, inverse);
+        for (int t = 0; t < 16; t++) {
+            assertEquals(Double.doubleToLongBits(1.0 / Math.sqrt(positive[t])), Double.doubleToLongBits(inverse[t]));
+        }
+        int[] entry = {4, 1, 7};
+        int[] slot = {2, 0, 1};
+        double[] panel = new double[3 * 24];
+        simd.scaleRowInto(v, entry, slot, 0, 3, r, 16, panel, 24, 8);
+        for (int t = 0; t < 3; t++) {
+            for (int l = 0; l < 8; l++) {
+                assertEquals(Double.doubleToLongBits(v[entry[t] * 8 + l] * r[16 + l]),
+                        Double.doubleToLongBits(panel[slot[t] * 24 + 8 + l]));
+            }
+        }
+
         double[] scaled = new double[24];
         simd.scaleEntry(v, 8, invT, scaled, 16);
         for (int l = 0; l < 8; l++) {

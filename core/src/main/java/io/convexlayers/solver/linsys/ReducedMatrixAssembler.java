@@ -36,6 +36,10 @@ final class ReducedMatrixAssembler {
     /** For entries of panel blocks: the slot (index into activeCols) of the entry's column. */
     private final int[] slot;
     private final double[] panel;
+    /** Per panel block: whether its panel is full (every row holds every active column), so needs no zeroing. */
+    private final boolean[] fullBlock;
+    /** 1/√rhoY per row and factor lane, for the panel blocks' direct fill (see {@link #fillPanelDirect}). */
+    private final double[] rowFactor;
     /** 0 … n − 1: the active columns of {@link #addDenseRows}'s panels (made on first use). */
     private int[] allColumns;
     private final double[] acc;
@@ -105,6 +109,19 @@ final class ReducedMatrixAssembler {
             }
         }
         this.panel = new double[maxPanel];
+        this.fullBlock = fullBlocks(blockStart, activeCols, rowStart);
+        this.rowFactor = new double[m * fl];
+    }
+
+    private static boolean[] fullBlocks(int[] blockStart, int[][] activeCols, int[] rowStart) {
+        boolean[] full = new boolean[activeCols.length];
+        for (int b = 0; b < activeCols.length; b++) {
+            int r0 = blockStart[b];
+            int r1 = blockStart[b + 1];
+            full[b] = activeCols[b] != null
+                    && rowStart[r1] - rowStart[r0] == (long) activeCols[b].length * (r1 - r0);
+        }
+        return full;
     }
 
     /**
@@ -129,6 +146,8 @@ final class ReducedMatrixAssembler {
         this.activeCols = from.activeCols;
         this.slot = from.slot;
         this.panel = new double[from.panel.length / from.fl * narrowFl];
+        this.fullBlock = from.fullBlock;
+        this.rowFactor = new double[m * narrowFl];
     }
 
     /** True when at least one row block uses the dense panel kernel (for tests). */
@@ -158,12 +177,27 @@ final class ReducedMatrixAssembler {
      */
     void assemble(double rhoX, double[] rhoY, double[] out) {
         Arrays.fill(out, 0, PackedCholesky.packedLength(n, fl), 0.0);
-        scaleRows(rhoY);
-        for (int b = 0; b < activeCols.length; b++) {
-            if (activeCols[b] == null) {
-                scatterBlock(blockStart[b], blockStart[b + 1], out);
-            } else {
-                panelBlock(b, out);
+        Lanes8Kernels simd = fl == 8 && mats.lanes() == 8 && !mats.aShared() ? LaneSimd.kernels() : null;
+        if (simd != null) {
+            // Per-lane values on the SIMD kernels: panels are filled straight from A (no W, no copies).
+            simd.inverseSqrt(rhoY, m * 8, rowFactor);
+            for (int b = 0; b < activeCols.length; b++) {
+                if (activeCols[b] == null) {
+                    scaleRows(blockStart[b], blockStart[b + 1]);
+                    scatterBlock(blockStart[b], blockStart[b + 1], out);
+                } else {
+                    fillPanelDirect(simd, b);
+                    reducePanel(panel, (blockStart[b + 1] - blockStart[b]) * 8, activeCols[b], out);
+                }
+            }
+        } else {
+            scaleRows(rhoY);
+            for (int b = 0; b < activeCols.length; b++) {
+                if (activeCols[b] == null) {
+                    scatterBlock(blockStart[b], blockStart[b + 1], out);
+                } else {
+                    panelBlock(b, out);
+                }
             }
         }
         for (int j = 0; j < n; j++) {
@@ -202,6 +236,41 @@ final class ReducedMatrixAssembler {
                     }
                 }
             }
+        }
+    }
+
+    /** W's rows r0 … r1 − 1 from {@link #rowFactor} (per-lane values, eight lanes): {@link #scaleRows}' bits. */
+    private void scaleRows(int r0, int r1) {
+        int[] rowStart = rows.rowStart();
+        int[] src = rows.src();
+        double[] a = mats.aValues();
+        for (int i = r0; i < r1; i++) {
+            for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                int k = src[t] * 8;
+                int o = t * 8;
+                for (int l = 0; l < 8; l++) {
+                    w[o + l] = a[k + l] * rowFactor[i * 8 + l];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #panelBlock}'s panel written straight from A and {@link #rowFactor}: the same products into the
+     * same places, without W or the copies; zeroed first only where the block's rows miss some columns.
+     */
+    private void fillPanelDirect(Lanes8Kernels simd, int b) {
+        int r0 = blockStart[b];
+        int r1 = blockStart[b + 1];
+        int stride = (r1 - r0) * 8;
+        if (!fullBlock[b]) {
+            Arrays.fill(panel, 0, activeCols[b].length * stride, 0.0);
+        }
+        int[] rowStart = rows.rowStart();
+        double[] a = mats.aValues();
+        for (int r = r0; r < r1; r++) {
+            simd.scaleRowInto(a, rows.src(), slot, rowStart[r], rowStart[r + 1], rowFactor, r * 8, panel, stride,
+                    (r - r0) * 8);
         }
     }
 

@@ -41,6 +41,32 @@ class DenseReducedCholeskyTest extends LinearSystemContract {
         assertFalse(b.usesPanels());
     }
 
+    /**
+     * The reduced matrix with the SIMD kernels (panels filled straight from A) is the scalar loops' matrix
+     * bit for bit: dense blocks (full panels), half-dense ones (panels with gaps) and sparse ones (scatter).
+     */
+    @ParameterizedTest(name = "density={0}")
+    @ValueSource(doubles = {1.0, 0.8, 0.02})
+    void theReducedMatrixIsTheScalarOneBitForBit(double density) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.convexlayers.batch.LaneSimd.available());
+        RandomKkt kkt = RandomKkt.create(17, RandomKkt.Spec.of(23, 41, 8, density));
+        int n = kkt.mats.n();
+        double[] rhoY = kkt.rhoY(0.5, 3, false);
+        ReducedMatrixAssembler assembler = new DenseReducedCholesky(kkt.mats, false).assembler();
+        double[][] out = new double[2][PackedCholesky.packedLength(n, 8)];
+        try {
+            io.convexlayers.batch.LaneSimd.setEnabled(false);
+            assembler.assemble(0.25, rhoY, out[0]);
+            io.convexlayers.batch.LaneSimd.setEnabled(true);
+            assembler.assemble(0.25, rhoY, out[1]);
+        } finally {
+            io.convexlayers.batch.LaneSimd.setEnabled(true);
+        }
+        for (int t = 0; t < out[0].length; t++) {
+            assertEquals(Double.doubleToRawLongBits(out[0][t]), Double.doubleToRawLongBits(out[1][t]), "entry " + t);
+        }
+    }
+
     @Test
     void names() {
         RandomKkt kkt = RandomKkt.create(7, RandomKkt.Spec.of(4, 5, 2, 0.5));
