@@ -157,4 +157,31 @@ public interface Lanes8Kernels {
      */
     void scaleRowInto(double[] src, int[] entry, int[] slot, int from, int to, double[] factor, int factorOff,
                       double[] dst, int stride, int dstOff);
+
+    /** {@link LaneLoops#addScaled} in a tile of eight. */
+    void addScaled(double[] x, double[] a, double[] y, int from, int to, double[] out);
+
+    /** {@link LaneLoops#addScaledWhereNumber} in a tile of eight. */
+    void addScaledWhereNumber(double[] x, double[] a, double[] y, int from, int to);
+
+    /** {@link LaneLoops#negatedScaledPlus} in a tile of eight. */
+    void negatedScaledPlus(double[] a, double[] r, double[] plus, int from, int to, double[] out);
+
+    /** {@link LaneLoops#dotAdd} in a tile of eight. */
+    void laneDotAdd(double[] u, double[] v, int from, int to, double[] out);
+
+    /** {@link LaneLoops#shiftedDotAdd} in a tile of eight. */
+    void shiftedDotAdd(double[] c, double[] p, double[] s, double[] u, int count, double[] out);
+
+    /** {@link LaneLoops#residualRows} in a tile of eight. */
+    void residualRows(double[] p, double[] q, double[] c, double[] tau, boolean minus, double[] u, int count,
+                      double[] r, double[] out1, double[] out2);
+
+    /** {@link LaneLoops#correctorTarget} in a tile of eight. */
+    void correctorTarget(double[] lambda, double[] ds, double[] dz, double[] w, double[] shift, int from, int to,
+                         double[] out);
+
+    /** {@link LaneLoops#scaling} in a tile of eight. */
+    void scaling(double[] s, double[] z, boolean[] on, int from, int to, double[] w, double[] lambda,
+                 boolean[] interior);
 }

@@ -2,6 +2,7 @@
 package io.convexlayers.batch;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -769,6 +770,125 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector f = at(factor, factorOff + half);
             for (int t = from; t < to; t++) {
                 at(src, entry[t] * 8 + half).mul(f).intoArray(dst, slot[t] * stride + dstOff + half);
+            }
+        }
+    }
+
+    @Override
+    public void addScaled(double[] x, double[] a, double[] y, int from, int to, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(a, half);
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                at(x, t).add(f.mul(at(y, t))).intoArray(out, t);
+            }
+        }
+    }
+
+    @Override
+    public void addScaledWhereNumber(double[] x, double[] a, double[] y, int from, int to) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(a, half);
+            VectorMask<Double> number = f.compare(VectorOperators.EQ, f);
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                DoubleVector old = at(x, t);
+                old.blend(old.add(f.mul(at(y, t))), number).intoArray(x, t);
+            }
+        }
+    }
+
+    @Override
+    public void negatedScaledPlus(double[] a, double[] r, double[] plus, int from, int to, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector f = at(a, half).neg();
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                DoubleVector v = f.mul(at(r, t));
+                (plus == null ? v : v.add(at(plus, t))).intoArray(out, t);
+            }
+        }
+    }
+
+    @Override
+    public void laneDotAdd(double[] u, double[] v, int from, int to, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector acc = at(out, half);
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                acc = acc.add(at(u, t).mul(at(v, t)));
+            }
+            acc.intoArray(out, half);
+        }
+    }
+
+    @Override
+    public void shiftedDotAdd(double[] c, double[] p, double[] s, double[] u, int count, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector sv = at(s, half);
+            DoubleVector acc = at(out, half);
+            for (int t = half; t < count * 8; t += 8) {
+                acc = acc.add(at(c, t).add(at(p, t).mul(2.0).mul(sv)).mul(at(u, t)));
+            }
+            acc.intoArray(out, half);
+        }
+    }
+
+    @Override
+    public void residualRows(double[] p, double[] q, double[] c, double[] tau, boolean minus, double[] u, int count,
+                             double[] r, double[] out1, double[] out2) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector tv = at(tau, half);
+            DoubleVector s1 = at(out1, half);
+            DoubleVector s2 = out2 == null ? null : at(out2, half);
+            for (int t = half; t < count * 8; t += 8) {
+                DoubleVector pt = at(p, t);
+                DoubleVector ct = at(c, t);
+                DoubleVector ut = at(u, t);
+                DoubleVector pq = pt.add(at(q, t));
+                DoubleVector ctau = ct.mul(tv);
+                (minus ? pq.sub(ctau) : pq.add(ctau)).intoArray(r, t);
+                s1 = s1.add(ct.mul(ut));
+                if (s2 != null) {
+                    s2 = s2.add(ut.mul(pt));
+                }
+            }
+            s1.intoArray(out1, half);
+            if (s2 != null) {
+                s2.intoArray(out2, half);
+            }
+        }
+    }
+
+    @Override
+    public void correctorTarget(double[] lambda, double[] ds, double[] dz, double[] w, double[] shift, int from,
+                                int to, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector sh = at(shift, half);
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                DoubleVector wt = at(w, t);
+                DoubleVector lt = at(lambda, t);
+                DoubleVector cross = at(ds, t).div(wt).mul(at(dz, t).mul(wt));
+                lt.mul(lt).add(cross).add(sh).intoArray(out, t);
+            }
+        }
+    }
+
+    @Override
+    public void scaling(double[] s, double[] z, boolean[] on, int from, int to, double[] w, double[] lambda,
+                        boolean[] interior) {
+        for (int half = 0; half < 8; half += W) {
+            VectorMask<Double> active = VectorMask.fromArray(S, on, half);
+            VectorMask<Double> outside = S.maskAll(false);
+            for (int t = from * 8 + half; t < to * 8; t += 8) {
+                DoubleVector st = at(s, t);
+                DoubleVector zt = at(z, t);
+                outside = outside.or(st.compare(VectorOperators.GT, 0.0).and(zt.compare(VectorOperators.GT, 0.0))
+                        .not());
+                at(w, t).blend(st.div(zt).sqrt(), active).intoArray(w, t);
+                at(lambda, t).blend(st.mul(zt).sqrt(), active).intoArray(lambda, t);
+            }
+            long bits = outside.and(active).toLong();
+            for (int l = 0; l < W; l++) {
+                if ((bits >>> l & 1) != 0) {
+                    interior[half + l] = false;
+                }
             }
         }
     }

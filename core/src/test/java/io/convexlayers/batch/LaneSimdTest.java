@@ -290,6 +290,69 @@ class LaneSimdTest {
         }
     }
 
+    /**
+     * Each {@link LaneLoops} loop with the SIMD kernels against its scalar loop, bit for bit: NaN steps that
+     * leave a lane alone, zero and negative entries that end a lane's interior, lanes switched off.
+     */
+    @Test
+    void theLaneLoopsAreTheScalarLoopsBitForBit() {
+        Random rnd = new Random(61);
+        int rows = 11;
+        double[] x = spread(gaussian(rows * 8, rnd), rnd);
+        double[] y = spread(gaussian(rows * 8, rnd), rnd);
+        double[] q = spread(gaussian(rows * 8, rnd), rnd);
+        double[] a = gaussian(8, rnd);
+        double[] withNaN = gaussian(8, rnd);
+        withNaN[2] = Double.NaN;
+        withNaN[7] = Double.NaN;
+        y[5 * 8 + 2] = Double.POSITIVE_INFINITY; // a NaN lane stays as it was even against infinity
+        double[] s = spread(gaussian(rows * 8, rnd), rnd);
+        double[] z = spread(gaussian(rows * 8, rnd), rnd);
+        for (int t = 0; t < s.length; t++) {
+            s[t] = Math.abs(s[t]);
+            z[t] = Math.abs(z[t]);
+        }
+        s[4 * 8 + 1] = 0;
+        z[9 * 8 + 4] = -1e-3;
+        z[6 * 8 + 6] = Double.NaN;
+        boolean[] on = {true, true, false, true, true, true, true, false};
+        double[][] both = compare(() -> {
+            double[] out = new double[rows * 8];
+            LaneLoops.addScaled(x, a, y, 1, rows, 8, out);
+            double[] moved = x.clone();
+            LaneLoops.addScaledWhereNumber(moved, withNaN, y, 2, rows - 1, 8);
+            double[] neg = new double[rows * 8];
+            LaneLoops.negatedScaledPlus(a, x, null, 0, 3, 8, neg);
+            LaneLoops.negatedScaledPlus(a, x, q, 3, rows, 8, neg);
+            double[] sums = gaussian(8, new Random(3));
+            LaneLoops.dotAdd(x, y, 1, rows, 8, sums);
+            double[] shifted = gaussian(8, new Random(4));
+            LaneLoops.shiftedDotAdd(x, q, a, y, rows, 8, shifted);
+            double[] r1 = new double[rows * 8];
+            double[] r2 = new double[rows * 8];
+            double[] s1 = new double[8];
+            double[] s2 = new double[8];
+            double[] s3 = new double[8];
+            LaneLoops.residualRows(x, y, q, a, false, s, rows, 8, r1, s1, s2);
+            LaneLoops.residualRows(x, y, q, a, true, z, rows, 8, r2, s3, null);
+            double[] target = new double[rows * 8];
+            LaneLoops.correctorTarget(x, y, q, s, a, 2, rows, 8, target);
+            double[] w = gaussian(rows * 8, new Random(5));
+            double[] lambda = gaussian(rows * 8, new Random(6));
+            boolean[] interior = {true, true, true, true, true, true, true, true};
+            LaneLoops.scaling(s, z, on, 1, rows, 8, w, lambda, interior);
+            double[] flags = new double[8];
+            for (int l = 0; l < 8; l++) {
+                flags[l] = interior[l] ? 1 : 0;
+            }
+            return concat(concat(concat(concat(out, moved), concat(neg, sums)), concat(concat(shifted, r1),
+                    concat(r2, concat(s1, concat(s2, s3))))), concat(concat(target, w), concat(lambda, flags)));
+        });
+        assertArrayEquals(both[0], both[1]);
+        double[] flags = java.util.Arrays.copyOfRange(both[1], both[1].length - 8, both[1].length);
+        assertArrayEquals(new double[] {1, 0, 1, 1, 0, 1, 0, 1}, flags, "lanes 1, 4 and 6 left the interior");
+    }
+
     @Test
     void compiledKernelsDoNotAllocate() {
         assumeTrue(LaneSimd.available(), LaneSimd.description());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneLoops;
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.data.BatchConeProgram;
@@ -79,6 +80,8 @@ final class TileInteriorPointMethod {
     private final double[] dsTarget;
     private final double[] workM;
     private final double[] workM2;
+    /** Zeros (zero-cone rows × lanes): the added term of the zero rows' right-hand side. */
+    private final double[] zeros;
     private final double[] xPrev;
     private final double[] zPrev;
     private final double[] sPrev;
@@ -118,6 +121,9 @@ final class TileInteriorPointMethod {
     private final boolean[] running;
     private final boolean[] handedBack;
     private final boolean[] restored;
+    /** Lanes that go on to another step and need their scaling at the new iterate, and whether it is interior. */
+    private final boolean[] rescale;
+    private final boolean[] interior;
     /** Lanes whose last evaluated iterate met the settings' tolerance. */
     private final boolean[] meetsTolerance;
     private final double[] initialMu;
@@ -171,6 +177,7 @@ final class TileInteriorPointMethod {
         dsTarget = new double[ml];
         workM = new double[ml];
         workM2 = new double[ml];
+        zeros = new double[zero * lanes];
         xPrev = new double[nl];
         zPrev = new double[ml];
         sPrev = new double[ml];
@@ -204,6 +211,8 @@ final class TileInteriorPointMethod {
         running = new boolean[lanes];
         handedBack = new boolean[lanes];
         restored = new boolean[lanes];
+        rescale = new boolean[lanes];
+        interior = new boolean[lanes];
         meetsTolerance = new boolean[lanes];
         convex = new boolean[lanes];
         initialMu = new double[lanes];
@@ -263,6 +272,7 @@ final class TileInteriorPointMethod {
             boolean anyRestored = false;
             for (int l = 0; l < lanes; l++) {
                 restored[l] = false;
+                rescale[l] = false;
                 if (!running[l]) {
                     continue;
                 }
@@ -293,10 +303,18 @@ final class TileInteriorPointMethod {
                     status = SolverStatus.SOLVED;
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
-                        || Deadline.passed(deadline, System.nanoTime()) || !updateScaling(l))) {
+                        || Deadline.passed(deadline, System.nanoTime()))) {
                     stop(l, settings, deadline, first, start, setup, out);
                 } else if (status != null) {
                     finish(l, status, first, start, setup, out);
+                } else {
+                    rescale[l] = true;
+                }
+            }
+            updateScaling();
+            for (int l = 0; l < lanes; l++) {
+                if (rescale[l] && !interior[l]) {
+                    stop(l, settings, deadline, first, start, setup, out);
                 }
             }
             if (anyRestored) {
@@ -441,17 +459,20 @@ final class TileInteriorPointMethod {
         kappa[l] = kappaPrev[l];
     }
 
-    /** The NT scaling of lane l at its iterate; false when s or z left the interior. */
-    private boolean updateScaling(int l) {
-        for (int i = zero; i < ineqEnd; i++) {
-            int t = i * lanes + l;
-            if (!(s[t] > 0 && z[t] > 0)) {
-                return false;
+    /**
+     * The NT scaling of the lanes marked {@link #rescale} at their iterates; {@link #interior} says which of
+     * them are still inside the cones (where s or z left them, the lane's w and λ are not to be read).
+     */
+    private void updateScaling() {
+        Arrays.fill(interior, true);
+        LaneLoops.scaling(s, z, rescale, zero, ineqEnd, lanes, w, lambda, interior);
+        if (soc != null) {
+            for (int l = 0; l < lanes; l++) {
+                if (rescale[l] && interior[l]) {
+                    interior[l] = soc.update(l, s, z, w, lambda);
+                }
             }
-            w[t] = Math.sqrt(s[t] / z[t]);
-            lambda[t] = Math.sqrt(s[t] * z[t]);
         }
-        return soc == null || soc.update(l, s, z, w, lambda);
     }
 
     /** {@link InteriorPointMethod}'s starting point, every lane at once. */
@@ -523,30 +544,13 @@ final class TileInteriorPointMethod {
         Arrays.fill(ctx, 0);
         Arrays.fill(bty, 0);
         Arrays.fill(xpx, 0);
-        double[] c = data.c;
-        double[] b = data.b;
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                int t = o + l;
-                rx[t] = px[t] + atz[t] + c[t] * tau[l];
-                ctx[l] += c[t] * x[t];
-                xpx[l] += x[t] * px[t];
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                int t = o + l;
-                rz[t] = ax[t] + s[t] - b[t] * tau[l];
-                bty[l] += b[t] * z[t];
-            }
-        }
+        LaneLoops.residualRows(px, atz, data.c, tau, false, x, n, lanes, rx, ctx, xpx);
+        LaneLoops.residualRows(ax, s, data.b, tau, true, z, m, lanes, rz, bty, null);
         for (int l = 0; l < lanes; l++) {
             statsInvTau[l] = 1 / tau[l];
         }
-        residualMaxima(ax, s, b, dInv, true, m, primalMax);
-        residualMaxima(px, atz, c, eInv, false, n, dualMax);
+        residualMaxima(ax, s, data.b, dInv, true, m, primalMax);
+        residualMaxima(px, atz, data.c, eInv, false, n, dualMax);
         for (int l = 0; l < lanes; l++) {
             fillStats(l, ctx[l], bty[l], xpx[l]);
         }
@@ -668,14 +672,10 @@ final class TileInteriorPointMethod {
             dKappaTarget[l] = tau[l] * kappa[l] + dTau[l] * dKappa[l] - sg * mu[l];
         }
         // d_s = λ∘λ + (W⁻¹Δs_a)∘(WΔz_a) − σμe.
-        for (int i = zero; i < ineqEnd; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                int t = o + l;
-                double cross = (dsa[t] / w[t]) * (dza[t] * w[t]);
-                dsTarget[t] = lambda[t] * lambda[t] + cross + (-sigma[l] * mu[l]);
-            }
+        for (int l = 0; l < lanes; l++) {
+            headShift[l] = -sigma[l] * mu[l];
         }
+        LaneLoops.correctorTarget(lambda, dsa, dza, w, headShift, zero, ineqEnd, lanes, dsTarget);
         if (soc != null) {
             soc.applyW(w, dsa, workM, true);
             soc.applyW(w, dza, workM2, false);
@@ -683,9 +683,6 @@ final class TileInteriorPointMethod {
             soc.product(lambda, lambda, dsTarget);
             for (int t = ineqEnd * lanes; t < m * lanes; t++) {
                 dsTarget[t] += workM[t];
-            }
-            for (int l = 0; l < lanes; l++) {
-                headShift[l] = -sigma[l] * mu[l];
             }
             soc.addIdentity(dsTarget, headShift);
         }
@@ -699,26 +696,10 @@ final class TileInteriorPointMethod {
             alpha[l] = running[l] && Double.isFinite(a) && Double.isFinite(dTau[l]) && Double.isFinite(dKappa[l])
                     ? a : Double.NaN;
         }
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                if (alpha[l] == alpha[l]) {
-                    x[o + l] += alpha[l] * dx[o + l];
-                }
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            boolean cone = i >= zero;
-            for (int l = 0; l < lanes; l++) {
-                if (alpha[l] == alpha[l]) {
-                    z[o + l] += alpha[l] * dz[o + l];
-                    if (cone) {
-                        s[o + l] += alpha[l] * ds[o + l];
-                    }
-                }
-            }
-        }
+        // (A NaN step leaves its lane where it is.)
+        LaneLoops.addScaledWhereNumber(x, alpha, dx, 0, n, lanes);
+        LaneLoops.addScaledWhereNumber(z, alpha, dz, 0, m, lanes);
+        LaneLoops.addScaledWhereNumber(s, alpha, ds, zero, m, lanes);
         for (int l = 0; l < lanes; l++) {
             if (alpha[l] == alpha[l]) {
                 tau[l] += alpha[l] * dTau[l];
@@ -730,11 +711,7 @@ final class TileInteriorPointMethod {
     /** μ = (sᵀz + τκ)/(ν + 1) of every lane over the cone rows, in one pass (each lane summed in row order). */
     private void complementarities(double[] out) {
         java.util.Arrays.fill(out, 0);
-        for (int t = zero * lanes; t < m * lanes; t += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                out[l] += s[t + l] * z[t + l];
-            }
-        }
+        LaneLoops.dotAdd(s, z, zero, m, lanes, out);
         for (int l = 0; l < lanes; l++) {
             out[l] = (out[l] + tau[l] * kappa[l]) / (layout.degree + 1);
         }
@@ -753,20 +730,8 @@ final class TileInteriorPointMethod {
     private void tauDirection(double[] u, double[] v, double[] out) {
         Arrays.fill(out, 0);
         Arrays.fill(bSum, 0);
-        double[] c = data.c;
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                out[l] += (c[o + l] + 2 * px[o + l] * invTau[l]) * u[o + l];
-            }
-        }
-        double[] b = data.b;
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                bSum[l] += b[o + l] * v[o + l];
-            }
-        }
+        LaneLoops.shiftedDotAdd(data.c, px, invTau, u, n, lanes, out);
+        LaneLoops.dotAdd(data.b, v, 0, m, lanes, bSum);
         for (int l = 0; l < lanes; l++) {
             out[l] += bSum[l];
         }
@@ -786,37 +751,17 @@ final class TileInteriorPointMethod {
             soc.divide(lambda, dsT, workM);
             soc.applyW(w, workM, workM2, false);
         }
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                rhsX[o + l] = -eta[l] * rx[o + l];
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            boolean cone = i >= zero;
-            for (int l = 0; l < lanes; l++) {
-                rhsZ[o + l] = -eta[l] * rz[o + l] + (cone ? workM2[o + l] : 0);
-            }
-        }
+        LaneLoops.negatedScaledPlus(eta, rx, null, 0, n, lanes, rhsX);
+        LaneLoops.negatedScaledPlus(eta, rz, zeros, 0, zero, lanes, rhsZ);
+        LaneLoops.negatedScaledPlus(eta, rz, workM2, zero, m, lanes, rhsZ);
         kkt.solve(rhsX, rhsZ, x2, z2, running, rel);
         handBackInaccurate();
         tauDirection(x2, z2, tauDir);
         for (int l = 0; l < lanes; l++) {
             dTau[l] = (-eta[l] * rTau[l] + dKappaT[l] * invTau[l] - tauDir[l]) / denom[l];
         }
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                outX[o + l] = x2[o + l] + dTau[l] * x1[o + l];
-            }
-        }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                outZ[o + l] = z2[o + l] + dTau[l] * z1[o + l];
-            }
-        }
+        LaneLoops.addScaled(x2, dTau, x1, 0, n, lanes, outX);
+        LaneLoops.addScaled(z2, dTau, z1, 0, m, lanes, outZ);
         // Δs = −W(λ \ d_s) − HΔz.
         Arrays.fill(outS, 0, zero * lanes, 0);
         for (int t = zero * lanes; t < ineqEnd * lanes; t++) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneLoops;
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.batch.TileSparse;
@@ -54,6 +55,8 @@ final class TileNewtonSystem {
     private final double[] rhsNorm;
     private final double[] norm;
     private final boolean[] refining;
+    /** Per lane 1 where {@link #refining}, NaN elsewhere (see {@link #addCorrection}). */
+    private final double[] unitWhereRefining;
     /** V = M⁻¹A_Eᵀ: column r (n × lanes) at r·n·lanes. */
     private final double[] v;
     /** S = A_E·V + δI, full storage (zero × zero × lanes), then its Cholesky factor (lower). */
@@ -93,6 +96,7 @@ final class TileNewtonSystem {
         rhsNorm = new double[lanes];
         norm = new double[lanes];
         refining = new boolean[lanes];
+        unitWhereRefining = new double[lanes];
         v = new double[zero * n * lanes];
         schur = new double[zero * zero * lanes];
         zE = new double[zero * lanes];
@@ -212,7 +216,7 @@ final class TileNewtonSystem {
         }
         for (int it = 0; it < NewtonSystem.MAX_REFINEMENT && any; it++) {
             factoredSolve(resX, resZ, dx, dz);
-            addCorrection(x, z, 1);
+            addCorrection(x, z);
             residual(r1, r2, x, z);
             any = false;
             boolean undo = false;
@@ -258,23 +262,13 @@ final class TileNewtonSystem {
         }
     }
 
-    private void addCorrection(double[] x, double[] z, double sign) {
-        for (int j = 0; j < n; j++) {
-            int o = j * lanes;
-            for (int l = 0; l < lanes; l++) {
-                if (refining[l]) {
-                    x[o + l] += sign * dx[o + l];
-                }
-            }
+    /** x += dx and z += dz on the refining lanes. */
+    private void addCorrection(double[] x, double[] z) {
+        for (int l = 0; l < lanes; l++) {
+            unitWhereRefining[l] = refining[l] ? 1 : Double.NaN; // 1·dx is dx, bit for bit
         }
-        for (int i = 0; i < m; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                if (refining[l]) {
-                    z[o + l] += sign * dz[o + l];
-                }
-            }
-        }
+        LaneLoops.addScaledWhereNumber(x, unitWhereRefining, dx, 0, n, lanes);
+        LaneLoops.addScaledWhereNumber(z, unitWhereRefining, dz, 0, m, lanes);
     }
 
     /**
