@@ -207,7 +207,7 @@ final class TileNewtonSystem {
         maxAbs(r1, n, rhsNorm, true);
         maxAbs(r2, m, rhsNorm, false);
         factoredSolve(r1, r2, x, z);
-        residual(r1, r2, x, z);
+        residual(r1, r2, x, z, zero == 0);
         boolean any = false;
         for (int l = 0; l < lanes; l++) {
             rel[l] = norm[l] / (1 + rhsNorm[l]);
@@ -217,7 +217,7 @@ final class TileNewtonSystem {
         for (int it = 0; it < NewtonSystem.MAX_REFINEMENT && any; it++) {
             factoredSolve(resX, resZ, dx, dz);
             addCorrection(x, z);
-            residual(r1, r2, x, z);
+            residual(r1, r2, x, z, false);
             any = false;
             boolean undo = false;
             for (int l = 0; l < lanes; l++) {
@@ -394,10 +394,18 @@ final class TileNewtonSystem {
         }
     }
 
-    /** resX, resZ = (r1, r2) − K·(x, z) with the exact K; {@link #norm} gets each lane's ∞-norm. */
-    private void residual(double[] r1, double[] r2, double[] x, double[] z) {
+    /**
+     * resX, resZ = (r1, r2) − K·(x, z) with the exact K; {@link #norm} gets each lane's ∞-norm. With
+     * {@code productKnown} x is the last reduced solve's, whose A·x that solve left behind (the same bits).
+     */
+    private void residual(double[] r1, double[] r2, double[] x, double[] z, boolean productKnown) {
         data.multiplyP(x, resX);
-        data.multiplyAandAt(x, resZ, z, tmpN);
+        if (productKnown) {
+            System.arraycopy(system.lastProduct(), 0, resZ, 0, m * lanes);
+            data.multiplyAt(z, tmpN);
+        } else {
+            data.multiplyAandAt(x, resZ, z, tmpN);
+        }
         for (int t = 0; t < n * lanes; t++) {
             resX[t] = r1[t] - resX[t] - tmpN[t];
         }

@@ -112,6 +112,7 @@ public final class DenseReducedCholesky implements LinearSystem {
         factored = true;
     }
 
+    /** {@inheritDoc} {@link #lastProduct} then holds A·x of the x returned. */
     @Override
     public void solve(double[] rhs) {
         if (!factored) {
@@ -129,6 +130,11 @@ public final class DenseReducedCholesky implements LinearSystem {
         for (int t = 0; t < ml; t++) {
             rhs[yOff + t] = (ax[t] - rhs[yOff + t]) * invRhoY[t];
         }
+    }
+
+    /** A·x of the last {@link #solve}'s x (m × lanes; read-only, valid until the next solve). */
+    public double[] lastProduct() {
+        return ax;
     }
 
     @Override
