@@ -270,6 +270,7 @@ final class TileInteriorPointMethod {
         while (true) {
             evaluate();
             boolean anyRestored = false;
+            boolean late = Deadline.passed(deadline, System.nanoTime()); // once for all lanes of this iteration
             for (int l = 0; l < lanes; l++) {
                 restored[l] = false;
                 rescale[l] = false;
@@ -303,7 +304,7 @@ final class TileInteriorPointMethod {
                     status = SolverStatus.SOLVED;
                 }
                 if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
-                        || Deadline.passed(deadline, System.nanoTime()))) {
+                        || late)) {
                     stop(l, settings, deadline, first, start, setup, out);
                 } else if (status != null) {
                     finish(l, status, first, start, setup, out);

@@ -99,9 +99,16 @@ public final class DenseReducedCholesky implements LinearSystem {
         if (rowCount > 0 && shared) {
             throw new IllegalArgumentException("added rows need a factor per lane");
         }
-        for (int i = 0; i < m; i++) {
-            for (int l = 0; l < lanes; l++) {
-                invRhoY[i * lanes + l] = 1.0 / rhoY[i * lanes + (shared ? 0 : l)];
+        if (shared) {
+            for (int i = 0; i < m; i++) {
+                double inv = 1.0 / rhoY[i * lanes];
+                for (int l = 0; l < lanes; l++) {
+                    invRhoY[i * lanes + l] = inv;
+                }
+            }
+        } else {
+            for (int t = 0; t < m * lanes; t++) { // one flat loop: the JIT vectorizes the divisions
+                invRhoY[t] = 1.0 / rhoY[t];
             }
         }
         assembler.assemble(rhoX, rhoY, factor);
