@@ -514,6 +514,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                                 double[] colNorm, boolean l2, boolean symmetric, int half) {
         boolean scale = rowFactor != null;
         for (int j = 0; j < cols; j++) {
+            if (!symmetric && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
+                scaleAndAccumulateFull4(colStart, j, values, rowFactor, colFactor, rowNorm, colNorm, l2, half);
+                j += TileSparse.FULL_BLOCK - 1;
+                continue;
+            }
             int jo = j * 8 + half;
             DoubleVector cj = scale ? at(colFactor, jo) : null;
             // Column j's norm stays in a register: within column j only rows other than j are written.
@@ -542,6 +547,76 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             }
             col.intoArray(colNorm, jo);
         }
+    }
+
+    /**
+     * {@link #scaleAndAccumulateNorms} over four full columns from j (rows 0 … len − 1 each): the same
+     * operations on every entry, and each row's norm takes the four entries in column order, as column by
+     * column would; the row norm is loaded and stored once per row instead of once per entry.
+     */
+    private static void scaleAndAccumulateFull4(int[] colStart, int j, double[] values, double[] rowFactor,
+                                                double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2,
+                                                int half) {
+        boolean scale = rowFactor != null;
+        int jo = j * 8 + half;
+        DoubleVector c0 = scale ? at(colFactor, jo) : null;
+        DoubleVector c1 = scale ? at(colFactor, jo + 8) : null;
+        DoubleVector c2 = scale ? at(colFactor, jo + 16) : null;
+        DoubleVector c3 = scale ? at(colFactor, jo + 24) : null;
+        DoubleVector n0 = at(colNorm, jo);
+        DoubleVector n1 = at(colNorm, jo + 8);
+        DoubleVector n2 = at(colNorm, jo + 16);
+        DoubleVector n3 = at(colNorm, jo + 24);
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j] * 8 + half;
+        int a1 = colStart[j + 1] * 8 + half;
+        int a2 = colStart[j + 2] * 8 + half;
+        int a3 = colStart[j + 3] * 8 + half;
+        for (int i = 0; i < len; i++) {
+            int t = i * 8;
+            int io = t + half;
+            DoubleVector v0 = at(values, a0 + t);
+            DoubleVector v1 = at(values, a1 + t);
+            DoubleVector v2 = at(values, a2 + t);
+            DoubleVector v3 = at(values, a3 + t);
+            if (scale) {
+                DoubleVector rf = at(rowFactor, io);
+                v0 = v0.mul(rf.mul(c0));
+                v1 = v1.mul(rf.mul(c1));
+                v2 = v2.mul(rf.mul(c2));
+                v3 = v3.mul(rf.mul(c3));
+                v0.intoArray(values, a0 + t);
+                v1.intoArray(values, a1 + t);
+                v2.intoArray(values, a2 + t);
+                v3.intoArray(values, a3 + t);
+            }
+            DoubleVector r = at(rowNorm, io);
+            if (l2) {
+                DoubleVector w0 = v0.mul(v0);
+                DoubleVector w1 = v1.mul(v1);
+                DoubleVector w2 = v2.mul(v2);
+                DoubleVector w3 = v3.mul(v3);
+                n0 = n0.add(w0);
+                n1 = n1.add(w1);
+                n2 = n2.add(w2);
+                n3 = n3.add(w3);
+                r.add(w0).add(w1).add(w2).add(w3).intoArray(rowNorm, io);
+            } else {
+                DoubleVector w0 = v0.lanewise(VectorOperators.ABS);
+                DoubleVector w1 = v1.lanewise(VectorOperators.ABS);
+                DoubleVector w2 = v2.lanewise(VectorOperators.ABS);
+                DoubleVector w3 = v3.lanewise(VectorOperators.ABS);
+                n0 = n0.max(w0);
+                n1 = n1.max(w1);
+                n2 = n2.max(w2);
+                n3 = n3.max(w3);
+                r.max(w0).max(w1).max(w2).max(w3).intoArray(rowNorm, io);
+            }
+        }
+        n0.intoArray(colNorm, jo);
+        n1.intoArray(colNorm, jo + 8);
+        n2.intoArray(colNorm, jo + 16);
+        n3.intoArray(colNorm, jo + 24);
     }
 
     @Override

@@ -165,13 +165,13 @@ class LaneSimdTest {
         assertNotEquals(0, diff(both[0], px), "the product changed the output");
     }
 
-    @ParameterizedTest(name = "with P {0}")
-    @ValueSource(booleans = {true, false})
-    void equilibrationIsTheScalarOneBitForBit(boolean withP) {
+    @ParameterizedTest(name = "with P {0}, density of A {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, 0.5", "false, 0.5", "true, 1.0", "false, 1.0"})
+    void equilibrationIsTheScalarOneBitForBit(boolean withP, double density) {
         Random rnd = new Random(withP ? 31 : 32);
         int m = 14;
         int n = 9;
-        SparsePattern a = randomPattern(m, n, 0.5, rnd);
+        SparsePattern a = randomPattern(m, n, density, rnd); // dense: blocks of full columns and one more
         SparsePattern p = withP ? upperPattern(n, 0.5, rnd) : null;
         double[] aValues = spread(gaussian(a.nnz() * 8, rnd), rnd);
         double[] pValues = withP ? spread(gaussian(p.nnz() * 8, rnd), rnd) : null;
