@@ -37,17 +37,42 @@ public final class LaneLoops {
      * is, whatever y holds).
      */
     public static void addScaledWhereNumber(double[] x, double[] a, double[] y, int from, int to, int lanes) {
+        addScaledWhereNumber(x, from, a, y, from, to - from, lanes);
+    }
+
+    /**
+     * x's rows [xFrom, xFrom + rows) += a[l]·(y's rows [yFrom, yFrom + rows)), on the lanes whose a[l] is a
+     * number.
+     */
+    public static void addScaledWhereNumber(double[] x, int xFrom, double[] a, double[] y, int yFrom, int rows,
+                                            int lanes) {
         Lanes8Kernels k = simd(lanes);
         if (k != null) {
-            k.addScaledWhereNumber(x, a, y, from, to);
+            k.addScaledWhereNumber(x, xFrom, a, y, yFrom, rows);
             return;
         }
-        for (int i = from; i < to; i++) {
-            int o = i * lanes;
+        for (int i = 0; i < rows; i++) {
+            int o = (xFrom + i) * lanes;
+            int q = (yFrom + i) * lanes;
             for (int l = 0; l < lanes; l++) {
                 if (a[l] == a[l]) {
-                    x[o + l] += a[l] * y[o + l];
+                    x[o + l] += a[l] * y[q + l];
                 }
+            }
+        }
+    }
+
+    /** out[l] = max(out[l], max |v|) over rows [0, rows) ({@link Math#max}, {@link Math#abs}). */
+    public static void maxAbs(double[] v, int rows, int lanes, double[] out) {
+        Lanes8Kernels k = simd(lanes);
+        if (k != null) {
+            k.maxAbs(v, rows, out);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                out[l] = Math.max(out[l], Math.abs(v[o + l]));
             }
         }
     }

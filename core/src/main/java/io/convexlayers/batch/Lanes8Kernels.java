@@ -161,8 +161,8 @@ public interface Lanes8Kernels {
     /** {@link LaneLoops#addScaled} in a tile of eight. */
     void addScaled(double[] x, double[] a, double[] y, int from, int to, double[] out);
 
-    /** {@link LaneLoops#addScaledWhereNumber} in a tile of eight. */
-    void addScaledWhereNumber(double[] x, double[] a, double[] y, int from, int to);
+    /** {@link LaneLoops#addScaledWhereNumber(double[], int, double[], double[], int, int, int)} in a tile of eight. */
+    void addScaledWhereNumber(double[] x, int xFrom, double[] a, double[] y, int yFrom, int rows);
 
     /** {@link LaneLoops#negatedScaledPlus} in a tile of eight. */
     void negatedScaledPlus(double[] a, double[] r, double[] plus, int from, int to, double[] out);
@@ -184,4 +184,15 @@ public interface Lanes8Kernels {
     /** {@link LaneLoops#scaling} in a tile of eight. */
     void scaling(double[] s, double[] z, boolean[] on, int from, int to, double[] w, double[] lambda,
                  boolean[] interior);
+
+    /** out[outOff + l] = a[aOff + l]·b[bOff + l] − c[cOff + l]·d[dOff + l] for the eight lanes of one entry. */
+    void productDifference(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, double[] d, int dOff,
+                           double[] out, int outOff);
+
+    /**
+     * out[outOff + l] = factor·(r[w + l]·x[i + l]·x[j + l] − 0.5·(r[i + l]·x[j + l] + x[i + l]·r[j + l])) for the
+     * eight lanes of one entry: a symmetric matrix's gradient entry from the rank-one terms r_w·x·xᵀ and
+     * sym(r·xᵀ).
+     */
+    void symmetricGradient(double[] r, int w, double[] x, int i, int j, double factor, double[] out, int outOff);
 }

@@ -860,13 +860,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
-    public void addScaledWhereNumber(double[] x, double[] a, double[] y, int from, int to) {
+    public void addScaledWhereNumber(double[] x, int xFrom, double[] a, double[] y, int yFrom, int rows) {
         for (int half = 0; half < 8; half += W) {
             DoubleVector f = at(a, half);
             VectorMask<Double> number = f.compare(VectorOperators.EQ, f);
-            for (int t = from * 8 + half; t < to * 8; t += 8) {
+            int shift = (yFrom - xFrom) * 8;
+            for (int t = xFrom * 8 + half; t < (xFrom + rows) * 8; t += 8) {
                 DoubleVector old = at(x, t);
-                old.blend(old.add(f.mul(at(y, t))), number).intoArray(x, t);
+                old.blend(old.add(f.mul(at(y, t + shift))), number).intoArray(x, t);
             }
         }
     }
@@ -965,6 +966,27 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                     interior[half + l] = false;
                 }
             }
+        }
+    }
+
+    @Override
+    public void productDifference(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, double[] d,
+                                  int dOff, double[] out, int outOff) {
+        for (int half = 0; half < 8; half += W) {
+            at(a, aOff + half).mul(at(b, bOff + half)).sub(at(c, cOff + half).mul(at(d, dOff + half)))
+                    .intoArray(out, outOff + half);
+        }
+    }
+
+    @Override
+    public void symmetricGradient(double[] r, int w, double[] x, int i, int j, double factor, double[] out,
+                                  int outOff) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector xi = at(x, i + half);
+            DoubleVector xj = at(x, j + half);
+            DoubleVector g = at(r, w + half).mul(xi).mul(xj)
+                    .sub(at(r, i + half).mul(xj).add(xi.mul(at(r, j + half))).mul(0.5));
+            g.mul(factor).intoArray(out, outOff + half);
         }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.batch.LaneLoops;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.SparsePattern;
@@ -232,14 +233,15 @@ final class ActiveKktSolve {
             }
         }
         for (int l = 0; l < lanes; l++) {
-            boolean finite = true;
-            for (int i = 0; i < n + m; i++) {
-                if (!valid[l]) {
+            if (!valid[l]) {
+                for (int i = 0; i < n + m; i++) {
                     z[i * lanes + l] = 0;
                 }
-                finite &= Double.isFinite(z[i * lanes + l]);
             }
-            if (!finite) {
+        }
+        double[] largest = laneMaxAbs(z); // NaN or infinite exactly where some entry is
+        for (int l = 0; l < lanes; l++) {
+            if (!Double.isFinite(largest[l])) {
                 rel[l] = Double.POSITIVE_INFINITY; // a factorization that broke down: never exact
             }
         }
@@ -279,25 +281,22 @@ final class ActiveKktSolve {
         double[] error = new double[lanes];
         double[] dd = new double[lanes];
         double[] zz = new double[lanes];
-        for (int o = 0; o < nl; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                zStar[k] = x[k] + step[k];
-                dd[l] += step[k] * step[k];
-                zz[l] += x[k] * x[k];
-            }
+        // zStar = ẑ + δ, with the sums of δ² and ẑ² per lane in row order (x rows, then v rows).
+        double[] v = new double[ml];
+        double[] dv = new double[ml];
+        for (int k = 0; k < nl; k++) {
+            zStar[k] = x[k] + step[k];
         }
-        for (int o = 0; o < ml; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                double v = y[k] - s[k];
-                // δv = δȳ on active rows; on inactive ones −δs̄ = F2 + a_iᵀ·δx (δȳ = 0 there).
-                double dv = active[k] ? step[nl + k] : f2[k] + aDx[k];
-                zStar[nl + k] = v + dv;
-                dd[l] += dv * dv;
-                zz[l] += v * v;
-            }
+        for (int k = 0; k < ml; k++) {
+            v[k] = y[k] - s[k];
+            // δv = δȳ on active rows; on inactive ones −δs̄ = F2 + a_iᵀ·δx (δȳ = 0 there).
+            dv[k] = active[k] ? step[nl + k] : f2[k] + aDx[k];
+            zStar[nl + k] = v[k] + dv[k];
         }
+        LaneLoops.dotAdd(step, step, 0, n, lanes, dd);
+        LaneLoops.dotAdd(dv, dv, 0, m, lanes, dd);
+        LaneLoops.dotAdd(x, x, 0, n, lanes, zz);
+        LaneLoops.dotAdd(v, v, 0, m, lanes, zz);
         for (int l = 0; l < lanes; l++) {
             if (valid[l]) {
                 zStar[(n + m) * lanes + l] = 1;
@@ -321,23 +320,21 @@ final class ActiveKktSolve {
         double[] rr = new double[lanes];
         double[] zz = new double[lanes];
         double[] gap = new double[lanes];
-        for (int o = 0; o < n * lanes; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                rr[l] += r.f1()[k] * r.f1()[k];
-                zz[l] += x[k] * x[k];
-                gap[l] += (c[k] + r.px()[k]) * x[k];
-            }
+        // Per lane in row order: the x rows, then the v rows.
+        double[] cPx = new double[n * lanes];
+        for (int k = 0; k < cPx.length; k++) {
+            cPx[k] = c[k] + r.px()[k];
         }
-        for (int o = 0; o < m * lanes; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                int k = o + l;
-                double v = y[k] - s[k];
-                rr[l] += r.f2()[k] * r.f2()[k];
-                zz[l] += v * v;
-                gap[l] += b[k] * r.yBar()[k];
-            }
+        double[] v = new double[m * lanes];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = y[k] - s[k];
         }
+        LaneLoops.dotAdd(r.f1(), r.f1(), 0, n, lanes, rr);
+        LaneLoops.dotAdd(r.f2(), r.f2(), 0, m, lanes, rr);
+        LaneLoops.dotAdd(x, x, 0, n, lanes, zz);
+        LaneLoops.dotAdd(v, v, 0, m, lanes, zz);
+        LaneLoops.dotAdd(cPx, x, 0, n, lanes, gap);
+        LaneLoops.dotAdd(b, r.yBar(), 0, m, lanes, gap);
         double[] out = new double[lanes];
         for (int l = 0; l < lanes; l++) {
             if (valid[l]) {
@@ -423,33 +420,20 @@ final class ActiveKktSolve {
         }
     }
 
-    /** z += sign·(d1, d2) in the lanes marked. */
+    /** z += sign·(d1, d2) in the lanes marked (sign ±1: sign·d is d or −d exactly). */
     private void addWhere(boolean[] lanesMarked, double[] d1, double[] d2, double[] z, double sign) {
-        int nl = n * lanes;
-        for (int o = 0; o < nl; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                if (lanesMarked[l]) {
-                    z[o + l] += sign * d1[o + l];
-                }
-            }
+        double[] factor = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            factor[l] = lanesMarked[l] ? sign : Double.NaN;
         }
-        for (int o = 0; o < m * lanes; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                if (lanesMarked[l]) {
-                    z[nl + o + l] += sign * d2[o + l];
-                }
-            }
-        }
+        LaneLoops.addScaledWhereNumber(z, 0, factor, d1, 0, n, lanes);
+        LaneLoops.addScaledWhereNumber(z, n, factor, d2, 0, m, lanes);
     }
 
     /** Per lane, max |v| over the entries of a batch-minor tile vector. */
     private double[] laneMaxAbs(double[] v) {
         double[] out = new double[lanes];
-        for (int o = 0; o < v.length; o += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                out[l] = Math.max(out[l], Math.abs(v[o + l]));
-            }
-        }
+        LaneLoops.maxAbs(v, v.length / lanes, lanes, out);
         return out;
     }
 }

@@ -3,6 +3,8 @@ package io.convexlayers.diff;
 
 import io.convexlayers.diff.residual.ResidualMapOperator;
 import io.convexlayers.batch.BatchOperator;
+import io.convexlayers.batch.LaneSimd;
+import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.batch.Lsqr;
 import io.convexlayers.batch.LsqrResult;
 import io.convexlayers.batch.CpuBatchVectors;
@@ -324,6 +326,9 @@ public final class SolutionDerivative {
     }
 
     /** One tile of lanes: its data, its solution and the operator M. */
+    /** Eight ones: the second factor of {@link Lanes8Kernels#productDifference} where a term has none. */
+    private static final double[] ONES = {1, 1, 1, 1, 1, 1, 1, 1};
+
     private final class Tile {
         final int batch = program.batch();
         final int first;
@@ -1154,6 +1159,36 @@ public final class SolutionDerivative {
                 }
             }
         }
+        /** {@link #vjpOutputsAllLanes} on the SIMD kernels (a tile of eight): the same expressions, bit for bit. */
+        private void vjpOutputsSimd(Lanes8Kernels k, double[] r, double[] dP, double[] dA, double[] db, double[] dc) {
+            int nl = n * 8;
+            int w = (n + m) * 8;
+            SparsePattern ap = program.aPattern();
+            SparsePattern pp = program.pPattern();
+            for (int j = 0; j < n; j++) {
+                int kj = j * 8;
+                for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
+                    int ki = ap.rowIndex(q) * 8;
+                    k.productDifference(x, kj, r, nl + ki, y, ki, r, kj, dA, q * batch + first);
+                }
+                k.productDifference(x, kj, r, w, r, kj, ONES, 0, dc, j * batch + first); // r·1 is r
+            }
+            for (int i = 0; i < m; i++) {
+                int ki = i * 8;
+                k.productDifference(y, ki, r, w, r, nl + ki, ONES, 0, db, i * batch + first);
+            }
+            if (pp == null) {
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                int kj = j * 8;
+                for (int q = pp.colStart(j); q < pp.colStart(j + 1); q++) {
+                    int i = pp.rowIndex(q);
+                    k.symmetricGradient(r, w, x, i * 8, kj, i == j ? 1 : 2, dP, q * batch + first);
+                }
+            }
+        }
+
         /** Whether every lane of the tile holds a valid solution. */
         private boolean allValid() {
             for (boolean v : valid) {
@@ -1174,6 +1209,11 @@ public final class SolutionDerivative {
             int w = (n + m) * lanes;
             SparsePattern ap = program.aPattern();
             SparsePattern pp = program.pPattern();
+            Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
+            if (simd != null) {
+                vjpOutputsSimd(simd, r, dP, dA, db, dc);
+                return;
+            }
             for (int j = 0; j < n; j++) {
                 int kj = j * lanes;
                 for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
