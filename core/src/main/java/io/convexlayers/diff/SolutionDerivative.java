@@ -328,6 +328,8 @@ public final class SolutionDerivative {
     /** One tile of lanes: its data, its solution and the operator M. */
     /** Eight ones: the second factor of {@link Lanes8Kernels#productDifference} where a term has none. */
     private static final double[] ONES = {1, 1, 1, 1, 1, 1, 1, 1};
+    /** Per worker thread, its tiles' values of A and P ({@link Tile#programValues}). */
+    private final ThreadLocal<double[][]> programData = new ThreadLocal<>();
 
     private final class Tile {
         final int batch = program.batch();
@@ -417,8 +419,8 @@ public final class SolutionDerivative {
             c = new double[n * lanes];
             program.b().copyTile(first, lanes, b);
             program.c().copyTile(first, lanes, c);
-            aValues = values(program.aValues());
-            pValues = program.pValues() == null ? null : values(program.pValues());
+            aValues = programValues(program.aValues(), 0);
+            pValues = program.pValues() == null ? null : programValues(program.pValues(), 1);
             knownError = new double[lanes];
             java.util.Arrays.fill(knownError, Double.NaN);
             refinementSteps = new int[lanes];
@@ -800,6 +802,28 @@ public final class SolutionDerivative {
          */
         DerivativeIssue atKink(int l) {
             return DerivativeRules.kinkAt(program, first + l, y, s, lanes, l);
+        }
+
+        /**
+         * The tile's values of the program's A (slot 0) or P (slot 1), in the worker thread's array for that slot:
+         * every tile a thread makes at one place of the batch holds the same values, and a thread finishes one
+         * place before it takes the next, so the arrays serve every tile it makes (no 8·nnz allocation per tile).
+         */
+        double[] programValues(BatchArray arr, int slot) {
+            if (arr.isShared()) {
+                return arr.rawData();
+            }
+            double[][] held = programData.get();
+            if (held == null) {
+                held = new double[2][];
+                programData.set(held);
+            }
+            int length = arr.length() * lanes;
+            if (held[slot] == null || held[slot].length != length) {
+                held[slot] = new double[length];
+            }
+            arr.copyTile(first, lanes, held[slot]);
+            return held[slot];
         }
 
         double[] values(BatchArray arr) {
