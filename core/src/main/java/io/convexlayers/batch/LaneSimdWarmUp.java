@@ -46,6 +46,9 @@ final class LaneSimdWarmUp implements Runnable {
         double[] residuals = new double[7 * 8];
         // Seven rows and four: the long sums' four-row loop with and without a tail.
         double[] rows = filled(7 * 8, 0.5);
+        int[] slots = {0, 1};
+        boolean[] on = {true, false, true, true, true, true, false, true};
+        boolean[] interior = new boolean[8];
         for (int call = 0; call < CALLS; call++) {
             boolean flip = (call & 1) == 0;
             kernels.multiplyAdd(2, colStart, rowIndex, values, flip, x, 0, out, 0);
@@ -65,6 +68,19 @@ final class LaneSimdWarmUp implements Runnable {
             kernels.stepLimits(x, z, 0, 3, lanes);
             kernels.residualMaxima(x, z, scale, scale, other, flip, 3, residuals);
             kernels.scaleEntry(x, 8, scale, out, 16);
+            // The interior-point tile's and the backward pass's lane loops (LaneLoops).
+            kernels.inverseSqrt(scale, 24, out);
+            kernels.scaleRowInto(values, slots, slots, 0, 2, scale, 8, out, 8, 0);
+            kernels.addScaled(x, other, z, 0, 3, out);
+            kernels.addScaledWhereNumber(z, 0, other, x, flip ? 0 : 1, 2);
+            kernels.negatedScaledPlus(other, x, flip ? z : null, 0, 3, out);
+            kernels.laneDotAdd(x, z, 0, 3, lanes);
+            kernels.shiftedDotAdd(x, z, other, scale, 3, lanes);
+            kernels.residualRows(x, z, scale, other, flip, z, 3, out, lanes, flip ? lanes : null);
+            kernels.correctorTarget(x, z, scale, scale, other, 0, 3, out);
+            kernels.scaling(scale, scale, on, 0, 3, out, z, interior);
+            kernels.productDifference(x, 0, z, 8, scale, 16, other, 0, out, 8);
+            kernels.symmetricGradient(z, 16, x, 0, 8, flip ? 1 : 2, out, 0);
             java.util.Arrays.fill(out, 0);
             java.util.Arrays.fill(z, 1.0);
         }
