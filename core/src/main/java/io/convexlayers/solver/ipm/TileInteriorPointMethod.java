@@ -299,7 +299,9 @@ final class TileInteriorPointMethod {
                         complementarity(l), initialMu[l])) {
                     status = null;
                 }
-                meetsTolerance[l] = Termination.check(stats, so, settings) == SolverStatus.SOLVED;
+                // (Solved at the target's tolerance, never looser than the settings', is solved at theirs.)
+                meetsTolerance[l] = status == SolverStatus.SOLVED
+                        || Termination.check(stats, so, settings) == SolverStatus.SOLVED;
                 if (status == null && meetsTolerance[l] && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
                     status = SolverStatus.SOLVED;
                 }
