@@ -278,6 +278,10 @@ final class TileNewtonSystem {
     private void factoredSolve(double[] r1, double[] r2, double[] x, double[] z) {
         int nl = n * lanes;
         int ml = m * lanes;
+        if (zero == 0 && soc == null) {
+            system.solve(r1, r2, x, z); // the same operations, without staging through buf
+            return;
+        }
         System.arraycopy(r1, 0, buf, 0, nl);
         System.arraycopy(r2, 0, buf, nl, ml);
         if (soc != null) {

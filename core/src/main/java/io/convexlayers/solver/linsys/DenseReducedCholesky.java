@@ -139,6 +139,29 @@ public final class DenseReducedCholesky implements LinearSystem {
         }
     }
 
+    /**
+     * {@link #solve(double[])} with the right-hand side and the solution in four arrays: (rx, ry) in, (x, y) out
+     * (n × lanes and m × lanes each; outputs distinct from inputs), the same operations and bits. (Kept apart
+     * from the in-place solve: one body with offsets for both made the first-order method's n = 10 batches
+     * 9% slower, the JIT inlining it less.)
+     */
+    public void solve(double[] rx, double[] ry, double[] x, double[] y) {
+        if (!factored) {
+            throw new IllegalStateException("solve before factor");
+        }
+        int ml = m * lanes;
+        for (int t = 0; t < ml; t++) {
+            ax[t] = ry[t] * invRhoY[t];
+        }
+        System.arraycopy(rx, 0, x, 0, n * lanes);
+        TileProducts.multiplyAddAt(mats, ax, 0, x, 0);
+        PackedCholesky.solve(factor, invDiag, n, fl, x, 0, lanes, acc);
+        TileProducts.multiplyA(mats, x, 0, ax, 0);
+        for (int t = 0; t < ml; t++) {
+            y[t] = (ax[t] - ry[t]) * invRhoY[t];
+        }
+    }
+
     /** A·x of the last {@link #solve}'s x (m × lanes; read-only, valid until the next solve). */
     public double[] lastProduct() {
         return ax;
