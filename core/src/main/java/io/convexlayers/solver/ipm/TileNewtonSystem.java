@@ -2,8 +2,6 @@
 package io.convexlayers.solver.ipm;
 
 import io.convexlayers.batch.LaneLoops;
-import io.convexlayers.batch.LaneSimd;
-import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.linsys.DenseReducedCholesky;
@@ -431,16 +429,6 @@ final class TileNewtonSystem {
         if (reset) {
             java.util.Arrays.fill(out, 0);
         }
-        Lanes8Kernels simd = lanes == 8 ? LaneSimd.kernels() : null;
-        if (simd != null) {
-            simd.maxAbs(v, len, out);
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                out[l] = Math.max(out[l], Math.abs(v[o + l]));
-            }
-        }
+        LaneLoops.maxAbs(v, len, lanes, out);
     }
 }
