@@ -194,4 +194,49 @@ public final class LaneLoops {
             }
         }
     }
+
+    /**
+     * The first-order method's termination maxima of one residual block, per lane over rows [0, count): with
+     * f = 1/scale, a = p·f, v = q[qOff + ·]·f, w = r·f/σ_l and t = t_l, maxima[k·lanes + l] for k = 0 … 6 holds
+     * the largest |(a + v)·t ∓ w| (minus when {@code subtract}), |a·t|, |v·t|, |w|, |(a + v)/σ|, |a/σ| and
+     * |v/σ| (maxima start from zero); sums[l] = Σ r·u[uOff + ·] and, where {@code sums2} is not null,
+     * sums2[l] = Σ p·u, each in row order.
+     */
+    public static void unscaledResidualRows(double[] p, double[] q, int qOff, double[] r, double[] scale, double[] t,
+                                            double[] sigma, boolean subtract, double[] u, int uOff, int count,
+                                            int lanes, double[] maxima, double[] sums, double[] sums2) {
+        java.util.Arrays.fill(maxima, 0, 7 * lanes, 0);
+        java.util.Arrays.fill(sums, 0, lanes, 0);
+        if (sums2 != null) {
+            java.util.Arrays.fill(sums2, 0, lanes, 0);
+        }
+        Lanes8Kernels k = simd(lanes);
+        if (k != null) {
+            k.unscaledResidualRows(p, q, qOff, r, scale, t, sigma, subtract, u, uOff, count, maxima, sums, sums2);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                int x = o + l;
+                double f = 1 / scale[x];
+                double a = p[x] * f;
+                double v = q[qOff + x] * f;
+                double w = r[x] * f / sigma[l];
+                double av = a + v;
+                double res = subtract ? av * t[l] - w : av * t[l] + w;
+                maxima[l] = Math.max(maxima[l], Math.abs(res));
+                maxima[lanes + l] = Math.max(maxima[lanes + l], Math.abs(a * t[l]));
+                maxima[2 * lanes + l] = Math.max(maxima[2 * lanes + l], Math.abs(v * t[l]));
+                maxima[3 * lanes + l] = Math.max(maxima[3 * lanes + l], Math.abs(w));
+                maxima[4 * lanes + l] = Math.max(maxima[4 * lanes + l], Math.abs(av / sigma[l]));
+                maxima[5 * lanes + l] = Math.max(maxima[5 * lanes + l], Math.abs(a / sigma[l]));
+                maxima[6 * lanes + l] = Math.max(maxima[6 * lanes + l], Math.abs(v / sigma[l]));
+                sums[l] += r[x] * u[uOff + x];
+                if (sums2 != null) {
+                    sums2[l] += p[x] * u[x];
+                }
+            }
+        }
+    }
 }

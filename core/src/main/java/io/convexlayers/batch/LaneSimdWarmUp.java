@@ -81,6 +81,8 @@ final class LaneSimdWarmUp implements Runnable {
             kernels.scaling(scale, scale, on, 0, 3, out, z, interior);
             kernels.productDifference(x, 0, z, 8, scale, 16, other, 0, out, 8);
             kernels.symmetricGradient(z, 16, x, 0, 8, flip ? 1 : 2, out, 0);
+            kernels.unscaledResidualRows(x, z, 0, scale, scale, other, other, flip, x, 0, 3, residuals, lanes,
+                    flip ? null : other);
             java.util.Arrays.fill(out, 0);
             java.util.Arrays.fill(z, 1.0);
         }

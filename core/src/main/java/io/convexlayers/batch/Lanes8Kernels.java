@@ -195,4 +195,9 @@ public interface Lanes8Kernels {
      * sym(r·xᵀ).
      */
     void symmetricGradient(double[] r, int w, double[] x, int i, int j, double factor, double[] out, int outOff);
+
+    /** {@link LaneLoops#unscaledResidualRows} in a tile of eight (maxima and sums already zeroed). */
+    void unscaledResidualRows(double[] p, double[] q, int qOff, double[] r, double[] scale, double[] t, double[] sigma,
+                              boolean subtract, double[] u, int uOff, int count, double[] maxima, double[] sums,
+                              double[] sums2);
 }

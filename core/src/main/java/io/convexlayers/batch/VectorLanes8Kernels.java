@@ -989,4 +989,56 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             g.mul(factor).intoArray(out, outOff + half);
         }
     }
+
+    @Override
+    public void unscaledResidualRows(double[] p, double[] q, int qOff, double[] r, double[] scale, double[] t,
+                                     double[] sigma, boolean subtract, double[] u, int uOff, int count,
+                                     double[] maxima, double[] sums, double[] sums2) {
+        for (int half = 0; half < 8; half += W) {
+            DoubleVector tv = at(t, half);
+            DoubleVector sg = at(sigma, half);
+            DoubleVector m0 = DoubleVector.zero(S);
+            DoubleVector m1 = m0;
+            DoubleVector m2 = m0;
+            DoubleVector m3 = m0;
+            DoubleVector m4 = m0;
+            DoubleVector m5 = m0;
+            DoubleVector m6 = m0;
+            DoubleVector s1 = m0;
+            DoubleVector s2 = m0;
+            for (int x = half; x < count * 8; x += 8) {
+                DoubleVector f = DoubleVector.broadcast(S, 1.0).div(at(scale, x));
+                DoubleVector px = at(p, x);
+                DoubleVector rx = at(r, x);
+                DoubleVector a = px.mul(f);
+                DoubleVector v = at(q, qOff + x).mul(f);
+                DoubleVector w = rx.mul(f).div(sg);
+                DoubleVector av = a.add(v);
+                DoubleVector avt = av.mul(tv);
+                DoubleVector res = subtract ? avt.sub(w) : avt.add(w);
+                m0 = m0.max(res.lanewise(VectorOperators.ABS));
+                m1 = m1.max(a.mul(tv).lanewise(VectorOperators.ABS));
+                m2 = m2.max(v.mul(tv).lanewise(VectorOperators.ABS));
+                m3 = m3.max(w.lanewise(VectorOperators.ABS));
+                m4 = m4.max(av.div(sg).lanewise(VectorOperators.ABS));
+                m5 = m5.max(a.div(sg).lanewise(VectorOperators.ABS));
+                m6 = m6.max(v.div(sg).lanewise(VectorOperators.ABS));
+                s1 = s1.add(rx.mul(at(u, uOff + x)));
+                if (sums2 != null) {
+                    s2 = s2.add(px.mul(at(u, x)));
+                }
+            }
+            m0.intoArray(maxima, half);
+            m1.intoArray(maxima, 8 + half);
+            m2.intoArray(maxima, 16 + half);
+            m3.intoArray(maxima, 24 + half);
+            m4.intoArray(maxima, 32 + half);
+            m5.intoArray(maxima, 40 + half);
+            m6.intoArray(maxima, 48 + half);
+            s1.intoArray(sums, half);
+            if (sums2 != null) {
+                s2.intoArray(sums2, half);
+            }
+        }
+    }
 }

@@ -353,6 +353,37 @@ class LaneSimdTest {
         assertArrayEquals(new double[] {1, 0, 1, 1, 0, 1, 0, 1}, flags, "lanes 1, 4 and 6 left the interior");
     }
 
+    /** The first-order method's residual maxima and sums, SIMD against the scalar loop, both signs, bit for bit. */
+    @Test
+    void theUnscaledResidualRowsAreTheScalarLoopBitForBit() {
+        Random rnd = new Random(67);
+        int rows = 9;
+        double[] p = spread(gaussian(rows * 8, rnd), rnd);
+        double[] q = spread(gaussian((rows + 3) * 8, rnd), rnd);
+        double[] r = spread(gaussian(rows * 8, rnd), rnd);
+        double[] u = spread(gaussian((rows + 5) * 8, rnd), rnd);
+        double[] scale = gaussian(rows * 8, rnd);
+        for (int k = 0; k < scale.length; k++) {
+            scale[k] = 0.1 + Math.abs(scale[k]);
+        }
+        double[] t = {1, 0.5, 2, 1e-3, 7, 1, 3, 1e6};
+        double[] sigma = {1, 2, 0.25, 1, 3, 1e-2, 1, 5};
+        p[4 * 8 + 3] = Double.NaN; // a lane whose maxima and sums turn NaN
+        double[][] both = compare(() -> {
+            double[] out = new double[0];
+            for (boolean subtract : new boolean[] {true, false}) {
+                double[] maxima = gaussian(7 * 8, new Random(8)); // overwritten, not accumulated
+                double[] sums = gaussian(8, new Random(9));
+                double[] sums2 = gaussian(8, new Random(10));
+                LaneLoops.unscaledResidualRows(p, q, 3 * 8, r, scale, t, sigma, subtract, u, 5 * 8, rows, 8, maxima,
+                        sums, subtract ? null : sums2);
+                out = concat(out, concat(maxima, concat(sums, sums2)));
+            }
+            return out;
+        });
+        assertArrayEquals(both[0], both[1]);
+    }
+
     @Test
     void compiledKernelsDoNotAllocate() {
         assumeTrue(LaneSimd.available(), LaneSimd.description());

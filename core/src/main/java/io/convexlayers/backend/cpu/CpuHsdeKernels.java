@@ -2,6 +2,7 @@
 package io.convexlayers.backend.cpu;
 
 import io.convexlayers.batch.LaneGather;
+import io.convexlayers.batch.LaneLoops;
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.LaneSums;
 import io.convexlayers.batch.Lanes8Kernels;
@@ -57,6 +58,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     private final CpuAnderson anderson;
     private final double[] rhoY;
     private final double[] workM;
+    /** Workspace of {@link #residuals}. */
+    private final StatsWork stats;
     private final double[] workN;
     private final double[] workN2;
     private final double[] laneA;
@@ -111,6 +114,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.rhoY = new double[m * lanes];
         this.currentScale = new double[lanes];
         this.workM = new double[m * lanes];
+        this.stats = new StatsWork(this.lanes);
         this.workN = new double[n * lanes];
         this.workN2 = new double[n * lanes];
         this.laneA = new double[lanes];
@@ -143,6 +147,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.projector = new ConeProjector(cones, lanes);
         this.anderson = from.anderson == null ? null : from.anderson.compact(keep);
         this.workM = new double[m * lanes];
+        this.stats = new StatsWork(this.lanes);
         this.workN = new double[n * lanes];
         this.workN2 = new double[n * lanes];
         this.laneA = new double[lanes];
@@ -569,44 +574,34 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             TileSparse.symmetricMultiplyAdd(scaled.pPattern(), scaled.pValues(), scaled.pShared(), lanes, u, 0,
                     workN2, 0);
         }
+        // Solution measures use x = Ex̂/(στ) etc.; with t = 1/(στ) every scaled quantity maps back.
+        for (int l = 0; l < lanes; l++) {
+            this.stats.t[l] = 1 / (sigma[l] * u[tauAt + l]);
+        }
+        StatsWork w = this.stats;
+        LaneLoops.unscaledResidualRows(workM, rsk, n * lanes, bHat, d, w.t, sigma, true, u, nl, m, lanes,
+                w.primalMaxima, w.bty, null);
+        LaneLoops.unscaledResidualRows(workN2, workN, 0, cHat, e, w.t, sigma, false, u, 0, n, lanes,
+                w.dualMaxima, w.ctx, w.xpx);
         for (int l = 0; l < lanes; l++) {
             int o = l * ResidualStats.WIDTH;
             double tau = u[tauAt + l];
             double sg = sigma[l];
-            // Solution measures use x = Ex̂/(στ) etc.; with t = 1/(στ) every scaled quantity maps back.
-            double t = 1 / (sg * tau);
-            double priRes = 0, ax = 0, sNorm = 0, bNorm = 0, certAxs = 0;
-            double bty = 0;
-            for (int i = 0; i < m; i++) {
-                int k = i * lanes + l;
-                double dinv = 1 / d[k];
-                double axi = workM[k] * dinv;
-                double si = rsk[n * lanes + k] * dinv;
-                double bi = bHat[k] * dinv / sg;
-                priRes = Math.max(priRes, Math.abs((axi + si) * t - bi));
-                ax = Math.max(ax, Math.abs(axi * t));
-                sNorm = Math.max(sNorm, Math.abs(si * t));
-                bNorm = Math.max(bNorm, Math.abs(bi));
-                certAxs = Math.max(certAxs, Math.abs((axi + si) / sg));
-                bty += bHat[k] * u[nl + k];
-            }
-            double duaRes = 0, px = 0, aty = 0, cNorm = 0, certPx = 0, certAty = 0;
-            double ctx = 0, xpx = 0;
-            for (int j = 0; j < n; j++) {
-                int k = j * lanes + l;
-                double einv = 1 / e[k];
-                double pxj = workN2[k] * einv;
-                double atyj = workN[k] * einv;
-                double cj = cHat[k] * einv / sg;
-                duaRes = Math.max(duaRes, Math.abs((pxj + atyj) * t + cj));
-                px = Math.max(px, Math.abs(pxj * t));
-                aty = Math.max(aty, Math.abs(atyj * t));
-                cNorm = Math.max(cNorm, Math.abs(cj));
-                certPx = Math.max(certPx, Math.abs(pxj / sg));
-                certAty = Math.max(certAty, Math.abs(atyj / sg));
-                ctx += cHat[k] * u[k];
-                xpx += workN2[k] * u[k];
-            }
+            double t = w.t[l];
+            double priRes = w.primalMaxima[l];
+            double ax = w.primalMaxima[lanes + l];
+            double sNorm = w.primalMaxima[2 * lanes + l];
+            double bNorm = w.primalMaxima[3 * lanes + l];
+            double certAxs = w.primalMaxima[4 * lanes + l];
+            double bty = w.bty[l];
+            double duaRes = w.dualMaxima[l];
+            double px = w.dualMaxima[lanes + l];
+            double aty = w.dualMaxima[2 * lanes + l];
+            double cNorm = w.dualMaxima[3 * lanes + l];
+            double certPx = w.dualMaxima[5 * lanes + l];
+            double certAty = w.dualMaxima[6 * lanes + l];
+            double ctx = w.ctx[l];
+            double xpx = w.xpx[l];
             // xᵀPx = x̂ᵀP̂x̂/(στ)², cᵀx = ĉᵀx̂/(σ²τ), bᵀy = b̂ᵀŷ/(σ²τ).
             double xPx = xpx * t * t;
             double cTx = ctx * t / sg;
@@ -708,6 +703,25 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                     dst[o + l] = src[o + l];
                 }
             }
+        }
+    }
+
+    /** Per-lane maxima and sums of {@link #residuals}, and t = 1/(στ). */
+    private static final class StatsWork {
+        final double[] t;
+        final double[] primalMaxima;
+        final double[] dualMaxima;
+        final double[] bty;
+        final double[] ctx;
+        final double[] xpx;
+
+        StatsWork(int lanes) {
+            t = new double[lanes];
+            primalMaxima = new double[7 * lanes];
+            dualMaxima = new double[7 * lanes];
+            bty = new double[lanes];
+            ctx = new double[lanes];
+            xpx = new double[lanes];
         }
     }
 }
