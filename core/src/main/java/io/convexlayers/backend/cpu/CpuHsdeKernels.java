@@ -575,52 +575,42 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                     workN2, 0);
         }
         // Solution measures use x = Ex̂/(στ) etc.; with t = 1/(στ) every scaled quantity maps back.
-        for (int l = 0; l < lanes; l++) {
-            this.stats.t[l] = 1 / (sigma[l] * u[tauAt + l]);
-        }
         StatsWork w = this.stats;
-        LaneLoops.unscaledResidualRows(workM, rsk, n * lanes, bHat, d, w.t, sigma, true, u, nl, m, lanes,
-                w.primalMaxima, w.bty, null);
-        LaneLoops.unscaledResidualRows(workN2, workN, 0, cHat, e, w.t, sigma, false, u, 0, n, lanes,
-                w.dualMaxima, w.ctx, w.xpx);
+        for (int l = 0; l < lanes; l++) {
+            w.t[l] = 1 / (sigma[l] * u[tauAt + l]);
+        }
+        double[] pri = w.primalMaxima;
+        double[] dua = w.dualMaxima;
+        LaneLoops.unscaledResidualRows(workM, rsk, n * lanes, bHat, d, w.t, sigma, true, u, nl, m, lanes, pri, w.bty,
+                null);
+        LaneLoops.unscaledResidualRows(workN2, workN, 0, cHat, e, w.t, sigma, false, u, 0, n, lanes, dua, w.ctx,
+                w.xpx);
         for (int l = 0; l < lanes; l++) {
             int o = l * ResidualStats.WIDTH;
-            double tau = u[tauAt + l];
             double sg = sigma[l];
             double t = w.t[l];
-            double priRes = w.primalMaxima[l];
-            double ax = w.primalMaxima[lanes + l];
-            double sNorm = w.primalMaxima[2 * lanes + l];
-            double bNorm = w.primalMaxima[3 * lanes + l];
-            double certAxs = w.primalMaxima[4 * lanes + l];
-            double bty = w.bty[l];
-            double duaRes = w.dualMaxima[l];
-            double px = w.dualMaxima[lanes + l];
-            double aty = w.dualMaxima[2 * lanes + l];
-            double cNorm = w.dualMaxima[3 * lanes + l];
-            double certPx = w.dualMaxima[5 * lanes + l];
-            double certAty = w.dualMaxima[6 * lanes + l];
-            double ctx = w.ctx[l];
-            double xpx = w.xpx[l];
             // xᵀPx = x̂ᵀP̂x̂/(στ)², cᵀx = ĉᵀx̂/(σ²τ), bᵀy = b̂ᵀŷ/(σ²τ).
-            double xPx = xpx * t * t;
-            double cTx = ctx * t / sg;
-            double bTy = bty * t / sg;
-            stats[o + ResidualStats.PRIMAL_RES] = priRes;
-            stats[o + ResidualStats.PRIMAL_SCALE] = Math.max(ax, Math.max(sNorm, bNorm));
-            stats[o + ResidualStats.DUAL_RES] = duaRes;
-            stats[o + ResidualStats.DUAL_SCALE] = Math.max(px, Math.max(aty, cNorm));
+            double xPx = w.xpx[l] * t * t;
+            double cTx = w.ctx[l] * t / sg;
+            double bTy = w.bty[l] * t / sg;
+            // Maxima k·lanes + l: 0 the residual, 1–3 its terms' sizes, 4–6 the certificates' (unscaledResidualRows).
+            stats[o + ResidualStats.PRIMAL_RES] = pri[l];
+            stats[o + ResidualStats.PRIMAL_SCALE] = Math.max(pri[lanes + l], Math.max(pri[2 * lanes + l],
+                    pri[3 * lanes + l]));
+            stats[o + ResidualStats.DUAL_RES] = dua[l];
+            stats[o + ResidualStats.DUAL_SCALE] = Math.max(dua[lanes + l], Math.max(dua[2 * lanes + l],
+                    dua[3 * lanes + l]));
             stats[o + ResidualStats.GAP] = Math.abs(xPx + cTx + bTy);
             stats[o + ResidualStats.GAP_SCALE] = Math.max(Math.abs(xPx), Math.max(Math.abs(cTx), Math.abs(bTy)));
             stats[o + ResidualStats.PRIMAL_OBJ] = 0.5 * xPx + cTx;
             stats[o + ResidualStats.DUAL_OBJ] = -0.5 * xPx - bTy;
-            stats[o + ResidualStats.TAU] = tau;
+            stats[o + ResidualStats.TAU] = u[tauAt + l];
             stats[o + ResidualStats.KAPPA] = rsk[tauAt + l];
-            stats[o + ResidualStats.CERT_BTY] = bty / (sg * sg);
-            stats[o + ResidualStats.CERT_ATY] = certAty;
-            stats[o + ResidualStats.CERT_CTX] = ctx / (sg * sg);
-            stats[o + ResidualStats.CERT_AXS] = certAxs;
-            stats[o + ResidualStats.CERT_PX] = certPx;
+            stats[o + ResidualStats.CERT_BTY] = w.bty[l] / (sg * sg);
+            stats[o + ResidualStats.CERT_ATY] = dua[6 * lanes + l];
+            stats[o + ResidualStats.CERT_CTX] = w.ctx[l] / (sg * sg);
+            stats[o + ResidualStats.CERT_AXS] = pri[4 * lanes + l];
+            stats[o + ResidualStats.CERT_PX] = dua[5 * lanes + l];
         }
     }
 
