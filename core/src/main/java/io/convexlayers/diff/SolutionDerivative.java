@@ -403,17 +403,30 @@ public final class SolutionDerivative {
             BatchArray sx = solution.x();
             BatchArray sy = solution.y();
             BatchArray ss = solution.s();
+            boolean whole = live == lanes;
             for (int l = 0; l < live; l++) {
                 SolverStatus status = solution.status(first + l);
-                if (!status.hasSolution() || only != null && !only[l]) {
-                    continue; // stays zero: the lane is masked out of every solve
+                valid[l] = status.hasSolution() && (only == null || only[l]);
+                inaccurate[l] = valid[l] && status != SolverStatus.SOLVED;
+                whole &= valid[l];
+            }
+            if (whole) { // every lane's point: whole rows at once
+                sx.copyTile(first, lanes, x);
+                sy.copyTile(first, lanes, y);
+                ss.copyTile(first, lanes, s);
+            } else {
+                for (int l = 0; l < live; l++) {
+                    if (valid[l]) { // other lanes stay zero: masked out of every solve
+                        toLane(sx, x, l);
+                        toLane(sy, y, l);
+                        toLane(ss, s, l);
+                    }
                 }
-                valid[l] = true;
-                inaccurate[l] = status != SolverStatus.SOLVED;
-                toLane(sx, x, l);
-                toLane(sy, y, l);
-                toLane(ss, s, l);
-                kink[l] = atKink(l);
+            }
+            for (int l = 0; l < live; l++) {
+                if (valid[l]) {
+                    kink[l] = atKink(l);
+                }
             }
             b = new double[m * lanes];
             c = new double[n * lanes];
