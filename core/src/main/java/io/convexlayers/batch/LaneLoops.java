@@ -62,6 +62,21 @@ public final class LaneLoops {
         }
     }
 
+    /** v[i·lanes + l] *= factor[l] over rows [0, rows). */
+    public static void scale(double[] v, int rows, int lanes, double[] factor) {
+        Lanes8Kernels k = simd(lanes);
+        if (k != null) {
+            k.scaleLanes(v, rows, factor);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                v[o + l] *= factor[l];
+            }
+        }
+    }
+
     /** out[l] = max(out[l], max |v|) over rows [0, rows) ({@link Math#max}, {@link Math#abs}). */
     public static void maxAbs(double[] v, int rows, int lanes, double[] out) {
         Lanes8Kernels k = simd(lanes);

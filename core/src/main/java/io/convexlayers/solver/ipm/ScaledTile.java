@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
+import io.convexlayers.batch.LaneLoops;
 import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.SparsePattern;
@@ -112,17 +113,9 @@ final class ScaledTile {
             }
         }
         if (p != null) {
-            for (int q = 0; q < p.length; q += lanes) {
-                for (int l = 0; l < lanes; l++) {
-                    p[q + l] *= costScale[l];
-                }
-            }
+            LaneLoops.scale(p, p.length / lanes, lanes, costScale);
         }
-        for (int t = 0; t < c.length; t += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                c[t + l] *= costScale[l];
-            }
-        }
+        LaneLoops.scale(c, c.length / lanes, lanes, costScale);
     }
 
     /** {@link #load(BatchConeProgram, int, boolean)} with {@code passes} Ruiz passes (0: only copies). */
