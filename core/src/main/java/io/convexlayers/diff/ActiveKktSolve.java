@@ -76,6 +76,8 @@ final class ActiveKktSolve {
     private final DataScaling scaling;
     /** Per row entry (i·lanes + l), whether the row is active at the current point. */
     private final boolean[] active;
+    /** Per lane ±1 where {@link #addWhere} adds, NaN elsewhere (its workspace). */
+    private final double[] signWhereMarked;
     /** The classification the matrix was factored with, once it was. */
     private final boolean[] factoredActive;
     private boolean factored;
@@ -102,6 +104,7 @@ final class ActiveKktSolve {
         this.pShared = program.pValues() == null || program.pValues().isShared();
         this.first = first;
         this.active = new boolean[m * lanes];
+        this.signWhereMarked = new double[lanes];
         this.factoredActive = new boolean[m * lanes];
         classifyRows();
         refactorIfMoved();
@@ -422,7 +425,7 @@ final class ActiveKktSolve {
 
     /** z += sign·(d1, d2) in the lanes marked (sign ±1: sign·d is d or −d exactly). */
     private void addWhere(boolean[] lanesMarked, double[] d1, double[] d2, double[] z, double sign) {
-        double[] factor = new double[lanes];
+        double[] factor = signWhereMarked;
         for (int l = 0; l < lanes; l++) {
             factor[l] = lanesMarked[l] ? sign : Double.NaN;
         }

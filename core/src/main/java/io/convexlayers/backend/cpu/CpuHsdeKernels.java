@@ -387,16 +387,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         for (int l = 0; l < lanes; l++) {
             laneA[l] = normalizingFactor(laneA[l]);
         }
-        if (simd != null) {
-            simd.scaleLanes(v, len, laneA);
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                v[o + l] *= laneA[l];
-            }
-        }
+        LaneLoops.scale(v, len, lanes, laneA);
     }
 
     /** The factor that brings a lane of squared norm {@code squares} to norm √len (1 if it is 0 or not finite). */

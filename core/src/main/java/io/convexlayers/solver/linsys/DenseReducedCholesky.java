@@ -122,43 +122,35 @@ public final class DenseReducedCholesky implements LinearSystem {
     /** {@inheritDoc} {@link #lastProduct} then holds A·x of the x returned. */
     @Override
     public void solve(double[] rhs) {
-        if (!factored) {
-            throw new IllegalStateException("solve before factor");
-        }
-        int yOff = n * lanes;
-        int ml = m * lanes;
-        // ax holds diag(rhoY)⁻¹·r_y for the right-hand side, then A·x.
-        for (int t = 0; t < ml; t++) {
-            ax[t] = rhs[yOff + t] * invRhoY[t];
-        }
-        TileProducts.multiplyAddAt(mats, ax, 0, rhs, 0);
-        PackedCholesky.solve(factor, invDiag, n, fl, rhs, 0, lanes, acc);
-        TileProducts.multiplyA(mats, rhs, 0, ax, 0);
-        for (int t = 0; t < ml; t++) {
-            rhs[yOff + t] = (ax[t] - rhs[yOff + t]) * invRhoY[t];
-        }
+        solve(rhs, 0, rhs, n * lanes, rhs, 0, rhs, n * lanes);
     }
 
     /**
      * {@link #solve(double[])} with the right-hand side and the solution in four arrays: (rx, ry) in, (x, y) out
-     * (n × lanes and m × lanes each; outputs distinct from inputs), the same operations and bits. (Kept apart
-     * from the in-place solve: one body with offsets for both made the first-order method's n = 10 batches
-     * 9% slower, the JIT inlining it less.)
+     * (n × lanes and m × lanes each; outputs distinct from inputs), the same operations and bits.
      */
     public void solve(double[] rx, double[] ry, double[] x, double[] y) {
+        solve(rx, 0, ry, 0, x, 0, y, 0);
+    }
+
+    /** The solve from (rx, ry) at their offsets into (x, y) at theirs; x may be rx and y may be ry (in place). */
+    private void solve(double[] rx, int rxOff, double[] ry, int ryOff, double[] x, int xOff, double[] y, int yOff) {
         if (!factored) {
             throw new IllegalStateException("solve before factor");
         }
         int ml = m * lanes;
+        // ax holds diag(rhoY)⁻¹·r_y for the right-hand side, then A·x.
         for (int t = 0; t < ml; t++) {
-            ax[t] = ry[t] * invRhoY[t];
+            ax[t] = ry[ryOff + t] * invRhoY[t];
         }
-        System.arraycopy(rx, 0, x, 0, n * lanes);
-        TileProducts.multiplyAddAt(mats, ax, 0, x, 0);
-        PackedCholesky.solve(factor, invDiag, n, fl, x, 0, lanes, acc);
-        TileProducts.multiplyA(mats, x, 0, ax, 0);
+        if (x != rx || xOff != rxOff) {
+            System.arraycopy(rx, rxOff, x, xOff, n * lanes);
+        }
+        TileProducts.multiplyAddAt(mats, ax, 0, x, xOff);
+        PackedCholesky.solve(factor, invDiag, n, fl, x, xOff, lanes, acc);
+        TileProducts.multiplyA(mats, x, xOff, ax, 0);
         for (int t = 0; t < ml; t++) {
-            y[t] = (ax[t] - ry[t]) * invRhoY[t];
+            y[yOff + t] = (ax[t] - ry[ryOff + t]) * invRhoY[t];
         }
     }
 
