@@ -133,6 +133,22 @@ public final class DenseReducedCholesky implements LinearSystem {
         solve(rx, 0, ry, 0, x, 0, y, 0);
     }
 
+    /**
+     * {@link #solve(double[], double[], double[], double[])} for r_y = 0 without its product with Aᵀ:
+     * x = M⁻¹·r_x and y = diag(rhoY)⁻¹·A·x (the same values; outputs distinct from rx).
+     */
+    public void solveWithZeroRy(double[] rx, double[] x, double[] y) {
+        if (!factored) {
+            throw new IllegalStateException("solve before factor");
+        }
+        System.arraycopy(rx, 0, x, 0, n * lanes);
+        PackedCholesky.solve(factor, invDiag, n, fl, x, 0, lanes, acc);
+        TileProducts.multiplyA(mats, x, 0, ax, 0);
+        for (int t = 0; t < m * lanes; t++) {
+            y[t] = ax[t] * invRhoY[t];
+        }
+    }
+
     /** The solve from (rx, ry) at their offsets into (x, y) at theirs; x may be rx and y may be ry (in place). */
     private void solve(double[] rx, int rxOff, double[] ry, int ryOff, double[] x, int xOff, double[] y, int yOff) {
         if (!factored) {

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.solver.ipm;
+
+import io.convexlayers.data.BatchConeProgram;
+import io.convexlayers.testing.PlantedLps;
+import io.convexlayers.testing.RandomQps;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tile's Newton solves without a residual ({@link TileNewtonSystem#solveTrusted}): the residual of
+ * an unrefined solve is the regularization's (δx, −δz_E), and one solve with it as right-hand side
+ * reaches what residual-based refinement reaches. Residuals are taken against the exact K with the
+ * tile's own products.
+ */
+class TileNewtonSystemTest {
+    private static final int LANES = 8;
+
+    /** A loaded tile, its Newton system factored for a spread scaling, and a random right-hand side. */
+    private static final class Setup {
+        final ScaledTile data;
+        final TileNewtonSystem kkt;
+        final double[] w;
+        final double[] r1;
+        final double[] r2;
+        final int n;
+        final int m;
+        final int zero;
+
+        Setup(BatchConeProgram batch, long seed) {
+            IpmLayout layout = new IpmLayout(batch);
+            n = layout.n;
+            m = layout.m;
+            zero = layout.zero;
+            data = new ScaledTile(layout, LANES);
+            data.load(batch, 0, true);
+            kkt = new TileNewtonSystem(data, null);
+            Random rnd = new Random(seed);
+            w = new double[m * LANES];
+            for (int t = 0; t < w.length; t++) {
+                w[t] = Math.exp(rnd.nextDouble() * 6 - 3); // H = w² over about five decades
+            }
+            kkt.factor(w);
+            r1 = gaussian(n * LANES, rnd);
+            r2 = gaussian(m * LANES, rnd);
+        }
+
+        /** Each lane's (r1, r2) − K·(x, z) with the exact K (P, no δ; −w² on nonnegative rows, 0 on zero rows). */
+        double[][] residual(double[] x, double[] z) {
+            double[] px = new double[n * LANES];
+            double[] ax = new double[m * LANES];
+            double[] atz = new double[n * LANES];
+            data.multiplyP(x, px);
+            data.multiplyA(x, ax);
+            data.multiplyAt(z, atz);
+            double[] resX = new double[n * LANES];
+            double[] resZ = new double[m * LANES];
+            for (int t = 0; t < resX.length; t++) {
+                resX[t] = r1[t] - px[t] - atz[t];
+            }
+            for (int t = 0; t < resZ.length; t++) {
+                double h = t < zero * LANES ? 0 : w[t] * w[t];
+                resZ[t] = r2[t] - ax[t] + h * z[t];
+            }
+            return new double[][] {resX, resZ};
+        }
+
+        /** Each lane's ‖residual‖∞ / (1 + ‖(r1, r2)‖∞). */
+        double[] relative(double[] x, double[] z) {
+            double[][] res = residual(x, z);
+            double[] out = new double[LANES];
+            for (int l = 0; l < LANES; l++) {
+                double num = Math.max(laneMax(res[0], l), laneMax(res[1], l));
+                double den = 1 + Math.max(laneMax(r1, l), laneMax(r2, l));
+                out[l] = num / den;
+            }
+            return out;
+        }
+    }
+
+    private static BatchConeProgram qp() {
+        return RandomQps.batch(10, 20, LANES, false, 21);
+    }
+
+    private static BatchConeProgram lpWithEqualities() {
+        return PlantedLps.batch(12, 4, 30, LANES, 22).program();
+    }
+
+    @Test
+    void theUnrefinedResidualIsTheRegularizations() {
+        for (BatchConeProgram batch : new BatchConeProgram[] {qp(), lpWithEqualities()}) {
+            Setup s = new Setup(batch, 5);
+            double[] x = new double[s.n * LANES];
+            double[] z = new double[s.m * LANES];
+            s.kkt.solveUnrefined(s.r1, s.r2, x, z);
+            double[][] res = s.residual(x, z);
+            double delta = NewtonSystem.STATIC_REG;
+            for (int l = 0; l < LANES; l++) {
+                double size = delta * Math.max(laneMax(x, l), laneMax(z, l));
+                double misfit = 0;
+                for (int t = l; t < x.length; t += LANES) {
+                    misfit = Math.max(misfit, Math.abs(res[0][t] - delta * x[t]));
+                }
+                for (int t = l; t < z.length; t += LANES) {
+                    double predicted = t < s.zero * LANES ? -delta * z[t] : 0;
+                    misfit = Math.max(misfit, Math.abs(res[1][t] - predicted));
+                }
+                assertTrue(size > 1e-12, "the regularization's error is visible: " + size);
+                assertTrue(misfit <= 1e-3 * size, "lane " + l + ": residual " + misfit + " off (δx, −δz_E) of size " + size);
+            }
+        }
+    }
+
+    @Test
+    void oneCorrectionByTheKnownResidualRemovesTheRegularizationsError() {
+        for (BatchConeProgram batch : new BatchConeProgram[] {qp(), lpWithEqualities()}) {
+            Setup s = new Setup(batch, 6);
+            double[] x = new double[s.n * LANES];
+            double[] z = new double[s.m * LANES];
+            s.kkt.solveUnrefined(s.r1, s.r2, x, z);
+            double[] plain = s.relative(x, z);
+            s.kkt.solveTrusted(s.r1, s.r2, x, z, 1);
+            double[] corrected = s.relative(x, z);
+            for (int l = 0; l < LANES; l++) {
+                assertTrue(plain[l] > 1e-10, "lane " + l + ": unrefined " + plain[l]);
+                assertTrue(corrected[l] <= 1e-5 * plain[l], "lane " + l + ": corrected " + corrected[l] + " from " + plain[l]);
+            }
+            double[] level0X = new double[s.n * LANES];
+            double[] level0Z = new double[s.m * LANES];
+            s.kkt.solveTrusted(s.r1, s.r2, level0X, level0Z, 0);
+            assertTrue(Arrays.equals(s.relative(level0X, level0Z), plain), "level 0 is the unrefined solve");
+        }
+    }
+
+    @Test
+    void theTrustLevelFollowsTheTolerance() {
+        Setup s = new Setup(qp(), 7);
+        boolean[] live = new boolean[LANES];
+        Arrays.fill(live, true);
+        double[] rel = new double[LANES];
+        double[] x = new double[s.n * LANES];
+        double[] z = new double[s.m * LANES];
+        double[] loose = new double[LANES];
+        Arrays.fill(loose, 1e-4);
+        s.kkt.solve(s.r1, s.r2, x, z, live, rel, loose);
+        assertEquals(0, s.kkt.trustLevel(live, loose), "met unrefined");
+        double[] tight = new double[LANES];
+        Arrays.fill(tight, 1e-13);
+        s.kkt.solve(s.r1, s.r2, x, z, live, rel, tight);
+        assertEquals(1, s.kkt.trustLevel(live, tight), "met after one step");
+        for (int l = 0; l < LANES; l++) {
+            assertTrue(rel[l] <= 1e-13, "lane " + l + " refined to " + rel[l]);
+        }
+        double[] unreachable = new double[LANES];
+        Arrays.fill(unreachable, 1e-30);
+        s.kkt.solve(s.r1, s.r2, x, z, live, rel, unreachable);
+        assertEquals(-1, s.kkt.trustLevel(live, unreachable), "never met");
+        live[3] = false;
+        unreachable[3] = 1e-30;
+        Arrays.fill(tight, 1e-13);
+        tight[3] = 1e-30;
+        s.kkt.solve(s.r1, s.r2, x, z, live, rel, tight);
+        assertEquals(1, s.kkt.trustLevel(live, tight), "a lane that is not live does not count");
+    }
+
+    private static double[] gaussian(int len, Random rnd) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double laneMax(double[] v, int lane) {
+        double max = 0;
+        for (int t = lane; t < v.length; t += LANES) {
+            max = Math.max(max, Math.abs(v[t]));
+        }
+        return max;
+    }
+}
