@@ -44,9 +44,9 @@ final class TileInteriorPointMethod {
      * error is a thousandth of the residuals it reduces steps as the exact one does. Early iterations
      * then take their solves unrefined (the static regularization leaves about 1e-8), middle ones refine
      * once, the last ones to 1e-14 as before; the constant system's solve, whose residual is computed at
-     * every step, judges for the step's two other solves ({@link TileNewtonSystem#trustLevel}). On
-     * small-qp-n10-b1024, small-qp-n50-b128 and lp-n50-b128 the iteration counts did not change (9 250,
-     * 1 359, 1 412), and 75% of n = 10's steps skipped two residuals.
+     * every step, judges lane by lane for the step's two other solves ({@link TileNewtonSystem#judge}), so
+     * that a lane's bits do not depend on its tile mates. On small-qp-n10-b1024, small-qp-n50-b128,
+     * small-qp-n100-b16 and lp-n50-b128 the iteration counts did not change (9 250, 1 359, 186, 1 412).
      */
     static final double SOLVE_TOL_FACTOR = 1e-3;
     private final IpmLayout layout;
@@ -119,11 +119,6 @@ final class TileInteriorPointMethod {
     private final double[] rel;
     /** Per lane the relative residual its Newton solves need in this step (see {@link #SOLVE_TOL_FACTOR}). */
     private final double[] solveTol;
-    /**
-     * {@link TileNewtonSystem#trustLevel} of this step's constant-system solve: at 0 or 1 the predictor's and
-     * corrector's solves skip their residuals (and refine once, by the regularization's known residual, at 1).
-     */
-    private int trustLevel;
     private final double[] acc1;
     /** Per lane −σμ, the corrector's shift along the cones' identity. */
     private final double[] headShift;
@@ -664,7 +659,7 @@ final class TileInteriorPointMethod {
         System.arraycopy(data.b, 0, rhsZ, 0, rhsZ.length);
         kkt.solve(rhsX, rhsZ, x1, z1, running, rel, solveTol);
         handBackInaccurate();
-        trustLevel = kkt.trustLevel(running, solveTol);
+        kkt.judge(solveTol); // how the predictor's and corrector's solves may skip their residuals
         // ξ = x/τ terms of the linearized third equation.
         // (cᵀx, bᵀz and xᵀPx are those of evaluate(), which ran at this iterate.)
         double[] xiPxi = acc1;
@@ -780,12 +775,8 @@ final class TileInteriorPointMethod {
         LaneLoops.negatedScaledPlus(eta, rx, null, 0, n, lanes, rhsX);
         LaneLoops.negatedScaledPlus(eta, rz, zeros, 0, zero, lanes, rhsZ);
         LaneLoops.negatedScaledPlus(eta, rz, workM2, zero, m, lanes, rhsZ);
-        if (trustLevel >= 0) {
-            kkt.solveTrusted(rhsX, rhsZ, x2, z2, trustLevel);
-        } else {
-            kkt.solve(rhsX, rhsZ, x2, z2, running, rel, solveTol);
-            handBackInaccurate();
-        }
+        kkt.solveJudged(rhsX, rhsZ, x2, z2, running, rel, solveTol);
+        handBackInaccurate();
         tauDirection(x2, z2, tauDir);
         for (int l = 0; l < lanes; l++) {
             dTau[l] = (-eta[l] * rTau[l] + dKappaT[l] * invTau[l] - tauDir[l]) / denom[l];

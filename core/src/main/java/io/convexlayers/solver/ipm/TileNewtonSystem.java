@@ -27,13 +27,22 @@ final class TileNewtonSystem {
     static final double EQUALITY_REG = NewtonSystem.STATIC_REG;
 
     /**
-     * {@link #trustLevel} 1 asks the residual-based refinement step to reach this times the tolerance:
+     * {@link #judge}'s level 1 asks the residual-based refinement step to reach this times the tolerance:
      * the regularization's correction that the trusted solves take instead removes δ's error but not the
      * factorization's rounding, which that step also removes. Measured against the exact K on
-     * small-qp-n10-b1024, small-qp-n50-b128, lp-n50-b128, socp-n50-b128 and small-qp-n100-b16, the trusted
-     * solves then met the tolerance in 98% of lanes, came within 10× of it in all but 2 of 13 000.
+     * small-qp-n10-b1024, small-qp-n50-b128, lp-n50-b128, socp-n50-b128 and small-qp-n100-b16, the level-1
+     * solves then met the tolerance in 89–100% of lanes (by workload) and came within 10× of it in all but
+     * 2 of 12 400.
      */
     static final double LEVEL_ONE_MARGIN = 0.1;
+    /**
+     * A refining lane goes on while a step lowers its residual below this fraction of the last one. Lane
+     * by lane, so that a lane's solve does not depend on its tile mates; a lane that went on while its
+     * residual fell at all took 9 more iterations of 124 on planted SOCPs (tiny gains near the SOC
+     * systems' residual floor), and one that stopped short of halving, as one instance does, handed
+     * back 3 of 11 planted programs with equalities.
+     */
+    static final double MIN_GAIN = 0.9;
     private final ScaledTile data;
     private final int lanes;
     private final int n;
@@ -61,10 +70,15 @@ final class TileNewtonSystem {
     private final double[] rhsNorm;
     private final double[] norm;
     private final boolean[] refining;
+    /** Per lane: whether its last refinement step did not lower its residual (see {@link #undoWorse}). */
+    private final boolean[] worse;
     /** Each lane's relative residual before refinement in the last solve, and the default tolerances. */
     private final double[] firstRel;
     /** Each lane's relative residual after its first refinement step in the last solve (firstRel where none). */
     private final double[] secondRel;
+    /** Per lane the level {@link #judge} gave, and the lanes a {@link #solveJudged} refines. */
+    private final int[] levels;
+    private final boolean[] toRefine;
     private final double[] strict;
     /** Per lane 1 where {@link #refining}, NaN elsewhere (see {@link #addCorrection}). */
     private final double[] unitWhereRefining;
@@ -107,8 +121,11 @@ final class TileNewtonSystem {
         rhsNorm = new double[lanes];
         norm = new double[lanes];
         refining = new boolean[lanes];
+        worse = new boolean[lanes];
         firstRel = new double[lanes];
         secondRel = new double[lanes];
+        levels = new int[lanes];
+        toRefine = new boolean[lanes];
         strict = new double[lanes];
         java.util.Arrays.fill(strict, NewtonSystem.REFINE_TOL);
         unitWhereRefining = new double[lanes];
@@ -212,11 +229,11 @@ final class TileNewtonSystem {
     /**
      * Solves K·(x, z) = (r1, r2) for every lane with iterative refinement (x: n × lanes, z: m × lanes,
      * overwritten) and leaves in {@code rel} each lane's final residual relative to 1 + ‖(r1, r2)‖∞.
-     * Refinement follows {@link NewtonSystem}'s rule lane by lane, except that a lane goes on while its
-     * residual falls at all (one instance stops once a step gains less than half): near the end of a
-     * solve the unpivoted factor needs the slower steps to reach {@link ReducedKkt#FALLBACK_TOL} (on
-     * planted programs with equalities this cut the lanes handed back from 3 of 11 to 1). Lanes not
-     * {@code live} are solved but neither refined nor judged.
+     * Refinement follows {@link NewtonSystem}'s rule lane by lane, except that a lane goes on while a step
+     * gains a tenth ({@link #MIN_GAIN}; one instance stops once a step gains less than half): near the end
+     * of a solve the unpivoted factor needs the slower steps to reach {@link ReducedKkt#FALLBACK_TOL}. Each
+     * lane's steps depend on its own residuals only. Lanes not {@code live} are solved but neither refined
+     * nor judged.
      */
     void solve(double[] r1, double[] r2, double[] x, double[] z, boolean[] live, double[] rel) {
         solve(r1, r2, x, z, live, rel, strict);
@@ -225,19 +242,35 @@ final class TileNewtonSystem {
     /**
      * {@link #solve(double[], double[], double[], double[], boolean[], double[])} refining each lane only
      * while its relative residual exceeds {@code tolerance[l]} (at least {@link NewtonSystem#REFINE_TOL});
-     * {@link #trustLevel} then says whether further solves with this factorization need a residual.
+     * {@link #judge} then says how further solves with this factorization may skip their residuals.
      */
     void solve(double[] r1, double[] r2, double[] x, double[] z, boolean[] live, double[] rel, double[] tolerance) {
+        factoredSolve(r1, r2, x, z);
+        refine(r1, r2, x, z, live, rel, tolerance, zero == 0, true);
+    }
+
+    /**
+     * Refines the unrefined solution (x, z) of K·(x, z) = (r1, r2) in the lanes marked {@code lanesToRefine}
+     * while each one's relative residual exceeds {@code tolerance[l]}. A {@code judging} call (the step's
+     * first solve) leaves every lane's relative residual in {@code rel} and records the residuals before
+     * and after the first step for {@link #judge}; any other call writes only the marked lanes' entries.
+     * With {@code productKnown}, A·x is the last factored solve's.
+     */
+    private void refine(double[] r1, double[] r2, double[] x, double[] z, boolean[] lanesToRefine, double[] rel,
+                        double[] tolerance, boolean productKnown, boolean judging) {
         maxAbs(r1, n, rhsNorm, true);
         maxAbs(r2, m, rhsNorm, false);
-        factoredSolve(r1, r2, x, z);
-        residual(r1, r2, x, z, zero == 0);
+        residual(r1, r2, x, z, productKnown);
         boolean any = false;
         for (int l = 0; l < lanes; l++) {
-            rel[l] = norm[l] / (1 + rhsNorm[l]);
-            firstRel[l] = rel[l];
-            secondRel[l] = rel[l];
-            refining[l] = live[l] && rel[l] > tolerance[l];
+            if (judging) {
+                firstRel[l] = norm[l] / (1 + rhsNorm[l]);
+                secondRel[l] = firstRel[l];
+            }
+            if (judging || lanesToRefine[l]) {
+                rel[l] = norm[l] / (1 + rhsNorm[l]);
+            }
+            refining[l] = lanesToRefine[l] && rel[l] > tolerance[l];
             any |= refining[l];
         }
         for (int it = 0; it < NewtonSystem.MAX_REFINEMENT && any; it++) {
@@ -251,59 +284,76 @@ final class TileNewtonSystem {
                     continue;
                 }
                 double next = norm[l] / (1 + rhsNorm[l]);
-                if (it == 0) {
+                if (it == 0 && judging) {
                     secondRel[l] = next;
                 }
-                if (!(next < rel[l])) {
+                worse[l] = !(next < rel[l]);
+                if (worse[l]) {
                     undo = true; // refinement stopped helping: keep the better point
                     continue;
                 }
+                refining[l] = next > tolerance[l] && next < MIN_GAIN * rel[l];
                 rel[l] = next;
-                refining[l] = next > tolerance[l];
                 any |= refining[l];
             }
             if (undo) {
-                undoWorse(x, z, rel);
+                undoWorse(x, z);
             }
         }
     }
 
     /**
-     * How further solves with this factorization may skip their residuals, judged by the last {@link #solve}
-     * at per-lane {@code tolerance}: 0 where every {@code live} lane met it unrefined, 1 where every one met
-     * {@link #LEVEL_ONE_MARGIN} times it after one refinement step, −1 otherwise (solve with refinement).
-     * The error of an unrefined solve is the factorization's (δ's and rounding), about alike for every
-     * right-hand side of similar size. See {@link #solveTrusted}.
+     * Judges, lane by lane, how this factorization's further solves may skip their residuals, from the last
+     * {@link #solve} at per-lane {@code tolerance}: level 0 where the lane met it unrefined, 1 where it met
+     * {@link #LEVEL_ONE_MARGIN} times it after one refinement step, −1 otherwise (refine as usual). The
+     * error of an unrefined solve is the factorization's (δ's and rounding), about alike for every
+     * right-hand side of similar size. See {@link #solveJudged}.
      */
-    int trustLevel(boolean[] live, double[] tolerance) {
-        int level = 0;
+    void judge(double[] tolerance) {
         for (int l = 0; l < lanes; l++) {
-            if (!live[l] || firstRel[l] <= tolerance[l]) {
-                continue;
-            }
-            if (!(secondRel[l] <= LEVEL_ONE_MARGIN * tolerance[l])) {
-                return -1;
-            }
-            level = 1;
+            levels[l] = firstRel[l] <= tolerance[l] ? 0 : secondRel[l] <= LEVEL_ONE_MARGIN * tolerance[l] ? 1 : -1;
         }
-        return level;
+    }
+
+    /** The level {@link #judge} gave lane l. */
+    int level(int l) {
+        return levels[l];
     }
 
     /**
-     * A solve without residual at a {@link #trustLevel} of 0 or 1. At level 1 the one refinement step
-     * removes the regularization's error, whose residual is known without products: the factored system
-     * has P + δI where K has P, and −δI on the zero-cone rows where K has 0, so the residual of (x, z) is
-     * (δx, −δz_E) up to rounding, and one solve with that right-hand side corrects it (every lane).
+     * A solve at the levels {@link #judge} gave, each lane as it would be alone: level 0 takes the
+     * unrefined solve; level 1 one correction by the regularization's residual, known without products
+     * (the factored system has P + δI where K has P, and −δI on the zero-cone rows where K has 0, so the
+     * residual of an unrefined (x, z) is (δx, −δz_E) up to rounding); level −1 refines against the exact K
+     * as {@link #solve} does and leaves its relative residual in {@code rel} (other lanes' entries stay).
+     * Lanes not {@code live} are solved but not corrected.
      */
-    void solveTrusted(double[] r1, double[] r2, double[] x, double[] z, int level) {
+    void solveJudged(double[] r1, double[] r2, double[] x, double[] z, boolean[] live, double[] rel,
+                     double[] tolerance) {
         factoredSolve(r1, r2, x, z);
-        if (level < 1) {
-            return;
+        boolean corrected = false;
+        boolean refined = false;
+        for (int l = 0; l < lanes; l++) {
+            corrected |= live[l] && levels[l] == 1;
+            refined |= live[l] && levels[l] < 0;
         }
-        regularizationCorrection(x, z);
-        java.util.Arrays.fill(unitWhereRefining, 1);
-        LaneLoops.addScaledWhereNumber(x, unitWhereRefining, dx, 0, n, lanes);
-        LaneLoops.addScaledWhereNumber(z, unitWhereRefining, dz, 0, m, lanes);
+        // Refinement first, while the last factored solve's A·x is still x's (the residual reuses it), so
+        // that a refined lane's bits do not depend on whether other lanes are corrected; it leaves the
+        // other lanes' (x, z) as they were.
+        if (refined) {
+            for (int l = 0; l < lanes; l++) {
+                toRefine[l] = live[l] && levels[l] < 0;
+            }
+            refine(r1, r2, x, z, toRefine, rel, tolerance, zero == 0, false);
+        }
+        if (corrected) {
+            regularizationCorrection(x, z);
+            for (int l = 0; l < lanes; l++) {
+                unitWhereRefining[l] = live[l] && levels[l] == 1 ? 1 : Double.NaN;
+            }
+            LaneLoops.addScaledWhereNumber(x, unitWhereRefining, dx, 0, n, lanes);
+            LaneLoops.addScaledWhereNumber(z, unitWhereRefining, dz, 0, m, lanes);
+        }
     }
 
     /** (dx, dz) = the factored solve of the regularization's residual (δx, −δz_E) of an unrefined (x, z). */
@@ -330,10 +380,14 @@ final class TileNewtonSystem {
         factoredSolve(r1, r2, x, z);
     }
 
-    /** Takes back the last correction on refining lanes whose residual did not fall, and stops them. */
-    private void undoWorse(double[] x, double[] z, double[] rel) {
+    /**
+     * Takes back the last correction on the refining lanes marked {@link #worse} (their residual did not
+     * fall), and stops them. (Marked, not judged again here: a lane that gained has its new residual in
+     * rel already, and comparing with it again would take back its gain.)
+     */
+    private void undoWorse(double[] x, double[] z) {
         for (int l = 0; l < lanes; l++) {
-            if (refining[l] && !(norm[l] / (1 + rhsNorm[l]) < rel[l])) {
+            if (refining[l] && worse[l]) {
                 for (int j = 0; j < n; j++) {
                     x[j * lanes + l] -= dx[j * lanes + l];
                 }

@@ -150,6 +150,67 @@ class TileInteriorPointMethodTest {
                 BatchArray.perInstance(c), cones);
     }
 
+    /**
+     * A lane's result does not depend on its tile mates: the same instance beside different ones (whose
+     * iterations and Newton solves' accuracy differ) ends with the same bits and iteration count.
+     */
+    @Test
+    void aLanesResultDoesNotDependOnItsTileMates() {
+        BatchConeProgram[] sources = {RandomQps.batch(10, 20, 16, false, 31),
+                plantedBatch(ConeDims.builder().zero(4).nonneg(30).build(), 12, true, 16)};
+        for (BatchConeProgram source : sources) {
+            int[][] tiles = {{0, 1, 2, 3, 4, 5, 6, 7}, {0, 8, 9, 10, 11, 12, 13, 14}, {15, 14, 13, 0, 12, 11, 10, 9}};
+            int[] laneOfZero = {0, 0, 3};
+            BatchSolution[] outs = new BatchSolution[tiles.length];
+            boolean[] back = new boolean[tiles.length];
+            for (int t = 0; t < tiles.length; t++) {
+                BatchConeProgram batch = select(source, tiles[t]);
+                TileInteriorPointMethod method = new TileInteriorPointMethod(new IpmLayout(batch), 8);
+                BatchSolution.Builder out = BatchSolution.builder(batch.batch(), batch.n(), batch.m());
+                for (int k : method.solve(batch, 0, 8, IPM, Deadline.NONE, null, out)) {
+                    back[t] |= k == laneOfZero[t];
+                    InteriorPointSolver.solveInstances(batch, new int[] {k}, IPM, Deadline.NONE, out);
+                }
+                outs[t] = out.build();
+            }
+            for (int t = 1; t < tiles.length; t++) {
+                assertEquals(back[0], back[t], "handed back or not, tile " + t);
+                if (back[t]) {
+                    continue;
+                }
+                Solution first = outs[0].get(laneOfZero[0]);
+                Solution other = outs[t].get(laneOfZero[t]);
+                assertEquals(outs[0].iterations(laneOfZero[0]), outs[t].iterations(laneOfZero[t]), "iterations, tile " + t);
+                assertTrue(java.util.Arrays.equals(first.x(), other.x()), "x, tile " + t);
+                assertTrue(java.util.Arrays.equals(first.y(), other.y()), "y, tile " + t);
+                assertTrue(java.util.Arrays.equals(first.s(), other.s()), "s, tile " + t);
+            }
+        }
+    }
+
+    /** The instances {@code picked} of {@code source} as a batch of their own (per-instance values). */
+    private static BatchConeProgram select(BatchConeProgram source, int[] picked) {
+        int count = picked.length;
+        ConeProgram[] ps = new ConeProgram[count];
+        for (int k = 0; k < count; k++) {
+            ps[k] = source.instance(picked[k]);
+        }
+        boolean withP = ps[0].p() != null;
+        double[][] a = new double[count][];
+        double[][] p = new double[count][];
+        double[][] b = new double[count][];
+        double[][] c = new double[count][];
+        for (int k = 0; k < count; k++) {
+            a[k] = ps[k].a().values();
+            p[k] = withP ? ps[k].p().values() : null;
+            b[k] = ps[k].b();
+            c[k] = ps[k].c();
+        }
+        return new BatchConeProgram(withP ? ps[0].p().pattern() : null, withP ? BatchArray.perInstance(p) : null,
+                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b),
+                BatchArray.perInstance(c), ps[0].cones());
+    }
+
     /** {@code count} copies of one program as a batch (matrices shared). */
     private static BatchConeProgram replicate(ConeProgram p, int count) {
         return new BatchConeProgram(p.p() == null ? null : p.p().pattern(),

@@ -13,10 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tile's Newton solves without a residual ({@link TileNewtonSystem#solveTrusted}): the residual of
- * an unrefined solve is the regularization's (δx, −δz_E), and one solve with it as right-hand side
- * reaches what residual-based refinement reaches. Residuals are taken against the exact K with the
- * tile's own products.
+ * The tile's Newton solves without a residual ({@link TileNewtonSystem#solveJudged}): the residual of
+ * an unrefined solve is the regularization's (δx, −δz_E), one solve with it as right-hand side removes
+ * that error, the levels follow the tolerances, and each lane is solved as it would be alone. Residuals
+ * are taken against the exact K with the tile's own products.
  */
 class TileNewtonSystemTest {
     private static final int LANES = 8;
@@ -124,7 +124,9 @@ class TileNewtonSystemTest {
             double[] z = new double[s.m * LANES];
             s.kkt.solveUnrefined(s.r1, s.r2, x, z);
             double[] plain = s.relative(x, z);
-            s.kkt.solveTrusted(s.r1, s.r2, x, z, 1);
+            judgeAt(s, 1e-10);
+            assertLevels(s, 1, "unrefined above 1e-10, one step below 1e-11");
+            s.kkt.solveJudged(s.r1, s.r2, x, z, allLive(), new double[LANES], uniform(1e-10));
             double[] corrected = s.relative(x, z);
             for (int l = 0; l < LANES; l++) {
                 assertTrue(plain[l] > 1e-10, "lane " + l + ": unrefined " + plain[l]);
@@ -132,40 +134,86 @@ class TileNewtonSystemTest {
             }
             double[] level0X = new double[s.n * LANES];
             double[] level0Z = new double[s.m * LANES];
-            s.kkt.solveTrusted(s.r1, s.r2, level0X, level0Z, 0);
+            judgeAt(s, 1e-4);
+            s.kkt.solveJudged(s.r1, s.r2, level0X, level0Z, allLive(), new double[LANES], uniform(1e-4));
             assertTrue(Arrays.equals(s.relative(level0X, level0Z), plain), "level 0 is the unrefined solve");
         }
     }
 
     @Test
-    void theTrustLevelFollowsTheTolerance() {
+    void theLevelsFollowTheTolerance() {
         Setup s = new Setup(qp(), 7);
+        double[] rel = judgeAt(s, 1e-4);
+        assertLevels(s, 0, "met unrefined");
+        judgeAt(s, 1e-11);
+        assertLevels(s, 1, "met after one step");
+        rel = judgeAt(s, 1e-30);
+        assertLevels(s, -1, "never met");
+        for (int l = 0; l < LANES; l++) {
+            assertTrue(rel[l] <= 1e-14, "lane " + l + " refined to " + rel[l]);
+        }
+    }
+
+    @Test
+    void eachLaneIsSolvedAsItWouldBeAlone() {
+        for (BatchConeProgram batch : new BatchConeProgram[] {qp(), lpWithEqualities()}) {
+            Setup s = new Setup(batch, 8);
+            double[] tolerances = {1e-4, 1e-10, 1e-30};
+            double[] mixed = new double[LANES];
+            for (int l = 0; l < LANES; l++) {
+                mixed[l] = tolerances[l % 3];
+            }
+            double[][] alone = new double[3][];
+            double[][] aloneZ = new double[3][];
+            for (int k = 0; k < 3; k++) {
+                s.kkt.solve(s.r1, s.r2, new double[s.n * LANES], new double[s.m * LANES], allLive(), new double[LANES],
+                        uniform(tolerances[k]));
+                s.kkt.judge(uniform(tolerances[k]));
+                alone[k] = new double[s.n * LANES];
+                aloneZ[k] = new double[s.m * LANES];
+                s.kkt.solveJudged(s.r1, s.r2, alone[k], aloneZ[k], allLive(), new double[LANES], uniform(tolerances[k]));
+            }
+            s.kkt.solve(s.r1, s.r2, new double[s.n * LANES], new double[s.m * LANES], allLive(), new double[LANES], mixed);
+            s.kkt.judge(mixed);
+            double[] x = new double[s.n * LANES];
+            double[] z = new double[s.m * LANES];
+            s.kkt.solveJudged(s.r1, s.r2, x, z, allLive(), new double[LANES], mixed);
+            for (int l = 0; l < LANES; l++) {
+                assertEquals(l % 3 == 0 ? 0 : l % 3 == 1 ? 1 : -1, s.kkt.level(l), "lane " + l);
+                for (int t = l; t < x.length; t += LANES) {
+                    assertEquals(Double.doubleToRawLongBits(alone[l % 3][t]), Double.doubleToRawLongBits(x[t]), "x, lane " + l);
+                }
+                for (int t = l; t < z.length; t += LANES) {
+                    assertEquals(Double.doubleToRawLongBits(aloneZ[l % 3][t]), Double.doubleToRawLongBits(z[t]), "z, lane " + l);
+                }
+            }
+        }
+    }
+
+    /** Solves at a uniform tolerance and judges; returns each lane's relative residual. */
+    private static double[] judgeAt(Setup s, double tolerance) {
+        double[] rel = new double[LANES];
+        s.kkt.solve(s.r1, s.r2, new double[s.n * LANES], new double[s.m * LANES], allLive(), rel, uniform(tolerance));
+        s.kkt.judge(uniform(tolerance));
+        return rel;
+    }
+
+    private static void assertLevels(Setup s, int level, String what) {
+        for (int l = 0; l < LANES; l++) {
+            assertEquals(level, s.kkt.level(l), what + ", lane " + l);
+        }
+    }
+
+    private static boolean[] allLive() {
         boolean[] live = new boolean[LANES];
         Arrays.fill(live, true);
-        double[] rel = new double[LANES];
-        double[] x = new double[s.n * LANES];
-        double[] z = new double[s.m * LANES];
-        double[] loose = new double[LANES];
-        Arrays.fill(loose, 1e-4);
-        s.kkt.solve(s.r1, s.r2, x, z, live, rel, loose);
-        assertEquals(0, s.kkt.trustLevel(live, loose), "met unrefined");
-        double[] tight = new double[LANES];
-        Arrays.fill(tight, 1e-13);
-        s.kkt.solve(s.r1, s.r2, x, z, live, rel, tight);
-        assertEquals(1, s.kkt.trustLevel(live, tight), "met after one step");
-        for (int l = 0; l < LANES; l++) {
-            assertTrue(rel[l] <= 1e-13, "lane " + l + " refined to " + rel[l]);
-        }
-        double[] unreachable = new double[LANES];
-        Arrays.fill(unreachable, 1e-30);
-        s.kkt.solve(s.r1, s.r2, x, z, live, rel, unreachable);
-        assertEquals(-1, s.kkt.trustLevel(live, unreachable), "never met");
-        live[3] = false;
-        unreachable[3] = 1e-30;
-        Arrays.fill(tight, 1e-13);
-        tight[3] = 1e-30;
-        s.kkt.solve(s.r1, s.r2, x, z, live, rel, tight);
-        assertEquals(1, s.kkt.trustLevel(live, tight), "a lane that is not live does not count");
+        return live;
+    }
+
+    private static double[] uniform(double value) {
+        double[] v = new double[LANES];
+        Arrays.fill(v, value);
+        return v;
     }
 
     private static double[] gaussian(int len, Random rnd) {
