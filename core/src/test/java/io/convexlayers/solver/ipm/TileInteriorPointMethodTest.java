@@ -135,6 +135,13 @@ class TileInteriorPointMethodTest {
         for (int k = 0; k < count; k++) {
             ps[k] = PlantedPrograms.generate(cones, n, 1.0, withP, 100 + k).program();
         }
+        return batchOf(ps);
+    }
+
+    /** Programs of one structure as a batch with per-instance values. */
+    private static BatchConeProgram batchOf(ConeProgram[] ps) {
+        int count = ps.length;
+        boolean withP = ps[0].p() != null;
         double[][] a = new double[count][];
         double[][] p = new double[count][];
         double[][] b = new double[count][];
@@ -147,7 +154,7 @@ class TileInteriorPointMethodTest {
         }
         return new BatchConeProgram(withP ? ps[0].p().pattern() : null, withP ? BatchArray.perInstance(p) : null,
                 ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b),
-                BatchArray.perInstance(c), cones);
+                BatchArray.perInstance(c), ps[0].cones());
     }
 
     /**
@@ -190,25 +197,11 @@ class TileInteriorPointMethodTest {
 
     /** The instances {@code picked} of {@code source} as a batch of their own (per-instance values). */
     private static BatchConeProgram select(BatchConeProgram source, int[] picked) {
-        int count = picked.length;
-        ConeProgram[] ps = new ConeProgram[count];
-        for (int k = 0; k < count; k++) {
+        ConeProgram[] ps = new ConeProgram[picked.length];
+        for (int k = 0; k < picked.length; k++) {
             ps[k] = source.instance(picked[k]);
         }
-        boolean withP = ps[0].p() != null;
-        double[][] a = new double[count][];
-        double[][] p = new double[count][];
-        double[][] b = new double[count][];
-        double[][] c = new double[count][];
-        for (int k = 0; k < count; k++) {
-            a[k] = ps[k].a().values();
-            p[k] = withP ? ps[k].p().values() : null;
-            b[k] = ps[k].b();
-            c[k] = ps[k].c();
-        }
-        return new BatchConeProgram(withP ? ps[0].p().pattern() : null, withP ? BatchArray.perInstance(p) : null,
-                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b),
-                BatchArray.perInstance(c), ps[0].cones());
+        return batchOf(ps);
     }
 
     /** {@code count} copies of one program as a batch (matrices shared). */
