@@ -28,7 +28,7 @@ final class TileNewtonSystem {
 
     /**
      * {@link #judge}'s level 1 asks the residual-based refinement step to reach this times the tolerance:
-     * the regularization's correction that the trusted solves take instead removes δ's error but not the
+     * the regularization's correction that level-1 solves take instead removes δ's error but not the
      * factorization's rounding, which that step also removes. Measured against the exact K on
      * small-qp-n10-b1024, small-qp-n50-b128, lp-n50-b128, socp-n50-b128 and small-qp-n100-b16, the level-1
      * solves then met the tolerance in 89–100% of lanes (by workload) and came within 10× of it in all but
@@ -72,13 +72,14 @@ final class TileNewtonSystem {
     private final boolean[] refining;
     /** Per lane: whether its last refinement step did not lower its residual (see {@link #undoWorse}). */
     private final boolean[] worse;
-    /** Each lane's relative residual before refinement in the last solve, and the default tolerances. */
+    /** Each lane's relative residual before refinement in the last judging solve. */
     private final double[] firstRel;
-    /** Each lane's relative residual after its first refinement step in the last solve (firstRel where none). */
+    /** Each lane's relative residual after its first refinement step in the last judging solve (firstRel where none). */
     private final double[] secondRel;
     /** Per lane the level {@link #judge} gave, and the lanes a {@link #solveJudged} refines. */
     private final int[] levels;
     private final boolean[] toRefine;
+    /** {@link NewtonSystem#REFINE_TOL} for every lane: the tolerances of a solve that names none. */
     private final double[] strict;
     /** Per lane 1 where {@link #refining}, NaN elsewhere (see {@link #addCorrection}). */
     private final double[] unitWhereRefining;
