@@ -159,12 +159,15 @@ class TileInteriorPointMethodTest {
 
     /**
      * A lane's result does not depend on its tile mates: the same instance beside different ones (whose
-     * iterations and Newton solves' accuracy differ) ends with the same bits and iteration count.
+     * iterations and Newton solves' accuracy differ) ends with the same bits and iteration count — a QP,
+     * a QP with equalities, one with second-order cones, and an LP.
      */
     @Test
     void aLanesResultDoesNotDependOnItsTileMates() {
         BatchConeProgram[] sources = {RandomQps.batch(10, 20, 16, false, 31),
-                plantedBatch(ConeDims.builder().zero(4).nonneg(30).build(), 12, true, 16)};
+                plantedBatch(ConeDims.builder().zero(4).nonneg(30).build(), 12, true, 16),
+                plantedBatch(ConeDims.builder().zero(3).nonneg(10).soc(6, 2, 4).build(), 8, true, 16),
+                plantedBatch(ConeDims.builder().zero(2).nonneg(24).build(), 10, false, 16)};
         for (BatchConeProgram source : sources) {
             int[][] tiles = {{0, 1, 2, 3, 4, 5, 6, 7}, {0, 8, 9, 10, 11, 12, 13, 14}, {15, 14, 13, 0, 12, 11, 10, 9}};
             int[] laneOfZero = {0, 0, 3};
