@@ -81,7 +81,7 @@ final class TileNewtonSystem {
     private final boolean[] toRefine;
     /** {@link NewtonSystem#REFINE_TOL} for every lane: the tolerances of a solve that names none. */
     private final double[] strict;
-    /** Per lane 1 where {@link #refining}, NaN elsewhere (see {@link #addCorrection}). */
+    /** Per lane 1 where a correction is added, NaN elsewhere ({@link #addCorrection}, {@link #solveJudged}). */
     private final double[] unitWhereRefining;
     /** V = M⁻¹A_Eᵀ: column r (n × lanes) at r·n·lanes. */
     private final double[] v;

@@ -138,33 +138,36 @@ public final class DenseReducedCholesky implements LinearSystem {
      * x = M⁻¹·r_x and y = diag(rhoY)⁻¹·A·x (the same values; outputs distinct from rx).
      */
     public void solveWithZeroRy(double[] rx, double[] x, double[] y) {
-        if (!factored) {
-            throw new IllegalStateException("solve before factor");
-        }
-        System.arraycopy(rx, 0, x, 0, n * lanes);
-        PackedCholesky.solve(factor, invDiag, n, fl, x, 0, lanes, acc);
-        TileProducts.multiplyA(mats, x, 0, ax, 0);
-        for (int t = 0; t < m * lanes; t++) {
-            y[t] = ax[t] * invRhoY[t];
-        }
+        solve(rx, 0, null, 0, x, 0, y, 0);
     }
 
-    /** The solve from (rx, ry) at their offsets into (x, y) at theirs; x may be rx and y may be ry (in place). */
+    /**
+     * The solve from (rx, ry) at their offsets into (x, y) at theirs; x may be rx and y may be ry (in place).
+     * A null ry is r_y = 0: its product with Aᵀ is skipped and y = diag(rhoY)⁻¹·A·x.
+     */
     private void solve(double[] rx, int rxOff, double[] ry, int ryOff, double[] x, int xOff, double[] y, int yOff) {
         if (!factored) {
             throw new IllegalStateException("solve before factor");
         }
         int ml = m * lanes;
-        // ax holds diag(rhoY)⁻¹·r_y for the right-hand side, then A·x.
-        for (int t = 0; t < ml; t++) {
-            ax[t] = ry[ryOff + t] * invRhoY[t];
-        }
         if (x != rx || xOff != rxOff) {
             System.arraycopy(rx, rxOff, x, xOff, n * lanes);
         }
-        TileProducts.multiplyAddAt(mats, ax, 0, x, xOff);
+        if (ry != null) {
+            // ax holds diag(rhoY)⁻¹·r_y for the right-hand side, then A·x.
+            for (int t = 0; t < ml; t++) {
+                ax[t] = ry[ryOff + t] * invRhoY[t];
+            }
+            TileProducts.multiplyAddAt(mats, ax, 0, x, xOff);
+        }
         PackedCholesky.solve(factor, invDiag, n, fl, x, xOff, lanes, acc);
         TileProducts.multiplyA(mats, x, xOff, ax, 0);
+        if (ry == null) {
+            for (int t = 0; t < ml; t++) {
+                y[yOff + t] = ax[t] * invRhoY[t];
+            }
+            return;
+        }
         for (int t = 0; t < ml; t++) {
             y[yOff + t] = (ax[t] - ry[ryOff + t]) * invRhoY[t];
         }
