@@ -198,6 +198,72 @@ class TileInteriorPointMethodTest {
         }
     }
 
+    @Test
+    void refilledLanesGiveEveryInstanceItsOwnResultForLessWork() {
+        // A lane whose instance has finished takes the batch's next one; every instance must come out as it
+        // does in tiles of their own (chunk after chunk), bit for bit, with one worker or two, for less
+        // lane-work. A non-convex instance (failed at once, its lane taken again) and an infeasible one ride
+        // along in the QP batch.
+        BatchConeProgram random = RandomQps.batch(10, 20, 37, false, 41);
+        double[][] p = new double[37][];
+        double[][] g = new double[37][];
+        double[][] h = new double[37][];
+        for (int k = 0; k < 37; k++) {
+            p[k] = random.pValues().instance(k);
+            g[k] = random.aValues().instance(k);
+            h[k] = random.b().instance(k);
+        }
+        for (int q = 0; q < p[5].length; q++) {
+            p[5][q] = -p[5][q]; // negative definite
+        }
+        for (int j = 0; j < 10; j++) {
+            g[17][j * 20 + 1] = -g[17][j * 20]; // g₁ = −g₀ with h₀ = h₁ = −1: g₀x ≤ −1 and g₀x ≥ 1
+        }
+        h[17][0] = -1;
+        h[17][1] = -1;
+        BatchConeProgram mixed = new BatchConeProgram(random.pPattern(), BatchArray.perInstance(p), random.aPattern(),
+                BatchArray.perInstance(g), BatchArray.perInstance(h), random.c(), random.cones());
+        BatchConeProgram[] sources = {mixed,
+                plantedBatch(ConeDims.builder().zero(4).nonneg(30).build(), 12, true, 29),
+                plantedBatch(ConeDims.builder().zero(3).nonneg(10).soc(6, 2, 4).build(), 8, true, 27),
+                plantedBatch(ConeDims.builder().zero(2).nonneg(24).build(), 10, false, 33)};
+        String[] names = {"random QPs", "QPs with equalities", "SOCPs", "LPs"};
+        for (int k = 0; k < sources.length; k++) {
+            BatchConeProgram batch = sources[k];
+            BatchSolution chunked = solveWith(batch, new ExecutionSettings(1, 8, false));
+            for (int threads = 1; threads <= 2; threads++) {
+                BatchSolution inChunks = threads == 1 ? chunked : solveWith(batch, new ExecutionSettings(threads, 8, false));
+                BatchSolution refilled = solveWith(batch, new ExecutionSettings(threads, 8, true));
+                for (BatchSolution other : new BatchSolution[] {inChunks, refilled}) {
+                    for (int b = 0; b < batch.batch(); b++) {
+                        String at = names[k] + ", " + threads + " worker(s), instance " + b;
+                        assertEquals(chunked.status(b), other.status(b), at);
+                        assertEquals(chunked.iterations(b), other.iterations(b), at + " iterations");
+                        Solution one = chunked.get(b);
+                        Solution two = other.get(b);
+                        assertTrue(java.util.Arrays.equals(one.x(), two.x()), at + " x");
+                        assertTrue(java.util.Arrays.equals(one.y(), two.y()), at + " y");
+                        assertTrue(java.util.Arrays.equals(one.s(), two.s()), at + " s");
+                    }
+                }
+                // (With two workers each has its own tail, and a chunk waiting in one worker's reservoir is
+                // not taken by the other: the counts are compared for one.)
+                assertTrue(threads > 1 || refilled.laneIterations() < inChunks.laneIterations(), names[k] + ": "
+                        + refilled.laneIterations() + " lane-iterations refilled, " + inChunks.laneIterations()
+                        + " in chunks");
+                assertTrue(refilled.laneIterations() >= refilled.totalIterations(), names[k]);
+            }
+            if (k == 0) {
+                assertEquals(SolverStatus.FAILED, chunked.status(5), "the non-convex instance");
+                assertEquals(SolverStatus.INFEASIBLE, chunked.status(17), "the infeasible instance");
+            }
+        }
+    }
+
+    private static BatchSolution solveWith(BatchConeProgram batch, ExecutionSettings execution) {
+        return InteriorPointSolver.solve(batch, IPM, execution, null, null, true);
+    }
+
     /** The instances {@code picked} of {@code source} as a batch of their own (per-instance values). */
     private static BatchConeProgram select(BatchConeProgram source, int[] picked) {
         ConeProgram[] ps = new ConeProgram[picked.length];
