@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 /**
  * Cuts a batch into tiles of a few lanes and runs them on a shared pool of daemon worker threads,
@@ -45,39 +44,15 @@ public final class TileScheduler {
      */
     public static void run(int total, int lanes, int threads, TileTask task) {
         int tiles = (total + lanes - 1) / lanes;
+        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        workers = Math.max(1, Math.min(workers, tiles));
         AtomicInteger next = new AtomicInteger();
-        runWorkers(tiles, threads, () -> {
+        Runnable worker = () -> {
             for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
                 int first = t * lanes;
                 task.run(t, first, lanes, Math.min(lanes, total - first));
             }
-        });
-    }
-
-    /**
-     * Hands out the tiles of a batch of {@code total} instances, tiles of {@code lanes}, to whoever asks:
-     * each call gives the first instance of the next tile, or −1 once every tile has been given (safe
-     * from several threads; each tile is given once).
-     */
-    public static IntSupplier tiles(int total, int lanes) {
-        int tiles = (total + lanes - 1) / lanes;
-        AtomicInteger next = new AtomicInteger();
-        return () -> {
-            int t = next.getAndIncrement();
-            return t < tiles ? t * lanes : -1;
         };
-    }
-
-    /**
-     * Runs {@code worker} once on each of {@code min(threads, tiles)} worker threads (0 = all cores), the
-     * caller one of them, and returns when all have finished: for work that takes its tiles itself
-     * ({@link #tiles}), a worker keeping its state from one tile to the next.
-     *
-     * @param tiles how many tiles there are (no more workers than tiles start)
-     */
-    public static void runWorkers(int tiles, int threads, Runnable worker) {
-        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        workers = Math.max(1, Math.min(workers, tiles));
         if (workers == 1) {
             worker.run();
             return;

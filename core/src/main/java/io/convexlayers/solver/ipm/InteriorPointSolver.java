@@ -10,7 +10,6 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.hsde.Deadline;
-import java.util.function.IntSupplier;
 
 /**
  * The interior-point method over a batch on the CPU: instances are independent, cut into tiles of
@@ -116,19 +115,17 @@ public final class InteriorPointSolver {
             RecentWorkspace.keep(recent); // not used by this solve: left for the next one
         }
         ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
-        if (lockStep) {
-            // Each worker keeps one tile whose lanes take the batch's next instances as theirs finish.
-            IntSupplier chunks = TileScheduler.tiles(total, lanes);
-            int refillAt = execution.compactLanes() ? Math.min(lanes, TileInteriorPointMethod.REFILL_AT) : lanes;
-            TileScheduler.runWorkers((total + lanes - 1) / lanes, execution.threads(), () -> {
-                TileInteriorPointMethod tile = new TileInteriorPointMethod(layout, lanes);
-                for (int k : tile.solve(batch, chunks, refillAt, settings, deadline, listener, out)) {
+        ThreadLocal<TileInteriorPointMethod> tileWorkspace =
+                ThreadLocal.withInitial(() -> new TileInteriorPointMethod(layout, lanes));
+        TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
+            if (lockStep) {
+                int[] back = tileWorkspace.get().solve(batch, first, live, settings, deadline,
+                        first == 0 ? listener : null, out);
+                for (int k : back) {
                     workspace.get().solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
                 }
-            });
-            return out.build();
-        }
-        TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
+                return;
+            }
             InteriorPointMethod method = workspace.get();
             for (int k = first; k < first + live; k++) {
                 method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);

@@ -134,29 +134,6 @@ final class ScaledTile {
         }
     }
 
-    /**
-     * Copies lane {@code fromLane} of {@code from} (a tile of the same layout and width, loaded by
-     * {@link #load}) into lane {@code toLane} of this one: the scaled data and its scaling factors. Each
-     * lane's equilibration depends on its own data only, so the lane is as it would be loaded here.
-     */
-    void copyLane(ScaledTile from, int fromLane, int toLane) {
-        copyLane(from.a, a, fromLane, toLane);
-        if (p != null) {
-            copyLane(from.p, p, fromLane, toLane);
-        }
-        copyLane(from.b, b, fromLane, toLane);
-        copyLane(from.c, c, fromLane, toLane);
-        copyLane(from.d, d, fromLane, toLane);
-        copyLane(from.e, e, fromLane, toLane);
-        costScale[toLane] = from.costScale[fromLane];
-    }
-
-    private void copyLane(double[] from, double[] to, int fromLane, int toLane) {
-        for (int k = 0, count = to.length / lanes; k < count; k++) {
-            to[k * lanes + toLane] = from[k * lanes + fromLane];
-        }
-    }
-
     /** {@link ScaledInstance}'s equilibration, every lane at once. */
     private void equilibrate(int passes) {
         Equilibration.Factors f = Equilibration.scaleMatrices(layout.aPattern, a, layout.pPattern, p, layout.cones,

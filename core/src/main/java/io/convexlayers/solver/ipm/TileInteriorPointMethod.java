@@ -6,7 +6,6 @@ import io.convexlayers.batch.LaneSimd;
 import io.convexlayers.batch.Lanes8Kernels;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
-import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.IterationListener;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
@@ -14,7 +13,6 @@ import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.solver.hsde.Termination;
 import java.util.Arrays;
-import java.util.function.IntSupplier;
 
 /**
  * {@link InteriorPointMethod} over a tile of instances in lock-step: the same embedding, starting
@@ -51,11 +49,6 @@ final class TileInteriorPointMethod {
      * small-qp-n100-b16 and lp-n50-b128 the iteration counts did not change (9 250, 1 359, 186, 1 412).
      */
     static final double SOLVE_TOL_FACTOR = 1e-3;
-    /**
-     * Idle lanes that make a tile take new instances ({@link ExecutionSettings#compactLanes()}): a lane's
-     * start costs the step one or two more solves for every lane, an idle lane a lane-iteration per step.
-     */
-    static final int REFILL_AT = Integer.getInteger("convexlayers.ipm.refillAt", 2);
     private final IpmLayout layout;
     private final int lanes;
     private final int n;
@@ -139,23 +132,7 @@ final class TileInteriorPointMethod {
     private final double[] bSum;
     /** Per-lane state of the iteration. */
     private final boolean[] running;
-    /** Lanes that take their starting point in the next step (see {@link LaneSupply}). */
-    private final boolean[] starting;
-    /** Each lane's instance of the batch (−1 before its first), its start time and its chunk's load time. */
-    private final int[] instance;
-    private final long[] laneStart;
-    private final double[] laneSetup;
-    private final double[] startMu;
-    /** Where new instances are loaded and equilibrated a chunk at a time, and whether each is convex. */
-    private final ScaledTile reservoir;
-    private final boolean[] reservoirConvex;
-    private final java.util.List<Integer> handedBackInstances = new java.util.ArrayList<>();
-    /** The running solve's arguments. */
-    private SolverSettings settings;
-    private SolverSettings target;
-    private long deadline;
-    private IterationListener listener;
-    private BatchSolution.Builder results;
+    private final boolean[] handedBack;
     private final boolean[] restored;
     /** Lanes that go on to another step and need their scaling at the new iterate, and whether it is interior. */
     private final boolean[] rescale;
@@ -246,13 +223,7 @@ final class TileInteriorPointMethod {
         tauDir = new double[lanes];
         bSum = new double[lanes];
         running = new boolean[lanes];
-        starting = new boolean[lanes];
-        instance = new int[lanes];
-        laneStart = new long[lanes];
-        laneSetup = new double[lanes];
-        startMu = new double[lanes];
-        reservoir = new ScaledTile(layout, lanes);
-        reservoirConvex = new boolean[lanes];
+        handedBack = new boolean[lanes];
         restored = new boolean[lanes];
         rescale = new boolean[lanes];
         interior = new boolean[lanes];
@@ -274,72 +245,111 @@ final class TileInteriorPointMethod {
      * Solves instances {@code first … first + live − 1} of the batch in the tile's lanes and writes each
      * one's result into {@code out}, except those handed back.
      *
-     * @param listener progress of instance 0 at every iteration, or null
+     * @param listener progress of lane 0 at every iteration, or null
      * @return the instances handed back (to be solved one at a time), possibly none
      */
     int[] solve(BatchConeProgram batch, int first, int live, SolverSettings settings, long deadline,
                 IterationListener listener, BatchSolution.Builder out) {
-        if (live != Math.min(lanes, batch.batch() - first)) {
-            throw new IllegalArgumentException("a tile of " + lanes + " lanes from instance " + first + " has "
-                    + Math.min(lanes, batch.batch() - first) + " live lanes, not " + live);
+        long t0 = System.nanoTime();
+        data.load(batch, first, settings.equilibrate());
+        for (int t = 0; t < m * lanes; t++) {
+            dInv[t] = 1 / data.d[t];
         }
-        int[] chunk = {first};
-        IntSupplier once = () -> {
-            int f = chunk[0];
-            chunk[0] = -1;
-            return f;
-        };
-        return solve(batch, once, lanes, settings, deadline, listener, out);
-    }
-
-    /**
-     * Solves the chunks of the batch that {@code chunks} hands out — each call gives the first instance of
-     * the next {@code lanes} (fewer at the batch's end), or −1 when none is left — and writes each
-     * instance's result into {@code out}, except those handed back. A lane whose instance has finished
-     * takes the next instance once {@code refillAt} lanes are idle (or none runs): it starts, as a fresh
-     * tile's lane does, with the step's factorization (its scaling is the identity, that of the starting
-     * point), so that a lane no longer costs a tile's work for nothing. Every instance's iterates are those
-     * it has in a tile of its own: a lane's arithmetic does not depend on its tile mates.
-     *
-     * @param refillAt idle lanes that make the tile take new instances: {@code lanes} runs chunk after
-     *                 chunk, as tiles of their own
-     * @param listener progress of instance 0 at every iteration, or null
-     * @return the instances handed back (to be solved one at a time), possibly none
-     */
-    int[] solve(BatchConeProgram batch, IntSupplier chunks, int refillAt, SolverSettings settings, long deadline,
-                IterationListener listener, BatchSolution.Builder out) {
-        this.listener = listener;
-        this.results = out;
-        this.settings = settings;
-        this.deadline = deadline;
-        target = settings.toBuilder().epsAbs(Math.min(settings.epsAbs(), InteriorPointMethod.TARGET_EPS))
+        for (int t = 0; t < n * lanes; t++) {
+            eInv[t] = 1 / (data.e[t] * data.costScale[t % lanes]);
+        }
+        double setup = (System.nanoTime() - t0) * 1e-9;
+        long start = System.nanoTime();
+        Arrays.fill(handedBack, false);
+        Arrays.fill(meetsTolerance, false);
+        for (int l = 0; l < lanes; l++) {
+            running[l] = l < live;
+            iters[l] = 0;
+            smallSteps[l] = 0;
+            extra[l] = 0;
+            prevMerit[l] = Double.POSITIVE_INFINITY;
+        }
+        data.convexLanes(live, convex, convexityWork);
+        for (int l = 0; l < live; l++) {
+            if (!convex[l]) {
+                Arrays.fill(stats, l * ResidualStats.WIDTH, (l + 1) * ResidualStats.WIDTH, Double.NaN);
+                finish(l, SolverStatus.FAILED, first, start, setup, out);
+            }
+        }
+        SolverSettings target = settings.toBuilder().epsAbs(Math.min(settings.epsAbs(), InteriorPointMethod.TARGET_EPS))
                 .epsRel(Math.min(settings.epsRel(), InteriorPointMethod.TARGET_EPS)).build();
         int limit = Math.min(settings.maxIters(), InteriorPointMethod.MAX_ITERATIONS);
-        LaneSupply supply = new LaneSupply(batch, chunks, settings.equilibrate());
-        handedBackInstances.clear();
-        long laneIterations = 0;
-        Arrays.fill(running, false);
-        Arrays.fill(starting, false);
-        Arrays.fill(instance, -1);
-        Arrays.fill(w, 1); // the starting point's scaling, which an idle lane keeps
-        Arrays.fill(lambda, 1);
-        if (soc != null) {
-            for (int l = 0; l < lanes; l++) {
-                soc.identity(l, w, lambda);
-            }
-        }
         Arrays.fill(solveTol, NewtonSystem.REFINE_TOL);
+        initialize();
+        complementarities(initialMu);
         while (true) {
-            if (anyRunning()) {
-                checkRunningLanes(limit);
+            evaluate();
+            boolean anyRestored = false;
+            boolean late = Deadline.passed(deadline, System.nanoTime()); // once for all lanes of this iteration
+            for (int l = 0; l < lanes; l++) {
+                restored[l] = false;
+                rescale[l] = false;
+                if (!running[l]) {
+                    continue;
+                }
+                int so = l * ResidualStats.WIDTH;
+                boolean solutionScale = tau[l] >= kappa[l];
+                double merit = solutionScale ? InteriorPointMethod.merit(stats, so) : Double.POSITIVE_INFINITY;
+                if (merit > InteriorPointMethod.SETBACK * prevMerit[l] && solutionScale) {
+                    // The last step lost accuracy: back to the iterate before it, and stop there.
+                    restore(l);
+                    restored[l] = true;
+                    anyRestored = true;
+                    continue;
+                }
+                prevMerit[l] = merit;
+                if (listener != null && l == 0) {
+                    listener.onCheck(iters[l], stats[so + ResidualStats.PRIMAL_RES], stats[so + ResidualStats.DUAL_RES],
+                            stats[so + ResidualStats.GAP], stats[so + ResidualStats.PRIMAL_OBJ], 0,
+                            (System.nanoTime() - start) * 1e-9);
+                }
+                SolverStatus status = Termination.check(stats, so, target);
+                if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED)
+                        && !InteriorPointMethod.certificateStands(status, settings, stats, so, tau[l], kappa[l],
+                        complementarity(l), initialMu[l])) {
+                    status = null;
+                }
+                // (Solved at the target's tolerance, never looser than the settings', is solved at theirs.)
+                meetsTolerance[l] = status == SolverStatus.SOLVED
+                        || Termination.check(stats, so, settings) == SolverStatus.SOLVED;
+                if (status == null && meetsTolerance[l] && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
+                    status = SolverStatus.SOLVED;
+                }
+                if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
+                        || late)) {
+                    stop(l, settings, deadline, first, start, setup, out);
+                } else if (status != null) {
+                    finish(l, status, first, start, setup, out);
+                } else {
+                    rescale[l] = true;
+                    solveTol[l] = solutionScale
+                            ? Math.max(NewtonSystem.REFINE_TOL, SOLVE_TOL_FACTOR * merit) : NewtonSystem.REFINE_TOL;
+                }
             }
-            supply.refill(refillAt);
-            if (!anyRunning() && !anyStarting()) {
+            updateScaling();
+            for (int l = 0; l < lanes; l++) {
+                if (rescale[l] && !interior[l]) {
+                    stop(l, settings, deadline, first, start, setup, out);
+                }
+            }
+            if (anyRestored) {
+                evaluate();
+                for (int l = 0; l < lanes; l++) {
+                    if (restored[l]) {
+                        stop(l, settings, deadline, first, start, setup, out);
+                    }
+                }
+            }
+            if (!anyRunning()) {
                 break;
             }
             save();
             step();
-            laneIterations += lanes; // (a step that only starts lanes costs a factorization and their solves)
             for (int l = 0; l < lanes; l++) {
                 if (!running[l]) {
                     continue;
@@ -347,7 +357,7 @@ final class TileInteriorPointMethod {
                 if (!(alpha[l] > InteriorPointMethod.MIN_STEP)) {
                     smallSteps[l]++;
                     if (!(alpha[l] >= 0)) {
-                        stop(l);
+                        stop(l, settings, deadline, first, start, setup, out);
                         continue;
                     }
                 } else {
@@ -355,202 +365,23 @@ final class TileInteriorPointMethod {
                 }
                 iters[l]++;
             }
-            for (int l = 0; l < lanes; l++) {
-                if (starting[l]) {
-                    starting[l] = false;
-                    running[l] = true; // from its starting point: evaluated and judged next
-                }
-            }
         }
-        out.addLaneIterations(laneIterations);
-        this.listener = null;
-        this.results = null;
-        int[] back = new int[handedBackInstances.size()];
-        for (int k = 0; k < back.length; k++) {
-            back[k] = handedBackInstances.get(k);
+        int count = 0;
+        for (int l = 0; l < live; l++) {
+            count += handedBack[l] ? 1 : 0;
+        }
+        int[] back = new int[count];
+        for (int l = 0, k = 0; l < live; l++) {
+            if (handedBack[l]) {
+                back[k++] = first + l;
+            }
         }
         return back;
-    }
-
-    /**
-     * Evaluates every lane at its iterate and, lane by lane, stops those that are done (written out, or
-     * handed back) and rescales the others for the next step.
-     */
-    private void checkRunningLanes(int limit) {
-        evaluate();
-        boolean anyRestored = false;
-        boolean late = Deadline.passed(deadline, System.nanoTime()); // once for all lanes of this iteration
-        for (int l = 0; l < lanes; l++) {
-            restored[l] = false;
-            rescale[l] = false;
-            if (!running[l]) {
-                continue;
-            }
-            int so = l * ResidualStats.WIDTH;
-            boolean solutionScale = tau[l] >= kappa[l];
-            double merit = solutionScale ? InteriorPointMethod.merit(stats, so) : Double.POSITIVE_INFINITY;
-            if (merit > InteriorPointMethod.SETBACK * prevMerit[l] && solutionScale) {
-                // The last step lost accuracy: back to the iterate before it, and stop there.
-                restore(l);
-                restored[l] = true;
-                anyRestored = true;
-                continue;
-            }
-            prevMerit[l] = merit;
-            if (listener != null && instance[l] == 0) {
-                listener.onCheck(iters[l], stats[so + ResidualStats.PRIMAL_RES], stats[so + ResidualStats.DUAL_RES],
-                        stats[so + ResidualStats.GAP], stats[so + ResidualStats.PRIMAL_OBJ], 0,
-                        (System.nanoTime() - laneStart[l]) * 1e-9);
-            }
-            SolverStatus status = Termination.check(stats, so, target);
-            if ((status == SolverStatus.INFEASIBLE || status == SolverStatus.UNBOUNDED)
-                    && !InteriorPointMethod.certificateStands(status, settings, stats, so, tau[l], kappa[l],
-                    complementarity(l), initialMu[l])) {
-                status = null;
-            }
-            // (Solved at the target's tolerance, never looser than the settings', is solved at theirs.)
-            meetsTolerance[l] = status == SolverStatus.SOLVED
-                    || Termination.check(stats, so, settings) == SolverStatus.SOLVED;
-            if (status == null && meetsTolerance[l] && extra[l]++ >= InteriorPointMethod.EXTRA_ITERATIONS) {
-                status = SolverStatus.SOLVED;
-            }
-            if (status == null && (iters[l] >= limit || smallSteps[l] >= InteriorPointMethod.MAX_SMALL_STEPS
-                    || late)) {
-                stop(l);
-            } else if (status != null) {
-                finish(l, status);
-            } else {
-                rescale[l] = true;
-                solveTol[l] = solutionScale
-                        ? Math.max(NewtonSystem.REFINE_TOL, SOLVE_TOL_FACTOR * merit) : NewtonSystem.REFINE_TOL;
-            }
-        }
-        updateScaling();
-        for (int l = 0; l < lanes; l++) {
-            if (rescale[l] && !interior[l]) {
-                stop(l);
-            }
-        }
-        if (anyRestored) {
-            evaluate();
-            for (int l = 0; l < lanes; l++) {
-                if (restored[l]) {
-                    stop(l);
-                }
-            }
-        }
-    }
-
-    /**
-     * Where a tile's lanes get their instances: chunks of the batch loaded and equilibrated a tile at a
-     * time into {@link #reservoir}, handed lane by lane to the tile's idle lanes.
-     */
-    private final class LaneSupply {
-        private final BatchConeProgram batch;
-        private final IntSupplier chunks;
-        private final boolean equilibrate;
-        /** The reservoir's first instance, its live lanes, the next of them to hand out, and its load time. */
-        private int first;
-        private int live;
-        private int next;
-        private double setup;
-        private boolean exhausted;
-        private boolean tileFilled;
-
-        LaneSupply(BatchConeProgram batch, IntSupplier chunks, boolean equilibrate) {
-            this.batch = batch;
-            this.chunks = chunks;
-            this.equilibrate = equilibrate;
-        }
-
-        /**
-         * Gives the idle lanes new instances when at least {@code refillAt} of them are idle, or none runs
-         * (a lane is idle when it neither runs nor starts).
-         */
-        void refill(int refillAt) {
-            int idle = 0;
-            for (int l = 0; l < lanes; l++) {
-                idle += running[l] || starting[l] ? 0 : 1;
-            }
-            if (idle == 0 || idle < refillAt && anyRunning() || exhausted) {
-                return;
-            }
-            for (int l = 0; l < lanes; l++) {
-                while (!running[l] && !starting[l] && supplyOne(l)) {
-                    // (a lane whose instance fails at once takes the next one)
-                }
-            }
-        }
-
-        /** Puts the next instance into idle lane l; false when the batch has none left. */
-        private boolean supplyOne(int l) {
-            if (next == live && !loadNextChunk()) {
-                return false;
-            }
-            int from = next++;
-            data.copyLane(reservoir, from, l);
-            for (int i = 0; i < m; i++) {
-                dInv[i * lanes + l] = 1 / data.d[i * lanes + l];
-            }
-            for (int j = 0; j < n; j++) {
-                eInv[j * lanes + l] = 1 / (data.e[j * lanes + l] * data.costScale[l]);
-            }
-            instance[l] = first + from;
-            laneStart[l] = System.nanoTime();
-            laneSetup[l] = setup;
-            iters[l] = 0;
-            smallSteps[l] = 0;
-            extra[l] = 0;
-            prevMerit[l] = Double.POSITIVE_INFINITY;
-            meetsTolerance[l] = false;
-            solveTol[l] = NewtonSystem.REFINE_TOL;
-            if (!reservoirConvex[from]) {
-                Arrays.fill(stats, l * ResidualStats.WIDTH, (l + 1) * ResidualStats.WIDTH, Double.NaN);
-                finish(l, SolverStatus.FAILED);
-                return true;
-            }
-            starting[l] = true;
-            return true;
-        }
-
-        /** Loads and equilibrates the next chunk into the reservoir; false when none is left. */
-        private boolean loadNextChunk() {
-            int chunk = exhausted ? -1 : chunks.getAsInt();
-            if (chunk < 0) {
-                exhausted = true;
-                return false;
-            }
-            long t0 = System.nanoTime();
-            first = chunk;
-            live = Math.min(lanes, batch.batch() - chunk);
-            next = 0;
-            reservoir.load(batch, chunk, equilibrate);
-            reservoir.convexLanes(live, reservoirConvex, convexityWork);
-            if (!tileFilled) {
-                // Lanes that never get an instance still take part in the tile's arithmetic: give them
-                // the padding lanes' data (the batch's last instance), a harmless program.
-                for (int l = 0; l < lanes; l++) {
-                    data.copyLane(reservoir, l, l);
-                }
-                tileFilled = true;
-            }
-            setup = (System.nanoTime() - t0) * 1e-9;
-            return true;
-        }
     }
 
     private boolean anyRunning() {
         for (int l = 0; l < lanes; l++) {
             if (running[l]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean anyStarting() {
-        for (int l = 0; l < lanes; l++) {
-            if (starting[l]) {
                 return true;
             }
         }
@@ -563,18 +394,19 @@ final class TileInteriorPointMethod {
      * have been less accurate than the single instance's (see {@link #SOC_FALLBACK_TOL}). Not once the
      * deadline has passed: the single instance would stop at its start, and the lane's own result is kept.
      */
-    private void stop(int l) {
+    private void stop(int l, SolverSettings settings, long deadline, int first, long start, double setup,
+                      BatchSolution.Builder out) {
         SolverStatus status = InteriorPointMethod.stopped(stats, l * ResidualStats.WIDTH, settings);
         if (soc != null && fullFallback && status != SolverStatus.SOLVED
                 && !Deadline.passed(deadline, System.nanoTime())) {
             handBack(l);
         } else {
-            finish(l, status);
+            finish(l, status, first, start, setup, out);
         }
     }
 
-    /** Writes lane l's result as its instance's and retires the lane. */
-    private void finish(int l, SolverStatus status) {
+    /** Writes lane l's result as instance {@code first + l} and retires the lane. */
+    private void finish(int l, SolverStatus status, int first, long start, double setup, BatchSolution.Builder out) {
         for (int j = 0; j < n; j++) {
             laneX[j] = x[j * lanes + l];
         }
@@ -582,10 +414,10 @@ final class TileInteriorPointMethod {
             laneZ[i] = z[i * lanes + l];
             laneS[i] = s[i * lanes + l];
         }
-        ScaledSolutionWriter.write(status, iters[l], (System.nanoTime() - laneStart[l]) * 1e-9, laneSetup[l],
-                instance[l], results, stats, l * ResidualStats.WIDTH, tau[l], data.costScale[l], laneX, 0, laneZ, 0,
-                laneS, 0, data.d, l, data.e, l, lanes);
-        results.recordScaling(instance[l], data.d, data.e, data.costScale[l], l, lanes);
+        ScaledSolutionWriter.write(status, iters[l], (System.nanoTime() - start) * 1e-9, setup, first + l, out, stats,
+                l * ResidualStats.WIDTH, tau[l], data.costScale[l], laneX, 0, laneZ, 0, laneS, 0, data.d, l, data.e, l,
+                lanes);
+        out.recordScaling(first + l, data.d, data.e, data.costScale[l], l, lanes);
         retire(l);
     }
 
@@ -603,21 +435,20 @@ final class TileInteriorPointMethod {
 
     /** Retires a lane whose Newton solve the reduction could not make accurate: the caller solves it alone. */
     private void handBack(int l) {
-        handedBackInstances.add(instance[l]);
-        starting[l] = false;
+        handedBack[l] = true;
         retire(l);
     }
 
     /**
-     * Hands back the lanes marked {@code solved} whose last Newton solve missed the tile's tolerance; with second-order
+     * Hands back the running lanes whose last Newton solve missed the tile's tolerance; with second-order
      * cones a lane whose iterate already meets the settings' tolerance goes on instead.
      */
-    private void handBackInaccurate(boolean[] solved) {
+    private void handBackInaccurate() {
         if (!fullFallback) {
             return; // no full system to fall back to: the instance would keep the reduced solve too
         }
         for (int l = 0; l < lanes; l++) {
-            if (solved[l] && !(rel[l] <= Math.max(fallbackTol, solveTol[l]))) {
+            if (running[l] && !(rel[l] <= Math.max(fallbackTol, solveTol[l]))) {
                 if (soc == null || !meetsTolerance[l]) {
                     handBack(l);
                 }
@@ -664,78 +495,43 @@ final class TileInteriorPointMethod {
         }
     }
 
-    /**
-     * {@link InteriorPointMethod}'s starting point in the {@link #starting} lanes, whose scaling is the
-     * identity in the factorization just made: (x, z) solve K·(x, z) = (−c, b) (for an LP (0, b), and z
-     * then K·(·, z) = (−c, 0)), s = −z, both lifted into the cones, τ = κ = 1. The solves write every lane,
-     * so they go to scratch and only the starting lanes are copied.
-     */
-    private void startLanes() {
+    /** {@link InteriorPointMethod}'s starting point, every lane at once. */
+    private void initialize() {
+        Arrays.fill(w, 1);
+        Arrays.fill(lambda, 1);
+        if (soc != null) {
+            for (int l = 0; l < lanes; l++) {
+                soc.identity(l, w, lambda);
+            }
+        }
+        kkt.factor(w);
         boolean linear = layout.pPattern == null;
         for (int t = 0; t < rhsX.length; t++) {
             rhsX[t] = linear ? 0 : -data.c[t];
         }
         System.arraycopy(data.b, 0, rhsZ, 0, rhsZ.length);
-        kkt.solve(rhsX, rhsZ, x1, z1, starting, rel);
-        handBackInaccurate(starting);
-        copyLanes(x1, x, n, starting);
-        copyLanes(z1, z, m, starting);
+        kkt.solve(rhsX, rhsZ, x, z, running, rel);
+        handBackInaccurate();
+        Arrays.fill(s, 0, zero * lanes, 0);
+        for (int t = zero * lanes; t < m * lanes; t++) {
+            s[t] = -z[t];
+        }
         if (linear) {
             for (int t = 0; t < rhsX.length; t++) {
                 rhsX[t] = -data.c[t];
             }
             Arrays.fill(rhsZ, 0);
-            kkt.solve(rhsX, rhsZ, x2, z2, starting, rel);
-            handBackInaccurate(starting);
-            // s from the first solve's z, z from the second's
-            for (int l = 0; l < lanes; l++) {
-                if (starting[l]) {
-                    for (int i = 0; i < m; i++) {
-                        int t = i * lanes + l;
-                        s[t] = i < zero ? 0 : -z[t];
-                        z[t] = z2[t];
-                    }
-                }
-            }
-        } else {
-            for (int l = 0; l < lanes; l++) {
-                if (starting[l]) {
-                    for (int i = 0; i < m; i++) {
-                        int t = i * lanes + l;
-                        s[t] = i < zero ? 0 : -z[t];
-                    }
-                }
-            }
+            kkt.solve(rhsX, rhsZ, x2, z, running, rel);
+            handBackInaccurate();
         }
-        shiftIntoCone(s, starting);
-        shiftIntoCone(z, starting);
-        for (int l = 0; l < lanes; l++) {
-            if (starting[l]) {
-                tau[l] = 1;
-                kappa[l] = 1;
-            }
-        }
-        complementarities(startMu);
-        for (int l = 0; l < lanes; l++) {
-            if (starting[l]) {
-                initialMu[l] = startMu[l];
-            }
-        }
+        shiftIntoCone(s);
+        shiftIntoCone(z);
+        Arrays.fill(tau, 1);
+        Arrays.fill(kappa, 1);
     }
 
-    /** Lanes {@code which} of {@code from} into {@code to} (rows × lanes). */
-    private void copyLanes(double[] from, double[] to, int rows, boolean[] which) {
-        for (int l = 0; l < lanes; l++) {
-            if (which[l]) {
-                for (int i = 0; i < rows; i++) {
-                    to[i * lanes + l] = from[i * lanes + l];
-                }
-            }
-        }
-    }
-
-    /** Lifts each marked lane's smallest eigenvalue over the cones to at least 1, along the cones' identity. */
-    private void shiftIntoCone(double[] v, boolean[] which) {
+    /** Lifts each lane's smallest eigenvalue over the cones to at least 1, along the cones' identity. */
+    private void shiftIntoCone(double[] v) {
         Arrays.fill(acc1, Double.POSITIVE_INFINITY);
         for (int i = zero; i < ineqEnd; i++) {
             for (int l = 0; l < lanes; l++) {
@@ -746,7 +542,7 @@ final class TileInteriorPointMethod {
             soc.minEigenvalues(v, acc1);
         }
         for (int l = 0; l < lanes; l++) {
-            if (which[l] && acc1[l] < 1) {
+            if (acc1[l] < 1) {
                 double t = 1 - acc1[l];
                 for (int i = zero; i < ineqEnd; i++) {
                     v[i * lanes + l] += t;
@@ -851,27 +647,18 @@ final class TileInteriorPointMethod {
 
     /**
      * One predictor–corrector step of every running lane ({@link InteriorPointMethod}'s, lane by lane);
-     * {@link #alpha} gets each lane's step length (NaN where the step broke down, the lane unmoved). The
-     * {@link #starting} lanes get their starting point from the same factorization.
-     *
-     * @return whether any lane stepped
+     * {@link #alpha} gets each lane's step length (NaN where the step broke down, the lane unmoved).
      */
-    private boolean step() {
-        kkt.factor(w);
-        if (anyStarting()) {
-            startLanes();
-        }
-        if (!anyRunning()) {
-            return false;
-        }
+    private void step() {
         complementarities(mu);
+        kkt.factor(w);
         // Constant system K·(x₁, z₁) = (−c, b).
         for (int t = 0; t < rhsX.length; t++) {
             rhsX[t] = -data.c[t];
         }
         System.arraycopy(data.b, 0, rhsZ, 0, rhsZ.length);
         kkt.solve(rhsX, rhsZ, x1, z1, running, rel, solveTol);
-        handBackInaccurate(running);
+        handBackInaccurate();
         kkt.judge(solveTol); // how the predictor's and corrector's solves may skip their residuals
         // ξ = x/τ terms of the linearized third equation.
         // (cᵀx, bᵀz and xᵀPx are those of evaluate(), which ran at this iterate.)
@@ -940,7 +727,6 @@ final class TileInteriorPointMethod {
                 kappa[l] += alpha[l] * dKappa[l];
             }
         }
-        return true;
     }
 
     /** μ = (sᵀz + τκ)/(ν + 1) of every lane over the cone rows, in one pass (each lane summed in row order). */
@@ -990,7 +776,7 @@ final class TileInteriorPointMethod {
         LaneLoops.negatedScaledPlus(eta, rz, zeros, 0, zero, lanes, rhsZ);
         LaneLoops.negatedScaledPlus(eta, rz, workM2, zero, m, lanes, rhsZ);
         kkt.solveJudged(rhsX, rhsZ, x2, z2, running, rel, solveTol);
-        handBackInaccurate(running);
+        handBackInaccurate();
         tauDirection(x2, z2, tauDir);
         for (int l = 0; l < lanes; l++) {
             dTau[l] = (-eta[l] * rTau[l] + dKappaT[l] * invTau[l] - tauDir[l]) / denom[l];
