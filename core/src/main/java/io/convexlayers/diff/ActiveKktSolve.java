@@ -81,6 +81,11 @@ final class ActiveKktSolve {
     /** The classification the matrix was factored with, once it was. */
     private final boolean[] factoredActive;
     private boolean factored;
+    /** The last {@link #residuals} and the point they were computed at (null before the first). */
+    private Residuals lastResiduals;
+    private double[] residualX;
+    private double[] residualY;
+    private double[] residualS;
 
     private ActiveKktSolve(BatchConeProgram program, ActiveKktMatrix matrix, DataScaling scaling, int first,
                            boolean[] valid, double[] x, double[] y, double[] s, double[] b, double[] c,
@@ -352,17 +357,29 @@ final class ActiveKktSolve {
     private record Residuals(double[] yBar, double[] px, double[] f1, double[] f2) {
     }
 
-    /** {@link Residuals} at the current point (v = y − s, s̄ = ȳ − v; zero-cone rows: ȳ = v, s̄ = 0). */
+    /**
+     * {@link Residuals} at the current point (v = y − s, s̄ = ȳ − v; zero-cone rows: ȳ = v, s̄ = 0). The
+     * refinement asks for them twice at each point (its Newton step, and the residual a step is judged by),
+     * so the last ones are kept with a copy of the point they belong to and returned while x, y and s are
+     * that point bit for bit; they are read, never written, by the callers.
+     */
     private Residuals residuals() {
+        if (lastResiduals != null && java.util.Arrays.equals(x, residualX) && java.util.Arrays.equals(y, residualY)
+                && java.util.Arrays.equals(s, residualS)) {
+            return lastResiduals;
+        }
         int nl = n * lanes;
         int ml = m * lanes;
+        int zl = zero * lanes;
         double[] yBar = new double[ml];
         double[] sBar = new double[ml];
-        for (int k = 0; k < ml; k++) {
+        for (int k = 0; k < zl; k++) {
+            yBar[k] = y[k] - s[k];
+        }
+        for (int k = zl; k < ml; k++) {
             double v = y[k] - s[k];
-            boolean cone = k >= zero * lanes;
-            yBar[k] = cone ? Math.max(v, 0) : v;
-            sBar[k] = cone ? Math.max(-v, 0) : 0;
+            yBar[k] = Math.max(v, 0);
+            sBar[k] = Math.max(-v, 0);
         }
         double[] px = new double[nl];
         multiplyP(x, px);
@@ -376,7 +393,11 @@ final class ActiveKktSolve {
         for (int k = 0; k < ml; k++) {
             f2[k] += sBar[k] - b[k];
         }
-        return new Residuals(yBar, px, f1, f2);
+        lastResiduals = new Residuals(yBar, px, f1, f2);
+        residualX = x.clone();
+        residualY = y.clone();
+        residualS = s.clone();
+        return lastResiduals;
     }
 
     /** Whether row entry k (i·lanes + l) is active at the current point ({@link #classifyRows}'s rule). */

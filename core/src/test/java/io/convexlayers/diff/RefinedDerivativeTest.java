@@ -155,6 +155,69 @@ class RefinedDerivativeTest {
         assertEquals(0, Kkt.maxAbs(together.dx().instance(2)));
     }
 
+    /**
+     * A batch of QPs goes through the active KKT solve, whose refinement judges each Newton step by the KKT
+     * residuals before and after it: first-order solutions at the default eps are moved to the planted
+     * exact points' gradients, and their estimated error is that of the moved point.
+     */
+    @Test
+    void theActiveKktSolveRefinesABatchOfQps() {
+        ConeDims cones = ConeDims.builder().zero(3).nonneg(40).build();
+        int count = ActiveKktSolve.MIN_LANES; // a tile of eight: AUTO's active KKT solve
+        ConeProgram[] ps = new ConeProgram[count];
+        List<Solution> truths = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            PlantedPrograms.Planted pl = PlantedPrograms.generate(cones, 30, 1.0, true, 20 + k); // dense: one pattern
+            ps[k] = pl.program();
+            truths.add(planted(pl));
+        }
+        double[][] a = new double[count][];
+        double[][] pv = new double[count][];
+        double[][] b = new double[count][];
+        double[][] c = new double[count][];
+        List<Solution> solved = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            a[k] = ps[k].a().values();
+            pv[k] = ps[k].p().values();
+            b[k] = ps[k].b();
+            c[k] = ps[k].c();
+            Solution sol = ConeSolver.solve(ps[k], FIRST_ORDER);
+            assertEquals(SolverStatus.SOLVED, sol.status());
+            solved.add(sol);
+        }
+        BatchConeProgram batch = new BatchConeProgram(ps[0].p().pattern(), BatchArray.perInstance(pv),
+                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b), BatchArray.perInstance(c),
+                cones);
+        // A perturbation of A: with the active set held, the derivative in b or c does not depend on the
+        // point, in A it does (through x and y).
+        BatchArray dA = BatchArray.shared(gaussian(a[0].length, new Random(6)), count);
+        JvpResult truth = SolutionDerivative.at(batch, BatchSolution.of(truths), DerivativeSettings.defaults())
+                .jvp(null, dA, null, null);
+        JvpResult refined = SolutionDerivative.at(batch, BatchSolution.of(solved), DerivativeSettings.defaults())
+                .jvp(null, dA, null, null);
+        JvpResult plain = SolutionDerivative.at(batch, BatchSolution.of(solved),
+                DerivativeSettings.defaults().withRefine(false)).jvp(null, dA, null, null);
+        double worstRefined = 0;
+        double bestPlain = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < count; k++) {
+            DerivativeInfo info = refined.info()[k];
+            double scale = 1 + Kkt.maxAbs(truth.dx().instance(k));
+            double errRefined = Kkt.maxDiff(refined.dx().instance(k), truth.dx().instance(k)) / scale;
+            double errPlain = Kkt.maxDiff(plain.dx().instance(k), truth.dx().instance(k)) / scale;
+            String what = "instance " + k + ": refined " + errRefined + ", plain " + errPlain + ", " + info;
+            assertEquals(DerivativeMethod.ACTIVE_KKT, info.method(), what);
+            assertTrue(info.refinementSteps() >= 1, what);
+            assertTrue(info.estimatedError() <= SolutionRefinement.REFINE_ABOVE, what);
+            assertTrue(plain.info()[k].estimatedError() > SolutionRefinement.REFINE_ABOVE, what);
+            worstRefined = Math.max(worstRefined, errRefined);
+            bestPlain = Math.min(bestPlain, errPlain);
+        }
+        // Each step is judged by the residuals at the point it reaches: were they those of the point it
+        // left, no step would be taken and the gradients would stay at the unrefined points'.
+        assertTrue(worstRefined <= 1e-8 && bestPlain >= 100 * worstRefined, worstRefined + " refined, " + bestPlain
+                + " plain");
+    }
+
     private static JvpResult jvp(ConeProgram p, Solution sol, DerivativeSettings settings, double[] db, double[] dc) {
         return SolutionDerivative.at(p, sol, settings).jvp(null, null, BatchArray.shared(db, 1),
                 dc == null ? null : BatchArray.shared(dc, 1));
