@@ -226,11 +226,14 @@ public final class BatchSolution {
     }
 
     /**
-     * The lane-iterations the first-order method computed for this batch: each tile's (or device
-     * chunk's) width times the iterations it ran, summed. It exceeds {@link #totalIterations()} by
-     * the work spent on lanes that had finished (or were padding) while others in their tile ran on;
-     * the CPU's lane compaction ({@link ExecutionSettings#compactLanes()}) keeps it close. 0 for the
-     * interior-point method and for batches assembled from separate solutions.
+     * The lane-iterations the solver computed for this batch: each tile's (or device chunk's) width
+     * times the iterations it ran, summed, and an instance solved alone its own iterations. It exceeds
+     * {@link #totalIterations()} by the work spent on lanes that had finished (or were padding) while
+     * others in their tile ran on; the first-order method's lane compaction on the CPU
+     * ({@link ExecutionSettings#compactLanes()}) keeps it close. The interior-point method's lock-step
+     * tiles run their lanes to the tile's last (1.10–1.34× the instances' own iterations on the benchmark
+     * batches; benchmarks/RESULTS.md, session 29). 0 for batches assembled from separate solutions; the
+     * CUDA backend's interior point counts only the instances it hands to the CPU.
      */
     public long laneIterations() {
         return laneIterations;

@@ -618,5 +618,6 @@ final class InteriorPointMethod {
                          BatchSolution.Builder out) {
         ScaledSolutionWriter.write(status, iters, seconds, setup, k, out, stats, 0, tau, data.costScale, x, 0, z, 0,
                 s, 0, data.d, 0, data.e, 0, 1);
+        out.addLaneIterations(iters); // one instance alone: its own iterations
     }
 }

@@ -282,6 +282,7 @@ final class TileInteriorPointMethod {
         Arrays.fill(solveTol, NewtonSystem.REFINE_TOL);
         initialize();
         complementarities(initialMu);
+        int steps = 0; // every lane computes every step: the tile's lane-iterations are steps × lanes
         while (true) {
             evaluate();
             boolean anyRestored = false;
@@ -350,6 +351,7 @@ final class TileInteriorPointMethod {
             }
             save();
             step();
+            steps++;
             for (int l = 0; l < lanes; l++) {
                 if (!running[l]) {
                     continue;
@@ -366,6 +368,7 @@ final class TileInteriorPointMethod {
                 iters[l]++;
             }
         }
+        out.addLaneIterations((long) steps * lanes);
         int count = 0;
         for (int l = 0; l < live; l++) {
             count += handedBack[l] ? 1 : 0;

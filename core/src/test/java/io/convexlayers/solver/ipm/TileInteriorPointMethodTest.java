@@ -198,6 +198,27 @@ class TileInteriorPointMethodTest {
         }
     }
 
+    @Test
+    void laneIterationsCountWhatTheTilesComputed() {
+        // Every lane of a tile computes every step, so a tile of eight costs eight times its slowest
+        // lane's iterations; one instance at a time costs its own.
+        BatchConeProgram batch = RandomQps.batch(10, 20, 21, false, 3);
+        BatchSolution tiled = solve(batch, true);
+        long expected = 0;
+        for (int first = 0; first < batch.batch(); first += 8) {
+            int slowest = 0;
+            for (int b = first; b < Math.min(first + 8, batch.batch()); b++) {
+                assertEquals(SolverStatus.SOLVED, tiled.status(b), "instance " + b);
+                slowest = Math.max(slowest, tiled.iterations(b));
+            }
+            expected += 8L * slowest;
+        }
+        assertEquals(expected, tiled.laneIterations());
+        assertTrue(tiled.laneIterations() > tiled.totalIterations(), "the iterations differ across lanes");
+        BatchSolution single = solve(batch, false);
+        assertEquals(single.totalIterations(), single.laneIterations());
+    }
+
     /** The instances {@code picked} of {@code source} as a batch of their own (per-instance values). */
     private static BatchConeProgram select(BatchConeProgram source, int[] picked) {
         ConeProgram[] ps = new ConeProgram[picked.length];
