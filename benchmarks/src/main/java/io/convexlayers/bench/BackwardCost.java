@@ -28,7 +28,7 @@ import java.util.Random;
  * active KKT matrix) against DENSE mode (the residual map's active block per instance, the default
  * before it), in one process. Per case {@code workload:method}: the forward solve (method {@code ipm}:
  * interior point, eps 1e-8; {@code fo}: first order, eps 1e-6, unpolished) and the two backward passes (a VJP of a fixed random ∂L/∂x, refinement on), interleaved, {@code R}
- * timed rounds after at least three warm-up rounds and three seconds, on one worker thread
+ * timed rounds after at least three warm-up rounds and {@value #WARM_UP_SECONDS} seconds, on one worker thread
  * ({@link ExecutionSettings#withThreads}) so that the shared machine's other load moves the figures
  * less; median wall times. Also the largest relative difference between the two gradients over the
  * instances both call accurate, and each method's count.
@@ -36,7 +36,11 @@ import java.util.Random;
  */
 public final class BackwardCost {
     private static final int WARM_UPS = 3;
-    private static final double WARM_UP_SECONDS = 3;
+    /**
+     * At least this long per case before timing: with three seconds the timed rounds still held JIT
+     * compilation (small-qp-n10-b1024's forward read 31 ms there against 20 ms at steady state).
+     */
+    private static final double WARM_UP_SECONDS = 10;
 
     private BackwardCost() {
     }
