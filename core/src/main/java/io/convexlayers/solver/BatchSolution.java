@@ -231,7 +231,7 @@ public final class BatchSolution {
      * {@link #totalIterations()} by the work spent on lanes that had finished (or were padding) while
      * others in their tile ran on; the first-order method's lane compaction on the CPU
      * ({@link ExecutionSettings#compactLanes()}) keeps it close. The interior-point method's lock-step
-     * tiles run their lanes to the tile's last (1.10–1.34× the instances' own iterations on the benchmark
+     * tiles run their lanes to the tile's last (1.10–1.24× the instances' own iterations on the benchmark
      * batches; benchmarks/RESULTS.md, session 29). 0 for batches assembled from separate solutions; the
      * CUDA backend's interior point counts only the instances it hands to the CPU.
      */
