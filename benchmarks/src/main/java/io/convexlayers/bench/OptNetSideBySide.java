@@ -19,11 +19,14 @@ import java.util.Locale;
  * ms per batch and the ratio of the medians (above 1: ours faster).
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks.jar io.convexlayers.bench.OptNetSideBySide
- *     [--repeats R] [--seconds S] NAME…
+ *     [--repeats R] [--seconds S] [NAME…]
  * </pre>
+ * Without names it runs {@link #DEFAULT_WORKLOADS}, the small-QP and LP batches of issue #16's goal.
  */
 public final class OptNetSideBySide {
     private static final int WARM_UP_ROUNDS = 2;
+    static final String[] DEFAULT_WORKLOADS = {"small-qp-n10-b128", "small-qp-n10-b1024", "small-qp-n50-b128",
+            "small-qp-n100-b16", "lp-n50-b128"};
 
     private OptNetSideBySide() {
     }
@@ -43,7 +46,8 @@ public final class OptNetSideBySide {
                 .withAlgorithm(Algorithm.INTERIOR_POINT);
         System.out.println("| workload | interior point, ms per batch | OptNet-style, ms per batch | OptNet ÷ interior point |");
         System.out.println("|---|---:|---:|---:|");
-        for (String name : options.workloads()) {
+        String[] names = options.workloads().length > 0 ? options.workloads() : DEFAULT_WORKLOADS;
+        for (String name : names) {
             QpBatch w = Workloads.create(name);
             BatchConeProgram program = ConvexLayersContender.toConeProgram(w);
             Runnable ours = () -> Backends.cpu().solve(program, settings, null, null);
