@@ -14,6 +14,7 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.ProgramBatches;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -171,26 +172,16 @@ class RefinedDerivativeTest {
             ps[k] = pl.program();
             truths.add(planted(pl));
         }
-        double[][] a = new double[count][];
-        double[][] pv = new double[count][];
-        double[][] b = new double[count][];
-        double[][] c = new double[count][];
         List<Solution> solved = new java.util.ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            a[k] = ps[k].a().values();
-            pv[k] = ps[k].p().values();
-            b[k] = ps[k].b();
-            c[k] = ps[k].c();
-            Solution sol = ConeSolver.solve(ps[k], FIRST_ORDER);
+        for (ConeProgram p : ps) {
+            Solution sol = ConeSolver.solve(p, FIRST_ORDER);
             assertEquals(SolverStatus.SOLVED, sol.status());
             solved.add(sol);
         }
-        BatchConeProgram batch = new BatchConeProgram(ps[0].p().pattern(), BatchArray.perInstance(pv),
-                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b), BatchArray.perInstance(c),
-                cones);
+        BatchConeProgram batch = ProgramBatches.perInstance(ps);
         // A perturbation of A: with the active set held, the derivative in b or c does not depend on the
         // point, in A it does (through x and y).
-        BatchArray dA = BatchArray.shared(gaussian(a[0].length, new Random(6)), count);
+        BatchArray dA = BatchArray.shared(gaussian(ps[0].a().values().length, new Random(6)), count);
         JvpResult truth = SolutionDerivative.at(batch, BatchSolution.of(truths), DerivativeSettings.defaults())
                 .jvp(null, dA, null, null);
         JvpResult refined = SolutionDerivative.at(batch, BatchSolution.of(solved), DerivativeSettings.defaults())

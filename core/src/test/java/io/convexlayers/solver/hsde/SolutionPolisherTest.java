@@ -2,7 +2,6 @@
 package io.convexlayers.solver.hsde;
 
 import io.convexlayers.backend.ConeSolver;
-import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
@@ -19,6 +18,7 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.ProgramBatches;
 import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
@@ -75,7 +75,7 @@ class SolutionPolisherTest {
     void theDefaultRulePolishesDenseLpAndQpBatchesOfEightOnTheCpu() {
         assertFalse(SolverSettings.defaults().polishing().polishes(ConeDims.builder().zero(3).nonneg(40).build(), 20, 43));
         List<ConeProgram> programs = programs(plantedQps(8, 12, 700));
-        BatchConeProgram eight = perInstance(programs);
+        BatchConeProgram eight = ProgramBatches.perInstance(programs);
         assertFalse(SolutionPolisher.polishes(LOOSE, eight));
         assertTrue(new SolutionPolisher.Workspace(eight).polishes(LOOSE));
         BatchSolution sol = ConeSolver.solveBatch(eight, LOOSE);
@@ -83,7 +83,7 @@ class SolutionPolisherTest {
             assertEquals(PolishStatus.SUCCEEDED, sol.polish(k), "instance " + k);
             assertKktBelow(programs.get(k), sol.get(k), 1e-10);
         }
-        BatchConeProgram four = perInstance(programs.subList(0, 4));
+        BatchConeProgram four = ProgramBatches.perInstance(programs.subList(0, 4));
         assertFalse(new SolutionPolisher.Workspace(four).polishes(LOOSE));
         BatchSolution fewer = ConeSolver.solveBatch(four, LOOSE);
         for (int k = 0; k < 4; k++) {
@@ -137,7 +137,7 @@ class SolutionPolisherTest {
         int batch = 5;
         List<PlantedPrograms.Planted> planted = plantedQps(batch, 10, 100);
         List<ConeProgram> programs = programs(planted);
-        BatchConeProgram bp = perInstance(programs);
+        BatchConeProgram bp = ProgramBatches.perInstance(programs);
         BatchSolution sol = ConeSolver.solveBatch(bp, LOOSE.withPolish(true));
         for (int k = 0; k < batch; k++) {
             assertEquals(PolishStatus.SUCCEEDED, sol.polish(k), "instance " + k);
@@ -161,7 +161,7 @@ class SolutionPolisherTest {
         int batch = 11;
         List<PlantedPrograms.Planted> planted = plantedQps(batch, 12, 300);
         List<ConeProgram> programs = programs(planted);
-        BatchConeProgram bp = perInstance(programs);
+        BatchConeProgram bp = ProgramBatches.perInstance(programs);
         BatchSolution loose = ConeSolver.solveBatch(bp, LOOSE.withPolish(false));
         SolverSettings polishing = LOOSE.withPolish(true);
         BatchSolution[] polished = new BatchSolution[2];
@@ -212,7 +212,7 @@ class SolutionPolisherTest {
     @Test
     void aHomeWorkspacePolishesWholeHomeTilesToTheSameBits() {
         int batch = 11;
-        BatchConeProgram bp = perInstance(programs(plantedQps(batch, 12, 300)));
+        BatchConeProgram bp = ProgramBatches.perInstance(programs(plantedQps(batch, 12, 300)));
         BatchSolution loose = ConeSolver.solveBatch(bp, LOOSE.withPolish(false));
         SolverSettings polishing = LOOSE.withPolish(true);
         BatchSolution.Builder gatheredOut = copy(loose);
@@ -273,7 +273,7 @@ class SolutionPolisherTest {
     void earlyPolishingTakesTheTilesOtherLanesAlong() {
         int batch = 8;
         List<ConeProgram> programs = programs(plantedQps(batch, 12, 500));
-        BatchConeProgram bp = perInstance(programs);
+        BatchConeProgram bp = ProgramBatches.perInstance(programs);
         SolverSettings polishing = LOOSE.withPolish(true);
         ExecutionSettings tiles = ExecutionSettings.defaults().withTileLanes(8);
         BatchSolution together = ConeSolver.solveBatch(bp, polishing, tiles, null);
@@ -282,7 +282,7 @@ class SolutionPolisherTest {
             assertEquals(PolishStatus.SUCCEEDED, together.polish(k), "instance " + k);
             assertKktBelow(programs.get(k), together.get(k), 1e-10);
             // Its own schedule: a tile of eight copies of it (every lane due at once, no rider).
-            BatchConeProgram copies = perInstance(java.util.Collections.nCopies(8, programs.get(k)));
+            BatchConeProgram copies = ProgramBatches.perInstance(java.util.Collections.nCopies(8, programs.get(k)));
             int own = ConeSolver.solveBatch(copies, polishing, tiles, null).get(0).iterations();
             assertTrue(together.get(k).iterations() <= own, "instance " + k);
             earlier += together.get(k).iterations() < own ? 1 : 0;
@@ -396,26 +396,6 @@ class SolutionPolisherTest {
         assertTrue(Kkt.distanceToDualCone(p.cones(), sol.y()) <= tol * scale);
         double gap = Math.abs(sol.objective() - sol.dualObjective());
         assertTrue(gap <= tol * (1 + Math.abs(sol.objective())) * 10, "gap " + gap);
-    }
-
-    private static BatchConeProgram perInstance(List<ConeProgram> programs) {
-        int batch = programs.size();
-        double[][] a = new double[batch][];
-        double[][] pv = new double[batch][];
-        double[][] b = new double[batch][];
-        double[][] c = new double[batch][];
-        for (int k = 0; k < batch; k++) {
-            ConeProgram p = programs.get(k);
-            a[k] = p.a().values();
-            pv[k] = p.p().values();
-            b[k] = p.b();
-            c[k] = p.c();
-            assertEquals(programs.get(0).a().pattern(), p.a().pattern());
-            assertEquals(programs.get(0).p().pattern(), p.p().pattern());
-        }
-        ConeProgram first = programs.get(0);
-        return new BatchConeProgram(first.p().pattern(), BatchArray.perInstance(pv), first.a().pattern(),
-                BatchArray.perInstance(a), BatchArray.perInstance(b), BatchArray.perInstance(c), first.cones());
     }
 
     private static Path resource(String relative) throws URISyntaxException {

@@ -17,6 +17,7 @@ import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.solver.hsde.Deadline;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.ProgramBatches;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,27 +136,9 @@ class TileInteriorPointMethodTest {
         for (int k = 0; k < count; k++) {
             ps[k] = PlantedPrograms.generate(cones, n, 1.0, withP, 100 + k).program();
         }
-        return batchOf(ps);
+        return ProgramBatches.perInstance(ps);
     }
 
-    /** Programs of one structure as a batch with per-instance values. */
-    private static BatchConeProgram batchOf(ConeProgram[] ps) {
-        int count = ps.length;
-        boolean withP = ps[0].p() != null;
-        double[][] a = new double[count][];
-        double[][] p = new double[count][];
-        double[][] b = new double[count][];
-        double[][] c = new double[count][];
-        for (int k = 0; k < count; k++) {
-            a[k] = ps[k].a().values();
-            p[k] = withP ? ps[k].p().values() : null;
-            b[k] = ps[k].b();
-            c[k] = ps[k].c();
-        }
-        return new BatchConeProgram(withP ? ps[0].p().pattern() : null, withP ? BatchArray.perInstance(p) : null,
-                ps[0].a().pattern(), BatchArray.perInstance(a), BatchArray.perInstance(b),
-                BatchArray.perInstance(c), ps[0].cones());
-    }
 
     /**
      * A lane's result does not depend on its tile mates: the same instance beside different ones (whose
@@ -225,7 +208,7 @@ class TileInteriorPointMethodTest {
         for (int k = 0; k < picked.length; k++) {
             ps[k] = source.instance(picked[k]);
         }
-        return batchOf(ps);
+        return ProgramBatches.perInstance(ps);
     }
 
     /** {@code count} copies of one program as a batch (matrices shared). */

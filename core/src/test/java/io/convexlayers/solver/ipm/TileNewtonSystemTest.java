@@ -46,8 +46,16 @@ class TileNewtonSystemTest {
                 w[t] = Math.exp(rnd.nextDouble() * 6 - 3); // H = w² over about five decades
             }
             kkt.factor(w);
-            r1 = gaussian(n * LANES, rnd);
-            r2 = gaussian(m * LANES, rnd);
+            r1 = RandomQps.gaussian(n * LANES, rnd);
+            r2 = RandomQps.gaussian(m * LANES, rnd);
+        }
+
+        /** (x, z) of one solve of (r1, r2) with the factored, regularized matrices, unrefined. */
+        double[][] unrefined() {
+            double[] x = new double[n * LANES];
+            double[] z = new double[m * LANES];
+            kkt.solveUnrefined(r1, r2, x, z);
+            return new double[][] {x, z};
         }
 
         /** Each lane's (r1, r2) − K·(x, z) with the exact K (P, no δ; −w² on nonnegative rows, 0 on zero rows). */
@@ -95,9 +103,9 @@ class TileNewtonSystemTest {
     void theUnrefinedResidualIsTheRegularizations() {
         for (BatchConeProgram batch : new BatchConeProgram[] {qp(), lpWithEqualities()}) {
             Setup s = new Setup(batch, 5);
-            double[] x = new double[s.n * LANES];
-            double[] z = new double[s.m * LANES];
-            s.kkt.solveUnrefined(s.r1, s.r2, x, z);
+            double[][] xz = s.unrefined();
+            double[] x = xz[0];
+            double[] z = xz[1];
             double[][] res = s.residual(x, z);
             double delta = NewtonSystem.STATIC_REG;
             for (int l = 0; l < LANES; l++) {
@@ -120,9 +128,9 @@ class TileNewtonSystemTest {
     void oneCorrectionByTheKnownResidualRemovesTheRegularizationsError() {
         for (BatchConeProgram batch : new BatchConeProgram[] {qp(), lpWithEqualities()}) {
             Setup s = new Setup(batch, 6);
-            double[] x = new double[s.n * LANES];
-            double[] z = new double[s.m * LANES];
-            s.kkt.solveUnrefined(s.r1, s.r2, x, z);
+            double[][] xz = s.unrefined();
+            double[] x = xz[0];
+            double[] z = xz[1];
             double[] plain = s.relative(x, z);
             judgeAt(s, 1e-10);
             assertLevels(s, 1, "unrefined above 1e-10, one step below 1e-11");
@@ -216,13 +224,6 @@ class TileNewtonSystemTest {
         return v;
     }
 
-    private static double[] gaussian(int len, Random rnd) {
-        double[] v = new double[len];
-        for (int i = 0; i < len; i++) {
-            v[i] = rnd.nextGaussian();
-        }
-        return v;
-    }
 
     private static double laneMax(double[] v, int lane) {
         double max = 0;
