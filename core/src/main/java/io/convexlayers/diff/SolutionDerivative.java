@@ -218,7 +218,7 @@ public final class SolutionDerivative {
         // Tiles write disjoint instances; TileScheduler.run returns after every tile has finished.
         TileScheduler.run(batch, lanes, execution.threads(), (tile, first, tl, live) -> {
             Tile t = new Tile(first, tl, live, null, null);
-            t.refine(deadline);
+            t.refine(deadline, true);
             for (int l = 0; l < live; l++) {
                 int b = first + l;
                 steps[b] = t.refinementSteps[l];
@@ -381,6 +381,8 @@ public final class SolutionDerivative {
          * else null; dropped (null) once it fails in any lane.
          */
         private ActiveKktSolve kkt;
+        /** The Newton step by cone faces, where the cones allow it ({@link #faceStep}); null until needed. */
+        private ConeFaceStep faceStep;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
 
@@ -486,6 +488,18 @@ public final class SolutionDerivative {
 
         /** {@link #refine()}, taking no step once {@code deadline} ({@link Deadline}) has passed. */
         void refine(long deadline) {
+            refine(deadline, false);
+        }
+
+        /**
+         * {@link #refine(long)}; {@code damped} (polishing) takes up to {@link SolutionRefinement#DAMPED_STEPS}
+         * steps where {@link ConeFaceStep} computes them, and a lane whose full step does not lower its residual
+         * tries a half, a quarter … ({@link SolutionRefinement#HALVINGS} times) before it is refused: from a
+         * first-order point at eps 1e-5 a cone's face can still be wrong, and the full step then overshoots.
+         */
+        void refine(long deadline, boolean damped) {
+            boolean faces = ConeFaceStep.supports(program.cones(), n) && kkt == null;
+            int maxSteps = damped && faces ? SolutionRefinement.DAMPED_STEPS : SolutionRefinement.MAX_STEPS;
             boolean[] active = new boolean[lanes];
             for (int l = 0; l < lanes; l++) {
                 // More active rows than variables is a property of the solution, not of its accuracy: no step
@@ -493,7 +507,7 @@ public final class SolutionDerivative {
                 // steps cost 2.3× the backward pass for nothing).
                 active[l] = valid[l] && kink[l] != DerivativeIssue.KINK_DEGENERATE;
             }
-            for (int step = 0; step < SolutionRefinement.MAX_STEPS; step++) {
+            for (int step = 0; step < maxSteps; step++) {
                 if (Deadline.passed(deadline, System.nanoTime())) {
                     return;
                 }
@@ -509,22 +523,29 @@ public final class SolutionDerivative {
                 if (exact == null) {
                     boolean[] byBlock = new boolean[lanes];
                     boolean[] byLsqr = new boolean[lanes];
+                    boolean[] byFace = new boolean[lanes];
                     for (int l = 0; l < lanes; l++) {
                         if (active[l]) {
-                            byBlock[l] = blockFactored(l);
-                            byLsqr[l] = !byBlock[l];
+                            byFace[l] = faces;
+                            byBlock[l] = !faces && blockFactored(l);
+                            byLsqr[l] = !faces && !byBlock[l];
                         }
                     }
                     exact = ForwardError.exactPoints(op(), z, nullVectorIf(byBlock), byBlock, byLsqr,
                             settings.lsqr().limits());
+                    if (faces) {
+                        exact = withFaceSteps(exact, byFace);
+                    }
                 }
                 boolean[] move = new boolean[lanes];
                 boolean anyMove = false;
                 for (int l = 0; l < lanes; l++) {
                     if (active[l]) {
                         knownError[l] = exact.error()[l];
+                        // (Polishing also tries a face step whose solve did not converge, NaN: the system of a
+                        // wrongly guessed face can be singular, and its regularized step still a descent one.)
                         move[l] = exact.error()[l] > SolutionRefinement.REFINE_ABOVE
-                                && Double.isFinite(exact.error()[l]);
+                                && Double.isFinite(exact.error()[l]) || damped && faces && Double.isNaN(exact.error()[l]);
                         anyMove |= move[l];
                     }
                 }
@@ -532,15 +553,21 @@ public final class SolutionDerivative {
                     return;
                 }
                 // ‖R(z)‖/‖z‖ before and after: from the KKT residuals where the active KKT solve runs (no M built).
-                double[] before = kkt != null ? kkt.relativeResidual() : SolutionRefinement.relativeResidual(op(), z);
+                ConeFaceStep merit = damped && faces ? faceStep() : null;
+                double[] before = kkt != null ? kkt.relativeResidual() : merit != null
+                        ? merit.relativeResidual(b, c, x, y, s, valid) : SolutionRefinement.relativeResidual(op(), z);
                 double[] oldX = x.clone();
                 double[] oldY = y.clone();
                 double[] oldS = s.clone();
                 SolutionRefinement.readBack(exact.zStar(), new io.convexlayers.cone.ConeProjector(program.cones(), lanes),
                         n, m, move, x, y, s);
-                ResidualMapOperator candidate = kkt != null ? null : operatorAtPoint();
-                double[] after = kkt != null ? kkt.relativeResidual() : SolutionRefinement.relativeResidual(candidate,
-                        SolutionRefinement.point(x, y, s, n, m, valid));
+                ResidualMapOperator candidate = kkt != null || merit != null ? null : operatorAtPoint();
+                double[] after = kkt != null ? kkt.relativeResidual() : merit != null
+                        ? merit.relativeResidual(b, c, x, y, s, valid)
+                        : SolutionRefinement.relativeResidual(candidate, SolutionRefinement.point(x, y, s, n, m, valid));
+                if (merit != null) {
+                    dampSteps(merit, z, exact.zStar(), move, before, after);
+                }
                 boolean refused = false;
                 java.util.Arrays.fill(active, false);
                 for (int l = 0; l < lanes; l++) {
@@ -580,6 +607,81 @@ public final class SolutionDerivative {
                     }
                 }
             }
+        }
+
+        /**
+         * For the lanes in {@code move} whose full step from z to zStar did not lower the residual
+         * ({@code after} ≥ {@code before}): z + α·(zStar − z) for α = ½, ¼, … until one does; {@code after}
+         * gets the residual of the point each such lane ends at (the last one tried where none did, which the
+         * caller then refuses). Returns whether any lane was damped.
+         */
+        void dampSteps(ConeFaceStep merit, double[] z, double[] zStar, boolean[] move, double[] before,
+                       double[] after) {
+            boolean[] retry = new boolean[lanes];
+            boolean any = false;
+            for (int l = 0; l < lanes; l++) {
+                retry[l] = move[l] && !(after[l] < before[l]);
+                any |= retry[l];
+            }
+            if (!any) {
+                return;
+            }
+            io.convexlayers.cone.ConeProjector projector = new io.convexlayers.cone.ConeProjector(program.cones(), lanes);
+            double[] mid = new double[zStar.length];
+            double alpha = 1;
+            for (int h = 0; h < SolutionRefinement.HALVINGS && any; h++) {
+                alpha *= 0.5;
+                for (int k = 0; k < mid.length; k++) {
+                    mid[k] = z[k] + alpha * (zStar[k] - z[k]);
+                }
+                SolutionRefinement.readBack(mid, projector, n, m, retry, x, y, s);
+                double[] next = merit.relativeResidual(b, c, x, y, s, valid);
+                any = false;
+                for (int l = 0; l < lanes; l++) {
+                    if (retry[l]) {
+                        after[l] = next[l];
+                        retry[l] = !(next[l] < before[l]);
+                        any |= retry[l];
+                    }
+                }
+            }
+        }
+
+        /** The tile's {@link ConeFaceStep}, made once (its face pattern depends on the structure only). */
+        ConeFaceStep faceStep() {
+            if (faceStep == null) {
+                BatchArray pv = program.pValues();
+                faceStep = new ConeFaceStep(program.cones(), lanes, program.aPattern(), aValues,
+                        program.aValues().isShared(), program.pPattern(), pValues, pv == null || pv.isShared());
+            }
+            return faceStep;
+        }
+
+        /**
+         * {@code exact} with the lanes marked in {@code byFace} taken from {@link ConeFaceStep}: the lanes whose
+         * active block is beyond the dense LU's size, which LSQR would otherwise step.
+         */
+        ForwardError.ExactPoints withFaceSteps(ForwardError.ExactPoints exact, boolean[] byFace) {
+            boolean any = false;
+            for (boolean f : byFace) {
+                any |= f;
+            }
+            if (!any) {
+                return exact;
+            }
+            ForwardError.ExactPoints face = faceStep().exactPoints(b, c, x, y, s, byFace);
+            int len = n + m + 1;
+            double[] zStar = exact.zStar();
+            double[] error = exact.error();
+            for (int l = 0; l < lanes; l++) {
+                if (byFace[l]) {
+                    for (int i = 0; i < len; i++) {
+                        zStar[i * lanes + l] = face.zStar()[i * lanes + l];
+                    }
+                    error[l] = face.error()[l];
+                }
+            }
+            return exact;
         }
 
         /**

@@ -32,6 +32,10 @@ final class SolutionRefinement {
     static final double REFINE_ABOVE = 1e-9;
     /** Newton steps at most per lane (each one more factorization of the tile, or one more LSQR solve). */
     static final int MAX_STEPS = 3;
+    /** Steps at most when polishing by {@link ConeFaceStep} with damping (each one dense factorization per lane). */
+    static final int DAMPED_STEPS = 8;
+    /** Halvings of a polishing step that did not lower the residual before it is refused. */
+    static final int HALVINGS = 5;
 
     private SolutionRefinement() {
     }

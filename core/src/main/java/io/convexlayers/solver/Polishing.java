@@ -23,7 +23,8 @@ public enum Polishing {
     OFF,
     /**
      * Polish where it was measured to pay ({@link #polishes}): programs with second-order or power
-     * cones and no exponential or PSD cone, whose n + m is at most {@link #AUTO_MAX_SIZE}; and on the
+     * cones and no exponential or PSD cone, whose n + m is at most {@link #AUTO_MAX_SIZE} (or, without
+     * power cones, whose n is at most {@link #AUTO_MAX_FACE_ORDER}); and on the
      * CPU backend LP and QP batches of at least eight instances whose polisher uses the dense
      * factorization ({@code SolutionPolisher.Workspace.polishes}). The default.
      */
@@ -37,6 +38,14 @@ public enum Polishing {
      * polishing cost 1.7× and moved no instance.
      */
     public static final int AUTO_MAX_SIZE = 600;
+    /**
+     * Beyond {@link #AUTO_MAX_SIZE}, the largest n that {@link #AUTO} polishes where the cones are zero,
+     * nonnegative and second-order only: there the steps are the cone-face Newton steps (one dense
+     * factorization of order n per lane and step), and on socp-n200-b16 (n + m = 764) polishing cost
+     * 1.04–1.06× the unpolished solve and moved 14 of 16 instances, the median residual from 4.4e-4 to
+     * 1.7e-9 (benchmarks/RESULTS.md, "Polishing second-order-cone programs by their cones' faces").
+     */
+    public static final int AUTO_MAX_FACE_ORDER = 200;
 
     /** Whether first-order solutions of programs of this shape are polished. */
     public boolean polishes(ConeDims cones, int n, int m) {
@@ -44,7 +53,8 @@ public enum Polishing {
             case OFF -> false;
             case ON -> true;
             case AUTO -> (cones.soc().length > 0 || cones.power().length > 0) && cones.exp() == 0
-                    && cones.dualExp() == 0 && cones.psd().length == 0 && n + m <= AUTO_MAX_SIZE;
+                    && cones.dualExp() == 0 && cones.psd().length == 0
+                    && (n + m <= AUTO_MAX_SIZE || cones.power().length == 0 && n <= AUTO_MAX_FACE_ORDER);
         };
     }
 }

@@ -37,6 +37,12 @@ class PolishingTest {
         assertFalse(Polishing.AUTO.polishes(withPsd, 5, 9));
         assertTrue(Polishing.AUTO.polishes(socp, 300, Polishing.AUTO_MAX_SIZE - 300));
         assertFalse(Polishing.AUTO.polishes(socp, 300, Polishing.AUTO_MAX_SIZE - 299));
+        // Beyond that size, second-order cones without power cones up to the face step's order.
+        int order = Polishing.AUTO_MAX_FACE_ORDER;
+        assertTrue(Polishing.AUTO.polishes(socp, order, 3 * order));
+        assertFalse(Polishing.AUTO.polishes(socp, order + 1, 3 * order));
+        ConeDims socAndPower = ConeDims.builder().soc(4).power(0.5).build();
+        assertFalse(Polishing.AUTO.polishes(socAndPower, order, 3 * order));
         for (ConeDims cones : new ConeDims[] {lp, socp, power, withExp, withDualExp, withPsd}) {
             assertTrue(Polishing.ON.polishes(cones, 5000, 5000), cones::toString);
             assertFalse(Polishing.OFF.polishes(cones, 5, 5), cones::toString);

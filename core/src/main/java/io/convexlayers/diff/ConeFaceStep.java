@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.diff;
+
+import io.convexlayers.batch.TileSparse;
+import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.SparsePattern;
+import io.convexlayers.solver.linsys.DenseReducedCholesky;
+import io.convexlayers.solver.linsys.TileMatrices;
+
+import java.util.Arrays;
+
+/**
+ * The refinement's Newton step on the residual map with τ held at 1 ({@link ForwardError}) for programs
+ * whose cones are zero, nonnegative and second-order, solved through a symmetric factorization instead of
+ * LSQR or an LU of the residual map's active block: every lane of a tile at once, with one dense Cholesky
+ * per lane of order n.
+ *
+ * <p>At the point (x, v), v = y − s, with ȳ = Π_{K*}(v), s̄ = ȳ − v, the step solves
+ * <pre>
+ *   P·dx + Aᵀ·D·dv = −F1,   A·dx + (D − I)·dv = −F2,   F1 = P·x + c + Aᵀȳ,  F2 = A·x + s̄ − b,
+ * </pre>
+ * D = DΠ(v). D is symmetric with an orthonormal eigenbasis per cone: eigenvalue 1 on the zero-cone rows,
+ * on nonnegative rows with v &gt; 0 and on a second-order cone with v inside K* (ȳ = v); 0 on
+ * nonnegative rows with v ≤ 0 and on a cone with v inside −K (ȳ = 0); and for a cone with both ȳ and s̄
+ * on its boundary (v = (t, w), ‖w‖ = r &gt; |t|, u = w/r): 1 along (1, u)/√2, 0 along (1, −u)/√2 and
+ * α = (1 + t/r)/2 on the k − 2 directions (0, q), q ⊥ u (from a Householder reflection taking u to a
+ * multiple of e₁). In that basis (Ã = QᵀA, F̃2 = QᵀF2) the eigenvalue-0 rows decouple
+ * (dṽ = F̃2 + ãᵀdx), and the rest is the quasi-definite system
+ * <pre>
+ *   P·dx + Ãᵀŷ = −F1,   ã_iᵀdx − ρ_i·ŷ_i = −F̃2_i,   ρ_i = 0 (eigenvalue 1),  (1 − α)/α (eigenvalue α),
+ * </pre>
+ * with dṽ_i = ŷ_i and ŷ_i/α respectively: the interior-point method's Newton system at the limit of its
+ * scaling. It is factored as [[P + δI, Ãᵀ], [Ã, −diag(ρ + δ)]] by {@link DenseReducedCholesky} and refined
+ * against the exact system, which removes δ.
+ *
+ * <p>The step is the same Newton step that {@link ForwardError} computes by LSQR (on all but the residual
+ * map's last row, which the step keeps satisfied to second order), so the refinement converges
+ * quadratically where the point's cone faces are the solution's. Each lane is solved as it would be
+ * alone; a lane whose solve does not converge gets a NaN error (unknown) and is not moved.
+ */
+final class ConeFaceStep {
+    /** Regularization δ of the factored system, relative to the largest entry of A (and P). */
+    static final double REGULARIZATION = 1e-9;
+    /** Refinement stops at this relative residual; a lane ending above {@link #SOLVED_RESIDUAL} fails. */
+    private static final double STOP_RESIDUAL = 1e-14;
+    static final double SOLVED_RESIDUAL = 1e-9;
+    private static final int MAX_REFINEMENT = 12;
+    /** The dense factor's order at most: beyond it the n³/6 factorization costs more than LSQR's steps. */
+    static final int MAX_ORDER = 1200;
+    private static final double INV_SQRT2 = Math.sqrt(0.5);
+
+    private final ConeDims cones;
+    private final int lanes;
+    private final int n;
+    private final int m;
+    private final SparsePattern aPattern;
+    private final double[] aValues;
+    private final boolean aShared;
+    private final SparsePattern pPattern;
+    private final double[] pValues;
+    private final boolean pShared;
+    /** Ã's pattern: A's, with every row of a second-order cone holding the union of that cone's columns. */
+    private final SparsePattern facePattern;
+    /** Per cone c: its columns (union over its rows), and for (row r of the cone, column index q) Ã's entry and A's (−1: none). */
+    private final int[][] coneCols;
+    private final int[][] faceEntry;
+    private final int[][] sourceEntry;
+    /** For A's entries outside the cones: their index in Ã (−1 for cone rows). */
+    private final int[] plainEntry;
+
+    /** Whether the step applies to programs with these cones (zero, nonnegative and second-order only). */
+    static boolean supports(ConeDims cones, int n) {
+        return cones.psd().length == 0 && cones.exp() == 0 && cones.dualExp() == 0 && cones.power().length == 0
+                && n <= MAX_ORDER;
+    }
+
+    /**
+     * @param aValues A's values of the tile (nnz × lanes, or nnz when shared); likewise P's (null: P = 0)
+     */
+    ConeFaceStep(ConeDims cones, int lanes, SparsePattern aPattern, double[] aValues, boolean aShared,
+                 SparsePattern pPattern, double[] pValues, boolean pShared) {
+        this.cones = cones;
+        this.lanes = lanes;
+        this.n = aPattern.cols();
+        this.m = aPattern.rows();
+        this.aPattern = aPattern;
+        this.aValues = aValues;
+        this.aShared = aShared;
+        this.pPattern = pPattern;
+        this.pValues = pValues;
+        this.pShared = pShared;
+        int[] soc = cones.soc();
+        int[] coneOf = new int[m];
+        Arrays.fill(coneOf, -1);
+        int[] coneStart = new int[soc.length];
+        for (int c = 0, r = cones.socStart(); c < soc.length; r += soc[c], c++) {
+            coneStart[c] = r;
+            Arrays.fill(coneOf, r, r + soc[c], c);
+        }
+        // The face pattern, column by column: plain rows as in A, a cone's rows all present where any is.
+        int[] colStart = new int[n + 1];
+        int[] rows = new int[Math.max(16, aPattern.nnz() * 2)];
+        int nnz = 0;
+        boolean[][] coneHasCol = new boolean[soc.length][n];
+        for (int j = 0; j < n; j++) {
+            for (int k = aPattern.colStart(j); k < aPattern.colStart(j + 1); k++) {
+                int c = coneOf[aPattern.rowIndex(k)];
+                if (c >= 0) {
+                    coneHasCol[c][j] = true;
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            colStart[j] = nnz;
+            boolean[] seen = new boolean[soc.length];
+            for (int k = aPattern.colStart(j); k < aPattern.colStart(j + 1); k++) {
+                int r = aPattern.rowIndex(k);
+                int c = coneOf[r];
+                if (c < 0) {
+                    rows = grow(rows, nnz + 1);
+                    rows[nnz++] = r;
+                } else if (!seen[c]) {
+                    seen[c] = true;
+                    rows = grow(rows, nnz + soc[c]);
+                    for (int q = 0; q < soc[c]; q++) {
+                        rows[nnz++] = coneStart[c] + q;
+                    }
+                }
+            }
+        }
+        colStart[n] = nnz;
+        facePattern = new SparsePattern("cone-face A", m, n, colStart, Arrays.copyOf(rows, nnz));
+        plainEntry = new int[aPattern.nnz()];
+        coneCols = new int[soc.length][];
+        faceEntry = new int[soc.length][];
+        sourceEntry = new int[soc.length][];
+        for (int c = 0; c < soc.length; c++) {
+            int count = 0;
+            for (int j = 0; j < n; j++) {
+                count += coneHasCol[c][j] ? 1 : 0;
+            }
+            coneCols[c] = new int[count];
+            for (int j = 0, q = 0; j < n; j++) {
+                if (coneHasCol[c][j]) {
+                    coneCols[c][q++] = j;
+                }
+            }
+            faceEntry[c] = new int[soc[c] * count];
+            sourceEntry[c] = new int[soc[c] * count];
+            Arrays.fill(sourceEntry[c], -1);
+            for (int q = 0; q < count; q++) {
+                int j = coneCols[c][q];
+                for (int r = 0; r < soc[c]; r++) {
+                    faceEntry[c][r * count + q] = facePattern.find(coneStart[c] + r, j);
+                    sourceEntry[c][r * count + q] = aPattern.find(coneStart[c] + r, j);
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            for (int k = aPattern.colStart(j); k < aPattern.colStart(j + 1); k++) {
+                int r = aPattern.rowIndex(k);
+                plainEntry[k] = coneOf[r] >= 0 ? -1 : facePattern.find(r, j);
+            }
+        }
+    }
+
+    private static int[] grow(int[] a, int need) {
+        return need <= a.length ? a : Arrays.copyOf(a, Math.max(need, 2 * a.length));
+    }
+
+    /**
+     * The exact points z* = (x + dx, v + dv, 1) and their relative distances ‖(dx, dv)‖/‖(x, v, 1)‖ of the
+     * lanes marked in {@code marked} (others zero); a lane whose solve did not converge (a singular system:
+     * a wrongly guessed face, or a degenerate one) gets a NaN distance beside the regularized system's z*.
+     *
+     * @param b, c, x, y, s the tile's data and point, batch-minor ({@code lanes} per entry)
+     */
+    ForwardError.ExactPoints exactPoints(double[] b, double[] c, double[] x, double[] y, double[] s, boolean[] marked) {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] v = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            v[k] = y[k] - s[k];
+        }
+        Face face = new Face(v);
+        // F1 = P·x + c + Aᵀȳ, F2 = A·x + s̄ − b (s̄ = ȳ − v).
+        double[] f1 = new double[nl];
+        multiplyP(x, f1);
+        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, face.yBar, 0, f1, 0);
+        for (int k = 0; k < nl; k++) {
+            f1[k] += c[k];
+        }
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+        for (int k = 0; k < ml; k++) {
+            f2[k] += face.yBar[k] - v[k] - b[k];
+        }
+        double[] faceValues = face.rotatedA();
+        double[] r1 = new double[nl];
+        for (int k = 0; k < nl; k++) {
+            r1[k] = -f1[k];
+        }
+        double[] r2 = f2.clone();
+        face.rotate(r2);
+        for (int k = 0; k < ml; k++) {
+            r2[k] = face.exactRho[k] == Double.POSITIVE_INFINITY ? 0 : -r2[k];
+        }
+        double delta = REGULARIZATION * scale(faceValues);
+        double[] rho = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            rho[k] = face.exactRho[k] == Double.POSITIVE_INFINITY ? Double.POSITIVE_INFINITY : face.exactRho[k] + delta;
+        }
+        TileMatrices mats = new TileMatrices(facePattern, faceValues, false, pPattern, pValues, pShared, lanes);
+        DenseReducedCholesky system = new DenseReducedCholesky(mats, false);
+        system.factor(delta, rho);
+        double[] dx = new double[nl];
+        double[] yHat = new double[ml];
+        system.solve(r1, r2, dx, yHat);
+        double[] rel = refine(system, mats, face.exactRho, r1, r2, dx, yHat, marked);
+
+        // dv: ŷ on eigenvalue-1 rows, ŷ/α on tangential ones, F̃2 + ãᵀdx on decoupled ones; then back by Q.
+        double[] g = f2;
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0); // g = F2 + A·dx
+        face.rotate(g);
+        double[] dv = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            double r = face.exactRho[k];
+            dv[k] = r == Double.POSITIVE_INFINITY ? g[k] : r == 0 ? yHat[k] : yHat[k] / face.alpha[k];
+        }
+        face.rotateBack(dv);
+
+        int len = n + m + 1;
+        double[] zStar = new double[len * lanes];
+        double[] error = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            if (!marked[l]) {
+                continue;
+            }
+            double dd = 0;
+            double zz = 1;
+            for (int j = 0; j < n; j++) {
+                int k = j * lanes + l;
+                zStar[k] = x[k] + dx[k];
+                dd += dx[k] * dx[k];
+                zz += x[k] * x[k];
+            }
+            for (int i = 0; i < m; i++) {
+                int k = i * lanes + l;
+                zStar[nl + k] = v[k] + dv[k];
+                dd += dv[k] * dv[k];
+                zz += v[k] * v[k];
+            }
+            zStar[(n + m) * lanes + l] = 1;
+            double e = Math.sqrt(dd / zz);
+            error[l] = Double.isFinite(e) && rel[l] <= SOLVED_RESIDUAL ? e : Double.NaN;
+        }
+        return new ForwardError.ExactPoints(zStar, error);
+    }
+
+    /**
+     * Per lane ‖(F1, F2)‖/‖(x, v, 1)‖ at the point (x, v = y − s): the residuals the step's Newton system
+     * linearizes (the residual map without its gap row, which complementary y and s satisfy at a zero of
+     * F1 and F2); 0 in lanes not {@code marked}, +∞ where not finite.
+     */
+    double[] relativeResidual(double[] b, double[] c, double[] x, double[] y, double[] s, boolean[] marked) {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] v = new double[ml];
+        for (int k = 0; k < ml; k++) {
+            v[k] = y[k] - s[k];
+        }
+        double[] yBar = new Face(v).yBar;
+        double[] f1 = new double[nl];
+        multiplyP(x, f1);
+        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, yBar, 0, f1, 0);
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+        double[] rr = new double[lanes];
+        double[] zz = new double[lanes];
+        for (int k = 0; k < nl; k++) {
+            double f = f1[k] + c[k];
+            rr[k % lanes] += f * f;
+            zz[k % lanes] += x[k] * x[k];
+        }
+        for (int k = 0; k < ml; k++) {
+            double f = f2[k] + yBar[k] - v[k] - b[k];
+            rr[k % lanes] += f * f;
+            zz[k % lanes] += v[k] * v[k];
+        }
+        double[] out = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            double rel = Math.sqrt(rr[l] / (zz[l] + 1));
+            out[l] = !marked[l] ? 0 : Double.isFinite(rel) ? rel : Double.POSITIVE_INFINITY;
+        }
+        return out;
+    }
+
+    /** The largest |entry| of Ã and P over the tile, at least 1 (δ's scale). */
+    private double scale(double[] faceValues) {
+        double s = 1;
+        for (double a : faceValues) {
+            s = Math.max(s, Math.abs(a));
+        }
+        if (pValues != null) {
+            for (double p : pValues) {
+                s = Math.max(s, Math.abs(p));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Iterative refinement of (dx, ŷ) against the exact system (ρ exact, no δ), lane by lane while a step
+     * lowers the residual; returns each lane's final ‖residual‖∞/(1 + ‖(r1, r2)‖∞).
+     */
+    private double[] refine(DenseReducedCholesky system, TileMatrices mats, double[] exactRho, double[] r1,
+                            double[] r2, double[] dx, double[] yHat, boolean[] marked) {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] rhsNorm = new double[lanes];
+        for (int k = 0; k < nl; k++) {
+            rhsNorm[k % lanes] = Math.max(rhsNorm[k % lanes], Math.abs(r1[k]));
+        }
+        for (int k = 0; k < ml; k++) {
+            rhsNorm[k % lanes] = Math.max(rhsNorm[k % lanes], Math.abs(r2[k]));
+        }
+        double[] e1 = new double[nl];
+        double[] e2 = new double[ml];
+        double[] rel = residual(mats, exactRho, r1, r2, dx, yHat, e1, e2, rhsNorm);
+        boolean[] going = new boolean[lanes];
+        for (int l = 0; l < lanes; l++) {
+            going[l] = marked[l] && rel[l] > STOP_RESIDUAL;
+        }
+        double[] cx = new double[nl];
+        double[] cy = new double[ml];
+        double[] oldX = new double[nl];
+        double[] oldY = new double[ml];
+        for (int it = 0; it < MAX_REFINEMENT && any(going); it++) {
+            system.solve(e1, e2, cx, cy);
+            System.arraycopy(dx, 0, oldX, 0, nl);
+            System.arraycopy(yHat, 0, oldY, 0, ml);
+            for (int k = 0; k < nl; k++) {
+                if (going[k % lanes]) {
+                    dx[k] += cx[k];
+                }
+            }
+            for (int k = 0; k < ml; k++) {
+                if (going[k % lanes] && exactRho[k] != Double.POSITIVE_INFINITY) {
+                    yHat[k] += cy[k];
+                }
+            }
+            double[] next = residual(mats, exactRho, r1, r2, dx, yHat, e1, e2, rhsNorm);
+            boolean undo = false;
+            for (int l = 0; l < lanes; l++) {
+                if (!going[l]) {
+                    next[l] = rel[l];
+                    continue;
+                }
+                if (!(next[l] < rel[l])) {
+                    undo = true;
+                    going[l] = false;
+                    next[l] = rel[l];
+                    for (int k = l; k < nl; k += lanes) {
+                        dx[k] = oldX[k];
+                    }
+                    for (int k = l; k < ml; k += lanes) {
+                        yHat[k] = oldY[k];
+                    }
+                    continue;
+                }
+                going[l] = next[l] > STOP_RESIDUAL && next[l] < 0.5 * rel[l];
+            }
+            rel = next;
+            if (undo) {
+                residual(mats, exactRho, r1, r2, dx, yHat, e1, e2, rhsNorm); // e1, e2 of the kept points
+            }
+        }
+        return rel;
+    }
+
+    /** e = r − K·(dx, ŷ) of the exact system (decoupled rows: 0), and per lane ‖e‖∞/(1 + ‖r‖∞). */
+    private double[] residual(TileMatrices mats, double[] exactRho, double[] r1, double[] r2, double[] dx,
+                              double[] yHat, double[] e1, double[] e2, double[] rhsNorm) {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] kx = new double[nl];
+        multiplyP(dx, kx);
+        TileSparse.transposeMultiplyAdd(mats.aPattern(), mats.aValues(), false, lanes, yHat, 0, kx, 0);
+        double[] ky = new double[ml];
+        TileSparse.multiplyAdd(mats.aPattern(), mats.aValues(), false, lanes, dx, 0, ky, 0);
+        double[] norm = new double[lanes];
+        for (int k = 0; k < nl; k++) {
+            e1[k] = r1[k] - kx[k];
+            norm[k % lanes] = Math.max(norm[k % lanes], Math.abs(e1[k]));
+        }
+        for (int k = 0; k < ml; k++) {
+            double rho = exactRho[k];
+            e2[k] = rho == Double.POSITIVE_INFINITY ? 0 : r2[k] - (ky[k] - rho * yHat[k]);
+            norm[k % lanes] = Math.max(norm[k % lanes], Math.abs(e2[k]));
+        }
+        double[] rel = new double[lanes];
+        for (int l = 0; l < lanes; l++) {
+            double r = norm[l] / (1 + rhsNorm[l]);
+            rel[l] = Double.isNaN(r) ? Double.POSITIVE_INFINITY : r;
+        }
+        return rel;
+    }
+
+    private void multiplyP(double[] u, double[] out) {
+        if (pPattern != null) {
+            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, u, 0, out, 0);
+        }
+    }
+
+    private static boolean any(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The faces of one point: ȳ = Π_{K*}(v), each row's exact ρ in the rotated basis (0: eigenvalue 1,
+     * +∞: eigenvalue 0, (1 − α)/α: tangential), α, and per (cone, lane) the rotation: u and the
+     * Householder vector h (H = I − 2hhᵀ/‖h‖², H·u = σe₁) where the cone's v is on neither side.
+     */
+    private final class Face {
+        final double[] yBar;
+        final double[] exactRho;
+        final double[] alpha;
+        /** Per cone, per lane: whether the cone is rotated (both ȳ and s̄ nonzero). */
+        final boolean[][] rotated;
+        /** Per cone: u (lane-minor, (k − 1) × lanes) and h likewise; ‖h‖² per lane. */
+        final double[][] u;
+        final double[][] h;
+        final double[][] hh;
+
+        Face(double[] v) {
+            int ml = m * lanes;
+            yBar = new double[ml];
+            exactRho = new double[ml];
+            alpha = new double[ml];
+            int zl = cones.zero() * lanes;
+            for (int k = 0; k < zl; k++) {
+                yBar[k] = v[k];
+            }
+            int nonnegEnd = (cones.zero() + cones.nonneg()) * lanes;
+            for (int k = zl; k < nonnegEnd; k++) {
+                yBar[k] = Math.max(v[k], 0);
+                exactRho[k] = v[k] > 0 ? 0 : Double.POSITIVE_INFINITY;
+            }
+            int[] soc = cones.soc();
+            rotated = new boolean[soc.length][lanes];
+            u = new double[soc.length][];
+            h = new double[soc.length][];
+            hh = new double[soc.length][lanes];
+            for (int c = 0, r0 = cones.socStart(); c < soc.length; r0 += soc[c], c++) {
+                int k = soc[c];
+                u[c] = new double[(k - 1) * lanes];
+                h[c] = new double[(k - 1) * lanes];
+                for (int l = 0; l < lanes; l++) {
+                    classify(v, c, r0, k, l);
+                }
+            }
+        }
+
+        private void classify(double[] v, int c, int r0, int k, int l) {
+            double t = v[r0 * lanes + l];
+            double rr = 0;
+            for (int i = 1; i < k; i++) {
+                double w = v[(r0 + i) * lanes + l];
+                rr += w * w;
+            }
+            double r = Math.sqrt(rr);
+            if (r <= t) { // v ∈ K*: ȳ = v, every direction of eigenvalue 1
+                for (int i = 0; i < k; i++) {
+                    yBar[(r0 + i) * lanes + l] = v[(r0 + i) * lanes + l];
+                }
+                return;
+            }
+            if (r <= -t) { // v ∈ −K: ȳ = 0, every direction decoupled
+                for (int i = 0; i < k; i++) {
+                    exactRho[(r0 + i) * lanes + l] = Double.POSITIVE_INFINITY;
+                }
+                return;
+            }
+            rotated[c][l] = true;
+            double half = 0.5 * (t + r);
+            double a = 0.5 * (1 + t / r);
+            yBar[r0 * lanes + l] = half;
+            for (int i = 1; i < k; i++) {
+                double ui = v[(r0 + i) * lanes + l] / r;
+                u[c][(i - 1) * lanes + l] = ui;
+                h[c][(i - 1) * lanes + l] = ui;
+                yBar[(r0 + i) * lanes + l] = half * ui;
+            }
+            double u0 = u[c][l];
+            double sigma = u0 >= 0 ? -1 : 1;
+            h[c][l] = u0 - sigma; // |h₀| = 1 + |u₀|: no cancellation
+            hh[c][l] = 2 * (1 + Math.abs(u0));
+            // Rows in the rotated basis: (1, u)/√2 (eigenvalue 1), (1, −u)/√2 (0), then the k − 2 tangential.
+            exactRho[r0 * lanes + l] = 0;
+            exactRho[(r0 + 1) * lanes + l] = Double.POSITIVE_INFINITY;
+            for (int i = 2; i < k; i++) {
+                exactRho[(r0 + i) * lanes + l] = (1 - a) / a;
+                alpha[(r0 + i) * lanes + l] = a;
+            }
+        }
+
+        /** Ã = QᵀA per lane, on {@link #facePattern}. */
+        double[] rotatedA() {
+            double[] out = new double[facePattern.nnz() * lanes];
+            for (int k = 0; k < plainEntry.length; k++) {
+                int f = plainEntry[k];
+                if (f < 0) {
+                    continue;
+                }
+                for (int l = 0; l < lanes; l++) {
+                    out[f * lanes + l] = aShared ? aValues[k] : aValues[k * lanes + l];
+                }
+            }
+            int[] soc = cones.soc();
+            double[] col = new double[maxSoc()];
+            for (int c = 0; c < soc.length; c++) {
+                int k = soc[c];
+                int count = coneCols[c].length;
+                for (int q = 0; q < count; q++) {
+                    for (int l = 0; l < lanes; l++) {
+                        for (int r = 0; r < k; r++) {
+                            int src = sourceEntry[c][r * count + q];
+                            col[r] = src < 0 ? 0 : aShared ? aValues[src] : aValues[src * lanes + l];
+                        }
+                        if (rotated[c][l]) {
+                            rotateCone(col, c, k, l);
+                        }
+                        for (int r = 0; r < k; r++) {
+                            out[faceEntry[c][r * count + q] * lanes + l] = col[r];
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** p ← Qᵀp in place on every rotated cone (m × lanes). */
+        void rotate(double[] p) {
+            apply(p, false);
+        }
+
+        /** p ← Q·p in place on every rotated cone. */
+        void rotateBack(double[] p) {
+            apply(p, true);
+        }
+
+        private void apply(double[] p, boolean back) {
+            int[] soc = cones.soc();
+            double[] seg = new double[maxSoc()];
+            for (int c = 0, r0 = cones.socStart(); c < soc.length; r0 += soc[c], c++) {
+                int k = soc[c];
+                for (int l = 0; l < lanes; l++) {
+                    if (!rotated[c][l]) {
+                        continue;
+                    }
+                    for (int i = 0; i < k; i++) {
+                        seg[i] = p[(r0 + i) * lanes + l];
+                    }
+                    if (back) {
+                        rotateConeBack(seg, c, k, l);
+                    } else {
+                        rotateCone(seg, c, k, l);
+                    }
+                    for (int i = 0; i < k; i++) {
+                        p[(r0 + i) * lanes + l] = seg[i];
+                    }
+                }
+            }
+        }
+
+        /** (p₀, p_w) → ((p₀ + uᵀp_w)/√2, (p₀ − uᵀp_w)/√2, (H·p_w)₁…) for cone c, lane l. */
+        private void rotateCone(double[] p, int c, int k, int l) {
+            double up = 0;
+            double hp = 0;
+            for (int i = 1; i < k; i++) {
+                up += u[c][(i - 1) * lanes + l] * p[i];
+                hp += h[c][(i - 1) * lanes + l] * p[i];
+            }
+            double f = 2 * hp / hh[c][l];
+            double p0 = p[0];
+            for (int i = 2; i < k; i++) { // (H·p_w) entries 1 … k − 2 land on rows 2 … k − 1
+                p[i] = p[i] - f * h[c][(i - 1) * lanes + l];
+            }
+            p[0] = (p0 + up) * INV_SQRT2;
+            p[1] = (p0 - up) * INV_SQRT2;
+        }
+
+        /** The inverse of {@link #rotateCone}: (d_A, d_0, d_t) → ((d_A + d_0)/√2, u·(d_A − d_0)/√2 + H·(0, d_t)). */
+        private void rotateConeBack(double[] d, int c, int k, int l) {
+            double along = (d[0] - d[1]) * INV_SQRT2;
+            double head = (d[0] + d[1]) * INV_SQRT2;
+            // H·(0, d_t): with q = (0, d_2 … d_{k−1}), H·q = q − 2h(hᵀq)/‖h‖².
+            double hq = 0;
+            for (int i = 2; i < k; i++) {
+                hq += h[c][(i - 1) * lanes + l] * d[i];
+            }
+            double f = 2 * hq / hh[c][l];
+            d[1] = -f * h[c][l] + along * u[c][l];
+            for (int i = 2; i < k; i++) {
+                d[i] = d[i] - f * h[c][(i - 1) * lanes + l] + along * u[c][(i - 1) * lanes + l];
+            }
+            d[0] = head;
+        }
+
+        private int maxSoc() {
+            int max = 1;
+            for (int k : cones.soc()) {
+                max = Math.max(max, k);
+            }
+            return max;
+        }
+    }
+}
