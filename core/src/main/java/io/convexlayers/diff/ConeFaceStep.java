@@ -75,20 +75,19 @@ final class ConeFaceStep {
     }
 
     /**
-     * @param aValues A's values of the tile (nnz × lanes, or nnz when shared); likewise P's (null: P = 0)
+     * @param mats the tile's P and A (values per lane or shared), unscaled: the program's own
      */
-    ConeFaceStep(ConeDims cones, int lanes, SparsePattern aPattern, double[] aValues, boolean aShared,
-                 SparsePattern pPattern, double[] pValues, boolean pShared) {
+    ConeFaceStep(ConeDims cones, TileMatrices mats) {
         this.cones = cones;
-        this.lanes = lanes;
-        this.n = aPattern.cols();
-        this.m = aPattern.rows();
-        this.aPattern = aPattern;
-        this.aValues = aValues;
-        this.aShared = aShared;
-        this.pPattern = pPattern;
-        this.pValues = pValues;
-        this.pShared = pShared;
+        this.lanes = mats.lanes();
+        this.n = mats.n();
+        this.m = mats.m();
+        this.aPattern = mats.aPattern();
+        this.aValues = mats.aValues();
+        this.aShared = mats.aShared();
+        this.pPattern = mats.pPattern();
+        this.pValues = mats.pValues();
+        this.pShared = mats.pShared();
         int[] soc = cones.soc();
         int[] coneOf = new int[m];
         Arrays.fill(coneOf, -1);

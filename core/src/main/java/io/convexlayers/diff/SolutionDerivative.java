@@ -11,6 +11,7 @@ import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
 import io.convexlayers.data.BatchArray;
+import io.convexlayers.solver.linsys.TileMatrices;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.data.ConeProgram;
@@ -651,8 +652,8 @@ public final class SolutionDerivative {
         ConeFaceStep faceStep() {
             if (faceStep == null) {
                 BatchArray pv = program.pValues();
-                faceStep = new ConeFaceStep(program.cones(), lanes, program.aPattern(), aValues,
-                        program.aValues().isShared(), program.pPattern(), pValues, pv == null || pv.isShared());
+                faceStep = new ConeFaceStep(program.cones(), new TileMatrices(program.aPattern(), aValues,
+                        program.aValues().isShared(), program.pPattern(), pValues, pv == null || pv.isShared(), lanes));
             }
             return faceStep;
         }

@@ -5,6 +5,7 @@ import io.convexlayers.cone.ConeProjector;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.ConeProgram;
+import io.convexlayers.solver.linsys.TileMatrices;
 import io.convexlayers.testing.PlantedPrograms;
 import io.convexlayers.testing.ProgramBatches;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,8 @@ class ConeFaceStepTest {
         boolean[] marked = new boolean[lanes];
         java.util.Arrays.fill(marked, true);
         marked[1] = false;
-        ConeFaceStep step = new ConeFaceStep(CONES, lanes, batch.aPattern(), a, false, batch.pPattern(), p, false);
+        ConeFaceStep step = new ConeFaceStep(CONES,
+                new TileMatrices(batch.aPattern(), a, false, batch.pPattern(), p, false, lanes));
         ForwardError.ExactPoints exact = step.exactPoints(b, c, x, y, s, marked);
         // A second step from the first one's point: Newton's quadratic convergence takes it to rounding.
         double[] x2 = new double[n * lanes];
