@@ -175,85 +175,192 @@ final class ConeFaceStep {
      * @param b, c, x, y, s the tile's data and point, batch-minor ({@code lanes} per entry)
      */
     ForwardError.ExactPoints exactPoints(double[] b, double[] c, double[] x, double[] y, double[] s, boolean[] marked) {
-        int nl = n * lanes;
-        int ml = m * lanes;
-        double[] v = new double[ml];
-        for (int k = 0; k < ml; k++) {
+        return at(y, s).exactPoints(b, c, x, marked);
+    }
+
+    /** The face system at the point whose y and s are given (v = y − s), factored. */
+    FaceSystem at(double[] y, double[] s) {
+        double[] v = new double[m * lanes];
+        for (int k = 0; k < v.length; k++) {
             v[k] = y[k] - s[k];
         }
-        Face face = new Face(v);
-        // F1 = P·x + c + Aᵀȳ, F2 = A·x + s̄ − b (s̄ = ȳ − v).
-        double[] f1 = new double[nl];
-        multiplyP(x, f1);
-        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, face.yBar, 0, f1, 0);
-        for (int k = 0; k < nl; k++) {
-            f1[k] += c[k];
-        }
-        double[] f2 = new double[ml];
-        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
-        for (int k = 0; k < ml; k++) {
-            f2[k] += face.yBar[k] - v[k] - b[k];
-        }
-        double[] faceValues = face.rotatedA();
-        double[] r1 = new double[nl];
-        for (int k = 0; k < nl; k++) {
-            r1[k] = -f1[k];
-        }
-        double[] r2 = f2.clone();
-        face.rotate(r2);
-        for (int k = 0; k < ml; k++) {
-            r2[k] = face.exactRho[k] == Double.POSITIVE_INFINITY ? 0 : -r2[k];
-        }
-        double delta = REGULARIZATION * scale(faceValues);
-        double[] rho = new double[ml];
-        for (int k = 0; k < ml; k++) {
-            rho[k] = face.exactRho[k] == Double.POSITIVE_INFINITY ? Double.POSITIVE_INFINITY : face.exactRho[k] + delta;
-        }
-        TileMatrices mats = new TileMatrices(facePattern, faceValues, false, pPattern, pValues, pShared, lanes);
-        DenseReducedCholesky system = new DenseReducedCholesky(mats, false);
-        system.factor(delta, rho);
-        double[] dx = new double[nl];
-        double[] yHat = new double[ml];
-        system.solve(r1, r2, dx, yHat);
-        double[] rel = refine(system, mats, face.exactRho, r1, r2, dx, yHat, marked);
+        return new FaceSystem(v);
+    }
 
-        // dv: ŷ on eigenvalue-1 rows, ŷ/α on tangential ones, F̃2 + ãᵀdx on decoupled ones; then back by Q.
-        double[] g = f2;
-        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0); // g = F2 + A·dx
-        face.rotate(g);
-        double[] dv = new double[ml];
-        for (int k = 0; k < ml; k++) {
-            double r = face.exactRho[k];
-            dv[k] = r == Double.POSITIVE_INFINITY ? g[k] : r == 0 ? yHat[k] : yHat[k] / face.alpha[k];
-        }
-        face.rotateBack(dv);
+    /**
+     * The quasi-definite system of one point's faces, factored per lane: the Newton step's
+     * ({@link #exactPoints}) and the derivative's ({@link #jvp}, {@link #vjp}) matrix.
+     */
+    final class FaceSystem {
+        private final double[] v;
+        private final Face face;
+        private final TileMatrices mats;
+        private final DenseReducedCholesky system;
 
-        int len = n + m + 1;
-        double[] zStar = new double[len * lanes];
-        double[] error = new double[lanes];
-        for (int l = 0; l < lanes; l++) {
-            if (!marked[l]) {
-                continue;
+        private FaceSystem(double[] v) {
+            this.v = v;
+            face = new Face(v);
+            double[] faceValues = face.rotatedA();
+            double delta = REGULARIZATION * scale(faceValues);
+            int ml = m * lanes;
+            double[] rho = new double[ml];
+            for (int k = 0; k < ml; k++) {
+                rho[k] = decoupled(k) ? Double.POSITIVE_INFINITY : face.exactRho[k] + delta;
             }
-            double dd = 0;
-            double zz = 1;
-            for (int j = 0; j < n; j++) {
-                int k = j * lanes + l;
-                zStar[k] = x[k] + dx[k];
-                dd += dx[k] * dx[k];
-                zz += x[k] * x[k];
-            }
-            for (int i = 0; i < m; i++) {
-                int k = i * lanes + l;
-                zStar[nl + k] = v[k] + dv[k];
-                dd += dv[k] * dv[k];
-                zz += v[k] * v[k];
-            }
-            zStar[(n + m) * lanes + l] = 1;
-            double e = Math.sqrt(dd / zz);
-            error[l] = Double.isFinite(e) && rel[l] <= SOLVED_RESIDUAL ? e : Double.NaN;
+            mats = new TileMatrices(facePattern, faceValues, false, pPattern, pValues, pShared, lanes);
+            system = new DenseReducedCholesky(mats, false);
+            system.factor(delta, rho);
         }
-        return new ForwardError.ExactPoints(zStar, error);
+
+        private boolean decoupled(int k) {
+            return face.exactRho[k] == Double.POSITIVE_INFINITY;
+        }
+
+        /**
+         * Solves [[P, Ãᵀ], [Ã, −diag(ρ)]]·(dx, ŷ) = (r1, r2) (r2 in the rotated basis; its decoupled rows
+         * are ignored and ŷ's are zero there), refined lane by lane; returns each lane's relative residual.
+         */
+        double[] solve(double[] r1, double[] r2, double[] dx, double[] yHat, boolean[] marked) {
+            double[] rhs2 = r2.clone();
+            for (int k = 0; k < rhs2.length; k++) {
+                if (decoupled(k)) {
+                    rhs2[k] = 0;
+                }
+            }
+            system.solve(r1, rhs2, dx, yHat);
+            return refine(system, mats, face.exactRho, r1, rhs2, dx, yHat, marked);
+        }
+
+        /** {@link ConeFaceStep#exactPoints} at this system's point, whose x is given. */
+        ForwardError.ExactPoints exactPoints(double[] b, double[] c, double[] x, boolean[] marked) {
+            int nl = n * lanes;
+            int ml = m * lanes;
+            // F1 = P·x + c + Aᵀȳ, F2 = A·x + s̄ − b (s̄ = ȳ − v).
+            double[] f1 = new double[nl];
+            multiplyP(x, f1);
+            TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, face.yBar, 0, f1, 0);
+            double[] r1 = new double[nl];
+            for (int k = 0; k < nl; k++) {
+                r1[k] = -(f1[k] + c[k]);
+            }
+            double[] f2 = new double[ml];
+            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+            for (int k = 0; k < ml; k++) {
+                f2[k] += face.yBar[k] - v[k] - b[k];
+            }
+            double[] r2 = f2.clone();
+            face.rotate(r2);
+            for (int k = 0; k < ml; k++) {
+                r2[k] = -r2[k];
+            }
+            double[] dx = new double[nl];
+            double[] yHat = new double[ml];
+            double[] rel = solve(r1, r2, dx, yHat, marked);
+            // dv: ŷ on eigenvalue-1 rows, ŷ/α on tangential ones, F̃2 + ãᵀdx on decoupled ones; then back by Q.
+            double[] g = f2;
+            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0); // g = F2 + A·dx
+            face.rotate(g);
+            double[] dv = new double[ml];
+            for (int k = 0; k < ml; k++) {
+                double r = face.exactRho[k];
+                dv[k] = decoupled(k) ? g[k] : r == 0 ? yHat[k] : yHat[k] / face.alpha[k];
+            }
+            face.rotateBack(dv);
+            int len = n + m + 1;
+            double[] zStar = new double[len * lanes];
+            double[] error = new double[lanes];
+            for (int l = 0; l < lanes; l++) {
+                if (!marked[l]) {
+                    continue;
+                }
+                double dd = 0;
+                double zz = 1;
+                for (int j = 0; j < n; j++) {
+                    int k = j * lanes + l;
+                    zStar[k] = x[k] + dx[k];
+                    dd += dx[k] * dx[k];
+                    zz += x[k] * x[k];
+                }
+                for (int i = 0; i < m; i++) {
+                    int k = i * lanes + l;
+                    zStar[nl + k] = v[k] + dv[k];
+                    dd += dv[k] * dv[k];
+                    zz += v[k] * v[k];
+                }
+                zStar[(n + m) * lanes + l] = 1;
+                double e = Math.sqrt(dd / zz);
+                error[l] = Double.isFinite(e) && rel[l] <= SOLVED_RESIDUAL ? e : Double.NaN;
+            }
+            return new ForwardError.ExactPoints(zStar, error);
+        }
+
+        /**
+         * The forward derivative: (dx, dv) with P·dx + Aᵀ·D·dv = f1 and A·dx + (D − I)·dv = f2 (f1 =
+         * −(dP·x + dc + dAᵀȳ), f2 = db − dA·x), then dy = D·dv and ds = dy − dv (all batch-minor tile
+         * arrays); returns each lane's relative residual.
+         */
+        double[] jvp(double[] f1, double[] f2, boolean[] marked, double[] dx, double[] dy, double[] ds) {
+            int ml = m * lanes;
+            double[] r2 = f2.clone();
+            face.rotate(r2);
+            double[] yHat = new double[ml];
+            double[] rel = solve(f1, r2, dx, yHat, marked);
+            // Decoupled rows: ãᵀdx − dṽ = f̃2, so dṽ = (A·dx − f2) rotated; dy = Q·Λ·dṽ is ŷ rotated back.
+            double[] g = new double[ml];
+            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0);
+            for (int k = 0; k < ml; k++) {
+                g[k] -= f2[k];
+            }
+            face.rotate(g);
+            double[] dv = new double[ml];
+            for (int k = 0; k < ml; k++) {
+                double r = face.exactRho[k];
+                dv[k] = decoupled(k) ? g[k] : r == 0 ? yHat[k] : yHat[k] / face.alpha[k];
+                dy[k] = decoupled(k) ? 0 : yHat[k];
+            }
+            face.rotateBack(dv);
+            face.rotateBack(dy);
+            for (int k = 0; k < ml; k++) {
+                ds[k] = dy[k] - dv[k];
+            }
+            return rel;
+        }
+
+        /**
+         * The adjoint: (u, w) with Jᵀ·(u, w) = (∂x, D·∂y + (D − I)·∂s) for J = [[P, AᵀD], [A, D − I]], so that
+         * dc = −u, db = w, dA = −ȳuᵀ − wxᵀ, dP = −½(uxᵀ + xuᵀ); returns each lane's relative residual.
+         */
+        double[] vjp(double[] gx, double[] gy, double[] gs, boolean[] marked, double[] u, double[] w) {
+            int ml = m * lanes;
+            double[] gyR = gy.clone();
+            double[] gsR = gs.clone();
+            face.rotate(gyR);
+            face.rotate(gsR);
+            // Rows of eigenvalue 1: ãᵀu = ∂ỹ; tangential: ãᵀu − ρŵ = ∂ỹ + (α − 1)/α·∂s̃; decoupled: w̃ = ∂s̃.
+            double[] r2 = new double[ml];
+            double[] known = new double[ml];
+            for (int k = 0; k < ml; k++) {
+                double r = face.exactRho[k];
+                if (decoupled(k)) {
+                    known[k] = gsR[k];
+                } else {
+                    r2[k] = r == 0 ? gyR[k] : gyR[k] + (face.alpha[k] - 1) / face.alpha[k] * gsR[k];
+                }
+            }
+            double[] r1 = gx.clone();
+            double[] aKnown = new double[n * lanes];
+            TileSparse.transposeMultiplyAdd(facePattern, mats.aValues(), false, lanes, known, 0, aKnown, 0);
+            for (int k = 0; k < r1.length; k++) {
+                r1[k] -= aKnown[k];
+            }
+            double[] wHat = new double[ml];
+            double[] rel = solve(r1, r2, u, wHat, marked);
+            for (int k = 0; k < ml; k++) {
+                w[k] = decoupled(k) ? known[k] : wHat[k];
+            }
+            face.rotateBack(w);
+            return rel;
+        }
     }
 
     /**

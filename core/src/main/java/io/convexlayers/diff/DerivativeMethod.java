@@ -14,6 +14,12 @@ public enum DerivativeMethod {
      * method's Newton matrix (one factorization per tile of instances, not one LU per instance).
      */
     ACTIVE_KKT,
+    /**
+     * A second-order-cone program's derivative through its cones' faces: the active KKT system
+     * generalized with each cone's eigenbasis of DΠ, one dense factorization of order n per instance,
+     * refined to exactness ({@code ConeFaceStep}).
+     */
+    CONE_FACES,
     /** Batched LSQR on M, matrix-free. */
     LSQR,
     /** None: the instance has no solution, its derivative is zero. */

@@ -142,7 +142,8 @@ public final class SolutionDerivative {
                 if (settings.refine()) {
                     t.refine();
                 }
-                if (!t.jvpByActiveKkt(dP, dA, db, dc, dx, dy, ds, info)) {
+                if (!t.jvpByActiveKkt(dP, dA, db, dc, dx, dy, ds, info)
+                        && !t.jvpByFaces(dP, dA, db, dc, dx, dy, ds, info)) {
                     double[] rhs = t.jvpRightHandSide(dP, dA, db, dc);
                     double[] dz = new double[rhs.length];
                     t.solve(rhs, dz, false, info);
@@ -186,7 +187,8 @@ public final class SolutionDerivative {
                 if (settings.refine()) {
                     t.refine();
                 }
-                if (!t.vjpByActiveKkt(dx, dy, ds, dP, dA, db, dc, info)) {
+                if (!t.vjpByActiveKkt(dx, dy, ds, dP, dA, db, dc, info)
+                        && !t.vjpByFaces(dx, dy, ds, dP, dA, db, dc, info)) {
                     double[] rhs = t.vjpRightHandSide(dx, dy, ds);
                     double[] r = new double[rhs.length];
                     t.solve(rhs, r, true, info);
@@ -785,6 +787,139 @@ public final class SolutionDerivative {
             }
             activeKktInfo(rel, forward, info);
             return true;
+        }
+
+        /**
+         * The tile's face system at its point where AUTO differentiates by the cones' faces
+         * ({@link ConeFaceStep}: programs with second-order cones besides zero and nonnegative ones, every
+         * valid lane without a kink), else null.
+         */
+        ConeFaceStep.FaceSystem faceSystem() {
+            if (settings.mode() != DerivativeMode.AUTO || program.cones().soc().length == 0
+                    || !ConeFaceStep.supports(program.cones(), n)) {
+                return null;
+            }
+            boolean any = false;
+            for (int l = 0; l < lanes; l++) {
+                if (valid[l] && kink[l] != DerivativeIssue.NONE) {
+                    return null;
+                }
+                any |= valid[l];
+            }
+            return any ? faceStep().at(y, s) : null;
+        }
+
+        /**
+         * The forward derivative through the cones' faces ({@link ConeFaceStep.FaceSystem#jvp}); false, with
+         * nothing written, where it does not apply or a lane's solve is not exact (the general solves then run).
+         */
+        boolean jvpByFaces(BatchArray dP, BatchArray dA, BatchArray db, BatchArray dc, double[] dx, double[] dy,
+                           double[] ds, DerivativeInfo[] info) {
+            ConeFaceStep.FaceSystem faces = faceSystem();
+            if (faces == null) {
+                return false;
+            }
+            int nl = n * lanes;
+            int ml = m * lanes;
+            DataDirection d = direction(dP, dA, db, dc);
+            double[] f1 = new double[nl];
+            double[] f2 = new double[ml];
+            for (int k = 0; k < nl; k++) {
+                f1[k] = -(d.aty[k] + (d.px[k] + d.c[k]));
+            }
+            for (int k = 0; k < ml; k++) {
+                f2[k] = d.b[k] - d.ax[k];
+            }
+            maskInvalidRows(f1, n);
+            maskInvalidRows(f2, m);
+            double[] tx = new double[nl];
+            double[] ty = new double[ml];
+            double[] ts = new double[ml];
+            double[] rel = faces.jvp(f1, f2, valid, tx, ty, ts);
+            double[] forward = facesForwardError(faces, rel);
+            if (forward == null) {
+                return false;
+            }
+            for (int l = 0; l < live; l++) {
+                if (!valid[l]) {
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    dx[j * batch + first + l] = tx[j * lanes + l];
+                }
+                for (int i = 0; i < m; i++) {
+                    dy[i * batch + first + l] = ty[i * lanes + l];
+                    ds[i * batch + first + l] = ts[i * lanes + l];
+                }
+            }
+            facesInfo(rel, forward, info);
+            return true;
+        }
+
+        /**
+         * The adjoint derivative through the cones' faces ({@link ConeFaceStep.FaceSystem#vjp}), then
+         * {@link #vjpOutputs} with r = (u, −w, 0); false, with nothing written, as {@link #jvpByFaces}.
+         */
+        boolean vjpByFaces(BatchArray gx, BatchArray gy, BatchArray gs, double[] dP, double[] dA, double[] db,
+                           double[] dc, DerivativeInfo[] info) {
+            ConeFaceStep.FaceSystem faces = faceSystem();
+            if (faces == null) {
+                return false;
+            }
+            int nl = n * lanes;
+            int ml = m * lanes;
+            double[] u = new double[nl];
+            double[] w = new double[ml];
+            double[] rel = faces.vjp(liveLanes(gx, n), liveLanes(gy, m), liveLanes(gs, m), valid, u, w);
+            double[] forward = facesForwardError(faces, rel);
+            if (forward == null) {
+                return false;
+            }
+            double[] r = new double[len * lanes];
+            System.arraycopy(u, 0, r, 0, nl);
+            for (int k = 0; k < ml; k++) {
+                r[nl + k] = -w[k];
+            }
+            maskInvalidRows(r, len);
+            vjpOutputs(r, dP, dA, db, dc);
+            facesInfo(rel, forward, info);
+            return true;
+        }
+
+        /**
+         * Each lane's forward error for a face solve's result (the refinement's estimate, else the face
+         * system's Newton step at this point), or null where a valid lane's solve was not exact.
+         */
+        double[] facesForwardError(ConeFaceStep.FaceSystem faces, double[] rel) {
+            boolean unknown = false;
+            for (int l = 0; l < lanes; l++) {
+                if (valid[l] && !(rel[l] <= ActiveKktSolve.EXACT_RESIDUAL)) {
+                    return null;
+                }
+                unknown |= valid[l] && Double.isNaN(knownError[l]);
+            }
+            double[] est = knownError.clone();
+            if (unknown) {
+                double[] fresh = faces.exactPoints(b, c, x, valid).error();
+                for (int l = 0; l < lanes; l++) {
+                    if (valid[l] && Double.isNaN(est[l])) {
+                        est[l] = Double.isNaN(fresh[l]) ? Double.POSITIVE_INFINITY : fresh[l];
+                    }
+                }
+            }
+            return est;
+        }
+
+        void facesInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
+            for (int l = 0; l < live; l++) {
+                if (!reportsOwnSolution(l, info)) {
+                    continue;
+                }
+                DerivativeIssue issue = issue(l, true, forward[l]);
+                DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
+                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.CONE_FACES, forward[l], issue,
+                        DerivativeDevice.CPU, refinementSteps[l]);
+            }
         }
 
         /**
