@@ -208,7 +208,7 @@ final class ConeFaceStep {
                 rho[k] = decoupled(k) ? Double.POSITIVE_INFINITY : face.exactRho[k] + delta;
             }
             mats = new TileMatrices(facePattern, faceValues, false, pPattern, pValues, pShared, lanes);
-            system = new DenseReducedCholesky(mats, false);
+            system = DenseReducedCholesky.widthIndependent(mats); // a lane's step as it would be alone
             system.factor(delta, rho);
         }
 

@@ -247,7 +247,7 @@ public final class SolutionDerivative {
 
     /**
      * Whether the settings' mode solves every instance by LSQR alone: true for {@link DerivativeMode#LSQR};
-     * for AUTO, when the active KKT solve does not apply, no tile's active blocks fit the dense threshold and the sparse active block does
+     * for AUTO, when neither the active KKT solve nor the face solve applies, no tile's active blocks fit the dense threshold and the sparse active block does
      * not apply or would fill in (the choice {@link #vjp} makes per tile); false otherwise. Backends that
      * run only LSQR use it to decide where a batch's derivative runs.
      */
@@ -258,6 +258,9 @@ public final class SolutionDerivative {
             case AUTO -> {
                 if (activeKktStructure() != null) {
                     yield false; // LPs and QPs the active KKT solve takes
+                }
+                if (program.cones().soc().length > 0 && ConeFaceStep.supports(program.cones(), program.n())) {
+                    yield false; // second-order-cone programs the face solve takes (Tile.faceSystem)
                 }
                 int batch = program.batch();
                 int lanes = TileScheduler.lanesFor(batch, execution.tileLanes());

@@ -51,6 +51,14 @@ public final class DenseReducedCholesky implements LinearSystem {
         this(mats, shared, shared ? 1 : mats.lanes());
     }
 
+    /**
+     * A per-lane factorization whose lanes get the bits they would get in a tile of any width, one lane
+     * included: its sums follow a tile of eight's order (a one-lane factor otherwise sums in pairs).
+     */
+    public static DenseReducedCholesky widthIndependent(TileMatrices mats) {
+        return new DenseReducedCholesky(mats, false, 8);
+    }
+
     private DenseReducedCholesky(TileMatrices mats, boolean shared, int orderFl) {
         this(mats, shared, orderFl, null);
     }
