@@ -389,6 +389,10 @@ public final class SolutionDerivative {
         private ActiveKktSolve kkt;
         /** The Newton step by cone faces, where the cones allow it ({@link #faceStep}); null until needed. */
         private ConeFaceStep faceStep;
+        /** The last face system ({@link #facesAtPoint}) and the y and s it was factored at. */
+        private ConeFaceStep.FaceSystem faces;
+        private double[] facesY;
+        private double[] facesS;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
 
@@ -675,7 +679,7 @@ public final class SolutionDerivative {
             if (!any) {
                 return exact;
             }
-            ForwardError.ExactPoints face = faceStep().exactPoints(b, c, x, y, s, byFace);
+            ForwardError.ExactPoints face = facesAtPoint().exactPoints(b, c, x, byFace);
             int len = n + m + 1;
             double[] zStar = exact.zStar();
             double[] error = exact.error();
@@ -809,7 +813,20 @@ public final class SolutionDerivative {
                 }
                 any |= valid[l];
             }
-            return any ? faceStep().at(y, s) : null;
+            return any ? facesAtPoint() : null;
+        }
+
+        /**
+         * The face system at the tile's current y and s, factored once per point: the refinement's last
+         * estimate, the forward error and the derivative's solves share it where the point did not move.
+         */
+        ConeFaceStep.FaceSystem facesAtPoint() {
+            if (faces == null || !java.util.Arrays.equals(y, facesY) || !java.util.Arrays.equals(s, facesS)) {
+                faces = faceStep().at(y, s);
+                facesY = y.clone();
+                facesS = s.clone();
+            }
+            return faces;
         }
 
         /**
