@@ -10,7 +10,10 @@ public enum DerivativeMode {
      * For LPs and QPs of the size the tiled interior-point method takes (zero and nonnegative cones,
      * n ≤ 256, no more equality rows than variables) in batches of at least eight: the active KKT system
      * by one factorization per tile of instances ({@link DerivativeMethod#ACTIVE_KKT}), each lane at a kink handed to the rules
-     * below. Otherwise DENSE when every instance's active block has
+     * below. For programs with second-order cones besides zero and nonnegative ones (n ≤ 1200): the same
+     * kind of system in each cone's eigenbasis, one factorization of order n per instance
+     * ({@link DerivativeMethod#CONE_FACES}); a tile with a kink, or whose solve is not exact, goes to the
+     * rules below. Otherwise DENSE when every instance's active block has
      * at most {@link DerivativeSettings#denseThreshold()} coordinates; else SPARSE when the cones are all
      * zero and nonnegative (LPs and QPs) and P is diagonal or the factorization stays sparse; else
      * LSQR.
