@@ -44,6 +44,10 @@ public final class PackedCholesky {
             factor8(a, invDiag, n);
             return;
         }
+        if (fl == 1) {
+            factorOneChain(a, invDiag, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int ri = rowStart(i) * fl;
             for (int j = 0; j <= i; j++) {
@@ -69,6 +73,31 @@ public final class PackedCholesky {
                         a[o + l] = s;
                         invDiag[j * fl + l] = 1.0 / s;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #factor} for one lane in the multi-lane order: each dot product one chain, as each lane of a
+     * wider tile sums (the generic loop's bits, its accumulator in a register).
+     */
+    private static void factorOneChain(double[] a, double[] invDiag, int n) {
+        for (int i = 0; i < n; i++) {
+            int ri = rowStart(i);
+            for (int j = 0; j <= i; j++) {
+                int rj = rowStart(j);
+                double acc = 0;
+                for (int t = 0; t < j; t++) {
+                    acc += a[ri + t] * a[rj + t];
+                }
+                int o = ri + j;
+                if (j < i) {
+                    a[o] = (a[o] - acc) * invDiag[j];
+                } else {
+                    double s = Math.sqrt(a[o] - acc);
+                    a[o] = s;
+                    invDiag[j] = 1.0 / s;
                 }
             }
         }

@@ -393,6 +393,14 @@ final class ReducedMatrixAssembler {
                 out[o] += s0 + s1;
             } else if (fl == 8) {
                 dot8(panel, pa, pb, stride, out, o);
+            } else if (fl == 1) {
+                // One lane in the multi-lane order (one chain, as each of eight lanes sums): the generic
+                // loop's bits, without its accumulator array.
+                double s0 = 0;
+                for (int q = 0; q < stride; q++) {
+                    s0 += panel[pa + q] * panel[pb + q];
+                }
+                out[o] += s0;
             } else {
                 for (int l = 0; l < fl; l++) {
                     acc[l] = 0;
