@@ -740,7 +740,7 @@ public final class SolutionDerivative {
                 r[k] = -z[k];
             }
             vjpOutputs(r, dP, dA, db, dc);
-            activeKktInfo(rel, forward, info);
+            exactSolveInfo(DerivativeMethod.ACTIVE_KKT, rel, forward, info);
             return true;
         }
 
@@ -792,7 +792,7 @@ public final class SolutionDerivative {
                     }
                 }
             }
-            activeKktInfo(rel, forward, info);
+            exactSolveInfo(DerivativeMethod.ACTIVE_KKT, rel, forward, info);
             return true;
         }
 
@@ -872,7 +872,7 @@ public final class SolutionDerivative {
                     ds[i * batch + first + l] = ts[i * lanes + l];
                 }
             }
-            facesInfo(rel, forward, info);
+            exactSolveInfo(DerivativeMethod.CONE_FACES, rel, forward, info);
             return true;
         }
 
@@ -902,7 +902,7 @@ public final class SolutionDerivative {
             }
             maskInvalidRows(r, len);
             vjpOutputs(r, dP, dA, db, dc);
-            facesInfo(rel, forward, info);
+            exactSolveInfo(DerivativeMethod.CONE_FACES, rel, forward, info);
             return true;
         }
 
@@ -928,18 +928,6 @@ public final class SolutionDerivative {
                 }
             }
             return est;
-        }
-
-        void facesInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
-            for (int l = 0; l < live; l++) {
-                if (!reportsOwnSolution(l, info)) {
-                    continue;
-                }
-                DerivativeIssue issue = issue(l, true, forward[l]);
-                DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
-                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.CONE_FACES, forward[l], issue,
-                        DerivativeDevice.CPU, refinementSteps[l]);
-            }
         }
 
         /**
@@ -989,16 +977,19 @@ public final class SolutionDerivative {
             return true;
         }
 
-        /** The live lanes' diagnostics after an active KKT solve with relative residuals {@code rel}. */
-        void activeKktInfo(double[] rel, double[] forward, DerivativeInfo[] info) {
+        /**
+         * The live lanes' diagnostics after an exact solve ({@code method}: the active KKT solve or the face
+         * solve) with relative residuals {@code rel} and forward errors {@code forward}.
+         */
+        void exactSolveInfo(DerivativeMethod method, double[] rel, double[] forward, DerivativeInfo[] info) {
             for (int l = 0; l < live; l++) {
                 if (!reportsOwnSolution(l, info)) {
                     continue;
                 }
                 DerivativeIssue issue = issue(l, true, forward[l]);
                 DerivativeQuality q = issue == DerivativeIssue.NONE ? DerivativeQuality.ACCURATE : DerivativeQuality.POOR;
-                info[first + l] = new DerivativeInfo(q, 0, rel[l], DerivativeMethod.ACTIVE_KKT, forward[l], issue,
-                        DerivativeDevice.CPU, refinementSteps[l]);
+                info[first + l] = new DerivativeInfo(q, 0, rel[l], method, forward[l], issue, DerivativeDevice.CPU,
+                        refinementSteps[l]);
             }
         }
 

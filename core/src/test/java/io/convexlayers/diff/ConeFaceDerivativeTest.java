@@ -12,6 +12,7 @@ import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.PlantedPrograms;
 import io.convexlayers.testing.ProgramBatches;
+import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,12 +48,12 @@ class ConeFaceDerivativeTest {
             int m = batch.m();
             Random rng = new Random(lanes);
             BatchArray dA = BatchArray.batchMinor(batch.aValues().length(), lanes,
-                    gaussian(rng, batch.aValues().length() * lanes));
-            BatchArray db = BatchArray.batchMinor(m, lanes, gaussian(rng, m * lanes));
-            BatchArray dc = BatchArray.batchMinor(n, lanes, gaussian(rng, n * lanes));
-            BatchArray gx = BatchArray.batchMinor(n, lanes, gaussian(rng, n * lanes));
-            BatchArray gy = BatchArray.batchMinor(m, lanes, gaussian(rng, m * lanes));
-            BatchArray gs = BatchArray.batchMinor(m, lanes, gaussian(rng, m * lanes));
+                    RandomQps.gaussian(batch.aValues().length() * lanes, rng));
+            BatchArray db = BatchArray.batchMinor(m, lanes, RandomQps.gaussian(m * lanes, rng));
+            BatchArray dc = BatchArray.batchMinor(n, lanes, RandomQps.gaussian(n * lanes, rng));
+            BatchArray gx = BatchArray.batchMinor(n, lanes, RandomQps.gaussian(n * lanes, rng));
+            BatchArray gy = BatchArray.batchMinor(m, lanes, RandomQps.gaussian(m * lanes, rng));
+            BatchArray gs = BatchArray.batchMinor(m, lanes, RandomQps.gaussian(m * lanes, rng));
 
             SolutionDerivative auto = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults());
             SolutionDerivative dense = SolutionDerivative.at(batch, sols,
@@ -100,13 +101,5 @@ class ConeFaceDerivativeTest {
             s += a[i] * b[i];
         }
         return s;
-    }
-
-    private static double[] gaussian(Random rng, int len) {
-        double[] v = new double[len];
-        for (int i = 0; i < len; i++) {
-            v[i] = rng.nextGaussian();
-        }
-        return v;
     }
 }
