@@ -17,7 +17,9 @@ import io.convexlayers.solver.hsde.Termination;
  * derivative's Newton refinement on the residual map ({@link DerivativeSettings#refine}) applied to the forward
  * solutions. Each solved (or solved-inaccurate) instance whose estimated distance from the exact
  * solution is above 1e-9 takes up to
- * three steps, each kept only where it lowers the residual; the result
+ * three steps, each kept only where it lowers the residual (with zero, nonnegative and second-order cones
+ * only: up to eight {@link ConeFaceStep} steps, each halved up to five times before it is refused, judged
+ * by the residuals of the linear equations); the result
  * reports {@link PolishStatus#SUCCEEDED} with the new point's residuals, objectives and gap computed on
  * the data (and solved where a solved-inaccurate instance now meets the tolerances),
  * {@link PolishStatus#REJECTED} where the first step was refused, and {@link PolishStatus#NOT_RUN} where
