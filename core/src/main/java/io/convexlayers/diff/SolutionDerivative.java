@@ -508,7 +508,9 @@ public final class SolutionDerivative {
          * first-order point at eps 1e-5 a cone's face can still be wrong, and the full step then overshoots.
          */
         void refine(long deadline, boolean damped) {
-            boolean faces = ConeFaceStep.supports(program.cones(), n) && kkt == null;
+            // (Second-order cones only: LPs and QPs keep their active-block and sparse steps, which a dense
+            // factorization of order n would not beat on large sparse programs.)
+            boolean faces = program.cones().soc().length > 0 && ConeFaceStep.supports(program.cones(), n) && kkt == null;
             int maxSteps = damped && faces ? SolutionRefinement.DAMPED_STEPS : SolutionRefinement.MAX_STEPS;
             boolean[] active = new boolean[lanes];
             for (int l = 0; l < lanes; l++) {
