@@ -235,19 +235,12 @@ final class ConeFaceStep {
         ForwardError.ExactPoints exactPoints(double[] b, double[] c, double[] x, boolean[] marked) {
             int nl = n * lanes;
             int ml = m * lanes;
-            // F1 = P·x + c + Aᵀȳ, F2 = A·x + s̄ − b (s̄ = ȳ − v).
-            double[] f1 = new double[nl];
-            multiplyP(x, f1);
-            TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, face.yBar, 0, f1, 0);
+            double[][] f = kktResiduals(b, c, x, v, face.yBar);
             double[] r1 = new double[nl];
             for (int k = 0; k < nl; k++) {
-                r1[k] = -(f1[k] + c[k]);
+                r1[k] = -f[0][k];
             }
-            double[] f2 = new double[ml];
-            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
-            for (int k = 0; k < ml; k++) {
-                f2[k] += face.yBar[k] - v[k] - b[k];
-            }
+            double[] f2 = f[1];
             double[] r2 = f2.clone();
             face.rotate(r2);
             for (int k = 0; k < ml; k++) {
@@ -375,22 +368,15 @@ final class ConeFaceStep {
         for (int k = 0; k < ml; k++) {
             v[k] = y[k] - s[k];
         }
-        double[] yBar = new Face(v).yBar;
-        double[] f1 = new double[nl];
-        multiplyP(x, f1);
-        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, yBar, 0, f1, 0);
-        double[] f2 = new double[ml];
-        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+        double[][] f = kktResiduals(b, c, x, v, new Face(v).yBar);
         double[] rr = new double[lanes];
         double[] zz = new double[lanes];
         for (int k = 0; k < nl; k++) {
-            double f = f1[k] + c[k];
-            rr[k % lanes] += f * f;
+            rr[k % lanes] += f[0][k] * f[0][k];
             zz[k % lanes] += x[k] * x[k];
         }
         for (int k = 0; k < ml; k++) {
-            double f = f2[k] + yBar[k] - v[k] - b[k];
-            rr[k % lanes] += f * f;
+            rr[k % lanes] += f[1][k] * f[1][k];
             zz[k % lanes] += v[k] * v[k];
         }
         double[] out = new double[lanes];
@@ -399,6 +385,24 @@ final class ConeFaceStep {
             out[l] = !marked[l] ? 0 : Double.isFinite(rel) ? rel : Double.POSITIVE_INFINITY;
         }
         return out;
+    }
+
+    /** F1 = P·x + c + Aᵀȳ and F2 = A·x + ȳ − v − b (s̄ = ȳ − v) of the tile's lanes, as {F1, F2}. */
+    private double[][] kktResiduals(double[] b, double[] c, double[] x, double[] v, double[] yBar) {
+        int nl = n * lanes;
+        int ml = m * lanes;
+        double[] f1 = new double[nl];
+        multiplyP(x, f1);
+        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, yBar, 0, f1, 0);
+        for (int k = 0; k < nl; k++) {
+            f1[k] += c[k];
+        }
+        double[] f2 = new double[ml];
+        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+        for (int k = 0; k < ml; k++) {
+            f2[k] += yBar[k] - v[k] - b[k];
+        }
+        return new double[][] {f1, f2};
     }
 
     /** The largest |entry| of Ã and P over the tile, at least 1 (δ's scale). */
