@@ -53,12 +53,9 @@ final class ConeFaceStep {
     private final int lanes;
     private final int n;
     private final int m;
+    /** The tile's own P and A (the program's, unrotated). */
+    private final TileMatrices data;
     private final SparsePattern aPattern;
-    private final double[] aValues;
-    private final boolean aShared;
-    private final SparsePattern pPattern;
-    private final double[] pValues;
-    private final boolean pShared;
     /** Ã's pattern: A's, with every row of a second-order cone holding the union of that cone's columns. */
     private final SparsePattern facePattern;
     /** Per cone c: its columns (union over its rows), and for (row r of the cone, column index q) Ã's entry and A's (−1: none). */
@@ -68,10 +65,14 @@ final class ConeFaceStep {
     /** For A's entries outside the cones: their index in Ã (−1 for cone rows). */
     private final int[] plainEntry;
 
-    /** Whether the step applies to programs with these cones (zero, nonnegative and second-order only). */
+    /**
+     * Whether the face step and solves serve programs with these cones and n variables: second-order cones,
+     * besides zero and nonnegative ones only, and n ≤ {@link #MAX_ORDER}. (LPs and QPs keep their own
+     * active-set solves, which a dense factorization of order n would not beat on large sparse programs.)
+     */
     static boolean supports(ConeDims cones, int n) {
-        return cones.psd().length == 0 && cones.exp() == 0 && cones.dualExp() == 0 && cones.power().length == 0
-                && n <= MAX_ORDER;
+        return cones.soc().length > 0 && cones.psd().length == 0 && cones.exp() == 0 && cones.dualExp() == 0
+                && cones.power().length == 0 && n <= MAX_ORDER;
     }
 
     /**
@@ -82,12 +83,8 @@ final class ConeFaceStep {
         this.lanes = mats.lanes();
         this.n = mats.n();
         this.m = mats.m();
+        this.data = mats;
         this.aPattern = mats.aPattern();
-        this.aValues = mats.aValues();
-        this.aShared = mats.aShared();
-        this.pPattern = mats.pPattern();
-        this.pValues = mats.pValues();
-        this.pShared = mats.pShared();
         int[] soc = cones.soc();
         int[] coneOf = new int[m];
         Arrays.fill(coneOf, -1);
@@ -207,7 +204,7 @@ final class ConeFaceStep {
             for (int k = 0; k < ml; k++) {
                 rho[k] = decoupled(k) ? Double.POSITIVE_INFINITY : face.exactRho[k] + delta;
             }
-            mats = new TileMatrices(facePattern, faceValues, false, pPattern, pValues, pShared, lanes);
+            mats = new TileMatrices(facePattern, faceValues, false, data.pPattern(), data.pValues(), data.pShared(), lanes);
             system = DenseReducedCholesky.widthIndependent(mats); // a lane's step as it would be alone
             system.factor(delta, rho);
         }
@@ -251,7 +248,7 @@ final class ConeFaceStep {
             double[] rel = solve(r1, r2, dx, yHat, marked);
             // dv: ŷ on eigenvalue-1 rows, ŷ/α on tangential ones, F̃2 + ãᵀdx on decoupled ones; then back by Q.
             double[] g = f2;
-            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0); // g = F2 + A·dx
+            multiplyA(dx, g); // g = F2 + A·dx
             face.rotate(g);
             double[] dv = new double[ml];
             for (int k = 0; k < ml; k++) {
@@ -300,7 +297,7 @@ final class ConeFaceStep {
             double[] rel = solve(f1, r2, dx, yHat, marked);
             // Decoupled rows: ãᵀdx − dṽ = f̃2, so dṽ = (A·dx − f2) rotated; dy = Q·Λ·dṽ is ŷ rotated back.
             double[] g = new double[ml];
-            TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, dx, 0, g, 0);
+            multiplyA(dx, g);
             for (int k = 0; k < ml; k++) {
                 g[k] -= f2[k];
             }
@@ -393,12 +390,12 @@ final class ConeFaceStep {
         int ml = m * lanes;
         double[] f1 = new double[nl];
         multiplyP(x, f1);
-        TileSparse.transposeMultiplyAdd(aPattern, aValues, aShared, lanes, yBar, 0, f1, 0);
+        multiplyAt(yBar, f1);
         for (int k = 0; k < nl; k++) {
             f1[k] += c[k];
         }
         double[] f2 = new double[ml];
-        TileSparse.multiplyAdd(aPattern, aValues, aShared, lanes, x, 0, f2, 0);
+        multiplyA(x, f2);
         for (int k = 0; k < ml; k++) {
             f2[k] += yBar[k] - v[k] - b[k];
         }
@@ -411,8 +408,8 @@ final class ConeFaceStep {
         for (double a : faceValues) {
             s = Math.max(s, Math.abs(a));
         }
-        if (pValues != null) {
-            for (double p : pValues) {
+        if (data.pValues() != null) {
+            for (double p : data.pValues()) {
                 s = Math.max(s, Math.abs(p));
             }
         }
@@ -517,9 +514,19 @@ final class ConeFaceStep {
     }
 
     private void multiplyP(double[] u, double[] out) {
-        if (pPattern != null) {
-            TileSparse.symmetricMultiplyAdd(pPattern, pValues, pShared, lanes, u, 0, out, 0);
+        if (data.pPattern() != null) {
+            TileSparse.symmetricMultiplyAdd(data.pPattern(), data.pValues(), data.pShared(), lanes, u, 0, out, 0);
         }
+    }
+
+    /** out += A·u (the tile's own A). */
+    private void multiplyA(double[] u, double[] out) {
+        TileSparse.multiplyAdd(aPattern, data.aValues(), data.aShared(), lanes, u, 0, out, 0);
+    }
+
+    /** out += Aᵀ·u. */
+    private void multiplyAt(double[] u, double[] out) {
+        TileSparse.transposeMultiplyAdd(aPattern, data.aValues(), data.aShared(), lanes, u, 0, out, 0);
     }
 
     private static boolean any(boolean[] flags) {
@@ -628,7 +635,7 @@ final class ConeFaceStep {
                     continue;
                 }
                 for (int l = 0; l < lanes; l++) {
-                    out[f * lanes + l] = aShared ? aValues[k] : aValues[k * lanes + l];
+                    out[f * lanes + l] = data.a(k, l);
                 }
             }
             int[] soc = cones.soc();
@@ -640,7 +647,7 @@ final class ConeFaceStep {
                     for (int l = 0; l < lanes; l++) {
                         for (int r = 0; r < k; r++) {
                             int src = sourceEntry[c][r * count + q];
-                            col[r] = src < 0 ? 0 : aShared ? aValues[src] : aValues[src * lanes + l];
+                            col[r] = src < 0 ? 0 : data.a(src, l);
                         }
                         if (rotated[c][l]) {
                             rotateCone(col, c, k, l);

@@ -259,7 +259,7 @@ public final class SolutionDerivative {
                 if (activeKktStructure() != null) {
                     yield false; // LPs and QPs the active KKT solve takes
                 }
-                if (program.cones().soc().length > 0 && ConeFaceStep.supports(program.cones(), program.n())) {
+                if (ConeFaceStep.supports(program.cones(), program.n())) {
                     yield false; // second-order-cone programs the face solve takes (Tile.faceSystem)
                 }
                 int batch = program.batch();
@@ -508,9 +508,7 @@ public final class SolutionDerivative {
          * first-order point at eps 1e-5 a cone's face can still be wrong, and the full step then overshoots.
          */
         void refine(long deadline, boolean damped) {
-            // (Second-order cones only: LPs and QPs keep their active-block and sparse steps, which a dense
-            // factorization of order n would not beat on large sparse programs.)
-            boolean faces = program.cones().soc().length > 0 && ConeFaceStep.supports(program.cones(), n) && kkt == null;
+            boolean faces = ConeFaceStep.supports(program.cones(), n) && kkt == null;
             int maxSteps = damped && faces ? SolutionRefinement.DAMPED_STEPS : SolutionRefinement.MAX_STEPS;
             boolean[] active = new boolean[lanes];
             for (int l = 0; l < lanes; l++) {
@@ -532,22 +530,19 @@ public final class SolutionDerivative {
                 }
                 double[] z = SolutionRefinement.point(x, y, s, n, m, valid);
                 ForwardError.ExactPoints exact = activeKktExactPoints();
-                if (exact == null) {
+                if (exact == null && faces) {
+                    exact = facesAtPoint().exactPoints(b, c, x, active);
+                } else if (exact == null) {
                     boolean[] byBlock = new boolean[lanes];
                     boolean[] byLsqr = new boolean[lanes];
-                    boolean[] byFace = new boolean[lanes];
                     for (int l = 0; l < lanes; l++) {
                         if (active[l]) {
-                            byFace[l] = faces;
-                            byBlock[l] = !faces && blockFactored(l);
-                            byLsqr[l] = !faces && !byBlock[l];
+                            byBlock[l] = blockFactored(l);
+                            byLsqr[l] = !byBlock[l];
                         }
                     }
                     exact = ForwardError.exactPoints(op(), z, nullVectorIf(byBlock), byBlock, byLsqr,
                             settings.lsqr().limits());
-                    if (faces) {
-                        exact = withFaceSteps(exact, byFace);
-                    }
                 }
                 boolean[] move = new boolean[lanes];
                 boolean anyMove = false;
@@ -669,32 +664,6 @@ public final class SolutionDerivative {
             return faceStep;
         }
 
-        /**
-         * {@code exact} with the lanes marked in {@code byFace} taken from {@link ConeFaceStep}: the lanes whose
-         * active block is beyond the dense LU's size, which LSQR would otherwise step.
-         */
-        ForwardError.ExactPoints withFaceSteps(ForwardError.ExactPoints exact, boolean[] byFace) {
-            boolean any = false;
-            for (boolean f : byFace) {
-                any |= f;
-            }
-            if (!any) {
-                return exact;
-            }
-            ForwardError.ExactPoints face = facesAtPoint().exactPoints(b, c, x, byFace);
-            int len = n + m + 1;
-            double[] zStar = exact.zStar();
-            double[] error = exact.error();
-            for (int l = 0; l < lanes; l++) {
-                if (byFace[l]) {
-                    for (int i = 0; i < len; i++) {
-                        zStar[i * lanes + l] = face.zStar()[i * lanes + l];
-                    }
-                    error[l] = face.error()[l];
-                }
-            }
-            return exact;
-        }
 
         /**
          * Every valid lane's exact point and forward error by the active KKT solve's Newton step, or null
@@ -804,8 +773,7 @@ public final class SolutionDerivative {
          * valid lane without a kink), else null.
          */
         ConeFaceStep.FaceSystem faceSystem() {
-            if (settings.mode() != DerivativeMode.AUTO || program.cones().soc().length == 0
-                    || !ConeFaceStep.supports(program.cones(), n)) {
+            if (settings.mode() != DerivativeMode.AUTO || !ConeFaceStep.supports(program.cones(), n)) {
                 return null;
             }
             boolean any = false;
