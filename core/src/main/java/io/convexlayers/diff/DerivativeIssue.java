@@ -18,7 +18,10 @@ public enum DerivativeIssue {
     KINK_NO_STRICT_COMPLEMENTARITY,
     /**
      * More active rows than variables (primal degeneracy, e.g. an LP vertex with a redundant active
-     * constraint): the active gradients are dependent and the solution map has a kink.
+     * constraint): the active gradients are dependent and the solution map has a kink. Named before
+     * {@link #KINK_NO_STRICT_COMPLEMENTARITY} where both hold: which duals of a degenerate point are zero
+     * depends on the solver, the degeneracy does not, and no refinement of the point removes it (so none
+     * is tried).
      */
     KINK_DEGENERATE,
     /**

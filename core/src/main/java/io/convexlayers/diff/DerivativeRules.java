@@ -22,8 +22,8 @@ public final class DerivativeRules {
      * lane's largest |s| or |y|, at least 1): a nonnegative row with both its slack and its dual at zero
      * (no strict complementarity), or more active rows (the zero rows that constrain x, the nonnegative
      * rows with zero slack) than variables, whose gradients are then linearly dependent (primal
-     * degeneracy, e.g. an LP vertex with a redundant active constraint); {@link DerivativeIssue#NONE}
-     * otherwise. A vacuous zero row (its row of A vanishing in this instance, b_i = 0) constrains
+     * degeneracy, e.g. an LP vertex with a redundant active constraint), degeneracy named first where both
+     * hold; {@link DerivativeIssue#NONE} otherwise. A vacuous zero row (its row of A vanishing in this instance, b_i = 0) constrains
      * nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
      * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
      *
@@ -40,17 +40,22 @@ public final class DerivativeRules {
         }
         double tol = SolutionDerivative.KINK_TOLERANCE * scale;
         int active = constrainingZeroRows(program, instance);
+        boolean weaklyActive = false;
         int start = cones.nonnegStart();
         for (int i = start; i < start + cones.nonneg(); i++) {
             double si = s[i * lanes + l];
-            if (Math.max(si, y[i * lanes + l]) <= tol) {
-                return DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY;
-            }
+            weaklyActive |= Math.max(si, y[i * lanes + l]) <= tol;
             if (si <= tol) {
                 active++;
             }
         }
-        return active > program.n() ? DerivativeIssue.KINK_DEGENERATE : DerivativeIssue.NONE;
+        // Degeneracy is named first: it is a property of the solution set, which no refinement of the point
+        // removes, while which duals of a degenerate vertex are zero depends on the solver (a first-order
+        // solution of the paper's sparse QP has some, the interior point's none).
+        if (active > program.n()) {
+            return DerivativeIssue.KINK_DEGENERATE;
+        }
+        return weaklyActive ? DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY : DerivativeIssue.NONE;
     }
 
     /**
