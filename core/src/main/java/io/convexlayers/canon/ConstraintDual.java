@@ -11,7 +11,8 @@ import io.convexlayers.dsl.Shape;
  * those of minimizing −objective): for {@code lhs <= rhs} and {@code lhs >= rhs} the dual λ ≥ 0 is
  * the sensitivity of the optimal value to tightening the constraint (optimal value ≈ p* − λ·δ
  * when rhs − lhs ≥ δ is relaxed to ≥ −δ), as in CVXPY; for {@code lhs == rhs} the dual ν is CVXPY's
- * (and cvxopt's): the Lagrangian is f + Σ λᵢ·(lhs − rhs)ᵢ + Σ νⱼ·(lhs − rhs)ⱼ, so stationarity reads
+ * (and cvxopt's): the Lagrangian is f + Σ λᵢ·(lhs − rhs)ᵢ + Σ νⱼ·(lhs − rhs)ⱼ for {@code lhs <= rhs}
+ * (a {@code lhs >= rhs} row enters as λᵢ·(rhs − lhs)ᵢ, λᵢ ≥ 0 still), so stationarity reads
  * ∇f + Σ λᵢ∇gᵢ + Σ νⱼ∇hⱼ = 0 (for a QP: Px + q + Gᵀλ + Aᵀν = 0) — the negative of the cone program's y
  * on those rows, which carry s = rhs − lhs ∈ {0}; for cone constraints the dual is the
  * cone-program dual y ∈ K* of the constraint's rows, in the cone's order ((t, x) per SOC,

@@ -32,8 +32,9 @@ public interface ProblemSolution {
 
     /**
      * A constraint's dual value, row-major in the constraint's shape; NaN entries when the status has
-     * no solution. Signs as in CVXPY: {@code lhs <= rhs} and {@code lhs >= rhs} give λ ≥ 0;
-     * {@code lhs == rhs} gives the ν of the Lagrangian f + Σ λ·(lhs − rhs) + Σ ν·(lhs − rhs), so that
+     * no solution. Signs as in CVXPY: {@code lhs <= rhs} and {@code lhs >= rhs} give λ ≥ 0, entering the
+     * Lagrangian as λ·(lhs − rhs) and λ·(rhs − lhs); {@code lhs == rhs} gives the ν of its term
+     * ν·(lhs − rhs), so that
      * for min ½xᵀPx + qᵀx s.t. Gx ≤ h, Ax = b stationarity reads Px + q + Gᵀλ + Aᵀν = 0; a cone
      * constraint gives its dual y ∈ K* (in the cone's row order), X ⪰ 0 the symmetric matrix Z.
      */

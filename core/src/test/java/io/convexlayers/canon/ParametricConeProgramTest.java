@@ -322,6 +322,34 @@ class ParametricConeProgramTest {
         }
     }
 
+    /**
+     * {@code lhs >= rhs} contributes λ·(rhs − lhs) to CVXPY's Lagrangian, λ ≥ 0: for min ½‖x − a‖²
+     * s.t. x ≥ l the dual is λ = x − a on the active rows, and the optimal value's derivative in l equals
+     * λ (a finite difference of two solves, independent of the dual's extraction). {@code l <= x} is the
+     * same constraint and has the same dual.
+     */
+    @Test
+    void aGreaterOrEqualConstraintHasCvxpysNonnegativeDual() {
+        double[] a = {-1, 0.5, 2};
+        double[] l = {0, 0, 1};
+        Variable x = Variable.vector("x", 3);
+        Constraint lower = x.ge(Constant.vector(l));
+        ProblemSolution s = Problem.minimize(sumSquares(x.minus(Constant.vector(a))).times(0.5), lower).solve(TIGHT);
+        assertArrayEquals(new double[] {0, 0.5, 2}, s.value(x), 1e-7);
+        // Stationarity of ½‖x − a‖² + λᵀ(l − x): x − a − λ = 0.
+        assertArrayEquals(new double[] {1, 0, 0}, s.dual(lower), 1e-7);
+
+        Constraint flipped = Constant.vector(l).le(x);
+        ProblemSolution f = Problem.minimize(sumSquares(x.minus(Constant.vector(a))).times(0.5), flipped).solve(TIGHT);
+        assertArrayEquals(s.dual(lower), f.dual(flipped), 1e-7);
+
+        double h = 1e-4;
+        double[] raised = {h, 0, 1};
+        double pRaised = Problem.minimize(sumSquares(x.minus(Constant.vector(a))).times(0.5),
+                x.ge(Constant.vector(raised))).solve(TIGHT).objective();
+        assertEquals(s.dual(lower)[0], (pRaised - s.objective()) / h, 1e-3, "dp*/dl₀ = λ₀");
+    }
+
     @Test
     void dualsOfInequalitiesEqualitiesAndCones() {
         // minimize ‖x − a‖² subject to x ≤ 1 (elementwise), sum(x) = 1.5 — duals from the KKT system
