@@ -18,8 +18,10 @@ public enum DerivativeQuality {
      * sits where the solution map has a kink as far as the zero and nonnegative rows tell: a row whose
      * slack and dual are both zero (no strict complementarity) or more active rows than variables
      * (primal degeneracy, e.g. an LP vertex with a redundant active constraint). At a kink the value
-     * returned is the derivative of the residual map's linearization at that solution — one element of
-     * the generalized derivative, typically neither one-sided derivative.
+     * returned is the minimum-norm solution of the residual map's singular linearization there: neither
+     * one-sided derivative, and not always between them (issue #14's degenerate LP vertex: −0.6 from the
+     * left, 0 from the right, +6.5e-4 returned). A one-sided derivative is the gradient just off the kink
+     * (there the example's gradients are exact, and ACCURATE).
      */
     POOR,
     /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */

@@ -42,6 +42,21 @@ class NonDifferentiablePointTest {
         assertEquals(DerivativeIssue.KINK_DEGENERATE, g.info(0).issue());
     }
 
+    /**
+     * The documented way to a one-sided derivative at the kink: the gradient just off it, where the LP is
+     * nondegenerate again — w₀ − w₃ from the left (x₃ = 1 − u > 0 takes up the mass), 0 from the right (the
+     * bound is slack). At u = 1 itself the value returned lies between neither (README, DerivativeQuality).
+     */
+    @Test
+    void theOneSidedDerivativesAreTheGradientsJustOffTheKink() {
+        Gradients left = gradientsAt(1 - 1e-3);
+        assertEquals(DerivativeQuality.ACCURATE, left.info(0).quality(), left.info(0)::toString);
+        assertArrayEquals(new double[] {W[0] - W[3]}, left.of(0), 1e-6);
+        Gradients right = gradientsAt(1 + 1e-3);
+        assertEquals(DerivativeQuality.ACCURATE, right.info(0).quality(), right.info(0)::toString);
+        assertArrayEquals(new double[] {0}, right.of(0), 1e-6);
+    }
+
     @Test
     void aStrictlyComplementaryVertexKeepsItsExactGradient() {
         // x = (u, 0, 0, 1 − u): dL/du = w₀ − w₃.
