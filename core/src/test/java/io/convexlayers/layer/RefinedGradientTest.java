@@ -41,7 +41,7 @@ class RefinedGradientTest {
     @Test
     void looseSolutionsGiveGradientsAsAccurateAsTightOnes() {
         for (Family f : families()) {
-            for (double eps : new double[] {1e-3, 1e-5}) {
+            for (double eps : new double[] {1e-3, 1e-5, 1e-7, 1e-9}) {
                 SolverSettings s = SolverSettings.defaults().withEps(eps).withAlgorithm(Algorithm.FIRST_ORDER)
                         .withPolish(false);
                 LayerResult r = f.builder().settings(s).build().forward(f.values());
@@ -53,11 +53,16 @@ class RefinedGradientTest {
                 DerivativeInfo info = refined.info(0);
                 String row = f.name() + " at eps " + eps + ": " + errPlain + " -> " + errRefined + ", " + info;
                 assertTrue(errRefined <= 1e-8, row);
-                assertTrue(info.refinementSteps() >= 1 && info.refinementSteps() <= 3, row);
+                // From eps 1e-5 up every point needed a step; tighter ones may already be exact enough.
+                assertTrue(info.refinementSteps() >= (eps >= 1e-5 ? 1 : 0) && info.refinementSteps() <= 3, row);
                 assertEquals(DerivativeQuality.ACCURATE, info.quality(), row);
                 assertEquals(0, plain.info(0).refinementSteps(), row);
                 if (errPlain > 1e-7) {
                     assertTrue(errPlain >= 1000 * errRefined, row);
+                }
+                // Unrefined, the flag names the forward's error where it matters: above 10× the ACCURATE
+                // threshold (1e-6) always, and at the loose tolerances wherever it exceeded 1e-7.
+                if (errPlain > 1e-5 || errPlain > 1e-7 && eps >= 1e-5) {
                     assertEquals(DerivativeIssue.INACCURATE_FORWARD, plain.info(0).issue(), row);
                 }
             }
