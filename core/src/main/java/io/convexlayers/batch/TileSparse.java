@@ -191,6 +191,23 @@ public final class TileSparse {
     }
 
     /**
+     * Whether columns {@code j .. j+3} of a symmetric matrix's upper triangle are full: column c holds
+     * every row {@code 0 .. c}, as a dense matrix's triangle does.
+     */
+    static boolean fullUpperColumns(int j, int cols, int[] colStart, int[] rowIndex) {
+        if (j + FULL_BLOCK > cols) {
+            return false;
+        }
+        for (int c = j; c < j + FULL_BLOCK; c++) {
+            int start = colStart[c];
+            if (colStart[c + 1] - start != c + 1 || rowIndex[start] != 0 || rowIndex[start + c] != c) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * One lane's out += M·x over four full columns from {@code j}: each row's four terms added in
      * column order, as column by column adds them, in a loop over contiguous rows the JIT vectorizes.
      */

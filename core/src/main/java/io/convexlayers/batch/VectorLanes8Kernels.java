@@ -2,6 +2,7 @@
 package io.convexlayers.batch;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,6 +63,28 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     private static DoubleVector at(double[] a, int offset) {
         return DoubleVector.fromArray(S, a, offset);
     }
+
+    /**
+     * The bits of |v| as integers. Without a sign bit, IEEE 754's order of doubles is the order of their
+     * bits as integers (a NaN's above infinity's), so a running maximum of magnitudes is one integer max
+     * per vector instead of the sequence Java's floating-point max needs for its NaN and signed-zero
+     * rules: half the time of equilibration's ∞-norm sweeps, with the same bits (a NaN still wins).
+     */
+    private static LongVector magnitudeBits(DoubleVector v) {
+        return v.viewAsIntegralLanes().and(Long.MAX_VALUE);
+    }
+
+    /** Entries of a nonnegative array (norms, maxima of magnitudes) as {@link #magnitudeBits} compares them. */
+    private static LongVector bitsAt(double[] a, int offset) {
+        return at(a, offset).viewAsIntegralLanes();
+    }
+
+    private static double[] ones(int length) {
+        double[] v = new double[length];
+        java.util.Arrays.fill(v, 1);
+        return v;
+    }
+
 
     @Override
     public void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
@@ -492,77 +515,111 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void accumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowNorm,
                                 double[] colNorm, boolean l2, boolean symmetric) {
-        for (int half = 0; half < 8; half += W) {
-            scaleAndAccumulateNorms(cols, colStart, rowIndex, values, null, null, rowNorm, colNorm, l2, symmetric,
-                    half);
-        }
+        scaleAndAccumulateNorms(cols, colStart, rowIndex, values, null, null, rowNorm, colNorm, l2, symmetric);
     }
 
     @Override
     public void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                                         double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2,
                                         boolean symmetric) {
+        if (rowFactor == null) {
+            // Counting the values as they are is scaling them by ones (exact): one loop serves both, and
+            // factors that may be null inside it made the sweep 1.6× slower (the JIT boxes such vectors).
+            colFactor = ones(colNorm.length);
+            rowFactor = symmetric ? colFactor : ones(rowNorm.length);
+        }
         for (int half = 0; half < 8; half += W) {
             scaleAndAccumulateNorms(cols, colStart, rowIndex, values, rowFactor, colFactor, rowNorm, colNorm, l2,
                     symmetric, half);
         }
     }
 
-    /** The kernel of both for the lanes from {@code half}; null factors: count the values as they are. */
+    /**
+     * The kernel of both for the lanes from {@code half}; null factors: count the values as they are. The
+     * ∞-norms ({@link #scaleAndMaxNorms}) and the squared ℓ2 norms have one loop each: vectors kept as
+     * their bits and as doubles in one loop defeat the JIT's unboxing (about 5× slower).
+     */
     private static void scaleAndAccumulateNorms(int cols, int[] colStart, int[] rowIndex, double[] values,
                                                 double[] rowFactor, double[] colFactor, double[] rowNorm,
                                                 double[] colNorm, boolean l2, boolean symmetric, int half) {
-        boolean scale = rowFactor != null;
+        if (!l2) {
+            scaleAndMaxNorms(cols, colStart, rowIndex, values, rowFactor, colFactor, rowNorm, colNorm, symmetric,
+                    half);
+            return;
+        }
         for (int j = 0; j < cols; j++) {
             if (!symmetric && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
-                scaleAndAccumulateFull4(colStart, j, values, rowFactor, colFactor, rowNorm, colNorm, l2, half);
+                scaleAndSquareFull4(colStart, j, values, rowFactor, colFactor, rowNorm, colNorm, half);
                 j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
             int jo = j * 8 + half;
-            DoubleVector cj = scale ? at(colFactor, jo) : null;
+            DoubleVector cj = at(colFactor, jo);
             // Column j's norm stays in a register: within column j only rows other than j are written.
             DoubleVector col = at(colNorm, jo);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int io = rowIndex[k] * 8 + half;
                 int ko = k * 8 + half;
-                DoubleVector v = at(values, ko);
-                if (scale) {
-                    v = v.mul(at(rowFactor, io).mul(cj));
-                    v.intoArray(values, ko);
-                }
-                DoubleVector w = l2 ? v.mul(v) : v.lanewise(VectorOperators.ABS);
+                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
+                v.intoArray(values, ko);
+                DoubleVector w = v.mul(v);
+                col = col.add(w);
                 double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
-                if (l2) {
-                    col = col.add(w);
-                    if (other != null) {
-                        at(other, io).add(w).intoArray(other, io);
-                    }
-                } else {
-                    col = col.max(w);
-                    if (other != null) {
-                        at(other, io).max(w).intoArray(other, io);
-                    }
+                if (other != null) {
+                    at(other, io).add(w).intoArray(other, io);
                 }
             }
             col.intoArray(colNorm, jo);
         }
     }
 
+    /** {@link #scaleAndAccumulateNorms}' ∞-norms: running maxima of the magnitudes' bits ({@link #magnitudeBits}). */
+    private static void scaleAndMaxNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
+                                         double[] colFactor, double[] rowNorm, double[] colNorm, boolean symmetric,
+                                         int half) {
+        for (int j = 0; j < cols; j++) {
+            if (!symmetric && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
+                scaleAndMaxFull4(colStart, j, values, rowFactor, colFactor, rowNorm, colNorm, half);
+                j += TileSparse.FULL_BLOCK - 1;
+                continue;
+            }
+            if (symmetric && TileSparse.fullUpperColumns(j, cols, colStart, rowIndex)) {
+                scaleAndMaxUpper4(colStart, j, values, colFactor, colNorm, half);
+                j += TileSparse.FULL_BLOCK - 1;
+                continue;
+            }
+            int jo = j * 8 + half;
+            DoubleVector cj = at(colFactor, jo);
+            LongVector col = bitsAt(colNorm, jo);
+            for (int k = colStart[j]; k < colStart[j + 1]; k++) {
+                int io = rowIndex[k] * 8 + half;
+                int ko = k * 8 + half;
+                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
+                v.intoArray(values, ko);
+                LongVector w = magnitudeBits(v);
+                col = col.max(w);
+                double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
+                if (other != null) {
+                    bitsAt(other, io).max(w).viewAsFloatingLanes().intoArray(other, io);
+                }
+            }
+            col.viewAsFloatingLanes().intoArray(colNorm, jo);
+        }
+    }
+
     /**
-     * {@link #scaleAndAccumulateNorms} over four full columns from j (rows 0 … len − 1 each): the same
-     * operations on every entry, and each row's norm takes the four entries in column order, as column by
-     * column would; the row norm is loaded and stored once per row instead of once per entry.
+     * {@link #scaleAndAccumulateNorms}' squared ℓ2 norms over four full columns from j (rows 0 … len − 1
+     * each): the same operations on every entry, and each row's norm takes the four entries in column
+     * order, as column by column would; the row norm is loaded and stored once per row instead of once
+     * per entry.
      */
-    private static void scaleAndAccumulateFull4(int[] colStart, int j, double[] values, double[] rowFactor,
-                                                double[] colFactor, double[] rowNorm, double[] colNorm, boolean l2,
-                                                int half) {
-        boolean scale = rowFactor != null;
+    private static void scaleAndSquareFull4(int[] colStart, int j, double[] values, double[] rowFactor,
+                                            double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
         int jo = j * 8 + half;
-        DoubleVector c0 = scale ? at(colFactor, jo) : null;
-        DoubleVector c1 = scale ? at(colFactor, jo + 8) : null;
-        DoubleVector c2 = scale ? at(colFactor, jo + 16) : null;
-        DoubleVector c3 = scale ? at(colFactor, jo + 24) : null;
+        DoubleVector c0 = at(colFactor, jo);
+        DoubleVector c1 = at(colFactor, jo + 8);
+        DoubleVector c2 = at(colFactor, jo + 16);
+        DoubleVector c3 = at(colFactor, jo + 24);
         DoubleVector n0 = at(colNorm, jo);
         DoubleVector n1 = at(colNorm, jo + 8);
         DoubleVector n2 = at(colNorm, jo + 16);
@@ -575,48 +632,143 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = 0; i < len; i++) {
             int t = i * 8;
             int io = t + half;
-            DoubleVector v0 = at(values, a0 + t);
-            DoubleVector v1 = at(values, a1 + t);
-            DoubleVector v2 = at(values, a2 + t);
-            DoubleVector v3 = at(values, a3 + t);
-            if (scale) {
-                DoubleVector rf = at(rowFactor, io);
-                v0 = v0.mul(rf.mul(c0));
-                v1 = v1.mul(rf.mul(c1));
-                v2 = v2.mul(rf.mul(c2));
-                v3 = v3.mul(rf.mul(c3));
-                v0.intoArray(values, a0 + t);
-                v1.intoArray(values, a1 + t);
-                v2.intoArray(values, a2 + t);
-                v3.intoArray(values, a3 + t);
-            }
-            DoubleVector r = at(rowNorm, io);
-            if (l2) {
-                DoubleVector w0 = v0.mul(v0);
-                DoubleVector w1 = v1.mul(v1);
-                DoubleVector w2 = v2.mul(v2);
-                DoubleVector w3 = v3.mul(v3);
-                n0 = n0.add(w0);
-                n1 = n1.add(w1);
-                n2 = n2.add(w2);
-                n3 = n3.add(w3);
-                r.add(w0).add(w1).add(w2).add(w3).intoArray(rowNorm, io);
-            } else {
-                DoubleVector w0 = v0.lanewise(VectorOperators.ABS);
-                DoubleVector w1 = v1.lanewise(VectorOperators.ABS);
-                DoubleVector w2 = v2.lanewise(VectorOperators.ABS);
-                DoubleVector w3 = v3.lanewise(VectorOperators.ABS);
-                n0 = n0.max(w0);
-                n1 = n1.max(w1);
-                n2 = n2.max(w2);
-                n3 = n3.max(w3);
-                r.max(w0).max(w1).max(w2).max(w3).intoArray(rowNorm, io);
-            }
+            DoubleVector rf = at(rowFactor, io);
+            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
+            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
+            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
+            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
+            v0.intoArray(values, a0 + t);
+            v1.intoArray(values, a1 + t);
+            v2.intoArray(values, a2 + t);
+            v3.intoArray(values, a3 + t);
+            DoubleVector w0 = v0.mul(v0);
+            DoubleVector w1 = v1.mul(v1);
+            DoubleVector w2 = v2.mul(v2);
+            DoubleVector w3 = v3.mul(v3);
+            n0 = n0.add(w0);
+            n1 = n1.add(w1);
+            n2 = n2.add(w2);
+            n3 = n3.add(w3);
+            at(rowNorm, io).add(w0).add(w1).add(w2).add(w3).intoArray(rowNorm, io);
         }
         n0.intoArray(colNorm, jo);
         n1.intoArray(colNorm, jo + 8);
         n2.intoArray(colNorm, jo + 16);
         n3.intoArray(colNorm, jo + 24);
+    }
+
+    /**
+     * {@link #scaleAndMaxNorms} over four full columns j … j+3 of a symmetric matrix's upper triangle
+     * ({@link TileSparse#fullUpperColumns}), whose row factors are the column factors and whose rows are
+     * columns too: rows 0 … j − 1, in all four columns, update their norms once per row; the 4 × 4
+     * triangle below them updates the four columns' norms, kept in registers. A maximum does not depend
+     * on the order it takes its terms in, so the norms are column by column's bits.
+     */
+    private static void scaleAndMaxUpper4(int[] colStart, int j, double[] values, double[] colFactor,
+                                          double[] colNorm, int half) {
+        int jo = j * 8 + half;
+        DoubleVector c0 = at(colFactor, jo);
+        DoubleVector c1 = at(colFactor, jo + 8);
+        DoubleVector c2 = at(colFactor, jo + 16);
+        DoubleVector c3 = at(colFactor, jo + 24);
+        LongVector n0 = bitsAt(colNorm, jo);
+        LongVector n1 = bitsAt(colNorm, jo + 8);
+        LongVector n2 = bitsAt(colNorm, jo + 16);
+        LongVector n3 = bitsAt(colNorm, jo + 24);
+        int a0 = colStart[j] * 8 + half;
+        int a1 = colStart[j + 1] * 8 + half;
+        int a2 = colStart[j + 2] * 8 + half;
+        int a3 = colStart[j + 3] * 8 + half;
+        for (int i = 0; i < j; i++) {
+            int t = i * 8;
+            int io = t + half;
+            DoubleVector rf = at(colFactor, io);
+            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
+            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
+            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
+            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
+            v0.intoArray(values, a0 + t);
+            v1.intoArray(values, a1 + t);
+            v2.intoArray(values, a2 + t);
+            v3.intoArray(values, a3 + t);
+            LongVector w0 = magnitudeBits(v0);
+            LongVector w1 = magnitudeBits(v1);
+            LongVector w2 = magnitudeBits(v2);
+            LongVector w3 = magnitudeBits(v3);
+            n0 = n0.max(w0);
+            n1 = n1.max(w1);
+            n2 = n2.max(w2);
+            n3 = n3.max(w3);
+            bitsAt(colNorm, io).max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(colNorm, io);
+        }
+        // The triangle: entry (row j + r, column j + c), r ≤ c, at offset j + r of column j + c.
+        int t = j * 8;
+        LongVector d00 = magnitudeBits(scaledEntry(values, a0 + t, c0, c0));
+        LongVector d01 = magnitudeBits(scaledEntry(values, a1 + t, c0, c1));
+        LongVector d11 = magnitudeBits(scaledEntry(values, a1 + t + 8, c1, c1));
+        LongVector d02 = magnitudeBits(scaledEntry(values, a2 + t, c0, c2));
+        LongVector d12 = magnitudeBits(scaledEntry(values, a2 + t + 8, c1, c2));
+        LongVector d22 = magnitudeBits(scaledEntry(values, a2 + t + 16, c2, c2));
+        LongVector d03 = magnitudeBits(scaledEntry(values, a3 + t, c0, c3));
+        LongVector d13 = magnitudeBits(scaledEntry(values, a3 + t + 8, c1, c3));
+        LongVector d23 = magnitudeBits(scaledEntry(values, a3 + t + 16, c2, c3));
+        LongVector d33 = magnitudeBits(scaledEntry(values, a3 + t + 24, c3, c3));
+        n0.max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
+        n1.max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes().intoArray(colNorm, jo + 8);
+        n2.max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes().intoArray(colNorm, jo + 16);
+        n3.max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes().intoArray(colNorm, jo + 24);
+    }
+
+    /** values[at] ·= rowFactor·colFactor (stored back); the scaled entry. */
+    private static DoubleVector scaledEntry(double[] values, int at, DoubleVector rowFactor, DoubleVector colFactor) {
+        DoubleVector v = at(values, at).mul(rowFactor.mul(colFactor));
+        v.intoArray(values, at);
+        return v;
+    }
+
+    /** {@link #scaleAndSquareFull4} for the ∞-norms, as {@link #scaleAndMaxNorms} keeps them. */
+    private static void scaleAndMaxFull4(int[] colStart, int j, double[] values, double[] rowFactor,
+                                         double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
+        int jo = j * 8 + half;
+        DoubleVector c0 = at(colFactor, jo);
+        DoubleVector c1 = at(colFactor, jo + 8);
+        DoubleVector c2 = at(colFactor, jo + 16);
+        DoubleVector c3 = at(colFactor, jo + 24);
+        LongVector n0 = bitsAt(colNorm, jo);
+        LongVector n1 = bitsAt(colNorm, jo + 8);
+        LongVector n2 = bitsAt(colNorm, jo + 16);
+        LongVector n3 = bitsAt(colNorm, jo + 24);
+        int len = colStart[j + 1] - colStart[j];
+        int a0 = colStart[j] * 8 + half;
+        int a1 = colStart[j + 1] * 8 + half;
+        int a2 = colStart[j + 2] * 8 + half;
+        int a3 = colStart[j + 3] * 8 + half;
+        for (int i = 0; i < len; i++) {
+            int t = i * 8;
+            int io = t + half;
+            DoubleVector rf = at(rowFactor, io);
+            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
+            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
+            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
+            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
+            v0.intoArray(values, a0 + t);
+            v1.intoArray(values, a1 + t);
+            v2.intoArray(values, a2 + t);
+            v3.intoArray(values, a3 + t);
+            LongVector w0 = magnitudeBits(v0);
+            LongVector w1 = magnitudeBits(v1);
+            LongVector w2 = magnitudeBits(v2);
+            LongVector w3 = magnitudeBits(v3);
+            n0 = n0.max(w0);
+            n1 = n1.max(w1);
+            n2 = n2.max(w2);
+            n3 = n3.max(w3);
+            bitsAt(rowNorm, io).max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(rowNorm, io);
+        }
+        n0.viewAsFloatingLanes().intoArray(colNorm, jo);
+        n1.viewAsFloatingLanes().intoArray(colNorm, jo + 8);
+        n2.viewAsFloatingLanes().intoArray(colNorm, jo + 16);
+        n3.viewAsFloatingLanes().intoArray(colNorm, jo + 24);
     }
 
     @Override
@@ -764,12 +916,17 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
 
     @Override
     public void maxAbs(double[] v, int count, double[] acc) {
+        if (count == 0) {
+            return; // acc as it was (Math.max with the +0 of an empty maximum could change a −0 or a negative)
+        }
         for (int half = 0; half < 8; half += W) {
-            DoubleVector max = at(acc, half);
+            // The magnitudes' maximum as bits (magnitudeBits), then Math.max with what acc held, which may be
+            // anything: the same value as folding Math.max over acc and the magnitudes.
+            LongVector max = DoubleVector.zero(S).viewAsIntegralLanes();
             for (int i = half; i < count * 8; i += 8) {
-                max = max.max(at(v, i).lanewise(VectorOperators.ABS));
+                max = max.max(magnitudeBits(at(v, i)));
             }
-            max.intoArray(acc, half);
+            at(acc, half).max(max.viewAsFloatingLanes()).intoArray(acc, half);
         }
     }
 
@@ -791,13 +948,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                int count, double[] out) {
         for (int half = 0; half < 8; half += W) {
             DoubleVector t = at(invT, half);
-            DoubleVector res = DoubleVector.zero(S);
-            DoubleVector uT = res;
-            DoubleVector vT = res;
-            DoubleVector wN = res;
-            DoubleVector sum = res;
-            DoubleVector uN = res;
-            DoubleVector vN = res;
+            // Maxima of magnitudes, as bits (magnitudeBits).
+            LongVector res = DoubleVector.zero(S).viewAsIntegralLanes();
+            LongVector uT = res;
+            LongVector vT = res;
+            LongVector wN = res;
+            LongVector sum = res;
+            LongVector uN = res;
+            LongVector vN = res;
             for (int i = half; i < count * 8; i += 8) {
                 DoubleVector f = at(inv, i);
                 DoubleVector u = at(p, i).mul(f);
@@ -805,21 +963,21 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 DoubleVector w = at(r, i).mul(f);
                 DoubleVector uv = u.add(v);
                 DoubleVector scaled = uv.mul(t);
-                res = res.max((subtract ? scaled.sub(w) : scaled.add(w)).lanewise(VectorOperators.ABS));
-                uT = uT.max(u.mul(t).lanewise(VectorOperators.ABS));
-                vT = vT.max(v.mul(t).lanewise(VectorOperators.ABS));
-                wN = wN.max(w.lanewise(VectorOperators.ABS));
-                sum = sum.max(uv.lanewise(VectorOperators.ABS));
-                uN = uN.max(u.lanewise(VectorOperators.ABS));
-                vN = vN.max(v.lanewise(VectorOperators.ABS));
+                res = res.max(magnitudeBits(subtract ? scaled.sub(w) : scaled.add(w)));
+                uT = uT.max(magnitudeBits(u.mul(t)));
+                vT = vT.max(magnitudeBits(v.mul(t)));
+                wN = wN.max(magnitudeBits(w));
+                sum = sum.max(magnitudeBits(uv));
+                uN = uN.max(magnitudeBits(u));
+                vN = vN.max(magnitudeBits(v));
             }
-            res.intoArray(out, half);
-            uT.intoArray(out, 8 + half);
-            vT.intoArray(out, 16 + half);
-            wN.intoArray(out, 24 + half);
-            sum.intoArray(out, 32 + half);
-            uN.intoArray(out, 40 + half);
-            vN.intoArray(out, 48 + half);
+            res.viewAsFloatingLanes().intoArray(out, half);
+            uT.viewAsFloatingLanes().intoArray(out, 8 + half);
+            vT.viewAsFloatingLanes().intoArray(out, 16 + half);
+            wN.viewAsFloatingLanes().intoArray(out, 24 + half);
+            sum.viewAsFloatingLanes().intoArray(out, 32 + half);
+            uN.viewAsFloatingLanes().intoArray(out, 40 + half);
+            vN.viewAsFloatingLanes().intoArray(out, 48 + half);
         }
     }
 

@@ -165,14 +165,16 @@ class LaneSimdTest {
         assertNotEquals(0, diff(both[0], px), "the product changed the output");
     }
 
-    @ParameterizedTest(name = "with P {0}, density of A {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, 0.5", "false, 0.5", "true, 1.0", "false, 1.0"})
-    void equilibrationIsTheScalarOneBitForBit(boolean withP, double density) {
+    @ParameterizedTest(name = "with P {0}, density of A {1}, of P's triangle {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, 0.5, 0.5", "false, 0.5, 0", "true, 1.0, 0.5", "false, 1.0, 0",
+            "true, 1.0, 1.0", "true, 0.5, 1.0"})
+    void equilibrationIsTheScalarOneBitForBit(boolean withP, double density, double pDensity) {
         Random rnd = new Random(withP ? 31 : 32);
         int m = 14;
         int n = 9;
         SparsePattern a = randomPattern(m, n, density, rnd); // dense: blocks of full columns and one more
-        SparsePattern p = withP ? upperPattern(n, 0.5, rnd) : null;
+        // A dense triangle: blocks of four full columns (the first without rows above its 4 × 4 corner), one more.
+        SparsePattern p = withP ? upperPattern(n, pDensity, rnd) : null;
         double[] aValues = spread(gaussian(a.nnz() * 8, rnd), rnd);
         double[] pValues = withP ? spread(gaussian(p.nnz() * 8, rnd), rnd) : null;
         // Rows 4..7 form a second-order cone: its rows share one factor.
