@@ -579,7 +579,8 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                          int half) {
         for (int j = 0; j < cols; j++) {
             if (!symmetric && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
-                scaleAndMaxFull4(colStart, j, values, rowFactor, colFactor, rowNorm, colNorm, half);
+                scaleAndMaxRows(colStart, j, colStart[j + 1] - colStart[j], values, rowFactor, colFactor, rowNorm,
+                        colNorm, half);
                 j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
@@ -660,63 +661,41 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     /**
      * {@link #scaleAndMaxNorms} over four full columns j … j+3 of a symmetric matrix's upper triangle
      * ({@link TileSparse#fullUpperColumns}), whose row factors are the column factors and whose rows are
-     * columns too: rows 0 … j − 1, in all four columns, update their norms once per row; the 4 × 4
-     * triangle below them updates the four columns' norms, kept in registers. A maximum does not depend
-     * on the order it takes its terms in, so the norms are column by column's bits.
+     * columns too: rows 0 … j − 1, in all four columns, as {@link #scaleAndMaxRows} takes them; then the
+     * 4 × 4 triangle below them into the four columns' norms. A maximum does not depend on the order it
+     * takes its terms in, so the norms are column by column's bits.
      */
     private static void scaleAndMaxUpper4(int[] colStart, int j, double[] values, double[] colFactor,
                                           double[] colNorm, int half) {
+        scaleAndMaxRows(colStart, j, j, values, colFactor, colFactor, colNorm, colNorm, half);
         int jo = j * 8 + half;
         DoubleVector c0 = at(colFactor, jo);
         DoubleVector c1 = at(colFactor, jo + 8);
         DoubleVector c2 = at(colFactor, jo + 16);
         DoubleVector c3 = at(colFactor, jo + 24);
-        LongVector n0 = bitsAt(colNorm, jo);
-        LongVector n1 = bitsAt(colNorm, jo + 8);
-        LongVector n2 = bitsAt(colNorm, jo + 16);
-        LongVector n3 = bitsAt(colNorm, jo + 24);
-        int a0 = colStart[j] * 8 + half;
-        int a1 = colStart[j + 1] * 8 + half;
-        int a2 = colStart[j + 2] * 8 + half;
-        int a3 = colStart[j + 3] * 8 + half;
-        for (int i = 0; i < j; i++) {
-            int t = i * 8;
-            int io = t + half;
-            DoubleVector rf = at(colFactor, io);
-            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
-            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
-            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
-            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
-            v0.intoArray(values, a0 + t);
-            v1.intoArray(values, a1 + t);
-            v2.intoArray(values, a2 + t);
-            v3.intoArray(values, a3 + t);
-            LongVector w0 = magnitudeBits(v0);
-            LongVector w1 = magnitudeBits(v1);
-            LongVector w2 = magnitudeBits(v2);
-            LongVector w3 = magnitudeBits(v3);
-            n0 = n0.max(w0);
-            n1 = n1.max(w1);
-            n2 = n2.max(w2);
-            n3 = n3.max(w3);
-            bitsAt(colNorm, io).max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(colNorm, io);
-        }
-        // The triangle: entry (row j + r, column j + c), r ≤ c, at offset j + r of column j + c.
+        // Entry (row j + r, column j + c), r ≤ c, sits at offset j + r of column j + c.
         int t = j * 8;
-        LongVector d00 = magnitudeBits(scaledEntry(values, a0 + t, c0, c0));
-        LongVector d01 = magnitudeBits(scaledEntry(values, a1 + t, c0, c1));
-        LongVector d11 = magnitudeBits(scaledEntry(values, a1 + t + 8, c1, c1));
-        LongVector d02 = magnitudeBits(scaledEntry(values, a2 + t, c0, c2));
-        LongVector d12 = magnitudeBits(scaledEntry(values, a2 + t + 8, c1, c2));
-        LongVector d22 = magnitudeBits(scaledEntry(values, a2 + t + 16, c2, c2));
-        LongVector d03 = magnitudeBits(scaledEntry(values, a3 + t, c0, c3));
-        LongVector d13 = magnitudeBits(scaledEntry(values, a3 + t + 8, c1, c3));
-        LongVector d23 = magnitudeBits(scaledEntry(values, a3 + t + 16, c2, c3));
-        LongVector d33 = magnitudeBits(scaledEntry(values, a3 + t + 24, c3, c3));
-        n0.max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
-        n1.max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes().intoArray(colNorm, jo + 8);
-        n2.max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes().intoArray(colNorm, jo + 16);
-        n3.max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes().intoArray(colNorm, jo + 24);
+        int a0 = colStart[j] * 8 + half + t;
+        int a1 = colStart[j + 1] * 8 + half + t;
+        int a2 = colStart[j + 2] * 8 + half + t;
+        int a3 = colStart[j + 3] * 8 + half + t;
+        LongVector d00 = magnitudeBits(scaledEntry(values, a0, c0, c0));
+        LongVector d01 = magnitudeBits(scaledEntry(values, a1, c0, c1));
+        LongVector d11 = magnitudeBits(scaledEntry(values, a1 + 8, c1, c1));
+        LongVector d02 = magnitudeBits(scaledEntry(values, a2, c0, c2));
+        LongVector d12 = magnitudeBits(scaledEntry(values, a2 + 8, c1, c2));
+        LongVector d22 = magnitudeBits(scaledEntry(values, a2 + 16, c2, c2));
+        LongVector d03 = magnitudeBits(scaledEntry(values, a3, c0, c3));
+        LongVector d13 = magnitudeBits(scaledEntry(values, a3 + 8, c1, c3));
+        LongVector d23 = magnitudeBits(scaledEntry(values, a3 + 16, c2, c3));
+        LongVector d33 = magnitudeBits(scaledEntry(values, a3 + 24, c3, c3));
+        bitsAt(colNorm, jo).max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
+        bitsAt(colNorm, jo + 8).max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
+                .intoArray(colNorm, jo + 8);
+        bitsAt(colNorm, jo + 16).max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
+                .intoArray(colNorm, jo + 16);
+        bitsAt(colNorm, jo + 24).max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
+                .intoArray(colNorm, jo + 24);
     }
 
     /** values[at] ·= rowFactor·colFactor (stored back); the scaled entry. */
@@ -726,9 +705,13 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return v;
     }
 
-    /** {@link #scaleAndSquareFull4} for the ∞-norms, as {@link #scaleAndMaxNorms} keeps them. */
-    private static void scaleAndMaxFull4(int[] colStart, int j, double[] values, double[] rowFactor,
-                                         double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
+    /**
+     * {@link #scaleAndSquareFull4} for the ∞-norms, as {@link #scaleAndMaxNorms} keeps them, over rows
+     * 0 … rows − 1 of the four columns from j (each column's first entries, at those rows): scaled and
+     * stored back, their magnitudes into the four columns' norms and, once per row, into the row's norm.
+     */
+    private static void scaleAndMaxRows(int[] colStart, int j, int rows, double[] values, double[] rowFactor,
+                                        double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
         int jo = j * 8 + half;
         DoubleVector c0 = at(colFactor, jo);
         DoubleVector c1 = at(colFactor, jo + 8);
@@ -738,12 +721,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         LongVector n1 = bitsAt(colNorm, jo + 8);
         LongVector n2 = bitsAt(colNorm, jo + 16);
         LongVector n3 = bitsAt(colNorm, jo + 24);
-        int len = colStart[j + 1] - colStart[j];
         int a0 = colStart[j] * 8 + half;
         int a1 = colStart[j + 1] * 8 + half;
         int a2 = colStart[j + 2] * 8 + half;
         int a3 = colStart[j + 3] * 8 + half;
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; i < rows; i++) {
             int t = i * 8;
             int io = t + half;
             DoubleVector rf = at(rowFactor, io);
