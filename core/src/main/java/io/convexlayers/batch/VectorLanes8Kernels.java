@@ -81,12 +81,12 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return at(a, offset).viewAsIntegralLanes();
     }
 
+    /** Factors that leave the values as they are: multiplying by 1 is exact. */
     private static double[] ones(int length) {
         double[] v = new double[length];
         java.util.Arrays.fill(v, 1);
         return v;
     }
-
 
     @Override
     public void multiplyAdd(int cols, int[] colStart, int[] rowIndex, double[] values, boolean shared,
@@ -537,7 +537,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     /**
-     * The kernel of both for the lanes from {@code half}; null factors: count the values as they are. The
+     * The kernel of both for the lanes from {@code half} (factors never null here: see the caller). The
      * ∞-norms ({@link #scaleAndMaxNorms}) and the squared ℓ2 norms have one loop each: vectors kept as
      * their bits and as doubles in one loop defeat the JIT's unboxing (about 5× slower).
      */

@@ -23,8 +23,8 @@ public final class DerivativeRules {
      * (no strict complementarity), or more active rows (the zero rows that constrain x, the nonnegative
      * rows with zero slack) than variables, whose gradients are then linearly dependent (primal
      * degeneracy, e.g. an LP vertex with a redundant active constraint), degeneracy named first where both
-     * hold; {@link DerivativeIssue#NONE} otherwise. A vacuous zero row (its row of A vanishing in this instance, b_i = 0) constrains
-     * nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
+     * hold; {@link DerivativeIssue#NONE} otherwise. A vacuous zero row (its row of A vanishing in this
+     * instance, b_i = 0) constrains nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
      * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
      *
      * @param instance the lane's instance of {@code program}
