@@ -141,16 +141,29 @@ public final class CollectionRunner {
         if (acceleration != null) {
             settings = settings.withAcceleration(acceleration);
         }
+        run(folder, settings, limit, only, repeats, System.out);
+        System.exit(0);
+    }
+
+    /**
+     * Runs the collection in {@code folder} (its {@code reference.csv}; only the names in {@code only}
+     * unless it is null) and prints the table and the summary to {@code out}.
+     *
+     * @return each problem's outcome, in the reference file's order
+     */
+    static List<Outcome> run(Path folder, SolverSettings settings, double limit, Set<String> only, Repeats repeats,
+                             java.io.PrintStream out) throws IOException {
+        double eps = settings.epsAbs();
         List<Reference> references = readReferences(folder.resolve("reference.csv"));
         warmUp(folder, references, settings);
 
-        System.out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s, acceleration %s%n%n",
+        out.printf(Locale.ROOT, "# %s: eps %.0e, time limit %.0f s, polish %s, algorithm %s, acceleration %s%n%n",
                 folder.getFileName(), eps, limit, settings.polishing().name().toLowerCase(Locale.ROOT), settings.algorithm(),
                 settings.acceleration());
         boolean warm = repeats != Repeats.NONE;
-        System.out.println("| problem | status | iterations | time (s) |" + (warm ? " first solve (s) |" : "")
+        out.println("| problem | status | iterations | time (s) |" + (warm ? " first solve (s) |" : "")
                 + " objective | reference | rel. error | algorithm/polish | success |");
-        System.out.println("|---|---|---:|---:|" + (warm ? "---:|" : "") + "---:|---:|---:|---|---|");
+        out.println("|---|---|---:|---:|" + (warm ? "---:|" : "") + "---:|---:|---:|---|---|");
         List<Outcome> outcomes = new ArrayList<>();
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "collection-runner");
@@ -169,14 +182,14 @@ public final class CollectionRunner {
             }
             outcomes.add(o);
             String first = warm ? String.format(Locale.ROOT, " %.6f |", o.firstSeconds()) : "";
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.6f |%s %.8e | %.8e | %.1e | %s | %s |%n", o.name(),
+            out.printf(Locale.ROOT, "| %s | %s | %d | %.6f |%s %.8e | %.8e | %.1e | %s | %s |%n", o.name(),
                     o.status(), o.iterations(), o.seconds(), first, o.objective(), o.reference(), o.relativeError(),
                     o.polish(), o.success() ? "yes" : "no");
-            System.out.flush();
+            out.flush();
         }
-        summarize(outcomes, limit);
+        summarize(outcomes, limit, out);
         worker.shutdownNow();
-        System.exit(0);
+        return outcomes;
     }
 
     /** The polishing rule named by {@code --polish}. */
@@ -266,7 +279,7 @@ public final class CollectionRunner {
     }
 
     /** Success counts and the shifted geometric mean of solve times, failures at the time limit. */
-    private static void summarize(List<Outcome> outcomes, double limit) {
+    private static void summarize(List<Outcome> outcomes, double limit, java.io.PrintStream out) {
         int success = 0;
         int solved = 0;
         double logSum = 0;
@@ -283,10 +296,10 @@ public final class CollectionRunner {
             logSumSolved += Math.log(o.seconds() + SHIFT_SECONDS);
         }
         int k = outcomes.size();
-        System.out.println();
-        System.out.printf(Locale.ROOT, "problems: %d, status SOLVED: %d, success (SOLVED and objective within "
+        out.println();
+        out.printf(Locale.ROOT, "problems: %d, status SOLVED: %d, success (SOLVED and objective within "
                 + "1e-4 relative, within the time limit): %d (%.1f%%)%n", k, solved, success, 100.0 * success / Math.max(1, k));
-        System.out.printf(Locale.ROOT, "shifted geometric mean of solve time (shift %.0f s, failures at the %.0f s "
+        out.printf(Locale.ROOT, "shifted geometric mean of solve time (shift %.0f s, failures at the %.0f s "
                         + "limit): %.3f s; of the measured times: %.3f s%n", SHIFT_SECONDS, limit,
                 Math.exp(logSum / Math.max(1, k)) - SHIFT_SECONDS, Math.exp(logSumSolved / Math.max(1, k)) - SHIFT_SECONDS);
     }
