@@ -64,22 +64,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return DoubleVector.fromArray(S, a, offset);
     }
 
-    /**
-     * The bits of |v| as integers. Without a sign bit, IEEE 754's order of doubles is the order of their
-     * bits as integers (a NaN's above infinity's), so a running maximum of magnitudes is one integer max
-     * per vector instead of the sequence Java's floating-point max needs for its NaN and signed-zero
-     * rules: half the time of equilibration's ∞-norm sweeps, with the same bits (a NaN still wins).
-     * ({@link #maxAbs} and {@link #residualMaxima} keep floating-point max: with bits they ran 3–6× faster
-     * alone but made the LP backward pass 3.5× slower.)
+    /*
+     * Equilibration's ∞-norms keep |v|'s bits as integers: v.viewAsIntegralLanes().and(Long.MAX_VALUE).
+     * Without a sign bit, IEEE 754's order of doubles is the order of their bits as integers (a NaN's above
+     * infinity's), so a running maximum of magnitudes is one integer max per vector instead of the
+     * sequence Java's floating-point max needs for its NaN and signed-zero rules: half the time of the
+     * sweeps, with the same bits. Written out at each use, not through a helper: a helper that returns a
+     * vector and is not inlined (C2 stops inlining past a node count, as in maxAbs inlined into the
+     * active KKT refinement) boxes the vector on every call; that made the LP backward pass 3.5× slower.
      */
-    private static LongVector magnitudeBits(DoubleVector v) {
-        return v.viewAsIntegralLanes().and(Long.MAX_VALUE);
-    }
-
-    /** Entries of a nonnegative array (norms, maxima of magnitudes) as {@link #magnitudeBits} compares them. */
-    private static LongVector bitsAt(double[] a, int offset) {
-        return at(a, offset).viewAsIntegralLanes();
-    }
 
     /** Factors that leave the values as they are: multiplying by 1 is exact. */
     private static double[] ones(int length) {
@@ -575,7 +568,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         }
     }
 
-    /** {@link #scaleAndAccumulateNorms}' ∞-norms: running maxima of the magnitudes' bits ({@link #magnitudeBits}). */
+    /** {@link #scaleAndAccumulateNorms}' ∞-norms: running maxima of the magnitudes' bits (see above). */
     private static void scaleAndMaxNorms(int cols, int[] colStart, int[] rowIndex, double[] values, double[] rowFactor,
                                          double[] colFactor, double[] rowNorm, double[] colNorm, boolean symmetric,
                                          int half) {
@@ -593,17 +586,17 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             }
             int jo = j * 8 + half;
             DoubleVector cj = at(colFactor, jo);
-            LongVector col = bitsAt(colNorm, jo);
+            LongVector col = at(colNorm, jo).viewAsIntegralLanes();
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int io = rowIndex[k] * 8 + half;
                 int ko = k * 8 + half;
                 DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
                 v.intoArray(values, ko);
-                LongVector w = magnitudeBits(v);
+                LongVector w = v.viewAsIntegralLanes().and(Long.MAX_VALUE);
                 col = col.max(w);
                 double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
                 if (other != null) {
-                    bitsAt(other, io).max(w).viewAsFloatingLanes().intoArray(other, io);
+                    at(other, io).viewAsIntegralLanes().max(w).viewAsFloatingLanes().intoArray(other, io);
                 }
             }
             col.viewAsFloatingLanes().intoArray(colNorm, jo);
@@ -681,22 +674,22 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         int a1 = colStart[j + 1] * 8 + half + t;
         int a2 = colStart[j + 2] * 8 + half + t;
         int a3 = colStart[j + 3] * 8 + half + t;
-        LongVector d00 = magnitudeBits(scaledEntry(values, a0, c0, c0));
-        LongVector d01 = magnitudeBits(scaledEntry(values, a1, c0, c1));
-        LongVector d11 = magnitudeBits(scaledEntry(values, a1 + 8, c1, c1));
-        LongVector d02 = magnitudeBits(scaledEntry(values, a2, c0, c2));
-        LongVector d12 = magnitudeBits(scaledEntry(values, a2 + 8, c1, c2));
-        LongVector d22 = magnitudeBits(scaledEntry(values, a2 + 16, c2, c2));
-        LongVector d03 = magnitudeBits(scaledEntry(values, a3, c0, c3));
-        LongVector d13 = magnitudeBits(scaledEntry(values, a3 + 8, c1, c3));
-        LongVector d23 = magnitudeBits(scaledEntry(values, a3 + 16, c2, c3));
-        LongVector d33 = magnitudeBits(scaledEntry(values, a3 + 24, c3, c3));
-        bitsAt(colNorm, jo).max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
-        bitsAt(colNorm, jo + 8).max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
+        LongVector d00 = scaledEntry(values, a0, c0, c0).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d01 = scaledEntry(values, a1, c0, c1).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d11 = scaledEntry(values, a1 + 8, c1, c1).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d02 = scaledEntry(values, a2, c0, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d12 = scaledEntry(values, a2 + 8, c1, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d22 = scaledEntry(values, a2 + 16, c2, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d03 = scaledEntry(values, a3, c0, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d13 = scaledEntry(values, a3 + 8, c1, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d23 = scaledEntry(values, a3 + 16, c2, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        LongVector d33 = scaledEntry(values, a3 + 24, c3, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
+        at(colNorm, jo).viewAsIntegralLanes().max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
+        at(colNorm, jo + 8).viewAsIntegralLanes().max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 8);
-        bitsAt(colNorm, jo + 16).max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
+        at(colNorm, jo + 16).viewAsIntegralLanes().max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 16);
-        bitsAt(colNorm, jo + 24).max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
+        at(colNorm, jo + 24).viewAsIntegralLanes().max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 24);
     }
 
@@ -719,10 +712,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         DoubleVector c1 = at(colFactor, jo + 8);
         DoubleVector c2 = at(colFactor, jo + 16);
         DoubleVector c3 = at(colFactor, jo + 24);
-        LongVector n0 = bitsAt(colNorm, jo);
-        LongVector n1 = bitsAt(colNorm, jo + 8);
-        LongVector n2 = bitsAt(colNorm, jo + 16);
-        LongVector n3 = bitsAt(colNorm, jo + 24);
+        LongVector n0 = at(colNorm, jo).viewAsIntegralLanes();
+        LongVector n1 = at(colNorm, jo + 8).viewAsIntegralLanes();
+        LongVector n2 = at(colNorm, jo + 16).viewAsIntegralLanes();
+        LongVector n3 = at(colNorm, jo + 24).viewAsIntegralLanes();
         int a0 = colStart[j] * 8 + half;
         int a1 = colStart[j + 1] * 8 + half;
         int a2 = colStart[j + 2] * 8 + half;
@@ -739,15 +732,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             v1.intoArray(values, a1 + t);
             v2.intoArray(values, a2 + t);
             v3.intoArray(values, a3 + t);
-            LongVector w0 = magnitudeBits(v0);
-            LongVector w1 = magnitudeBits(v1);
-            LongVector w2 = magnitudeBits(v2);
-            LongVector w3 = magnitudeBits(v3);
+            LongVector w0 = v0.viewAsIntegralLanes().and(Long.MAX_VALUE);
+            LongVector w1 = v1.viewAsIntegralLanes().and(Long.MAX_VALUE);
+            LongVector w2 = v2.viewAsIntegralLanes().and(Long.MAX_VALUE);
+            LongVector w3 = v3.viewAsIntegralLanes().and(Long.MAX_VALUE);
             n0 = n0.max(w0);
             n1 = n1.max(w1);
             n2 = n2.max(w2);
             n3 = n3.max(w3);
-            bitsAt(rowNorm, io).max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(rowNorm, io);
+            at(rowNorm, io).viewAsIntegralLanes().max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(rowNorm, io);
         }
         n0.viewAsFloatingLanes().intoArray(colNorm, jo);
         n1.viewAsFloatingLanes().intoArray(colNorm, jo + 8);
