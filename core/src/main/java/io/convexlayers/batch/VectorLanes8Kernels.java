@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static jdk.incubator.vector.DoubleVector.fromArray;
+
 /**
  * {@link Lanes8Kernels} on the JDK's incubating Vector API: the eight lanes of a tile entry in one
  * 512-bit register, or in two 256-bit ones (AVX2 processors), whichever the processor's widest
@@ -60,18 +62,21 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? "512" : "256";
     }
 
-    private static DoubleVector at(double[] a, int offset) {
-        return DoubleVector.fromArray(S, a, offset);
-    }
-
     /*
+     * Every load is DoubleVector.fromArray itself, never a helper around it, and no helper takes or returns
+     * a vector unless it is small enough to be always inlined into the kernel compiled alone: the JIT
+     * inlines the API's own methods whatever the size of the method they land in, but stops inlining
+     * ours once that method is large (C2's node-count cutoff, reached where a short kernel is inlined into
+     * a long caller such as the interior point's step). A vector that crosses a call not inlined is boxed:
+     * an array and an object per load. The helper `at(a, i)` did that in the step's update of the
+     * iterates (2.3 GB of boxes per 12 s of solving small QPs) and maxAbs, inlined into the active KKT
+     * refinement, made the LP backward pass 3.5× slower.
+     *
      * Equilibration's ∞-norms keep |v|'s bits as integers: v.viewAsIntegralLanes().and(Long.MAX_VALUE).
      * Without a sign bit, IEEE 754's order of doubles is the order of their bits as integers (a NaN's above
      * infinity's), so a running maximum of magnitudes is one integer max per vector instead of the
      * sequence Java's floating-point max needs for its NaN and signed-zero rules: half the time of the
-     * sweeps, with the same bits. Written out at each use, not through a helper: a helper that returns a
-     * vector and is not inlined (C2 stops inlining past a node count, as in maxAbs inlined into the
-     * active KKT refinement) boxes the vector on every call; that made the LP backward pass 3.5× slower.
+     * sweeps, with the same bits.
      */
 
     /** Factors that leave the values as they are: multiplying by 1 is exact. */
@@ -95,10 +100,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int j = 0; j < cols; j++) {
             if (!shared && TileSparse.fullColumns(j, cols, colStart, rowIndex)) {
                 // A row's four terms are added in column order, as column by column would add them.
-                DoubleVector x0 = at(x, xOff + j * 8);
-                DoubleVector x1 = at(x, xOff + (j + 1) * 8);
-                DoubleVector x2 = at(x, xOff + (j + 2) * 8);
-                DoubleVector x3 = at(x, xOff + (j + 3) * 8);
+                DoubleVector x0 = fromArray(S, x, xOff + j * 8);
+                DoubleVector x1 = fromArray(S, x, xOff + (j + 1) * 8);
+                DoubleVector x2 = fromArray(S, x, xOff + (j + 2) * 8);
+                DoubleVector x3 = fromArray(S, x, xOff + (j + 3) * 8);
                 int len = colStart[j + 1] - colStart[j];
                 int a0 = colStart[j] * 8 + half;
                 int a1 = colStart[j + 1] * 8 + half;
@@ -107,25 +112,25 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 for (int i = 0; i < len; i++) {
                     int o = outOff + i * 8;
                     int t = i * 8;
-                    DoubleVector acc = at(values, a0 + t).mul(x0).add(at(out, o));
-                    acc = at(values, a1 + t).mul(x1).add(acc);
-                    acc = at(values, a2 + t).mul(x2).add(acc);
-                    at(values, a3 + t).mul(x3).add(acc).intoArray(out, o);
+                    DoubleVector acc = fromArray(S, values, a0 + t).mul(x0).add(fromArray(S, out, o));
+                    acc = fromArray(S, values, a1 + t).mul(x1).add(acc);
+                    acc = fromArray(S, values, a2 + t).mul(x2).add(acc);
+                    fromArray(S, values, a3 + t).mul(x3).add(acc).intoArray(out, o);
                 }
                 j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
-            DoubleVector xj = at(x, xOff + j * 8);
+            DoubleVector xj = fromArray(S, x, xOff + j * 8);
             int end = colStart[j + 1];
             if (shared) {
                 for (int k = colStart[j]; k < end; k++) {
                     int o = outOff + rowIndex[k] * 8;
-                    xj.mul(values[k]).add(at(out, o)).intoArray(out, o);
+                    xj.mul(values[k]).add(fromArray(S, out, o)).intoArray(out, o);
                 }
             } else {
                 for (int k = colStart[j]; k < end; k++) {
                     int o = outOff + rowIndex[k] * 8;
-                    at(values, k * 8 + half).mul(xj).add(at(out, o)).intoArray(out, o);
+                    fromArray(S, values, k * 8 + half).mul(xj).add(fromArray(S, out, o)).intoArray(out, o);
                 }
             }
         }
@@ -141,15 +146,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                     j += TileSparse.FULL_BLOCK - 1;
                     continue;
                 }
-                DoubleVector xj = at(x, j * 8 + half);
+                DoubleVector xj = fromArray(S, x, j * 8 + half);
                 DoubleVector sum = DoubleVector.zero(S);
                 for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                     int o = rowIndex[k] * 8 + half;
-                    DoubleVector a = at(values, k * 8 + half);
-                    a.mul(xj).add(at(outAx, o)).intoArray(outAx, o);
-                    sum = sum.add(a.mul(at(y, o)));
+                    DoubleVector a = fromArray(S, values, k * 8 + half);
+                    a.mul(xj).add(fromArray(S, outAx, o)).intoArray(outAx, o);
+                    sum = sum.add(a.mul(fromArray(S, y, o)));
                 }
-                addInto(outAty, j * 8 + half, sum);
+                fromArray(S, outAty, j * 8 + half).add(sum).intoArray(outAty, j * 8 + half);
             }
         }
     }
@@ -157,10 +162,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     /** {@link #multiplyBothAdd} over four full columns from j (rows 0 … len − 1 each). */
     private static void multiplyBothFull4(int[] colStart, int j, double[] values, double[] x, double[] outAx,
                                           double[] y, double[] outAty, int half) {
-        DoubleVector x0 = at(x, j * 8 + half);
-        DoubleVector x1 = at(x, (j + 1) * 8 + half);
-        DoubleVector x2 = at(x, (j + 2) * 8 + half);
-        DoubleVector x3 = at(x, (j + 3) * 8 + half);
+        DoubleVector x0 = fromArray(S, x, j * 8 + half);
+        DoubleVector x1 = fromArray(S, x, (j + 1) * 8 + half);
+        DoubleVector x2 = fromArray(S, x, (j + 2) * 8 + half);
+        DoubleVector x3 = fromArray(S, x, (j + 3) * 8 + half);
         DoubleVector s0 = DoubleVector.zero(S);
         DoubleVector s1 = s0;
         DoubleVector s2 = s0;
@@ -173,26 +178,26 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = 0; i < len; i++) {
             int t = i * 8;
             int o = t + half;
-            DoubleVector v0 = at(values, a0 + t);
-            DoubleVector v1 = at(values, a1 + t);
-            DoubleVector v2 = at(values, a2 + t);
-            DoubleVector v3 = at(values, a3 + t);
+            DoubleVector v0 = fromArray(S, values, a0 + t);
+            DoubleVector v1 = fromArray(S, values, a1 + t);
+            DoubleVector v2 = fromArray(S, values, a2 + t);
+            DoubleVector v3 = fromArray(S, values, a3 + t);
             // A row's four terms are added in column order, as column by column would add them.
-            DoubleVector acc = v0.mul(x0).add(at(outAx, o));
+            DoubleVector acc = v0.mul(x0).add(fromArray(S, outAx, o));
             acc = v1.mul(x1).add(acc);
             acc = v2.mul(x2).add(acc);
             v3.mul(x3).add(acc).intoArray(outAx, o);
-            DoubleVector yi = at(y, o);
+            DoubleVector yi = fromArray(S, y, o);
             s0 = s0.add(v0.mul(yi));
             s1 = s1.add(v1.mul(yi));
             s2 = s2.add(v2.mul(yi));
             s3 = s3.add(v3.mul(yi));
         }
         int o = j * 8 + half;
-        addInto(outAty, o, s0);
-        addInto(outAty, o + 8, s1);
-        addInto(outAty, o + 16, s2);
-        addInto(outAty, o + 24, s3);
+        fromArray(S, outAty, o).add(s0).intoArray(outAty, o);
+        fromArray(S, outAty, o + 8).add(s1).intoArray(outAty, o + 8);
+        fromArray(S, outAty, o + 16).add(s2).intoArray(outAty, o + 16);
+        fromArray(S, outAty, o + 24).add(s3).intoArray(outAty, o + 24);
     }
 
     @Override
@@ -207,19 +212,19 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                              boolean shared, double[] x, int xOff, double[] out, int outOff,
                                              int half) {
         for (int j = 0; j < cols; j++) {
-            DoubleVector xj = at(x, xOff + j * 8);
+            DoubleVector xj = fromArray(S, x, xOff + j * 8);
             int oj = outOff + j * 8;
             // Column j's own output stays in a register: only this column's entries touch it now.
-            DoubleVector accJ = at(out, oj);
+            DoubleVector accJ = fromArray(S, out, oj);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int i = rowIndex[k];
-                DoubleVector a = shared ? DoubleVector.broadcast(S, values[k]) : at(values, k * 8 + half);
+                DoubleVector a = shared ? DoubleVector.broadcast(S, values[k]) : fromArray(S, values, k * 8 + half);
                 if (i == j) {
                     accJ = a.mul(xj).add(accJ);
                 } else {
                     int oi = outOff + i * 8;
-                    a.mul(xj).add(at(out, oi)).intoArray(out, oi);
-                    accJ = a.mul(at(x, xOff + i * 8)).add(accJ);
+                    a.mul(xj).add(fromArray(S, out, oi)).intoArray(out, oi);
+                    accJ = a.mul(fromArray(S, x, xOff + i * 8)).add(accJ);
                 }
             }
             accJ.intoArray(out, oj);
@@ -250,18 +255,18 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 int a2 = colStart[j + 2] * 8 + half;
                 int a3 = colStart[j + 3] * 8 + half;
                 for (int i = 0; i < len; i++) {
-                    DoubleVector yi = at(y, yOff + i * 8);
+                    DoubleVector yi = fromArray(S, y, yOff + i * 8);
                     int t = i * 8;
-                    s0 = s0.add(at(values, a0 + t).mul(yi));
-                    s1 = s1.add(at(values, a1 + t).mul(yi));
-                    s2 = s2.add(at(values, a2 + t).mul(yi));
-                    s3 = s3.add(at(values, a3 + t).mul(yi));
+                    s0 = s0.add(fromArray(S, values, a0 + t).mul(yi));
+                    s1 = s1.add(fromArray(S, values, a1 + t).mul(yi));
+                    s2 = s2.add(fromArray(S, values, a2 + t).mul(yi));
+                    s3 = s3.add(fromArray(S, values, a3 + t).mul(yi));
                 }
                 int o = outOff + j * 8;
-                at(out, o).add(s0).intoArray(out, o);
-                at(out, o + 8).add(s1).intoArray(out, o + 8);
-                at(out, o + 16).add(s2).intoArray(out, o + 16);
-                at(out, o + 24).add(s3).intoArray(out, o + 24);
+                fromArray(S, out, o).add(s0).intoArray(out, o);
+                fromArray(S, out, o + 8).add(s1).intoArray(out, o + 8);
+                fromArray(S, out, o + 16).add(s2).intoArray(out, o + 16);
+                fromArray(S, out, o + 24).add(s3).intoArray(out, o + 24);
                 j += TileSparse.FULL_BLOCK - 1;
                 continue;
             }
@@ -269,15 +274,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             int end = colStart[j + 1];
             if (shared) {
                 for (int k = colStart[j]; k < end; k++) {
-                    sum = sum.add(at(y, yOff + rowIndex[k] * 8).mul(values[k]));
+                    sum = sum.add(fromArray(S, y, yOff + rowIndex[k] * 8).mul(values[k]));
                 }
             } else {
                 for (int k = colStart[j]; k < end; k++) {
-                    sum = sum.add(at(values, k * 8 + half).mul(at(y, yOff + rowIndex[k] * 8)));
+                    sum = sum.add(fromArray(S, values, k * 8 + half).mul(fromArray(S, y, yOff + rowIndex[k] * 8)));
                 }
             }
             int o = outOff + j * 8;
-            at(out, o).add(sum).intoArray(out, o);
+            fromArray(S, out, o).add(sum).intoArray(out, o);
         }
     }
 
@@ -293,19 +298,19 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = 0; i < n; i++) {
             int row = i * (i + 1) / 2;
             int zi = off + i * 8;
-            DoubleVector s = at(z, zi);
+            DoubleVector s = fromArray(S, z, zi);
             if (sharedFactor) {
                 for (int k = 0; k < i; k++) {
-                    s = s.sub(at(z, off + k * 8).mul(factor[row + k]));
+                    s = s.sub(fromArray(S, z, off + k * 8).mul(factor[row + k]));
                 }
                 s = s.mul(scale == null ? 1.0 : scale[i]);
             } else {
                 int ri = row * 8 + half;
                 for (int t = 0; t < i * 8; t += 8) {
-                    s = s.sub(at(factor, ri + t).mul(at(z, off + t)));
+                    s = s.sub(fromArray(S, factor, ri + t).mul(fromArray(S, z, off + t)));
                 }
                 if (scale != null) {
-                    s = s.mul(at(scale, i * 8 + half));
+                    s = s.mul(fromArray(S, scale, i * 8 + half));
                 }
             }
             s.intoArray(z, zi);
@@ -324,23 +329,23 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = n - 1; i >= 0; i--) {
             int row = i * (i + 1) / 2;
             int zi = off + i * 8;
-            DoubleVector v = at(z, zi);
+            DoubleVector v = fromArray(S, z, zi);
             if (sharedFactor) {
                 v = v.mul(scale == null ? 1.0 : scale[i]);
                 v.intoArray(z, zi);
                 for (int k = 0; k < i; k++) {
                     int zo = off + k * 8;
-                    at(z, zo).sub(v.mul(factor[row + k])).intoArray(z, zo);
+                    fromArray(S, z, zo).sub(v.mul(factor[row + k])).intoArray(z, zo);
                 }
             } else {
                 if (scale != null) {
-                    v = v.mul(at(scale, i * 8 + half));
+                    v = v.mul(fromArray(S, scale, i * 8 + half));
                     v.intoArray(z, zi);
                 }
                 int ri = row * 8 + half;
                 for (int t = 0; t < i * 8; t += 8) {
                     int zo = off + t;
-                    at(z, zo).sub(at(factor, ri + t).mul(v)).intoArray(z, zo);
+                    fromArray(S, z, zo).sub(fromArray(S, factor, ri + t).mul(v)).intoArray(z, zo);
                 }
             }
         }
@@ -351,9 +356,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int half = 0; half < 8; half += W) {
             DoubleVector sum = DoubleVector.zero(S);
             for (int q = 0; q < stride; q += 8) {
-                sum = sum.add(at(panel, pa + half + q).mul(at(panel, pb + half + q)));
+                sum = sum.add(fromArray(S, panel, pa + half + q).mul(fromArray(S, panel, pb + half + q)));
             }
-            at(out, o + half).add(sum).intoArray(out, o + half);
+            fromArray(S, out, o + half).add(sum).intoArray(out, o + half);
         }
     }
 
@@ -368,16 +373,16 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector s2 = s0;
             DoubleVector s3 = s0;
             for (int q = half; q < stride; q += 8) {
-                DoubleVector a = at(panel, pa + q);
-                s0 = s0.add(a.mul(at(panel, pb + q)));
-                s1 = s1.add(a.mul(at(panel, pb1 + q)));
-                s2 = s2.add(a.mul(at(panel, pb2 + q)));
-                s3 = s3.add(a.mul(at(panel, pb3 + q)));
+                DoubleVector a = fromArray(S, panel, pa + q);
+                s0 = s0.add(a.mul(fromArray(S, panel, pb + q)));
+                s1 = s1.add(a.mul(fromArray(S, panel, pb1 + q)));
+                s2 = s2.add(a.mul(fromArray(S, panel, pb2 + q)));
+                s3 = s3.add(a.mul(fromArray(S, panel, pb3 + q)));
             }
-            at(out, o0 + half).add(s0).intoArray(out, o0 + half);
-            at(out, o1 + half).add(s1).intoArray(out, o1 + half);
-            at(out, o2 + half).add(s2).intoArray(out, o2 + half);
-            at(out, o3 + half).add(s3).intoArray(out, o3 + half);
+            fromArray(S, out, o0 + half).add(s0).intoArray(out, o0 + half);
+            fromArray(S, out, o1 + half).add(s1).intoArray(out, o1 + half);
+            fromArray(S, out, o2 + half).add(s2).intoArray(out, o2 + half);
+            fromArray(S, out, o3 + half).add(s3).intoArray(out, o3 + half);
         }
     }
 
@@ -404,12 +409,12 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         DoubleVector b2 = a0;
         DoubleVector b3 = a0;
         for (int q = half; q < stride; q += 8) {
-            DoubleVector u = at(panel, pa + q);
-            DoubleVector v = at(panel, pa1 + q);
-            DoubleVector x0 = at(panel, pb + q);
-            DoubleVector x1 = at(panel, pb1 + q);
-            DoubleVector x2 = at(panel, pb2 + q);
-            DoubleVector x3 = at(panel, pb3 + q);
+            DoubleVector u = fromArray(S, panel, pa + q);
+            DoubleVector v = fromArray(S, panel, pa1 + q);
+            DoubleVector x0 = fromArray(S, panel, pb + q);
+            DoubleVector x1 = fromArray(S, panel, pb1 + q);
+            DoubleVector x2 = fromArray(S, panel, pb2 + q);
+            DoubleVector x3 = fromArray(S, panel, pb3 + q);
             a0 = a0.add(u.mul(x0));
             a1 = a1.add(u.mul(x1));
             a2 = a2.add(u.mul(x2));
@@ -419,19 +424,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             b2 = b2.add(v.mul(x2));
             b3 = b3.add(v.mul(x3));
         }
-        addInto(out, baseA + cols[c] * 8, a0);
-        addInto(out, baseA + cols[c + 1] * 8, a1);
-        addInto(out, baseA + cols[c + 2] * 8, a2);
-        addInto(out, baseA + cols[c + 3] * 8, a3);
-        addInto(out, baseB + cols[c] * 8, b0);
-        addInto(out, baseB + cols[c + 1] * 8, b1);
-        addInto(out, baseB + cols[c + 2] * 8, b2);
-        addInto(out, baseB + cols[c + 3] * 8, b3);
-    }
-
-    /** out[o …] += v. */
-    private static void addInto(double[] out, int o, DoubleVector v) {
-        at(out, o).add(v).intoArray(out, o);
+        fromArray(S, out, baseA + cols[c] * 8).add(a0).intoArray(out, baseA + cols[c] * 8);
+        fromArray(S, out, baseA + cols[c + 1] * 8).add(a1).intoArray(out, baseA + cols[c + 1] * 8);
+        fromArray(S, out, baseA + cols[c + 2] * 8).add(a2).intoArray(out, baseA + cols[c + 2] * 8);
+        fromArray(S, out, baseA + cols[c + 3] * 8).add(a3).intoArray(out, baseA + cols[c + 3] * 8);
+        fromArray(S, out, baseB + cols[c] * 8).add(b0).intoArray(out, baseB + cols[c] * 8);
+        fromArray(S, out, baseB + cols[c + 1] * 8).add(b1).intoArray(out, baseB + cols[c + 1] * 8);
+        fromArray(S, out, baseB + cols[c + 2] * 8).add(b2).intoArray(out, baseB + cols[c + 2] * 8);
+        fromArray(S, out, baseB + cols[c + 3] * 8).add(b3).intoArray(out, baseB + cols[c + 3] * 8);
     }
 
     @Override
@@ -455,24 +455,34 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 choleskyFourEntries(a, invDiag, ri, j, half);
             }
             for (; j < i; j++) {
-                int o = ri + j * 8;
-                at(a, o).sub(choleskyDot(a, ri, j, half)).mul(at(invDiag, j * 8 + half)).intoArray(a, o);
+                choleskyEntry(a, invDiag, ri, j, half);
             }
-            int o = ri + i * 8;
-            DoubleVector r = at(a, o).sub(choleskyDot(a, ri, i, half)).lanewise(VectorOperators.SQRT);
-            r.intoArray(a, o);
-            DoubleVector.broadcast(S, 1.0).div(r).intoArray(invDiag, i * 8 + half);
+            choleskyDiagonal(a, invDiag, ri, i, half);
         }
     }
 
-    /** Σ_{t<j} L_it·L_jt in t order, for row i from {@code ri}. */
-    private static DoubleVector choleskyDot(double[] a, int ri, int j, int half) {
+    /** L_ij = (a_ij − Σ_{t<j} L_it·L_jt) / L_jj, the sum in t order, for row i from {@code ri}. */
+    private static void choleskyEntry(double[] a, double[] invDiag, int ri, int j, int half) {
         int rj = j * (j + 1) / 2 * 8 + half;
         DoubleVector s = DoubleVector.zero(S);
         for (int t = 0; t < j * 8; t += 8) {
-            s = s.add(at(a, ri + t).mul(at(a, rj + t)));
+            s = s.add(fromArray(S, a, ri + t).mul(fromArray(S, a, rj + t)));
         }
-        return s;
+        int o = ri + j * 8;
+        fromArray(S, a, o).sub(s).mul(fromArray(S, invDiag, j * 8 + half)).intoArray(a, o);
+    }
+
+    /** L_ii = √(a_ii − Σ_{t<i} L_it²) and its inverse, for row i from {@code ri}. */
+    private static void choleskyDiagonal(double[] a, double[] invDiag, int ri, int i, int half) {
+        DoubleVector s = DoubleVector.zero(S);
+        for (int t = 0; t < i * 8; t += 8) {
+            DoubleVector l = fromArray(S, a, ri + t);
+            s = s.add(l.mul(l));
+        }
+        int o = ri + i * 8;
+        DoubleVector r = fromArray(S, a, o).sub(s).lanewise(VectorOperators.SQRT);
+        r.intoArray(a, o);
+        DoubleVector.broadcast(S, 1.0).div(r).intoArray(invDiag, i * 8 + half);
     }
 
     /** L_ij … L_i,j+3 (all left of the diagonal) of the row from {@code ri}. */
@@ -486,25 +496,26 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         DoubleVector s2 = s0;
         DoubleVector s3 = s0;
         for (int t = 0; t < j * 8; t += 8) {
-            DoubleVector li = at(a, ri + t);
-            s0 = s0.add(li.mul(at(a, r0 + t)));
-            s1 = s1.add(li.mul(at(a, r1 + t)));
-            s2 = s2.add(li.mul(at(a, r2 + t)));
-            s3 = s3.add(li.mul(at(a, r3 + t)));
+            DoubleVector li = fromArray(S, a, ri + t);
+            s0 = s0.add(li.mul(fromArray(S, a, r0 + t)));
+            s1 = s1.add(li.mul(fromArray(S, a, r1 + t)));
+            s2 = s2.add(li.mul(fromArray(S, a, r2 + t)));
+            s3 = s3.add(li.mul(fromArray(S, a, r3 + t)));
         }
         int o = ri + j * 8;
         int d = j * 8 + half;
         int c = j * 8;
-        DoubleVector l0 = at(a, o).sub(s0).mul(at(invDiag, d));
+        DoubleVector l0 = fromArray(S, a, o).sub(s0).mul(fromArray(S, invDiag, d));
         l0.intoArray(a, o);
-        s1 = s1.add(l0.mul(at(a, r1 + c)));
-        DoubleVector l1 = at(a, o + 8).sub(s1).mul(at(invDiag, d + 8));
+        s1 = s1.add(l0.mul(fromArray(S, a, r1 + c)));
+        DoubleVector l1 = fromArray(S, a, o + 8).sub(s1).mul(fromArray(S, invDiag, d + 8));
         l1.intoArray(a, o + 8);
-        s2 = s2.add(l0.mul(at(a, r2 + c))).add(l1.mul(at(a, r2 + c + 8)));
-        DoubleVector l2 = at(a, o + 16).sub(s2).mul(at(invDiag, d + 16));
+        s2 = s2.add(l0.mul(fromArray(S, a, r2 + c))).add(l1.mul(fromArray(S, a, r2 + c + 8)));
+        DoubleVector l2 = fromArray(S, a, o + 16).sub(s2).mul(fromArray(S, invDiag, d + 16));
         l2.intoArray(a, o + 16);
-        s3 = s3.add(l0.mul(at(a, r3 + c))).add(l1.mul(at(a, r3 + c + 8))).add(l2.mul(at(a, r3 + c + 16)));
-        at(a, o + 24).sub(s3).mul(at(invDiag, d + 24)).intoArray(a, o + 24);
+        s3 = s3.add(l0.mul(fromArray(S, a, r3 + c))).add(l1.mul(fromArray(S, a, r3 + c + 8)))
+                .add(l2.mul(fromArray(S, a, r3 + c + 16)));
+        fromArray(S, a, o + 24).sub(s3).mul(fromArray(S, invDiag, d + 24)).intoArray(a, o + 24);
     }
 
     @Override
@@ -549,19 +560,19 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 continue;
             }
             int jo = j * 8 + half;
-            DoubleVector cj = at(colFactor, jo);
+            DoubleVector cj = fromArray(S, colFactor, jo);
             // Column j's norm stays in a register: within column j only rows other than j are written.
-            DoubleVector col = at(colNorm, jo);
+            DoubleVector col = fromArray(S, colNorm, jo);
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int io = rowIndex[k] * 8 + half;
                 int ko = k * 8 + half;
-                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
+                DoubleVector v = fromArray(S, values, ko).mul(fromArray(S, rowFactor, io).mul(cj));
                 v.intoArray(values, ko);
                 DoubleVector w = v.mul(v);
                 col = col.add(w);
                 double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
                 if (other != null) {
-                    at(other, io).add(w).intoArray(other, io);
+                    fromArray(S, other, io).add(w).intoArray(other, io);
                 }
             }
             col.intoArray(colNorm, jo);
@@ -585,18 +596,18 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 continue;
             }
             int jo = j * 8 + half;
-            DoubleVector cj = at(colFactor, jo);
-            LongVector col = at(colNorm, jo).viewAsIntegralLanes();
+            DoubleVector cj = fromArray(S, colFactor, jo);
+            LongVector col = fromArray(S, colNorm, jo).viewAsIntegralLanes();
             for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                 int io = rowIndex[k] * 8 + half;
                 int ko = k * 8 + half;
-                DoubleVector v = at(values, ko).mul(at(rowFactor, io).mul(cj));
+                DoubleVector v = fromArray(S, values, ko).mul(fromArray(S, rowFactor, io).mul(cj));
                 v.intoArray(values, ko);
                 LongVector w = v.viewAsIntegralLanes().and(Long.MAX_VALUE);
                 col = col.max(w);
                 double[] other = symmetric ? (rowIndex[k] != j ? colNorm : null) : rowNorm;
                 if (other != null) {
-                    at(other, io).viewAsIntegralLanes().max(w).viewAsFloatingLanes().intoArray(other, io);
+                    fromArray(S, other, io).viewAsIntegralLanes().max(w).viewAsFloatingLanes().intoArray(other, io);
                 }
             }
             col.viewAsFloatingLanes().intoArray(colNorm, jo);
@@ -612,14 +623,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     private static void scaleAndSquareFull4(int[] colStart, int j, double[] values, double[] rowFactor,
                                             double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
         int jo = j * 8 + half;
-        DoubleVector c0 = at(colFactor, jo);
-        DoubleVector c1 = at(colFactor, jo + 8);
-        DoubleVector c2 = at(colFactor, jo + 16);
-        DoubleVector c3 = at(colFactor, jo + 24);
-        DoubleVector n0 = at(colNorm, jo);
-        DoubleVector n1 = at(colNorm, jo + 8);
-        DoubleVector n2 = at(colNorm, jo + 16);
-        DoubleVector n3 = at(colNorm, jo + 24);
+        DoubleVector c0 = fromArray(S, colFactor, jo);
+        DoubleVector c1 = fromArray(S, colFactor, jo + 8);
+        DoubleVector c2 = fromArray(S, colFactor, jo + 16);
+        DoubleVector c3 = fromArray(S, colFactor, jo + 24);
+        DoubleVector n0 = fromArray(S, colNorm, jo);
+        DoubleVector n1 = fromArray(S, colNorm, jo + 8);
+        DoubleVector n2 = fromArray(S, colNorm, jo + 16);
+        DoubleVector n3 = fromArray(S, colNorm, jo + 24);
         int len = colStart[j + 1] - colStart[j];
         int a0 = colStart[j] * 8 + half;
         int a1 = colStart[j + 1] * 8 + half;
@@ -628,11 +639,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = 0; i < len; i++) {
             int t = i * 8;
             int io = t + half;
-            DoubleVector rf = at(rowFactor, io);
-            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
-            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
-            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
-            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
+            DoubleVector rf = fromArray(S, rowFactor, io);
+            DoubleVector v0 = fromArray(S, values, a0 + t).mul(rf.mul(c0));
+            DoubleVector v1 = fromArray(S, values, a1 + t).mul(rf.mul(c1));
+            DoubleVector v2 = fromArray(S, values, a2 + t).mul(rf.mul(c2));
+            DoubleVector v3 = fromArray(S, values, a3 + t).mul(rf.mul(c3));
             v0.intoArray(values, a0 + t);
             v1.intoArray(values, a1 + t);
             v2.intoArray(values, a2 + t);
@@ -645,7 +656,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             n1 = n1.add(w1);
             n2 = n2.add(w2);
             n3 = n3.add(w3);
-            at(rowNorm, io).add(w0).add(w1).add(w2).add(w3).intoArray(rowNorm, io);
+            fromArray(S, rowNorm, io).add(w0).add(w1).add(w2).add(w3).intoArray(rowNorm, io);
         }
         n0.intoArray(colNorm, jo);
         n1.intoArray(colNorm, jo + 8);
@@ -664,40 +675,54 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                           double[] colNorm, int half) {
         scaleAndMaxRows(colStart, j, j, values, colFactor, colFactor, colNorm, colNorm, half);
         int jo = j * 8 + half;
-        DoubleVector c0 = at(colFactor, jo);
-        DoubleVector c1 = at(colFactor, jo + 8);
-        DoubleVector c2 = at(colFactor, jo + 16);
-        DoubleVector c3 = at(colFactor, jo + 24);
+        DoubleVector c0 = fromArray(S, colFactor, jo);
+        DoubleVector c1 = fromArray(S, colFactor, jo + 8);
+        DoubleVector c2 = fromArray(S, colFactor, jo + 16);
+        DoubleVector c3 = fromArray(S, colFactor, jo + 24);
         // Entry (row j + r, column j + c), r ≤ c, sits at offset j + r of column j + c.
         int t = j * 8;
         int a0 = colStart[j] * 8 + half + t;
         int a1 = colStart[j + 1] * 8 + half + t;
         int a2 = colStart[j + 2] * 8 + half + t;
         int a3 = colStart[j + 3] * 8 + half + t;
-        LongVector d00 = scaledEntry(values, a0, c0, c0).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d01 = scaledEntry(values, a1, c0, c1).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d11 = scaledEntry(values, a1 + 8, c1, c1).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d02 = scaledEntry(values, a2, c0, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d12 = scaledEntry(values, a2 + 8, c1, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d22 = scaledEntry(values, a2 + 16, c2, c2).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d03 = scaledEntry(values, a3, c0, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d13 = scaledEntry(values, a3 + 8, c1, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d23 = scaledEntry(values, a3 + 16, c2, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        LongVector d33 = scaledEntry(values, a3 + 24, c3, c3).viewAsIntegralLanes().and(Long.MAX_VALUE);
-        at(colNorm, jo).viewAsIntegralLanes().max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes().intoArray(colNorm, jo);
-        at(colNorm, jo + 8).viewAsIntegralLanes().max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
+        DoubleVector e00 = fromArray(S, values, a0).mul(c0.mul(c0));
+        e00.intoArray(values, a0);
+        LongVector d00 = e00.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e01 = fromArray(S, values, a1).mul(c0.mul(c1));
+        e01.intoArray(values, a1);
+        LongVector d01 = e01.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e11 = fromArray(S, values, a1 + 8).mul(c1.mul(c1));
+        e11.intoArray(values, a1 + 8);
+        LongVector d11 = e11.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e02 = fromArray(S, values, a2).mul(c0.mul(c2));
+        e02.intoArray(values, a2);
+        LongVector d02 = e02.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e12 = fromArray(S, values, a2 + 8).mul(c1.mul(c2));
+        e12.intoArray(values, a2 + 8);
+        LongVector d12 = e12.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e22 = fromArray(S, values, a2 + 16).mul(c2.mul(c2));
+        e22.intoArray(values, a2 + 16);
+        LongVector d22 = e22.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e03 = fromArray(S, values, a3).mul(c0.mul(c3));
+        e03.intoArray(values, a3);
+        LongVector d03 = e03.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e13 = fromArray(S, values, a3 + 8).mul(c1.mul(c3));
+        e13.intoArray(values, a3 + 8);
+        LongVector d13 = e13.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e23 = fromArray(S, values, a3 + 16).mul(c2.mul(c3));
+        e23.intoArray(values, a3 + 16);
+        LongVector d23 = e23.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        DoubleVector e33 = fromArray(S, values, a3 + 24).mul(c3.mul(c3));
+        e33.intoArray(values, a3 + 24);
+        LongVector d33 = e33.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        fromArray(S, colNorm, jo).viewAsIntegralLanes().max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes()
+                .intoArray(colNorm, jo);
+        fromArray(S, colNorm, jo + 8).viewAsIntegralLanes().max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 8);
-        at(colNorm, jo + 16).viewAsIntegralLanes().max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
+        fromArray(S, colNorm, jo + 16).viewAsIntegralLanes().max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 16);
-        at(colNorm, jo + 24).viewAsIntegralLanes().max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
+        fromArray(S, colNorm, jo + 24).viewAsIntegralLanes().max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
                 .intoArray(colNorm, jo + 24);
-    }
-
-    /** values[at] ·= rowFactor·colFactor (stored back); the scaled entry. */
-    private static DoubleVector scaledEntry(double[] values, int at, DoubleVector rowFactor, DoubleVector colFactor) {
-        DoubleVector v = at(values, at).mul(rowFactor.mul(colFactor));
-        v.intoArray(values, at);
-        return v;
     }
 
     /**
@@ -708,14 +733,14 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     private static void scaleAndMaxRows(int[] colStart, int j, int rows, double[] values, double[] rowFactor,
                                         double[] colFactor, double[] rowNorm, double[] colNorm, int half) {
         int jo = j * 8 + half;
-        DoubleVector c0 = at(colFactor, jo);
-        DoubleVector c1 = at(colFactor, jo + 8);
-        DoubleVector c2 = at(colFactor, jo + 16);
-        DoubleVector c3 = at(colFactor, jo + 24);
-        LongVector n0 = at(colNorm, jo).viewAsIntegralLanes();
-        LongVector n1 = at(colNorm, jo + 8).viewAsIntegralLanes();
-        LongVector n2 = at(colNorm, jo + 16).viewAsIntegralLanes();
-        LongVector n3 = at(colNorm, jo + 24).viewAsIntegralLanes();
+        DoubleVector c0 = fromArray(S, colFactor, jo);
+        DoubleVector c1 = fromArray(S, colFactor, jo + 8);
+        DoubleVector c2 = fromArray(S, colFactor, jo + 16);
+        DoubleVector c3 = fromArray(S, colFactor, jo + 24);
+        LongVector n0 = fromArray(S, colNorm, jo).viewAsIntegralLanes();
+        LongVector n1 = fromArray(S, colNorm, jo + 8).viewAsIntegralLanes();
+        LongVector n2 = fromArray(S, colNorm, jo + 16).viewAsIntegralLanes();
+        LongVector n3 = fromArray(S, colNorm, jo + 24).viewAsIntegralLanes();
         int a0 = colStart[j] * 8 + half;
         int a1 = colStart[j + 1] * 8 + half;
         int a2 = colStart[j + 2] * 8 + half;
@@ -723,11 +748,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
         for (int i = 0; i < rows; i++) {
             int t = i * 8;
             int io = t + half;
-            DoubleVector rf = at(rowFactor, io);
-            DoubleVector v0 = at(values, a0 + t).mul(rf.mul(c0));
-            DoubleVector v1 = at(values, a1 + t).mul(rf.mul(c1));
-            DoubleVector v2 = at(values, a2 + t).mul(rf.mul(c2));
-            DoubleVector v3 = at(values, a3 + t).mul(rf.mul(c3));
+            DoubleVector rf = fromArray(S, rowFactor, io);
+            DoubleVector v0 = fromArray(S, values, a0 + t).mul(rf.mul(c0));
+            DoubleVector v1 = fromArray(S, values, a1 + t).mul(rf.mul(c1));
+            DoubleVector v2 = fromArray(S, values, a2 + t).mul(rf.mul(c2));
+            DoubleVector v3 = fromArray(S, values, a3 + t).mul(rf.mul(c3));
             v0.intoArray(values, a0 + t);
             v1.intoArray(values, a1 + t);
             v2.intoArray(values, a2 + t);
@@ -740,7 +765,8 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             n1 = n1.max(w1);
             n2 = n2.max(w2);
             n3 = n3.max(w3);
-            at(rowNorm, io).viewAsIntegralLanes().max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes().intoArray(rowNorm, io);
+            fromArray(S, rowNorm, io).viewAsIntegralLanes().max(w0).max(w1).max(w2).max(w3).viewAsFloatingLanes()
+                    .intoArray(rowNorm, io);
         }
         n0.viewAsFloatingLanes().intoArray(colNorm, jo);
         n1.viewAsFloatingLanes().intoArray(colNorm, jo + 8);
@@ -753,10 +779,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                              double[] colFactor) {
         for (int half = 0; half < 8; half += W) {
             for (int j = 0; j < cols; j++) {
-                DoubleVector cj = at(colFactor, j * 8 + half);
+                DoubleVector cj = fromArray(S, colFactor, j * 8 + half);
                 for (int k = colStart[j]; k < colStart[j + 1]; k++) {
                     int ko = k * 8 + half;
-                    at(values, ko).mul(at(rowFactor, rowIndex[k] * 8 + half).mul(cj)).intoArray(values, ko);
+                    fromArray(S, values, ko).mul(fromArray(S, rowFactor, rowIndex[k] * 8 + half).mul(cj))
+                            .intoArray(values, ko);
                 }
             }
         }
@@ -766,7 +793,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void toFactors(double[] norms, int count, double min, double max) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int i = 0; i < count; i += W) {
-            DoubleVector v = at(norms, i);
+            DoubleVector v = fromArray(S, norms, i);
             one.div(v.max(min).min(max).sqrt()).blend(one, v.eq(0.0)).intoArray(norms, i);
         }
     }
@@ -782,10 +809,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector s3 = zero;
             int i = 0;
             for (; i < whole; i += 4) {
-                DoubleVector x0 = at(v, i * 8 + half);
-                DoubleVector x1 = at(v, (i + 1) * 8 + half);
-                DoubleVector x2 = at(v, (i + 2) * 8 + half);
-                DoubleVector x3 = at(v, (i + 3) * 8 + half);
+                DoubleVector x0 = fromArray(S, v, i * 8 + half);
+                DoubleVector x1 = fromArray(S, v, (i + 1) * 8 + half);
+                DoubleVector x2 = fromArray(S, v, (i + 2) * 8 + half);
+                DoubleVector x3 = fromArray(S, v, (i + 3) * 8 + half);
                 s0 = s0.add(x0.mul(x0));
                 s1 = s1.add(x1.mul(x1));
                 s2 = s2.add(x2.mul(x2));
@@ -793,15 +820,15 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             }
             // The last one to three rows go to the partial sums their index names (i mod 4).
             if (i < count) {
-                DoubleVector x = at(v, i++ * 8 + half);
+                DoubleVector x = fromArray(S, v, i++ * 8 + half);
                 s0 = s0.add(x.mul(x));
             }
             if (i < count) {
-                DoubleVector x = at(v, i++ * 8 + half);
+                DoubleVector x = fromArray(S, v, i++ * 8 + half);
                 s1 = s1.add(x.mul(x));
             }
             if (i < count) {
-                DoubleVector x = at(v, i * 8 + half);
+                DoubleVector x = fromArray(S, v, i * 8 + half);
                 s2 = s2.add(x.mul(x));
             }
             s0.add(s1).add(s2.add(s3)).intoArray(out, half);
@@ -811,9 +838,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void scaleLanes(double[] v, int count, double[] factor) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(factor, half);
+            DoubleVector f = fromArray(S, factor, half);
             for (int i = half; i < count * 8; i += 8) {
-                at(v, i).mul(f).intoArray(v, i);
+                fromArray(S, v, i).mul(f).intoArray(v, i);
             }
         }
     }
@@ -837,40 +864,40 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector c3 = a0;
             for (int i = 0; i < count; i += 4) {
                 int k = i * 8 + half;
-                DoubleVector ri = at(r, k);
-                DoubleVector gi = at(g, k);
-                DoubleVector pi = at(p, k);
-                DoubleVector mi = at(mu, k);
+                DoubleVector ri = fromArray(S, r, k);
+                DoubleVector gi = fromArray(S, g, k);
+                DoubleVector pi = fromArray(S, p, k);
+                DoubleVector mi = fromArray(S, mu, k);
                 a0 = a0.add(ri.mul(gi).mul(gi));
                 b0 = b0.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
                 c0 = c0.add(ri.mul(pi).mul(pi.sub(mi)));
                 if (i + 1 == count) {
                     break;
                 }
-                ri = at(r, k + 8);
-                gi = at(g, k + 8);
-                pi = at(p, k + 8);
-                mi = at(mu, k + 8);
+                ri = fromArray(S, r, k + 8);
+                gi = fromArray(S, g, k + 8);
+                pi = fromArray(S, p, k + 8);
+                mi = fromArray(S, mu, k + 8);
                 a1 = a1.add(ri.mul(gi).mul(gi));
                 b1 = b1.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
                 c1 = c1.add(ri.mul(pi).mul(pi.sub(mi)));
                 if (i + 2 == count) {
                     break;
                 }
-                ri = at(r, k + 16);
-                gi = at(g, k + 16);
-                pi = at(p, k + 16);
-                mi = at(mu, k + 16);
+                ri = fromArray(S, r, k + 16);
+                gi = fromArray(S, g, k + 16);
+                pi = fromArray(S, p, k + 16);
+                mi = fromArray(S, mu, k + 16);
                 a2 = a2.add(ri.mul(gi).mul(gi));
                 b2 = b2.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
                 c2 = c2.add(ri.mul(pi).mul(pi.sub(mi)));
                 if (i + 3 == count) {
                     break;
                 }
-                ri = at(r, k + 24);
-                gi = at(g, k + 24);
-                pi = at(p, k + 24);
-                mi = at(mu, k + 24);
+                ri = fromArray(S, r, k + 24);
+                gi = fromArray(S, g, k + 24);
+                pi = fromArray(S, p, k + 24);
+                mi = fromArray(S, mu, k + 24);
                 a3 = a3.add(ri.mul(gi).mul(gi));
                 b3 = b3.add(ri.mul(mi.mul(gi).sub(pi.mul(2.0).mul(gi))));
                 c3 = c3.add(ri.mul(pi).mul(pi.sub(mi)));
@@ -884,9 +911,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void subtractScaled(double[] u, double[] factor, double[] g, int count) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(factor, half);
+            DoubleVector f = fromArray(S, factor, half);
             for (int i = half; i < count * 8; i += 8) {
-                at(u, i).sub(f.mul(at(g, i))).intoArray(u, i);
+                fromArray(S, u, i).sub(f.mul(fromArray(S, g, i))).intoArray(u, i);
             }
         }
     }
@@ -894,9 +921,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void maxAbs(double[] v, int count, double[] acc) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector max = at(acc, half);
+            DoubleVector max = fromArray(S, acc, half);
             for (int i = half; i < count * 8; i += 8) {
-                max = max.max(at(v, i).lanewise(VectorOperators.ABS));
+                max = max.max(fromArray(S, v, i).lanewise(VectorOperators.ABS));
             }
             max.intoArray(acc, half);
         }
@@ -905,11 +932,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void stepLimits(double[] v, double[] dv, int from, int to, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector min = at(out, half);
+            DoubleVector min = fromArray(S, out, half);
             for (int i = from * 8 + half; i < to * 8; i += 8) {
-                DoubleVector d = at(dv, i);
+                DoubleVector d = fromArray(S, dv, i);
                 // Lanes without a limit divide too (their quotient is discarded by the mask).
-                min = min.blend(min.min(at(v, i).neg().div(d)), d.lt(0));
+                min = min.blend(min.min(fromArray(S, v, i).neg().div(d)), d.lt(0));
             }
             min.intoArray(out, half);
         }
@@ -919,7 +946,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void residualMaxima(double[] p, double[] q, double[] r, double[] inv, double[] invT, boolean subtract,
                                int count, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector t = at(invT, half);
+            DoubleVector t = fromArray(S, invT, half);
             DoubleVector res = DoubleVector.zero(S);
             DoubleVector uT = res;
             DoubleVector vT = res;
@@ -928,10 +955,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector uN = res;
             DoubleVector vN = res;
             for (int i = half; i < count * 8; i += 8) {
-                DoubleVector f = at(inv, i);
-                DoubleVector u = at(p, i).mul(f);
-                DoubleVector v = at(q, i).mul(f);
-                DoubleVector w = at(r, i).mul(f);
+                DoubleVector f = fromArray(S, inv, i);
+                DoubleVector u = fromArray(S, p, i).mul(f);
+                DoubleVector v = fromArray(S, q, i).mul(f);
+                DoubleVector w = fromArray(S, r, i).mul(f);
                 DoubleVector uv = u.add(v);
                 DoubleVector scaled = uv.mul(t);
                 res = res.max((subtract ? scaled.sub(w) : scaled.add(w)).lanewise(VectorOperators.ABS));
@@ -955,7 +982,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void scaleEntry(double[] src, int srcOff, double[] factor, double[] dst, int dstOff) {
         for (int half = 0; half < 8; half += W) {
-            at(src, srcOff + half).mul(at(factor, half)).intoArray(dst, dstOff + half);
+            fromArray(S, src, srcOff + half).mul(fromArray(S, factor, half)).intoArray(dst, dstOff + half);
         }
     }
 
@@ -963,7 +990,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void inverseSqrt(double[] v, int count, double[] out) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int i = 0; i < count; i += W) {
-            one.div(at(v, i).sqrt()).intoArray(out, i);
+            one.div(fromArray(S, v, i).sqrt()).intoArray(out, i);
         }
     }
 
@@ -971,9 +998,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void scaleRowInto(double[] src, int[] entry, int[] slot, int from, int to, double[] factor, int factorOff,
                              double[] dst, int stride, int dstOff) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(factor, factorOff + half);
+            DoubleVector f = fromArray(S, factor, factorOff + half);
             for (int t = from; t < to; t++) {
-                at(src, entry[t] * 8 + half).mul(f).intoArray(dst, slot[t] * stride + dstOff + half);
+                fromArray(S, src, entry[t] * 8 + half).mul(f).intoArray(dst, slot[t] * stride + dstOff + half);
             }
         }
     }
@@ -981,9 +1008,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void addScaled(double[] x, double[] a, double[] y, int from, int to, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(a, half);
+            DoubleVector f = fromArray(S, a, half);
             for (int t = from * 8 + half; t < to * 8; t += 8) {
-                at(x, t).add(f.mul(at(y, t))).intoArray(out, t);
+                fromArray(S, x, t).add(f.mul(fromArray(S, y, t))).intoArray(out, t);
             }
         }
     }
@@ -991,12 +1018,12 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void addScaledWhereNumber(double[] x, int xFrom, double[] a, double[] y, int yFrom, int rows) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(a, half);
+            DoubleVector f = fromArray(S, a, half);
             VectorMask<Double> number = f.compare(VectorOperators.EQ, f);
             int shift = (yFrom - xFrom) * 8;
             for (int t = xFrom * 8 + half; t < (xFrom + rows) * 8; t += 8) {
-                DoubleVector old = at(x, t);
-                old.blend(old.add(f.mul(at(y, t + shift))), number).intoArray(x, t);
+                DoubleVector old = fromArray(S, x, t);
+                old.blend(old.add(f.mul(fromArray(S, y, t + shift))), number).intoArray(x, t);
             }
         }
     }
@@ -1004,10 +1031,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void negatedScaledPlus(double[] a, double[] r, double[] plus, int from, int to, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector f = at(a, half).neg();
+            DoubleVector f = fromArray(S, a, half).neg();
             for (int t = from * 8 + half; t < to * 8; t += 8) {
-                DoubleVector v = f.mul(at(r, t));
-                (plus == null ? v : v.add(at(plus, t))).intoArray(out, t);
+                DoubleVector v = f.mul(fromArray(S, r, t));
+                (plus == null ? v : v.add(fromArray(S, plus, t))).intoArray(out, t);
             }
         }
     }
@@ -1015,9 +1042,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void laneDotAdd(double[] u, double[] v, int from, int to, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector acc = at(out, half);
+            DoubleVector acc = fromArray(S, out, half);
             for (int t = from * 8 + half; t < to * 8; t += 8) {
-                acc = acc.add(at(u, t).mul(at(v, t)));
+                acc = acc.add(fromArray(S, u, t).mul(fromArray(S, v, t)));
             }
             acc.intoArray(out, half);
         }
@@ -1026,10 +1053,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void shiftedDotAdd(double[] c, double[] p, double[] s, double[] u, int count, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector sv = at(s, half);
-            DoubleVector acc = at(out, half);
+            DoubleVector sv = fromArray(S, s, half);
+            DoubleVector acc = fromArray(S, out, half);
             for (int t = half; t < count * 8; t += 8) {
-                acc = acc.add(at(c, t).add(at(p, t).mul(2.0).mul(sv)).mul(at(u, t)));
+                acc = acc.add(fromArray(S, c, t).add(fromArray(S, p, t).mul(2.0).mul(sv)).mul(fromArray(S, u, t)));
             }
             acc.intoArray(out, half);
         }
@@ -1038,38 +1065,60 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     @Override
     public void residualRows(double[] p, double[] q, double[] c, double[] tau, boolean minus, double[] u, int count,
                              double[] r, double[] out1, double[] out2) {
+        // Two loops, not one with a vector that may be null: such a vector is boxed on every row.
         for (int half = 0; half < 8; half += W) {
-            DoubleVector tv = at(tau, half);
-            DoubleVector s1 = at(out1, half);
-            DoubleVector s2 = out2 == null ? null : at(out2, half);
-            for (int t = half; t < count * 8; t += 8) {
-                DoubleVector pt = at(p, t);
-                DoubleVector ct = at(c, t);
-                DoubleVector ut = at(u, t);
-                DoubleVector pq = pt.add(at(q, t));
-                DoubleVector ctau = ct.mul(tv);
-                (minus ? pq.sub(ctau) : pq.add(ctau)).intoArray(r, t);
-                s1 = s1.add(ct.mul(ut));
-                if (s2 != null) {
-                    s2 = s2.add(ut.mul(pt));
-                }
-            }
-            s1.intoArray(out1, half);
-            if (s2 != null) {
-                s2.intoArray(out2, half);
+            if (out2 == null) {
+                residualRows(p, q, c, tau, minus, u, count, r, out1, half);
+            } else {
+                residualRows(p, q, c, tau, minus, u, count, r, out1, out2, half);
             }
         }
+    }
+
+    /** {@link #residualRows} for the lanes from {@code half}, without the second sum. */
+    private static void residualRows(double[] p, double[] q, double[] c, double[] tau, boolean minus, double[] u,
+                                     int count, double[] r, double[] out1, int half) {
+        DoubleVector tv = fromArray(S, tau, half);
+        DoubleVector s1 = fromArray(S, out1, half);
+        for (int t = half; t < count * 8; t += 8) {
+            DoubleVector ct = fromArray(S, c, t);
+            DoubleVector pq = fromArray(S, p, t).add(fromArray(S, q, t));
+            DoubleVector ctau = ct.mul(tv);
+            (minus ? pq.sub(ctau) : pq.add(ctau)).intoArray(r, t);
+            s1 = s1.add(ct.mul(fromArray(S, u, t)));
+        }
+        s1.intoArray(out1, half);
+    }
+
+    /** {@link #residualRows} for the lanes from {@code half}, with the second sum. */
+    private static void residualRows(double[] p, double[] q, double[] c, double[] tau, boolean minus, double[] u,
+                                     int count, double[] r, double[] out1, double[] out2, int half) {
+        DoubleVector tv = fromArray(S, tau, half);
+        DoubleVector s1 = fromArray(S, out1, half);
+        DoubleVector s2 = fromArray(S, out2, half);
+        for (int t = half; t < count * 8; t += 8) {
+            DoubleVector pt = fromArray(S, p, t);
+            DoubleVector ct = fromArray(S, c, t);
+            DoubleVector ut = fromArray(S, u, t);
+            DoubleVector pq = pt.add(fromArray(S, q, t));
+            DoubleVector ctau = ct.mul(tv);
+            (minus ? pq.sub(ctau) : pq.add(ctau)).intoArray(r, t);
+            s1 = s1.add(ct.mul(ut));
+            s2 = s2.add(ut.mul(pt));
+        }
+        s1.intoArray(out1, half);
+        s2.intoArray(out2, half);
     }
 
     @Override
     public void correctorTarget(double[] lambda, double[] ds, double[] dz, double[] w, double[] shift, int from,
                                 int to, double[] out) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector sh = at(shift, half);
+            DoubleVector sh = fromArray(S, shift, half);
             for (int t = from * 8 + half; t < to * 8; t += 8) {
-                DoubleVector wt = at(w, t);
-                DoubleVector lt = at(lambda, t);
-                DoubleVector cross = at(ds, t).div(wt).mul(at(dz, t).mul(wt));
+                DoubleVector wt = fromArray(S, w, t);
+                DoubleVector lt = fromArray(S, lambda, t);
+                DoubleVector cross = fromArray(S, ds, t).div(wt).mul(fromArray(S, dz, t).mul(wt));
                 lt.mul(lt).add(cross).add(sh).intoArray(out, t);
             }
         }
@@ -1082,12 +1131,12 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             VectorMask<Double> active = VectorMask.fromArray(S, on, half);
             VectorMask<Double> outside = S.maskAll(false);
             for (int t = from * 8 + half; t < to * 8; t += 8) {
-                DoubleVector st = at(s, t);
-                DoubleVector zt = at(z, t);
+                DoubleVector st = fromArray(S, s, t);
+                DoubleVector zt = fromArray(S, z, t);
                 outside = outside.or(st.compare(VectorOperators.GT, 0.0).and(zt.compare(VectorOperators.GT, 0.0))
                         .not());
-                at(w, t).blend(st.div(zt).sqrt(), active).intoArray(w, t);
-                at(lambda, t).blend(st.mul(zt).sqrt(), active).intoArray(lambda, t);
+                fromArray(S, w, t).blend(st.div(zt).sqrt(), active).intoArray(w, t);
+                fromArray(S, lambda, t).blend(st.mul(zt).sqrt(), active).intoArray(lambda, t);
             }
             long bits = outside.and(active).toLong();
             for (int l = 0; l < W; l++) {
@@ -1102,7 +1151,8 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void productDifference(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, double[] d,
                                   int dOff, double[] out, int outOff) {
         for (int half = 0; half < 8; half += W) {
-            at(a, aOff + half).mul(at(b, bOff + half)).sub(at(c, cOff + half).mul(at(d, dOff + half)))
+            fromArray(S, a, aOff + half).mul(fromArray(S, b, bOff + half))
+                    .sub(fromArray(S, c, cOff + half).mul(fromArray(S, d, dOff + half)))
                     .intoArray(out, outOff + half);
         }
     }
@@ -1111,10 +1161,10 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void symmetricGradient(double[] r, int w, double[] x, int i, int j, double factor, double[] out,
                                   int outOff) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector xi = at(x, i + half);
-            DoubleVector xj = at(x, j + half);
-            DoubleVector g = at(r, w + half).mul(xi).mul(xj)
-                    .sub(at(r, i + half).mul(xj).add(xi.mul(at(r, j + half))).mul(0.5));
+            DoubleVector xi = fromArray(S, x, i + half);
+            DoubleVector xj = fromArray(S, x, j + half);
+            DoubleVector g = fromArray(S, r, w + half).mul(xi).mul(xj)
+                    .sub(fromArray(S, r, i + half).mul(xj).add(xi.mul(fromArray(S, r, j + half))).mul(0.5));
             g.mul(factor).intoArray(out, outOff + half);
         }
     }
@@ -1124,8 +1174,8 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                      double[] sigma, boolean subtract, double[] u, int uOff, int count,
                                      double[] maxima, double[] sums, double[] sums2) {
         for (int half = 0; half < 8; half += W) {
-            DoubleVector tv = at(t, half);
-            DoubleVector sg = at(sigma, half);
+            DoubleVector tv = fromArray(S, t, half);
+            DoubleVector sg = fromArray(S, sigma, half);
             DoubleVector m0 = DoubleVector.zero(S);
             DoubleVector m1 = m0;
             DoubleVector m2 = m0;
@@ -1136,11 +1186,11 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
             DoubleVector s1 = m0;
             DoubleVector s2 = m0;
             for (int x = half; x < count * 8; x += 8) {
-                DoubleVector f = DoubleVector.broadcast(S, 1.0).div(at(scale, x));
-                DoubleVector px = at(p, x);
-                DoubleVector rx = at(r, x);
+                DoubleVector f = DoubleVector.broadcast(S, 1.0).div(fromArray(S, scale, x));
+                DoubleVector px = fromArray(S, p, x);
+                DoubleVector rx = fromArray(S, r, x);
                 DoubleVector a = px.mul(f);
-                DoubleVector v = at(q, qOff + x).mul(f);
+                DoubleVector v = fromArray(S, q, qOff + x).mul(f);
                 DoubleVector w = rx.mul(f).div(sg);
                 DoubleVector av = a.add(v);
                 DoubleVector avt = av.mul(tv);
@@ -1152,9 +1202,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 m4 = m4.max(av.div(sg).lanewise(VectorOperators.ABS));
                 m5 = m5.max(a.div(sg).lanewise(VectorOperators.ABS));
                 m6 = m6.max(v.div(sg).lanewise(VectorOperators.ABS));
-                s1 = s1.add(rx.mul(at(u, uOff + x)));
+                s1 = s1.add(rx.mul(fromArray(S, u, uOff + x)));
                 if (sums2 != null) {
-                    s2 = s2.add(px.mul(at(u, x)));
+                    s2 = s2.add(px.mul(fromArray(S, u, x)));
                 }
             }
             m0.intoArray(maxima, half);
