@@ -12,13 +12,16 @@ public enum DerivativeIssue {
     /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */
     NO_SOLUTION,
     /**
-     * A nonnegative row whose slack and dual are both zero: no strict complementarity, the solution
-     * map has a kink there (its one-sided derivatives differ).
+     * No strict complementarity: a nonnegative row whose slack and dual are both zero, or a second-order
+     * or PSD block whose s + y lies on the cone's boundary (a slack on the boundary with a zero dual, as in
+     * a projection onto a ball of a point on its sphere); the solution map has a kink there (its
+     * one-sided derivatives differ).
      */
     KINK_NO_STRICT_COMPLEMENTARITY,
     /**
-     * More active rows than variables (primal degeneracy, e.g. an LP vertex with a redundant active
-     * constraint): the active gradients are dependent and the solution map has a kink. Named before
+     * More active conditions than variables (primal degeneracy, e.g. an LP vertex with a redundant active
+     * constraint; a cone block counts the codimension of the face its slack lies on): the active gradients
+     * are dependent and the solution map has a kink. Named before
      * {@link #KINK_NO_STRICT_COMPLEMENTARITY} where both hold: which duals of a degenerate point are zero
      * depends on the solver, the degeneracy does not, and no refinement of the point removes it (so none
      * is tried).

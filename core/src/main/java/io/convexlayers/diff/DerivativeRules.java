@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.diff;
 
+import io.convexlayers.cone.ConeFaces;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
@@ -17,13 +18,15 @@ public final class DerivativeRules {
     }
 
     /**
-     * The kink of the solution map at lane {@code l}'s point, as far as the zero and nonnegative rows
-     * tell (slacks and duals compared with {@link SolutionDerivative#KINK_TOLERANCE} relative to the
-     * lane's largest |s| or |y|, at least 1): a nonnegative row with both its slack and its dual at zero
-     * (no strict complementarity), or more active rows (the zero rows that constrain x, the nonnegative
-     * rows with zero slack) than variables, whose gradients are then linearly dependent (primal
+     * The kink of the solution map at lane {@code l}'s point, as far as the zero, nonnegative,
+     * second-order and PSD blocks tell (slacks and duals compared with
+     * {@link SolutionDerivative#KINK_TOLERANCE} relative to the lane's largest |s| or |y|, at least 1): a
+     * block without strict complementarity (a nonnegative row with both its slack and its dual at zero, a
+     * second-order or PSD block with s + y on the cone's boundary: {@link ConeFaces}), or more active
+     * conditions than variables (the zero rows that constrain x, the nonnegative rows with zero slack, the
+     * codimension of each cone block's face), whose gradients are then linearly dependent (primal
      * degeneracy, e.g. an LP vertex with a redundant active constraint), degeneracy named first where both
-     * hold; {@link DerivativeIssue#NONE} otherwise. A vacuous zero row (its row of A vanishing in this
+     * hold; {@link DerivativeIssue#NONE} otherwise. Exponential and power cone blocks are not examined. A vacuous zero row (its row of A vanishing in this
      * instance, b_i = 0) constrains nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
      * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
      *
@@ -48,6 +51,18 @@ public final class DerivativeRules {
             if (si <= tol) {
                 active++;
             }
+        }
+        int row = cones.socStart();
+        for (int size : cones.soc()) {
+            active += ConeFaces.socCodimension(s, row * lanes + l, lanes, size, tol);
+            weaklyActive |= !ConeFaces.socStrictlyComplementary(s, y, row * lanes + l, lanes, size, tol);
+            row += size;
+        }
+        row = cones.psdStart();
+        for (int k : cones.psd()) {
+            active += ConeFaces.psdCodimension(s, row * lanes + l, lanes, k, tol);
+            weaklyActive |= !ConeFaces.psdStrictlyComplementary(s, y, row * lanes + l, lanes, k, tol);
+            row += ConeDims.svecLength(k);
         }
         // Degeneracy is named first: it is a property of the solution set, which no refinement of the point
         // removes, while which duals of a degenerate vertex are zero depends on the solver (a first-order

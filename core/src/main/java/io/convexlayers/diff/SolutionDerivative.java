@@ -52,7 +52,8 @@ import java.util.List;
 public final class SolutionDerivative {
     /**
      * A nonnegative row whose slack and dual are both below this (relative to the lane's largest
-     * slack or dual) marks a point without strict complementarity, where the solution map has a kink.
+     * slack or dual), or a cone block whose s + y is this close to the cone's boundary, marks a point
+     * without strict complementarity, where the solution map has a kink.
      */
     static final double KINK_TOLERANCE = 1e-5;
 
@@ -1025,12 +1026,7 @@ public final class SolutionDerivative {
         }
 
         /**
-         * The kink of the solution map at lane l's point, as far as the zero and nonnegative rows tell
-         * (slacks and duals compared with {@link #KINK_TOLERANCE} relative to the lane's largest |s| or
-         * |y|, at least 1): a nonnegative row with both its slack and its dual at zero (no strict
-         * complementarity), or more active rows (the zero rows that constrain x, the nonnegative rows
-         * with zero slack) than variables, whose gradients are then linearly dependent (primal degeneracy, e.g. an LP
-         * vertex with a redundant active constraint); {@link DerivativeIssue#NONE} otherwise.
+         * The kink of the solution map at lane l's point: {@link DerivativeRules#kinkAt}.
          */
         DerivativeIssue atKink(int l) {
             return DerivativeRules.kinkAt(program, first + l, y, s, lanes, l);

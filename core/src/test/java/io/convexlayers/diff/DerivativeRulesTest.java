@@ -42,6 +42,24 @@ class DerivativeRulesTest {
         assertEquals(DerivativeIssue.KINK_DEGENERATE, kinkAt(new double[] {1, 1, 1}, new double[] {0, 0, 0}));
     }
 
+    /** One second-order cone of three rows over two variables: (x₁ + x₂, x₁, x₂) ∈ SOC. */
+    private static final BatchConeProgram ONE_CONE = BatchConeProgram.of(new io.convexlayers.data.ConeProgram(
+            null, CscMatrix.fromDense("A", new double[][] {{-1, -1}, {-1, 0}, {0, -1}}), new double[] {0, 0, 0},
+            new double[] {1, 1}, ConeDims.builder().soc(3).build()));
+
+    @Test
+    void secondOrderConeBlocksGetTheirReasonsToo() {
+        // s on the boundary, y its reflection: strictly complementary, one active condition.
+        assertEquals(DerivativeIssue.NONE, DerivativeRules.kinkAt(ONE_CONE, 0, new double[] {1, -1, 0},
+                new double[] {1, 1, 0}, 1, 0));
+        // s on the boundary with y = 0: s + y on the boundary.
+        assertEquals(DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY, DerivativeRules.kinkAt(ONE_CONE, 0,
+                new double[3], new double[] {1, 1, 0}, 1, 0));
+        // s at the apex pins three conditions on two variables, y inside or not.
+        assertEquals(DerivativeIssue.KINK_DEGENERATE, DerivativeRules.kinkAt(ONE_CONE, 0, new double[] {1, 0, 0},
+                new double[3], 1, 0));
+    }
+
     @Test
     void degeneracyIsNamedBeforeAZeroDual() {
         // Three active rows for two variables, and row 1's dual is zero: both kinks hold, degeneracy is named.

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.convexlayers.cone;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ConeFaces} on pairs whose faces are known: the interior, the boundary and the apex of the
+ * second-order cone, PSD matrices of every rank of order 2 and 3 (also off the coordinate axes, where the
+ * svec's √2 scaling of off-diagonal entries matters), and strided lanes.
+ */
+class ConeFacesTest {
+    private static final double TOL = 1e-9;
+    private static final double R2 = Math.sqrt(2);
+
+    @Test
+    void secondOrderConeFaces() {
+        assertEquals(0, ConeFaces.socCodimension(new double[] {2, 1, 0}, 0, 1, 3, TOL));
+        assertEquals(1, ConeFaces.socCodimension(new double[] {5, 3, 4}, 0, 1, 3, TOL));
+        assertEquals(3, ConeFaces.socCodimension(new double[] {0, 0, 0}, 0, 1, 3, TOL));
+        // Lane 1 of two, batch-minor: lane 0 holds the apex, lane 1 a boundary point.
+        double[] lanes = {0, 5, 0, 3, 0, 4};
+        assertEquals(3, ConeFaces.socCodimension(lanes, 0, 2, 3, TOL));
+        assertEquals(1, ConeFaces.socCodimension(lanes, 1, 2, 3, TOL));
+    }
+
+    @Test
+    void secondOrderStrictComplementarity() {
+        // s on the boundary, y its reflection: s + y = (2, 0, 0), inside.
+        assertTrue(ConeFaces.socStrictlyComplementary(new double[] {1, 1, 0}, new double[] {1, -1, 0}, 0, 1, 3,
+                TOL));
+        // s on the boundary, y = 0: s + y on the boundary.
+        assertFalse(ConeFaces.socStrictlyComplementary(new double[] {1, 1, 0}, new double[] {0, 0, 0}, 0, 1, 3,
+                TOL));
+        // s = 0 with y inside, and with y on the boundary.
+        assertTrue(ConeFaces.socStrictlyComplementary(new double[3], new double[] {1, 0.5, 0}, 0, 1, 3, TOL));
+        assertFalse(ConeFaces.socStrictlyComplementary(new double[3], new double[] {1, 0.6, 0.8}, 0, 1, 3, TOL));
+        // Both zero.
+        assertFalse(ConeFaces.socStrictlyComplementary(new double[3], new double[3], 0, 1, 3, TOL));
+    }
+
+    @Test
+    void psdFacesByRank() {
+        // Order 2, svec (s11, √2·s21, s22).
+        assertEquals(0, ConeFaces.psdCodimension(new double[] {2, 0, 1}, 0, 1, 2, TOL));
+        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, 0, 0}, 0, 1, 2, TOL));
+        assertEquals(3, ConeFaces.psdCodimension(new double[3], 0, 1, 2, TOL));
+        // vvᵀ with v = (1, 1): entries 1, 1, 1, svec (1, √2, 1): rank one, not on an axis.
+        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, R2, 1}, 0, 1, 2, TOL));
+        // Without the √2 the same numbers are [[1, 1/√2], [1/√2, 1]], of full rank.
+        assertEquals(0, ConeFaces.psdCodimension(new double[] {1, 1, 1}, 0, 1, 2, TOL));
+        // Order 3, svec (s11, √2 s21, √2 s31, s22, √2 s32, s33): diag(1, 0, 0) has nullity 2.
+        assertEquals(3, ConeFaces.psdCodimension(new double[] {1, 0, 0, 0, 0, 0}, 0, 1, 3, TOL));
+        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, 0, 0, 1, 0, 0}, 0, 1, 3, TOL));
+        assertEquals(6, ConeFaces.psdCodimension(new double[6], 0, 1, 3, TOL));
+    }
+
+    @Test
+    void psdStrictComplementarity() {
+        // S = diag(1, 0), Y = diag(0, 2): S + Y = diag(1, 2), positive definite.
+        assertTrue(ConeFaces.psdStrictlyComplementary(new double[] {1, 0, 0}, new double[] {0, 0, 2}, 0, 1, 2,
+                TOL));
+        // Y = 0: S + Y = S, singular.
+        assertFalse(ConeFaces.psdStrictlyComplementary(new double[] {1, 0, 0}, new double[3], 0, 1, 2, TOL));
+        // S = vvᵀ, Y = uuᵀ with u ⊥ v (v = (1, 1), u = (1, −1)): S + Y = 2I.
+        assertTrue(ConeFaces.psdStrictlyComplementary(new double[] {1, R2, 1}, new double[] {1, -R2, 1}, 0, 1, 2,
+                TOL));
+        // Strided: lane 1 of two holds S = diag(1, 0) and Y = diag(0, 3).
+        double[] s = {9, 1, 9, 0, 9, 0};
+        double[] y = {9, 0, 9, 0, 9, 3};
+        assertTrue(ConeFaces.psdStrictlyComplementary(s, y, 1, 2, 2, TOL));
+        assertEquals(1, ConeFaces.psdCodimension(s, 1, 2, 2, TOL));
+    }
+}
