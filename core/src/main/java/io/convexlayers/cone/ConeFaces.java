@@ -2,15 +2,20 @@
 package io.convexlayers.cone;
 
 /**
- * Where a complementary pair (s, y) of a second-order or PSD cone block sits, for the derivative's kink
- * test: the codimension of the face of K that holds s (how many independent linear conditions on x the
- * block imposes near the solution: 0 in the interior, 1 on the second-order cone's boundary, the block's
- * dimension at its apex, q(q + 1)/2 for a PSD matrix of nullity q), and whether the pair is strictly
- * complementary. These cones are self-dual, and a complementary pair is strictly complementary exactly
- * when s + y lies in the interior of K (Alizadeh and Goldfarb, 2003, for the second-order cone; Alizadeh,
- * Haeberly and Overton, 1997, for the PSD cone): the projection onto K is differentiable at y − s there
- * and nowhere else on the pair's ray. Entries are read as {@code v[start + i·stride]} (one lane of
- * batch-minor data); {@code tol} is absolute.
+ * Where a complementary pair (s, y) of a cone block sits, for the derivative's kink test: the codimension
+ * of the face of K that holds s (how many independent conditions on x the block imposes near the
+ * solution: 0 in the interior, 1 on the second-order cone's boundary, the block's dimension at its apex,
+ * q(q + 1)/2 for a PSD matrix of nullity q), and whether the pair is strictly complementary.
+ *
+ * <p>The second-order and PSD cones are self-dual, and a complementary pair is strictly complementary
+ * exactly when s + y lies in the interior of K (Alizadeh and Goldfarb, 2003, for the second-order cone;
+ * Alizadeh, Haeberly and Overton, 1997, for the PSD cone): the projection onto K is differentiable at
+ * y − s there and nowhere else on the pair's ray. The three-dimensional exponential and power cones are
+ * not: for them a pair fails when one side is zero and the other is not inside its cone (a slack on the
+ * boundary with a zero dual, or the reverse), the common case of a tight constraint whose multiplier
+ * vanishes; a pair with both sides nonzero on the boundaries is taken as strictly complementary, although
+ * the exponential cone's non-smooth edge {x ≤ 0, y = 0, z ≥ 0} can hold exceptions. Entries are read as
+ * {@code v[start + i·stride]} (one lane of batch-minor data); {@code tol} is absolute.
  */
 public final class ConeFaces {
     private ConeFaces() {
@@ -69,6 +74,84 @@ public final class ConeFaces {
         SymmetricEigen eigen = new SymmetricEigen(k);
         eigen.decompose(matrix, k);
         return java.util.Arrays.copyOf(eigen.valuesArray(), k);
+    }
+
+    /** The three-dimensional cones that are not self-dual, with their duals. */
+    public enum Nonsymmetric {
+        /** K_exp = cl{(x, y, z) : y·e^{x/y} ≤ z, y &gt; 0}. */
+        EXP,
+        /** K_exp* = cl{(u, v, w) : −u·e^{v/u} ≤ e·w, u &lt; 0}, as a primal cone. */
+        DUAL_EXP,
+        /** K_α = {(x, y, z) : x^α y^{1−α} ≥ |z|, x, y ≥ 0} for the α given. */
+        POWER,
+        /** K_α* = {(u, v, w) : (u/α)^α (v/(1−α))^{1−α} ≥ |w|, u, v ≥ 0}, as a primal cone. */
+        DUAL_POWER;
+
+        /** The dual cone's kind. */
+        Nonsymmetric dual() {
+            return switch (this) {
+                case EXP -> DUAL_EXP;
+                case DUAL_EXP -> EXP;
+                case POWER -> DUAL_POWER;
+                case DUAL_POWER -> POWER;
+            };
+        }
+    }
+
+    /**
+     * The codimension of the face of a three-dimensional cone that holds s: 0 inside (by more than
+     * {@code tol}), 3 at the apex, 1 elsewhere on the boundary.
+     *
+     * @param alpha the power cone's α (unused for the exponential cones)
+     */
+    public static int codimension(Nonsymmetric kind, double alpha, double[] s, int start, int stride, double tol) {
+        if (magnitude(s, start, stride) <= tol) {
+            return 3;
+        }
+        return interiorMargin(kind, alpha, s, start, stride) > tol ? 0 : 1;
+    }
+
+    /**
+     * Whether the pair (s ∈ K, y ∈ K*) is strictly complementary as far as this test tells: false where
+     * one side is within {@code tol} of zero and the other is not inside its cone by more than {@code tol}.
+     */
+    public static boolean strictlyComplementary(Nonsymmetric kind, double alpha, double[] s, double[] y, int start,
+                                                int stride, double tol) {
+        boolean sZero = magnitude(s, start, stride) <= tol;
+        boolean yZero = magnitude(y, start, stride) <= tol;
+        if (sZero && yZero) {
+            return false;
+        }
+        if (yZero) {
+            return interiorMargin(kind, alpha, s, start, stride) > tol;
+        }
+        if (sZero) {
+            return interiorMargin(kind.dual(), alpha, y, start, stride) > tol;
+        }
+        return true;
+    }
+
+    /**
+     * How far inside the cone v lies, in the units of v (each cone's defining function is positively
+     * homogeneous of degree one): negative or zero on the boundary and outside, −∞ where the function
+     * overflows.
+     */
+    static double interiorMargin(Nonsymmetric kind, double alpha, double[] v, int start, int stride) {
+        double a = v[start];
+        double b = v[start + stride];
+        double c = v[start + 2 * stride];
+        double margin = switch (kind) {
+            case EXP -> Math.min(b, c - b * Math.exp(a / b));
+            case DUAL_EXP -> Math.min(-a, Math.E * c + a * Math.exp(b / a));
+            case POWER -> Math.min(Math.min(a, b), Math.pow(a, alpha) * Math.pow(b, 1 - alpha) - Math.abs(c));
+            case DUAL_POWER -> Math.min(Math.min(a, b),
+                    Math.pow(a / alpha, alpha) * Math.pow(b / (1 - alpha), 1 - alpha) - Math.abs(c));
+        };
+        return Double.isNaN(margin) ? Double.NEGATIVE_INFINITY : margin;
+    }
+
+    private static double magnitude(double[] v, int start, int stride) {
+        return Math.max(Math.abs(v[start]), Math.max(Math.abs(v[start + stride]), Math.abs(v[start + 2 * stride])));
     }
 
     private static double tailNorm(double[] v, int start, int stride, int size) {

@@ -12,10 +12,11 @@ public enum DerivativeIssue {
     /** The instance has no solution (infeasible, unbounded, failed): its derivative is zero. */
     NO_SOLUTION,
     /**
-     * No strict complementarity: a nonnegative row whose slack and dual are both zero, or a second-order
-     * or PSD block whose s + y lies on the cone's boundary (a slack on the boundary with a zero dual, as in
-     * a projection onto a ball of a point on its sphere); the solution map has a kink there (its
-     * one-sided derivatives differ).
+     * No strict complementarity: a nonnegative row whose slack and dual are both zero, a second-order or
+     * PSD block whose s + y lies on the cone's boundary, an exponential or power cone block with one side
+     * zero and the other on its cone's boundary (a tight constraint whose multiplier vanishes, as in a
+     * projection onto a ball of a point on its sphere); the solution map has a kink there (its one-sided
+     * derivatives differ). See {@link io.convexlayers.cone.ConeFaces}.
      */
     KINK_NO_STRICT_COMPLEMENTARITY,
     /**

@@ -18,17 +18,18 @@ public final class DerivativeRules {
     }
 
     /**
-     * The kink of the solution map at lane {@code l}'s point, as far as the zero, nonnegative,
-     * second-order and PSD blocks tell (slacks and duals compared with
-     * {@link SolutionDerivative#KINK_TOLERANCE} relative to the lane's largest |s| or |y|, at least 1): a
-     * block without strict complementarity (a nonnegative row with both its slack and its dual at zero, a
-     * second-order or PSD block with s + y on the cone's boundary: {@link ConeFaces}), or more active
-     * conditions than variables (the zero rows that constrain x, the nonnegative rows with zero slack, the
-     * codimension of each cone block's face), whose gradients are then linearly dependent (primal
-     * degeneracy, e.g. an LP vertex with a redundant active constraint), degeneracy named first where both
-     * hold; {@link DerivativeIssue#NONE} otherwise. Exponential and power cone blocks are not examined. A vacuous zero row (its row of A vanishing in this
-     * instance, b_i = 0) constrains nothing and is not counted: the symmetry rows of a PSD argument that is symmetric by construction (28 of them for
-     * λ_max of an 8 × 8 matrix in 4 variables, which made every such gradient POOR).
+     * The kink of the solution map at lane {@code l}'s point, as far as its cone blocks tell (slacks and
+     * duals compared with {@link SolutionDerivative#KINK_TOLERANCE} relative to the lane's largest |s| or
+     * |y|, at least 1): a block without strict complementarity (a nonnegative row with both its slack and
+     * its dual at zero; a second-order or PSD block with s + y on the cone's boundary; an exponential or
+     * power cone block with one side zero and the other on its cone's boundary: {@link ConeFaces}), or more
+     * active conditions than variables (the zero rows that constrain x, the nonnegative rows with zero
+     * slack, the codimension of each cone block's face), whose gradients are then linearly dependent
+     * (primal degeneracy, e.g. an LP vertex with a redundant active constraint), degeneracy named first
+     * where both hold; {@link DerivativeIssue#NONE} otherwise. A vacuous zero row (its row of A vanishing
+     * in this instance, b_i = 0) constrains nothing and is not counted: the symmetry rows of a PSD argument
+     * that is symmetric by construction (28 of them for λ_max of an 8 × 8 matrix in 4 variables, which
+     * made every such gradient POOR).
      *
      * @param instance the lane's instance of {@code program}
      * @param y the duals and {@code s} the slacks, m × lanes batch-minor
@@ -63,6 +64,23 @@ public final class DerivativeRules {
             active += ConeFaces.psdCodimension(s, row * lanes + l, lanes, k, tol);
             weaklyActive |= !ConeFaces.psdStrictlyComplementary(s, y, row * lanes + l, lanes, k, tol);
             row += ConeDims.svecLength(k);
+        }
+        for (int e = 0; e < cones.exp() + cones.dualExp(); e++) {
+            row = cones.expStart() + 3 * e;
+            ConeFaces.Nonsymmetric kind = e < cones.exp() ? ConeFaces.Nonsymmetric.EXP
+                    : ConeFaces.Nonsymmetric.DUAL_EXP;
+            active += ConeFaces.codimension(kind, 0, s, row * lanes + l, lanes, tol);
+            weaklyActive |= !ConeFaces.strictlyComplementary(kind, 0, s, y, row * lanes + l, lanes, tol);
+        }
+        double[] alphas = cones.power();
+        for (int p = 0; p < alphas.length; p++) {
+            row = cones.powerStart() + 3 * p;
+            // α < 0 names the dual cone K_|α|* (ConeDims).
+            ConeFaces.Nonsymmetric kind = alphas[p] > 0 ? ConeFaces.Nonsymmetric.POWER
+                    : ConeFaces.Nonsymmetric.DUAL_POWER;
+            double alpha = Math.abs(alphas[p]);
+            active += ConeFaces.codimension(kind, alpha, s, row * lanes + l, lanes, tol);
+            weaklyActive |= !ConeFaces.strictlyComplementary(kind, alpha, s, y, row * lanes + l, lanes, tol);
         }
         // Degeneracy is named first: it is a property of the solution set, which no refinement of the point
         // removes, while which duals of a degenerate vertex are zero depends on the solver (a first-order

@@ -74,4 +74,51 @@ class ConeFacesTest {
         assertTrue(ConeFaces.psdStrictlyComplementary(s, y, 1, 2, 2, TOL));
         assertEquals(1, ConeFaces.psdCodimension(s, 1, 2, 2, TOL));
     }
+    @Test
+    void exponentialAndPowerConeFaces() {
+        ConeFaces.Nonsymmetric exp = ConeFaces.Nonsymmetric.EXP;
+        assertEquals(0, ConeFaces.codimension(exp, 0, new double[] {0, 1, 2}, 0, 1, TOL)); // 1·e⁰ < 2
+        assertEquals(1, ConeFaces.codimension(exp, 0, new double[] {0, 1, 1}, 0, 1, TOL)); // on the curve
+        assertEquals(1, ConeFaces.codimension(exp, 0, new double[] {-1, 0, 1}, 0, 1, TOL)); // the flat face
+        assertEquals(3, ConeFaces.codimension(exp, 0, new double[3], 0, 1, TOL));
+        ConeFaces.Nonsymmetric dualExp = ConeFaces.Nonsymmetric.DUAL_EXP;
+        assertEquals(0, ConeFaces.codimension(dualExp, 0, new double[] {-1, 0, 1}, 0, 1, TOL)); // 1 < e
+        assertEquals(1, ConeFaces.codimension(dualExp, 0, new double[] {-1, 0, 1 / Math.E}, 0, 1, TOL));
+        ConeFaces.Nonsymmetric pow = ConeFaces.Nonsymmetric.POWER;
+        assertEquals(0, ConeFaces.codimension(pow, 0.3, new double[] {1, 1, 0.5}, 0, 1, TOL));
+        assertEquals(1, ConeFaces.codimension(pow, 0.3, new double[] {1, 1, -1}, 0, 1, TOL));
+        assertEquals(1, ConeFaces.codimension(pow, 0.3, new double[] {0, 1, 0}, 0, 1, TOL)); // x = 0
+        // (u/α)^α (v/(1−α))^(1−α) at u = α, v = 1 − α is 1.
+        ConeFaces.Nonsymmetric dualPow = ConeFaces.Nonsymmetric.DUAL_POWER;
+        assertEquals(0, ConeFaces.codimension(dualPow, 0.3, new double[] {0.3, 0.7, 0.9}, 0, 1, TOL));
+        assertEquals(1, ConeFaces.codimension(dualPow, 0.3, new double[] {0.3, 0.7, 1}, 0, 1, TOL));
+    }
+
+    @Test
+    void exponentialConeStrictComplementarity() {
+        ConeFaces.Nonsymmetric exp = ConeFaces.Nonsymmetric.EXP;
+        double[] zero = new double[3];
+        // s on the curve with y = 0: a tight constraint whose multiplier vanishes.
+        assertFalse(ConeFaces.strictlyComplementary(exp, 0, new double[] {0, 1, 1}, zero, 0, 1, TOL));
+        // s inside with y = 0, and s = 0 with y inside K_exp*: strictly complementary.
+        assertTrue(ConeFaces.strictlyComplementary(exp, 0, new double[] {0, 1, 2}, zero, 0, 1, TOL));
+        assertTrue(ConeFaces.strictlyComplementary(exp, 0, zero, new double[] {-1, 0, 1}, 0, 1, TOL));
+        // s = 0 with y on K_exp*'s boundary.
+        assertFalse(ConeFaces.strictlyComplementary(exp, 0, zero, new double[] {-1, 0, 1 / Math.E}, 0, 1, TOL));
+        // Both on their boundaries and orthogonal: s = (ρ, 1, e^ρ) and y = (−1, ρ − 1, e^−ρ) at ρ = 0.
+        assertEquals(1, ConeFaces.codimension(ConeFaces.Nonsymmetric.DUAL_EXP, 0, new double[] {-1, -1, 1}, 0, 1,
+                TOL));
+        assertTrue(ConeFaces.strictlyComplementary(exp, 0, new double[] {0, 1, 1}, new double[] {-1, -1, 1}, 0, 1,
+                TOL));
+        assertFalse(ConeFaces.strictlyComplementary(exp, 0, zero, zero, 0, 1, TOL));
+        // The dual exponential cone as the primal one: the roles swap.
+        assertFalse(ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.DUAL_EXP, 0, zero,
+                new double[] {0, 1, 1}, 0, 1, TOL));
+        // Power cone, strided lane 1 of two: s on the boundary |z| = x^α y^(1−α), y = 0.
+        double[] s = {9, 1, 9, 1, 9, 1};
+        double[] y = {9, 0, 9, 0, 9, 0};
+        assertFalse(ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.POWER, 0.4, s, y, 1, 2, TOL));
+        s[5] = 0.5;
+        assertTrue(ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.POWER, 0.4, s, y, 1, 2, TOL));
+    }
 }

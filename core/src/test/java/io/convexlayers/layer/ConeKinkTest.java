@@ -3,6 +3,7 @@ package io.convexlayers.layer;
 
 import io.convexlayers.diff.DerivativeIssue;
 import io.convexlayers.diff.DerivativeQuality;
+import io.convexlayers.dsl.Constant;
 import io.convexlayers.dsl.Constraint;
 import io.convexlayers.dsl.Parameter;
 import io.convexlayers.dsl.Problem;
@@ -16,13 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Kinks of second-order and PSD cone blocks (issue #14 item 3): projections whose solution map is not
+ * Kinks of second-order, PSD and exponential cone blocks (issue #14 item 3): projections whose solution map is not
  * differentiable where the point to project lies on the set's boundary. The ball projection x(θ, r) of
  * ½‖x − θ‖² s.t. ‖x‖ ≤ r at ‖θ‖ = r has the derivative I in θ from inside and (I − uuᵀ) from outside
  * (u = θ/‖θ‖); the PSD projection of a symmetric Θ clips negative eigenvalues and has a kink where one is
- * zero. At those points the constraint's slack lies on the cone's boundary and its dual is zero, so s + y
- * is on the boundary: no strict complementarity, and the gradient is flagged POOR with that reason, by
- * either solver. Just off the kink the gradient is the one-sided derivative, exactly and ACCURATE.
+ * zero; the projection of θ onto {x : (x, 1, c) ∈ K_exp} = {x ≤ log c} has one at θ = log c. At those points
+ * the constraint's slack lies on the cone's boundary and its dual is zero (for the self-dual cones, s + y
+ * is on the boundary): no strict complementarity, and the gradient is flagged POOR with that reason, by
+ * every solver that takes the cone. Just off the kink the gradient is the one-sided derivative, exactly
+ * and ACCURATE.
  */
 class ConeKinkTest {
     private static final double[] THETA = {0.6, 0.8, 0};
@@ -104,5 +107,32 @@ class ConeKinkTest {
         Gradients clipped = psdProjection(-0.5, Algorithm.AUTO);
         assertEquals(DerivativeQuality.ACCURATE, clipped.info(0).quality(), clipped.info(0)::toString);
         assertArrayEquals(new double[] {0.4, 0.2, 0.2, 0}, clipped.of(0), 1e-6);
+    }
+    /** x(θ, c) = min(θ, log c): the projection onto {x : e^x ≤ c}, written as (x, 1, c) ∈ K_exp. */
+    private static Gradients exponential(double theta, double c) {
+        Variable x = Variable.scalar("x");
+        Parameter t = Parameter.scalar("theta");
+        Parameter cp = Parameter.scalar("c");
+        Problem p = Problem.minimize(sumSquares(x.minus(t)).times(0.5),
+                Constraint.expCone(x, Constant.scalar(1), cp));
+        SolverSettings settings = SolverSettings.defaults().withEps(1e-9);
+        ConvexLayer layer = ConvexLayer.builder(p).parameters(t, cp).outputs(x).settings(settings).build();
+        return layer.forward(new double[] {theta}, new double[] {c}).backward(new double[] {0.7});
+    }
+
+    @Test
+    void theExponentialConeProjectionAtItsBoundaryIsAKink() {
+        Gradients g = exponential(1, Math.E);
+        assertEquals(DerivativeQuality.POOR, g.info(0).quality(), g.info(0)::toString);
+        assertEquals(DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY, g.info(0).issue(), g.info(0)::toString);
+        // Inside (θ < log c): x = θ, dL/dθ = w, dL/dc = 0. Outside: x = log c, dL/dθ = 0, dL/dc = w/c.
+        Gradients inside = exponential(1 - 1e-3, Math.E);
+        assertEquals(DerivativeQuality.ACCURATE, inside.info(0).quality(), inside.info(0)::toString);
+        assertArrayEquals(new double[] {0.7}, inside.of(0), 1e-6);
+        assertArrayEquals(new double[] {0}, inside.of(1), 1e-6);
+        Gradients outside = exponential(1 + 1e-3, Math.E);
+        assertEquals(DerivativeQuality.ACCURATE, outside.info(0).quality(), outside.info(0)::toString);
+        assertArrayEquals(new double[] {0}, outside.of(0), 1e-6);
+        assertArrayEquals(new double[] {0.7 / Math.E}, outside.of(1), 1e-6);
     }
 }
