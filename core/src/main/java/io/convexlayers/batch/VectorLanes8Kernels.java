@@ -72,6 +72,13 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
      * iterates (2.3 GB of boxes per 12 s of solving small QPs) and maxAbs, inlined into the active KKT
      * refinement, made the LP backward pass 3.5× slower.
      *
+     * One vector shape per JVM: every kernel runs on S. A second DoubleVector species beside it (256-bit
+     * products for the four-lane tiles that lane compaction leaves, beside the 512-bit eight-lane ones)
+     * shares the API's internal call sites, whose type profiles then see two classes, and C2 boxes the
+     * vectors of both: in a scratch loop (JDK 17.0.15) an eight-lane product went from 0 to 28 800 bytes
+     * and from 358 to 4 600 ns a call once a four-lane one ran beside it. So narrowed tiles keep their
+     * scalar loops.
+     *
      * Equilibration's ∞-norms keep |v|'s bits as integers: v.viewAsIntegralLanes().and(Long.MAX_VALUE).
      * Without a sign bit, IEEE 754's order of doubles is the order of their bits as integers (a NaN's above
      * infinity's), so a running maximum of magnitudes is one integer max per vector instead of the
