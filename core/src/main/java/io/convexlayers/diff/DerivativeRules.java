@@ -37,7 +37,7 @@ public final class DerivativeRules {
     public static DerivativeIssue kinkAt(BatchConeProgram program, int instance, double[] y, double[] s, int lanes,
                                          int l) {
         ConeDims cones = program.cones();
-        int m = cones.rows();
+        int m = program.m(); // A's rows, not cones.rows(), which sums its arrays by a stream at every call
         double scale = 1;
         for (int i = 0; i < m; i++) {
             scale = Math.max(scale, Math.max(Math.abs(s[i * lanes + l]), Math.abs(y[i * lanes + l])));
@@ -97,6 +97,9 @@ public final class DerivativeRules {
      */
     static int constrainingZeroRows(BatchConeProgram program, int instance) {
         int zero = program.cones().zero();
+        if (zero == 0) {
+            return 0; // (the test below would sweep all of A's pattern for no row)
+        }
         double[] b = new double[zero];
         for (int i = 0; i < zero; i++) {
             b[i] = program.b().get(i, instance);
