@@ -682,54 +682,36 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                                           double[] colNorm, int half) {
         scaleAndMaxRows(colStart, j, j, values, colFactor, colFactor, colNorm, colNorm, half);
         int jo = j * 8 + half;
-        DoubleVector c0 = fromArray(S, colFactor, jo);
-        DoubleVector c1 = fromArray(S, colFactor, jo + 8);
-        DoubleVector c2 = fromArray(S, colFactor, jo + 16);
-        DoubleVector c3 = fromArray(S, colFactor, jo + 24);
         // Entry (row j + r, column j + c), r ≤ c, sits at offset j + r of column j + c.
         int t = j * 8;
         int a0 = colStart[j] * 8 + half + t;
         int a1 = colStart[j + 1] * 8 + half + t;
         int a2 = colStart[j + 2] * 8 + half + t;
         int a3 = colStart[j + 3] * 8 + half + t;
-        DoubleVector e00 = fromArray(S, values, a0).mul(c0.mul(c0));
-        e00.intoArray(values, a0);
-        LongVector d00 = e00.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e01 = fromArray(S, values, a1).mul(c0.mul(c1));
-        e01.intoArray(values, a1);
-        LongVector d01 = e01.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e11 = fromArray(S, values, a1 + 8).mul(c1.mul(c1));
-        e11.intoArray(values, a1 + 8);
-        LongVector d11 = e11.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e02 = fromArray(S, values, a2).mul(c0.mul(c2));
-        e02.intoArray(values, a2);
-        LongVector d02 = e02.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e12 = fromArray(S, values, a2 + 8).mul(c1.mul(c2));
-        e12.intoArray(values, a2 + 8);
-        LongVector d12 = e12.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e22 = fromArray(S, values, a2 + 16).mul(c2.mul(c2));
-        e22.intoArray(values, a2 + 16);
-        LongVector d22 = e22.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e03 = fromArray(S, values, a3).mul(c0.mul(c3));
-        e03.intoArray(values, a3);
-        LongVector d03 = e03.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e13 = fromArray(S, values, a3 + 8).mul(c1.mul(c3));
-        e13.intoArray(values, a3 + 8);
-        LongVector d13 = e13.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e23 = fromArray(S, values, a3 + 16).mul(c2.mul(c3));
-        e23.intoArray(values, a3 + 16);
-        LongVector d23 = e23.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        DoubleVector e33 = fromArray(S, values, a3 + 24).mul(c3.mul(c3));
-        e33.intoArray(values, a3 + 24);
-        LongVector d33 = e33.viewAsIntegralLanes().and(Long.MAX_VALUE);
-        fromArray(S, colNorm, jo).viewAsIntegralLanes().max(d00).max(d01).max(d02).max(d03).viewAsFloatingLanes()
-                .intoArray(colNorm, jo);
-        fromArray(S, colNorm, jo + 8).viewAsIntegralLanes().max(d01).max(d11).max(d12).max(d13).viewAsFloatingLanes()
-                .intoArray(colNorm, jo + 8);
-        fromArray(S, colNorm, jo + 16).viewAsIntegralLanes().max(d02).max(d12).max(d22).max(d23).viewAsFloatingLanes()
-                .intoArray(colNorm, jo + 16);
-        fromArray(S, colNorm, jo + 24).viewAsIntegralLanes().max(d03).max(d13).max(d23).max(d33).viewAsFloatingLanes()
-                .intoArray(colNorm, jo + 24);
+        scaleAndMaxEntry(values, a0, colFactor, colNorm, jo, jo);
+        scaleAndMaxEntry(values, a1, colFactor, colNorm, jo, jo + 8);
+        scaleAndMaxEntry(values, a1 + 8, colFactor, colNorm, jo + 8, jo + 8);
+        scaleAndMaxEntry(values, a2, colFactor, colNorm, jo, jo + 16);
+        scaleAndMaxEntry(values, a2 + 8, colFactor, colNorm, jo + 8, jo + 16);
+        scaleAndMaxEntry(values, a2 + 16, colFactor, colNorm, jo + 16, jo + 16);
+        scaleAndMaxEntry(values, a3, colFactor, colNorm, jo, jo + 24);
+        scaleAndMaxEntry(values, a3 + 8, colFactor, colNorm, jo + 8, jo + 24);
+        scaleAndMaxEntry(values, a3 + 16, colFactor, colNorm, jo + 16, jo + 24);
+        scaleAndMaxEntry(values, a3 + 24, colFactor, colNorm, jo + 24, jo + 24);
+    }
+
+    /**
+     * A triangle entry of the 4 × 4 corner: values[at] ·= f[ro]·f[co] (eight lanes from each), stored
+     * back, and its magnitude into the norms of its column (co) and, off the diagonal, of its row (ro).
+     */
+    private static void scaleAndMaxEntry(double[] values, int at, double[] f, double[] norm, int ro, int co) {
+        DoubleVector e = fromArray(S, values, at).mul(fromArray(S, f, ro).mul(fromArray(S, f, co)));
+        e.intoArray(values, at);
+        LongVector d = e.viewAsIntegralLanes().and(Long.MAX_VALUE);
+        fromArray(S, norm, co).viewAsIntegralLanes().max(d).viewAsFloatingLanes().intoArray(norm, co);
+        if (ro != co) {
+            fromArray(S, norm, ro).viewAsIntegralLanes().max(d).viewAsFloatingLanes().intoArray(norm, ro);
+        }
     }
 
     /**
