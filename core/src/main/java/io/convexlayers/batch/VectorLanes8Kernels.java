@@ -1162,6 +1162,9 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     public void unscaledResidualRows(double[] p, double[] q, int qOff, double[] r, double[] scale, double[] t,
                                      double[] sigma, boolean subtract, double[] u, int uOff, int count,
                                      double[] maxima, double[] sums, double[] sums2) {
+        // The second sum is always taken (over p when it is not wanted, any array of count rows): a vector
+        // updated only under a condition is boxed at every row.
+        double[] forSums2 = sums2 != null ? u : p;
         for (int half = 0; half < 8; half += W) {
             DoubleVector tv = fromArray(S, t, half);
             DoubleVector sg = fromArray(S, sigma, half);
@@ -1192,9 +1195,7 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
                 m5 = m5.max(a.div(sg).lanewise(VectorOperators.ABS));
                 m6 = m6.max(v.div(sg).lanewise(VectorOperators.ABS));
                 s1 = s1.add(rx.mul(fromArray(S, u, uOff + x)));
-                if (sums2 != null) {
-                    s2 = s2.add(px.mul(fromArray(S, u, x)));
-                }
+                s2 = s2.add(px.mul(fromArray(S, forSums2, x)));
             }
             m0.intoArray(maxima, half);
             m1.intoArray(maxima, 8 + half);
