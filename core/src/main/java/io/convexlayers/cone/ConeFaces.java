@@ -42,38 +42,36 @@ public final class ConeFaces {
         return head - Math.sqrt(sum) > tol;
     }
 
+    /** Where a PSD pair sits: the codimension of S's face, and whether the pair is strictly complementary. */
+    public record PsdFace(int codimension, boolean strictlyComplementary) {
+    }
+
     /**
-     * The codimension q(q + 1)/2 of the face of the order-k PSD cone that holds S (svec coordinates), q the
-     * number of its eigenvalues at most {@code tol}.
+     * The face of the order-k PSD pair (S, Y) (svec coordinates) from one eigendecomposition, of Y − S
+     * (the matrix the projection decomposes): at a complementary pair S and Y commute, so its eigenvalues
+     * are Y's positive ones, the negatives of S's positive ones, and a zero for each direction both
+     * vanish on. S's nullity q is the number of eigenvalues not below −{@code tol} (codimension
+     * q(q + 1)/2), and the pair is strictly complementary when none lies within {@code tol} of zero.
      */
-    public static int psdCodimension(double[] s, int start, int stride, int k, double tol) {
-        double[] values = eigenvalues(s, null, start, stride, k);
-        int q = 0;
-        while (q < k && values[q] <= tol) {
-            q++;
-        }
-        return q * (q + 1) / 2;
-    }
-
-    /** Whether the smallest eigenvalue of S + Y (svec coordinates, order k) exceeds {@code tol}. */
-    public static boolean psdStrictlyComplementary(double[] s, double[] y, int start, int stride, int k,
-                                                   double tol) {
-        return eigenvalues(s, y, start, stride, k)[0] > tol;
-    }
-
-    /** The eigenvalues, ascending, of S (of S + Y where y is not null). */
-    private static double[] eigenvalues(double[] s, double[] y, int start, int stride, int k) {
+    public static PsdFace psdFace(double[] s, double[] y, int start, int stride, int k, double tol) {
         int length = k * (k + 1) / 2;
         double[] svec = new double[length];
         for (int p = 0; p < length; p++) {
             int at = start + p * stride;
-            svec[p] = y == null ? s[at] : s[at] + y[at];
+            svec[p] = y[at] - s[at];
         }
         double[] matrix = new double[k * k];
         SvecMatrix.unpack(svec, 0, 1, k, matrix);
         SymmetricEigen eigen = new SymmetricEigen(k);
         eigen.decompose(matrix, k);
-        return java.util.Arrays.copyOf(eigen.valuesArray(), k);
+        double[] values = eigen.valuesArray();
+        int q = 0;
+        boolean strict = true;
+        for (int i = 0; i < k; i++) {
+            q += values[i] >= -tol ? 1 : 0;
+            strict &= Math.abs(values[i]) > tol;
+        }
+        return new PsdFace(q * (q + 1) / 2, strict);
     }
 
     /** The three-dimensional cones that are not self-dual, with their duals. */

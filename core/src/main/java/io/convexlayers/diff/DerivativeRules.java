@@ -61,8 +61,9 @@ public final class DerivativeRules {
         }
         row = cones.psdStart();
         for (int k : cones.psd()) {
-            active += ConeFaces.psdCodimension(s, row * lanes + l, lanes, k, tol);
-            weaklyActive |= !ConeFaces.psdStrictlyComplementary(s, y, row * lanes + l, lanes, k, tol);
+            ConeFaces.PsdFace face = ConeFaces.psdFace(s, y, row * lanes + l, lanes, k, tol);
+            active += face.codimension();
+            weaklyActive |= !face.strictlyComplementary();
             row += ConeDims.svecLength(k);
         }
         for (int e = 0; e < cones.exp() + cones.dualExp(); e++) {

@@ -42,38 +42,35 @@ class ConeFacesTest {
         assertFalse(ConeFaces.socStrictlyComplementary(new double[3], new double[3], 0, 1, 3, TOL));
     }
 
-    @Test
-    void psdFacesByRank() {
-        // Order 2, svec (s11, √2·s21, s22).
-        assertEquals(0, ConeFaces.psdCodimension(new double[] {2, 0, 1}, 0, 1, 2, TOL));
-        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, 0, 0}, 0, 1, 2, TOL));
-        assertEquals(3, ConeFaces.psdCodimension(new double[3], 0, 1, 2, TOL));
-        // vvᵀ with v = (1, 1): entries 1, 1, 1, svec (1, √2, 1): rank one, not on an axis.
-        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, R2, 1}, 0, 1, 2, TOL));
-        // Without the √2 the same numbers are [[1, 1/√2], [1/√2, 1]], of full rank.
-        assertEquals(0, ConeFaces.psdCodimension(new double[] {1, 1, 1}, 0, 1, 2, TOL));
-        // Order 3, svec (s11, √2 s21, √2 s31, s22, √2 s32, s33): diag(1, 0, 0) has nullity 2.
-        assertEquals(3, ConeFaces.psdCodimension(new double[] {1, 0, 0, 0, 0, 0}, 0, 1, 3, TOL));
-        assertEquals(1, ConeFaces.psdCodimension(new double[] {1, 0, 0, 1, 0, 0}, 0, 1, 3, TOL));
-        assertEquals(6, ConeFaces.psdCodimension(new double[6], 0, 1, 3, TOL));
+    private static ConeFaces.PsdFace psd(double[] s, double[] y, int k) {
+        return ConeFaces.psdFace(s, y, 0, 1, k, TOL);
     }
 
     @Test
-    void psdStrictComplementarity() {
-        // S = diag(1, 0), Y = diag(0, 2): S + Y = diag(1, 2), positive definite.
-        assertTrue(ConeFaces.psdStrictlyComplementary(new double[] {1, 0, 0}, new double[] {0, 0, 2}, 0, 1, 2,
-                TOL));
-        // Y = 0: S + Y = S, singular.
-        assertFalse(ConeFaces.psdStrictlyComplementary(new double[] {1, 0, 0}, new double[3], 0, 1, 2, TOL));
-        // S = vvᵀ, Y = uuᵀ with u ⊥ v (v = (1, 1), u = (1, −1)): S + Y = 2I.
-        assertTrue(ConeFaces.psdStrictlyComplementary(new double[] {1, R2, 1}, new double[] {1, -R2, 1}, 0, 1, 2,
-                TOL));
+    void psdFacesByRank() {
+        // Order 2, svec (s11, √2·s21, s22). S inside with Y = 0: strictly complementary, no condition.
+        assertEquals(new ConeFaces.PsdFace(0, true), psd(new double[] {2, 0, 1}, new double[3], 2));
+        // S = diag(1, 0) with Y = diag(0, 2): one condition, strictly complementary; with Y = 0, not.
+        assertEquals(new ConeFaces.PsdFace(1, true), psd(new double[] {1, 0, 0}, new double[] {0, 0, 2}, 2));
+        assertEquals(new ConeFaces.PsdFace(1, false), psd(new double[] {1, 0, 0}, new double[3], 2));
+        // Both zero: S at the apex, three conditions.
+        assertEquals(new ConeFaces.PsdFace(3, false), psd(new double[3], new double[3], 2));
+        // S = vvᵀ, Y = uuᵀ with v = (1, 1) ⊥ u = (1, −1): svec (1, √2, 1) and (1, −√2, 1), off the axes.
+        assertEquals(new ConeFaces.PsdFace(1, true), psd(new double[] {1, R2, 1}, new double[] {1, -R2, 1}, 2));
+        // Without the √2 the same numbers are [[1, 1/√2], [1/√2, 1]], of full rank: no condition.
+        assertEquals(new ConeFaces.PsdFace(0, true), psd(new double[] {1, 1, 1}, new double[3], 2));
+        // Order 3, svec (s11, √2 s21, √2 s31, s22, √2 s32, s33): diag(1, 0, 0) has nullity 2.
+        assertEquals(new ConeFaces.PsdFace(3, false), psd(new double[] {1, 0, 0, 0, 0, 0}, new double[6], 3));
+        assertEquals(new ConeFaces.PsdFace(3, true), psd(new double[] {1, 0, 0, 0, 0, 0},
+                new double[] {0, 0, 0, 1, 0, 1}, 3));
+        assertEquals(new ConeFaces.PsdFace(1, false), psd(new double[] {1, 0, 0, 1, 0, 0}, new double[6], 3));
+        assertEquals(new ConeFaces.PsdFace(6, false), psd(new double[6], new double[6], 3));
         // Strided: lane 1 of two holds S = diag(1, 0) and Y = diag(0, 3).
         double[] s = {9, 1, 9, 0, 9, 0};
         double[] y = {9, 0, 9, 0, 9, 3};
-        assertTrue(ConeFaces.psdStrictlyComplementary(s, y, 1, 2, 2, TOL));
-        assertEquals(1, ConeFaces.psdCodimension(s, 1, 2, 2, TOL));
+        assertEquals(new ConeFaces.PsdFace(1, true), ConeFaces.psdFace(s, y, 1, 2, 2, TOL));
     }
+
     @Test
     void exponentialAndPowerConeFaces() {
         ConeFaces.Nonsymmetric exp = ConeFaces.Nonsymmetric.EXP;
