@@ -130,20 +130,18 @@ public final class ConeFaces {
     }
 
     /**
-     * How far inside the cone v lies, in the units of v (each cone's defining function is positively
-     * homogeneous of degree one): negative or zero on the boundary and outside, −∞ where the function
-     * overflows.
+     * How far inside the cone v lies, by the cone's own function ({@link ExpCone#interiorMargin},
+     * {@link PowerCone#interiorMargin}): at most zero on the boundary and outside, −∞ where undefined.
      */
     static double interiorMargin(Nonsymmetric kind, double alpha, double[] v, int start, int stride) {
         double a = v[start];
         double b = v[start + stride];
         double c = v[start + 2 * stride];
         double margin = switch (kind) {
-            case EXP -> Math.min(b, c - b * Math.exp(a / b));
-            case DUAL_EXP -> Math.min(-a, Math.E * c + a * Math.exp(b / a));
-            case POWER -> Math.min(Math.min(a, b), Math.pow(a, alpha) * Math.pow(b, 1 - alpha) - Math.abs(c));
-            case DUAL_POWER -> Math.min(Math.min(a, b),
-                    Math.pow(a / alpha, alpha) * Math.pow(b / (1 - alpha), 1 - alpha) - Math.abs(c));
+            case EXP -> ExpCone.interiorMargin(a, b, c);
+            case DUAL_EXP -> ExpCone.dualInteriorMargin(a, b, c);
+            case POWER -> PowerCone.interiorMargin(a, b, c, alpha);
+            case DUAL_POWER -> PowerCone.interiorMargin(a / alpha, b / (1 - alpha), c, alpha);
         };
         return Double.isNaN(margin) ? Double.NEGATIVE_INFINITY : margin;
     }

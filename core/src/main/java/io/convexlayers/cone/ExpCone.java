@@ -274,6 +274,20 @@ final class ExpCone extends ConeBlock {
         }
     }
 
+    /**
+     * How far (x, y, z) lies inside K_exp: min(y, z − y·e^{x/y}), in the units of the point (both terms
+     * are positively homogeneous of degree one); at most zero on the boundary and outside, NaN where the
+     * function is undefined (y = 0). The derivative's kink test ({@link ConeFaces}) reads it.
+     */
+    static double interiorMargin(double x, double y, double z) {
+        return Math.min(y, z - y * Math.exp(x / y));
+    }
+
+    /** {@link #interiorMargin} for the dual cone K_exp*: min(−u, e·w + u·e^{v/u}). */
+    static double dualInteriorMargin(double u, double v, double w) {
+        return Math.min(-u, Math.E * w + u * Math.exp(v / u));
+    }
+
     static boolean inCone(double x, double y, double z) {
         if (y > 0) {
             return y * Math.exp(x / y) <= z;

@@ -279,6 +279,16 @@ final class PowerCone extends ConeBlock {
         }
     }
 
+    /**
+     * How far (x, y, z) lies inside K_α: min(x, y, x^α y^{1−α} − |z|), in the units of the point (each
+     * term positively homogeneous of degree one); at most zero on the boundary and outside, NaN where a
+     * coordinate is negative. The dual cone K_α* is K_α of (u/α, v/(1−α), w): the same function there.
+     * The derivative's kink test ({@link ConeFaces}) reads it.
+     */
+    static double interiorMargin(double x, double y, double z, double alpha) {
+        return Math.min(Math.min(x, y), Math.pow(x, alpha) * Math.pow(y, 1 - alpha) - Math.abs(z));
+    }
+
     static boolean inCone(double x, double y, double z, double alpha) {
         if (x < 0 || y < 0) {
             return false;

@@ -394,21 +394,12 @@ class LaneSimdTest {
         double[] values = gaussian(pattern.nnz() * 8, rnd);
         double[] x = gaussian(30 * 8, rnd);
         double[] out = new double[40 * 8];
-        com.sun.management.ThreadMXBean bean =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        // Until the JIT compiles them the vector operations are objects; once compiled, none may be.
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        long allocated = Long.MAX_VALUE;
-        while (allocated >= 256 && System.nanoTime() < deadline) {
-            long before = bean.getCurrentThreadAllocatedBytes();
-            for (int call = 0; call < 2000; call++) {
-                TileSparse.multiplyAdd(pattern, values, false, 8, x, 0, out, 0);
-                TileSparse.transposeMultiplyAdd(pattern, values, false, 8, out, 0, x, 0);
-                java.util.Arrays.fill(out, 0);
-                java.util.Arrays.fill(x, 1);
-            }
-            allocated = bean.getCurrentThreadAllocatedBytes() - before;
-        }
+        long allocated = bytesOnceCompiled(() -> {
+            TileSparse.multiplyAdd(pattern, values, false, 8, x, 0, out, 0);
+            TileSparse.transposeMultiplyAdd(pattern, values, false, 8, out, 0, x, 0);
+            java.util.Arrays.fill(out, 0);
+            java.util.Arrays.fill(x, 1);
+        });
         assertTrue(allocated < 256, "bytes allocated by 4000 compiled SIMD products: " + allocated);
     }
 
@@ -435,23 +426,34 @@ class LaneSimdTest {
         double[] out1 = new double[8];
         double[] out2 = new double[8];
         double[] maxima = new double[7 * 8];
+        long allocated = bytesOnceCompiled(() -> {
+            LaneLoops.residualRows(p, q, c, tau, true, u, rows, 8, r, out1, null);
+            LaneLoops.residualRows(p, q, c, tau, false, u, rows, 8, r, out1, out2);
+            LaneLoops.unscaledResidualRows(p, q, 0, c, scale, tau, sigma, true, u, rows * 8, rows, 8, maxima,
+                    out1, null);
+            LaneLoops.unscaledResidualRows(p, q, 0, c, scale, tau, sigma, false, u, 0, rows, 8, maxima, out1,
+                    out2);
+        });
+        assertTrue(allocated < 256, "bytes allocated by 8000 compiled residual kernels: " + allocated);
+    }
+
+    /**
+     * Bytes this thread allocates in 2 000 calls of {@code call}, measured again until under 256 or 20 s
+     * have passed: until the JIT compiles them the vector operations are objects; once compiled, none may be.
+     */
+    private static long bytesOnceCompiled(Runnable call) {
         com.sun.management.ThreadMXBean bean =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long deadline = System.nanoTime() + 20_000_000_000L;
         long allocated = Long.MAX_VALUE;
         while (allocated >= 256 && System.nanoTime() < deadline) {
             long before = bean.getCurrentThreadAllocatedBytes();
-            for (int call = 0; call < 2000; call++) {
-                LaneLoops.residualRows(p, q, c, tau, (call & 1) == 0, u, rows, 8, r, out1, null);
-                LaneLoops.residualRows(p, q, c, tau, (call & 1) == 0, u, rows, 8, r, out1, out2);
-                LaneLoops.unscaledResidualRows(p, q, 0, c, scale, tau, sigma, true, u, rows * 8, rows, 8, maxima,
-                        out1, null);
-                LaneLoops.unscaledResidualRows(p, q, 0, c, scale, tau, sigma, false, u, 0, rows, 8, maxima, out1,
-                        out2);
+            for (int k = 0; k < 2000; k++) {
+                call.run();
             }
             allocated = bean.getCurrentThreadAllocatedBytes() - before;
         }
-        assertTrue(allocated < 256, "bytes allocated by 8000 compiled residual kernels: " + allocated);
+        return allocated;
     }
 
     /** Runs {@code work} with the scalar loops, then with SIMD: {scalar result, SIMD result}. */
