@@ -49,6 +49,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     private final double[] sigma;
     private final double[] bHat;
     private final double[] cHat;
+    /** ‖A‖max then max(‖A‖max, ‖P‖max) per lane, unscaled ({@link ResidualStats#matrixMagnitudes}). */
+    private final double[] magnitudes;
     private final double[] diagR;
     private final double[] g;
     private final double rhoX;
@@ -93,6 +95,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         int valueLanes = allShared ? 1 : lanes;
         double[] aVals = tileValues(batch.aValues(), first, valueLanes);
         double[] pVals = pPat == null ? null : tileValues(batch.pValues(), first, valueLanes);
+        this.magnitudes = ResidualStats.matrixMagnitudes(aVals, pVals, valueLanes, lanes,
+                new double[2 * lanes]);
         Equilibration.Factors f = Equilibration.scaleMatrices(aPat, aVals, pPat, pVals, cones, valueLanes,
                 settings.equilibrate());
         this.d = broadcast(f.d(), m, valueLanes, lanes);
@@ -138,6 +142,11 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.sigma = LaneGather.gather(from.sigma, w, keep);
         this.bHat = LaneGather.gather(from.bHat, w, keep);
         this.cHat = LaneGather.gather(from.cHat, w, keep);
+        this.magnitudes = new double[2 * lanes];
+        for (int k = 0; k < lanes; k++) {
+            magnitudes[k] = from.magnitudes[keep[k]];
+            magnitudes[lanes + k] = from.magnitudes[w + keep[k]];
+        }
         this.diagR = LaneGather.gather(from.diagR, w, keep);
         this.g = LaneGather.gather(from.g, w, keep);
         this.rhoY = LaneGather.gather(from.rhoY, w, keep);
@@ -602,7 +611,18 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             stats[o + ResidualStats.CERT_CTX] = w.ctx[l] / (sg * sg);
             stats[o + ResidualStats.CERT_AXS] = pri[4 * lanes + l];
             stats[o + ResidualStats.CERT_PX] = dua[5 * lanes + l];
+            stats[o + ResidualStats.CERT_X_SCALE] = magnitudes[lanes + l] * laneMaxAbs(e, u, 0, n, l) / sg;
+            stats[o + ResidualStats.CERT_Y_SCALE] = magnitudes[l] * laneMaxAbs(d, u, nl, m, l) / sg;
         }
+    }
+
+    /** max over rows i &lt; count of |f[i·lanes + l]·u[uOff + i·lanes + l]|: an unscaled direction's ∞-norm times σ. */
+    private double laneMaxAbs(double[] f, double[] u, int uOff, int count, int l) {
+        double max = 0;
+        for (int k = l; k < count * lanes; k += lanes) {
+            max = Math.max(max, Math.abs(f[k] * u[uOff + k]));
+        }
+        return max;
     }
 
     @Override

@@ -37,8 +37,16 @@ public final class ResidualStats {
     public static final int CERT_AXS = 13;
     /** ‖Px‖∞ of the direction x. */
     public static final int CERT_PX = 14;
+    /**
+     * ‖[A; P]‖max·‖x‖∞ of the direction x: how large Ax + s and Px could be without cancellation. An
+     * unboundedness certificate must be small against it as well as against −cᵀx, so that a large ‖c‖
+     * cannot pass a direction that is far from a ray of A (see {@link Termination}).
+     */
+    public static final int CERT_X_SCALE = 15;
+    /** ‖A‖max·‖y‖∞ of the direction y: the same for Aᵀy of an infeasibility certificate. */
+    public static final int CERT_Y_SCALE = 16;
     /** Number of statistics per lane. */
-    public static final int WIDTH = 15;
+    public static final int WIDTH = 17;
 
     private ResidualStats() {
     }
@@ -62,6 +70,35 @@ public final class ResidualStats {
                         st[o + DUAL_OBJ]);
             };
         }
+    }
+
+    /**
+     * The largest absolute matrix entries of each lane, for {@link #CERT_X_SCALE} and {@link #CERT_Y_SCALE}:
+     * out[l] = ‖A_l‖max and out[lanes + l] = max(‖A_l‖max, ‖P_l‖max), from unscaled values batch-minor over
+     * {@code valueLanes} lanes (one value lane: every lane shares it; otherwise as many as lanes).
+     * {@code pValues} may be null. Returns {@code out} (of 2·lanes entries).
+     */
+    public static double[] matrixMagnitudes(double[] aValues, double[] pValues, int valueLanes, int lanes,
+                                            double[] out) {
+        java.util.Arrays.fill(out, 0, 2 * lanes, 0);
+        for (int k = 0; k < aValues.length; k++) {
+            int l = k % valueLanes;
+            out[l] = Math.max(out[l], Math.abs(aValues[k]));
+        }
+        for (int l = 0; l < valueLanes; l++) {
+            out[lanes + l] = out[l];
+        }
+        if (pValues != null) {
+            for (int k = 0; k < pValues.length; k++) {
+                int l = lanes + k % valueLanes;
+                out[l] = Math.max(out[l], Math.abs(pValues[k]));
+            }
+        }
+        for (int l = valueLanes; l < lanes; l++) {
+            out[l] = out[0];
+            out[lanes + l] = out[lanes];
+        }
+        return out;
     }
 
     /**

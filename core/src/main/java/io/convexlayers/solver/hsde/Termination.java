@@ -9,9 +9,17 @@ import io.convexlayers.solver.SolverStatus;
 /**
  * The termination tests of DESIGN §4 on one lane's unscaled residual statistics: optimality
  * (primal, dual and gap residuals within ε_abs + ε_rel·scale), primal infeasibility
- * (bᵀy &lt; 0 and ‖Aᵀy‖ ≤ ε_infeas·(−bᵀy)) and unboundedness (cᵀx &lt; 0 and
- * ‖Ax + s‖, ‖Px‖ ≤ ε_infeas·(−cᵀx)); and the choice of an inaccurate status at a limit. Public so
- * that the interior-point method ({@code solver.ipm}) decides its statuses by the same tests.
+ * (bᵀy &lt; 0 and ‖Aᵀy‖ ≤ ε_infeas·min(−bᵀy, ‖A‖max·‖y‖∞)) and unboundedness (cᵀx &lt; 0 and
+ * ‖Ax + s‖, ‖Px‖ ≤ ε_infeas·min(−cᵀx, ‖[A; P]‖max·‖x‖∞)); and the choice of an inaccurate status at a
+ * limit. Public so that the interior-point method ({@code solver.ipm}) decides its statuses by the same
+ * tests.
+ *
+ * <p>A certificate is judged twice: against its objective (the direction's residual per unit of
+ * cost decrease) and against the matrix (a backward error: the direction is an exact ray of data
+ * within relative distance ε_infeas of A). The first alone depends on the scale of c: NETLIB DFL001
+ * (‖c‖₂ = 3.6·10⁸, max|A| = 2) passed it at iteration 30 with a direction whose own residual was 5% of
+ * ‖Ax‖, a bounded LP declared unbounded. The second alone would let a direction that barely lowers
+ * the objective pass.
  */
 public final class Termination {
     private Termination() {
@@ -104,7 +112,9 @@ public final class Termination {
         if (!(bty < 0)) {
             return Double.POSITIVE_INFINITY;
         }
-        return st[o + ResidualStats.CERT_ATY] / (-bty * s.epsInfeas());
+        double aty = st[o + ResidualStats.CERT_ATY];
+        // 0/0 (a zero direction) is NaN, and Math.max keeps NaN: no certificate.
+        return Math.max(aty / (-bty * s.epsInfeas()), aty / (st[o + ResidualStats.CERT_Y_SCALE] * s.epsInfeas()));
     }
 
     static double unboundednessRatio(double[] st, int o, SolverSettings s) {
@@ -112,6 +122,7 @@ public final class Termination {
         if (!(ctx < 0)) {
             return Double.POSITIVE_INFINITY;
         }
-        return Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]) / (-ctx * s.epsInfeas());
+        double r = Math.max(st[o + ResidualStats.CERT_AXS], st[o + ResidualStats.CERT_PX]);
+        return Math.max(r / (-ctx * s.epsInfeas()), r / (st[o + ResidualStats.CERT_X_SCALE] * s.epsInfeas()));
     }
 }

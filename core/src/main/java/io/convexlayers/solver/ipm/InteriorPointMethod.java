@@ -415,6 +415,17 @@ final class InteriorPointMethod {
         st[ResidualStats.CERT_CTX] = ctx / cs;
         st[ResidualStats.CERT_AXS] = certAxs;
         st[ResidualStats.CERT_PX] = certPx;
+        // The directions x = Ex̂ and y = Dẑ/c_s.
+        double xN = 0;
+        double yN = 0;
+        for (int j = 0; j < n; j++) {
+            xN = Math.max(xN, Math.abs(e[j] * x[j]));
+        }
+        for (int i = 0; i < m; i++) {
+            yN = Math.max(yN, Math.abs(d[i] * z[i]));
+        }
+        st[ResidualStats.CERT_X_SCALE] = data.magnitudes[1] * xN;
+        st[ResidualStats.CERT_Y_SCALE] = data.magnitudes[0] * yN / cs;
     }
 
     /** One predictor–corrector step; returns its length α (NaN when the step broke down). */

@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.solver.linsys.SparseLdl;
 import io.convexlayers.solver.linsys.TileMatrices;
 
@@ -38,6 +39,8 @@ final class ScaledInstance {
     final double[] d;
     final double[] e;
     double costScale;
+    /** ‖A‖max and max(‖A‖max, ‖P‖max) of the unscaled instance ({@link ResidualStats#matrixMagnitudes}). */
+    final double[] magnitudes = new double[2];
     private final double[] colNorm;
     /**
      * Whether A has every entry (m·n of them): then Â's CSC values are its columns and the CSR copy
@@ -72,6 +75,7 @@ final class ScaledInstance {
         if (p.length > 0) {
             read(batch.pValues(), k, p);
         }
+        ResidualStats.matrixMagnitudes(a, p.length > 0 ? p : null, 1, 1, magnitudes);
         java.util.Arrays.fill(d, 1);
         java.util.Arrays.fill(e, 1);
         costScale = 1;

@@ -8,6 +8,7 @@ import io.convexlayers.data.SparsePattern;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.solver.DataScaling;
 import io.convexlayers.solver.hsde.Equilibration;
+import io.convexlayers.solver.hsde.ResidualStats;
 import io.convexlayers.solver.linsys.PackedCholesky;
 import io.convexlayers.solver.linsys.TileMatrices;
 import java.util.Arrays;
@@ -32,6 +33,8 @@ final class ScaledTile {
     final double[] d;
     final double[] e;
     final double[] costScale;
+    /** ‖A‖max per lane, then max(‖A‖max, ‖P‖max), of the unscaled lanes ({@link ResidualStats#matrixMagnitudes}). */
+    final double[] magnitudes;
     /** Â and P̂ as the linear-system package sees them (the arrays above, updated in place). */
     final TileMatrices mats;
     private final double[] colNorm;
@@ -55,6 +58,7 @@ final class ScaledTile {
         d = new double[layout.m * lanes];
         e = new double[layout.n * lanes];
         costScale = new double[lanes];
+        magnitudes = new double[2 * lanes];
         colNorm = new double[layout.n * lanes];
         computedCost = new double[lanes];
         mats = new TileMatrices(layout.aPattern, a, false, layout.pPattern, p, false, lanes);
@@ -80,9 +84,12 @@ final class ScaledTile {
         batch.aValues().copyTile(first, lanes, a);
         batch.b().copyTile(first, lanes, b);
         batch.c().copyTile(first, lanes, c);
-        Equilibration.applyFactors(layout.aPattern, a, lanes, d, e, false);
         if (p != null) {
             batch.pValues().copyTile(first, lanes, p);
+        }
+        ResidualStats.matrixMagnitudes(a, p, lanes, lanes, magnitudes);
+        Equilibration.applyFactors(layout.aPattern, a, lanes, d, e, false);
+        if (p != null) {
             Equilibration.applyFactors(layout.pPattern, p, lanes, e, e, true);
         }
         scaleVectorsAndCost();
@@ -126,6 +133,7 @@ final class ScaledTile {
         if (p != null) {
             batch.pValues().copyTile(first, lanes, p);
         }
+        ResidualStats.matrixMagnitudes(a, p, lanes, lanes, magnitudes);
         Arrays.fill(d, 1);
         Arrays.fill(e, 1);
         Arrays.fill(costScale, 1);

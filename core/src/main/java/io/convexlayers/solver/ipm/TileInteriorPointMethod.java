@@ -646,6 +646,17 @@ final class TileInteriorPointMethod {
         st[so + ResidualStats.CERT_CTX] = ctx / cs;
         st[so + ResidualStats.CERT_AXS] = certAxs;
         st[so + ResidualStats.CERT_PX] = certPx;
+        // The directions x = Ex̂ and y = Dẑ/c_s.
+        double xN = 0;
+        double yN = 0;
+        for (int t = l; t < n * lanes; t += lanes) {
+            xN = Math.max(xN, Math.abs(data.e[t] * x[t]));
+        }
+        for (int t = l; t < m * lanes; t += lanes) {
+            yN = Math.max(yN, Math.abs(data.d[t] * z[t]));
+        }
+        st[so + ResidualStats.CERT_X_SCALE] = data.magnitudes[lanes + l] * xN;
+        st[so + ResidualStats.CERT_Y_SCALE] = data.magnitudes[l] * yN / cs;
     }
 
     /**

@@ -37,7 +37,64 @@ class TerminationTest {
         st[ResidualStats.CERT_ATY] = aty;
         st[ResidualStats.CERT_CTX] = ctx;
         st[ResidualStats.CERT_AXS] = axs;
+        st[ResidualStats.CERT_X_SCALE] = 1;
+        st[ResidualStats.CERT_Y_SCALE] = 1;
         return st;
+    }
+
+    /**
+     * DFL001's direction at iteration 30 (measured, session 32): cᵀx = −1 and ‖Ax + s‖∞ = 6.65·10⁻⁸, within
+     * ε_infeas·(−cᵀx), but ‖Ax‖∞ = ‖s‖∞ = 1.35·10⁻⁶ and ‖x‖∞ = 1.35·10⁻⁶ with max|A| = 2: a residual 2.5% of
+     * what the matrix makes of x, no ray. The same residual against a direction of unit size is one.
+     */
+    @Test
+    void aCertificateMustAlsoBeSmallAgainstTheMatrix() {
+        double[] unb = stats(1e-3, 0, 1, 1, -1, 6.65e-8);
+        unb[ResidualStats.CERT_X_SCALE] = 2 * 1.35e-6;
+        assertEquals(null, Termination.check(unb, 0, DEFAULTS));
+        unb[ResidualStats.CERT_X_SCALE] = 2;
+        assertEquals(SolverStatus.UNBOUNDED, Termination.check(unb, 0, DEFAULTS));
+        // The same for Aᵀy against bᵀy and ‖A‖max·‖y‖∞.
+        double[] inf = stats(1e-3, 0, -1, 6.65e-8, 1, 1);
+        inf[ResidualStats.CERT_Y_SCALE] = 2.7e-6;
+        assertEquals(null, Termination.check(inf, 0, DEFAULTS));
+        inf[ResidualStats.CERT_Y_SCALE] = 2;
+        assertEquals(SolverStatus.INFEASIBLE, Termination.check(inf, 0, DEFAULTS));
+        // A zero direction (0/0) certifies nothing.
+        double[] zero = stats(1e-3, 0, -1, 0, -1, 0);
+        zero[ResidualStats.CERT_X_SCALE] = 0;
+        zero[ResidualStats.CERT_Y_SCALE] = 0;
+        assertEquals(null, Termination.check(zero, 0, DEFAULTS));
+    }
+
+    /**
+     * Bounded, feasible NETLIB LPs with their cost or right-hand side multiplied by a large factor: a
+     * certificate judged only against cᵀx or bᵀy declared them unbounded (c·10⁸: AFIRO after 70 iterations,
+     * SC50A after 80) or infeasible (AFIRO's b·10⁶, after 40). The first-order method now solves them to
+     * their known optima (NETLIB's published values) times the factor.
+     */
+    @Test
+    void largeCostsOrRightHandSidesDoNotFakeACertificate() throws Exception {
+        SolverSettings fo = DEFAULTS.withEps(1e-6).withAlgorithm(Algorithm.FIRST_ORDER)
+                .withPolishing(io.convexlayers.solver.Polishing.OFF);
+        Object[][] cases = {{"afiro", -4.6475314286E+02, 1e8, 1.0}, {"sc50a", -6.4575077059E+01, 1e8, 1.0},
+                {"afiro", -4.6475314286E+02, 1.0, 1e6}};
+        for (Object[] c : cases) {
+            FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/" + c[0]
+                    + ".mps").toURI()));
+            ConeProgram p = problem.program();
+            double costFactor = (Double) c[2];
+            double rhsFactor = (Double) c[3];
+            double[] b = p.b().clone();
+            double[] cost = p.c().clone();
+            java.util.Arrays.setAll(b, i -> b[i] * rhsFactor);
+            java.util.Arrays.setAll(cost, j -> cost[j] * costFactor);
+            Solution s = ConeSolver.solve(new ConeProgram(p.p(), p.a(), b, cost, p.cones()), fo);
+            String name = c[0] + " c·" + costFactor + " b·" + rhsFactor;
+            assertEquals(SolverStatus.SOLVED, s.status(), name);
+            double optimum = (Double) c[1] * costFactor * rhsFactor;
+            assertEquals(optimum, s.objective(), 1e-4 * Math.abs(optimum), name);
+        }
     }
 
     @Test
