@@ -17,7 +17,7 @@
 //              before the relaxation (as cl_hsde_dual + cl_hsde_relax)
 // and after the check iteration:
 //   products   rows: workM = A u_x, workN = A^T u_y, workN2 = P u_x (as cl_csr_mv; 0 without P)
-//   residuals  first warp: the 15 statistics of cl_hsde_residuals
+//   residuals  first warp: the 17 statistics of cl_hsde_residuals
 // Every row is computed by the same arithmetic in the same order as the separate kernels, so a fused
 // run equals the graph of separate launches bit for bit. Lanes with active[l] == 0 are skipped whole.
 #include "hsde.cuh"
@@ -48,7 +48,7 @@ CL_KERNEL cl_hsde_fused(int lanes, int n, int m, int group, int rowThreads, int 
                         const double* kinv, const double* g, double* v, double* u, double* p, double* rsk,
                         double* rhsN, double* tmpM, double* workM, double* workN, double* workN2, const double* d,
                         const double* e, const double* bHat, const double* cHat, const double* sigma,
-                        double* stats, const int* active) {
+                        const double* magnitudes, double* stats, const int* active) {
     extern __shared__ double kinvS[];
     const int nm = n + m;
     const int len = nm + 1;
@@ -187,7 +187,8 @@ CL_KERNEL cl_hsde_fused(int lanes, int n, int m, int group, int rowThreads, int 
             __syncthreads();
             // residuals
             if (live && r < CL_WARP) {
-                cl_residual_stats(lanes, n, m, l, r, workM, workN, workN2, u, rsk, d, e, bHat, cHat, sigma, stats);
+                cl_residual_stats(lanes, n, m, l, r, workM, workN, workN2, u, rsk, d, e, bHat, cHat, sigma,
+                                  magnitudes, stats);
             }
             __syncthreads();
         }

@@ -113,8 +113,9 @@ CL_KERNEL cl_hsde_reset_scale(int total, int lanes, int n, int m, double rhoX, c
 // Residual statistics on the unscaled data (see cl_residual_stats). One warp per lane.
 CL_KERNEL cl_hsde_residuals(int lanes, int n, int m, const double* ax, const double* aty, const double* px,
                             const double* u, const double* rsk, const double* d, const double* e,
-                            const double* bHat, const double* cHat, const double* sigma, double* stats) {
+                            const double* bHat, const double* cHat, const double* sigma, const double* magnitudes,
+                            double* stats) {
     CL_FOR_LANE_WARP(l, w, lanes) {
-        cl_residual_stats(lanes, n, m, l, w, ax, aty, px, u, rsk, d, e, bHat, cHat, sigma, stats);
+        cl_residual_stats(lanes, n, m, l, w, ax, aty, px, u, rsk, d, e, bHat, cHat, sigma, magnitudes, stats);
     }
 }

@@ -3,19 +3,21 @@
 #include "common.cuh"
 
 // The residual statistics of lane l on the unscaled data (layout of
-// io.convexlayers.solver.hsde.ResidualStats, 15 per lane, lane-major), computed by the 32 threads of one
+// io.convexlayers.solver.hsde.ResidualStats, 17 per lane, lane-major), computed by the 32 threads of one
 // warp (w = this thread's index in it): ax = A^ x^, aty = A^T y^, px = P^ x^ (zeros without P) in scaled
-// units; d, e are the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar.
+// units; d, e are the equilibration factors, bHat/cHat the scaled data, sigma the per-lane scalar,
+// magnitudes[l] = max|A| and magnitudes[lanes + l] = max(max|A|, max|P|) of the unscaled lane.
 static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m, int l, int w, const double* ax,
                                                          const double* aty, const double* px, const double* u,
                                                          const double* rsk, const double* d, const double* e,
                                                          const double* bHat, const double* cHat,
-                                                         const double* sigma, double* stats) {
+                                                         const double* sigma, const double* magnitudes,
+                                                         double* stats) {
     int nl = n * lanes;
     double tau = u[(n + m) * lanes + l];
     double sg = sigma[l];
     double t = 1 / (sg * tau);
-    double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0;
+    double priRes = 0, axN = 0, sN = 0, bN = 0, certAxs = 0, bty = 0, yN = 0;
     for (int i = w; i < m; i += CL_WARP) {
         int k = i * lanes + l;
         double dinv = 1 / d[k];
@@ -28,8 +30,9 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
         bN = cl_max(bN, fabs(bi));
         certAxs = cl_max(certAxs, fabs((axi + si) / sg));
         bty += bHat[k] * u[nl + k];
+        yN = cl_max(yN, fabs(d[k] * u[nl + k]));
     }
-    double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0;
+    double duaRes = 0, pxN = 0, atyN = 0, cN = 0, certPx = 0, certAty = 0, ctx = 0, xpx = 0, xN = 0;
     for (int j = w; j < n; j += CL_WARP) {
         int k = j * lanes + l;
         double einv = 1 / e[k];
@@ -44,6 +47,7 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
         certAty = cl_max(certAty, fabs(atyj / sg));
         ctx += cHat[k] * u[k];
         xpx += px[k] * u[k];
+        xN = cl_max(xN, fabs(e[k] * u[k]));
     }
     priRes = cl_warp_max(priRes);
     axN = cl_warp_max(axN);
@@ -51,6 +55,7 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
     bN = cl_warp_max(bN);
     certAxs = cl_warp_max(certAxs);
     bty = cl_warp_sum(bty);
+    yN = cl_warp_max(yN);
     duaRes = cl_warp_max(duaRes);
     pxN = cl_warp_max(pxN);
     atyN = cl_warp_max(atyN);
@@ -59,11 +64,12 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
     certAty = cl_warp_max(certAty);
     ctx = cl_warp_sum(ctx);
     xpx = cl_warp_sum(xpx);
+    xN = cl_warp_max(xN);
     if (w == 0) {
         double xPx = xpx * t * t;
         double cTx = ctx * t / sg;
         double bTy = bty * t / sg;
-        double* o = stats + l * 15;
+        double* o = stats + l * 17;
         o[0] = priRes;
         o[1] = cl_max(axN, cl_max(sN, bN));
         o[2] = duaRes;
@@ -79,6 +85,8 @@ static __device__ __forceinline__ void cl_residual_stats(int lanes, int n, int m
         o[12] = ctx / (sg * sg);
         o[13] = certAxs;
         o[14] = certPx;
+        o[15] = magnitudes[lanes + l] * xN / sg;
+        o[16] = magnitudes[l] * yN / sg;
     }
 }
 

@@ -5,7 +5,7 @@
 //   scale    b^ = D b, c^ = E c, the cost scale c_s from P^'s column maxima and c^ (as ScaledInstance)
 //   convex   LDL^T of c_s P^ with diagonal pivoting: a pivot below -1e-9 max|diag| -> FAILED
 //   start    K (x, z) = (-c, b) (an LP: two systems) with W = I, s = -z, both shifted into the cone
-//   iterate  evaluate (products, Newton residuals, the 15 statistics of ResidualStats on the unscaled
+//   iterate  evaluate (products, Newton residuals, the 17 statistics of ResidualStats on the unscaled
 //            program), the tests of Termination (and the setback, certificate and extra-iteration
 //            rules of InteriorPointMethod), the NT scaling, and one Mehrotra predictor-corrector step:
 //            K assembled and factored once, three refined solves (constant, affine, combined)
@@ -46,9 +46,11 @@
 #define CL_RS_CERT_CTX 12
 #define CL_RS_CERT_AXS 13
 #define CL_RS_CERT_PX 14
-#define CL_RS_WIDTH 15
+#define CL_RS_CERT_X_SCALE 15
+#define CL_RS_CERT_Y_SCALE 16
+#define CL_RS_WIDTH 17
 // A lane's result row: the statistics, then tau, kappa and c_s.
-#define CL_IPM_RES_WIDTH 18
+#define CL_IPM_RES_WIDTH 20
 
 // The method's constants, passed by the host from the Java classes that define them (one source).
 #define PRM_EPS_ABS 0
@@ -137,6 +139,8 @@ struct ClIpm {
     int fStride;  // lanes between a row's factors (1 for shared factors: then the lane offset is 0)
     int fOff;
     double cs;
+    // max|A| and max(max|A|, max|P|) of the unscaled lane (ResidualStats.CERT_X_SCALE, CERT_Y_SCALE).
+    double aMax, apMax;
     const double* prm;
     ClIpmLane v;
     double* K;
@@ -411,8 +415,9 @@ __device__ void cl_ipm_evaluate(ClIpm& s) {
     __syncthreads();
     const double cs = s.cs;
     const double invTau = 1 / s.tau;
-    // Sums: ctx, bty, xpx; maxima: pri, axN, sN, bN, certAxs, dua, pxN, atyN, cN, certPx, certAty.
-    double r[14] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    // Sums: ctx, bty, xpx; maxima: pri, axN, sN, bN, certAxs, dua, pxN, atyN, cN, certPx, certAty, and the
+    // directions' sizes |E x^|, |D z^|.
+    double r[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     for (int j = tid; j < n; j += T) {
         double cj0 = s.v.c[j];
         s.v.rx[j] = s.v.px[j] + s.v.atz[j] + cj0 * s.tau;
@@ -428,6 +433,7 @@ __device__ void cl_ipm_evaluate(ClIpm& s) {
         r[11] = cl_max(r[11], fabs(cj));
         r[12] = cl_max(r[12], fabs(pj));
         r[13] = cl_max(r[13], fabs(aj));
+        r[14] = cl_max(r[14], fabs(cl_ipm_e(s, j) * s.v.x[j]));
     }
     for (int i = tid; i < m; i += T) {
         double bi0 = s.v.b[i];
@@ -442,8 +448,9 @@ __device__ void cl_ipm_evaluate(ClIpm& s) {
         r[5] = cl_max(r[5], fabs(si * invTau));
         r[6] = cl_max(r[6], fabs(bi));
         r[7] = cl_max(r[7], fabs(a + si));
+        r[15] = cl_max(r[15], fabs(cl_ipm_d(s, i) * s.v.z[i]));
     }
-    cl_block_reduce(r, 14, ~7u, s.red);
+    cl_block_reduce(r, 16, ~7u, s.red);
     double xPx = r[2] * invTau * invTau / cs;
     double cTx = r[0] * invTau / cs;
     double bTy = r[1] * invTau / cs;
@@ -463,6 +470,8 @@ __device__ void cl_ipm_evaluate(ClIpm& s) {
     st[CL_RS_CERT_CTX] = r[0] / cs;
     st[CL_RS_CERT_AXS] = r[7];
     st[CL_RS_CERT_PX] = r[12];
+    st[CL_RS_CERT_X_SCALE] = s.apMax * r[14];
+    st[CL_RS_CERT_Y_SCALE] = s.aMax * r[15] / cs;
 }
 
 // Termination.brokeDown.
@@ -484,12 +493,21 @@ __device__ bool cl_ipm_broke_down(const double* st) {
 
 __device__ double cl_ipm_infeasibility_ratio(const double* st, double epsInfeas) {
     double bty = st[CL_RS_CERT_BTY];
-    return bty < 0 ? st[CL_RS_CERT_ATY] / (-bty * epsInfeas) : CL_INF;
+    if (!(bty < 0)) {
+        return CL_INF;
+    }
+    // Against the objective and against the matrix (Termination.infeasibilityRatio); 0/0 stays NaN.
+    double aty = st[CL_RS_CERT_ATY];
+    return cl_max(aty / (-bty * epsInfeas), aty / (st[CL_RS_CERT_Y_SCALE] * epsInfeas));
 }
 
 __device__ double cl_ipm_unboundedness_ratio(const double* st, double epsInfeas) {
     double ctx = st[CL_RS_CERT_CTX];
-    return ctx < 0 ? cl_max(st[CL_RS_CERT_AXS], st[CL_RS_CERT_PX]) / (-ctx * epsInfeas) : CL_INF;
+    if (!(ctx < 0)) {
+        return CL_INF;
+    }
+    double r = cl_max(st[CL_RS_CERT_AXS], st[CL_RS_CERT_PX]);
+    return cl_max(r / (-ctx * epsInfeas), r / (st[CL_RS_CERT_X_SCALE] * epsInfeas));
 }
 
 // Termination.check with tolerances (epsAbs, epsRel, epsInfeas): a status, or CL_ST_NONE.
@@ -733,8 +751,25 @@ __device__ bool cl_ipm_prepare(ClIpm& s, const double* bRaw, const double* cRaw,
             pSum += col;
         }
     }
-    double r[2] = {pSum, cMax};
-    cl_block_reduce(r, 2, 2u, s.red);
+    // The unscaled matrices' largest entries: A = D^-1 A^ E^-1, P = E^-1 P^ E^-1 (A^ row-major m x n).
+    double aMax = 0;
+    for (int q = tid; q < m * n; q += T) {
+        int i = q / n;
+        int j = q - i * n;
+        aMax = cl_max(aMax, fabs(s.A[q]) / (cl_ipm_d(s, i) * cl_ipm_e(s, j)));
+    }
+    double pMax = 0;
+    if (s.hasP != 0) {
+        for (int q = tid; q < n * n; q += T) {
+            int i = q / n;
+            int j = q - i * n;
+            pMax = cl_max(pMax, fabs(s.P[q]) / (cl_ipm_e(s, i) * cl_ipm_e(s, j)));
+        }
+    }
+    double r[4] = {pSum, cMax, aMax, pMax};
+    cl_block_reduce(r, 4, 14u, s.red);
+    s.aMax = r[2];
+    s.apMax = cl_max(r[2], r[3]);
     s.cs = 1;
     if (eq) {
         double pMean = r[0] / max(1, n);

@@ -40,6 +40,21 @@ CL_KERNEL cl_lane_diff_norm(int lanes, int len, const double* a, const double* b
     }
 }
 
+// out[l] = max(out[l], max_i |a[i*lanes+l]|); one warp per lane. The largest entries of per-lane matrix
+// values (batch-minor), for the certificates' matrix scale (ResidualStats.CERT_X_SCALE).
+CL_KERNEL cl_lane_abs_max(int lanes, int len, const double* a, double* out) {
+    CL_FOR_LANE_WARP(l, w, lanes) {
+        double s = 0;
+        for (int i = w; i < len; i += CL_WARP) {
+            s = cl_max(s, fabs(a[i * lanes + l]));
+        }
+        s = cl_warp_max(s);
+        if (w == 0) {
+            out[l] = cl_max(out[l], s);
+        }
+    }
+}
+
 // v[t] *= alpha[t % lanes].
 CL_KERNEL cl_lane_scale(int total, int lanes, double* v, const double* alpha) {
     CL_FOR(t, total) { v[t] *= alpha[t % lanes]; }

@@ -82,6 +82,8 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
     /** The settings' acceleration resolved for this program. */
     private final Acceleration acceleration;
     private final DeviceBuffer statsDev;
+    /** max|A| per lane, then max(max|A|, max|P|), of the unscaled lanes (ResidualStats.CERT_X_SCALE). */
+    private final DeviceBuffer magnitudesDev;
     private final DeviceBuffer maskDev;
     private final int[] maskHost;
     private final double[] hostU;
@@ -134,10 +136,14 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                 aVals = new double[aPattern.nnz()];
                 pVals = pPattern == null ? null : new double[pPattern.nnz()];
                 // One set of matrices: equilibrated once on the host, the factors spread over the lanes.
-                Equilibration.Factors f = equilibrateShared(src, first, settings, aVals, pVals);
+                src.sharedMatrices(first, aVals, pVals);
+                // Two numbers for the chunk, spread on the device (the uploads do not grow with the lanes).
+                double[] magnitudes = ResidualStats.matrixMagnitudes(aVals, pVals, 1, 1, new double[2]);
+                Equilibration.Factors f = equilibrateShared(settings, aPattern, aVals, pPattern, pVals);
                 this.matrices = new DeviceMatrices(lease, aPattern, aVals, pPattern, pVals, shared, lanes);
                 this.dDev = spreadOnDevice(f.d(), m);
                 this.eDev = spreadOnDevice(f.e(), n);
+                this.magnitudesDev = spreadOnDevice(magnitudes, 2);
             } else {
                 // Per-lane matrices: written by the source on the device and equilibrated there, in place.
                 boolean hasP = pPattern != null && pPattern.nnz() > 0;
@@ -145,6 +151,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
                         hasP ? src.laneP(lease, first, lanes) : null, shared, lanes);
                 this.dDev = lease.doubles(Math.max(1, m * lanes));
                 this.eDev = lease.doubles(Math.max(1, n * lanes));
+                this.magnitudesDev = laneMagnitudes(aPattern.nnz(), hasP ? pPattern.nnz() : 0);
                 new DeviceEquilibration(lease, matrices, cones).run(settings.equilibrate(), dDev, eDev);
                 dev.download(dDev.ptr(), d, 0, m * lanes);
                 dev.download(eDev.ptr(), e, 0, n * lanes);
@@ -213,11 +220,26 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         };
     }
 
+    /**
+     * max|A| and max(max|A|, max|P|) of each lane's matrices as the source wrote them (before equilibration):
+     * {@link ResidualStats#matrixMagnitudes} on the device.
+     */
+    private DeviceBuffer laneMagnitudes(int nnzA, int nnzP) {
+        DeviceBuffer out = lease.doubles(2 * lanes);
+        dev.launch(CudaKernel.FILL, 2 * lanes, 2 * lanes, out, 0.0);
+        dev.launch(CudaKernel.LANE_ABS_MAX, lanes * LaunchGeometry.WARP, lanes, nnzA, matrices.aVals, out);
+        DeviceBuffer.Ptr withP = out.at(lanes);
+        dev.launch(CudaKernel.LANE_ABS_MAX, lanes * LaunchGeometry.WARP, lanes, nnzA, matrices.aVals, withP);
+        if (nnzP > 0) {
+            dev.launch(CudaKernel.LANE_ABS_MAX, lanes * LaunchGeometry.WARP, lanes, nnzP, matrices.pVals, withP);
+        }
+        return out;
+    }
+
     /** Equilibrates the chunk's one set of shared matrices on the host and spreads D and E over the lanes. */
-    private Equilibration.Factors equilibrateShared(ChunkSource src, int first, SolverSettings settings,
-                                                    double[] aVals, double[] pVals) {
-        src.sharedMatrices(first, aVals, pVals);
-        Equilibration.Factors f = Equilibration.scaleMatrices(src.aPattern(), aVals, src.pPattern(), pVals,
+    private Equilibration.Factors equilibrateShared(SolverSettings settings, SparsePattern aPattern, double[] aVals,
+                                                    SparsePattern pPattern, double[] pVals) {
+        Equilibration.Factors f = Equilibration.scaleMatrices(aPattern, aVals, pPattern, pVals,
                 cones, 1, settings.equilibrate());
         spread(f.d(), m, d);
         spread(f.e(), n, e);
@@ -467,7 +489,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         }
         epoch++;
         fused.run(count, false, alpha, rhoX, TAU_WEIGHT, g, v, u, uTilde, gatheredRsk, workM, workN, workN2, dDev,
-                eDev, bHatDev, cHatDev, sigmaDev, statsDev);
+                eDev, bHatDev, cHatDev, sigmaDev, magnitudesDev, statsDev);
     }
 
     /** As {@link #plainIterations}, with the check iteration and its residual statistics in the same launch. */
@@ -480,7 +502,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         }
         epoch++;
         fused.run(plain + 1, true, alpha, rhoX, TAU_WEIGHT, g, v, u, uTilde, rsk, workM, workN, workN2, dDev, eDev,
-                bHatDev, cHatDev, sigmaDev, statsDev);
+                bHatDev, cHatDev, sigmaDev, magnitudesDev, statsDev);
         dev.download(statsDev.ptr(), stats, 0, lanes * ResidualStats.WIDTH);
     }
 
@@ -567,7 +589,7 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
         matrices.mulAT(u.row(n), workN.ptr(), false);
         matrices.mulP(u.ptr(), workN2.ptr(), false);
         dev.launch(CudaKernel.HSDE_RESIDUALS, lanes * LaunchGeometry.WARP, lanes, n, m, workM, workN, workN2, u, rsk,
-                dDev, eDev, bHatDev, cHatDev, sigmaDev, statsDev);
+                dDev, eDev, bHatDev, cHatDev, sigmaDev, magnitudesDev, statsDev);
     }
 
     /** Finished lanes stop reading their matrices and inverses (the bandwidth of the batch's long tail). */

@@ -12,6 +12,7 @@ enum CudaKernel {
     FILL("cl_fill", "ipd"),
     FILL_INT("cl_fill_int", "iqi"),
     LANE_DOT("cl_lane_dot", "iippp"),
+    LANE_ABS_MAX("cl_lane_abs_max", "iipp"),
     LANE_DIFF_NORM("cl_lane_diff_norm", "iippp"),
     LANE_SCALE("cl_lane_scale", "iipp"),
     LANE_AXPBY("cl_lane_axpby", "iipppp"),
@@ -42,8 +43,8 @@ enum CudaKernel {
     HSDE_RELAX("cl_hsde_relax", "idppp"),
     HSDE_DUAL("cl_hsde_dual", "iiiidpdpppp"),
     HSDE_RESET_SCALE("cl_hsde_reset_scale", "iiiidpdqppppp"),
-    HSDE_RESIDUALS("cl_hsde_residuals", "iiippppppppppp"),
-    HSDE_FUSED("cl_hsde_fused", "iiiiiiiiiiiiqqqqqqqqqddd" + "pppppppppppppppppppp" + "q"),
+    HSDE_RESIDUALS("cl_hsde_residuals", "iiipppppppppppp"),
+    HSDE_FUSED("cl_hsde_fused", "iiiiiiiiiiiiqqqqqqqqqddd" + "ppppppppppppppppppppp" + "q"),
 
     PROJ_NONNEG("cl_proj_nonneg", "ip"),
     PROJ_SOC("cl_proj_soc", "iiqqp"),

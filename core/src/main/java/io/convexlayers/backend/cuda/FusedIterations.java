@@ -123,14 +123,14 @@ final class FusedIterations {
     void run(int iterations, boolean check, double alpha, double rhoX, double tauWeight, DeviceVector g,
              DeviceVector v, DeviceVector u, DeviceVector uTilde, DeviceVector rsk, DeviceBuffer workM,
              DeviceBuffer workN, DeviceBuffer workN2, DeviceBuffer d, DeviceBuffer e, DeviceBuffer bHat,
-             DeviceBuffer cHat, DeviceBuffer sigma, DeviceBuffer stats) {
+             DeviceBuffer cHat, DeviceBuffer sigma, DeviceBuffer magnitudes, DeviceBuffer stats) {
         int groups = (lanes + group - 1) / group;
         int shared = kinvShared ? (int) sharedBytes(group, n) : 0;
         DeviceBuffer[] s = structures;
         dev.launchBlocks(CudaKernel.HSDE_FUSED, groups, group * rowThreads, shared, lanes, n, m, group, rowThreads,
                 iterations, check ? 1 : 0, nnStart, nnEnd, mat.hasP ? 1 : 0, mat.sharedFlag(), kinvShared ? 1 : 0,
                 s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], alpha, rhoX, tauWeight, mat.aVals, mat.pVals,
-                rhoY, kinv, g, v, u, uTilde, rsk, rhsN, tmpM, workM, workN, workN2, d, e, bHat, cHat, sigma, stats,
-                mat.activeLanes());
+                rhoY, kinv, g, v, u, uTilde, rsk, rhsN, tmpM, workM, workN, workN2, d, e, bHat, cHat, sigma, magnitudes,
+                stats, mat.activeLanes());
     }
 }

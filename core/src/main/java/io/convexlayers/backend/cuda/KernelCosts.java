@@ -50,6 +50,9 @@ final class KernelCosts {
             case FILL_INT -> new KernelCost(0, I * t, 0);
             // One warp per lane (the lane count is argument 0): len products a·b summed, one result.
             case LANE_DOT -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * lanes0(a), 2L * a.i(1) * lanes0(a));
+            // One warp per lane: len (abs, max), one read-modify-write.
+            case LANE_ABS_MAX -> new KernelCost(D * a.i(1) * lanes0(a) + D * lanes0(a), D * lanes0(a),
+                    2L * a.i(1) * lanes0(a));
             // One warp per lane: len (subtract, square, add), one sqrt.
             case LANE_DIFF_NORM -> new KernelCost(2L * D * a.i(1) * lanes0(a), D * lanes0(a),
                     (3L * a.i(1) + 1) * lanes0(a));
@@ -131,8 +134,9 @@ final class KernelCosts {
                 long m = a.i(2);
                 long l = lanes0(a);
                 // Per lane: 5 loads per row of either block (scaled products, factor, data, u), the tau
-                // entries and sigma; about 20 operations per row (scalings, abs, max, sums); 15 stats out.
-                yield new KernelCost(D * l * (5 * (n + m) + 3), D * l * 15, l * (20 * (n + m) + 30));
+                // entries, sigma and the two magnitudes; about 22 operations per row (scalings, abs, max,
+                // sums); 17 stats out.
+                yield new KernelCost(D * l * (5 * (n + m) + 5), D * l * 17, l * (22 * (n + m) + 32));
             }
 
             // v = max(v, 0).
@@ -356,7 +360,7 @@ final class KernelCosts {
         IPtr aRow = a.q(12);
         IPtr atRow = a.q(15);
         IPtr pRow = a.q(18);
-        long live = enabled(a.q(44), lanes);
+        long live = enabled(a.q(45), lanes);
         long nnzA = aRow.get((int) m) - aRow.get(0);
         long nnzP = hasP ? pRow.get((int) n) - pRow.get(0) : 0;
         long nm = n + m;
@@ -376,7 +380,7 @@ final class KernelCosts {
         }
         if (check) {
             read += live * (D * (nnzA * (valsPerLane + 1) * 2 + nnzP * (valsPerLane + 1)) + D * (9 * m + 9 * n));
-            write += live * D * (m + 2 * n + 15 + len);
+            write += live * D * (m + 2 * n + 17 + len);
             flops += live * (4 * nnzA + 2 * nnzP + 9 * m + 10 * n);
         }
         // Critical path of one block: the busiest row thread per phase, the first warp for reductions.

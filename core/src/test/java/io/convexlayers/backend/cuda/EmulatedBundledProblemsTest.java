@@ -82,4 +82,43 @@ class EmulatedBundledProblemsTest {
         }
         assertEquals(lanes, solved, name + ": every lane solves");
     }
+
+    /**
+     * AFIRO with its cost multiplied by 10⁸, then with its right-hand side multiplied by 10⁶ (two lanes
+     * each), per-instance and shared matrices, by the device's first-order and interior-point methods: a
+     * certificate judged only against cᵀx or bᵀy declared them unbounded (iteration 70) or infeasible (40)
+     * on the CPU. Each lane reaches AFIRO's optimum −464.75314286 (NETLIB) times the factor, as the CPU
+     * does. (One batch mixing both scales over a shared A ends both lanes at the iteration limit, on the
+     * CPU too: the lanes' scales pull apart; noted in issue #14.)
+     */
+    @org.junit.jupiter.api.Test
+    void largeCostsOrRightHandSidesFakeNoCertificateOnTheDevice() throws Exception {
+        Path path = Path.of(getClass().getResource("/problems/netlib/afiro.mps").toURI());
+        ConeProgram p = ProblemReader.read(path).program();
+        for (double[] factor : new double[][] {{1e8, 1}, {1, 1e6}}) {
+            double[] c = p.c().clone();
+            double[] b = p.b().clone();
+            java.util.Arrays.setAll(c, j -> c[j] * factor[0]);
+            java.util.Arrays.setAll(b, i -> b[i] * factor[1]);
+            for (boolean shared : new boolean[] {false, true}) {
+                BatchArray a = shared ? BatchArray.shared(p.a().values(), 2)
+                        : BatchArray.perInstance(new double[][] {p.a().values(), p.a().values()});
+                BatchConeProgram batch = new BatchConeProgram(null, null, p.a().pattern(), a,
+                        BatchArray.shared(b, 2), BatchArray.shared(c, 2), p.cones());
+                for (io.convexlayers.solver.Algorithm algorithm : new io.convexlayers.solver.Algorithm[] {
+                        io.convexlayers.solver.Algorithm.FIRST_ORDER, io.convexlayers.solver.Algorithm.INTERIOR_POINT}) {
+                    SolverSettings settings = SolverSettings.defaults().withEps(1e-6).withAlgorithm(algorithm)
+                            .withPolishing(io.convexlayers.solver.Polishing.OFF);
+                    BatchSolution gpu = EmulatedSolveTest.emulated().solve(batch, settings, null, null);
+                    double optimum = -4.6475314286E+02 * factor[0] * factor[1];
+                    for (int l = 0; l < 2; l++) {
+                        String name = algorithm + " c·" + factor[0] + " b·" + factor[1]
+                                + (shared ? " shared" : " per-instance") + " lane " + l;
+                        assertEquals(SolverStatus.SOLVED, gpu.status(l), name);
+                        assertEquals(optimum, gpu.objective(l), 1e-4 * Math.abs(optimum), name);
+                    }
+                }
+            }
+        }
+    }
 }

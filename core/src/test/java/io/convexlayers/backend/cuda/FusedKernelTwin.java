@@ -33,7 +33,7 @@ final class FusedKernelTwin {
         final IPtr aRowStart, aColIdx, aValIdx, atRowStart, atColIdx, atValIdx, pRowStart, pColIdx, pValIdx;
         final double alpha, rhoX, tauWeight;
         final DPtr aVals, pVals, rhoY, kinv, g, v, u, p, rsk, rhsN, tmpM, workM, workN, workN2, d, e, bHat, cHat,
-                sigma, stats;
+                sigma, magnitudes, stats;
         final IPtr active;
         final int blockThreads;
         final double[] kinvS;
@@ -85,8 +85,9 @@ final class FusedKernelTwin {
             bHat = a.p(40);
             cHat = a.p(41);
             sigma = a.p(42);
-            stats = a.p(43);
-            active = a.q(44);
+            magnitudes = a.p(43);
+            stats = a.p(44);
+            active = a.q(45);
             if (geometry == null || rowThreads % WARP != 0 || geometry.threadsPerBlock() != group * rowThreads) {
                 throw new IllegalArgumentException("cl_hsde_fused: block of " + (geometry == null ? 0
                         : geometry.threadsPerBlock()) + " threads for " + group + " lanes x " + rowThreads);
@@ -259,7 +260,7 @@ final class FusedKernelTwin {
 
         void residuals(int l) {
             KernelTwins.laneResidualStats(lanes, n, m, l, workM, workN, workN2, u, rsk, d, e, bHat, cHat, sigma,
-                    stats);
+                    magnitudes, stats);
         }
     }
 

@@ -99,8 +99,9 @@ final class IpmKernelTwin {
         final DPtr b, c, x, z, s, px, ax, atz, rx, rz, x1, z1, x2, z2, dx, dz, ds, dxa, dza, dsa, rhsX, rhsZ, dsT, wM,
                 wM2, xP, zP, sP, w, lam, resX, resZ, cx, cz, t, tN, tM;
         double cs = 1;
+        double aMax, apMax;
         double tau = 1, kappa = 1, tauP = 1, kappaP = 1, dTau, dKappa;
-        final double[] stats = new double[15];
+        final double[] stats = new double[17];
         boolean retry;
         int solves;
 
@@ -218,15 +219,15 @@ final class IpmKernelTwin {
                 out.set(o + n + 2 * m + i, dAt(i));
             }
             int r = o + 2 * n + 3 * m;
-            for (int k = 0; k < 15; k++) {
+            for (int k = 0; k < 17; k++) {
                 out.set(r + k, stats[k]);
             }
-            out.set(r + 15, tau);
-            out.set(r + 16, kappa);
-            out.set(r + 17, cs);
-            out.set(r + 18, status);
-            out.set(r + 19, iters[0]);
-            out.set(r + 20, solves);
+            out.set(r + 17, tau);
+            out.set(r + 18, kappa);
+            out.set(r + 19, cs);
+            out.set(r + 20, status);
+            out.set(r + 21, iters[0]);
+            out.set(r + 22, solves);
         }
 
         // ---- block reductions ----
@@ -662,7 +663,7 @@ final class IpmKernelTwin {
             for (int j = 0; j < n; j++) {
                 c.set(j, cRaw.get(j * lanes + l) * eAt(j));
             }
-            double[] r = reduce(2, 2, new double[] {0, 0}, (tid, v) -> {
+            double[] r = reduce(4, 14, new double[] {0, 0, 0, 0}, (tid, v) -> {
                 for (int j = tid; j < n; j += T) {
                     v[1] = max(v[1], Math.abs(c.get(j)));
                     if (hasP != 0) {
@@ -673,7 +674,21 @@ final class IpmKernelTwin {
                         v[0] += col;
                     }
                 }
+                for (int q = tid; q < m * n; q += T) {
+                    int i = q / n;
+                    int j = q - i * n;
+                    v[2] = max(v[2], Math.abs(a(i, j)) / (dAt(i) * eAt(j)));
+                }
+                if (hasP != 0) {
+                    for (int q = tid; q < n * n; q += T) {
+                        int i = q / n;
+                        int j = q - i * n;
+                        v[3] = max(v[3], Math.abs(p(i, j)) / (eAt(i) * eAt(j)));
+                    }
+                }
             });
+            aMax = r[2];
+            apMax = max(r[2], r[3]);
             cs = 1;
             if (eq) {
                 double pMean = r[0] / Math.max(1, n);
@@ -722,7 +737,7 @@ final class IpmKernelTwin {
             for (int i = 0; i < m; i++) {
                 rz.set(i, ax.get(i) + s.get(i) - b.get(i) * tau);
             }
-            double[] r = reduce(14, ~7, new double[14], (tid, v) -> {
+            double[] r = reduce(16, ~7, new double[16], (tid, v) -> {
                 for (int j = tid; j < n; j += T) {
                     double cj0 = c.get(j);
                     v[0] += cj0 * x.get(j);
@@ -737,6 +752,7 @@ final class IpmKernelTwin {
                     v[11] = max(v[11], Math.abs(cj));
                     v[12] = max(v[12], Math.abs(pj));
                     v[13] = max(v[13], Math.abs(aj));
+                    v[14] = max(v[14], Math.abs(eAt(j) * x.get(j)));
                 }
                 for (int i = tid; i < m; i += T) {
                     double bi0 = b.get(i);
@@ -750,6 +766,7 @@ final class IpmKernelTwin {
                     v[5] = max(v[5], Math.abs(si * invTau));
                     v[6] = max(v[6], Math.abs(bi));
                     v[7] = max(v[7], Math.abs(av + si));
+                    v[15] = max(v[15], Math.abs(dAt(i) * z.get(i)));
                 }
             });
             double xPx = r[2] * invTau * invTau / cs;
@@ -770,6 +787,8 @@ final class IpmKernelTwin {
             stats[12] = r[0] / cs;
             stats[13] = r[7];
             stats[14] = r[12];
+            stats[15] = apMax * r[14];
+            stats[16] = aMax * r[15] / cs;
         }
 
         double tauDirection(DPtr u, DPtr v, double invTau) {
@@ -927,7 +946,7 @@ final class IpmKernelTwin {
         }
 
         boolean brokeDown() {
-            for (int k = 8; k < 15; k++) {
+            for (int k = 8; k < 17; k++) {
                 if (!Double.isFinite(stats[k])) {
                     return true;
                 }
@@ -944,12 +963,19 @@ final class IpmKernelTwin {
 
         double infeasibilityRatio(double epsInfeas) {
             double bty = stats[10];
-            return bty < 0 ? stats[11] / (-bty * epsInfeas) : Double.POSITIVE_INFINITY;
+            if (!(bty < 0)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            return max(stats[11] / (-bty * epsInfeas), stats[11] / (stats[16] * epsInfeas));
         }
 
         double unboundednessRatio(double epsInfeas) {
             double ctx = stats[12];
-            return ctx < 0 ? max(stats[13], stats[14]) / (-ctx * epsInfeas) : Double.POSITIVE_INFINITY;
+            if (!(ctx < 0)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double r = max(stats[13], stats[14]);
+            return max(r / (-ctx * epsInfeas), r / (stats[15] * epsInfeas));
         }
 
         int atLimit(double epsInfeas) {

@@ -24,6 +24,7 @@ final class KernelTwinTable {
             case FILL -> KernelTwins.clFill(a.i(0), a.p(1), a.d(2));
             case FILL_INT -> KernelTwins.clFillInt(a.i(0), a.q(1), a.i(2));
             case LANE_DOT -> KernelTwins.clLaneDot(a.i(0), a.i(1), a.p(2), a.p(3), a.p(4));
+            case LANE_ABS_MAX -> KernelTwins.clLaneAbsMax(a.i(0), a.i(1), a.p(2), a.p(3));
             case LANE_DIFF_NORM -> KernelTwins.clLaneDiffNorm(a.i(0), a.i(1), a.p(2), a.p(3), a.p(4));
             case LANE_SCALE -> KernelTwins.clLaneScale(a.i(0), a.i(1), a.p(2), a.p(3));
             case LANE_AXPBY -> KernelTwins.clLaneAxpby(a.i(0), a.i(1), a.p(2), a.p(3), a.p(4), a.p(5));
@@ -51,7 +52,7 @@ final class KernelTwinTable {
             case HSDE_RELAX -> KernelTwins.clHsdeRelax(a.i(0), a.d(1), a.p(2), a.p(3), a.p(4));
             case HSDE_DUAL -> KernelTwins.clHsdeDual(a.i(0), a.i(1), a.i(2), a.i(3), a.d(4), a.p(5), a.d(6), a.p(7), a.p(8), a.p(9), a.p(10));
             case HSDE_RESET_SCALE -> KernelTwins.clHsdeResetScale(a.i(0), a.i(1), a.i(2), a.i(3), a.d(4), a.p(5), a.d(6), a.q(7), a.p(8), a.p(9), a.p(10), a.p(11), a.p(12));
-            case HSDE_RESIDUALS -> KernelTwins.clHsdeResiduals(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.p(5), a.p(6), a.p(7), a.p(8), a.p(9), a.p(10), a.p(11), a.p(12), a.p(13));
+            case HSDE_RESIDUALS -> KernelTwins.clHsdeResiduals(a.i(0), a.i(1), a.i(2), a.p(3), a.p(4), a.p(5), a.p(6), a.p(7), a.p(8), a.p(9), a.p(10), a.p(11), a.p(12), a.p(13), a.p(14));
             case PROJ_NONNEG -> KernelTwins.clProjNonneg(a.i(0), a.p(1));
             case PROJ_SOC -> KernelTwins.clProjSoc(a.i(0), a.i(1), a.q(2), a.q(3), a.p(4));
             case PROJ_PSD -> KernelTwins.clProjPsd(a.i(0), a.i(1), a.q(2), a.q(3), a.q(4), a.p(5), a.p(6));

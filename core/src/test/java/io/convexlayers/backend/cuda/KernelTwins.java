@@ -73,6 +73,19 @@ final class KernelTwins {
         }
     }
 
+    static void clLaneAbsMax(int lanes, int len, DPtr a, DPtr out) {
+        double[] s = new double[WARP];
+        for (int l = 0; l < lanes; l++) {
+            for (int w = 0; w < WARP; w++) {
+                s[w] = 0;
+                for (int i = w; i < len; i += WARP) {
+                    s[w] = Math.max(s[w], Math.abs(a.get(i * lanes + l)));
+                }
+            }
+            out.set(l, Math.max(out.get(l), warpMax(s)));
+        }
+    }
+
     static void clLaneDiffNorm(int lanes, int len, DPtr a, DPtr b, DPtr out) {
         double[] s = new double[WARP];
         for (int l = 0; l < lanes; l++) {
@@ -350,19 +363,19 @@ final class KernelTwins {
     }
 
     static void clHsdeResiduals(int lanes, int n, int m, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk, DPtr d,
-                                DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
+                                DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr magnitudes, DPtr stats) {
         for (int l = 0; l < lanes; l++) {
-            laneResidualStats(lanes, n, m, l, ax, aty, px, u, rsk, d, e, bHat, cHat, sigma, stats);
+            laneResidualStats(lanes, n, m, l, ax, aty, px, u, rsk, d, e, bHat, cHat, sigma, magnitudes, stats);
         }
     }
 
     /** {@code cl_residual_stats} (hsde.cuh): lane l's statistics, computed by one warp. */
     static void laneResidualStats(int lanes, int n, int m, int l, DPtr ax, DPtr aty, DPtr px, DPtr u, DPtr rsk,
-                                  DPtr d, DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr stats) {
-        // Partials per warp thread, one row per quantity: the 14 reductions of the kernel.
+                                  DPtr d, DPtr e, DPtr bHat, DPtr cHat, DPtr sigma, DPtr magnitudes, DPtr stats) {
+        // Partials per warp thread, one row per quantity: the 16 reductions of the kernel.
         final int priRes = 0, axN = 1, sN = 2, bN = 3, certAxs = 4, bty = 5, duaRes = 6, pxN = 7, atyN = 8,
-                cN = 9, certPx = 10, certAty = 11, ctx = 12, xpx = 13;
-        double[][] q = new double[14][WARP];
+                cN = 9, certPx = 10, certAty = 11, ctx = 12, xpx = 13, yN = 14, xN = 15;
+        double[][] q = new double[16][WARP];
         int nl = n * lanes;
         double tau = u.get((n + m) * lanes + l);
         double sg = sigma.get(l);
@@ -380,6 +393,7 @@ final class KernelTwins {
                 q[bN][w] = Math.max(q[bN][w], Math.abs(bi));
                 q[certAxs][w] = Math.max(q[certAxs][w], Math.abs((axi + si) / sg));
                 q[bty][w] += bHat.get(k) * u.get(nl + k);
+                q[yN][w] = Math.max(q[yN][w], Math.abs(d.get(k) * u.get(nl + k)));
             }
             for (int j = w; j < n; j += WARP) {
                 int k = j * lanes + l;
@@ -395,14 +409,15 @@ final class KernelTwins {
                 q[certAty][w] = Math.max(q[certAty][w], Math.abs(atyj / sg));
                 q[ctx][w] += cHat.get(k) * u.get(k);
                 q[xpx][w] += px.get(k) * u.get(k);
+                q[xN][w] = Math.max(q[xN][w], Math.abs(e.get(k) * u.get(k)));
             }
         }
-        residualStats(l, q, tau, t, sg, rsk.get((n + m) * lanes + l), stats);
+        residualStats(l, lanes, q, tau, t, sg, rsk.get((n + m) * lanes + l), magnitudes, stats);
     }
 
-    /** The warp reductions and the 15 statistics of {@code cl_hsde_residuals} for lane l. */
-    private static void residualStats(int l, double[][] q, double tau, double t, double sg, double tauRsk,
-                                      DPtr stats) {
+    /** The warp reductions and the 17 statistics of {@code cl_hsde_residuals} for lane l. */
+    private static void residualStats(int l, int lanes, double[][] q, double tau, double t, double sg,
+                                      double tauRsk, DPtr magnitudes, DPtr stats) {
         double priRes = warpMax(q[0]), axN = warpMax(q[1]), sN = warpMax(q[2]), bN = warpMax(q[3]);
         double certAxs = warpMax(q[4]), bty = warpSum(q[5]);
         double duaRes = warpMax(q[6]), pxN = warpMax(q[7]), atyN = warpMax(q[8]), cN = warpMax(q[9]);
@@ -410,7 +425,7 @@ final class KernelTwins {
         double xPx = xpx * t * t;
         double cTx = ctx * t / sg;
         double bTy = bty * t / sg;
-        int o = l * 15;
+        int o = l * 17;
         stats.set(o, priRes);
         stats.set(o + 1, Math.max(axN, Math.max(sN, bN)));
         stats.set(o + 2, duaRes);
@@ -426,6 +441,8 @@ final class KernelTwins {
         stats.set(o + 12, ctx / (sg * sg));
         stats.set(o + 13, certAxs);
         stats.set(o + 14, certPx);
+        stats.set(o + 15, magnitudes.get(lanes + l) * warpMax(q[15]) / sg);
+        stats.set(o + 16, magnitudes.get(l) * warpMax(q[14]) / sg);
     }
 
     // ---------------------------------------------------------------- equilibrate.cu
