@@ -81,24 +81,25 @@ public final class ResidualStats {
     public static double[] matrixMagnitudes(double[] aValues, double[] pValues, int valueLanes, int lanes,
                                             double[] out) {
         java.util.Arrays.fill(out, 0, 2 * lanes, 0);
-        for (int k = 0; k < aValues.length; k++) {
-            int l = k % valueLanes;
-            out[l] = Math.max(out[l], Math.abs(aValues[k]));
-        }
-        for (int l = 0; l < valueLanes; l++) {
-            out[lanes + l] = out[l];
-        }
+        laneAbsMax(aValues, valueLanes, out, 0);
+        System.arraycopy(out, 0, out, lanes, valueLanes);
         if (pValues != null) {
-            for (int k = 0; k < pValues.length; k++) {
-                int l = lanes + k % valueLanes;
-                out[l] = Math.max(out[l], Math.abs(pValues[k]));
-            }
+            laneAbsMax(pValues, valueLanes, out, lanes);
         }
         for (int l = valueLanes; l < lanes; l++) {
             out[l] = out[0];
             out[lanes + l] = out[lanes];
         }
         return out;
+    }
+
+    /** out[at + l] = max(out[at + l], max_k |values[k·lanes + l]|), entry by entry without a division. */
+    private static void laneAbsMax(double[] values, int lanes, double[] out, int at) {
+        for (int k = 0; k < values.length; k += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                out[at + l] = Math.max(out[at + l], Math.abs(values[k + l]));
+            }
+        }
     }
 
     /**

@@ -33,7 +33,10 @@ final class ScaledTile {
     final double[] d;
     final double[] e;
     final double[] costScale;
-    /** ‖A‖max per lane, then max(‖A‖max, ‖P‖max), of the unscaled lanes ({@link ResidualStats#matrixMagnitudes}). */
+    /**
+     * ‖A‖max per lane, then max(‖A‖max, ‖P‖max), of the unscaled lanes ({@link ResidualStats#matrixMagnitudes}),
+     * for the solver's certificates: set by {@link #load} only (the derivative's {@link #loadScaled} needs none).
+     */
     final double[] magnitudes;
     /** Â and P̂ as the linear-system package sees them (the arrays above, updated in place). */
     final TileMatrices mats;
@@ -84,12 +87,9 @@ final class ScaledTile {
         batch.aValues().copyTile(first, lanes, a);
         batch.b().copyTile(first, lanes, b);
         batch.c().copyTile(first, lanes, c);
-        if (p != null) {
-            batch.pValues().copyTile(first, lanes, p);
-        }
-        ResidualStats.matrixMagnitudes(a, p, lanes, lanes, magnitudes);
         Equilibration.applyFactors(layout.aPattern, a, lanes, d, e, false);
         if (p != null) {
+            batch.pValues().copyTile(first, lanes, p);
             Equilibration.applyFactors(layout.pPattern, p, lanes, e, e, true);
         }
         scaleVectorsAndCost();

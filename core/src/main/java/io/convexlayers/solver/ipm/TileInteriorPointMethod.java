@@ -104,6 +104,9 @@ final class TileInteriorPointMethod {
     private final double[] eInv;
     /** Per lane 1/τ, and the seven residual maxima of the primal and the dual rows (see {@link #evaluate}). */
     private final double[] statsInvTau;
+    /** ‖Ex̂‖∞ and ‖Dẑ‖∞ per lane: the certificate directions' sizes ({@link #directionSizes}). */
+    private final double[] xSize;
+    private final double[] zSize;
     private final double[] primalMax;
     private final double[] dualMax;
     /** Per-lane scalars of one step. */
@@ -202,6 +205,8 @@ final class TileInteriorPointMethod {
         dInv = new double[ml];
         eInv = new double[nl];
         statsInvTau = new double[lanes];
+        xSize = new double[lanes];
+        zSize = new double[lanes];
         primalMax = new double[7 * lanes];
         dualMax = new double[7 * lanes];
         dTau = new double[lanes];
@@ -574,8 +579,21 @@ final class TileInteriorPointMethod {
         }
         residualMaxima(ax, s, data.b, dInv, true, m, primalMax);
         residualMaxima(px, atz, data.c, eInv, false, n, dualMax);
+        directionSizes(data.e, x, n, xSize);
+        directionSizes(data.d, z, m, zSize);
         for (int l = 0; l < lanes; l++) {
             fillStats(l, ctx[l], bty[l], xpx[l]);
+        }
+    }
+
+    /** out[l] = max over rows of |f·v| of lane l: rows outer, lanes inner (contiguous, so it vectorizes). */
+    private void directionSizes(double[] f, double[] v, int rows, double[] out) {
+        Arrays.fill(out, 0);
+        for (int i = 0; i < rows; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                out[l] = Math.max(out[l], Math.abs(f[o + l] * v[o + l]));
+            }
         }
     }
 
@@ -647,16 +665,8 @@ final class TileInteriorPointMethod {
         st[so + ResidualStats.CERT_AXS] = certAxs;
         st[so + ResidualStats.CERT_PX] = certPx;
         // The directions x = Ex̂ and y = Dẑ/c_s.
-        double xN = 0;
-        double yN = 0;
-        for (int t = l; t < n * lanes; t += lanes) {
-            xN = Math.max(xN, Math.abs(data.e[t] * x[t]));
-        }
-        for (int t = l; t < m * lanes; t += lanes) {
-            yN = Math.max(yN, Math.abs(data.d[t] * z[t]));
-        }
-        st[so + ResidualStats.CERT_X_SCALE] = data.magnitudes[lanes + l] * xN;
-        st[so + ResidualStats.CERT_Y_SCALE] = data.magnitudes[l] * yN / cs;
+        st[so + ResidualStats.CERT_X_SCALE] = data.magnitudes[lanes + l] * xSize[l];
+        st[so + ResidualStats.CERT_Y_SCALE] = data.magnitudes[l] * zSize[l] / cs;
     }
 
     /**
