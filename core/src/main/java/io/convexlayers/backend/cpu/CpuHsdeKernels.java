@@ -585,6 +585,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                 null);
         LaneLoops.unscaledResidualRows(workN2, workN, 0, cHat, e, w.t, sigma, false, u, 0, n, lanes, dua, w.ctx,
                 w.xpx);
+        directionSizes(e, u, 0, n, w.xSize);
+        directionSizes(d, u, nl, m, w.ySize);
         for (int l = 0; l < lanes; l++) {
             int o = l * ResidualStats.WIDTH;
             double sg = sigma[l];
@@ -611,18 +613,23 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             stats[o + ResidualStats.CERT_CTX] = w.ctx[l] / (sg * sg);
             stats[o + ResidualStats.CERT_AXS] = pri[4 * lanes + l];
             stats[o + ResidualStats.CERT_PX] = dua[5 * lanes + l];
-            stats[o + ResidualStats.CERT_X_SCALE] = magnitudes[lanes + l] * laneMaxAbs(e, u, 0, n, l) / sg;
-            stats[o + ResidualStats.CERT_Y_SCALE] = magnitudes[l] * laneMaxAbs(d, u, nl, m, l) / sg;
+            stats[o + ResidualStats.CERT_X_SCALE] = magnitudes[lanes + l] * w.xSize[l] / sg;
+            stats[o + ResidualStats.CERT_Y_SCALE] = magnitudes[l] * w.ySize[l] / sg;
         }
     }
 
-    /** max over rows i &lt; count of |f[i·lanes + l]·u[uOff + i·lanes + l]|: an unscaled direction's ∞-norm times σ. */
-    private double laneMaxAbs(double[] f, double[] u, int uOff, int count, int l) {
-        double max = 0;
-        for (int k = l; k < count * lanes; k += lanes) {
-            max = Math.max(max, Math.abs(f[k] * u[uOff + k]));
+    /**
+     * out[l] = max over rows of |f·u[uOff + ·]| of lane l (an unscaled direction's ∞-norm times σ): rows outer,
+     * lanes inner, so that it vectorizes.
+     */
+    private void directionSizes(double[] f, double[] u, int uOff, int rows, double[] out) {
+        java.util.Arrays.fill(out, 0);
+        for (int i = 0; i < rows; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                out[l] = Math.max(out[l], Math.abs(f[o + l] * u[uOff + o + l]));
+            }
         }
-        return max;
     }
 
     @Override
@@ -715,6 +722,9 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         final double[] bty;
         final double[] ctx;
         final double[] xpx;
+        /** ‖Ex̂‖∞ and ‖Dŷ‖∞ per lane, the certificate directions' sizes times σ. */
+        final double[] xSize;
+        final double[] ySize;
 
         StatsWork(int lanes) {
             t = new double[lanes];
@@ -723,6 +733,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             bty = new double[lanes];
             ctx = new double[lanes];
             xpx = new double[lanes];
+            xSize = new double[lanes];
+            ySize = new double[lanes];
         }
     }
 }
