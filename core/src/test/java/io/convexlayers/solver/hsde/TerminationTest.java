@@ -68,6 +68,21 @@ class TerminationTest {
     }
 
     /**
+     * POWELL20 (Maros–Meszaros, n = m = 10 000), feasible and bounded: the interior point declared it
+     * INFEASIBLE at iteration 9 with a direction y whose ‖Aᵀy‖ was small against −bᵀy but not against
+     * ‖A‖max·‖y‖∞. Now it reaches the published optimum 5.2089583·10¹⁰ (15 iterations).
+     */
+    @Test
+    void powell20IsSolvedNotDeclaredInfeasible() throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource(
+                "/problems/maros_meszaros/POWELL20.qps.gz").toURI()));
+        Solution s = ConeSolver.solve(problem.program(), DEFAULTS.withEps(1e-6)
+                .withAlgorithm(Algorithm.INTERIOR_POINT));
+        assertEquals(SolverStatus.SOLVED, s.status());
+        assertEquals(52089583000.0, s.objective(), 1e-6 * 52089583000.0);
+    }
+
+    /**
      * Bounded, feasible NETLIB LPs with their cost or right-hand side multiplied by a large factor: a
      * certificate judged only against cᵀx or bᵀy declared them unbounded (c·10⁸: AFIRO after 70 iterations,
      * SC50A after 80) or infeasible (AFIRO's b·10⁶, after 40). The first-order method now solves them to
