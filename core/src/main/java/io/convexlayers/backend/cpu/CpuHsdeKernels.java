@@ -14,6 +14,7 @@ import io.convexlayers.data.ConeDims;
 import io.convexlayers.data.SparsePattern;
 import io.convexlayers.solver.Acceleration;
 import io.convexlayers.solver.BatchSolution;
+import io.convexlayers.solver.LinearSystemKind;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.solver.hsde.HsdeKernels;
@@ -108,7 +109,9 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.bHat = scaledVectors.b();
         this.cHat = scaledVectors.c();
 
-        this.linearSystem = LinearSystemFactory.create(settings.linearSystem(), scaled);
+        this.linearSystem = allShared && settings.linearSystem() == LinearSystemKind.AUTO
+                && balanceSpread(bHat, cHat, m, n, lanes) > Equilibration.MAX_SHARED_BALANCE_SPREAD
+                ? LinearSystemFactory.perLane(scaled) : LinearSystemFactory.create(settings.linearSystem(), scaled);
         this.projector = new ConeProjector(cones, lanes);
         this.acceleration = settings.acceleration().resolve(pPat != null && pPat.nnz() > 0, cones);
         this.anderson = acceleration == Acceleration.ANDERSON
@@ -163,6 +166,23 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.laneB = new double[lanes];
         this.laneC = new double[lanes];
         this.sumScratch = new double[LaneSums.TAU_SCRATCH_PER_LANE * lanes];
+    }
+
+    /** {@link Equilibration#balanceSpread} of the tile's lanes from b̂ and ĉ. */
+    static double balanceSpread(double[] bHat, double[] cHat, int m, int n, int lanes) {
+        double[] nb = new double[lanes];
+        double[] nc = new double[lanes];
+        for (int i = 0; i < m; i++) {
+            for (int l = 0; l < lanes; l++) {
+                nb[l] = Math.max(nb[l], Math.abs(bHat[i * lanes + l]));
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            for (int l = 0; l < lanes; l++) {
+                nc[l] = Math.max(nc[l], Math.abs(cHat[j * lanes + l]));
+            }
+        }
+        return Equilibration.balanceSpread(nb, nc, lanes);
     }
 
     private static double[] tileValues(BatchArray values, int first, int valueLanes) {

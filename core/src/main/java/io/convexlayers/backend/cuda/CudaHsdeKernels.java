@@ -166,7 +166,10 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             dev.download(sigmaDev.ptr(), sigma, 0, lanes);
             this.rhoYHost = new double[m * lanes];
             this.rhoY = lease.doubles(Math.max(1, m * lanes));
-            this.kkt = switch (chooseKind(settings.linearSystem(), shared, n)) {
+            // Shared matrices keep one factorization (one scale) only for lanes of similar b/c balance.
+            boolean oneScale = shared && !(settings.linearSystem() == LinearSystemKind.AUTO && lanes > 1
+                    && balanceSpread() > Equilibration.MAX_SHARED_BALANCE_SPREAD);
+            this.kkt = switch (chooseKind(settings.linearSystem(), oneScale, n)) {
                 case SHARED -> new SharedInverseKkt(lease, matrices, rhoY, aVals, pVals);
                 case DENSE -> new BatchedCholeskyKkt(lease, matrices, rhoY);
                 default -> new JacobiCgKkt(lease, matrices, rhoY);
@@ -218,6 +221,17 @@ final class CudaHsdeKernels implements HsdeKernels<DeviceVector>, AutoCloseable 
             case DENSE -> LinearSystemKind.DENSE;
             case SPARSE, CG -> LinearSystemKind.CG;
         };
+    }
+
+    /** {@link Equilibration#balanceSpread} of the chunk's lanes: ‖b̂‖∞ and ‖ĉ‖∞ per lane on the device. */
+    private double balanceSpread() {
+        DeviceBuffer norms = lease.doubles(2 * lanes);
+        dev.launch(CudaKernel.FILL, 2 * lanes, 2 * lanes, norms, 0.0);
+        dev.launch(CudaKernel.LANE_ABS_MAX, lanes * LaunchGeometry.WARP, lanes, m, bHatDev, norms);
+        dev.launch(CudaKernel.LANE_ABS_MAX, lanes * LaunchGeometry.WARP, lanes, n, cHatDev, norms.at(lanes));
+        double[] host = new double[2 * lanes];
+        dev.download(norms.ptr(), host, 0, 2 * lanes);
+        return Equilibration.balanceSpread(host, java.util.Arrays.copyOfRange(host, lanes, 2 * lanes), lanes);
     }
 
     /**

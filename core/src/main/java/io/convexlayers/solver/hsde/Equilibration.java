@@ -322,6 +322,32 @@ public final class Equilibration {
     }
 
     /**
+     * Above this spread of the lanes' balances ‖Db‖∞/‖Ec‖∞, a first-order tile (or device chunk) of shared
+     * matrices factors per lane under AUTO: one factorization means one scale for every lane, and lanes of
+     * different balance want different scales. Measured (NETLIB, two lanes over one A, one with c
+     * multiplied by k, eps 1e-6): ADLITTLE needs 2.7–2.9× the iterations at k = 10³ and reaches the
+     * 100 000 limit at 10⁴, SC50A 4.7× at 10⁴, AFIRO 100× at 10⁸; at k = 10² AFIRO is unaffected.
+     */
+    public static final double MAX_SHARED_BALANCE_SPREAD = 100;
+
+    /**
+     * max/min over the lanes of ‖b̂‖∞/‖ĉ‖∞ (σ cancels: ‖Db‖∞/‖Ec‖∞) from each lane's norms, among lanes with
+     * both nonzero; 1 when fewer than two such lanes.
+     */
+    public static double balanceSpread(double[] bNorm, double[] cNorm, int lanes) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (int l = 0; l < lanes; l++) {
+            if (bNorm[l] > 0 && cNorm[l] > 0) {
+                double r = bNorm[l] / cNorm[l];
+                lo = Math.min(lo, r);
+                hi = Math.max(hi, r);
+            }
+        }
+        return hi > 0 ? hi / lo : 1;
+    }
+
+    /**
      * The scalar σ per lane that brings the scaled b̂ = Db and ĉ = Ec to unit size (clamped), so
      * that the tolerances mean the same for every instance.
      */

@@ -71,20 +71,28 @@ public final class LinearSystemFactory {
             case CG:
                 return new ConjugateGradient(mats);
             case AUTO:
-                if (mats.allShared()) {
-                    return shared(mats);
-                }
-                if (mats.n() <= AUTO_DENSE_MAX_N) {
-                    LdlAnalysis an = LdlAnalysisCache.get(mats);
-                    if (denseCost(mats, true) <= sparseCost(an, true)) {
-                        return new DenseReducedCholesky(mats, false);
-                    }
-                    return new SparseLdl(mats, false, an);
-                }
-                return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
+                return mats.allShared() ? shared(mats) : perLane(mats);
             default:
                 throw new InvalidSettingsException("linearSystem", kind, "unknown kind");
         }
+    }
+
+    /**
+     * AUTO's choice among factors per lane: DENSE when n ≤ {@value #AUTO_DENSE_MAX_N} and its cost per
+     * solve (with the amortized factorization) is no more than the sparse one's, else SPARSE. Also for
+     * shared matrices whose lanes need scales of their own (the first-order tile's lanes of very different
+     * b/c balance).
+     */
+    public static LinearSystem perLane(TileMatrices mats) {
+        TileChecks.requireValid(mats);
+        if (mats.n() <= AUTO_DENSE_MAX_N) {
+            LdlAnalysis an = LdlAnalysisCache.get(mats);
+            if (denseCost(mats, true) <= sparseCost(an, true)) {
+                return new DenseReducedCholesky(mats, false);
+            }
+            return new SparseLdl(mats, false, an);
+        }
+        return new SparseLdl(mats, false, LdlAnalysisCache.get(mats));
     }
 
     /**

@@ -88,8 +88,7 @@ class EmulatedBundledProblemsTest {
      * each), per-instance and shared matrices, by the device's first-order and interior-point methods: a
      * certificate judged only against cᵀx or bᵀy declared them unbounded (iteration 70) or infeasible (40)
      * on the CPU. Each lane reaches AFIRO's optimum −464.75314286 (NETLIB) times the factor, as the CPU
-     * does. (One batch mixing both scales over a shared A ends both lanes at the iteration limit, on the
-     * CPU too: the lanes' scales pull apart; noted in issue #14.)
+     * does. (Both scales in one batch over a shared A: {@link #lanesOfVeryDifferentBalanceSolveAsTheyDoAlone}.)
      */
     @org.junit.jupiter.api.Test
     void largeCostsOrRightHandSidesFakeNoCertificateOnTheDevice() throws Exception {
@@ -119,6 +118,46 @@ class EmulatedBundledProblemsTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * AFIRO as is, with c·10⁸ and with b·10⁶ in one batch over a shared A on the device: one shared
+     * inverse (one scale) for the three lanes would leave the last two at the iteration limit, as on the
+     * CPU (SharedMatrixScalesTest); the chunk factors per lane instead, and each lane takes the iterations
+     * it takes with per-instance matrices and reaches AFIRO's optimum times its factors.
+     */
+    @org.junit.jupiter.api.Test
+    void lanesOfVeryDifferentBalanceSolveAsTheyDoAlone() throws Exception {
+        Path path = Path.of(getClass().getResource("/problems/netlib/afiro.mps").toURI());
+        ConeProgram p = ProblemReader.read(path).program();
+        double[] cf = {1, 1e8, 1};
+        double[] bf = {1, 1, 1e6};
+        double[][] b = new double[3][];
+        double[][] c = new double[3][];
+        for (int l = 0; l < 3; l++) {
+            double cl = cf[l];
+            double bl = bf[l];
+            c[l] = p.c().clone();
+            b[l] = p.b().clone();
+            java.util.Arrays.setAll(c[l], j -> p.c()[j] * cl);
+            java.util.Arrays.setAll(b[l], i -> p.b()[i] * bl);
+        }
+        SolverSettings settings = SolverSettings.defaults().withEps(1e-6)
+                .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)
+                .withPolishing(io.convexlayers.solver.Polishing.OFF);
+        BatchSolution[] runs = new BatchSolution[2];
+        for (int r = 0; r < 2; r++) {
+            BatchArray a = r == 0 ? BatchArray.shared(p.a().values(), 3)
+                    : BatchArray.perInstance(new double[][] {p.a().values(), p.a().values(), p.a().values()});
+            runs[r] = EmulatedSolveTest.emulated().solve(new BatchConeProgram(null, null, p.a().pattern(), a,
+                    BatchArray.perInstance(b), BatchArray.perInstance(c), p.cones()), settings, null, null);
+        }
+        for (int l = 0; l < 3; l++) {
+            assertEquals(SolverStatus.SOLVED, runs[0].status(l), "lane " + l);
+            assertEquals(runs[1].iterations(l), runs[0].iterations(l), "lane " + l);
+            double optimum = -4.6475314286E+02 * cf[l] * bf[l];
+            assertEquals(optimum, runs[0].objective(l), 1e-4 * Math.abs(optimum), "lane " + l);
         }
     }
 }
