@@ -13,7 +13,8 @@ import io.convexlayers.InvalidSettingsException;
  *
  * <p>Execution does not change the answers beyond rounding, with one exception: when P and A are
  * shared by the batch, the lanes of a CPU tile adapt their scale jointly (one factorization), so
- * {@code tileLanes} can change iteration counts there.
+ * {@code tileLanes} can change iteration counts there (unless their b/c balances differ by more than
+ * {@code Equilibration.MAX_SHARED_BALANCE_SPREAD}: then the tile factors per lane).
  *
  * @param threads   worker threads of the CPU tiles (the CPU backend's solve, the CUDA backend's
  *                  host-side equilibration, the derivative), 0 = one per available core
