@@ -47,4 +47,28 @@ public final class ProgramBatches {
     public static BatchConeProgram perInstance(ConeProgram... programs) {
         return perInstance(List.of(programs));
     }
+
+    /**
+     * One LP (no P) as lanes whose c and b are multiplied by {@code costFactors[l]} and {@code rhsFactors[l]},
+     * over one A: shared ({@link BatchArray#shared}) or repeated per instance.
+     */
+    public static BatchConeProgram scaledLanes(ConeProgram p, double[] costFactors, double[] rhsFactors,
+                                               boolean sharedA) {
+        int lanes = costFactors.length;
+        double[][] b = new double[lanes][];
+        double[][] c = new double[lanes][];
+        double[][] a = new double[lanes][];
+        for (int l = 0; l < lanes; l++) {
+            double cf = costFactors[l];
+            double bf = rhsFactors[l];
+            c[l] = p.c().clone();
+            b[l] = p.b().clone();
+            java.util.Arrays.setAll(c[l], j -> p.c()[j] * cf);
+            java.util.Arrays.setAll(b[l], i -> p.b()[i] * bf);
+            a[l] = p.a().values();
+        }
+        return new BatchConeProgram(null, null, p.a().pattern(),
+                sharedA ? BatchArray.shared(p.a().values(), lanes) : BatchArray.perInstance(a),
+                BatchArray.perInstance(b), BatchArray.perInstance(c), p.cones());
+    }
 }

@@ -2,7 +2,6 @@
 package io.convexlayers.backend.cpu;
 
 import io.convexlayers.backend.Backends;
-import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.io.ProblemReader;
@@ -11,6 +10,7 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.testing.ProgramBatches;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -33,24 +33,8 @@ class SharedMatrixScalesTest {
                 .toURI())).program();
     }
 
-    /** AFIRO's lanes with c and b multiplied by the given factors, over one A (shared or per lane). */
     private static BatchConeProgram lanes(ConeProgram p, double[] costFactors, double[] rhsFactors, boolean shared) {
-        int lanes = costFactors.length;
-        double[][] b = new double[lanes][];
-        double[][] c = new double[lanes][];
-        double[][] a = new double[lanes][];
-        for (int l = 0; l < lanes; l++) {
-            double cf = costFactors[l];
-            double bf = rhsFactors[l];
-            c[l] = p.c().clone();
-            b[l] = p.b().clone();
-            java.util.Arrays.setAll(c[l], j -> p.c()[j] * cf);
-            java.util.Arrays.setAll(b[l], i -> p.b()[i] * bf);
-            a[l] = p.a().values();
-        }
-        return new BatchConeProgram(null, null, p.a().pattern(),
-                shared ? BatchArray.shared(p.a().values(), lanes) : BatchArray.perInstance(a),
-                BatchArray.perInstance(b), BatchArray.perInstance(c), p.cones());
+        return ProgramBatches.scaledLanes(p, costFactors, rhsFactors, shared);
     }
 
     /**

@@ -133,25 +133,13 @@ class EmulatedBundledProblemsTest {
         ConeProgram p = ProblemReader.read(path).program();
         double[] cf = {1, 1e8, 1};
         double[] bf = {1, 1, 1e6};
-        double[][] b = new double[3][];
-        double[][] c = new double[3][];
-        for (int l = 0; l < 3; l++) {
-            double cl = cf[l];
-            double bl = bf[l];
-            c[l] = p.c().clone();
-            b[l] = p.b().clone();
-            java.util.Arrays.setAll(c[l], j -> p.c()[j] * cl);
-            java.util.Arrays.setAll(b[l], i -> p.b()[i] * bl);
-        }
         SolverSettings settings = SolverSettings.defaults().withEps(1e-6)
                 .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)
                 .withPolishing(io.convexlayers.solver.Polishing.OFF);
         BatchSolution[] runs = new BatchSolution[2];
         for (int r = 0; r < 2; r++) {
-            BatchArray a = r == 0 ? BatchArray.shared(p.a().values(), 3)
-                    : BatchArray.perInstance(new double[][] {p.a().values(), p.a().values(), p.a().values()});
-            runs[r] = EmulatedSolveTest.emulated().solve(new BatchConeProgram(null, null, p.a().pattern(), a,
-                    BatchArray.perInstance(b), BatchArray.perInstance(c), p.cones()), settings, null, null);
+            runs[r] = EmulatedSolveTest.emulated().solve(
+                    io.convexlayers.testing.ProgramBatches.scaledLanes(p, cf, bf, r == 0), settings, null, null);
         }
         for (int l = 0; l < 3; l++) {
             assertEquals(SolverStatus.SOLVED, runs[0].status(l), "lane " + l);
