@@ -122,6 +122,18 @@ class CudaGpuTest {
         EmulatedBundledProblemsTest.assertCudaMatchesCpu(gpuBackend(0), name);
     }
 
+    /** Large costs or right-hand sides fake no certificate on the GPU either (the 17 statistics, cl_lane_abs_max). */
+    @Test
+    void largeCostsOrRightHandSidesFakeNoCertificate() throws Exception {
+        EmulatedBundledProblemsTest.assertNoFakeCertificates(gpuBackend(0));
+    }
+
+    /** Lanes of very different b/c balance over a shared A factor per lane on the GPU as on the CPU. */
+    @Test
+    void lanesOfVeryDifferentBalanceSolveAsTheyDoAlone() throws Exception {
+        EmulatedBundledProblemsTest.assertLanesOfDifferentBalanceSolveAlone(gpuBackend(0));
+    }
+
     @Test
     void anIndefiniteInstanceFailsAloneOnTheGpu() {
         IndefiniteInstanceTest.assertOnlyTheIndefiniteLaneFails(gpuBackend(0).solve(

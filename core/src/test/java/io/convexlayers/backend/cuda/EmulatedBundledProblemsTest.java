@@ -92,7 +92,12 @@ class EmulatedBundledProblemsTest {
      */
     @org.junit.jupiter.api.Test
     void largeCostsOrRightHandSidesFakeNoCertificateOnTheDevice() throws Exception {
-        Path path = Path.of(getClass().getResource("/problems/netlib/afiro.mps").toURI());
+        assertNoFakeCertificates(EmulatedSolveTest.emulated());
+    }
+
+    /** {@link #largeCostsOrRightHandSidesFakeNoCertificateOnTheDevice} through {@code gpuBackend}. */
+    static void assertNoFakeCertificates(CudaBackend gpuBackend) throws Exception {
+        Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/netlib/afiro.mps").toURI());
         ConeProgram p = ProblemReader.read(path).program();
         for (double[] factor : new double[][] {{1e8, 1}, {1, 1e6}}) {
             double[] c = p.c().clone();
@@ -108,7 +113,7 @@ class EmulatedBundledProblemsTest {
                         io.convexlayers.solver.Algorithm.FIRST_ORDER, io.convexlayers.solver.Algorithm.INTERIOR_POINT}) {
                     SolverSettings settings = SolverSettings.defaults().withEps(1e-6).withAlgorithm(algorithm)
                             .withPolishing(io.convexlayers.solver.Polishing.OFF);
-                    BatchSolution gpu = EmulatedSolveTest.emulated().solve(batch, settings, null, null);
+                    BatchSolution gpu = gpuBackend.solve(batch, settings, null, null);
                     double optimum = -4.6475314286E+02 * factor[0] * factor[1];
                     for (int l = 0; l < 2; l++) {
                         String name = algorithm + " c·" + factor[0] + " b·" + factor[1]
@@ -129,7 +134,12 @@ class EmulatedBundledProblemsTest {
      */
     @org.junit.jupiter.api.Test
     void lanesOfVeryDifferentBalanceSolveAsTheyDoAlone() throws Exception {
-        Path path = Path.of(getClass().getResource("/problems/netlib/afiro.mps").toURI());
+        assertLanesOfDifferentBalanceSolveAlone(EmulatedSolveTest.emulated());
+    }
+
+    /** {@link #lanesOfVeryDifferentBalanceSolveAsTheyDoAlone} through {@code gpuBackend}. */
+    static void assertLanesOfDifferentBalanceSolveAlone(CudaBackend gpuBackend) throws Exception {
+        Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/netlib/afiro.mps").toURI());
         ConeProgram p = ProblemReader.read(path).program();
         double[] cf = {1, 1e8, 1};
         double[] bf = {1, 1, 1e6};
@@ -138,8 +148,8 @@ class EmulatedBundledProblemsTest {
                 .withPolishing(io.convexlayers.solver.Polishing.OFF);
         BatchSolution[] runs = new BatchSolution[2];
         for (int r = 0; r < 2; r++) {
-            runs[r] = EmulatedSolveTest.emulated().solve(
-                    io.convexlayers.testing.ProgramBatches.scaledLanes(p, cf, bf, r == 0), settings, null, null);
+            runs[r] = gpuBackend.solve(io.convexlayers.testing.ProgramBatches.scaledLanes(p, cf, bf, r == 0), settings,
+                    null, null);
         }
         for (int l = 0; l < 3; l++) {
             assertEquals(SolverStatus.SOLVED, runs[0].status(l), "lane " + l);
