@@ -145,11 +145,7 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
         this.sigma = LaneGather.gather(from.sigma, w, keep);
         this.bHat = LaneGather.gather(from.bHat, w, keep);
         this.cHat = LaneGather.gather(from.cHat, w, keep);
-        this.magnitudes = new double[2 * lanes];
-        for (int k = 0; k < lanes; k++) {
-            magnitudes[k] = from.magnitudes[keep[k]];
-            magnitudes[lanes + k] = from.magnitudes[w + keep[k]];
-        }
+        this.magnitudes = LaneGather.gather(from.magnitudes, w, keep);
         this.diagR = LaneGather.gather(from.diagR, w, keep);
         this.g = LaneGather.gather(from.g, w, keep);
         this.rhoY = LaneGather.gather(from.rhoY, w, keep);

@@ -2,7 +2,6 @@
 package io.convexlayers.backend.cpu;
 
 import io.convexlayers.backend.Backends;
-import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.io.ProblemReader;
 import io.convexlayers.solver.Algorithm;
@@ -10,6 +9,7 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.Polishing;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.solver.hsde.Equilibration;
 import io.convexlayers.testing.ProgramBatches;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A first-order tile over shared matrices keeps one factorization, and so one scale, for its lanes only
- * while their balances ‖Db‖∞/‖Ec‖∞ stay within {@link io.convexlayers.solver.hsde.Equilibration#MAX_SHARED_BALANCE_SPREAD} of each
+ * while their balances ‖Db‖∞/‖Ec‖∞ stay within {@link Equilibration#MAX_SHARED_BALANCE_SPREAD} of each
  * other; beyond it each lane gets its own factor and scale, so that no instance slows or spoils another.
  */
 class SharedMatrixScalesTest {
@@ -31,10 +31,6 @@ class SharedMatrixScalesTest {
     private static ConeProgram afiro() throws Exception {
         return ProblemReader.read(Path.of(SharedMatrixScalesTest.class.getResource("/problems/netlib/afiro.mps")
                 .toURI())).program();
-    }
-
-    private static BatchConeProgram lanes(ConeProgram p, double[] costFactors, double[] rhsFactors, boolean shared) {
-        return ProgramBatches.scaledLanes(p, costFactors, rhsFactors, shared);
     }
 
     /**
@@ -48,8 +44,8 @@ class SharedMatrixScalesTest {
         ConeProgram p = afiro();
         double[] cf = {1, 1e8, 1};
         double[] bf = {1, 1, 1e6};
-        BatchSolution shared = Backends.cpu().solve(lanes(p, cf, bf, true), FO, null, null);
-        BatchSolution separate = Backends.cpu().solve(lanes(p, cf, bf, false), FO, null, null);
+        BatchSolution shared = Backends.cpu().solve(ProgramBatches.scaledLanes(p, cf, bf, true), FO, null, null);
+        BatchSolution separate = Backends.cpu().solve(ProgramBatches.scaledLanes(p, cf, bf, false), FO, null, null);
         for (int l = 0; l < cf.length; l++) {
             assertEquals(SolverStatus.SOLVED, shared.status(l), "lane " + l);
             assertEquals(separate.iterations(l), shared.iterations(l), "lane " + l);
@@ -62,14 +58,15 @@ class SharedMatrixScalesTest {
     @Test
     void theSharedFactorizationStaysForSimilarLanes() throws Exception {
         ConeProgram p = afiro();
-        CpuHsdeKernels similar = new CpuHsdeKernels(lanes(p, new double[] {1, 3, 10}, new double[] {1, 1, 2}, true),
-                0, 3, FO);
+        CpuHsdeKernels similar = new CpuHsdeKernels(
+                ProgramBatches.scaledLanes(p, new double[] {1, 3, 10}, new double[] {1, 1, 2}, true), 0, 3, FO);
         assertTrue(similar.sharedScale());
-        CpuHsdeKernels apart = new CpuHsdeKernels(lanes(p, new double[] {1, 1e3}, new double[] {1, 1}, true),
-                0, 2, FO);
+        CpuHsdeKernels apart = new CpuHsdeKernels(
+                ProgramBatches.scaledLanes(p, new double[] {1, 1e3}, new double[] {1, 1}, true), 0, 2, FO);
         assertFalse(apart.sharedScale());
         // An explicit SHARED request is honoured whatever the spread.
-        CpuHsdeKernels asked = new CpuHsdeKernels(lanes(p, new double[] {1, 1e3}, new double[] {1, 1}, true), 0, 2,
+        CpuHsdeKernels asked = new CpuHsdeKernels(
+                ProgramBatches.scaledLanes(p, new double[] {1, 1e3}, new double[] {1, 1}, true), 0, 2,
                 FO.withLinearSystem(io.convexlayers.solver.LinearSystemKind.SHARED));
         assertTrue(asked.sharedScale());
     }

@@ -6,6 +6,7 @@ import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeProgram;
 import io.convexlayers.io.ProblemReader;
+import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
@@ -95,22 +96,21 @@ class EmulatedBundledProblemsTest {
         assertNoFakeCertificates(EmulatedSolveTest.emulated());
     }
 
+    private static ConeProgram afiro() throws Exception {
+        return ProblemReader.read(Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/netlib/afiro.mps")
+                .toURI())).program();
+    }
+
     /** {@link #largeCostsOrRightHandSidesFakeNoCertificateOnTheDevice} through {@code gpuBackend}. */
     static void assertNoFakeCertificates(CudaBackend gpuBackend) throws Exception {
-        Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/netlib/afiro.mps").toURI());
-        ConeProgram p = ProblemReader.read(path).program();
+        ConeProgram p = afiro();
         for (double[] factor : new double[][] {{1e8, 1}, {1, 1e6}}) {
-            double[] c = p.c().clone();
-            double[] b = p.b().clone();
-            java.util.Arrays.setAll(c, j -> c[j] * factor[0]);
-            java.util.Arrays.setAll(b, i -> b[i] * factor[1]);
+            double[] cf = {factor[0], factor[0]};
+            double[] bf = {factor[1], factor[1]};
             for (boolean shared : new boolean[] {false, true}) {
-                BatchArray a = shared ? BatchArray.shared(p.a().values(), 2)
-                        : BatchArray.perInstance(new double[][] {p.a().values(), p.a().values()});
-                BatchConeProgram batch = new BatchConeProgram(null, null, p.a().pattern(), a,
-                        BatchArray.shared(b, 2), BatchArray.shared(c, 2), p.cones());
-                for (io.convexlayers.solver.Algorithm algorithm : new io.convexlayers.solver.Algorithm[] {
-                        io.convexlayers.solver.Algorithm.FIRST_ORDER, io.convexlayers.solver.Algorithm.INTERIOR_POINT}) {
+                BatchConeProgram batch = io.convexlayers.testing.ProgramBatches.scaledLanes(p, cf, bf, shared);
+                for (Algorithm algorithm : new Algorithm[] {
+                        Algorithm.FIRST_ORDER, Algorithm.INTERIOR_POINT}) {
                     SolverSettings settings = SolverSettings.defaults().withEps(1e-6).withAlgorithm(algorithm)
                             .withPolishing(io.convexlayers.solver.Polishing.OFF);
                     BatchSolution gpu = gpuBackend.solve(batch, settings, null, null);
@@ -139,12 +139,11 @@ class EmulatedBundledProblemsTest {
 
     /** {@link #lanesOfVeryDifferentBalanceSolveAsTheyDoAlone} through {@code gpuBackend}. */
     static void assertLanesOfDifferentBalanceSolveAlone(CudaBackend gpuBackend) throws Exception {
-        Path path = Path.of(EmulatedBundledProblemsTest.class.getResource("/problems/netlib/afiro.mps").toURI());
-        ConeProgram p = ProblemReader.read(path).program();
+        ConeProgram p = afiro();
         double[] cf = {1, 1e8, 1};
         double[] bf = {1, 1, 1e6};
         SolverSettings settings = SolverSettings.defaults().withEps(1e-6)
-                .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)
+                .withAlgorithm(Algorithm.FIRST_ORDER)
                 .withPolishing(io.convexlayers.solver.Polishing.OFF);
         BatchSolution[] runs = new BatchSolution[2];
         for (int r = 0; r < 2; r++) {
