@@ -849,7 +849,9 @@ __device__ int cl_ipm_run(ClIpm& s, int* iters) {
     while (true) {
         cl_ipm_evaluate(s);
         double merit = s.tau >= s.kappa ? cl_ipm_merit(s.stats) : CL_INF;
-        if (merit > prm[PRM_SETBACK] * prevMerit && s.tau >= s.kappa) {
+        // InteriorPointMethod.lostAccuracy: a jump of the merit, unless κ/τ jumped as much (a certificate coming).
+        if (s.tau >= s.kappa && merit > prm[PRM_SETBACK] * prevMerit
+                && !(s.kappa * s.tauP > prm[PRM_SETBACK] * s.kappaP * s.tau)) {
             // The last step lost accuracy: back to the iterate before it, and stop there.
             __syncthreads();
             for (int j = tid; j < n; j += T) {

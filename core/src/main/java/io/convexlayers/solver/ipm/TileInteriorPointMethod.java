@@ -122,6 +122,8 @@ final class TileInteriorPointMethod {
     private final double[] rel;
     /** Per lane the relative residual its Newton solves need in this step (see {@link #SOLVE_TOL_FACTOR}). */
     private final double[] solveTol;
+    /** Lanes whose loosely solved step lost accuracy: their solves are refined fully from then on. */
+    private final boolean[] exactSolves;
     private final double[] acc1;
     /** Per lane −σμ, the corrector's shift along the cones' identity. */
     private final double[] headShift;
@@ -220,6 +222,7 @@ final class TileInteriorPointMethod {
         alpha = new double[lanes];
         rel = new double[lanes];
         solveTol = new double[lanes];
+        exactSolves = new boolean[lanes];
         acc1 = new double[lanes];
         headShift = new double[lanes];
         cTx = new double[lanes];
@@ -285,6 +288,7 @@ final class TileInteriorPointMethod {
                 .epsRel(Math.min(settings.epsRel(), InteriorPointMethod.TARGET_EPS)).build();
         int limit = Math.min(settings.maxIters(), InteriorPointMethod.MAX_ITERATIONS);
         Arrays.fill(solveTol, NewtonSystem.REFINE_TOL);
+        Arrays.fill(exactSolves, false);
         initialize();
         complementarities(initialMu);
         int steps = 0; // every lane computes every step: the tile's lane-iterations are steps × lanes
@@ -301,11 +305,21 @@ final class TileInteriorPointMethod {
                 int so = l * ResidualStats.WIDTH;
                 boolean solutionScale = tau[l] >= kappa[l];
                 double merit = solutionScale ? InteriorPointMethod.merit(stats, so) : Double.POSITIVE_INFINITY;
-                if (merit > InteriorPointMethod.SETBACK * prevMerit[l] && solutionScale) {
-                    // The last step lost accuracy: back to the iterate before it, and stop there.
+                if (InteriorPointMethod.lostAccuracy(merit, prevMerit[l], tau[l], kappa[l], tauPrev[l], kappaPrev[l])) {
+                    // The last step lost accuracy: back to the iterate before it, and stop there if that
+                    // meets the tolerances or the step's solves were refined fully. Otherwise the step,
+                    // made of loosely refined solves, is taken again, refined fully from then on (KB2 with
+                    // its objective cut 10⁻⁵ below the optimum turned to its certificate so, not at its
+                    // first try).
                     restore(l);
-                    restored[l] = true;
                     anyRestored = true;
+                    if (solveTol[l] > NewtonSystem.REFINE_TOL && !meetsTolerance[l]) {
+                        exactSolves[l] = true;
+                        solveTol[l] = NewtonSystem.REFINE_TOL;
+                        rescale[l] = true;
+                    } else {
+                        restored[l] = true;
+                    }
                     continue;
                 }
                 prevMerit[l] = merit;
@@ -333,7 +347,7 @@ final class TileInteriorPointMethod {
                     finish(l, status, first, start, setup, out);
                 } else {
                     rescale[l] = true;
-                    solveTol[l] = solutionScale
+                    solveTol[l] = solutionScale && !exactSolves[l]
                             ? Math.max(NewtonSystem.REFINE_TOL, SOLVE_TOL_FACTOR * merit) : NewtonSystem.REFINE_TOL;
                 }
             }

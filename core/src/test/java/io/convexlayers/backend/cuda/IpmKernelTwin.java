@@ -1057,7 +1057,8 @@ final class IpmKernelTwin {
             while (true) {
                 evaluate();
                 double merit = tau >= kappa ? merit() : Double.POSITIVE_INFINITY;
-                if (merit > prm.get(InteriorPointConstants.SETBACK) * prevMerit && tau >= kappa) {
+                double setback = prm.get(InteriorPointConstants.SETBACK);
+                if (tau >= kappa && merit > setback * prevMerit && !(kappa * tauP > setback * kappaP * tau)) {
                     for (int j = 0; j < n; j++) {
                         x.set(j, xP.get(j));
                     }

@@ -16,6 +16,7 @@ import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
 import io.convexlayers.testing.PlantedPrograms;
+import io.convexlayers.testing.ProgramBatches;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,6 +148,64 @@ class InteriorPointSolverTest {
             assertTrue(Kkt.distanceToDualCone(p.cones(), y) <= 1e-9, "y ∈ K*");
             assertTrue(Double.isNaN(s.x()[0]), "x undefined for a certificate");
         }
+    }
+
+    /**
+     * A bundled LP with the cut cᵀx ≤ p* − δ|p*| (p* its published optimum): infeasible by a hair. The
+     * iterate first converges towards the optimum, then turns to the certificate, τ collapsing (0.54 to
+     * 0.0067 in one step on BLEND at δ = 10⁻³) while the residuals, which divide by τ, jump: that jump
+     * stopped the method as SOLVED_INACCURATE on 7 of these 8 cuts before it learned to tell the two
+     * apart. One batch also holds the same LP cut above its optimum (feasible, the cut inactive), solved
+     * in lock-step tiles beside the infeasible lanes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"blend.mps, -30.812149846", "kb2.mps, -1749.9001299", "sc50a.mps, -64.575077059",
+            "recipe.mps, -266.616"})
+    void certifiesObjectiveCutsJustBelowTheOptimum(String file, double optimum) throws Exception {
+        ConeProgram lp = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/" + file).toURI()))
+                .program();
+        double[] deltas = {1e-3, 1e-5};
+        ConeProgram[] lanes = new ConeProgram[deltas.length + 1];
+        for (int k = 0; k < deltas.length; k++) {
+            lanes[k] = withObjectiveCut(lp, optimum - deltas[k] * Math.abs(optimum));
+            Solution alone = ConeSolver.solve(lanes[k], IPM);
+            assertCertifiesInfeasibility(lanes[k], alone.status(), alone.certificate(), file + " δ " + deltas[k]);
+        }
+        lanes[deltas.length] = withObjectiveCut(lp, optimum + 1e-3 * Math.abs(optimum));
+        BatchSolution batch = ConeSolver.solveBatch(ProgramBatches.perInstance(lanes), IPM);
+        for (int k = 0; k < deltas.length; k++) {
+            assertCertifiesInfeasibility(lanes[k], batch.status(k), batch.get(k).certificate(),
+                    file + " δ " + deltas[k] + " in a batch");
+        }
+        int control = deltas.length;
+        assertEquals(SolverStatus.SOLVED, batch.status(control), file + " cut above its optimum");
+        assertEquals(optimum, batch.objective(control), 1e-7 * Math.abs(optimum), file + " cut above its optimum");
+    }
+
+    private static void assertCertifiesInfeasibility(ConeProgram p, SolverStatus status, double[] y, String what) {
+        assertEquals(SolverStatus.INFEASIBLE, status, what);
+        assertEquals(-1, Kkt.bTy(p, y), 1e-6, what + ": normalized to bᵀy = −1 (up to the rounding of b·y)");
+        assertTrue(Kkt.normATy(p, y) <= 1e-6, what + ": Aᵀy ≈ 0: " + Kkt.normATy(p, y));
+        assertTrue(Kkt.distanceToDualCone(p.cones(), y) <= 1e-9, what + ": y ∈ K*");
+    }
+
+    /** {@code lp} with the row cᵀx ≤ bound added as the first nonnegative row. */
+    static ConeProgram withObjectiveCut(ConeProgram lp, double bound) {
+        int n = lp.n();
+        int m = lp.m();
+        int zero = lp.cones().zero();
+        double[][] a = lp.a().toDense();
+        double[][] cut = new double[m + 1][];
+        double[] b = new double[m + 1];
+        for (int i = 0; i < m; i++) {
+            int row = i < zero ? i : i + 1;
+            cut[row] = a[i];
+            b[row] = lp.b()[i];
+        }
+        cut[zero] = lp.c().clone();
+        b[zero] = bound;
+        ConeDims cones = ConeDims.builder().zero(zero).nonneg(lp.cones().nonneg() + 1).build();
+        return new ConeProgram(null, CscMatrix.fromDense("A with an objective cut", cut), b, lp.c(), cones);
     }
 
     @Test
