@@ -7,13 +7,17 @@ import io.convexlayers.backend.Backends;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.data.BatchConeProgram;
 import io.convexlayers.data.ConeDims;
+import io.convexlayers.data.ConeProgram;
 import io.convexlayers.data.CscMatrix;
 import io.convexlayers.solver.Algorithm;
 import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
+import io.convexlayers.io.ProblemReader;
 import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.ObjectiveCut;
+import io.convexlayers.testing.ProgramBatches;
 import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,36 @@ class DeviceInteriorPointTest {
         assertArrayEquals(new double[] {1, 1}, dev.get(0).y(), 1e-8);
         assertEquals(1, dev.get(2).x()[0], 1e-9);
         assertMatchesHost(batch, IPM, 1e-7);
+    }
+
+    /**
+     * KB2 cut 10⁻⁵ below its optimum (infeasible by a hair) beside KB2 cut above it: the device
+     * certifies the first as the host does — its step that turns to the certificate jumps the residuals,
+     * which the method once took for a lost step (SOLVED_INACCURATE after 15 iterations) — and solves the
+     * second to the published optimum.
+     */
+    @Test
+    void anObjectiveCutJustBelowTheOptimumIsCertified() throws Exception {
+        ConeProgram lp = ProblemReader.read(java.nio.file.Path.of(getClass().getResource("/problems/netlib/kb2.mps")
+                .toURI())).program();
+        double optimum = -1749.9001299;
+        ConeProgram cut = ObjectiveCut.below(lp, optimum, 1e-5);
+        BatchConeProgram batch = ProgramBatches.perInstance(cut, ObjectiveCut.below(lp, optimum, -1e-3));
+        BatchSolution dev = onDevice(batch, IPM);
+        assertEquals(Algorithm.INTERIOR_POINT, dev.algorithm());
+        assertEquals(SolverStatus.INFEASIBLE, dev.status(0));
+        double[] y = dev.get(0).certificate();
+        assertEquals(-1, Kkt.bTy(cut, y), 1e-6);
+        assertTrue(Kkt.normATy(cut, y) <= 1e-6, "Aᵀy ≈ 0: " + Kkt.normATy(cut, y));
+        assertTrue(Kkt.distanceToDualCone(cut.cones(), y) <= 1e-9, "y ∈ K*");
+        assertEquals(SolverStatus.SOLVED, dev.status(1));
+        assertEquals(optimum, dev.objective(1), 1e-8 * Math.abs(optimum));
+        BatchSolution host = Backends.cpu().solve(batch, IPM, null, null);
+        for (int b = 0; b < 2; b++) {
+            assertEquals(host.status(b), dev.status(b), "instance " + b);
+            assertTrue(Math.abs(host.iterations(b) - dev.iterations(b)) <= 1, "iterations of instance " + b
+                    + ": host " + host.iterations(b) + ", device " + dev.iterations(b));
+        }
     }
 
     @Test

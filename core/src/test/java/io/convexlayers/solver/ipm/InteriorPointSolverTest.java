@@ -15,6 +15,7 @@ import io.convexlayers.solver.Solution;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.ObjectiveCut;
 import io.convexlayers.testing.PlantedPrograms;
 import io.convexlayers.testing.ProgramBatches;
 import io.convexlayers.testing.RandomQps;
@@ -167,11 +168,11 @@ class InteriorPointSolverTest {
         double[] deltas = {1e-3, 1e-5};
         ConeProgram[] lanes = new ConeProgram[deltas.length + 1];
         for (int k = 0; k < deltas.length; k++) {
-            lanes[k] = withObjectiveCut(lp, optimum - deltas[k] * Math.abs(optimum));
+            lanes[k] = ObjectiveCut.below(lp, optimum, deltas[k]);
             Solution alone = ConeSolver.solve(lanes[k], IPM);
             assertCertifiesInfeasibility(lanes[k], alone.status(), alone.certificate(), file + " δ " + deltas[k]);
         }
-        lanes[deltas.length] = withObjectiveCut(lp, optimum + 1e-3 * Math.abs(optimum));
+        lanes[deltas.length] = ObjectiveCut.below(lp, optimum, -1e-3);
         BatchSolution batch = ConeSolver.solveBatch(ProgramBatches.perInstance(lanes), IPM);
         for (int k = 0; k < deltas.length; k++) {
             assertCertifiesInfeasibility(lanes[k], batch.status(k), batch.get(k).certificate(),
@@ -187,25 +188,6 @@ class InteriorPointSolverTest {
         assertEquals(-1, Kkt.bTy(p, y), 1e-6, what + ": normalized to bᵀy = −1 (up to the rounding of b·y)");
         assertTrue(Kkt.normATy(p, y) <= 1e-6, what + ": Aᵀy ≈ 0: " + Kkt.normATy(p, y));
         assertTrue(Kkt.distanceToDualCone(p.cones(), y) <= 1e-9, what + ": y ∈ K*");
-    }
-
-    /** {@code lp} with the row cᵀx ≤ bound added as the first nonnegative row. */
-    static ConeProgram withObjectiveCut(ConeProgram lp, double bound) {
-        int n = lp.n();
-        int m = lp.m();
-        int zero = lp.cones().zero();
-        double[][] a = lp.a().toDense();
-        double[][] cut = new double[m + 1][];
-        double[] b = new double[m + 1];
-        for (int i = 0; i < m; i++) {
-            int row = i < zero ? i : i + 1;
-            cut[row] = a[i];
-            b[row] = lp.b()[i];
-        }
-        cut[zero] = lp.c().clone();
-        b[zero] = bound;
-        ConeDims cones = ConeDims.builder().zero(zero).nonneg(lp.cones().nonneg() + 1).build();
-        return new ConeProgram(null, CscMatrix.fromDense("A with an objective cut", cut), b, lp.c(), cones);
     }
 
     @Test
