@@ -872,9 +872,11 @@ __device__ int cl_ipm_run(ClIpm& s, int* iters) {
         if (status == CL_ST_INFEASIBLE || status == CL_ST_UNBOUNDED) {
             // certificateStands: the embedding must say so and the iterate must not contradict it.
             bool stands = s.kappa > s.tau && cl_ipm_mu(s) <= prm[PRM_CERT_MU] * initialMu;
-            if (stands && status == CL_ST_INFEASIBLE) {
+            // τ ≤ ε_infeas·κ: the embedding has decided, the iterate cannot contradict it.
+            bool decided = s.tau <= prm[PRM_EPS_INFEAS] * s.kappa;
+            if (stands && !decided && status == CL_ST_INFEASIBLE) {
                 stands = !(s.stats[CL_RS_PRIMAL_RES] <= prm[PRM_EPS_ABS] + prm[PRM_EPS_REL] * s.stats[CL_RS_PRIMAL_SCALE]);
-            } else if (stands) {
+            } else if (stands && !decided) {
                 stands = !(s.stats[CL_RS_DUAL_RES] <= prm[PRM_EPS_ABS] + prm[PRM_EPS_REL] * s.stats[CL_RS_DUAL_SCALE]);
             }
             status = stands ? status : CL_ST_NONE;

@@ -247,7 +247,8 @@ final class InteriorPointMethod {
      * Whether a certificate that passed the ratio tests stands: the embedding must say so (κ above
      * τ, with the complementarity μ at most {@value #CERTIFICATE_MU} of its start, so that the
      * iterate has converged to something), and the iterate must not contradict it — a primal residual within tolerance means the
-     * program is feasible, a dual residual within tolerance that it is bounded. The ratio tests alone
+     * program is feasible, a dual residual within tolerance that it is bounded — unless τ has fallen to
+     * ε_infeas·κ, where the embedding has decided (see the method). The ratio tests alone
      * are not scale-invariant: a program whose objective is of order 10¹¹ (HUESTIS, POWELL20)
      * passes the infeasibility test with its optimal y while converging, because bᵀy is huge.
      */
@@ -263,6 +264,12 @@ final class InteriorPointMethod {
                                      double kappa, double mu, double initialMu) {
         if (!(kappa > tau) || !(mu <= CERTIFICATE_MU * initialMu)) {
             return false;
+        }
+        if (tau <= settings.epsInfeas() * kappa) {
+            // The embedding has decided. Its iterate x/τ then runs out along a ray of the feasible set's
+            // recession cone, and a residual measured against its own growing scale looks feasible: RECIPE
+            // cut 10⁻³ below its optimum held a certificate to 10⁻⁸ from iteration 12 and was reported at 86.
+            return true;
         }
         if (status == SolverStatus.INFEASIBLE) {
             return !(st[so + ResidualStats.PRIMAL_RES]

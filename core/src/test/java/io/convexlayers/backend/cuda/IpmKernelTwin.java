@@ -1076,9 +1076,10 @@ final class IpmKernelTwin {
                 status = check(targetAbs, targetRel, epsInfeas);
                 if (status == INFEASIBLE || status == UNBOUNDED) {
                     boolean stands = kappa > tau && mu() <= prm.get(InteriorPointConstants.CERTIFICATE_MU) * initialMu;
-                    if (stands && status == INFEASIBLE) {
+                    boolean decided = tau <= epsInfeas * kappa;
+                    if (stands && !decided && status == INFEASIBLE) {
                         stands = !(stats[0] <= epsAbs + epsRel * stats[1]);
-                    } else if (stands) {
+                    } else if (stands && !decided) {
                         stands = !(stats[2] <= epsAbs + epsRel * stats[3]);
                     }
                     status = stands ? status : NONE;

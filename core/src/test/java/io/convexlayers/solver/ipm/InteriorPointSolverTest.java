@@ -156,7 +156,9 @@ class InteriorPointSolverTest {
      * iterate first converges towards the optimum, then turns to the certificate, τ collapsing (0.54 to
      * 0.0067 in one step on BLEND at δ = 10⁻³) while the residuals, which divide by τ, jump: that jump
      * stopped the method as SOLVED_INACCURATE on 7 of these 8 cuts before it learned to tell the two
-     * apart. One batch also holds the same LP cut above its optimum (feasible, the cut inactive), solved
+     * apart. Then x/τ runs out along a ray, and the certificate must not wait for the iterate to stop
+     * looking feasible against its own growing scale (RECIPE's came at 86 and 94 iterations, not 11 and
+     * 15). One batch also holds the same LP cut above its optimum (feasible, the cut inactive), solved
      * in lock-step tiles beside the infeasible lanes.
      */
     @ParameterizedTest(name = "{0}")
@@ -171,6 +173,7 @@ class InteriorPointSolverTest {
             lanes[k] = ObjectiveCut.below(lp, optimum, deltas[k]);
             Solution alone = ConeSolver.solve(lanes[k], IPM);
             assertCertifiesInfeasibility(lanes[k], alone.status(), alone.certificate(), file + " δ " + deltas[k]);
+            assertTrue(alone.iterations() <= 25, file + " δ " + deltas[k] + ": " + alone.iterations() + " iterations");
         }
         lanes[deltas.length] = ObjectiveCut.below(lp, optimum, -1e-3);
         BatchSolution batch = ConeSolver.solveBatch(ProgramBatches.perInstance(lanes), IPM);
