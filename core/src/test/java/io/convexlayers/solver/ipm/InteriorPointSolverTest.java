@@ -186,6 +186,34 @@ class InteriorPointSolverTest {
         assertEquals(optimum, batch.objective(control), 1e-7 * Math.abs(optimum), file + " cut above its optimum");
     }
 
+    /**
+     * The unbounded twin of {@link #certifiesObjectiveCutsJustBelowTheOptimum}: a bundled LP homogenized
+     * with the value q = p* + δ|p*| just past its optimum ({@link ObjectiveCut#homogenized}). The same two
+     * rules misread its turn: before, all ten of these solves ended SOLVED_INACCURATE (and at δ = 10⁻⁵
+     * BLEND, SC50A and KB2 were reported SOLVED). The same program with q below p* solves to 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"afiro.mps, -464.7531", "blend.mps, -30.812149846", "kb2.mps, -1749.9001299",
+            "sc50a.mps, -64.575077059", "recipe.mps, -266.616"})
+    void certifiesHomogenizedLpsJustPastTheirOptimumUnbounded(String file, double optimum) throws Exception {
+        ConeProgram lp = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/" + file).toURI()))
+                .program();
+        for (double delta : new double[] {1e-3, 1e-4}) {
+            ConeProgram p = ObjectiveCut.homogenized(lp, optimum + delta * Math.abs(optimum));
+            Solution s = ConeSolver.solve(p, IPM);
+            String what = file + " δ " + delta;
+            assertEquals(SolverStatus.UNBOUNDED, s.status(), what);
+            assertTrue(s.iterations() <= 25, what + ": " + s.iterations() + " iterations");
+            double[] x = s.certificate();
+            assertEquals(-1, Kkt.cTx(p, x), 1e-6, what + ": normalized to cᵀx = −1");
+            assertTrue(Kkt.normAxPlusS(p, x, s.s()) <= 1e-6, what + ": Ax + s ≈ 0");
+            assertTrue(Kkt.distanceToCone(p.cones(), s.s()) <= 1e-9, what + ": s ∈ K");
+        }
+        Solution bounded = ConeSolver.solve(ObjectiveCut.homogenized(lp, optimum - 1e-3 * Math.abs(optimum)), IPM);
+        assertEquals(SolverStatus.SOLVED, bounded.status(), file + " with q below its optimum");
+        assertEquals(0, bounded.objective(), 1e-6, file + " with q below its optimum");
+    }
+
     private static void assertCertifiesInfeasibility(ConeProgram p, SolverStatus status, double[] y, String what) {
         assertEquals(SolverStatus.INFEASIBLE, status, what);
         assertEquals(-1, Kkt.bTy(p, y), 1e-6, what + ": normalized to bᵀy = −1 (up to the rounding of b·y)");
