@@ -205,6 +205,7 @@ final class InteriorPointMethod {
                 break;
             }
             prevMerit = merit;
+            kkt.aimAt(Double.isFinite(merit) ? merit : 1);
             if (listener != null) {
                 listener.onCheck(iter, stats[ResidualStats.PRIMAL_RES], stats[ResidualStats.DUAL_RES],
                         stats[ResidualStats.GAP], stats[ResidualStats.PRIMAL_OBJ], 0,

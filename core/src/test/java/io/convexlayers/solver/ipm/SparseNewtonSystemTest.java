@@ -41,6 +41,27 @@ class SparseNewtonSystemTest {
         return out.get(0);
     }
 
+    /**
+     * NETLIB GREENBEA: near its end the x-block of the Newton system's right-hand side is 10⁻⁹ against a
+     * z-block of 9·10⁴, and without the x-block's correction by GMRES ({@link NewtonSystem}) the solves
+     * left its residual as large as its right-hand side: the dual residual stalled at 4.0e-4 and the
+     * method ended SOLVED_INACCURATE at its 200-iteration limit.
+     */
+    @Test
+    void greenbeaReachesItsPublishedOptimum() throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/greenbea.mps.gz")
+                .toURI()));
+        ConeProgram p = problem.program();
+        Solution s = solveWith(p, NewtonSystemChoice.SPARSE);
+        assertEquals(SolverStatus.SOLVED, s.status());
+        assertTrue(s.iterations() <= 70, s.iterations() + " iterations");
+        double optimum = -7.2555248130e7;
+        assertEquals(optimum, problem.fileObjective(s.objective()), 1e-7 * Math.abs(optimum));
+        double dualScale = 1 + Kkt.maxAbs(p.c());
+        assertTrue(Kkt.dualResidual(p, s.x(), s.y()) <= 1e-6 * dualScale, "dual residual "
+                + Kkt.dualResidual(p, s.x(), s.y()));
+    }
+
     @Test
     void sparseFactorizationMeetsTheKktConditionsOfPlantedPrograms() {
         ConeDims[] cones = {ConeDims.builder().zero(10).nonneg(150).build(), ConeDims.builder().zero(5).nonneg(90).build()};
