@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.linsys;
 
+import io.convexlayers.testing.Kkt;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -137,10 +138,10 @@ class GmresTest {
                 r[i] = b[i] - ax[i];
             }
         }
-        assertTrue(maxDiff(x, expected) > 1e-3 * maxAbs(expected), "refinement stalls: " + maxDiff(x, expected));
+        assertTrue(Kkt.maxDiff(x, expected) > 1e-3 * Kkt.maxAbs(expected), "refinement stalls: " + Kkt.maxDiff(x, expected));
         double[] d = new double[n];
         double estimate = new Gmres(n, 5).solve(times(a), preconditioner, b, 1e-11, d);
-        assertTrue(maxDiff(d, expected) <= 1e-8 * maxAbs(expected), "GMRES: " + maxDiff(d, expected));
+        assertTrue(Kkt.maxDiff(d, expected) <= 1e-8 * Kkt.maxAbs(expected), "GMRES: " + Kkt.maxDiff(d, expected));
         // The estimate is the true relative residual (to rounding).
         times(a).apply(d, ax);
         double res = 0;
@@ -160,21 +161,5 @@ class GmresTest {
         assertEquals(0, estimate);
         assertArrayEquals(new double[3], d);
         assertThrows(IllegalArgumentException.class, () -> new Gmres(3, 0));
-    }
-
-    private static double maxDiff(double[] u, double[] v) {
-        double m = 0;
-        for (int i = 0; i < u.length; i++) {
-            m = Math.max(m, Math.abs(u[i] - v[i]));
-        }
-        return m;
-    }
-
-    private static double maxAbs(double[] u) {
-        double m = 0;
-        for (double v : u) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 }
