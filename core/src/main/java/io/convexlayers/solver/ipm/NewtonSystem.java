@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.ipm;
 
-import io.convexlayers.solver.linsys.Gmres;
 
 /**
  * The interior-point Newton system K·(x, z) = (r₁, r₂) with
@@ -34,12 +33,12 @@ import io.convexlayers.solver.linsys.Gmres;
  * can leave the x-block's residual as large as its right-hand side — the dual residual then stops
  * falling — while refinement reads 10⁻¹⁴ and stops, and more refinement would not contract: the
  * error sits where the regularized factor is far from K. So where the x-block's residual stays above
- * {@link #X_BLOCK_TOL_FACTOR} times the iterate's merit ({@link #aimAt}) relative to that block's own
- * right-hand side, a few steps of GMRES preconditioned by the factor ({@link Gmres}, the rows weighted
- * by their block's right-hand side) correct the solve; the correction is kept where it lowers the
- * larger of the two blocks' relative residuals (judged against the whole, a z-block residual of
- * 10⁻¹⁰ in 9·10⁴ would veto it: GREENBEA then stays unsolved). GREENBEA went from 200 iterations, SOLVED_INACCURATE,
- * to 51 and solved; NETLIB took 12.6% fewer iterations in all, the other statuses unchanged.
+ * 10⁻³ of the iterate's merit ({@link #aimAt}) relative to that block's own right-hand side, a few
+ * steps of GMRES preconditioned by the factor ({@link XBlockCorrection}) correct the solve, kept where
+ * they lower the larger of the two blocks' relative residuals (judged against the whole, a z-block
+ * residual of 10⁻¹⁰ in 9·10⁴ would veto it, and GREENBEA stays unsolved). GREENBEA went from 200
+ * iterations, SOLVED_INACCURATE, to 51 and solved; NETLIB took 12.6% fewer iterations in all, the
+ * other statuses unchanged.
  */
 abstract class NewtonSystem {
     /** Static regularization δ of both diagonal blocks at the start of an instance (Clarabel's default). */
@@ -58,20 +57,15 @@ abstract class NewtonSystem {
     static final double DYNAMIC_DELTA = 2e-7;
     static final int MAX_REFINEMENT = 8;
     static final double REFINE_TOL = 1e-14;
-    /** The x-block correction's Krylov dimension (its most extra solves per Newton system). */
-    static final int X_BLOCK_GMRES_DIMENSION = 5;
-    /** The x-block is corrected where its relative residual exceeds this times the iterate's merit … */
-    static final double X_BLOCK_TOL_FACTOR = 1e-3;
-    /** … and this floor. */
-    static final double X_BLOCK_TOL_FLOOR = 1e-12;
 
     final IpmLayout layout;
     final int n;
     final int m;
     ScaledInstance data;
     NtScaling scaling;
-    private final double[] resX;
-    private final double[] resZ;
+    /** The residual (r₁, r₂) − K·(x, z) of the last {@link #residual} (read by {@link XBlockCorrection}). */
+    final double[] resX;
+    final double[] resZ;
     private final double[] dx;
     private final double[] dz;
     private final double[] tmpN;
@@ -103,13 +97,7 @@ abstract class NewtonSystem {
     private double[] keptZ;
     /** The iterate's merit (relative optimality residual), which sets the x-block's tolerance. */
     private double merit = Double.POSITIVE_INFINITY;
-    private Gmres gmres;
-    private double[] weightedResidual;
-    private double[] correction;
-    private double[] trialX;
-    private double[] trialZ;
-    private double[] scratchN;
-    private double[] scratchM;
+    private XBlockCorrection xBlock;
 
     /** Assembles and factors the (regularized) matrix for this instance and scaling. */
     abstract void factor(ScaledInstance data, NtScaling scaling);
@@ -119,7 +107,7 @@ abstract class NewtonSystem {
 
     /**
      * Sets the merit (relative optimality residual) of the iterate whose Newton systems follow: their
-     * x-block is corrected to {@link #X_BLOCK_TOL_FACTOR} of it (see the class comment).
+     * x-block is corrected to {@link XBlockCorrection#TOL_FACTOR} of it (see the class comment).
      */
     final void aimAt(double iterateMerit) {
         merit = iterateMerit;
@@ -221,91 +209,16 @@ abstract class NewtonSystem {
                 break;
             }
         }
-        if (correctXBlock(r1, r2, x, z)) {
-            rel = residualNorm() / (1 + rhsNorm);
+        if (!timedOut) {
+            if (xBlock == null) {
+                xBlock = new XBlockCorrection(this);
+            }
+            if (xBlock.correct(r1, r2, x, z, merit)) {
+                rel = residualNorm() / (1 + rhsNorm);
+            }
         }
         return rel;
     }
-
-    /**
-     * The x-block correction of the class comment, from (x, z) whose residual is in resX, resZ; true
-     * when it replaced (x, z) (and the residual).
-     */
-    private boolean correctXBlock(double[] r1, double[] r2, double[] x, double[] z) {
-        double scaleX = 1 + maxAbs(r1, n);
-        double scaleZ = 1 + maxAbs(r2, m);
-        double xBefore = maxAbs(resX, n);
-        if (!(xBefore / scaleX > Math.max(X_BLOCK_TOL_FLOOR, X_BLOCK_TOL_FACTOR * merit)) || timedOut) {
-            return false;
-        }
-        double blockBefore = Math.max(xBefore / scaleX, maxAbs(resZ, m) / scaleZ);
-        if (gmres == null) {
-            gmres = new Gmres(n + m, X_BLOCK_GMRES_DIMENSION);
-            weightedResidual = new double[n + m];
-            correction = new double[n + m];
-            trialX = new double[n];
-            trialZ = new double[m];
-            scratchN = new double[n];
-            scratchM = new double[m];
-        }
-        double wX = 1 / scaleX;
-        double wZ = 1 / scaleZ;
-        for (int j = 0; j < n; j++) {
-            weightedResidual[j] = wX * resX[j];
-        }
-        for (int i = 0; i < m; i++) {
-            weightedResidual[n + i] = wZ * resZ[i];
-        }
-        // Rows weighted by their block: A' = W·K, preconditioner K_reg⁻¹·W⁻¹, so that A'·M⁻¹ ≈ I.
-        Gmres.Map weightedK = (v, out) -> {
-            System.arraycopy(v, 0, trialX, 0, n);
-            System.arraycopy(v, n, trialZ, 0, m);
-            multiplyK(trialX, trialZ, out, wX, wZ);
-        };
-        Gmres.Map preconditioner = (v, out) -> {
-            for (int j = 0; j < n; j++) {
-                trialX[j] = v[j] / wX;
-            }
-            for (int i = 0; i < m; i++) {
-                trialZ[i] = v[n + i] / wZ;
-            }
-            factoredSolve(trialX, trialZ, dx, dz);
-            System.arraycopy(dx, 0, out, 0, n);
-            System.arraycopy(dz, 0, out, n, m);
-        };
-        gmres.solve(weightedK, preconditioner, weightedResidual, 1e-3, correction);
-        for (int j = 0; j < n; j++) {
-            trialX[j] = x[j] + correction[j];
-        }
-        for (int i = 0; i < m; i++) {
-            trialZ[i] = z[i] + correction[n + i];
-        }
-        residual(r1, r2, trialX, trialZ);
-        double blockAfter = Math.max(maxAbs(resX, n) * wX, maxAbs(resZ, m) * wZ);
-        if (blockAfter < blockBefore) {
-            System.arraycopy(trialX, 0, x, 0, n);
-            System.arraycopy(trialZ, 0, z, 0, m);
-            return true;
-        }
-        residual(r1, r2, x, z);
-        return false;
-    }
-
-    /** out = W·K·(u, v): the x rows weighted by wX, the z rows by wZ (out has n + m entries). */
-    private void multiplyK(double[] u, double[] v, double[] out, double wX, double wZ) {
-        data.multiplyP(u, tmpN);
-        data.multiplyAt(v, scratchN);
-        for (int j = 0; j < n; j++) {
-            out[j] = wX * (tmpN[j] + scratchN[j]);
-        }
-        data.multiplyA(u, tmpM);
-        scaling.applyH(v, scratchM, false);
-        for (int i = 0; i < m; i++) {
-            double h = i < layout.zero ? 0 : scratchM[i];
-            out[n + i] = wZ * (tmpM[i] - h);
-        }
-    }
-
 
     private double residualNorm() {
         return Math.max(maxAbs(resX, n), maxAbs(resZ, m));
@@ -321,7 +234,7 @@ abstract class NewtonSystem {
     }
 
     /** resX, resZ = (r1, r2) − K·(x, z) with the exact K (no regularization). */
-    private void residual(double[] r1, double[] r2, double[] x, double[] z) {
+    void residual(double[] r1, double[] r2, double[] x, double[] z) {
         data.multiplyP(x, resX);
         data.multiplyAt(z, tmpN);
         for (int j = 0; j < n; j++) {
