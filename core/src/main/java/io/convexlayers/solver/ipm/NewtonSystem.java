@@ -26,7 +26,11 @@ package io.convexlayers.solver.ipm;
  * {@link #STATIC_REG}, their only diagonal: their pivots would fall under the dynamic
  * regularization's threshold and be replaced by the far larger {@link #DYNAMIC_DELTA} (NETLIB's
  * cycle: 354 replaced pivots and a wrong objective). An LP's x pivots can break down the same way
- * (d6cube at δ = 10⁻¹¹); the undo and the return to {@link #STATIC_REG} above catch that.
+ * (d6cube at δ = 10⁻¹¹); the undo and the return to {@link #STATIC_REG} above catch that. The
+ * opposite failure, a factorization that breaks down at {@link #STATIC_REG} itself (a solve no better
+ * than x = 0: D6CUBE at eps 1e-8, whose 17th step solved to a relative residual of 10¹⁰ at every level
+ * and was undone as a lost step, SOLVED_INACCURATE), raises δ a thousandfold, to 10⁻⁵
+ * ({@link #RAISED_LEVEL}), whose solve refinement brings to 3·10⁻⁸: D6CUBE is solved in 18 iterations.
  * <p>
  * Refinement judges the solve against the whole right-hand side, whose z-block can be 10¹³ times the
  * x-block's near the end (GREENBEA: x-block 10⁻⁹, z-block 9·10⁴, with τ = 2.8·10⁻⁴). There a solve
@@ -57,6 +61,8 @@ abstract class NewtonSystem {
     static final double DYNAMIC_DELTA = 2e-7;
     static final int MAX_REFINEMENT = 8;
     static final double REFINE_TOL = 1e-14;
+    /** The level of a raised δ, {@link #STATIC_REG}/{@link #REG_LOWERING} = 10⁻⁵, after a breakdown at 10⁻⁸. */
+    static final int RAISED_LEVEL = -1;
 
     final IpmLayout layout;
     final int n;
@@ -89,7 +95,7 @@ abstract class NewtonSystem {
     boolean timedOut;
     /** This instance's static regularization δ of the P block and the inequality rows (see the class comment). */
     private double staticReg = STATIC_REG;
-    /** δ = {@link #STATIC_REG}·{@link #REG_LOWERING}^level. */
+    /** δ = {@link #STATIC_REG}·{@link #REG_LOWERING}^level ({@link #RAISED_LEVEL} after a breakdown). */
     private int regLevel;
     /** Set when a change of δ did not help: the instance keeps its δ from then on. */
     private boolean regSettled;
@@ -136,6 +142,9 @@ abstract class NewtonSystem {
         if (!(rel <= RESET_REG_TOL) && regLevel > 0 && !timedOut) {
             rel = tryRegularization(0, rel, r1, r2, x, z);
             regSettled = true;
+        }
+        if (!(rel <= RESET_REG_TOL) && regLevel == 0 && !timedOut) {
+            rel = tryRegularization(RAISED_LEVEL, rel, r1, r2, x, z);
         }
         return rel;
     }
@@ -258,3 +267,4 @@ abstract class NewtonSystem {
         return mx;
     }
 }
+

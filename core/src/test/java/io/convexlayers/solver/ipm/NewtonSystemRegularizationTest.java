@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * {@link NewtonSystem}'s rule for its static regularization δ, on a scripted system whose refined
  * solve accuracy is a function of δ: it lowers δ where a solve stays inaccurate and keeps the better
- * solve, undoes a lowering that does not help and settles, and returns to the first δ when a solve
- * at a lowered δ breaks down — also when the broken solve's residual is NaN (NETLIB d2q06c stopped
+ * solve, undoes a lowering that does not help and settles, returns to the first δ when a solve
+ * at a lowered δ breaks down, and raises it when the first δ breaks down — also when the broken solve's residual is NaN (NETLIB d2q06c stopped
  * with a NaN step because NaN compared as "not worse"). The end-to-end effect is tested on the
  * bundled problems in {@link InteriorPointSolverTest}.
  */
@@ -110,5 +110,20 @@ class NewtonSystemRegularizationTest {
             assertEquals(1e-9, system.solveOnce(), "settled at the first δ");
             assertEquals(factorizations + 1, system.factorizations);
         }
+    }
+
+    @Test
+    void aBreakdownAtTheFirstDeltaRaisesIt() {
+        // Broken (a solve worse than x = 0) at 1e-8 and every lower δ, accurate at 1e-5: D6CUBE at eps 1e-8.
+        Scripted system = started(d -> d > 1e-6 ? 1e-9 : 1e10);
+        assertEquals(1e-9, system.solveOnce());
+        assertEquals(1e-5, system.staticReg(), 1e-19);
+        assertEquals(1e-9, system.solveOnce(), "the raised δ stays");
+        assertEquals(1e-5, system.factoredWith, 1e-19);
+        // Where raising does not help either, δ returns to the first one.
+        Scripted hopeless = started(d -> 1e10);
+        assertEquals(1e10, hopeless.solveOnce());
+        assertEquals(NewtonSystem.STATIC_REG, hopeless.staticReg());
+        assertEquals(NewtonSystem.STATIC_REG, hopeless.factoredWith);
     }
 }

@@ -62,6 +62,22 @@ class SparseNewtonSystemTest {
                 + Kkt.dualResidual(p, s.x(), s.y()));
     }
 
+    /**
+     * NETLIB D6CUBE at eps 1e-8: its 17th Newton system broke down at δ = 10⁻⁸ and at every lowered δ
+     * (relative residual 10¹⁰), the step was undone as lost and the method stopped SOLVED_INACCURATE
+     * with a dual residual of 2.7e-7; a δ raised to 10⁻⁵ solves it, refinement removing the difference.
+     */
+    @Test
+    void d6cubeReachesItsPublishedOptimumAt1e8() throws Exception {
+        FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/d6cube.mps.gz")
+                .toURI()));
+        Solution s = solveWith(problem.program(), NewtonSystemChoice.SPARSE);
+        assertEquals(SolverStatus.SOLVED, s.status());
+        assertTrue(s.iterations() <= 30, s.iterations() + " iterations");
+        double optimum = 3.1549166667e2;
+        assertEquals(optimum, problem.fileObjective(s.objective()), 1e-9 * optimum);
+    }
+
     @Test
     void sparseFactorizationMeetsTheKktConditionsOfPlantedPrograms() {
         ConeDims[] cones = {ConeDims.builder().zero(10).nonneg(150).build(), ConeDims.builder().zero(5).nonneg(90).build()};
