@@ -18,13 +18,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Gondzio's centrality corrector in {@link InteriorPointMethod}: the band rule for one product, on
+ * Gondzio's centrality corrector in {@link InteriorPointMethod} (and the cap on Mehrotra's second-order
+ * term): the band rule for one product, on
  * bundled NETLIB LPs (published optima) the same optimum in fewer iterations than without it, and
  * where it runs by default.
  */
 class CentralityCorrectorTest {
     private static final SolverSettings IPM = SolverSettings.defaults().withEps(1e-8)
             .withAlgorithm(Algorithm.INTERIOR_POINT);
+
+    /**
+     * Mehrotra's second-order term is capped at {@link InteriorPointMethod#SECOND_ORDER_CAP} times λ∘λ's
+     * largest entry over the inequality rows (the zero-cone rows ignored): within it untouched, beyond it
+     * scaled as a whole so that its largest entry is exactly the cap. (End to end, BOYD2 — 93 263
+     * variables, 16 s — is solved with the cap and not without: benchmarks/RESULTS.md.)
+     */
+    @Test
+    void theSecondOrderTermIsCappedAgainstLambdaSquared() {
+        double[] lambdaSquared = {1e9, 0.5, 2, 1};
+        assertEquals(1, InteriorPointMethod.secondOrderShrink(lambdaSquared, new double[] {1e12, 3, -19, 7}, 1, 4));
+        double[] huge = {0, 1e3, -4e4, 10};
+        double shrink = InteriorPointMethod.secondOrderShrink(lambdaSquared, huge, 1, 4);
+        assertEquals(InteriorPointMethod.SECOND_ORDER_CAP * 2, shrink * 4e4, 1e-9, "largest entry at the cap");
+        assertEquals(1, InteriorPointMethod.secondOrderShrink(new double[] {0, 0}, new double[] {0, 0}, 0, 2),
+                "nothing to cap");
+    }
 
     @Test
     void aProductOutsideTheBandMovesToItsNearerEdge() {
