@@ -92,6 +92,19 @@ public final class LaneLoops {
         }
     }
 
+    /**
+     * out[l] = max(out[l], max |f·v|) over rows [0, rows), v read from {@code vOff} (a diagonal scaling f
+     * applied to a direction v: the unscaled direction's ∞-norm per lane).
+     */
+    public static void maxAbsProduct(double[] f, double[] v, int vOff, int rows, int lanes, double[] out) {
+        for (int i = 0; i < rows; i++) {
+            int o = i * lanes;
+            for (int l = 0; l < lanes; l++) {
+                out[l] = Math.max(out[l], Math.abs(f[o + l] * v[vOff + o + l]));
+            }
+        }
+    }
+
     /** out = −a[l]·r + plus over rows [from, to), or −a[l]·r where {@code plus} is null. */
     public static void negatedScaledPlus(double[] a, double[] r, double[] plus, int from, int to, int lanes,
                                          double[] out) {

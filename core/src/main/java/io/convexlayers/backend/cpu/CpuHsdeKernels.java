@@ -168,16 +168,8 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
     static double balanceSpread(double[] bHat, double[] cHat, int m, int n, int lanes) {
         double[] nb = new double[lanes];
         double[] nc = new double[lanes];
-        for (int i = 0; i < m; i++) {
-            for (int l = 0; l < lanes; l++) {
-                nb[l] = Math.max(nb[l], Math.abs(bHat[i * lanes + l]));
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            for (int l = 0; l < lanes; l++) {
-                nc[l] = Math.max(nc[l], Math.abs(cHat[j * lanes + l]));
-            }
-        }
+        LaneLoops.maxAbs(bHat, m, lanes, nb);
+        LaneLoops.maxAbs(cHat, n, lanes, nc);
         return Equilibration.balanceSpread(nb, nc, lanes);
     }
 
@@ -601,8 +593,10 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
                 null);
         LaneLoops.unscaledResidualRows(workN2, workN, 0, cHat, e, w.t, sigma, false, u, 0, n, lanes, dua, w.ctx,
                 w.xpx);
-        directionSizes(e, u, 0, n, w.xSize);
-        directionSizes(d, u, nl, m, w.ySize);
+        java.util.Arrays.fill(w.xSize, 0);
+        java.util.Arrays.fill(w.ySize, 0);
+        LaneLoops.maxAbsProduct(e, u, 0, n, lanes, w.xSize);
+        LaneLoops.maxAbsProduct(d, u, nl, m, lanes, w.ySize);
         for (int l = 0; l < lanes; l++) {
             int o = l * ResidualStats.WIDTH;
             double sg = sigma[l];
@@ -631,20 +625,6 @@ public final class CpuHsdeKernels implements HsdeKernels<double[]> {
             stats[o + ResidualStats.CERT_PX] = dua[5 * lanes + l];
             stats[o + ResidualStats.CERT_X_SCALE] = magnitudes[lanes + l] * w.xSize[l] / sg;
             stats[o + ResidualStats.CERT_Y_SCALE] = magnitudes[l] * w.ySize[l] / sg;
-        }
-    }
-
-    /**
-     * out[l] = max over rows of |f·u[uOff + ·]| of lane l (an unscaled direction's ∞-norm times σ): rows outer,
-     * lanes inner, so that it vectorizes.
-     */
-    private void directionSizes(double[] f, double[] u, int uOff, int rows, double[] out) {
-        java.util.Arrays.fill(out, 0);
-        for (int i = 0; i < rows; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                out[l] = Math.max(out[l], Math.abs(f[o + l] * u[uOff + o + l]));
-            }
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.convexlayers.solver.hsde;
 
+import io.convexlayers.batch.LaneLoops;
+
 /**
  * Layout of the per-lane residual statistics returned by {@link HsdeKernels#residuals}; every
  * quantity refers to the unscaled program. Solution measures use (x, y, s) = iterate / τ;
@@ -81,25 +83,20 @@ public final class ResidualStats {
     public static double[] matrixMagnitudes(double[] aValues, double[] pValues, int valueLanes, int lanes,
                                             double[] out) {
         java.util.Arrays.fill(out, 0, 2 * lanes, 0);
-        laneAbsMax(aValues, valueLanes, out, 0);
+        LaneLoops.maxAbs(aValues, aValues.length / valueLanes, valueLanes, out);
         System.arraycopy(out, 0, out, lanes, valueLanes);
         if (pValues != null) {
-            laneAbsMax(pValues, valueLanes, out, lanes);
+            double[] pMax = new double[valueLanes];
+            LaneLoops.maxAbs(pValues, pValues.length / valueLanes, valueLanes, pMax);
+            for (int l = 0; l < valueLanes; l++) {
+                out[lanes + l] = Math.max(out[lanes + l], pMax[l]);
+            }
         }
         for (int l = valueLanes; l < lanes; l++) {
             out[l] = out[0];
             out[lanes + l] = out[lanes];
         }
         return out;
-    }
-
-    /** out[at + l] = max(out[at + l], max_k |values[k·lanes + l]|), entry by entry without a division. */
-    private static void laneAbsMax(double[] values, int lanes, double[] out, int at) {
-        for (int k = 0; k < values.length; k += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                out[at + l] = Math.max(out[at + l], Math.abs(values[k + l]));
-            }
-        }
     }
 
     /**

@@ -41,7 +41,7 @@ package io.convexlayers.solver.ipm;
  * steps of GMRES preconditioned by the factor ({@link XBlockCorrection}) correct the solve, kept where
  * they lower the larger of the two blocks' relative residuals (judged against the whole, a z-block
  * residual of 10⁻¹⁰ in 9·10⁴ would veto it, and GREENBEA stays unsolved). GREENBEA went from 200
- * iterations, SOLVED_INACCURATE, to 51 and solved; NETLIB took 12.6% fewer iterations in all, the
+ * iterations, SOLVED_INACCURATE, to 50 and solved; NETLIB took 12.6% fewer iterations in all, the
  * other statuses unchanged.
  */
 abstract class NewtonSystem {

@@ -104,7 +104,7 @@ final class TileInteriorPointMethod {
     private final double[] eInv;
     /** Per lane 1/τ, and the seven residual maxima of the primal and the dual rows (see {@link #evaluate}). */
     private final double[] statsInvTau;
-    /** ‖Ex̂‖∞ and ‖Dẑ‖∞ per lane: the certificate directions' sizes ({@link #directionSizes}). */
+    /** ‖Ex̂‖∞ and ‖Dẑ‖∞ per lane: the certificate directions' sizes ({@link LaneLoops#maxAbsProduct}). */
     private final double[] xSize;
     private final double[] zSize;
     private final double[] primalMax;
@@ -593,21 +593,12 @@ final class TileInteriorPointMethod {
         }
         residualMaxima(ax, s, data.b, dInv, true, m, primalMax);
         residualMaxima(px, atz, data.c, eInv, false, n, dualMax);
-        directionSizes(data.e, x, n, xSize);
-        directionSizes(data.d, z, m, zSize);
+        Arrays.fill(xSize, 0);
+        Arrays.fill(zSize, 0);
+        LaneLoops.maxAbsProduct(data.e, x, 0, n, lanes, xSize);
+        LaneLoops.maxAbsProduct(data.d, z, 0, m, lanes, zSize);
         for (int l = 0; l < lanes; l++) {
             fillStats(l, ctx[l], bty[l], xpx[l]);
-        }
-    }
-
-    /** out[l] = max over rows of |f·v| of lane l: rows outer, lanes inner (contiguous, so it vectorizes). */
-    private void directionSizes(double[] f, double[] v, int rows, double[] out) {
-        Arrays.fill(out, 0);
-        for (int i = 0; i < rows; i++) {
-            int o = i * lanes;
-            for (int l = 0; l < lanes; l++) {
-                out[l] = Math.max(out[l], Math.abs(f[o + l] * v[o + l]));
-            }
         }
     }
 

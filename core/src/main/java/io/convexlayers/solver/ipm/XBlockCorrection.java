@@ -31,10 +31,8 @@ final class XBlockCorrection {
     private final double[] trialZ;
     private final double[] solvedX;
     private final double[] solvedZ;
-    private final double[] productN;
-    private final double[] productN2;
-    private final double[] productM;
-    private final double[] productM2;
+    private final double[] zeroN;
+    private final double[] zeroM;
 
     XBlockCorrection(NewtonSystem system) {
         this.system = system;
@@ -47,10 +45,8 @@ final class XBlockCorrection {
         trialZ = new double[m];
         solvedX = new double[n];
         solvedZ = new double[m];
-        productN = new double[n];
-        productN2 = new double[n];
-        productM = new double[m];
-        productM2 = new double[m];
+        zeroN = new double[n];
+        zeroM = new double[m];
     }
 
     /**
@@ -104,20 +100,19 @@ final class XBlockCorrection {
         return false;
     }
 
-    /** out = W·K·v, v = (u, w) packed: the x rows P·u + Aᵀw weighted by wX, the z rows A·u − H·w by wZ. */
+    /**
+     * out = W·K·v for v = (u, w) packed, by the system's own residual with a zero right-hand side (−K·v),
+     * which the system's residual arrays then hold; the x rows weighted by wX, the z rows by wZ.
+     */
     private void multiplyWeightedK(double[] v, double[] out, double wX, double wZ) {
         System.arraycopy(v, 0, trialX, 0, n);
         System.arraycopy(v, n, trialZ, 0, m);
-        system.data.multiplyP(trialX, productN);
-        system.data.multiplyAt(trialZ, productN2);
+        system.residual(zeroN, zeroM, trialX, trialZ);
         for (int j = 0; j < n; j++) {
-            out[j] = wX * (productN[j] + productN2[j]);
+            out[j] = -wX * system.resX[j];
         }
-        system.data.multiplyA(trialX, productM);
-        system.scaling.applyH(trialZ, productM2, false);
-        int zero = system.layout.zero;
         for (int i = 0; i < m; i++) {
-            out[n + i] = wZ * (productM[i] - (i < zero ? 0 : productM2[i]));
+            out[n + i] = -wZ * system.resZ[i];
         }
     }
 }
