@@ -265,8 +265,8 @@ public final class ParametricConeProgram {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = theta[(off + i) * batch + b];
                 }
-                double min = Numerics.minEigenvalue(v, k);
-                if (min < -1e-9 * Math.max(1, Numerics.maxAbs(v))) {
+                double min = Numerics.minEigenvalueBelow(v, k, 1e-9 * Math.max(1, Numerics.maxAbs(v)));
+                if (!Double.isNaN(min)) {
                     throw new ParameterValueException("parameter " + p.name() + " must be PSD (it is the matrix of "
                             + "a quadratic objective term), but its smallest eigenvalue is " + min
                             + (batch == 1 ? "" : " in instance " + b));

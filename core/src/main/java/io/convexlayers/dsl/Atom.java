@@ -457,7 +457,7 @@ public final class Atom extends Expression {
             case LAMBDA_MAX -> new double[] {Numerics.maxEigenvalue(x, args.get(0).shape().rows())};
             case LAMBDA_MIN -> new double[] {Numerics.minEigenvalue(x, args.get(0).shape().rows())};
             case LOG_DET -> {
-                double[] ev = Numerics.symmetricEigen(x, args.get(0).shape().rows()).values();
+                double[] ev = Numerics.symmetricEigenvalues(x, args.get(0).shape().rows());
                 double s = 0;
                 for (double e : ev) {
                     s += e > 0 ? Math.log(e) : Double.NEGATIVE_INFINITY;

@@ -13,6 +13,8 @@ import java.util.Set;
  * different leaves).
  */
 public abstract class Leaf extends Expression {
+    /** A PSD value may have eigenvalues down to −this·max(1, max|entry|) (rounding in the caller's data). */
+    static final double PSD_TOLERANCE = 1e-9;
     private final String name;
     private final Set<Attribute> attributes;
 
@@ -85,18 +87,22 @@ public abstract class Leaf extends Expression {
             throw new ParameterValueException(what + " " + name + " has shape " + shape() + " (" + size()
                     + " entries) but " + values.length + " values were given");
         }
+        // The attributes read once, not per entry: a layer checks every instance of every call.
+        boolean nonneg = has(Attribute.NONNEG);
+        boolean pos = has(Attribute.POS);
+        boolean nonpos = has(Attribute.NONPOS);
         for (int k = 0; k < values.length; k++) {
             double v = values[k];
             if (!Double.isFinite(v)) {
                 throw new ParameterValueException(what + " " + name + "[" + k + "] is not finite (" + v + ")");
             }
-            if (has(Attribute.NONNEG) && v < 0) {
+            if (nonneg && v < 0) {
                 throw new ParameterValueException(what + " " + name + " is declared NONNEG but entry " + k + " is " + v);
             }
-            if (has(Attribute.POS) && !(v > 0)) {
+            if (pos && !(v > 0)) {
                 throw new ParameterValueException(what + " " + name + " is declared POS but entry " + k + " is " + v);
             }
-            if (has(Attribute.NONPOS) && v > 0) {
+            if (nonpos && v > 0) {
                 throw new ParameterValueException(what + " " + name + " is declared NONPOS but entry " + k + " is " + v);
             }
         }
@@ -117,11 +123,11 @@ public abstract class Leaf extends Expression {
             }
         }
         if (has(Attribute.PSD)) {
-            double min = Numerics.minEigenvalue(values, shape().rows());
-            double scale = Numerics.maxAbs(values);
-            if (min < -1e-9 * Math.max(1, scale)) {
-                throw new ParameterValueException(what + " " + name + " is declared PSD but its smallest eigenvalue is "
-                        + min);
+            int n = shape().rows();
+            double min = Numerics.minEigenvalueBelow(values, n, PSD_TOLERANCE * Math.max(1, Numerics.maxAbs(values)));
+            if (!Double.isNaN(min)) {
+                throw new ParameterValueException(what + " " + name
+                        + " is declared PSD but its smallest eigenvalue is " + min);
             }
         }
     }
