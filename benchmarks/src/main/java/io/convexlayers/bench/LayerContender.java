@@ -19,6 +19,19 @@ import io.convexlayers.solver.SolverSettings;
  * the cone solve and the derivative.
  */
 public final class LayerContender implements Contender {
+    private final SolverSettings settings;
+
+    /** The layer with the first-order method at {@link ConvexLayersContender#EPS}, unpolished (the JMH contender). */
+    public LayerContender() {
+        this(SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS)
+                .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER));
+    }
+
+    /** The layer with these solver settings. */
+    public LayerContender(SolverSettings settings) {
+        this.settings = settings;
+    }
+
     @Override
     public String name() {
         return "convexlayers-layer";
@@ -48,8 +61,7 @@ public final class LayerContender implements Contender {
         Parameter h = Parameter.vector("h", m);
         Problem problem = Problem.minimize(Atoms.quadForm(x, p).times(0.5).plus(q.dot(x)), g.times(x).le(h));
         ConvexLayer layer = ConvexLayer.builder(problem).parameters(p, q, g, h).outputs(x)
-                .settings(SolverSettings.defaults().withPolishing(Polishing.OFF).withEps(ConvexLayersContender.EPS)
-                        .withAlgorithm(io.convexlayers.solver.Algorithm.FIRST_ORDER)).build();
+                .settings(settings).build();
         double[] pv = flatten(w.p);
         double[] qv = flatten(w.q);
         double[] gv = flatten(w.g);

@@ -22,6 +22,10 @@ import java.util.Locale;
  *     [--repeats R] [--seconds S] [NAME…]
  * </pre>
  * Without names it runs {@link #DEFAULT_WORKLOADS}, the small-QP and LP batches of issue #16's goal.
+ * With {@code --layer} both sides run as differentiable layers, forward and forward+backward: ours
+ * through {@link LayerContender} (the user-facing layer: parameter map, PSD check of P, the interior
+ * point, the derivative of every parameter), the baseline through {@link OptNetContender} (its
+ * forward, then ∂ℓ/∂q by its kept factorization); inequality QPs only.
  */
 public final class OptNetSideBySide {
     private static final int WARM_UP_ROUNDS = 2;
@@ -33,10 +37,13 @@ public final class OptNetSideBySide {
 
     public static void main(String[] args) {
         double seconds = 1.5;
+        boolean layer = false;
         java.util.List<String> rest = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Double.parseDouble(args[++i]);
+            } else if (args[i].equals("--layer")) {
+                layer = true;
             } else {
                 rest.add(args[i]);
             }
@@ -44,6 +51,10 @@ public final class OptNetSideBySide {
         TimingOptions options = TimingOptions.parse(rest.toArray(new String[0]), 5, Algorithm.INTERIOR_POINT);
         SolverSettings settings = SolverSettings.defaults().withEps(1e-8).withPolishing(Polishing.OFF)
                 .withAlgorithm(Algorithm.INTERIOR_POINT);
+        if (layer) {
+            layers(options, settings, seconds);
+            return;
+        }
         System.out.println("| workload | interior point, ms per batch | OptNet-style, ms per batch | OptNet ÷ interior point |");
         System.out.println("|---|---:|---:|---:|");
         String[] names = options.workloads().length > 0 ? options.workloads() : DEFAULT_WORKLOADS;
@@ -66,6 +77,48 @@ public final class OptNetSideBySide {
             double mine = TimingOptions.median(ourMs);
             double base = TimingOptions.median(theirMs);
             System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", name, mine, base, base / mine);
+        }
+    }
+
+    /** The {@code --layer} table: both as layers, forward and forward+backward, alternating rounds. */
+    private static void layers(TimingOptions options, SolverSettings settings, double seconds) {
+        System.out.println("| workload | layer forward, ms | OptNet forward, ms | OptNet ÷ layer | layer forward+backward, ms"
+                + " | OptNet forward+backward, ms | OptNet ÷ layer |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        String[] names = options.workloads().length > 0 ? options.workloads() : DEFAULT_WORKLOADS;
+        for (String name : names) {
+            QpBatch w = Workloads.create(name);
+            LayerContender ourSide = new LayerContender(settings);
+            if (ourSide.unsupportedReason(w) != null) {
+                System.out.printf(Locale.ROOT, "| %s | %s |%n", name, ourSide.unsupportedReason(w));
+                continue;
+            }
+            Contender.Prepared ours = ourSide.prepare(w);
+            Contender.Prepared theirs = new OptNetContender().prepare(w);
+            double[][] dx = new double[w.batch][w.n];
+            java.util.Random rnd = new java.util.Random(1);
+            for (double[] row : dx) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = rnd.nextGaussian();
+                }
+            }
+            int rounds = options.repeats();
+            double[][] ms = new double[4][rounds];
+            for (int r = -WARM_UP_ROUNDS; r < rounds; r++) {
+                double[] t = {msPerCall(ours::forward, seconds), msPerCall(theirs::forward, seconds),
+                    msPerCall(() -> ours.forwardBackward(dx), seconds), msPerCall(() -> theirs.forwardBackward(dx), seconds)};
+                if (r >= 0) {
+                    for (int k = 0; k < 4; k++) {
+                        ms[k][r] = t[k];
+                    }
+                }
+            }
+            double[] med = new double[4];
+            for (int k = 0; k < 4; k++) {
+                med[k] = TimingOptions.median(ms[k]);
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", name, med[0], med[1],
+                    med[1] / med[0], med[2], med[3], med[3] / med[2]);
         }
     }
 
