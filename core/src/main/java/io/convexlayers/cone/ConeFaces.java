@@ -13,9 +13,11 @@ package io.convexlayers.cone;
  * y − s there and nowhere else on the pair's ray. The three-dimensional exponential and power cones are
  * not: for them a pair fails when one side is zero and the other is not inside its cone (a slack on the
  * boundary with a zero dual, or the reverse), the common case of a tight constraint whose multiplier
- * vanishes; a pair with both sides nonzero on the boundaries is taken as strictly complementary, although
- * the exponential cone's non-smooth edge {x ≤ 0, y = 0, z ≥ 0} can hold exceptions. Entries are read as
- * {@code v[start + i·stride]} (one lane of batch-minor data); {@code tol} is absolute.
+ * vanishes. A pair with both sides nonzero on the boundaries is strictly complementary, except on the
+ * exponential cone's flat face {x ≤ 0, y = 0, z ≥ 0} ({@link #onFlatFaceEdge}): there the projection
+ * is the linear map (r, s, t) ↦ (r, 0, max(t, 0)) on the region r &lt; 0, s &lt; 0, which kinks where that
+ * region ends at r = 0 (the edge where the flat face meets the curved one) and at t = 0. Entries are read
+ * as {@code v[start + i·stride]} (one lane of batch-minor data); {@code tol} is absolute.
  */
 public final class ConeFaces {
     private ConeFaces() {
@@ -126,7 +128,28 @@ public final class ConeFaces {
         if (sZero) {
             return interiorMargin(kind.dual(), alpha, y, start, stride) > tol;
         }
-        return true;
+        return switch (kind) {
+            case EXP -> !onFlatFaceEdge(s, y, start, stride, tol);
+            case DUAL_EXP -> !onFlatFaceEdge(y, s, start, stride, tol); // y is the K_exp side
+            default -> true;
+        };
+    }
+
+    /**
+     * Whether the complementary pair p ∈ K_exp, q ∈ K_exp* (both nonzero) sits where the projection onto
+     * K_exp kinks although neither side vanishes: p on the flat face (p_y = 0) against q = (0, σ, w) on
+     * K_exp*'s, with p on the face's edge — p = (0, 0, t), where the flat face meets the curved one — or
+     * p = (r, 0, 0) with w = 0, where the projection's max(t, 0) turns. At v = p − q = (0, −1, 1) the
+     * projection's ∂/∂r is 1 from the left and 0 from the right; at (−½, −1, 0) its ∂/∂t is 0 and 1.
+     */
+    static boolean onFlatFaceEdge(double[] p, double[] q, int start, int stride, double tol) {
+        boolean flatPair = Math.abs(p[start + stride]) <= tol && Math.abs(q[start]) <= tol;
+        if (!flatPair) {
+            return false;
+        }
+        boolean edge = Math.abs(p[start]) <= tol;
+        boolean zEnd = Math.abs(p[start + 2 * stride]) <= tol && Math.abs(q[start + 2 * stride]) <= tol;
+        return edge || zEnd;
     }
 
     /**

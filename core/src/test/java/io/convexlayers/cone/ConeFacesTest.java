@@ -3,6 +3,7 @@ package io.convexlayers.cone;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +92,40 @@ class ConeFacesTest {
         assertEquals(1, ConeFaces.codimension(dualPow, 0.3, new double[] {0.3, 0.7, 1}, 0, 1, TOL));
     }
 
+    /**
+     * The flat face's verdicts against the projection itself: at v = p − q the one-sided difference
+     * quotients of Π_{K_exp} agree in every direction exactly where the pair is called strictly
+     * complementary.
+     */
+    @Test
+    void flatFaceVerdictsMatchTheProjectionsOneSidedDerivatives() {
+        double[][][] pairs = {
+            {{-0.5, 0, 1}, {0, 1, 0}}, {{-0.5, 0, 0}, {0, 1, 1}}, {{0, 0, 1}, {0, 1, 0}}, {{-0.5, 0, 0}, {0, 1, 0}},
+            {{0, 1, 1}, {-1, -1, 1}}};
+        for (double[][] pair : pairs) {
+            double[] p = pair[0];
+            double[] q = pair[1];
+            double[] v = {p[0] - q[0], p[1] - q[1], p[2] - q[2]};
+            assertArrayEquals(p, ExpCone.project(v[0], v[1], v[2]), 1e-9, "p is the projection of p − q");
+            double h = 1e-7;
+            double jump = 0;
+            for (int k = 0; k < 3; k++) {
+                double[] up = v.clone();
+                double[] down = v.clone();
+                up[k] += h;
+                down[k] -= h;
+                double[] right = ExpCone.project(up[0], up[1], up[2]);
+                double[] left = ExpCone.project(down[0], down[1], down[2]);
+                for (int i = 0; i < 3; i++) {
+                    jump = Math.max(jump, Math.abs((right[i] - p[i]) / h - (p[i] - left[i]) / h));
+                }
+            }
+            boolean strict = ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.EXP, 0, p, q, 0, 1, TOL);
+            assertEquals(jump < 1e-3, strict, java.util.Arrays.toString(p) + " / " + java.util.Arrays.toString(q)
+                    + ": one-sided derivatives differ by " + jump);
+        }
+    }
+
     @Test
     void exponentialConeStrictComplementarity() {
         ConeFaces.Nonsymmetric exp = ConeFaces.Nonsymmetric.EXP;
@@ -111,6 +146,18 @@ class ConeFacesTest {
         // The dual exponential cone as the primal one: the roles swap.
         assertFalse(ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.DUAL_EXP, 0, zero,
                 new double[] {0, 1, 1}, 0, 1, TOL));
+        // The flat face {x ≤ 0, y = 0, z ≥ 0} against y = (0, σ, w): smooth inside the face's region, a kink
+        // at its edge x = 0 and where z and w both vanish — both sides nonzero there.
+        assertTrue(ConeFaces.strictlyComplementary(exp, 0, new double[] {-0.5, 0, 1}, new double[] {0, 1, 0}, 0, 1,
+                TOL));
+        assertTrue(ConeFaces.strictlyComplementary(exp, 0, new double[] {-0.5, 0, 0}, new double[] {0, 1, 1}, 0, 1,
+                TOL));
+        assertFalse(ConeFaces.strictlyComplementary(exp, 0, new double[] {0, 0, 1}, new double[] {0, 1, 0}, 0, 1,
+                TOL));
+        assertFalse(ConeFaces.strictlyComplementary(exp, 0, new double[] {-0.5, 0, 0}, new double[] {0, 1, 0}, 0, 1,
+                TOL));
+        assertFalse(ConeFaces.strictlyComplementary(ConeFaces.Nonsymmetric.DUAL_EXP, 0, new double[] {0, 1, 0},
+                new double[] {0, 0, 1}, 0, 1, TOL));
         // Power cone, strided lane 1 of two: s on the boundary |z| = x^α y^(1−α), y = 0.
         double[] s = {9, 1, 9, 1, 9, 1};
         double[] y = {9, 0, 9, 0, 9, 0};

@@ -135,4 +135,31 @@ class ConeKinkTest {
         assertArrayEquals(new double[] {0}, outside.of(0), 1e-6);
         assertArrayEquals(new double[] {0.7 / Math.E}, outside.of(1), 1e-6);
     }
+
+    /**
+     * x(θ) of ½(x − θ)² + u s.t. (x, u, 1) ∈ K_exp: for θ ≤ 0, x = θ and u = 0 — the slack (θ, 0, 1) on the
+     * cone's flat face, its dual (0, 1, 0) on K_exp*'s, both nonzero. Inside the face (θ &lt; 0) the
+     * projection is linear and the gradient exact; at θ = 0 the slack reaches the face's edge (0, 0, 1),
+     * where the projection kinks although neither side vanishes.
+     */
+    private static Gradients flatFace(double theta) {
+        Variable x = Variable.scalar("x");
+        Variable u = Variable.scalar("u");
+        Parameter t = Parameter.scalar("theta");
+        Problem p = Problem.minimize(sumSquares(x.minus(t)).times(0.5).plus(u),
+                Constraint.expCone(x, u, Constant.scalar(1)));
+        SolverSettings settings = SolverSettings.defaults().withEps(1e-9);
+        ConvexLayer layer = ConvexLayer.builder(p).parameters(t).outputs(x).settings(settings).build();
+        return layer.forward(new double[] {theta}).backward(new double[] {0.7});
+    }
+
+    @Test
+    void theExponentialConesFlatFaceIsSmoothInsideAndAKinkAtItsEdge() {
+        Gradients inside = flatFace(-0.5);
+        assertEquals(DerivativeQuality.ACCURATE, inside.info(0).quality(), inside.info(0)::toString);
+        assertArrayEquals(new double[] {0.7}, inside.of(0), 1e-6);
+        Gradients edge = flatFace(0);
+        assertEquals(DerivativeQuality.POOR, edge.info(0).quality(), edge.info(0)::toString);
+        assertEquals(DerivativeIssue.KINK_NO_STRICT_COMPLEMENTARITY, edge.info(0).issue(), edge.info(0)::toString);
+    }
 }
