@@ -104,6 +104,35 @@ class ActiveKktSolveTest {
         assertTrue(err < 1e-6, "relative error " + err);
     }
 
+    /**
+     * The shared structure (with every worker's matrix) is kept for the next batch of the same patterns:
+     * a second backward pass, and one after another structure's, give the first one's bits.
+     */
+    @Test
+    void theKeptStructureGivesTheBitsOfAFreshOne() {
+        ConeProgram p = qp();
+        BatchConeProgram batch = copies(p);
+        BatchSolution sols = ConeSolver.solveBatch(batch, IPM);
+        BatchArray g = all(gaussian(p.n(), new Random(7)));
+        VjpResult first = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults()).vjp(g, null, null);
+        org.junit.jupiter.api.Assertions.assertSame(io.convexlayers.solver.ipm.ActiveKktMatrix.structure(batch),
+                io.convexlayers.solver.ipm.ActiveKktMatrix.structure(batch), "kept for the same patterns");
+        VjpResult again = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults()).vjp(g, null, null);
+        ConeProgram other = PlantedPrograms.generate(CONES, 30, 0.5, true, 5).program();
+        BatchConeProgram otherBatch = copies(other);
+        SolutionDerivative.at(otherBatch, ConeSolver.solveBatch(otherBatch, IPM), DerivativeSettings.defaults())
+                .vjp(all(gaussian(other.n(), new Random(8))), null, null);
+        VjpResult after = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults()).vjp(g, null, null);
+        assertEquals(DerivativeMethod.ACTIVE_KKT, first.info()[0].method(), first.info()[0]::toString);
+        for (VjpResult r : new VjpResult[] {again, after}) {
+            for (int k = 0; k < B; k++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first.dc().instance(k), r.dc().instance(k), 0.0);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first.db().instance(k), r.db().instance(k), 0.0);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first.dA().instance(k), r.dA().instance(k), 0.0);
+            }
+        }
+    }
+
     /** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between the active KKT solve's jvp and vjp, P, A, b and c included. */
     @Test
     void vjpIsTheAdjointOfJvp() {

@@ -69,18 +69,35 @@ public final class ActiveKktMatrix {
      * The structure of a batch whose tiles this matrix serves, or null where the tiled interior-point
      * method's dense Newton system would not take the batch (cones other than zero and nonnegative, more
      * than {@value InteriorPointSolver#MAX_TILED_ORDER} variables, more equality rows than variables).
-     * Built once per batch and shared by its tiles.
+     * Shared by the batch's tiles; the last small structure (n + m ≤ {@value RecentWorkspace#MAX_ORDER}) is
+     * kept for the next batch with the same pattern objects and cones, so that a layer's backward pass,
+     * call after call, finds every worker's matrix already built (a quarter of a 16-instance backward
+     * pass of a 10-variable QP went to building them).
      */
     public static Structure structure(BatchConeProgram program) {
         if (!IpmLayout.supports(program.cones()) || program.cones().soc().length > 0 || program.cones().psd().length > 0
                 || program.n() > InteriorPointSolver.MAX_TILED_ORDER) {
             return null;
         }
+        Structure kept = recent;
+        if (kept != null && kept.builtFor(program)) {
+            return kept;
+        }
         // Dense whatever the method itself would choose: a tile's lanes are factored densely, as the
         // derivative's active blocks were, and the choice's symbolic analysis is not paid for.
         IpmLayout layout = new IpmLayout(program, NewtonSystemChoice.DENSE);
-        return InteriorPointSolver.tileable(layout) ? new Structure(layout) : null;
+        if (!InteriorPointSolver.tileable(layout)) {
+            return null;
+        }
+        Structure built = new Structure(layout);
+        if (RecentWorkspace.keeps(layout)) {
+            recent = built;
+        }
+        return built;
     }
+
+    /** The structure {@link #structure} keeps for the next batch of the same patterns (null: none yet). */
+    private static volatile Structure recent;
 
     /**
      * A batch's shared structure. Each thread gets one matrix (with its workspace) per tile width and
@@ -92,6 +109,12 @@ public final class ActiveKktMatrix {
 
         private Structure(IpmLayout layout) {
             this.layout = layout;
+        }
+
+        /** Whether this structure is {@code program}'s: the same pattern objects, sizes and cones. */
+        boolean builtFor(BatchConeProgram program) {
+            return layout.aPattern == program.aPattern() && layout.pPattern == program.pPattern()
+                    && layout.n == program.n() && layout.m == program.m() && layout.cones.equals(program.cones());
         }
 
         /** This thread's matrix for tiles of {@code lanes} lanes; it is refactored by each {@link #factor}. */
