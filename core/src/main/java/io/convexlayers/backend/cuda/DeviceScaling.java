@@ -27,7 +27,7 @@ final class DeviceScaling {
             dev.launch(CudaKernel.MUL_ROWS, nl, nl, c, e);
         }
         dev.launch(CudaKernel.LANE_SIGMA, lanes * LaunchGeometry.WARP, lanes, m, n, b, c, Equilibration.MIN_NORM,
-                Equilibration.MAX_NORM, sigma);
+                Equilibration.MAX_SIGMA_NORM, sigma);
         if (ml > 0) {
             dev.launch(CudaKernel.LANE_SCALE, ml, ml, lanes, b, sigma);
         }

@@ -28,6 +28,13 @@ public final class Equilibration {
     public static final double MIN_NORM = 1e-4;
     /** See {@link #MIN_NORM}. */
     public static final double MAX_NORM = 1e4;
+    /**
+     * σ brings max(‖Db‖∞, ‖Ec‖∞) to one however large it is: with the old bound of {@link #MAX_NORM} here,
+     * NETLIB KB2 with c·10¹⁰ kept ‖ĉ‖∞ ≈ 10⁶ and the first-order iterate overflowed within 20 iterations
+     * (FAILED after 100 000 NaN iterations); now it is SOLVED. (The device's σ kernel takes the bound as an
+     * argument.)
+     */
+    public static final double MAX_SIGMA_NORM = Double.POSITIVE_INFINITY;
 
     private Equilibration() {
     }
@@ -348,8 +355,8 @@ public final class Equilibration {
     }
 
     /**
-     * The scalar σ per lane that brings the scaled b̂ = Db and ĉ = Ec to unit size (clamped), so
-     * that the tolerances mean the same for every instance.
+     * The scalar σ per lane that brings the scaled b̂ = Db and ĉ = Ec to unit size, so that the
+     * tolerances mean the same for every instance: 1/max(‖Db‖∞, ‖Ec‖∞, {@link #MIN_NORM}).
      */
     public static double sigma(double[] db, double[] ec, int m, int n, int lanes, int lane) {
         double nb = 0;
@@ -361,7 +368,7 @@ public final class Equilibration {
             nc = Math.max(nc, Math.abs(ec[j * lanes + lane]));
         }
         double size = Math.max(nb, nc);
-        return 1 / Math.min(Math.max(size, MIN_NORM), MAX_NORM);
+        return 1 / Math.min(Math.max(size, MIN_NORM), MAX_SIGMA_NORM); // as the device's kernel computes it
     }
 
     /**

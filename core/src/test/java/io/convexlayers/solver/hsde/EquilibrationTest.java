@@ -101,4 +101,15 @@ class EquilibrationTest {
         }
         return r;
     }
+
+    /** σ = 1/max(‖Db‖∞, ‖Ec‖∞) whatever the size, with sizes below {@link Equilibration#MIN_NORM} counted as it. */
+    @org.junit.jupiter.api.Test
+    void sigmaBringsAnyCostOrRightHandSideToOne() {
+        double[] db = {3, -1, 0.5, 2, -2, 1}; // two lanes, batch-minor: lane 0 max 3, lane 1 max 2
+        double[] ec = {1e10, 1, -4, 0.5};      // lane 0 max 1e10, lane 1 max 1
+        assertEquals(1e-10, Equilibration.sigma(db, ec, 3, 2, 2, 0), 1e-25);
+        assertEquals(0.5, Equilibration.sigma(db, ec, 3, 2, 2, 1), 0);
+        double[] tiny = {1e-9, -1e-8};
+        assertEquals(1 / Equilibration.MIN_NORM, Equilibration.sigma(tiny, tiny, 2, 2, 1, 0), 0);
+    }
 }

@@ -90,14 +90,16 @@ class TerminationTest {
     /**
      * Bounded, feasible NETLIB LPs with their cost or right-hand side multiplied by a large factor: a
      * certificate judged only against cᵀx or bᵀy declared them unbounded (c·10⁸: AFIRO after 70 iterations,
-     * SC50A after 80) or infeasible (AFIRO's b·10⁶, after 40). The first-order method now solves them to
-     * their known optima (NETLIB's published values) times the factor.
+     * SC50A after 80) or infeasible (AFIRO's b·10⁶, after 40). KB2 with c·10¹⁰ overflowed instead (σ stopped
+     * at 10⁻⁴, leaving ‖ĉ‖∞ ≈ 10⁶: NaN from iteration 20, FAILED at the limit). The first-order method now
+     * solves them to their known optima (NETLIB's published values) times the factor.
      */
     @Test
     void largeCostsOrRightHandSidesDoNotFakeACertificate() throws Exception {
         SolverSettings fo = DEFAULTS.withEps(1e-6).withAlgorithm(Algorithm.FIRST_ORDER)
                 .withPolishing(io.convexlayers.solver.Polishing.OFF);
         Object[][] cases = {{"afiro", -4.6475314286E+02, 1e8, 1.0}, {"sc50a", -6.4575077059E+01, 1e8, 1.0},
+                {"kb2", -1.7499001299E+03, 1e10, 1.0},
                 {"afiro", -4.6475314286E+02, 1.0, 1e6}};
         for (Object[] c : cases) {
             FileProblem problem = ProblemReader.read(Paths.get(getClass().getResource("/problems/netlib/" + c[0]
