@@ -73,7 +73,8 @@ class AnchoredIterationTest {
 
     /**
      * share1b, as the collection runner measured it (eps 1e-6): anchored, solved to its published optimum
-     * in about 21 000 iterations; under Anderson steps still unsolved after 40 000 (and after 100 000).
+     * in about 36 000 iterations (21 000 while σ was clamped at 10⁻⁴); under Anderson steps still unsolved
+     * after 40 000 (and after 100 000).
      */
     @Test
     void share1bConvergesAnchoredWhereAndersonStepsStall() throws Exception {
@@ -83,10 +84,13 @@ class AnchoredIterationTest {
         Solution anderson = ConeSolver.solve(p.program(), limit.withAcceleration(Acceleration.ANDERSON));
         assertEquals(SolverStatus.SOLVED, anchored.status());
         assertEquals(-7.6589318579E+04, p.fileObjective(anchored.objective()), 1e-4 * 7.66e4);
+        // The claim SOLVED makes, recomputed from the data: ‖Ax + s − b‖∞ ≤ ε(1 + max(‖Ax‖∞, ‖s‖∞, ‖b‖∞)).
+        // (share1b's x reaches 10⁵ and more: the residual is about 0.1–0.7 at the rows of b = 10⁻⁴.)
         ConeProgram program = p.program();
-        double scale = 1 + Kkt.maxAbs(program.b());
-        assertTrue(Kkt.primalResidual(program, anchored.x(), anchored.s()) < 1e-4 * scale,
-                "primal residual " + Kkt.primalResidual(program, anchored.x(), anchored.s()));
+        double ax = Kkt.normAxPlusS(program, anchored.x(), new double[program.m()]);
+        double scale = Math.max(ax, Math.max(Kkt.maxAbs(anchored.s()), Kkt.maxAbs(program.b())));
+        double residual = Kkt.primalResidual(program, anchored.x(), anchored.s());
+        assertTrue(residual <= 1.01 * (1e-6 + 1e-6 * scale), "primal residual " + residual + ", scale " + scale);
         assertEquals(SolverStatus.SOLVED_INACCURATE, anderson.status(), "Anderson at its limit");
         assertTrue(anchored.iterations() < anderson.iterations());
     }
