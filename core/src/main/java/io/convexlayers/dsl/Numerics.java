@@ -21,16 +21,7 @@ public final class Numerics {
 
     /** Eigenvalues (ascending) and unit eigenvectors of (S + Sᵀ)/2. */
     public static SymmetricEigen symmetricEigen(double[] s, int n) {
-        DMatrixRMaj m = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                m.set(i, j, 0.5 * (s[i * n + j] + s[j * n + i]));
-            }
-        }
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-        if (!eig.decompose(m)) {
-            throw new io.convexlayers.ConvexLayersException("eigen-decomposition failed");
-        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = decomposeSymmetricPart(s, n, true);
         Integer[] order = new Integer[n];
         double[] vals = new double[n];
         for (int k = 0; k < n; k++) {
@@ -59,22 +50,28 @@ public final class Numerics {
 
     /** Eigenvalues (ascending) of (S + Sᵀ)/2, without the eigenvectors (about half the work). */
     public static double[] symmetricEigenvalues(double[] s, int n) {
-        DMatrixRMaj m = new DMatrixRMaj(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                m.set(i, j, 0.5 * (s[i * n + j] + s[j * n + i]));
-            }
-        }
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-        if (!eig.decompose(m)) {
-            throw new io.convexlayers.ConvexLayersException("eigen-decomposition failed");
-        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = decomposeSymmetricPart(s, n, false);
         double[] vals = new double[n];
         for (int k = 0; k < n; k++) {
             vals[k] = eig.getEigenvalue(k).getReal();
         }
         java.util.Arrays.sort(vals);
         return vals;
+    }
+
+    /** EJML's symmetric eigendecomposition of (S + Sᵀ)/2, with or without the eigenvectors. */
+    private static EigenDecomposition_F64<DMatrixRMaj> decomposeSymmetricPart(double[] s, int n, boolean vectors) {
+        DMatrixRMaj m = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m.set(i, j, 0.5 * (s[i * n + j] + s[j * n + i]));
+            }
+        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, vectors, true);
+        if (!eig.decompose(m)) {
+            throw new io.convexlayers.ConvexLayersException("eigen-decomposition failed");
+        }
+        return eig;
     }
 
     /** Smallest eigenvalue of the symmetric part. */
