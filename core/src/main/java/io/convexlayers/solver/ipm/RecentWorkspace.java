@@ -32,12 +32,7 @@ final class RecentWorkspace {
      * objects, cones and Newton system); null otherwise. The caller owns it until {@link #keep}.
      */
     static InteriorPointMethod take(BatchConeProgram batch, NewtonSystemChoice newton) {
-        InteriorPointMethod method = RECENT.get();
-        if (method == null || !builtFor(method.layout(), batch, newton)) {
-            return null;
-        }
-        RECENT.remove();
-        return method;
+        return takeIf(RECENT, method -> builtFor(method.layout(), batch, newton));
     }
 
     /** Keeps {@code method} for this thread's next solve, when its structure is small enough. */
@@ -52,12 +47,17 @@ final class RecentWorkspace {
      * {@code lanes}; null otherwise. The caller owns it until {@link #keep(TileInteriorPointMethod)}.
      */
     static TileInteriorPointMethod takeTile(BatchConeProgram batch, NewtonSystemChoice newton, int lanes) {
-        TileInteriorPointMethod method = RECENT_TILE.get();
-        if (method == null || method.lanes() != lanes || !builtFor(method.layout(), batch, newton)) {
+        return takeIf(RECENT_TILE, method -> method.lanes() == lanes && builtFor(method.layout(), batch, newton));
+    }
+
+    /** The slot's workspace, taken out of it, when there is one and it fits; null otherwise (left in place). */
+    private static <T> T takeIf(ThreadLocal<T> slot, java.util.function.Predicate<T> fits) {
+        T kept = slot.get();
+        if (kept == null || !fits.test(kept)) {
             return null;
         }
-        RECENT_TILE.remove();
-        return method;
+        slot.remove();
+        return kept;
     }
 
     /** Keeps {@code method} for this thread's next tile, when its structure is small enough. */
