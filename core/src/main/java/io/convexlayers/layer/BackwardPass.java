@@ -67,9 +67,12 @@ final class BackwardPass {
             perParameter = splitParameters(result, device.dTheta());
             info = device.info();
         } else {
+            // dP and dA only where the parameters reach P and A: the parameter map's adjoint reads nothing else.
+            ParametricConeProgram map = layer.program();
             VjpResult vjp = SolutionDerivative.at(result.data(), solution, settings, layer.execution())
                     .vjp(BatchArray.batchMinor(n, batch, dx),
-                            dy == null ? null : BatchArray.batchMinor(m, batch, dy), null);
+                            dy == null ? null : BatchArray.batchMinor(m, batch, dy), null,
+                            map.pDependsOnParameters(), map.tensorA().dependsOnParameters());
             perParameter = adjointParameters(result, vjp);
             info = vjp.info();
         }

@@ -133,6 +133,34 @@ class ActiveKktSolveTest {
         }
     }
 
+    /**
+     * A vjp asked for neither dP nor dA returns them as null and db, dc bit for bit as the full one: on
+     * full SIMD tiles (8), a scalar tile (3) and a tile with padding lanes (11 = 8 + 3 of 8).
+     */
+    @Test
+    void aVjpWithoutMatrixGradientsKeepsTheVectorOnes() {
+        ConeProgram p = qp();
+        for (int count : new int[] {8, 3, 11}) {
+            BatchConeProgram batch = new BatchConeProgram(p.p().pattern(), BatchArray.shared(p.p().values(), count),
+                    p.a().pattern(), BatchArray.shared(p.a().values(), count), BatchArray.shared(p.b(), count),
+                    BatchArray.shared(p.c(), count), p.cones());
+            BatchSolution sols = ConeSolver.solveBatch(batch, IPM);
+            BatchArray g = BatchArray.shared(gaussian(p.n(), new Random(9)), count);
+            SolutionDerivative d = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults());
+            VjpResult full = d.vjp(g, null, null);
+            VjpResult vectors = SolutionDerivative.at(batch, sols, DerivativeSettings.defaults())
+                    .vjp(g, null, null, false, false);
+            org.junit.jupiter.api.Assertions.assertNull(vectors.dA());
+            org.junit.jupiter.api.Assertions.assertNull(vectors.dP());
+            org.junit.jupiter.api.Assertions.assertNotNull(full.dA());
+            for (int k = 0; k < count; k++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.db().instance(k), vectors.db().instance(k), 0.0);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.dc().instance(k), vectors.dc().instance(k), 0.0);
+                assertEquals(full.info()[k].quality(), vectors.info()[k].quality());
+            }
+        }
+    }
+
     /** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between the active KKT solve's jvp and vjp, P, A, b and c included. */
     @Test
     void vjpIsTheAdjointOfJvp() {
