@@ -90,7 +90,7 @@ public final class ActiveKktMatrix {
             return null;
         }
         Structure built = new Structure(layout);
-        if (RecentWorkspace.keeps(layout)) {
+        if (layout.n + (long) layout.m <= RecentWorkspace.MAX_ORDER) {
             recent = built;
         }
         return built;

@@ -96,8 +96,7 @@ public final class InteriorPointSolver {
         out.algorithm(Algorithm.INTERIOR_POINT);
         int lanes = TileScheduler.lanesFor(total, execution.tileLanes());
         InteriorPointMethod recent = RecentWorkspace.take(batch, chosen);
-        IpmLayout kept = recent != null ? recent.layout() : RecentWorkspace.keptLayout(batch, chosen);
-        IpmLayout layout = kept != null ? kept : new IpmLayout(batch, chosen);
+        IpmLayout layout = recent != null ? recent.layout() : new IpmLayout(batch, chosen);
         boolean lockStep = tiled != null ? tiled && tileable(layout) : tiles(layout, total, lanes);
         if (lockStep && settings.equilibrate()) {
             out.keepScaling(); // for the derivative's active KKT matrix (ActiveKktMatrix)
@@ -115,58 +114,24 @@ public final class InteriorPointSolver {
         if (recent != null) {
             RecentWorkspace.keep(recent); // not used by this solve: left for the next one
         }
-        // Small structures: each worker takes its thread's kept workspaces for a tile and keeps them again
-        // after it, so that the next tile and the next solve of this structure start from them. Larger
-        // ones: one workspace per worker for this solve (not left allocated in the threads afterwards).
-        boolean keepAcross = RecentWorkspace.keeps(layout);
         ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
         ThreadLocal<TileInteriorPointMethod> tileWorkspace =
                 ThreadLocal.withInitial(() -> new TileInteriorPointMethod(layout, lanes));
         TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
             if (lockStep) {
-                TileInteriorPointMethod tileMethod = keepAcross ? RecentWorkspace.takeTile(batch, chosen, lanes)
-                        : tileWorkspace.get();
-                if (tileMethod == null) {
-                    tileMethod = new TileInteriorPointMethod(layout, lanes);
-                }
-                int[] back = tileMethod.solve(batch, first, live, settings, deadline,
+                int[] back = tileWorkspace.get().solve(batch, first, live, settings, deadline,
                         first == 0 ? listener : null, out);
-                if (keepAcross) {
-                    RecentWorkspace.keep(tileMethod);
+                for (int k : back) {
+                    workspace.get().solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
                 }
-                solveOneByOne(batch, back, keepAcross, workspace, chosen, settings, deadline, listener, out);
                 return;
             }
-            int[] instances = new int[live];
-            for (int k = 0; k < live; k++) {
-                instances[k] = first + k;
+            InteriorPointMethod method = workspace.get();
+            for (int k = first; k < first + live; k++) {
+                method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
             }
-            solveOneByOne(batch, instances, keepAcross, workspace, chosen, settings, deadline, listener, out);
         });
         return out.build();
-    }
-
-    /**
-     * Solves {@code instances} one after the other on this thread: with its kept single-instance
-     * workspace when the structure is kept across solves, with this solve's per-worker one otherwise.
-     */
-    private static void solveOneByOne(BatchConeProgram batch, int[] instances, boolean keepAcross,
-                                      ThreadLocal<InteriorPointMethod> workspace, NewtonSystemChoice chosen,
-                                      SolverSettings settings, long deadline, IterationListener listener,
-                                      BatchSolution.Builder out) {
-        if (instances.length == 0) {
-            return;
-        }
-        InteriorPointMethod method = keepAcross ? RecentWorkspace.take(batch, chosen) : null;
-        if (method == null) {
-            method = workspace.get();
-        }
-        for (int k : instances) {
-            method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
-        }
-        if (keepAcross) {
-            RecentWorkspace.keep(method);
-        }
     }
 
     /**

@@ -157,16 +157,6 @@ final class TileInteriorPointMethod {
     /** A refined Newton solve worse than this (relative) hands its lane back. */
     private final double fallbackTol;
 
-    /** The structure this workspace was built for. */
-    IpmLayout layout() {
-        return layout;
-    }
-
-    /** The tile's width. */
-    int lanes() {
-        return lanes;
-    }
-
     TileInteriorPointMethod(IpmLayout layout, int lanes) {
         this.layout = layout;
         this.lanes = lanes;

@@ -10,7 +10,6 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.PlantedPrograms;
-import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,8 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * The single-instance workspace kept between solves of one structure ({@link RecentWorkspace}):
  * reused for the same patterns, never for others, and without effect on any result — a solve after
- * another instance's, and a solve started from inside another, give the bits of a fresh workspace; the
- * same for the lock-step tiles' workspaces, which every worker keeps between tiles and solves.
+ * another instance's, and a solve started from inside another, give the bits of a fresh workspace.
  */
 class RecentWorkspaceTest {
     private static final SolverSettings IPM = SolverSettings.defaults().withEps(1e-8)
@@ -66,46 +64,18 @@ class RecentWorkspaceTest {
         assertSame(freshSolve(inner), nested[0]);
     }
 
-    @Test
-    void tilesOfTheSameStructureReuseTheirWorkspacesWithUnchangedResults() {
-        BatchConeProgram a = RandomQps.batch(8, 16, 20, false, 41);
-        BatchConeProgram b = withOtherCost(a);
-        NewtonSystemChoice newton = InteriorPointSolver.newtonSystem(a);
-        int lanes = ExecutionSettings.defaults().tileLanes();
-        // b first, with nothing kept for these patterns: every worker builds its workspaces.
-        BatchSolution fresh = InteriorPointSolver.solve(b, IPM, ExecutionSettings.defaults(), null);
-        TileInteriorPointMethod kept = RecentWorkspace.takeTile(b, newton, lanes);
-        assertNotNull(kept, "the calling worker keeps its tile workspace");
-        assertNull(RecentWorkspace.takeTile(b, newton, lanes), "taken out while in use");
-        assertNull(RecentWorkspace.takeTile(program(4), newton, lanes), "another structure never takes it");
-        RecentWorkspace.keep(kept);
-        org.junit.jupiter.api.Assertions.assertSame(RecentWorkspace.keptLayout(a, newton), kept.layout(), "a solve reuses the kept layout");
-        // a, then b again: b's tiles now run on workspaces a's lanes left behind.
-        InteriorPointSolver.solve(a, IPM, ExecutionSettings.defaults(), null);
-        BatchSolution reused = InteriorPointSolver.solve(b, IPM, ExecutionSettings.defaults(), null);
-        for (int k = 0; k < b.batch(); k++) {
-            assertEquals(SolverStatus.SOLVED, fresh.status(k));
-            assertEquals(fresh.status(k), reused.status(k));
-            assertEquals(fresh.iterations(k), reused.iterations(k));
-            assertArrayEquals(fresh.x().instance(k), reused.x().instance(k), 0.0);
-            assertArrayEquals(fresh.y().instance(k), reused.y().instance(k), 0.0);
-        }
-    }
-
     private static BatchConeProgram program(long seed) {
         return BatchConeProgram.of(PlantedPrograms.generate(CONES, 12, 0.6, true, seed).program());
     }
 
-    /** The same pattern objects with another c in every instance. */
+    /** The same pattern objects with another c. */
     private static BatchConeProgram withOtherCost(BatchConeProgram p) {
-        double[][] c = new double[p.batch()][p.n()];
-        for (int k = 0; k < p.batch(); k++) {
-            for (int j = 0; j < p.n(); j++) {
-                c[k][j] = p.c().get(j, k) + 0.1 * Math.sin(j + k);
-            }
+        double[] c = new double[p.n()];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = p.c().get(j, 0) + 0.1 * Math.sin(j);
         }
         return new BatchConeProgram(p.pPattern(), p.pValues(), p.aPattern(), p.aValues(), p.b(),
-                BatchArray.perInstance(c), p.cones());
+                BatchArray.shared(c, 1), p.cones());
     }
 
     private static BatchSolution freshSolve(BatchConeProgram p) {
