@@ -265,7 +265,7 @@ public final class ParametricConeProgram {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = theta[(off + i) * batch + b];
                 }
-                double min = Numerics.minEigenvalueBelow(v, k, 1e-9 * Math.max(1, Numerics.maxAbs(v)));
+                double min = Numerics.psdViolation(v, k);
                 if (!Double.isNaN(min)) {
                     throw new ParameterValueException("parameter " + p.name() + " must be PSD (it is the matrix of "
                             + "a quadratic objective term), but its smallest eigenvalue is " + min

@@ -1379,12 +1379,14 @@ public final class SolutionDerivative {
             // outputs (one cache line), where lane-major writes touched a new line per entry.
             for (int j = 0; j < n; j++) {
                 int kj = j * lanes;
-                for (int k = ap.colStart(j); dA != null && k < ap.colStart(j + 1); k++) {
-                    int ki = ap.rowIndex(k) * lanes;
-                    int o = k * batch + first;
-                    for (int l = 0; l < live; l++) {
-                        if (valid[l]) {
-                            dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                if (dA != null) {
+                    for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                        int ki = ap.rowIndex(k) * lanes;
+                        int o = k * batch + first;
+                        for (int l = 0; l < live; l++) {
+                            if (valid[l]) {
+                                dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                            }
                         }
                     }
                 }
@@ -1429,9 +1431,11 @@ public final class SolutionDerivative {
             SparsePattern pp = program.pPattern();
             for (int j = 0; j < n; j++) {
                 int kj = j * 8;
-                for (int q = ap.colStart(j); dA != null && q < ap.colStart(j + 1); q++) {
-                    int ki = ap.rowIndex(q) * 8;
-                    k.productDifference(x, kj, r, nl + ki, y, ki, r, kj, dA, q * batch + first);
+                if (dA != null) {
+                    for (int q = ap.colStart(j); q < ap.colStart(j + 1); q++) {
+                        int ki = ap.rowIndex(q) * 8;
+                        k.productDifference(x, kj, r, nl + ki, y, ki, r, kj, dA, q * batch + first);
+                    }
                 }
                 k.productDifference(x, kj, r, w, r, kj, ONES, 0, dc, j * batch + first); // r·1 is r
             }
@@ -1478,11 +1482,13 @@ public final class SolutionDerivative {
             }
             for (int j = 0; j < n; j++) {
                 int kj = j * lanes;
-                for (int k = ap.colStart(j); dA != null && k < ap.colStart(j + 1); k++) {
-                    int ki = ap.rowIndex(k) * lanes;
-                    int o = k * batch + first;
-                    for (int l = 0; l < lanes; l++) {
-                        dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                if (dA != null) {
+                    for (int k = ap.colStart(j); k < ap.colStart(j + 1); k++) {
+                        int ki = ap.rowIndex(k) * lanes;
+                        int o = k * batch + first;
+                        for (int l = 0; l < lanes; l++) {
+                            dA[o + l] = x[kj + l] * r[nl + ki + l] - y[ki + l] * r[kj + l];
+                        }
                     }
                 }
                 int o = j * batch + first;

@@ -13,8 +13,6 @@ import java.util.Set;
  * different leaves).
  */
 public abstract class Leaf extends Expression {
-    /** A PSD value may have eigenvalues down to −this·max(1, max|entry|) (rounding in the caller's data). */
-    static final double PSD_TOLERANCE = 1e-9;
     private final String name;
     private final Set<Attribute> attributes;
 
@@ -124,7 +122,7 @@ public abstract class Leaf extends Expression {
         }
         if (has(Attribute.PSD)) {
             int n = shape().rows();
-            double min = Numerics.minEigenvalueBelow(values, n, PSD_TOLERANCE * Math.max(1, Numerics.maxAbs(values)));
+            double min = Numerics.psdViolation(values, n);
             if (!Double.isNaN(min)) {
                 throw new ParameterValueException(what + " " + name
                         + " is declared PSD but its smallest eigenvalue is " + min);

@@ -93,6 +93,18 @@ public final class Numerics {
         return min < -tolerance ? min : Double.NaN;
     }
 
+    /** A PSD value may have eigenvalues down to −this·max(1, max|entry|) (rounding in the caller's data). */
+    public static final double PSD_TOLERANCE = 1e-9;
+
+    /**
+     * The smallest eigenvalue of the symmetric part of S when it is below the PSD tolerance,
+     * −{@link #PSD_TOLERANCE}·max(1, max|S|); NaN when S passes (see {@link #minEigenvalueBelow}). The one
+     * test of every PSD-declared value and every PSD parameter of a quadratic objective.
+     */
+    public static double psdViolation(double[] s, int n) {
+        return minEigenvalueBelow(s, n, PSD_TOLERANCE * Math.max(1, maxAbs(s)));
+    }
+
     /**
      * Whether the symmetric part of S plus {@code shift}·I has a Cholesky factorization (every pivot
      * positive): then λ_min(S) ≥ −shift, up to the factorization's backward error (about n²·u·‖S‖).

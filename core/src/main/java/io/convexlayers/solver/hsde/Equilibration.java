@@ -31,8 +31,8 @@ public final class Equilibration {
     /**
      * σ brings max(‖Db‖∞, ‖Ec‖∞) to one however large it is: with the old bound of {@link #MAX_NORM} here,
      * NETLIB KB2 with c·10¹⁰ kept ‖ĉ‖∞ ≈ 10⁶ and the first-order iterate overflowed within 20 iterations
-     * (FAILED after 100 000 NaN iterations); now it is SOLVED. (The device's σ kernel takes the bound as an
-     * argument.)
+     * (FAILED after 100 000 NaN iterations); now it is SOLVED. The device's σ kernel takes this bound as an
+     * argument (its min(·, ∞) is the identity); {@link #sigma} needs none.
      */
     public static final double MAX_SIGMA_NORM = Double.POSITIVE_INFINITY;
 
@@ -368,7 +368,7 @@ public final class Equilibration {
             nc = Math.max(nc, Math.abs(ec[j * lanes + lane]));
         }
         double size = Math.max(nb, nc);
-        return 1 / Math.min(Math.max(size, MIN_NORM), MAX_SIGMA_NORM); // as the device's kernel computes it
+        return 1 / Math.max(size, MIN_NORM);
     }
 
     /**

@@ -2,6 +2,7 @@
 package io.convexlayers.solver.linsys;
 
 import io.convexlayers.testing.Kkt;
+import io.convexlayers.testing.RandomQps;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -79,20 +80,12 @@ class GmresTest {
         return x;
     }
 
-    private static double[] randomVector(int n, Random rnd) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextGaussian();
-        }
-        return v;
-    }
-
     @Test
     void anExactPreconditionerSolvesInOneStep() {
         Random rnd = new Random(3);
         int n = 12;
         double[][] a = randomSymmetricIndefinite(n, rnd);
-        double[] b = randomVector(n, rnd);
+        double[] b = RandomQps.gaussian(n, rnd);
         double[] expected = solve(a, b);
         double[] d = new double[n];
         int[] products = new int[1];
@@ -114,14 +107,14 @@ class GmresTest {
         double[][] a = randomSymmetricIndefinite(n, rnd);
         // The preconditioner factors A + 10⁶·(u₁u₁ᵀ + u₂u₂ᵀ): on span{u₁, u₂} M⁻¹A is about 10⁻⁶.
         double[][] near = new double[n][n];
-        double[] u1 = randomVector(n, rnd);
-        double[] u2 = randomVector(n, rnd);
+        double[] u1 = RandomQps.gaussian(n, rnd);
+        double[] u2 = RandomQps.gaussian(n, rnd);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 near[i][j] = a[i][j] + 1e6 * (u1[i] * u1[j] + u2[i] * u2[j]);
             }
         }
-        double[] b = randomVector(n, rnd);
+        double[] b = RandomQps.gaussian(n, rnd);
         double[] expected = solve(a, b);
         Gmres.Map preconditioner = (in, out) -> System.arraycopy(solve(near, in), 0, out, 0, n);
         // Plain refinement with that preconditioner: ten steps leave most of the error.
