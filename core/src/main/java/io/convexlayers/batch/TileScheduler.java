@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Cuts a batch into tiles of a few lanes and runs them on a shared pool of daemon worker threads,
@@ -29,6 +30,12 @@ public final class TileScheduler {
         void run(int tileIndex, int first, int lanes, int live);
     }
 
+    /** The work of one tile with the workspace of the worker that runs it. */
+    @FunctionalInterface
+    public interface WorkerTileTask<W> {
+        void run(W workspace, int tileIndex, int first, int lanes, int live);
+    }
+
     private TileScheduler() {
     }
 
@@ -43,14 +50,30 @@ public final class TileScheduler {
      * @param threads worker threads, 0 = all cores
      */
     public static void run(int total, int lanes, int threads, TileTask task) {
+        run(total, lanes, threads, () -> null, (ignored, tile, first, tileLanes, live) ->
+                task.run(tile, first, tileLanes, live));
+    }
+
+    /**
+     * {@link #run(int, int, int, TileTask)} with a workspace per worker: each worker makes one from
+     * {@code workspace} before its first tile and hands it to every tile it runs, and drops it when the
+     * batch is done. Workspaces made per call this way, not in a {@code ThreadLocal} made per call: a
+     * pool thread's map keeps a dead {@code ThreadLocal}'s value until it happens to purge the entry,
+     * and solve after solve those values piled up into hundreds of megabytes and long collections.
+     */
+    public static <W> void run(int total, int lanes, int threads, Supplier<W> workspace, WorkerTileTask<W> task) {
         int tiles = (total + lanes - 1) / lanes;
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         workers = Math.max(1, Math.min(workers, tiles));
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
+            W mine = null;
             for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
+                if (mine == null) {
+                    mine = workspace.get();
+                }
                 int first = t * lanes;
-                task.run(t, first, lanes, Math.min(lanes, total - first));
+                task.run(mine, t, first, lanes, Math.min(lanes, total - first));
             }
         };
         if (workers == 1) {

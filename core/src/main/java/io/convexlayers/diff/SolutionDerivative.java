@@ -345,8 +345,12 @@ public final class SolutionDerivative {
     /** One tile of lanes: its data, its solution and the operator M. */
     /** Eight ones: the second factor of {@link Lanes8Kernels#productDifference} where a term has none. */
     private static final double[] ONES = {1, 1, 1, 1, 1, 1, 1, 1};
-    /** Per worker thread, its tiles' values of A and P ({@link Tile#programValues}). */
-    private final ThreadLocal<double[][]> programData = new ThreadLocal<>();
+    /**
+     * Per thread, its tiles' values of A and P ({@link Tile#programValues}): static, so that a thread
+     * holds one pair of arrays whatever the number of derivatives made (a {@code ThreadLocal} per object
+     * left each dead object's arrays in the pool threads until their maps purged the entry).
+     */
+    private static final ThreadLocal<double[][]> PROGRAM_DATA = ThreadLocal.withInitial(() -> new double[2][]);
 
     private final class Tile {
         final int batch = program.batch();
@@ -1051,11 +1055,7 @@ public final class SolutionDerivative {
             if (arr.isShared()) {
                 return arr.rawData();
             }
-            double[][] held = programData.get();
-            if (held == null) {
-                held = new double[2][];
-                programData.set(held);
-            }
+            double[][] held = PROGRAM_DATA.get();
             int length = arr.length() * lanes;
             if (held[slot] == null || held[slot].length != length) {
                 held[slot] = new double[length];

@@ -32,6 +32,14 @@ public final class ActiveKktMatrix {
      * steps were as many with none.
      */
     private static final int EQUILIBRATION_PASSES = 1;
+    /**
+     * Per thread, the matrix it last used: static, so a thread holds one matrix whatever the number of
+     * structures made (a {@code ThreadLocal} per structure left a replaced structure's matrices in the
+     * pool threads until their maps purged the entry).
+     */
+    private static final ThreadLocal<ActiveKktMatrix> PER_THREAD = new ThreadLocal<>();
+    /** The structure this matrix was built for. */
+    private final Structure owner;
     private final ScaledTile tile;
     private final TileNewtonSystem system;
     private final int lanes;
@@ -48,7 +56,8 @@ public final class ActiveKktMatrix {
     private final double[] colScale;
     private final double[] rowScale;
 
-    private ActiveKktMatrix(IpmLayout layout, int lanes) {
+    private ActiveKktMatrix(Structure owner, IpmLayout layout, int lanes) {
+        this.owner = owner;
         this.lanes = lanes;
         n = layout.n;
         m = layout.m;
@@ -105,7 +114,6 @@ public final class ActiveKktMatrix {
      */
     public static final class Structure {
         private final IpmLayout layout;
-        private final ThreadLocal<ActiveKktMatrix> perThread = new ThreadLocal<>();
 
         private Structure(IpmLayout layout) {
             this.layout = layout;
@@ -119,10 +127,10 @@ public final class ActiveKktMatrix {
 
         /** This thread's matrix for tiles of {@code lanes} lanes; it is refactored by each {@link #factor}. */
         public ActiveKktMatrix forTile(int lanes) {
-            ActiveKktMatrix mine = perThread.get();
-            if (mine == null || mine.lanes != lanes) {
-                mine = new ActiveKktMatrix(layout, lanes);
-                perThread.set(mine);
+            ActiveKktMatrix mine = PER_THREAD.get();
+            if (mine == null || mine.owner != this || mine.lanes != lanes) {
+                mine = new ActiveKktMatrix(this, layout, lanes);
+                PER_THREAD.set(mine);
             }
             return mine;
         }

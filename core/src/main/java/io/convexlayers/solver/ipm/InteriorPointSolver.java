@@ -114,24 +114,49 @@ public final class InteriorPointSolver {
         if (recent != null) {
             RecentWorkspace.keep(recent); // not used by this solve: left for the next one
         }
-        ThreadLocal<InteriorPointMethod> workspace = ThreadLocal.withInitial(() -> new InteriorPointMethod(layout));
-        ThreadLocal<TileInteriorPointMethod> tileWorkspace =
-                ThreadLocal.withInitial(() -> new TileInteriorPointMethod(layout, lanes));
-        TileScheduler.run(total, lanes, execution.threads(), (tile, first, tileLanes, live) -> {
-            if (lockStep) {
-                int[] back = tileWorkspace.get().solve(batch, first, live, settings, deadline,
-                        first == 0 ? listener : null, out);
-                for (int k : back) {
-                    workspace.get().solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
-                }
-                return;
-            }
-            InteriorPointMethod method = workspace.get();
-            for (int k = first; k < first + live; k++) {
-                method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
-            }
-        });
+        TileScheduler.run(total, lanes, execution.threads(), () -> new Workspaces(layout, lanes),
+                (mine, tile, first, tileLanes, live) -> {
+                    if (lockStep) {
+                        int[] back = mine.tile().solve(batch, first, live, settings, deadline,
+                                first == 0 ? listener : null, out);
+                        for (int k : back) {
+                            mine.single().solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
+                        }
+                        return;
+                    }
+                    InteriorPointMethod method = mine.single();
+                    for (int k = first; k < first + live; k++) {
+                        method.solve(batch, k, settings, deadline, k == 0 ? listener : null, out);
+                    }
+                });
         return out.build();
+    }
+
+    /** One worker's workspaces for one solve, each made when first needed. */
+    private static final class Workspaces {
+        private final IpmLayout layout;
+        private final int lanes;
+        private InteriorPointMethod single;
+        private TileInteriorPointMethod tile;
+
+        Workspaces(IpmLayout layout, int lanes) {
+            this.layout = layout;
+            this.lanes = lanes;
+        }
+
+        InteriorPointMethod single() {
+            if (single == null) {
+                single = new InteriorPointMethod(layout);
+            }
+            return single;
+        }
+
+        TileInteriorPointMethod tile() {
+            if (tile == null) {
+                tile = new TileInteriorPointMethod(layout, lanes);
+            }
+            return tile;
+        }
     }
 
     /**
