@@ -3,6 +3,9 @@ package io.convexlayers.batch;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,9 +18,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link TileScheduler}: every tile runs once with its instances, the caller works as one of the
- * workers, and a tile's failure reaches the caller only after every other worker has stopped.
+ * workers, a worker's workspace serves its tiles alone and is gone after the call, and a tile's
+ * failure reaches the caller only after every other worker has stopped.
  */
 class TileSchedulerTest {
+
+    @Test
+    void eachWorkerHasItsOwnWorkspaceAndNoneOutlivesTheCall() throws InterruptedException {
+        int total = 64;
+        int lanes = 4;
+        int threads = 3;
+        List<WeakReference<Object>> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Map<Object, Thread> owner = new ConcurrentHashMap<>();
+        AtomicInteger tiles = new AtomicInteger();
+        TileScheduler.run(total, lanes, threads, () -> {
+            Object workspace = new long[1 << 16]; // half a megabyte, as a tile workspace might be
+            made.add(new WeakReference<>(workspace));
+            return workspace;
+        }, (workspace, tile, first, tileLanes, live) -> {
+            // A workspace is never shared between threads, so a tile may use it without locks.
+            assertSame(Thread.currentThread(), owner.computeIfAbsent(workspace, w -> Thread.currentThread()));
+            tiles.incrementAndGet();
+        });
+        assertEquals(total / lanes, tiles.get());
+        assertTrue(made.size() >= 1 && made.size() <= threads, "one workspace per worker: " + made.size());
+        owner.clear();
+        // Nothing holds a workspace once the call is back: not the pool's threads (as a ThreadLocal made
+        // per call would, until the thread's map happened to purge the entry), not the scheduler.
+        for (int attempt = 0; attempt < 20 && made.stream().anyMatch(r -> r.get() != null); attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(made.stream().allMatch(r -> r.get() == null), "a workspace outlived the call");
+    }
 
     @Test
     void everyTileRunsOnceWithItsInstances() {
