@@ -73,6 +73,15 @@ public interface Lanes8Kernels {
                    double[] out);
 
     /**
+     * {@link #dotAdd2x4} for four columns at once: columns {@code pa + r·stride} (r = 0 … 3) against the
+     * four from {@code pb}, into {@code out} at {@code base_r + 8·cols[c + k]}; sixteen independent sums,
+     * each in {@link #dotAdd}'s order. Eight loads per step serve sixteen products (six served eight),
+     * which needs the 32 registers of 512-bit vectors: callers use it where {@link #vectorBits} is 512.
+     */
+    void dotAdd4x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int base0, int base1, int base2,
+                   int base3, double[] out);
+
+    /**
      * Cholesky factorization in place of eight packed lower triangles (row i's entries from
      * {@code i(i+1)/2·8}, lanes innermost), {@code invDiag[j·8 + l]} = 1/L_jj: per entry,
      * s = Σ_{t<j} L_it·L_jt in t order from zero, then L_ij = (M_ij − s)·(1/L_jj) off the diagonal and

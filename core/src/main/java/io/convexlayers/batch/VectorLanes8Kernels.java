@@ -442,6 +442,88 @@ public final class VectorLanes8Kernels implements Lanes8Kernels {
     }
 
     @Override
+    public void dotAdd4x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int base0, int base1,
+                          int base2, int base3, double[] out) {
+        for (int half = 0; half < 8; half += W) {
+            dotAdd4x4(panel, pa, pb, stride, cols, c, base0 + half, base1 + half, base2 + half, base3 + half, out,
+                    half);
+        }
+    }
+
+    private static void dotAdd4x4(double[] panel, int pa, int pb, int stride, int[] cols, int c, int base0,
+                                  int base1, int base2, int base3, double[] out, int half) {
+        int pa1 = pa + stride;
+        int pa2 = pa1 + stride;
+        int pa3 = pa2 + stride;
+        int pb1 = pb + stride;
+        int pb2 = pb1 + stride;
+        int pb3 = pb2 + stride;
+        DoubleVector s00 = DoubleVector.zero(S);
+        DoubleVector s01 = s00;
+        DoubleVector s02 = s00;
+        DoubleVector s03 = s00;
+        DoubleVector s10 = s00;
+        DoubleVector s11 = s00;
+        DoubleVector s12 = s00;
+        DoubleVector s13 = s00;
+        DoubleVector s20 = s00;
+        DoubleVector s21 = s00;
+        DoubleVector s22 = s00;
+        DoubleVector s23 = s00;
+        DoubleVector s30 = s00;
+        DoubleVector s31 = s00;
+        DoubleVector s32 = s00;
+        DoubleVector s33 = s00;
+        for (int q = half; q < stride; q += 8) {
+            DoubleVector x0 = fromArray(S, panel, pb + q);
+            DoubleVector x1 = fromArray(S, panel, pb1 + q);
+            DoubleVector x2 = fromArray(S, panel, pb2 + q);
+            DoubleVector x3 = fromArray(S, panel, pb3 + q);
+            DoubleVector u = fromArray(S, panel, pa + q);
+            s00 = s00.add(u.mul(x0));
+            s01 = s01.add(u.mul(x1));
+            s02 = s02.add(u.mul(x2));
+            s03 = s03.add(u.mul(x3));
+            u = fromArray(S, panel, pa1 + q);
+            s10 = s10.add(u.mul(x0));
+            s11 = s11.add(u.mul(x1));
+            s12 = s12.add(u.mul(x2));
+            s13 = s13.add(u.mul(x3));
+            u = fromArray(S, panel, pa2 + q);
+            s20 = s20.add(u.mul(x0));
+            s21 = s21.add(u.mul(x1));
+            s22 = s22.add(u.mul(x2));
+            s23 = s23.add(u.mul(x3));
+            u = fromArray(S, panel, pa3 + q);
+            s30 = s30.add(u.mul(x0));
+            s31 = s31.add(u.mul(x1));
+            s32 = s32.add(u.mul(x2));
+            s33 = s33.add(u.mul(x3));
+        }
+        int o0 = cols[c] * 8;
+        int o1 = cols[c + 1] * 8;
+        int o2 = cols[c + 2] * 8;
+        int o3 = cols[c + 3] * 8;
+        // Written out, not through a helper: a call that passes vectors boxes them where it is not inlined.
+        fromArray(S, out, base0 + o0).add(s00).intoArray(out, base0 + o0);
+        fromArray(S, out, base0 + o1).add(s01).intoArray(out, base0 + o1);
+        fromArray(S, out, base0 + o2).add(s02).intoArray(out, base0 + o2);
+        fromArray(S, out, base0 + o3).add(s03).intoArray(out, base0 + o3);
+        fromArray(S, out, base1 + o0).add(s10).intoArray(out, base1 + o0);
+        fromArray(S, out, base1 + o1).add(s11).intoArray(out, base1 + o1);
+        fromArray(S, out, base1 + o2).add(s12).intoArray(out, base1 + o2);
+        fromArray(S, out, base1 + o3).add(s13).intoArray(out, base1 + o3);
+        fromArray(S, out, base2 + o0).add(s20).intoArray(out, base2 + o0);
+        fromArray(S, out, base2 + o1).add(s21).intoArray(out, base2 + o1);
+        fromArray(S, out, base2 + o2).add(s22).intoArray(out, base2 + o2);
+        fromArray(S, out, base2 + o3).add(s23).intoArray(out, base2 + o3);
+        fromArray(S, out, base3 + o0).add(s30).intoArray(out, base3 + o0);
+        fromArray(S, out, base3 + o1).add(s31).intoArray(out, base3 + o1);
+        fromArray(S, out, base3 + o2).add(s32).intoArray(out, base3 + o2);
+        fromArray(S, out, base3 + o3).add(s33).intoArray(out, base3 + o3);
+    }
+
+    @Override
     public void choleskyFactor(double[] a, double[] invDiag, int n) {
         for (int half = 0; half < 8; half += W) {
             choleskyFactor(a, invDiag, n, half);

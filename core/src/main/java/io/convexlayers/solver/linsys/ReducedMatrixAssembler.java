@@ -345,9 +345,26 @@ final class ReducedMatrixAssembler {
     private void reducePanel(double[] panel, int stride, int[] act, double[] out) {
         Lanes8Kernels simd = fl == 8 ? LaneSimd.kernels() : null;
         int sa = 0;
+        if (simd != null && simd.vectorBits() == 512) {
+            // Entries of four rows against four columns per pass: eight column loads serve sixteen
+            // independent sums (the panel streams from L2, so loads, not arithmetic, set the pace).
+            for (; sa + 3 < act.length; sa += 4) {
+                int base0 = PackedCholesky.rowStart(act[sa]) * 8;
+                int base1 = PackedCholesky.rowStart(act[sa + 1]) * 8;
+                int base2 = PackedCholesky.rowStart(act[sa + 2]) * 8;
+                int base3 = PackedCholesky.rowStart(act[sa + 3]) * 8;
+                int sb = 0;
+                for (; sb + 3 <= sa; sb += 4) {
+                    simd.dotAdd4x4(panel, sa * stride, sb * stride, stride, act, sb, base0, base1, base2, base3,
+                            out);
+                }
+                for (int r = 0; r < 4; r++) {
+                    panelEntries(panel, sa + r, sb, stride, act, out);
+                }
+            }
+        }
         if (simd != null) {
-            // Entries of two rows against four columns per pass: six column loads serve eight independent
-            // sums (the panel streams from L2, so loads, not arithmetic, set the pace).
+            // Entries of two rows against four columns per pass: six column loads serve eight sums.
             for (; sa + 1 < act.length; sa += 2) {
                 int baseA = PackedCholesky.rowStart(act[sa]) * 8;
                 int baseB = PackedCholesky.rowStart(act[sa + 1]) * 8;
