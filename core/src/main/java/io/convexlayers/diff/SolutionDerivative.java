@@ -410,6 +410,8 @@ public final class SolutionDerivative {
         private double[] facesS;
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
+        /** The projection onto the cones for the refinement's read-back, made on first use. */
+        private io.convexlayers.cone.ConeProjector projector;
 
         /**
          * @param only the lanes this tile answers for (others are left to another tile: neither solved nor
@@ -581,8 +583,7 @@ public final class SolutionDerivative {
                 double[] oldX = x.clone();
                 double[] oldY = y.clone();
                 double[] oldS = s.clone();
-                SolutionRefinement.readBack(exact.zStar(), new io.convexlayers.cone.ConeProjector(program.cones(), lanes),
-                        n, m, move, x, y, s);
+                SolutionRefinement.readBack(exact.zStar(), projector(), n, m, move, x, y, s);
                 ResidualMapOperator candidate = kkt != null || merit != null ? null : operatorAtPoint();
                 double[] after = kkt != null ? kkt.relativeResidual() : merit != null
                         ? merit.relativeResidual(b, c, x, y, s, valid)
@@ -637,6 +638,14 @@ public final class SolutionDerivative {
          * gets the residual of the point each such lane ends at (the last one tried where none did, which the
          * caller then refuses). Returns whether any lane was damped.
          */
+        /** The tile's projection onto the cones (its blocks hold workspace, so it is made once per tile). */
+        io.convexlayers.cone.ConeProjector projector() {
+            if (projector == null) {
+                projector = new io.convexlayers.cone.ConeProjector(program.cones(), lanes);
+            }
+            return projector;
+        }
+
         void dampSteps(ConeFaceStep merit, double[] z, double[] zStar, boolean[] move, double[] before,
                        double[] after) {
             boolean[] retry = new boolean[lanes];
@@ -648,7 +657,7 @@ public final class SolutionDerivative {
             if (!any) {
                 return;
             }
-            io.convexlayers.cone.ConeProjector projector = new io.convexlayers.cone.ConeProjector(program.cones(), lanes);
+            io.convexlayers.cone.ConeProjector projector = projector();
             double[] mid = new double[zStar.length];
             double alpha = 1;
             for (int h = 0; h < SolutionRefinement.HALVINGS && any; h++) {
