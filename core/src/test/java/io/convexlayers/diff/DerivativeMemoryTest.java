@@ -9,10 +9,9 @@ import io.convexlayers.solver.BatchSolution;
 import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.testing.RandomQps;
+import io.convexlayers.testing.RetainedHeap;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,24 +41,12 @@ class DerivativeMemoryTest {
         BatchArray g = BatchArray.batchMinor(batch.n(), batch.batch(), gx);
         DerivativeSettings settings = DerivativeSettings.defaults();
         VjpResult first = SolutionDerivative.at(batch, solution, settings, twoWorkers).vjp(g, null, null);
-        long before = retainedBytes();
+        long before = RetainedHeap.bytes();
         for (int k = 0; k < PASSES; k++) {
             VjpResult again = SolutionDerivative.at(batch, solution, settings, twoWorkers).vjp(g, null, null);
             assertEquals(first.dc().get(0, k % batch.batch()), again.dc().get(0, k % batch.batch()));
         }
-        long perPass = (retainedBytes() - before) / PASSES;
+        long perPass = (RetainedHeap.bytes() - before) / PASSES;
         assertTrue(perPass < 200_000, "the heap kept " + perPass + " bytes per backward pass");
-    }
-
-    /** Heap in use after collections, the smallest of a few readings. */
-    private static long retainedBytes() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long least = Long.MAX_VALUE;
-        for (int k = 0; k < 3; k++) {
-            System.gc();
-            Thread.sleep(20);
-            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 }

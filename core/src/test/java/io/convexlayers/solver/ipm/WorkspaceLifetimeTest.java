@@ -8,10 +8,8 @@ import io.convexlayers.solver.ExecutionSettings;
 import io.convexlayers.solver.SolverSettings;
 import io.convexlayers.solver.SolverStatus;
 import io.convexlayers.testing.RandomQps;
+import io.convexlayers.testing.RetainedHeap;
 import org.junit.jupiter.api.Test;
-
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,27 +32,15 @@ class WorkspaceLifetimeTest {
         assertTrue(InteriorPointSolver.tiles(new IpmLayout(batch, InteriorPointSolver.newtonSystem(batch)),
                 batch.batch(), 8), "the batch runs in lock-step tiles");
         BatchSolution first = InteriorPointSolver.solve(batch, settings, twoWorkers, null);
-        long before = retainedBytes();
+        long before = RetainedHeap.bytes();
         for (int k = 0; k < SOLVES; k++) {
             BatchSolution again = InteriorPointSolver.solve(batch, settings, twoWorkers, null);
             assertEquals(SolverStatus.SOLVED, again.status(k % batch.batch()));
         }
-        long growth = retainedBytes() - before;
+        long growth = RetainedHeap.bytes() - before;
         long perSolve = growth / SOLVES;
         // One tile workspace is ~2 MB: a solve that left its two behind would add ~4 MB each time.
         assertTrue(perSolve < 200_000, "the heap kept " + perSolve + " bytes per solve (" + growth + " in all)");
         assertEquals(SolverStatus.SOLVED, first.status(0));
-    }
-
-    /** Heap in use after collections, the smallest of a few readings. */
-    private static long retainedBytes() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long least = Long.MAX_VALUE;
-        for (int k = 0; k < 3; k++) {
-            System.gc();
-            Thread.sleep(20);
-            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 }
