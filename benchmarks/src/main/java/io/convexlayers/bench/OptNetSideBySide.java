@@ -65,13 +65,15 @@ public final class OptNetSideBySide {
         System.out.println("| workload | interior point, ms per batch | OptNet-style, ms per batch | OptNet ÷ interior point |");
         System.out.println("|---|---:|---:|---:|");
         String[] names = options.workloads().length > 0 ? options.workloads() : DEFAULT_WORKLOADS;
+        boolean first = true;
         for (String name : names) {
             QpBatch w = Workloads.create(name);
             BatchConeProgram program = ConvexLayersContender.toConeProgram(w);
             Runnable ours = () -> Backends.cpu().solve(program, settings, null, null);
             Runnable theirs = () -> new OptNetQp(w.n, w.mIneq, w.p, w.q, w.g, w.h).forward();
-            if (name.equals(names[0])) {
+            if (first) {
                 warmUp(ours, theirs);
+                first = false;
             }
             int rounds = options.repeats();
             double[] ourMs = new double[rounds];
@@ -96,6 +98,7 @@ public final class OptNetSideBySide {
                 + " | OptNet forward+backward, ms | OptNet ÷ layer |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         String[] names = options.workloads().length > 0 ? options.workloads() : DEFAULT_WORKLOADS;
+        boolean first = true;
         for (String name : names) {
             QpBatch w = Workloads.create(name);
             LayerContender ourSide = new LayerContender(settings);
@@ -112,8 +115,9 @@ public final class OptNetSideBySide {
                     row[j] = rnd.nextGaussian();
                 }
             }
-            if (name.equals(names[0])) {
+            if (first) {
                 warmUp(() -> ours.forwardBackward(dx), () -> theirs.forwardBackward(dx));
+                first = false;
             }
             int rounds = options.repeats();
             double[][] ms = new double[4][rounds];

@@ -42,6 +42,7 @@ public final class ThreadScaling {
         ExecutionSettings all = ExecutionSettings.defaults().withThreads(cores);
         System.out.printf(Locale.ROOT, "| workload | method | 1 thread (ms) | %d threads (ms) | speed-up |%n", cores);
         System.out.println("|---|---|---:|---:|---:|");
+        boolean first = true;
         for (String c : cases) {
             String[] parts = c.split(":");
             boolean ipm = parts.length > 1 && parts[1].equals("ipm");
@@ -50,7 +51,8 @@ public final class ThreadScaling {
                     ? SolverSettings.defaults().withEps(ConvexLayersContender.IPM_EPS).withAlgorithm(Algorithm.INTERIOR_POINT)
                     : SolverSettings.defaults().withEps(ConvexLayersContender.EPS).withAlgorithm(Algorithm.FIRST_ORDER)
                             .withPolishing(Polishing.OFF);
-            double warmUp = c.equals(cases[0]) ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS;
+            double warmUp = first ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS;
+            first = false;
             long warmUpEnd = System.nanoTime() + (long) (warmUp * 1e9);
             for (int r = 0; r < WARM_UPS || System.nanoTime() < warmUpEnd; r++) {
                 Backends.cpu().solve(program, settings, one, null, null);

@@ -68,9 +68,11 @@ public final class TileScheduler {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             W mine = null;
+            boolean made = false;
             for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
-                if (mine == null) {
+                if (!made) { // before the first tile only: a worker that finds none left makes none
                     mine = workspace.get();
+                    made = true;
                 }
                 int first = t * lanes;
                 task.run(mine, t, first, lanes, Math.min(lanes, total - first));

@@ -10,6 +10,7 @@ import io.convexlayers.batch.LsqrResult;
 import io.convexlayers.batch.CpuBatchVectors;
 import io.convexlayers.batch.TileScheduler;
 import io.convexlayers.batch.TileSparse;
+import io.convexlayers.cone.ConeProjector;
 import io.convexlayers.data.BatchArray;
 import io.convexlayers.solver.linsys.TileMatrices;
 import io.convexlayers.data.BatchConeProgram;
@@ -411,7 +412,7 @@ public final class SolutionDerivative {
         /** Per lane, whether the refinement tried a first step and refused it (the point was kept). */
         final boolean[] refinementRefused;
         /** The projection onto the cones for the refinement's read-back, made on first use. */
-        private io.convexlayers.cone.ConeProjector projector;
+        private ConeProjector projector;
 
         /**
          * @param only the lanes this tile answers for (others are left to another tile: neither solved nor
@@ -639,9 +640,9 @@ public final class SolutionDerivative {
          * caller then refuses). Returns whether any lane was damped.
          */
         /** The tile's projection onto the cones (its blocks hold workspace, so it is made once per tile). */
-        io.convexlayers.cone.ConeProjector projector() {
+        ConeProjector projector() {
             if (projector == null) {
-                projector = new io.convexlayers.cone.ConeProjector(program.cones(), lanes);
+                projector = new ConeProjector(program.cones(), lanes);
             }
             return projector;
         }
@@ -657,7 +658,7 @@ public final class SolutionDerivative {
             if (!any) {
                 return;
             }
-            io.convexlayers.cone.ConeProjector projector = projector();
+            ConeProjector projector = projector();
             double[] mid = new double[zStar.length];
             double alpha = 1;
             for (int h = 0; h < SolutionRefinement.HALVINGS && any; h++) {
